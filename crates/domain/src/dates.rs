@@ -1,0 +1,242 @@
+//! Civil-date arithmetic in the terms of the SEND Regulations: statutory weeks, review
+//! periods ("within 12 months starting with"), ages and calendar months.
+
+use jiff::civil::Date;
+
+/// The date `days` calendar days after `date` (before it when negative).
+///
+/// Casework dates lie between 1990 and 2100, far inside jiff's range (years -9999 to 9999),
+/// so the saturating form never saturates in practice.
+pub fn add_days(date: Date, days: i64) -> Date {
+    date.saturating_add(jiff::SignedDuration::from_hours(days.saturating_mul(24)))
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    to.duration_since(from).as_secs() / 86_400
+}
+
+/// The last day on which something is "within `weeks` weeks of `start`": `start` + 7 × weeks days.
+pub fn within_weeks(start: Date, weeks: i64) -> Date {
+    add_days(start, 7 * weeks)
+}
+
+/// The anniversary of `date` one year later. Someone born, or a plan issued, on 29 February
+/// has its anniversary on 1 March in a year without one.
+pub fn next_anniversary(date: Date) -> Date {
+    anniversary_in(date, date.year() + 1)
+}
+
+/// The anniversary of `date` in `year` (29 February becomes 1 March in common years).
+pub fn anniversary_in(date: Date, year: i16) -> Date {
+    match Date::new(year, date.month(), date.day()) {
+        Ok(d) => d,
+        // Only 29 February in a common year has no same-day anniversary.
+        Err(_) => Date::new(year, 3, 1).unwrap_or(date),
+    }
+}
+
+/// The last day of the 12-month period starting with `start`: the day before its anniversary
+/// (1 January 2019 → 31 December 2019; 29 February 2024 → 28 February 2025).
+pub fn end_of_twelve_months_starting(start: Date) -> Date {
+    add_days(next_anniversary(start), -1)
+}
+
+/// Age in completed years on `on` of someone born on `born`.
+pub fn age_on(born: Date, on: Date) -> i32 {
+    let years = i32::from(on.year()) - i32::from(born.year());
+    if on < anniversary_in(born, on.year()) {
+        years - 1
+    } else {
+        years
+    }
+}
+
+/// A calendar month, the period of every measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i16,
+    month: i8,
+}
+
+impl Month {
+    /// A month; `None` when `month` is not 1 to 12 or the year is outside 1900-2999.
+    pub fn new(year: i16, month: i8) -> Option<Month> {
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Month { year, month })
+    }
+
+    /// The month containing `date`.
+    pub fn containing(date: Date) -> Month {
+        Month { year: date.year(), month: date.month() }
+    }
+
+    pub fn year(self) -> i16 {
+        self.year
+    }
+
+    pub fn month(self) -> i8 {
+        self.month
+    }
+
+    pub fn first_day(self) -> Date {
+        // Invariant: year and month were checked by `new`/`containing`.
+        Date::new(self.year, self.month, 1).unwrap_or_default()
+    }
+
+    pub fn last_day(self) -> Date {
+        self.first_day().last_of_month()
+    }
+
+    pub fn contains(self, date: Date) -> bool {
+        date.year() == self.year && date.month() == self.month
+    }
+
+    /// The month `n` months later (earlier when negative).
+    pub fn plus(self, n: i32) -> Month {
+        let index = i32::from(self.year) * 12 + i32::from(self.month) - 1 + n;
+        Month { year: index.div_euclid(12) as i16, month: (index.rem_euclid(12) + 1) as i8 }
+    }
+
+    /// Months from `self` to `other` inclusive, in order; empty when `other` is earlier.
+    pub fn through(self, other: Month) -> impl Iterator<Item = Month> {
+        let count = (other.index() - self.index() + 1).max(0);
+        (0..count).map(move |n| self.plus(n))
+    }
+
+    fn index(self) -> i32 {
+        i32::from(self.year) * 12 + i32::from(self.month) - 1
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl std::str::FromStr for Month {
+    type Err = String;
+
+    /// Parses `YYYY-MM`.
+    fn from_str(s: &str) -> Result<Month, String> {
+        let bad = || format!("'{s}' is not a month written YYYY-MM");
+        let (y, m) = s.split_once('-').ok_or_else(bad)?;
+        if y.len() != 4 || m.len() != 2 {
+            return Err(bad());
+        }
+        let year: i16 = y.parse().map_err(|_| bad())?;
+        let month: i8 = m.parse().map_err(|_| bad())?;
+        Month::new(year, month).ok_or_else(bad)
+    }
+}
+
+/// Parses a civil date written exactly `YYYY-MM-DD`, rejecting impossible days such as 2023-02-30.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return Err(format!("'{text}' is not a date written YYYY-MM-DD"));
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
+    let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    Date::new(year, month as i8, day as i8)
+        .map_err(|_| format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn review_period_ends_the_day_before_the_anniversary() {
+        let cases = [
+            (date(2019, 1, 1), date(2019, 12, 31)),
+            (date(2024, 3, 15), date(2025, 3, 14)),
+            (date(2024, 2, 29), date(2025, 2, 28)),
+            (date(2023, 3, 1), date(2024, 2, 29)),
+            (date(2023, 2, 28), date(2024, 2, 27)),
+            (date(2023, 12, 31), date(2024, 12, 30)),
+        ];
+        for (start, end) in cases {
+            assert_eq!(end_of_twelve_months_starting(start), end, "start {start}");
+        }
+    }
+
+    #[test]
+    fn ages_count_completed_years_with_leap_day_birthdays_on_1_march() {
+        let born = date(2008, 2, 29);
+        assert_eq!(age_on(born, date(2009, 2, 28)), 0);
+        assert_eq!(age_on(born, date(2009, 3, 1)), 1);
+        assert_eq!(age_on(born, date(2012, 2, 29)), 4);
+        assert_eq!(age_on(date(2010, 6, 15), date(2020, 6, 14)), 9);
+        assert_eq!(age_on(date(2010, 6, 15), date(2020, 6, 15)), 10);
+    }
+
+    #[test]
+    fn months_step_across_years() {
+        let m = Month::new(2024, 11).unwrap();
+        assert_eq!(m.plus(2).to_string(), "2025-01");
+        assert_eq!(m.plus(-11).to_string(), "2023-12");
+        assert_eq!(m.last_day(), date(2024, 11, 30));
+        assert_eq!(Month::new(2024, 2).unwrap().last_day(), date(2024, 2, 29));
+        let span: Vec<String> = m.through(m.plus(2)).map(|m| m.to_string()).collect();
+        assert_eq!(span, ["2024-11", "2024-12", "2025-01"]);
+        assert_eq!(m.through(m.plus(-1)).count(), 0);
+        assert_eq!("2024-07".parse::<Month>().unwrap(), Month::new(2024, 7).unwrap());
+        assert!("2024-7".parse::<Month>().is_err());
+        assert!("2024-13".parse::<Month>().is_err());
+    }
+
+    #[test]
+    fn dates_parse_only_in_iso_form_and_only_when_real() {
+        assert_eq!(parse_date("2024-02-29").unwrap(), date(2024, 2, 29));
+        for bad in ["2023-02-29", "2023-02-30", "2023-13-01", "23-01-01", "2023/01/01", "2023-1-01", " 2023-01-01", "", "2023-01-01T00:00"] {
+            assert!(parse_date(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_date() -> impl Strategy<Value = Date> {
+            (1990i16..2090, 1i8..=12, 1i8..=31).prop_filter_map("real dates", |(y, m, d)| Date::new(y, m, d).ok())
+        }
+
+        proptest! {
+            #[test]
+            fn adding_days_then_measuring_gives_them_back(d in any_date(), n in -20_000i64..20_000) {
+                prop_assert_eq!(days_between(d, add_days(d, n)), n);
+            }
+
+            #[test]
+            fn within_weeks_is_seven_days_a_week(d in any_date(), w in 0i64..60) {
+                prop_assert_eq!(days_between(d, within_weeks(d, w)), 7 * w);
+            }
+
+            #[test]
+            fn a_twelve_month_period_lasts_365_or_366_days(d in any_date()) {
+                let end = end_of_twelve_months_starting(d);
+                let length = days_between(d, end) + 1;
+                prop_assert!(length == 365 || length == 366, "{} -> {} is {} days", d, end, length);
+                prop_assert!(end < next_anniversary(d));
+            }
+
+            #[test]
+            fn age_rises_by_one_exactly_on_the_birthday(born in any_date(), years in 1i16..30) {
+                let birthday = anniversary_in(born, born.year() + years);
+                prop_assert_eq!(age_on(born, birthday), i32::from(years));
+                prop_assert_eq!(age_on(born, add_days(birthday, -1)), i32::from(years) - 1);
+            }
+
+            #[test]
+            fn parse_reads_back_what_display_writes(d in any_date()) {
+                prop_assert_eq!(parse_date(&d.to_string()).unwrap(), d);
+            }
+        }
+    }
+}

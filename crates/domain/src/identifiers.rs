@@ -1,0 +1,211 @@
+//! Checks for the identifiers and free-form values the records carry: record ids, Unique
+//! Pupil Numbers (with the DfE check letter), Unique Learner Numbers, postcodes, ethnicity
+//! codes, LA numbers and annual costs. Each returns a message a data officer can act on.
+
+/// The 23 letters the DfE uses in UPNs (no I, O or S), in check-letter order.
+const UPN_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
+
+/// An identifier is 1 to 64 characters, with no commas or control characters.
+pub fn check_record_id(id: &str) -> Result<(), String> {
+    let length = id.chars().count();
+    if length == 0 {
+        return Err("the id is empty".into());
+    }
+    if length > 64 {
+        return Err(format!("the id is {length} characters long; ids may have at most 64"));
+    }
+    if id.contains(',') {
+        return Err("ids may not contain commas".into());
+    }
+    if id.chars().any(char::is_control) {
+        return Err("ids may not contain control characters (tabs, line breaks)".into());
+    }
+    Ok(())
+}
+
+/// A Unique Pupil Number: 13 characters, a check letter then 11 digits then a digit or (for a
+/// temporary UPN) a letter, where the check letter matches the DfE algorithm.
+pub fn check_upn(upn: &str) -> Result<(), String> {
+    let bytes = upn.as_bytes();
+    if bytes.len() != 13 {
+        return Err(format!("'{upn}' is not a UPN: a UPN has 13 characters"));
+    }
+    let letter_value = |b: u8| UPN_LETTERS.iter().position(|&l| l == b);
+    if letter_value(bytes[0]).is_none() {
+        return Err(format!("'{upn}' is not a UPN: it must start with a capital check letter (not I, O or S)"));
+    }
+    if !bytes[1..12].iter().all(u8::is_ascii_digit) {
+        return Err(format!("'{upn}' is not a UPN: characters 2 to 12 must be digits"));
+    }
+    let last = if bytes[12].is_ascii_digit() {
+        usize::from(bytes[12] - b'0')
+    } else {
+        letter_value(bytes[12])
+            .ok_or_else(|| format!("'{upn}' is not a UPN: the last character must be a digit or a capital letter (not I, O or S)"))?
+    };
+    let sum: usize = bytes[1..12].iter().zip(2..).map(|(&b, weight)| usize::from(b - b'0') * weight).sum::<usize>() + last * 13;
+    let expected = UPN_LETTERS[sum % 23];
+    if bytes[0] != expected {
+        return Err(format!("'{upn}' is not a valid UPN: its check letter should be {}", expected as char));
+    }
+    Ok(())
+}
+
+/// Computes the check letter for the 12 characters after it (used by the demo generator and tests).
+pub fn upn_check_letter(body: &str) -> Option<char> {
+    let bytes = body.as_bytes();
+    if bytes.len() != 12 || !bytes[..11].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let last = if bytes[11].is_ascii_digit() {
+        usize::from(bytes[11] - b'0')
+    } else {
+        UPN_LETTERS.iter().position(|&l| l == bytes[11])?
+    };
+    let sum: usize = bytes[..11].iter().zip(2..).map(|(&b, w)| usize::from(b - b'0') * w).sum::<usize>() + last * 13;
+    Some(UPN_LETTERS[sum % 23] as char)
+}
+
+/// A Unique Learner Number: exactly 10 digits.
+pub fn check_uln(uln: &str) -> Result<(), String> {
+    if uln.len() == 10 && uln.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("'{uln}' is not a ULN: a ULN is exactly 10 digits"))
+    }
+}
+
+/// A UK postcode such as `EX2 4QD` or `SW1A 1AA` (the space may be left out; letters in
+/// either case).
+pub fn check_postcode(postcode: &str) -> Result<(), String> {
+    let compact: Vec<u8> = postcode.bytes().filter(|&b| b != b' ').map(|b| b.to_ascii_uppercase()).collect();
+    let spaces = postcode.bytes().filter(|&b| b == b' ').count();
+    let bad = || format!("'{postcode}' is not a UK postcode (for example EX2 4QD)");
+    if spaces > 1 || !(5..=7).contains(&compact.len()) {
+        return Err(bad());
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic();
+    // Outward codes: A9, A99, AA9, AA99, A9A, AA9A.
+    let shape: String = outward.iter().map(|b| if b.is_ascii_digit() { '9' } else if b.is_ascii_alphabetic() { 'A' } else { '?' }).collect();
+    let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+    let space_ok = spaces == 0 || postcode.trim().len() == postcode.len() && postcode.as_bytes()[postcode.len() - 4] == b' ';
+    if inward_ok && outward_ok && space_ok { Ok(()) } else { Err(bad()) }
+}
+
+/// A DfE ethnicity code as used in the school census: four lower-case letters (e.g. `wbri`).
+pub fn check_ethnicity(code: &str) -> Result<(), String> {
+    if code.len() == 4 && code.bytes().all(|b| b.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        Err(format!("'{code}' is not a DfE ethnicity code: four lower-case letters, for example wbri"))
+    }
+}
+
+/// An LA number: three digits (e.g. 878 for Devon).
+pub fn check_la_number(text: &str) -> Result<(), String> {
+    if text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("'{text}' is not an LA number: three digits, for example 878"))
+    }
+}
+
+/// An amount in pounds as the interchange writes it: digits with an optional decimal fraction,
+/// no sign, no £, no thousands separators. Keeps the text as written so an export reproduces
+/// it exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pounds {
+    text: String,
+    value: f64,
+}
+
+impl Pounds {
+    pub fn parse(text: &str) -> Result<Pounds, String> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let fraction_ok = !text.contains('.') || (!fraction.is_empty() && digits(fraction));
+        if whole.is_empty() || !digits(whole) || !fraction_ok || whole.len() > 12 {
+            return Err(format!("'{text}' is not an amount in pounds: write digits with an optional decimal part, for example 23500 or 23500.50 (no £ sign or commas)"));
+        }
+        let value = text.parse::<f64>().map_err(|_| format!("'{text}' is not an amount in pounds"))?;
+        Ok(Pounds { text: text.to_string(), value })
+    }
+
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_ids() {
+        assert!(check_record_id("C000123").is_ok());
+        assert!(check_record_id(&"x".repeat(64)).is_ok());
+        assert!(check_record_id(&"x".repeat(65)).is_err());
+        assert!(check_record_id("").is_err());
+        assert!(check_record_id("a,b").is_err());
+        assert!(check_record_id("a\tb").is_err());
+    }
+
+    #[test]
+    fn upn_check_letters_follow_the_dfe_algorithm() {
+        // Worked example: body 820200101002 → weights 2..13.
+        let body = "820200101002";
+        let letter = upn_check_letter(body).unwrap();
+        let upn = format!("{letter}{body}");
+        assert!(check_upn(&upn).is_ok(), "{upn}");
+        // Any other check letter is wrong.
+        let wrong = if letter == 'A' { 'B' } else { 'A' };
+        let message = check_upn(&format!("{wrong}{body}")).unwrap_err();
+        assert!(message.contains(&format!("should be {letter}")), "{message}");
+        // Temporary UPNs end in a letter.
+        let temp = "82020010100A";
+        let upn = format!("{}{temp}", upn_check_letter(temp).unwrap());
+        assert!(check_upn(&upn).is_ok());
+        assert!(check_upn("A12345").is_err());
+        assert!(check_upn("I820200101002").is_err());
+        assert!(check_upn("A8202001010O2").is_err());
+    }
+
+    #[test]
+    fn upn_check_letter_matches_a_hand_computed_value() {
+        // 8*2+2*3+0*4+2*5+0*6+0*7+1*8+0*9+1*10+0*11+0*12+2*13 = 16+6+10+8+10+26 = 76; 76 mod 23 = 7 → H.
+        assert_eq!(upn_check_letter("820200101002"), Some('H'));
+    }
+
+    #[test]
+    fn ulns_postcodes_ethnicity_la_numbers() {
+        assert!(check_uln("1234567890").is_ok());
+        assert!(check_uln("123456789").is_err());
+        assert!(check_uln("12345678a0").is_err());
+        for good in ["EX2 4QD", "SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "ex24qd", "W1A 0AX"] {
+            assert!(check_postcode(good).is_ok(), "{good}");
+        }
+        for bad in ["EX2  4QD", "12345", "EX2 QQD", "EXETER", "", "EX2 4Q"] {
+            assert!(check_postcode(bad).is_err(), "{bad}");
+        }
+        assert!(check_ethnicity("wbri").is_ok());
+        assert!(check_ethnicity("WBRI").is_err());
+        assert!(check_la_number("878").is_ok());
+        assert!(check_la_number("87").is_err());
+    }
+
+    #[test]
+    fn pounds_keep_their_text() {
+        let p = Pounds::parse("23500.50").unwrap();
+        assert_eq!(p.as_str(), "23500.50");
+        assert!((p.value() - 23500.5).abs() < 1e-9);
+        assert!(Pounds::parse("0").is_ok());
+        for bad in ["£100", "1,000", "-5", "1.", ".5", "", "1e5", "12.5.1"] {
+            assert!(Pounds::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

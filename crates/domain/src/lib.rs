@@ -1,0 +1,14 @@
+//! The rules of SEND statutory casework, with no I/O: the records of the interchange format,
+//! their codes, how they are validated against each other, and the statutory clock.
+//!
+//! Everything here is a pure function of its inputs. "Today" is always a parameter, never read
+//! from the system clock, so every answer can be reproduced for any past date.
+
+pub mod clock;
+pub mod codes;
+pub mod dates;
+pub mod identifiers;
+pub mod records;
+pub mod validation;
+
+pub use jiff::civil::Date;
