@@ -216,7 +216,9 @@ pub fn parse_flag(text: &str) -> Result<bool, String> {
     match text {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(format!("'{text}' is not a yes/no flag; use true or false (or leave it empty)")),
+        _ => Err(format!(
+            "'{text}' is not a yes/no flag; use true or false (or leave it empty)"
+        )),
     }
 }
 
@@ -226,7 +228,11 @@ mod tests {
 
     #[test]
     fn every_code_reads_back_as_itself() {
-        fn round_trip<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], code: fn(T) -> &'static str, parse: fn(&str) -> Result<T, String>) {
+        fn round_trip<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            parse: fn(&str) -> Result<T, String>,
+        ) {
             for &value in all {
                 assert_eq!(parse(code(value)).unwrap(), value);
             }
@@ -235,7 +241,11 @@ mod tests {
         round_trip(Setting::ALL, Setting::code, Setting::parse);
         round_trip(CeaseReason::ALL, CeaseReason::code, CeaseReason::parse);
         round_trip(UpnUnknown::ALL, UpnUnknown::code, UpnUnknown::parse);
-        round_trip(DisputeOutcome::ALL, DisputeOutcome::code, DisputeOutcome::parse);
+        round_trip(
+            DisputeOutcome::ALL,
+            DisputeOutcome::code,
+            DisputeOutcome::parse,
+        );
         assert_eq!(Need::ALL.len(), 14);
         assert_eq!(Setting::ALL.len(), 14);
     }
@@ -245,7 +255,10 @@ mod tests {
         assert!(Need::parse("ASD").is_err());
         assert!(Need::parse(" asd").is_err());
         let message = RequestSource::parse("gp").unwrap_err();
-        assert!(message.contains("'gp' is not a known request source"), "{message}");
+        assert!(
+            message.contains("'gp' is not a known request source"),
+            "{message}"
+        );
         assert!(message.contains("parent, young_person"), "{message}");
     }
 

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod codes;
 pub mod dates;
 pub mod identifiers;
+pub mod measures;
 pub mod records;
 pub mod validation;
 

@@ -172,7 +172,9 @@ pub enum BenchmarkPeriod {
 impl BenchmarkPeriod {
     pub fn parse(text: &str) -> Result<BenchmarkPeriod, String> {
         if text.len() == 4 {
-            let year: i16 = text.parse().map_err(|_| format!("'{text}' is not a period: write YYYY or YYYY-MM"))?;
+            let year: i16 = text
+                .parse()
+                .map_err(|_| format!("'{text}' is not a period: write YYYY or YYYY-MM"))?;
             if (1900..=2999).contains(&year) {
                 return Ok(BenchmarkPeriod::Year(year));
             }
@@ -185,7 +187,8 @@ impl BenchmarkPeriod {
     /// The first month of the period (a yearly benchmark starts in January).
     pub fn first_month(self) -> crate::dates::Month {
         match self {
-            BenchmarkPeriod::Year(y) => crate::dates::Month::new(y, 1).unwrap_or(crate::dates::Month::containing(Date::default())),
+            BenchmarkPeriod::Year(y) => crate::dates::Month::new(y, 1)
+                .unwrap_or(crate::dates::Month::containing(Date::default())),
             BenchmarkPeriod::Month(m) => m,
         }
     }
@@ -286,6 +289,48 @@ impl Casework {
             population: self.population.len(),
             benchmarks: self.benchmarks.len(),
             targets: self.targets.len(),
+        }
+    }
+}
+
+/// Row keys of the record types, for replacing records by id when an update is applied.
+fn merge_rows<T: Clone, K: Eq + std::hash::Hash>(
+    update: &[T],
+    base: &[T],
+    key: impl Fn(&T) -> K,
+) -> Vec<T> {
+    let replaced: std::collections::HashSet<K> = update.iter().map(&key).collect();
+    update
+        .iter()
+        .cloned()
+        .chain(base.iter().filter(|r| !replaced.contains(&key(r))).cloned())
+        .collect()
+}
+
+impl Casework {
+    /// The casework that results from applying `update` over `self`: records of `update` replace
+    /// those with the same id (or natural key), the rest of `self` is kept. In each list the
+    /// records of `update` come first, in their own order, so problems found in the result can
+    /// be traced to the update's rows by index.
+    pub fn updated_with(&self, update: &Casework) -> Casework {
+        Casework {
+            children: merge_rows(&update.children, &self.children, |r| r.child_id.clone()),
+            requests: merge_rows(&update.requests, &self.requests, |r| r.request_id.clone()),
+            advice: merge_rows(&update.advice, &self.advice, |r| r.advice_id.clone()),
+            plans: merge_rows(&update.plans, &self.plans, |r| r.plan_id.clone()),
+            placements: merge_rows(&update.placements, &self.placements, |r| {
+                r.placement_id.clone()
+            }),
+            reviews: merge_rows(&update.reviews, &self.reviews, |r| r.review_id.clone()),
+            disputes: merge_rows(&update.disputes, &self.disputes, |r| r.dispute_id.clone()),
+            feedback: merge_rows(&update.feedback, &self.feedback, |r| r.feedback_id.clone()),
+            population: merge_rows(&update.population, &self.population, |r| (r.year, r.age)),
+            benchmarks: merge_rows(&update.benchmarks, &self.benchmarks, |r| {
+                (r.measure.clone(), r.period, r.comparator)
+            }),
+            targets: merge_rows(&update.targets, &self.targets, |r| {
+                (r.measure.clone(), r.due_on)
+            }),
         }
     }
 }

@@ -1,1 +1,992 @@
-pub fn placeholder() {}
+//! The consistency rules of the interchange format that look at values, other rows and other
+//! files: identifiers, date ranges and ordering, references, duplicates and overlaps. Rules
+//! about a cell's own shape (dates, codes, required cells) are applied when the cell is read.
+//!
+//! Each problem names the record file, the row's index in it and the column, so the reader can
+//! turn it into `file:line:column: message`.
+
+use crate::codes::{AssessmentDecision, PlacementRank, ReviewDecision};
+use crate::identifiers::{
+    check_ethnicity, check_la_number, check_postcode, check_record_id, check_uln, check_upn,
+};
+use crate::records::Casework;
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// The record types, in the order they are read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordFile {
+    Children,
+    Requests,
+    Advice,
+    Plans,
+    Placements,
+    Reviews,
+    Disputes,
+    Feedback,
+    Population,
+    Benchmarks,
+    Targets,
+}
+
+impl RecordFile {
+    pub const ALL: [RecordFile; 11] = [
+        RecordFile::Children,
+        RecordFile::Requests,
+        RecordFile::Advice,
+        RecordFile::Plans,
+        RecordFile::Placements,
+        RecordFile::Reviews,
+        RecordFile::Disputes,
+        RecordFile::Feedback,
+        RecordFile::Population,
+        RecordFile::Benchmarks,
+        RecordFile::Targets,
+    ];
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            RecordFile::Children => "children.csv",
+            RecordFile::Requests => "requests.csv",
+            RecordFile::Advice => "advice.csv",
+            RecordFile::Plans => "plans.csv",
+            RecordFile::Placements => "placements.csv",
+            RecordFile::Reviews => "reviews.csv",
+            RecordFile::Disputes => "disputes.csv",
+            RecordFile::Feedback => "feedback.csv",
+            RecordFile::Population => "population.csv",
+            RecordFile::Benchmarks => "benchmarks.csv",
+            RecordFile::Targets => "targets.csv",
+        }
+    }
+}
+
+/// One broken rule, at one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: RecordFile,
+    /// Index of the row in its record list (0 is the first record).
+    pub index: usize,
+    pub column: &'static str,
+    pub message: String,
+    /// For a broken reference: the file and id it points to.
+    pub refers_to: Option<(RecordFile, String)>,
+}
+
+/// The earliest date of birth the service accepts.
+pub fn earliest_date_of_birth() -> Date {
+    jiff::civil::date(1990, 1, 1)
+}
+
+struct Report {
+    problems: Vec<Problem>,
+}
+
+impl Report {
+    fn add(
+        &mut self,
+        file: RecordFile,
+        index: usize,
+        column: &'static str,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            file,
+            index,
+            column,
+            message: message.into(),
+            refers_to: None,
+        });
+    }
+
+    fn check(
+        &mut self,
+        file: RecordFile,
+        index: usize,
+        column: &'static str,
+        result: Result<(), String>,
+    ) {
+        if let Err(message) = result {
+            self.add(file, index, column, message);
+        }
+    }
+
+    /// Checks ids and reports each duplicate on its second (and later) occurrence; returns the
+    /// index of each id's first occurrence.
+    fn ids<'a>(
+        &mut self,
+        file: RecordFile,
+        column: &'static str,
+        ids: impl Iterator<Item = &'a str>,
+    ) -> HashMap<&'a str, usize> {
+        let mut seen: HashMap<&'a str, usize> = HashMap::new();
+        for (index, id) in ids.enumerate() {
+            self.check(file, index, column, check_record_id(id));
+            if let Some(first) = seen.get(id) {
+                self.add(file, index, column, format!("{column} '{id}' is used twice; it was first used by record {} of this file", first + 1));
+            } else {
+                seen.insert(id, index);
+            }
+        }
+        seen
+    }
+
+    fn reference(
+        &mut self,
+        file: RecordFile,
+        index: usize,
+        column: &'static str,
+        id: &str,
+        known: &HashMap<&str, usize>,
+        target: RecordFile,
+    ) {
+        if !known.contains_key(id) {
+            self.add(
+                file,
+                index,
+                column,
+                format!("{column} '{id}' does not exist in {}", target.file_name()),
+            );
+            self.refer(target, id);
+        }
+    }
+
+    /// Marks the last problem as a broken reference to `id` in `target`.
+    fn refer(&mut self, target: RecordFile, id: &str) {
+        if let Some(last) = self.problems.last_mut() {
+            last.refers_to = Some((target, id.to_string()));
+        }
+    }
+
+    fn not_before(
+        &mut self,
+        file: RecordFile,
+        index: usize,
+        column: &'static str,
+        date: Date,
+        earlier_column: &str,
+        earlier: Date,
+    ) {
+        if date < earlier {
+            self.add(file, index, column, format!("{column} {date} is before {earlier_column} {earlier}; it must be on or after it"));
+        }
+    }
+}
+
+/// A span of dates one row covers, for overlap checks.
+struct Span {
+    index: usize,
+    start: Date,
+    end: Option<Date>,
+}
+
+/// Reports each row whose span overlaps an earlier-starting one. With `inclusive_end`, a span
+/// includes its end day (placements); otherwise the next may start on the day the last ended
+/// (plans).
+fn overlaps(mut spans: Vec<Span>, inclusive_end: bool) -> Vec<(usize, usize)> {
+    spans.sort_by_key(|s| (s.start, s.index));
+    let mut found = Vec::new();
+    // The span reaching furthest so far: (its index, its end; None = still open).
+    let mut furthest: Option<(usize, Option<Date>)> = None;
+    for span in spans {
+        if let Some((earlier, end)) = furthest {
+            let overlapping = match end {
+                None => true,
+                Some(end) if inclusive_end => span.start <= end,
+                Some(end) => span.start < end,
+            };
+            if overlapping {
+                found.push((span.index, earlier));
+            }
+        }
+        let reaches_further = match (furthest, span.end) {
+            (None, _) => true,
+            (Some((_, None)), _) => false,
+            (Some(_), None) => true,
+            (Some((_, Some(a))), Some(b)) => b > a,
+        };
+        if reaches_further {
+            furthest = Some((span.index, span.end));
+        }
+    }
+    found
+}
+
+/// Checks every cross-record rule of the interchange spec and returns every problem found.
+/// `today` bounds dates of birth; `measure_ids` are the ids benchmarks and targets may name.
+pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<Problem> {
+    use RecordFile as F;
+    let mut r = Report {
+        problems: Vec::new(),
+    };
+    let cw = casework;
+
+    let children = r.ids(
+        F::Children,
+        "child_id",
+        cw.children.iter().map(|c| c.child_id.as_str()),
+    );
+    let requests = r.ids(
+        F::Requests,
+        "request_id",
+        cw.requests.iter().map(|x| x.request_id.as_str()),
+    );
+    r.ids(
+        F::Advice,
+        "advice_id",
+        cw.advice.iter().map(|x| x.advice_id.as_str()),
+    );
+    let plans = r.ids(
+        F::Plans,
+        "plan_id",
+        cw.plans.iter().map(|x| x.plan_id.as_str()),
+    );
+    r.ids(
+        F::Placements,
+        "placement_id",
+        cw.placements.iter().map(|x| x.placement_id.as_str()),
+    );
+    r.ids(
+        F::Reviews,
+        "review_id",
+        cw.reviews.iter().map(|x| x.review_id.as_str()),
+    );
+    r.ids(
+        F::Disputes,
+        "dispute_id",
+        cw.disputes.iter().map(|x| x.dispute_id.as_str()),
+    );
+    r.ids(
+        F::Feedback,
+        "feedback_id",
+        cw.feedback.iter().map(|x| x.feedback_id.as_str()),
+    );
+
+    for (i, c) in cw.children.iter().enumerate() {
+        if let Some(upn) = &c.upn {
+            r.check(F::Children, i, "upn", check_upn(upn));
+        }
+        if c.date_of_birth > today {
+            r.add(
+                F::Children,
+                i,
+                "date_of_birth",
+                format!("date of birth {} is in the future", c.date_of_birth),
+            );
+        }
+        if c.date_of_birth < earliest_date_of_birth() {
+            r.add(
+                F::Children,
+                i,
+                "date_of_birth",
+                format!("date of birth {} is before 1990-01-01", c.date_of_birth),
+            );
+        }
+        if let Some(p) = &c.postcode {
+            r.check(F::Children, i, "postcode", check_postcode(p));
+        }
+        if let Some(uln) = &c.uln {
+            r.check(F::Children, i, "uln", check_uln(uln));
+        }
+        if let Some(e) = &c.ethnicity {
+            r.check(F::Children, i, "ethnicity", check_ethnicity(e));
+        }
+        if c.forename.trim().is_empty() {
+            r.add(F::Children, i, "forename", "the forename is blank");
+        }
+        if c.surname.trim().is_empty() {
+            r.add(F::Children, i, "surname", "the surname is blank");
+        }
+    }
+
+    for (i, q) in cw.requests.iter().enumerate() {
+        r.reference(
+            F::Requests,
+            i,
+            "child_id",
+            &q.child_id,
+            &children,
+            F::Children,
+        );
+        if let Some(d) = q.decision {
+            r.not_before(
+                F::Requests,
+                i,
+                "decided_on",
+                d.on,
+                "received_on",
+                q.received_on,
+            );
+        }
+        if let Some(o) = q.outcome {
+            match q.decision {
+                Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Requests, i, "outcome_on", o.on, "decided_on", d.on),
+                _ => r.add(F::Requests, i, "outcome", format!("outcome '{}' is recorded but the decision was not 'assess'; an assessment outcome needs a decision to assess", o.value)),
+            }
+        }
+        if let Some(draft) = q.draft_issued_on {
+            match q.decision {
+                Some(d) if d.value == AssessmentDecision::Assess => {
+                    r.not_before(F::Requests, i, "draft_issued_on", draft, "decided_on", d.on)
+                }
+                _ => r.add(
+                    F::Requests,
+                    i,
+                    "draft_issued_on",
+                    "a draft plan is recorded but the decision was not 'assess'",
+                ),
+            }
+            if let Some(o) = q.outcome.filter(|o| o.on < draft) {
+                r.add(F::Requests, i, "draft_issued_on", format!("draft_issued_on {draft} is after outcome_on {}; the draft comes before the final outcome", o.on));
+            }
+        }
+        if let Some(worker) = &q.caseworker {
+            r.check(F::Requests, i, "caseworker", check_record_id(worker));
+        }
+    }
+
+    for (i, a) in cw.advice.iter().enumerate() {
+        match requests.get(a.request_id.as_str()).map(|&k| &cw.requests[k]) {
+            None => {
+                r.add(F::Advice, i, "request_id", format!("request_id '{}' does not exist in requests.csv", a.request_id));
+                r.refer(F::Requests, &a.request_id);
+            }
+            Some(q) => match q.decision {
+                Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Advice, i, "requested_on", a.requested_on, "the request's decided_on", d.on),
+                _ => r.add(F::Advice, i, "request_id", format!("request '{}' has no decision to assess, so no advice can be requested for it", a.request_id)),
+            },
+        }
+        if let Some(received) = a.received_on {
+            r.not_before(
+                F::Advice,
+                i,
+                "received_on",
+                received,
+                "requested_on",
+                a.requested_on,
+            );
+        }
+    }
+
+    let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::new();
+    for (i, p) in cw.plans.iter().enumerate() {
+        r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
+        if let Some(q) = &p.request_id {
+            r.reference(F::Plans, i, "request_id", q, &requests, F::Requests);
+        }
+        if let Some(c) = p.ceased {
+            r.not_before(F::Plans, i, "ceased_on", c.on, "issued_on", p.issued_on);
+        }
+        if let Some(la) = &p.transferred_from {
+            r.check(F::Plans, i, "transferred_from", check_la_number(la));
+        }
+        plans_by_child.entry(&p.child_id).or_default().push(Span {
+            index: i,
+            start: p.issued_on,
+            end: p.ceased.map(|c| c.on),
+        });
+    }
+    for spans in plans_by_child.into_values() {
+        for (later, earlier) in overlaps(spans, false) {
+            let e = &cw.plans[earlier];
+            let ends = e.ceased.map_or("is still active".to_string(), |c| {
+                format!("ceased on {}", c.on)
+            });
+            r.add(F::Plans, later, "issued_on", format!("this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time", e.plan_id));
+        }
+    }
+
+    let mut placements_by_child: HashMap<(&str, bool), Vec<Span>> = HashMap::new();
+    for (i, p) in cw.placements.iter().enumerate() {
+        r.reference(
+            F::Placements,
+            i,
+            "child_id",
+            &p.child_id,
+            &children,
+            F::Children,
+        );
+        if let Some(end) = p.ended_on {
+            r.not_before(
+                F::Placements,
+                i,
+                "ended_on",
+                end,
+                "started_on",
+                p.started_on,
+            );
+        }
+        if let Some(ukprn) = &p.ukprn
+            && !(ukprn.len() == 8 && ukprn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(
+                F::Placements,
+                i,
+                "ukprn",
+                format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"),
+            );
+        }
+        if let Some(urn) = &p.urn
+            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(
+                F::Placements,
+                i,
+                "urn",
+                format!("'{urn}' is not a URN: a URN is 6 digits"),
+            );
+        }
+        let main = p.rank != Some(PlacementRank::Dual);
+        placements_by_child
+            .entry((&p.child_id, main))
+            .or_default()
+            .push(Span {
+                index: i,
+                start: p.started_on,
+                end: p.ended_on,
+            });
+    }
+    for spans in placements_by_child.into_values() {
+        for (later, earlier) in overlaps(spans, true) {
+            let e = &cw.placements[earlier];
+            let ends = e
+                .ended_on
+                .map_or("has no end date".to_string(), |d| format!("ends on {d}"));
+            r.add(F::Placements, later, "started_on", format!("this placement overlaps placement '{}' of the same child and rank, which {ends}", e.placement_id));
+        }
+    }
+
+    let mut meetings: HashMap<(&str, Date), usize> = HashMap::new();
+    for (i, v) in cw.reviews.iter().enumerate() {
+        let plan = plans.get(v.plan_id.as_str()).map(|&k| &cw.plans[k]);
+        if plan.is_none() {
+            r.add(
+                F::Reviews,
+                i,
+                "plan_id",
+                format!("plan_id '{}' does not exist in plans.csv", v.plan_id),
+            );
+            r.refer(F::Plans, &v.plan_id);
+        }
+        match (v.decision, v.meeting_on) {
+            (Some(_), None) => r.add(F::Reviews, i, "decision", "a review decision is recorded but there is no meeting_on; the decision follows the meeting"),
+            (Some(d), Some(m)) => r.not_before(F::Reviews, i, "decided_on", d.on, "meeting_on", m),
+            _ => {}
+        }
+        if let Some(amended) = v.amended_on {
+            match v.decision {
+                Some(d) if d.value == ReviewDecision::Amend => {
+                    r.not_before(F::Reviews, i, "amended_on", amended, "decided_on", d.on)
+                }
+                _ => r.add(
+                    F::Reviews,
+                    i,
+                    "amended_on",
+                    "an amended plan is recorded but the review decision was not 'amend'",
+                ),
+            }
+        }
+        if let Some(m) = v.meeting_on {
+            if let Some(p) = plan {
+                r.not_before(
+                    F::Reviews,
+                    i,
+                    "meeting_on",
+                    m,
+                    "the plan's issued_on",
+                    p.issued_on,
+                );
+            }
+            if let Some(first) = meetings.get(&(v.plan_id.as_str(), m)) {
+                r.add(
+                    F::Reviews,
+                    i,
+                    "meeting_on",
+                    format!(
+                        "plan '{}' already has a review meeting on {m} (record {} of this file)",
+                        v.plan_id,
+                        first + 1
+                    ),
+                );
+            } else {
+                meetings.insert((&v.plan_id, m), i);
+            }
+        }
+    }
+
+    for (i, d) in cw.disputes.iter().enumerate() {
+        r.reference(
+            F::Disputes,
+            i,
+            "child_id",
+            &d.child_id,
+            &children,
+            F::Children,
+        );
+        if let Some(q) = &d.request_id {
+            r.reference(F::Disputes, i, "request_id", q, &requests, F::Requests);
+        }
+        if let Some(o) = d.outcome {
+            r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", d.opened_on);
+        }
+    }
+
+    for (i, f) in cw.feedback.iter().enumerate() {
+        if let Some(c) = &f.child_id {
+            r.reference(F::Feedback, i, "child_id", c, &children, F::Children);
+        }
+    }
+
+    let mut ages: HashMap<(i16, u8), usize> = HashMap::new();
+    for (i, p) in cw.population.iter().enumerate() {
+        if p.age > 25 {
+            r.add(
+                F::Population,
+                i,
+                "age",
+                format!("age {} is outside 0 to 25", p.age),
+            );
+        }
+        if let Some(first) = ages.insert((p.year, p.age), i) {
+            r.add(
+                F::Population,
+                i,
+                "age",
+                format!(
+                    "year {} age {} already has a count (record {} of this file)",
+                    p.year,
+                    p.age,
+                    first + 1
+                ),
+            );
+        }
+    }
+
+    let known = |m: &str| measure_ids.contains(&m);
+    let mut benchmark_keys = HashMap::new();
+    for (i, b) in cw.benchmarks.iter().enumerate() {
+        if !known(&b.measure) {
+            r.add(
+                F::Benchmarks,
+                i,
+                "measure",
+                format!("'{}' is not a measure id of the catalogue", b.measure),
+            );
+        }
+        if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i)
+        {
+            r.add(
+                F::Benchmarks,
+                i,
+                "period",
+                format!(
+                    "{} already has a {} value for {} (record {} of this file)",
+                    b.measure,
+                    b.comparator,
+                    b.period,
+                    first + 1
+                ),
+            );
+        }
+    }
+    for (i, t) in cw.targets.iter().enumerate() {
+        if !known(&t.measure) {
+            r.add(
+                F::Targets,
+                i,
+                "measure",
+                format!("'{}' is not a measure id of the catalogue", t.measure),
+            );
+        }
+    }
+
+    r.problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::*;
+    use crate::records::*;
+    use jiff::civil::date;
+
+    fn child(id: &str) -> Child {
+        Child {
+            child_id: id.into(),
+            upn: None,
+            forename: "Alex".into(),
+            surname: "Smith".into(),
+            date_of_birth: date(2015, 3, 1),
+            sex: None,
+            postcode: None,
+            primary_need: None,
+            secondary_need: None,
+            uln: None,
+            upn_unknown: None,
+            ethnicity: None,
+        }
+    }
+
+    fn request(id: &str, child: &str) -> Request {
+        Request {
+            request_id: id.into(),
+            child_id: child.into(),
+            received_on: date(2024, 1, 10),
+            source: RequestSource::School,
+            caseworker: None,
+            decision: Some(Dated::new(AssessmentDecision::Assess, date(2024, 2, 10))),
+            draft_issued_on: None,
+            outcome: None,
+            exception: None,
+            in_youth_accommodation: None,
+        }
+    }
+
+    fn plan(id: &str, child: &str, issued: Date, ceased: Option<Date>) -> Plan {
+        Plan {
+            plan_id: id.into(),
+            child_id: child.into(),
+            request_id: None,
+            issued_on: issued,
+            ceased: ceased.map(|d| Dated::new(CeaseReason::Other, d)),
+            transferred_from: None,
+            personal_budget: None,
+        }
+    }
+
+    fn placement(
+        id: &str,
+        start: Date,
+        end: Option<Date>,
+        rank: Option<PlacementRank>,
+    ) -> Placement {
+        Placement {
+            placement_id: id.into(),
+            child_id: "C1".into(),
+            setting: Setting::Mainstream,
+            urn: None,
+            establishment: None,
+            started_on: start,
+            ended_on: end,
+            annual_cost: None,
+            ukprn: None,
+            rank,
+            sen_unit: None,
+            resourced_provision: None,
+        }
+    }
+
+    fn base() -> Casework {
+        Casework {
+            children: vec![child("C1")],
+            requests: vec![request("R1", "C1")],
+            ..Casework::default()
+        }
+    }
+
+    fn problems(cw: &Casework) -> Vec<(RecordFile, usize, &'static str)> {
+        validate(cw, date(2026, 11, 30), &["plans_active"])
+            .into_iter()
+            .map(|p| (p.file, p.index, p.column))
+            .collect()
+    }
+
+    #[test]
+    fn a_consistent_authority_has_no_problems() {
+        assert!(problems(&base()).is_empty());
+    }
+
+    #[test]
+    fn duplicates_are_reported_on_their_second_occurrence() {
+        let mut cw = base();
+        cw.children.push(child("C2"));
+        cw.children.push(child("C1"));
+        let found = validate(&cw, date(2026, 1, 1), &[]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].file, found[0].index, found[0].column),
+            (RecordFile::Children, 2, "child_id")
+        );
+        assert!(
+            found[0].message.contains("used twice"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn broken_references_are_reported_on_the_referring_row() {
+        let mut cw = base();
+        cw.requests.push(request("R2", "NOBODY"));
+        cw.plans.push(Plan {
+            request_id: Some("R9".into()),
+            ..plan("P1", "C1", date(2024, 5, 1), None)
+        });
+        cw.reviews.push(Review {
+            review_id: "V1".into(),
+            plan_id: "P9".into(),
+            meeting_on: None,
+            decision: None,
+            amended_on: None,
+            phase_transfer: None,
+        });
+        cw.disputes.push(Dispute {
+            dispute_id: "D1".into(),
+            child_id: "C7".into(),
+            kind: DisputeKind::Appeal,
+            request_id: None,
+            opened_on: date(2024, 1, 1),
+            outcome: None,
+        });
+        cw.feedback.push(Feedback {
+            feedback_id: "F1".into(),
+            kind: FeedbackKind::Complaint,
+            received_on: date(2024, 1, 1),
+            child_id: Some("C8".into()),
+        });
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Requests, 1, "child_id"),
+                (RecordFile::Plans, 0, "request_id"),
+                (RecordFile::Reviews, 0, "plan_id"),
+                (RecordFile::Disputes, 0, "child_id"),
+                (RecordFile::Feedback, 0, "child_id"),
+            ]
+        );
+    }
+
+    #[test]
+    fn request_dates_must_run_in_order() {
+        let mut cw = base();
+        cw.requests[0].decision = Some(Dated::new(AssessmentDecision::Assess, date(2024, 1, 9)));
+        assert_eq!(problems(&cw), [(RecordFile::Requests, 0, "decided_on")]);
+
+        let mut cw = base();
+        cw.requests[0].outcome = Some(Dated::new(AssessmentOutcome::Plan, date(2024, 2, 9)));
+        assert_eq!(problems(&cw), [(RecordFile::Requests, 0, "outcome_on")]);
+
+        let mut cw = base();
+        cw.requests[0].decision = Some(Dated::new(AssessmentDecision::Refuse, date(2024, 2, 10)));
+        cw.requests[0].outcome = Some(Dated::new(AssessmentOutcome::Plan, date(2024, 5, 1)));
+        assert_eq!(problems(&cw), [(RecordFile::Requests, 0, "outcome")]);
+
+        let mut cw = base();
+        cw.requests[0].draft_issued_on = Some(date(2024, 5, 2));
+        cw.requests[0].outcome = Some(Dated::new(AssessmentOutcome::Plan, date(2024, 5, 1)));
+        assert_eq!(
+            problems(&cw),
+            [(RecordFile::Requests, 0, "draft_issued_on")]
+        );
+
+        let mut cw = base();
+        cw.requests[0].draft_issued_on = Some(date(2024, 2, 9));
+        assert_eq!(
+            problems(&cw),
+            [(RecordFile::Requests, 0, "draft_issued_on")]
+        );
+    }
+
+    #[test]
+    fn advice_needs_a_decision_to_assess_and_ordered_dates() {
+        let advice = |request: &str, requested: Date, received: Option<Date>| Advice {
+            advice_id: "A1".into(),
+            request_id: request.into(),
+            kind: AdviceKind::Health,
+            provider: None,
+            requested_on: requested,
+            received_on: received,
+        };
+        let mut cw = base();
+        cw.advice.push(advice("R1", date(2024, 2, 9), None));
+        assert_eq!(problems(&cw), [(RecordFile::Advice, 0, "requested_on")]);
+        cw.advice[0] = advice("R1", date(2024, 2, 10), Some(date(2024, 2, 9)));
+        assert_eq!(problems(&cw), [(RecordFile::Advice, 0, "received_on")]);
+        cw.requests[0].decision = Some(Dated::new(AssessmentDecision::Refuse, date(2024, 2, 10)));
+        cw.advice[0] = advice("R1", date(2024, 2, 10), None);
+        assert_eq!(problems(&cw), [(RecordFile::Advice, 0, "request_id")]);
+    }
+
+    #[test]
+    fn a_childs_plans_may_not_overlap_but_may_touch() {
+        let mut cw = base();
+        cw.plans
+            .push(plan("P1", "C1", date(2020, 1, 1), Some(date(2022, 1, 1))));
+        cw.plans.push(plan("P2", "C1", date(2022, 1, 1), None));
+        assert!(problems(&cw).is_empty());
+        cw.plans
+            .push(plan("P3", "C1", date(2021, 6, 1), Some(date(2021, 7, 1))));
+        // P3 starts inside P1 and is the one reported; P2 starts the day P1 ceased, which is allowed.
+        assert_eq!(problems(&cw), [(RecordFile::Plans, 2, "issued_on")]);
+        // An earlier open-ended plan overlaps everything after it.
+        let mut cw = base();
+        cw.plans.push(plan("P2", "C1", date(2023, 1, 1), None));
+        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
+        assert_eq!(problems(&cw), [(RecordFile::Plans, 0, "issued_on")]);
+        cw.plans[1].ceased = Some(Dated::new(CeaseReason::MovedLa, date(2019, 1, 1)));
+        assert_eq!(problems(&cw), [(RecordFile::Plans, 1, "ceased_on")]);
+    }
+
+    #[test]
+    fn placements_of_the_same_rank_may_not_share_a_day() {
+        let mut cw = base();
+        cw.placements.push(placement(
+            "S1",
+            date(2020, 9, 1),
+            Some(date(2023, 7, 31)),
+            None,
+        ));
+        cw.placements.push(placement(
+            "S2",
+            date(2023, 8, 1),
+            None,
+            Some(PlacementRank::Main),
+        ));
+        cw.placements.push(placement(
+            "S3",
+            date(2021, 1, 1),
+            None,
+            Some(PlacementRank::Dual),
+        ));
+        assert!(problems(&cw).is_empty());
+        cw.placements[1].started_on = date(2023, 7, 31);
+        assert_eq!(problems(&cw), [(RecordFile::Placements, 1, "started_on")]);
+    }
+
+    #[test]
+    fn review_rules() {
+        let mut cw = base();
+        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
+        let review = |id: &str,
+                      meeting: Option<Date>,
+                      decision: Option<(ReviewDecision, Date)>,
+                      amended: Option<Date>| Review {
+            review_id: id.into(),
+            plan_id: "P1".into(),
+            meeting_on: meeting,
+            decision: decision.map(|(v, d)| Dated::new(v, d)),
+            amended_on: amended,
+            phase_transfer: None,
+        };
+        cw.reviews = vec![
+            review(
+                "V1",
+                None,
+                Some((ReviewDecision::Maintain, date(2021, 1, 1))),
+                None,
+            ),
+            review(
+                "V2",
+                Some(date(2021, 1, 10)),
+                Some((ReviewDecision::Maintain, date(2021, 1, 9))),
+                None,
+            ),
+            review("V3", Some(date(2021, 1, 10)), None, None),
+            review("V4", Some(date(2019, 12, 1)), None, None),
+            review(
+                "V5",
+                Some(date(2022, 1, 10)),
+                Some((ReviewDecision::Maintain, date(2022, 1, 20))),
+                Some(date(2022, 2, 1)),
+            ),
+            review(
+                "V6",
+                Some(date(2023, 1, 10)),
+                Some((ReviewDecision::Amend, date(2023, 1, 20))),
+                Some(date(2023, 1, 19)),
+            ),
+        ];
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Reviews, 0, "decision"),
+                (RecordFile::Reviews, 1, "decided_on"),
+                (RecordFile::Reviews, 2, "meeting_on"),
+                (RecordFile::Reviews, 3, "meeting_on"),
+                (RecordFile::Reviews, 4, "amended_on"),
+                (RecordFile::Reviews, 5, "amended_on"),
+            ]
+        );
+    }
+
+    #[test]
+    fn child_details_are_checked() {
+        let mut cw = base();
+        cw.children[0].date_of_birth = date(2026, 12, 1);
+        cw.children[0].upn = Some("A123".into());
+        cw.children[0].postcode = Some("NOWHERE".into());
+        cw.children[0].uln = Some("12".into());
+        cw.children[0].surname = " ".into();
+        let mut old = child("C0");
+        old.date_of_birth = date(1989, 12, 31);
+        cw.children.push(old);
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Children, 0, "upn"),
+                (RecordFile::Children, 0, "date_of_birth"),
+                (RecordFile::Children, 0, "postcode"),
+                (RecordFile::Children, 0, "uln"),
+                (RecordFile::Children, 0, "surname"),
+                (RecordFile::Children, 1, "date_of_birth"),
+            ]
+        );
+    }
+
+    #[test]
+    fn population_benchmarks_and_targets() {
+        let mut cw = base();
+        cw.population = vec![
+            PopulationCount {
+                year: 2024,
+                age: 3,
+                count: 100,
+            },
+            PopulationCount {
+                year: 2024,
+                age: 3,
+                count: 100,
+            },
+            PopulationCount {
+                year: 2024,
+                age: 26,
+                count: 100,
+            },
+        ];
+        cw.benchmarks = vec![
+            Benchmark {
+                measure: "plans_active".into(),
+                period: BenchmarkPeriod::Year(2023),
+                comparator: Comparator::England,
+                value: 1.0,
+            },
+            Benchmark {
+                measure: "plans_active".into(),
+                period: BenchmarkPeriod::Year(2023),
+                comparator: Comparator::England,
+                value: 2.0,
+            },
+            Benchmark {
+                measure: "nonsense".into(),
+                period: BenchmarkPeriod::Year(2023),
+                comparator: Comparator::England,
+                value: 2.0,
+            },
+        ];
+        cw.targets = vec![Target {
+            measure: "made_up".into(),
+            target: 1.0,
+            due_on: None,
+        }];
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Population, 1, "age"),
+                (RecordFile::Population, 2, "age"),
+                (RecordFile::Benchmarks, 1, "period"),
+                (RecordFile::Benchmarks, 2, "measure"),
+                (RecordFile::Targets, 0, "measure"),
+            ]
+        );
+    }
+}

@@ -1,1 +1,12 @@
-//! placeholder
+//! The case-history interchange format (`interchange.md`): a folder of CSV files, one per
+//! record type. Reads a folder into [`Casework`](sendtrack_domain::records::Casework) with
+//! every problem located as `file:line:column`, writes casework back to a folder, and
+//! generates a realistic demo authority.
+
+pub mod columns;
+pub mod demo;
+pub mod read;
+pub mod write;
+
+pub use read::{FolderProblem, FolderRead, check_casework, read_folder};
+pub use write::write_folder;

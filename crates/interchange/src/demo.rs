@@ -1,0 +1,917 @@
+//! Generates a realistic, valid demo authority: a county-sized SEND service with several
+//! years of casework history up to a given date. The same options always give the same
+//! records. The shape follows what the board reports in `shared/seeds/` show: rising
+//! requests with about a quarter refused, fewer than half of new plans within 20 weeks,
+//! advice often late, a backlog of annual reviews, placements in realistic shares with costs,
+//! disputes, feedback and an ONS-like population for ages 0-25.
+//!
+//! Names and addresses are made up from short lists; no real person is described.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use sendtrack_domain::Date;
+use sendtrack_domain::clock::review_due;
+use sendtrack_domain::codes::*;
+use sendtrack_domain::dates::{add_days, age_on, anniversary_in, days_between};
+use sendtrack_domain::identifiers::{Pounds, upn_check_letter};
+use sendtrack_domain::records::*;
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// Roughly how many children and young people the authority's records hold.
+    pub children: usize,
+    pub seed: u64,
+    /// The last day of the history ("today" for the demo).
+    pub as_at: Date,
+}
+
+const FORENAMES: &[&str] = &[
+    "Oliver",
+    "Amelia",
+    "George",
+    "Isla",
+    "Noah",
+    "Ava",
+    "Arthur",
+    "Mia",
+    "Leo",
+    "Ivy",
+    "Oscar",
+    "Freya",
+    "Harry",
+    "Lily",
+    "Archie",
+    "Florence",
+    "Jack",
+    "Willow",
+    "Henry",
+    "Rosie",
+    "Charlie",
+    "Sophia",
+    "Freddie",
+    "Grace",
+    "Theo",
+    "Evie",
+    "Alfie",
+    "Poppy",
+    "Finley",
+    "Ella",
+    "Thomas",
+    "Daisy",
+    "Jacob",
+    "Elsie",
+    "Alexander",
+    "Phoebe",
+    "Ethan",
+    "Ruby",
+    "Reuben",
+    "Harper",
+    "Zain",
+    "Aisha",
+    "Kai",
+    "Maya",
+    "Ibrahim",
+    "Nia",
+    "Tomasz",
+    "Zofia",
+    "Callum",
+    "Niamh",
+];
+const SURNAMES: &[&str] = &[
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
+    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
+    "Wood", "Jackson", "Clarke", "Hughes", "Edwards", "Harris", "Moore", "Baker", "Lewis",
+    "Cooper", "Ward", "Morris", "King", "Turner", "Hill", "Phillips", "Mitchell", "Kelly", "Cook",
+    "Carter", "Parker", "Bennett", "Shaw", "Lee", "Ahmed", "Khan", "Nowak", "Murphy", "Pearce",
+    "Rowe", "Stevens", "Tremayne",
+];
+const PLACES: &[&str] = &[
+    "Ashcombe",
+    "Bideford",
+    "Clyst",
+    "Dartside",
+    "Exmoor",
+    "Fremington",
+    "Haldon",
+    "Ide",
+    "Kenn",
+    "Lydford",
+    "Moreton",
+    "Newton",
+    "Okehampton",
+    "Pinhoe",
+    "Redhill",
+    "Seaton",
+    "Tavy",
+    "Uffculme",
+    "Westward",
+    "Yealm",
+];
+const NEEDS: &[(Need, f64)] = &[
+    (Need::Autism, 31.0),
+    (Need::SpeechLanguageCommunication, 21.0),
+    (Need::SocialEmotionalMentalHealth, 17.0),
+    (Need::ModerateLearningDifficulty, 9.0),
+    (Need::SpecificLearningDifficulty, 4.0),
+    (Need::SevereLearningDifficulty, 5.0),
+    (Need::ProfoundMultipleLearningDifficulty, 1.5),
+    (Need::PhysicalDisability, 3.5),
+    (Need::HearingImpairment, 1.5),
+    (Need::VisionImpairment, 1.0),
+    (Need::MultiSensoryImpairment, 0.3),
+    (Need::DownSyndrome, 0.7),
+    (Need::Other, 2.0),
+    (Need::NoSpecialistAssessment, 2.5),
+];
+const ETHNICITIES: &[(&str, f64)] = &[
+    ("wbri", 84.0),
+    ("woth", 3.0),
+    ("wiri", 0.3),
+    ("wrom", 0.4),
+    ("mwbc", 1.5),
+    ("mwba", 0.7),
+    ("mwas", 1.2),
+    ("moth", 1.4),
+    ("aind", 0.6),
+    ("apkn", 0.5),
+    ("aban", 0.3),
+    ("aoth", 0.5),
+    ("bafr", 0.8),
+    ("bcrb", 0.3),
+    ("both", 0.2),
+    ("chne", 0.3),
+    ("ooth", 0.8),
+    ("refu", 1.0),
+    ("nobt", 2.2),
+];
+const SOURCES: &[(RequestSource, f64)] = &[
+    (RequestSource::Parent, 41.0),
+    (RequestSource::School, 39.0),
+    (RequestSource::EarlyYears, 7.0),
+    (RequestSource::Health, 5.0),
+    (RequestSource::College, 3.0),
+    (RequestSource::SocialCare, 3.0),
+    (RequestSource::YoungPerson, 1.5),
+    (RequestSource::Other, 0.5),
+];
+const HEALTH_PROVIDERS: &[&str] = &[
+    "Northern Community Health NHS Trust",
+    "Southern Hospitals NHS Foundation Trust",
+    "Children's Community Paediatrics",
+];
+const CARE_PROVIDERS: &[&str] = &[
+    "Children's Social Care North",
+    "Children's Social Care South",
+    "Children's Social Care East",
+];
+const EP_PROVIDER: &str = "County Educational Psychology Service";
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
+    let total: f64 = items.iter().map(|(_, w)| w).sum();
+    let mut x = rng.random::<f64>() * total;
+    for &(item, weight) in items {
+        if x < weight {
+            return item;
+        }
+        x -= weight;
+    }
+    items[items.len() - 1].0
+}
+
+fn one_of<'a>(rng: &mut ChaCha8Rng, items: &[&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+fn date_in(rng: &mut ChaCha8Rng, from: Date, to: Date) -> Date {
+    let span = days_between(from, to).max(0);
+    add_days(from, rng.random_range(0..=span))
+}
+
+/// A delay in days: within `[on_time_from, limit]` with probability `p_on_time`, otherwise late
+/// by up to `late_max` days past the limit.
+fn delay(
+    rng: &mut ChaCha8Rng,
+    p_on_time: f64,
+    on_time_from: i64,
+    limit: i64,
+    late_max: i64,
+) -> i64 {
+    if rng.random_bool(p_on_time) {
+        rng.random_range(on_time_from..=limit)
+    } else {
+        // Late delays bunch up just after the limit with a long tail.
+        let u: f64 = rng.random::<f64>();
+        limit + 1 + (u * u * late_max as f64) as i64
+    }
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    as_at: Date,
+    cw: Casework,
+    caseworkers: usize,
+    next_urn: u32,
+}
+
+impl Generator {
+    fn id(prefix: &str, n: usize) -> String {
+        format!("{prefix}{n:06}")
+    }
+
+    fn add_child(&mut self, date_of_birth: Date) -> usize {
+        let rng = &mut self.rng;
+        let n = self.cw.children.len() + 1;
+        let age_now = age_on(date_of_birth, self.as_at);
+        let has_upn = age_now < 19 && rng.random_bool(0.93);
+        let upn = has_upn.then(|| {
+            let body = format!(
+                "878{:04}{:02}{:03}",
+                rng.random_range(1000..8000),
+                (date_of_birth.year() % 100 + 4) % 100,
+                rng.random_range(0..1000)
+            );
+            let letter = upn_check_letter(&body).unwrap_or('A');
+            format!("{letter}{body}")
+        });
+        let uln = (!has_upn && age_now >= 16 && rng.random_bool(0.6))
+            .then(|| format!("{:010}", rng.random_range(1_000_000_000u64..9_999_999_999)));
+        let upn_unknown = (upn.is_none() && uln.is_none()).then(|| {
+            pick(
+                rng,
+                &[
+                    (UpnUnknown::Un1, 3.0),
+                    (UpnUnknown::Un2, 2.0),
+                    (UpnUnknown::Un5, 2.0),
+                    (UpnUnknown::Un8, 1.0),
+                    (UpnUnknown::Un10, 1.0),
+                ],
+            )
+        });
+        let primary = pick(rng, NEEDS);
+        let secondary = rng
+            .random_bool(0.3)
+            .then(|| pick(rng, NEEDS))
+            .filter(|s| *s != primary);
+        let inward = "ABDEFGHJLNPQRSTUWXYZ".as_bytes();
+        let postcode = rng.random_bool(0.97).then(|| {
+            format!(
+                "EX{} {}{}{}",
+                rng.random_range(1..40),
+                rng.random_range(0..10),
+                inward[rng.random_range(0..inward.len())] as char,
+                inward[rng.random_range(0..inward.len())] as char
+            )
+        });
+        self.cw.children.push(Child {
+            child_id: Self::id("C", n),
+            upn,
+            forename: one_of(rng, FORENAMES).to_string(),
+            surname: one_of(rng, SURNAMES).to_string(),
+            date_of_birth,
+            sex: Some(pick(
+                rng,
+                &[(Sex::Male, 69.0), (Sex::Female, 30.5), (Sex::Unknown, 0.5)],
+            )),
+            postcode,
+            primary_need: rng.random_bool(0.97).then_some(primary),
+            secondary_need: secondary,
+            uln,
+            upn_unknown,
+            ethnicity: rng
+                .random_bool(0.95)
+                .then(|| pick(rng, ETHNICITIES).to_string()),
+        });
+        n - 1
+    }
+
+    /// A date of birth for a child aged `age` (whole years) on `on`.
+    fn born_aged(&mut self, age: i64, on: Date) -> Date {
+        let birthday = add_days(on, -(age * 365 + age / 4));
+        add_days(birthday, -self.rng.random_range(0..365))
+    }
+
+    fn age_at_request(&mut self) -> i64 {
+        let band = pick(
+            &mut self.rng,
+            &[(0, 24.0), (1, 42.0), (2, 25.0), (3, 8.0), (4, 1.0)],
+        );
+        let (from, to) = [(2, 4), (5, 10), (11, 15), (16, 19), (20, 24)][band];
+        self.rng.random_range(from..=to)
+    }
+
+    /// One request and everything that follows from it; returns the plan issued, if any.
+    fn add_request(&mut self, child: usize, received_on: Date, year_index: f64) {
+        let n = self.cw.requests.len() + 1;
+        let as_at = self.as_at;
+        let rng = &mut self.rng;
+        let child_id = self.cw.children[child].child_id.clone();
+        let source = pick(rng, SOURCES);
+        let caseworker = Some(format!("cw{:03}", rng.random_range(1..=self.caseworkers)));
+        // Decisions: most within 6 weeks; more late as demand rises.
+        let decided = add_days(
+            received_on,
+            delay(rng, 0.72 - 0.04 * year_index, 18, 42, 80),
+        );
+        let decision_value = pick(
+            rng,
+            &[
+                (AssessmentDecision::Assess, 73.0),
+                (AssessmentDecision::Refuse, 24.0),
+                (AssessmentDecision::Withdrawn, 3.0),
+            ],
+        );
+        let decision = (decided <= as_at).then_some(Dated::new(decision_value, decided));
+        let mut request = Request {
+            request_id: Self::id("R", n),
+            child_id: child_id.clone(),
+            received_on,
+            source,
+            caseworker,
+            decision,
+            draft_issued_on: None,
+            outcome: None,
+            exception: None,
+            in_youth_accommodation: rng.random_bool(0.002).then_some(true),
+        };
+        if decision.is_some_and(|d| d.value == AssessmentDecision::Assess) {
+            let mut last_advice = decided;
+            let kinds: [(AdviceKind, f64, f64); 4] = [
+                (AdviceKind::EducationalPsychology, 1.0, 0.30),
+                (AdviceKind::Health, 0.9, 0.55),
+                (AdviceKind::SocialCare, 0.75, 0.45),
+                (AdviceKind::Education, 0.7, 0.8),
+            ];
+            for (kind, p_asked, p_on_time) in kinds {
+                if !rng.random_bool(p_asked) {
+                    continue;
+                }
+                let requested_on = add_days(decided, rng.random_range(0..=7));
+                if requested_on > as_at {
+                    continue;
+                }
+                let received = add_days(requested_on, delay(rng, p_on_time, 10, 42, 160));
+                last_advice = last_advice.max(received);
+                let provider = match kind {
+                    AdviceKind::EducationalPsychology => Some(EP_PROVIDER.to_string()),
+                    AdviceKind::Health => Some(one_of(rng, HEALTH_PROVIDERS).to_string()),
+                    AdviceKind::SocialCare => Some(one_of(rng, CARE_PROVIDERS).to_string()),
+                    _ => None,
+                };
+                let a = self.cw.advice.len() + 1;
+                self.cw.advice.push(Advice {
+                    advice_id: Self::id("A", a),
+                    request_id: request.request_id.clone(),
+                    kind,
+                    provider,
+                    requested_on,
+                    received_on: (received <= as_at).then_some(received),
+                });
+            }
+            let outcome_value = pick(
+                rng,
+                &[
+                    (AssessmentOutcome::Plan, 90.0),
+                    (AssessmentOutcome::NoPlan, 8.0),
+                    (AssessmentOutcome::Withdrawn, 2.0),
+                ],
+            );
+            let planned = match outcome_value {
+                // Fewer than half of plans on time, worse in later years, never before the advice.
+                AssessmentOutcome::Plan => {
+                    let planned = add_days(
+                        received_on,
+                        delay(rng, 0.6 - 0.12 * year_index, 100, 140, 260),
+                    );
+                    // Late advice usually, not always, delays the plan.
+                    if rng.random_bool(0.6) {
+                        planned.max(add_days(last_advice, rng.random_range(7..21)))
+                    } else {
+                        planned.max(add_days(decided, 30))
+                    }
+                }
+                AssessmentOutcome::NoPlan => add_days(received_on, delay(rng, 0.6, 70, 112, 120))
+                    .max(add_days(last_advice, 7)),
+                AssessmentOutcome::Withdrawn => add_days(decided, rng.random_range(20..150)),
+            };
+            if outcome_value == AssessmentOutcome::Plan {
+                let draft = add_days(planned, -rng.random_range(15..=35)).max(decided);
+                request.draft_issued_on = (draft <= as_at).then_some(draft);
+                if rng.random_bool(0.04) {
+                    request.exception = Some(pick(
+                        rng,
+                        &[
+                            (TimeLimitException::PersonalCircumstances, 5.0),
+                            (TimeLimitException::SchoolClosure, 3.0),
+                            (TimeLimitException::AbsentFromArea, 1.0),
+                            (TimeLimitException::EarlyYearsClosure, 1.0),
+                        ],
+                    ));
+                }
+            }
+            if planned <= as_at {
+                request.outcome = Some(Dated::new(outcome_value, planned));
+                if outcome_value == AssessmentOutcome::Plan {
+                    self.add_plan(child, Some(request.request_id.clone()), planned);
+                }
+            }
+        }
+        self.add_disputes(child, &request);
+        self.cw.requests.push(request);
+    }
+
+    fn add_disputes(&mut self, child: usize, request: &Request) {
+        let rng = &mut self.rng;
+        let Some(decision) = request.decision else {
+            return;
+        };
+        let (event, p_appeal) = match (decision.value, request.outcome) {
+            (AssessmentDecision::Refuse, _) => (decision.on, 0.07),
+            (_, Some(o)) if o.value != AssessmentOutcome::Withdrawn => (o.on, 0.04),
+            _ => return,
+        };
+        let mediation = rng.random_bool(p_appeal * 1.6);
+        let appeal = rng.random_bool(if mediation { 0.45 } else { p_appeal * 0.5 });
+        let child_id = self.cw.children[child].child_id.clone();
+        let mut opened = add_days(event, rng.random_range(14..60));
+        for (kind, happens) in [
+            (DisputeKind::Mediation, mediation),
+            (DisputeKind::Appeal, appeal),
+        ] {
+            if !happens || opened > self.as_at {
+                continue;
+            }
+            let (outcomes, length): (&[(DisputeOutcome, f64)], i64) = match kind {
+                DisputeKind::Mediation => (
+                    &[
+                        (DisputeOutcome::Resolved, 55.0),
+                        (DisputeOutcome::CertificateIssued, 45.0),
+                    ],
+                    45,
+                ),
+                DisputeKind::Appeal => (
+                    &[
+                        (DisputeOutcome::Conceded, 35.0),
+                        (DisputeOutcome::ParentFavour, 35.0),
+                        (DisputeOutcome::LaFavour, 8.0),
+                        (DisputeOutcome::Withdrawn, 22.0),
+                    ],
+                    300,
+                ),
+            };
+            let closed = add_days(opened, rng.random_range(length / 3..=length));
+            let n = self.cw.disputes.len() + 1;
+            self.cw.disputes.push(Dispute {
+                dispute_id: Self::id("D", n),
+                child_id: child_id.clone(),
+                kind,
+                request_id: Some(request.request_id.clone()),
+                opened_on: opened,
+                outcome: (closed <= self.as_at).then(|| Dated::new(pick(rng, outcomes), closed)),
+            });
+            opened = add_days(closed.min(self.as_at), rng.random_range(7..40));
+        }
+    }
+
+    /// A plan with its reviews, placements and (maybe) its end.
+    fn add_plan(&mut self, child: usize, request_id: Option<String>, issued_on: Date) {
+        let n = self.cw.plans.len() + 1;
+        let plan_id = Self::id("P", n);
+        let born = self.cw.children[child].date_of_birth;
+        let as_at = self.as_at;
+
+        // When the plan would end regardless of reviews: leaving education or moving away.
+        let rng = &mut self.rng;
+        let leaving_age = pick(
+            rng,
+            &[
+                (16, 2.0),
+                (17, 2.0),
+                (18, 4.0),
+                (19, 16.0),
+                (20, 9.0),
+                (21, 8.0),
+                (22, 8.0),
+                (23, 8.0),
+                (24, 8.0),
+                (25, 35.0),
+            ],
+        );
+        let mut end: Option<(Date, CeaseReason)> = Some((
+            // Young people leave at the end of an academic year (31 July).
+            Date::new(born.year() + leaving_age as i16, 7, 31).unwrap_or(issued_on),
+            match leaving_age {
+                25 => CeaseReason::MaxAge,
+                16..=18 => pick(
+                    rng,
+                    &[
+                        (CeaseReason::NeedsMet, 3.0),
+                        (CeaseReason::Employment, 2.0),
+                        (CeaseReason::NoEngagement, 2.0),
+                    ],
+                ),
+                _ => pick(
+                    rng,
+                    &[
+                        (CeaseReason::MaxAge, 2.0),
+                        (CeaseReason::Employment, 3.0),
+                        (CeaseReason::HigherEducation, 2.0),
+                        (CeaseReason::NoEngagement, 2.0),
+                        (CeaseReason::Other, 1.0),
+                    ],
+                ),
+            },
+        ));
+        // Moving away, or needs met, at a constant hazard.
+        let years_to_move = -(1.0 - rng.random::<f64>()).ln() / 0.025;
+        let moved = add_days(issued_on, (years_to_move * 365.25) as i64);
+        if end.is_none_or(|(d, _)| moved < d) {
+            let reason = pick(
+                rng,
+                &[
+                    (CeaseReason::MovedLa, 6.0),
+                    (CeaseReason::NeedsMet, 3.0),
+                    (CeaseReason::LeftEngland, 0.5),
+                    (CeaseReason::Deceased, 0.2),
+                ],
+            );
+            end = Some((moved, reason));
+        }
+        let end = end.filter(|(d, _)| *d > issued_on);
+
+        // Reviews, year by year, until the plan ends or the history does.
+        let mut period_start = issued_on;
+        let mut last_meeting: Option<Date> = None;
+        let mut ceased = end;
+        loop {
+            let due = review_due(period_start);
+            let rng = &mut self.rng;
+            let meeting = add_days(due, delay(rng, 0.72, -60, 0, 150) - 0)
+                .max(add_days(last_meeting.unwrap_or(issued_on), 60));
+            if meeting > as_at || ceased.is_some_and(|(d, _)| meeting >= d) {
+                break;
+            }
+            let decision_value = pick(
+                rng,
+                &[
+                    (ReviewDecision::Maintain, 57.0),
+                    (ReviewDecision::Amend, 41.5),
+                    (ReviewDecision::Cease, 1.5),
+                ],
+            );
+            let decided = add_days(meeting, delay(rng, 0.55, 5, 28, 120));
+            let age = age_on(born, meeting);
+            let phase_transfer = match age {
+                3 | 4 | 10 => Some(PhaseTransfer::School),
+                15 => Some(PhaseTransfer::Post16),
+                _ => None,
+            };
+            let (decision_value, amend_p) = if phase_transfer.is_some() {
+                (ReviewDecision::Amend, 0.6)
+            } else {
+                (decision_value, 0.45)
+            };
+            let amended = (decision_value == ReviewDecision::Amend)
+                .then(|| add_days(decided, delay(rng, amend_p, 14, 56, 220)));
+            let r = self.cw.reviews.len() + 1;
+            self.cw.reviews.push(Review {
+                review_id: Self::id("V", r),
+                plan_id: plan_id.clone(),
+                meeting_on: Some(meeting),
+                decision: (decided <= as_at).then_some(Dated::new(decision_value, decided)),
+                amended_on: amended.filter(|a| *a <= as_at && decided <= as_at),
+                phase_transfer,
+            });
+            if decided > as_at {
+                break;
+            }
+            if decision_value == ReviewDecision::Cease {
+                let on = add_days(decided, self.rng.random_range(20..60));
+                ceased = Some((
+                    on,
+                    pick(
+                        &mut self.rng,
+                        &[
+                            (CeaseReason::NeedsMet, 6.0),
+                            (CeaseReason::NoEngagement, 1.0),
+                            (CeaseReason::Other, 1.0),
+                        ],
+                    ),
+                ));
+                break;
+            }
+            last_meeting = Some(meeting);
+            period_start = meeting;
+        }
+        let ceased = ceased.filter(|(d, _)| *d <= as_at && *d > issued_on);
+        self.add_placements(child, issued_on, ceased.map(|(d, _)| d));
+        let rng = &mut self.rng;
+        self.cw.plans.push(Plan {
+            plan_id,
+            child_id: self.cw.children[child].child_id.clone(),
+            request_id,
+            issued_on,
+            ceased: ceased.map(|(d, reason)| Dated::new(reason, d)),
+            transferred_from: rng.random_bool(0.03).then(|| {
+                pick(
+                    rng,
+                    &[("879", 1.0), ("908", 1.0), ("933", 1.0), ("865", 1.0)],
+                )
+                .to_string()
+            }),
+            personal_budget: rng.random_bool(0.07).then(|| {
+                pick(
+                    rng,
+                    &[
+                        (PersonalBudget::DirectPayments, 5.0),
+                        (PersonalBudget::OrganisedArrangements, 3.0),
+                        (PersonalBudget::Both, 1.0),
+                    ],
+                )
+            }),
+        });
+    }
+
+    fn setting_for_age(&mut self, age: i32) -> Setting {
+        let rng = &mut self.rng;
+        match age {
+            ..=4 => pick(
+                rng,
+                &[
+                    (Setting::Mainstream, 75.0),
+                    (Setting::SpecialMaintained, 20.0),
+                    (Setting::None, 5.0),
+                ],
+            ),
+            5..=15 => pick(
+                rng,
+                &[
+                    (Setting::Mainstream, 41.0),
+                    (Setting::ResourceBase, 6.0),
+                    (Setting::SpecialMaintained, 30.0),
+                    (Setting::SpecialIndependent, 9.0),
+                    (Setting::NonMaintainedSpecial, 2.0),
+                    (Setting::AlternativeProvision, 2.5),
+                    (Setting::EotasSection61, 2.5),
+                    (Setting::EotasSection19, 1.0),
+                    (Setting::ElectiveHomeEducation, 2.5),
+                    (Setting::Hospital, 0.3),
+                ],
+            ),
+            _ => pick(
+                rng,
+                &[
+                    (Setting::Post16College, 48.0),
+                    (Setting::Post16Specialist, 9.0),
+                    (Setting::SpecialMaintained, 14.0),
+                    (Setting::SpecialIndependent, 6.0),
+                    (Setting::Mainstream, 10.0),
+                    (Setting::Neet, 9.0),
+                    (Setting::EotasSection61, 2.0),
+                    (Setting::ElectiveHomeEducation, 2.0),
+                ],
+            ),
+        }
+    }
+
+    fn cost(&mut self, setting: Setting) -> Option<Pounds> {
+        let (from, to) = match setting {
+            Setting::Mainstream => (6_000, 14_000),
+            Setting::ResourceBase => (12_000, 19_000),
+            Setting::SpecialMaintained => (21_000, 32_000),
+            Setting::SpecialIndependent => (48_000, 95_000),
+            Setting::NonMaintainedSpecial => (50_000, 75_000),
+            Setting::AlternativeProvision => (15_000, 26_000),
+            Setting::Hospital => (10_000, 20_000),
+            Setting::Post16College => (5_000, 13_000),
+            Setting::Post16Specialist => (30_000, 62_000),
+            Setting::EotasSection61 | Setting::EotasSection19 => (18_000, 55_000),
+            Setting::ElectiveHomeEducation | Setting::Neet | Setting::None => return None,
+        };
+        if !self.rng.random_bool(0.9) {
+            return None;
+        }
+        let pounds = self.rng.random_range(from..=to) / 10 * 10;
+        Pounds::parse(&pounds.to_string()).ok()
+    }
+
+    /// Main placements from the plan's issue, changing at the usual transfer ages.
+    fn add_placements(&mut self, child: usize, from: Date, until: Option<Date>) {
+        let born = self.cw.children[child].date_of_birth;
+        let child_id = self.cw.children[child].child_id.clone();
+        let end = until.unwrap_or(self.as_at);
+        let mut start = from;
+        while start <= end {
+            let age = age_on(born, start);
+            // The next change: 1 September after turning 5, 11 or 16.
+            let next_change = [5, 11, 16]
+                .iter()
+                .filter(|&&a| a > age)
+                .map(|&a| {
+                    let turns = anniversary_in(born, born.year() + a as i16);
+                    let sept = Date::new(turns.year(), 9, 1).unwrap_or(turns);
+                    if sept < turns {
+                        Date::new(turns.year() + 1, 9, 1).unwrap_or(turns)
+                    } else {
+                        sept
+                    }
+                })
+                .find(|d| *d > start);
+            let setting = self.setting_for_age(age);
+            let stop = next_change.map(|d| add_days(d, -1)).filter(|d| *d < end);
+            let school = !matches!(
+                setting,
+                Setting::ElectiveHomeEducation
+                    | Setting::Neet
+                    | Setting::None
+                    | Setting::EotasSection19
+                    | Setting::EotasSection61
+            );
+            let college = matches!(setting, Setting::Post16College | Setting::Post16Specialist);
+            let (urn, ukprn, establishment) = if !school {
+                (None, None, None)
+            } else if college {
+                let place = one_of(&mut self.rng, PLACES);
+                (
+                    None,
+                    Some(format!("1{:07}", self.rng.random_range(0..10_000_000))),
+                    Some(format!("{place} College")),
+                )
+            } else {
+                self.next_urn += 1;
+                let place = one_of(&mut self.rng, PLACES);
+                let kind = match setting {
+                    Setting::SpecialMaintained
+                    | Setting::SpecialIndependent
+                    | Setting::NonMaintainedSpecial => "Special School",
+                    Setting::AlternativeProvision => "Learning Centre",
+                    Setting::Hospital => "Hospital School",
+                    _ if age < 11 => "Primary School",
+                    _ => "Academy",
+                };
+                (
+                    Some(format!("{:06}", 110_000 + self.next_urn % 890_000)),
+                    None,
+                    Some(format!("{place} {kind}")),
+                )
+            };
+            let cost = self.cost(setting);
+            let n = self.cw.placements.len() + 1;
+            self.cw.placements.push(Placement {
+                placement_id: Self::id("S", n),
+                child_id: child_id.clone(),
+                setting,
+                urn,
+                establishment,
+                started_on: start,
+                ended_on: stop.or(until),
+                annual_cost: cost,
+                ukprn,
+                rank: Some(PlacementRank::Main),
+                sen_unit: (setting == Setting::ResourceBase).then_some(self.rng.random_bool(0.4)),
+                resourced_provision: (setting == Setting::ResourceBase).then_some(true),
+            });
+            match stop {
+                Some(s) => start = add_days(s, 1),
+                None => break,
+            }
+        }
+    }
+}
+
+/// Generates the demo authority.
+pub fn generate(options: &DemoOptions) -> Casework {
+    let as_at = options.as_at;
+    let n = options.children.max(10);
+    let mut g = Generator {
+        rng: ChaCha8Rng::seed_from_u64(options.seed),
+        as_at,
+        cw: Casework::default(),
+        caseworkers: (n / 300).max(2),
+        next_urn: 0,
+    };
+    let first_year = as_at.year() - 5;
+    let history_start = Date::new(first_year, 1, 1).unwrap_or(as_at);
+
+    // Requests rise about 9% a year; the last full year has about n/6.
+    let last_full = as_at.year() - 1;
+    let mut per_year = Vec::new();
+    for year in first_year..=as_at.year() {
+        let scale = 1.09f64.powi(i32::from(year - last_full));
+        let start = Date::new(year, 1, 1).unwrap_or(as_at);
+        let end = Date::new(year, 12, 31).unwrap_or(as_at).min(as_at);
+        let fraction = (days_between(start, end) + 1) as f64 / 365.0;
+        per_year.push((
+            year,
+            start,
+            end,
+            (n as f64 / 6.0 * scale * fraction).round() as usize,
+        ));
+    }
+    let total_requests: usize = per_year.iter().map(|y| y.3).sum();
+    // Plans already in place when the history starts: children issued plans in earlier years.
+    let legacy = n
+        .saturating_sub(total_requests * 80 / 100)
+        .max(n * 42 / 100);
+    for _ in 0..legacy {
+        let issued = date_in(
+            &mut g.rng,
+            Date::new(first_year - 7, 1, 1).unwrap_or(as_at),
+            add_days(history_start, -1),
+        );
+        let age_at_issue = g.rng.random_range(2..=13);
+        let born = g.born_aged(age_at_issue, issued);
+        let child = g.add_child(born);
+        g.add_plan(child, None, issued);
+    }
+
+    // Requests in date order; some come from children refused before.
+    let mut refused: Vec<(usize, Date)> = Vec::new();
+    for (k, &(_, start, end, count)) in per_year.iter().enumerate() {
+        let mut dates: Vec<Date> = (0..count)
+            .map(|_| date_in(&mut g.rng, start, end))
+            .collect();
+        dates.sort();
+        for received in dates {
+            let repeat = refused
+                .iter()
+                .position(|(_, d)| days_between(*d, received) > 120);
+            let child = match repeat {
+                Some(i) if g.rng.random_bool(0.3) => refused.swap_remove(i).0,
+                _ => {
+                    let age = g.age_at_request();
+                    let born = g.born_aged(age, received);
+                    g.add_child(born)
+                }
+            };
+            g.add_request(child, received, k as f64 / 5.0);
+            if let Some(last) = g.cw.requests.last()
+                && last
+                    .decision
+                    .is_some_and(|d| d.value == AssessmentDecision::Refuse)
+            {
+                refused.push((child, last.decision.map_or(received, |d| d.on)));
+            }
+        }
+    }
+
+    // Complaints and compliments.
+    let mut day = history_start;
+    while day <= as_at {
+        let children = g.cw.children.len();
+        for (kind, per_year) in [
+            (FeedbackKind::Complaint, n as f64 / 45.0),
+            (FeedbackKind::Compliment, n as f64 / 140.0),
+        ] {
+            let expected = per_year / 12.0;
+            let count = (expected * (0.7 + 0.6 * g.rng.random::<f64>())).round() as usize;
+            for _ in 0..count {
+                let received_on = date_in(&mut g.rng, day, day.last_of_month().min(as_at));
+                let child_id = g.rng.random_bool(0.8).then(|| {
+                    g.cw.children[g.rng.random_range(0..children)]
+                        .child_id
+                        .clone()
+                });
+                let id = g.cw.feedback.len() + 1;
+                g.cw.feedback.push(Feedback {
+                    feedback_id: Generator::id("F", id),
+                    kind,
+                    received_on,
+                    child_id,
+                });
+            }
+        }
+        day = add_days(day.last_of_month(), 1);
+    }
+
+    // ONS-like mid-year estimates: published a year behind, slowly growing, fewer young adults.
+    for year in (first_year - 1)..as_at.year() {
+        for age in 0u8..=25 {
+            let base = n as f64 * 0.72 * (1.0 + 0.004 * f64::from(year - first_year));
+            let shape = match age {
+                0..=4 => 0.92,
+                5..=15 => 1.0,
+                16..=17 => 0.98,
+                18..=22 => 0.86,
+                _ => 0.9,
+            };
+            let count = (base * shape * (0.97 + 0.06 * g.rng.random::<f64>())).round() as u64;
+            g.cw.population.push(PopulationCount { year, age, count });
+        }
+    }
+
+    // Local targets the service has set itself.
+    for (measure, target) in [
+        ("plans_issued_within_20_weeks_pct", 60.0),
+        ("decisions_within_6_weeks_pct", 90.0),
+        ("reviews_completed_on_time_pct", 75.0),
+        ("advice_within_6_weeks_pct", 80.0),
+    ] {
+        g.cw.targets.push(Target {
+            measure: measure.into(),
+            target,
+            due_on: Date::new(as_at.year() + 1, 3, 31).ok(),
+        });
+    }
+    g.cw
+}
