@@ -4,12 +4,14 @@
 //! Everything here is a pure function of its inputs. "Today" is always a parameter, never read
 //! from the system clock, so every answer can be reproduced for any past date.
 
+pub mod caseload;
 pub mod clock;
 pub mod codes;
 pub mod dates;
 pub mod identifiers;
 pub mod measures;
 pub mod records;
+pub mod rows;
 pub mod validation;
 
 pub use jiff::civil::Date;

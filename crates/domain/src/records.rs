@@ -293,18 +293,62 @@ impl Casework {
     }
 }
 
-/// Row keys of the record types, for replacing records by id when an update is applied.
-fn merge_rows<T: Clone, K: Eq + std::hash::Hash>(
-    update: &[T],
-    base: &[T],
-    key: impl Fn(&T) -> K,
-) -> Vec<T> {
-    let replaced: std::collections::HashSet<K> = update.iter().map(&key).collect();
+/// What identifies a record within its file: its id, or for population, benchmarks and
+/// targets the natural key.
+pub trait Keyed {
+    type Key: Eq + std::hash::Hash;
+    fn key(&self) -> Self::Key;
+}
+
+macro_rules! keyed_by_id {
+    ($($t:ty => $field:ident),+) => {
+        $(impl Keyed for $t {
+            type Key = String;
+            fn key(&self) -> String { self.$field.clone() }
+        })+
+    };
+}
+
+keyed_by_id!(Child => child_id, Request => request_id, Advice => advice_id, Plan => plan_id, Placement => placement_id,
+    Review => review_id, Dispute => dispute_id, Feedback => feedback_id);
+
+impl Keyed for PopulationCount {
+    type Key = (i16, u8);
+    fn key(&self) -> (i16, u8) {
+        (self.year, self.age)
+    }
+}
+
+impl Keyed for Benchmark {
+    type Key = (String, BenchmarkPeriod, Comparator);
+    fn key(&self) -> Self::Key {
+        (self.measure.clone(), self.period, self.comparator)
+    }
+}
+
+impl Keyed for Target {
+    type Key = (String, Option<Date>);
+    fn key(&self) -> Self::Key {
+        (self.measure.clone(), self.due_on)
+    }
+}
+
+fn merge_rows<T: Clone + Keyed>(update: &[T], base: &[T]) -> Vec<T> {
+    let replaced: std::collections::HashSet<T::Key> = update.iter().map(Keyed::key).collect();
     update
         .iter()
         .cloned()
-        .chain(base.iter().filter(|r| !replaced.contains(&key(r))).cloned())
+        .chain(
+            base.iter()
+                .filter(|r| !replaced.contains(&r.key()))
+                .cloned(),
+        )
         .collect()
+}
+
+fn count_known<T: Keyed>(update: &[T], base: &[T]) -> usize {
+    let known: std::collections::HashSet<T::Key> = base.iter().map(Keyed::key).collect();
+    update.iter().filter(|r| known.contains(&r.key())).count()
 }
 
 impl Casework {
@@ -314,23 +358,35 @@ impl Casework {
     /// be traced to the update's rows by index.
     pub fn updated_with(&self, update: &Casework) -> Casework {
         Casework {
-            children: merge_rows(&update.children, &self.children, |r| r.child_id.clone()),
-            requests: merge_rows(&update.requests, &self.requests, |r| r.request_id.clone()),
-            advice: merge_rows(&update.advice, &self.advice, |r| r.advice_id.clone()),
-            plans: merge_rows(&update.plans, &self.plans, |r| r.plan_id.clone()),
-            placements: merge_rows(&update.placements, &self.placements, |r| {
-                r.placement_id.clone()
-            }),
-            reviews: merge_rows(&update.reviews, &self.reviews, |r| r.review_id.clone()),
-            disputes: merge_rows(&update.disputes, &self.disputes, |r| r.dispute_id.clone()),
-            feedback: merge_rows(&update.feedback, &self.feedback, |r| r.feedback_id.clone()),
-            population: merge_rows(&update.population, &self.population, |r| (r.year, r.age)),
-            benchmarks: merge_rows(&update.benchmarks, &self.benchmarks, |r| {
-                (r.measure.clone(), r.period, r.comparator)
-            }),
-            targets: merge_rows(&update.targets, &self.targets, |r| {
-                (r.measure.clone(), r.due_on)
-            }),
+            children: merge_rows(&update.children, &self.children),
+            requests: merge_rows(&update.requests, &self.requests),
+            advice: merge_rows(&update.advice, &self.advice),
+            plans: merge_rows(&update.plans, &self.plans),
+            placements: merge_rows(&update.placements, &self.placements),
+            reviews: merge_rows(&update.reviews, &self.reviews),
+            disputes: merge_rows(&update.disputes, &self.disputes),
+            feedback: merge_rows(&update.feedback, &self.feedback),
+            population: merge_rows(&update.population, &self.population),
+            benchmarks: merge_rows(&update.benchmarks, &self.benchmarks),
+            targets: merge_rows(&update.targets, &self.targets),
+        }
+    }
+
+    /// For each record type, how many records of `update` replace a record of `self` (the
+    /// rest are new).
+    pub fn replaced_by(&self, update: &Casework) -> RecordCounts {
+        RecordCounts {
+            children: count_known(&update.children, &self.children),
+            requests: count_known(&update.requests, &self.requests),
+            advice: count_known(&update.advice, &self.advice),
+            plans: count_known(&update.plans, &self.plans),
+            placements: count_known(&update.placements, &self.placements),
+            reviews: count_known(&update.reviews, &self.reviews),
+            disputes: count_known(&update.disputes, &self.disputes),
+            feedback: count_known(&update.feedback, &self.feedback),
+            population: count_known(&update.population, &self.population),
+            benchmarks: count_known(&update.benchmarks, &self.benchmarks),
+            targets: count_known(&update.targets, &self.targets),
         }
     }
 }

@@ -3,7 +3,6 @@
 //! every problem located as `file:line:column`, writes casework back to a folder, and
 //! generates a realistic demo authority.
 
-pub mod columns;
 pub mod demo;
 pub mod read;
 pub mod write;

@@ -1,1 +1,123 @@
-fn main() {}
+//! The `sendtrack` command line: wires the domain, the interchange format and the store
+//! together. Each subcommand lives in its own module under `commands/`.
+
+mod commands;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// sendtrack: the statutory clock and performance measures for SEND casework.
+#[derive(Parser)]
+#[command(name = "sendtrack", version, about, long_about = None)]
+struct Cli {
+    /// Treat this date (YYYY-MM-DD) as today, instead of the system date: for reproducing what
+    /// was true on a past day, and for tests.
+    #[arg(long, global = true, value_parser = parse_date_arg)]
+    today: Option<jiff::civil::Date>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate an interchange folder and write it into the database, all or nothing.
+    Import {
+        /// The database: a SQLite file path or a postgres:// URL.
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The interchange folder to import.
+        dir: PathBuf,
+    },
+    /// Write every record in the database as an interchange folder.
+    Export {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The folder to write (created when missing; files of the same names are replaced).
+        dir: PathBuf,
+    },
+    /// Validate an interchange folder without writing anything; exits 1 on any problem.
+    Check {
+        /// The interchange folder to check.
+        dir: PathBuf,
+    },
+    /// Write a realistic demo authority as an interchange folder.
+    DemoData {
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Roughly how many children the authority's records hold.
+        #[arg(long, default_value_t = 12_000)]
+        children: usize,
+        /// The random seed: the same seed (and --today) always gives the same authority.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Generate a demo authority, import it into a fresh database, and summarise today's
+    /// open and overdue work.
+    Demo {
+        /// The demo database. The default file is recreated on every run; a path you give must
+        /// not exist yet.
+        #[arg(long)]
+        db: Option<String>,
+        #[arg(long, default_value_t = 12_000)]
+        children: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn parse_date_arg(text: &str) -> Result<jiff::civil::Date, String> {
+    sendtrack_domain::dates::parse_date(text)
+}
+
+/// The date the service is working on: `--today`, or the system's local date.
+fn today(cli_today: Option<jiff::civil::Date>) -> jiff::civil::Date {
+    cli_today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let today = today(cli.today);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Import { db, dir } => commands::import::run(&db, &dir, today).await,
+            Command::Export { db, dir } => commands::export::run(&db, &dir).await,
+            Command::Check { dir } => commands::check::run(&dir, today),
+            Command::DemoData {
+                out,
+                children,
+                seed,
+            } => commands::demo::write_data(&out, children, seed, today),
+            Command::Demo { db, children, seed } => {
+                commands::demo::run(db.as_deref(), children, seed, today).await
+            }
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,1 +1,293 @@
-//! placeholder
+//! Durable storage of an authority's casework. One code path (sqlx's `Any` driver, dates as
+//! ISO text) serves the embedded SQLite default and PostgreSQL; each backend has its own
+//! embedded migrations. Records are written and read through the same row form as the
+//! interchange files ([`sendtrack_domain::rows`]), so a record has one written form.
+
+mod tables;
+
+use sendtrack_domain::records::{Casework, RecordCounts};
+use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
+use sendtrack_domain::validation::RecordFile;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, AssertSqlSafe, Row as _};
+use tables::{TABLES, Table};
+
+/// Something went wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database {location}: {source}")]
+    Open {
+        location: String,
+        source: sqlx::Error,
+    },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error(
+        "the database holds a {table} record that does not read back ({column}: {message}); was it edited outside sendtrack?"
+    )]
+    Corrupt {
+        table: &'static str,
+        column: &'static str,
+        message: String,
+    },
+}
+
+/// Which database engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// An open database of casework.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Rows written in one INSERT statement (kept under both engines' bind-parameter limits).
+const ROWS_PER_STATEMENT: usize = 400;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Opens (creating when needed) the database at `location`: a `postgres://` URL, or a path
+    /// to a SQLite file. Brings its schema up to date.
+    pub async fn open(location: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let open_error = |source| StoreError::Open {
+            location: location.to_string(),
+            source,
+        };
+        let (backend, url) =
+            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+                (Backend::Postgres, location.to_string())
+            } else {
+                (Backend::Sqlite, sqlite_url(location))
+            };
+        let options =
+            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 16 });
+        let options = match backend {
+            Backend::Sqlite => options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA foreign_keys = ON")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA synchronous = NORMAL")
+                        .execute(&mut *conn)
+                        .await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000")
+                        .execute(&mut *conn)
+                        .await?;
+                    Ok(())
+                })
+            }),
+            Backend::Postgres => options,
+        };
+        let pool = options.connect(&url).await.map_err(open_error)?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the embedded migrations that the database has not had yet.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// How many records of each kind the database holds.
+    pub async fn counts(&self) -> Result<RecordCounts, StoreError> {
+        let mut n = [0usize; 11];
+        for (k, table) in TABLES.iter().enumerate() {
+            let sql = format!("SELECT COUNT(*) FROM {}", table.name);
+            let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                .fetch_one(&self.pool)
+                .await?;
+            n[k] = usize::try_from(count).unwrap_or(0);
+        }
+        Ok(RecordCounts {
+            children: n[0],
+            requests: n[1],
+            advice: n[2],
+            plans: n[3],
+            placements: n[4],
+            reviews: n[5],
+            disputes: n[6],
+            feedback: n[7],
+            population: n[8],
+            benchmarks: n[9],
+            targets: n[10],
+        })
+    }
+
+    /// Every record in the database.
+    pub async fn load(&self) -> Result<Casework, StoreError> {
+        let mut cw = Casework::default();
+        for table in TABLES {
+            let spec = columns(table.file);
+            let select: Vec<String> = spec.iter().map(|c| c.name.to_string()).collect();
+            let sql = format!(
+                "SELECT {} FROM {} ORDER BY {}",
+                select.join(", "),
+                table.name,
+                table.key.join(", ")
+            );
+            let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?;
+            for db_row in rows {
+                let mut texts: Vec<Option<String>> = Vec::with_capacity(spec.len());
+                for (k, column) in spec.iter().enumerate() {
+                    texts.push(match column.storage {
+                        Storage::Text => db_row.try_get::<Option<String>, _>(k)?,
+                        Storage::Integer => {
+                            db_row.try_get::<Option<i64>, _>(k)?.map(|v| v.to_string())
+                        }
+                        Storage::Real => {
+                            db_row.try_get::<Option<f64>, _>(k)?.map(|v| v.to_string())
+                        }
+                    });
+                }
+                let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+                let mut row = Row::new(table.file, &cells);
+                let parsed = parse_row(&mut row, &mut cw);
+                if let Some((column, message)) = row.problems.into_iter().next() {
+                    if parsed {
+                        pop_last(table.file, &mut cw);
+                    }
+                    return Err(StoreError::Corrupt {
+                        table: table.name,
+                        column,
+                        message,
+                    });
+                }
+            }
+        }
+        Ok(cw)
+    }
+
+    /// Writes every record of `casework` in one transaction: records with ids already stored
+    /// are updated, the rest added. Either all are written or none. `progress` is told how
+    /// many rows have been written so far.
+    pub async fn save(
+        &self,
+        casework: &Casework,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let counts = casework.counts().rows();
+        let mut written = 0;
+        for (k, table) in TABLES.iter().enumerate() {
+            let total = counts[k].1;
+            let mut start = 0;
+            while start < total {
+                let end = (start + ROWS_PER_STATEMENT).min(total);
+                let sql = upsert_sql(table, end - start);
+                let mut query = sqlx::query(AssertSqlSafe(sql));
+                for i in start..end {
+                    let cells = sendtrack_domain::rows::cells(table.file, casework, i);
+                    for (column, cell) in columns(table.file).iter().zip(cells) {
+                        let empty_key = cell.is_empty() && table.key.contains(&column.name);
+                        query = match column.storage {
+                            Storage::Text if empty_key => query.bind(String::new()),
+                            Storage::Text => query.bind((!cell.is_empty()).then_some(cell)),
+                            Storage::Integer => query.bind(cell.parse::<i64>().ok()),
+                            Storage::Real => query.bind(cell.parse::<f64>().ok()),
+                        };
+                    }
+                }
+                query.execute(&mut *tx).await?;
+                written += end - start;
+                progress(written);
+                start = end;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Closes the connections, waiting for them to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.
+fn upsert_sql(table: &Table, rows: usize) -> String {
+    let spec = columns(table.file);
+    let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
+    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, names.join(", "));
+    let mut parameter = 0;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..spec.len() {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            parameter += 1;
+            sql.push_str(&format!("${parameter}"));
+        }
+        sql.push(')');
+    }
+    let updates: Vec<String> = names
+        .iter()
+        .filter(|n| !table.key.contains(n))
+        .map(|n| format!("{n} = excluded.{n}"))
+        .collect();
+    sql.push_str(&format!(" ON CONFLICT ({}) DO ", table.key.join(", ")));
+    if updates.is_empty() {
+        sql.push_str("NOTHING");
+    } else {
+        sql.push_str(&format!("UPDATE SET {}", updates.join(", ")));
+    }
+    sql
+}
+
+/// A SQLite connection URL for a file path, creating the file when missing.
+fn sqlite_url(path: &str) -> String {
+    let path = path
+        .strip_prefix("sqlite://")
+        .or_else(|| path.strip_prefix("sqlite:"))
+        .unwrap_or(path);
+    let encoded: String = path
+        .chars()
+        .map(|c| match c {
+            ' ' => "%20".to_string(),
+            '?' => "%3F".to_string(),
+            '#' => "%23".to_string(),
+            '%' => "%25".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("sqlite://{encoded}?mode=rwc")
+}
+
+/// The record file a table holds.
+pub fn table_of(file: RecordFile) -> &'static str {
+    TABLES
+        .iter()
+        .find(|t| t.file == file)
+        .map_or("", |t| t.name)
+}
