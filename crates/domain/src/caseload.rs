@@ -2,8 +2,7 @@
 //! manager looks at each morning, from the statutory clock.
 
 use crate::clock::{
-    AdviceStatus, RequestStage, RequestStatus, ReviewState, advice_status, plan_review_status,
-    request_status,
+    AdviceStatus, RequestStage, RequestStatus, ReviewState, advice_status, plan_review_status, request_status,
 };
 use crate::codes::AdviceKind;
 use crate::records::{Casework, Request, Review};
@@ -33,28 +32,16 @@ pub struct CaseIndex<'a> {
 
 impl<'a> CaseIndex<'a> {
     pub fn new(cw: &'a Casework) -> CaseIndex<'a> {
-        let requests = cw
-            .requests
-            .iter()
-            .map(|r| (r.request_id.as_str(), r))
-            .collect();
+        let requests = cw.requests.iter().map(|r| (r.request_id.as_str(), r)).collect();
         let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::new();
         for r in &cw.reviews {
-            reviews_by_plan
-                .entry(r.plan_id.as_str())
-                .or_default()
-                .push(r);
+            reviews_by_plan.entry(r.plan_id.as_str()).or_default().push(r);
         }
-        CaseIndex {
-            requests,
-            reviews_by_plan,
-        }
+        CaseIndex { requests, reviews_by_plan }
     }
 
     pub fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
-        self.reviews_by_plan
-            .get(plan_id)
-            .map_or(&[], |v| v.as_slice())
+        self.reviews_by_plan.get(plan_id).map_or(&[], |v| v.as_slice())
     }
 }
 
@@ -63,12 +50,7 @@ pub fn summarise(cw: &Casework, date: Date) -> CaseloadSummary {
     let index = CaseIndex::new(cw);
     let mut s = CaseloadSummary::default();
     for r in &cw.requests {
-        if let RequestStatus::Open {
-            stage,
-            deadline,
-            days_open,
-        } = request_status(r, date)
-        {
+        if let RequestStatus::Open { stage, deadline, days_open } = request_status(r, date) {
             match stage {
                 RequestStage::AwaitingDecision => {
                     s.requests_awaiting_decision += 1;
@@ -85,10 +67,7 @@ pub fn summarise(cw: &Casework, date: Date) -> CaseloadSummary {
             continue;
         };
         if let AdviceStatus::Outstanding(deadline) = advice_status(a, request, date)
-            && let Some(row) = s
-                .advice_outstanding
-                .iter_mut()
-                .find(|(k, _, _)| *k == a.kind)
+            && let Some(row) = s.advice_outstanding.iter_mut().find(|(k, _, _)| *k == a.kind)
         {
             row.1 += 1;
             row.2 += usize::from(deadline.is_overdue());
@@ -99,10 +78,7 @@ pub fn summarise(cw: &Casework, date: Date) -> CaseloadSummary {
         if let Some(status) = plan_review_status(p, index.reviews_of(&p.plan_id), date) {
             s.plans_active += 1;
             if status.deadline.is_overdue()
-                && let Some(row) = s
-                    .reviews_overdue
-                    .iter_mut()
-                    .find(|(st, _)| *st == status.state)
+                && let Some(row) = s.reviews_overdue.iter_mut().find(|(st, _)| *st == status.state)
             {
                 row.1 += 1;
             }

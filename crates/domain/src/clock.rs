@@ -72,11 +72,7 @@ pub fn amended_plan_due(decided_on: Date) -> Date {
 
 /// The first day (1 September) of the academic year containing `date`.
 pub fn academic_year_start(date: Date) -> Date {
-    let year = if date.month() >= 9 {
-        date.year()
-    } else {
-        date.year() - 1
-    };
+    let year = if date.month() >= 9 { date.year() } else { date.year() - 1 };
     // Invariant: 1 September exists in every year.
     Date::new(year, 9, 1).unwrap_or(date)
 }
@@ -97,9 +93,7 @@ pub fn phase_transfer_deadline(transfer: PhaseTransfer, meeting_on: Date) -> Dat
 
 /// Whether the decision on a request was notified within 6 weeks.
 pub fn decision_on_time(request: &Request) -> Option<bool> {
-    request
-        .decision
-        .map(|d| d.on <= decision_due(request.received_on))
+    request.decision.map(|d| d.on <= decision_due(request.received_on))
 }
 
 /// Whether an assessment finished on time: a plan within 20 weeks, or a decision not to
@@ -115,9 +109,7 @@ pub fn assessment_on_time(request: &Request) -> Option<bool> {
 
 /// Whether advice was received within 6 weeks of being requested (`None` until received).
 pub fn advice_on_time(advice: &Advice) -> Option<bool> {
-    advice
-        .received_on
-        .map(|r| r <= advice_due(advice.requested_on))
+    advice.received_on.map(|r| r <= advice_due(advice.requested_on))
 }
 
 /// Where a date stands against a due date.
@@ -130,10 +122,7 @@ pub struct Deadline {
 
 impl Deadline {
     pub fn as_at(due: Date, date: Date) -> Deadline {
-        Deadline {
-            due,
-            days_overdue: days_between(due, date).max(0),
-        }
+        Deadline { due, days_overdue: days_between(due, date).max(0) }
     }
 
     pub fn is_overdue(&self) -> bool {
@@ -168,11 +157,7 @@ pub enum RequestStatus {
     Closed { on: Date },
     /// Received and not closed; due is the decision (awaiting decision) or the final plan
     /// (assessing).
-    Open {
-        stage: RequestStage,
-        deadline: Deadline,
-        days_open: i64,
-    },
+    Open { stage: RequestStage, deadline: Deadline, days_open: i64 },
 }
 
 /// Where `request` stands at the end of `date`.
@@ -219,10 +204,7 @@ pub fn advice_status(advice: &Advice, request: &Request, date: Date) -> AdviceSt
     }
     let due = advice_due(advice.requested_on);
     match advice.received_on.filter(|r| *r <= date) {
-        Some(on) => AdviceStatus::Received {
-            on,
-            on_time: on <= due,
-        },
+        Some(on) => AdviceStatus::Received { on, on_time: on <= due },
         None => match request_status(request, date) {
             RequestStatus::Open { .. } => AdviceStatus::Outstanding(Deadline::as_at(due, date)),
             _ => AdviceStatus::NoLongerAwaited,
@@ -242,11 +224,8 @@ pub enum ReviewState {
 }
 
 impl ReviewState {
-    pub const ALL: [ReviewState; 3] = [
-        ReviewState::AwaitingMeeting,
-        ReviewState::AwaitingDecision,
-        ReviewState::InAmendment,
-    ];
+    pub const ALL: [ReviewState; 3] =
+        [ReviewState::AwaitingMeeting, ReviewState::AwaitingDecision, ReviewState::InAmendment];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -268,45 +247,25 @@ pub struct PlanReviewStatus<'a> {
 
 /// The latest review of `reviews` whose meeting was held on or before `date`.
 pub fn latest_meeting<'a>(reviews: &[&'a Review], date: Date) -> Option<&'a Review> {
-    reviews
-        .iter()
-        .copied()
-        .filter(|r| r.meeting_on.is_some_and(|m| m <= date))
-        .max_by_key(|r| r.meeting_on)
+    reviews.iter().copied().filter(|r| r.meeting_on.is_some_and(|m| m <= date)).max_by_key(|r| r.meeting_on)
 }
 
 /// The current review of `plan` at the end of `date`, given the plan's reviews; `None` when the
 /// plan is not active then.
-pub fn plan_review_status<'a>(
-    plan: &Plan,
-    reviews: &[&'a Review],
-    date: Date,
-) -> Option<PlanReviewStatus<'a>> {
+pub fn plan_review_status<'a>(plan: &Plan, reviews: &[&'a Review], date: Date) -> Option<PlanReviewStatus<'a>> {
     if !plan.is_active_at(date) {
         return None;
     }
     let meeting = latest_meeting(reviews, date);
-    let status = |state, due| PlanReviewStatus {
-        state,
-        deadline: Deadline::as_at(due, date),
-        last_meeting: meeting,
-    };
+    let status = |state, due| PlanReviewStatus { state, deadline: Deadline::as_at(due, date), last_meeting: meeting };
     let Some(review) = meeting else {
-        return Some(status(
-            ReviewState::AwaitingMeeting,
-            review_due(plan.issued_on),
-        ));
+        return Some(status(ReviewState::AwaitingMeeting, review_due(plan.issued_on)));
     };
     // Invariant: `latest_meeting` only returns reviews with a meeting date.
     let met = review.meeting_on.unwrap_or(plan.issued_on);
     match review.decision.filter(|d| d.on <= date) {
-        None => Some(status(
-            ReviewState::AwaitingDecision,
-            review_decision_due(met),
-        )),
-        Some(d)
-            if d.value == ReviewDecision::Amend && review.amended_on.is_none_or(|a| a > date) =>
-        {
+        None => Some(status(ReviewState::AwaitingDecision, review_decision_due(met))),
+        Some(d) if d.value == ReviewDecision::Amend && review.amended_on.is_none_or(|a| a > date) => {
             Some(status(ReviewState::InAmendment, amended_plan_due(d.on)))
         }
         Some(_) => Some(status(ReviewState::AwaitingMeeting, review_due(met))),
@@ -316,13 +275,8 @@ pub fn plan_review_status<'a>(
 /// The due date of `review`'s meeting: the end of the 12 months starting with the plan's
 /// previous meeting, or its issue date.
 pub fn review_meeting_due(plan: &Plan, reviews: &[&Review], review: &Review) -> Date {
-    let previous = review.meeting_on.and_then(|this| {
-        reviews
-            .iter()
-            .filter_map(|r| r.meeting_on)
-            .filter(|m| *m < this)
-            .max()
-    });
+    let previous =
+        review.meeting_on.and_then(|this| reviews.iter().filter_map(|r| r.meeting_on).filter(|m| *m < this).max());
     review_due(previous.unwrap_or(plan.issued_on))
 }
 
@@ -331,10 +285,7 @@ pub fn review_meeting_due(plan: &Plan, reviews: &[&Review], review: &Review) -> 
 pub fn review_on_time(plan: &Plan, reviews: &[&Review], review: &Review) -> Option<bool> {
     let meeting = review.meeting_on?;
     let decision = review.decision?;
-    Some(
-        meeting <= review_meeting_due(plan, reviews, review)
-            && decision.on <= review_decision_due(meeting),
-    )
+    Some(meeting <= review_meeting_due(plan, reviews, review) && decision.on <= review_decision_due(meeting))
 }
 
 /// The day a review was finalised: its decision, or for `amend` the amended plan's issue.
@@ -422,11 +373,7 @@ mod tests {
         for (day, overdue, days) in cases {
             let at = add_days(r.received_on, day);
             match request_status(&r, at) {
-                RequestStatus::Open {
-                    stage,
-                    deadline,
-                    days_open,
-                } => {
+                RequestStatus::Open { stage, deadline, days_open } => {
                     assert_eq!(stage, RequestStage::AwaitingDecision);
                     assert_eq!(deadline.is_overdue(), overdue, "day {day}");
                     assert_eq!(deadline.days_overdue, days, "day {day}");
@@ -435,10 +382,7 @@ mod tests {
                 other => panic!("day {day}: {other:?}"),
             }
         }
-        assert_eq!(
-            request_status(&r, date(2024, 1, 9)),
-            RequestStatus::NotYetReceived
-        );
+        assert_eq!(request_status(&r, date(2024, 1, 9)), RequestStatus::NotYetReceived);
     }
 
     #[test]
@@ -447,39 +391,19 @@ mod tests {
         r.decision = Some(Dated::new(AssessmentDecision::Assess, date(2023, 7, 10)));
         for (day, overdue) in [(140, false), (141, true)] {
             let at = add_days(r.received_on, day);
-            let RequestStatus::Open {
-                stage, deadline, ..
-            } = request_status(&r, at)
-            else {
-                panic!("open")
-            };
+            let RequestStatus::Open { stage, deadline, .. } = request_status(&r, at) else { panic!("open") };
             assert_eq!(stage, RequestStage::Assessing);
             assert_eq!(deadline.is_overdue(), overdue, "day {day}");
         }
-        r.outcome = Some(Dated::new(
-            AssessmentOutcome::Plan,
-            add_days(r.received_on, 140),
-        ));
+        r.outcome = Some(Dated::new(AssessmentOutcome::Plan, add_days(r.received_on, 140)));
         assert_eq!(assessment_on_time(&r), Some(true));
-        r.outcome = Some(Dated::new(
-            AssessmentOutcome::Plan,
-            add_days(r.received_on, 141),
-        ));
+        r.outcome = Some(Dated::new(AssessmentOutcome::Plan, add_days(r.received_on, 141)));
         assert_eq!(assessment_on_time(&r), Some(false));
-        r.outcome = Some(Dated::new(
-            AssessmentOutcome::NoPlan,
-            add_days(r.received_on, 112),
-        ));
+        r.outcome = Some(Dated::new(AssessmentOutcome::NoPlan, add_days(r.received_on, 112)));
         assert_eq!(assessment_on_time(&r), Some(true));
-        r.outcome = Some(Dated::new(
-            AssessmentOutcome::NoPlan,
-            add_days(r.received_on, 113),
-        ));
+        r.outcome = Some(Dated::new(AssessmentOutcome::NoPlan, add_days(r.received_on, 113)));
         assert_eq!(assessment_on_time(&r), Some(false));
-        r.outcome = Some(Dated::new(
-            AssessmentOutcome::Withdrawn,
-            add_days(r.received_on, 10),
-        ));
+        r.outcome = Some(Dated::new(AssessmentOutcome::Withdrawn, add_days(r.received_on, 10)));
         assert_eq!(assessment_on_time(&r), None);
     }
 
@@ -487,31 +411,15 @@ mod tests {
     fn a_request_closes_on_refusal_withdrawal_or_outcome() {
         let mut r = request(date(2024, 3, 1));
         r.decision = Some(Dated::new(AssessmentDecision::Refuse, date(2024, 4, 1)));
-        assert!(matches!(
-            request_status(&r, date(2024, 3, 31)),
-            RequestStatus::Open { .. }
-        ));
-        assert_eq!(
-            request_status(&r, date(2024, 4, 1)),
-            RequestStatus::Closed {
-                on: date(2024, 4, 1)
-            }
-        );
+        assert!(matches!(request_status(&r, date(2024, 3, 31)), RequestStatus::Open { .. }));
+        assert_eq!(request_status(&r, date(2024, 4, 1)), RequestStatus::Closed { on: date(2024, 4, 1) });
         r.decision = Some(Dated::new(AssessmentDecision::Assess, date(2024, 4, 1)));
         r.outcome = Some(Dated::new(AssessmentOutcome::Withdrawn, date(2024, 5, 1)));
         assert!(matches!(
             request_status(&r, date(2024, 4, 30)),
-            RequestStatus::Open {
-                stage: RequestStage::Assessing,
-                ..
-            }
+            RequestStatus::Open { stage: RequestStage::Assessing, .. }
         ));
-        assert_eq!(
-            request_status(&r, date(2024, 5, 1)),
-            RequestStatus::Closed {
-                on: date(2024, 5, 1)
-            }
-        );
+        assert_eq!(request_status(&r, date(2024, 5, 1)), RequestStatus::Closed { on: date(2024, 5, 1) });
         assert_eq!(decision_on_time(&r), Some(true));
     }
 
@@ -527,41 +435,19 @@ mod tests {
             requested_on: date(2024, 2, 1),
             received_on: None,
         };
-        assert_eq!(
-            advice_status(&a, &r, date(2024, 1, 31)),
-            AdviceStatus::NotYetRequested
-        );
-        let AdviceStatus::Outstanding(d) = advice_status(&a, &r, date(2024, 3, 14)) else {
-            panic!()
-        };
+        assert_eq!(advice_status(&a, &r, date(2024, 1, 31)), AdviceStatus::NotYetRequested);
+        let AdviceStatus::Outstanding(d) = advice_status(&a, &r, date(2024, 3, 14)) else { panic!() };
         assert!(!d.is_overdue()); // day 42
-        let AdviceStatus::Outstanding(d) = advice_status(&a, &r, date(2024, 3, 15)) else {
-            panic!()
-        };
+        let AdviceStatus::Outstanding(d) = advice_status(&a, &r, date(2024, 3, 15)) else { panic!() };
         assert_eq!(d.days_overdue, 1); // day 43
         r.outcome = Some(Dated::new(AssessmentOutcome::NoPlan, date(2024, 4, 1)));
-        assert_eq!(
-            advice_status(&a, &r, date(2024, 4, 1)),
-            AdviceStatus::NoLongerAwaited
-        );
-        let received = Advice {
-            received_on: Some(date(2024, 3, 14)),
-            ..a
-        };
+        assert_eq!(advice_status(&a, &r, date(2024, 4, 1)), AdviceStatus::NoLongerAwaited);
+        let received = Advice { received_on: Some(date(2024, 3, 14)), ..a };
         assert_eq!(
             advice_status(&received, &r, date(2024, 3, 20)),
-            AdviceStatus::Received {
-                on: date(2024, 3, 14),
-                on_time: true
-            }
+            AdviceStatus::Received { on: date(2024, 3, 14), on_time: true }
         );
-        assert_eq!(
-            advice_on_time(&Advice {
-                received_on: Some(date(2024, 3, 15)),
-                ..received.clone()
-            }),
-            Some(false)
-        );
+        assert_eq!(advice_on_time(&Advice { received_on: Some(date(2024, 3, 15)), ..received.clone() }), Some(false));
     }
 
     #[test]
@@ -600,10 +486,7 @@ mod tests {
         );
         // Amended: awaiting the next meeting, due within 12 months starting with the meeting.
         let s = plan_review_status(&p, &reviews, date(2023, 3, 1)).unwrap();
-        assert_eq!(
-            (s.state, s.deadline.due),
-            (ReviewState::AwaitingMeeting, date(2023, 11, 30))
-        );
+        assert_eq!((s.state, s.deadline.due), (ReviewState::AwaitingMeeting, date(2023, 11, 30)));
         // A decision in the future does not count yet.
         let s = plan_review_status(&p, &reviews, date(2022, 12, 10)).unwrap();
         assert_eq!(s.state, ReviewState::AwaitingDecision);
@@ -617,18 +500,8 @@ mod tests {
     #[test]
     fn review_timeliness_uses_the_previous_meeting() {
         let p = plan(date(2021, 5, 10));
-        let first = review(
-            "V1",
-            Some(date(2022, 5, 9)),
-            Some((ReviewDecision::Maintain, date(2022, 6, 6))),
-            None,
-        );
-        let second = review(
-            "V2",
-            Some(date(2023, 5, 9)),
-            Some((ReviewDecision::Maintain, date(2023, 6, 7))),
-            None,
-        );
+        let first = review("V1", Some(date(2022, 5, 9)), Some((ReviewDecision::Maintain, date(2022, 6, 6))), None);
+        let second = review("V2", Some(date(2023, 5, 9)), Some((ReviewDecision::Maintain, date(2023, 6, 7))), None);
         let reviews = [&first, &second];
         assert_eq!(review_meeting_due(&p, &reviews, &first), date(2022, 5, 9));
         assert_eq!(review_on_time(&p, &reviews, &first), Some(true)); // meeting on the last day, decision day 28
@@ -640,22 +513,10 @@ mod tests {
 
     #[test]
     fn phase_transfer_deadlines_are_in_the_spring_of_the_academic_year() {
-        assert_eq!(
-            phase_transfer_deadline(PhaseTransfer::School, date(2024, 10, 1)),
-            date(2025, 2, 14)
-        );
-        assert_eq!(
-            phase_transfer_deadline(PhaseTransfer::School, date(2025, 2, 1)),
-            date(2025, 2, 14)
-        );
-        assert_eq!(
-            phase_transfer_deadline(PhaseTransfer::Post16, date(2025, 8, 31)),
-            date(2025, 3, 30)
-        );
-        assert_eq!(
-            phase_transfer_deadline(PhaseTransfer::Post16, date(2025, 9, 1)),
-            date(2026, 3, 30)
-        );
+        assert_eq!(phase_transfer_deadline(PhaseTransfer::School, date(2024, 10, 1)), date(2025, 2, 14));
+        assert_eq!(phase_transfer_deadline(PhaseTransfer::School, date(2025, 2, 1)), date(2025, 2, 14));
+        assert_eq!(phase_transfer_deadline(PhaseTransfer::Post16, date(2025, 8, 31)), date(2025, 3, 30));
+        assert_eq!(phase_transfer_deadline(PhaseTransfer::Post16, date(2025, 9, 1)), date(2026, 3, 30));
         assert_eq!(academic_year_start(date(2025, 8, 31)), date(2024, 9, 1));
         let amended = review(
             "V1",
@@ -664,12 +525,7 @@ mod tests {
             Some(date(2025, 1, 10)),
         );
         assert_eq!(review_finalised_on(&amended), Some(date(2025, 1, 10)));
-        let unamended = review(
-            "V1",
-            Some(date(2024, 11, 1)),
-            Some((ReviewDecision::Amend, date(2024, 11, 20))),
-            None,
-        );
+        let unamended = review("V1", Some(date(2024, 11, 1)), Some((ReviewDecision::Amend, date(2024, 11, 20))), None);
         assert_eq!(review_finalised_on(&unamended), None);
     }
 

@@ -216,9 +216,7 @@ pub fn parse_flag(text: &str) -> Result<bool, String> {
     match text {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(format!(
-            "'{text}' is not a yes/no flag; use true or false (or leave it empty)"
-        )),
+        _ => Err(format!("'{text}' is not a yes/no flag; use true or false (or leave it empty)")),
     }
 }
 
@@ -241,11 +239,7 @@ mod tests {
         round_trip(Setting::ALL, Setting::code, Setting::parse);
         round_trip(CeaseReason::ALL, CeaseReason::code, CeaseReason::parse);
         round_trip(UpnUnknown::ALL, UpnUnknown::code, UpnUnknown::parse);
-        round_trip(
-            DisputeOutcome::ALL,
-            DisputeOutcome::code,
-            DisputeOutcome::parse,
-        );
+        round_trip(DisputeOutcome::ALL, DisputeOutcome::code, DisputeOutcome::parse);
         assert_eq!(Need::ALL.len(), 14);
         assert_eq!(Setting::ALL.len(), 14);
     }
@@ -255,10 +249,7 @@ mod tests {
         assert!(Need::parse("ASD").is_err());
         assert!(Need::parse(" asd").is_err());
         let message = RequestSource::parse("gp").unwrap_err();
-        assert!(
-            message.contains("'gp' is not a known request source"),
-            "{message}"
-        );
+        assert!(message.contains("'gp' is not a known request source"), "{message}");
         assert!(message.contains("parent, young_person"), "{message}");
     }
 

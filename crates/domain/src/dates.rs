@@ -45,11 +45,7 @@ pub fn end_of_twelve_months_starting(start: Date) -> Date {
 /// Age in completed years on `on` of someone born on `born`.
 pub fn age_on(born: Date, on: Date) -> i32 {
     let years = i32::from(on.year()) - i32::from(born.year());
-    if on < anniversary_in(born, on.year()) {
-        years - 1
-    } else {
-        years
-    }
+    if on < anniversary_in(born, on.year()) { years - 1 } else { years }
 }
 
 /// A calendar month, the period of every measure.
@@ -62,16 +58,12 @@ pub struct Month {
 impl Month {
     /// A month; `None` when `month` is not 1 to 12 or the year is outside 1900-2999.
     pub fn new(year: i16, month: i8) -> Option<Month> {
-        ((1..=12).contains(&month) && (1900..=2999).contains(&year))
-            .then_some(Month { year, month })
+        ((1..=12).contains(&month) && (1900..=2999).contains(&year)).then_some(Month { year, month })
     }
 
     /// The month containing `date`.
     pub fn containing(date: Date) -> Month {
-        Month {
-            year: date.year(),
-            month: date.month(),
-        }
+        Month { year: date.year(), month: date.month() }
     }
 
     pub fn year(self) -> i16 {
@@ -98,10 +90,7 @@ impl Month {
     /// The month `n` months later (earlier when negative).
     pub fn plus(self, n: i32) -> Month {
         let index = i32::from(self.year) * 12 + i32::from(self.month) - 1 + n;
-        Month {
-            year: index.div_euclid(12) as i16,
-            month: (index.rem_euclid(12) + 1) as i8,
-        }
+        Month { year: index.div_euclid(12) as i16, month: (index.rem_euclid(12) + 1) as i8 }
     }
 
     /// Months from `self` to `other` inclusive, in order; empty when `other` is earlier.
@@ -143,18 +132,14 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return Err(format!("'{text}' is not a date written YYYY-MM-DD"));
     }
     let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
-    Date::new(year, month as i8, day as i8).map_err(|_| {
-        format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})")
-    })
+    Date::new(year, month as i8, day as i8)
+        .map_err(|_| format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})"))
 }
 
 #[cfg(test)]
@@ -197,10 +182,7 @@ mod tests {
         let span: Vec<String> = m.through(m.plus(2)).map(|m| m.to_string()).collect();
         assert_eq!(span, ["2024-11", "2024-12", "2025-01"]);
         assert_eq!(m.through(m.plus(-1)).count(), 0);
-        assert_eq!(
-            "2024-07".parse::<Month>().unwrap(),
-            Month::new(2024, 7).unwrap()
-        );
+        assert_eq!("2024-07".parse::<Month>().unwrap(), Month::new(2024, 7).unwrap());
         assert!("2024-7".parse::<Month>().is_err());
         assert!("2024-13".parse::<Month>().is_err());
     }
@@ -228,8 +210,7 @@ mod tests {
         use proptest::prelude::*;
 
         fn any_date() -> impl Strategy<Value = Date> {
-            (1990i16..2090, 1i8..=12, 1i8..=31)
-                .prop_filter_map("real dates", |(y, m, d)| Date::new(y, m, d).ok())
+            (1990i16..2090, 1i8..=12, 1i8..=31).prop_filter_map("real dates", |(y, m, d)| Date::new(y, m, d).ok())
         }
 
         proptest! {

@@ -12,9 +12,7 @@ pub fn check_record_id(id: &str) -> Result<(), String> {
         return Err("the id is empty".into());
     }
     if length > 64 {
-        return Err(format!(
-            "the id is {length} characters long; ids may have at most 64"
-        ));
+        return Err(format!("the id is {length} characters long; ids may have at most 64"));
     }
     if id.contains(',') {
         return Err("ids may not contain commas".into());
@@ -34,33 +32,23 @@ pub fn check_upn(upn: &str) -> Result<(), String> {
     }
     let letter_value = |b: u8| UPN_LETTERS.iter().position(|&l| l == b);
     if letter_value(bytes[0]).is_none() {
-        return Err(format!(
-            "'{upn}' is not a UPN: it must start with a capital check letter (not I, O or S)"
-        ));
+        return Err(format!("'{upn}' is not a UPN: it must start with a capital check letter (not I, O or S)"));
     }
     if !bytes[1..12].iter().all(u8::is_ascii_digit) {
-        return Err(format!(
-            "'{upn}' is not a UPN: characters 2 to 12 must be digits"
-        ));
+        return Err(format!("'{upn}' is not a UPN: characters 2 to 12 must be digits"));
     }
     let last = if bytes[12].is_ascii_digit() {
         usize::from(bytes[12] - b'0')
     } else {
-        letter_value(bytes[12])
-            .ok_or_else(|| format!("'{upn}' is not a UPN: the last character must be a digit or a capital letter (not I, O or S)"))?
+        letter_value(bytes[12]).ok_or_else(|| {
+            format!("'{upn}' is not a UPN: the last character must be a digit or a capital letter (not I, O or S)")
+        })?
     };
-    let sum: usize = bytes[1..12]
-        .iter()
-        .zip(2..)
-        .map(|(&b, weight)| usize::from(b - b'0') * weight)
-        .sum::<usize>()
-        + last * 13;
+    let sum: usize =
+        bytes[1..12].iter().zip(2..).map(|(&b, weight)| usize::from(b - b'0') * weight).sum::<usize>() + last * 13;
     let expected = UPN_LETTERS[sum % 23];
     if bytes[0] != expected {
-        return Err(format!(
-            "'{upn}' is not a valid UPN: its check letter should be {}",
-            expected as char
-        ));
+        return Err(format!("'{upn}' is not a valid UPN: its check letter should be {}", expected as char));
     }
     Ok(())
 }
@@ -76,12 +64,7 @@ pub fn upn_check_letter(body: &str) -> Option<char> {
     } else {
         UPN_LETTERS.iter().position(|&l| l == bytes[11])?
     };
-    let sum: usize = bytes[..11]
-        .iter()
-        .zip(2..)
-        .map(|(&b, w)| usize::from(b - b'0') * w)
-        .sum::<usize>()
-        + last * 13;
+    let sum: usize = bytes[..11].iter().zip(2..).map(|(&b, w)| usize::from(b - b'0') * w).sum::<usize>() + last * 13;
     Some(UPN_LETTERS[sum % 23] as char)
 }
 
@@ -97,20 +80,14 @@ pub fn check_uln(uln: &str) -> Result<(), String> {
 /// A UK postcode such as `EX2 4QD` or `SW1A 1AA` (the space may be left out; letters in
 /// either case).
 pub fn check_postcode(postcode: &str) -> Result<(), String> {
-    let compact: Vec<u8> = postcode
-        .bytes()
-        .filter(|&b| b != b' ')
-        .map(|b| b.to_ascii_uppercase())
-        .collect();
+    let compact: Vec<u8> = postcode.bytes().filter(|&b| b != b' ').map(|b| b.to_ascii_uppercase()).collect();
     let spaces = postcode.bytes().filter(|&b| b == b' ').count();
     let bad = || format!("'{postcode}' is not a UK postcode (for example EX2 4QD)");
     if spaces > 1 || !(5..=7).contains(&compact.len()) {
         return Err(bad());
     }
     let (outward, inward) = compact.split_at(compact.len() - 3);
-    let inward_ok = inward[0].is_ascii_digit()
-        && inward[1].is_ascii_alphabetic()
-        && inward[2].is_ascii_alphabetic();
+    let inward_ok = inward[0].is_ascii_digit() && inward[1].is_ascii_alphabetic() && inward[2].is_ascii_alphabetic();
     // Outward codes: A9, A99, AA9, AA99, A9A, AA9A.
     let shape: String = outward
         .iter()
@@ -124,18 +101,10 @@ pub fn check_postcode(postcode: &str) -> Result<(), String> {
             }
         })
         .collect();
-    let outward_ok = matches!(
-        shape.as_str(),
-        "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A"
-    );
-    let space_ok = spaces == 0
-        || postcode.trim().len() == postcode.len()
-            && postcode.as_bytes()[postcode.len() - 4] == b' ';
-    if inward_ok && outward_ok && space_ok {
-        Ok(())
-    } else {
-        Err(bad())
-    }
+    let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
+    let space_ok =
+        spaces == 0 || postcode.trim().len() == postcode.len() && postcode.as_bytes()[postcode.len() - 4] == b' ';
+    if inward_ok && outward_ok && space_ok { Ok(()) } else { Err(bad()) }
 }
 
 /// A DfE ethnicity code as used in the school census: four lower-case letters (e.g. `wbri`).
@@ -143,9 +112,7 @@ pub fn check_ethnicity(code: &str) -> Result<(), String> {
     if code.len() == 4 && code.bytes().all(|b| b.is_ascii_lowercase()) {
         Ok(())
     } else {
-        Err(format!(
-            "'{code}' is not a DfE ethnicity code: four lower-case letters, for example wbri"
-        ))
+        Err(format!("'{code}' is not a DfE ethnicity code: four lower-case letters, for example wbri"))
     }
 }
 
@@ -154,9 +121,7 @@ pub fn check_la_number(text: &str) -> Result<(), String> {
     if text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
-        Err(format!(
-            "'{text}' is not an LA number: three digits, for example 878"
-        ))
+        Err(format!("'{text}' is not an LA number: three digits, for example 878"))
     }
 }
 
@@ -179,13 +144,8 @@ impl Pounds {
                 "'{text}' is not an amount in pounds: write digits with an optional decimal part, for example 23500 or 23500.50 (no £ sign or commas)"
             ));
         }
-        let value = text
-            .parse::<f64>()
-            .map_err(|_| format!("'{text}' is not an amount in pounds"))?;
-        Ok(Pounds {
-            text: text.to_string(),
-            value,
-        })
+        let value = text.parse::<f64>().map_err(|_| format!("'{text}' is not an amount in pounds"))?;
+        Ok(Pounds { text: text.to_string(), value })
     }
 
     pub fn value(&self) -> f64 {
@@ -221,10 +181,7 @@ mod tests {
         // Any other check letter is wrong.
         let wrong = if letter == 'A' { 'B' } else { 'A' };
         let message = check_upn(&format!("{wrong}{body}")).unwrap_err();
-        assert!(
-            message.contains(&format!("should be {letter}")),
-            "{message}"
-        );
+        assert!(message.contains(&format!("should be {letter}")), "{message}");
         // Temporary UPNs end in a letter.
         let temp = "82020010100A";
         let upn = format!("{}{temp}", upn_check_letter(temp).unwrap());
@@ -245,9 +202,7 @@ mod tests {
         assert!(check_uln("1234567890").is_ok());
         assert!(check_uln("123456789").is_err());
         assert!(check_uln("12345678a0").is_err());
-        for good in [
-            "EX2 4QD", "SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "ex24qd", "W1A 0AX",
-        ] {
+        for good in ["EX2 4QD", "SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "ex24qd", "W1A 0AX"] {
             assert!(check_postcode(good).is_ok(), "{good}");
         }
         for bad in ["EX2  4QD", "12345", "EX2 QQD", "EXETER", "", "EX2 4Q"] {

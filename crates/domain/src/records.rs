@@ -172,9 +172,7 @@ pub enum BenchmarkPeriod {
 impl BenchmarkPeriod {
     pub fn parse(text: &str) -> Result<BenchmarkPeriod, String> {
         if text.len() == 4 {
-            let year: i16 = text
-                .parse()
-                .map_err(|_| format!("'{text}' is not a period: write YYYY or YYYY-MM"))?;
+            let year: i16 = text.parse().map_err(|_| format!("'{text}' is not a period: write YYYY or YYYY-MM"))?;
             if (1900..=2999).contains(&year) {
                 return Ok(BenchmarkPeriod::Year(year));
             }
@@ -187,8 +185,9 @@ impl BenchmarkPeriod {
     /// The first month of the period (a yearly benchmark starts in January).
     pub fn first_month(self) -> crate::dates::Month {
         match self {
-            BenchmarkPeriod::Year(y) => crate::dates::Month::new(y, 1)
-                .unwrap_or(crate::dates::Month::containing(Date::default())),
+            BenchmarkPeriod::Year(y) => {
+                crate::dates::Month::new(y, 1).unwrap_or(crate::dates::Month::containing(Date::default()))
+            }
             BenchmarkPeriod::Month(m) => m,
         }
     }
@@ -335,15 +334,7 @@ impl Keyed for Target {
 
 fn merge_rows<T: Clone + Keyed>(update: &[T], base: &[T]) -> Vec<T> {
     let replaced: std::collections::HashSet<T::Key> = update.iter().map(Keyed::key).collect();
-    update
-        .iter()
-        .cloned()
-        .chain(
-            base.iter()
-                .filter(|r| !replaced.contains(&r.key()))
-                .cloned(),
-        )
-        .collect()
+    update.iter().cloned().chain(base.iter().filter(|r| !replaced.contains(&r.key())).cloned()).collect()
 }
 
 fn count_known<T: Keyed>(update: &[T], base: &[T]) -> usize {

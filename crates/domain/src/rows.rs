@@ -26,35 +26,19 @@ pub struct Column {
 }
 
 const fn req(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
-        storage: Storage::Text,
-    }
+    Column { name, required: true, storage: Storage::Text }
 }
 
 const fn opt(name: &'static str) -> Column {
-    Column {
-        name,
-        required: false,
-        storage: Storage::Text,
-    }
+    Column { name, required: false, storage: Storage::Text }
 }
 
 const fn int(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
-        storage: Storage::Integer,
-    }
+    Column { name, required: true, storage: Storage::Integer }
 }
 
 const fn real(name: &'static str) -> Column {
-    Column {
-        name,
-        required: true,
-        storage: Storage::Real,
-    }
+    Column { name, required: true, storage: Storage::Real }
 }
 
 /// The columns of `file`, in spec order.
@@ -160,12 +144,7 @@ pub fn columns(file: RecordFile) -> &'static [Column] {
             C
         }
         RecordFile::Feedback => {
-            const C: &[Column] = &[
-                req("feedback_id"),
-                req("kind"),
-                req("received_on"),
-                opt("child_id"),
-            ];
+            const C: &[Column] = &[req("feedback_id"), req("kind"), req("received_on"), opt("child_id")];
             C
         }
         RecordFile::Population => {
@@ -173,12 +152,7 @@ pub fn columns(file: RecordFile) -> &'static [Column] {
             C
         }
         RecordFile::Benchmarks => {
-            const C: &[Column] = &[
-                req("measure"),
-                req("period"),
-                req("comparator"),
-                real("value"),
-            ];
+            const C: &[Column] = &[req("measure"), req("period"), req("comparator"), real("value")];
             C
         }
         RecordFile::Targets => {
@@ -271,10 +245,7 @@ pub fn cells(file: RecordFile, cw: &Casework, i: usize) -> Vec<String> {
                 text(&p.establishment).into(),
                 p.started_on.to_string(),
                 date(p.ended_on),
-                p.annual_cost
-                    .as_ref()
-                    .map(|c| c.as_str().to_string())
-                    .unwrap_or_default(),
+                p.annual_cost.as_ref().map(|c| c.as_str().to_string()).unwrap_or_default(),
                 text(&p.ukprn).into(),
                 code(p.rank),
                 code(p.sen_unit),
@@ -307,12 +278,7 @@ pub fn cells(file: RecordFile, cw: &Casework, i: usize) -> Vec<String> {
         }
         RecordFile::Feedback => {
             let f = &cw.feedback[i];
-            vec![
-                f.feedback_id.clone(),
-                f.kind.to_string(),
-                f.received_on.to_string(),
-                text(&f.child_id).into(),
-            ]
+            vec![f.feedback_id.clone(), f.kind.to_string(), f.received_on.to_string(), text(&f.child_id).into()]
         }
         RecordFile::Population => {
             let p = &cw.population[i];
@@ -320,12 +286,7 @@ pub fn cells(file: RecordFile, cw: &Casework, i: usize) -> Vec<String> {
         }
         RecordFile::Benchmarks => {
             let b = &cw.benchmarks[i];
-            vec![
-                b.measure.clone(),
-                b.period.to_string(),
-                b.comparator.to_string(),
-                b.value.to_string(),
-            ]
+            vec![b.measure.clone(), b.period.to_string(), b.comparator.to_string(), b.value.to_string()]
         }
         RecordFile::Targets => {
             let t = &cw.targets[i];
@@ -347,20 +308,11 @@ pub struct Row<'a> {
 impl<'a> Row<'a> {
     /// A row of `file` whose cells are given in the order of [`columns`].
     pub fn new(file: RecordFile, cells: &'a [Option<&'a str>]) -> Row<'a> {
-        Row {
-            file,
-            spec: columns(file),
-            cells,
-            problems: Vec::new(),
-        }
+        Row { file, spec: columns(file), cells, problems: Vec::new() }
     }
 
     fn problem(&mut self, column: &str, message: impl Into<String>) {
-        let column = self
-            .spec
-            .iter()
-            .find(|c| c.name == column)
-            .map_or("(unknown column)", |c| c.name);
+        let column = self.spec.iter().find(|c| c.name == column).map_or("(unknown column)", |c| c.name);
         self.problems.push((column, message.into()));
     }
 
@@ -373,18 +325,19 @@ impl<'a> Row<'a> {
 
     fn required(&mut self, name: &str) -> Option<&'a str> {
         let value = self.text(name);
-        if value.is_none() {
+        // A column missing from the whole file is reported once, on its header line.
+        let column_present = self
+            .spec
+            .iter()
+            .position(|c| c.name == name)
+            .is_some_and(|k| self.cells.get(k).copied().flatten().is_some());
+        if value.is_none() && column_present {
             self.problem(name, format!("{name} is required but the cell is empty"));
         }
         value
     }
 
-    fn parsed<T>(
-        &mut self,
-        name: &str,
-        value: Option<&str>,
-        parse: impl Fn(&str) -> Result<T, String>,
-    ) -> Option<T> {
+    fn parsed<T>(&mut self, name: &str, value: Option<&str>, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
         match parse(value?) {
             Ok(v) => Some(v),
             Err(message) => {
@@ -422,12 +375,8 @@ impl<'a> Row<'a> {
         let value = self.opt(code, parse);
         let on = self.opt(date, parse_date);
         match (self.text(code), self.text(date)) {
-            (Some(_), None) => {
-                self.problem(date, format!("{date} is required when {code} is filled"))
-            }
-            (None, Some(_)) => {
-                self.problem(code, format!("{code} is required when {date} is filled"))
-            }
+            (Some(_), None) => self.problem(date, format!("{date} is required when {code} is filled")),
+            (None, Some(_)) => self.problem(code, format!("{code} is required when {date} is filled")),
             _ => {}
         }
         Some(Dated::new(value?, on?))
@@ -438,19 +387,14 @@ impl<'a> Row<'a> {
 pub fn parse_text_number(text: &str) -> Result<f64, String> {
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    let ok = !whole.is_empty()
-        && !fraction.is_empty()
-        && whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit());
+    let ok =
+        !whole.is_empty() && !fraction.is_empty() && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
     if !ok {
         return Err(format!(
             "'{text}' is not a number (write digits with an optional minus sign and decimal point, for example 46.4)"
         ));
     }
-    text.parse()
-        .map_err(|_| format!("'{text}' is not a number"))
+    text.parse().map_err(|_| format!("'{text}' is not a number"))
 }
 
 fn parse_whole<T: std::str::FromStr>(what: &'static str) -> impl Fn(&str) -> Result<T, String> {
@@ -500,8 +444,7 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let uln = row.opt_string("uln");
             let upn_unknown = row.opt("upn_unknown", UpnUnknown::parse);
             let ethnicity = row.opt_string("ethnicity");
-            let (child_id, forename, surname, date_of_birth) =
-                all!(child_id, forename, surname, date_of_birth);
+            let (child_id, forename, surname, date_of_birth) = all!(child_id, forename, surname, date_of_birth);
             cw.children.push(Child {
                 child_id,
                 upn,
@@ -528,8 +471,7 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let outcome = row.dated("outcome", "outcome_on", AssessmentOutcome::parse);
             let exception = row.opt("exception", TimeLimitException::parse);
             let in_youth_accommodation = row.opt("in_youth_accommodation", parse_flag);
-            let (request_id, child_id, received_on, source) =
-                all!(request_id, child_id, received_on, source);
+            let (request_id, child_id, received_on, source) = all!(request_id, child_id, received_on, source);
             cw.requests.push(Request {
                 request_id,
                 child_id,
@@ -550,16 +492,8 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let provider = row.opt_string("provider");
             let requested_on = row.req("requested_on", parse_date);
             let received_on = row.opt("received_on", parse_date);
-            let (advice_id, request_id, kind, requested_on) =
-                all!(advice_id, request_id, kind, requested_on);
-            cw.advice.push(Advice {
-                advice_id,
-                request_id,
-                kind,
-                provider,
-                requested_on,
-                received_on,
-            });
+            let (advice_id, request_id, kind, requested_on) = all!(advice_id, request_id, kind, requested_on);
+            cw.advice.push(Advice { advice_id, request_id, kind, provider, requested_on, received_on });
         }
         RecordFile::Plans => {
             let plan_id = row.req_string("plan_id");
@@ -570,15 +504,7 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let transferred_from = row.opt_string("transferred_from");
             let personal_budget = row.opt("personal_budget", PersonalBudget::parse);
             let (plan_id, child_id, issued_on) = all!(plan_id, child_id, issued_on);
-            cw.plans.push(Plan {
-                plan_id,
-                child_id,
-                request_id,
-                issued_on,
-                ceased,
-                transferred_from,
-                personal_budget,
-            });
+            cw.plans.push(Plan { plan_id, child_id, request_id, issued_on, ceased, transferred_from, personal_budget });
         }
         RecordFile::Placements => {
             let placement_id = row.req_string("placement_id");
@@ -593,8 +519,7 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let rank = row.opt("rank", PlacementRank::parse);
             let sen_unit = row.opt("sen_unit", parse_flag);
             let resourced_provision = row.opt("resourced_provision", parse_flag);
-            let (placement_id, child_id, setting, started_on) =
-                all!(placement_id, child_id, setting, started_on);
+            let (placement_id, child_id, setting, started_on) = all!(placement_id, child_id, setting, started_on);
             cw.placements.push(Placement {
                 placement_id,
                 child_id,
@@ -618,14 +543,7 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let amended_on = row.opt("amended_on", parse_date);
             let phase_transfer = row.opt("phase_transfer", PhaseTransfer::parse);
             let (review_id, plan_id) = all!(review_id, plan_id);
-            cw.reviews.push(Review {
-                review_id,
-                plan_id,
-                meeting_on,
-                decision,
-                amended_on,
-                phase_transfer,
-            });
+            cw.reviews.push(Review { review_id, plan_id, meeting_on, decision, amended_on, phase_transfer });
         }
         RecordFile::Disputes => {
             let dispute_id = row.req_string("dispute_id");
@@ -634,16 +552,8 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let request_id = row.opt_string("request_id");
             let opened_on = row.req("opened_on", parse_date);
             let outcome = row.dated("outcome", "closed_on", DisputeOutcome::parse);
-            let (dispute_id, child_id, kind, opened_on) =
-                all!(dispute_id, child_id, kind, opened_on);
-            cw.disputes.push(Dispute {
-                dispute_id,
-                child_id,
-                kind,
-                request_id,
-                opened_on,
-                outcome,
-            });
+            let (dispute_id, child_id, kind, opened_on) = all!(dispute_id, child_id, kind, opened_on);
+            cw.disputes.push(Dispute { dispute_id, child_id, kind, request_id, opened_on, outcome });
         }
         RecordFile::Feedback => {
             let feedback_id = row.req_string("feedback_id");
@@ -651,31 +561,16 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let received_on = row.req("received_on", parse_date);
             let child_id = row.opt_string("child_id");
             let (feedback_id, kind, received_on) = all!(feedback_id, kind, received_on);
-            cw.feedback.push(Feedback {
-                feedback_id,
-                kind,
-                received_on,
-                child_id,
-            });
+            cw.feedback.push(Feedback { feedback_id, kind, received_on, child_id });
         }
         RecordFile::Population => {
             let year = row.req("year", |t: &str| {
-                parse_whole::<i16>("a year")(t).and_then(|y| {
-                    if (1900..=2999).contains(&y) {
-                        Ok(y)
-                    } else {
-                        Err(format!("'{t}' is not a year"))
-                    }
-                })
+                parse_whole::<i16>("a year")(t)
+                    .and_then(|y| if (1900..=2999).contains(&y) { Ok(y) } else { Err(format!("'{t}' is not a year")) })
             });
             let age = row.req("age", |t: &str| {
-                parse_whole::<u8>("an age from 0 to 25")(t).and_then(|a| {
-                    if a <= 25 {
-                        Ok(a)
-                    } else {
-                        Err(format!("age {a} is outside 0 to 25"))
-                    }
-                })
+                parse_whole::<u8>("an age from 0 to 25")(t)
+                    .and_then(|a| if a <= 25 { Ok(a) } else { Err(format!("age {a} is outside 0 to 25")) })
             });
             let count = row.req("count", parse_whole::<u64>("a whole number of persons"));
             let (year, age, count) = all!(year, age, count);
@@ -687,23 +582,14 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let comparator = row.req("comparator", Comparator::parse);
             let value = row.req("value", parse_text_number);
             let (measure, period, comparator, value) = all!(measure, period, comparator, value);
-            cw.benchmarks.push(Benchmark {
-                measure,
-                period,
-                comparator,
-                value,
-            });
+            cw.benchmarks.push(Benchmark { measure, period, comparator, value });
         }
         RecordFile::Targets => {
             let measure = row.req_string("measure");
             let target = row.req("target", parse_text_number);
             let due_on = row.opt("due_on", parse_date);
             let (measure, target) = all!(measure, target);
-            cw.targets.push(Target {
-                measure,
-                target,
-                due_on,
-            });
+            cw.targets.push(Target { measure, target, due_on });
         }
     }
     true

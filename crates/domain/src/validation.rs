@@ -6,9 +6,7 @@
 //! turn it into `file:line:column: message`.
 
 use crate::codes::{AssessmentDecision, PlacementRank, ReviewDecision};
-use crate::identifiers::{
-    check_ethnicity, check_la_number, check_postcode, check_record_id, check_uln, check_upn,
-};
+use crate::identifiers::{check_ethnicity, check_la_number, check_postcode, check_record_id, check_uln, check_upn};
 use crate::records::Casework;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -71,6 +69,8 @@ pub struct Problem {
     pub message: String,
     /// For a broken reference: the file and id it points to.
     pub refers_to: Option<(RecordFile, String)>,
+    /// For a clash (a duplicate or an overlap): the index of the earlier record in the same file.
+    pub clashes_with: Option<usize>,
 }
 
 /// The earliest date of birth the service accepts.
@@ -83,29 +83,18 @@ struct Report {
 }
 
 impl Report {
-    fn add(
-        &mut self,
-        file: RecordFile,
-        index: usize,
-        column: &'static str,
-        message: impl Into<String>,
-    ) {
+    fn add(&mut self, file: RecordFile, index: usize, column: &'static str, message: impl Into<String>) {
         self.problems.push(Problem {
             file,
             index,
             column,
             message: message.into(),
             refers_to: None,
+            clashes_with: None,
         });
     }
 
-    fn check(
-        &mut self,
-        file: RecordFile,
-        index: usize,
-        column: &'static str,
-        result: Result<(), String>,
-    ) {
+    fn check(&mut self, file: RecordFile, index: usize, column: &'static str, result: Result<(), String>) {
         if let Err(message) = result {
             self.add(file, index, column, message);
         }
@@ -123,7 +112,8 @@ impl Report {
         for (index, id) in ids.enumerate() {
             self.check(file, index, column, check_record_id(id));
             if let Some(first) = seen.get(id) {
-                self.add(file, index, column, format!("{column} '{id}' is used twice; it was first used by record {} of this file", first + 1));
+                self.add(file, index, column, format!("{column} '{id}' is used more than once"));
+                self.clash(*first);
             } else {
                 seen.insert(id, index);
             }
@@ -141,13 +131,15 @@ impl Report {
         target: RecordFile,
     ) {
         if !known.contains_key(id) {
-            self.add(
-                file,
-                index,
-                column,
-                format!("{column} '{id}' does not exist in {}", target.file_name()),
-            );
+            self.add(file, index, column, format!("{column} '{id}' does not exist in {}", target.file_name()));
             self.refer(target, id);
+        }
+    }
+
+    /// Marks the last problem as a clash with the earlier record at `other`.
+    fn clash(&mut self, other: usize) {
+        if let Some(last) = self.problems.last_mut() {
+            last.clashes_with = Some(other);
         }
     }
 
@@ -168,7 +160,12 @@ impl Report {
         earlier: Date,
     ) {
         if date < earlier {
-            self.add(file, index, column, format!("{column} {date} is before {earlier_column} {earlier}; it must be on or after it"));
+            self.add(
+                file,
+                index,
+                column,
+                format!("{column} {date} is before {earlier_column} {earlier}; it must be on or after it"),
+            );
         }
     }
 }
@@ -216,71 +213,27 @@ fn overlaps(mut spans: Vec<Span>, inclusive_end: bool) -> Vec<(usize, usize)> {
 /// `today` bounds dates of birth; `measure_ids` are the ids benchmarks and targets may name.
 pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<Problem> {
     use RecordFile as F;
-    let mut r = Report {
-        problems: Vec::new(),
-    };
+    let mut r = Report { problems: Vec::new() };
     let cw = casework;
 
-    let children = r.ids(
-        F::Children,
-        "child_id",
-        cw.children.iter().map(|c| c.child_id.as_str()),
-    );
-    let requests = r.ids(
-        F::Requests,
-        "request_id",
-        cw.requests.iter().map(|x| x.request_id.as_str()),
-    );
-    r.ids(
-        F::Advice,
-        "advice_id",
-        cw.advice.iter().map(|x| x.advice_id.as_str()),
-    );
-    let plans = r.ids(
-        F::Plans,
-        "plan_id",
-        cw.plans.iter().map(|x| x.plan_id.as_str()),
-    );
-    r.ids(
-        F::Placements,
-        "placement_id",
-        cw.placements.iter().map(|x| x.placement_id.as_str()),
-    );
-    r.ids(
-        F::Reviews,
-        "review_id",
-        cw.reviews.iter().map(|x| x.review_id.as_str()),
-    );
-    r.ids(
-        F::Disputes,
-        "dispute_id",
-        cw.disputes.iter().map(|x| x.dispute_id.as_str()),
-    );
-    r.ids(
-        F::Feedback,
-        "feedback_id",
-        cw.feedback.iter().map(|x| x.feedback_id.as_str()),
-    );
+    let children = r.ids(F::Children, "child_id", cw.children.iter().map(|c| c.child_id.as_str()));
+    let requests = r.ids(F::Requests, "request_id", cw.requests.iter().map(|x| x.request_id.as_str()));
+    r.ids(F::Advice, "advice_id", cw.advice.iter().map(|x| x.advice_id.as_str()));
+    let plans = r.ids(F::Plans, "plan_id", cw.plans.iter().map(|x| x.plan_id.as_str()));
+    r.ids(F::Placements, "placement_id", cw.placements.iter().map(|x| x.placement_id.as_str()));
+    r.ids(F::Reviews, "review_id", cw.reviews.iter().map(|x| x.review_id.as_str()));
+    r.ids(F::Disputes, "dispute_id", cw.disputes.iter().map(|x| x.dispute_id.as_str()));
+    r.ids(F::Feedback, "feedback_id", cw.feedback.iter().map(|x| x.feedback_id.as_str()));
 
     for (i, c) in cw.children.iter().enumerate() {
         if let Some(upn) = &c.upn {
             r.check(F::Children, i, "upn", check_upn(upn));
         }
         if c.date_of_birth > today {
-            r.add(
-                F::Children,
-                i,
-                "date_of_birth",
-                format!("date of birth {} is in the future", c.date_of_birth),
-            );
+            r.add(F::Children, i, "date_of_birth", format!("date of birth {} is in the future", c.date_of_birth));
         }
         if c.date_of_birth < earliest_date_of_birth() {
-            r.add(
-                F::Children,
-                i,
-                "date_of_birth",
-                format!("date of birth {} is before 1990-01-01", c.date_of_birth),
-            );
+            r.add(F::Children, i, "date_of_birth", format!("date of birth {} is before 1990-01-01", c.date_of_birth));
         }
         if let Some(p) = &c.postcode {
             r.check(F::Children, i, "postcode", check_postcode(p));
@@ -300,23 +253,9 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     for (i, q) in cw.requests.iter().enumerate() {
-        r.reference(
-            F::Requests,
-            i,
-            "child_id",
-            &q.child_id,
-            &children,
-            F::Children,
-        );
+        r.reference(F::Requests, i, "child_id", &q.child_id, &children, F::Children);
         if let Some(d) = q.decision {
-            r.not_before(
-                F::Requests,
-                i,
-                "decided_on",
-                d.on,
-                "received_on",
-                q.received_on,
-            );
+            r.not_before(F::Requests, i, "decided_on", d.on, "received_on", q.received_on);
         }
         if let Some(o) = q.outcome {
             match q.decision {
@@ -337,7 +276,15 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
                 ),
             }
             if let Some(o) = q.outcome.filter(|o| o.on < draft) {
-                r.add(F::Requests, i, "draft_issued_on", format!("draft_issued_on {draft} is after outcome_on {}; the draft comes before the final outcome", o.on));
+                r.add(
+                    F::Requests,
+                    i,
+                    "draft_issued_on",
+                    format!(
+                        "draft_issued_on {draft} is after outcome_on {}; the draft comes before the final outcome",
+                        o.on
+                    ),
+                );
             }
         }
         if let Some(worker) = &q.caseworker {
@@ -348,23 +295,31 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     for (i, a) in cw.advice.iter().enumerate() {
         match requests.get(a.request_id.as_str()).map(|&k| &cw.requests[k]) {
             None => {
-                r.add(F::Advice, i, "request_id", format!("request_id '{}' does not exist in requests.csv", a.request_id));
+                r.add(
+                    F::Advice,
+                    i,
+                    "request_id",
+                    format!("request_id '{}' does not exist in requests.csv", a.request_id),
+                );
                 r.refer(F::Requests, &a.request_id);
             }
             Some(q) => match q.decision {
-                Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Advice, i, "requested_on", a.requested_on, "the request's decided_on", d.on),
-                _ => r.add(F::Advice, i, "request_id", format!("request '{}' has no decision to assess, so no advice can be requested for it", a.request_id)),
+                Some(d) if d.value == AssessmentDecision::Assess => {
+                    r.not_before(F::Advice, i, "requested_on", a.requested_on, "the request's decided_on", d.on)
+                }
+                _ => r.add(
+                    F::Advice,
+                    i,
+                    "request_id",
+                    format!(
+                        "request '{}' has no decision to assess, so no advice can be requested for it",
+                        a.request_id
+                    ),
+                ),
             },
         }
         if let Some(received) = a.received_on {
-            r.not_before(
-                F::Advice,
-                i,
-                "received_on",
-                received,
-                "requested_on",
-                a.requested_on,
-            );
+            r.not_before(F::Advice, i, "received_on", received, "requested_on", a.requested_on);
         }
     }
 
@@ -389,70 +344,49 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     for spans in plans_by_child.into_values() {
         for (later, earlier) in overlaps(spans, false) {
             let e = &cw.plans[earlier];
-            let ends = e.ceased.map_or("is still active".to_string(), |c| {
-                format!("ceased on {}", c.on)
-            });
+            let ends = e.ceased.map_or("is still active".to_string(), |c| format!("ceased on {}", c.on));
             r.add(F::Plans, later, "issued_on", format!("this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time", e.plan_id));
+            r.clash(earlier);
         }
     }
 
     let mut placements_by_child: HashMap<(&str, bool), Vec<Span>> = HashMap::new();
     for (i, p) in cw.placements.iter().enumerate() {
-        r.reference(
-            F::Placements,
-            i,
-            "child_id",
-            &p.child_id,
-            &children,
-            F::Children,
-        );
+        r.reference(F::Placements, i, "child_id", &p.child_id, &children, F::Children);
         if let Some(end) = p.ended_on {
-            r.not_before(
-                F::Placements,
-                i,
-                "ended_on",
-                end,
-                "started_on",
-                p.started_on,
-            );
+            r.not_before(F::Placements, i, "ended_on", end, "started_on", p.started_on);
         }
         if let Some(ukprn) = &p.ukprn
             && !(ukprn.len() == 8 && ukprn.bytes().all(|b| b.is_ascii_digit()))
         {
-            r.add(
-                F::Placements,
-                i,
-                "ukprn",
-                format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"),
-            );
+            r.add(F::Placements, i, "ukprn", format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"));
         }
         if let Some(urn) = &p.urn
             && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
         {
-            r.add(
-                F::Placements,
-                i,
-                "urn",
-                format!("'{urn}' is not a URN: a URN is 6 digits"),
-            );
+            r.add(F::Placements, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
         }
         let main = p.rank != Some(PlacementRank::Dual);
-        placements_by_child
-            .entry((&p.child_id, main))
-            .or_default()
-            .push(Span {
-                index: i,
-                start: p.started_on,
-                end: p.ended_on,
-            });
+        placements_by_child.entry((&p.child_id, main)).or_default().push(Span {
+            index: i,
+            start: p.started_on,
+            end: p.ended_on,
+        });
     }
     for spans in placements_by_child.into_values() {
         for (later, earlier) in overlaps(spans, true) {
             let e = &cw.placements[earlier];
-            let ends = e
-                .ended_on
-                .map_or("has no end date".to_string(), |d| format!("ends on {d}"));
-            r.add(F::Placements, later, "started_on", format!("this placement overlaps placement '{}' of the same child and rank, which {ends}", e.placement_id));
+            let ends = e.ended_on.map_or("has no end date".to_string(), |d| format!("ends on {d}"));
+            r.add(
+                F::Placements,
+                later,
+                "started_on",
+                format!(
+                    "this placement overlaps placement '{}' of the same child and rank, which {ends}",
+                    e.placement_id
+                ),
+            );
+            r.clash(earlier);
         }
     }
 
@@ -460,16 +394,16 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     for (i, v) in cw.reviews.iter().enumerate() {
         let plan = plans.get(v.plan_id.as_str()).map(|&k| &cw.plans[k]);
         if plan.is_none() {
-            r.add(
-                F::Reviews,
-                i,
-                "plan_id",
-                format!("plan_id '{}' does not exist in plans.csv", v.plan_id),
-            );
+            r.add(F::Reviews, i, "plan_id", format!("plan_id '{}' does not exist in plans.csv", v.plan_id));
             r.refer(F::Plans, &v.plan_id);
         }
         match (v.decision, v.meeting_on) {
-            (Some(_), None) => r.add(F::Reviews, i, "decision", "a review decision is recorded but there is no meeting_on; the decision follows the meeting"),
+            (Some(_), None) => r.add(
+                F::Reviews,
+                i,
+                "decision",
+                "a review decision is recorded but there is no meeting_on; the decision follows the meeting",
+            ),
             (Some(d), Some(m)) => r.not_before(F::Reviews, i, "decided_on", d.on, "meeting_on", m),
             _ => {}
         }
@@ -488,26 +422,11 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         }
         if let Some(m) = v.meeting_on {
             if let Some(p) = plan {
-                r.not_before(
-                    F::Reviews,
-                    i,
-                    "meeting_on",
-                    m,
-                    "the plan's issued_on",
-                    p.issued_on,
-                );
+                r.not_before(F::Reviews, i, "meeting_on", m, "the plan's issued_on", p.issued_on);
             }
             if let Some(first) = meetings.get(&(v.plan_id.as_str(), m)) {
-                r.add(
-                    F::Reviews,
-                    i,
-                    "meeting_on",
-                    format!(
-                        "plan '{}' already has a review meeting on {m} (record {} of this file)",
-                        v.plan_id,
-                        first + 1
-                    ),
-                );
+                r.add(F::Reviews, i, "meeting_on", format!("plan '{}' already has a review meeting on {m}", v.plan_id));
+                r.clash(*first);
             } else {
                 meetings.insert((&v.plan_id, m), i);
             }
@@ -515,14 +434,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     for (i, d) in cw.disputes.iter().enumerate() {
-        r.reference(
-            F::Disputes,
-            i,
-            "child_id",
-            &d.child_id,
-            &children,
-            F::Children,
-        );
+        r.reference(F::Disputes, i, "child_id", &d.child_id, &children, F::Children);
         if let Some(q) = &d.request_id {
             r.reference(F::Disputes, i, "request_id", q, &requests, F::Requests);
         }
@@ -540,25 +452,11 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     let mut ages: HashMap<(i16, u8), usize> = HashMap::new();
     for (i, p) in cw.population.iter().enumerate() {
         if p.age > 25 {
-            r.add(
-                F::Population,
-                i,
-                "age",
-                format!("age {} is outside 0 to 25", p.age),
-            );
+            r.add(F::Population, i, "age", format!("age {} is outside 0 to 25", p.age));
         }
         if let Some(first) = ages.insert((p.year, p.age), i) {
-            r.add(
-                F::Population,
-                i,
-                "age",
-                format!(
-                    "year {} age {} already has a count (record {} of this file)",
-                    p.year,
-                    p.age,
-                    first + 1
-                ),
-            );
+            r.add(F::Population, i, "age", format!("year {} age {} already has a count", p.year, p.age));
+            r.clash(first);
         }
     }
 
@@ -566,37 +464,21 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     let mut benchmark_keys = HashMap::new();
     for (i, b) in cw.benchmarks.iter().enumerate() {
         if !known(&b.measure) {
-            r.add(
-                F::Benchmarks,
-                i,
-                "measure",
-                format!("'{}' is not a measure id of the catalogue", b.measure),
-            );
+            r.add(F::Benchmarks, i, "measure", format!("'{}' is not a measure id of the catalogue", b.measure));
         }
-        if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i)
-        {
+        if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i) {
             r.add(
                 F::Benchmarks,
                 i,
                 "period",
-                format!(
-                    "{} already has a {} value for {} (record {} of this file)",
-                    b.measure,
-                    b.comparator,
-                    b.period,
-                    first + 1
-                ),
+                format!("{} already has a {} value for {}", b.measure, b.comparator, b.period),
             );
+            r.clash(first);
         }
     }
     for (i, t) in cw.targets.iter().enumerate() {
         if !known(&t.measure) {
-            r.add(
-                F::Targets,
-                i,
-                "measure",
-                format!("'{}' is not a measure id of the catalogue", t.measure),
-            );
+            r.add(F::Targets, i, "measure", format!("'{}' is not a measure id of the catalogue", t.measure));
         }
     }
 
@@ -654,12 +536,7 @@ mod tests {
         }
     }
 
-    fn placement(
-        id: &str,
-        start: Date,
-        end: Option<Date>,
-        rank: Option<PlacementRank>,
-    ) -> Placement {
+    fn placement(id: &str, start: Date, end: Option<Date>, rank: Option<PlacementRank>) -> Placement {
         Placement {
             placement_id: id.into(),
             child_id: "C1".into(),
@@ -677,18 +554,11 @@ mod tests {
     }
 
     fn base() -> Casework {
-        Casework {
-            children: vec![child("C1")],
-            requests: vec![request("R1", "C1")],
-            ..Casework::default()
-        }
+        Casework { children: vec![child("C1")], requests: vec![request("R1", "C1")], ..Casework::default() }
     }
 
     fn problems(cw: &Casework) -> Vec<(RecordFile, usize, &'static str)> {
-        validate(cw, date(2026, 11, 30), &["plans_active"])
-            .into_iter()
-            .map(|p| (p.file, p.index, p.column))
-            .collect()
+        validate(cw, date(2026, 11, 30), &["plans_active"]).into_iter().map(|p| (p.file, p.index, p.column)).collect()
     }
 
     #[test]
@@ -703,25 +573,16 @@ mod tests {
         cw.children.push(child("C1"));
         let found = validate(&cw, date(2026, 1, 1), &[]);
         assert_eq!(found.len(), 1);
-        assert_eq!(
-            (found[0].file, found[0].index, found[0].column),
-            (RecordFile::Children, 2, "child_id")
-        );
-        assert!(
-            found[0].message.contains("used twice"),
-            "{}",
-            found[0].message
-        );
+        assert_eq!((found[0].file, found[0].index, found[0].column), (RecordFile::Children, 2, "child_id"));
+        assert!(found[0].message.contains("used more than once"), "{}", found[0].message);
+        assert_eq!(found[0].clashes_with, Some(0));
     }
 
     #[test]
     fn broken_references_are_reported_on_the_referring_row() {
         let mut cw = base();
         cw.requests.push(request("R2", "NOBODY"));
-        cw.plans.push(Plan {
-            request_id: Some("R9".into()),
-            ..plan("P1", "C1", date(2024, 5, 1), None)
-        });
+        cw.plans.push(Plan { request_id: Some("R9".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
         cw.reviews.push(Review {
             review_id: "V1".into(),
             plan_id: "P9".into(),
@@ -774,17 +635,11 @@ mod tests {
         let mut cw = base();
         cw.requests[0].draft_issued_on = Some(date(2024, 5, 2));
         cw.requests[0].outcome = Some(Dated::new(AssessmentOutcome::Plan, date(2024, 5, 1)));
-        assert_eq!(
-            problems(&cw),
-            [(RecordFile::Requests, 0, "draft_issued_on")]
-        );
+        assert_eq!(problems(&cw), [(RecordFile::Requests, 0, "draft_issued_on")]);
 
         let mut cw = base();
         cw.requests[0].draft_issued_on = Some(date(2024, 2, 9));
-        assert_eq!(
-            problems(&cw),
-            [(RecordFile::Requests, 0, "draft_issued_on")]
-        );
+        assert_eq!(problems(&cw), [(RecordFile::Requests, 0, "draft_issued_on")]);
     }
 
     #[test]
@@ -810,12 +665,10 @@ mod tests {
     #[test]
     fn a_childs_plans_may_not_overlap_but_may_touch() {
         let mut cw = base();
-        cw.plans
-            .push(plan("P1", "C1", date(2020, 1, 1), Some(date(2022, 1, 1))));
+        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), Some(date(2022, 1, 1))));
         cw.plans.push(plan("P2", "C1", date(2022, 1, 1), None));
         assert!(problems(&cw).is_empty());
-        cw.plans
-            .push(plan("P3", "C1", date(2021, 6, 1), Some(date(2021, 7, 1))));
+        cw.plans.push(plan("P3", "C1", date(2021, 6, 1), Some(date(2021, 7, 1))));
         // P3 starts inside P1 and is the one reported; P2 starts the day P1 ceased, which is allowed.
         assert_eq!(problems(&cw), [(RecordFile::Plans, 2, "issued_on")]);
         // An earlier open-ended plan overlaps everything after it.
@@ -830,24 +683,9 @@ mod tests {
     #[test]
     fn placements_of_the_same_rank_may_not_share_a_day() {
         let mut cw = base();
-        cw.placements.push(placement(
-            "S1",
-            date(2020, 9, 1),
-            Some(date(2023, 7, 31)),
-            None,
-        ));
-        cw.placements.push(placement(
-            "S2",
-            date(2023, 8, 1),
-            None,
-            Some(PlacementRank::Main),
-        ));
-        cw.placements.push(placement(
-            "S3",
-            date(2021, 1, 1),
-            None,
-            Some(PlacementRank::Dual),
-        ));
+        cw.placements.push(placement("S1", date(2020, 9, 1), Some(date(2023, 7, 31)), None));
+        cw.placements.push(placement("S2", date(2023, 8, 1), None, Some(PlacementRank::Main)));
+        cw.placements.push(placement("S3", date(2021, 1, 1), None, Some(PlacementRank::Dual)));
         assert!(problems(&cw).is_empty());
         cw.placements[1].started_on = date(2023, 7, 31);
         assert_eq!(problems(&cw), [(RecordFile::Placements, 1, "started_on")]);
@@ -857,30 +695,18 @@ mod tests {
     fn review_rules() {
         let mut cw = base();
         cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
-        let review = |id: &str,
-                      meeting: Option<Date>,
-                      decision: Option<(ReviewDecision, Date)>,
-                      amended: Option<Date>| Review {
-            review_id: id.into(),
-            plan_id: "P1".into(),
-            meeting_on: meeting,
-            decision: decision.map(|(v, d)| Dated::new(v, d)),
-            amended_on: amended,
-            phase_transfer: None,
-        };
+        let review =
+            |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
+                review_id: id.into(),
+                plan_id: "P1".into(),
+                meeting_on: meeting,
+                decision: decision.map(|(v, d)| Dated::new(v, d)),
+                amended_on: amended,
+                phase_transfer: None,
+            };
         cw.reviews = vec![
-            review(
-                "V1",
-                None,
-                Some((ReviewDecision::Maintain, date(2021, 1, 1))),
-                None,
-            ),
-            review(
-                "V2",
-                Some(date(2021, 1, 10)),
-                Some((ReviewDecision::Maintain, date(2021, 1, 9))),
-                None,
-            ),
+            review("V1", None, Some((ReviewDecision::Maintain, date(2021, 1, 1))), None),
+            review("V2", Some(date(2021, 1, 10)), Some((ReviewDecision::Maintain, date(2021, 1, 9))), None),
             review("V3", Some(date(2021, 1, 10)), None, None),
             review("V4", Some(date(2019, 12, 1)), None, None),
             review(
@@ -937,21 +763,9 @@ mod tests {
     fn population_benchmarks_and_targets() {
         let mut cw = base();
         cw.population = vec![
-            PopulationCount {
-                year: 2024,
-                age: 3,
-                count: 100,
-            },
-            PopulationCount {
-                year: 2024,
-                age: 3,
-                count: 100,
-            },
-            PopulationCount {
-                year: 2024,
-                age: 26,
-                count: 100,
-            },
+            PopulationCount { year: 2024, age: 3, count: 100 },
+            PopulationCount { year: 2024, age: 3, count: 100 },
+            PopulationCount { year: 2024, age: 26, count: 100 },
         ];
         cw.benchmarks = vec![
             Benchmark {
@@ -973,11 +787,7 @@ mod tests {
                 value: 2.0,
             },
         ];
-        cw.targets = vec![Target {
-            measure: "made_up".into(),
-            target: 1.0,
-            due_on: None,
-        }];
+        cw.targets = vec![Target { measure: "made_up".into(), target: 1.0, due_on: None }];
         assert_eq!(
             problems(&cw),
             [

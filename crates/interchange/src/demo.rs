@@ -79,12 +79,11 @@ const FORENAMES: &[&str] = &[
     "Niamh",
 ];
 const SURNAMES: &[&str] = &[
-    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel",
-    "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall",
-    "Wood", "Jackson", "Clarke", "Hughes", "Edwards", "Harris", "Moore", "Baker", "Lewis",
-    "Cooper", "Ward", "Morris", "King", "Turner", "Hill", "Phillips", "Mitchell", "Kelly", "Cook",
-    "Carter", "Parker", "Bennett", "Shaw", "Lee", "Ahmed", "Khan", "Nowak", "Murphy", "Pearce",
-    "Rowe", "Stevens", "Tremayne",
+    "Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies", "Patel", "Robinson", "Wright",
+    "Thompson", "Evans", "Walker", "White", "Roberts", "Green", "Hall", "Wood", "Jackson", "Clarke", "Hughes",
+    "Edwards", "Harris", "Moore", "Baker", "Lewis", "Cooper", "Ward", "Morris", "King", "Turner", "Hill", "Phillips",
+    "Mitchell", "Kelly", "Cook", "Carter", "Parker", "Bennett", "Shaw", "Lee", "Ahmed", "Khan", "Nowak", "Murphy",
+    "Pearce", "Rowe", "Stevens", "Tremayne",
 ];
 const PLACES: &[&str] = &[
     "Ashcombe",
@@ -160,11 +159,8 @@ const HEALTH_PROVIDERS: &[&str] = &[
     "Southern Hospitals NHS Foundation Trust",
     "Children's Community Paediatrics",
 ];
-const CARE_PROVIDERS: &[&str] = &[
-    "Children's Social Care North",
-    "Children's Social Care South",
-    "Children's Social Care East",
-];
+const CARE_PROVIDERS: &[&str] =
+    &["Children's Social Care North", "Children's Social Care South", "Children's Social Care East"];
 const EP_PROVIDER: &str = "County Educational Psychology Service";
 
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[(T, f64)]) -> T {
@@ -190,13 +186,7 @@ fn date_in(rng: &mut ChaCha8Rng, from: Date, to: Date) -> Date {
 
 /// A delay in days: within `[on_time_from, limit]` with probability `p_on_time`, otherwise late
 /// by up to `late_max` days past the limit.
-fn delay(
-    rng: &mut ChaCha8Rng,
-    p_on_time: f64,
-    on_time_from: i64,
-    limit: i64,
-    late_max: i64,
-) -> i64 {
+fn delay(rng: &mut ChaCha8Rng, p_on_time: f64, on_time_from: i64, limit: i64, late_max: i64) -> i64 {
     if rng.random_bool(p_on_time) {
         rng.random_range(on_time_from..=limit)
     } else {
@@ -249,10 +239,7 @@ impl Generator {
             )
         });
         let primary = pick(rng, NEEDS);
-        let secondary = rng
-            .random_bool(0.3)
-            .then(|| pick(rng, NEEDS))
-            .filter(|s| *s != primary);
+        let secondary = rng.random_bool(0.3).then(|| pick(rng, NEEDS)).filter(|s| *s != primary);
         let inward = "ABDEFGHJLNPQRSTUWXYZ".as_bytes();
         let postcode = rng.random_bool(0.97).then(|| {
             format!(
@@ -269,18 +256,13 @@ impl Generator {
             forename: one_of(rng, FORENAMES).to_string(),
             surname: one_of(rng, SURNAMES).to_string(),
             date_of_birth,
-            sex: Some(pick(
-                rng,
-                &[(Sex::Male, 69.0), (Sex::Female, 30.5), (Sex::Unknown, 0.5)],
-            )),
+            sex: Some(pick(rng, &[(Sex::Male, 69.0), (Sex::Female, 30.5), (Sex::Unknown, 0.5)])),
             postcode,
             primary_need: rng.random_bool(0.97).then_some(primary),
             secondary_need: secondary,
             uln,
             upn_unknown,
-            ethnicity: rng
-                .random_bool(0.95)
-                .then(|| pick(rng, ETHNICITIES).to_string()),
+            ethnicity: rng.random_bool(0.95).then(|| pick(rng, ETHNICITIES).to_string()),
         });
         n - 1
     }
@@ -292,10 +274,7 @@ impl Generator {
     }
 
     fn age_at_request(&mut self) -> i64 {
-        let band = pick(
-            &mut self.rng,
-            &[(0, 24.0), (1, 42.0), (2, 25.0), (3, 8.0), (4, 1.0)],
-        );
+        let band = pick(&mut self.rng, &[(0, 24.0), (1, 42.0), (2, 25.0), (3, 8.0), (4, 1.0)]);
         let (from, to) = [(2, 4), (5, 10), (11, 15), (16, 19), (20, 24)][band];
         self.rng.random_range(from..=to)
     }
@@ -309,10 +288,7 @@ impl Generator {
         let source = pick(rng, SOURCES);
         let caseworker = Some(format!("cw{:03}", rng.random_range(1..=self.caseworkers)));
         // Decisions: most within 6 weeks; more late as demand rises.
-        let decided = add_days(
-            received_on,
-            delay(rng, 0.72 - 0.04 * year_index, 18, 42, 80),
-        );
+        let decided = add_days(received_on, delay(rng, 0.72 - 0.04 * year_index, 18, 42, 80));
         let decision_value = pick(
             rng,
             &[
@@ -379,10 +355,7 @@ impl Generator {
             let planned = match outcome_value {
                 // Fewer than half of plans on time, worse in later years, never before the advice.
                 AssessmentOutcome::Plan => {
-                    let planned = add_days(
-                        received_on,
-                        delay(rng, 0.6 - 0.12 * year_index, 100, 140, 260),
-                    );
+                    let planned = add_days(received_on, delay(rng, 0.6 - 0.12 * year_index, 100, 140, 260));
                     // Late advice usually, not always, delays the plan.
                     if rng.random_bool(0.6) {
                         planned.max(add_days(last_advice, rng.random_range(7..21)))
@@ -390,8 +363,9 @@ impl Generator {
                         planned.max(add_days(decided, 30))
                     }
                 }
-                AssessmentOutcome::NoPlan => add_days(received_on, delay(rng, 0.6, 70, 112, 120))
-                    .max(add_days(last_advice, 7)),
+                AssessmentOutcome::NoPlan => {
+                    add_days(received_on, delay(rng, 0.6, 70, 112, 120)).max(add_days(last_advice, 7))
+                }
                 AssessmentOutcome::Withdrawn => add_days(decided, rng.random_range(20..150)),
             };
             if outcome_value == AssessmentOutcome::Plan {
@@ -434,21 +408,14 @@ impl Generator {
         let appeal = rng.random_bool(if mediation { 0.45 } else { p_appeal * 0.5 });
         let child_id = self.cw.children[child].child_id.clone();
         let mut opened = add_days(event, rng.random_range(14..60));
-        for (kind, happens) in [
-            (DisputeKind::Mediation, mediation),
-            (DisputeKind::Appeal, appeal),
-        ] {
+        for (kind, happens) in [(DisputeKind::Mediation, mediation), (DisputeKind::Appeal, appeal)] {
             if !happens || opened > self.as_at {
                 continue;
             }
             let (outcomes, length): (&[(DisputeOutcome, f64)], i64) = match kind {
-                DisputeKind::Mediation => (
-                    &[
-                        (DisputeOutcome::Resolved, 55.0),
-                        (DisputeOutcome::CertificateIssued, 45.0),
-                    ],
-                    45,
-                ),
+                DisputeKind::Mediation => {
+                    (&[(DisputeOutcome::Resolved, 55.0), (DisputeOutcome::CertificateIssued, 45.0)], 45)
+                }
                 DisputeKind::Appeal => (
                     &[
                         (DisputeOutcome::Conceded, 35.0),
@@ -504,11 +471,7 @@ impl Generator {
                 25 => CeaseReason::MaxAge,
                 16..=18 => pick(
                     rng,
-                    &[
-                        (CeaseReason::NeedsMet, 3.0),
-                        (CeaseReason::Employment, 2.0),
-                        (CeaseReason::NoEngagement, 2.0),
-                    ],
+                    &[(CeaseReason::NeedsMet, 3.0), (CeaseReason::Employment, 2.0), (CeaseReason::NoEngagement, 2.0)],
                 ),
                 _ => pick(
                     rng,
@@ -546,18 +509,14 @@ impl Generator {
         loop {
             let due = review_due(period_start);
             let rng = &mut self.rng;
-            let meeting = add_days(due, delay(rng, 0.72, -60, 0, 150) - 0)
-                .max(add_days(last_meeting.unwrap_or(issued_on), 60));
+            let meeting =
+                add_days(due, delay(rng, 0.72, -60, 0, 150)).max(add_days(last_meeting.unwrap_or(issued_on), 60));
             if meeting > as_at || ceased.is_some_and(|(d, _)| meeting >= d) {
                 break;
             }
             let decision_value = pick(
                 rng,
-                &[
-                    (ReviewDecision::Maintain, 57.0),
-                    (ReviewDecision::Amend, 41.5),
-                    (ReviewDecision::Cease, 1.5),
-                ],
+                &[(ReviewDecision::Maintain, 57.0), (ReviewDecision::Amend, 41.5), (ReviewDecision::Cease, 1.5)],
             );
             let decided = add_days(meeting, delay(rng, 0.55, 5, 28, 120));
             let age = age_on(born, meeting);
@@ -566,13 +525,10 @@ impl Generator {
                 15 => Some(PhaseTransfer::Post16),
                 _ => None,
             };
-            let (decision_value, amend_p) = if phase_transfer.is_some() {
-                (ReviewDecision::Amend, 0.6)
-            } else {
-                (decision_value, 0.45)
-            };
-            let amended = (decision_value == ReviewDecision::Amend)
-                .then(|| add_days(decided, delay(rng, amend_p, 14, 56, 220)));
+            let (decision_value, amend_p) =
+                if phase_transfer.is_some() { (ReviewDecision::Amend, 0.6) } else { (decision_value, 0.45) };
+            let amended =
+                (decision_value == ReviewDecision::Amend).then(|| add_days(decided, delay(rng, amend_p, 14, 56, 220)));
             let r = self.cw.reviews.len() + 1;
             self.cw.reviews.push(Review {
                 review_id: Self::id("V", r),
@@ -591,11 +547,7 @@ impl Generator {
                     on,
                     pick(
                         &mut self.rng,
-                        &[
-                            (CeaseReason::NeedsMet, 6.0),
-                            (CeaseReason::NoEngagement, 1.0),
-                            (CeaseReason::Other, 1.0),
-                        ],
+                        &[(CeaseReason::NeedsMet, 6.0), (CeaseReason::NoEngagement, 1.0), (CeaseReason::Other, 1.0)],
                     ),
                 ));
                 break;
@@ -612,13 +564,9 @@ impl Generator {
             request_id,
             issued_on,
             ceased: ceased.map(|(d, reason)| Dated::new(reason, d)),
-            transferred_from: rng.random_bool(0.03).then(|| {
-                pick(
-                    rng,
-                    &[("879", 1.0), ("908", 1.0), ("933", 1.0), ("865", 1.0)],
-                )
-                .to_string()
-            }),
+            transferred_from: rng
+                .random_bool(0.03)
+                .then(|| pick(rng, &[("879", 1.0), ("908", 1.0), ("933", 1.0), ("865", 1.0)]).to_string()),
             personal_budget: rng.random_bool(0.07).then(|| {
                 pick(
                     rng,
@@ -635,14 +583,7 @@ impl Generator {
     fn setting_for_age(&mut self, age: i32) -> Setting {
         let rng = &mut self.rng;
         match age {
-            ..=4 => pick(
-                rng,
-                &[
-                    (Setting::Mainstream, 75.0),
-                    (Setting::SpecialMaintained, 20.0),
-                    (Setting::None, 5.0),
-                ],
-            ),
+            ..=4 => pick(rng, &[(Setting::Mainstream, 75.0), (Setting::SpecialMaintained, 20.0), (Setting::None, 5.0)]),
             5..=15 => pick(
                 rng,
                 &[
@@ -710,11 +651,7 @@ impl Generator {
                 .map(|&a| {
                     let turns = anniversary_in(born, born.year() + a as i16);
                     let sept = Date::new(turns.year(), 9, 1).unwrap_or(turns);
-                    if sept < turns {
-                        Date::new(turns.year() + 1, 9, 1).unwrap_or(turns)
-                    } else {
-                        sept
-                    }
+                    if sept < turns { Date::new(turns.year() + 1, 9, 1).unwrap_or(turns) } else { sept }
                 })
                 .find(|d| *d > start);
             let setting = self.setting_for_age(age);
@@ -732,28 +669,20 @@ impl Generator {
                 (None, None, None)
             } else if college {
                 let place = one_of(&mut self.rng, PLACES);
-                (
-                    None,
-                    Some(format!("1{:07}", self.rng.random_range(0..10_000_000))),
-                    Some(format!("{place} College")),
-                )
+                (None, Some(format!("1{:07}", self.rng.random_range(0..10_000_000))), Some(format!("{place} College")))
             } else {
                 self.next_urn += 1;
                 let place = one_of(&mut self.rng, PLACES);
                 let kind = match setting {
-                    Setting::SpecialMaintained
-                    | Setting::SpecialIndependent
-                    | Setting::NonMaintainedSpecial => "Special School",
+                    Setting::SpecialMaintained | Setting::SpecialIndependent | Setting::NonMaintainedSpecial => {
+                        "Special School"
+                    }
                     Setting::AlternativeProvision => "Learning Centre",
                     Setting::Hospital => "Hospital School",
                     _ if age < 11 => "Primary School",
                     _ => "Academy",
                 };
-                (
-                    Some(format!("{:06}", 110_000 + self.next_urn % 890_000)),
-                    None,
-                    Some(format!("{place} {kind}")),
-                )
+                (Some(format!("{:06}", 110_000 + self.next_urn % 890_000)), None, Some(format!("{place} {kind}")))
             };
             let cost = self.cost(setting);
             let n = self.cw.placements.len() + 1;
@@ -801,24 +730,13 @@ pub fn generate(options: &DemoOptions) -> Casework {
         let start = Date::new(year, 1, 1).unwrap_or(as_at);
         let end = Date::new(year, 12, 31).unwrap_or(as_at).min(as_at);
         let fraction = (days_between(start, end) + 1) as f64 / 365.0;
-        per_year.push((
-            year,
-            start,
-            end,
-            (n as f64 / 6.0 * scale * fraction).round() as usize,
-        ));
+        per_year.push((year, start, end, (n as f64 / 6.0 * scale * fraction).round() as usize));
     }
     let total_requests: usize = per_year.iter().map(|y| y.3).sum();
     // Plans already in place when the history starts: children issued plans in earlier years.
-    let legacy = n
-        .saturating_sub(total_requests * 80 / 100)
-        .max(n * 42 / 100);
+    let legacy = n.saturating_sub(total_requests * 80 / 100).max(n * 42 / 100);
     for _ in 0..legacy {
-        let issued = date_in(
-            &mut g.rng,
-            Date::new(first_year - 7, 1, 1).unwrap_or(as_at),
-            add_days(history_start, -1),
-        );
+        let issued = date_in(&mut g.rng, Date::new(first_year - 7, 1, 1).unwrap_or(as_at), add_days(history_start, -1));
         let age_at_issue = g.rng.random_range(2..=13);
         let born = g.born_aged(age_at_issue, issued);
         let child = g.add_child(born);
@@ -828,14 +746,10 @@ pub fn generate(options: &DemoOptions) -> Casework {
     // Requests in date order; some come from children refused before.
     let mut refused: Vec<(usize, Date)> = Vec::new();
     for (k, &(_, start, end, count)) in per_year.iter().enumerate() {
-        let mut dates: Vec<Date> = (0..count)
-            .map(|_| date_in(&mut g.rng, start, end))
-            .collect();
+        let mut dates: Vec<Date> = (0..count).map(|_| date_in(&mut g.rng, start, end)).collect();
         dates.sort();
         for received in dates {
-            let repeat = refused
-                .iter()
-                .position(|(_, d)| days_between(*d, received) > 120);
+            let repeat = refused.iter().position(|(_, d)| days_between(*d, received) > 120);
             let child = match repeat {
                 Some(i) if g.rng.random_bool(0.3) => refused.swap_remove(i).0,
                 _ => {
@@ -846,9 +760,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
             };
             g.add_request(child, received, k as f64 / 5.0);
             if let Some(last) = g.cw.requests.last()
-                && last
-                    .decision
-                    .is_some_and(|d| d.value == AssessmentDecision::Refuse)
+                && last.decision.is_some_and(|d| d.value == AssessmentDecision::Refuse)
             {
                 refused.push((child, last.decision.map_or(received, |d| d.on)));
             }
@@ -859,26 +771,17 @@ pub fn generate(options: &DemoOptions) -> Casework {
     let mut day = history_start;
     while day <= as_at {
         let children = g.cw.children.len();
-        for (kind, per_year) in [
-            (FeedbackKind::Complaint, n as f64 / 45.0),
-            (FeedbackKind::Compliment, n as f64 / 140.0),
-        ] {
+        for (kind, per_year) in
+            [(FeedbackKind::Complaint, n as f64 / 45.0), (FeedbackKind::Compliment, n as f64 / 140.0)]
+        {
             let expected = per_year / 12.0;
             let count = (expected * (0.7 + 0.6 * g.rng.random::<f64>())).round() as usize;
             for _ in 0..count {
                 let received_on = date_in(&mut g.rng, day, day.last_of_month().min(as_at));
-                let child_id = g.rng.random_bool(0.8).then(|| {
-                    g.cw.children[g.rng.random_range(0..children)]
-                        .child_id
-                        .clone()
-                });
+                let child_id =
+                    g.rng.random_bool(0.8).then(|| g.cw.children[g.rng.random_range(0..children)].child_id.clone());
                 let id = g.cw.feedback.len() + 1;
-                g.cw.feedback.push(Feedback {
-                    feedback_id: Generator::id("F", id),
-                    kind,
-                    received_on,
-                    child_id,
-                });
+                g.cw.feedback.push(Feedback { feedback_id: Generator::id("F", id), kind, received_on, child_id });
             }
         }
         day = add_days(day.last_of_month(), 1);
@@ -907,11 +810,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
         ("reviews_completed_on_time_pct", 75.0),
         ("advice_within_6_weeks_pct", 80.0),
     ] {
-        g.cw.targets.push(Target {
-            measure: measure.into(),
-            target,
-            due_on: Date::new(as_at.year() + 1, 3, 31).ok(),
-        });
+        g.cw.targets.push(Target { measure: measure.into(), target, due_on: Date::new(as_at.year() + 1, 3, 31).ok() });
     }
     g.cw
 }

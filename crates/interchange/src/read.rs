@@ -31,16 +31,10 @@ pub struct FolderProblem {
 impl std::fmt::Display for FolderProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.place {
-            Place::Line(line) => write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, line, self.column, self.message
-            ),
-            Place::Stored => write!(
-                f,
-                "{}:(record already in the database):{}: {}",
-                self.file, self.column, self.message
-            ),
+            Place::Line(line) => write!(f, "{}:{}:{}: {}", self.file, line, self.column, self.message),
+            Place::Stored => {
+                write!(f, "{}:(record already in the database):{}: {}", self.file, self.column, self.message)
+            }
         }
     }
 }
@@ -61,10 +55,7 @@ impl FolderRead {
     /// Records that did not come from a folder (generated, or entered in a form): problems
     /// found in them have no line and are reported as stored records.
     pub fn from_records(casework: Casework) -> FolderRead {
-        FolderRead {
-            casework,
-            ..FolderRead::default()
-        }
+        FolderRead { casework, ..FolderRead::default() }
     }
 }
 
@@ -72,10 +63,7 @@ impl FolderRead {
 /// cannot be read; problems with its content are in [`FolderRead::problems`].
 pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
     if !dir.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            format!("{} is not a folder", dir.display()),
-        ));
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} is not a folder", dir.display())));
     }
     let mut read = FolderRead::default();
     for entry in std::fs::read_dir(dir)? {
@@ -86,7 +74,9 @@ pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
                 file: "(folder)",
                 place: Place::Line(0),
                 column: name.to_string(),
-                message: format!("{name} is not a file of the interchange format; rename it or take it out of the folder"),
+                message: format!(
+                    "{name} is not a file of the interchange format; rename it or take it out of the folder"
+                ),
             });
         }
     }
@@ -96,10 +86,7 @@ pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
             Ok(bytes) => read_file(file, &bytes, &mut read),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(std::io::Error::new(
-                    e.kind(),
-                    format!("cannot read {}: {e}", path.display()),
-                ));
+                return Err(std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())));
             }
         }
     }
@@ -118,29 +105,19 @@ pub fn check_casework(folder: &FolderRead, stored: &Casework, today: Date) -> Ve
     };
     let mut problems = folder.problems.clone();
     for p in validate(casework, today, MEASURE_IDS) {
-        if p.refers_to
-            .as_ref()
-            .is_some_and(|r| folder.unreadable_ids.contains(r))
-        {
+        if p.refers_to.as_ref().is_some_and(|r| folder.unreadable_ids.contains(r)) {
             continue;
         }
         let lines = &folder.lines[p.file as usize];
-        let place = lines
-            .get(p.index)
-            .map_or(Place::Stored, |&l| Place::Line(l));
-        problems.push(FolderProblem {
-            file: p.file.file_name(),
-            place,
-            column: p.column.to_string(),
-            message: p.message,
-        });
+        let place = lines.get(p.index).map_or(Place::Stored, |&l| Place::Line(l));
+        let message = match p.clashes_with.map(|other| lines.get(other)) {
+            Some(Some(line)) => format!("{} (see line {line})", p.message),
+            Some(None) => format!("{} (see the record already in the database)", p.message),
+            None => p.message,
+        };
+        problems.push(FolderProblem { file: p.file.file_name(), place, column: p.column.to_string(), message });
     }
-    let file_order = |name: &str| {
-        RecordFile::ALL
-            .iter()
-            .position(|f| f.file_name() == name)
-            .unwrap_or(0)
-    };
+    let file_order = |name: &str| RecordFile::ALL.iter().position(|f| f.file_name() == name).unwrap_or(0);
     problems.sort_by_key(|p| {
         (
             file_order(p.file),
@@ -160,44 +137,23 @@ fn read_file(file: RecordFile, bytes: &[u8], read: &mut FolderRead) {
 }
 
 /// Reads the rows of one file into `read`; problems with the file's shape go to `shape`.
-fn read_rows(
-    file: RecordFile,
-    bytes: &[u8],
-    read: &mut FolderRead,
-    shape: &mut Vec<FolderProblem>,
-) {
+fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut Vec<FolderProblem>) {
     let name = file.file_name();
     let spec = columns(file);
     let mut problem = |line: u64, column: &str, message: String| {
-        shape.push(FolderProblem {
-            file: name,
-            place: Place::Line(line),
-            column: column.to_string(),
-            message,
-        })
+        shape.push(FolderProblem { file: name, place: Place::Line(line), column: column.to_string(), message })
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut records = reader.byte_records();
 
     let header = match records.next() {
         None => {
-            problem(
-                1,
-                "(header)",
-                "the file is empty; it needs at least a header row naming its columns".into(),
-            );
+            problem(1, "(header)", "the file is empty; it needs at least a header row naming its columns".into());
             return;
         }
         Some(Err(e)) => {
-            problem(
-                1,
-                "(header)",
-                format!("the header row is not valid CSV: {e}"),
-            );
+            problem(1, "(header)", format!("the header row is not valid CSV: {e}"));
             return;
         }
         Some(Ok(h)) => h,
@@ -220,32 +176,19 @@ fn read_rows(
     for n in &names {
         if !spec.iter().any(|c| c.name == n) {
             let known: Vec<&str> = spec.iter().map(|c| c.name).collect();
-            problem(
-                1,
-                n,
-                format!(
-                    "'{n}' is not a column of {name}; the columns are: {}",
-                    known.join(", ")
-                ),
-            );
+            problem(1, n, format!("'{n}' is not a column of {name}; the columns are: {}", known.join(", ")));
         } else if !seen.insert(n.as_str()) {
             problem(1, n, format!("column '{n}' appears twice"));
         }
     }
     for c in spec.iter().filter(|c| c.required) {
         if !names.iter().any(|n| n == c.name) {
-            problem(
-                1,
-                c.name,
-                format!("the required column '{}' is missing", c.name),
-            );
+            problem(1, c.name, format!("the required column '{}' is missing", c.name));
         }
     }
-    let positions: Vec<Option<usize>> = spec
-        .iter()
-        .map(|c| names.iter().position(|n| n == c.name))
-        .collect();
+    let positions: Vec<Option<usize>> = spec.iter().map(|c| names.iter().position(|n| n == c.name)).collect();
     let index = file as usize;
+    let mut ids_seen: std::collections::HashMap<String, (u64, bool)> = std::collections::HashMap::new();
 
     for record in records {
         let record = match record {
@@ -261,11 +204,7 @@ fn read_rows(
             problem(
                 line,
                 "(row)",
-                format!(
-                    "the row has {} cells but the header has {} columns",
-                    record.len(),
-                    names.len()
-                ),
+                format!("the row has {} cells but the header has {} columns", record.len(), names.len()),
             );
             continue;
         }
@@ -275,11 +214,7 @@ fn read_rows(
             match std::str::from_utf8(cell) {
                 Ok(text) => cells.push(text),
                 Err(_) => {
-                    problem(
-                        line,
-                        &names[k],
-                        "the cell is not UTF-8 text; save the file as UTF-8".into(),
-                    );
+                    problem(line, &names[k], "the cell is not UTF-8 text; save the file as UTF-8".into());
                     utf8 = false;
                 }
             }
@@ -287,33 +222,45 @@ fn read_rows(
         if !utf8 {
             continue;
         }
-        let by_spec: Vec<Option<&str>> = positions
-            .iter()
-            .map(|p| p.and_then(|p| cells.get(p).copied()))
-            .collect();
+        let by_spec: Vec<Option<&str>> = positions.iter().map(|p| p.and_then(|p| cells.get(p).copied())).collect();
         let mut row = Row::new(file, &by_spec);
         let parsed = parse_row(&mut row, &mut read.casework);
-        if parsed && row.problems.is_empty() {
+        let readable = parsed && row.problems.is_empty();
+        // Duplicate ids where either row could not be read are found here; the domain's rules
+        // only see the rows that were read.
+        let id_column = spec[0].name;
+        if let Some(id) = row.text(id_column).filter(|_| id_column.ends_with("_id")) {
+            match ids_seen.get(id) {
+                Some(&(first_line, first_readable)) if !(readable && first_readable) => {
+                    read.problems.push(FolderProblem {
+                        file: name,
+                        place: Place::Line(line),
+                        column: id_column.to_string(),
+                        message: format!("{id_column} '{id}' is used more than once (see line {first_line})"),
+                    });
+                }
+                Some(_) => {}
+                None => {
+                    ids_seen.insert(id.to_string(), (line, readable));
+                }
+            }
+        }
+        if readable {
             read.lines[index].push(line);
         } else {
             if parsed {
                 // The record was pushed before a later cell failed: take it back out.
                 pop_last(file, &mut read.casework);
             }
-            let id_column = spec[0].name;
             if let Some(id) = row.text(id_column) {
                 read.unreadable_ids.insert((file, id.to_string()));
             }
-            read.problems.extend(
-                row.problems
-                    .drain(..)
-                    .map(|(column, message)| FolderProblem {
-                        file: name,
-                        place: Place::Line(line),
-                        column: column.to_string(),
-                        message,
-                    }),
-            );
+            read.problems.extend(row.problems.drain(..).map(|(column, message)| FolderProblem {
+                file: name,
+                place: Place::Line(line),
+                column: column.to_string(),
+                message,
+            }));
         }
     }
 }

@@ -1,8 +1,7 @@
 //! The demo authority is valid, deterministic and shaped like a county's SEND service.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-use sendtrack_domain::clock::{
-    RequestStatus, assessment_on_time, plan_review_status, request_status,
-};
+use sendtrack_domain::clock::{RequestStatus, assessment_on_time, plan_review_status, request_status};
 use sendtrack_domain::codes::*;
 use sendtrack_domain::measures::MEASURE_IDS;
 use sendtrack_domain::records::Review;
@@ -11,23 +10,14 @@ use sendtrack_interchange::demo::{DemoOptions, generate};
 use std::collections::HashMap;
 
 fn options(children: usize, seed: u64) -> DemoOptions {
-    DemoOptions {
-        children,
-        seed,
-        as_at: jiff::civil::date(2026, 11, 30),
-    }
+    DemoOptions { children, seed, as_at: jiff::civil::date(2026, 11, 30) }
 }
 
 #[test]
 fn the_demo_authority_breaks_no_rule() {
     let cw = generate(&options(3000, 7));
     let problems = validate(&cw, jiff::civil::date(2026, 11, 30), MEASURE_IDS);
-    assert!(
-        problems.is_empty(),
-        "{} problems, first: {:?}",
-        problems.len(),
-        &problems[..problems.len().min(5)]
-    );
+    assert!(problems.is_empty(), "{} problems, first: {:?}", problems.len(), &problems[..problems.len().min(5)]);
 }
 
 #[test]
@@ -41,37 +31,19 @@ fn a_county_sized_authority_looks_like_one() {
     let as_at = jiff::civil::date(2026, 11, 30);
     let cw = generate(&options(12_000, 42));
     let active = cw.plans.iter().filter(|p| p.is_active_at(as_at)).count();
-    let last_year: Vec<_> = cw
-        .requests
-        .iter()
-        .filter(|r| r.received_on.year() == 2025)
-        .collect();
-    let refused = last_year
-        .iter()
-        .filter(|r| {
-            r.decision
-                .is_some_and(|d| d.value == AssessmentDecision::Refuse)
-        })
-        .count();
+    let last_year: Vec<_> = cw.requests.iter().filter(|r| r.received_on.year() == 2025).collect();
+    let refused =
+        last_year.iter().filter(|r| r.decision.is_some_and(|d| d.value == AssessmentDecision::Refuse)).count();
     let issued_2025: Vec<_> = cw
         .requests
         .iter()
-        .filter(|r| {
-            r.outcome
-                .is_some_and(|o| o.value == AssessmentOutcome::Plan && o.on.year() == 2025)
-        })
+        .filter(|r| r.outcome.is_some_and(|o| o.value == AssessmentOutcome::Plan && o.on.year() == 2025))
         .collect();
-    let on_time = issued_2025
-        .iter()
-        .filter(|r| assessment_on_time(r) == Some(true))
-        .count();
+    let on_time = issued_2025.iter().filter(|r| assessment_on_time(r) == Some(true)).count();
     let advice_late = cw
         .advice
         .iter()
-        .filter(|a| {
-            a.received_on
-                .is_some_and(|r| sendtrack_domain::dates::days_between(a.requested_on, r) > 42)
-        })
+        .filter(|a| a.received_on.is_some_and(|r| sendtrack_domain::dates::days_between(a.requested_on, r) > 42))
         .count();
     let mut reviews: HashMap<&str, Vec<&Review>> = HashMap::new();
     for r in &cw.reviews {
@@ -80,20 +52,10 @@ fn a_county_sized_authority_looks_like_one() {
     let overdue_reviews = cw
         .plans
         .iter()
-        .filter_map(|p| {
-            plan_review_status(
-                p,
-                reviews.get(p.plan_id.as_str()).map_or(&[][..], |v| v),
-                as_at,
-            )
-        })
+        .filter_map(|p| plan_review_status(p, reviews.get(p.plan_id.as_str()).map_or(&[][..], |v| v), as_at))
         .filter(|s| s.deadline.is_overdue())
         .count();
-    let open = cw
-        .requests
-        .iter()
-        .filter(|r| matches!(request_status(r, as_at), RequestStatus::Open { .. }))
-        .count();
+    let open = cw.requests.iter().filter(|r| matches!(request_status(r, as_at), RequestStatus::Open { .. })).count();
     let first = cw.requests.iter().map(|r| r.received_on).min().unwrap();
     println!(
         "children {} active plans {active} requests 2025 {} refused {refused} plans issued 2025 {} on time {on_time} advice {} late {advice_late} overdue reviews {overdue_reviews} open requests {open} placements {} disputes {} feedback {}",
@@ -105,45 +67,18 @@ fn a_county_sized_authority_looks_like_one() {
         cw.disputes.len(),
         cw.feedback.len()
     );
-    assert!(
-        (10_000..=14_000).contains(&cw.children.len()),
-        "children {}",
-        cw.children.len()
-    );
+    assert!((10_000..=14_000).contains(&cw.children.len()), "children {}", cw.children.len());
     assert!((7_500..=10_500).contains(&active), "active plans {active}");
-    assert!(
-        last_year.len() >= 2_000,
-        "requests in 2025: {}",
-        last_year.len()
-    );
+    assert!(last_year.len() >= 2_000, "requests in 2025: {}", last_year.len());
     let refused_share = refused as f64 / last_year.len() as f64;
-    assert!(
-        (0.18..=0.32).contains(&refused_share),
-        "refused {refused_share}"
-    );
+    assert!((0.18..=0.32).contains(&refused_share), "refused {refused_share}");
     let on_time_share = on_time as f64 / issued_2025.len() as f64;
-    assert!(
-        on_time_share < 0.5 && on_time_share > 0.15,
-        "on time {on_time_share}"
-    );
-    assert!(
-        advice_late as f64 / cw.advice.len() as f64 > 0.3,
-        "advice late {advice_late}"
-    );
-    assert!(
-        overdue_reviews > active / 20,
-        "overdue reviews {overdue_reviews}"
-    );
-    assert!(
-        first <= jiff::civil::date(2021, 11, 30),
-        "history starts {first}"
-    );
+    assert!(on_time_share < 0.5 && on_time_share > 0.15, "on time {on_time_share}");
+    assert!(advice_late as f64 / cw.advice.len() as f64 > 0.3, "advice late {advice_late}");
+    assert!(overdue_reviews > active / 20, "overdue reviews {overdue_reviews}");
+    assert!(first <= jiff::civil::date(2021, 11, 30), "history starts {first}");
     assert!(open > 300, "open requests {open}");
     assert!(!cw.disputes.is_empty() && !cw.feedback.is_empty() && cw.population.len() >= 26 * 5);
-    let costed = cw
-        .placements
-        .iter()
-        .filter(|p| p.annual_cost.is_some())
-        .count();
+    let costed = cw.placements.iter().filter(|p| p.annual_cost.is_some()).count();
     assert!(costed * 2 > cw.placements.len());
 }

@@ -81,17 +81,11 @@ fn today(cli_today: Option<jiff::civil::Date>) -> jiff::civil::Date {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG")
-                .unwrap_or_else(|_| "warn".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     let cli = Cli::parse();
     let today = today(cli.today);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
@@ -103,14 +97,8 @@ fn main() -> ExitCode {
             Command::Import { db, dir } => commands::import::run(&db, &dir, today).await,
             Command::Export { db, dir } => commands::export::run(&db, &dir).await,
             Command::Check { dir } => commands::check::run(&dir, today),
-            Command::DemoData {
-                out,
-                children,
-                seed,
-            } => commands::demo::write_data(&out, children, seed, today),
-            Command::Demo { db, children, seed } => {
-                commands::demo::run(db.as_deref(), children, seed, today).await
-            }
+            Command::DemoData { out, children, seed } => commands::demo::write_data(&out, children, seed, today),
+            Command::Demo { db, children, seed } => commands::demo::run(db.as_deref(), children, seed, today).await,
         }
     });
     match result {

@@ -47,13 +47,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
         let padded: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(k, c)| {
-                if k == 0 {
-                    format!("{c:<w$}", w = widths[k])
-                } else {
-                    format!("{c:>w$}", w = widths[k])
-                }
-            })
+            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
             .collect();
         format!("  {}\n", padded.join("  ").trim_end())
     };

@@ -16,10 +16,7 @@ use tables::{TABLES, Table};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the database {location}: {source}")]
-    Open {
-        location: String,
-        source: sqlx::Error,
-    },
+    Open { location: String, source: sqlx::Error },
     #[error("cannot bring the database schema up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
@@ -27,11 +24,7 @@ pub enum StoreError {
     #[error(
         "the database holds a {table} record that does not read back ({column}: {message}); was it edited outside sendtrack?"
     )]
-    Corrupt {
-        table: &'static str,
-        column: &'static str,
-        message: String,
-    },
+    Corrupt { table: &'static str, column: &'static str, message: String },
 }
 
 /// Which database engine a store runs on.
@@ -59,33 +52,20 @@ impl Store {
     /// to a SQLite file. Brings its schema up to date.
     pub async fn open(location: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
-        let open_error = |source| StoreError::Open {
-            location: location.to_string(),
-            source,
+        let open_error = |source| StoreError::Open { location: location.to_string(), source };
+        let (backend, url) = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            (Backend::Postgres, location.to_string())
+        } else {
+            (Backend::Sqlite, sqlite_url(location))
         };
-        let (backend, url) =
-            if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-                (Backend::Postgres, location.to_string())
-            } else {
-                (Backend::Sqlite, sqlite_url(location))
-            };
-        let options =
-            AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 16 });
+        let options = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 16 });
         let options = match backend {
             Backend::Sqlite => options.after_connect(|conn, _| {
                 Box::pin(async move {
-                    sqlx::query("PRAGMA foreign_keys = ON")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA journal_mode = WAL")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA synchronous = NORMAL")
-                        .execute(&mut *conn)
-                        .await?;
-                    sqlx::query("PRAGMA busy_timeout = 10000")
-                        .execute(&mut *conn)
-                        .await?;
+                    sqlx::query("PRAGMA foreign_keys = ON").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                    sqlx::query("PRAGMA busy_timeout = 10000").execute(&mut *conn).await?;
                     Ok(())
                 })
             }),
@@ -119,9 +99,7 @@ impl Store {
         let mut n = [0usize; 11];
         for (k, table) in TABLES.iter().enumerate() {
             let sql = format!("SELECT COUNT(*) FROM {}", table.name);
-            let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
-                .fetch_one(&self.pool)
-                .await?;
+            let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&self.pool).await?;
             n[k] = usize::try_from(count).unwrap_or(0);
         }
         Ok(RecordCounts {
@@ -145,26 +123,15 @@ impl Store {
         for table in TABLES {
             let spec = columns(table.file);
             let select: Vec<String> = spec.iter().map(|c| c.name.to_string()).collect();
-            let sql = format!(
-                "SELECT {} FROM {} ORDER BY {}",
-                select.join(", "),
-                table.name,
-                table.key.join(", ")
-            );
-            let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql))
-                .fetch_all(&self.pool)
-                .await?;
+            let sql = format!("SELECT {} FROM {} ORDER BY {}", select.join(", "), table.name, table.key.join(", "));
+            let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
             for db_row in rows {
                 let mut texts: Vec<Option<String>> = Vec::with_capacity(spec.len());
                 for (k, column) in spec.iter().enumerate() {
                     texts.push(match column.storage {
                         Storage::Text => db_row.try_get::<Option<String>, _>(k)?,
-                        Storage::Integer => {
-                            db_row.try_get::<Option<i64>, _>(k)?.map(|v| v.to_string())
-                        }
-                        Storage::Real => {
-                            db_row.try_get::<Option<f64>, _>(k)?.map(|v| v.to_string())
-                        }
+                        Storage::Integer => db_row.try_get::<Option<i64>, _>(k)?.map(|v| v.to_string()),
+                        Storage::Real => db_row.try_get::<Option<f64>, _>(k)?.map(|v| v.to_string()),
                     });
                 }
                 let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
@@ -174,11 +141,7 @@ impl Store {
                     if parsed {
                         pop_last(table.file, &mut cw);
                     }
-                    return Err(StoreError::Corrupt {
-                        table: table.name,
-                        column,
-                        message,
-                    });
+                    return Err(StoreError::Corrupt { table: table.name, column, message });
                 }
             }
         }
@@ -188,11 +151,7 @@ impl Store {
     /// Writes every record of `casework` in one transaction: records with ids already stored
     /// are updated, the rest added. Either all are written or none. `progress` is told how
     /// many rows have been written so far.
-    pub async fn save(
-        &self,
-        casework: &Casework,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> Result<(), StoreError> {
+    pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let counts = casework.counts().rows();
         let mut written = 0;
@@ -251,11 +210,8 @@ fn upsert_sql(table: &Table, rows: usize) -> String {
         }
         sql.push(')');
     }
-    let updates: Vec<String> = names
-        .iter()
-        .filter(|n| !table.key.contains(n))
-        .map(|n| format!("{n} = excluded.{n}"))
-        .collect();
+    let updates: Vec<String> =
+        names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
     sql.push_str(&format!(" ON CONFLICT ({}) DO ", table.key.join(", ")));
     if updates.is_empty() {
         sql.push_str("NOTHING");
@@ -267,10 +223,7 @@ fn upsert_sql(table: &Table, rows: usize) -> String {
 
 /// A SQLite connection URL for a file path, creating the file when missing.
 fn sqlite_url(path: &str) -> String {
-    let path = path
-        .strip_prefix("sqlite://")
-        .or_else(|| path.strip_prefix("sqlite:"))
-        .unwrap_or(path);
+    let path = path.strip_prefix("sqlite://").or_else(|| path.strip_prefix("sqlite:")).unwrap_or(path);
     let encoded: String = path
         .chars()
         .map(|c| match c {
@@ -286,8 +239,5 @@ fn sqlite_url(path: &str) -> String {
 
 /// The record file a table holds.
 pub fn table_of(file: RecordFile) -> &'static str {
-    TABLES
-        .iter()
-        .find(|t| t.file == file)
-        .map_or("", |t| t.name)
+    TABLES.iter().find(|t| t.file == file).map_or("", |t| t.name)
 }

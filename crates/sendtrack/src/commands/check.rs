@@ -8,15 +8,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(dir: &Path, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
-    let folder =
-        read_folder(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let folder = read_folder(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let problems = check_casework(&folder, &Casework::default(), today);
     if problems.is_empty() {
-        println!(
-            "{}: no problems in {} records.",
-            dir.display(),
-            folder.casework.counts().total()
-        );
+        println!("{}: no problems in {} records.", dir.display(), folder.casework.counts().total());
         Ok(ExitCode::SUCCESS)
     } else {
         print_problems(&problems);

@@ -15,17 +15,8 @@ use std::process::ExitCode;
 /// The demo database used when `--db` is not given; recreated on every run.
 pub const DEFAULT_DEMO_DB: &str = "sendtrack-demo.db";
 
-pub fn write_data(
-    out: &Path,
-    children: usize,
-    seed: u64,
-    today: jiff::civil::Date,
-) -> anyhow::Result<ExitCode> {
-    let casework = generate(&DemoOptions {
-        children,
-        seed,
-        as_at: today,
-    });
+pub fn write_data(out: &Path, children: usize, seed: u64, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+    let casework = generate(&DemoOptions { children, seed, as_at: today });
     sendtrack_interchange::write_folder(out, &casework)
         .with_context(|| format!("cannot write the folder {}", out.display()))?;
     println!(
@@ -37,32 +28,20 @@ pub fn write_data(
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run(
-    db: Option<&str>,
-    children: usize,
-    seed: u64,
-    today: jiff::civil::Date,
-) -> anyhow::Result<ExitCode> {
+pub async fn run(db: Option<&str>, children: usize, seed: u64, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
     let path = db.unwrap_or(DEFAULT_DEMO_DB);
     if Path::new(path).exists() {
         if db.is_some() {
-            bail!(
-                "{path} already exists; the demo needs a fresh database (give a new path, or leave out --db)"
-            );
+            bail!("{path} already exists; the demo needs a fresh database (give a new path, or leave out --db)");
         }
         for suffix in ["", "-wal", "-shm"] {
             let file = format!("{path}{suffix}");
             if Path::new(&file).exists() {
-                std::fs::remove_file(&file)
-                    .with_context(|| format!("cannot replace the old demo database {file}"))?;
+                std::fs::remove_file(&file).with_context(|| format!("cannot replace the old demo database {file}"))?;
             }
         }
     }
-    let casework = generate(&DemoOptions {
-        children,
-        seed,
-        as_at: today,
-    });
+    let casework = generate(&DemoOptions { children, seed, as_at: today });
     // The demo goes through the same checks as any import.
     let folder = FolderRead::from_records(casework);
     let problems = check_casework(&folder, &Casework::default(), today);
@@ -73,10 +52,7 @@ pub async fn run(
     let store = Store::open(path).await?;
     save(&store, &folder.casework).await?;
     println!("Created the demo authority in {path}:");
-    print!(
-        "{}",
-        summary(&folder.casework.counts(), &Default::default())
-    );
+    print!("{}", summary(&folder.casework.counts(), &Default::default()));
     println!();
     print_caseload(&folder.casework, today);
     Ok(ExitCode::SUCCESS)
@@ -88,35 +64,15 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
     println!("Open and overdue on {today}:");
     let count = |n: usize| n.to_string();
     let mut rows = vec![
-        vec![
-            "Requests awaiting a decision".into(),
-            count(s.requests_awaiting_decision),
-            count(s.decisions_overdue),
-        ],
-        vec![
-            "Assessments in progress".into(),
-            count(s.assessments_in_progress),
-            count(s.requests_past_20_weeks),
-        ],
+        vec!["Requests awaiting a decision".into(), count(s.requests_awaiting_decision), count(s.decisions_overdue)],
+        vec!["Assessments in progress".into(), count(s.assessments_in_progress), count(s.requests_past_20_weeks)],
     ];
     for (kind, outstanding, overdue) in &s.advice_outstanding {
-        rows.push(vec![
-            format!("Advice outstanding: {kind}"),
-            count(*outstanding),
-            count(*overdue),
-        ]);
+        rows.push(vec![format!("Advice outstanding: {kind}"), count(*outstanding), count(*overdue)]);
     }
-    rows.push(vec![
-        "Active EHC plans".into(),
-        count(s.plans_active),
-        String::new(),
-    ]);
+    rows.push(vec!["Active EHC plans".into(), count(s.plans_active), String::new()]);
     for (state, overdue) in &s.reviews_overdue {
-        rows.push(vec![
-            format!("Annual reviews overdue: {}", state.code()),
-            String::new(),
-            count(*overdue),
-        ]);
+        rows.push(vec![format!("Annual reviews overdue: {}", state.code()), String::new(), count(*overdue)]);
     }
     print!("{}", table(&["", "open", "overdue"], &rows));
     println!("(Assessments: overdue = open more than 20 weeks since the request.)");

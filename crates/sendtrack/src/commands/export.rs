@@ -10,10 +10,6 @@ pub async fn run(db: &str, dir: &Path) -> anyhow::Result<ExitCode> {
     let casework = store.load().await?;
     sendtrack_interchange::write_folder(dir, &casework)
         .with_context(|| format!("cannot write the folder {}", dir.display()))?;
-    println!(
-        "Exported {} records from {db} to {}.",
-        casework.counts().total(),
-        dir.display()
-    );
+    println!("Exported {} records from {db} to {}.", casework.counts().total(), dir.display());
     Ok(ExitCode::SUCCESS)
 }

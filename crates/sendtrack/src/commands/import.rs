@@ -10,14 +10,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(db: &str, dir: &Path, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
-    let folder =
-        read_folder(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let folder = read_folder(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let store = Store::open(db).await?;
-    let stored = if store.counts().await?.total() > 0 {
-        store.load().await?
-    } else {
-        Casework::default()
-    };
+    let stored = if store.counts().await?.total() > 0 { store.load().await? } else { Casework::default() };
     let problems = check_casework(&folder, &stored, today);
     if !problems.is_empty() {
         print_problems(&problems);
@@ -34,10 +29,7 @@ pub async fn run(db: &str, dir: &Path, today: jiff::civil::Date) -> anyhow::Resu
 /// Writes `casework` with a progress bar on a terminal.
 pub async fn save(store: &Store, casework: &Casework) -> anyhow::Result<()> {
     let bar = progress(casework.counts().total(), "Importing");
-    store
-        .save(casework, &|n| bar.set_position(n as u64))
-        .await
-        .context("the import failed and nothing was written")?;
+    store.save(casework, &|n| bar.set_position(n as u64)).await.context("the import failed and nothing was written")?;
     bar.finish_and_clear();
     Ok(())
 }
@@ -50,12 +42,7 @@ pub fn summary(counts: &RecordCounts, replaced: &RecordCounts) -> String {
         .zip(replaced.rows())
         .filter(|((_, n), _)| *n > 0)
         .map(|((name, n), (_, updated))| {
-            vec![
-                name.to_string(),
-                n.to_string(),
-                (n - updated).to_string(),
-                updated.to_string(),
-            ]
+            vec![name.to_string(), n.to_string(), (n - updated).to_string(), updated.to_string()]
         })
         .collect();
     table(&["records", "rows", "added", "updated"], &rows)

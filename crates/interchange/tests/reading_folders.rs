@@ -1,0 +1,168 @@
+//! Reading interchange folders: every kind of bad input gets a located message, and a
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+//! folder written by sendtrack reads back as the same records.
+
+use sendtrack_domain::records::Casework;
+use sendtrack_interchange::demo::{DemoOptions, generate};
+use sendtrack_interchange::{check_casework, read_folder, write_folder};
+use std::path::Path;
+
+fn today() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 30)
+}
+
+const CHILDREN: &str = "child_id,forename,surname,date_of_birth\nC1,Alex,Smith,2015-03-01\nC2,Sam,Jones,2016-07-12\n";
+const REQUESTS: &str =
+    "request_id,child_id,received_on,source,decision,decided_on\nR1,C1,2024-01-10,parent,assess,2024-02-10\n";
+
+/// Writes files into a fresh folder and returns the problems found in it, as text.
+fn problems(files: &[(&str, &[u8])]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in files {
+        std::fs::write(dir.path().join(name), content).unwrap();
+    }
+    let folder = read_folder(dir.path()).unwrap();
+    check_casework(&folder, &Casework::default(), today()).iter().map(ToString::to_string).collect()
+}
+
+fn assert_problems(files: &[(&str, &[u8])], expected: &[&str]) {
+    let found = problems(files);
+    assert_eq!(found.len(), expected.len(), "found: {found:#?}");
+    for (f, e) in found.iter().zip(expected) {
+        assert!(f.starts_with(e), "expected a problem starting {e:?}, found {f:?}\nall: {found:#?}");
+    }
+}
+
+#[test]
+fn a_good_folder_has_no_problems() {
+    assert_problems(&[("children.csv", CHILDREN.as_bytes()), ("requests.csv", REQUESTS.as_bytes())], &[]);
+}
+
+#[test]
+fn missing_unknown_and_repeated_columns_are_reported_on_line_1() {
+    let children = "child_id,forename,date_of_birth,favourite_colour,forename\nC1,Alex,2015-03-01,red,Al\n";
+    assert_problems(
+        &[("children.csv", children.as_bytes())],
+        &[
+            "children.csv:1:favourite_colour: 'favourite_colour' is not a column",
+            "children.csv:1:forename: column 'forename' appears twice",
+            "children.csv:1:surname: the required column 'surname' is missing",
+        ],
+    );
+}
+
+#[test]
+fn bad_cells_are_reported_with_line_and_column() {
+    let requests = "request_id,child_id,received_on,source,decision,decided_on,in_youth_accommodation\n\
+                    R1,C1,2024-02-30,parent,,,\n\
+                    R2,C1,2024-01-10,GP,,,\n\
+                    R3,C1,10/01/2024,parent,assess,,\n\
+                    R4,C1,2024-01-10,parent,,2024-02-01,yes\n\
+                    ,C1,2024-01-10,parent,,,\n";
+    assert_problems(
+        &[("children.csv", CHILDREN.as_bytes()), ("requests.csv", requests.as_bytes())],
+        &[
+            "requests.csv:2:received_on: '2024-02-30' is not a real date",
+            "requests.csv:3:source: 'GP' is not a known request source",
+            "requests.csv:4:received_on: '10/01/2024' is not a date written YYYY-MM-DD",
+            "requests.csv:4:decided_on: decided_on is required when decision is filled",
+            "requests.csv:5:decision: decision is required when decided_on is filled",
+            "requests.csv:5:in_youth_accommodation: 'yes' is not a yes/no flag",
+            "requests.csv:6:request_id: request_id is required but the cell is empty",
+        ],
+    );
+}
+
+#[test]
+fn rows_with_the_wrong_number_of_cells_are_reported() {
+    let children = "child_id,forename,surname,date_of_birth\nC1,Alex,Smith\nC2,Sam,Jones,2016-07-12,extra\n";
+    assert_problems(
+        &[("children.csv", children.as_bytes())],
+        &[
+            "children.csv:2:(row): the row has 3 cells but the header has 4 columns",
+            "children.csv:3:(row): the row has 5 cells",
+        ],
+    );
+}
+
+#[test]
+fn duplicates_overlaps_and_references_are_reported_where_the_spec_says() {
+    let children = format!("{CHILDREN}C1,Alex,Smith,2015-03-01\n");
+    let plans = "plan_id,child_id,issued_on,ceased_on,cease_reason\nP1,C1,2020-01-01,,\nP2,C1,2021-01-01,,\nP3,C9,2021-01-01,,\n";
+    let advice = "advice_id,request_id,kind,requested_on\nA1,R9,health,2024-03-01\n";
+    assert_problems(
+        &[
+            ("children.csv", children.as_bytes()),
+            ("requests.csv", REQUESTS.as_bytes()),
+            ("plans.csv", plans.as_bytes()),
+            ("advice.csv", advice.as_bytes()),
+        ],
+        &[
+            "children.csv:4:child_id: child_id 'C1' is used more than once (see line 2)",
+            "advice.csv:2:request_id: request_id 'R9' does not exist in requests.csv",
+            "plans.csv:3:issued_on: this plan overlaps plan 'P1'",
+            "plans.csv:4:child_id: child_id 'C9' does not exist in children.csv",
+        ],
+    );
+}
+
+#[test]
+fn a_reference_to_an_unreadable_row_is_not_reported_twice() {
+    let children = "child_id,forename,surname,date_of_birth\nC1,Alex,Smith,not-a-date\n";
+    assert_problems(
+        &[("children.csv", children.as_bytes()), ("requests.csv", REQUESTS.as_bytes())],
+        &["children.csv:2:date_of_birth: 'not-a-date' is not a date"],
+    );
+}
+
+#[test]
+fn files_that_are_not_utf8_or_not_csv_give_errors_not_panics() {
+    let latin1 = b"child_id,forename,surname,date_of_birth\nC1,Ren\xe9e,Smith,2015-03-01\n";
+    assert_problems(&[("children.csv", latin1)], &["children.csv:2:forename: the cell is not UTF-8 text"]);
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00";
+    assert_problems(&[("children.csv", png)], &["children.csv:1:(column 1): the header is not UTF-8 text"]);
+    assert_problems(&[("children.csv", b"")], &["children.csv:1:(header): the file is empty"]);
+    let prose = "Dear colleague, please find attached.\nKind regards\n";
+    let found = problems(&[("children.csv", prose.as_bytes())]);
+    assert!(found.iter().any(|p| p.contains("is not a column of children.csv")), "{found:?}");
+    assert!(found.iter().any(|p| p.contains("required column 'child_id' is missing")), "{found:?}");
+}
+
+#[test]
+fn a_byte_order_mark_from_excel_is_accepted() {
+    let with_bom = format!("\u{feff}{CHILDREN}");
+    assert_problems(&[("children.csv", with_bom.as_bytes())], &[]);
+}
+
+#[test]
+fn an_unexpected_csv_file_in_the_folder_is_reported() {
+    assert_problems(
+        &[("children.csv", CHILDREN.as_bytes()), ("child.csv", b"x\n")],
+        &["(folder):0:child.csv: child.csv is not a file of the interchange format"],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_not_just_the_first() {
+    let mut rows = String::from("child_id,forename,surname,date_of_birth\n");
+    for i in 0..50 {
+        rows.push_str(&format!("C{i},Alex,Smith,2015-13-{i:02}\n"));
+    }
+    assert_eq!(problems(&[("children.csv", rows.as_bytes())]).len(), 50);
+}
+
+#[test]
+fn a_folder_written_by_sendtrack_reads_back_as_the_same_records() {
+    let cw = generate(&DemoOptions { children: 1500, seed: 11, as_at: today() });
+    let dir = tempfile::tempdir().unwrap();
+    write_folder(dir.path(), &cw).unwrap();
+    let folder = read_folder(dir.path()).unwrap();
+    assert!(folder.problems.is_empty(), "{:?}", &folder.problems[..folder.problems.len().min(3)]);
+    assert_eq!(folder.casework, cw);
+    assert!(check_casework(&folder, &Casework::default(), today()).is_empty());
+}
+
+#[test]
+fn a_missing_folder_is_an_error() {
+    assert!(read_folder(Path::new("/no/such/folder")).is_err());
+}

@@ -1,0 +1,133 @@
+//! The command line, end to end: the binary run as a user runs it.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TODAY: &str = "2026-11-30";
+
+fn sendtrack(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", TODAY]).args(args).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = sendtrack(args);
+    assert!(out.status.success(), "sendtrack {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// Every file's lines, sorted, so folders compare regardless of row order.
+fn folder_lines(dir: &Path) -> Vec<(String, Vec<String>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let mut lines: Vec<String> = std::fs::read_to_string(&f).unwrap().lines().map(str::to_string).collect();
+            lines.sort();
+            (f.file_name().unwrap().to_string_lossy().into_owned(), lines)
+        })
+        .collect()
+}
+
+#[test]
+fn import_then_export_reproduces_the_generated_authority() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("out");
+    let db = tmp.path().join("st.db");
+    let (data_s, out_s, db_s) = (data.to_str().unwrap(), out.to_str().unwrap(), db.to_str().unwrap());
+    ok(&["demo-data", "--out", data_s, "--children", "1200", "--seed", "9"]);
+    assert!(ok(&["check", data_s]).contains("no problems"));
+    let summary = ok(&["import", "--db", db_s, data_s]);
+    assert!(summary.contains("children"), "{summary}");
+    ok(&["export", "--db", db_s, out_s]);
+    assert_eq!(folder_lines(&data), folder_lines(&out));
+}
+
+#[test]
+fn a_bad_row_in_the_last_file_leaves_the_database_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let db = tmp.path().join("st.db");
+    let before = tmp.path().join("before");
+    let after = tmp.path().join("after");
+    let (data_s, db_s) = (data.to_str().unwrap(), db.to_str().unwrap());
+    ok(&["demo-data", "--out", data_s, "--children", "400", "--seed", "4"]);
+    ok(&["import", "--db", db_s, data_s]);
+    ok(&["export", "--db", db_s, before.to_str().unwrap()]);
+
+    // Change a child (in the first file) and break the last row of the last file.
+    let children = std::fs::read_to_string(data.join("children.csv")).unwrap();
+    let first_surname = children.lines().nth(1).unwrap().split(',').nth(3).unwrap().to_string();
+    let changed = children.replacen(&format!(",{first_surname},"), ",Changed,", 1);
+    std::fs::write(data.join("children.csv"), changed).unwrap();
+    let mut targets = std::fs::read_to_string(data.join("targets.csv")).unwrap();
+    targets.push_str("plans_active,lots,\n");
+    std::fs::write(data.join("targets.csv"), &targets).unwrap();
+    let last_line = targets.lines().count();
+
+    let out = sendtrack(&["import", "--db", db_s, data_s]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = text(&out.stderr);
+    assert!(errors.contains(&format!("targets.csv:{last_line}:target: 'lots' is not a number")), "{errors}");
+    assert!(errors.contains("Nothing was imported."), "{errors}");
+
+    ok(&["export", "--db", db_s, after.to_str().unwrap()]);
+    assert_eq!(folder_lines(&before), folder_lines(&after));
+}
+
+#[test]
+fn check_lists_every_problem_and_exits_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("children.csv"),
+        "child_id,forename,surname,date_of_birth,sex\nC1,A,B,2015-01-01,x\nC1,A,B,2099-01-01,f\n",
+    )
+    .unwrap();
+    let out = sendtrack(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let errors = text(&out.stderr);
+    assert!(errors.contains("children.csv:2:sex: 'x' is not a known sex"), "{errors}");
+    assert!(errors.contains("children.csv:3:child_id: child_id 'C1' is used more than once (see line 2)"), "{errors}");
+    assert!(errors.contains("children.csv:3:date_of_birth: date of birth 2099-01-01 is in the future"), "{errors}");
+    assert!(errors.contains("3 problems in 1 file."), "{errors}");
+}
+
+#[test]
+fn demo_data_is_deterministic_for_a_seed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    ok(&["demo-data", "--out", a.to_str().unwrap(), "--children", "300", "--seed", "5"]);
+    ok(&["demo-data", "--out", b.to_str().unwrap(), "--children", "300", "--seed", "5"]);
+    ok(&["demo-data", "--out", c.to_str().unwrap(), "--children", "300", "--seed", "6"]);
+    for file in ["children.csv", "requests.csv", "reviews.csv"] {
+        assert_eq!(std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap(), "{file}");
+        assert_ne!(std::fs::read(a.join(file)).unwrap(), std::fs::read(c.join(file)).unwrap(), "{file}");
+    }
+}
+
+#[test]
+fn demo_creates_a_database_and_summarises_today() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("demo.db");
+    let out = ok(&["demo", "--db", db.to_str().unwrap(), "--children", "600"]);
+    assert!(out.contains("Open and overdue on 2026-11-30"), "{out}");
+    assert!(out.contains("Requests awaiting a decision"), "{out}");
+    assert!(out.contains("Annual reviews overdue: awaiting_meeting"), "{out}");
+    // A path that exists is never overwritten.
+    let again = sendtrack(&["demo", "--db", db.to_str().unwrap(), "--children", "600"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(text(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let out = sendtrack(&["check", "/no/such/folder"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("cannot read the folder /no/such/folder"), "{}", text(&out.stderr));
+}
