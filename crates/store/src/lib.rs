@@ -160,7 +160,7 @@ impl Store {
             let mut start = 0;
             while start < total {
                 let end = (start + ROWS_PER_STATEMENT).min(total);
-                let sql = upsert_sql(table, end - start);
+                let sql = upsert_sql(table, end - start, self.backend);
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for i in start..end {
                     let cells = sendtrack_domain::rows::cells(table.file, casework, i);
@@ -191,7 +191,7 @@ impl Store {
 }
 
 /// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.
-fn upsert_sql(table: &Table, rows: usize) -> String {
+fn upsert_sql(table: &Table, rows: usize, backend: Backend) -> String {
     let spec = columns(table.file);
     let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
     let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, names.join(", "));
@@ -206,7 +206,12 @@ fn upsert_sql(table: &Table, rows: usize) -> String {
                 sql.push_str(", ");
             }
             parameter += 1;
-            sql.push_str(&format!("${parameter}"));
+            // SQLite binds `?` positionally; sqlx-sqlite resolves `$N` names one by one, which
+            // costs quadratic time in a statement of thousands of parameters.
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => sql.push_str(&format!("${parameter}")),
+            }
         }
         sql.push(')');
     }
