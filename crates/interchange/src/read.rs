@@ -4,7 +4,7 @@
 //! line 1 is the header.
 
 use sendtrack_domain::Date;
-use sendtrack_domain::measures::MEASURE_IDS;
+use sendtrack_domain::measures;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::rows::{Row, columns, parse_row, pop_last};
 use sendtrack_domain::validation::{RecordFile, validate};
@@ -104,7 +104,7 @@ pub fn check_casework(folder: &FolderRead, stored: &Casework, today: Date) -> Ve
         &merged
     };
     let mut problems = folder.problems.clone();
-    for p in validate(casework, today, MEASURE_IDS) {
+    for p in validate(casework, today, &measures::ids()) {
         if p.refers_to.as_ref().is_some_and(|r| folder.unreadable_ids.contains(r)) {
             continue;
         }

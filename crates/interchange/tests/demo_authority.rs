@@ -3,7 +3,7 @@
 
 use sendtrack_domain::clock::{RequestStatus, assessment_on_time, plan_review_status, request_status};
 use sendtrack_domain::codes::*;
-use sendtrack_domain::measures::MEASURE_IDS;
+use sendtrack_domain::measures;
 use sendtrack_domain::records::Review;
 use sendtrack_domain::validation::validate;
 use sendtrack_interchange::demo::{DemoOptions, generate};
@@ -16,7 +16,7 @@ fn options(children: usize, seed: u64) -> DemoOptions {
 #[test]
 fn the_demo_authority_breaks_no_rule() {
     let cw = generate(&options(3000, 7));
-    let problems = validate(&cw, jiff::civil::date(2026, 11, 30), MEASURE_IDS);
+    let problems = validate(&cw, jiff::civil::date(2026, 11, 30), &measures::ids());
     assert!(problems.is_empty(), "{} problems, first: {:?}", problems.len(), &problems[..problems.len().min(5)]);
 }
 

@@ -1,0 +1,764 @@
+//! Computes the measures of the catalogue from the casework records, for a month.
+//!
+//! Every measure is computed as the list of records behind it ([`Fact`]s): the value, each
+//! breakdown and the drill-down all come from that one list, so a number and the children
+//! behind it can never disagree. Work shared by many measures is done once: events are
+//! bucketed by month when the engine is built, and the month-end state of the caseload (open
+//! requests, outstanding advice, active plans with their setting and review state) is taken
+//! once per month.
+
+use super::{Dimension, MeasureDef};
+use crate::clock::{
+    AdviceStatus, RequestStage, RequestStatus, advice_status, phase_transfer_deadline, plan_review_status,
+    request_status, review_finalised_on, review_on_time,
+};
+use crate::codes::*;
+use crate::dates::{Month, age_on, days_between};
+use crate::records::{Casework, Child, Placement, Plan, Request, Review};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// A record behind a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordRef {
+    Request(u32),
+    Advice(u32),
+    Plan(u32),
+    Placement(u32),
+    Review(u32),
+    Dispute(u32),
+    Feedback(u32),
+}
+
+/// One record's part in a measure: whether it is in the numerator of a share, the amount it
+/// adds to a mean or a sum, and its key in each of the measure's breakdowns (in the order of
+/// [`MeasureDef::breakdowns`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fact<'a> {
+    pub record: RecordRef,
+    pub numerator: bool,
+    pub amount: f64,
+    pub keys: [&'a str; 3],
+}
+
+impl<'a> Fact<'a> {
+    fn new(record: RecordRef) -> Fact<'a> {
+        Fact { record, numerator: true, amount: 0.0, keys: [""; 3] }
+    }
+
+    fn keyed(record: RecordRef, keys: [&'a str; 3]) -> Fact<'a> {
+        Fact { record, numerator: true, amount: 0.0, keys }
+    }
+
+    fn share(mut self, numerator: bool) -> Fact<'a> {
+        self.numerator = numerator;
+        self
+    }
+
+    fn amount(mut self, amount: f64) -> Fact<'a> {
+        self.amount = amount;
+        self
+    }
+}
+
+/// The records behind a measure's value for one month, and how they combine into it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tally<'a> {
+    /// The number of facts.
+    Count(Vec<Fact<'a>>),
+    /// Facts in the numerator ÷ all facts × 100.
+    Share(Vec<Fact<'a>>),
+    /// Mean of the facts' amounts.
+    Mean(Vec<Fact<'a>>),
+    /// Sum of the numerator facts' amounts ÷ sum of all amounts × 100.
+    AmountShare(Vec<Fact<'a>>),
+    /// Number of facts ÷ population × `per` (undefined without a population).
+    PerPopulation { facts: Vec<Fact<'a>>, population: Option<u64>, per: f64 },
+    /// (current − previous) ÷ previous × 100.
+    Change { current: Vec<Fact<'a>>, previous: Vec<Fact<'a>> },
+}
+
+impl<'a> Tally<'a> {
+    /// Every fact, including those of the earlier period of a change.
+    pub fn facts(&self) -> impl Iterator<Item = &Fact<'a>> {
+        let (first, second): (&[Fact<'a>], &[Fact<'a>]) = match self {
+            Tally::Count(f) | Tally::Share(f) | Tally::Mean(f) | Tally::AmountShare(f) => (f, &[]),
+            Tally::PerPopulation { facts, .. } => (facts, &[]),
+            Tally::Change { current, previous } => (current, previous),
+        };
+        first.iter().chain(second.iter())
+    }
+
+    /// The value over `facts` (all of them, or those of one breakdown key).
+    fn value_of(&self, facts: &[&Fact]) -> Option<f64> {
+        let n = facts.len() as f64;
+        let ratio = |a: f64, b: f64| (b != 0.0).then(|| a / b);
+        match self {
+            Tally::Count(_) => Some(n),
+            Tally::Share(_) => ratio(facts.iter().filter(|f| f.numerator).count() as f64 * 100.0, n),
+            Tally::Mean(_) => ratio(facts.iter().map(|f| f.amount).sum(), n),
+            Tally::AmountShare(_) => {
+                let all: f64 = facts.iter().map(|f| f.amount).sum();
+                ratio(facts.iter().filter(|f| f.numerator).map(|f| f.amount).sum::<f64>() * 100.0, all)
+            }
+            Tally::PerPopulation { population, per, .. } => population.filter(|p| *p > 0).map(|p| n / p as f64 * per),
+            Tally::Change { current, previous } => {
+                let previous = previous.len() as f64;
+                ratio((current.len() as f64 - previous) * 100.0, previous)
+            }
+        }
+    }
+
+    /// The headline value: `None` when undefined (a zero denominator, no population).
+    pub fn headline(&self) -> Option<f64> {
+        let facts: Vec<&Fact> = match self {
+            Tally::Change { current, .. } => current.iter().collect(),
+            _ => self.facts().collect(),
+        };
+        self.value_of(&facts)
+    }
+
+    /// The value for each key of breakdown number `slot`, keys in order. Only keys that occur
+    /// among the facts are listed (a count's keys are non-zero, a ratio's have a denominator).
+    pub fn breakdown(&self, slot: usize) -> Vec<(&'a str, Option<f64>)> {
+        let mut groups: std::collections::BTreeMap<&'a str, Vec<&Fact<'a>>> = std::collections::BTreeMap::new();
+        let facts: Box<dyn Iterator<Item = &Fact<'a>>> = match self {
+            Tally::Change { current, .. } => Box::new(current.iter()),
+            _ => Box::new(self.facts()),
+        };
+        for f in facts {
+            groups.entry(f.keys[slot]).or_default().push(f);
+        }
+        groups.into_iter().map(|(key, facts)| (key, self.value_of(&facts))).collect()
+    }
+}
+
+/// The value of a measure for one month, with its breakdowns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureValue {
+    pub headline: Option<f64>,
+    /// (dimension, key, value), by dimension in the catalogue's order and keys in order.
+    pub breakdowns: Vec<(Dimension, String, Option<f64>)>,
+}
+
+/// A plan active at a month end, with what the plan measures need to know about it.
+#[derive(Debug, Clone, Copy)]
+struct ActivePlan<'a> {
+    plan: u32,
+    age: i32,
+    need: &'a str,
+    setting: Option<Setting>,
+    review_state: crate::clock::ReviewState,
+    review_overdue: bool,
+}
+
+/// The state of the caseload at the end of a month.
+#[derive(Debug, Default)]
+struct MonthEnd<'a> {
+    /// Open requests: index, stage, days since received.
+    open_requests: Vec<(u32, RequestStage, i64)>,
+    /// Outstanding advice: index, overdue.
+    outstanding_advice: Vec<(u32, bool)>,
+    active_plans: Vec<ActivePlan<'a>>,
+    /// Placements active at the date, of children with an active plan, with a cost.
+    costed_placements: Vec<(u32, f64, Setting)>,
+}
+
+/// Events of each kind, by the month they happened in.
+#[derive(Debug, Default)]
+struct Events {
+    received: HashMap<Month, Vec<u32>>,
+    decided: HashMap<Month, Vec<u32>>,
+    outcome: HashMap<Month, Vec<u32>>,
+    advice_received: HashMap<Month, Vec<u32>>,
+    ceased: HashMap<Month, Vec<u32>>,
+    review_decided: HashMap<Month, Vec<u32>>,
+    dispute_opened: HashMap<Month, Vec<u32>>,
+    dispute_closed: HashMap<Month, Vec<u32>>,
+    feedback: HashMap<Month, Vec<u32>>,
+}
+
+/// The measure engine over one authority's records.
+pub struct Engine<'a> {
+    cw: &'a Casework,
+    children: HashMap<&'a str, &'a Child>,
+    requests: HashMap<&'a str, u32>,
+    /// Each child's placements, with their index.
+    placements_by_child: HashMap<&'a str, Vec<(u32, &'a Placement)>>,
+    reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
+    review_plan: Vec<Option<&'a Plan>>,
+    phase_transfer_reviews: Vec<u32>,
+    appeals_by_child: HashMap<&'a str, Vec<Date>>,
+    population_0_24: std::collections::BTreeMap<i16, u64>,
+    events: Events,
+    month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd<'a>>>>,
+}
+
+const UNKNOWN: &str = "unknown";
+
+/// The age band of someone aged `age`.
+pub fn age_band(age: i32) -> &'static str {
+    match age {
+        ..=4 => "under_5",
+        5..=10 => "5_10",
+        11..=15 => "11_15",
+        16..=19 => "16_19",
+        _ => "20_25",
+    }
+}
+
+fn bucket(map: &mut HashMap<Month, Vec<u32>>, date: Date, index: usize) {
+    map.entry(Month::containing(date)).or_default().push(index as u32);
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes the records once; measures are then computed for any month.
+    pub fn new(cw: &'a Casework) -> Engine<'a> {
+        let children = cw.children.iter().map(|c| (c.child_id.as_str(), c)).collect();
+        let requests = cw.requests.iter().enumerate().map(|(i, r)| (r.request_id.as_str(), i as u32)).collect();
+        let mut placements_by_child: HashMap<&str, Vec<(u32, &Placement)>> = HashMap::new();
+        for (i, p) in cw.placements.iter().enumerate() {
+            placements_by_child.entry(p.child_id.as_str()).or_default().push((i as u32, p));
+        }
+        let plans: HashMap<&str, &Plan> = cw.plans.iter().map(|p| (p.plan_id.as_str(), p)).collect();
+        let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::new();
+        for r in &cw.reviews {
+            reviews_by_plan.entry(r.plan_id.as_str()).or_default().push(r);
+        }
+        let review_plan = cw.reviews.iter().map(|r| plans.get(r.plan_id.as_str()).copied()).collect();
+        let phase_transfer_reviews =
+            cw.reviews.iter().enumerate().filter(|(_, r)| r.phase_transfer.is_some()).map(|(i, _)| i as u32).collect();
+        let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::new();
+        for d in cw.disputes.iter().filter(|d| d.kind == DisputeKind::Appeal) {
+            appeals_by_child.entry(d.child_id.as_str()).or_default().push(d.opened_on);
+        }
+        let mut population_0_24 = std::collections::BTreeMap::new();
+        for p in cw.population.iter().filter(|p| p.age <= 24) {
+            *population_0_24.entry(p.year).or_insert(0) += p.count;
+        }
+        let mut events = Events::default();
+        for (i, r) in cw.requests.iter().enumerate() {
+            bucket(&mut events.received, r.received_on, i);
+            if let Some(d) = r.decision {
+                bucket(&mut events.decided, d.on, i);
+            }
+            if let Some(o) = r.outcome {
+                bucket(&mut events.outcome, o.on, i);
+            }
+        }
+        for (i, a) in cw.advice.iter().enumerate() {
+            if let Some(r) = a.received_on {
+                bucket(&mut events.advice_received, r, i);
+            }
+        }
+        for (i, p) in cw.plans.iter().enumerate() {
+            if let Some(c) = p.ceased {
+                bucket(&mut events.ceased, c.on, i);
+            }
+        }
+        for (i, r) in cw.reviews.iter().enumerate() {
+            if let Some(d) = r.decision {
+                bucket(&mut events.review_decided, d.on, i);
+            }
+        }
+        for (i, d) in cw.disputes.iter().enumerate() {
+            bucket(&mut events.dispute_opened, d.opened_on, i);
+            if let Some(o) = d.outcome {
+                bucket(&mut events.dispute_closed, o.on, i);
+            }
+        }
+        for (i, f) in cw.feedback.iter().enumerate() {
+            bucket(&mut events.feedback, f.received_on, i);
+        }
+        Engine {
+            cw,
+            children,
+            requests,
+            placements_by_child,
+            reviews_by_plan,
+            review_plan,
+            phase_transfer_reviews,
+            appeals_by_child,
+            population_0_24,
+            events,
+            month_ends: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn casework(&self) -> &'a Casework {
+        self.cw
+    }
+
+    /// Population 0-24 for the month's year, or the latest earlier year present.
+    pub fn population_0_24(&self, month: Month) -> Option<u64> {
+        self.population_0_24.range(..=month.year()).next_back().map(|(_, n)| *n)
+    }
+
+    fn child(&self, id: &str) -> Option<&'a Child> {
+        self.children.get(id).copied()
+    }
+
+    fn child_age(&self, child_id: &str, on: Date) -> i32 {
+        self.child(child_id).map_or(0, |c| age_on(c.date_of_birth, on))
+    }
+
+    fn child_need(&self, child_id: &str) -> &'static str {
+        self.child(child_id).and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code)
+    }
+
+    fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
+        self.reviews_by_plan.get(plan_id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The child's main placement active on `date`.
+    fn main_setting(&self, child_id: &str, date: Date) -> Option<Setting> {
+        self.placements_by_child
+            .get(child_id)?
+            .iter()
+            .find(|(_, p)| p.is_main() && p.is_active_at(date))
+            .map(|(_, p)| p.setting)
+    }
+
+    /// The events of `map` in the months from `first` to `last`.
+    fn events_between(map: &HashMap<Month, Vec<u32>>, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
+        first.through(last).flat_map(move |m| map.get(&m).into_iter().flatten().copied())
+    }
+
+    fn in_month(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
+        Self::events_between(map, month, month)
+    }
+
+    fn year_to_date(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
+        let january = Month::new(month.year(), 1).unwrap_or(month);
+        Self::events_between(map, january, month)
+    }
+
+    fn trailing_12(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
+        Self::events_between(map, month.plus(-11), month)
+    }
+
+    fn request(&self, i: u32) -> &'a Request {
+        &self.cw.requests[i as usize]
+    }
+
+    /// The caseload at the end of `month`, computed once and shared.
+    fn month_end(&self, month: Month) -> std::sync::Arc<MonthEnd<'a>> {
+        if let Some(found) = self.month_ends.lock().ok().and_then(|m| m.get(&month).cloned()) {
+            return found;
+        }
+        let computed = std::sync::Arc::new(self.compute_month_end(month.last_day()));
+        if let Ok(mut cache) = self.month_ends.lock() {
+            cache.insert(month, computed.clone());
+        }
+        computed
+    }
+
+    /// Takes the month-end state of several months at once, on up to `threads` threads.
+    pub fn prepare(&self, months: &[Month], threads: usize) {
+        let missing: Vec<Month> = {
+            let Ok(cache) = self.month_ends.lock() else { return };
+            months.iter().copied().filter(|m| !cache.contains_key(m)).collect()
+        };
+        let threads = threads.max(1).min(missing.len().max(1));
+        std::thread::scope(|scope| {
+            for part in 0..threads {
+                let mine: Vec<Month> = missing.iter().copied().skip(part).step_by(threads).collect();
+                scope.spawn(move || {
+                    for m in mine {
+                        self.month_end(m);
+                    }
+                });
+            }
+        });
+    }
+
+    fn compute_month_end(&self, date: Date) -> MonthEnd<'a> {
+        let cw = self.cw;
+        let mut end = MonthEnd::default();
+        for (i, r) in cw.requests.iter().enumerate() {
+            if let RequestStatus::Open { stage, days_open, .. } = request_status(r, date) {
+                end.open_requests.push((i as u32, stage, days_open));
+            }
+        }
+        for (i, a) in cw.advice.iter().enumerate() {
+            let Some(&r) = self.requests.get(a.request_id.as_str()) else { continue };
+            if let AdviceStatus::Outstanding(deadline) = advice_status(a, self.request(r), date) {
+                end.outstanding_advice.push((i as u32, deadline.is_overdue()));
+            }
+        }
+        let mut with_plan: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, p) in cw.plans.iter().enumerate() {
+            let Some(status) = plan_review_status(p, self.reviews_of(&p.plan_id), date) else { continue };
+            with_plan.insert(p.child_id.as_str());
+            end.active_plans.push(ActivePlan {
+                plan: i as u32,
+                age: self.child_age(&p.child_id, date),
+                need: self.child_need(&p.child_id),
+                setting: self.main_setting(&p.child_id, date),
+                review_state: status.state,
+                review_overdue: status.deadline.is_overdue(),
+            });
+        }
+        for child in with_plan {
+            for &(index, p) in self.placements_by_child.get(child).into_iter().flatten() {
+                if let (true, Some(cost)) = (p.is_active_at(date), &p.annual_cost) {
+                    end.costed_placements.push((index, cost.value(), p.setting));
+                }
+            }
+        }
+        end.costed_placements.sort_by_key(|c| c.0);
+        end
+    }
+
+    /// The records behind `measure` for `month`, and how they combine.
+    pub fn tally(&self, measure: &MeasureDef, month: Month) -> Tally<'a> {
+        // Invariant: every catalogue id has a computation (tested by
+        // `every_measure_of_the_catalogue_is_computed`).
+        compute(self, measure.id, month).unwrap_or(Tally::Count(Vec::new()))
+    }
+
+    /// The value of `measure` for `month`, with every breakdown the catalogue lists.
+    pub fn value(&self, measure: &MeasureDef, month: Month) -> MeasureValue {
+        let tally = self.tally(measure, month);
+        let mut breakdowns = Vec::new();
+        for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
+            for (key, value) in tally.breakdown(slot) {
+                breakdowns.push((dimension, key.to_string(), value));
+            }
+        }
+        MeasureValue { headline: tally.headline(), breakdowns }
+    }
+}
+
+/// The keys of a request in the breakdowns of the request measures.
+fn request_keys<'a>(e: &Engine<'a>, r: &'a Request, on: Date) -> [&'a str; 3] {
+    [r.source.code(), age_band(e.child_age(&r.child_id, on)), e.child_need(&r.child_id)]
+}
+
+fn is_assessment(r: &Request) -> bool {
+    matches!(r.outcome.map(|o| o.value), Some(AssessmentOutcome::Plan | AssessmentOutcome::NoPlan))
+}
+
+fn is_plan(r: &Request) -> bool {
+    r.outcome.is_some_and(|o| o.value == AssessmentOutcome::Plan)
+}
+
+fn days_to_outcome(r: &Request) -> i64 {
+    r.outcome.map_or(0, |o| days_between(r.received_on, o.on))
+}
+
+fn assessment_on_time(r: &Request) -> bool {
+    crate::clock::assessment_on_time(r).unwrap_or(false)
+}
+
+fn within_20_weeks(r: &Request) -> bool {
+    days_to_outcome(r) <= 140
+}
+
+/// Requests whose outcome `plan` or `no_plan` was notified in `events`, as facts.
+fn completed<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
+    events
+        .filter(|&i| is_assessment(e.request(i)))
+        .map(|i| {
+            let r = e.request(i);
+            Fact::keyed(RecordRef::Request(i), [r.outcome.map_or("", |o| o.value.code()), "", ""])
+                .share(assessment_on_time(r))
+        })
+        .collect()
+}
+
+/// Plans issued (outcome `plan`) in `events`, as facts numerated by "within 20 weeks".
+fn issued<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>, with_exceptions: bool) -> Vec<Fact<'a>> {
+    events
+        .filter(|&i| is_plan(e.request(i)) && (with_exceptions || e.request(i).exception.is_none()))
+        .map(|i| {
+            let r = e.request(i);
+            let on = r.outcome.map_or(r.received_on, |o| o.on);
+            Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(&r.child_id, on)), "", ""])
+                .share(within_20_weeks(r))
+                .amount(days_to_outcome(r) as f64 / 7.0)
+        })
+        .collect()
+}
+
+fn decisions<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
+    events
+        .filter_map(|i| {
+            let r = e.request(i);
+            let d = r.decision.filter(|d| d.value != AssessmentDecision::Withdrawn)?;
+            let on_time = days_between(r.received_on, d.on) <= 42;
+            Some(Fact::keyed(RecordRef::Request(i), [d.value.code(), "", ""]).share(on_time))
+        })
+        .collect()
+}
+
+fn active_plans<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
+    let end = e.month_end(month);
+    end.active_plans
+        .iter()
+        .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)]))
+        .collect()
+}
+
+fn plans_by_setting<'a>(e: &Engine<'a>, month: Month, settings: &[Setting]) -> Tally<'a> {
+    let end = e.month_end(month);
+    Tally::Share(
+        end.active_plans
+            .iter()
+            .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting.is_some_and(|s| settings.contains(&s))))
+            .collect(),
+    )
+}
+
+fn open_requests<'a>(e: &Engine<'a>, month: Month, keep: impl Fn(RequestStage, i64) -> bool) -> Vec<Fact<'a>> {
+    e.month_end(month)
+        .open_requests
+        .iter()
+        .filter(|(_, stage, days)| keep(*stage, *days))
+        .map(|&(i, stage, _)| Fact::keyed(RecordRef::Request(i), [stage.code(), "", ""]))
+        .collect()
+}
+
+fn advice_outstanding<'a>(e: &Engine<'a>, month: Month, overdue_only: bool) -> Vec<Fact<'a>> {
+    e.month_end(month)
+        .outstanding_advice
+        .iter()
+        .filter(|(_, overdue)| !overdue_only || *overdue)
+        .map(|&(i, _)| {
+            let a = &e.cw.advice[i as usize];
+            Fact::keyed(RecordRef::Advice(i), [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), ""])
+        })
+        .collect()
+}
+
+fn disputes_opened<'a>(e: &Engine<'a>, month: Month, kind: DisputeKind) -> Vec<Fact<'a>> {
+    Engine::year_to_date(&e.events.dispute_opened, month)
+        .filter(|&i| e.cw.disputes[i as usize].kind == kind)
+        .map(|i| Fact::new(RecordRef::Dispute(i)))
+        .collect()
+}
+
+fn appeals_closed<'a>(e: &Engine<'a>, month: Month, counted: &[DisputeOutcome]) -> Tally<'a> {
+    Tally::Share(
+        Engine::year_to_date(&e.events.dispute_closed, month)
+            .filter(|&i| e.cw.disputes[i as usize].kind == DisputeKind::Appeal)
+            .map(|i| {
+                let outcome = e.cw.disputes[i as usize].outcome.map(|o| o.value);
+                Fact::new(RecordRef::Dispute(i)).share(outcome.is_some_and(|o| counted.contains(&o)))
+            })
+            .collect(),
+    )
+}
+
+fn feedback<'a>(e: &Engine<'a>, month: Month, kind: FeedbackKind) -> Tally<'a> {
+    Tally::Count(
+        Engine::in_month(&e.events.feedback, month)
+            .filter(|&i| e.cw.feedback[i as usize].kind == kind)
+            .map(|i| Fact::new(RecordRef::Feedback(i)))
+            .collect(),
+    )
+}
+
+fn requests_received<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
+    events
+        .map(|i| {
+            let r = e.request(i);
+            Fact::keyed(RecordRef::Request(i), request_keys(e, r, r.received_on))
+                .share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
+        })
+        .collect()
+}
+
+fn reviews_completed<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
+    Engine::in_month(&e.events.review_decided, month)
+        .map(|i| {
+            let r = &e.cw.reviews[i as usize];
+            let on_time = e.review_plan[i as usize].is_some_and(|p| review_on_time(p, e.reviews_of(&p.plan_id), r) == Some(true));
+            let weeks = match (r.meeting_on, r.decision) {
+                (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
+                _ => 0.0,
+            };
+            Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""]).share(on_time).amount(weeks)
+        })
+        .collect()
+}
+
+fn phase_transfers<'a>(e: &Engine<'a>, month: Month) -> Tally<'a> {
+    let end = month.last_day();
+    let year_start = crate::clock::academic_year_start(end);
+    Tally::Share(
+        e.phase_transfer_reviews
+            .iter()
+            .filter_map(|&i| {
+                let r = &e.cw.reviews[i as usize];
+                let meeting = r.meeting_on.filter(|m| *m >= year_start && *m <= end)?;
+                let transfer = r.phase_transfer?;
+                let deadline = phase_transfer_deadline(transfer, meeting);
+                let finalised = review_finalised_on(r).is_some_and(|f| f <= deadline && f <= end);
+                Some(Fact::new(RecordRef::Review(i)).share(finalised))
+            })
+            .collect(),
+    )
+}
+
+fn mediations_followed_by_appeal<'a>(e: &Engine<'a>, month: Month) -> Tally<'a> {
+    let end = month.last_day();
+    Tally::Share(
+        disputes_opened(e, month, DisputeKind::Mediation)
+            .into_iter()
+            .map(|f| {
+                let RecordRef::Dispute(i) = f.record else { return f };
+                let m = &e.cw.disputes[i as usize];
+                let appealed = e
+                    .appeals_by_child
+                    .get(m.child_id.as_str())
+                    .is_some_and(|dates| dates.iter().any(|d| *d >= m.opened_on && *d <= end));
+                f.share(appealed)
+            })
+            .collect(),
+    )
+}
+
+fn placement_costs<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
+    e.month_end(month)
+        .costed_placements
+        .iter()
+        .map(|&(i, cost, setting)| {
+            let independent = matches!(setting, Setting::SpecialIndependent | Setting::NonMaintainedSpecial);
+            Fact::keyed(RecordRef::Placement(i), [setting.code(), "", ""]).share(independent).amount(cost)
+        })
+        .collect()
+}
+
+/// The computation of each measure of the catalogue, by id.
+fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
+    let ev = &e.events;
+    let pop = e.population_0_24(m);
+    Some(match id {
+        "requests_received" => Tally::Count(requests_received(e, Engine::in_month(&ev.received, m))),
+        "requests_received_ytd" => Tally::Count(requests_received(e, Engine::year_to_date(&ev.received, m))),
+        "requests_received_change_pct" => Tally::Change {
+            current: requests_received(e, Engine::in_month(&ev.received, m)),
+            previous: requests_received(e, Engine::in_month(&ev.received, m.plus(-12))),
+        },
+        "requests_from_parents_pct" => Tally::Share(requests_received(e, Engine::in_month(&ev.received, m))),
+        "requests_rate_per_10k" => Tally::PerPopulation {
+            facts: requests_received(e, Engine::trailing_12(&ev.received, m)),
+            population: pop,
+            per: 10_000.0,
+        },
+        "requests_pct_0_24" => Tally::PerPopulation {
+            facts: requests_received(e, Engine::trailing_12(&ev.received, m)),
+            population: pop,
+            per: 100.0,
+        },
+        "decisions_made" => Tally::Count(decisions(e, Engine::in_month(&ev.decided, m))),
+        "decisions_within_6_weeks_pct" => Tally::Share(decisions(e, Engine::in_month(&ev.decided, m))),
+        "assess_rate_pct" => Tally::Share(
+            decisions(e, Engine::trailing_12(&ev.decided, m))
+                .into_iter()
+                .map(|f| {
+                    let assess = f.keys[0] == AssessmentDecision::Assess.code();
+                    f.share(assess)
+                })
+                .collect(),
+        ),
+        "decisions_overdue" => {
+            Tally::Count(open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
+        }
+        "requests_open" => Tally::Count(open_requests(e, m, |_, _| true)),
+        "assessments_in_progress" => Tally::Count(open_requests(e, m, |stage, _| stage == RequestStage::Assessing)),
+        "requests_open_over_20_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 140)),
+        "requests_open_over_30_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 210)),
+        "requests_open_over_52_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 364)),
+        "assessments_completed" => Tally::Count(completed(e, Engine::in_month(&ev.outcome, m))),
+        "assessments_completed_on_time" => {
+            Tally::Count(completed(e, Engine::in_month(&ev.outcome, m)).into_iter().filter(|f| f.numerator).collect())
+        }
+        "assessments_completed_on_time_pct" => Tally::Share(completed(e, Engine::in_month(&ev.outcome, m))),
+        "assessments_completed_on_time_pct_ytd" => Tally::Share(completed(e, Engine::year_to_date(&ev.outcome, m))),
+        "plans_issued" => Tally::Count(issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "plans_issued_within_20_weeks" => {
+            Tally::Count(issued(e, Engine::in_month(&ev.outcome, m), true).into_iter().filter(|f| f.numerator).collect())
+        }
+        "plans_issued_within_20_weeks_pct" => Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), false)),
+        "plans_issued_within_20_weeks_incl_exceptions_pct" => Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "plans_issued_within_20_weeks_pct_ytd" => Tally::Share(issued(e, Engine::year_to_date(&ev.outcome, m), false)),
+        "plans_issued_avg_weeks" => Tally::Mean(issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "assessment_to_plan_pct" => Tally::Share(
+            completed(e, Engine::trailing_12(&ev.outcome, m))
+                .into_iter()
+                .map(|f| {
+                    let plan = f.keys[0] == AssessmentOutcome::Plan.code();
+                    f.share(plan)
+                })
+                .collect(),
+        ),
+        "advice_outstanding" => Tally::Count(advice_outstanding(e, m, false)),
+        "advice_overdue" => Tally::Count(advice_outstanding(e, m, true)),
+        "advice_within_6_weeks_pct" => Tally::Share(
+            Engine::in_month(&ev.advice_received, m)
+                .map(|i| {
+                    let a = &e.cw.advice[i as usize];
+                    let on_time = crate::clock::advice_on_time(a).unwrap_or(false);
+                    Fact::keyed(RecordRef::Advice(i), [a.kind.code(), "", ""]).share(on_time)
+                })
+                .collect(),
+        ),
+        "plans_active" => Tally::Count(active_plans(e, m)),
+        "plans_active_change_pct" => Tally::Change { current: active_plans(e, m), previous: active_plans(e, m.plus(-12)) },
+        "plans_active_pct_0_24" => Tally::PerPopulation { facts: active_plans(e, m), population: pop, per: 100.0 },
+        "plans_ceased" => Tally::Count(
+            Engine::in_month(&ev.ceased, m)
+                .map(|i| {
+                    let p = &e.cw.plans[i as usize];
+                    let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
+                    Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(&p.child_id, c.0)), c.1, ""])
+                })
+                .collect(),
+        ),
+        "plans_in_mainstream_pct" => plans_by_setting(e, m, &[Setting::Mainstream, Setting::ResourceBase]),
+        "plans_in_independent_special_pct" => {
+            plans_by_setting(e, m, &[Setting::SpecialIndependent, Setting::NonMaintainedSpecial])
+        }
+        "plans_eotas_pct" => plans_by_setting(e, m, &[Setting::EotasSection61, Setting::EotasSection19]),
+        "plans_ehe_pct" => plans_by_setting(e, m, &[Setting::ElectiveHomeEducation]),
+        "plans_neet_16_25_pct" => Tally::Share(
+            e.month_end(m)
+                .active_plans
+                .iter()
+                .filter(|p| (16..=25).contains(&p.age))
+                .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet)))
+                .collect(),
+        ),
+        "reviews_completed" => Tally::Count(reviews_completed(e, m)),
+        "reviews_completed_on_time_pct" => Tally::Share(reviews_completed(e, m)),
+        "reviews_overdue" => Tally::Count(
+            e.month_end(m)
+                .active_plans
+                .iter()
+                .filter(|p| p.review_overdue)
+                .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""]))
+                .collect(),
+        ),
+        "reviews_decision_avg_weeks" => Tally::Mean(reviews_completed(e, m)),
+        "phase_transfers_finalised_pct" => phase_transfers(e, m),
+        "mediations_ytd" => Tally::Count(disputes_opened(e, m, DisputeKind::Mediation)),
+        "appeals_registered_ytd" => Tally::Count(disputes_opened(e, m, DisputeKind::Appeal)),
+        "appeals_lost_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::Conceded, DisputeOutcome::ParentFavour]),
+        "appeals_won_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::LaFavour, DisputeOutcome::Withdrawn]),
+        "mediations_followed_by_appeal_pct_ytd" => mediations_followed_by_appeal(e, m),
+        "complaints" => feedback(e, m, FeedbackKind::Complaint),
+        "compliments" => feedback(e, m, FeedbackKind::Compliment),
+        "placement_avg_annual_cost" => Tally::Mean(placement_costs(e, m)),
+        "independent_spend_share_pct" => Tally::AmountShare(placement_costs(e, m)),
+        _ => return None,
+    })
+}
+
+/// Whether `id` has a computation.
+pub fn is_implemented(id: &str) -> bool {
+    let cw = Casework::default();
+    let engine = Engine::new(&cw);
+    Month::new(2024, 1).is_some_and(|m| compute(&engine, id, m).is_some())
+}
