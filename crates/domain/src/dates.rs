@@ -94,7 +94,7 @@ impl Month {
     }
 
     /// Months from `self` to `other` inclusive, in order; empty when `other` is earlier.
-    pub fn through(self, other: Month) -> impl Iterator<Item = Month> {
+    pub fn through(self, other: Month) -> impl Iterator<Item = Month> + Clone + use<> {
         let count = (other.index() - self.index() + 1).max(0);
         (0..count).map(move |n| self.plus(n))
     }

@@ -119,7 +119,10 @@ fn every_measure_of_the_catalogue_is_computed_and_matches_the_spec() {
     let mut spec_ids = Vec::new();
     for line in spec.lines() {
         let cells: Vec<&str> = line.trim().trim_matches('|').split('|').map(str::trim).collect();
-        if cells.len() == 6 && cells[0] != "id" && cells[0].chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+        if cells.len() == 6
+            && cells[0] != "id"
+            && cells[0].chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
             spec_ids.push(cells[0].to_string());
             let m = find(cells[0]).unwrap_or_else(|| panic!("{} is in the spec but not in the catalogue", cells[0]));
             assert_eq!(m.unit.code(), cells[1], "{} unit", m.id);
@@ -142,7 +145,12 @@ fn requests_received_by_month_with_breakdowns() {
     school.source = RequestSource::School;
     let cw = Casework {
         children: children(),
-        requests: vec![request("R1", "C1", date(2024, 3, 1)), request("R2", "C2", date(2024, 2, 29)), school, request("R4", "C1", date(2023, 3, 5))],
+        requests: vec![
+            request("R1", "C1", date(2024, 3, 1)),
+            request("R2", "C2", date(2024, 2, 29)),
+            school,
+            request("R4", "C1", date(2023, 3, 5)),
+        ],
         population: (0..=25).map(|age| PopulationCount { year: 2023, age, count: 1000 }).collect(),
         ..Casework::default()
     };
@@ -188,14 +196,20 @@ fn decisions_within_six_weeks_at_the_day_42_boundary() {
     assert_eq!(value(&cw, "decisions_made", feb), Some(2.0));
     assert_eq!(value(&cw, "decisions_within_6_weeks_pct", feb), Some(50.0));
     assert_eq!(value(&cw, "assess_rate_pct", feb), Some(50.0));
-    assert_eq!(breakdown(&cw, "decisions_made", feb, Dimension::Decision), [("assess".to_string(), Some(1.0)), ("refuse".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, "decisions_made", feb, Dimension::Decision),
+        [("assess".to_string(), Some(1.0)), ("refuse".to_string(), Some(1.0))]
+    );
     // R4, received 19 January, is 41 days old at 29 February: not overdue yet. At 31 March it is.
     assert_eq!(value(&cw, "decisions_overdue", feb), Some(0.0));
     assert_eq!(value(&cw, "decisions_overdue", month(2024, 3)), Some(1.0));
     assert_eq!(value(&cw, "requests_open", month(2024, 1)), Some(4.0));
     assert_eq!(value(&cw, "requests_open", feb), Some(2.0)); // R1 assessing, R4 awaiting decision
     assert_eq!(value(&cw, "assessments_in_progress", feb), Some(1.0));
-    assert_eq!(breakdown(&cw, "requests_open", feb, Dimension::Stage), [("assessing".to_string(), Some(1.0)), ("awaiting_decision".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, "requests_open", feb, Dimension::Stage),
+        [("assessing".to_string(), Some(1.0)), ("awaiting_decision".to_string(), Some(1.0))]
+    );
 }
 
 #[test]
@@ -214,16 +228,33 @@ fn open_requests_past_20_30_and_52_weeks() {
 #[test]
 fn assessments_and_plans_issued_at_the_day_140_boundary() {
     let d = date(2024, 1, 1);
-    let mut exception = outcome(decided(request("R3", "C3", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 150);
+    let mut exception =
+        outcome(decided(request("R3", "C3", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 150);
     exception.exception = Some(TimeLimitException::PersonalCircumstances);
     let cw = Casework {
         children: children(),
         requests: vec![
-            outcome(decided(request("R1", "C1", add_days(d, 10)), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 140),
-            outcome(decided(request("R2", "C2", add_days(d, 9)), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 141),
+            outcome(
+                decided(request("R1", "C1", add_days(d, 10)), AssessmentDecision::Assess, 30),
+                AssessmentOutcome::Plan,
+                140,
+            ),
+            outcome(
+                decided(request("R2", "C2", add_days(d, 9)), AssessmentDecision::Assess, 30),
+                AssessmentOutcome::Plan,
+                141,
+            ),
             exception,
-            outcome(decided(request("R4", "C1", add_days(d, 20)), AssessmentDecision::Assess, 30), AssessmentOutcome::NoPlan, 113),
-            outcome(decided(request("R5", "C2", add_days(d, 20)), AssessmentDecision::Assess, 30), AssessmentOutcome::Withdrawn, 113),
+            outcome(
+                decided(request("R4", "C1", add_days(d, 20)), AssessmentDecision::Assess, 30),
+                AssessmentOutcome::NoPlan,
+                113,
+            ),
+            outcome(
+                decided(request("R5", "C2", add_days(d, 20)), AssessmentDecision::Assess, 30),
+                AssessmentOutcome::Withdrawn,
+                113,
+            ),
         ],
         ..Casework::default()
     };
@@ -239,16 +270,19 @@ fn assessments_and_plans_issued_at_the_day_140_boundary() {
     assert_eq!(value(&cw, "assessments_completed_on_time_pct_ytd", june), Some(25.0));
     assert_eq!(value(&cw, "plans_issued_within_20_weeks_pct_ytd", june), Some(50.0)); // R1 of R1, R2
     assert_eq!(value(&cw, "assessment_to_plan_pct", june), Some(75.0));
-    let r1 = Engine::new(&cw).tally(find("plans_issued_within_20_weeks").unwrap(), Month::containing(cw.requests[0].outcome.unwrap().on));
+    let r1 = Engine::new(&cw)
+        .tally(find("plans_issued_within_20_weeks").unwrap(), Month::containing(cw.requests[0].outcome.unwrap().on));
     assert_eq!(r1.facts().map(|f| f.record).collect::<Vec<_>>(), [RecordRef::Request(0)]);
 }
 
 #[test]
 fn the_dfe_headline_leaves_exception_cases_out_of_both_counts() {
     let d = date(2024, 1, 1);
-    let mut late_exception = outcome(decided(request("R2", "C2", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 200);
+    let mut late_exception =
+        outcome(decided(request("R2", "C2", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 200);
     late_exception.exception = Some(TimeLimitException::SchoolClosure);
-    let mut on_time = outcome(decided(request("R1", "C1", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 200);
+    let mut on_time =
+        outcome(decided(request("R1", "C1", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 200);
     on_time.received_on = add_days(d, 60); // outcome on day 140 of this request
     let cw = Casework { children: children(), requests: vec![on_time, late_exception], ..Casework::default() };
     let m = month(2024, 7); // day 200 from 1 January is 19 July
@@ -261,15 +295,20 @@ fn the_dfe_headline_leaves_exception_cases_out_of_both_counts() {
 #[test]
 fn advice_outstanding_overdue_and_timely() {
     let r = decided(request("R1", "C1", date(2024, 1, 1)), AssessmentDecision::Assess, 20);
-    let closed = outcome(decided(request("R2", "C2", date(2024, 1, 1)), AssessmentDecision::Assess, 20), AssessmentOutcome::NoPlan, 60);
-    let advice = |id: &str, request: &str, kind, requested: Date, received: Option<Date>, provider: Option<&str>| Advice {
-        advice_id: id.into(),
-        request_id: request.into(),
-        kind,
-        provider: provider.map(str::to_string),
-        requested_on: requested,
-        received_on: received,
-    };
+    let closed = outcome(
+        decided(request("R2", "C2", date(2024, 1, 1)), AssessmentDecision::Assess, 20),
+        AssessmentOutcome::NoPlan,
+        60,
+    );
+    let advice =
+        |id: &str, request: &str, kind, requested: Date, received: Option<Date>, provider: Option<&str>| Advice {
+            advice_id: id.into(),
+            request_id: request.into(),
+            kind,
+            provider: provider.map(str::to_string),
+            requested_on: requested,
+            received_on: received,
+        };
     let cw = Casework {
         children: children(),
         requests: vec![r, closed],
@@ -277,7 +316,7 @@ fn advice_outstanding_overdue_and_timely() {
             advice("A1", "R1", AdviceKind::EducationalPsychology, date(2024, 1, 21), None, Some("EPS")),
             advice("A2", "R1", AdviceKind::Health, date(2024, 2, 20), None, None),
             advice("A3", "R1", AdviceKind::SocialCare, date(2024, 1, 21), Some(date(2024, 3, 3)), None), // day 42
-            advice("A4", "R1", AdviceKind::Education, date(2024, 1, 21), Some(date(2024, 3, 4)), None), // day 43
+            advice("A4", "R1", AdviceKind::Education, date(2024, 1, 21), Some(date(2024, 3, 4)), None),  // day 43
             advice("A5", "R2", AdviceKind::Health, date(2024, 1, 21), None, None),
         ],
         ..Casework::default()
@@ -290,8 +329,14 @@ fn advice_outstanding_overdue_and_timely() {
     assert_eq!(value(&cw, "advice_outstanding", mar), Some(2.0));
     // A1 requested 21 January is 70 days old; A2 (20 February) is 40 days old.
     assert_eq!(value(&cw, "advice_overdue", mar), Some(1.0));
-    assert_eq!(breakdown(&cw, "advice_outstanding", mar, Dimension::Provider), [("EPS".to_string(), Some(1.0)), ("unknown".to_string(), Some(1.0))]);
-    assert_eq!(breakdown(&cw, "advice_overdue", mar, Dimension::Kind), [("educational_psychology".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, "advice_outstanding", mar, Dimension::Provider),
+        [("EPS".to_string(), Some(1.0)), ("unknown".to_string(), Some(1.0))]
+    );
+    assert_eq!(
+        breakdown(&cw, "advice_overdue", mar, Dimension::Kind),
+        [("educational_psychology".to_string(), Some(1.0))]
+    );
     assert_eq!(value(&cw, "advice_within_6_weeks_pct", mar), Some(50.0));
     assert_eq!(value(&cw, "advice_within_6_weeks_pct", feb), None);
 }
@@ -321,8 +366,14 @@ fn plans_in_force_by_setting_age_and_need() {
     assert_eq!(value(&cw, "plans_ceased", mar), Some(1.0));
     assert_eq!(breakdown(&cw, "plans_ceased", mar, Dimension::AgeBand), [("16_19".to_string(), Some(1.0))]); // 29 Feb 2008 → 16 on 1 March 2024
     assert_eq!(value(&cw, "plans_active_pct_0_24", mar), Some(2.0 / 2500.0 * 100.0));
-    assert_eq!(breakdown(&cw, "plans_active", mar, Dimension::Setting), [("neet".to_string(), Some(1.0)), ("special_independent".to_string(), Some(1.0))]);
-    assert_eq!(breakdown(&cw, "plans_active", mar, Dimension::PrimaryNeed), [("asd".to_string(), Some(1.0)), ("semh".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, "plans_active", mar, Dimension::Setting),
+        [("neet".to_string(), Some(1.0)), ("special_independent".to_string(), Some(1.0))]
+    );
+    assert_eq!(
+        breakdown(&cw, "plans_active", mar, Dimension::PrimaryNeed),
+        [("asd".to_string(), Some(1.0)), ("semh".to_string(), Some(1.0))]
+    );
     assert_eq!(value(&cw, "plans_in_mainstream_pct", feb), Some(100.0 / 3.0));
     assert_eq!(value(&cw, "plans_in_independent_special_pct", mar), Some(50.0));
     assert_eq!(value(&cw, "plans_neet_16_25_pct", mar), Some(100.0)); // C3 is 19; C1 is 9
@@ -338,20 +389,26 @@ fn plans_in_force_by_setting_age_and_need() {
 #[test]
 fn reviews_completed_overdue_and_timely() {
     let p = plan("P1", "C1", date(2022, 1, 10), None);
-    let review = |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
-        review_id: id.into(),
-        plan_id: "P1".into(),
-        meeting_on: meeting,
-        decision: decision.map(|(v, d)| Dated::new(v, d)),
-        amended_on: amended,
-        phase_transfer: None,
-    };
+    let review =
+        |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
+            review_id: id.into(),
+            plan_id: "P1".into(),
+            meeting_on: meeting,
+            decision: decision.map(|(v, d)| Dated::new(v, d)),
+            amended_on: amended,
+            phase_transfer: None,
+        };
     let cw = Casework {
         children: children(),
         plans: vec![p],
         reviews: vec![
             // Due 9 January 2023; held on the day, decided on day 28: on time.
-            review("V1", Some(date(2023, 1, 9)), Some((ReviewDecision::Amend, date(2023, 2, 6))), Some(date(2023, 4, 3))),
+            review(
+                "V1",
+                Some(date(2023, 1, 9)),
+                Some((ReviewDecision::Amend, date(2023, 2, 6))),
+                Some(date(2023, 4, 3)),
+            ),
             // Due 8 January 2024; held a day late: not on time.
             review("V2", Some(date(2024, 1, 9)), Some((ReviewDecision::Maintain, date(2024, 2, 6))), None),
         ],
@@ -369,26 +426,45 @@ fn reviews_completed_overdue_and_timely() {
     // At the end of December 2022 the first review (due 9 January 2023) is not overdue.
     assert_eq!(value(&cw, "reviews_overdue", month(2022, 12)), Some(0.0));
     // Next due 8 January 2025 after V2: overdue at the end of January 2025, awaiting meeting.
-    assert_eq!(breakdown(&cw, "reviews_overdue", month(2025, 1), Dimension::State), [("awaiting_meeting".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, "reviews_overdue", month(2025, 1), Dimension::State),
+        [("awaiting_meeting".to_string(), Some(1.0))]
+    );
     assert_eq!(breakdown(&cw, "reviews_completed", feb23, Dimension::Decision), [("amend".to_string(), Some(1.0))]);
 }
 
 #[test]
 fn phase_transfers_finalised_before_the_deadline() {
-    let review = |id: &str, meeting: Date, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>, transfer| Review {
-        review_id: id.into(),
-        plan_id: "P1".into(),
-        meeting_on: Some(meeting),
-        decision: decision.map(|(v, d)| Dated::new(v, d)),
-        amended_on: amended,
-        phase_transfer: Some(transfer),
-    };
+    let review =
+        |id: &str, meeting: Date, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>, transfer| Review {
+            review_id: id.into(),
+            plan_id: "P1".into(),
+            meeting_on: Some(meeting),
+            decision: decision.map(|(v, d)| Dated::new(v, d)),
+            amended_on: amended,
+            phase_transfer: Some(transfer),
+        };
     let cw = Casework {
         children: children(),
         plans: vec![plan("P1", "C1", date(2020, 1, 1), None), plan("P2", "C2", date(2020, 1, 1), None)],
         reviews: vec![
-            review("V1", date(2024, 10, 1), Some((ReviewDecision::Amend, date(2024, 10, 20))), Some(date(2025, 2, 14)), PhaseTransfer::School),
-            Review { plan_id: "P2".into(), ..review("V2", date(2024, 11, 1), Some((ReviewDecision::Amend, date(2024, 11, 20))), Some(date(2025, 2, 15)), PhaseTransfer::School) },
+            review(
+                "V1",
+                date(2024, 10, 1),
+                Some((ReviewDecision::Amend, date(2024, 10, 20))),
+                Some(date(2025, 2, 14)),
+                PhaseTransfer::School,
+            ),
+            Review {
+                plan_id: "P2".into(),
+                ..review(
+                    "V2",
+                    date(2024, 11, 1),
+                    Some((ReviewDecision::Amend, date(2024, 11, 20))),
+                    Some(date(2025, 2, 15)),
+                    PhaseTransfer::School,
+                )
+            },
         ],
         ..Casework::default()
     };
@@ -411,14 +487,42 @@ fn disputes_and_feedback_year_to_date() {
     let cw = Casework {
         children: children(),
         disputes: vec![
-            dispute("D1", "C1", DisputeKind::Mediation, date(2024, 1, 10), Some((DisputeOutcome::CertificateIssued, date(2024, 2, 1)))),
-            dispute("D2", "C1", DisputeKind::Appeal, date(2024, 3, 1), Some((DisputeOutcome::Conceded, date(2024, 5, 1)))),
+            dispute(
+                "D1",
+                "C1",
+                DisputeKind::Mediation,
+                date(2024, 1, 10),
+                Some((DisputeOutcome::CertificateIssued, date(2024, 2, 1))),
+            ),
+            dispute(
+                "D2",
+                "C1",
+                DisputeKind::Appeal,
+                date(2024, 3, 1),
+                Some((DisputeOutcome::Conceded, date(2024, 5, 1))),
+            ),
             dispute("D3", "C2", DisputeKind::Mediation, date(2024, 2, 1), None),
-            dispute("D4", "C3", DisputeKind::Appeal, date(2023, 6, 1), Some((DisputeOutcome::LaFavour, date(2024, 1, 15)))),
+            dispute(
+                "D4",
+                "C3",
+                DisputeKind::Appeal,
+                date(2023, 6, 1),
+                Some((DisputeOutcome::LaFavour, date(2024, 1, 15))),
+            ),
         ],
         feedback: vec![
-            Feedback { feedback_id: "F1".into(), kind: FeedbackKind::Complaint, received_on: date(2024, 2, 3), child_id: None },
-            Feedback { feedback_id: "F2".into(), kind: FeedbackKind::Compliment, received_on: date(2024, 2, 29), child_id: Some("C1".into()) },
+            Feedback {
+                feedback_id: "F1".into(),
+                kind: FeedbackKind::Complaint,
+                received_on: date(2024, 2, 3),
+                child_id: None,
+            },
+            Feedback {
+                feedback_id: "F2".into(),
+                kind: FeedbackKind::Compliment,
+                received_on: date(2024, 2, 29),
+                child_id: Some("C1".into()),
+            },
         ],
         ..Casework::default()
     };

@@ -496,7 +496,9 @@ fn active_plans<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
     let end = e.month_end(month);
     end.active_plans
         .iter()
-        .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)]))
+        .map(|p| {
+            Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)])
+        })
         .collect()
 }
 
@@ -573,12 +575,15 @@ fn reviews_completed<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
     Engine::in_month(&e.events.review_decided, month)
         .map(|i| {
             let r = &e.cw.reviews[i as usize];
-            let on_time = e.review_plan[i as usize].is_some_and(|p| review_on_time(p, e.reviews_of(&p.plan_id), r) == Some(true));
+            let on_time =
+                e.review_plan[i as usize].is_some_and(|p| review_on_time(p, e.reviews_of(&p.plan_id), r) == Some(true));
             let weeks = match (r.meeting_on, r.decision) {
                 (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
                 _ => 0.0,
             };
-            Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""]).share(on_time).amount(weeks)
+            Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""])
+                .share(on_time)
+                .amount(weeks)
         })
         .collect()
 }
@@ -678,11 +683,13 @@ fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
         "assessments_completed_on_time_pct" => Tally::Share(completed(e, Engine::in_month(&ev.outcome, m))),
         "assessments_completed_on_time_pct_ytd" => Tally::Share(completed(e, Engine::year_to_date(&ev.outcome, m))),
         "plans_issued" => Tally::Count(issued(e, Engine::in_month(&ev.outcome, m), true)),
-        "plans_issued_within_20_weeks" => {
-            Tally::Count(issued(e, Engine::in_month(&ev.outcome, m), true).into_iter().filter(|f| f.numerator).collect())
-        }
+        "plans_issued_within_20_weeks" => Tally::Count(
+            issued(e, Engine::in_month(&ev.outcome, m), true).into_iter().filter(|f| f.numerator).collect(),
+        ),
         "plans_issued_within_20_weeks_pct" => Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), false)),
-        "plans_issued_within_20_weeks_incl_exceptions_pct" => Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "plans_issued_within_20_weeks_incl_exceptions_pct" => {
+            Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), true))
+        }
         "plans_issued_within_20_weeks_pct_ytd" => Tally::Share(issued(e, Engine::year_to_date(&ev.outcome, m), false)),
         "plans_issued_avg_weeks" => Tally::Mean(issued(e, Engine::in_month(&ev.outcome, m), true)),
         "assessment_to_plan_pct" => Tally::Share(
@@ -706,7 +713,9 @@ fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
                 .collect(),
         ),
         "plans_active" => Tally::Count(active_plans(e, m)),
-        "plans_active_change_pct" => Tally::Change { current: active_plans(e, m), previous: active_plans(e, m.plus(-12)) },
+        "plans_active_change_pct" => {
+            Tally::Change { current: active_plans(e, m), previous: active_plans(e, m.plus(-12)) }
+        }
         "plans_active_pct_0_24" => Tally::PerPopulation { facts: active_plans(e, m), population: pop, per: 100.0 },
         "plans_ceased" => Tally::Count(
             Engine::in_month(&ev.ceased, m)

@@ -655,4 +655,5 @@ pub const CATALOGUE: &[MeasureDef] = &[
         definition: "as at: sum of annual_cost over active `special_independent` and `nmss` placements of children with an active plan ÷ the sum over all such placements × 100",
         breakdowns: &[],
         seed_rows: "% of spend in the independent, non-maintained special school sector",
-    },];
+    },
+];

@@ -2,9 +2,9 @@
 //! meets its local target, and the comparator values (`measures.md`, "Presentation rules").
 
 use super::{Better, MeasureDef};
+use crate::codes::Comparator;
 use crate::dates::Month;
 use crate::records::{Benchmark, BenchmarkPeriod, Target};
-use crate::codes::Comparator;
 
 /// The trend arrow against the previous period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +176,12 @@ mod tests {
     #[test]
     fn the_latest_benchmark_started_by_the_month_is_shown() {
         let measure = m("plans_issued_within_20_weeks_pct");
-        let b = |period: BenchmarkPeriod, comparator, value| Benchmark { measure: measure.id.into(), period, comparator, value };
+        let b = |period: BenchmarkPeriod, comparator, value| Benchmark {
+            measure: measure.id.into(),
+            period,
+            comparator,
+            value,
+        };
         let benchmarks = [
             b(BenchmarkPeriod::Year(2023), Comparator::England, 50.3),
             b(BenchmarkPeriod::Year(2024), Comparator::England, 46.4),

@@ -1,0 +1,647 @@
+//! The measure engine against an oracle: a deliberately simple, literal reading of
+//! `measures.md`, row by row, sharing no code with the engine beyond date arithmetic. Checked
+//! for every measure, every month and every breakdown key, over generated authorities and a
+//! set of boundary cases (day 42/140/210/364, 29 February, empty dates, exception cases,
+//! withdrawn requests, plans without a request, missing population years).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use jiff::civil::{Date, date};
+use sendtrack_domain::codes::*;
+use sendtrack_domain::dates::{Month, add_days, age_on, days_between, end_of_twelve_months_starting};
+use sendtrack_domain::identifiers::Pounds;
+use sendtrack_domain::measures::engine::Engine;
+use sendtrack_domain::measures::{CATALOGUE, find};
+use sendtrack_domain::records::*;
+use sendtrack_interchange::demo::{DemoOptions, generate};
+use std::collections::BTreeMap;
+
+type Keys = Vec<(&'static str, String)>;
+
+/// The oracle's answer: the headline and each (dimension, key) value.
+#[derive(Debug, Default)]
+struct Answer {
+    headline: Option<f64>,
+    breakdowns: BTreeMap<(String, String), Option<f64>>,
+}
+
+fn div(a: f64, b: f64) -> Option<f64> {
+    if b == 0.0 { None } else { Some(a / b) }
+}
+
+/// A count of items, and of each breakdown key.
+fn count<T>(items: Vec<T>, keys: impl Fn(&T) -> Keys) -> Answer {
+    let mut a = Answer { headline: Some(items.len() as f64), ..Answer::default() };
+    for item in &items {
+        for (d, k) in keys(item) {
+            let slot = a.breakdowns.entry((d.to_string(), k)).or_insert(Some(0.0));
+            *slot = Some(slot.unwrap_or(0.0) + 1.0);
+        }
+    }
+    a
+}
+
+/// Share (%) of items that are in the numerator, overall and per key.
+fn share<T>(items: Vec<T>, numerator: impl Fn(&T) -> bool, keys: impl Fn(&T) -> Keys) -> Answer {
+    let num = items.iter().filter(|i| numerator(i)).count() as f64;
+    let mut a = Answer { headline: div(num * 100.0, items.len() as f64), ..Answer::default() };
+    let mut groups: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
+    for item in &items {
+        for (d, k) in keys(item) {
+            let g = groups.entry((d.to_string(), k)).or_default();
+            g.1 += 1.0;
+            if numerator(item) {
+                g.0 += 1.0;
+            }
+        }
+    }
+    for (k, (n, d)) in groups {
+        a.breakdowns.insert(k, div(n * 100.0, d));
+    }
+    a
+}
+
+/// Mean of the amounts, overall and per key.
+fn mean<T>(items: Vec<T>, amount: impl Fn(&T) -> f64, keys: impl Fn(&T) -> Keys) -> Answer {
+    let total: f64 = items.iter().map(&amount).sum();
+    let mut a = Answer { headline: div(total, items.len() as f64), ..Answer::default() };
+    let mut groups: BTreeMap<(String, String), (f64, f64)> = BTreeMap::new();
+    for item in &items {
+        for (d, k) in keys(item) {
+            let g = groups.entry((d.to_string(), k)).or_default();
+            g.0 += amount(item);
+            g.1 += 1.0;
+        }
+    }
+    for (k, (s, n)) in groups {
+        a.breakdowns.insert(k, div(s, n));
+    }
+    a
+}
+
+fn none<T>(_: &T) -> Keys {
+    Vec::new()
+}
+
+fn band(age: i32) -> String {
+    if age <= 4 {
+        "under_5"
+    } else if age <= 10 {
+        "5_10"
+    } else if age <= 15 {
+        "11_15"
+    } else if age <= 19 {
+        "16_19"
+    } else {
+        "20_25"
+    }
+    .to_string()
+}
+
+struct Oracle<'a> {
+    cw: &'a Casework,
+}
+
+impl<'a> Oracle<'a> {
+    fn child(&self, id: &str) -> &'a Child {
+        self.cw.children.iter().find(|c| c.child_id == id).unwrap()
+    }
+    fn need(&self, id: &str) -> String {
+        self.child(id).primary_need.map_or("unknown".into(), |n| n.code().into())
+    }
+    fn age(&self, id: &str, on: Date) -> i32 {
+        age_on(self.child(id).date_of_birth, on)
+    }
+    fn request(&self, id: &str) -> &'a Request {
+        self.cw.requests.iter().find(|r| r.request_id == id).unwrap()
+    }
+    /// "A request is closed as at a date when, on or before it, its decision was refuse or
+    /// withdrawn, or its outcome was notified."
+    fn closed(r: &Request, d: Date) -> bool {
+        let refused = r.decision.is_some_and(|x| {
+            x.on <= d && matches!(x.value, AssessmentDecision::Refuse | AssessmentDecision::Withdrawn)
+        });
+        refused || r.outcome.is_some_and(|o| o.on <= d)
+    }
+    fn open(r: &Request, d: Date) -> bool {
+        r.received_on <= d && !Self::closed(r, d)
+    }
+    fn population(&self, m: Month) -> Option<f64> {
+        let years: Vec<i16> = self.cw.population.iter().map(|p| p.year).filter(|y| *y <= m.year()).collect();
+        let year = years.into_iter().max()?;
+        Some(self.cw.population.iter().filter(|p| p.year == year && p.age <= 24).map(|p| p.count as f64).sum())
+    }
+    fn active(p: &Plan, d: Date) -> bool {
+        p.issued_on <= d && p.ceased.is_none_or(|c| c.on > d)
+    }
+    fn setting(&self, child: &str, d: Date) -> String {
+        self.cw
+            .placements
+            .iter()
+            .find(|s| {
+                s.child_id == child
+                    && s.rank != Some(PlacementRank::Dual)
+                    && s.started_on <= d
+                    && s.ended_on.is_none_or(|e| e >= d)
+            })
+            .map_or("unknown".into(), |s| s.setting.code().into())
+    }
+    fn plan_of(&self, id: &str) -> &'a Plan {
+        self.cw.plans.iter().find(|p| p.plan_id == id).unwrap()
+    }
+    fn meetings(&self, plan: &str) -> Vec<Date> {
+        self.cw.reviews.iter().filter(|r| r.plan_id == plan).filter_map(|r| r.meeting_on).collect()
+    }
+    /// The review-state reading of the spec: (state, overdue) of an active plan at d.
+    fn review_state(&self, p: &Plan, d: Date) -> (&'static str, bool) {
+        let latest = self
+            .cw
+            .reviews
+            .iter()
+            .filter(|r| r.plan_id == p.plan_id && r.meeting_on.is_some_and(|x| x <= d))
+            .max_by_key(|r| r.meeting_on);
+        if let Some(m) = latest {
+            let met = m.meeting_on.unwrap();
+            let decided = m.decision.filter(|x| x.on <= d);
+            if decided.is_none() {
+                return ("awaiting_decision", days_between(met, d) > 28);
+            }
+            let dec = decided.unwrap();
+            if dec.value == ReviewDecision::Amend && m.amended_on.is_none_or(|a| a > d) {
+                return ("in_amendment", days_between(dec.on, d) > 56);
+            }
+            return ("awaiting_meeting", d > end_of_twelve_months_starting(met));
+        }
+        ("awaiting_meeting", d > end_of_twelve_months_starting(p.issued_on))
+    }
+    fn review_on_time(&self, r: &Review) -> bool {
+        let p = self.plan_of(&r.plan_id);
+        let meeting = r.meeting_on.unwrap();
+        let previous = self.meetings(&p.plan_id).into_iter().filter(|m| *m < meeting).max().unwrap_or(p.issued_on);
+        meeting <= end_of_twelve_months_starting(previous) && days_between(meeting, r.decision.unwrap().on) <= 28
+    }
+
+    fn answer(&self, id: &str, m: Month) -> Answer {
+        let cw = self.cw;
+        let first = m.first_day();
+        let d = m.last_day();
+        let jan = date(m.year(), 1, 1);
+        let in_month = |x: Date| x >= first && x <= d;
+        let ytd = |x: Date| x >= jan && x <= d;
+        let t12_start = m.plus(-11).first_day();
+        let trailing = |x: Date| x >= t12_start && x <= d;
+        let req_keys = |r: &&Request| {
+            vec![
+                ("source", r.source.code().to_string()),
+                ("age_band", band(self.age(&r.child_id, r.received_on))),
+                ("primary_need", self.need(&r.child_id)),
+            ]
+        };
+        let received = |f: &dyn Fn(Date) -> bool| cw.requests.iter().filter(|r| f(r.received_on)).collect::<Vec<_>>();
+        let decisions = |f: &dyn Fn(Date) -> bool| {
+            cw.requests
+                .iter()
+                .filter(|r| {
+                    r.decision.is_some_and(|x| {
+                        f(x.on) && matches!(x.value, AssessmentDecision::Assess | AssessmentDecision::Refuse)
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let completed = |f: &dyn Fn(Date) -> bool| {
+            cw.requests
+                .iter()
+                .filter(|r| {
+                    r.outcome.is_some_and(|o| {
+                        f(o.on) && matches!(o.value, AssessmentOutcome::Plan | AssessmentOutcome::NoPlan)
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let on_time = |r: &&Request| {
+            let o = r.outcome.unwrap();
+            let days = days_between(r.received_on, o.on);
+            if o.value == AssessmentOutcome::Plan { days <= 140 } else { days <= 112 }
+        };
+        let issued = |f: &dyn Fn(Date) -> bool| {
+            cw.requests
+                .iter()
+                .filter(|r| r.outcome.is_some_and(|o| f(o.on) && o.value == AssessmentOutcome::Plan))
+                .collect::<Vec<_>>()
+        };
+        let within_20 = |r: &&Request| days_between(r.received_on, r.outcome.unwrap().on) <= 140;
+        let open: Vec<&Request> = cw.requests.iter().filter(|r| Self::open(r, d)).collect();
+        let outstanding: Vec<&Advice> = cw
+            .advice
+            .iter()
+            .filter(|a| {
+                a.requested_on <= d && a.received_on.is_none_or(|x| x > d) && Self::open(self.request(&a.request_id), d)
+            })
+            .collect();
+        let advice_keys = |a: &&Advice| {
+            vec![("kind", a.kind.code().to_string()), ("provider", a.provider.clone().unwrap_or("unknown".into()))]
+        };
+        let active: Vec<&Plan> = cw.plans.iter().filter(|p| Self::active(p, d)).collect();
+        let share_in = |settings: &[&str]| {
+            let s: Vec<String> = settings.iter().map(|x| x.to_string()).collect();
+            share(active.clone(), |p| s.contains(&self.setting(&p.child_id, d)), none)
+        };
+        let with_active_plan = |child: &str| cw.plans.iter().any(|p| p.child_id == child && Self::active(p, d));
+        let costed: Vec<&Placement> = cw
+            .placements
+            .iter()
+            .filter(|s| {
+                s.started_on <= d
+                    && s.ended_on.is_none_or(|e| e >= d)
+                    && s.annual_cost.is_some()
+                    && with_active_plan(&s.child_id)
+            })
+            .collect();
+        let cost = |s: &&Placement| s.annual_cost.as_ref().map_or(0.0, Pounds::value);
+        let disputes = |kind: DisputeKind| cw.disputes.iter().filter(move |x| x.kind == kind);
+        let closed_appeals: Vec<&Dispute> =
+            disputes(DisputeKind::Appeal).filter(|x| x.outcome.is_some_and(|o| ytd(o.on))).collect();
+        let reviews_done: Vec<&Review> =
+            cw.reviews.iter().filter(|r| r.decision.is_some_and(|x| in_month(x.on))).collect();
+        match id {
+            "requests_received" => count(received(&in_month), req_keys),
+            "requests_received_ytd" => count(received(&ytd), none),
+            "requests_received_change_pct" => {
+                let now = received(&in_month).len() as f64;
+                let before_m = m.plus(-12);
+                let before = cw
+                    .requests
+                    .iter()
+                    .filter(|r| r.received_on >= before_m.first_day() && r.received_on <= before_m.last_day())
+                    .count() as f64;
+                Answer { headline: div((now - before) * 100.0, before), ..Answer::default() }
+            }
+            "requests_from_parents_pct" => share(
+                received(&in_month),
+                |r| matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson),
+                none,
+            ),
+            "requests_rate_per_10k" => Answer {
+                headline: self.population(m).and_then(|p| div(received(&trailing).len() as f64 * 10_000.0, p)),
+                ..Answer::default()
+            },
+            "requests_pct_0_24" => Answer {
+                headline: self.population(m).and_then(|p| div(received(&trailing).len() as f64 * 100.0, p)),
+                ..Answer::default()
+            },
+            "decisions_made" => {
+                count(decisions(&in_month), |r| vec![("decision", r.decision.unwrap().value.code().to_string())])
+            }
+            "decisions_within_6_weeks_pct" => {
+                share(decisions(&in_month), |r| days_between(r.received_on, r.decision.unwrap().on) <= 42, none)
+            }
+            "assess_rate_pct" => {
+                share(decisions(&trailing), |r| r.decision.unwrap().value == AssessmentDecision::Assess, none)
+            }
+            "decisions_overdue" => count(
+                open.iter()
+                    .filter(|r| r.decision.is_none_or(|x| x.on > d) && days_between(r.received_on, d) > 42)
+                    .collect(),
+                none,
+            ),
+            "requests_open" => count(open.clone(), |r| {
+                let assessing = r.decision.is_some_and(|x| x.on <= d && x.value == AssessmentDecision::Assess);
+                vec![("stage", if assessing { "assessing" } else { "awaiting_decision" }.to_string())]
+            }),
+            "assessments_in_progress" => count(
+                open.iter()
+                    .filter(|r| r.decision.is_some_and(|x| x.on <= d && x.value == AssessmentDecision::Assess))
+                    .collect(),
+                none,
+            ),
+            "requests_open_over_20_weeks" => {
+                count(open.iter().filter(|r| days_between(r.received_on, d) > 140).collect(), none)
+            }
+            "requests_open_over_30_weeks" => {
+                count(open.iter().filter(|r| days_between(r.received_on, d) > 210).collect(), none)
+            }
+            "requests_open_over_52_weeks" => {
+                count(open.iter().filter(|r| days_between(r.received_on, d) > 364).collect(), none)
+            }
+            "assessments_completed" => {
+                count(completed(&in_month), |r| vec![("outcome", r.outcome.unwrap().value.code().to_string())])
+            }
+            "assessments_completed_on_time" => {
+                count(completed(&in_month).into_iter().filter(|r| on_time(&r)).collect(), none)
+            }
+            "assessments_completed_on_time_pct" => share(completed(&in_month), on_time, none),
+            "assessments_completed_on_time_pct_ytd" => share(completed(&ytd), on_time, none),
+            "plans_issued" => {
+                count(issued(&in_month), |r| vec![("age_band", band(self.age(&r.child_id, r.outcome.unwrap().on)))])
+            }
+            "plans_issued_within_20_weeks" => {
+                count(issued(&in_month).into_iter().filter(|r| within_20(&r)).collect(), none)
+            }
+            "plans_issued_within_20_weeks_pct" => {
+                share(issued(&in_month).into_iter().filter(|r| r.exception.is_none()).collect(), within_20, none)
+            }
+            "plans_issued_within_20_weeks_incl_exceptions_pct" => share(issued(&in_month), within_20, none),
+            "plans_issued_within_20_weeks_pct_ytd" => {
+                share(issued(&ytd).into_iter().filter(|r| r.exception.is_none()).collect(), within_20, none)
+            }
+            "plans_issued_avg_weeks" => {
+                mean(issued(&in_month), |r| days_between(r.received_on, r.outcome.unwrap().on) as f64 / 7.0, none)
+            }
+            "assessment_to_plan_pct" => {
+                share(completed(&trailing), |r| r.outcome.unwrap().value == AssessmentOutcome::Plan, none)
+            }
+            "advice_outstanding" => count(outstanding.clone(), advice_keys),
+            "advice_overdue" => count(
+                outstanding.iter().copied().filter(|a| days_between(a.requested_on, d) > 42).collect(),
+                advice_keys,
+            ),
+            "advice_within_6_weeks_pct" => share(
+                cw.advice.iter().filter(|a| a.received_on.is_some_and(in_month)).collect(),
+                |a| days_between(a.requested_on, a.received_on.unwrap()) <= 42,
+                |a| vec![("kind", a.kind.code().to_string())],
+            ),
+            "plans_active" => count(active.clone(), |p| {
+                vec![
+                    ("age_band", band(self.age(&p.child_id, d))),
+                    ("primary_need", self.need(&p.child_id)),
+                    ("setting", self.setting(&p.child_id, d)),
+                ]
+            }),
+            "plans_active_change_pct" => {
+                let before = m.plus(-12).last_day();
+                let then = cw.plans.iter().filter(|p| Self::active(p, before)).count() as f64;
+                Answer { headline: div((active.len() as f64 - then) * 100.0, then), ..Answer::default() }
+            }
+            "plans_active_pct_0_24" => Answer {
+                headline: self.population(m).and_then(|p| div(active.len() as f64 * 100.0, p)),
+                ..Answer::default()
+            },
+            "plans_ceased" => {
+                count(cw.plans.iter().filter(|p| p.ceased.is_some_and(|c| in_month(c.on))).collect(), |p| {
+                    let c = p.ceased.unwrap();
+                    vec![("age_band", band(self.age(&p.child_id, c.on))), ("cease_reason", c.value.code().to_string())]
+                })
+            }
+            "plans_in_mainstream_pct" => share_in(&["mainstream", "resource_base"]),
+            "plans_in_independent_special_pct" => share_in(&["special_independent", "nmss"]),
+            "plans_eotas_pct" => share_in(&["eotas_s61", "eotas_s19"]),
+            "plans_ehe_pct" => share_in(&["ehe"]),
+            "plans_neet_16_25_pct" => share(
+                active.iter().copied().filter(|p| (16..=25).contains(&self.age(&p.child_id, d))).collect(),
+                |p| self.setting(&p.child_id, d) == "neet",
+                none,
+            ),
+            "reviews_completed" => {
+                count(reviews_done.clone(), |r| vec![("decision", r.decision.unwrap().value.code().to_string())])
+            }
+            "reviews_completed_on_time_pct" => share(reviews_done.clone(), |r| self.review_on_time(r), none),
+            "reviews_overdue" => count(
+                active.iter().map(|p| self.review_state(p, d)).filter(|(_, overdue)| *overdue).collect(),
+                |(state, _)| vec![("state", state.to_string())],
+            ),
+            "reviews_decision_avg_weeks" => mean(
+                reviews_done.clone(),
+                |r| days_between(r.meeting_on.unwrap(), r.decision.unwrap().on) as f64 / 7.0,
+                none,
+            ),
+            "phase_transfers_finalised_pct" => {
+                let ay_year = if d.month() >= 9 { d.year() } else { d.year() - 1 };
+                let ay_start = date(ay_year, 9, 1);
+                let school_deadline = date(ay_year + 1, 2, 14);
+                let post16_deadline = date(ay_year + 1, 3, 30);
+                share(
+                    cw.reviews
+                        .iter()
+                        .filter(|r| r.phase_transfer.is_some() && r.meeting_on.is_some_and(|x| x >= ay_start && x <= d))
+                        .collect(),
+                    |r| {
+                        let deadline = if r.phase_transfer == Some(PhaseTransfer::School) {
+                            school_deadline
+                        } else {
+                            post16_deadline
+                        };
+                        let finalised = match r.decision {
+                            Some(x) if x.value == ReviewDecision::Amend => r.amended_on,
+                            Some(x) => Some(x.on),
+                            None => None,
+                        };
+                        finalised.is_some_and(|f| f <= deadline && f <= d)
+                    },
+                    none,
+                )
+            }
+            "mediations_ytd" => count(disputes(DisputeKind::Mediation).filter(|x| ytd(x.opened_on)).collect(), none),
+            "appeals_registered_ytd" => {
+                count(disputes(DisputeKind::Appeal).filter(|x| ytd(x.opened_on)).collect(), none)
+            }
+            "appeals_lost_pct_ytd" => share(
+                closed_appeals.clone(),
+                |x| matches!(x.outcome.unwrap().value, DisputeOutcome::Conceded | DisputeOutcome::ParentFavour),
+                none,
+            ),
+            "appeals_won_pct_ytd" => share(
+                closed_appeals.clone(),
+                |x| matches!(x.outcome.unwrap().value, DisputeOutcome::LaFavour | DisputeOutcome::Withdrawn),
+                none,
+            ),
+            "mediations_followed_by_appeal_pct_ytd" => share(
+                disputes(DisputeKind::Mediation).filter(|x| ytd(x.opened_on)).collect(),
+                |med| {
+                    disputes(DisputeKind::Appeal)
+                        .any(|ap| ap.child_id == med.child_id && ap.opened_on >= med.opened_on && ap.opened_on <= d)
+                },
+                none,
+            ),
+            "complaints" => count(
+                cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Complaint && in_month(f.received_on)).collect(),
+                none,
+            ),
+            "compliments" => count(
+                cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Compliment && in_month(f.received_on)).collect(),
+                none,
+            ),
+            "placement_avg_annual_cost" => {
+                mean(costed.clone(), cost, |s| vec![("setting", s.setting.code().to_string())])
+            }
+            "independent_spend_share_pct" => {
+                let all: f64 = costed.iter().map(cost).sum();
+                let independent: f64 = costed
+                    .iter()
+                    .filter(|s| matches!(s.setting, Setting::SpecialIndependent | Setting::NonMaintainedSpecial))
+                    .map(cost)
+                    .sum();
+                Answer { headline: div(independent * 100.0, all), ..Answer::default() }
+            }
+            other => panic!("the oracle does not know {other}"),
+        }
+    }
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+        _ => false,
+    }
+}
+
+/// Compares engine and oracle for every measure, month and breakdown; returns how many
+/// values were compared.
+fn compare(cw: &Casework, months: impl Iterator<Item = Month> + Clone) -> usize {
+    let engine = Engine::new(cw);
+    let oracle = Oracle { cw };
+    let mut compared = 0;
+    for measure in CATALOGUE {
+        for m in months.clone() {
+            let got = engine.value(measure, m);
+            let want = oracle.answer(measure.id, m);
+            assert!(
+                close(got.headline, want.headline),
+                "{} {m}: engine {:?}, oracle {:?}",
+                measure.id,
+                got.headline,
+                want.headline
+            );
+            let got_keys: BTreeMap<(String, String), Option<f64>> =
+                got.breakdowns.iter().map(|(d, k, v)| ((d.code().to_string(), k.clone()), *v)).collect();
+            assert_eq!(
+                got_keys.keys().collect::<Vec<_>>(),
+                want.breakdowns.keys().collect::<Vec<_>>(),
+                "{} {m}: breakdown keys differ",
+                measure.id
+            );
+            for (k, v) in &want.breakdowns {
+                assert!(close(got_keys[k], *v), "{} {m} {k:?}: engine {:?}, oracle {v:?}", measure.id, got_keys[k]);
+            }
+            compared += 1 + want.breakdowns.len();
+        }
+    }
+    compared
+}
+
+/// Records placed on the boundaries the catalogue names, added to a small authority.
+fn boundary_cases() -> Casework {
+    let mut cw = generate(&DemoOptions { children: 60, seed: 99, as_at: date(2025, 6, 30) });
+    // Population only for 2022: later years fall back to it, earlier ones have none.
+    cw.population.retain(|p| p.year == 2022);
+    let leap_child = Child {
+        child_id: "LEAP".into(),
+        upn: None,
+        forename: "Leap".into(),
+        surname: "Day".into(),
+        date_of_birth: date(2012, 2, 29),
+        sex: None,
+        postcode: None,
+        primary_need: None,
+        secondary_need: None,
+        uln: None,
+        upn_unknown: None,
+        ethnicity: None,
+    };
+    cw.children.push(leap_child);
+    let base = Request {
+        request_id: String::new(),
+        child_id: "LEAP".into(),
+        received_on: date(2024, 1, 19),
+        source: RequestSource::YoungPerson,
+        caseworker: None,
+        decision: None,
+        draft_issued_on: None,
+        outcome: None,
+        exception: None,
+        in_youth_accommodation: None,
+    };
+    let mut add = |id: &str,
+                   received: Date,
+                   decision: Option<(AssessmentDecision, i64)>,
+                   outcome: Option<(AssessmentOutcome, i64)>,
+                   exception| {
+        cw.requests.push(Request {
+            request_id: id.into(),
+            received_on: received,
+            decision: decision.map(|(v, d)| Dated::new(v, add_days(received, d))),
+            outcome: outcome.map(|(v, d)| Dated::new(v, add_days(received, d))),
+            exception,
+            ..base.clone()
+        });
+    };
+    use AssessmentDecision::{Assess, Refuse};
+    use AssessmentOutcome::NoPlan;
+    let plan = AssessmentOutcome::Plan;
+    // Decisions on day 42 and 43; a month-end falling on day 42 of an undecided request.
+    add("B42", date(2024, 1, 19), Some((Assess, 42)), None, None);
+    add("B43", date(2024, 1, 18), Some((Refuse, 43)), None, None);
+    add("BOPEN42", date(2024, 1, 18), None, None, None); // 29 Feb 2024 is day 42
+    // Plans on day 140 and 141, no-plan on day 112 and 113, an exception case, withdrawals.
+    add("B140", date(2023, 11, 1), Some((Assess, 30)), Some((plan, 140)), None);
+    add("B141", date(2023, 11, 1), Some((Assess, 30)), Some((plan, 141)), None);
+    add("B112", date(2023, 11, 2), Some((Assess, 30)), Some((NoPlan, 112)), None);
+    add("B113", date(2023, 11, 2), Some((Assess, 30)), Some((NoPlan, 113)), None);
+    add("BEXC", date(2023, 11, 3), Some((Assess, 30)), Some((plan, 200)), Some(TimeLimitException::AbsentFromArea));
+    add("BWD1", date(2023, 11, 3), Some((AssessmentDecision::Withdrawn, 10)), None, None);
+    add("BWD2", date(2023, 11, 3), Some((Assess, 20)), Some((AssessmentOutcome::Withdrawn, 90)), None);
+    // Open requests reaching day 210 and day 364 exactly at a month end.
+    add("B210", add_days(date(2024, 7, 31), -210), Some((Assess, 20)), None, None);
+    add("B364", add_days(date(2024, 12, 31), -364), Some((Assess, 20)), None, None);
+    // A plan without a request, issued on 29 February, never reviewed; and one ceasing.
+    cw.plans.push(Plan {
+        plan_id: "BPLAN".into(),
+        child_id: "LEAP".into(),
+        request_id: None,
+        issued_on: date(2024, 2, 29),
+        ceased: None,
+        transferred_from: Some("879".into()),
+        personal_budget: None,
+    });
+    cw.advice.push(Advice {
+        advice_id: "BA42".into(),
+        request_id: "B42".into(),
+        kind: AdviceKind::Other,
+        provider: None,
+        requested_on: date(2024, 3, 1),
+        received_on: Some(date(2024, 4, 12)), // day 42
+    });
+    cw.reviews.push(Review {
+        review_id: "BREV".into(),
+        plan_id: "BPLAN".into(),
+        meeting_on: Some(date(2025, 2, 28)), // the last day of the period starting 29 February 2024
+        decision: Some(Dated::new(ReviewDecision::Amend, date(2025, 3, 28))),
+        amended_on: None,
+        phase_transfer: Some(PhaseTransfer::Post16),
+    });
+    cw
+}
+
+#[test]
+fn the_engine_agrees_with_the_oracle_on_generated_authorities() {
+    for (children, seed) in [(400, 1), (300, 2)] {
+        let as_at = date(2026, 11, 30);
+        let cw = generate(&DemoOptions { children, seed, as_at });
+        let months = Month::new(2020, 12).unwrap().through(Month::containing(as_at));
+        let compared = compare(&cw, months);
+        assert!(compared > 5_000, "only {compared} values compared");
+    }
+}
+
+#[test]
+fn the_engine_agrees_with_the_oracle_on_the_boundary_cases() {
+    let cw = boundary_cases();
+    let problems = sendtrack_domain::validation::validate(&cw, date(2025, 6, 30), &sendtrack_domain::measures::ids());
+    assert!(problems.is_empty(), "{problems:?}");
+    compare(&cw, Month::new(2021, 1).unwrap().through(Month::new(2025, 6).unwrap()));
+}
+
+#[test]
+fn the_oracle_is_not_trivially_agreeable() {
+    // A deliberately wrong engine value must be caught: shift one decision by a day.
+    let cw = boundary_cases();
+    let mut changed = cw.clone();
+    let r = changed.requests.iter_mut().find(|r| r.request_id == "B42").unwrap();
+    r.decision = Some(Dated::new(AssessmentDecision::Assess, add_days(r.received_on, 43)));
+    // Received 19 January 2024: day 42 is 1 March.
+    let march = Month::new(2024, 3).unwrap();
+    let m = find("decisions_within_6_weeks_pct").unwrap();
+    let engine_on_changed = Engine::new(&changed).value(m, march).headline;
+    let oracle_on_original = Oracle { cw: &cw }.answer(m.id, march).headline;
+    assert!(engine_on_changed.is_some());
+    assert!(!close(engine_on_changed, oracle_on_original), "{engine_on_changed:?} {oracle_on_original:?}");
+}
