@@ -5,6 +5,7 @@
 
 pub mod demo;
 pub mod read;
+pub mod scorecard;
 pub mod write;
 
 pub use read::{FolderProblem, FolderRead, check_casework, read_folder};

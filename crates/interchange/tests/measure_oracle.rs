@@ -326,7 +326,7 @@ impl<'a> Oracle<'a> {
                 count(completed(&in_month), |r| vec![("outcome", r.outcome.unwrap().value.code().to_string())])
             }
             "assessments_completed_on_time" => {
-                count(completed(&in_month).into_iter().filter(|r| on_time(&r)).collect(), none)
+                count(completed(&in_month).into_iter().filter(|r| on_time(r)).collect(), none)
             }
             "assessments_completed_on_time_pct" => share(completed(&in_month), on_time, none),
             "assessments_completed_on_time_pct_ytd" => share(completed(&ytd), on_time, none),
@@ -334,7 +334,7 @@ impl<'a> Oracle<'a> {
                 count(issued(&in_month), |r| vec![("age_band", band(self.age(&r.child_id, r.outcome.unwrap().on)))])
             }
             "plans_issued_within_20_weeks" => {
-                count(issued(&in_month).into_iter().filter(|r| within_20(&r)).collect(), none)
+                count(issued(&in_month).into_iter().filter(|r| within_20(r)).collect(), none)
             }
             "plans_issued_within_20_weeks_pct" => {
                 share(issued(&in_month).into_iter().filter(|r| r.exception.is_none()).collect(), within_20, none)

@@ -55,6 +55,45 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Compute the measures over a range of months: a grid, the CSV of measures.md, or JSON.
+    Scorecard {
+        #[command(flatten)]
+        source: commands::source::Source,
+        /// The first month (YYYY-MM); default 12 months before --to.
+        #[arg(long, value_parser = commands::measures::parse_month)]
+        from: Option<sendtrack_domain::dates::Month>,
+        /// The last month (YYYY-MM); default the current month.
+        #[arg(long, value_parser = commands::measures::parse_month)]
+        to: Option<sendtrack_domain::dates::Month>,
+        /// Only this measure (repeatable); default the whole catalogue.
+        #[arg(long = "measure")]
+        measures: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::measures::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// List the records behind a measure's value for a month (and a breakdown key).
+    Drill {
+        #[command(flatten)]
+        source: commands::source::Source,
+        /// The measure id.
+        measure: String,
+        /// The month, YYYY-MM.
+        #[arg(value_parser = commands::measures::parse_month)]
+        month: sendtrack_domain::dates::Month,
+        /// A breakdown of the measure (e.g. kind, setting).
+        #[arg(long, requires = "key")]
+        by: Option<String>,
+        /// The breakdown key (e.g. educational_psychology).
+        #[arg(long, requires = "by")]
+        key: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::measures::Format,
+    },
+    /// List the measure catalogue with each definition.
+    Measures,
     /// Generate a demo authority, import it into a fresh database, and summarise today's
     /// open and overdue work.
     Demo {
@@ -98,6 +137,22 @@ fn main() -> ExitCode {
             Command::Export { db, dir } => commands::export::run(&db, &dir).await,
             Command::Check { dir } => commands::check::run(&dir, today),
             Command::DemoData { out, children, seed } => commands::demo::write_data(&out, children, seed, today),
+            Command::Scorecard { source, from, to, measures, format, out } => {
+                commands::measures::scorecard_command(&source, from, to, &measures, format, out.as_ref(), today).await
+            }
+            Command::Drill { source, measure, month, by, key, format } => {
+                commands::measures::drill_command(
+                    &source,
+                    &measure,
+                    month,
+                    by.as_deref(),
+                    key.as_deref(),
+                    format,
+                    today,
+                )
+                .await
+            }
+            Command::Measures => commands::measures::list_command(),
             Command::Demo { db, children, seed } => commands::demo::run(db.as_deref(), children, seed, today).await,
         }
     });

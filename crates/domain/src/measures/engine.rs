@@ -16,7 +16,7 @@ use crate::codes::*;
 use crate::dates::{Month, age_on, days_between};
 use crate::records::{Casework, Child, Placement, Plan, Request, Review};
 use jiff::civil::Date;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A record behind a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -89,47 +89,71 @@ impl<'a> Tally<'a> {
         first.iter().chain(second.iter())
     }
 
-    /// The value over `facts` (all of them, or those of one breakdown key).
-    fn value_of(&self, facts: &[&Fact]) -> Option<f64> {
-        let n = facts.len() as f64;
+    /// The value from the sums over a set of facts (all of them, or those of one key).
+    fn value_of(&self, s: Sums) -> Option<f64> {
         let ratio = |a: f64, b: f64| (b != 0.0).then(|| a / b);
         match self {
-            Tally::Count(_) => Some(n),
-            Tally::Share(_) => ratio(facts.iter().filter(|f| f.numerator).count() as f64 * 100.0, n),
-            Tally::Mean(_) => ratio(facts.iter().map(|f| f.amount).sum(), n),
-            Tally::AmountShare(_) => {
-                let all: f64 = facts.iter().map(|f| f.amount).sum();
-                ratio(facts.iter().filter(|f| f.numerator).map(|f| f.amount).sum::<f64>() * 100.0, all)
-            }
-            Tally::PerPopulation { population, per, .. } => population.filter(|p| *p > 0).map(|p| n / p as f64 * per),
-            Tally::Change { current, previous } => {
+            Tally::Count(_) => Some(s.n),
+            Tally::Share(_) => ratio(s.numerator * 100.0, s.n),
+            Tally::Mean(_) => ratio(s.amount, s.n),
+            Tally::AmountShare(_) => ratio(s.numerator_amount * 100.0, s.amount),
+            Tally::PerPopulation { population, per, .. } => population.filter(|p| *p > 0).map(|p| s.n / p as f64 * per),
+            Tally::Change { previous, .. } => {
                 let previous = previous.len() as f64;
-                ratio((current.len() as f64 - previous) * 100.0, previous)
+                ratio((s.n - previous) * 100.0, previous)
             }
+        }
+    }
+
+    /// The facts the value is computed over (for a change, the current period's).
+    fn counted(&self) -> &[Fact<'a>] {
+        match self {
+            Tally::Count(f) | Tally::Share(f) | Tally::Mean(f) | Tally::AmountShare(f) => f,
+            Tally::PerPopulation { facts, .. } => facts,
+            Tally::Change { current, .. } => current,
         }
     }
 
     /// The headline value: `None` when undefined (a zero denominator, no population).
     pub fn headline(&self) -> Option<f64> {
-        let facts: Vec<&Fact> = match self {
-            Tally::Change { current, .. } => current.iter().collect(),
-            _ => self.facts().collect(),
-        };
-        self.value_of(&facts)
+        let mut sums = Sums::default();
+        for f in self.counted() {
+            sums.add(f);
+        }
+        self.value_of(sums)
     }
 
     /// The value for each key of breakdown number `slot`, keys in order. Only keys that occur
     /// among the facts are listed (a count's keys are non-zero, a ratio's have a denominator).
     pub fn breakdown(&self, slot: usize) -> Vec<(&'a str, Option<f64>)> {
-        let mut groups: std::collections::BTreeMap<&'a str, Vec<&Fact<'a>>> = std::collections::BTreeMap::new();
-        let facts: Box<dyn Iterator<Item = &Fact<'a>>> = match self {
-            Tally::Change { current, .. } => Box::new(current.iter()),
-            _ => Box::new(self.facts()),
-        };
-        for f in facts {
-            groups.entry(f.keys[slot]).or_default().push(f);
+        let mut groups: HashMap<&'a str, Sums> = HashMap::default();
+        for f in self.counted() {
+            groups.entry(f.keys[slot]).or_default().add(f);
         }
-        groups.into_iter().map(|(key, facts)| (key, self.value_of(&facts))).collect()
+        let mut keyed: Vec<(&'a str, Option<f64>)> =
+            groups.into_iter().map(|(key, sums)| (key, self.value_of(sums))).collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        keyed
+    }
+}
+
+/// Running sums over facts, from which every kind of value is computed.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sums {
+    n: f64,
+    numerator: f64,
+    amount: f64,
+    numerator_amount: f64,
+}
+
+impl Sums {
+    fn add(&mut self, f: &Fact) {
+        self.n += 1.0;
+        self.amount += f.amount;
+        if f.numerator {
+            self.numerator += 1.0;
+            self.numerator_amount += f.amount;
+        }
     }
 }
 
@@ -183,9 +207,13 @@ pub struct Engine<'a> {
     cw: &'a Casework,
     children: HashMap<&'a str, &'a Child>,
     requests: HashMap<&'a str, u32>,
-    /// Each child's placements, with their index.
-    placements_by_child: HashMap<&'a str, Vec<(u32, &'a Placement)>>,
     reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
+    /// References resolved to indexes once, so month-end work does no string lookups.
+    request_child: Vec<Option<&'a Child>>,
+    advice_request: Vec<Option<u32>>,
+    plan_child: Vec<Option<&'a Child>>,
+    plan_reviews: Vec<Vec<&'a Review>>,
+    plan_placements: Vec<Vec<(u32, &'a Placement)>>,
     review_plan: Vec<Option<&'a Plan>>,
     phase_transfer_reviews: Vec<u32>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
@@ -214,21 +242,33 @@ fn bucket(map: &mut HashMap<Month, Vec<u32>>, date: Date, index: usize) {
 impl<'a> Engine<'a> {
     /// Indexes the records once; measures are then computed for any month.
     pub fn new(cw: &'a Casework) -> Engine<'a> {
-        let children = cw.children.iter().map(|c| (c.child_id.as_str(), c)).collect();
-        let requests = cw.requests.iter().enumerate().map(|(i, r)| (r.request_id.as_str(), i as u32)).collect();
-        let mut placements_by_child: HashMap<&str, Vec<(u32, &Placement)>> = HashMap::new();
+        let children: HashMap<&str, &Child> = cw.children.iter().map(|c| (c.child_id.as_str(), c)).collect();
+        let requests: HashMap<&str, u32> =
+            cw.requests.iter().enumerate().map(|(i, r)| (r.request_id.as_str(), i as u32)).collect();
+        let mut placements_by_child: HashMap<&str, Vec<(u32, &Placement)>> = HashMap::default();
         for (i, p) in cw.placements.iter().enumerate() {
             placements_by_child.entry(p.child_id.as_str()).or_default().push((i as u32, p));
         }
         let plans: HashMap<&str, &Plan> = cw.plans.iter().map(|p| (p.plan_id.as_str(), p)).collect();
-        let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::new();
+        let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::default();
         for r in &cw.reviews {
             reviews_by_plan.entry(r.plan_id.as_str()).or_default().push(r);
         }
         let review_plan = cw.reviews.iter().map(|r| plans.get(r.plan_id.as_str()).copied()).collect();
+        let child_of = |id: &str| children.get(id).copied();
+        let request_child = cw.requests.iter().map(|r| child_of(&r.child_id)).collect();
+        let advice_request = cw.advice.iter().map(|a| requests.get(a.request_id.as_str()).copied()).collect();
+        let plan_child = cw.plans.iter().map(|p| child_of(&p.child_id)).collect();
+        let plan_reviews =
+            cw.plans.iter().map(|p| reviews_by_plan.get(p.plan_id.as_str()).cloned().unwrap_or_default()).collect();
+        let plan_placements = cw
+            .plans
+            .iter()
+            .map(|p| placements_by_child.get(p.child_id.as_str()).cloned().unwrap_or_default())
+            .collect();
         let phase_transfer_reviews =
             cw.reviews.iter().enumerate().filter(|(_, r)| r.phase_transfer.is_some()).map(|(i, _)| i as u32).collect();
-        let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::new();
+        let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::default();
         for d in cw.disputes.iter().filter(|d| d.kind == DisputeKind::Appeal) {
             appeals_by_child.entry(d.child_id.as_str()).or_default().push(d.opened_on);
         }
@@ -274,14 +314,18 @@ impl<'a> Engine<'a> {
             cw,
             children,
             requests,
-            placements_by_child,
             reviews_by_plan,
+            request_child,
+            advice_request,
+            plan_child,
+            plan_reviews,
+            plan_placements,
             review_plan,
             phase_transfer_reviews,
             appeals_by_child,
             population_0_24,
             events,
-            month_ends: std::sync::Mutex::new(HashMap::new()),
+            month_ends: std::sync::Mutex::new(HashMap::default()),
         }
     }
 
@@ -302,21 +346,8 @@ impl<'a> Engine<'a> {
         self.child(child_id).map_or(0, |c| age_on(c.date_of_birth, on))
     }
 
-    fn child_need(&self, child_id: &str) -> &'static str {
-        self.child(child_id).and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code)
-    }
-
     fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
         self.reviews_by_plan.get(plan_id).map_or(&[], Vec::as_slice)
-    }
-
-    /// The child's main placement active on `date`.
-    fn main_setting(&self, child_id: &str, date: Date) -> Option<Setting> {
-        self.placements_by_child
-            .get(child_id)?
-            .iter()
-            .find(|(_, p)| p.is_main() && p.is_active_at(date))
-            .map(|(_, p)| p.setting)
     }
 
     /// The events of `map` in the months from `first` to `last`.
@@ -381,32 +412,32 @@ impl<'a> Engine<'a> {
             }
         }
         for (i, a) in cw.advice.iter().enumerate() {
-            let Some(&r) = self.requests.get(a.request_id.as_str()) else { continue };
+            let Some(r) = self.advice_request[i] else { continue };
             if let AdviceStatus::Outstanding(deadline) = advice_status(a, self.request(r), date) {
                 end.outstanding_advice.push((i as u32, deadline.is_overdue()));
             }
         }
-        let mut with_plan: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (i, p) in cw.plans.iter().enumerate() {
-            let Some(status) = plan_review_status(p, self.reviews_of(&p.plan_id), date) else { continue };
-            with_plan.insert(p.child_id.as_str());
+            let Some(status) = plan_review_status(p, &self.plan_reviews[i], date) else { continue };
+            let child = self.plan_child[i];
+            let placements = &self.plan_placements[i];
             end.active_plans.push(ActivePlan {
                 plan: i as u32,
-                age: self.child_age(&p.child_id, date),
-                need: self.child_need(&p.child_id),
-                setting: self.main_setting(&p.child_id, date),
+                age: child.map_or(0, |c| age_on(c.date_of_birth, date)),
+                need: child.and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code),
+                setting: placements.iter().find(|(_, s)| s.is_main() && s.is_active_at(date)).map(|(_, s)| s.setting),
                 review_state: status.state,
                 review_overdue: status.deadline.is_overdue(),
             });
-        }
-        for child in with_plan {
-            for &(index, p) in self.placements_by_child.get(child).into_iter().flatten() {
-                if let (true, Some(cost)) = (p.is_active_at(date), &p.annual_cost) {
-                    end.costed_placements.push((index, cost.value(), p.setting));
+            // A child has at most one active plan, so each placement is counted once.
+            for &(index, s) in placements {
+                if let (true, Some(cost)) = (s.is_active_at(date), &s.annual_cost) {
+                    end.costed_placements.push((index, cost.value(), s.setting));
                 }
             }
         }
         end.costed_placements.sort_by_key(|c| c.0);
+        end.costed_placements.dedup_by_key(|c| c.0);
         end
     }
 
@@ -431,8 +462,14 @@ impl<'a> Engine<'a> {
 }
 
 /// The keys of a request in the breakdowns of the request measures.
-fn request_keys<'a>(e: &Engine<'a>, r: &'a Request, on: Date) -> [&'a str; 3] {
-    [r.source.code(), age_band(e.child_age(&r.child_id, on)), e.child_need(&r.child_id)]
+fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
+    let r = e.request(i);
+    let child = e.request_child[i as usize];
+    [
+        r.source.code(),
+        age_band(child.map_or(0, |c| age_on(c.date_of_birth, on))),
+        child.and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code),
+    ]
 }
 
 fn is_assessment(r: &Request) -> bool {
@@ -474,7 +511,8 @@ fn issued<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>, with_exceptions
         .map(|i| {
             let r = e.request(i);
             let on = r.outcome.map_or(r.received_on, |o| o.on);
-            Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(&r.child_id, on)), "", ""])
+            let child = e.request_child[i as usize];
+            Fact::keyed(RecordRef::Request(i), [age_band(child.map_or(0, |c| age_on(c.date_of_birth, on))), "", ""])
                 .share(within_20_weeks(r))
                 .amount(days_to_outcome(r) as f64 / 7.0)
         })
@@ -565,7 +603,7 @@ fn requests_received<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> V
     events
         .map(|i| {
             let r = e.request(i);
-            Fact::keyed(RecordRef::Request(i), request_keys(e, r, r.received_on))
+            Fact::keyed(RecordRef::Request(i), request_keys(e, i, r.received_on))
                 .share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
         })
         .collect()
@@ -714,7 +752,13 @@ fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
         ),
         "plans_active" => Tally::Count(active_plans(e, m)),
         "plans_active_change_pct" => {
-            Tally::Change { current: active_plans(e, m), previous: active_plans(e, m.plus(-12)) }
+            // A year earlier only the count matters: no need for the whole month-end state.
+            let before = m.plus(-12).last_day();
+            let previous = (e.cw.plans.iter().enumerate())
+                .filter(|(_, p)| p.is_active_at(before))
+                .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)))
+                .collect();
+            Tally::Change { current: active_plans(e, m), previous }
         }
         "plans_active_pct_0_24" => Tally::PerPopulation { facts: active_plans(e, m), population: pop, per: 100.0 },
         "plans_ceased" => Tally::Count(
@@ -770,4 +814,67 @@ pub fn is_implemented(id: &str) -> bool {
     let cw = Casework::default();
     let engine = Engine::new(&cw);
     Month::new(2024, 1).is_some_and(|m| compute(&engine, id, m).is_some())
+}
+
+/// What a record behind a value is: its kind, its id and the child it concerns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordDescription<'a> {
+    pub kind: &'static str,
+    pub id: &'a str,
+    /// The child's opaque id (feedback may have none).
+    pub child_id: &'a str,
+}
+
+impl<'a> Engine<'a> {
+    /// The kind, id and child of a record behind a value.
+    pub fn describe(&self, record: RecordRef) -> RecordDescription<'a> {
+        let cw = self.cw;
+        let plan_child = |plan_id: &str| self.plans_child(plan_id);
+        match record {
+            RecordRef::Request(i) => {
+                let r = &cw.requests[i as usize];
+                RecordDescription { kind: "request", id: &r.request_id, child_id: &r.child_id }
+            }
+            RecordRef::Advice(i) => {
+                let a = &cw.advice[i as usize];
+                let child =
+                    self.requests.get(a.request_id.as_str()).map_or("", |&r| cw.requests[r as usize].child_id.as_str());
+                RecordDescription { kind: "advice", id: &a.advice_id, child_id: child }
+            }
+            RecordRef::Plan(i) => {
+                let p = &cw.plans[i as usize];
+                RecordDescription { kind: "plan", id: &p.plan_id, child_id: &p.child_id }
+            }
+            RecordRef::Placement(i) => {
+                let p = &cw.placements[i as usize];
+                RecordDescription { kind: "placement", id: &p.placement_id, child_id: &p.child_id }
+            }
+            RecordRef::Review(i) => {
+                let r = &cw.reviews[i as usize];
+                RecordDescription { kind: "review", id: &r.review_id, child_id: plan_child(&r.plan_id) }
+            }
+            RecordRef::Dispute(i) => {
+                let d = &cw.disputes[i as usize];
+                RecordDescription { kind: "dispute", id: &d.dispute_id, child_id: &d.child_id }
+            }
+            RecordRef::Feedback(i) => {
+                let f = &cw.feedback[i as usize];
+                RecordDescription {
+                    kind: "feedback",
+                    id: &f.feedback_id,
+                    child_id: f.child_id.as_deref().unwrap_or(""),
+                }
+            }
+        }
+    }
+
+    fn plans_child(&self, plan_id: &str) -> &'a str {
+        self.review_plan
+            .iter()
+            .flatten()
+            .find(|p| p.plan_id == plan_id)
+            .map(|p| p.child_id.as_str())
+            .or_else(|| self.cw.plans.iter().find(|p| p.plan_id == plan_id).map(|p| p.child_id.as_str()))
+            .unwrap_or("")
+    }
 }

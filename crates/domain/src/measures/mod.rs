@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod presentation;
+pub mod scorecard;
 
 /// What a measure's value counts or measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

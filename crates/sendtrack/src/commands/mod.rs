@@ -4,3 +4,5 @@ pub mod check;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod measures;
+pub mod source;

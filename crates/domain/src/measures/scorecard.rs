@@ -1,0 +1,102 @@
+//! A scorecard: the values of a set of measures over a range of months, with the trend of
+//! each month against the one before, the target that applies and the comparators.
+
+use super::MeasureDef;
+use super::engine::{Engine, MeasureValue};
+use super::presentation::{AgainstTarget, Arrow, Verdict, against_target, benchmarks_for, target_for, trend};
+use crate::dates::Month;
+use crate::records::Benchmark;
+
+/// One month of one measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub month: Month,
+    pub value: MeasureValue,
+    /// Against the month before.
+    pub trend: Option<(Arrow, Verdict)>,
+}
+
+/// One measure across the months.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub measure: &'static MeasureDef,
+    pub cells: Vec<Cell>,
+    /// The latest month against its target, if the measure has one.
+    pub target: Option<AgainstTarget>,
+    /// The comparators for the latest month.
+    pub benchmarks: Vec<Benchmark>,
+}
+
+impl Line {
+    pub fn latest(&self) -> Option<&Cell> {
+        self.cells.last()
+    }
+}
+
+/// Measures down, months across.
+#[derive(Debug, Clone)]
+pub struct Scorecard {
+    pub months: Vec<Month>,
+    pub lines: Vec<Line>,
+}
+
+/// Computes `measures` for every month from `from` to `to`, on up to `threads` threads.
+pub fn scorecard(
+    engine: &Engine,
+    measures: &[&'static MeasureDef],
+    from: Month,
+    to: Month,
+    threads: usize,
+) -> Scorecard {
+    let months: Vec<Month> = from.through(to).collect();
+    // The month before `from` gives the first arrow.
+    let needed: Vec<Month> = from.plus(-1).through(to).collect();
+    engine.prepare(&needed, threads);
+    let cw = engine.casework();
+    let compute_line = |measure: &'static MeasureDef| {
+        let mut previous = engine.value(measure, from.plus(-1)).headline;
+        let cells: Vec<Cell> = months
+            .iter()
+            .map(|&month| {
+                let value = engine.value(measure, month);
+                let cell = Cell { month, trend: trend(measure, previous, value.headline), value };
+                previous = cell.value.headline;
+                cell
+            })
+            .collect();
+        let latest = cells.last().map(|c| (c.month, c.value.headline));
+        let target =
+            latest.and_then(|(m, v)| target_for(measure, &cw.targets, m).map(|t| against_target(measure, t, v)));
+        let benchmarks = latest
+            .map(|(m, _)| benchmarks_for(measure, &cw.benchmarks, m).into_iter().cloned().collect())
+            .unwrap_or_default();
+        Line { measure, cells, target, benchmarks }
+    };
+    let threads = threads.max(1).min(measures.len().max(1));
+    let mut lines: Vec<(usize, Line)> = Vec::with_capacity(measures.len());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|part| {
+                let compute_line = &compute_line;
+                scope.spawn(move || {
+                    measures
+                        .iter()
+                        .enumerate()
+                        .skip(part)
+                        .step_by(threads)
+                        .map(|(i, m)| (i, compute_line(m)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            // A panic in a worker is a bug; carry it on rather than hide it.
+            match handle.join() {
+                Ok(part) => lines.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    lines.sort_by_key(|(i, _)| *i);
+    Scorecard { months, lines: lines.into_iter().map(|(_, l)| l).collect() }
+}

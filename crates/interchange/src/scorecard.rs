@@ -1,0 +1,168 @@
+//! The scorecard written out: the machine-readable CSV of `measures.md`, JSON with the same
+//! values and their presentation, and a text grid like the board reports' scorecards.
+
+use sendtrack_domain::measures::scorecard::{Line, Scorecard};
+use sendtrack_domain::measures::{MeasureDef, Unit};
+
+/// A value as the CSV writes it: an integer for counts, else exactly four decimals; empty
+/// when undefined.
+pub fn csv_value(measure: &MeasureDef, value: Option<f64>) -> String {
+    match value {
+        None => String::new(),
+        Some(v) if measure.is_count() => format!("{}", v.round() as i64),
+        Some(v) => format!("{v:.4}"),
+    }
+}
+
+/// A value for people: counts whole, percentages to one decimal with %, money in pounds,
+/// undefined as a dash.
+pub fn display_value(measure: &MeasureDef, value: Option<f64>) -> String {
+    let Some(v) = value else { return "–".into() };
+    match measure.unit {
+        Unit::Count => format!("{}", v.round() as i64),
+        Unit::Percent => format!("{v:.1}%"),
+        Unit::Rate => format!("{v:.1}"),
+        Unit::Weeks => format!("{v:.1}"),
+        Unit::Pounds => format!("£{}", group_thousands(v.round() as i64)),
+    }
+}
+
+fn group_thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// `measure,period,dimension,key,value`, sorted as plain strings, a headline row for every
+/// measure and period.
+pub fn to_csv(card: &Scorecard) -> String {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    for line in &card.lines {
+        let m = line.measure;
+        for cell in &line.cells {
+            let period = cell.month.to_string();
+            rows.push([m.id.into(), period.clone(), String::new(), String::new(), csv_value(m, cell.value.headline)]);
+            for (dimension, key, value) in &cell.value.breakdowns {
+                rows.push([m.id.into(), period.clone(), dimension.code().into(), key.clone(), csv_value(m, *value)]);
+            }
+        }
+    }
+    rows.sort();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(["measure", "period", "dimension", "key", "value"]);
+    for row in &rows {
+        let _ = writer.write_record(row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn json_number(v: Option<f64>) -> serde_json::Value {
+    v.and_then(serde_json::Number::from_f64).map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+fn line_json(line: &Line) -> serde_json::Value {
+    let m = line.measure;
+    serde_json::json!({
+        "id": m.id,
+        "title": m.title,
+        "section": m.section,
+        "unit": m.unit.code(),
+        "better": m.better.code(),
+        "definition": m.definition,
+        "values": line.cells.iter().map(|c| serde_json::json!({
+            "period": c.month.to_string(),
+            "value": json_number(c.value.headline),
+            "arrow": c.trend.map(|(a, _)| a.symbol()),
+            "trend": c.trend.map(|(a, _)| a.code()),
+            "verdict": c.trend.map(|(_, v)| v.code()),
+            "breakdowns": c.value.breakdowns.iter().map(|(d, k, v)| serde_json::json!({
+                "dimension": d.code(), "key": k, "value": json_number(*v),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "target": line.target.map(|t| serde_json::json!({
+            "target": t.target, "met": t.met, "short_by": t.short_by,
+        })),
+        "benchmarks": line.benchmarks.iter().map(|b| serde_json::json!({
+            "comparator": b.comparator.code(), "period": b.period.to_string(), "value": b.value,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The scorecard as JSON: the same values as the CSV, with titles, units, directions, arrows,
+/// targets and benchmarks.
+pub fn to_json(card: &Scorecard) -> String {
+    let doc = serde_json::json!({
+        "from": card.months.first().map(|m| m.to_string()),
+        "to": card.months.last().map(|m| m.to_string()),
+        "measures": card.lines.iter().map(line_json).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// A text grid: measures down, months across with arrows against the month before, then
+/// the latest month's target and the comparators with their periods.
+pub fn to_table(card: &Scorecard) -> String {
+    let mut header: Vec<String> = vec!["measure".into()];
+    header.extend(card.months.iter().map(|m| month_label(*m)));
+    header.extend(["target".into(), "england".into(), "region".into(), "neighbours".into()]);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut section = "";
+    for line in &card.lines {
+        let m = line.measure;
+        if m.section != section {
+            section = m.section;
+            let mut heading = vec![section.to_uppercase()];
+            heading.resize(header.len(), String::new());
+            rows.push(heading);
+        }
+        let mut row = vec![m.title.to_string()];
+        for cell in &line.cells {
+            let arrow = cell.trend.map_or(" ", |(a, _)| a.symbol());
+            row.push(format!("{} {arrow}", display_value(m, cell.value.headline)));
+        }
+        row.push(match line.target {
+            None => String::new(),
+            Some(t) => match t.met {
+                Some(true) => format!("{} met", display_value(m, Some(t.target))),
+                Some(false) => format!("{} short", display_value(m, Some(t.target))),
+                None => display_value(m, Some(t.target)),
+            },
+        });
+        for comparator in ["england", "region", "statistical_neighbours"] {
+            let b = line.benchmarks.iter().find(|b| b.comparator.code() == comparator);
+            row.push(b.map_or(String::new(), |b| format!("{} ({})", display_value(m, Some(b.value)), b.period)));
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|k| rows.iter().map(|r| r[k].chars().count()).chain([header[k].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let render = |cells: &[String]| {
+        let parts: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
+            .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = render(&header);
+    for row in &rows {
+        out.push_str(&render(row));
+    }
+    out.push_str(
+        "▲ higher, ▼ lower, ▶ equal to the month before. Target: the latest month against the local target.\n",
+    );
+    out
+}
+
+fn month_label(m: sendtrack_domain::dates::Month) -> String {
+    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
+}

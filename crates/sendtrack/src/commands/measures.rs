@@ -1,0 +1,185 @@
+//! `sendtrack scorecard`, `sendtrack drill` and `sendtrack measures`: the measure catalogue
+//! computed from the records.
+
+use crate::commands::source::Source;
+use crate::output::table;
+use anyhow::{Context, bail};
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::engine::{Engine, Tally};
+use sendtrack_domain::measures::scorecard::scorecard;
+use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, find};
+use sendtrack_interchange::scorecard::{display_value, to_csv, to_json, to_table};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+pub fn parse_month(text: &str) -> Result<Month, String> {
+    text.parse()
+}
+
+fn measures_named(ids: &[String]) -> anyhow::Result<Vec<&'static MeasureDef>> {
+    if ids.is_empty() {
+        return Ok(CATALOGUE.iter().collect());
+    }
+    ids.iter()
+        .map(|id| find(id).with_context(|| format!("'{id}' is not a measure id; `sendtrack measures` lists them")))
+        .collect()
+}
+
+fn write_out(text: &str, out: Option<&PathBuf>) -> anyhow::Result<()> {
+    match out {
+        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+/// The worker threads for computing: the machine's cores, at most 8.
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
+}
+
+#[allow(clippy::too_many_arguments)] // One argument per command-line option.
+pub async fn scorecard_command(
+    source: &Source,
+    from: Option<Month>,
+    to: Option<Month>,
+    measure_ids: &[String],
+    format: Format,
+    out: Option<&PathBuf>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    let measures = measures_named(measure_ids)?;
+    let to = to.unwrap_or_else(|| Month::containing(today));
+    let from = from.unwrap_or_else(|| to.plus(-12));
+    if from > to {
+        bail!("--from {from} is after --to {to}");
+    }
+    let casework = source.load(today).await?;
+    let engine = Engine::new(&casework);
+    let card = scorecard(&engine, &measures, from, to, threads());
+    let text = match format {
+        Format::Csv => to_csv(&card),
+        Format::Json => to_json(&card),
+        Format::Table => to_table(&card),
+    };
+    write_out(&text, out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn drill_command(
+    source: &Source,
+    measure: &str,
+    month: Month,
+    by: Option<&str>,
+    key: Option<&str>,
+    format: Format,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    let def =
+        find(measure).with_context(|| format!("'{measure}' is not a measure id; `sendtrack measures` lists them"))?;
+    let slot = match (by, key) {
+        (None, None) => None,
+        (Some(by), Some(key)) => {
+            let dimension = Dimension::parse(by).with_context(|| format!("'{by}' is not a breakdown"))?;
+            let slot = def.breakdowns.iter().position(|d| *d == dimension).with_context(|| {
+                let names: Vec<&str> = def.breakdowns.iter().map(|d| d.code()).collect();
+                format!(
+                    "{measure} has no breakdown by {by}; its breakdowns are: {}",
+                    if names.is_empty() { "none".into() } else { names.join(", ") }
+                )
+            })?;
+            Some((slot, key))
+        }
+        _ => bail!("--by and --key go together"),
+    };
+    let casework = source.load(today).await?;
+    let engine = Engine::new(&casework);
+    let tally = engine.tally(def, month);
+    let shows_numerator = matches!(tally, Tally::Share(_) | Tally::AmountShare(_));
+    let shows_amount = matches!(tally, Tally::Mean(_) | Tally::AmountShare(_));
+    let current: Vec<_> = match &tally {
+        Tally::Change { current, .. } => current.iter().map(|f| (f, "current")).collect(),
+        _ => tally.facts().map(|f| (f, "")).collect(),
+    };
+    let previous: Vec<_> = match &tally {
+        Tally::Change { previous, .. } => previous.iter().map(|f| (f, "a year before")).collect(),
+        _ => Vec::new(),
+    };
+    let mut header = vec!["record", "id", "child_id"];
+    if shows_numerator {
+        header.push("counted");
+    }
+    if shows_amount {
+        header.push("amount");
+    }
+    if !previous.is_empty() {
+        header.push("period");
+    }
+    let mut rows = Vec::new();
+    for (fact, period) in current.into_iter().chain(previous) {
+        if let Some((slot, key)) = slot
+            && (fact.keys[slot] != key || !period.is_empty() && period != "current")
+        {
+            continue;
+        }
+        let d = engine.describe(fact.record);
+        let mut row = vec![d.kind.to_string(), d.id.to_string(), d.child_id.to_string()];
+        if shows_numerator {
+            row.push(if fact.numerator { "yes" } else { "no" }.into());
+        }
+        if shows_amount {
+            row.push(format!("{:.2}", fact.amount));
+        }
+        if !period.is_empty() {
+            row.push(period.into());
+        }
+        rows.push(row);
+    }
+    match format {
+        Format::Csv => {
+            let mut writer = csv::Writer::from_writer(std::io::stdout());
+            writer.write_record(&header)?;
+            for row in &rows {
+                writer.write_record(row)?;
+            }
+            writer.flush()?;
+        }
+        Format::Table | Format::Json => {
+            let value = match slot {
+                None => tally.headline(),
+                Some((slot, key)) => tally.breakdown(slot).into_iter().find(|(k, _)| *k == key).and_then(|(_, v)| v),
+            };
+            let scope = slot.map_or(String::new(), |(s, k)| format!(" where {} = {k}", def.breakdowns[s].code()));
+            println!("{} ({}) for {month}{scope}: {}", def.title, def.id, display_value(def, value));
+            println!("{} record{}:", rows.len(), if rows.len() == 1 { "" } else { "s" });
+            print!("{}", table(&header, &rows));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn list_command() -> anyhow::Result<ExitCode> {
+    let mut section = "";
+    for m in CATALOGUE {
+        if m.section != section {
+            section = m.section;
+            println!("\n{section}\n");
+        }
+        let breakdowns: Vec<&str> = m.breakdowns.iter().map(|d| d.code()).collect();
+        println!("{}  [{}, better: {}]", m.id, m.unit.code(), m.better.code());
+        println!("    {}: {}", m.title, m.definition);
+        if !breakdowns.is_empty() {
+            println!("    breakdowns: {}", breakdowns.join(", "));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

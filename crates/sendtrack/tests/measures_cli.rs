@@ -1,0 +1,186 @@
+//! `scorecard`, `drill` and `measures` from the command line.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use std::process::Command;
+
+fn sendtrack(args: &[&str]) -> String {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", "2026-11-30"]).args(args).output().unwrap();
+    assert!(out.status.success(), "sendtrack {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn demo_folder() -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data").to_str().unwrap().to_string();
+    sendtrack(&["demo-data", "--out", &data, "--children", "500", "--seed", "3"]);
+    (tmp, data)
+}
+
+#[test]
+fn the_csv_follows_the_machine_readable_rules() {
+    let (_tmp, data) = demo_folder();
+    let csv = sendtrack(&["scorecard", "--data", &data, "--from", "2025-12", "--to", "2026-02", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("measure,period,dimension,key,value"));
+    let rows: Vec<Vec<String>> = lines
+        .map(|l| {
+            let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(l.as_bytes());
+            r.records().next().unwrap().unwrap().iter().map(str::to_string).collect()
+        })
+        .collect();
+    // A headline row for every measure and period.
+    for m in sendtrack_domain::measures::CATALOGUE {
+        for period in ["2025-12", "2026-01", "2026-02"] {
+            assert!(
+                rows.iter().any(|r| r[0] == m.id && r[1] == period && r[2].is_empty() && r[3].is_empty()),
+                "{} {period}",
+                m.id
+            );
+        }
+    }
+    // Sorted as plain strings.
+    let keys: Vec<_> = rows.iter().map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone())).collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    // Integers for counts, exactly four decimals otherwise, empty when undefined.
+    for r in &rows {
+        let m = sendtrack_domain::measures::find(&r[0]).unwrap();
+        if r[4].is_empty() {
+            continue;
+        }
+        if m.is_count() {
+            assert!(r[4].parse::<u64>().is_ok(), "{r:?}");
+        } else {
+            let (_, decimals) = r[4].split_once('.').unwrap_or_else(|| panic!("{r:?}"));
+            assert_eq!(decimals.len(), 4, "{r:?}");
+        }
+    }
+    // No population before 2020 in the demo: a rate in 2019 is undefined, an empty cell.
+    let early = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--from",
+        "2019-06",
+        "--to",
+        "2019-06",
+        "--measure",
+        "requests_rate_per_10k",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(early, "measure,period,dimension,key,value\nrequests_rate_per_10k,2019-06,,,\n");
+}
+
+#[test]
+fn the_database_and_the_folder_give_the_same_scorecard() {
+    let (tmp, data) = demo_folder();
+    let db = tmp.path().join("st.db").to_str().unwrap().to_string();
+    sendtrack(&["import", "--db", &db, &data]);
+    let args = ["--from", "2025-01", "--to", "2026-11", "--format", "csv"];
+    let from_db = sendtrack(&[&["scorecard", "--db", &db][..], &args].concat());
+    let from_folder = sendtrack(&[&["scorecard", "--data", &data][..], &args].concat());
+    assert_eq!(from_db, from_folder);
+}
+
+#[test]
+fn json_and_table_carry_the_same_values() {
+    let (_tmp, data) = demo_folder();
+    let json = sendtrack(&["scorecard", "--data", &data, "--from", "2026-10", "--to", "2026-11", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let measures = doc["measures"].as_array().unwrap();
+    assert_eq!(measures.len(), sendtrack_domain::measures::CATALOGUE.len());
+    let active = measures.iter().find(|m| m["id"] == "plans_active").unwrap();
+    assert_eq!(active["unit"], "count");
+    assert_eq!(active["better"], "–");
+    let value = active["values"][1]["value"].as_f64().unwrap();
+    let csv = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--from",
+        "2026-11",
+        "--to",
+        "2026-11",
+        "--measure",
+        "plans_active",
+        "--format",
+        "csv",
+    ]);
+    assert!(csv.contains(&format!("plans_active,2026-11,,,{}\n", value as u64)), "{csv}");
+    let table =
+        sendtrack(&["scorecard", "--data", &data, "--from", "2026-10", "--to", "2026-11", "--measure", "plans_active"]);
+    assert!(table.contains("Active EHC plans"), "{table}");
+    assert!(table.contains(&format!("{}", value as u64)), "{table}");
+}
+
+#[test]
+fn drill_lists_exactly_the_records_behind_a_count() {
+    let (_tmp, data) = demo_folder();
+    let csv = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--from",
+        "2026-11",
+        "--to",
+        "2026-11",
+        "--measure",
+        "advice_outstanding",
+        "--format",
+        "csv",
+    ]);
+    let by_kind: Vec<(String, u64)> = csv
+        .lines()
+        .filter(|l| l.contains(",kind,"))
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[3].to_string(), cells[4].parse().unwrap())
+        })
+        .collect();
+    assert!(!by_kind.is_empty());
+    for (key, count) in by_kind {
+        let listed = sendtrack(&[
+            "drill",
+            "--data",
+            &data,
+            "advice_outstanding",
+            "2026-11",
+            "--by",
+            "kind",
+            "--key",
+            &key,
+            "--format",
+            "csv",
+        ]);
+        let rows: Vec<&str> = listed.lines().skip(1).collect();
+        assert_eq!(rows.len() as u64, count, "{key}");
+        assert!(rows.iter().all(|r| r.starts_with("advice,A")), "{listed}");
+    }
+}
+
+#[test]
+fn the_catalogue_lists_every_measure_with_its_definition() {
+    let list = sendtrack(&["measures"]);
+    for m in sendtrack_domain::measures::CATALOGUE {
+        assert!(list.contains(m.id) && list.contains(m.definition), "{}", m.id);
+    }
+}
+
+#[test]
+fn unknown_measures_and_breakdowns_are_refused() {
+    let (_tmp, data) = demo_folder();
+    let out = Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+        .args(["drill", "--data", &data, "plans_active", "2026-11", "--by", "colour", "--key", "red"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'colour' is not a breakdown"));
+    let out = Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+        .args(["scorecard", "--data", &data, "--measure", "nope"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("'nope' is not a measure id"));
+}
