@@ -18,7 +18,7 @@
 
 use crate::codes::{AssessmentDecision, AssessmentOutcome, PhaseTransfer, ReviewDecision};
 use crate::dates::{add_days, days_between, end_of_twelve_months_starting, within_weeks};
-use crate::records::{Advice, Plan, Request, Review};
+use crate::records::{Advice, Dated, Plan, Request, Review};
 use jiff::civil::Date;
 
 /// Weeks the LA has to decide whether to assess.
@@ -160,28 +160,48 @@ pub enum RequestStatus {
     Open { stage: RequestStage, deadline: Deadline, days_open: i64 },
 }
 
+/// The dated milestones of a request that the clock reads: a small copy of the record, so
+/// that the whole caseload can be walked month by month without touching the full records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestMilestones {
+    pub received_on: Date,
+    pub decision: Option<Dated<AssessmentDecision>>,
+    pub outcome: Option<Dated<AssessmentOutcome>>,
+}
+
+impl RequestMilestones {
+    pub fn of(request: &Request) -> RequestMilestones {
+        RequestMilestones { received_on: request.received_on, decision: request.decision, outcome: request.outcome }
+    }
+
+    /// Where the request stands at the end of `date`.
+    pub fn status(&self, date: Date) -> RequestStatus {
+        if self.received_on > date {
+            return RequestStatus::NotYetReceived;
+        }
+        if let Some(outcome) = self.outcome.filter(|o| o.on <= date) {
+            return RequestStatus::Closed { on: outcome.on };
+        }
+        let days_open = days_between(self.received_on, date);
+        match self.decision.filter(|d| d.on <= date) {
+            Some(d) if d.value != AssessmentDecision::Assess => RequestStatus::Closed { on: d.on },
+            Some(_) => RequestStatus::Open {
+                stage: RequestStage::Assessing,
+                deadline: Deadline::as_at(final_plan_due(self.received_on), date),
+                days_open,
+            },
+            None => RequestStatus::Open {
+                stage: RequestStage::AwaitingDecision,
+                deadline: Deadline::as_at(decision_due(self.received_on), date),
+                days_open,
+            },
+        }
+    }
+}
+
 /// Where `request` stands at the end of `date`.
 pub fn request_status(request: &Request, date: Date) -> RequestStatus {
-    if request.received_on > date {
-        return RequestStatus::NotYetReceived;
-    }
-    if let Some(outcome) = request.outcome.filter(|o| o.on <= date) {
-        return RequestStatus::Closed { on: outcome.on };
-    }
-    let days_open = days_between(request.received_on, date);
-    match request.decision.filter(|d| d.on <= date) {
-        Some(d) if d.value != AssessmentDecision::Assess => RequestStatus::Closed { on: d.on },
-        Some(_) => RequestStatus::Open {
-            stage: RequestStage::Assessing,
-            deadline: Deadline::as_at(final_plan_due(request.received_on), date),
-            days_open,
-        },
-        None => RequestStatus::Open {
-            stage: RequestStage::AwaitingDecision,
-            deadline: Deadline::as_at(decision_due(request.received_on), date),
-            days_open,
-        },
-    }
+    RequestMilestones::of(request).status(date)
 }
 
 /// Advice as at a date.
@@ -199,13 +219,24 @@ pub enum AdviceStatus {
 
 /// Where `advice` (asked for under `request`) stands at the end of `date`.
 pub fn advice_status(advice: &Advice, request: &Request, date: Date) -> AdviceStatus {
-    if advice.requested_on > date {
+    advice_status_at(advice.requested_on, advice.received_on, &RequestMilestones::of(request), date)
+}
+
+/// Where advice requested on `requested_on` (and received on `received_on`, if it was) for
+/// `request` stands at the end of `date`.
+pub fn advice_status_at(
+    requested_on: Date,
+    received_on: Option<Date>,
+    request: &RequestMilestones,
+    date: Date,
+) -> AdviceStatus {
+    if requested_on > date {
         return AdviceStatus::NotYetRequested;
     }
-    let due = advice_due(advice.requested_on);
-    match advice.received_on.filter(|r| *r <= date) {
+    let due = advice_due(requested_on);
+    match received_on.filter(|r| *r <= date) {
         Some(on) => AdviceStatus::Received { on, on_time: on <= due },
-        None => match request_status(request, date) {
+        None => match request.status(date) {
             RequestStatus::Open { .. } => AdviceStatus::Outstanding(Deadline::as_at(due, date)),
             _ => AdviceStatus::NoLongerAwaited,
         },
@@ -238,54 +269,92 @@ impl ReviewState {
 
 /// An active plan's current review as at a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlanReviewStatus<'a> {
+pub struct PlanReviewStatus {
     pub state: ReviewState,
     pub deadline: Deadline,
     /// The latest meeting held on or before the date, if any.
-    pub last_meeting: Option<&'a Review>,
+    pub last_meeting: Option<Date>,
 }
 
-/// The latest review of `reviews` whose meeting was held on or before `date`.
-pub fn latest_meeting<'a>(reviews: &[&'a Review], date: Date) -> Option<&'a Review> {
-    reviews.iter().copied().filter(|r| r.meeting_on.is_some_and(|m| m <= date)).max_by_key(|r| r.meeting_on)
+/// A review meeting that was held, with what followed it: the part of a review the clock reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Meeting {
+    pub meeting_on: Date,
+    pub decision: Option<Dated<ReviewDecision>>,
+    pub amended_on: Option<Date>,
+}
+
+impl Meeting {
+    /// The meeting of `review`; `None` when no meeting was held (reviews with an empty
+    /// meeting_on are not meetings).
+    pub fn of(review: &Review) -> Option<Meeting> {
+        Some(Meeting { meeting_on: review.meeting_on?, decision: review.decision, amended_on: review.amended_on })
+    }
+
+    /// The meetings of `reviews`, in date order.
+    pub fn all_of(reviews: &[&Review]) -> Vec<Meeting> {
+        let mut meetings: Vec<Meeting> = reviews.iter().filter_map(|r| Meeting::of(r)).collect();
+        meetings.sort_by_key(|m| m.meeting_on);
+        meetings
+    }
+}
+
+/// The current review, at the end of `date`, of a plan issued on `issued_on` and active then,
+/// given its meetings in date order.
+pub fn review_status_at(issued_on: Date, meetings: &[Meeting], date: Date) -> PlanReviewStatus {
+    let held = meetings.partition_point(|m| m.meeting_on <= date);
+    let latest = held.checked_sub(1).map(|k| meetings[k]);
+    let status = |state, due| PlanReviewStatus {
+        state,
+        deadline: Deadline::as_at(due, date),
+        last_meeting: latest.map(|m| m.meeting_on),
+    };
+    let Some(m) = latest else {
+        return status(ReviewState::AwaitingMeeting, review_due(issued_on));
+    };
+    match m.decision.filter(|d| d.on <= date) {
+        None => status(ReviewState::AwaitingDecision, review_decision_due(m.meeting_on)),
+        Some(d) if d.value == ReviewDecision::Amend && m.amended_on.is_none_or(|a| a > date) => {
+            status(ReviewState::InAmendment, amended_plan_due(d.on))
+        }
+        Some(_) => status(ReviewState::AwaitingMeeting, review_due(m.meeting_on)),
+    }
 }
 
 /// The current review of `plan` at the end of `date`, given the plan's reviews; `None` when the
 /// plan is not active then.
-pub fn plan_review_status<'a>(plan: &Plan, reviews: &[&'a Review], date: Date) -> Option<PlanReviewStatus<'a>> {
-    if !plan.is_active_at(date) {
-        return None;
-    }
-    let meeting = latest_meeting(reviews, date);
-    let status = |state, due| PlanReviewStatus { state, deadline: Deadline::as_at(due, date), last_meeting: meeting };
-    let Some(review) = meeting else {
-        return Some(status(ReviewState::AwaitingMeeting, review_due(plan.issued_on)));
-    };
-    // Invariant: `latest_meeting` only returns reviews with a meeting date.
-    let met = review.meeting_on.unwrap_or(plan.issued_on);
-    match review.decision.filter(|d| d.on <= date) {
-        None => Some(status(ReviewState::AwaitingDecision, review_decision_due(met))),
-        Some(d) if d.value == ReviewDecision::Amend && review.amended_on.is_none_or(|a| a > date) => {
-            Some(status(ReviewState::InAmendment, amended_plan_due(d.on)))
-        }
-        Some(_) => Some(status(ReviewState::AwaitingMeeting, review_due(met))),
-    }
+pub fn plan_review_status(plan: &Plan, reviews: &[&Review], date: Date) -> Option<PlanReviewStatus> {
+    plan.is_active_at(date).then(|| review_status_at(plan.issued_on, &Meeting::all_of(reviews), date))
+}
+
+/// The due date of a meeting held on `meeting_on`: the end of the 12 months starting with the
+/// plan's previous meeting (of `meetings`, in date order), or its issue date.
+pub fn meeting_due(issued_on: Date, meetings: &[Meeting], meeting_on: Date) -> Date {
+    let earlier = meetings.partition_point(|m| m.meeting_on < meeting_on);
+    review_due(earlier.checked_sub(1).map_or(issued_on, |k| meetings[k].meeting_on))
 }
 
 /// The due date of `review`'s meeting: the end of the 12 months starting with the plan's
 /// previous meeting, or its issue date.
 pub fn review_meeting_due(plan: &Plan, reviews: &[&Review], review: &Review) -> Date {
-    let previous =
-        review.meeting_on.and_then(|this| reviews.iter().filter_map(|r| r.meeting_on).filter(|m| *m < this).max());
-    review_due(previous.unwrap_or(plan.issued_on))
+    let meeting_on = review.meeting_on.unwrap_or(plan.issued_on);
+    meeting_due(plan.issued_on, &Meeting::all_of(reviews), meeting_on)
+}
+
+/// Whether a completed review meeting was on time: held on or before its due date, with the
+/// decision notified within 4 weeks. `None` until the decision is notified.
+pub fn meeting_on_time(issued_on: Date, meetings: &[Meeting], meeting: &Meeting) -> Option<bool> {
+    let decision = meeting.decision?;
+    Some(
+        meeting.meeting_on <= meeting_due(issued_on, meetings, meeting.meeting_on)
+            && decision.on <= review_decision_due(meeting.meeting_on),
+    )
 }
 
 /// Whether a completed review was on time: the meeting on or before its due date and the
 /// decision notified within 4 weeks of the meeting. `None` until the decision is notified.
 pub fn review_on_time(plan: &Plan, reviews: &[&Review], review: &Review) -> Option<bool> {
-    let meeting = review.meeting_on?;
-    let decision = review.decision?;
-    Some(meeting <= review_meeting_due(plan, reviews, review) && decision.on <= review_decision_due(meeting))
+    meeting_on_time(plan.issued_on, &Meeting::all_of(reviews), &Meeting::of(review)?)
 }
 
 /// The day a review was finalised: its decision, or for `amend` the amended plan's issue.

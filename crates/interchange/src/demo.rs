@@ -744,14 +744,18 @@ pub fn generate(options: &DemoOptions) -> Casework {
     }
 
     // Requests in date order; some come from children refused before.
-    let mut refused: Vec<(usize, Date)> = Vec::new();
+    // Children refused before, oldest refusal first (refusals come in roughly date order).
+    let mut refused: std::collections::VecDeque<(usize, Date)> = std::collections::VecDeque::new();
     for (k, &(_, start, end, count)) in per_year.iter().enumerate() {
         let mut dates: Vec<Date> = (0..count).map(|_| date_in(&mut g.rng, start, end)).collect();
         dates.sort();
         for received in dates {
-            let repeat = refused.iter().position(|(_, d)| days_between(*d, received) > 120);
-            let child = match repeat {
-                Some(i) if g.rng.random_bool(0.3) => refused.swap_remove(i).0,
+            let repeat = refused.front().is_some_and(|(_, d)| days_between(*d, received) > 120);
+            let child = match refused.front() {
+                Some(&(child, _)) if repeat && g.rng.random_bool(0.3) => {
+                    refused.pop_front();
+                    child
+                }
                 _ => {
                     let age = g.age_at_request();
                     let born = g.born_aged(age, received);
@@ -762,7 +766,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
             if let Some(last) = g.cw.requests.last()
                 && last.decision.is_some_and(|d| d.value == AssessmentDecision::Refuse)
             {
-                refused.push((child, last.decision.map_or(received, |d| d.on)));
+                refused.push_back((child, last.decision.map_or(received, |d| d.on)));
             }
         }
     }

@@ -9,12 +9,12 @@
 
 use super::{Dimension, MeasureDef};
 use crate::clock::{
-    AdviceStatus, RequestStage, RequestStatus, advice_status, phase_transfer_deadline, plan_review_status,
-    request_status, review_finalised_on, review_on_time,
+    AdviceStatus, Meeting, RequestMilestones, RequestStage, RequestStatus, advice_status_at, meeting_on_time,
+    phase_transfer_deadline, review_finalised_on, review_status_at,
 };
 use crate::codes::*;
 use crate::dates::{Month, age_on, days_between};
-use crate::records::{Casework, Child, Placement, Plan, Request, Review};
+use crate::records::{Casework, Child, Request};
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -188,33 +188,146 @@ struct MonthEnd<'a> {
     costed_placements: Vec<(u32, f64, Setting)>,
 }
 
-/// Events of each kind, by the month they happened in.
+/// Records of one kind in the order of one of their dates, so the records of any span of
+/// months are one slice.
+#[derive(Debug, Default)]
+struct Timeline {
+    dates: Vec<Date>,
+    records: Vec<u32>,
+}
+
+impl Timeline {
+    fn new(events: impl Iterator<Item = (Date, usize)>) -> Timeline {
+        let mut pairs: Vec<(Date, u32)> = events.map(|(d, i)| (d, i as u32)).collect();
+        pairs.sort_unstable();
+        let (dates, records) = pairs.into_iter().unzip();
+        Timeline { dates, records }
+    }
+
+    /// The records dated in the months from `first` to `last`, in date order.
+    fn between(&self, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
+        let from = self.dates.partition_point(|d| *d < first.first_day());
+        let to = self.dates.partition_point(|d| *d <= last.last_day()).max(from);
+        self.records[from..to].iter().copied()
+    }
+}
+
+/// Events of each kind, in date order.
 #[derive(Debug, Default)]
 struct Events {
-    received: HashMap<Month, Vec<u32>>,
-    decided: HashMap<Month, Vec<u32>>,
-    outcome: HashMap<Month, Vec<u32>>,
-    advice_received: HashMap<Month, Vec<u32>>,
-    ceased: HashMap<Month, Vec<u32>>,
-    review_decided: HashMap<Month, Vec<u32>>,
-    dispute_opened: HashMap<Month, Vec<u32>>,
-    dispute_closed: HashMap<Month, Vec<u32>>,
-    feedback: HashMap<Month, Vec<u32>>,
+    received: Timeline,
+    decided: Timeline,
+    outcome: Timeline,
+    advice_received: Timeline,
+    ceased: Timeline,
+    review_decided: Timeline,
+    dispute_opened: Timeline,
+    dispute_closed: Timeline,
+    feedback: Timeline,
+}
+
+impl Events {
+    fn of(cw: &Casework) -> Events {
+        let rs = || cw.requests.iter().enumerate();
+        Events {
+            received: Timeline::new(rs().map(|(i, r)| (r.received_on, i))),
+            decided: Timeline::new(rs().filter_map(|(i, r)| Some((r.decision?.on, i)))),
+            outcome: Timeline::new(rs().filter_map(|(i, r)| Some((r.outcome?.on, i)))),
+            advice_received: Timeline::new(cw.advice.iter().enumerate().filter_map(|(i, a)| Some((a.received_on?, i)))),
+            ceased: Timeline::new(cw.plans.iter().enumerate().filter_map(|(i, p)| Some((p.ceased?.on, i)))),
+            review_decided: Timeline::new(cw.reviews.iter().enumerate().filter_map(|(i, r)| Some((r.decision?.on, i)))),
+            dispute_opened: Timeline::new(cw.disputes.iter().enumerate().map(|(i, d)| (d.opened_on, i))),
+            dispute_closed: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.outcome?.on, i)))),
+            feedback: Timeline::new(cw.feedback.iter().enumerate().map(|(i, f)| (f.received_on, i))),
+        }
+    }
+}
+
+/// A plan's dates and its child, as the month-end walk reads them.
+#[derive(Debug, Clone, Copy)]
+struct PlanDates {
+    issued_on: Date,
+    ceased_on: Option<Date>,
+    child: Option<u32>,
+}
+
+/// A placement as the month-end walk reads it.
+#[derive(Debug, Clone, Copy)]
+struct PlacementDates {
+    index: u32,
+    started_on: Date,
+    ended_on: Option<Date>,
+    setting: Setting,
+    main: bool,
+    cost: Option<f64>,
+}
+
+impl PlacementDates {
+    fn is_active_at(&self, date: Date) -> bool {
+        self.started_on <= date && self.ended_on.is_none_or(|e| e >= date)
+    }
+}
+
+/// Items grouped by an index (compressed rows): the items of group `g` are
+/// `items[starts[g]..starts[g + 1]]`.
+#[derive(Debug, Default)]
+struct Groups<T> {
+    starts: Vec<u32>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Groups<T> {
+    /// Groups `items` (each with its group number, below `groups`) keeping their order.
+    fn new(groups: usize, items: impl Iterator<Item = (u32, T)> + Clone) -> Groups<T> {
+        let mut starts = vec![0u32; groups + 1];
+        for (g, _) in items.clone() {
+            starts[g as usize + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut slots: Vec<Option<T>> = vec![None; starts[groups] as usize];
+        for (g, item) in items {
+            slots[next[g as usize] as usize] = Some(item);
+            next[g as usize] += 1;
+        }
+        Groups { starts, items: slots.into_iter().flatten().collect() }
+    }
+
+    fn of(&self, group: usize) -> &[T] {
+        match (self.starts.get(group), self.starts.get(group + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    fn of_mut(&mut self, group: usize) -> &mut [T] {
+        match (self.starts.get(group), self.starts.get(group + 1)) {
+            (Some(&a), Some(&b)) => &mut self.items[a as usize..b as usize],
+            _ => &mut [],
+        }
+    }
 }
 
 /// The measure engine over one authority's records.
+///
+/// Building it resolves every reference between records to an index and copies the dated
+/// milestones the statutory clock reads into compact arrays, so that walking the whole
+/// caseload at a month end touches a few bytes per record, not the full records.
 pub struct Engine<'a> {
     cw: &'a Casework,
-    children: HashMap<&'a str, &'a Child>,
     requests: HashMap<&'a str, u32>,
-    reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
-    /// References resolved to indexes once, so month-end work does no string lookups.
-    request_child: Vec<Option<&'a Child>>,
-    advice_request: Vec<Option<u32>>,
-    plan_child: Vec<Option<&'a Child>>,
-    plan_reviews: Vec<Vec<&'a Review>>,
-    plan_placements: Vec<Vec<(u32, &'a Placement)>>,
-    review_plan: Vec<Option<&'a Plan>>,
+    request_child: Vec<Option<u32>>,
+    request_milestones: Vec<RequestMilestones>,
+    /// Advice: requested, received, its request.
+    advice_dates: Vec<(Date, Option<Date>, Option<u32>)>,
+    plan_dates: Vec<PlanDates>,
+    /// Each plan's meetings, in date order.
+    plan_meetings: Groups<Meeting>,
+    /// Each child's placements, in file order.
+    child_placements: Groups<PlacementDates>,
+    review_plan: Vec<Option<u32>>,
     phase_transfer_reviews: Vec<u32>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
@@ -223,6 +336,11 @@ pub struct Engine<'a> {
 }
 
 const UNKNOWN: &str = "unknown";
+
+/// The result of a scoped worker thread; a panic in it is a bug, carried on to the caller.
+fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
 
 /// The age band of someone aged `age`.
 pub fn age_band(age: i32) -> &'static str {
@@ -235,37 +353,79 @@ pub fn age_band(age: i32) -> &'static str {
     }
 }
 
-fn bucket(map: &mut HashMap<Month, Vec<u32>>, date: Date, index: usize) {
-    map.entry(Month::containing(date)).or_default().push(index as u32);
-}
-
 impl<'a> Engine<'a> {
-    /// Indexes the records once; measures are then computed for any month.
+    /// Indexes the records once; measures are then computed for any month. The work is split
+    /// over two threads.
     pub fn new(cw: &'a Casework) -> Engine<'a> {
-        let children: HashMap<&str, &Child> = cw.children.iter().map(|c| (c.child_id.as_str(), c)).collect();
-        let requests: HashMap<&str, u32> =
-            cw.requests.iter().enumerate().map(|(i, r)| (r.request_id.as_str(), i as u32)).collect();
-        let mut placements_by_child: HashMap<&str, Vec<(u32, &Placement)>> = HashMap::default();
-        for (i, p) in cw.placements.iter().enumerate() {
-            placements_by_child.entry(p.child_id.as_str()).or_default().push((i as u32, p));
+        fn index_of<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<&'a str, u32> {
+            let mut map = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
+            for (i, id) in ids.enumerate() {
+                map.insert(id, i as u32);
+            }
+            map
         }
-        let plans: HashMap<&str, &Plan> = cw.plans.iter().map(|p| (p.plan_id.as_str(), p)).collect();
-        let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::default();
-        for r in &cw.reviews {
-            reviews_by_plan.entry(r.plan_id.as_str()).or_default().push(r);
-        }
-        let review_plan = cw.reviews.iter().map(|r| plans.get(r.plan_id.as_str()).copied()).collect();
+        let (children, (requests, plans)) = std::thread::scope(|scope| {
+            let children = scope.spawn(|| index_of(cw.children.iter().map(|c| c.child_id.as_str())));
+            let requests = index_of(cw.requests.iter().map(|r| r.request_id.as_str()));
+            let plans = index_of(cw.plans.iter().map(|p| p.plan_id.as_str()));
+            (join(children), (requests, plans))
+        });
         let child_of = |id: &str| children.get(id).copied();
-        let request_child = cw.requests.iter().map(|r| child_of(&r.child_id)).collect();
-        let advice_request = cw.advice.iter().map(|a| requests.get(a.request_id.as_str()).copied()).collect();
-        let plan_child = cw.plans.iter().map(|p| child_of(&p.child_id)).collect();
-        let plan_reviews =
-            cw.plans.iter().map(|p| reviews_by_plan.get(p.plan_id.as_str()).cloned().unwrap_or_default()).collect();
-        let plan_placements = cw
-            .plans
-            .iter()
-            .map(|p| placements_by_child.get(p.child_id.as_str()).cloned().unwrap_or_default())
-            .collect();
+        let (
+            (request_child, request_milestones, advice_dates, events),
+            (plan_dates, review_plan, plan_meetings, child_placements),
+        ) = std::thread::scope(|scope| {
+            let by_request = scope.spawn(|| {
+                let request_child: Vec<Option<u32>> = cw.requests.iter().map(|r| child_of(&r.child_id)).collect();
+                let request_milestones: Vec<RequestMilestones> =
+                    cw.requests.iter().map(RequestMilestones::of).collect();
+                let advice_dates: Vec<(Date, Option<Date>, Option<u32>)> = cw
+                    .advice
+                    .iter()
+                    .map(|a| (a.requested_on, a.received_on, requests.get(a.request_id.as_str()).copied()))
+                    .collect();
+                (request_child, request_milestones, advice_dates, Events::of(cw))
+            });
+            let plan_dates: Vec<PlanDates> = cw
+                .plans
+                .iter()
+                .map(|p| PlanDates {
+                    issued_on: p.issued_on,
+                    ceased_on: p.ceased.map(|c| c.on),
+                    child: child_of(&p.child_id),
+                })
+                .collect();
+            let review_plan: Vec<Option<u32>> =
+                cw.reviews.iter().map(|r| plans.get(r.plan_id.as_str()).copied()).collect();
+            let mut plan_meetings = Groups::new(
+                cw.plans.len(),
+                cw.reviews.iter().zip(&review_plan).filter_map(|(r, p)| Some(((*p)?, Meeting::of(r)?))),
+            );
+            for p in 0..cw.plans.len() {
+                let meetings = plan_meetings.of_mut(p);
+                if !meetings.is_sorted_by_key(|m| m.meeting_on) {
+                    meetings.sort_by_key(|m| m.meeting_on);
+                }
+            }
+            let child_placements = Groups::new(
+                cw.children.len(),
+                cw.placements.iter().enumerate().filter_map(|(i, p)| {
+                    let child = child_of(&p.child_id)?;
+                    Some((
+                        child,
+                        PlacementDates {
+                            index: i as u32,
+                            started_on: p.started_on,
+                            ended_on: p.ended_on,
+                            setting: p.setting,
+                            main: p.is_main(),
+                            cost: p.annual_cost.as_ref().map(|c| c.value()),
+                        },
+                    ))
+                }),
+            );
+            (join(by_request), (plan_dates, review_plan, plan_meetings, child_placements))
+        });
         let phase_transfer_reviews =
             cw.reviews.iter().enumerate().filter(|(_, r)| r.phase_transfer.is_some()).map(|(i, _)| i as u32).collect();
         let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::default();
@@ -276,50 +436,15 @@ impl<'a> Engine<'a> {
         for p in cw.population.iter().filter(|p| p.age <= 24) {
             *population_0_24.entry(p.year).or_insert(0) += p.count;
         }
-        let mut events = Events::default();
-        for (i, r) in cw.requests.iter().enumerate() {
-            bucket(&mut events.received, r.received_on, i);
-            if let Some(d) = r.decision {
-                bucket(&mut events.decided, d.on, i);
-            }
-            if let Some(o) = r.outcome {
-                bucket(&mut events.outcome, o.on, i);
-            }
-        }
-        for (i, a) in cw.advice.iter().enumerate() {
-            if let Some(r) = a.received_on {
-                bucket(&mut events.advice_received, r, i);
-            }
-        }
-        for (i, p) in cw.plans.iter().enumerate() {
-            if let Some(c) = p.ceased {
-                bucket(&mut events.ceased, c.on, i);
-            }
-        }
-        for (i, r) in cw.reviews.iter().enumerate() {
-            if let Some(d) = r.decision {
-                bucket(&mut events.review_decided, d.on, i);
-            }
-        }
-        for (i, d) in cw.disputes.iter().enumerate() {
-            bucket(&mut events.dispute_opened, d.opened_on, i);
-            if let Some(o) = d.outcome {
-                bucket(&mut events.dispute_closed, o.on, i);
-            }
-        }
-        for (i, f) in cw.feedback.iter().enumerate() {
-            bucket(&mut events.feedback, f.received_on, i);
-        }
         Engine {
             cw,
-            children,
             requests,
-            reviews_by_plan,
             request_child,
-            advice_request,
-            plan_child,
-            plan_reviews,
-            plan_placements,
+            request_milestones,
+            advice_dates,
+            plan_dates,
+            plan_meetings,
+            child_placements,
             review_plan,
             phase_transfer_reviews,
             appeals_by_child,
@@ -338,34 +463,29 @@ impl<'a> Engine<'a> {
         self.population_0_24.range(..=month.year()).next_back().map(|(_, n)| *n)
     }
 
-    fn child(&self, id: &str) -> Option<&'a Child> {
-        self.children.get(id).copied()
+    fn child(&self, index: Option<u32>) -> Option<&'a Child> {
+        index.and_then(|i| self.cw.children.get(i as usize))
     }
 
-    fn child_age(&self, child_id: &str, on: Date) -> i32 {
-        self.child(child_id).map_or(0, |c| age_on(c.date_of_birth, on))
+    fn child_age(&self, index: Option<u32>, on: Date) -> i32 {
+        self.child(index).map_or(0, |c| age_on(c.date_of_birth, on))
     }
 
-    fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
-        self.reviews_by_plan.get(plan_id).map_or(&[], Vec::as_slice)
+    fn child_need(&self, index: Option<u32>) -> &'static str {
+        self.child(index).and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code)
     }
 
-    /// The events of `map` in the months from `first` to `last`.
-    fn events_between(map: &HashMap<Month, Vec<u32>>, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
-        first.through(last).flat_map(move |m| map.get(&m).into_iter().flatten().copied())
+    fn in_month(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
+        events.between(month, month)
     }
 
-    fn in_month(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
-        Self::events_between(map, month, month)
-    }
-
-    fn year_to_date(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
+    fn year_to_date(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
         let january = Month::new(month.year(), 1).unwrap_or(month);
-        Self::events_between(map, january, month)
+        events.between(january, month)
     }
 
-    fn trailing_12(map: &HashMap<Month, Vec<u32>>, month: Month) -> impl Iterator<Item = u32> + '_ {
-        Self::events_between(map, month.plus(-11), month)
+    fn trailing_12(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
+        events.between(month.plus(-11), month)
     }
 
     fn request(&self, i: u32) -> &'a Request {
@@ -404,40 +524,41 @@ impl<'a> Engine<'a> {
     }
 
     fn compute_month_end(&self, date: Date) -> MonthEnd<'a> {
-        let cw = self.cw;
         let mut end = MonthEnd::default();
-        for (i, r) in cw.requests.iter().enumerate() {
-            if let RequestStatus::Open { stage, days_open, .. } = request_status(r, date) {
+        for (i, r) in self.request_milestones.iter().enumerate() {
+            if let RequestStatus::Open { stage, days_open, .. } = r.status(date) {
                 end.open_requests.push((i as u32, stage, days_open));
             }
         }
-        for (i, a) in cw.advice.iter().enumerate() {
-            let Some(r) = self.advice_request[i] else { continue };
-            if let AdviceStatus::Outstanding(deadline) = advice_status(a, self.request(r), date) {
+        for (i, &(requested_on, received_on, request)) in self.advice_dates.iter().enumerate() {
+            let Some(r) = request else { continue };
+            let request = &self.request_milestones[r as usize];
+            if let AdviceStatus::Outstanding(deadline) = advice_status_at(requested_on, received_on, request, date) {
                 end.outstanding_advice.push((i as u32, deadline.is_overdue()));
             }
         }
-        for (i, p) in cw.plans.iter().enumerate() {
-            let Some(status) = plan_review_status(p, &self.plan_reviews[i], date) else { continue };
-            let child = self.plan_child[i];
-            let placements = &self.plan_placements[i];
+        for (i, p) in self.plan_dates.iter().enumerate() {
+            if p.issued_on > date || p.ceased_on.is_some_and(|c| c <= date) {
+                continue;
+            }
+            let status = review_status_at(p.issued_on, self.plan_meetings.of(i), date);
+            let placements = p.child.map_or(&[][..], |c| self.child_placements.of(c as usize));
             end.active_plans.push(ActivePlan {
                 plan: i as u32,
-                age: child.map_or(0, |c| age_on(c.date_of_birth, date)),
-                need: child.and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code),
-                setting: placements.iter().find(|(_, s)| s.is_main() && s.is_active_at(date)).map(|(_, s)| s.setting),
+                age: self.child_age(p.child, date),
+                need: self.child_need(p.child),
+                setting: placements.iter().find(|s| s.main && s.is_active_at(date)).map(|s| s.setting),
                 review_state: status.state,
                 review_overdue: status.deadline.is_overdue(),
             });
-            // A child has at most one active plan, so each placement is counted once.
-            for &(index, s) in placements {
-                if let (true, Some(cost)) = (s.is_active_at(date), &s.annual_cost) {
-                    end.costed_placements.push((index, cost.value(), s.setting));
+            for s in placements {
+                if let (true, Some(cost)) = (s.is_active_at(date), s.cost) {
+                    end.costed_placements.push((s.index, cost, s.setting));
                 }
             }
         }
-        end.costed_placements.sort_by_key(|c| c.0);
-        end.costed_placements.dedup_by_key(|c| c.0);
+        // Each placement is listed once: validation guarantees a child has one active plan at a
+        // time (a child's plans may not overlap).
         end
     }
 
@@ -465,11 +586,7 @@ impl<'a> Engine<'a> {
 fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
     let r = e.request(i);
     let child = e.request_child[i as usize];
-    [
-        r.source.code(),
-        age_band(child.map_or(0, |c| age_on(c.date_of_birth, on))),
-        child.and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code),
-    ]
+    [r.source.code(), age_band(e.child_age(child, on)), e.child_need(child)]
 }
 
 fn is_assessment(r: &Request) -> bool {
@@ -512,7 +629,7 @@ fn issued<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>, with_exceptions
             let r = e.request(i);
             let on = r.outcome.map_or(r.received_on, |o| o.on);
             let child = e.request_child[i as usize];
-            Fact::keyed(RecordRef::Request(i), [age_band(child.map_or(0, |c| age_on(c.date_of_birth, on))), "", ""])
+            Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(child, on)), "", ""])
                 .share(within_20_weeks(r))
                 .amount(days_to_outcome(r) as f64 / 7.0)
         })
@@ -613,8 +730,13 @@ fn reviews_completed<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
     Engine::in_month(&e.events.review_decided, month)
         .map(|i| {
             let r = &e.cw.reviews[i as usize];
-            let on_time =
-                e.review_plan[i as usize].is_some_and(|p| review_on_time(p, e.reviews_of(&p.plan_id), r) == Some(true));
+            let on_time = match (e.review_plan[i as usize], Meeting::of(r)) {
+                (Some(p), Some(meeting)) => {
+                    let issued_on = e.plan_dates[p as usize].issued_on;
+                    meeting_on_time(issued_on, e.plan_meetings.of(p as usize), &meeting) == Some(true)
+                }
+                _ => false,
+            };
             let weeks = match (r.meeting_on, r.decision) {
                 (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
                 _ => 0.0,
@@ -766,7 +888,10 @@ fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
                 .map(|i| {
                     let p = &e.cw.plans[i as usize];
                     let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
-                    Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(&p.child_id, c.0)), c.1, ""])
+                    Fact::keyed(
+                        RecordRef::Plan(i),
+                        [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""],
+                    )
                 })
                 .collect(),
         ),
@@ -869,12 +994,6 @@ impl<'a> Engine<'a> {
     }
 
     fn plans_child(&self, plan_id: &str) -> &'a str {
-        self.review_plan
-            .iter()
-            .flatten()
-            .find(|p| p.plan_id == plan_id)
-            .map(|p| p.child_id.as_str())
-            .or_else(|| self.cw.plans.iter().find(|p| p.plan_id == plan_id).map(|p| p.child_id.as_str()))
-            .unwrap_or("")
+        self.cw.plans.iter().find(|p| p.plan_id == plan_id).map_or("", |p| p.child_id.as_str())
     }
 }
