@@ -89,18 +89,37 @@ impl<'a> Tally<'a> {
         first.iter().chain(second.iter())
     }
 
+    /// How the facts combine, and for a change the earlier period's count.
+    fn combine(&self) -> (Combine, f64) {
+        match self {
+            Tally::Count(_) => (Combine::Count, 0.0),
+            Tally::Share(_) => (Combine::Share, 0.0),
+            Tally::Mean(_) => (Combine::Mean, 0.0),
+            Tally::AmountShare(_) => (Combine::AmountShare, 0.0),
+            Tally::PerPopulation { population, per, .. } => {
+                (Combine::PerPopulation { population: *population, per: *per }, 0.0)
+            }
+            Tally::Change { previous, .. } => (Combine::Change, previous.len() as f64),
+        }
+    }
+
     /// The value from the sums over a set of facts (all of them, or those of one key).
     fn value_of(&self, s: Sums) -> Option<f64> {
-        let ratio = |a: f64, b: f64| (b != 0.0).then(|| a / b);
-        match self {
-            Tally::Count(_) => Some(s.n),
-            Tally::Share(_) => ratio(s.numerator * 100.0, s.n),
-            Tally::Mean(_) => ratio(s.amount, s.n),
-            Tally::AmountShare(_) => ratio(s.numerator_amount * 100.0, s.amount),
-            Tally::PerPopulation { population, per, .. } => population.filter(|p| *p > 0).map(|p| s.n / p as f64 * per),
-            Tally::Change { previous, .. } => {
-                let previous = previous.len() as f64;
-                ratio((s.n - previous) * 100.0, previous)
+        let (combine, previous) = self.combine();
+        combine.value(s, previous)
+    }
+
+    /// Collects a measure's facts.
+    fn collect(stream: Stream<'_, 'a>) -> Tally<'a> {
+        let facts: Vec<Fact<'a>> = stream.current.collect();
+        match stream.combine {
+            Combine::Count => Tally::Count(facts),
+            Combine::Share => Tally::Share(facts),
+            Combine::Mean => Tally::Mean(facts),
+            Combine::AmountShare => Tally::AmountShare(facts),
+            Combine::PerPopulation { population, per } => Tally::PerPopulation { facts, population, per },
+            Combine::Change => {
+                Tally::Change { current: facts, previous: stream.previous.map(Iterator::collect).unwrap_or_default() }
             }
         }
     }
@@ -134,6 +153,63 @@ impl<'a> Tally<'a> {
             groups.into_iter().map(|(key, sums)| (key, self.value_of(sums))).collect();
         keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
         keyed
+    }
+}
+
+/// How a measure's facts combine into its value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Combine {
+    /// The number of facts.
+    Count,
+    /// Facts in the numerator ÷ all facts × 100.
+    Share,
+    /// Mean of the facts' amounts.
+    Mean,
+    /// Sum of the numerator facts' amounts ÷ sum of all amounts × 100.
+    AmountShare,
+    /// Number of facts ÷ population × `per` (undefined without a population).
+    PerPopulation { population: Option<u64>, per: f64 },
+    /// (current − previous) ÷ previous × 100.
+    Change,
+}
+
+impl Combine {
+    /// The value from the sums over some facts; `previous` is the earlier period's count of a
+    /// change. `None` when undefined (a zero denominator, no population).
+    fn value(self, s: Sums, previous: f64) -> Option<f64> {
+        let ratio = |a: f64, b: f64| (b != 0.0).then(|| a / b);
+        match self {
+            Combine::Count => Some(s.n),
+            Combine::Share => ratio(s.numerator * 100.0, s.n),
+            Combine::Mean => ratio(s.amount, s.n),
+            Combine::AmountShare => ratio(s.numerator_amount * 100.0, s.amount),
+            Combine::PerPopulation { population, per } => population.filter(|p| *p > 0).map(|p| s.n / p as f64 * per),
+            Combine::Change => ratio((s.n - previous) * 100.0, previous),
+        }
+    }
+}
+
+/// A measure's facts for one month, produced one at a time: a value is folded from them
+/// without keeping them, a drill-down collects them.
+type Facts<'e, 'a> = Box<dyn Iterator<Item = Fact<'a>> + 'e>;
+
+struct Stream<'e, 'a> {
+    combine: Combine,
+    current: Facts<'e, 'a>,
+    /// The earlier period of a change.
+    previous: Option<Facts<'e, 'a>>,
+}
+
+impl<'e, 'a> Stream<'e, 'a> {
+    fn of(combine: Combine, facts: impl Iterator<Item = Fact<'a>> + 'e) -> Stream<'e, 'a> {
+        Stream { combine, current: Box::new(facts), previous: None }
+    }
+
+    fn change(
+        current: impl Iterator<Item = Fact<'a>> + 'e,
+        previous: impl Iterator<Item = Fact<'a>> + 'e,
+    ) -> Stream<'e, 'a> {
+        Stream { combine: Combine::Change, current: Box::new(current), previous: Some(Box::new(previous)) }
     }
 }
 
@@ -566,19 +642,40 @@ impl<'a> Engine<'a> {
     pub fn tally(&self, measure: &MeasureDef, month: Month) -> Tally<'a> {
         // Invariant: every catalogue id has a computation (tested by
         // `every_measure_of_the_catalogue_is_computed`).
-        compute(self, measure.id, month).unwrap_or(Tally::Count(Vec::new()))
+        compute(self, measure.id, month).map_or(Tally::Count(Vec::new()), Tally::collect)
     }
 
-    /// The value of `measure` for `month`, with every breakdown the catalogue lists.
+    /// The value of `measure` for `month`, with every breakdown the catalogue lists. The facts
+    /// are folded into sums as they are produced, never kept.
     pub fn value(&self, measure: &MeasureDef, month: Month) -> MeasureValue {
-        let tally = self.tally(measure, month);
-        let mut breakdowns = Vec::new();
-        for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
-            for (key, value) in tally.breakdown(slot) {
-                breakdowns.push((dimension, key.to_string(), value));
+        let Some(stream) = compute(self, measure.id, month) else {
+            return MeasureValue { headline: None, breakdowns: Vec::new() };
+        };
+        let slots = measure.breakdowns.len().min(3);
+        let mut total = Sums::default();
+        let mut groups: [HashMap<&str, Sums>; 3] = Default::default();
+        for fact in stream.current {
+            total.add(&fact);
+            for (slot, group) in groups.iter_mut().enumerate().take(slots) {
+                group.entry(fact.keys[slot]).or_default().add(&fact);
             }
         }
-        MeasureValue { headline: tally.headline(), breakdowns }
+        let previous = stream.previous.map_or(0.0, |p| p.count() as f64);
+        let mut breakdowns = Vec::new();
+        for (slot, &dimension) in measure.breakdowns.iter().enumerate().take(slots) {
+            let mut keyed: Vec<(&str, Sums)> = groups[slot].iter().map(|(k, s)| (*k, *s)).collect();
+            keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            for (key, sums) in keyed {
+                breakdowns.push((dimension, key.to_string(), stream.combine.value(sums, previous)));
+            }
+        }
+        MeasureValue { headline: stream.combine.value(total, previous), breakdowns }
+    }
+
+    /// The plans active at the end of `month`, one at a time.
+    fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan<'a>> + use<'a> {
+        let end = self.month_end(month);
+        (0..end.active_plans.len()).map(move |k| end.active_plans[k])
     }
 }
 
@@ -610,290 +707,273 @@ fn within_20_weeks(r: &Request) -> bool {
 }
 
 /// Requests whose outcome `plan` or `no_plan` was notified in `events`, as facts.
-fn completed<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
-    events
-        .filter(|&i| is_assessment(e.request(i)))
-        .map(|i| {
-            let r = e.request(i);
-            Fact::keyed(RecordRef::Request(i), [r.outcome.map_or("", |o| o.value.code()), "", ""])
-                .share(assessment_on_time(r))
-        })
-        .collect()
+fn completed<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) -> impl Iterator<Item = Fact<'a>> + 'e {
+    events.filter(|&i| is_assessment(e.request(i))).map(|i| {
+        let r = e.request(i);
+        Fact::keyed(RecordRef::Request(i), [r.outcome.map_or("", |o| o.value.code()), "", ""])
+            .share(assessment_on_time(r))
+    })
 }
 
 /// Plans issued (outcome `plan`) in `events`, as facts numerated by "within 20 weeks".
-fn issued<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>, with_exceptions: bool) -> Vec<Fact<'a>> {
-    events
-        .filter(|&i| is_plan(e.request(i)) && (with_exceptions || e.request(i).exception.is_none()))
-        .map(|i| {
-            let r = e.request(i);
-            let on = r.outcome.map_or(r.received_on, |o| o.on);
-            let child = e.request_child[i as usize];
-            Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(child, on)), "", ""])
-                .share(within_20_weeks(r))
-                .amount(days_to_outcome(r) as f64 / 7.0)
-        })
-        .collect()
+fn issued<'e, 'a>(
+    e: &'e Engine<'a>,
+    events: impl Iterator<Item = u32> + 'e,
+    with_exceptions: bool,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    events.filter(move |&i| is_plan(e.request(i)) && (with_exceptions || e.request(i).exception.is_none())).map(|i| {
+        let r = e.request(i);
+        let on = r.outcome.map_or(r.received_on, |o| o.on);
+        let child = e.request_child[i as usize];
+        Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(child, on)), "", ""])
+            .share(within_20_weeks(r))
+            .amount(days_to_outcome(r) as f64 / 7.0)
+    })
 }
 
-fn decisions<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
-    events
-        .filter_map(|i| {
-            let r = e.request(i);
-            let d = r.decision.filter(|d| d.value != AssessmentDecision::Withdrawn)?;
-            let on_time = days_between(r.received_on, d.on) <= 42;
-            Some(Fact::keyed(RecordRef::Request(i), [d.value.code(), "", ""]).share(on_time))
-        })
-        .collect()
+fn decisions<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) -> impl Iterator<Item = Fact<'a>> + 'e {
+    events.filter_map(|i| {
+        let r = e.request(i);
+        let d = r.decision.filter(|d| d.value != AssessmentDecision::Withdrawn)?;
+        let on_time = days_between(r.received_on, d.on) <= 42;
+        Some(Fact::keyed(RecordRef::Request(i), [d.value.code(), "", ""]).share(on_time))
+    })
 }
 
-fn active_plans<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
-    let end = e.month_end(month);
-    end.active_plans
-        .iter()
-        .map(|p| {
-            Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)])
-        })
-        .collect()
+fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    e.month_plans(month).map(|p| {
+        Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)])
+    })
 }
 
-fn plans_by_setting<'a>(e: &Engine<'a>, month: Month, settings: &[Setting]) -> Tally<'a> {
-    let end = e.month_end(month);
-    Tally::Share(
-        end.active_plans
-            .iter()
-            .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting.is_some_and(|s| settings.contains(&s))))
-            .collect(),
+fn plans_by_setting<'e, 'a>(e: &'e Engine<'a>, month: Month, settings: &'static [Setting]) -> Stream<'e, 'a> {
+    Stream::of(
+        Combine::Share,
+        e.month_plans(month)
+            .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting.is_some_and(|s| settings.contains(&s)))),
     )
 }
 
-fn open_requests<'a>(e: &Engine<'a>, month: Month, keep: impl Fn(RequestStage, i64) -> bool) -> Vec<Fact<'a>> {
-    e.month_end(month)
-        .open_requests
-        .iter()
-        .filter(|(_, stage, days)| keep(*stage, *days))
-        .map(|&(i, stage, _)| Fact::keyed(RecordRef::Request(i), [stage.code(), "", ""]))
-        .collect()
+fn open_requests<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    keep: impl Fn(RequestStage, i64) -> bool + 'e,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.month_end(month);
+    (0..end.open_requests.len()).filter_map(move |k| {
+        let (i, stage, days) = end.open_requests[k];
+        keep(stage, days).then(|| Fact::keyed(RecordRef::Request(i), [stage.code(), "", ""]))
+    })
 }
 
-fn advice_outstanding<'a>(e: &Engine<'a>, month: Month, overdue_only: bool) -> Vec<Fact<'a>> {
-    e.month_end(month)
-        .outstanding_advice
-        .iter()
-        .filter(|(_, overdue)| !overdue_only || *overdue)
-        .map(|&(i, _)| {
-            let a = &e.cw.advice[i as usize];
-            Fact::keyed(RecordRef::Advice(i), [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), ""])
-        })
-        .collect()
+fn advice_outstanding<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    overdue_only: bool,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.month_end(month);
+    (0..end.outstanding_advice.len()).filter_map(move |k| {
+        let (i, overdue) = end.outstanding_advice[k];
+        if overdue_only && !overdue {
+            return None;
+        }
+        let a = &e.cw.advice[i as usize];
+        Some(Fact::keyed(RecordRef::Advice(i), [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), ""]))
+    })
 }
 
-fn disputes_opened<'a>(e: &Engine<'a>, month: Month, kind: DisputeKind) -> Vec<Fact<'a>> {
+fn disputes_opened<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: DisputeKind) -> impl Iterator<Item = Fact<'a>> + 'e {
     Engine::year_to_date(&e.events.dispute_opened, month)
-        .filter(|&i| e.cw.disputes[i as usize].kind == kind)
+        .filter(move |&i| e.cw.disputes[i as usize].kind == kind)
         .map(|i| Fact::new(RecordRef::Dispute(i)))
-        .collect()
 }
 
-fn appeals_closed<'a>(e: &Engine<'a>, month: Month, counted: &[DisputeOutcome]) -> Tally<'a> {
-    Tally::Share(
+fn appeals_closed<'e, 'a>(e: &'e Engine<'a>, month: Month, counted: &'static [DisputeOutcome]) -> Stream<'e, 'a> {
+    Stream::of(
+        Combine::Share,
         Engine::year_to_date(&e.events.dispute_closed, month)
             .filter(|&i| e.cw.disputes[i as usize].kind == DisputeKind::Appeal)
             .map(|i| {
                 let outcome = e.cw.disputes[i as usize].outcome.map(|o| o.value);
                 Fact::new(RecordRef::Dispute(i)).share(outcome.is_some_and(|o| counted.contains(&o)))
-            })
-            .collect(),
+            }),
     )
 }
 
-fn feedback<'a>(e: &Engine<'a>, month: Month, kind: FeedbackKind) -> Tally<'a> {
-    Tally::Count(
+fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKind) -> Stream<'e, 'a> {
+    Stream::of(
+        Combine::Count,
         Engine::in_month(&e.events.feedback, month)
-            .filter(|&i| e.cw.feedback[i as usize].kind == kind)
-            .map(|i| Fact::new(RecordRef::Feedback(i)))
-            .collect(),
+            .filter(move |&i| e.cw.feedback[i as usize].kind == kind)
+            .map(|i| Fact::new(RecordRef::Feedback(i))),
     )
 }
 
-fn requests_received<'a>(e: &Engine<'a>, events: impl Iterator<Item = u32>) -> Vec<Fact<'a>> {
-    events
-        .map(|i| {
-            let r = e.request(i);
-            Fact::keyed(RecordRef::Request(i), request_keys(e, i, r.received_on))
-                .share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
-        })
-        .collect()
+fn requests_received<'e, 'a>(
+    e: &'e Engine<'a>,
+    events: impl Iterator<Item = u32> + 'e,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    events.map(|i| {
+        let r = e.request(i);
+        Fact::keyed(RecordRef::Request(i), request_keys(e, i, r.received_on))
+            .share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
+    })
 }
 
-fn reviews_completed<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
-    Engine::in_month(&e.events.review_decided, month)
-        .map(|i| {
-            let r = &e.cw.reviews[i as usize];
-            let on_time = match (e.review_plan[i as usize], Meeting::of(r)) {
-                (Some(p), Some(meeting)) => {
-                    let issued_on = e.plan_dates[p as usize].issued_on;
-                    meeting_on_time(issued_on, e.plan_meetings.of(p as usize), &meeting) == Some(true)
-                }
-                _ => false,
-            };
-            let weeks = match (r.meeting_on, r.decision) {
-                (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
-                _ => 0.0,
-            };
-            Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""])
-                .share(on_time)
-                .amount(weeks)
-        })
-        .collect()
+fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    Engine::in_month(&e.events.review_decided, month).map(|i| {
+        let r = &e.cw.reviews[i as usize];
+        let on_time = match (e.review_plan[i as usize], Meeting::of(r)) {
+            (Some(p), Some(meeting)) => {
+                let issued_on = e.plan_dates[p as usize].issued_on;
+                meeting_on_time(issued_on, e.plan_meetings.of(p as usize), &meeting) == Some(true)
+            }
+            _ => false,
+        };
+        let weeks = match (r.meeting_on, r.decision) {
+            (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
+            _ => 0.0,
+        };
+        Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""])
+            .share(on_time)
+            .amount(weeks)
+    })
 }
 
-fn phase_transfers<'a>(e: &Engine<'a>, month: Month) -> Tally<'a> {
+fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     let end = month.last_day();
     let year_start = crate::clock::academic_year_start(end);
-    Tally::Share(
-        e.phase_transfer_reviews
-            .iter()
-            .filter_map(|&i| {
-                let r = &e.cw.reviews[i as usize];
-                let meeting = r.meeting_on.filter(|m| *m >= year_start && *m <= end)?;
-                let transfer = r.phase_transfer?;
-                let deadline = phase_transfer_deadline(transfer, meeting);
-                let finalised = review_finalised_on(r).is_some_and(|f| f <= deadline && f <= end);
-                Some(Fact::new(RecordRef::Review(i)).share(finalised))
-            })
-            .collect(),
+    Stream::of(
+        Combine::Share,
+        e.phase_transfer_reviews.iter().filter_map(move |&i| {
+            let r = &e.cw.reviews[i as usize];
+            let meeting = r.meeting_on.filter(|m| *m >= year_start && *m <= end)?;
+            let transfer = r.phase_transfer?;
+            let deadline = phase_transfer_deadline(transfer, meeting);
+            let finalised = review_finalised_on(r).is_some_and(|f| f <= deadline && f <= end);
+            Some(Fact::new(RecordRef::Review(i)).share(finalised))
+        }),
     )
 }
 
-fn mediations_followed_by_appeal<'a>(e: &Engine<'a>, month: Month) -> Tally<'a> {
+fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     let end = month.last_day();
-    Tally::Share(
-        disputes_opened(e, month, DisputeKind::Mediation)
-            .into_iter()
-            .map(|f| {
-                let RecordRef::Dispute(i) = f.record else { return f };
-                let m = &e.cw.disputes[i as usize];
-                let appealed = e
-                    .appeals_by_child
-                    .get(m.child_id.as_str())
-                    .is_some_and(|dates| dates.iter().any(|d| *d >= m.opened_on && *d <= end));
-                f.share(appealed)
-            })
-            .collect(),
+    Stream::of(
+        Combine::Share,
+        disputes_opened(e, month, DisputeKind::Mediation).map(move |f| {
+            let RecordRef::Dispute(i) = f.record else { return f };
+            let m = &e.cw.disputes[i as usize];
+            let appealed = e
+                .appeals_by_child
+                .get(m.child_id.as_str())
+                .is_some_and(|dates| dates.iter().any(|d| *d >= m.opened_on && *d <= end));
+            f.share(appealed)
+        }),
     )
 }
 
-fn placement_costs<'a>(e: &Engine<'a>, month: Month) -> Vec<Fact<'a>> {
-    e.month_end(month)
-        .costed_placements
-        .iter()
-        .map(|&(i, cost, setting)| {
-            let independent = matches!(setting, Setting::SpecialIndependent | Setting::NonMaintainedSpecial);
-            Fact::keyed(RecordRef::Placement(i), [setting.code(), "", ""]).share(independent).amount(cost)
-        })
-        .collect()
+fn placement_costs<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.month_end(month);
+    (0..end.costed_placements.len()).map(move |k| {
+        let (i, cost, setting) = end.costed_placements[k];
+        let independent = matches!(setting, Setting::SpecialIndependent | Setting::NonMaintainedSpecial);
+        Fact::keyed(RecordRef::Placement(i), [setting.code(), "", ""]).share(independent).amount(cost)
+    })
 }
 
 /// The computation of each measure of the catalogue, by id.
-fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
+fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, 'a>> {
+    use Combine::{AmountShare, Count, Mean, Share};
     let ev = &e.events;
     let pop = e.population_0_24(m);
+    let per_population = |per| Combine::PerPopulation { population: pop, per };
     Some(match id {
-        "requests_received" => Tally::Count(requests_received(e, Engine::in_month(&ev.received, m))),
-        "requests_received_ytd" => Tally::Count(requests_received(e, Engine::year_to_date(&ev.received, m))),
-        "requests_received_change_pct" => Tally::Change {
-            current: requests_received(e, Engine::in_month(&ev.received, m)),
-            previous: requests_received(e, Engine::in_month(&ev.received, m.plus(-12))),
-        },
-        "requests_from_parents_pct" => Tally::Share(requests_received(e, Engine::in_month(&ev.received, m))),
-        "requests_rate_per_10k" => Tally::PerPopulation {
-            facts: requests_received(e, Engine::trailing_12(&ev.received, m)),
-            population: pop,
-            per: 10_000.0,
-        },
-        "requests_pct_0_24" => Tally::PerPopulation {
-            facts: requests_received(e, Engine::trailing_12(&ev.received, m)),
-            population: pop,
-            per: 100.0,
-        },
-        "decisions_made" => Tally::Count(decisions(e, Engine::in_month(&ev.decided, m))),
-        "decisions_within_6_weeks_pct" => Tally::Share(decisions(e, Engine::in_month(&ev.decided, m))),
-        "assess_rate_pct" => Tally::Share(
-            decisions(e, Engine::trailing_12(&ev.decided, m))
-                .into_iter()
-                .map(|f| {
-                    let assess = f.keys[0] == AssessmentDecision::Assess.code();
-                    f.share(assess)
-                })
-                .collect(),
+        "requests_received" => Stream::of(Count, requests_received(e, Engine::in_month(&ev.received, m))),
+        "requests_received_ytd" => Stream::of(Count, requests_received(e, Engine::year_to_date(&ev.received, m))),
+        "requests_received_change_pct" => Stream::change(
+            requests_received(e, Engine::in_month(&ev.received, m)),
+            requests_received(e, Engine::in_month(&ev.received, m.plus(-12))),
+        ),
+        "requests_from_parents_pct" => Stream::of(Share, requests_received(e, Engine::in_month(&ev.received, m))),
+        "requests_rate_per_10k" => {
+            Stream::of(per_population(10_000.0), requests_received(e, Engine::trailing_12(&ev.received, m)))
+        }
+        "requests_pct_0_24" => {
+            Stream::of(per_population(100.0), requests_received(e, Engine::trailing_12(&ev.received, m)))
+        }
+        "decisions_made" => Stream::of(Count, decisions(e, Engine::in_month(&ev.decided, m))),
+        "decisions_within_6_weeks_pct" => Stream::of(Share, decisions(e, Engine::in_month(&ev.decided, m))),
+        "assess_rate_pct" => Stream::of(
+            Share,
+            decisions(e, Engine::trailing_12(&ev.decided, m)).map(|f| {
+                let assess = f.keys[0] == AssessmentDecision::Assess.code();
+                f.share(assess)
+            }),
         ),
         "decisions_overdue" => {
-            Tally::Count(open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
+            Stream::of(Count, open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
         }
-        "requests_open" => Tally::Count(open_requests(e, m, |_, _| true)),
-        "assessments_in_progress" => Tally::Count(open_requests(e, m, |stage, _| stage == RequestStage::Assessing)),
-        "requests_open_over_20_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 140)),
-        "requests_open_over_30_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 210)),
-        "requests_open_over_52_weeks" => Tally::Count(open_requests(e, m, |_, days| days > 364)),
-        "assessments_completed" => Tally::Count(completed(e, Engine::in_month(&ev.outcome, m))),
+        "requests_open" => Stream::of(Count, open_requests(e, m, |_, _| true)),
+        "assessments_in_progress" => {
+            Stream::of(Count, open_requests(e, m, |stage, _| stage == RequestStage::Assessing))
+        }
+        "requests_open_over_20_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 140)),
+        "requests_open_over_30_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 210)),
+        "requests_open_over_52_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 364)),
+        "assessments_completed" => Stream::of(Count, completed(e, Engine::in_month(&ev.outcome, m))),
         "assessments_completed_on_time" => {
-            Tally::Count(completed(e, Engine::in_month(&ev.outcome, m)).into_iter().filter(|f| f.numerator).collect())
+            Stream::of(Count, completed(e, Engine::in_month(&ev.outcome, m)).filter(|f| f.numerator))
         }
-        "assessments_completed_on_time_pct" => Tally::Share(completed(e, Engine::in_month(&ev.outcome, m))),
-        "assessments_completed_on_time_pct_ytd" => Tally::Share(completed(e, Engine::year_to_date(&ev.outcome, m))),
-        "plans_issued" => Tally::Count(issued(e, Engine::in_month(&ev.outcome, m), true)),
-        "plans_issued_within_20_weeks" => Tally::Count(
-            issued(e, Engine::in_month(&ev.outcome, m), true).into_iter().filter(|f| f.numerator).collect(),
-        ),
-        "plans_issued_within_20_weeks_pct" => Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), false)),
+        "assessments_completed_on_time_pct" => Stream::of(Share, completed(e, Engine::in_month(&ev.outcome, m))),
+        "assessments_completed_on_time_pct_ytd" => {
+            Stream::of(Share, completed(e, Engine::year_to_date(&ev.outcome, m)))
+        }
+        "plans_issued" => Stream::of(Count, issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "plans_issued_within_20_weeks" => {
+            Stream::of(Count, issued(e, Engine::in_month(&ev.outcome, m), true).filter(|f| f.numerator))
+        }
+        "plans_issued_within_20_weeks_pct" => Stream::of(Share, issued(e, Engine::in_month(&ev.outcome, m), false)),
         "plans_issued_within_20_weeks_incl_exceptions_pct" => {
-            Tally::Share(issued(e, Engine::in_month(&ev.outcome, m), true))
+            Stream::of(Share, issued(e, Engine::in_month(&ev.outcome, m), true))
         }
-        "plans_issued_within_20_weeks_pct_ytd" => Tally::Share(issued(e, Engine::year_to_date(&ev.outcome, m), false)),
-        "plans_issued_avg_weeks" => Tally::Mean(issued(e, Engine::in_month(&ev.outcome, m), true)),
-        "assessment_to_plan_pct" => Tally::Share(
-            completed(e, Engine::trailing_12(&ev.outcome, m))
-                .into_iter()
-                .map(|f| {
-                    let plan = f.keys[0] == AssessmentOutcome::Plan.code();
-                    f.share(plan)
-                })
-                .collect(),
+        "plans_issued_within_20_weeks_pct_ytd" => {
+            Stream::of(Share, issued(e, Engine::year_to_date(&ev.outcome, m), false))
+        }
+        "plans_issued_avg_weeks" => Stream::of(Mean, issued(e, Engine::in_month(&ev.outcome, m), true)),
+        "assessment_to_plan_pct" => Stream::of(
+            Share,
+            completed(e, Engine::trailing_12(&ev.outcome, m)).map(|f| {
+                let plan = f.keys[0] == AssessmentOutcome::Plan.code();
+                f.share(plan)
+            }),
         ),
-        "advice_outstanding" => Tally::Count(advice_outstanding(e, m, false)),
-        "advice_overdue" => Tally::Count(advice_outstanding(e, m, true)),
-        "advice_within_6_weeks_pct" => Tally::Share(
-            Engine::in_month(&ev.advice_received, m)
-                .map(|i| {
-                    let a = &e.cw.advice[i as usize];
-                    let on_time = crate::clock::advice_on_time(a).unwrap_or(false);
-                    Fact::keyed(RecordRef::Advice(i), [a.kind.code(), "", ""]).share(on_time)
-                })
-                .collect(),
+        "advice_outstanding" => Stream::of(Count, advice_outstanding(e, m, false)),
+        "advice_overdue" => Stream::of(Count, advice_outstanding(e, m, true)),
+        "advice_within_6_weeks_pct" => Stream::of(
+            Share,
+            Engine::in_month(&ev.advice_received, m).map(|i| {
+                let a = &e.cw.advice[i as usize];
+                let on_time = crate::clock::advice_on_time(a).unwrap_or(false);
+                Fact::keyed(RecordRef::Advice(i), [a.kind.code(), "", ""]).share(on_time)
+            }),
         ),
-        "plans_active" => Tally::Count(active_plans(e, m)),
+        "plans_active" => Stream::of(Count, active_plans(e, m)),
         "plans_active_change_pct" => {
             // A year earlier only the count matters: no need for the whole month-end state.
             let before = m.plus(-12).last_day();
-            let previous = (e.cw.plans.iter().enumerate())
-                .filter(|(_, p)| p.is_active_at(before))
-                .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)))
-                .collect();
-            Tally::Change { current: active_plans(e, m), previous }
+            let previous = (e.plan_dates.iter().enumerate())
+                .filter(move |(_, p)| p.issued_on <= before && p.ceased_on.is_none_or(|c| c > before))
+                .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)));
+            Stream::change(active_plans(e, m), previous)
         }
-        "plans_active_pct_0_24" => Tally::PerPopulation { facts: active_plans(e, m), population: pop, per: 100.0 },
-        "plans_ceased" => Tally::Count(
-            Engine::in_month(&ev.ceased, m)
-                .map(|i| {
-                    let p = &e.cw.plans[i as usize];
-                    let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
-                    Fact::keyed(
-                        RecordRef::Plan(i),
-                        [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""],
-                    )
-                })
-                .collect(),
+        "plans_active_pct_0_24" => Stream::of(per_population(100.0), active_plans(e, m)),
+        "plans_ceased" => Stream::of(
+            Count,
+            Engine::in_month(&ev.ceased, m).map(|i| {
+                let p = &e.cw.plans[i as usize];
+                let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
+                Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""])
+            }),
         ),
         "plans_in_mainstream_pct" => plans_by_setting(e, m, &[Setting::Mainstream, Setting::ResourceBase]),
         "plans_in_independent_special_pct" => {
@@ -901,35 +981,31 @@ fn compute<'a>(e: &Engine<'a>, id: &str, m: Month) -> Option<Tally<'a>> {
         }
         "plans_eotas_pct" => plans_by_setting(e, m, &[Setting::EotasSection61, Setting::EotasSection19]),
         "plans_ehe_pct" => plans_by_setting(e, m, &[Setting::ElectiveHomeEducation]),
-        "plans_neet_16_25_pct" => Tally::Share(
-            e.month_end(m)
-                .active_plans
-                .iter()
+        "plans_neet_16_25_pct" => Stream::of(
+            Share,
+            e.month_plans(m)
                 .filter(|p| (16..=25).contains(&p.age))
-                .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet)))
-                .collect(),
+                .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet))),
         ),
-        "reviews_completed" => Tally::Count(reviews_completed(e, m)),
-        "reviews_completed_on_time_pct" => Tally::Share(reviews_completed(e, m)),
-        "reviews_overdue" => Tally::Count(
-            e.month_end(m)
-                .active_plans
-                .iter()
+        "reviews_completed" => Stream::of(Count, reviews_completed(e, m)),
+        "reviews_completed_on_time_pct" => Stream::of(Share, reviews_completed(e, m)),
+        "reviews_overdue" => Stream::of(
+            Count,
+            e.month_plans(m)
                 .filter(|p| p.review_overdue)
-                .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""]))
-                .collect(),
+                .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""])),
         ),
-        "reviews_decision_avg_weeks" => Tally::Mean(reviews_completed(e, m)),
+        "reviews_decision_avg_weeks" => Stream::of(Mean, reviews_completed(e, m)),
         "phase_transfers_finalised_pct" => phase_transfers(e, m),
-        "mediations_ytd" => Tally::Count(disputes_opened(e, m, DisputeKind::Mediation)),
-        "appeals_registered_ytd" => Tally::Count(disputes_opened(e, m, DisputeKind::Appeal)),
+        "mediations_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Mediation)),
+        "appeals_registered_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Appeal)),
         "appeals_lost_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::Conceded, DisputeOutcome::ParentFavour]),
         "appeals_won_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::LaFavour, DisputeOutcome::Withdrawn]),
         "mediations_followed_by_appeal_pct_ytd" => mediations_followed_by_appeal(e, m),
         "complaints" => feedback(e, m, FeedbackKind::Complaint),
         "compliments" => feedback(e, m, FeedbackKind::Compliment),
-        "placement_avg_annual_cost" => Tally::Mean(placement_costs(e, m)),
-        "independent_spend_share_pct" => Tally::AmountShare(placement_costs(e, m)),
+        "placement_avg_annual_cost" => Stream::of(Mean, placement_costs(e, m)),
+        "independent_spend_share_pct" => Stream::of(AmountShare, placement_costs(e, m)),
         _ => return None,
     })
 }
