@@ -39,21 +39,35 @@ fn group_thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// `measure,period,dimension,key,value`, sorted as plain strings, a headline row for every
-/// measure and period.
-pub fn to_csv(card: &Scorecard) -> String {
-    let mut rows: Vec<[String; 5]> = Vec::new();
+/// Every value of the scorecard as (measure, period, dimension, key, value), dimension and
+/// key empty for the headline, sorted as plain strings.
+pub fn value_rows(card: &Scorecard) -> Vec<(String, String, String, String, Option<f64>)> {
+    let mut rows = Vec::new();
     for line in &card.lines {
         let m = line.measure;
         for cell in &line.cells {
             let period = cell.month.to_string();
-            rows.push([m.id.into(), period.clone(), String::new(), String::new(), csv_value(m, cell.value.headline)]);
+            rows.push((m.id.to_string(), period.clone(), String::new(), String::new(), cell.value.headline));
             for (dimension, key, value) in &cell.value.breakdowns {
-                rows.push([m.id.into(), period.clone(), dimension.code().into(), key.clone(), csv_value(m, *value)]);
+                rows.push((m.id.to_string(), period.clone(), dimension.code().to_string(), key.clone(), *value));
             }
         }
     }
-    rows.sort();
+    rows.sort_by(|a, b| (&a.0, &a.1, &a.2, &a.3).cmp(&(&b.0, &b.1, &b.2, &b.3)));
+    rows
+}
+
+/// `measure,period,dimension,key,value`, sorted as plain strings, a headline row for every
+/// measure and period.
+pub fn to_csv(card: &Scorecard) -> String {
+    let rows: Vec<[String; 5]> = value_rows(card)
+        .into_iter()
+        .map(|(measure, period, dimension, key, value)| {
+            let def = sendtrack_domain::measures::find(&measure);
+            let value = def.map_or(String::new(), |m| csv_value(m, value));
+            [measure, period, dimension, key, value]
+        })
+        .collect();
     let mut writer = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
     let _ = writer.write_record(["measure", "period", "dimension", "key", "value"]);

@@ -73,6 +73,10 @@ enum Command {
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Also store the values in the database (table measure_values, view
+        /// bi_measure_values) for BI tools, replacing those of the same months. Needs --db.
+        #[arg(long, requires = "db")]
+        save: bool,
     },
     /// List the records behind a measure's value for a month (and a breakdown key).
     Drill {
@@ -94,6 +98,22 @@ enum Command {
     },
     /// List the measure catalogue with each definition.
     Measures,
+    /// Create or bring up to date the schema of a database (SQLite path or postgres:// URL).
+    Migrate {
+        #[arg(long)]
+        db: String,
+    },
+    /// Copy every record from one database to another, in one transaction on the target
+    /// (for example from a SQLite trial to a shared PostgreSQL server). The target must hold
+    /// no casework yet.
+    Copy {
+        /// The database to copy from.
+        #[arg(long)]
+        from: String,
+        /// The database to copy to.
+        #[arg(long)]
+        to: String,
+    },
     /// Generate a demo authority, import it into a fresh database, and summarise today's
     /// open and overdue work.
     Demo {
@@ -137,8 +157,9 @@ fn main() -> ExitCode {
             Command::Export { db, dir } => commands::export::run(&db, &dir).await,
             Command::Check { dir } => commands::check::run(&dir, today),
             Command::DemoData { out, children, seed } => commands::demo::write_data(&out, children, seed, today),
-            Command::Scorecard { source, from, to, measures, format, out } => {
-                commands::measures::scorecard_command(&source, from, to, &measures, format, out.as_ref(), today).await
+            Command::Scorecard { source, from, to, measures, format, out, save } => {
+                let options = commands::measures::ScorecardOptions { from, to, measures, format, out, save };
+                commands::measures::scorecard_command(&source, &options, today).await
             }
             Command::Drill { source, measure, month, by, key, format } => {
                 commands::measures::drill_command(
@@ -153,6 +174,8 @@ fn main() -> ExitCode {
                 .await
             }
             Command::Measures => commands::measures::list_command(),
+            Command::Migrate { db } => commands::database::migrate(&db).await,
+            Command::Copy { from, to } => commands::database::copy(&from, &to).await,
             Command::Demo { db, children, seed } => commands::demo::run(db.as_deref(), children, seed, today).await,
         }
     });

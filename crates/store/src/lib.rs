@@ -4,8 +4,10 @@
 //! interchange files ([`sendtrack_domain::rows`]), so a record has one written form.
 
 mod tables;
+#[cfg(feature = "testing")]
+pub mod testing;
 
-use sendtrack_domain::records::{Casework, RecordCounts};
+use sendtrack_domain::records::{Casework, RecordCounts, Request};
 use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
 use sendtrack_domain::validation::RecordFile;
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -25,6 +27,12 @@ pub enum StoreError {
         "the database holds a {table} record that does not read back ({column}: {message}); was it edited outside sendtrack?"
     )]
     Corrupt { table: &'static str, column: &'static str, message: String },
+    #[error(
+        "{record} {id} was changed by someone else since it was read (version {expected} is now {actual}); reload it and make the change again"
+    )]
+    Conflict { record: &'static str, id: String, expected: i64, actual: i64 },
+    #[error("there is no {record} {id}")]
+    NotFound { record: &'static str, id: String },
 }
 
 /// Which database engine a store runs on.
@@ -184,6 +192,153 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the database holds no casework records at all.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.counts().await?.total() == 0)
+    }
+
+    /// The versions of the migrations applied to this database, in order.
+    pub async fn applied_migrations(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows: Vec<AnyRow> = sqlx::query("SELECT version, description FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?))).collect()
+    }
+
+    /// One request with the version it is at, for an edit that must not overwrite someone
+    /// else's.
+    pub async fn request_with_version(&self, request_id: &str) -> Result<(Request, i64), StoreError> {
+        let columns: Vec<&str> = columns(RecordFile::Requests).iter().map(|c| c.name).collect();
+        let sql = format!("SELECT {}, version FROM requests WHERE request_id = $1", columns.join(", "));
+        let row: Option<AnyRow> = sqlx::query(AssertSqlSafe(sql)).bind(request_id).fetch_optional(&self.pool).await?;
+        let row = row.ok_or_else(|| StoreError::NotFound { record: "request", id: request_id.to_string() })?;
+        let texts: Vec<Option<String>> =
+            (0..columns.len()).map(|k| row.try_get::<Option<String>, _>(k)).collect::<Result<_, _>>()?;
+        let version: i64 = row.try_get(columns.len())?;
+        let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+        let mut cw = Casework::default();
+        let mut parsed_row = Row::new(RecordFile::Requests, &cells);
+        let parsed = parse_row(&mut parsed_row, &mut cw);
+        match (parsed, parsed_row.problems.into_iter().next(), cw.requests.pop()) {
+            (true, None, Some(request)) => Ok((request, version)),
+            (_, problem, _) => {
+                let (column, message) = problem.unwrap_or(("request_id", "the row could not be read".into()));
+                Err(StoreError::Corrupt { table: "requests", column, message })
+            }
+        }
+    }
+
+    /// Saves a changed request if nobody else has changed it since it was read at
+    /// `expected_version`; returns its new version. A stale save is refused with
+    /// [`StoreError::Conflict`] and changes nothing.
+    pub async fn update_request(&self, request: &Request, expected_version: i64) -> Result<i64, StoreError> {
+        let spec = columns(RecordFile::Requests);
+        let cw = Casework { requests: vec![request.clone()], ..Casework::default() };
+        let cells = sendtrack_domain::rows::cells(RecordFile::Requests, &cw, 0);
+        let sets: Vec<String> = spec.iter().enumerate().skip(1).map(|(k, c)| format!("{} = ${}", c.name, k)).collect();
+        let n = spec.len();
+        let sql = format!(
+            "UPDATE requests SET {}, version = version + 1 WHERE request_id = ${} AND version = ${}",
+            sets.join(", "),
+            n,
+            n + 1
+        );
+        let mut query = sqlx::query(AssertSqlSafe(self.placeholders(&sql)));
+        for cell in cells.iter().skip(1) {
+            query = query.bind((!cell.is_empty()).then(|| cell.clone()));
+        }
+        let done = query.bind(request.request_id.clone()).bind(expected_version).execute(&self.pool).await?;
+        if done.rows_affected() == 1 {
+            return Ok(expected_version + 1);
+        }
+        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM requests WHERE request_id = $1")
+            .bind(request.request_id.clone())
+            .fetch_optional(&self.pool)
+            .await?;
+        match actual {
+            Some(actual) => Err(StoreError::Conflict {
+                record: "request",
+                id: request.request_id.clone(),
+                expected: expected_version,
+                actual,
+            }),
+            None => Err(StoreError::NotFound { record: "request", id: request.request_id.clone() }),
+        }
+    }
+
+    /// Replaces the stored measure values of the months in `rows` with `rows`, in one
+    /// transaction: (measure, period, dimension, key, value), dimension and key empty for a
+    /// headline, value `None` when undefined.
+    pub async fn save_measure_values(
+        &self,
+        rows: &[(String, String, String, String, Option<f64>)],
+        computed_on: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let periods: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        for period in periods {
+            sqlx::query("DELETE FROM measure_values WHERE period = $1")
+                .bind(period.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = String::from(
+                "INSERT INTO measure_values (measure, period, dimension, key, value, computed_on) VALUES ",
+            );
+            let groups: Vec<String> = (0..chunk.len())
+                .map(|r| {
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        r * 6 + 1,
+                        r * 6 + 2,
+                        r * 6 + 3,
+                        r * 6 + 4,
+                        r * 6 + 5,
+                        r * 6 + 6
+                    )
+                })
+                .collect();
+            sql.push_str(&groups.join(", "));
+            let mut query = sqlx::query(AssertSqlSafe(self.placeholders(&sql)));
+            for (measure, period, dimension, key, value) in chunk {
+                query = query
+                    .bind(measure.clone())
+                    .bind(period.clone())
+                    .bind(dimension.clone())
+                    .bind(key.clone())
+                    .bind(*value)
+                    .bind(computed_on.to_string());
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// SQL written with `$N` placeholders, as this backend wants them: SQLite gets positional
+    /// `?` (sqlx-sqlite resolves `$N` names one at a time, quadratic in large statements).
+    fn placeholders(&self, sql: &str) -> String {
+        match self.backend {
+            Backend::Postgres => sql.to_string(),
+            Backend::Sqlite => {
+                let mut out = String::with_capacity(sql.len());
+                let mut chars = sql.chars().peekable();
+                while let Some(c) = chars.next() {
+                    if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+                        while chars.peek().is_some_and(char::is_ascii_digit) {
+                            chars.next();
+                        }
+                        out.push('?');
+                    } else {
+                        out.push(c);
+                    }
+                }
+                out
+            }
+        }
+    }
+
     /// Closes the connections, waiting for them to finish.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -215,8 +370,12 @@ fn upsert_sql(table: &Table, rows: usize, backend: Backend) -> String {
         }
         sql.push(')');
     }
-    let updates: Vec<String> =
+    let mut updates: Vec<String> =
         names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
+    if table.versioned {
+        // A record an import writes over counts as edited, for concurrent-edit detection.
+        updates.push(format!("version = {}.version + 1", table.name));
+    }
     sql.push_str(&format!(" ON CONFLICT ({}) DO ", table.key.join(", ")));
     if updates.is_empty() {
         sql.push_str("NOTHING");

@@ -47,31 +47,44 @@ fn threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().min(8))
 }
 
-#[allow(clippy::too_many_arguments)] // One argument per command-line option.
+/// The options of `sendtrack scorecard` besides where the records come from.
+pub struct ScorecardOptions {
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    pub measures: Vec<String>,
+    pub format: Format,
+    pub out: Option<PathBuf>,
+    pub save: bool,
+}
+
 pub async fn scorecard_command(
     source: &Source,
-    from: Option<Month>,
-    to: Option<Month>,
-    measure_ids: &[String],
-    format: Format,
-    out: Option<&PathBuf>,
+    options: &ScorecardOptions,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
-    let measures = measures_named(measure_ids)?;
-    let to = to.unwrap_or_else(|| Month::containing(today));
-    let from = from.unwrap_or_else(|| to.plus(-12));
+    let measures = measures_named(&options.measures)?;
+    let to = options.to.unwrap_or_else(|| Month::containing(today));
+    let from = options.from.unwrap_or_else(|| to.plus(-12));
     if from > to {
         bail!("--from {from} is after --to {to}");
     }
     let casework = source.load(today).await?;
     let engine = Engine::new(&casework);
     let card = scorecard(&engine, &measures, from, to, threads());
-    let text = match format {
+    let text = match options.format {
         Format::Csv => to_csv(&card),
         Format::Json => to_json(&card),
         Format::Table => to_table(&card),
     };
-    write_out(&text, out)?;
+    write_out(&text, options.out.as_ref())?;
+    if options.save
+        && let Some(db) = &source.db
+    {
+        let store = sendtrack_store::Store::open(db).await?;
+        let rows = sendtrack_interchange::scorecard::value_rows(&card);
+        store.save_measure_values(&rows, &today.to_string()).await?;
+        eprintln!("Stored {} values for {from} to {to} in {db} (view bi_measure_values).", rows.len());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

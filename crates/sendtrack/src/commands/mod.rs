@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod database;
 pub mod demo;
 pub mod export;
 pub mod import;
