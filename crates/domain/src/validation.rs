@@ -760,6 +760,41 @@ mod tests {
     }
 
     #[test]
+    fn establishment_and_la_numbers_disputes_and_caseworkers() {
+        let mut cw = base();
+        cw.requests[0].caseworker = Some("cw,1".into());
+        let mut p = plan("P1", "C1", date(2020, 1, 1), None);
+        p.transferred_from = Some("Devon".into());
+        cw.plans.push(p);
+        let mut school = placement("S1", date(2020, 9, 1), None, None);
+        school.urn = Some("12345".into());
+        let mut college = placement("S2", date(2020, 9, 1), None, Some(PlacementRank::Dual));
+        college.ukprn = Some("1000ABCD".into());
+        cw.placements = vec![school, college];
+        cw.disputes.push(Dispute {
+            dispute_id: "D1".into(),
+            child_id: "C1".into(),
+            kind: DisputeKind::Mediation,
+            request_id: Some("R9".into()),
+            opened_on: date(2024, 3, 1),
+            outcome: Some(Dated::new(DisputeOutcome::Resolved, date(2024, 2, 28))),
+        });
+        cw.children[0].ethnicity = Some("White British".into());
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Children, 0, "ethnicity"),
+                (RecordFile::Requests, 0, "caseworker"),
+                (RecordFile::Plans, 0, "transferred_from"),
+                (RecordFile::Placements, 0, "urn"),
+                (RecordFile::Placements, 1, "ukprn"),
+                (RecordFile::Disputes, 0, "request_id"),
+                (RecordFile::Disputes, 0, "closed_on"),
+            ]
+        );
+    }
+
+    #[test]
     fn population_benchmarks_and_targets() {
         let mut cw = base();
         cw.population = vec![
