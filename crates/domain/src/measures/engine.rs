@@ -213,6 +213,34 @@ impl<'e, 'a> Stream<'e, 'a> {
     }
 }
 
+/// Sums by breakdown key. Keys are nearly always the same static code strings, so they are
+/// kept in a short list compared by address first; a hash map takes over past 32 keys.
+#[derive(Default)]
+struct KeyGroups<'k> {
+    few: Vec<(&'k str, Sums)>,
+    many: HashMap<&'k str, Sums>,
+}
+
+impl<'k> KeyGroups<'k> {
+    fn add(&mut self, key: &'k str, fact: &Fact) {
+        if let Some((_, sums)) = self.few.iter_mut().find(|(k, _)| std::ptr::eq(*k, key) || *k == key) {
+            sums.add(fact);
+        } else if self.few.len() < 32 {
+            let mut sums = Sums::default();
+            sums.add(fact);
+            self.few.push((key, sums));
+        } else {
+            self.many.entry(key).or_default().add(fact);
+        }
+    }
+
+    fn into_sums(self) -> Vec<(&'k str, Sums)> {
+        let mut all = self.few;
+        all.extend(self.many);
+        all
+    }
+}
+
 /// Running sums over facts, from which every kind of value is computed.
 #[derive(Debug, Clone, Copy, Default)]
 struct Sums {
@@ -264,27 +292,55 @@ struct MonthEnd<'a> {
     costed_placements: Vec<(u32, f64, Setting)>,
 }
 
-/// Records of one kind in the order of one of their dates, so the records of any span of
-/// months are one slice.
+/// Records of one kind grouped by the month of one of their dates, so the records of any span
+/// of months are one slice.
 #[derive(Debug, Default)]
 struct Timeline {
-    dates: Vec<Date>,
+    /// The month index (year × 12 + month − 1) of `starts[0]`.
+    first_month: i32,
+    /// Where each month's records start in `records` (one more entry than months).
+    starts: Vec<usize>,
     records: Vec<u32>,
 }
 
 impl Timeline {
-    fn new(events: impl Iterator<Item = (Date, usize)>) -> Timeline {
-        let mut pairs: Vec<(Date, u32)> = events.map(|(d, i)| (d, i as u32)).collect();
-        pairs.sort_unstable();
-        let (dates, records) = pairs.into_iter().unzip();
-        Timeline { dates, records }
+    /// Orders records by the month of their date (in linear time: a counting sort by month);
+    /// within a month they keep their file order.
+    fn new(events: impl Iterator<Item = (Date, usize)> + Clone) -> Timeline {
+        let month_index = |d: Date| i32::from(d.year()) * 12 + i32::from(d.month()) - 1;
+        let Some((first, last)) = events
+            .clone()
+            .map(|(d, _)| month_index(d))
+            .fold(None, |acc: Option<(i32, i32)>, m| Some(acc.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m)))))
+        else {
+            return Timeline::default();
+        };
+        let months = (last - first + 1) as usize;
+        let mut starts = vec![0usize; months + 1];
+        for (d, _) in events.clone() {
+            starts[(month_index(d) - first) as usize + 1] += 1;
+        }
+        for k in 0..months {
+            starts[k + 1] += starts[k];
+        }
+        let mut next = starts.clone();
+        let mut records = vec![0u32; starts[months]];
+        for (d, i) in events {
+            let slot = &mut next[(month_index(d) - first) as usize];
+            records[*slot] = i as u32;
+            *slot += 1;
+        }
+        Timeline { first_month: first, starts, records }
     }
 
-    /// The records dated in the months from `first` to `last`, in date order.
+    /// The records dated in the months from `first` to `last`.
     fn between(&self, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
-        let from = self.dates.partition_point(|d| *d < first.first_day());
-        let to = self.dates.partition_point(|d| *d <= last.last_day()).max(from);
-        self.records[from..to].iter().copied()
+        let index = |m: Month| i32::from(m.year()) * 12 + i32::from(m.month()) - 1 - self.first_month;
+        let months = self.starts.len().saturating_sub(1) as i32;
+        let from = index(first).clamp(0, months) as usize;
+        let to = (index(last) + 1).clamp(0, months).max(from as i32) as usize;
+        let (a, b) = (self.starts.get(from).copied().unwrap_or(0), self.starts.get(to).copied().unwrap_or(0));
+        self.records[a..b.max(a)].iter().copied()
     }
 }
 
@@ -363,12 +419,16 @@ impl<T: Copy> Groups<T> {
             starts[g + 1] += starts[g];
         }
         let mut next = starts.clone();
-        let mut slots: Vec<Option<T>> = vec![None; starts[groups] as usize];
+        // Every slot is written below; the first item only fills them until then.
+        let Some((_, filler)) = items.clone().next() else {
+            return Groups { starts, items: Vec::new() };
+        };
+        let mut slots: Vec<T> = vec![filler; starts[groups] as usize];
         for (g, item) in items {
-            slots[next[g as usize] as usize] = Some(item);
+            slots[next[g as usize] as usize] = item;
             next[g as usize] += 1;
         }
-        Groups { starts, items: slots.into_iter().flatten().collect() }
+        Groups { starts, items: slots }
     }
 
     fn of(&self, group: usize) -> &[T] {
@@ -448,9 +508,11 @@ impl<'a> Engine<'a> {
         });
         let child_of = |id: &str| children.get(id).copied();
         let (
-            (request_child, request_milestones, advice_dates, events),
-            (plan_dates, review_plan, plan_meetings, child_placements),
+            (request_child, request_milestones, advice_dates, events, child_placements),
+            (plan_dates, review_plan, plan_meetings),
         ) = std::thread::scope(|scope| {
+            // Two halves of about equal work: requests, advice, events and placements here;
+            // plans and their reviews below.
             let by_request = scope.spawn(|| {
                 let request_child: Vec<Option<u32>> = cw.requests.iter().map(|r| child_of(&r.child_id)).collect();
                 let request_milestones: Vec<RequestMilestones> =
@@ -460,7 +522,24 @@ impl<'a> Engine<'a> {
                     .iter()
                     .map(|a| (a.requested_on, a.received_on, requests.get(a.request_id.as_str()).copied()))
                     .collect();
-                (request_child, request_milestones, advice_dates, Events::of(cw))
+                let child_placements = Groups::new(
+                    cw.children.len(),
+                    cw.placements.iter().enumerate().filter_map(|(i, p)| {
+                        let child = child_of(&p.child_id)?;
+                        Some((
+                            child,
+                            PlacementDates {
+                                index: i as u32,
+                                started_on: p.started_on,
+                                ended_on: p.ended_on,
+                                setting: p.setting,
+                                main: p.is_main(),
+                                cost: p.annual_cost.as_ref().map(|c| c.value()),
+                            },
+                        ))
+                    }),
+                );
+                (request_child, request_milestones, advice_dates, Events::of(cw), child_placements)
             });
             let plan_dates: Vec<PlanDates> = cw
                 .plans
@@ -483,24 +562,7 @@ impl<'a> Engine<'a> {
                     meetings.sort_by_key(|m| m.meeting_on);
                 }
             }
-            let child_placements = Groups::new(
-                cw.children.len(),
-                cw.placements.iter().enumerate().filter_map(|(i, p)| {
-                    let child = child_of(&p.child_id)?;
-                    Some((
-                        child,
-                        PlacementDates {
-                            index: i as u32,
-                            started_on: p.started_on,
-                            ended_on: p.ended_on,
-                            setting: p.setting,
-                            main: p.is_main(),
-                            cost: p.annual_cost.as_ref().map(|c| c.value()),
-                        },
-                    ))
-                }),
-            );
-            (join(by_request), (plan_dates, review_plan, plan_meetings, child_placements))
+            (join(by_request), (plan_dates, review_plan, plan_meetings))
         });
         let phase_transfer_reviews =
             cw.reviews.iter().enumerate().filter(|(_, r)| r.phase_transfer.is_some()).map(|(i, _)| i as u32).collect();
@@ -607,6 +669,10 @@ impl<'a> Engine<'a> {
             }
         }
         for (i, &(requested_on, received_on, request)) in self.advice_dates.iter().enumerate() {
+            // Most advice was received long before, or is not yet asked for: no clock needed.
+            if requested_on > date || received_on.is_some_and(|r| r <= date) {
+                continue;
+            }
             let Some(r) = request else { continue };
             let request = &self.request_milestones[r as usize];
             if let AdviceStatus::Outstanding(deadline) = advice_status_at(requested_on, received_on, request, date) {
@@ -653,17 +719,17 @@ impl<'a> Engine<'a> {
         };
         let slots = measure.breakdowns.len().min(3);
         let mut total = Sums::default();
-        let mut groups: [HashMap<&str, Sums>; 3] = Default::default();
+        let mut groups: [KeyGroups; 3] = Default::default();
         for fact in stream.current {
             total.add(&fact);
             for (slot, group) in groups.iter_mut().enumerate().take(slots) {
-                group.entry(fact.keys[slot]).or_default().add(&fact);
+                group.add(fact.keys[slot], &fact);
             }
         }
         let previous = stream.previous.map_or(0.0, |p| p.count() as f64);
         let mut breakdowns = Vec::new();
         for (slot, &dimension) in measure.breakdowns.iter().enumerate().take(slots) {
-            let mut keyed: Vec<(&str, Sums)> = groups[slot].iter().map(|(k, s)| (*k, *s)).collect();
+            let mut keyed = std::mem::take(&mut groups[slot]).into_sums();
             keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
             for (key, sums) in keyed {
                 breakdowns.push((dimension, key.to_string(), stream.combine.value(sums, previous)));
@@ -820,6 +886,17 @@ fn requests_received<'e, 'a>(
     })
 }
 
+/// Requests received in `events`, without breakdown keys (for measures that have none).
+fn requests_counted<'e, 'a>(
+    e: &'e Engine<'a>,
+    events: impl Iterator<Item = u32> + 'e,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    events.map(|i| {
+        let r = e.request(i);
+        Fact::new(RecordRef::Request(i)).share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
+    })
+}
+
 fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     Engine::in_month(&e.events.review_decided, month).map(|i| {
         let r = &e.cw.reviews[i as usize];
@@ -889,17 +966,17 @@ fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, '
     let per_population = |per| Combine::PerPopulation { population: pop, per };
     Some(match id {
         "requests_received" => Stream::of(Count, requests_received(e, Engine::in_month(&ev.received, m))),
-        "requests_received_ytd" => Stream::of(Count, requests_received(e, Engine::year_to_date(&ev.received, m))),
+        "requests_received_ytd" => Stream::of(Count, requests_counted(e, Engine::year_to_date(&ev.received, m))),
         "requests_received_change_pct" => Stream::change(
-            requests_received(e, Engine::in_month(&ev.received, m)),
-            requests_received(e, Engine::in_month(&ev.received, m.plus(-12))),
+            requests_counted(e, Engine::in_month(&ev.received, m)),
+            requests_counted(e, Engine::in_month(&ev.received, m.plus(-12))),
         ),
-        "requests_from_parents_pct" => Stream::of(Share, requests_received(e, Engine::in_month(&ev.received, m))),
+        "requests_from_parents_pct" => Stream::of(Share, requests_counted(e, Engine::in_month(&ev.received, m))),
         "requests_rate_per_10k" => {
-            Stream::of(per_population(10_000.0), requests_received(e, Engine::trailing_12(&ev.received, m)))
+            Stream::of(per_population(10_000.0), requests_counted(e, Engine::trailing_12(&ev.received, m)))
         }
         "requests_pct_0_24" => {
-            Stream::of(per_population(100.0), requests_received(e, Engine::trailing_12(&ev.received, m)))
+            Stream::of(per_population(100.0), requests_counted(e, Engine::trailing_12(&ev.received, m)))
         }
         "decisions_made" => Stream::of(Count, decisions(e, Engine::in_month(&ev.decided, m))),
         "decisions_within_6_weeks_pct" => Stream::of(Share, decisions(e, Engine::in_month(&ev.decided, m))),
