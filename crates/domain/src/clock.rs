@@ -99,12 +99,7 @@ pub fn decision_on_time(request: &Request) -> Option<bool> {
 /// Whether an assessment finished on time: a plan within 20 weeks, or a decision not to
 /// issue within 16 weeks. `None` for other outcomes or none yet.
 pub fn assessment_on_time(request: &Request) -> Option<bool> {
-    let outcome = request.outcome?;
-    match outcome.value {
-        AssessmentOutcome::Plan => Some(outcome.on <= final_plan_due(request.received_on)),
-        AssessmentOutcome::NoPlan => Some(outcome.on <= no_plan_due(request.received_on)),
-        AssessmentOutcome::Withdrawn => None,
-    }
+    RequestMilestones::of(request).assessment_on_time()
 }
 
 /// Whether advice was received within 6 weeks of being requested (`None` until received).
@@ -172,6 +167,17 @@ pub struct RequestMilestones {
 impl RequestMilestones {
     pub fn of(request: &Request) -> RequestMilestones {
         RequestMilestones { received_on: request.received_on, decision: request.decision, outcome: request.outcome }
+    }
+
+    /// Whether the assessment finished on time: a plan within 20 weeks, or a decision not to
+    /// issue within 16 weeks. `None` for other outcomes or none yet.
+    pub fn assessment_on_time(&self) -> Option<bool> {
+        let outcome = self.outcome?;
+        match outcome.value {
+            AssessmentOutcome::Plan => Some(outcome.on <= final_plan_due(self.received_on)),
+            AssessmentOutcome::NoPlan => Some(outcome.on <= no_plan_due(self.received_on)),
+            AssessmentOutcome::Withdrawn => None,
+        }
     }
 
     /// Where the request stands at the end of `date`.

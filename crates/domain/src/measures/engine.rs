@@ -14,7 +14,7 @@ use crate::clock::{
 };
 use crate::codes::*;
 use crate::dates::{Month, age_on, days_between};
-use crate::records::{Casework, Child, Request};
+use crate::records::Casework;
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -306,10 +306,12 @@ struct Timeline {
 impl Timeline {
     /// Orders records by the month of their date (in linear time: a counting sort by month);
     /// within a month they keep their file order.
-    fn new(events: impl Iterator<Item = (Date, usize)> + Clone) -> Timeline {
+    fn new(events: impl Iterator<Item = (Date, usize)>) -> Timeline {
+        // One pass over the records; the three passes below read these compact pairs.
+        let events: Vec<(Date, usize)> = events.collect();
+        let events = || events.iter().copied();
         let month_index = |d: Date| i32::from(d.year()) * 12 + i32::from(d.month()) - 1;
-        let Some((first, last)) = events
-            .clone()
+        let Some((first, last)) = events()
             .map(|(d, _)| month_index(d))
             .fold(None, |acc: Option<(i32, i32)>, m| Some(acc.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m)))))
         else {
@@ -317,7 +319,7 @@ impl Timeline {
         };
         let months = (last - first + 1) as usize;
         let mut starts = vec![0usize; months + 1];
-        for (d, _) in events.clone() {
+        for (d, _) in events() {
             starts[(month_index(d) - first) as usize + 1] += 1;
         }
         for k in 0..months {
@@ -325,7 +327,7 @@ impl Timeline {
         }
         let mut next = starts.clone();
         let mut records = vec![0u32; starts[months]];
-        for (d, i) in events {
+        for (d, i) in events() {
             let slot = &mut next[(month_index(d) - first) as usize];
             records[*slot] = i as u32;
             *slot += 1;
@@ -356,6 +358,8 @@ struct Events {
     dispute_opened: Timeline,
     dispute_closed: Timeline,
     feedback: Timeline,
+    /// Reviews preparing a phase transfer, by meeting date.
+    transfer_meeting: Timeline,
 }
 
 impl Events {
@@ -371,6 +375,13 @@ impl Events {
             dispute_opened: Timeline::new(cw.disputes.iter().enumerate().map(|(i, d)| (d.opened_on, i))),
             dispute_closed: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.outcome?.on, i)))),
             feedback: Timeline::new(cw.feedback.iter().enumerate().map(|(i, f)| (f.received_on, i))),
+            transfer_meeting: Timeline::new(
+                cw.reviews
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.phase_transfer.is_some())
+                    .filter_map(|(i, r)| Some((r.meeting_on?, i))),
+            ),
         }
     }
 }
@@ -456,6 +467,10 @@ pub struct Engine<'a> {
     requests: HashMap<&'a str, u32>,
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
+    /// Each request's source and whether a statutory exception applied.
+    request_traits: Vec<(RequestSource, bool)>,
+    /// Each child's date of birth and primary need.
+    child_traits: Vec<(Date, Option<Need>)>,
     /// Advice: requested, received, its request.
     advice_dates: Vec<(Date, Option<Date>, Option<u32>)>,
     plan_dates: Vec<PlanDates>,
@@ -464,7 +479,6 @@ pub struct Engine<'a> {
     /// Each child's placements, in file order.
     child_placements: Groups<PlacementDates>,
     review_plan: Vec<Option<u32>>,
-    phase_transfer_reviews: Vec<u32>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
     events: Events,
@@ -472,6 +486,22 @@ pub struct Engine<'a> {
 }
 
 const UNKNOWN: &str = "unknown";
+
+/// Resolves each id of `ids` to its index in `map`. Records usually come grouped by the record
+/// they refer to (a plan's reviews together, a request's advice together), so the previous
+/// answer is tried first: one string comparison instead of a hash lookup.
+fn resolve<'s>(ids: impl Iterator<Item = &'s str>, map: &HashMap<&str, u32>) -> Vec<Option<u32>> {
+    let mut last: Option<(&str, Option<u32>)> = None;
+    ids.map(|id| match last {
+        Some((previous, index)) if previous == id => index,
+        _ => {
+            let index = map.get(id).copied();
+            last = Some((id, index));
+            index
+        }
+    })
+    .collect()
+}
 
 /// The result of a scoped worker thread; a panic in it is a bug, carried on to the caller.
 fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
@@ -506,7 +536,6 @@ impl<'a> Engine<'a> {
             let plans = index_of(cw.plans.iter().map(|p| p.plan_id.as_str()));
             (join(children), (requests, plans))
         });
-        let child_of = |id: &str| children.get(id).copied();
         let (
             (request_child, request_milestones, advice_dates, events, child_placements),
             (plan_dates, review_plan, plan_meetings),
@@ -514,18 +543,17 @@ impl<'a> Engine<'a> {
             // Two halves of about equal work: requests, advice, events and placements here;
             // plans and their reviews below.
             let by_request = scope.spawn(|| {
-                let request_child: Vec<Option<u32>> = cw.requests.iter().map(|r| child_of(&r.child_id)).collect();
+                let request_child = resolve(cw.requests.iter().map(|r| r.child_id.as_str()), &children);
                 let request_milestones: Vec<RequestMilestones> =
                     cw.requests.iter().map(RequestMilestones::of).collect();
-                let advice_dates: Vec<(Date, Option<Date>, Option<u32>)> = cw
-                    .advice
-                    .iter()
-                    .map(|a| (a.requested_on, a.received_on, requests.get(a.request_id.as_str()).copied()))
-                    .collect();
+                let advice_request = resolve(cw.advice.iter().map(|a| a.request_id.as_str()), &requests);
+                let advice_dates: Vec<(Date, Option<Date>, Option<u32>)> =
+                    cw.advice.iter().zip(advice_request).map(|(a, r)| (a.requested_on, a.received_on, r)).collect();
+                let placement_child = resolve(cw.placements.iter().map(|p| p.child_id.as_str()), &children);
                 let child_placements = Groups::new(
                     cw.children.len(),
-                    cw.placements.iter().enumerate().filter_map(|(i, p)| {
-                        let child = child_of(&p.child_id)?;
+                    cw.placements.iter().zip(&placement_child).enumerate().filter_map(|(i, (p, child))| {
+                        let child = (*child)?;
                         Some((
                             child,
                             PlacementDates {
@@ -541,17 +569,14 @@ impl<'a> Engine<'a> {
                 );
                 (request_child, request_milestones, advice_dates, Events::of(cw), child_placements)
             });
+            let plan_child = resolve(cw.plans.iter().map(|p| p.child_id.as_str()), &children);
             let plan_dates: Vec<PlanDates> = cw
                 .plans
                 .iter()
-                .map(|p| PlanDates {
-                    issued_on: p.issued_on,
-                    ceased_on: p.ceased.map(|c| c.on),
-                    child: child_of(&p.child_id),
-                })
+                .zip(plan_child)
+                .map(|(p, child)| PlanDates { issued_on: p.issued_on, ceased_on: p.ceased.map(|c| c.on), child })
                 .collect();
-            let review_plan: Vec<Option<u32>> =
-                cw.reviews.iter().map(|r| plans.get(r.plan_id.as_str()).copied()).collect();
+            let review_plan = resolve(cw.reviews.iter().map(|r| r.plan_id.as_str()), &plans);
             let mut plan_meetings = Groups::new(
                 cw.plans.len(),
                 cw.reviews.iter().zip(&review_plan).filter_map(|(r, p)| Some(((*p)?, Meeting::of(r)?))),
@@ -564,8 +589,6 @@ impl<'a> Engine<'a> {
             }
             (join(by_request), (plan_dates, review_plan, plan_meetings))
         });
-        let phase_transfer_reviews =
-            cw.reviews.iter().enumerate().filter(|(_, r)| r.phase_transfer.is_some()).map(|(i, _)| i as u32).collect();
         let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::default();
         for d in cw.disputes.iter().filter(|d| d.kind == DisputeKind::Appeal) {
             appeals_by_child.entry(d.child_id.as_str()).or_default().push(d.opened_on);
@@ -579,12 +602,13 @@ impl<'a> Engine<'a> {
             requests,
             request_child,
             request_milestones,
+            request_traits: cw.requests.iter().map(|r| (r.source, r.exception.is_some())).collect(),
+            child_traits: cw.children.iter().map(|c| (c.date_of_birth, c.primary_need)).collect(),
             advice_dates,
             plan_dates,
             plan_meetings,
             child_placements,
             review_plan,
-            phase_transfer_reviews,
             appeals_by_child,
             population_0_24,
             events,
@@ -601,16 +625,12 @@ impl<'a> Engine<'a> {
         self.population_0_24.range(..=month.year()).next_back().map(|(_, n)| *n)
     }
 
-    fn child(&self, index: Option<u32>) -> Option<&'a Child> {
-        index.and_then(|i| self.cw.children.get(i as usize))
-    }
-
     fn child_age(&self, index: Option<u32>, on: Date) -> i32 {
-        self.child(index).map_or(0, |c| age_on(c.date_of_birth, on))
+        index.and_then(|i| self.child_traits.get(i as usize)).map_or(0, |(born, _)| age_on(*born, on))
     }
 
     fn child_need(&self, index: Option<u32>) -> &'static str {
-        self.child(index).and_then(|c| c.primary_need).map_or(UNKNOWN, Need::code)
+        index.and_then(|i| self.child_traits.get(i as usize)).and_then(|(_, need)| *need).map_or(UNKNOWN, Need::code)
     }
 
     fn in_month(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
@@ -626,8 +646,17 @@ impl<'a> Engine<'a> {
         events.between(month.plus(-11), month)
     }
 
-    fn request(&self, i: u32) -> &'a Request {
-        &self.cw.requests[i as usize]
+    /// The milestones of request `i`: what the request measures read, kept compact.
+    fn request(&self, i: u32) -> &RequestMilestones {
+        &self.request_milestones[i as usize]
+    }
+
+    fn source(&self, i: u32) -> RequestSource {
+        self.request_traits[i as usize].0
+    }
+
+    fn has_exception(&self, i: u32) -> bool {
+        self.request_traits[i as usize].1
     }
 
     /// The caseload at the end of `month`, computed once and shared.
@@ -747,28 +776,27 @@ impl<'a> Engine<'a> {
 
 /// The keys of a request in the breakdowns of the request measures.
 fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
-    let r = e.request(i);
     let child = e.request_child[i as usize];
-    [r.source.code(), age_band(e.child_age(child, on)), e.child_need(child)]
+    [e.source(i).code(), age_band(e.child_age(child, on)), e.child_need(child)]
 }
 
-fn is_assessment(r: &Request) -> bool {
+fn is_assessment(r: &RequestMilestones) -> bool {
     matches!(r.outcome.map(|o| o.value), Some(AssessmentOutcome::Plan | AssessmentOutcome::NoPlan))
 }
 
-fn is_plan(r: &Request) -> bool {
+fn is_plan(r: &RequestMilestones) -> bool {
     r.outcome.is_some_and(|o| o.value == AssessmentOutcome::Plan)
 }
 
-fn days_to_outcome(r: &Request) -> i64 {
+fn days_to_outcome(r: &RequestMilestones) -> i64 {
     r.outcome.map_or(0, |o| days_between(r.received_on, o.on))
 }
 
-fn assessment_on_time(r: &Request) -> bool {
-    crate::clock::assessment_on_time(r).unwrap_or(false)
+fn assessment_on_time(r: &RequestMilestones) -> bool {
+    r.assessment_on_time().unwrap_or(false)
 }
 
-fn within_20_weeks(r: &Request) -> bool {
+fn within_20_weeks(r: &RequestMilestones) -> bool {
     days_to_outcome(r) <= 140
 }
 
@@ -787,7 +815,7 @@ fn issued<'e, 'a>(
     events: impl Iterator<Item = u32> + 'e,
     with_exceptions: bool,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
-    events.filter(move |&i| is_plan(e.request(i)) && (with_exceptions || e.request(i).exception.is_none())).map(|i| {
+    events.filter(move |&i| is_plan(e.request(i)) && (with_exceptions || !e.has_exception(i))).map(|i| {
         let r = e.request(i);
         let on = r.outcome.map_or(r.received_on, |o| o.on);
         let child = e.request_child[i as usize];
@@ -882,7 +910,7 @@ fn requests_received<'e, 'a>(
     events.map(|i| {
         let r = e.request(i);
         Fact::keyed(RecordRef::Request(i), request_keys(e, i, r.received_on))
-            .share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
+            .share(matches!(e.source(i), RequestSource::Parent | RequestSource::YoungPerson))
     })
 }
 
@@ -892,28 +920,42 @@ fn requests_counted<'e, 'a>(
     events: impl Iterator<Item = u32> + 'e,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
     events.map(|i| {
-        let r = e.request(i);
-        Fact::new(RecordRef::Request(i)).share(matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson))
+        Fact::new(RecordRef::Request(i))
+            .share(matches!(e.source(i), RequestSource::Parent | RequestSource::YoungPerson))
     })
 }
 
-fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
-    Engine::in_month(&e.events.review_decided, month).map(|i| {
+/// What a review measure reads of each review decided in the month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReviewPart {
+    /// The decision only (counts by decision).
+    Decision,
+    /// Whether the review was on time (the share).
+    OnTime,
+    /// Weeks from the meeting to the decision (the mean).
+    Weeks,
+}
+
+/// Reviews whose decision was notified in the month, working out only the `part` the measure
+/// needs: on-time status looks up the plan's earlier meetings, which costs memory reads.
+fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month, part: ReviewPart) -> impl Iterator<Item = Fact<'a>> + 'e {
+    Engine::in_month(&e.events.review_decided, month).map(move |i| {
         let r = &e.cw.reviews[i as usize];
-        let on_time = match (e.review_plan[i as usize], Meeting::of(r)) {
-            (Some(p), Some(meeting)) => {
-                let issued_on = e.plan_dates[p as usize].issued_on;
-                meeting_on_time(issued_on, e.plan_meetings.of(p as usize), &meeting) == Some(true)
-            }
-            _ => false,
-        };
-        let weeks = match (r.meeting_on, r.decision) {
-            (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
-            _ => 0.0,
-        };
-        Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""])
-            .share(on_time)
-            .amount(weeks)
+        let fact = Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""]);
+        match part {
+            ReviewPart::Decision => fact,
+            ReviewPart::OnTime => fact.share(match (e.review_plan[i as usize], Meeting::of(r)) {
+                (Some(p), Some(meeting)) => {
+                    let issued_on = e.plan_dates[p as usize].issued_on;
+                    meeting_on_time(issued_on, e.plan_meetings.of(p as usize), &meeting) == Some(true)
+                }
+                _ => false,
+            }),
+            ReviewPart::Weeks => fact.amount(match (r.meeting_on, r.decision) {
+                (Some(m), Some(d)) => days_between(m, d.on) as f64 / 7.0,
+                _ => 0.0,
+            }),
+        }
     })
 }
 
@@ -922,7 +964,7 @@ fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     let year_start = crate::clock::academic_year_start(end);
     Stream::of(
         Combine::Share,
-        e.phase_transfer_reviews.iter().filter_map(move |&i| {
+        e.events.transfer_meeting.between(Month::containing(year_start), month).filter_map(move |i| {
             let r = &e.cw.reviews[i as usize];
             let meeting = r.meeting_on.filter(|m| *m >= year_start && *m <= end)?;
             let transfer = r.phase_transfer?;
@@ -1064,15 +1106,15 @@ fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, '
                 .filter(|p| (16..=25).contains(&p.age))
                 .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet))),
         ),
-        "reviews_completed" => Stream::of(Count, reviews_completed(e, m)),
-        "reviews_completed_on_time_pct" => Stream::of(Share, reviews_completed(e, m)),
+        "reviews_completed" => Stream::of(Count, reviews_completed(e, m, ReviewPart::Decision)),
+        "reviews_completed_on_time_pct" => Stream::of(Share, reviews_completed(e, m, ReviewPart::OnTime)),
         "reviews_overdue" => Stream::of(
             Count,
             e.month_plans(m)
                 .filter(|p| p.review_overdue)
                 .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""])),
         ),
-        "reviews_decision_avg_weeks" => Stream::of(Mean, reviews_completed(e, m)),
+        "reviews_decision_avg_weeks" => Stream::of(Mean, reviews_completed(e, m, ReviewPart::Weeks)),
         "phase_transfers_finalised_pct" => phase_transfers(e, m),
         "mediations_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Mediation)),
         "appeals_registered_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Appeal)),
