@@ -4,6 +4,7 @@
 //! generates a realistic demo authority.
 
 pub mod demo;
+pub mod dfe;
 pub mod read;
 pub mod scorecard;
 pub mod write;

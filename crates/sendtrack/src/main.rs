@@ -98,6 +98,19 @@ enum Command {
     },
     /// List the measure catalogue with each definition.
     Measures,
+    /// Comparator values (England, region, statistical neighbours, and the authority as
+    /// published) from the DfE's "Education, health and care plans" statistics.
+    Benchmarks {
+        /// The folder of DfE CSV files (timeliness_20_week.csv, requests.csv, assessments.csv,
+        /// statistical_neighbours.csv).
+        #[arg(long)]
+        dfe: PathBuf,
+        /// The authority: its name as the DfE writes it (e.g. Devon) or its LA number (878).
+        #[arg(long)]
+        la: String,
+        #[command(flatten)]
+        destination: commands::benchmarks::Destination,
+    },
     /// Create or bring up to date the schema of a database (SQLite path or postgres:// URL).
     Migrate {
         #[arg(long)]
@@ -174,6 +187,7 @@ fn main() -> ExitCode {
                 .await
             }
             Command::Measures => commands::measures::list_command(),
+            Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,
             Command::Migrate { db } => commands::database::migrate(&db).await,
             Command::Copy { from, to } => commands::database::copy(&from, &to).await,
             Command::Demo { db, children, seed } => commands::demo::run(db.as_deref(), children, seed, today).await,

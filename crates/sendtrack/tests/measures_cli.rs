@@ -184,3 +184,51 @@ fn unknown_measures_and_breakdowns_are_refused() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("'nope' is not a measure id"));
 }
+
+#[test]
+fn dfe_benchmarks_appear_beside_the_scorecard() {
+    let (tmp, data) = demo_folder();
+    let db = tmp.path().join("st.db").to_str().unwrap().to_string();
+    sendtrack(&["import", "--db", &db, &data]);
+    let dfe = concat!(env!("CARGO_MANIFEST_DIR"), "/../interchange/data/dfe-devon-extract");
+    let stored = sendtrack(&["benchmarks", "--dfe", dfe, "--la", "Devon", "--db", &db]);
+    assert!(stored.contains("for Devon (878, South West)"), "{stored}");
+    let json = sendtrack(&[
+        "scorecard",
+        "--db",
+        &db,
+        "--from",
+        "2025-06",
+        "--to",
+        "2025-06",
+        "--measure",
+        "plans_issued_within_20_weeks_pct",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let benchmarks = doc["measures"][0]["benchmarks"].as_array().unwrap();
+    let england = benchmarks.iter().find(|b| b["comparator"] == "england").unwrap();
+    assert_eq!((england["period"].as_str(), england["value"].as_f64()), (Some("2024"), Some(46.4344)));
+    assert_eq!(benchmarks.len(), 4, "{benchmarks:?}");
+    let table = sendtrack(&[
+        "scorecard",
+        "--db",
+        &db,
+        "--from",
+        "2025-06",
+        "--to",
+        "2025-06",
+        "--measure",
+        "plans_issued_within_20_weeks_pct",
+    ]);
+    assert!(
+        table.contains("46.4% (2024)") && table.contains("28.5% (2024)") && table.contains("32.9% (2024)"),
+        "{table}"
+    );
+    let out = tmp.path().join("benchmarks.csv");
+    sendtrack(&["benchmarks", "--dfe", dfe, "--la", "878", "--out", out.to_str().unwrap()]);
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert!(written.starts_with("measure,period,comparator,value\n"));
+    assert!(written.contains("plans_issued_within_20_weeks_pct,2024,england,46.4344\n"), "{written}");
+}

@@ -51,11 +51,32 @@ pub async fn run(db: Option<&str>, children: usize, seed: u64, today: jiff::civi
     }
     let store = Store::open(path).await?;
     save(&store, &folder.casework).await?;
+    let comparators = devon_benchmarks().context("cannot load the demo's DfE comparators")?;
+    store.save(&Casework { benchmarks: comparators, ..Casework::default() }, &|_| {}).await?;
     println!("Created the demo authority in {path}:");
     print!("{}", summary(&folder.casework.counts(), &Default::default()));
     println!();
     print_caseload(&folder.casework, today);
+    println!("Next: sendtrack scorecard --db {path}    (the last 13 months of every measure, with comparators)");
+    println!(
+        "      sendtrack drill --db {path} advice_overdue {}    (the records behind a number)",
+        sendtrack_domain::dates::Month::containing(today)
+    );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo authority stands in for Devon: its England, South West, statistical-neighbour and
+/// published values from the DfE extract embedded in the binary.
+fn devon_benchmarks() -> anyhow::Result<Vec<sendtrack_domain::records::Benchmark>> {
+    let dir = std::env::temp_dir().join(format!("sendtrack-demo-dfe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    for (name, bytes) in sendtrack_interchange::dfe::DEVON_EXTRACT {
+        std::fs::write(dir.join(name), bytes)?;
+    }
+    let found = sendtrack_interchange::dfe::find_authority(&dir, "Devon")
+        .and_then(|devon| sendtrack_interchange::dfe::benchmarks(&dir, &devon));
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(found?)
 }
 
 /// Prints what is open and overdue on `today`.
@@ -76,4 +97,6 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
     }
     print!("{}", table(&["", "open", "overdue"], &rows));
     println!("(Assessments: overdue = open more than 20 weeks since the request.)");
+    println!();
+    println!("The demo authority stands in for Devon: its comparators are Devon's published DfE statistics.");
 }

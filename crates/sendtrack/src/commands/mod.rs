@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod benchmarks;
 pub mod check;
 pub mod database;
 pub mod demo;

@@ -1,0 +1,309 @@
+//! National benchmarks from the DfE's published "Education, health and care plans" statistics
+//! (explore-education-statistics CSV files, one per table): for the catalogue measures they can
+//! answer, the value for England, the authority's region, its statistical neighbours (their
+//! numerators summed over their denominators summed, not an average of percentages) and the
+//! authority itself as published (for reconciliation).
+//!
+//! Which DfE column answers which measure is [`MAPPINGS`]. Values published as `x`, `c`, `z`
+//! or left blank are missing, never zero: a comparator without both its numerator and
+//! denominator is left out, and a neighbour with a missing value is left out of both sums.
+
+use sendtrack_domain::codes::Comparator;
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::records::{Benchmark, BenchmarkPeriod};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// How one catalogue measure is answered from one DfE table.
+#[derive(Debug, Clone, Copy)]
+pub struct Mapping {
+    pub measure: &'static str,
+    pub file: &'static str,
+    /// The `breakdown_topic` of the rows that hold the totals.
+    pub topic: &'static str,
+    /// Columns summed for the numerator.
+    pub numerator: &'static [&'static str],
+    /// Columns summed for the denominator; empty for a count (published value only).
+    pub denominator: &'static [&'static str],
+    /// Percentages are numerator ÷ denominator × 100.
+    pub percent: bool,
+}
+
+/// Which DfE columns answer which measure. Calendar-year tables give a benchmark for the year.
+pub const MAPPINGS: &[Mapping] = &[
+    Mapping {
+        measure: "plans_issued_within_20_weeks_pct",
+        file: "timeliness_20_week.csv",
+        topic: "All EHC plans issued",
+        numerator: &["plans_issued_20_weeks_ex"],
+        denominator: &["plans_issued_den_ex"],
+        percent: true,
+    },
+    Mapping {
+        measure: "plans_issued_within_20_weeks_incl_exceptions_pct",
+        file: "timeliness_20_week.csv",
+        topic: "All EHC plans issued",
+        numerator: &["plans_issued_within_20_weeks"],
+        denominator: &["plans_issued_den"],
+        percent: true,
+    },
+    Mapping {
+        measure: "decisions_within_6_weeks_pct",
+        file: "requests.csv",
+        topic: "All requests for EHC needs assessments",
+        numerator: &["request_outcome_six_weeks"],
+        denominator: &["request_outcome_six_weeks", "request_outcome_over_6_weeks"],
+        percent: true,
+    },
+    Mapping {
+        measure: "assess_rate_pct",
+        file: "requests.csv",
+        topic: "All requests for EHC needs assessments",
+        numerator: &["requests_decided_to_assess"],
+        denominator: &["requests_decided_to_assess", "requests_decided_not_to_assess"],
+        percent: true,
+    },
+    Mapping {
+        measure: "assessment_to_plan_pct",
+        file: "assessments.csv",
+        topic: "All EHC needs assessments",
+        numerator: &["assess_issued"],
+        denominator: &["assess_issued", "assess_not_issued"],
+        percent: true,
+    },
+    Mapping {
+        measure: "requests_received_ytd",
+        file: "requests.csv",
+        topic: "All requests for EHC needs assessments",
+        numerator: &["requests_received_in_year"],
+        denominator: &[],
+        percent: false,
+    },
+];
+
+/// Something is wrong with the DfE folder.
+#[derive(Debug, thiserror::Error)]
+pub enum DfeError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{file}:{line}: {message}")]
+    Format { file: String, line: u64, message: String },
+    #[error(
+        "no local authority called or numbered '{0}' in the DfE files (give its name as the DfE writes it, e.g. Devon, or its LA number, e.g. 878)"
+    )]
+    UnknownAuthority(String),
+}
+
+/// The geography of a row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    England,
+    Region(String),
+    Authority(String),
+}
+
+/// One row of totals: its calendar year, place and the numbers it publishes.
+#[derive(Debug, Clone)]
+struct TotalRow {
+    year: i16,
+    place: Place,
+    values: HashMap<String, Option<f64>>,
+}
+
+/// An authority as the DfE files name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authority {
+    pub name: String,
+    pub old_la_code: String,
+    pub region: String,
+}
+
+/// A published number: `x`, `c`, `z` or blank are missing.
+fn published(text: &str) -> Option<f64> {
+    match text.trim() {
+        "" | "x" | "c" | "z" | "u" | "low" => None,
+        t => t.parse().ok(),
+    }
+}
+
+struct Table {
+    rows: Vec<TotalRow>,
+    authorities: Vec<Authority>,
+}
+
+fn read_table(dir: &Path, file: &str, topic: &str) -> Result<Table, DfeError> {
+    let path = dir.join(file);
+    let bytes = std::fs::read(&path).map_err(|source| DfeError::Read { path: path.display().to_string(), source })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let format = |line: u64, message: String| DfeError::Format { file: file.to_string(), line, message };
+    let headers = reader.headers().map_err(|e| format(1, e.to_string()))?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let need = |name: &str| column(name).ok_or_else(|| format(1, format!("the column {name} is missing")));
+    let (period, level, region, la, code, topic_col) = (
+        need("time_period")?,
+        need("geographic_level")?,
+        need("region_name")?,
+        need("la_name")?,
+        need("old_la_code")?,
+        need("breakdown_topic")?,
+    );
+    let mut rows = Vec::new();
+    let mut authorities = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n as u64 + 2;
+        let record = record.map_err(|e| format(line, e.to_string()))?;
+        if record.get(topic_col) != Some(topic) {
+            continue;
+        }
+        let Ok(year) = record.get(period).unwrap_or("").parse::<i16>() else { continue };
+        let place = match record.get(level).unwrap_or("") {
+            "National" => Place::England,
+            "Regional" => Place::Region(record.get(region).unwrap_or("").to_string()),
+            "Local authority" => {
+                let name = record.get(la).unwrap_or("").to_string();
+                let authority = Authority {
+                    name: name.clone(),
+                    old_la_code: record.get(code).unwrap_or("").to_string(),
+                    region: record.get(region).unwrap_or("").to_string(),
+                };
+                if !authorities.contains(&authority) {
+                    authorities.push(authority);
+                }
+                Place::Authority(name)
+            }
+            _ => continue,
+        };
+        let values = headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), published(v))).collect();
+        rows.push(TotalRow { year, place, values });
+    }
+    Ok(Table { rows, authorities })
+}
+
+/// The statistical neighbours of each authority: the first row names the authorities, the
+/// rows beneath each name are its neighbours.
+fn read_neighbours(dir: &Path) -> Result<HashMap<String, Vec<String>>, DfeError> {
+    let file = "statistical_neighbours.csv";
+    let path = dir.join(file);
+    let bytes = std::fs::read(&path).map_err(|source| DfeError::Read { path: path.display().to_string(), source })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record =
+            record.map_err(|e| DfeError::Format { file: file.into(), line: n as u64 + 1, message: e.to_string() })?;
+        rows.push(record.iter().map(|c| c.trim().to_string()).collect());
+    }
+    let mut neighbours = HashMap::new();
+    if let Some((names, below)) = rows.split_first() {
+        for (k, name) in names.iter().enumerate() {
+            let list: Vec<String> = below.iter().filter_map(|r| r.get(k)).filter(|n| !n.is_empty()).cloned().collect();
+            neighbours.insert(name.clone(), list);
+        }
+    }
+    Ok(neighbours)
+}
+
+/// Finds the authority named or numbered `wanted` (name case-insensitively, or old LA code).
+pub fn find_authority(dir: &Path, wanted: &str) -> Result<Authority, DfeError> {
+    let table = read_table(dir, "timeliness_20_week.csv", "All EHC plans issued")?;
+    table
+        .authorities
+        .into_iter()
+        .find(|a| a.name.eq_ignore_ascii_case(wanted.trim()) || a.old_la_code == wanted.trim())
+        .ok_or_else(|| DfeError::UnknownAuthority(wanted.to_string()))
+}
+
+fn sum(row: &TotalRow, columns: &[&str]) -> Option<f64> {
+    columns.iter().map(|c| row.values.get(*c).copied().flatten()).sum()
+}
+
+/// Every benchmark the DfE files in `dir` give for `authority`.
+pub fn benchmarks(dir: &Path, authority: &Authority) -> Result<Vec<Benchmark>, DfeError> {
+    let neighbours = read_neighbours(dir)?;
+    let my_neighbours = neighbours.get(&authority.name).cloned().unwrap_or_default();
+    let mut tables: HashMap<(&str, &str), Table> = HashMap::new();
+    let mut out = Vec::new();
+    for m in MAPPINGS {
+        let table = match tables.entry((m.file, m.topic)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(read_table(dir, m.file, m.topic)?),
+        };
+        let table = &*table;
+        let mut years: Vec<i16> = table.rows.iter().map(|r| r.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        for year in years {
+            let in_year = || table.rows.iter().filter(move |r| r.year == year);
+            let value_of = |row: &TotalRow| -> Option<f64> {
+                let numerator = sum(row, m.numerator)?;
+                if m.denominator.is_empty() {
+                    return Some(numerator);
+                }
+                let denominator = sum(row, m.denominator)?;
+                (denominator > 0.0).then(|| numerator / denominator * if m.percent { 100.0 } else { 1.0 })
+            };
+            let period = if m.percent {
+                BenchmarkPeriod::Year(year)
+            } else {
+                // A calendar-year total is the year-to-date value at December.
+                Month::new(year, 12).map_or(BenchmarkPeriod::Year(year), BenchmarkPeriod::Month)
+            };
+            let mut push = |comparator, value: Option<f64>| {
+                if let Some(value) = value {
+                    out.push(Benchmark { measure: m.measure.to_string(), period, comparator, value: round4(value) });
+                }
+            };
+            let find = |place: &Place| in_year().find(|r| &r.place == place);
+            push(Comparator::Published, find(&Place::Authority(authority.name.clone())).and_then(value_of));
+            if m.denominator.is_empty() {
+                continue; // Counts compare only with the authority's own published figure.
+            }
+            push(Comparator::England, find(&Place::England).and_then(value_of));
+            push(Comparator::Region, find(&Place::Region(authority.region.clone())).and_then(value_of));
+            let (mut numerator, mut denominator, mut counted) = (0.0, 0.0, 0);
+            for name in &my_neighbours {
+                if let Some(row) = find(&Place::Authority(name.clone()))
+                    && let (Some(n), Some(d)) = (sum(row, m.numerator), sum(row, m.denominator))
+                {
+                    numerator += n;
+                    denominator += d;
+                    counted += 1;
+                }
+            }
+            push(
+                Comparator::StatisticalNeighbours,
+                (counted > 0 && denominator > 0.0).then(|| numerator / denominator * 100.0),
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// The extract of the DfE files that the demo authority uses to stand in for Devon: the
+/// files' names and contents.
+pub const DEVON_EXTRACT: &[(&str, &[u8])] = &[
+    ("timeliness_20_week.csv", include_bytes!("../data/dfe-devon-extract/timeliness_20_week.csv")),
+    ("requests.csv", include_bytes!("../data/dfe-devon-extract/requests.csv")),
+    ("assessments.csv", include_bytes!("../data/dfe-devon-extract/assessments.csv")),
+    ("statistical_neighbours.csv", include_bytes!("../data/dfe-devon-extract/statistical_neighbours.csv")),
+];
+
+/// Rounds to four decimals, the precision the scorecard CSV writes.
+fn round4(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suppressed_values_are_missing_never_zero() {
+        for missing in ["x", "c", "z", "", " "] {
+            assert_eq!(published(missing), None, "{missing:?}");
+        }
+        assert_eq!(published("0"), Some(0.0));
+        assert_eq!(published("46.4"), Some(46.4));
+    }
+}
