@@ -271,10 +271,11 @@ pub struct MeasureValue {
 
 /// A plan active at a month end, with what the plan measures need to know about it.
 #[derive(Debug, Clone, Copy)]
-struct ActivePlan<'a> {
+struct ActivePlan {
     plan: u32,
-    age: i32,
-    need: &'a str,
+    /// Age in completed years (clamped to 0-255: casework ages are 0 to 35).
+    age: u8,
+    need: Option<Need>,
     setting: Option<Setting>,
     review_state: crate::clock::ReviewState,
     review_overdue: bool,
@@ -282,12 +283,12 @@ struct ActivePlan<'a> {
 
 /// The state of the caseload at the end of a month.
 #[derive(Debug, Default)]
-struct MonthEnd<'a> {
+struct MonthEnd {
     /// Open requests: index, stage, days since received.
     open_requests: Vec<(u32, RequestStage, i64)>,
     /// Outstanding advice: index, overdue.
     outstanding_advice: Vec<(u32, bool)>,
-    active_plans: Vec<ActivePlan<'a>>,
+    active_plans: Vec<ActivePlan>,
     /// Placements active at the date, of children with an active plan, with a cost.
     costed_placements: Vec<(u32, f64, Setting)>,
 }
@@ -482,7 +483,7 @@ pub struct Engine<'a> {
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
     events: Events,
-    month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd<'a>>>>,
+    month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -660,7 +661,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The caseload at the end of `month`, computed once and shared.
-    fn month_end(&self, month: Month) -> std::sync::Arc<MonthEnd<'a>> {
+    fn month_end(&self, month: Month) -> std::sync::Arc<MonthEnd> {
         if let Some(found) = self.month_ends.lock().ok().and_then(|m| m.get(&month).cloned()) {
             return found;
         }
@@ -690,7 +691,7 @@ impl<'a> Engine<'a> {
         });
     }
 
-    fn compute_month_end(&self, date: Date) -> MonthEnd<'a> {
+    fn compute_month_end(&self, date: Date) -> MonthEnd {
         let mut end = MonthEnd::default();
         for (i, r) in self.request_milestones.iter().enumerate() {
             if let RequestStatus::Open { stage, days_open, .. } = r.status(date) {
@@ -716,8 +717,8 @@ impl<'a> Engine<'a> {
             let placements = p.child.map_or(&[][..], |c| self.child_placements.of(c as usize));
             end.active_plans.push(ActivePlan {
                 plan: i as u32,
-                age: self.child_age(p.child, date),
-                need: self.child_need(p.child),
+                age: self.child_age(p.child, date).clamp(0, 255) as u8,
+                need: p.child.and_then(|c| self.child_traits.get(c as usize)).and_then(|(_, need)| *need),
                 setting: placements.iter().find(|s| s.main && s.is_active_at(date)).map(|s| s.setting),
                 review_state: status.state,
                 review_overdue: status.deadline.is_overdue(),
@@ -768,7 +769,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The plans active at the end of `month`, one at a time.
-    fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan<'a>> + use<'a> {
+    fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan> + use<'a> {
         let end = self.month_end(month);
         (0..end.active_plans.len()).map(move |k| end.active_plans[k])
     }
@@ -836,7 +837,10 @@ fn decisions<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) 
 
 fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     e.month_plans(month).map(|p| {
-        Fact::keyed(RecordRef::Plan(p.plan), [age_band(p.age), p.need, p.setting.map_or(UNKNOWN, Setting::code)])
+        Fact::keyed(
+            RecordRef::Plan(p.plan),
+            [age_band(i32::from(p.age)), p.need.map_or(UNKNOWN, Need::code), p.setting.map_or(UNKNOWN, Setting::code)],
+        )
     })
 }
 
