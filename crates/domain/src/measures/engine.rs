@@ -672,66 +672,104 @@ impl<'a> Engine<'a> {
         computed
     }
 
-    /// Takes the month-end state of several months at once, on up to `threads` threads.
+    /// Takes the month-end state of several months at once, on up to `threads` threads: one
+    /// pass over the records evaluates each at every month end while it is in cache, each
+    /// thread taking a contiguous share of the records.
     pub fn prepare(&self, months: &[Month], threads: usize) {
         let missing: Vec<Month> = {
             let Ok(cache) = self.month_ends.lock() else { return };
             months.iter().copied().filter(|m| !cache.contains_key(m)).collect()
         };
-        let threads = threads.max(1).min(missing.len().max(1));
-        std::thread::scope(|scope| {
-            for part in 0..threads {
-                let mine: Vec<Month> = missing.iter().copied().skip(part).step_by(threads).collect();
-                scope.spawn(move || {
-                    for m in mine {
-                        self.month_end(m);
-                    }
-                });
-            }
+        if missing.is_empty() {
+            return;
+        }
+        let dates: Vec<Date> = missing.iter().map(|m| m.last_day()).collect();
+        let parts = threads.max(1);
+        let pieces: Vec<Vec<MonthEnd>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..parts)
+                .map(|part| {
+                    let dates = &dates;
+                    scope.spawn(move || self.compute_month_ends(dates, part, parts))
+                })
+                .collect();
+            handles.into_iter().map(join).collect()
         });
+        // Stitch the parts together month by month, in record order.
+        let mut ends: Vec<MonthEnd> = (0..dates.len()).map(|_| MonthEnd::default()).collect();
+        for piece in pieces {
+            for (end, part) in ends.iter_mut().zip(piece) {
+                end.open_requests.extend(part.open_requests);
+                end.outstanding_advice.extend(part.outstanding_advice);
+                end.active_plans.extend(part.active_plans);
+                end.costed_placements.extend(part.costed_placements);
+            }
+        }
+        if let Ok(mut cache) = self.month_ends.lock() {
+            for (month, end) in missing.into_iter().zip(ends) {
+                cache.insert(month, std::sync::Arc::new(end));
+            }
+        }
     }
 
     fn compute_month_end(&self, date: Date) -> MonthEnd {
-        let mut end = MonthEnd::default();
-        for (i, r) in self.request_milestones.iter().enumerate() {
-            if let RequestStatus::Open { stage, days_open, .. } = r.status(date) {
-                end.open_requests.push((i as u32, stage, days_open));
-            }
-        }
-        for (i, &(requested_on, received_on, request)) in self.advice_dates.iter().enumerate() {
-            // Most advice was received long before, or is not yet asked for: no clock needed.
-            if requested_on > date || received_on.is_some_and(|r| r <= date) {
-                continue;
-            }
-            let Some(r) = request else { continue };
-            let request = &self.request_milestones[r as usize];
-            if let AdviceStatus::Outstanding(deadline) = advice_status_at(requested_on, received_on, request, date) {
-                end.outstanding_advice.push((i as u32, deadline.is_overdue()));
-            }
-        }
-        for (i, p) in self.plan_dates.iter().enumerate() {
-            if p.issued_on > date || p.ceased_on.is_some_and(|c| c <= date) {
-                continue;
-            }
-            let status = review_status_at(p.issued_on, self.plan_meetings.of(i), date);
-            let placements = p.child.map_or(&[][..], |c| self.child_placements.of(c as usize));
-            end.active_plans.push(ActivePlan {
-                plan: i as u32,
-                age: self.child_age(p.child, date).clamp(0, 255) as u8,
-                need: p.child.and_then(|c| self.child_traits.get(c as usize)).and_then(|(_, need)| *need),
-                setting: placements.iter().find(|s| s.main && s.is_active_at(date)).map(|s| s.setting),
-                review_state: status.state,
-                review_overdue: status.deadline.is_overdue(),
-            });
-            for s in placements {
-                if let (true, Some(cost)) = (s.is_active_at(date), s.cost) {
-                    end.costed_placements.push((s.index, cost, s.setting));
+        self.compute_month_ends(&[date], 0, 1).pop().unwrap_or_default()
+    }
+
+    /// The state at each of `dates` of share `part` (of `parts`) of the records.
+    fn compute_month_ends(&self, dates: &[Date], part: usize, parts: usize) -> Vec<MonthEnd> {
+        let share = |len: usize| (len * part / parts)..(len * (part + 1) / parts);
+        let mut ends: Vec<MonthEnd> = (0..dates.len()).map(|_| MonthEnd::default()).collect();
+        for i in share(self.request_milestones.len()) {
+            let r = &self.request_milestones[i];
+            for (end, &date) in ends.iter_mut().zip(dates) {
+                if let RequestStatus::Open { stage, days_open, .. } = r.status(date) {
+                    end.open_requests.push((i as u32, stage, days_open));
                 }
             }
         }
-        // Each placement is listed once: validation guarantees a child has one active plan at a
-        // time (a child's plans may not overlap).
-        end
+        for i in share(self.advice_dates.len()) {
+            let (requested_on, received_on, request) = self.advice_dates[i];
+            let Some(r) = request else { continue };
+            for (end, &date) in ends.iter_mut().zip(dates) {
+                // Most advice was received long before, or is not yet asked for: no clock needed.
+                if requested_on > date || received_on.is_some_and(|r| r <= date) {
+                    continue;
+                }
+                let request = &self.request_milestones[r as usize];
+                if let AdviceStatus::Outstanding(deadline) = advice_status_at(requested_on, received_on, request, date)
+                {
+                    end.outstanding_advice.push((i as u32, deadline.is_overdue()));
+                }
+            }
+        }
+        for i in share(self.plan_dates.len()) {
+            let p = self.plan_dates[i];
+            let meetings = self.plan_meetings.of(i);
+            let placements = p.child.map_or(&[][..], |c| self.child_placements.of(c as usize));
+            let child = p.child.and_then(|c| self.child_traits.get(c as usize)).copied();
+            for (end, &date) in ends.iter_mut().zip(dates) {
+                if p.issued_on > date || p.ceased_on.is_some_and(|c| c <= date) {
+                    continue;
+                }
+                let status = review_status_at(p.issued_on, meetings, date);
+                end.active_plans.push(ActivePlan {
+                    plan: i as u32,
+                    age: child.map_or(0, |(born, _)| age_on(born, date)).clamp(0, 255) as u8,
+                    need: child.and_then(|(_, need)| need),
+                    setting: placements.iter().find(|s| s.main && s.is_active_at(date)).map(|s| s.setting),
+                    review_state: status.state,
+                    review_overdue: status.deadline.is_overdue(),
+                });
+                // Each placement is listed once: validation guarantees a child has one active
+                // plan at a time (a child's plans may not overlap).
+                for s in placements {
+                    if let (true, Some(cost)) = (s.is_active_at(date), s.cost) {
+                        end.costed_placements.push((s.index, cost, s.setting));
+                    }
+                }
+            }
+        }
+        ends
     }
 
     /// The records behind `measure` for `month`, and how they combine.
