@@ -215,16 +215,31 @@ impl<'e, 'a> Stream<'e, 'a> {
 
 /// Sums by breakdown key. Keys are nearly always the same static code strings, so they are
 /// kept in a short list compared by address first; a hash map takes over past 32 keys.
-#[derive(Default)]
 struct KeyGroups<'k> {
     few: Vec<(&'k str, Sums)>,
     many: HashMap<&'k str, Sums>,
+    /// Where in `few` a key at a given address was last found (index + 1), by address bits.
+    recent: [u8; 64],
+}
+
+impl Default for KeyGroups<'_> {
+    fn default() -> Self {
+        KeyGroups { few: Vec::new(), many: HashMap::default(), recent: [0; 64] }
+    }
 }
 
 impl<'k> KeyGroups<'k> {
     fn add(&mut self, key: &'k str, fact: &Fact) {
-        if let Some((_, sums)) = self.few.iter_mut().find(|(k, _)| std::ptr::eq(*k, key) || *k == key) {
+        let slot = (key.as_ptr() as usize >> 3) & 63;
+        if let Some((k, sums)) = self.recent[slot].checked_sub(1).and_then(|i| self.few.get_mut(usize::from(i)))
+            && std::ptr::eq(*k, key)
+        {
             sums.add(fact);
+            return;
+        }
+        if let Some(i) = self.few.iter().position(|(k, _)| std::ptr::eq(*k, key) || *k == key) {
+            self.few[i].1.add(fact);
+            self.recent[slot] = i as u8 + 1;
         } else if self.few.len() < 32 {
             let mut sums = Sums::default();
             sums.add(fact);
@@ -670,6 +685,13 @@ impl<'a> Engine<'a> {
             cache.insert(month, computed.clone());
         }
         computed
+    }
+
+    /// Forgets the month-end snapshots taken so far (they are recomputed when next needed).
+    pub fn forget_month_ends(&self) {
+        if let Ok(mut cache) = self.month_ends.lock() {
+            cache.clear();
+        }
     }
 
     /// Takes the month-end state of several months at once, on up to `threads` threads: one

@@ -74,18 +74,19 @@ pub fn scorecard(
     };
     let threads = threads.max(1).min(measures.len().max(1));
     let mut lines: Vec<(usize, Line)> = Vec::with_capacity(measures.len());
+    // Measures differ a lot in cost, so each thread takes the next measure not yet taken.
+    let next = std::sync::atomic::AtomicUsize::new(0);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|part| {
-                let compute_line = &compute_line;
+            .map(|_| {
+                let (compute_line, next) = (&compute_line, &next);
                 scope.spawn(move || {
-                    measures
-                        .iter()
-                        .enumerate()
-                        .skip(part)
-                        .step_by(threads)
-                        .map(|(i, m)| (i, compute_line(m)))
-                        .collect::<Vec<_>>()
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(m) = measures.get(i) else { break mine };
+                        mine.push((i, compute_line(m)));
+                    }
                 })
             })
             .collect();
