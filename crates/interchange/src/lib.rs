@@ -7,6 +7,7 @@ pub mod demo;
 pub mod dfe;
 pub mod read;
 pub mod scorecard;
+pub mod workbook;
 pub mod write;
 
 pub use read::{FolderProblem, FolderRead, check_casework, read_folder};

@@ -96,6 +96,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: commands::measures::Format,
     },
+    /// Write the board's report for the 13 months ending with a month: an Excel workbook with
+    /// the scorecard, the tables of the board reports and the definitions.
+    Report {
+        #[command(flatten)]
+        source: commands::source::Source,
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: commands::report::ReportFormat,
+        /// The last month of the report (YYYY-MM); default the month before today's.
+        #[arg(long, value_parser = commands::measures::parse_month)]
+        month: Option<sendtrack_domain::dates::Month>,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// List the measure catalogue with each definition.
     Measures,
     /// Comparator values (England, region, statistical neighbours, and the authority as
@@ -185,6 +199,10 @@ fn main() -> ExitCode {
                     today,
                 )
                 .await
+            }
+            Command::Report { source, format, month, out } => {
+                let month = month.unwrap_or_else(|| sendtrack_domain::dates::Month::containing(today).plus(-1));
+                commands::report::run(&source, format, month, &out, today).await
             }
             Command::Measures => commands::measures::list_command(),
             Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,

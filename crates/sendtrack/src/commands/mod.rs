@@ -7,4 +7,5 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod measures;
+pub mod report;
 pub mod source;

@@ -1,0 +1,139 @@
+//! The board workbook opens in LibreOffice and shows the scorecard's values.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+
+fn sendtrack(args: &[&str]) -> String {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", "2026-11-30"]).args(args).output().unwrap();
+    assert!(out.status.success(), "sendtrack {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Converts every sheet of `workbook` to CSV with LibreOffice; `None` (after saying so) when
+/// LibreOffice is not installed, except under CI where that fails the test.
+fn sheets_as_csv(workbook: &Path, dir: &Path) -> Option<HashMap<String, String>> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let profile = dir.join("lo-profile");
+    let converted = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+        ])
+        .arg("--outdir")
+        .arg(dir)
+        .arg(workbook)
+        .output();
+    match converted {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!("LibreOffice could not open the workbook: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => {
+            assert!(!ci, "CI=true but LibreOffice (soffice) is not installed: {e}");
+            eprintln!(
+                "!!! LibreOffice is not installed: the workbook read-back test is SKIPPED (scripts/test-all installs it)"
+            );
+            return None;
+        }
+    }
+    let stem = workbook.file_stem().unwrap().to_string_lossy().into_owned();
+    let mut sheets = HashMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if let Some(sheet) = name.strip_prefix(&format!("{stem}-")).and_then(|n| n.strip_suffix(".csv")) {
+            sheets.insert(sheet.to_string(), std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    Some(sheets)
+}
+
+#[test]
+fn the_workbook_opens_in_libreoffice_and_shows_the_scorecard_values() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let data_s = data.to_str().unwrap();
+    sendtrack(&["demo-data", "--out", data_s, "--children", "500", "--seed", "12"]);
+    let db = tmp.path().join("st.db").to_str().unwrap().to_string();
+    sendtrack(&["import", "--db", &db, data_s]);
+    let dfe = concat!(env!("CARGO_MANIFEST_DIR"), "/../interchange/data/dfe-devon-extract");
+    sendtrack(&["benchmarks", "--dfe", dfe, "--la", "Devon", "--db", &db]);
+    let workbook = tmp.path().join("board.xlsx");
+    sendtrack(&["report", "--db", &db, "--format", "xlsx", "--month", "2026-10", "--out", workbook.to_str().unwrap()]);
+    let Some(sheets) = sheets_as_csv(&workbook, tmp.path()) else { return };
+    for name in [
+        "Scorecard",
+        "Requests",
+        "Assessments",
+        "Open cases",
+        "Advice",
+        "Plans issued and ceased",
+        "Active plans",
+        "Annual reviews",
+        "Disputes and feedback",
+        "Placement costs",
+        "Definitions",
+    ] {
+        assert!(sheets.contains_key(name), "no sheet {name}: {:?}", sheets.keys());
+    }
+    // Every value of the Scorecard sheet equals the scorecard's.
+    let expected_csv =
+        sendtrack(&["scorecard", "--db", &db, "--from", "2025-10", "--to", "2026-10", "--format", "csv"]);
+    let mut expected: HashMap<(String, String), String> = HashMap::new();
+    for line in expected_csv.lines().skip(1) {
+        let cells: Vec<String> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        if cells[2].is_empty() {
+            expected.insert((cells[0].clone(), cells[1].clone()), cells[4].clone());
+        }
+    }
+    let mut reader = csv::Reader::from_reader(sheets["Scorecard"].as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(header[4], "Oct 2025");
+    assert_eq!(header[16], "Oct 2026");
+    let periods: Vec<String> = Month::range("2025-10", 13);
+    let mut compared = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let id = record.get(1).unwrap().to_string();
+        for (k, period) in periods.iter().enumerate() {
+            let shown = record.get(4 + k).unwrap();
+            let want = &expected[&(id.clone(), period.clone())];
+            if want.is_empty() {
+                assert!(shown.is_empty(), "{id} {period}: the scorecard has no value, the workbook {shown}");
+            } else {
+                let (shown, want): (f64, f64) = (shown.parse().unwrap(), want.parse().unwrap());
+                assert!((shown - want).abs() < 0.00006, "{id} {period}: workbook {shown}, scorecard {want}");
+            }
+            compared += 1;
+        }
+        if id == "plans_issued_within_20_weeks_pct" {
+            assert_eq!(record.get(20), Some("46.4344"), "England beside the scorecard");
+            assert_eq!(record.get(21), Some("2024"));
+        }
+    }
+    assert_eq!(compared, 52 * 13);
+    assert_eq!(sheets["Definitions"].lines().count(), 53);
+}
+
+/// Months as the scorecard writes them.
+struct Month;
+
+impl Month {
+    fn range(first: &str, count: usize) -> Vec<String> {
+        let (y, m) = first.split_once('-').unwrap();
+        let start = y.parse::<i32>().unwrap() * 12 + m.parse::<i32>().unwrap() - 1;
+        (0..count as i32).map(|k| format!("{:04}-{:02}", (start + k) / 12, (start + k) % 12 + 1)).collect()
+    }
+}
