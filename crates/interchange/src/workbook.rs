@@ -101,6 +101,7 @@ impl Writer<'_> {
             }
         }
         sheet.set_freeze_panes(1, 1)?;
+        print_setup(sheet)?;
         sheet.set_column_width(0, 58)?;
         for k in 0..self.card.months.len() {
             sheet.set_column_width(k as u16 + 1, 11)?;
@@ -199,6 +200,13 @@ fn tables(w: &Writer) -> Vec<(&'static str, Vec<Row>)> {
     ]
 }
 
+/// Prints a sheet on A4 landscape pages, as wide as one page, its header row on every page.
+fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
+    sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
 /// Writes the workbook for the 13 months ending with `month` to `path`.
 pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path) -> Result<(), WorkbookError> {
     let measures: Vec<&'static MeasureDef> = CATALOGUE.iter().collect();
@@ -263,6 +271,7 @@ pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path
         }
     }
     sheet.set_freeze_panes(1, 1)?;
+    print_setup(sheet)?;
     sheet.set_column_width(0, 52)?;
     sheet.set_column_width(1, 34)?;
     for k in 2..(after + 9) {
@@ -291,6 +300,7 @@ pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path
         }
     }
     sheet.set_freeze_panes(1, 1)?;
+    print_setup(sheet)?;
     for (k, width) in [34, 52, 30, 7, 7, 90, 36].iter().enumerate() {
         sheet.set_column_width(k as u16, *width)?;
     }
