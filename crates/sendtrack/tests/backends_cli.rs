@@ -2,32 +2,11 @@
 //! between SQLite and PostgreSQL, and storing measure values for BI tools.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
+mod support;
+
+use support::{folder_lines, ok, run};
+
 use sendtrack_store::testing::{TestDb, fresh_databases};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", "2026-11-30"]).args(args).output().unwrap()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert!(out.status.success(), "sendtrack {args:?}:\n{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn folder_lines(dir: &Path) -> Vec<(String, Vec<String>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|f| {
-            let mut lines: Vec<String> = std::fs::read_to_string(&f).unwrap().lines().map(str::to_string).collect();
-            lines.sort();
-            (f.file_name().unwrap().to_string_lossy().into_owned(), lines)
-        })
-        .collect()
-}
 
 async fn cleanup(dbs: &[TestDb]) {
     for db in dbs {

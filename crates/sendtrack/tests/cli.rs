@@ -1,38 +1,9 @@
 //! The command line, end to end: the binary run as a user runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-const TODAY: &str = "2026-11-30";
-
-fn sendtrack(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", TODAY]).args(args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = sendtrack(args);
-    assert!(out.status.success(), "sendtrack {args:?} failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
-    text(&out.stdout)
-}
-
-/// Every file's lines, sorted, so folders compare regardless of row order.
-fn folder_lines(dir: &Path) -> Vec<(String, Vec<String>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|f| {
-            let mut lines: Vec<String> = std::fs::read_to_string(&f).unwrap().lines().map(str::to_string).collect();
-            lines.sort();
-            (f.file_name().unwrap().to_string_lossy().into_owned(), lines)
-        })
-        .collect()
-}
+use support::{folder_lines, ok, run as sendtrack, text};
 
 #[test]
 fn import_then_export_reproduces_the_generated_authority() {

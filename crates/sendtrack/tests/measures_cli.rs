@@ -1,14 +1,11 @@
 //! `scorecard`, `drill` and `measures` from the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-use std::process::Command;
+mod support;
 
-fn sendtrack(args: &[&str]) -> String {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", "2026-11-30"]).args(args).output().unwrap();
-    assert!(out.status.success(), "sendtrack {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+use support::ok as sendtrack;
+
+use std::process::Command;
 
 fn demo_folder() -> (tempfile::TempDir, String) {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,16 +1,13 @@
 //! The board workbook opens in LibreOffice and shows the scorecard's values.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
+mod support;
+
+use support::ok as sendtrack;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-
-fn sendtrack(args: &[&str]) -> String {
-    let out =
-        Command::new(env!("CARGO_BIN_EXE_sendtrack")).args(["--today", "2026-11-30"]).args(args).output().unwrap();
-    assert!(out.status.success(), "sendtrack {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Converts every sheet of `workbook` to CSV with LibreOffice; `None` (after saying so) when
 /// LibreOffice is not installed, except under CI where that fails the test.
