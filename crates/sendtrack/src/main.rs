@@ -96,8 +96,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: commands::measures::Format,
     },
-    /// Write the board's report for the 13 months ending with a month: an Excel workbook with
-    /// the scorecard, the tables of the board reports and the definitions.
+    /// Write the board's report for the 13 months ending with a month: an Excel workbook (the
+    /// scorecard, the tables of the board reports, the definitions) or the printable board pack
+    /// (HTML or PDF: headlines, tables with charts, comparators, definitions).
     Report {
         #[command(flatten)]
         source: commands::source::Source,
@@ -109,6 +110,9 @@ enum Command {
         /// The file to write.
         #[arg(long)]
         out: PathBuf,
+        /// The authority's name, for the cover of the board pack.
+        #[arg(long, default_value = "Local authority")]
+        authority: String,
     },
     /// List the measure catalogue with each definition.
     Measures,
@@ -200,9 +204,10 @@ fn main() -> ExitCode {
                 )
                 .await
             }
-            Command::Report { source, format, month, out } => {
+            Command::Report { source, format, month, out, authority } => {
                 let month = month.unwrap_or_else(|| sendtrack_domain::dates::Month::containing(today).plus(-1));
-                commands::report::run(&source, format, month, &out, today).await
+                let options = commands::report::ReportOptions { format, month, out: &out, authority: &authority };
+                commands::report::run(&source, &options, today).await
             }
             Command::Measures => commands::measures::list_command(),
             Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,

@@ -134,3 +134,121 @@ impl Month {
         (0..count as i32).map(|k| format!("{:04}-{:02}", (start + k) / 12, (start + k) % 12 + 1)).collect()
     }
 }
+
+/// A small authority in a database, with Devon's comparators.
+fn authority(tmp: &Path) -> String {
+    let data = tmp.join("data");
+    sendtrack(&["demo-data", "--out", data.to_str().unwrap(), "--children", "400", "--seed", "13"]);
+    let db = tmp.join("st.db").to_str().unwrap().to_string();
+    sendtrack(&["import", "--db", &db, data.to_str().unwrap()]);
+    let dfe = concat!(env!("CARGO_MANIFEST_DIR"), "/../interchange/data/dfe-devon-extract");
+    sendtrack(&["benchmarks", "--dfe", dfe, "--la", "Devon", "--db", &db]);
+    db
+}
+
+#[test]
+fn the_html_board_pack_has_headlines_tables_charts_comparators_and_definitions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = authority(tmp.path());
+    let out = tmp.path().join("pack.html");
+    sendtrack(&[
+        "report",
+        "--db",
+        &db,
+        "--format",
+        "html",
+        "--month",
+        "2026-10",
+        "--authority",
+        "Demo County Council",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html><html lang=\"en-GB\">"));
+    assert!(html.contains("<title>SEND board report: Demo County Council, October 2026</title>"));
+    assert!(html.contains("Headline measures for October 2026"));
+    for section in [
+        "Requests",
+        "Assessments",
+        "Open cases",
+        "Advice",
+        "Plans issued and ceased",
+        "Active plans",
+        "Annual reviews",
+        "Disputes and feedback",
+        "Placement costs",
+    ] {
+        assert!(html.contains(&format!(">{section}</h2>")), "no section {section}");
+    }
+    // Every chart is an image with a title and a description; every table has a caption.
+    assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\"").count());
+    assert!(html.matches("<svg").count() >= 9);
+    assert_eq!(html.matches("<table>").count(), html.matches("<caption>").count());
+    assert!(html.contains("England 2024: 46.4%"), "the England comparator beside the 20-week chart");
+    for m in sendtrack_domain::measures::CATALOGUE {
+        assert!(html.contains(&format!("({})</dt>", m.id)), "no definition of {}", m.id);
+    }
+    // The same value as the scorecard.
+    let csv = sendtrack(&[
+        "scorecard",
+        "--db",
+        &db,
+        "--from",
+        "2026-10",
+        "--to",
+        "2026-10",
+        "--measure",
+        "plans_active",
+        "--format",
+        "csv",
+    ]);
+    let active = csv.lines().nth(1).unwrap().rsplit(',').next().unwrap();
+    assert!(html.contains(&format!("<th scope=\"row\">Active EHC plans</th><td>{active}</td>")), "{active}");
+}
+
+#[test]
+fn the_pdf_board_pack_is_a_real_pdf_with_its_pages_and_text() {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let chromium = std::env::var("SENDTRACK_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    if Command::new(&chromium).arg("--version").output().is_err() {
+        assert!(!ci, "CI=true but Chromium is not installed");
+        eprintln!("!!! Chromium is not installed: the PDF board pack test is SKIPPED (scripts/test-all installs it)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let db = authority(tmp.path());
+    let out = tmp.path().join("pack.pdf");
+    sendtrack(&[
+        "report",
+        "--db",
+        &db,
+        "--format",
+        "pdf",
+        "--month",
+        "2026-10",
+        "--authority",
+        "Demo County Council",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let info = Command::new("pdfinfo").arg(&out).output().expect("pdfinfo (poppler-utils) is needed to check the PDF");
+    let info = String::from_utf8_lossy(&info.stdout).into_owned();
+    let pages: usize = info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap();
+    // The cover, at least a page for each of the nine tables, the comparison and the definitions.
+    assert!((12..=40).contains(&pages), "{pages} pages");
+    let text = Command::new("pdftotext").arg(&out).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for expected in [
+        "Demo County Council",
+        "SEND statutory performance: board report, October",
+        "Headline measures for October 2026",
+        "Comparison with England",
+        "Definitions",
+        "plans_issued_within_20_weeks_pct",
+    ] {
+        assert!(text.contains(expected), "the PDF does not say {expected:?}");
+    }
+}

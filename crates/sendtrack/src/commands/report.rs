@@ -1,33 +1,96 @@
-//! `sendtrack report --format xlsx --month YYYY-MM --out FILE`: the board's workbook.
+//! `sendtrack report --format xlsx|html|pdf --month YYYY-MM --out FILE`: the board's workbook
+//! or its printable pack (PDF through headless Chromium's print).
 
 use crate::commands::source::Source;
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::measures::engine::Engine;
-use std::path::Path;
-use std::process::ExitCode;
+use sendtrack_domain::measures::scorecard::scorecard;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
 
 /// The report formats sendtrack writes.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
     /// An Excel workbook (opens in Excel and LibreOffice).
     Xlsx,
+    /// The board pack as one printable HTML file.
+    Html,
+    /// The board pack as PDF (needs Chromium: Debian's `chromium` package).
+    Pdf,
 }
 
-pub async fn run(
-    source: &Source,
-    format: ReportFormat,
-    month: Month,
-    out: &Path,
-    today: jiff::civil::Date,
-) -> anyhow::Result<ExitCode> {
+/// What to report on and where.
+pub struct ReportOptions<'o> {
+    pub format: ReportFormat,
+    pub month: Month,
+    pub out: &'o Path,
+    pub authority: &'o str,
+}
+
+pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
     let casework = source.load(today).await?;
     let engine = Engine::new(&casework);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
-    match format {
+    let (month, out) = (options.month, options.out);
+    match options.format {
         ReportFormat::Xlsx => sendtrack_interchange::workbook::write_workbook(&engine, month, threads, out)
             .with_context(|| format!("cannot write {}", out.display()))?,
+        ReportFormat::Html | ReportFormat::Pdf => {
+            let measures: Vec<_> = CATALOGUE.iter().collect();
+            let card = scorecard(&engine, &measures, month.plus(-12), month, threads);
+            let html = sendtrack_report::pack::board_pack(&card, options.authority, &today.to_string());
+            if options.format == ReportFormat::Html {
+                std::fs::write(out, html).with_context(|| format!("cannot write {}", out.display()))?;
+            } else {
+                print_to_pdf(&html, out)?;
+            }
+        }
     }
-    println!("Wrote the workbook for the 13 months to {month} to {}.", out.display());
+    println!("Wrote the {:?} report for the 13 months to {month} to {}.", options.format, out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The Chromium to print with: `SENDTRACK_CHROMIUM`, else `chromium` on the PATH.
+fn chromium() -> PathBuf {
+    std::env::var_os("SENDTRACK_CHROMIUM").map_or_else(|| PathBuf::from("chromium"), PathBuf::from)
+}
+
+/// Prints `html` to a PDF at `out` with headless Chromium.
+fn print_to_pdf(html: &str, out: &Path) -> anyhow::Result<()> {
+    let work = std::env::temp_dir().join(format!("sendtrack-report-{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let page = work.join("board.html");
+    std::fs::write(&page, html)?;
+    let out_abs = std::path::absolute(out)?;
+    let printed = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", work.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", out_abs.display()))
+        .arg(format!("file://{}", page.display()))
+        .output();
+    let _ = std::fs::remove_dir_all(&work);
+    match printed {
+        Err(e) => bail!(
+            "cannot run Chromium to print the PDF ({e}); install Debian's chromium package, or set SENDTRACK_CHROMIUM, or use --format html"
+        ),
+        Ok(o) if !o.status.success() || !out_abs.exists() => {
+            bail!(
+                "Chromium could not print the PDF: {}",
+                String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+            )
+        }
+        Ok(_) => Ok(()),
+    }
 }

@@ -1,0 +1,194 @@
+//! The board pack as one printable HTML document (A4, landscape): a cover with the headline
+//! measures and their trend, each table of the board reports with its chart, the comparison
+//! with England, the region and statistical neighbours, and the definitions.
+
+use crate::charts::{Series, bar_chart, label, line_chart};
+use maud::{DOCTYPE, Markup, html};
+use sendtrack_domain::codes::Comparator;
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::presentation::{Arrow, Verdict};
+use sendtrack_domain::measures::scorecard::{Line, Scorecard};
+use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, Unit};
+use sendtrack_interchange::board::tables;
+
+/// The measures on the cover, in order.
+pub const HEADLINES: &[&str] = &[
+    "plans_issued_within_20_weeks_pct",
+    "decisions_within_6_weeks_pct",
+    "requests_received",
+    "requests_open_over_20_weeks",
+    "advice_overdue",
+    "plans_active",
+    "reviews_overdue",
+    "reviews_completed_on_time_pct",
+];
+
+const STYLE: &str = r#"
+@page { size: A4 landscape; margin: 12mm; }
+body { font-family: Arial, sans-serif; color: #0b0c0c; font-size: 11pt; line-height: 1.35; margin: 0 auto; max-width: 1100px; padding: 0 12px; }
+h1 { font-size: 24pt; margin: 0 0 8px; }
+h2 { font-size: 16pt; margin: 18px 0 8px; }
+.authority { font-size: 14pt; font-weight: bold; border-bottom: 6px solid #1d70b8; padding-bottom: 6px; }
+section { break-before: page; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 9pt; }
+caption { text-align: left; font-weight: bold; font-size: 11pt; padding-bottom: 4px; }
+th, td { border-bottom: 1px solid #b1b4b6; padding: 3px 5px; text-align: right; }
+th[scope=row], td.text, th.text { text-align: left; }
+thead th { border-bottom: 2px solid #0b0c0c; }
+.good { color: #00703c; } .bad { color: #d4351c; } .neutral { color: #505a5f; }
+.chart { width: 100%; max-width: 760px; height: auto; display: block; margin: 4px 0; }
+dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
+.note { color: #505a5f; font-size: 9pt; }
+"#;
+
+fn month_label(m: Month) -> String {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
+}
+
+fn short(m: Month) -> String {
+    month_label(m).chars().take(3).collect::<String>() + &format!(" {}", m.year())
+}
+
+fn value_text(m: &MeasureDef, v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| label(m.unit, v))
+}
+
+fn trend_text(line: &Line) -> Markup {
+    let Some((arrow, verdict)) = line.latest().and_then(|c| c.trend) else { return html! { "–" } };
+    let words = match arrow {
+        Arrow::Up => "up",
+        Arrow::Down => "down",
+        Arrow::Level => "level",
+    };
+    let judgement = match verdict {
+        Verdict::Good => ", better",
+        Verdict::Bad => ", worse",
+        Verdict::Neutral => "",
+    };
+    html! { span class=(verdict.code()) { (arrow.symbol()) " " (words) (judgement) } }
+}
+
+fn benchmark(line: &Line, comparator: Comparator) -> String {
+    line.benchmarks
+        .iter()
+        .find(|b| b.comparator == comparator)
+        .map_or(String::new(), |b| format!("{} ({})", label(line.measure.unit, b.value), b.period))
+}
+
+/// Renders the board pack for `card` (the whole catalogue over 13 months).
+pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str) -> String {
+    let (Some(&first), Some(&last)) = (card.months.first(), card.months.last()) else { return String::new() };
+    let line = |id: &str| card.lines.iter().find(|l| l.measure.id == id);
+    let doc = html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "SEND board report: " (authority) ", " (month_label(last)) }
+                style { (maud::PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    p class="authority" { (authority) }
+                    h1 { "SEND statutory performance: board report, " (month_label(last)) }
+                    p { "The 13 months from " (month_label(first)) " to " (month_label(last)) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report." }
+                }
+                main {
+                    h2 { "Headlines" }
+                    table {
+                        caption { "Headline measures for " (month_label(last)) }
+                        thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { "This month" } th scope="col" { "Against last month" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" { "Statistical neighbours" } } }
+                        tbody {
+                            @for id in HEADLINES {
+                                @if let Some(l) = line(id) {
+                                    tr {
+                                        th scope="row" { (l.measure.title) }
+                                        td { (value_text(l.measure, l.latest().and_then(|c| c.value.headline))) }
+                                        td { (trend_text(l)) }
+                                        td { @if let Some(t) = l.target { (label(l.measure.unit, t.target)) @match t.met { Some(true) => " (met)", Some(false) => " (short)", None => "" } } }
+                                        td { (benchmark(l, Comparator::England)) }
+                                        td { (benchmark(l, Comparator::StatisticalNeighbours)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @for (n, table) in tables(card).into_iter().enumerate() {
+                        section aria-labelledby=(format!("table-{n}")) {
+                            h2 id=(format!("table-{n}")) { (table.name) }
+                            @if let Some(first_row) = table.chart_row() && let Some(m) = first_row.measure {
+                                @let england = line(m.id).and_then(|l| l.benchmarks.iter().find(|b| b.comparator == Comparator::England));
+                                @let reference = england.map(|b| (format!("England {}", b.period), b.value));
+                                (line_chart(&format!("chart-{n}"), &format!("{}: {} to {}", first_row.label, short(first), short(last)), &card.months, &[Series { name: &first_row.label, values: &first_row.values }], m.unit, reference.as_ref().map(|(name, v)| (name.as_str(), *v))))
+                            }
+                            @if table.name == "Advice" && let Some(l) = line("advice_overdue") {
+                                @let bars: Vec<(String, f64)> = l.latest().map(|c| c.value.breakdowns.iter().filter(|(d, _, _)| *d == Dimension::Kind).filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect()).unwrap_or_default();
+                                @if !bars.is_empty() {
+                                    (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", month_label(last)), &bars, Unit::Count))
+                                }
+                            }
+                            table {
+                                caption { (table.name) ", " (short(first)) " to " (short(last)) }
+                                thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (short(*m)) } } } }
+                                tbody {
+                                    @for row in &table.rows {
+                                        tr {
+                                            th scope="row" { (row.label) }
+                                            @for v in &row.values { td { @if let Some(m) = row.measure { (value_text(m, *v)) } } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section aria-labelledby="comparison" {
+                        h2 id="comparison" { "Comparison with England, the region and statistical neighbours" }
+                        p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (month_label(last)) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }
+                        table {
+                            caption { "Measures with published comparators" }
+                            thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (short(last)) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
+                            tbody {
+                                @for l in card.lines.iter().filter(|l| !l.benchmarks.is_empty()) {
+                                    tr {
+                                        th scope="row" { (l.measure.title) }
+                                        td { (value_text(l.measure, l.latest().and_then(|c| c.value.headline))) }
+                                        td { (benchmark(l, Comparator::Published)) }
+                                        td { (benchmark(l, Comparator::England)) }
+                                        td { (benchmark(l, Comparator::Region)) }
+                                        td { (benchmark(l, Comparator::StatisticalNeighbours)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    section aria-labelledby="definitions" {
+                        h2 id="definitions" { "Definitions" }
+                        p class="note" { "A percentage's denominator of zero leaves it undefined, shown as a dash. 'As at' a month means at the end of its last day." }
+                        dl {
+                            @for m in CATALOGUE {
+                                dt { (m.title) " (" (m.id) ")" }
+                                dd { (m.definition) " Unit: " (m.unit.code()) "; better: " (m.better.code()) "." }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    doc.into_string()
+}
