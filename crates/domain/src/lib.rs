@@ -4,6 +4,7 @@
 //! Everything here is a pure function of its inputs. "Today" is always a parameter, never read
 //! from the system clock, so every answer can be reproduced for any past date.
 
+pub mod access;
 pub mod caseload;
 pub mod clock;
 pub mod codes;

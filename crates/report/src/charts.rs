@@ -51,7 +51,7 @@ pub fn line_chart(
     unit: Unit,
     reference: Option<(&str, f64)>,
 ) -> Markup {
-    let (width, height, left, right, top, bottom) = (640.0, 260.0, 56.0, 16.0, 16.0, 44.0);
+    let (width, height, left, right, top, bottom) = (640.0, 260.0, 56.0, 28.0, 16.0, 44.0);
     let plot_w = width - left - right;
     let plot_h = height - top - bottom;
     let max = series
@@ -145,10 +145,15 @@ fn describe(months: &[Month], series: &[Series], unit: Unit, reference: Option<(
     parts.join(" ")
 }
 
+/// `text` cut to `max` characters with an ellipsis (the full text is in the description).
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max { text.to_string() } else { text.chars().take(max - 1).collect::<String>() + "…" }
+}
+
 /// A horizontal bar chart of one month's breakdown: (key, value) pairs.
 pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)], unit: Unit) -> Markup {
     let row = 24.0;
-    let (width, left) = (640.0, 230.0);
+    let (width, left) = (640.0, 290.0);
     let height = 16.0 + row * bars.len() as f64;
     let top_value = axis_top(bars.iter().map(|b| b.1).fold(0.0, f64::max));
     let bar_w = |v: f64| (width - left - 70.0) * (v / top_value).clamp(0.0, 1.0);
@@ -159,7 +164,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[(String, f64)], unit: Unit) -> M
             desc id=(format!("{id}-desc")) { (description.join("; ")) "." }
             @for (k, (key, v)) in bars.iter().enumerate() {
                 @let y = 8.0 + row * k as f64;
-                text x=(left - 8.0) y=(y + 15.0) text-anchor="end" font-size="12" fill=(TEXT) { (key) }
+                text x=(left - 8.0) y=(y + 15.0) text-anchor="end" font-size="12" fill=(TEXT) { (shorten(key, 44)) }
                 rect x=(left) y=(y + 3.0) width=(format!("{:.1}", bar_w(*v).max(1.0))) height=(row - 8.0) fill=(COLOURS[0]) {}
                 text x=(left + bar_w(*v) + 6.0) y=(y + 15.0) font-size="12" fill=(TEXT) { (label(unit, *v)) }
             }

@@ -129,6 +129,23 @@ enum Command {
         #[command(flatten)]
         destination: commands::benchmarks::Destination,
     },
+    /// Run the web app.
+    Serve {
+        /// The database: a SQLite file path or a postgres:// URL.
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// The authority's name, in the header of every page.
+        #[arg(long, default_value = "Local authority")]
+        authority: String,
+    },
+    /// Manage the people who can sign in.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Create or bring up to date the schema of a database (SQLite path or postgres:// URL).
     Migrate {
         #[arg(long)]
@@ -156,6 +173,26 @@ enum Command {
         children: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Where the web app listens.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Only create the database and print the summary; do not start the web app.
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a person; the password is read from the terminal (hidden) or standard input.
+    Add {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        #[arg(long)]
+        email: String,
+        /// admin, manager, caseworker, analyst or viewer.
+        #[arg(long)]
+        role: String,
     },
 }
 
@@ -211,9 +248,18 @@ fn main() -> ExitCode {
             }
             Command::Measures => commands::measures::list_command(),
             Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,
+            Command::Serve { db, addr, authority } => {
+                commands::web::run_server(&db, &addr, &authority, cli.today).await
+            }
+            Command::User { command: UserCommand::Add { db, email, role } } => {
+                commands::web::add_user(&db, &email, &role, today).await
+            }
             Command::Migrate { db } => commands::database::migrate(&db).await,
             Command::Copy { from, to } => commands::database::copy(&from, &to).await,
-            Command::Demo { db, children, seed } => commands::demo::run(db.as_deref(), children, seed, today).await,
+            Command::Demo { db, children, seed, addr, no_serve } => {
+                let serve = (!no_serve).then_some(addr.as_str());
+                commands::demo::run(db.as_deref(), children, seed, today, serve, cli.today).await
+            }
         }
     });
     match result {

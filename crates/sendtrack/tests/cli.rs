@@ -86,12 +86,12 @@ fn demo_data_is_deterministic_for_a_seed() {
 fn demo_creates_a_database_and_summarises_today() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("demo.db");
-    let out = ok(&["demo", "--db", db.to_str().unwrap(), "--children", "600"]);
+    let out = ok(&["demo", "--db", db.to_str().unwrap(), "--children", "600", "--no-serve"]);
     assert!(out.contains("Open and overdue on 2026-11-30"), "{out}");
     assert!(out.contains("Requests awaiting a decision"), "{out}");
     assert!(out.contains("Annual reviews overdue: awaiting_meeting"), "{out}");
     // A path that exists is never overwritten.
-    let again = sendtrack(&["demo", "--db", db.to_str().unwrap(), "--children", "600"]);
+    let again = sendtrack(&["demo", "--db", db.to_str().unwrap(), "--children", "600", "--no-serve"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(text(&again.stderr).contains("already exists"));
 }
@@ -101,4 +101,31 @@ fn a_missing_folder_is_a_clear_error() {
     let out = sendtrack(&["check", "/no/such/folder"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("cannot read the folder /no/such/folder"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn user_add_reads_the_password_from_standard_input_never_a_flag() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("users.db");
+    let add = |email: &str, role: &str, password: &str| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+            .args(["user", "add", "--db", db.to_str().unwrap(), "--email", email, "--role", role])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = add("Case.Worker@Example.org", "caseworker", "a long enough password");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Added case.worker@example.org as caseworker."));
+    let short = add("other@example.org", "viewer", "short");
+    assert!(text(&short.stderr).contains("at least 12 characters"));
+    let bad_role = add("other@example.org", "boss", "a long enough password");
+    assert!(text(&bad_role.stderr).contains("'boss' is not a role"));
+    let again = add("case.worker@example.org", "viewer", "a long enough password");
+    assert!(text(&again.stderr).contains("already a user case.worker@example.org"));
 }

@@ -7,6 +7,7 @@ mod tables;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+use sendtrack_domain::access::Role;
 use sendtrack_domain::records::{Casework, RecordCounts, Request};
 use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
 use sendtrack_domain::validation::RecordFile;
@@ -33,6 +34,8 @@ pub enum StoreError {
     Conflict { record: &'static str, id: String, expected: i64, actual: i64 },
     #[error("there is no {record} {id}")]
     NotFound { record: &'static str, id: String },
+    #[error("there is already a {record} {id}")]
+    Duplicate { record: &'static str, id: String },
 }
 
 /// Which database engine a store runs on.
@@ -339,10 +342,96 @@ impl Store {
         }
     }
 
+    /// Adds a person who can sign in. Fails when the email is taken.
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: Role,
+        password_hash: &str,
+        created_on: &str,
+    ) -> Result<(), StoreError> {
+        let exists: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE email = $1")
+            .bind(email.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Duplicate { record: "user", id: email.to_string() });
+        }
+        sqlx::query("INSERT INTO users (email, role, password_hash, created_on) VALUES ($1, $2, $3, $4)")
+            .bind(email.to_string())
+            .bind(role.code())
+            .bind(password_hash.to_string())
+            .bind(created_on.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The person with this email, if there is one and they are not disabled.
+    pub async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<AnyRow> =
+            sqlx::query("SELECT email, role, password_hash FROM users WHERE email = $1 AND disabled = 0")
+                .bind(email.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| user_of(&r)).transpose()
+    }
+
+    /// Starts a session for `email`, found later by the hash of its token.
+    pub async fn create_session(&self, token_hash: &str, email: &str, now: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO sessions (token_hash, email, created_at, last_seen_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash.to_string())
+            .bind(email.to_string())
+            .bind(now.to_string())
+            .bind(now.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The signed-in person of the session with this token hash, if the session exists and the
+    /// person is not disabled.
+    pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+        let row: Option<AnyRow> = sqlx::query(
+            "SELECT u.email, u.role, u.password_hash FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
+        )
+        .bind(token_hash.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| user_of(&r)).transpose()
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Closes the connections, waiting for them to finish.
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub email: String,
+    pub role: Role,
+    /// The Argon2id hash of the password (PHC string).
+    pub password_hash: String,
+}
+
+fn user_of(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = row.try_get(1)?;
+    Ok(User {
+        email: row.try_get(0)?,
+        role: Role::parse(&role).map_err(|message| StoreError::Corrupt { table: "users", column: "role", message })?,
+        password_hash: row.try_get(2)?,
+    })
 }
 
 /// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.

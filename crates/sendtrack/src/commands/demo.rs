@@ -28,7 +28,17 @@ pub fn write_data(out: &Path, children: usize, seed: u64, today: jiff::civil::Da
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn run(db: Option<&str>, children: usize, seed: u64, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+/// The demo's sign-in: a manager, who sees everything a caseworker does.
+pub const DEMO_EMAIL: &str = "demo.manager@example.org";
+
+pub async fn run(
+    db: Option<&str>,
+    children: usize,
+    seed: u64,
+    today: jiff::civil::Date,
+    serve: Option<&str>,
+    fixed_today: Option<jiff::civil::Date>,
+) -> anyhow::Result<ExitCode> {
     let path = db.unwrap_or(DEFAULT_DEMO_DB);
     if Path::new(path).exists() {
         if db.is_some() {
@@ -62,7 +72,13 @@ pub async fn run(db: Option<&str>, children: usize, seed: u64, today: jiff::civi
         "      sendtrack drill --db {path} advice_overdue {}    (the records behind a number)",
         sendtrack_domain::dates::Month::containing(today)
     );
-    Ok(ExitCode::SUCCESS)
+    let Some(addr) = serve else { return Ok(ExitCode::SUCCESS) };
+    let password = sendtrack_web::new_password();
+    let hash = sendtrack_web::hash_password(&password);
+    store.add_user(DEMO_EMAIL, sendtrack_domain::access::Role::Manager, &hash, &today.to_string()).await?;
+    println!();
+    println!("Sign in as {DEMO_EMAIL} with the password {password}");
+    commands_web_serve(store, addr, fixed_today).await
 }
 
 /// The demo authority stands in for Devon: its England, South West, statistical-neighbour and
@@ -99,4 +115,15 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
     println!("(Assessments: overdue = open more than 20 weeks since the request.)");
     println!();
     println!("The demo authority stands in for Devon: its comparators are Devon's published DfE statistics.");
+}
+
+/// Serves the demo database with the web app.
+async fn commands_web_serve(store: Store, addr: &str, today: Option<jiff::civil::Date>) -> anyhow::Result<ExitCode> {
+    let state = std::sync::Arc::new(sendtrack_web::AppState::new(store, "Demo County Council".into(), today));
+    sendtrack_web::serve(state, addr, |bound| {
+        println!("sendtrack is serving the demo authority on http://{bound}/ (press Ctrl+C to stop)")
+    })
+    .await
+    .with_context(|| format!("cannot serve on {addr}"))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,3 +9,4 @@ pub mod import;
 pub mod measures;
 pub mod report;
 pub mod source;
+pub mod web;

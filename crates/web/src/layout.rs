@@ -1,0 +1,72 @@
+//! The page template: GOV.UK Frontend's structure (skip link, header, width container, main,
+//! footer) with the council's own header, and the small components the pages share.
+
+use maud::{DOCTYPE, Markup, html};
+use sendtrack_store::User;
+
+/// A whole page.
+pub fn page(title: &str, authority: &str, user: Option<&User>, content: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" class="govuk-template govuk-template--rebranded" {
+            head {
+                meta charset="utf-8";
+                title { (title) " – sendtrack – " (authority) }
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                meta name="theme-color" content="#0b0c0c";
+                link rel="stylesheet" href="/assets/govuk.css";
+                link rel="stylesheet" href="/assets/app.css";
+            }
+            body class="govuk-template__body" {
+                a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
+                header class="st-header" role="banner" {
+                    div class="govuk-width-container" {
+                        a href="/" class="st-header__name" { (authority) }
+                        span class="st-header__service" { "SEND statutory casework (sendtrack)" }
+                        @if let Some(u) = user {
+                            form class="st-header__user" method="post" action="/sign-out" {
+                                span { (u.email) " (" (u.role.code()) ")" }
+                                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                div class="govuk-width-container" {
+                    @if let Some(u) = user {
+                        nav class="st-nav" aria-label="Sections" {
+                            @if u.role.sees_casework() { a class="govuk-link" href="/" { "Today" } }
+                            a class="govuk-link" href="/scorecard" { "Scorecard" }
+                        }
+                    }
+                    main class="govuk-main-wrapper" id="main-content" {
+                        (content)
+                    }
+                }
+                footer class="govuk-footer" {
+                    div class="govuk-width-container" {
+                        p class="govuk-body-s" { "sendtrack: one source of truth for SEND statutory casework. Figures are computed from the casework records." }
+                    }
+                }
+                script type="module" src="/assets/app.mjs" {}
+            }
+        }
+    }
+}
+
+/// The GOV.UK error summary: a list of problems, each linking to its field.
+pub fn error_summary(errors: &[(&str, &str)]) -> Markup {
+    html! {
+        @if !errors.is_empty() {
+            div class="govuk-error-summary" data-module="govuk-error-summary" {
+                div role="alert" {
+                    h2 class="govuk-error-summary__title" { "There is a problem" }
+                    div class="govuk-error-summary__body" {
+                        ul class="govuk-list govuk-error-summary__list" {
+                            @for (field, message) in errors { li { a href=(format!("#{field}")) { (message) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

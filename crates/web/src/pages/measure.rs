@@ -1,0 +1,147 @@
+//! A measure's page: its definition, 13 months as a chart and a table, the breakdown of the
+//! month, and the records behind the value (opaque ids only), downloadable as CSV.
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::layout::page;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::engine::{Engine, Tally};
+use sendtrack_domain::measures::find;
+use sendtrack_domain::measures::scorecard::scorecard;
+use sendtrack_report::charts::{Series, bar_chart, label, line_chart};
+use std::sync::Arc;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Which {
+    month: Option<String>,
+}
+
+/// Records listed on the page; the CSV has them all.
+const LISTED: usize = 100;
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Query(which): Query<Which>,
+) -> Response {
+    let Some(measure) = find(&id) else { return super::not_found().await };
+    let cw = match state.casework().await {
+        Ok(cw) => cw,
+        Err(e) => return super::failed(e),
+    };
+    let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
+    let engine = Engine::new(&cw);
+    let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
+    let Some(line) = card.lines.first() else { return super::server_error() };
+    let values: Vec<Option<f64>> = line.cells.iter().map(|c| c.value.headline).collect();
+    let latest = line.latest();
+    let england = line.benchmarks.iter().find(|b| b.comparator.code() == "england");
+    let reference = england.map(|b| (format!("England {}", b.period), b.value));
+    let tally = engine.tally(measure, month);
+    let facts: Vec<_> = match &tally {
+        Tally::Change { current, .. } => current.iter().collect(),
+        _ => tally.facts().collect(),
+    };
+    let short = |m: Month| {
+        const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
+    };
+    let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
+    page(
+        measure.title,
+        &state.authority,
+        Some(&user),
+        html! {
+            span class="govuk-caption-l" { (measure.section) }
+            h1 class="govuk-heading-l" { (measure.title) }
+            div class="govuk-inset-text" { (measure.definition) ". Unit: " (measure.unit.code()) "; better: " (measure.better.code()) "." }
+            p class="govuk-body-l" {
+                (short(month)) ": "
+                strong { (latest.and_then(|c| c.value.headline).map_or("–".into(), |v| label(measure.unit, v))) }
+                @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
+            }
+            (line_chart("chart-months", &format!("{}, {} to {}", measure.title, short(month.plus(-12)), short(month)), &card.months, &[Series { name: measure.title, values: &values }], measure.unit, reference.as_ref().map(|(n, v)| (n.as_str(), *v))))
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "By month" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Month" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
+                tbody class="govuk-table__body" {
+                    @for cell in &line.cells {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (short(cell.month)) } }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)) }
+                        }
+                    }
+                }
+            }
+            @for dimension in measure.breakdowns {
+                @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
+                @if !rows.is_empty() {
+                    @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect();
+                    (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, short(month), dimension.code().replace('_', " ")), &bars, measure.unit))
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (short(month)) }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Key" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
+                        tbody class="govuk-table__body" {
+                            @for (_, key, value) in &rows {
+                                tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (key) } td class="govuk-table__cell govuk-table__cell--numeric" { (value.map_or("–".into(), |v| label(measure.unit, v))) } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "The records behind " (short(month)) "'s value" }
+            p class="govuk-body" {
+                (facts.len()) " record" @if facts.len() != 1 { "s" } ". "
+                @if facts.len() > LISTED { "The first " (LISTED) " are listed; " }
+                a class="govuk-link" href=(format!("/measures/{}/records.csv?month={month}", measure.id)) { "download all as CSV" }
+                "."
+            }
+            @if !facts.is_empty() {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Records, " (short(month)) }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Record" } th scope="col" class="govuk-table__header" { "Id" } th scope="col" class="govuk-table__header" { "Child" } th scope="col" class="govuk-table__header" { "Counted" } } }
+                    tbody class="govuk-table__body" {
+                        @for fact in facts.iter().take(LISTED) {
+                            @let d = engine.describe(fact.record);
+                            tr class="govuk-table__row" { td class="govuk-table__cell" { (d.kind) } td class="govuk-table__cell" { (d.id) } td class="govuk-table__cell" { (d.child_id) } td class="govuk-table__cell" { @if fact.numerator { "yes" } @else { "no" } } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// The records behind a measure's value, as CSV: record kind, id, the child's opaque id, and
+/// whether it is counted in the numerator.
+pub async fn records_csv(
+    State(state): State<Arc<AppState>>,
+    SignedIn(_user): SignedIn,
+    Path(id): Path<String>,
+    Query(which): Query<Which>,
+) -> Response {
+    let Some(measure) = find(&id) else { return super::not_found().await };
+    let cw = match state.casework().await {
+        Ok(cw) => cw,
+        Err(e) => return super::failed(e),
+    };
+    let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
+    let engine = Engine::new(&cw);
+    let tally = engine.tally(measure, month);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(["record", "id", "child_id", "counted"]);
+    for fact in tally.facts() {
+        let d = engine.describe(fact.record);
+        let _ = writer.write_record([d.kind, d.id, d.child_id, if fact.numerator { "yes" } else { "no" }]);
+    }
+    let body = writer.into_inner().unwrap_or_default();
+    let disposition = format!("attachment; filename=\"{}-{month}.csv\"", measure.id);
+    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
+}

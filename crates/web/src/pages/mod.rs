@@ -1,0 +1,51 @@
+//! The pages of the web app, one module each.
+
+pub mod measure;
+pub mod scorecard;
+pub mod sign_in;
+pub mod today;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::html;
+
+/// A page that does not exist (or a measure id that does not).
+pub async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        crate::layout::page(
+            "Page not found",
+            "sendtrack",
+            None,
+            html! {
+                h1 class="govuk-heading-l" { "Page not found" }
+                p class="govuk-body" { "If you typed the web address, check it is correct." }
+                p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start page" } }
+            },
+        ),
+    )
+        .into_response()
+}
+
+/// Something went wrong on the server: no stack trace, no SQL, in the page.
+pub fn server_error() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        crate::layout::page(
+            "Sorry, there is a problem with the service",
+            "sendtrack",
+            None,
+            html! {
+                h1 class="govuk-heading-l" { "Sorry, there is a problem with the service" }
+                p class="govuk-body" { "Try again later. The problem has been logged." }
+            },
+        ),
+    )
+        .into_response()
+}
+
+/// Turns a store error into the server-error page, logging it (it holds no personal data).
+pub fn failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!("{e}");
+    server_error()
+}

@@ -1,0 +1,145 @@
+//! The scorecard: the catalogue over a range of months (default the last 13), measures down,
+//! months across, arrows coloured by whether the move is better, target and comparators.
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::layout::page;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::engine::Engine;
+use sendtrack_domain::measures::scorecard::{Line, scorecard};
+use sendtrack_domain::measures::{CATALOGUE, MeasureDef};
+use sendtrack_report::charts::label;
+use std::sync::Arc;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Range {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn value_text(m: &MeasureDef, v: Option<f64>) -> String {
+    v.map_or("–".into(), |v| label(m.unit, v))
+}
+
+/// The trend against the month before: the arrow coloured, and said in words for screen readers.
+pub fn trend_only(
+    trend: Option<(sendtrack_domain::measures::presentation::Arrow, sendtrack_domain::measures::presentation::Verdict)>,
+) -> Markup {
+    use sendtrack_domain::measures::presentation::{Arrow, Verdict};
+    html! {
+        @if let Some((arrow, verdict)) = trend {
+            @let class = match verdict { Verdict::Good => "st-good", Verdict::Bad => "st-bad", Verdict::Neutral => "st-neutral" };
+            @let words = match (arrow, verdict) {
+                (Arrow::Up, Verdict::Good) => "up, better", (Arrow::Up, Verdict::Bad) => "up, worse", (Arrow::Up, _) => "up",
+                (Arrow::Down, Verdict::Good) => "down, better", (Arrow::Down, Verdict::Bad) => "down, worse", (Arrow::Down, _) => "down",
+                (Arrow::Level, _) => "level",
+            };
+            span class=(class) { span aria-hidden="true" { (arrow.symbol()) } span class="govuk-visually-hidden" { " (" (words) " than the month before)" } }
+        }
+    }
+}
+
+/// A value with its trend against the month before.
+pub fn trend_cell(
+    m: &MeasureDef,
+    v: Option<f64>,
+    trend: Option<(sendtrack_domain::measures::presentation::Arrow, sendtrack_domain::measures::presentation::Verdict)>,
+) -> Markup {
+    html! {
+        (value_text(m, v))
+        @if trend.is_some() { " " (trend_only(trend)) }
+    }
+}
+
+fn comparator(line: &Line, code: &str) -> String {
+    line.benchmarks
+        .iter()
+        .find(|b| b.comparator.code() == code)
+        .map_or(String::new(), |b| format!("{} ({})", label(line.measure.unit, b.value), b.period))
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(range): Query<Range>,
+) -> Response {
+    let cw = match state.casework().await {
+        Ok(cw) => cw,
+        Err(e) => return super::failed(e),
+    };
+    let to = range.to.and_then(|t| t.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
+    let from = range.from.and_then(|f| f.parse::<Month>().ok()).filter(|f| *f <= to).unwrap_or(to.plus(-12));
+    let engine = Engine::new(&cw);
+    let measures: Vec<_> = CATALOGUE.iter().collect();
+    let card = scorecard(&engine, &measures, from, to, 2);
+    let short = |m: Month| {
+        const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
+    };
+    // Where a new section of the catalogue starts, for a heading row.
+    let starts: Vec<bool> = card
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| i == 0 || card.lines[i - 1].measure.section != l.measure.section)
+        .collect();
+    page(
+        "Scorecard",
+        &state.authority,
+        Some(&user),
+        html! {
+            h1 class="govuk-heading-l" { "Scorecard" }
+            p class="govuk-body" { "Every measure of the catalogue, " (short(from)) " to " (short(to)) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (short(to)) "." }
+            form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="from" { "From (YYYY-MM)" }
+                    input class="govuk-input govuk-input--width-10" id="from" name="from" type="text" value=(from.to_string());
+                }
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="to" { "To (YYYY-MM)" }
+                    input class="govuk-input govuk-input--width-10" id="to" name="to" type="text" value=(to.to_string());
+                }
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show these months" }
+            }
+            div class="st-scroll" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (short(from)) " to " (short(to)) }
+                    thead class="govuk-table__head" {
+                        tr class="govuk-table__row" {
+                            th scope="col" class="govuk-table__header" { "Measure" }
+                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (short(*m)) } }
+                            th scope="col" class="govuk-table__header" { "Target" }
+                            th scope="col" class="govuk-table__header" { "England" }
+                            th scope="col" class="govuk-table__header" { "Region" }
+                            th scope="col" class="govuk-table__header" { "Neighbours" }
+                        }
+                    }
+                    tbody class="govuk-table__body" {
+                        @for (line, starts_section) in card.lines.iter().zip(&starts) {
+                            @if *starts_section {
+                                tr class="govuk-table__row" { th scope="colgroup" colspan=(card.months.len() + 5) class="govuk-table__header" { (line.measure.section) } }
+                            }
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={to}", line.measure.id)) { (line.measure.title) } }
+                                @for cell in &line.cells { td class="govuk-table__cell govuk-table__cell--numeric" { (trend_cell(line.measure, cell.value.headline, cell.trend)) } }
+                                td class="govuk-table__cell" {
+                                    @if let Some(t) = line.target {
+                                        (label(line.measure.unit, t.target))
+                                        @match t.met { Some(true) => " (met)", Some(false) => " (short)", None => "" }
+                                    }
+                                }
+                                td class="govuk-table__cell" { (comparator(line, "england")) }
+                                td class="govuk-table__cell" { (comparator(line, "region")) }
+                                td class="govuk-table__cell" { (comparator(line, "statistical_neighbours")) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}

@@ -1,0 +1,166 @@
+//! The web app's routes on every storage backend: sign-in, sessions, roles, pages, headers.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sendtrack_domain::access::Role;
+use sendtrack_interchange::demo::{DemoOptions, generate};
+use sendtrack_store::Store;
+use sendtrack_store::testing::on_each_backend;
+use sendtrack_web::{AppState, hash_password, router};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const TODAY: (i16, i8, i8) = (2026, 11, 30);
+
+async fn app(store: Store) -> axum::Router {
+    let cw = generate(&DemoOptions { children: 300, seed: 3, as_at: jiff::civil::date(TODAY.0, TODAY.1, TODAY.2) });
+    store.save(&cw, &|_| {}).await.unwrap();
+    store
+        .add_user("case@example.org", Role::Caseworker, &hash_password("correct horse battery"), "2026-11-30")
+        .await
+        .unwrap();
+    store
+        .add_user("analyst@example.org", Role::Analyst, &hash_password("correct horse battery"), "2026-11-30")
+        .await
+        .unwrap();
+    router(Arc::new(AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)))))
+}
+
+async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(path);
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 10_000_000).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn sign_in(app: &axum::Router, email: &str, password: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password.replace(' ', "+"));
+    let request = Request::post("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1_000_000).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Signs in and returns the cookie to send back.
+async fn session(app: &axum::Router, email: &str) -> String {
+    let (status, headers, _) = sign_in(app, email, "correct horse battery").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn every_page_but_sign_in_needs_a_session() {
+    on_each_backend("web_needs_session", |store, _| async move {
+        let app = app(store).await;
+        for path in ["/", "/scorecard", "/measures/plans_active", "/measures/plans_active/records.csv"] {
+            let (status, headers, _) = get(&app, path, None).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{path}");
+            assert_eq!(headers.get(header::LOCATION).unwrap(), "/sign-in", "{path}");
+        }
+        let (status, _, body) = get(&app, "/sign-in", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Test Council") && body.contains("Email address"));
+        let (_, _, body) = get(&app, "/", Some("sendtrack_session=forged")).await;
+        assert!(body.is_empty(), "a forged cookie is sent to sign in");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_unknown_email_gets_the_same_error() {
+    on_each_backend("web_wrong_password", |store, _| async move {
+        let app = app(store).await;
+        let (status, headers, body) = sign_in(&app, "case@example.org", "wrong password here").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(headers.get(header::SET_COOKIE).is_none());
+        assert!(body.contains("There is a problem") && body.contains("Enter a correct email address and password"));
+        let (_, _, unknown) = sign_in(&app, "nobody@example.org", "correct horse battery").await;
+        assert!(unknown.contains("Enter a correct email address and password"));
+        let (_, _, empty) = sign_in(&app, "", "").await;
+        assert!(empty.contains("Enter your email address") && empty.contains("Enter your password"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_caseworker_sees_today_and_an_analyst_starts_at_the_scorecard() {
+    on_each_backend("web_roles", |store, _| async move {
+        let app = app(store).await;
+        let case = session(&app, "case@example.org").await;
+        let (status, headers, body) = get(&app, "/", Some(&case)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Today, 2026-11-30") && body.contains("Awaiting a decision whether to assess"));
+        let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'")
+        );
+        assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+
+        let analyst = session(&app, "analyst@example.org").await;
+        let (status, headers, _) = get(&app, "/", Some(&analyst)).await;
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/scorecard")
+        );
+        let (status, _, body) = get(&app, "/scorecard?from=2026-01&to=2026-11", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("Scorecard, Jan 2026 to Nov 2026") && body.contains("Active EHC plans"));
+        let (status, _, body) = get(&app, "/measures/plans_active?month=2026-11", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(body.contains("role=\"img\"") && body.contains("The records behind Nov 2026"));
+        let (status, headers, csv) =
+            get(&app, "/measures/plans_active/records.csv?month=2026-11", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("plans_active-2026-11.csv")
+        );
+        assert!(csv.starts_with("record,id,child_id,counted\n") && csv.lines().skip(1).all(|l| l.starts_with("plan,")));
+        // No names or dates of birth on the analyst's pages: children appear by opaque id only.
+        assert!(!body.contains("date_of_birth") && !csv.contains("surname"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unknown_pages_and_measures_are_404_and_sign_out_ends_the_session() {
+    on_each_backend("web_404_sign_out", |store, _| async move {
+        let app = app(store).await;
+        let cookie = session(&app, "case@example.org").await;
+        assert_eq!(get(&app, "/measures/no_such_measure", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get(&app, "/no/such/page", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        let request = Request::post("/sign-out").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let (status, _, _) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "the old cookie no longer works");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_assets_are_served_by_the_binary() {
+    on_each_backend("web_assets", |store, _| async move {
+        let app = app(store).await;
+        let (status, headers, css) = get(&app, "/assets/govuk.css", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers.get(header::CONTENT_TYPE).unwrap(), "text/css");
+        assert!(css.contains("font-family:arial,sans-serif") && !css.contains("GDS Transport"));
+        let (status, _, js) = get(&app, "/assets/app.mjs", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(js.contains("initAll"));
+    })
+    .await;
+}

@@ -1,0 +1,115 @@
+// The web app in headless Chromium: sign in with the demo's sign-in, see Today, the scorecard
+// and a measure page, and check every page type with axe-core (WCAG 2.2 A and AA). Set
+// SCREENSHOTS=dir to keep a screenshot of each page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let server, browser, context, base, email, password;
+
+before(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sendtrack-web-'));
+  server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', '600', '--addr', '127.0.0.1:0']);
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the demo did not start:\n' + output)), 60000);
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+      const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
+      const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
+      if (signIn && serving) {
+        [, email, password] = signIn;
+        base = serving[1];
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.SENDTRACK_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  // The pages' Content-Security-Policy forbids inline script; the test injects axe-core, so
+  // its browser alone ignores the policy.
+  context = await browser.newContext({ bypassCSP: true });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function checkAccessibility(page, name) {
+  if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.addScriptTag({ path: axePath });
+  const results = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0]?.html}`);
+  assert.deepEqual(summary, [], `${name}: accessibility violations:\n` + summary.join('\n'));
+}
+
+test('every page but sign-in needs a signed-in user', async () => {
+  const page = await context.newPage();
+  await page.goto(base + '/scorecard');
+  assert.match(page.url(), /\/sign-in$/);
+  await checkAccessibility(page, 'sign-in');
+  await page.close();
+});
+
+test('a wrong password gets the GOV.UK error summary', async () => {
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', email);
+  await page.fill('#password', 'not the password');
+  await page.click('button:has-text("Sign in")');
+  assert.equal(await page.textContent('.govuk-error-summary__title'), 'There is a problem');
+  assert.match(await page.title(), /^Error: Sign in/);
+  await checkAccessibility(page, 'sign-in-error');
+  await page.close();
+});
+
+test('a manager signs in and reads Today, the scorecard and a measure down to its records', async () => {
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await page.click('button:has-text("Sign in")');
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.match(await page.textContent('h1'), /Today, 2026-11-30/);
+  await checkAccessibility(page, 'today');
+
+  await page.click('nav >> text=Scorecard');
+  assert.match(await page.textContent('h1'), /Scorecard/);
+  assert.ok(await page.isVisible('text=New plans within 20 weeks, excluding exceptions (%)'));
+  assert.ok(await page.isVisible('text=46.4% (2024)'), 'England beside the scorecard');
+  await checkAccessibility(page, 'scorecard');
+
+  await page.click('text=Advice overdue (past 6 weeks)');
+  assert.match(await page.textContent('h1'), /Advice overdue/);
+  assert.ok(await page.isVisible('svg[role="img"]'));
+  assert.ok(await page.isVisible('text=The records behind'));
+  await checkAccessibility(page, 'measure');
+
+  const missing = await page.goto(base + '/measures/no_such_measure');
+  assert.equal(missing.status(), 404);
+  await checkAccessibility(page, 'not-found');
+
+  await page.goto(base + '/');
+  await page.click('button:has-text("Sign out")');
+  assert.match(page.url(), /\/sign-in$/);
+  await page.goto(base + '/');
+  assert.match(page.url(), /\/sign-in$/, 'signed out for good');
+  await page.close();
+});
