@@ -102,6 +102,19 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   assert.ok(await page.isVisible('text=The records behind'));
   await checkAccessibility(page, 'measure');
 
+  // Find a child from a record in the drill-down, and read the timeline.
+  const childId = (await page.textContent('tbody tr:last-child td:nth-child(3)')).trim();
+  await page.click('nav >> text=Find a child');
+  await checkAccessibility(page, 'find-a-child');
+  await page.fill('#q', childId);
+  await page.click('button:has-text("Search")');
+  assert.equal(new URL(page.url()).pathname, '/children', 'the search is a POST: no name in the URL');
+  await page.click(`a[href="/children/${childId}"]`);
+  assert.match(await page.textContent('.govuk-caption-l'), new RegExp(childId));
+  assert.ok(await page.isVisible('text=Timeline'));
+  assert.ok((await page.locator('.govuk-tag').count()) > 0, 'status tags on the steps');
+  await checkAccessibility(page, 'child');
+
   const missing = await page.goto(base + '/measures/no_such_measure');
   assert.equal(missing.status(), 404);
   await checkAccessibility(page, 'not-found');

@@ -13,6 +13,7 @@ pub mod identifiers;
 pub mod measures;
 pub mod records;
 pub mod rows;
+pub mod timeline;
 pub mod validation;
 
 pub use jiff::civil::Date;

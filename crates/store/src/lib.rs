@@ -410,6 +410,36 @@ impl Store {
         Ok(())
     }
 
+    /// Records who read or changed what, in the append-only audit table. `child_id` and
+    /// `detail` hold opaque ids only.
+    pub async fn audit(
+        &self,
+        at: &str,
+        email: &str,
+        action: &str,
+        child_id: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO audit (at, email, action, child_id, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(at.to_string())
+            .bind(email.to_string())
+            .bind(action.to_string())
+            .bind(child_id.map(str::to_string))
+            .bind(detail.map(str::to_string))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The audit rows about one child, oldest first: (at, email, action).
+    pub async fn audit_of_child(&self, child_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows: Vec<AnyRow> = sqlx::query("SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY at")
+            .bind(child_id.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
     /// Closes the connections, waiting for them to finish.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -34,7 +34,10 @@ pub fn page(title: &str, authority: &str, user: Option<&User>, content: Markup) 
                 div class="govuk-width-container" {
                     @if let Some(u) = user {
                         nav class="st-nav" aria-label="Sections" {
-                            @if u.role.sees_casework() { a class="govuk-link" href="/" { "Today" } }
+                            @if u.role.sees_casework() {
+                                a class="govuk-link" href="/" { "Today" }
+                                a class="govuk-link" href="/children" { "Find a child" }
+                            }
                             a class="govuk-link" href="/scorecard" { "Scorecard" }
                         }
                     }

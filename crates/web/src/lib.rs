@@ -80,6 +80,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::today::show))
         .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
         .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/children", get(pages::children::find).post(pages::children::search))
+        .route("/children/{id}", get(pages::children::record))
         .route("/scorecard", get(pages::scorecard::show))
         .route("/measures/{id}", get(pages::measure::show))
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))

@@ -164,3 +164,44 @@ async fn the_assets_are_served_by_the_binary() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_caseworker_finds_a_child_and_reads_the_timeline_and_each_view_is_audited() {
+    on_each_backend("web_child_record", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        let child = cw.children.iter().find(|c| cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap();
+        let cookie = session(&app, "case@example.org").await;
+        // Search is a POST: the name never goes into a URL.
+        let form = format!("q={}", child.surname);
+        let request = Request::post("/children")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = String::from_utf8_lossy(&axum::body::to_bytes(response.into_body(), 10_000_000).await.unwrap())
+            .into_owned();
+        assert!(body.contains(&format!("href=\"/children/{}\"", child.child_id)), "the child is found");
+        let (status, _, page) = get(&app, &format!("/children/{}", child.child_id), Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains(&child.surname)
+                && page.contains("Timeline")
+                && page.contains("Request for an EHC needs assessment received")
+        );
+        assert!(page.contains("govuk-tag"), "steps carry status tags");
+        let audit = store.audit_of_child(&child.child_id).await.unwrap();
+        assert_eq!(
+            audit.iter().map(|(_, who, what)| (who.as_str(), what.as_str())).collect::<Vec<_>>(),
+            [("case@example.org", "view child")]
+        );
+        // Analysts do not see children's records; unknown ids are 404.
+        let analyst = session(&app, "analyst@example.org").await;
+        assert_eq!(get(&app, &format!("/children/{}", child.child_id), Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(get(&app, "/children/NOBODY", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(store.audit_of_child(&child.child_id).await.unwrap().len(), 1, "a refused read reads nothing");
+    })
+    .await;
+}

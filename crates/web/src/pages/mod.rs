@@ -1,5 +1,6 @@
 //! The pages of the web app, one module each.
 
+pub mod children;
 pub mod measure;
 pub mod scorecard;
 pub mod sign_in;

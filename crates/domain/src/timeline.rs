@@ -1,0 +1,302 @@
+//! A child's statutory timeline: every request, decision, piece of advice, plan, review and
+//! dispute in date order, each step with its due date under the statutory clock and a status
+//! (on time, late by N days, due in N days, overdue by N days).
+
+use crate::clock::{
+    Meeting, RequestMilestones, RequestStatus, advice_due, amended_plan_due, decision_due, final_plan_due, meeting_due,
+    no_plan_due, review_decision_due, review_status_at,
+};
+use crate::codes::{AssessmentDecision, AssessmentOutcome, ReviewDecision};
+use crate::dates::days_between;
+use crate::records::Casework;
+use jiff::civil::Date;
+
+/// Where a step stands against its due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepStatus {
+    /// Done on or before its due date.
+    OnTime,
+    /// Done after its due date, by this many days.
+    Late(i64),
+    /// Not done; due in this many days (0: due today).
+    DueIn(i64),
+    /// Not done and past its due date by this many days.
+    Overdue(i64),
+    /// Not done, but nobody waits for it any more (its request closed).
+    NoLongerAwaited,
+    /// An event with no statutory deadline.
+    Recorded,
+}
+
+impl StepStatus {
+    /// The status of a step due on `due`, done on `done` (if it was), as at `today`.
+    pub fn of(due: Date, done: Option<Date>, today: Date) -> StepStatus {
+        match done.filter(|d| *d <= today) {
+            Some(d) if d <= due => StepStatus::OnTime,
+            Some(d) => StepStatus::Late(days_between(due, d)),
+            None if today <= due => StepStatus::DueIn(days_between(today, due)),
+            None => StepStatus::Overdue(days_between(due, today)),
+        }
+    }
+
+    /// The status in words, as the GOV.UK tag shows it.
+    pub fn words(self) -> String {
+        let days = |n: i64| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
+        match self {
+            StepStatus::OnTime => "on time".into(),
+            StepStatus::Late(n) => format!("late by {}", days(n)),
+            StepStatus::DueIn(0) => "due today".into(),
+            StepStatus::DueIn(n) => format!("due in {}", days(n)),
+            StepStatus::Overdue(n) => format!("overdue by {}", days(n)),
+            StepStatus::NoLongerAwaited => "no longer awaited".into(),
+            StepStatus::Recorded => "recorded".into(),
+        }
+    }
+}
+
+/// One step of a child's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The date the step is placed at: when it happened, or when it is due.
+    pub on: Date,
+    /// What the step is, in words.
+    pub what: String,
+    /// The record it belongs to (request, advice, plan, review or dispute id).
+    pub record: String,
+    pub due: Option<Date>,
+    pub done: Option<Date>,
+    pub status: StepStatus,
+}
+
+/// Every step of the child's casework as at `today`, in date order.
+pub fn child_timeline(cw: &Casework, child_id: &str, today: Date) -> Vec<Step> {
+    let mut steps = Vec::new();
+    let mut push = |on: Date, what: String, record: &str, due: Option<Date>, done: Option<Date>, status: StepStatus| {
+        steps.push(Step { on, what, record: record.to_string(), due, done, status });
+    };
+    for r in cw.requests.iter().filter(|r| r.child_id == child_id && r.received_on <= today) {
+        let id = &r.request_id;
+        push(
+            r.received_on,
+            format!("Request for an EHC needs assessment received (from {})", r.source.code().replace('_', " ")),
+            id,
+            None,
+            None,
+            StepStatus::Recorded,
+        );
+        let open = matches!(RequestMilestones::of(r).status(today), RequestStatus::Open { .. });
+        let due = decision_due(r.received_on);
+        let decision = r.decision.filter(|d| d.on <= today);
+        let what = match decision.map(|d| d.value) {
+            Some(AssessmentDecision::Assess) => "Decision: to assess",
+            Some(AssessmentDecision::Refuse) => "Decision: not to assess",
+            Some(AssessmentDecision::Withdrawn) => "Request withdrawn",
+            None => "Decision whether to assess",
+        };
+        let status = if decision.is_none() && !open {
+            StepStatus::NoLongerAwaited
+        } else {
+            StepStatus::of(due, decision.map(|d| d.on), today)
+        };
+        push(decision.map_or(due, |d| d.on), what.into(), id, Some(due), decision.map(|d| d.on), status);
+        for a in cw.advice.iter().filter(|a| a.request_id == *id && a.requested_on <= today) {
+            let due = advice_due(a.requested_on);
+            let received = a.received_on.filter(|d| *d <= today);
+            let status = if received.is_none() && !open {
+                StepStatus::NoLongerAwaited
+            } else {
+                StepStatus::of(due, received, today)
+            };
+            let from = a.provider.as_deref().map_or(String::new(), |p| format!(" from {p}"));
+            push(
+                received.unwrap_or(due),
+                format!("Advice: {}{from}", a.kind.code().replace('_', " ")),
+                &a.advice_id,
+                Some(due),
+                received,
+                status,
+            );
+        }
+        if decision.is_some_and(|d| d.value == AssessmentDecision::Assess) {
+            let outcome = r.outcome.filter(|o| o.on <= today);
+            let (what, due) = match outcome.map(|o| o.value) {
+                Some(AssessmentOutcome::Plan) => ("Final EHC plan issued", final_plan_due(r.received_on)),
+                Some(AssessmentOutcome::NoPlan) => ("Decision not to issue a plan", no_plan_due(r.received_on)),
+                Some(AssessmentOutcome::Withdrawn) => ("Assessment withdrawn", final_plan_due(r.received_on)),
+                None => ("Final EHC plan (20 weeks)", final_plan_due(r.received_on)),
+            };
+            let status = match outcome.map(|o| o.value) {
+                Some(AssessmentOutcome::Withdrawn) => StepStatus::Recorded,
+                _ => StepStatus::of(due, outcome.map(|o| o.on), today),
+            };
+            if let Some(draft) = r.draft_issued_on.filter(|d| *d <= today) {
+                push(draft, "Draft plan sent to the family".into(), id, None, None, StepStatus::Recorded);
+            }
+            push(outcome.map_or(due, |o| o.on), what.into(), id, Some(due), outcome.map(|o| o.on), status);
+        }
+    }
+    for p in cw.plans.iter().filter(|p| p.child_id == child_id && p.issued_on <= today) {
+        let id = &p.plan_id;
+        push(p.issued_on, "EHC plan in force".into(), id, None, None, StepStatus::Recorded);
+        let reviews: Vec<_> = cw.reviews.iter().filter(|r| r.plan_id == *id).collect();
+        let meetings = Meeting::all_of(&reviews);
+        for m in meetings.iter().filter(|m| m.meeting_on <= today) {
+            let due = meeting_due(p.issued_on, &meetings, m.meeting_on);
+            push(
+                m.meeting_on,
+                "Annual review meeting".into(),
+                id,
+                Some(due),
+                Some(m.meeting_on),
+                StepStatus::of(due, Some(m.meeting_on), today),
+            );
+            let decided = m.decision.filter(|d| d.on <= today);
+            let decision_due = review_decision_due(m.meeting_on);
+            let what = decided.map_or("Decision after the review".to_string(), |d| {
+                format!("Decision after the review: {}", d.value.code())
+            });
+            push(
+                decided.map_or(decision_due, |d| d.on),
+                what,
+                id,
+                Some(decision_due),
+                decided.map(|d| d.on),
+                StepStatus::of(decision_due, decided.map(|d| d.on), today),
+            );
+            if let Some(d) = decided.filter(|d| d.value == ReviewDecision::Amend) {
+                let due = amended_plan_due(d.on);
+                let amended = m.amended_on.filter(|a| *a <= today);
+                push(
+                    amended.unwrap_or(due),
+                    "Amended plan issued".into(),
+                    id,
+                    Some(due),
+                    amended,
+                    StepStatus::of(due, amended, today),
+                );
+            }
+        }
+        match p.ceased.filter(|c| c.on <= today) {
+            Some(c) => push(
+                c.on,
+                format!("Plan ceased ({})", c.value.code().replace('_', " ")),
+                id,
+                None,
+                None,
+                StepStatus::Recorded,
+            ),
+            None => {
+                let current = review_status_at(p.issued_on, &meetings, today);
+                if current.state == crate::clock::ReviewState::AwaitingMeeting {
+                    let due = current.deadline.due;
+                    push(
+                        due,
+                        "Next annual review meeting".into(),
+                        id,
+                        Some(due),
+                        None,
+                        StepStatus::of(due, None, today),
+                    );
+                }
+            }
+        }
+    }
+    for d in cw.disputes.iter().filter(|d| d.child_id == child_id && d.opened_on <= today) {
+        push(
+            d.opened_on,
+            format!("{} opened", if d.kind.code() == "appeal" { "Tribunal appeal" } else { "Mediation" }),
+            &d.dispute_id,
+            None,
+            None,
+            StepStatus::Recorded,
+        );
+        if let Some(o) = d.outcome.filter(|o| o.on <= today) {
+            push(
+                o.on,
+                format!("Closed: {}", o.value.code().replace('_', " ")),
+                &d.dispute_id,
+                None,
+                None,
+                StepStatus::Recorded,
+            );
+        }
+    }
+    steps.sort_by(|a, b| a.on.cmp(&b.on));
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_step_is_on_time_late_due_or_overdue() {
+        let due = date(2024, 3, 1);
+        assert_eq!(StepStatus::of(due, Some(date(2024, 3, 1)), date(2024, 6, 1)), StepStatus::OnTime);
+        assert_eq!(StepStatus::of(due, Some(date(2024, 3, 4)), date(2024, 6, 1)), StepStatus::Late(3));
+        assert_eq!(StepStatus::of(due, None, date(2024, 2, 20)), StepStatus::DueIn(10));
+        assert_eq!(StepStatus::of(due, None, date(2024, 3, 1)), StepStatus::DueIn(0));
+        assert_eq!(StepStatus::of(due, None, date(2024, 3, 2)), StepStatus::Overdue(1));
+        // Done after the date asked about: not done yet then.
+        assert_eq!(StepStatus::of(due, Some(date(2024, 3, 4)), date(2024, 3, 2)), StepStatus::Overdue(1));
+        assert_eq!(StepStatus::Overdue(1).words(), "overdue by 1 day");
+        assert_eq!(StepStatus::DueIn(0).words(), "due today");
+        assert_eq!(StepStatus::Late(12).words(), "late by 12 days");
+    }
+
+    #[test]
+    fn a_childs_timeline_has_every_step_with_its_due_date() {
+        use crate::codes::*;
+        use crate::records::*;
+        let child = Child {
+            child_id: "C1".into(),
+            upn: None,
+            forename: "A".into(),
+            surname: "B".into(),
+            date_of_birth: date(2015, 1, 1),
+            sex: None,
+            postcode: None,
+            primary_need: None,
+            secondary_need: None,
+            uln: None,
+            upn_unknown: None,
+            ethnicity: None,
+        };
+        let request = Request {
+            request_id: "R1".into(),
+            child_id: "C1".into(),
+            received_on: date(2024, 1, 10),
+            source: RequestSource::School,
+            caseworker: None,
+            decision: Some(Dated::new(AssessmentDecision::Assess, date(2024, 2, 23))), // day 44: late by 2
+            draft_issued_on: None,
+            outcome: None,
+            exception: None,
+            in_youth_accommodation: None,
+        };
+        let advice = Advice {
+            advice_id: "A1".into(),
+            request_id: "R1".into(),
+            kind: AdviceKind::Health,
+            provider: Some("Trust".into()),
+            requested_on: date(2024, 2, 26),
+            received_on: None,
+        };
+        let cw =
+            Casework { children: vec![child], requests: vec![request], advice: vec![advice], ..Casework::default() };
+        let steps = child_timeline(&cw, "C1", date(2024, 4, 10));
+        let said: Vec<(String, String)> = steps.iter().map(|s| (s.what.clone(), s.status.words())).collect();
+        assert_eq!(
+            said,
+            [
+                ("Request for an EHC needs assessment received (from school)".to_string(), "recorded".to_string()),
+                ("Decision: to assess".to_string(), "late by 2 days".to_string()),
+                ("Advice: health from Trust".to_string(), "overdue by 2 days".to_string()), // due 8 April
+                ("Final EHC plan (20 weeks)".to_string(), "due in 49 days".to_string()),
+            ]
+        );
+        assert_eq!(steps[3].due, Some(date(2024, 5, 29)));
+        assert!(child_timeline(&cw, "C2", date(2024, 4, 10)).is_empty());
+    }
+}
