@@ -221,7 +221,7 @@ pub fn child_timeline(cw: &Casework, child_id: &str, today: Date) -> Vec<Step> {
             );
         }
     }
-    steps.sort_by(|a, b| a.on.cmp(&b.on));
+    steps.sort_by_key(|s| s.on);
     steps
 }
 
