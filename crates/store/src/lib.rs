@@ -50,6 +50,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite lets one connection write at a time and makes the others retry after a sleep;
+    /// under load that sleep, not the write, is what takes the time. Writes through this store
+    /// queue here instead, first come first served. (PostgreSQL needs no such queue.)
+    sqlite_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Rows written in one INSERT statement (kept under both engines' bind-parameter limits).
@@ -83,7 +87,7 @@ impl Store {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await.map_err(open_error)?;
-        let store = Store { pool, backend };
+        let store = Store { pool, backend, sqlite_writes: std::sync::Arc::new(tokio::sync::Mutex::new(())) };
         store.migrate().await?;
         Ok(store)
     }
@@ -95,6 +99,14 @@ impl Store {
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
         Ok(())
+    }
+
+    /// Waits for this store's turn to write, on SQLite.
+    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writes.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -163,6 +175,7 @@ impl Store {
     /// are updated, the rest added. Either all are written or none. `progress` is told how
     /// many rows have been written so far.
     pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let counts = casework.counts().rows();
         let mut written = 0;
@@ -235,6 +248,7 @@ impl Store {
     /// `expected_version`; returns its new version. A stale save is refused with
     /// [`StoreError::Conflict`] and changes nothing.
     pub async fn update_request(&self, request: &Request, expected_version: i64) -> Result<i64, StoreError> {
+        let _turn = self.write_turn().await;
         let spec = columns(RecordFile::Requests);
         let cw = Casework { requests: vec![request.clone()], ..Casework::default() };
         let cells = sendtrack_domain::rows::cells(RecordFile::Requests, &cw, 0);
@@ -277,6 +291,7 @@ impl Store {
         rows: &[(String, String, String, String, Option<f64>)],
         computed_on: &str,
     ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let periods: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
         for period in periods {
@@ -350,6 +365,7 @@ impl Store {
         password_hash: &str,
         created_on: &str,
     ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         let exists: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE email = $1")
             .bind(email.to_string())
             .fetch_optional(&self.pool)
@@ -379,6 +395,7 @@ impl Store {
 
     /// Starts a session for `email`, found later by the hash of its token.
     pub async fn create_session(&self, token_hash: &str, email: &str, now: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("INSERT INTO sessions (token_hash, email, created_at, last_seen_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash.to_string())
             .bind(email.to_string())
@@ -403,6 +420,7 @@ impl Store {
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash.to_string())
             .execute(&self.pool)
@@ -420,6 +438,7 @@ impl Store {
         child_id: Option<&str>,
         detail: Option<&str>,
     ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
         sqlx::query("INSERT INTO audit (at, email, action, child_id, detail) VALUES ($1, $2, $3, $4, $5)")
             .bind(at.to_string())
             .bind(email.to_string())
@@ -431,12 +450,46 @@ impl Store {
         Ok(())
     }
 
-    /// The audit rows about one child, oldest first: (at, email, action).
-    pub async fn audit_of_child(&self, child_id: &str) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows: Vec<AnyRow> = sqlx::query("SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY at")
-            .bind(child_id.to_string())
-            .fetch_all(&self.pool)
-            .await?;
+    /// Records several audit events in one transaction (for group commit): (at, email, action,
+    /// child_id, detail).
+    pub async fn audit_batch(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for chunk in events.chunks(ROWS_PER_STATEMENT) {
+            let groups: Vec<String> = (0..chunk.len())
+                .map(|r| format!("(${}, ${}, ${}, ${}, ${})", r * 5 + 1, r * 5 + 2, r * 5 + 3, r * 5 + 4, r * 5 + 5))
+                .collect();
+            let sql = format!("INSERT INTO audit (at, email, action, child_id, detail) VALUES {}", groups.join(", "));
+            let mut query = sqlx::query(AssertSqlSafe(self.placeholders(&sql)));
+            for e in chunk {
+                query = query
+                    .bind(e.at.clone())
+                    .bind(e.email.clone())
+                    .bind(e.action.clone())
+                    .bind(e.child_id.clone())
+                    .bind(e.detail.clone());
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The latest `limit` audit rows about one child, newest first: (at, email, action).
+    pub async fn audit_of_child(
+        &self,
+        child_id: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, String)>, StoreError> {
+        let rows: Vec<AnyRow> =
+            sqlx::query("SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY at DESC LIMIT $2")
+                .bind(child_id.to_string())
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
@@ -444,6 +497,16 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// One audit event: who did what, when, to which child (opaque ids only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub at: String,
+    pub email: String,
+    pub action: String,
+    pub child_id: Option<String>,
+    pub detail: Option<String>,
 }
 
 /// A person who can sign in.

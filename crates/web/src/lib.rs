@@ -3,6 +3,7 @@
 //! the GOV.UK Design System's components and patterns with the council's own header and Arial,
 //! are served with the assets they need (no network), and work without JavaScript.
 
+mod audit;
 mod auth;
 mod layout;
 mod pages;
@@ -10,8 +11,15 @@ mod pages;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
+use sendtrack_domain::caseload::{CaseloadSummary, summarise};
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::CATALOGUE;
+use sendtrack_domain::measures::engine::Engine;
+use sendtrack_domain::measures::scorecard::{Scorecard, scorecard};
 use sendtrack_domain::records::Casework;
+use sendtrack_domain::timeline::ChildIndex;
 use sendtrack_store::Store;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
@@ -20,21 +28,43 @@ pub use auth::{hash_password, new_password};
 /// What every request can reach.
 pub struct AppState {
     pub store: Store,
+    /// Where reads and changes of children's records are recorded.
+    audit: std::sync::OnceLock<audit::AuditTrail>,
     /// The authority's name, in the header of every page.
     pub authority: String,
     /// The day the service works on; `None` for the system's local date.
     pub today: Option<jiff::civil::Date>,
     /// The records, loaded once and shared by the pages.
     casework: RwLock<Option<Arc<Casework>>>,
+    /// Results computed from the records, kept until the records change: scorecards by range
+    /// of months, and Today's summary by date.
+    scorecards: std::sync::Mutex<HashMap<(Month, Month), Arc<Scorecard>>>,
+    /// Each child's records, indexed once per load of the records.
+    child_index: std::sync::Mutex<Option<Arc<ChildIndex>>>,
+    summaries: std::sync::Mutex<HashMap<jiff::civil::Date, Arc<CaseloadSummary>>>,
 }
 
 impl AppState {
     pub fn new(store: Store, authority: String, today: Option<jiff::civil::Date>) -> AppState {
-        AppState { store, authority, today, casework: RwLock::new(None) }
+        AppState {
+            audit: std::sync::OnceLock::new(),
+            store,
+            authority,
+            today,
+            casework: RwLock::new(None),
+            scorecards: std::sync::Mutex::new(HashMap::new()),
+            child_index: std::sync::Mutex::new(None),
+            summaries: std::sync::Mutex::new(HashMap::new()),
+        }
     }
 
     pub fn today(&self) -> jiff::civil::Date {
         self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
+
+    /// The audit trail's writer, started on first use (it needs the async runtime).
+    fn audit(&self) -> &audit::AuditTrail {
+        self.audit.get_or_init(|| audit::AuditTrail::start(self.store.clone()))
     }
 
     /// The records, read from the database the first time they are needed.
@@ -48,7 +78,66 @@ impl AppState {
         }
         let loaded = Arc::new(self.store.load().await?);
         *slot = Some(loaded.clone());
+        // New records: whatever was computed from the old ones is stale.
+        if let Ok(mut cards) = self.scorecards.lock() {
+            cards.clear();
+        }
+        if let Ok(mut summaries) = self.summaries.lock() {
+            summaries.clear();
+        }
+        if let Ok(mut index) = self.child_index.lock() {
+            *index = None;
+        }
         Ok(loaded)
+    }
+
+    /// The whole catalogue from `from` to `to`, computed once per range until the records change.
+    async fn scorecard(&self, from: Month, to: Month) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
+        let cw = self.casework().await?;
+        if let Some(card) = self.scorecards.lock().ok().and_then(|c| c.get(&(from, to)).cloned()) {
+            return Ok(card);
+        }
+        let computed = tokio::task::spawn_blocking(move || {
+            let engine = Engine::new(&cw);
+            let measures: Vec<_> = CATALOGUE.iter().collect();
+            Arc::new(scorecard(&engine, &measures, from, to, 2))
+        })
+        .await
+        .map_err(|e| sendtrack_store::StoreError::Corrupt {
+            table: "(scorecard)",
+            column: "",
+            message: e.to_string(),
+        })?;
+        if let Ok(mut cards) = self.scorecards.lock() {
+            cards.insert((from, to), computed.clone());
+        }
+        Ok(computed)
+    }
+
+    /// The records and each child's index into them.
+    async fn children(&self) -> Result<(Arc<Casework>, Arc<ChildIndex>), sendtrack_store::StoreError> {
+        let cw = self.casework().await?;
+        if let Some(index) = self.child_index.lock().ok().and_then(|i| i.clone()) {
+            return Ok((cw, index));
+        }
+        let index = Arc::new(ChildIndex::new(&cw));
+        if let Ok(mut slot) = self.child_index.lock() {
+            *slot = Some(index.clone());
+        }
+        Ok((cw, index))
+    }
+
+    /// What is open and overdue at the end of `date`, computed once per date until the records change.
+    async fn summary(&self, date: jiff::civil::Date) -> Result<Arc<CaseloadSummary>, sendtrack_store::StoreError> {
+        let cw = self.casework().await?;
+        if let Some(s) = self.summaries.lock().ok().and_then(|c| c.get(&date).cloned()) {
+            return Ok(s);
+        }
+        let computed = Arc::new(summarise(&cw, date));
+        if let Ok(mut summaries) = self.summaries.lock() {
+            summaries.insert(date, computed.clone());
+        }
+        Ok(computed)
     }
 }
 

@@ -192,7 +192,7 @@ async fn a_caseworker_finds_a_child_and_reads_the_timeline_and_each_view_is_audi
                 && page.contains("Request for an EHC needs assessment received")
         );
         assert!(page.contains("govuk-tag"), "steps carry status tags");
-        let audit = store.audit_of_child(&child.child_id).await.unwrap();
+        let audit = store.audit_of_child(&child.child_id, 100).await.unwrap();
         assert_eq!(
             audit.iter().map(|(_, who, what)| (who.as_str(), what.as_str())).collect::<Vec<_>>(),
             [("case@example.org", "view child")]
@@ -201,7 +201,7 @@ async fn a_caseworker_finds_a_child_and_reads_the_timeline_and_each_view_is_audi
         let analyst = session(&app, "analyst@example.org").await;
         assert_eq!(get(&app, &format!("/children/{}", child.child_id), Some(&analyst)).await.0, StatusCode::FORBIDDEN);
         assert_eq!(get(&app, "/children/NOBODY", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
-        assert_eq!(store.audit_of_child(&child.child_id).await.unwrap().len(), 1, "a refused read reads nothing");
+        assert_eq!(store.audit_of_child(&child.child_id, 100).await.unwrap().len(), 1, "a refused read reads nothing");
     })
     .await;
 }

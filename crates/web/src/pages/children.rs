@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
-use sendtrack_domain::timeline::{StepStatus, child_timeline};
+use sendtrack_domain::timeline::StepStatus;
 use sendtrack_store::User;
 use std::sync::Arc;
 
@@ -93,9 +93,7 @@ pub async fn search(
             .collect()
     };
     // The query may be a name: it is not logged.
-    if let Err(e) =
-        state.store.audit(&jiff::Timestamp::now().to_string(), &user.email, "search children", None, None).await
-    {
+    if let Err(e) = state.audit().record(&user.email, "search children", None).await {
         return super::failed(e);
     }
     page(
@@ -147,30 +145,26 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
     if !user.role.sees_casework() {
         return forbidden(&state, &user);
     }
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
+    let (cw, index) = match state.children().await {
+        Ok(found) => found,
         Err(e) => return super::failed(e),
     };
-    let Some(child) = cw.children.iter().find(|c| c.child_id == id) else { return super::not_found().await };
+    let Some(child) = index.child(&cw, &id) else { return super::not_found().await };
     let today = state.today();
-    if let Err(e) = state
-        .store
-        .audit(&jiff::Timestamp::now().to_string(), &user.email, "view child", Some(&child.child_id), None)
-        .await
-    {
+    if let Err(e) = state.audit().record(&user.email, "view child", Some(&child.child_id)).await {
         return super::failed(e);
     }
     let viewers = if user.role == Role::Manager {
-        match state.store.audit_of_child(&child.child_id).await {
+        match state.store.audit_of_child(&child.child_id, 20).await {
             Ok(rows) => rows,
             Err(e) => return super::failed(e),
         }
     } else {
         Vec::new()
     };
-    let plan = cw.plans.iter().find(|p| p.child_id == child.child_id && p.is_active_at(today));
-    let placement = cw.placements.iter().find(|p| p.child_id == child.child_id && p.is_main() && p.is_active_at(today));
-    let steps = child_timeline(&cw, &child.child_id, today);
+    let plan = index.plans(&cw, &child.child_id).find(|p| p.is_active_at(today));
+    let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
+    let steps = index.timeline(&cw, &child.child_id, today);
     let row = |key: &str, value: String| {
         html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
     };
@@ -211,7 +205,7 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Who has viewed this record" } }
                     div class="govuk-details__text" {
-                        ul class="govuk-list" { @for (at, who, action) in viewers.iter().rev().take(20) { li { (at) ": " (who) " (" (action) ")" } } }
+                        ul class="govuk-list" { @for (at, who, action) in &viewers { li { (at) ": " (who) " (" (action) ")" } } }
                     }
                 }
             }

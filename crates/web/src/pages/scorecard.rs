@@ -8,9 +8,8 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::dates::Month;
-use sendtrack_domain::measures::engine::Engine;
-use sendtrack_domain::measures::scorecard::{Line, scorecard};
-use sendtrack_domain::measures::{CATALOGUE, MeasureDef};
+use sendtrack_domain::measures::MeasureDef;
+use sendtrack_domain::measures::scorecard::Line;
 use sendtrack_report::charts::label;
 use std::sync::Arc;
 
@@ -66,15 +65,12 @@ pub async fn show(
     SignedIn(user): SignedIn,
     Query(range): Query<Range>,
 ) -> Response {
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
-        Err(e) => return super::failed(e),
-    };
     let to = range.to.and_then(|t| t.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     let from = range.from.and_then(|f| f.parse::<Month>().ok()).filter(|f| *f <= to).unwrap_or(to.plus(-12));
-    let engine = Engine::new(&cw);
-    let measures: Vec<_> = CATALOGUE.iter().collect();
-    let card = scorecard(&engine, &measures, from, to, 2);
+    let card = match state.scorecard(from, to).await {
+        Ok(card) => card,
+        Err(e) => return super::failed(e),
+    };
     let short = |m: Month| {
         const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())

@@ -7,16 +7,14 @@ use crate::layout::page;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use sendtrack_domain::caseload::summarise;
 use std::sync::Arc;
 
 async fn page_handler(state: &AppState, user: &sendtrack_store::User) -> Response {
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
+    let today = state.today();
+    let s = match state.summary(today).await {
+        Ok(s) => s,
         Err(e) => return super::failed(e),
     };
-    let today = state.today();
-    let s = summarise(&cw, today);
     let month = sendtrack_domain::dates::Month::containing(today);
     let link =
         |id: &str, n: usize| html! { a class="govuk-link" href=(format!("/measures/{id}?month={month}")) { (n) } };
