@@ -96,6 +96,11 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   assert.ok(await page.isVisible('text=46.4% (2024)'), 'England beside the scorecard');
   await checkAccessibility(page, 'scorecard');
 
+  await page.click('text=Board report for');
+  assert.match(await page.textContent('h1'), /SEND statutory performance: board report/);
+  await checkAccessibility(page, 'board-report');
+  await page.goBack();
+
   await page.click('text=Advice overdue (past 6 weeks)');
   assert.match(await page.textContent('h1'), /Advice overdue/);
   assert.ok(await page.isVisible('svg[role="img"]'));

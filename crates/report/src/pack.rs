@@ -23,7 +23,8 @@ pub const HEADLINES: &[&str] = &[
     "reviews_completed_on_time_pct",
 ];
 
-const STYLE: &str = r#"
+/// The pack's stylesheet (print and screen).
+pub const STYLE: &str = r#"
 @page { size: A4 landscape; margin: 12mm; }
 body { font-family: Arial, sans-serif; color: #0b0c0c; font-size: 11pt; line-height: 1.35; margin: 0 auto; max-width: 1100px; padding: 0 12px; }
 h1 { font-size: 24pt; margin: 0 0 8px; }
@@ -89,8 +90,27 @@ fn benchmark(line: &Line, comparator: Comparator) -> String {
         .map_or(String::new(), |b| format!("{} ({})", label(line.measure.unit, b.value), b.period))
 }
 
-/// Renders the board pack for `card` (the whole catalogue over 13 months).
+/// How the pack carries its stylesheet: inside the file (a standalone HTML file or PDF), or as a
+/// link (in the web app, whose Content-Security-Policy allows no inline style).
+#[derive(Debug, Clone, Copy)]
+pub enum Styles<'s> {
+    Inline,
+    Linked(&'s str),
+}
+
+/// Renders the board pack for `card` (the whole catalogue over 13 months) as a standalone file.
 pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str) -> String {
+    board_pack_with(card, authority, produced_on, Styles::Inline, None)
+}
+
+/// Renders the board pack, with its styles as given and, optionally, a link back (for the web).
+pub fn board_pack_with(
+    card: &Scorecard,
+    authority: &str,
+    produced_on: &str,
+    styles: Styles,
+    back: Option<Markup>,
+) -> String {
     let (Some(&first), Some(&last)) = (card.months.first(), card.months.last()) else { return String::new() };
     let line = |id: &str| card.lines.iter().find(|l| l.measure.id == id);
     let doc = html! {
@@ -100,9 +120,13 @@ pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str) -> Strin
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "SEND board report: " (authority) ", " (month_label(last)) }
-                style { (maud::PreEscaped(STYLE)) }
+                @match styles {
+                    Styles::Inline => style { (maud::PreEscaped(STYLE)) },
+                    Styles::Linked(href) => link rel="stylesheet" href=(href);,
+                }
             }
             body {
+                @if let Some(back) = &back { nav { (back) } }
                 header {
                     p class="authority" { (authority) }
                     h1 { "SEND statutory performance: board report, " (month_label(last)) }

@@ -68,7 +68,7 @@ impl AppState {
     }
 
     /// The records, read from the database the first time they are needed.
-    async fn casework(&self) -> Result<Arc<Casework>, sendtrack_store::StoreError> {
+    pub(crate) async fn casework(&self) -> Result<Arc<Casework>, sendtrack_store::StoreError> {
         if let Some(cw) = self.casework.read().await.as_ref() {
             return Ok(cw.clone());
         }
@@ -92,7 +92,11 @@ impl AppState {
     }
 
     /// The whole catalogue from `from` to `to`, computed once per range until the records change.
-    async fn scorecard(&self, from: Month, to: Month) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
+    pub(crate) async fn scorecard(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
         let cw = self.casework().await?;
         if let Some(card) = self.scorecards.lock().ok().and_then(|c| c.get(&(from, to)).cloned()) {
             return Ok(card);
@@ -174,7 +178,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/scorecard", get(pages::scorecard::show))
         .route("/measures/{id}", get(pages::measure::show))
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
+        .route("/reports/board", get(pages::reports::board))
+        .route("/reports/board.xlsx", get(pages::reports::workbook))
         .route("/assets/govuk.css", get(|| async { asset(GOVUK_CSS, "text/css") }))
+        .route("/assets/board.css", get(|| async { asset(sendtrack_report::pack::STYLE.as_bytes(), "text/css") }))
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css") }))
         .route("/assets/govuk-frontend.min.js", get(|| async { asset(GOVUK_JS, "text/javascript") }))
         .route("/assets/app.mjs", get(|| async { asset(APP_JS, "text/javascript") }))

@@ -205,3 +205,42 @@ async fn a_caseworker_finds_a_child_and_reads_the_timeline_and_each_view_is_audi
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_board_report_and_its_workbook_download_from_the_web_app() {
+    on_each_backend("web_board_report", |store, _| async move {
+        let app = app(store).await;
+        let cookie = session(&app, "analyst@example.org").await;
+        let (status, headers, html) = get(&app, "/reports/board?month=2026-10", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("SEND statutory performance: board report, October 2026"));
+        assert!(
+            html.contains("href=\"/assets/board.css\"") && !html.contains("<style>"),
+            "no inline style under the CSP"
+        );
+        assert!(html.contains("/reports/board.xlsx?month=2026-10"));
+        assert!(!headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().contains("unsafe-inline"));
+        let (status, _, css) = get(&app, "/assets/board.css", None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(css.contains("@page"));
+        let request = Request::get("/reports/board.xlsx?month=2026-10")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(
+            response
+                .headers()
+                .get(header::CONTENT_DISPOSITION)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("board-2026-10.xlsx")
+        );
+        let bytes = axum::body::to_bytes(response.into_body(), 50_000_000).await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "an xlsx file is a zip");
+        assert_eq!(get(&app, "/reports/board", None).await.0, StatusCode::SEE_OTHER, "signed-in users only");
+    })
+    .await;
+}

@@ -2,6 +2,7 @@
 
 pub mod children;
 pub mod measure;
+pub mod reports;
 pub mod scorecard;
 pub mod sign_in;
 pub mod today;

@@ -89,6 +89,7 @@ pub async fn show(
         html! {
             h1 class="govuk-heading-l" { "Scorecard" }
             p class="govuk-body" { "Every measure of the catalogue, " (short(from)) " to " (short(to)) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (short(to)) "." }
+            p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (short(to)) } " (printable, with charts; the workbook downloads from it)" }
             form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="from" { "From (YYYY-MM)" }

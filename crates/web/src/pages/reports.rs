@@ -1,0 +1,84 @@
+//! The board report in the web app: the same pack as `sendtrack report --format html`, with the
+//! workbook to download.
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use maud::html;
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::engine::Engine;
+use sendtrack_report::pack::{Styles, board_pack_with};
+use std::sync::Arc;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Which {
+    month: Option<String>,
+}
+
+/// The month a report is for: the one asked for, else the last complete month.
+fn month_of(state: &AppState, which: Which) -> Month {
+    which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()).plus(-1))
+}
+
+pub async fn board(
+    State(state): State<Arc<AppState>>,
+    SignedIn(_user): SignedIn,
+    Query(which): Query<Which>,
+) -> Response {
+    let month = month_of(&state, which);
+    let card = match state.scorecard(month.plus(-12), month).await {
+        Ok(card) => card,
+        Err(e) => return super::failed(e),
+    };
+    let back = html! {
+        p {
+            a href="/scorecard" { "Back to the scorecard" }
+            " · "
+            a href=(format!("/reports/board.xlsx?month={month}")) { "Download the workbook (XLSX)" }
+        }
+    };
+    Html(board_pack_with(
+        &card,
+        &state.authority,
+        &state.today().to_string(),
+        Styles::Linked("/assets/board.css"),
+        Some(back),
+    ))
+    .into_response()
+}
+
+pub async fn workbook(
+    State(state): State<Arc<AppState>>,
+    SignedIn(_user): SignedIn,
+    Query(which): Query<Which>,
+) -> Response {
+    let month = month_of(&state, which);
+    let cw = match state.casework().await {
+        Ok(cw) => cw,
+        Err(e) => return super::failed(e),
+    };
+    let file = std::env::temp_dir().join(format!("sendtrack-board-{}-{month}.xlsx", std::process::id()));
+    let path = file.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        let engine = Engine::new(&cw);
+        sendtrack_interchange::workbook::write_workbook(&engine, month, 2, &path).map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(&path).map_err(|e| e.to_string());
+        let _ = std::fs::remove_file(&path);
+        bytes
+    })
+    .await;
+    match written {
+        Ok(Ok(bytes)) => (
+            [
+                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"board-{month}.xlsx\"")),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(Err(e)) => super::failed(e),
+        Err(e) => super::failed(e),
+    }
+}
