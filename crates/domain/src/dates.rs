@@ -79,6 +79,21 @@ pub fn age_on(born: Date, on: Date) -> i32 {
     if on < anniversary_in(born, on.year()) { years - 1 } else { years }
 }
 
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A calendar month, the period of every measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
@@ -122,6 +137,16 @@ impl Month {
     pub fn plus(self, n: i32) -> Month {
         let index = i32::from(self.year) * 12 + i32::from(self.month) - 1 + n;
         Month { year: index.div_euclid(12) as i16, month: (index.rem_euclid(12) + 1) as i8 }
+    }
+
+    /// The month as people read it in tables: "Nov 2026".
+    pub fn short_name(self) -> String {
+        format!("{} {}", &MONTH_NAMES[(self.month - 1) as usize][..3], self.year)
+    }
+
+    /// The month in full: "November 2026".
+    pub fn long_name(self) -> String {
+        format!("{} {}", MONTH_NAMES[(self.month - 1) as usize], self.year)
     }
 
     /// Months from `self` to `other` inclusive, in order; empty when `other` is earlier.
@@ -225,6 +250,8 @@ mod tests {
         let span: Vec<String> = m.through(m.plus(2)).map(|m| m.to_string()).collect();
         assert_eq!(span, ["2024-11", "2024-12", "2025-01"]);
         assert_eq!(m.through(m.plus(-1)).count(), 0);
+        assert_eq!((m.short_name(), m.long_name()), ("Nov 2024".to_string(), "November 2024".to_string()));
+        assert_eq!(Month::new(2025, 9).unwrap().short_name(), "Sep 2025");
         assert_eq!("2024-07".parse::<Month>().unwrap(), Month::new(2024, 7).unwrap());
         assert!("2024-7".parse::<Month>().is_err());
         assert!("2024-13".parse::<Month>().is_err());

@@ -124,7 +124,7 @@ pub fn to_json(card: &Scorecard) -> String {
 /// the latest month's target and the comparators with their periods.
 pub fn to_table(card: &Scorecard) -> String {
     let mut header: Vec<String> = vec!["measure".into()];
-    header.extend(card.months.iter().map(|m| month_label(*m)));
+    header.extend(card.months.iter().map(|m| m.short_name()));
     header.extend(["target".into(), "england".into(), "region".into(), "neighbours".into()]);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut section = "";
@@ -174,9 +174,4 @@ pub fn to_table(card: &Scorecard) -> String {
         "▲ higher, ▼ lower, ▶ equal to the month before. Target: the latest month against the local target.\n",
     );
     out
-}
-
-fn month_label(m: sendtrack_domain::dates::Month) -> String {
-    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
 }

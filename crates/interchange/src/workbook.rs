@@ -27,11 +27,6 @@ fn number_format(unit: Unit) -> &'static str {
     }
 }
 
-fn month_label(m: Month) -> String {
-    const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
-}
-
 struct Writer<'c> {
     card: &'c Scorecard,
     header: Format,
@@ -49,7 +44,7 @@ impl Writer<'_> {
         sheet.set_name(title)?;
         sheet.write_string_with_format(0, 0, title, &self.header)?;
         for (k, month) in self.card.months.iter().enumerate() {
-            sheet.write_string_with_format(0, k as u16 + 1, month_label(*month), &self.header)?;
+            sheet.write_string_with_format(0, k as u16 + 1, month.short_name(), &self.header)?;
         }
         for (r, row) in rows.iter().enumerate() {
             let line = r as u32 + 1;
@@ -91,7 +86,7 @@ pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path
     let sheet = book.add_worksheet();
     sheet.set_name("Scorecard")?;
     let mut columns: Vec<String> = vec!["Measure".into(), "Id".into(), "Unit".into(), "Better".into()];
-    columns.extend(card.months.iter().map(|m| month_label(*m)));
+    columns.extend(card.months.iter().map(|m| m.short_name()));
     columns.extend(
         [
             "Trend",

@@ -5,7 +5,6 @@
 use crate::charts::{Series, bar_chart, label, line_chart};
 use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::codes::Comparator;
-use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::presentation::{Arrow, Verdict};
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, Unit};
@@ -41,28 +40,6 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
 .note { color: #505a5f; font-size: 9pt; }
 "#;
-
-fn month_label(m: Month) -> String {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
-}
-
-fn short(m: Month) -> String {
-    month_label(m).chars().take(3).collect::<String>() + &format!(" {}", m.year())
-}
 
 fn value_text(m: &MeasureDef, v: Option<f64>) -> String {
     v.map_or("–".into(), |v| label(m.unit, v))
@@ -119,7 +96,7 @@ pub fn board_pack_with(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "SEND board report: " (authority) ", " (month_label(last)) }
+                title { "SEND board report: " (authority) ", " (last.long_name()) }
                 @match styles {
                     Styles::Inline => style { (maud::PreEscaped(STYLE)) },
                     Styles::Linked(href) => link rel="stylesheet" href=(href);,
@@ -129,13 +106,13 @@ pub fn board_pack_with(
                 @if let Some(back) = &back { nav { (back) } }
                 header {
                     p class="authority" { (authority) }
-                    h1 { "SEND statutory performance: board report, " (month_label(last)) }
-                    p { "The 13 months from " (month_label(first)) " to " (month_label(last)) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report." }
+                    h1 { "SEND statutory performance: board report, " (last.long_name()) }
+                    p { "The 13 months from " (first.long_name()) " to " (last.long_name()) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report." }
                 }
                 main {
                     h2 { "Headlines" }
                     table {
-                        caption { "Headline measures for " (month_label(last)) }
+                        caption { "Headline measures for " (last.long_name()) }
                         thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { "This month" } th scope="col" { "Against last month" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" { "Statistical neighbours" } } }
                         tbody {
                             @for id in HEADLINES {
@@ -158,17 +135,17 @@ pub fn board_pack_with(
                             @if let Some(first_row) = table.chart_row() && let Some(m) = first_row.measure {
                                 @let england = line(m.id).and_then(|l| l.benchmarks.iter().find(|b| b.comparator == Comparator::England));
                                 @let reference = england.map(|b| (format!("England {}", b.period), b.value));
-                                (line_chart(&format!("chart-{n}"), &format!("{}: {} to {}", first_row.label, short(first), short(last)), &card.months, &[Series { name: &first_row.label, values: &first_row.values }], m.unit, reference.as_ref().map(|(name, v)| (name.as_str(), *v))))
+                                (line_chart(&format!("chart-{n}"), &format!("{}: {} to {}", first_row.label, first.short_name(), last.short_name()), &card.months, &[Series { name: &first_row.label, values: &first_row.values }], m.unit, reference.as_ref().map(|(name, v)| (name.as_str(), *v))))
                             }
                             @if table.name == "Advice" && let Some(l) = line("advice_overdue") {
                                 @let bars: Vec<(String, f64)> = l.latest().map(|c| c.value.breakdowns.iter().filter(|(d, _, _)| *d == Dimension::Kind).filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect()).unwrap_or_default();
                                 @if !bars.is_empty() {
-                                    (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", month_label(last)), &bars, Unit::Count))
+                                    (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", last.long_name()), &bars, Unit::Count))
                                 }
                             }
                             table {
-                                caption { (table.name) ", " (short(first)) " to " (short(last)) }
-                                thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (short(*m)) } } } }
+                                caption { (table.name) ", " (first.short_name()) " to " (last.short_name()) }
+                                thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (m.short_name()) } } } }
                                 tbody {
                                     @for row in &table.rows {
                                         tr {
@@ -182,10 +159,10 @@ pub fn board_pack_with(
                     }
                     section aria-labelledby="comparison" {
                         h2 id="comparison" { "Comparison with England, the region and statistical neighbours" }
-                        p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (month_label(last)) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }
+                        p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (last.long_name()) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }
                         table {
                             caption { "Measures with published comparators" }
-                            thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (short(last)) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
+                            thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (last.short_name()) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
                             tbody {
                                 @for l in card.lines.iter().filter(|l| !l.benchmarks.is_empty()) {
                                     tr {

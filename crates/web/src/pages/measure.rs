@@ -47,10 +47,6 @@ pub async fn show(
         Tally::Change { current, .. } => current.iter().collect(),
         _ => tally.facts().collect(),
     };
-    let short = |m: Month| {
-        const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
-    };
     let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
     page(
         measure.title,
@@ -61,18 +57,18 @@ pub async fn show(
             h1 class="govuk-heading-l" { (measure.title) }
             div class="govuk-inset-text" { (measure.definition) ". Unit: " (measure.unit.code()) "; better: " (measure.better.code()) "." }
             p class="govuk-body-l" {
-                (short(month)) ": "
+                (month.short_name()) ": "
                 strong { (latest.and_then(|c| c.value.headline).map_or("–".into(), |v| label(measure.unit, v))) }
                 @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
             }
-            (line_chart("chart-months", &format!("{}, {} to {}", measure.title, short(month.plus(-12)), short(month)), &card.months, &[Series { name: measure.title, values: &values }], measure.unit, reference.as_ref().map(|(n, v)| (n.as_str(), *v))))
+            (line_chart("chart-months", &format!("{}, {} to {}", measure.title, month.plus(-12).short_name(), month.short_name()), &card.months, &[Series { name: measure.title, values: &values }], measure.unit, reference.as_ref().map(|(n, v)| (n.as_str(), *v))))
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "By month" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Month" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
                 tbody class="govuk-table__body" {
                     @for cell in &line.cells {
                         tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (short(cell.month)) } }
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (cell.month.short_name()) } }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)) }
                         }
                     }
@@ -82,9 +78,9 @@ pub async fn show(
                 @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
                 @if !rows.is_empty() {
                     @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect();
-                    (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, short(month), dimension.code().replace('_', " ")), &bars, measure.unit))
+                    (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, month.short_name(), dimension.code().replace('_', " ")), &bars, measure.unit))
                     table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (short(month)) }
+                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (month.short_name()) }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Key" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
                         tbody class="govuk-table__body" {
                             @for (_, key, value) in &rows {
@@ -94,7 +90,7 @@ pub async fn show(
                     }
                 }
             }
-            h2 class="govuk-heading-m" { "The records behind " (short(month)) "'s value" }
+            h2 class="govuk-heading-m" { "The records behind " (month.short_name()) "'s value" }
             p class="govuk-body" {
                 (facts.len()) " record" @if facts.len() != 1 { "s" } ". "
                 @if facts.len() > LISTED { "The first " (LISTED) " are listed; " }
@@ -103,7 +99,7 @@ pub async fn show(
             }
             @if !facts.is_empty() {
                 table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Records, " (short(month)) }
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Records, " (month.short_name()) }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Record" } th scope="col" class="govuk-table__header" { "Id" } th scope="col" class="govuk-table__header" { "Child" } th scope="col" class="govuk-table__header" { "Counted" } } }
                     tbody class="govuk-table__body" {
                         @for fact in facts.iter().take(LISTED) {

@@ -71,10 +71,6 @@ pub async fn show(
         Ok(card) => card,
         Err(e) => return super::failed(e),
     };
-    let short = |m: Month| {
-        const NAMES: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        format!("{} {}", NAMES[(m.month() - 1) as usize], m.year())
-    };
     // Where a new section of the catalogue starts, for a heading row.
     let starts: Vec<bool> = card
         .lines
@@ -88,8 +84,8 @@ pub async fn show(
         Some(&user),
         html! {
             h1 class="govuk-heading-l" { "Scorecard" }
-            p class="govuk-body" { "Every measure of the catalogue, " (short(from)) " to " (short(to)) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (short(to)) "." }
-            p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (short(to)) } " (printable, with charts; the workbook downloads from it)" }
+            p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
+            p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (to.short_name()) } " (printable, with charts; the workbook downloads from it)" }
             form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="from" { "From (YYYY-MM)" }
@@ -103,11 +99,11 @@ pub async fn show(
             }
             div class="st-scroll" {
                 table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (short(from)) " to " (short(to)) }
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (from.short_name()) " to " (to.short_name()) }
                     thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
                             th scope="col" class="govuk-table__header" { "Measure" }
-                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (short(*m)) } }
+                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (m.short_name()) } }
                             th scope="col" class="govuk-table__header" { "Target" }
                             th scope="col" class="govuk-table__header" { "England" }
                             th scope="col" class="govuk-table__header" { "Region" }
