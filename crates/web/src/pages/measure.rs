@@ -10,14 +10,27 @@ use axum::response::{IntoResponse, Response};
 use maud::html;
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::engine::{Engine, Tally};
-use sendtrack_domain::measures::find;
 use sendtrack_domain::measures::scorecard::scorecard;
+use sendtrack_domain::measures::{MeasureDef, find};
+use sendtrack_domain::records::Casework;
 use sendtrack_report::charts::{Series, bar_chart, label, line_chart};
 use std::sync::Arc;
 
 #[derive(serde::Deserialize, Default)]
 pub struct Which {
     month: Option<String>,
+}
+
+/// The measure, the records and the month a request asks for; a 404 for an unknown measure.
+async fn asked_for(
+    state: &AppState,
+    id: &str,
+    which: Which,
+) -> Result<(&'static MeasureDef, Arc<Casework>, Month), Response> {
+    let Some(measure) = find(id) else { return Err(super::not_found().await) };
+    let cw = state.casework().await.map_err(super::failed)?;
+    let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
+    Ok((measure, cw, month))
 }
 
 /// Records listed on the page; the CSV has them all.
@@ -29,12 +42,10 @@ pub async fn show(
     Path(id): Path<String>,
     Query(which): Query<Which>,
 ) -> Response {
-    let Some(measure) = find(&id) else { return super::not_found().await };
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
-        Err(e) => return super::failed(e),
+    let (measure, cw, month) = match asked_for(&state, &id, which).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     let engine = Engine::new(&cw);
     let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
     let Some(line) = card.lines.first() else { return super::server_error() };
@@ -122,12 +133,10 @@ pub async fn records_csv(
     Path(id): Path<String>,
     Query(which): Query<Which>,
 ) -> Response {
-    let Some(measure) = find(&id) else { return super::not_found().await };
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
-        Err(e) => return super::failed(e),
+    let (measure, cw, month) = match asked_for(&state, &id, which).await {
+        Ok(found) => found,
+        Err(response) => return response,
     };
-    let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     let engine = Engine::new(&cw);
     let tally = engine.tally(measure, month);
     let mut writer = csv::Writer::from_writer(Vec::new());
