@@ -17,7 +17,7 @@
 //! that date is after its due date.
 
 use crate::codes::{AssessmentDecision, AssessmentOutcome, PhaseTransfer, ReviewDecision};
-use crate::dates::{add_days, days_between, end_of_twelve_months_starting, within_weeks};
+use crate::dates::{days_between, end_of_twelve_months_starting, within_weeks};
 use crate::records::{Advice, Dated, Plan, Request, Review};
 use jiff::civil::Date;
 
@@ -372,20 +372,11 @@ pub fn review_finalised_on(review: &Review) -> Option<Date> {
     }
 }
 
-/// Days from `from` to `to` as statutory weeks (fractional).
-pub fn weeks_between(from: Date, to: Date) -> f64 {
-    days_between(from, to) as f64 / 7.0
-}
-
-/// The date `days` after `date`; re-exported for callers that reason in days.
-pub fn day_after(date: Date, days: i64) -> Date {
-    add_days(date, days)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::codes::*;
+    use crate::dates::add_days;
     use crate::records::Dated;
     use jiff::civil::date;
 

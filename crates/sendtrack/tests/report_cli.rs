@@ -51,13 +51,7 @@ fn sheets_as_csv(workbook: &Path, dir: &Path) -> Option<HashMap<String, String>>
 #[test]
 fn the_workbook_opens_in_libreoffice_and_shows_the_scorecard_values() {
     let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    let data_s = data.to_str().unwrap();
-    sendtrack(&["demo-data", "--out", data_s, "--children", "500", "--seed", "12"]);
-    let db = tmp.path().join("st.db").to_str().unwrap().to_string();
-    sendtrack(&["import", "--db", &db, data_s]);
-    let dfe = concat!(env!("CARGO_MANIFEST_DIR"), "/../interchange/data/dfe-devon-extract");
-    sendtrack(&["benchmarks", "--dfe", dfe, "--la", "Devon", "--db", &db]);
+    let db = authority(tmp.path());
     let workbook = tmp.path().join("board.xlsx");
     sendtrack(&["report", "--db", &db, "--format", "xlsx", "--month", "2026-10", "--out", workbook.to_str().unwrap()]);
     let Some(sheets) = sheets_as_csv(&workbook, tmp.path()) else { return };

@@ -428,28 +428,6 @@ impl Store {
         Ok(())
     }
 
-    /// Records who read or changed what, in the append-only audit table. `child_id` and
-    /// `detail` hold opaque ids only.
-    pub async fn audit(
-        &self,
-        at: &str,
-        email: &str,
-        action: &str,
-        child_id: Option<&str>,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("INSERT INTO audit (at, email, action, child_id, detail) VALUES ($1, $2, $3, $4, $5)")
-            .bind(at.to_string())
-            .bind(email.to_string())
-            .bind(action.to_string())
-            .bind(child_id.map(str::to_string))
-            .bind(detail.map(str::to_string))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
     /// Records several audit events in one transaction (for group commit): (at, email, action,
     /// child_id, detail).
     pub async fn audit_batch(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
@@ -581,9 +559,4 @@ fn sqlite_url(path: &str) -> String {
         })
         .collect();
     format!("sqlite://{encoded}?mode=rwc")
-}
-
-/// The record file a table holds.
-pub fn table_of(file: RecordFile) -> &'static str {
-    TABLES.iter().find(|t| t.file == file).map_or("", |t| t.name)
 }
