@@ -9,11 +9,13 @@ pub mod caseload;
 pub mod clock;
 pub mod codes;
 pub mod dates;
+pub mod editing;
 pub mod identifiers;
 pub mod measures;
 pub mod records;
 pub mod rows;
 pub mod timeline;
 pub mod validation;
+pub mod worklist;
 
 pub use jiff::civil::Date;

@@ -124,7 +124,12 @@ impl ChildIndex {
 
     /// Every step of the child's casework as at `today`, in date order.
     pub fn timeline(&self, cw: &Casework, child_id: &str, today: Date) -> Vec<Step> {
-        // A casework of just this child's records, so the rules below read only them.
+        child_timeline(&self.own(cw, child_id), child_id, today)
+    }
+
+    /// A casework of just this child's records: the child, requests and their advice, plans
+    /// and their reviews, placements and disputes.
+    pub fn own(&self, cw: &Casework, child_id: &str) -> Casework {
         let pick = |map: &HashMap<String, Vec<usize>>, key: &str| map.get(key).cloned().unwrap_or_default();
         let requests: Vec<_> = pick(&self.requests, child_id).into_iter().map(|i| cw.requests[i].clone()).collect();
         let advice =
@@ -133,8 +138,9 @@ impl ChildIndex {
         let reviews =
             plans.iter().flat_map(|p| pick(&self.reviews, &p.plan_id)).map(|i| cw.reviews[i].clone()).collect();
         let disputes = pick(&self.disputes, child_id).into_iter().map(|i| cw.disputes[i].clone()).collect();
-        let own = Casework { requests, advice, plans, reviews, disputes, ..Casework::default() };
-        child_timeline(&own, child_id, today)
+        let placements = pick(&self.placements, child_id).into_iter().map(|i| cw.placements[i].clone()).collect();
+        let children = self.child(cw, child_id).into_iter().cloned().collect();
+        Casework { children, requests, advice, plans, reviews, disputes, placements, ..Casework::default() }
     }
 }
 

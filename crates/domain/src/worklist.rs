@@ -1,0 +1,468 @@
+//! Worklists: the open statutory work behind each count on the Today page, one item per
+//! request, piece of advice or plan, with its due date, how overdue it is and the caseworker
+//! it is allocated to. Today's counts are the lengths of these lists, so a count and the list
+//! it links to cannot disagree.
+
+use crate::caseload::CaseIndex;
+use crate::clock::{
+    AdviceStatus, RequestStage, RequestStatus, ReviewState, advice_status, final_plan_due, plan_review_status,
+    request_status,
+};
+use crate::codes::AdviceKind;
+use crate::dates::days_between;
+use crate::records::Casework;
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// How far ahead "final plans due soon" looks: 4 weeks.
+pub const PLANS_DUE_WITHIN_DAYS: i64 = 28;
+
+/// The worklists, each a slice of the open caseload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Worklist {
+    /// Open requests with no decision whether to assess yet.
+    AwaitingDecision,
+    /// Of those, the ones past the 6-week decision deadline.
+    DecisionsOverdue,
+    /// Requests being assessed (decided to assess, no outcome yet).
+    Assessing,
+    /// Open requests whose final plan is due in the next 4 weeks and not yet overdue.
+    PlansDueSoon,
+    /// Open requests past the 20-week deadline for the final plan.
+    PlansOverdue,
+    /// Advice requested and not received, for a request still open.
+    AdviceOutstanding,
+    /// Of that, advice past its 6-week deadline.
+    AdviceOverdue,
+    /// Active plans whose annual review is overdue (by state).
+    ReviewsOverdue,
+}
+
+impl Worklist {
+    pub const ALL: [Worklist; 8] = [
+        Worklist::AwaitingDecision,
+        Worklist::DecisionsOverdue,
+        Worklist::Assessing,
+        Worklist::PlansDueSoon,
+        Worklist::PlansOverdue,
+        Worklist::AdviceOutstanding,
+        Worklist::AdviceOverdue,
+        Worklist::ReviewsOverdue,
+    ];
+
+    /// The list's name in URLs and files.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Worklist::AwaitingDecision => "awaiting-decision",
+            Worklist::DecisionsOverdue => "decisions-overdue",
+            Worklist::Assessing => "assessing",
+            Worklist::PlansDueSoon => "plans-due-soon",
+            Worklist::PlansOverdue => "plans-overdue",
+            Worklist::AdviceOutstanding => "advice-outstanding",
+            Worklist::AdviceOverdue => "advice-overdue",
+            Worklist::ReviewsOverdue => "reviews-overdue",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Worklist> {
+        Worklist::ALL.into_iter().find(|w| w.slug() == slug)
+    }
+
+    /// The list's title, in words.
+    pub fn title(self) -> &'static str {
+        match self {
+            Worklist::AwaitingDecision => "Requests awaiting a decision whether to assess",
+            Worklist::DecisionsOverdue => "Decisions whether to assess overdue (past 6 weeks)",
+            Worklist::Assessing => "Assessments in progress",
+            Worklist::PlansDueSoon => "Final plans due in the next 4 weeks",
+            Worklist::PlansOverdue => "Final plans overdue (past 20 weeks)",
+            Worklist::AdviceOutstanding => "Advice outstanding",
+            Worklist::AdviceOverdue => "Advice overdue (past 6 weeks)",
+            Worklist::ReviewsOverdue => "Annual reviews overdue",
+        }
+    }
+
+    /// Whose move it is: the words for who the child is waiting on.
+    pub fn waiting_on(self) -> &'static str {
+        match self {
+            Worklist::AwaitingDecision | Worklist::DecisionsOverdue => "the local authority (decision)",
+            Worklist::Assessing | Worklist::PlansDueSoon | Worklist::PlansOverdue => "the local authority (final plan)",
+            Worklist::AdviceOutstanding | Worklist::AdviceOverdue => "the advice giver",
+            Worklist::ReviewsOverdue => "the school or setting (meeting) or the local authority (decision, amendment)",
+        }
+    }
+}
+
+/// One piece of open work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkItem {
+    pub child_id: String,
+    /// The record the work is about: a request, advice or plan id.
+    pub record_id: String,
+    /// Where it stands, in words ("awaiting decision", "educational psychology", "in amendment").
+    pub stage: String,
+    /// Who it is waiting on: the advice provider, when known.
+    pub provider: Option<String>,
+    /// The staff id of the allocated caseworker, when known.
+    pub caseworker: Option<String>,
+    pub due: Date,
+    /// Days past the due date at the end of the date asked about; negative when it is due
+    /// that many days later, 0 on the day.
+    pub days_overdue: i64,
+}
+
+impl WorkItem {
+    pub fn is_overdue(&self) -> bool {
+        self.days_overdue > 0
+    }
+}
+
+/// Which items to keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkFilter {
+    /// Only work allocated to this staff id.
+    pub caseworker: Option<String>,
+    /// Only advice of this kind.
+    pub advice_kind: Option<AdviceKind>,
+    /// Only advice from this provider.
+    pub provider: Option<String>,
+    /// Only reviews in this state.
+    pub review_state: Option<ReviewState>,
+}
+
+impl WorkFilter {
+    fn keeps(&self, item: &WorkItem, kind: Option<AdviceKind>, state: Option<ReviewState>) -> bool {
+        self.caseworker.as_ref().is_none_or(|c| item.caseworker.as_ref() == Some(c))
+            && self.advice_kind.is_none_or(|k| kind == Some(k))
+            && self.provider.as_ref().is_none_or(|p| item.provider.as_ref() == Some(p))
+            && self.review_state.is_none_or(|s| state == Some(s))
+    }
+}
+
+/// The caseworker of each child's casework: the caseworker of the plan's request, or else of
+/// the child's latest request that has one.
+struct Allocation<'a> {
+    by_request: HashMap<&'a str, &'a str>,
+    by_child: HashMap<&'a str, (Date, &'a str)>,
+}
+
+impl<'a> Allocation<'a> {
+    fn new(cw: &'a Casework) -> Allocation<'a> {
+        let mut by_request = HashMap::new();
+        let mut by_child: HashMap<&str, (Date, &str)> = HashMap::new();
+        for r in &cw.requests {
+            let Some(c) = r.caseworker.as_deref() else { continue };
+            by_request.insert(r.request_id.as_str(), c);
+            let latest = by_child.entry(r.child_id.as_str()).or_insert((r.received_on, c));
+            if r.received_on >= latest.0 {
+                *latest = (r.received_on, c);
+            }
+        }
+        Allocation { by_request, by_child }
+    }
+
+    fn of(&self, request_id: Option<&str>, child_id: &str) -> Option<String> {
+        request_id
+            .and_then(|r| self.by_request.get(r).copied())
+            .or_else(|| self.by_child.get(child_id).map(|(_, c)| *c))
+            .map(str::to_string)
+    }
+}
+
+/// The items of `list` at the end of `date` that `filter` keeps, most overdue first.
+pub fn worklist(cw: &Casework, list: Worklist, date: Date, filter: &WorkFilter) -> Vec<WorkItem> {
+    let index = CaseIndex::new(cw);
+    let allocation = Allocation::new(cw);
+    let mut items = Vec::new();
+    match list {
+        Worklist::AwaitingDecision
+        | Worklist::DecisionsOverdue
+        | Worklist::Assessing
+        | Worklist::PlansDueSoon
+        | Worklist::PlansOverdue => {
+            for r in &cw.requests {
+                let RequestStatus::Open { stage, deadline, .. } = request_status(r, date) else { continue };
+                let plan_due = final_plan_due(r.received_on);
+                let plan_days = days_between(plan_due, date);
+                let (keep, due, days) = match list {
+                    Worklist::AwaitingDecision => {
+                        (stage == RequestStage::AwaitingDecision, deadline.due, days_between(deadline.due, date))
+                    }
+                    Worklist::DecisionsOverdue => (
+                        stage == RequestStage::AwaitingDecision && deadline.is_overdue(),
+                        deadline.due,
+                        deadline.days_overdue,
+                    ),
+                    Worklist::Assessing => (stage == RequestStage::Assessing, plan_due, plan_days),
+                    Worklist::PlansDueSoon => ((-PLANS_DUE_WITHIN_DAYS..=0).contains(&plan_days), plan_due, plan_days),
+                    _ => (plan_days > 0, plan_due, plan_days),
+                };
+                let item = WorkItem {
+                    child_id: r.child_id.clone(),
+                    record_id: r.request_id.clone(),
+                    stage: stage.code().replace('_', " "),
+                    provider: None,
+                    caseworker: r.caseworker.clone(),
+                    due,
+                    days_overdue: days,
+                };
+                if keep && filter.keeps(&item, None, None) {
+                    items.push(item);
+                }
+            }
+        }
+        Worklist::AdviceOutstanding | Worklist::AdviceOverdue => {
+            for a in &cw.advice {
+                let Some(request) = index.requests.get(a.request_id.as_str()) else { continue };
+                let AdviceStatus::Outstanding(deadline) = advice_status(a, request, date) else { continue };
+                if list == Worklist::AdviceOverdue && !deadline.is_overdue() {
+                    continue;
+                }
+                let item = WorkItem {
+                    child_id: request.child_id.clone(),
+                    record_id: a.advice_id.clone(),
+                    stage: a.kind.code().replace('_', " "),
+                    provider: a.provider.clone(),
+                    caseworker: request.caseworker.clone(),
+                    due: deadline.due,
+                    days_overdue: days_between(deadline.due, date),
+                };
+                if filter.keeps(&item, Some(a.kind), None) {
+                    items.push(item);
+                }
+            }
+        }
+        Worklist::ReviewsOverdue => {
+            for p in &cw.plans {
+                let Some(status) = plan_review_status(p, index.reviews_of(&p.plan_id), date) else { continue };
+                if !status.deadline.is_overdue() {
+                    continue;
+                }
+                let item = WorkItem {
+                    child_id: p.child_id.clone(),
+                    record_id: p.plan_id.clone(),
+                    stage: status.state.code().replace('_', " "),
+                    provider: None,
+                    caseworker: allocation.of(p.request_id.as_deref(), &p.child_id),
+                    due: status.deadline.due,
+                    days_overdue: status.deadline.days_overdue,
+                };
+                if filter.keeps(&item, None, Some(status.state)) {
+                    items.push(item);
+                }
+            }
+        }
+    }
+    items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.record_id.cmp(&b.record_id)));
+    items
+}
+
+/// The staff ids of every caseworker with a request allocated, sorted.
+pub fn caseworkers(cw: &Casework) -> Vec<String> {
+    let mut ids: Vec<String> = cw.requests.iter().filter_map(|r| r.caseworker.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The counts on the Today page: every worklist's length, and the breakdowns Today shows
+/// (advice by kind and by provider, reviews by state), for the work `filter` keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Today {
+    pub counts: Vec<(Worklist, usize)>,
+    /// Outstanding and overdue advice by kind, in code-list order.
+    pub advice_by_kind: Vec<(AdviceKind, usize, usize)>,
+    /// Overdue advice by provider, most first (unknown provider last).
+    pub advice_overdue_by_provider: Vec<(Option<String>, usize)>,
+    /// Overdue reviews by state, in [`ReviewState::ALL`] order.
+    pub reviews_overdue_by_state: Vec<(ReviewState, usize)>,
+}
+
+impl Today {
+    pub fn count(&self, list: Worklist) -> usize {
+        self.counts.iter().find(|(l, _)| *l == list).map_or(0, |(_, n)| *n)
+    }
+}
+
+/// Today's counts at the end of `date` for the work `filter` keeps.
+pub fn today(cw: &Casework, date: Date, filter: &WorkFilter) -> Today {
+    let lists: Vec<(Worklist, Vec<WorkItem>)> =
+        Worklist::ALL.into_iter().map(|l| (l, worklist(cw, l, date, filter))).collect();
+    let items = |list: Worklist| lists.iter().find(|(l, _)| *l == list).map_or(&[][..], |(_, v)| v.as_slice());
+    let advice_by_kind = AdviceKind::ALL
+        .iter()
+        .map(|&k| {
+            let words = k.code().replace('_', " ");
+            let count = |list| items(list).iter().filter(|i| i.stage == words).count();
+            (k, count(Worklist::AdviceOutstanding), count(Worklist::AdviceOverdue))
+        })
+        .collect();
+    let mut providers: HashMap<Option<String>, usize> = HashMap::new();
+    for item in items(Worklist::AdviceOverdue) {
+        *providers.entry(item.provider.clone()).or_default() += 1;
+    }
+    let mut advice_overdue_by_provider: Vec<_> = providers.into_iter().collect();
+    advice_overdue_by_provider
+        .sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.1.cmp(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    let reviews_overdue_by_state = ReviewState::ALL
+        .iter()
+        .map(|&s| {
+            let words = s.code().replace('_', " ");
+            (s, items(Worklist::ReviewsOverdue).iter().filter(|i| i.stage == words).count())
+        })
+        .collect();
+    Today {
+        counts: lists.iter().map(|(l, v)| (*l, v.len())).collect(),
+        advice_by_kind,
+        advice_overdue_by_provider,
+        reviews_overdue_by_state,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codes::*;
+    use crate::records::*;
+    use jiff::civil::date;
+
+    fn request(id: &str, child: &str, received: Date, caseworker: &str) -> Request {
+        Request {
+            request_id: id.into(),
+            child_id: child.into(),
+            received_on: received,
+            source: RequestSource::Parent,
+            caseworker: Some(caseworker.into()),
+            decision: None,
+            draft_issued_on: None,
+            outcome: None,
+            exception: None,
+            in_youth_accommodation: None,
+        }
+    }
+
+    fn advice(id: &str, request: &str, kind: AdviceKind, provider: &str, requested: Date) -> Advice {
+        Advice {
+            advice_id: id.into(),
+            request_id: request.into(),
+            kind,
+            provider: Some(provider.into()),
+            requested_on: requested,
+            received_on: None,
+        }
+    }
+
+    const TODAY: Date = date(2026, 11, 30);
+
+    fn caseload() -> Casework {
+        let mut assessing = request("R2", "C2", date(2026, 7, 20), "cw002");
+        assessing.decision = Some(Dated::new(AssessmentDecision::Assess, date(2026, 8, 20)));
+        let mut due_soon = request("R3", "C3", date(2026, 7, 27), "cw001");
+        due_soon.decision = Some(Dated::new(AssessmentDecision::Assess, date(2026, 9, 1)));
+        let mut refused = request("R4", "C4", date(2026, 9, 1), "cw001");
+        refused.decision = Some(Dated::new(AssessmentDecision::Refuse, date(2026, 10, 1)));
+        Casework {
+            requests: vec![
+                // Received 2026-10-01: decision due 2026-11-12, 18 days overdue on 2026-11-30.
+                request("R1", "C1", date(2026, 10, 1), "cw001"),
+                // Received 2026-11-20: decision due 2027-01-01.
+                request("R5", "C5", date(2026, 11, 20), "cw002"),
+                assessing,
+                due_soon,
+                refused,
+            ],
+            advice: vec![
+                advice("A1", "R2", AdviceKind::EducationalPsychology, "EP team", date(2026, 9, 1)),
+                advice("A2", "R2", AdviceKind::Health, "NHS Trust", date(2026, 11, 1)),
+                // For a refused request: nobody waits for it.
+                advice("A3", "R4", AdviceKind::Health, "NHS Trust", date(2026, 9, 2)),
+            ],
+            ..Casework::default()
+        }
+    }
+
+    #[test]
+    fn decisions_are_due_6_weeks_after_the_request_and_listed_most_overdue_first() {
+        let cw = caseload();
+        let awaiting = worklist(&cw, Worklist::AwaitingDecision, TODAY, &WorkFilter::default());
+        assert_eq!(awaiting.iter().map(|i| i.record_id.as_str()).collect::<Vec<_>>(), ["R1", "R5"]);
+        assert_eq!((awaiting[0].due, awaiting[0].days_overdue), (date(2026, 11, 12), 18));
+        assert_eq!((awaiting[1].due, awaiting[1].days_overdue), (date(2027, 1, 1), -32));
+        let overdue = worklist(&cw, Worklist::DecisionsOverdue, TODAY, &WorkFilter::default());
+        assert_eq!(overdue.len(), 1);
+        assert!(overdue[0].is_overdue());
+    }
+
+    #[test]
+    fn final_plans_are_due_20_weeks_after_the_request() {
+        let cw = caseload();
+        // R2: received 2026-07-20, plan due 2026-12-07: due in 7 days. R3: due 2026-12-14.
+        let soon = worklist(&cw, Worklist::PlansDueSoon, TODAY, &WorkFilter::default());
+        assert_eq!(
+            soon.iter().map(|i| (i.record_id.as_str(), i.days_overdue)).collect::<Vec<_>>(),
+            [("R2", -7), ("R3", -14)]
+        );
+        assert!(worklist(&cw, Worklist::PlansOverdue, TODAY, &WorkFilter::default()).is_empty());
+        // A week after R2's due date it is overdue by 1 day... and R1 is not yet past 20 weeks.
+        let later = worklist(&cw, Worklist::PlansOverdue, date(2026, 12, 8), &WorkFilter::default());
+        assert_eq!(later.iter().map(|i| (i.record_id.as_str(), i.days_overdue)).collect::<Vec<_>>(), [("R2", 1)]);
+    }
+
+    #[test]
+    fn advice_is_listed_only_while_someone_waits_for_it() {
+        let cw = caseload();
+        let outstanding = worklist(&cw, Worklist::AdviceOutstanding, TODAY, &WorkFilter::default());
+        assert_eq!(outstanding.iter().map(|i| i.record_id.as_str()).collect::<Vec<_>>(), ["A1", "A2"]);
+        let overdue = worklist(&cw, Worklist::AdviceOverdue, TODAY, &WorkFilter::default());
+        assert_eq!(overdue.len(), 1);
+        assert_eq!((overdue[0].due, overdue[0].days_overdue), (date(2026, 10, 13), 48));
+        assert_eq!(overdue[0].caseworker.as_deref(), Some("cw002"), "advice is allocated through its request");
+        let health = WorkFilter { advice_kind: Some(AdviceKind::Health), ..WorkFilter::default() };
+        assert_eq!(worklist(&cw, Worklist::AdviceOutstanding, TODAY, &health).len(), 1);
+        let ep = WorkFilter { provider: Some("EP team".into()), ..WorkFilter::default() };
+        assert_eq!(worklist(&cw, Worklist::AdviceOverdue, TODAY, &ep).len(), 1);
+    }
+
+    #[test]
+    fn a_caseworker_sees_only_their_own_cases_and_today_counts_are_the_list_lengths() {
+        let cw = caseload();
+        let mine = WorkFilter { caseworker: Some("cw001".into()), ..WorkFilter::default() };
+        let t = today(&cw, TODAY, &mine);
+        assert_eq!(t.count(Worklist::AwaitingDecision), 1);
+        assert_eq!(t.count(Worklist::PlansDueSoon), 1);
+        assert_eq!(t.count(Worklist::AdviceOutstanding), 0);
+        let all = today(&cw, TODAY, &WorkFilter::default());
+        for list in Worklist::ALL {
+            assert_eq!(all.count(list), worklist(&cw, list, TODAY, &WorkFilter::default()).len());
+        }
+        assert_eq!(all.advice_overdue_by_provider, vec![(Some("EP team".to_string()), 1)]);
+        assert_eq!(
+            all.advice_by_kind.iter().map(|(_, o, d)| (o, d)).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1)),
+            (2, 1)
+        );
+        assert_eq!(caseworkers(&cw), ["cw001", "cw002"]);
+    }
+
+    #[test]
+    fn overdue_reviews_are_listed_by_state_with_the_caseworker_of_the_plans_request() {
+        let mut cw = caseload();
+        cw.plans.push(Plan {
+            plan_id: "P1".into(),
+            child_id: "C2".into(),
+            request_id: Some("R2".into()),
+            issued_on: date(2025, 6, 1),
+            ceased: None,
+            transferred_from: None,
+            personal_budget: None,
+        });
+        let overdue = worklist(&cw, Worklist::ReviewsOverdue, TODAY, &WorkFilter::default());
+        assert_eq!(overdue.len(), 1);
+        assert_eq!(overdue[0].stage, "awaiting meeting");
+        assert_eq!(overdue[0].caseworker.as_deref(), Some("cw002"));
+        assert_eq!(overdue[0].due, date(2026, 5, 31));
+        let in_amendment = WorkFilter { review_state: Some(ReviewState::InAmendment), ..WorkFilter::default() };
+        assert!(worklist(&cw, Worklist::ReviewsOverdue, TODAY, &in_amendment).is_empty());
+        assert_eq!(Worklist::parse("reviews-overdue"), Some(Worklist::ReviewsOverdue));
+        assert_eq!(Worklist::parse("nonsense"), None);
+    }
+}
