@@ -193,6 +193,10 @@ enum UserCommand {
         /// admin, manager, caseworker, analyst or viewer.
         #[arg(long)]
         role: String,
+        /// The staff id the person's cases are recorded under (the `caseworker` column of
+        /// requests), for "my cases".
+        #[arg(long)]
+        staff_id: Option<String>,
     },
 }
 
@@ -251,8 +255,8 @@ fn main() -> ExitCode {
             Command::Serve { db, addr, authority } => {
                 commands::web::run_server(&db, &addr, &authority, cli.today).await
             }
-            Command::User { command: UserCommand::Add { db, email, role } } => {
-                commands::web::add_user(&db, &email, &role, today).await
+            Command::User { command: UserCommand::Add { db, email, role, staff_id } } => {
+                commands::web::add_user(&db, &email, &role, staff_id.as_deref(), today).await
             }
             Command::Migrate { db } => commands::database::migrate(&db).await,
             Command::Copy { from, to } => commands::database::copy(&from, &to).await,

@@ -8,7 +8,7 @@ mod tables;
 pub mod testing;
 
 use sendtrack_domain::access::Role;
-use sendtrack_domain::records::{Casework, RecordCounts, Request};
+use sendtrack_domain::records::{Casework, RecordCounts};
 use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
 use sendtrack_domain::validation::RecordFile;
 use sqlx::any::{AnyPoolOptions, AnyRow};
@@ -221,66 +221,130 @@ impl Store {
         rows.iter().map(|r| Ok((r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?))).collect()
     }
 
-    /// One request with the version it is at, for an edit that must not overwrite someone
-    /// else's.
-    pub async fn request_with_version(&self, request_id: &str) -> Result<(Request, i64), StoreError> {
-        let columns: Vec<&str> = columns(RecordFile::Requests).iter().map(|c| c.name).collect();
-        let sql = format!("SELECT {}, version FROM requests WHERE request_id = $1", columns.join(", "));
-        let row: Option<AnyRow> = sqlx::query(AssertSqlSafe(sql)).bind(request_id).fetch_optional(&self.pool).await?;
-        let row = row.ok_or_else(|| StoreError::NotFound { record: "request", id: request_id.to_string() })?;
-        let texts: Vec<Option<String>> =
-            (0..columns.len()).map(|k| row.try_get::<Option<String>, _>(k)).collect::<Result<_, _>>()?;
-        let version: i64 = row.try_get(columns.len())?;
+    /// The versioned table that holds `file`'s records, keyed by a single id.
+    fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
+        TABLES.iter().find(|t| t.file == file && t.versioned && t.key.len() == 1).ok_or(StoreError::Corrupt {
+            table: "(none)",
+            column: "",
+            message: format!("{} records are not edited one at a time", file.file_name()),
+        })
+    }
+
+    /// One record, as a [`Casework`] holding just it, with the version it is at, for an edit
+    /// that must not overwrite someone else's.
+    pub async fn record_with_version(&self, file: RecordFile, id: &str) -> Result<(Casework, i64), StoreError> {
+        let table = Self::versioned_table(file)?;
+        let spec = columns(file);
+        let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
+        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.name, table.key[0]);
+        let row: Option<AnyRow> =
+            sqlx::query(AssertSqlSafe(self.placeholders(&sql))).bind(id.to_string()).fetch_optional(&self.pool).await?;
+        let row = row.ok_or_else(|| StoreError::NotFound { record: record_name(file), id: id.to_string() })?;
+        let mut texts: Vec<Option<String>> = Vec::with_capacity(spec.len());
+        for (k, column) in spec.iter().enumerate() {
+            texts.push(match column.storage {
+                Storage::Text => row.try_get::<Option<String>, _>(k)?,
+                Storage::Integer => row.try_get::<Option<i64>, _>(k)?.map(|v| v.to_string()),
+                Storage::Real => row.try_get::<Option<f64>, _>(k)?.map(|v| v.to_string()),
+            });
+        }
+        let version: i64 = row.try_get(spec.len())?;
         let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
         let mut cw = Casework::default();
-        let mut parsed_row = Row::new(RecordFile::Requests, &cells);
+        let mut parsed_row = Row::new(file, &cells);
         let parsed = parse_row(&mut parsed_row, &mut cw);
-        match (parsed, parsed_row.problems.into_iter().next(), cw.requests.pop()) {
-            (true, None, Some(request)) => Ok((request, version)),
-            (_, problem, _) => {
-                let (column, message) = problem.unwrap_or(("request_id", "the row could not be read".into()));
-                Err(StoreError::Corrupt { table: "requests", column, message })
+        match (parsed, parsed_row.problems.into_iter().next()) {
+            (true, None) => Ok((cw, version)),
+            (_, problem) => {
+                let (column, message) = problem.unwrap_or((table.key[0], "the row could not be read".into()));
+                Err(StoreError::Corrupt { table: table.name, column, message })
             }
         }
     }
 
-    /// Saves a changed request if nobody else has changed it since it was read at
-    /// `expected_version`; returns its new version. A stale save is refused with
-    /// [`StoreError::Conflict`] and changes nothing.
-    pub async fn update_request(&self, request: &Request, expected_version: i64) -> Result<i64, StoreError> {
+    /// Writes the one record of `file` in `record`, with `event` in the audit trail, in one
+    /// transaction. A new record (`expected_version` `None`) must not exist yet
+    /// ([`StoreError::Duplicate`]); a changed one is saved only if nobody else has changed it
+    /// since it was read at `expected_version` ([`StoreError::Conflict`]). Returns the record's
+    /// new version. A refused write changes nothing.
+    pub async fn write_record(
+        &self,
+        file: RecordFile,
+        record: &Casework,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> Result<i64, StoreError> {
+        let table = Self::versioned_table(file)?;
+        let spec = columns(file);
+        let cells = sendtrack_domain::rows::cells(file, record, 0);
+        let id = cells[0].clone();
+        let bind_cells = |mut query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>, skip: usize| {
+            for (column, cell) in spec.iter().zip(&cells).skip(skip) {
+                query = match column.storage {
+                    Storage::Text => query.bind((!cell.is_empty()).then(|| cell.clone())),
+                    Storage::Integer => query.bind(cell.parse::<i64>().ok()),
+                    Storage::Real => query.bind(cell.parse::<f64>().ok()),
+                };
+            }
+            query
+        };
         let _turn = self.write_turn().await;
-        let spec = columns(RecordFile::Requests);
-        let cw = Casework { requests: vec![request.clone()], ..Casework::default() };
-        let cells = sendtrack_domain::rows::cells(RecordFile::Requests, &cw, 0);
-        let sets: Vec<String> = spec.iter().enumerate().skip(1).map(|(k, c)| format!("{} = ${}", c.name, k)).collect();
-        let n = spec.len();
-        let sql = format!(
-            "UPDATE requests SET {}, version = version + 1 WHERE request_id = ${} AND version = ${}",
-            sets.join(", "),
-            n,
-            n + 1
-        );
-        let mut query = sqlx::query(AssertSqlSafe(self.placeholders(&sql)));
-        for cell in cells.iter().skip(1) {
-            query = query.bind((!cell.is_empty()).then(|| cell.clone()));
-        }
-        let done = query.bind(request.request_id.clone()).bind(expected_version).execute(&self.pool).await?;
-        if done.rows_affected() == 1 {
-            return Ok(expected_version + 1);
-        }
-        let actual: Option<i64> = sqlx::query_scalar("SELECT version FROM requests WHERE request_id = $1")
-            .bind(request.request_id.clone())
-            .fetch_optional(&self.pool)
-            .await?;
-        match actual {
-            Some(actual) => Err(StoreError::Conflict {
-                record: "request",
-                id: request.request_id.clone(),
-                expected: expected_version,
-                actual,
-            }),
-            None => Err(StoreError::NotFound { record: "request", id: request.request_id.clone() }),
-        }
+        let mut tx = self.pool.begin().await?;
+        let current: Option<i64> = sqlx::query_scalar(AssertSqlSafe(
+            self.placeholders(&format!("SELECT version FROM {} WHERE {} = $1", table.name, table.key[0])),
+        ))
+        .bind(id.clone())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let version = match (expected_version, current) {
+            (None, Some(_)) => return Err(StoreError::Duplicate { record: record_name(file), id }),
+            (Some(_), None) => return Err(StoreError::NotFound { record: record_name(file), id }),
+            (Some(expected), Some(actual)) if expected != actual => {
+                return Err(StoreError::Conflict { record: record_name(file), id, expected, actual });
+            }
+            (None, None) => {
+                let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
+                let marks: Vec<String> = (1..=spec.len()).map(|k| format!("${k}")).collect();
+                let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, names.join(", "), marks.join(", "));
+                bind_cells(sqlx::query(AssertSqlSafe(self.placeholders(&sql))), 0).execute(&mut *tx).await?;
+                1
+            }
+            (Some(expected), Some(_)) => {
+                let sets: Vec<String> =
+                    spec.iter().enumerate().skip(1).map(|(k, c)| format!("{} = ${}", c.name, k)).collect();
+                let n = spec.len();
+                let sql = format!(
+                    "UPDATE {} SET {}, version = version + 1 WHERE {} = ${} AND version = ${}",
+                    table.name,
+                    sets.join(", "),
+                    table.key[0],
+                    n,
+                    n + 1
+                );
+                let done = bind_cells(sqlx::query(AssertSqlSafe(self.placeholders(&sql))), 1)
+                    .bind(id.clone())
+                    .bind(expected)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    // Someone else's write landed between our read and our update.
+                    return Err(StoreError::Conflict { record: record_name(file), id, expected, actual: expected + 1 });
+                }
+                expected + 1
+            }
+        };
+        sqlx::query(AssertSqlSafe(
+            self.placeholders("INSERT INTO audit (at, email, action, child_id, detail) VALUES ($1, $2, $3, $4, $5)"),
+        ))
+        .bind(event.at.clone())
+        .bind(event.email.clone())
+        .bind(event.action.clone())
+        .bind(event.child_id.clone())
+        .bind(event.detail.clone())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(version)
     }
 
     /// Replaces the stored measure values of the months in `rows` with `rows`, in one
@@ -363,6 +427,7 @@ impl Store {
         email: &str,
         role: Role,
         password_hash: &str,
+        staff_id: Option<&str>,
         created_on: &str,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
@@ -373,10 +438,11 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Duplicate { record: "user", id: email.to_string() });
         }
-        sqlx::query("INSERT INTO users (email, role, password_hash, created_on) VALUES ($1, $2, $3, $4)")
+        sqlx::query("INSERT INTO users (email, role, password_hash, staff_id, created_on) VALUES ($1, $2, $3, $4, $5)")
             .bind(email.to_string())
             .bind(role.code())
             .bind(password_hash.to_string())
+            .bind(staff_id.map(str::to_string))
             .bind(created_on.to_string())
             .execute(&self.pool)
             .await?;
@@ -386,7 +452,7 @@ impl Store {
     /// The person with this email, if there is one and they are not disabled.
     pub async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
         let row: Option<AnyRow> =
-            sqlx::query("SELECT email, role, password_hash FROM users WHERE email = $1 AND disabled = 0")
+            sqlx::query("SELECT email, role, password_hash, staff_id FROM users WHERE email = $1 AND disabled = 0")
                 .bind(email.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -410,7 +476,7 @@ impl Store {
     /// person is not disabled.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
         let row: Option<AnyRow> = sqlx::query(
-            "SELECT u.email, u.role, u.password_hash FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
+            "SELECT u.email, u.role, u.password_hash, u.staff_id FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
         )
         .bind(token_hash.to_string())
         .fetch_optional(&self.pool)
@@ -487,6 +553,23 @@ pub struct AuditEvent {
     pub detail: Option<String>,
 }
 
+/// What one record is called in messages.
+fn record_name(file: RecordFile) -> &'static str {
+    match file {
+        RecordFile::Children => "child",
+        RecordFile::Requests => "request",
+        RecordFile::Advice => "advice",
+        RecordFile::Plans => "plan",
+        RecordFile::Placements => "placement",
+        RecordFile::Reviews => "review",
+        RecordFile::Disputes => "dispute",
+        RecordFile::Feedback => "feedback",
+        RecordFile::Population => "population count",
+        RecordFile::Benchmarks => "benchmark",
+        RecordFile::Targets => "target",
+    }
+}
+
 /// A person who can sign in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -494,6 +577,8 @@ pub struct User {
     pub role: Role,
     /// The Argon2id hash of the password (PHC string).
     pub password_hash: String,
+    /// The staff id their casework is recorded under (`requests.caseworker`), if they have one.
+    pub staff_id: Option<String>,
 }
 
 fn user_of(row: &AnyRow) -> Result<User, StoreError> {
@@ -502,6 +587,7 @@ fn user_of(row: &AnyRow) -> Result<User, StoreError> {
         email: row.try_get(0)?,
         role: Role::parse(&role).map_err(|message| StoreError::Corrupt { table: "users", column: "role", message })?,
         password_hash: row.try_get(2)?,
+        staff_id: row.try_get(3)?,
     })
 }
 

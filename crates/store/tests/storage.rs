@@ -4,9 +4,10 @@
 
 use sendtrack_domain::codes::*;
 use sendtrack_domain::records::*;
+use sendtrack_domain::validation::RecordFile;
 use sendtrack_interchange::demo::{DemoOptions, generate};
 use sendtrack_store::testing::on_each_backend;
-use sendtrack_store::{Store, StoreError};
+use sendtrack_store::{AuditEvent, Store, StoreError};
 
 fn demo(children: usize, seed: u64) -> Casework {
     generate(&DemoOptions { children, seed, as_at: jiff::civil::date(2026, 11, 30) })
@@ -97,7 +98,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");
@@ -109,29 +110,83 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
     .await;
 }
 
+async fn request_with_version(store: &Store, id: &str) -> Result<(Request, i64), StoreError> {
+    let (mut cw, version) = store.record_with_version(RecordFile::Requests, id).await?;
+    Ok((cw.requests.pop().unwrap(), version))
+}
+
+fn change(email: &str, id: &str) -> AuditEvent {
+    AuditEvent {
+        at: "2026-11-30T10:00:00Z".into(),
+        email: email.into(),
+        action: "change request".into(),
+        child_id: None,
+        detail: Some(id.into()),
+    }
+}
+
+async fn update_request(store: &Store, request: &Request, version: i64) -> Result<i64, StoreError> {
+    let one = Casework { requests: vec![request.clone()], ..Casework::default() };
+    store
+        .write_record(RecordFile::Requests, &one, Some(version), &change("test@example.org", &request.request_id))
+        .await
+}
+
+async fn audit_rows(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit").fetch_one(store.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_new_record_is_added_once_with_its_audit_row() {
+    on_each_backend("new_record", |store, _| async move {
+        let cw = demo(50, 5);
+        store.save(&cw, &|_| {}).await.unwrap();
+        let mut advice = cw.advice[0].clone();
+        advice.advice_id = "NEW-ADVICE-1".into();
+        advice.received_on = None;
+        let one = Casework { advice: vec![advice.clone()], ..Casework::default() };
+        let event = change("a@example.org", "NEW-ADVICE-1");
+        assert_eq!(store.write_record(RecordFile::Advice, &one, None, &event).await.unwrap(), 1);
+        assert_eq!(audit_rows(&store).await, 1);
+        // Adding it again is refused, and leaves no second audit row.
+        assert!(matches!(
+            store.write_record(RecordFile::Advice, &one, None, &event).await,
+            Err(StoreError::Duplicate { .. })
+        ));
+        assert_eq!(audit_rows(&store).await, 1);
+        let (read, version) = store.record_with_version(RecordFile::Advice, "NEW-ADVICE-1").await.unwrap();
+        assert_eq!((read.advice, version), (vec![advice], 1));
+        // Population counts are not edited one at a time.
+        assert!(store.record_with_version(RecordFile::Population, "2020").await.is_err());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_refused_and_changes_nothing() {
     on_each_backend("stale_edit", |store, _| async move {
         let cw = demo(100, 4);
         store.save(&cw, &|_| {}).await.unwrap();
         let id = cw.requests[0].request_id.clone();
-        let (first, version) = store.request_with_version(&id).await.unwrap();
-        let (second, same_version) = store.request_with_version(&id).await.unwrap();
+        let (first, version) = request_with_version(&store, &id).await.unwrap();
+        let (second, same_version) = request_with_version(&store, &id).await.unwrap();
         assert_eq!(version, same_version);
         let mut mine = first.clone();
         mine.caseworker = Some("alice".into());
         let mut theirs = second.clone();
         theirs.caseworker = Some("bob".into());
-        assert_eq!(store.update_request(&mine, version).await.unwrap(), version + 1);
-        match store.update_request(&theirs, version).await {
+        assert_eq!(update_request(&store, &mine, version).await.unwrap(), version + 1);
+        assert_eq!(audit_rows(&store).await, 1);
+        match update_request(&store, &theirs, version).await {
             Err(StoreError::Conflict { expected, actual, .. }) => {
                 assert_eq!((expected, actual), (version, version + 1))
             }
             other => panic!("expected a conflict, got {other:?}"),
         }
-        let (now, _) = store.request_with_version(&id).await.unwrap();
+        let (now, _) = request_with_version(&store, &id).await.unwrap();
         assert_eq!(now.caseworker.as_deref(), Some("alice"));
-        assert!(matches!(store.request_with_version("NOPE").await, Err(StoreError::NotFound { .. })));
+        assert_eq!(audit_rows(&store).await, 1, "the refused save left no audit row");
+        assert!(matches!(request_with_version(&store, "NOPE").await, Err(StoreError::NotFound { .. })));
     })
     .await;
 }
@@ -151,11 +206,11 @@ async fn sixteen_concurrent_writers_lose_no_update() {
             tasks.push(tokio::spawn(async move {
                 let mut conflicts = 0;
                 loop {
-                    let (mut request, version) = store.request_with_version(&id).await.unwrap();
+                    let (mut request, version) = request_with_version(&store, &id).await.unwrap();
                     // Each writer records its own milestone: it appends its name to the caseworker.
                     let before = request.caseworker.clone().unwrap_or_default();
                     request.caseworker = Some(format!("{before}w{task};"));
-                    match store.update_request(&request, version).await {
+                    match update_request(&store, &request, version).await {
                         Ok(_) => return conflicts,
                         Err(StoreError::Conflict { .. }) => conflicts += 1,
                         Err(e) => panic!("writer {task}: {e}"),
@@ -167,14 +222,14 @@ async fn sixteen_concurrent_writers_lose_no_update() {
         for t in tasks {
             total_conflicts += t.await.unwrap();
         }
-        let (shared_now, shared_version) = store.request_with_version(&shared).await.unwrap();
+        let (shared_now, shared_version) = request_with_version(&store, &shared).await.unwrap();
         let written = shared_now.caseworker.unwrap_or_default();
         for task in (0..16).step_by(2) {
             assert!(written.contains(&format!("w{task};")), "writer {task}'s update was lost: {written}");
         }
         assert_eq!(shared_version, 1 + 8, "eight edits of the shared request");
         for (k, id) in own.iter().enumerate() {
-            let (r, v) = store.request_with_version(id).await.unwrap();
+            let (r, v) = request_with_version(&store, id).await.unwrap();
             assert!(r.caseworker.unwrap_or_default().ends_with(&format!("w{};", 2 * k + 1)));
             assert_eq!(v, 2);
         }

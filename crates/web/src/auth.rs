@@ -59,9 +59,31 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
+/// The CSRF token of a session: derived from the session's secret token, so it needs no
+/// storage, differs for every session and cannot be guessed without the cookie.
+pub fn csrf_token(session_token: &str) -> String {
+    token_hash(&format!("csrf:{session_token}"))
+}
+
+/// The name of the form field that carries the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// A signed-in user and the CSRF token every form of theirs must send back.
+pub struct Session {
+    pub user: User,
+    pub csrf: String,
+}
+
+impl std::ops::Deref for Session {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
 /// The signed-in user of a request. A page that takes it is only shown to signed-in users;
 /// anyone else is sent to the sign-in page.
-pub struct SignedIn(pub User);
+pub struct SignedIn(pub Session);
 
 impl FromRequestParts<Arc<AppState>> for SignedIn {
     type Rejection = Response;
@@ -71,7 +93,7 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
             return Err(Redirect::to("/sign-in").into_response());
         };
         match state.store.session_user(&token_hash(&token)).await {
-            Ok(Some(user)) => Ok(SignedIn(user)),
+            Ok(Some(user)) => Ok(SignedIn(Session { user, csrf: csrf_token(&token) })),
             Ok(None) => Err(Redirect::to("/sign-in").into_response()),
             Err(e) => {
                 tracing::error!("cannot read the session: {e}");
@@ -79,4 +101,40 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
             }
         }
     }
+}
+
+/// Refuses a state-changing request (POST) that does not carry its session's CSRF token in a
+/// form field, before any handler sees it. Sign-in has no session yet and is exempt: its
+/// cookie is `SameSite=Lax` and a forged sign-in gains an attacker nothing of the victim's.
+/// Bodies are limited to [`MAX_FORM_BYTES`].
+pub async fn require_csrf(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::{Method, StatusCode};
+    if request.method() != Method::POST || request.uri().path() == "/sign-in" {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Some(token) = session_token(&parts) else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    let expected = csrf_token(&token);
+    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response(),
+    };
+    let sent = form_field(&bytes, CSRF_FIELD)
+        .or_else(|| parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string));
+    if sent.as_deref() != Some(expected.as_str()) {
+        tracing::warn!("a state-changing request without a valid CSRF token was refused");
+        return crate::pages::csrf_refused();
+    }
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// The largest form body accepted.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The first value of `name` in a URL-encoded form body.
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
+    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }

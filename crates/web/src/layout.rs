@@ -1,11 +1,11 @@
 //! The page template: GOV.UK Frontend's structure (skip link, header, width container, main,
 //! footer) with the council's own header, and the small components the pages share.
 
+use crate::auth::{CSRF_FIELD, Session};
 use maud::{DOCTYPE, Markup, html};
-use sendtrack_store::User;
 
 /// A whole page.
-pub fn page(title: &str, authority: &str, user: Option<&User>, content: Markup) -> Markup {
+pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en-GB" class="govuk-template govuk-template--rebranded" {
@@ -25,6 +25,7 @@ pub fn page(title: &str, authority: &str, user: Option<&User>, content: Markup) 
                         span class="st-header__service" { "SEND statutory casework (sendtrack)" }
                         @if let Some(u) = user {
                             form class="st-header__user" method="post" action="/sign-out" {
+                                (csrf_field(u))
                                 span { (u.email) " (" (u.role.code()) ")" }
                                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Sign out" }
                             }
@@ -54,6 +55,11 @@ pub fn page(title: &str, authority: &str, user: Option<&User>, content: Markup) 
             }
         }
     }
+}
+
+/// The hidden field that carries the session's CSRF token in every form that changes something.
+pub fn csrf_field(session: &Session) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(session.csrf); }
 }
 
 /// The GOV.UK error summary: a list of problems, each linking to its field.

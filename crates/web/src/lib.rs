@@ -11,19 +11,22 @@ mod pages;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
-use sendtrack_domain::caseload::{CaseloadSummary, summarise};
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::measures::engine::Engine;
 use sendtrack_domain::measures::scorecard::{Scorecard, scorecard};
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::timeline::ChildIndex;
+use sendtrack_domain::worklist::{Today, WorkFilter};
 use sendtrack_store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
 pub use auth::{hash_password, new_password};
+
+/// Today's counts, by date and caseworker (`None`: everyone's).
+type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;
 
 /// What every request can reach.
 pub struct AppState {
@@ -41,7 +44,8 @@ pub struct AppState {
     scorecards: std::sync::Mutex<HashMap<(Month, Month), Arc<Scorecard>>>,
     /// Each child's records, indexed once per load of the records.
     child_index: std::sync::Mutex<Option<Arc<ChildIndex>>>,
-    summaries: std::sync::Mutex<HashMap<jiff::civil::Date, Arc<CaseloadSummary>>>,
+    /// Today's counts by date and caseworker (`None`: everyone's).
+    todays: std::sync::Mutex<TodayCache>,
 }
 
 impl AppState {
@@ -54,7 +58,7 @@ impl AppState {
             casework: RwLock::new(None),
             scorecards: std::sync::Mutex::new(HashMap::new()),
             child_index: std::sync::Mutex::new(None),
-            summaries: std::sync::Mutex::new(HashMap::new()),
+            todays: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -82,8 +86,8 @@ impl AppState {
         if let Ok(mut cards) = self.scorecards.lock() {
             cards.clear();
         }
-        if let Ok(mut summaries) = self.summaries.lock() {
-            summaries.clear();
+        if let Ok(mut todays) = self.todays.lock() {
+            todays.clear();
         }
         if let Ok(mut index) = self.child_index.lock() {
             *index = None;
@@ -131,17 +135,37 @@ impl AppState {
         Ok((cw, index))
     }
 
-    /// What is open and overdue at the end of `date`, computed once per date until the records change.
-    async fn summary(&self, date: jiff::civil::Date) -> Result<Arc<CaseloadSummary>, sendtrack_store::StoreError> {
+    /// The Today counts at the end of `date` for one caseworker's cases (or everyone's),
+    /// computed once per date and caseworker until the records change.
+    async fn today_counts(
+        &self,
+        date: jiff::civil::Date,
+        caseworker: Option<String>,
+    ) -> Result<Arc<Today>, sendtrack_store::StoreError> {
         let cw = self.casework().await?;
-        if let Some(s) = self.summaries.lock().ok().and_then(|c| c.get(&date).cloned()) {
-            return Ok(s);
+        let key = (date, caseworker);
+        if let Some(t) = self.todays.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(t);
         }
-        let computed = Arc::new(summarise(&cw, date));
-        if let Ok(mut summaries) = self.summaries.lock() {
-            summaries.insert(date, computed.clone());
+        let filter = WorkFilter { caseworker: key.1.clone(), ..WorkFilter::default() };
+        let computed =
+            tokio::task::spawn_blocking(move || Arc::new(sendtrack_domain::worklist::today(&cw, date, &filter)))
+                .await
+                .map_err(|e| sendtrack_store::StoreError::Corrupt {
+                    table: "(today)",
+                    column: "",
+                    message: e.to_string(),
+                })?;
+        if let Ok(mut todays) = self.todays.lock() {
+            todays.insert(key, computed.clone());
         }
         Ok(computed)
+    }
+
+    /// Forgets the records and everything computed from them, after a change: the next page
+    /// reads them again.
+    pub(crate) async fn records_changed(&self) {
+        *self.casework.write().await = None;
     }
 }
 
@@ -174,7 +198,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
         .route("/sign-out", post(pages::sign_in::sign_out))
         .route("/children", get(pages::children::find).post(pages::children::search))
+        .route("/children/new", get(pages::records::new_child_form).post(pages::records::create_child))
         .route("/children/{id}", get(pages::children::record))
+        .route("/children/{id}/{kind}/new", get(pages::records::new_form).post(pages::records::create))
+        .route("/children/{id}/{kind}/{record}", get(pages::records::edit_form).post(pages::records::update))
+        .route("/worklists/{list}", get(pages::worklists::show))
+        .route("/worklists/{list}/records.csv", get(pages::worklists::records_csv))
         .route("/scorecard", get(pages::scorecard::show))
         .route("/measures/{id}", get(pages::measure::show))
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
@@ -186,6 +215,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/assets/govuk-frontend.min.js", get(|| async { asset(GOVUK_JS, "text/javascript") }))
         .route("/assets/app.mjs", get(|| async { asset(APP_JS, "text/javascript") }))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(auth::require_csrf))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

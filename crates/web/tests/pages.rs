@@ -3,61 +3,11 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use sendtrack_domain::access::Role;
-use sendtrack_interchange::demo::{DemoOptions, generate};
-use sendtrack_store::Store;
 use sendtrack_store::testing::on_each_backend;
-use sendtrack_web::{AppState, hash_password, router};
-use std::sync::Arc;
 use tower::ServiceExt;
 
-const TODAY: (i16, i8, i8) = (2026, 11, 30);
-
-async fn app(store: Store) -> axum::Router {
-    let cw = generate(&DemoOptions { children: 300, seed: 3, as_at: jiff::civil::date(TODAY.0, TODAY.1, TODAY.2) });
-    store.save(&cw, &|_| {}).await.unwrap();
-    store
-        .add_user("case@example.org", Role::Caseworker, &hash_password("correct horse battery"), "2026-11-30")
-        .await
-        .unwrap();
-    store
-        .add_user("analyst@example.org", Role::Analyst, &hash_password("correct horse battery"), "2026-11-30")
-        .await
-        .unwrap();
-    router(Arc::new(AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)))))
-}
-
-async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut request = Request::get(path);
-    if let Some(c) = cookie {
-        request = request.header(header::COOKIE, c);
-    }
-    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 10_000_000).await.unwrap();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn sign_in(app: &axum::Router, email: &str, password: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let form = format!("email={}&password={}", email.replace('@', "%40"), password.replace(' ', "+"));
-    let request = Request::post("/sign-in")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))
-        .unwrap();
-    let response = app.clone().oneshot(request).await.unwrap();
-    let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 1_000_000).await.unwrap();
-    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Signs in and returns the cookie to send back.
-async fn session(app: &axum::Router, email: &str) -> String {
-    let (status, headers, _) = sign_in(app, email, "correct horse battery").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
-    set_cookie.split(';').next().unwrap().to_string()
-}
+mod support;
+use support::*;
 
 #[tokio::test]
 async fn every_page_but_sign_in_needs_a_session() {
@@ -141,9 +91,9 @@ async fn unknown_pages_and_measures_are_404_and_sign_out_ends_the_session() {
         let cookie = session(&app, "case@example.org").await;
         assert_eq!(get(&app, "/measures/no_such_measure", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
         assert_eq!(get(&app, "/no/such/page", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
-        let request = Request::post("/sign-out").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let token = csrf(&app, &cookie).await;
+        let (status, _, _) = post(&app, "/sign-out", &cookie, &[("csrf_token", &token)]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
         let (status, _, _) = get(&app, "/", Some(&cookie)).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "the old cookie no longer works");
     })
@@ -173,16 +123,10 @@ async fn a_caseworker_finds_a_child_and_reads_the_timeline_and_each_view_is_audi
         let child = cw.children.iter().find(|c| cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap();
         let cookie = session(&app, "case@example.org").await;
         // Search is a POST: the name never goes into a URL.
-        let form = format!("q={}", child.surname);
-        let request = Request::post("/children")
-            .header(header::COOKIE, &cookie)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form))
-            .unwrap();
-        let response = app.clone().oneshot(request).await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        let body = String::from_utf8_lossy(&axum::body::to_bytes(response.into_body(), 10_000_000).await.unwrap())
-            .into_owned();
+        let token = csrf(&app, &cookie).await;
+        let (status, _, body) =
+            post(&app, "/children", &cookie, &[("q", &child.surname), ("csrf_token", &token)]).await;
+        assert_eq!(status, StatusCode::OK);
         assert!(body.contains(&format!("href=\"/children/{}\"", child.child_id)), "the child is found");
         let (status, _, page) = get(&app, &format!("/children/{}", child.child_id), Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK);

@@ -38,7 +38,13 @@ fn read_password() -> anyhow::Result<String> {
     Ok(password)
 }
 
-pub async fn add_user(db: &str, email: &str, role: &str, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+pub async fn add_user(
+    db: &str,
+    email: &str,
+    role: &str,
+    staff_id: Option<&str>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
     let role = Role::parse(role).map_err(anyhow::Error::msg)?;
     let email = email.trim().to_lowercase();
     if !email.contains('@') {
@@ -47,7 +53,8 @@ pub async fn add_user(db: &str, email: &str, role: &str, today: jiff::civil::Dat
     let password = read_password()?;
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
     let store = Store::open(db).await?;
-    store.add_user(&email, role, &hash, &today.to_string()).await?;
+    let staff_id = staff_id.map(str::trim).filter(|s| !s.is_empty());
+    store.add_user(&email, role, &hash, staff_id, &today.to_string()).await?;
     println!("Added {email} as {}.", role.code());
     Ok(ExitCode::SUCCESS)
 }

@@ -3,20 +3,20 @@
 //! names never appear in URLs; a record's URL holds only its opaque id. Every view is audited.
 
 use crate::AppState;
+use crate::auth::Session;
 use crate::auth::SignedIn;
-use crate::layout::page;
+use crate::layout::{csrf_field, page};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::timeline::StepStatus;
-use sendtrack_store::User;
 use std::sync::Arc;
 
 /// Only people who work the caseload see children's records.
-fn forbidden(state: &AppState, user: &User) -> Response {
+pub(crate) fn forbidden(state: &AppState, user: &Session) -> Response {
     (
         StatusCode::FORBIDDEN,
         page(
@@ -32,9 +32,10 @@ fn forbidden(state: &AppState, user: &User) -> Response {
         .into_response()
 }
 
-fn search_form(query: &str) -> Markup {
+fn search_form(session: &Session, query: &str) -> Markup {
     html! {
         form method="post" action="/children" novalidate {
+            (csrf_field(session))
             div class="govuk-form-group" {
                 label class="govuk-label govuk-label--m" for="q" { "Name, UPN or id" }
                 input class="govuk-input govuk-!-width-one-half" id="q" name="q" type="text" spellcheck="false" autocomplete="off" value=(query);
@@ -52,7 +53,13 @@ pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) 
         "Find a child",
         &state.authority,
         Some(&user),
-        html! { h1 class="govuk-heading-l" { "Find a child" } (search_form("")) },
+        html! {
+            h1 class="govuk-heading-l" { "Find a child" }
+            (search_form(&user, ""))
+            @if user.role.records_casework() {
+                p class="govuk-body" { a class="govuk-link" href="/children/new" { "Record a child who is not in sendtrack yet" } }
+            }
+        },
     )
     .into_response()
 }
@@ -102,7 +109,7 @@ pub async fn search(
         Some(&user),
         html! {
             h1 class="govuk-heading-l" { "Find a child" }
-            (search_form(&search.q))
+            (search_form(&user, &search.q))
             @if query.is_empty() {
                 p class="govuk-body" { "Enter a name, a UPN or an id." }
             } @else if found.is_empty() {
@@ -141,7 +148,86 @@ fn tag(status: StepStatus) -> Markup {
     html! { strong class=(class) { (status.words()) } }
 }
 
-pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Path(id): Path<String>) -> Response {
+#[derive(serde::Deserialize, Default)]
+pub struct Saved {
+    saved: Option<String>,
+}
+
+/// One line of the child's records: what it is, its key dates, and a link to change it.
+fn record_row(edit: Option<String>, what: String, detail: String) -> Markup {
+    html! {
+        div class="govuk-summary-list__row" {
+            dt class="govuk-summary-list__key" { (what) }
+            dd class="govuk-summary-list__value" { (detail) }
+            @if let Some(href) = edit {
+                dd class="govuk-summary-list__actions" { a class="govuk-link" href=(href) { "Change" span class="govuk-visually-hidden" { " " (what) } } }
+            }
+        }
+    }
+}
+
+/// Every record of the child, grouped by type, with links to change each and add more.
+fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, can_record: bool) -> Markup {
+    use super::records::slug;
+    use sendtrack_domain::validation::RecordFile as F;
+    let edit = |file: F, id: &str| can_record.then(|| format!("/children/{child_id}/{}/{id}", slug(file)));
+    let add = |file: F, words: &str, query: String| {
+        html! { @if can_record { a class="govuk-button govuk-button--secondary govuk-!-margin-right-2" data-module="govuk-button" href=(format!("/children/{child_id}/{}/new{query}", slug(file))) { (words) } } }
+    };
+    let date = |d: Option<jiff::civil::Date>| d.map_or("–".to_string(), |d| d.to_string());
+    html! {
+        h2 class="govuk-heading-m" id="records" { "Records" }
+        @if can_record {
+            div class="govuk-button-group" {
+                (add(F::Requests, "Record a new request", String::new()))
+                (add(F::Plans, "Record a plan", String::new()))
+                (add(F::Placements, "Record a placement", String::new()))
+                (add(F::Disputes, "Record a mediation or appeal", String::new()))
+            }
+        }
+        @for r in &own.requests {
+            h3 class="govuk-heading-s" { "Request " (r.request_id) }
+            dl class="govuk-summary-list" {
+                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}", r.received_on, r.source.code().replace('_', " "), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")))))
+                (record_row(None, "Decision".into(), r.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on))))
+                (record_row(None, "Outcome".into(), r.outcome.map_or("not yet sent".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on))))
+                @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
+                    (record_row(edit(F::Advice, &a.advice_id), format!("Advice {}", a.advice_id), format!("{}{}: requested {}, received {}", a.kind.code().replace('_', " "), a.provider.as_deref().map_or(String::new(), |p| format!(" ({p})")), a.requested_on, date(a.received_on))))
+                }
+            }
+            @if can_record { (add(F::Advice, "Record advice requested", format!("?request={}", r.request_id))) }
+        }
+        @if !own.plans.is_empty() || !own.placements.is_empty() || !own.disputes.is_empty() {
+            h3 class="govuk-heading-s" { "Plans, reviews, placements and disputes" }
+            dl class="govuk-summary-list" {
+                @for p in &own.plans {
+                    (record_row(edit(F::Plans, &p.plan_id), format!("Plan {}", p.plan_id), format!("issued {}{}", p.issued_on, p.ceased.map_or(String::new(), |c| format!(", ceased {} ({})", c.on, c.value.code().replace('_', " "))))))
+                    @for v in own.reviews.iter().filter(|v| v.plan_id == p.plan_id) {
+                        (record_row(edit(F::Reviews, &v.review_id), format!("Review {}", v.review_id), format!("meeting {}, decision {}", date(v.meeting_on), v.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on)))))
+                    }
+                }
+                @for p in &own.placements {
+                    (record_row(edit(F::Placements, &p.placement_id), format!("Placement {}", p.placement_id), format!("{} from {} to {}", p.setting.code().replace('_', " "), p.started_on, date(p.ended_on))))
+                }
+                @for d in &own.disputes {
+                    (record_row(edit(F::Disputes, &d.dispute_id), format!("{} {}", if d.kind.code() == "mediation" { "Mediation" } else { "Appeal" }, d.dispute_id), format!("began {}, outcome {}", d.opened_on, d.outcome.map_or("awaited".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on)))))
+                }
+            }
+            @if can_record {
+                @for p in own.plans.iter().filter(|p| p.ceased.is_none()) {
+                    (add(F::Reviews, &format!("Record a review of plan {}", p.plan_id), format!("?plan={}", p.plan_id)))
+                }
+            }
+        }
+    }
+}
+
+pub async fn record(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Query(saved): Query<Saved>,
+) -> Response {
     if !user.role.sees_casework() {
         return forbidden(&state, &user);
     }
@@ -165,6 +251,8 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
     let plan = index.plans(&cw, &child.child_id).find(|p| p.is_active_at(today));
     let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
     let steps = index.timeline(&cw, &child.child_id, today);
+    let own = index.own(&cw, &child.child_id);
+    let can_record = user.role.records_casework();
     let row = |key: &str, value: String| {
         html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
     };
@@ -173,6 +261,12 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
         &state.authority,
         Some(&user),
         html! {
+            @if let Some(what) = &saved.saved {
+                div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-title" data-module="govuk-notification-banner" {
+                    div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="saved-title" { "Success" } }
+                    div class="govuk-notification-banner__content" { p class="govuk-notification-banner__heading" { "Saved " (what) "." } }
+                }
+            }
             span class="govuk-caption-l" { "Child or young person " (child.child_id) }
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
             dl class="govuk-summary-list" {
@@ -180,7 +274,11 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
                 (row("UPN", child.upn.clone().unwrap_or_else(|| "Not known".into())))
                 (row("Primary need", child.primary_need.map_or("Not recorded".into(), |n| n.code().to_uppercase())))
                 (row("EHC plan", plan.map_or("No active plan".into(), |p| format!("{}, in force since {}", p.plan_id, p.issued_on))))
+                (row("Caseworker", own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.clone()).unwrap_or_else(|| "Not allocated".into())))
                 (row("Placement", placement.map_or("None recorded".into(), |p| format!("{}{}", p.setting.code().replace('_', " "), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}"))))))
+            }
+            @if can_record {
+                p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", child.child_id)) { "Change the child's details" } }
             }
             h2 class="govuk-heading-m" { "Timeline" }
             @if steps.is_empty() {
@@ -201,6 +299,7 @@ pub async fn record(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
                     }
                 }
             }
+            (records_section(&own, &child.child_id, can_record))
             @if user.role == Role::Manager {
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Who has viewed this record" } }

@@ -2,10 +2,12 @@
 
 pub mod children;
 pub mod measure;
+pub mod records;
 pub mod reports;
 pub mod scorecard;
 pub mod sign_in;
 pub mod today;
+pub mod worklists;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -23,6 +25,23 @@ pub async fn not_found() -> Response {
                 h1 class="govuk-heading-l" { "Page not found" }
                 p class="govuk-body" { "If you typed the web address, check it is correct." }
                 p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start page" } }
+            },
+        ),
+    )
+        .into_response()
+}
+
+/// A state-changing request without its CSRF token: refused, nothing changed.
+pub fn csrf_refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        crate::layout::page(
+            "The form has expired",
+            "sendtrack",
+            None,
+            html! {
+                h1 class="govuk-heading-l" { "The form has expired" }
+                p class="govuk-body" { "Nothing was changed. Go back, reload the page and try again." }
             },
         ),
     )
@@ -50,4 +69,26 @@ pub fn server_error() -> Response {
 pub fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!("{e}");
     server_error()
+}
+
+/// A table as a CSV download: a header row and the rows, named `file_name`.
+pub fn csv_download(file_name: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Response {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut written = writer.write_record(header);
+    for row in rows {
+        written = written.and_then(|()| writer.write_record(&row));
+    }
+    let body = match (written, writer.into_inner()) {
+        (Ok(()), Ok(body)) => body,
+        _ => return server_error(),
+    };
+    let disposition = format!("attachment; filename=\"{file_name}\"");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -1,67 +1,134 @@
-//! Today: the caseload at a glance (open requests by stage, decisions, advice and reviews
-//! overdue), each count linking to the records behind it.
+//! Today: the caseload at a glance, from the statutory clock: open requests by stage,
+//! decisions overdue, advice overdue by kind and by provider, final plans due soon and
+//! overdue, annual reviews overdue by state. Every count is the length of the worklist it
+//! links to; a caseworker sees their own cases unless they choose all.
 
+use super::worklists::{Asked, link};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::layout::page;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::html;
+use maud::{Markup, html};
+use sendtrack_domain::worklist::{Worklist, caseworkers};
 use std::sync::Arc;
 
-async fn page_handler(state: &AppState, user: &sendtrack_store::User) -> Response {
-    let today = state.today();
-    let s = match state.summary(today).await {
-        Ok(s) => s,
-        Err(e) => return super::failed(e),
-    };
-    let month = sendtrack_domain::dates::Month::containing(today);
-    let link =
-        |id: &str, n: usize| html! { a class="govuk-link" href=(format!("/measures/{id}?month={month}")) { (n) } };
-    page(
-        "Today",
-        &state.authority,
-        Some(user),
-        html! {
-            h1 class="govuk-heading-l" { "Today, " (today) }
-            p class="govuk-body" { "What is open and overdue at the end of today, from the statutory clock. Each number links to the records behind it." }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Requests and assessments" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Open" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
-                tbody class="govuk-table__body" {
-                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "Awaiting a decision whether to assess" } td class="govuk-table__cell govuk-table__cell--numeric" { (s.requests_awaiting_decision) } td class="govuk-table__cell govuk-table__cell--numeric" { (link("decisions_overdue", s.decisions_overdue)) } }
-                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "Assessments in progress (overdue: past 20 weeks)" } td class="govuk-table__cell govuk-table__cell--numeric" { (link("assessments_in_progress", s.assessments_in_progress)) } td class="govuk-table__cell govuk-table__cell--numeric" { (link("requests_open_over_20_weeks", s.requests_past_20_weeks)) } }
-                }
-            }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Advice from professionals" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
-                tbody class="govuk-table__body" {
-                    @for (kind, outstanding, overdue) in &s.advice_outstanding {
-                        tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (kind.code().replace('_', " ")) } td class="govuk-table__cell govuk-table__cell--numeric" { (outstanding) } td class="govuk-table__cell govuk-table__cell--numeric" { (overdue) } }
-                    }
-                }
-            }
-            p class="govuk-body" { a class="govuk-link" href=(format!("/measures/advice_overdue?month={month}")) { "All overdue advice, by kind and provider" } }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Plans and annual reviews" }
-                tbody class="govuk-table__body" {
-                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "Active EHC plans" } td class="govuk-table__cell govuk-table__cell--numeric" { (link("plans_active", s.plans_active)) } }
-                    @for (state_, n) in &s.reviews_overdue {
-                        tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "Annual reviews overdue: " (state_.code().replace('_', " ")) } td class="govuk-table__cell govuk-table__cell--numeric" { (n) } }
-                    }
-                }
-            }
-            p class="govuk-body" { a class="govuk-link" href=(format!("/measures/reviews_overdue?month={month}")) { "All overdue annual reviews" } }
-        },
-    )
-    .into_response()
+fn numeric(content: Markup) -> Markup {
+    html! { td class="govuk-table__cell govuk-table__cell--numeric" { (content) } }
 }
 
-pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(asked): Query<Asked>,
+) -> Response {
     if !user.role.sees_casework() {
         // Analysts and viewers start at the scorecard.
         return Redirect::to("/scorecard").into_response();
     }
-    page_handler(&state, &user).await
+    let today = state.today();
+    let caseworker = asked.caseworker(&user);
+    let t = match state.today_counts(today, caseworker.clone()).await {
+        Ok(t) => t,
+        Err(e) => return super::failed(e),
+    };
+    let all_caseworkers = match state.casework().await {
+        Ok(cw) => caseworkers(&cw),
+        Err(e) => return super::failed(e),
+    };
+    let cw = caseworker.as_deref();
+    let count = |list: Worklist, extra: &[(&str, &str)], n: usize| {
+        html! { a class="govuk-link" href=(link(list, cw, extra)) { (n) span class="govuk-visually-hidden" { " – " (list.title()) } } }
+    };
+    let row = |words: &str, list: Worklist| {
+        html! { tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (words) } (numeric(count(list, &[], t.count(list)))) } }
+    };
+    let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
+    page(
+        "Today",
+        &state.authority,
+        Some(&user),
+        html! {
+            span class="govuk-caption-l" { (whose) }
+            h1 class="govuk-heading-l" { "Today, " (today) }
+            p class="govuk-body" { "What is open and overdue at the end of today, from the statutory clock. Each number links to the list of cases behind it." }
+            form method="get" action="/" class="st-filter" novalidate {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="caseworker" { "Show the cases of" }
+                    select class="govuk-select" id="caseworker" name="caseworker" {
+                        option value="all" selected[cw.is_none()] { "All caseworkers" }
+                        @if let Some(mine) = &user.staff_id {
+                            option value=(mine) selected[cw == Some(mine.as_str())] { "My cases (" (mine) ")" }
+                        }
+                        @for id in &all_caseworkers {
+                            @if user.staff_id.as_ref() != Some(id) {
+                                option value=(id) selected[cw == Some(id.as_str())] { (id) }
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show" }
+            }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Requests and assessments" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Open work" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Cases" } } }
+                tbody class="govuk-table__body" {
+                    (row("Awaiting a decision whether to assess", Worklist::AwaitingDecision))
+                    (row("Decisions overdue (past 6 weeks)", Worklist::DecisionsOverdue))
+                    (row("Assessments in progress", Worklist::Assessing))
+                    (row("Final plans due in the next 4 weeks", Worklist::PlansDueSoon))
+                    (row("Final plans overdue (past 20 weeks)", Worklist::PlansOverdue))
+                }
+            }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Advice from professionals, by kind" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
+                tbody class="govuk-table__body" {
+                    @for (kind, outstanding, overdue) in &t.advice_by_kind {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (kind.code().replace('_', " ")) }
+                            (numeric(count(Worklist::AdviceOutstanding, &[("kind", kind.code())], *outstanding)))
+                            (numeric(count(Worklist::AdviceOverdue, &[("kind", kind.code())], *overdue)))
+                        }
+                    }
+                    tr class="govuk-table__row" {
+                        th scope="row" class="govuk-table__header" { "All advice" }
+                        (numeric(count(Worklist::AdviceOutstanding, &[], t.count(Worklist::AdviceOutstanding))))
+                        (numeric(count(Worklist::AdviceOverdue, &[], t.count(Worklist::AdviceOverdue))))
+                    }
+                }
+            }
+            @if !t.advice_overdue_by_provider.is_empty() {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--m" { "Overdue advice, by provider" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Provider" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
+                    tbody class="govuk-table__body" {
+                        @for (provider, n) in &t.advice_overdue_by_provider {
+                            tr class="govuk-table__row" {
+                                th scope="row" class="govuk-table__header" { (provider.as_deref().unwrap_or("Provider not recorded")) }
+                                @match provider {
+                                    Some(p) => (numeric(count(Worklist::AdviceOverdue, &[("provider", p)], *n))),
+                                    None => (numeric(html! { (n) })),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Annual reviews overdue, by state" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Waiting for" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
+                tbody class="govuk-table__body" {
+                    @for (review_state, n) in &t.reviews_overdue_by_state {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (review_state.code().replace('_', " ")) }
+                            (numeric(count(Worklist::ReviewsOverdue, &[("state", review_state.code())], *n)))
+                        }
+                    }
+                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "All overdue reviews" } (numeric(count(Worklist::ReviewsOverdue, &[], t.count(Worklist::ReviewsOverdue)))) }
+                }
+            }
+        },
+    )
+    .into_response()
 }

@@ -1,0 +1,677 @@
+//! Recording and correcting a child's records: one form per record type, generated from the
+//! interchange columns, checked by the same rules as an import (plus: no step dated after
+//! today), with GOV.UK error messages on each field. A change is saved only if nobody else
+//! changed the record since the form was opened; the change and its before and after values
+//! go into the audit trail in the same transaction.
+
+use crate::AppState;
+use crate::auth::{Session, SignedIn};
+use crate::layout::{csrf_field, error_summary, page};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, field_kind};
+use sendtrack_domain::measures::CATALOGUE;
+use sendtrack_domain::records::Casework;
+use sendtrack_domain::rows::{cells, columns};
+use sendtrack_domain::validation::RecordFile;
+use sendtrack_store::{AuditEvent, StoreError};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// The record types, by the name their forms use in URLs.
+const KINDS: [(&str, RecordFile, &str, &str); 7] = [
+    ("details", RecordFile::Children, "child's details", "C"),
+    ("requests", RecordFile::Requests, "request for an EHC needs assessment", "R"),
+    ("advice", RecordFile::Advice, "request for advice", "A"),
+    ("plans", RecordFile::Plans, "EHC plan", "P"),
+    ("placements", RecordFile::Placements, "placement", "L"),
+    ("reviews", RecordFile::Reviews, "annual review", "V"),
+    ("disputes", RecordFile::Disputes, "mediation or appeal", "D"),
+];
+
+/// The URL name of a record type.
+pub fn slug(file: RecordFile) -> &'static str {
+    KINDS.iter().find(|k| k.1 == file).map_or("details", |k| k.0)
+}
+
+/// A record type in words.
+pub fn noun(file: RecordFile) -> &'static str {
+    KINDS.iter().find(|k| k.1 == file).map_or("record", |k| k.2)
+}
+
+/// What a column is called on a form, and a hint.
+fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>) {
+    use RecordFile as F;
+    match (file, column) {
+        (_, "upn") => ("Unique pupil number (UPN)", Some("13 characters, for example A123456789012")),
+        (_, "forename") => ("First name", None),
+        (_, "surname") => ("Last name", None),
+        (_, "date_of_birth") => ("Date of birth", Some("For example, 27 3 2015")),
+        (_, "sex") => ("Sex", None),
+        (_, "postcode") => ("Postcode", None),
+        (_, "primary_need") => ("Primary type of need", None),
+        (_, "secondary_need") => ("Secondary type of need", None),
+        (_, "uln") => ("Unique learner number (ULN)", Some("10 digits")),
+        (_, "upn_unknown") => ("Reason the UPN is not known", None),
+        (_, "ethnicity") => ("Ethnicity", Some("The DfE ethnicity code, for example WBRI")),
+        (F::Requests, "received_on") => ("Date the request was received", Some("For example, 27 3 2026")),
+        (F::Requests, "source") => ("Who made the request", None),
+        (F::Requests, "caseworker") => ("Caseworker (staff id)", None),
+        (F::Requests, "decision") => ("Decision whether to assess", Some("Leave empty until the decision is sent")),
+        (F::Requests, "decided_on") => ("Date the decision was sent", None),
+        (F::Requests, "draft_issued_on") => ("Date the draft plan was issued", None),
+        (F::Requests, "outcome") => (
+            "Outcome of the assessment",
+            Some("Leave empty until the final plan or the decision not to issue one is sent"),
+        ),
+        (F::Requests, "outcome_on") => {
+            ("Date the outcome was sent", Some("For a plan, the date the final plan was issued"))
+        }
+        (F::Requests, "exception") => ("Exception to the 20-week time limit", None),
+        (F::Requests, "in_youth_accommodation") => ("Made while the young person was in youth accommodation", None),
+        (F::Advice, "request_id") => ("Request the advice is for", None),
+        (F::Advice, "kind") => ("Kind of advice", None),
+        (F::Advice, "provider") => {
+            ("Who gives the advice", Some("The team or service, for example Educational psychology service"))
+        }
+        (F::Advice, "requested_on") => ("Date the advice was requested", None),
+        (F::Advice, "received_on") => ("Date the advice was received", Some("Leave empty until it arrives")),
+        (F::Plans, "request_id") => ("Request the plan came from", None),
+        (F::Plans, "issued_on") => ("Date the final plan was issued", None),
+        (F::Plans, "ceased_on") => ("Date the plan ceased", Some("Leave empty while the plan is in force")),
+        (F::Plans, "cease_reason") => ("Reason the plan ceased", None),
+        (F::Plans, "transferred_from") => ("Transferred in from local authority", Some("The 3-digit LA number")),
+        (F::Plans, "personal_budget") => ("Personal budget", None),
+        (F::Placements, "setting") => ("Type of setting", None),
+        (F::Placements, "urn") => ("School URN", None),
+        (F::Placements, "establishment") => ("Name of the setting", None),
+        (F::Placements, "started_on") => ("Date the placement started", None),
+        (F::Placements, "ended_on") => ("Date the placement ended", Some("Leave empty while it continues")),
+        (F::Placements, "annual_cost") => ("Annual cost in pounds", Some("For example, 24000.00")),
+        (F::Placements, "ukprn") => ("UKPRN", Some("8 digits, for colleges and training providers")),
+        (F::Placements, "rank") => ("Placement rank", Some("1 for the main placement, 2 for a dual placement")),
+        (F::Placements, "sen_unit") => ("In a SEN unit", None),
+        (F::Placements, "resourced_provision") => ("In resourced provision", None),
+        (F::Reviews, "plan_id") => ("Plan reviewed", None),
+        (F::Reviews, "meeting_on") => ("Date of the review meeting", None),
+        (F::Reviews, "decision") => ("Decision after the review", Some("Leave empty until the decision is sent")),
+        (F::Reviews, "decided_on") => ("Date the decision was sent", None),
+        (F::Reviews, "amended_on") => ("Date the amended plan was issued", None),
+        (F::Reviews, "phase_transfer") => ("Phase transfer review", None),
+        (F::Disputes, "kind") => ("Kind", None),
+        (F::Disputes, "request_id") => ("Request it is about", None),
+        (F::Disputes, "opened_on") => ("Date it began", None),
+        (F::Disputes, "outcome") => ("Outcome", None),
+        (F::Disputes, "closed_on") => ("Date it concluded", None),
+        _ => ("", None),
+    }
+}
+
+/// Columns the form does not show: the record's own id and the child it belongs to.
+fn shown(file: RecordFile, column: &str) -> bool {
+    let own_id = columns(file).first().is_some_and(|c| c.name == column);
+    !own_id && column != "child_id"
+}
+
+/// The form's values by field name.
+type Values = HashMap<String, String>;
+
+/// The values of an existing record, by field name (dates split into day, month and year).
+fn values_of(file: RecordFile, record: &Casework) -> Values {
+    let mut values = Values::new();
+    for (column, cell) in columns(file).iter().zip(cells(file, record, 0)) {
+        if field_kind(file, column.name) == FieldKind::Date && cell.len() == 10 {
+            values.insert(format!("{}-year", column.name), cell[0..4].to_string());
+            values.insert(format!("{}-month", column.name), cell[5..7].trim_start_matches('0').to_string());
+            values.insert(format!("{}-day", column.name), cell[8..10].trim_start_matches('0').to_string());
+        } else {
+            values.insert(column.name.to_string(), cell);
+        }
+    }
+    values
+}
+
+/// The cells the form's values make, and the problems with dates that are not dates.
+fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec<String>, Vec<FieldProblem>) {
+    let mut problems = Vec::new();
+    let cells = columns(file)
+        .iter()
+        .enumerate()
+        .map(|(k, column)| {
+            let get = |name: &str| values.get(name).map(|v| v.trim().to_string()).unwrap_or_default();
+            if k == 0 {
+                return id.to_string();
+            }
+            if column.name == "child_id" && file != RecordFile::Children {
+                return child_id.to_string();
+            }
+            if field_kind(file, column.name) != FieldKind::Date {
+                return get(column.name);
+            }
+            let parts = ["day", "month", "year"].map(|p| get(&format!("{}-{p}", column.name)));
+            if parts.iter().all(String::is_empty) {
+                return String::new();
+            }
+            let numbers =
+                parts.clone().map(|p| p.parse::<u16>().ok().filter(|_| p.bytes().all(|b| b.is_ascii_digit())));
+            match numbers {
+                [Some(d), Some(m), Some(y)] if parts[2].len() == 4 => format!("{y:04}-{m:02}-{d:02}"),
+                _ => {
+                    let (words, _) = label(file, column.name);
+                    problems.push(FieldProblem {
+                        column: Some(column.name),
+                        message: format!("{words} must be a real date, with a day, a month and a 4-digit year"),
+                    });
+                    String::new()
+                }
+            }
+        })
+        .collect();
+    (cells, problems)
+}
+
+/// A message with column names (those written with underscores, which read as code) put in
+/// the words of the form.
+fn in_words(file: RecordFile, message: &str) -> String {
+    let mut names: Vec<&str> =
+        columns(file).iter().map(|c| c.name).filter(|n| shown(file, n) && n.contains('_')).collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let mut out = message.to_string();
+    for name in names {
+        let (words, _) = label(file, name);
+        if !words.is_empty() && out.contains(name) {
+            out = out.replace(name, &format!("'{}'", words.to_lowercase()));
+        }
+    }
+    let mut chars = out.chars();
+    chars.next().map_or(out.clone(), |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// Options for a reference to another of the child's records: (id, words).
+fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
+    match file {
+        RecordFile::Requests => own
+            .requests
+            .iter()
+            .map(|r| (r.request_id.clone(), format!("{} received {}", r.request_id, r.received_on)))
+            .collect(),
+        RecordFile::Plans => {
+            own.plans.iter().map(|p| (p.plan_id.clone(), format!("{} issued {}", p.plan_id, p.issued_on))).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+struct FormPage<'a> {
+    file: RecordFile,
+    child_id: &'a str,
+    child_name: &'a str,
+    record_id: Option<&'a str>,
+    version: Option<i64>,
+    own: &'a Casework,
+    values: &'a Values,
+    problems: &'a [FieldProblem],
+    conflict: bool,
+}
+
+fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
+    let (words, hint) = label(f.file, column);
+    let error = f.problems.iter().find(|p| p.column == Some(column)).map(|p| in_words(f.file, &p.message));
+    let value = f.values.get(column).cloned().unwrap_or_default();
+    let group = if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" };
+    let hint_id = format!("{column}-hint");
+    let error_id = format!("{column}-error");
+    let described: Vec<&str> =
+        [hint.map(|_| hint_id.as_str()), error.as_ref().map(|_| error_id.as_str())].into_iter().flatten().collect();
+    let described = (!described.is_empty()).then(|| described.join(" "));
+    let optional = if required { "" } else { " (optional)" };
+    let messages = html! {
+        @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
+        @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
+    };
+    match field_kind(f.file, column) {
+        FieldKind::Date => {
+            let part = |p: &str| f.values.get(&format!("{column}-{p}")).cloned().unwrap_or_default();
+            let input_class = |width: &str| {
+                if error.is_some() {
+                    format!("govuk-input govuk-date-input__input govuk-input--width-{width} govuk-input--error")
+                } else {
+                    format!("govuk-input govuk-date-input__input govuk-input--width-{width}")
+                }
+            };
+            html! {
+                div class=(group) {
+                    fieldset class="govuk-fieldset" role="group" aria-describedby=[described] {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (words) (optional) }
+                        (messages)
+                        div class="govuk-date-input" id=(column) {
+                            @for (p, words, width) in [("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4")] {
+                                div class="govuk-date-input__item" {
+                                    div class="govuk-form-group" {
+                                        label class="govuk-label govuk-date-input__label" for=(format!("{column}-{p}")) { (words) }
+                                        input class=(input_class(width)) id=(format!("{column}-{p}")) name=(format!("{column}-{p}")) type="text" inputmode="numeric" value=(part(p));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        FieldKind::Flag => html! {
+            div class=(group) {
+                fieldset class="govuk-fieldset" aria-describedby=[described] {
+                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (words) (optional) }
+                    (messages)
+                    div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios" id=(column) {
+                        @for (v, words) in [("true", "Yes"), ("false", "No"), ("", "Not recorded")] {
+                            @let id = format!("{column}-{}", if v.is_empty() { "none" } else { v });
+                            div class="govuk-radios__item" {
+                                input class="govuk-radios__input" id=(id) name=(column) type="radio" value=(v) checked[value == v];
+                                label class="govuk-label govuk-radios__label" for=(id) { (words) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        kind @ (FieldKind::Code(_) | FieldKind::Reference(_)) => {
+            let options: Vec<(String, String)> = match kind {
+                FieldKind::Code(codes) => codes.iter().map(|c| (c.to_string(), c.replace('_', " "))).collect(),
+                FieldKind::Reference(of) => references(of, f.own),
+                _ => Vec::new(),
+            };
+            html! {
+                div class=(group) {
+                    label class="govuk-label govuk-label--s" for=(column) { (words) (optional) }
+                    (messages)
+                    select class=(if error.is_some() { "govuk-select govuk-select--error" } else { "govuk-select" }) id=(column) name=(column) aria-describedby=[described] {
+                        option value="" selected[value.is_empty()] { @if required { "Choose" } @else { "Not recorded" } }
+                        @for (code, words) in &options {
+                            option value=(code) selected[&value == code] { (words) }
+                        }
+                    }
+                }
+            }
+        }
+        FieldKind::Text => html! {
+            div class=(group) {
+                label class="govuk-label govuk-label--s" for=(column) { (words) (optional) }
+                (messages)
+                input class=(if error.is_some() { "govuk-input govuk-input--width-20 govuk-input--error" } else { "govuk-input govuk-input--width-20" }) id=(column) name=(column) type="text" spellcheck="false" value=(value) aria-describedby=[described];
+            }
+        },
+    }
+}
+
+fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
+    let heading = match f.record_id {
+        Some(id) => format!("Change {} {id}", noun(f.file)),
+        None => format!("Record a {}", noun(f.file)),
+    };
+    let title = if f.problems.is_empty() && !f.conflict { heading.clone() } else { format!("Error: {heading}") };
+    let summary: Vec<(String, String)> = if f.conflict {
+        vec![(
+            "main-content".into(),
+            format!(
+                "Someone else changed this {} after you opened this page. Nothing was saved. Open it again to see their change, then make yours.",
+                noun(f.file)
+            ),
+        )]
+    } else {
+        f.problems
+            .iter()
+            .map(|p| {
+                let target = match p.column {
+                    Some(c) if field_kind(f.file, c) == FieldKind::Date => format!("{c}-day"),
+                    Some(c) if field_kind(f.file, c) == FieldKind::Flag => {
+                        format!("{c}-{}", "true")
+                    }
+                    Some(c) => c.to_string(),
+                    None => "main-content".into(),
+                };
+                (target, in_words(f.file, &p.message))
+            })
+            .collect()
+    };
+    let summary_refs: Vec<(&str, &str)> = summary.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let back = if f.file == RecordFile::Children && f.record_id.is_none() {
+        "/children".to_string()
+    } else {
+        format!("/children/{}", f.child_id)
+    };
+    let action = match f.record_id {
+        Some(id) if f.file == RecordFile::Children => format!("/children/{id}/details/{id}"),
+        Some(id) => format!("/children/{}/{}/{id}", f.child_id, slug(f.file)),
+        None if f.file == RecordFile::Children => "/children/new".to_string(),
+        None => format!("/children/{}/{}/new", f.child_id, slug(f.file)),
+    };
+    page(
+        &title,
+        &state.authority,
+        Some(user),
+        html! {
+            a href=(back) class="govuk-back-link" { "Back" }
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    (error_summary(&summary_refs))
+                    @if !f.child_name.is_empty() { span class="govuk-caption-l" { (f.child_name) " (" (f.child_id) ")" } }
+                    h1 class="govuk-heading-l" { (heading) }
+                    form method="post" action=(action) novalidate {
+                        (csrf_field(user))
+                        @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
+                        @for column in columns(f.file) {
+                            @if shown(f.file, column.name) { (field(f, column.name, column.required)) }
+                        }
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The record type named in a URL.
+fn kind_of(slug: &str) -> Option<RecordFile> {
+    KINDS.iter().find(|k| k.0 == slug).map(|k| k.1)
+}
+
+/// Which child a record of `file` in `record` belongs to, read through its parents in `cw`.
+fn owner(file: RecordFile, record: &Casework, cw: &Casework) -> Option<String> {
+    match file {
+        RecordFile::Children => record.children.first().map(|c| c.child_id.clone()),
+        RecordFile::Requests => record.requests.first().map(|r| r.child_id.clone()),
+        RecordFile::Advice => {
+            let request = &record.advice.first()?.request_id;
+            cw.requests.iter().find(|r| &r.request_id == request).map(|r| r.child_id.clone())
+        }
+        RecordFile::Plans => record.plans.first().map(|p| p.child_id.clone()),
+        RecordFile::Placements => record.placements.first().map(|p| p.child_id.clone()),
+        RecordFile::Reviews => {
+            let plan = &record.reviews.first()?.plan_id;
+            cw.plans.iter().find(|p| &p.plan_id == plan).map(|p| p.child_id.clone())
+        }
+        RecordFile::Disputes => record.disputes.first().map(|d| d.child_id.clone()),
+        _ => None,
+    }
+}
+
+/// A new record id: the type's letter and 8 random hexadecimal digits.
+fn new_id(file: RecordFile) -> Option<String> {
+    let prefix = KINDS.iter().find(|k| k.1 == file).map_or("X", |k| k.3);
+    let mut bytes = [0u8; 4];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02X}")).collect::<String>()))
+}
+
+/// Only managers and caseworkers record casework: the refusal for anyone else.
+fn may_record(state: &AppState, user: &Session) -> Result<(), Box<Response>> {
+    if user.role.records_casework() {
+        return Ok(());
+    }
+    Err(Box::new(
+        (
+        StatusCode::FORBIDDEN,
+        page(
+            "You do not have access",
+            &state.authority,
+            Some(user),
+            html! {
+                h1 class="govuk-heading-l" { "You cannot record casework" }
+                p class="govuk-body" { "Caseworkers and managers record and correct casework. Your role lets you read it." }
+            },
+        ),
+    )
+            .into_response(),
+    ))
+}
+
+/// The child's own records and name; a 404 for an unknown child.
+async fn child(state: &AppState, child_id: &str) -> Result<(Arc<Casework>, Casework, String), Response> {
+    let (cw, index) = state.children().await.map_err(super::failed)?;
+    let Some(c) = index.child(&cw, child_id) else { return Err(super::not_found().await) };
+    let name = format!("{} {}", c.forename, c.surname);
+    let own = index.own(&cw, child_id);
+    Ok((cw, own, name))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Prefill {
+    request: Option<String>,
+    plan: Option<String>,
+}
+
+/// The form for a new record of a child.
+pub async fn new_form(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((child_id, kind)): Path<(String, String)>,
+    Query(prefill): Query<Prefill>,
+) -> Response {
+    if let Err(r) = may_record(&state, &user) {
+        return *r;
+    }
+    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return super::not_found().await };
+    let (_, own, name) = match child(&state, &child_id).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let mut values = Values::new();
+    if file == RecordFile::Requests
+        && let Some(staff) = &user.staff_id
+    {
+        values.insert("caseworker".into(), staff.clone());
+    }
+    if let Some(r) = prefill.request {
+        values.insert("request_id".into(), r);
+    }
+    if let Some(p) = prefill.plan {
+        values.insert("plan_id".into(), p);
+    }
+    let f = FormPage {
+        file,
+        child_id: &child_id,
+        child_name: &name,
+        record_id: None,
+        version: None,
+        own: &own,
+        values: &values,
+        problems: &[],
+        conflict: false,
+    };
+    form_page(&state, &user, &f).into_response()
+}
+
+/// The form for a new child.
+pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    if let Err(r) = may_record(&state, &user) {
+        return *r;
+    }
+    let f = FormPage {
+        file: RecordFile::Children,
+        child_id: "",
+        child_name: "",
+        record_id: None,
+        version: None,
+        own: &Casework::default(),
+        values: &Values::new(),
+        problems: &[],
+        conflict: false,
+    };
+    form_page(&state, &user, &f).into_response()
+}
+
+/// The form to change a child's record.
+pub async fn edit_form(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((child_id, kind, record_id)): Path<(String, String, String)>,
+) -> Response {
+    if let Err(r) = may_record(&state, &user) {
+        return *r;
+    }
+    let Some(file) = kind_of(&kind) else { return super::not_found().await };
+    let (cw, own, name) = match child(&state, &child_id).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    let (record, version) = match state.store.record_with_version(file, &record_id).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return super::not_found().await,
+        Err(e) => return super::failed(e),
+    };
+    if owner(file, &record, &cw).as_deref() != Some(child_id.as_str()) {
+        return super::not_found().await;
+    }
+    if let Err(e) = state.audit().record(&user.email, &format!("view {}", noun(file)), Some(&child_id)).await {
+        return super::failed(e);
+    }
+    let values = values_of(file, &record);
+    let f = FormPage {
+        file,
+        child_id: &child_id,
+        child_name: &name,
+        record_id: Some(&record_id),
+        version: Some(version),
+        own: &own,
+        values: &values,
+        problems: &[],
+        conflict: false,
+    };
+    form_page(&state, &user, &f).into_response()
+}
+
+/// Saves a new child.
+pub async fn create_child(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(id) = new_id(RecordFile::Children) else { return super::server_error() };
+    save(&state, &user, RecordFile::Children, &id, &id, None, values.into_iter().collect()).await
+}
+
+/// Saves a new record of a child.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((child_id, kind)): Path<(String, String)>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return super::not_found().await };
+    let Some(id) = new_id(file) else { return super::server_error() };
+    save(&state, &user, file, &child_id, &id, None, values.into_iter().collect()).await
+}
+
+/// Saves a change to a child's record.
+pub async fn update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((child_id, kind, record_id)): Path<(String, String, String)>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(file) = kind_of(&kind) else { return super::not_found().await };
+    let values: Values = values.into_iter().collect();
+    let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return (StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response();
+    };
+    save(&state, &user, file, &child_id, &record_id, Some(version), values).await
+}
+
+async fn save(
+    state: &AppState,
+    user: &Session,
+    file: RecordFile,
+    child_id: &str,
+    record_id: &str,
+    version: Option<i64>,
+    values: Values,
+) -> Response {
+    if let Err(r) = may_record(state, user) {
+        return *r;
+    }
+    let new_child = file == RecordFile::Children && version.is_none();
+    let (cw, own, name) = if new_child {
+        match state.casework().await {
+            Ok(cw) => (cw, Casework::default(), String::new()),
+            Err(e) => return super::failed(e),
+        }
+    } else {
+        match child(state, child_id).await {
+            Ok(found) => found,
+            Err(r) => return r,
+        }
+    };
+    let before = match version {
+        None => None,
+        Some(_) => match state.store.record_with_version(file, record_id).await {
+            Ok(found) if owner(file, &found.0, &cw).as_deref() == Some(child_id) => Some(found),
+            Ok(_) | Err(StoreError::NotFound { .. }) => return super::not_found().await,
+            Err(e) => return super::failed(e),
+        },
+    };
+    let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode| {
+        let f = FormPage {
+            file,
+            child_id,
+            child_name: &name,
+            record_id: version.map(|_| record_id),
+            version,
+            own: &own,
+            values: &values,
+            problems,
+            conflict,
+        };
+        (status, form_page(state, user, &f)).into_response()
+    };
+    if let (Some(expected), Some((_, current))) = (version, &before)
+        && expected != *current
+    {
+        return shown_again(&[], true, StatusCode::CONFLICT);
+    }
+    let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
+    // Every column is on the form, so an empty cell is a present, empty one (a required
+    // column left empty is reported, as on an import).
+    let texts: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
+    let measure_ids: Vec<&str> = CATALOGUE.iter().map(|m| m.id).collect();
+    let today = state.today();
+    let checked = check_record(&cw, file, &texts, version.is_none(), today, &measure_ids);
+    let record = match checked {
+        Ok(record) if problems.is_empty() => record,
+        Ok(_) => return shown_again(&problems, false, StatusCode::BAD_REQUEST),
+        Err(more) => {
+            // A date that was not a date is reported once, in the words of the form.
+            for p in more {
+                if !problems.iter().any(|q| q.column.is_some() && q.column == p.column) {
+                    problems.push(p);
+                }
+            }
+            return shown_again(&problems, false, StatusCode::BAD_REQUEST);
+        }
+    };
+    let changed = changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record);
+    let detail: serde_json::Map<String, serde_json::Value> =
+        changed.into_iter().map(|(c, b, a)| (c.to_string(), serde_json::json!([b, a]))).collect();
+    let owner_id = if new_child { record_id } else { child_id };
+    let event = AuditEvent {
+        at: jiff::Timestamp::now().to_string(),
+        email: user.email.clone(),
+        action: format!("{} {} {record_id}", if version.is_some() { "change" } else { "add" }, noun(file)),
+        child_id: Some(owner_id.to_string()),
+        detail: Some(serde_json::Value::Object(detail).to_string()),
+    };
+    match state.store.write_record(file, &record, version, &event).await {
+        Ok(_) => {}
+        Err(StoreError::Conflict { .. } | StoreError::Duplicate { .. }) => {
+            return shown_again(&[], true, StatusCode::CONFLICT);
+        }
+        Err(e) => return super::failed(e),
+    }
+    state.records_changed().await;
+    let saved = format!("{} {record_id}", noun(file));
+    let query = serde_urlencoded::to_string([("saved", saved.as_str())]).unwrap_or_default();
+    Redirect::to(&format!("/children/{owner_id}?{query}")).into_response()
+}

@@ -1,0 +1,355 @@
+//! Worklists: the open work behind each count on Today, sortable, a page at a time, filtered
+//! by caseworker (and by advice kind and provider, or review state), downloadable as CSV.
+
+use crate::AppState;
+use crate::auth::{Session, SignedIn};
+use crate::layout::page;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use sendtrack_domain::access::Role;
+use sendtrack_domain::clock::ReviewState;
+use sendtrack_domain::codes::AdviceKind;
+use sendtrack_domain::worklist::{WorkFilter, WorkItem, Worklist, caseworkers, worklist};
+use std::sync::Arc;
+
+/// What a worklist or Today page was asked to show.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct Asked {
+    /// A staff id, `mine`, or `all`; when absent, a caseworker sees their own cases.
+    caseworker: Option<String>,
+    kind: Option<String>,
+    provider: Option<String>,
+    state: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    page: Option<usize>,
+}
+
+/// Items on one page.
+const PER_PAGE: usize = 50;
+
+impl Asked {
+    /// The staff id whose cases are shown, if only one caseworker's.
+    pub fn caseworker(&self, user: &Session) -> Option<String> {
+        match self.caseworker.as_deref().map(str::trim) {
+            Some("all" | "") => None,
+            Some("mine") => user.staff_id.clone(),
+            Some(id) => Some(id.to_string()),
+            None if user.role == Role::Caseworker => user.staff_id.clone(),
+            None => None,
+        }
+    }
+
+    pub fn filter(&self, user: &Session) -> WorkFilter {
+        WorkFilter {
+            caseworker: self.caseworker(user),
+            advice_kind: self.kind.as_deref().and_then(|k| AdviceKind::parse(k).ok()),
+            provider: self.provider.clone().filter(|p| !p.is_empty()),
+            review_state: self.state.as_deref().and_then(|s| ReviewState::ALL.into_iter().find(|r| r.code() == s)),
+        }
+    }
+
+    /// The query string that asks for the same filter (and `extra` pairs).
+    fn query(&self, user: &Session, extra: &[(&str, String)]) -> String {
+        let filter = self.filter(user);
+        let mut pairs: Vec<(&str, String)> =
+            vec![("caseworker", filter.caseworker.clone().unwrap_or_else(|| "all".into()))];
+        if let Some(k) = filter.advice_kind {
+            pairs.push(("kind", k.code().into()));
+        }
+        if let Some(p) = filter.provider {
+            pairs.push(("provider", p));
+        }
+        if let Some(s) = filter.review_state {
+            pairs.push(("state", s.code().into()));
+        }
+        pairs.extend(extra.iter().cloned());
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    }
+}
+
+/// The link from a count on Today to its worklist, with Today's filter.
+pub fn link(list: Worklist, caseworker: Option<&str>, extra: &[(&str, &str)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = vec![("caseworker", caseworker.unwrap_or("all"))];
+    pairs.extend_from_slice(extra);
+    format!("/worklists/{}?{}", list.slug(), serde_urlencoded::to_string(&pairs).unwrap_or_default())
+}
+
+/// The columns a worklist sorts by.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortBy {
+    Due,
+    Child,
+    Stage,
+    Caseworker,
+}
+
+impl SortBy {
+    const ALL: [(SortBy, &'static str); 4] =
+        [(SortBy::Child, "child"), (SortBy::Stage, "stage"), (SortBy::Caseworker, "caseworker"), (SortBy::Due, "due")];
+
+    fn parse(text: Option<&str>) -> SortBy {
+        SortBy::ALL.iter().find(|(_, name)| Some(*name) == text).map_or(SortBy::Due, |(s, _)| *s)
+    }
+
+    fn name(self) -> &'static str {
+        SortBy::ALL.iter().find(|(s, _)| *s == self).map_or("due", |(_, n)| n)
+    }
+}
+
+/// The items of the list asked for, sorted, with each child's name.
+async fn items(
+    state: &AppState,
+    list: Worklist,
+    asked: &Asked,
+    user: &Session,
+) -> Result<Vec<(WorkItem, String)>, Response> {
+    let (cw, index) = state.children().await.map_err(super::failed)?;
+    let today = state.today();
+    let filter = asked.filter(user);
+    let found = tokio::task::spawn_blocking({
+        let cw = cw.clone();
+        move || worklist(&cw, list, today, &filter)
+    })
+    .await
+    .map_err(super::failed)?;
+    let mut named: Vec<(WorkItem, String)> = found
+        .into_iter()
+        .map(|item| {
+            let name =
+                index.child(&cw, &item.child_id).map_or(String::new(), |c| format!("{} {}", c.forename, c.surname));
+            (item, name)
+        })
+        .collect();
+    let by = SortBy::parse(asked.sort.as_deref());
+    named.sort_by(|(a, an), (b, bn)| {
+        let order = match by {
+            SortBy::Due => a.due.cmp(&b.due),
+            SortBy::Child => an.cmp(bn),
+            SortBy::Stage => a.stage.cmp(&b.stage),
+            SortBy::Caseworker => a.caseworker.cmp(&b.caseworker),
+        };
+        order.then_with(|| a.due.cmp(&b.due)).then_with(|| a.record_id.cmp(&b.record_id))
+    });
+    if asked.order.as_deref() == Some("desc") {
+        named.reverse();
+    }
+    Ok(named)
+}
+
+fn days_words(item: &WorkItem) -> String {
+    match item.days_overdue {
+        d if d > 0 => format!("{d} days overdue"),
+        0 => "due today".into(),
+        d => format!("due in {} days", -d),
+    }
+}
+
+fn filter_form(list: Worklist, asked: &Asked, user: &Session, all_caseworkers: &[String]) -> Markup {
+    let chosen = asked.caseworker(user);
+    let filter = asked.filter(user);
+    html! {
+        form method="get" action=(format!("/worklists/{}", list.slug())) class="st-filter" novalidate {
+            div class="govuk-form-group" {
+                label class="govuk-label" for="caseworker" { "Caseworker" }
+                select class="govuk-select" id="caseworker" name="caseworker" {
+                    option value="all" selected[chosen.is_none()] { "All caseworkers" }
+                    @if let Some(mine) = &user.staff_id {
+                        option value=(mine) selected[chosen.as_ref() == Some(mine)] { "My cases (" (mine) ")" }
+                    }
+                    @for id in all_caseworkers {
+                        @if user.staff_id.as_ref() != Some(id) {
+                            option value=(id) selected[chosen.as_ref() == Some(id)] { (id) }
+                        }
+                    }
+                }
+            }
+            @if matches!(list, Worklist::AdviceOutstanding | Worklist::AdviceOverdue) {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="kind" { "Kind of advice" }
+                    select class="govuk-select" id="kind" name="kind" {
+                        option value="" selected[filter.advice_kind.is_none()] { "All kinds" }
+                        @for k in AdviceKind::ALL {
+                            option value=(k.code()) selected[filter.advice_kind == Some(*k)] { (k.code().replace('_', " ")) }
+                        }
+                    }
+                }
+                @if let Some(p) = &filter.provider { input type="hidden" name="provider" value=(p); }
+            }
+            @if list == Worklist::ReviewsOverdue {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="state" { "State" }
+                    select class="govuk-select" id="state" name="state" {
+                        option value="" selected[filter.review_state.is_none()] { "All states" }
+                        @for s in ReviewState::ALL {
+                            option value=(s.code()) selected[filter.review_state == Some(s)] { (s.code().replace('_', " ")) }
+                        }
+                    }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Apply filter" }
+        }
+    }
+}
+
+pub async fn show(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(asked): Query<Asked>,
+) -> Response {
+    if !user.role.sees_casework() {
+        return super::children::forbidden(&state, &user);
+    }
+    let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
+    let found = match items(&state, list, &asked, &user).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let all_caseworkers = match state.casework().await {
+        Ok(cw) => caseworkers(&cw),
+        Err(e) => return super::failed(e),
+    };
+    if let Err(e) = state.audit().record(&user.email, &format!("view worklist {}", list.slug()), None).await {
+        return super::failed(e);
+    }
+    let pages = found.len().div_ceil(PER_PAGE).max(1);
+    let page_number = asked.page.unwrap_or(1).clamp(1, pages);
+    let shown = found.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE);
+    let by = SortBy::parse(asked.sort.as_deref());
+    let descending = asked.order.as_deref() == Some("desc");
+    let header = |column: SortBy, words: &str| {
+        let next = if column == by && !descending { "desc" } else { "asc" };
+        let href = format!(
+            "/worklists/{}?{}",
+            list.slug(),
+            asked.query(&user, &[("sort", column.name().into()), ("order", next.into())])
+        );
+        let aria = if column != by {
+            "none"
+        } else if descending {
+            "descending"
+        } else {
+            "ascending"
+        };
+        html! { th scope="col" class="govuk-table__header" aria-sort=(aria) { a class="govuk-link" href=(href) { (words) } } }
+    };
+    let page_href = |n: usize| {
+        format!(
+            "/worklists/{}?{}",
+            list.slug(),
+            asked.query(
+                &user,
+                &[
+                    ("sort", by.name().into()),
+                    ("order", if descending { "desc" } else { "asc" }.into()),
+                    ("page", n.to_string())
+                ]
+            )
+        )
+    };
+    let csv_href = format!("/worklists/{}/records.csv?{}", list.slug(), asked.query(&user, &[]));
+    let whose = asked.caseworker(&user).map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
+    page(
+        list.title(),
+        &state.authority,
+        Some(&user),
+        html! {
+            span class="govuk-caption-l" { "Worklist, " (whose) ", as at " (state.today()) }
+            h1 class="govuk-heading-l" { (list.title()) }
+            p class="govuk-body" { "Waiting on " (list.waiting_on()) ". " (found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the list as CSV" } }
+            (filter_form(list, &asked, &user, &all_caseworkers))
+            @if found.is_empty() {
+                p class="govuk-body" { "Nothing in this list." }
+            } @else {
+                div class="st-scroll" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--s" { (list.title()) ", page " (page_number) " of " (pages) }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" {
+                            (header(SortBy::Child, "Child"))
+                            th scope="col" class="govuk-table__header" { "Record" }
+                            (header(SortBy::Stage, "Stage"))
+                            (header(SortBy::Caseworker, "Caseworker"))
+                            (header(SortBy::Due, "Due"))
+                            th scope="col" class="govuk-table__header" { "Status" }
+                        } }
+                        tbody class="govuk-table__body" {
+                            @for (item, name) in shown {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(format!("/children/{}", item.child_id)) { (name) } br; span class="govuk-body-s" { (item.child_id) } }
+                                    td class="govuk-table__cell" { (item.record_id) }
+                                    td class="govuk-table__cell" { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }
+                                    td class="govuk-table__cell" { (item.caseworker.as_deref().unwrap_or("not allocated")) }
+                                    td class="govuk-table__cell" { (item.due) }
+                                    td class="govuk-table__cell" {
+                                        strong class=(if item.is_overdue() { "govuk-tag govuk-tag--red" } else if item.days_overdue > -8 { "govuk-tag govuk-tag--yellow" } else { "govuk-tag govuk-tag--blue" }) { (days_words(item)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if pages > 1 {
+                    nav class="govuk-pagination" aria-label="Pages of the list" {
+                        @if page_number > 1 {
+                            div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href=(page_href(page_number - 1)) rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } }
+                        }
+                        ul class="govuk-pagination__list" {
+                            @for n in 1..=pages {
+                                @if n == 1 || n == pages || n.abs_diff(page_number) <= 2 {
+                                    li class=(if n == page_number { "govuk-pagination__item govuk-pagination__item--current" } else { "govuk-pagination__item" }) {
+                                        a class="govuk-link govuk-pagination__link" href=(page_href(n)) aria-label=(format!("Page {n}")) aria-current=[(n == page_number).then_some("page")] { (n) }
+                                    }
+                                } @else if n.abs_diff(page_number) == 3 {
+                                    li class="govuk-pagination__item govuk-pagination__item--ellipses" { "⋯" }
+                                }
+                            }
+                        }
+                        @if page_number < pages {
+                            div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href=(page_href(page_number + 1)) rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+/// The whole list (every page) as CSV.
+pub async fn records_csv(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(asked): Query<Asked>,
+) -> Response {
+    if !user.role.sees_casework() {
+        return super::children::forbidden(&state, &user);
+    }
+    let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
+    let found = match items(&state, list, &asked, &user).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    if let Err(e) = state.audit().record(&user.email, &format!("export worklist {}", list.slug()), None).await {
+        return super::failed(e);
+    }
+    let rows = found.into_iter().map(|(item, name)| {
+        vec![
+            item.child_id,
+            name,
+            item.record_id,
+            item.stage,
+            item.provider.unwrap_or_default(),
+            item.caseworker.unwrap_or_default(),
+            item.due.to_string(),
+            item.days_overdue.to_string(),
+        ]
+    });
+    super::csv_download(
+        &format!("{}-{}.csv", list.slug(), state.today()),
+        &["child_id", "name", "record_id", "stage", "provider", "caseworker", "due_on", "days_overdue"],
+        rows,
+    )
+}

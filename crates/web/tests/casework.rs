@@ -1,0 +1,362 @@
+//! Recording casework in the web app on every storage backend: a caseworker records a request
+//! and its milestones through the forms, Today and the worklists follow, bad input is refused
+//! with messages and writes nothing, a stale save is refused, and every state-changing request
+//! needs its CSRF token.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use axum::http::{StatusCode, header};
+use sendtrack_store::Store;
+use sendtrack_store::testing::on_each_backend;
+
+mod support;
+use support::*;
+
+/// A child with no request yet, to record one for.
+async fn child_without_requests(store: &Store) -> String {
+    let cw = store.load().await.unwrap();
+    cw.children.iter().find(|c| !cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap().child_id.clone()
+}
+
+/// The number in the Today row labelled `row` (the first number after it).
+fn count_after(page: &str, row: &str) -> usize {
+    let at = page.find(row).unwrap_or_else(|| panic!("no row {row}"));
+    let rest = &page[at..];
+    let link = rest.find("class=\"govuk-link\"").unwrap();
+    let digits: String = rest[link..].split('>').nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().unwrap()
+}
+
+fn location(headers: &axum::http::HeaderMap) -> String {
+    headers.get(header::LOCATION).unwrap().to_str().unwrap().to_string()
+}
+
+async fn audit_actions(store: &Store, child: &str) -> Vec<String> {
+    let mut rows = store.audit_of_child(child, 100).await.unwrap();
+    rows.reverse();
+    rows.into_iter().map(|(_, _, action)| action).collect()
+}
+
+#[tokio::test]
+async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follows() {
+    on_each_backend("web_record_request", |store, _| async move {
+        let app = app(store.clone()).await;
+        let child = child_without_requests(&store).await;
+        let cookie = session(&app, "case@example.org").await;
+        let (_, _, today) = get(&app, "/", Some(&cookie)).await;
+        assert!(today.contains("My cases (cw001)"), "a caseworker sees their own cases first");
+        let awaiting_before = count_after(&today, "Awaiting a decision whether to assess");
+
+        let (status, _, form) = get(&app, &format!("/children/{child}/requests/new"), Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains("Record a request for an EHC needs assessment"));
+        assert!(form.contains("value=\"cw001\""), "the caseworker is the signed-in caseworker");
+        let token = csrf_in(&form);
+        let (status, headers, _) = post(
+            &app,
+            &format!("/children/{child}/requests/new"),
+            &cookie,
+            &[
+                ("csrf_token", &token),
+                ("received_on-day", "16"),
+                ("received_on-month", "11"),
+                ("received_on-year", "2026"),
+                ("source", "parent"),
+                ("caseworker", "cw001"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(location(&headers).starts_with(&format!("/children/{child}?saved=")));
+        let (_, _, page) = get(&app, &location(&headers), Some(&cookie)).await;
+        assert!(page.contains("govuk-notification-banner--success") && page.contains("received 2026-11-16"));
+        let request_id =
+            store.load().await.unwrap().requests.iter().find(|r| r.child_id == child).unwrap().request_id.clone();
+
+        let (_, _, today) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before + 1);
+        let (_, _, list) = get(&app, "/worklists/awaiting-decision", Some(&cookie)).await;
+        assert!(
+            list.contains(&request_id) && list.contains("due in 28 days") && list.contains("2026-12-28"),
+            "due 6 weeks after 2026-11-16"
+        );
+
+        // The decision to assess, on the form for the request, at the version it was read.
+        let edit = format!("/children/{child}/requests/{request_id}");
+        let (status, _, form) = get(&app, &edit, Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains("name=\"version\" value=\"1\""));
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("version", "1"),
+            ("received_on-day", "16"),
+            ("received_on-month", "11"),
+            ("received_on-year", "2026"),
+            ("source", "parent"),
+            ("caseworker", "cw001"),
+            ("decision", "assess"),
+            ("decided_on-day", "27"),
+            ("decided_on-month", "11"),
+            ("decided_on-year", "2026"),
+        ];
+        let (status, _, _) = post(&app, &edit, &cookie, &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, today) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before);
+        let (_, _, list) = get(&app, "/worklists/assessing", Some(&cookie)).await;
+        assert!(list.contains(&request_id), "the request is now being assessed");
+
+        // Advice asked for under the request.
+        let (_, _, form) =
+            get(&app, &format!("/children/{child}/advice/new?request={request_id}"), Some(&cookie)).await;
+        assert!(form.contains(&format!("<option value=\"{request_id}\" selected")));
+        let (status, _, _) = post(
+            &app,
+            &format!("/children/{child}/advice/new"),
+            &cookie,
+            &[
+                ("csrf_token", &token),
+                ("request_id", &request_id),
+                ("kind", "educational_psychology"),
+                ("provider", "County EP Service"),
+                ("requested_on-day", "28"),
+                ("requested_on-month", "11"),
+                ("requested_on-year", "2026"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, list) = get(&app, "/worklists/advice-outstanding?kind=educational_psychology", Some(&cookie)).await;
+        assert!(list.contains("County EP Service"));
+
+        // Each change is in the audit trail with who made it; the edit with before and after.
+        let actions = audit_actions(&store, &child).await;
+        assert!(actions[0].starts_with("add request for an EHC needs assessment"), "{actions:?}");
+        assert!(actions.iter().any(|a| a.starts_with("change request for an EHC needs assessment")), "{actions:?}");
+        assert!(actions.iter().any(|a| a.starts_with("add request for advice")), "{actions:?}");
+        let detail: String = sqlx::query_scalar("SELECT detail FROM audit WHERE action LIKE 'change request%'")
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+        let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        assert_eq!(detail["decision"], serde_json::json!(["", "assess"]));
+        assert_eq!(detail["decided_on"], serde_json::json!(["", "2026-11-27"]));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_gets_govuk_errors_and_writes_nothing() {
+    on_each_backend("web_bad_input", |store, _| async move {
+        let app = app(store.clone()).await;
+        let child = child_without_requests(&store).await;
+        let cookie = session(&app, "case@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let before = store.counts().await.unwrap();
+        let path = format!("/children/{child}/requests/new");
+        for (fields, expected) in [
+            (
+                vec![
+                    ("received_on-day", "30"),
+                    ("received_on-month", "2"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                ],
+                "not a real date",
+            ),
+            (
+                vec![
+                    ("received_on-day", "3"),
+                    ("received_on-month", "x"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                ],
+                "must be a real date",
+            ),
+            (
+                vec![
+                    ("received_on-day", "3"),
+                    ("received_on-month", "11"),
+                    ("received_on-year", "2026"),
+                    ("source", "the_moon"),
+                ],
+                "is not a known request source",
+            ),
+            (vec![("received_on-day", "3"), ("received_on-month", "11"), ("received_on-year", "2026")], "is required"),
+            (
+                vec![
+                    ("received_on-day", "3"),
+                    ("received_on-month", "12"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                ],
+                "in the future",
+            ),
+            (
+                vec![
+                    ("received_on-day", "3"),
+                    ("received_on-month", "11"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                    ("decision", "assess"),
+                    ("decided_on-day", "1"),
+                    ("decided_on-month", "10"),
+                    ("decided_on-year", "2026"),
+                ],
+                "'date the decision was sent'",
+            ),
+            (
+                vec![
+                    ("received_on-day", "3"),
+                    ("received_on-month", "11"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                    ("decision", "assess"),
+                ],
+                "is required when",
+            ),
+        ] {
+            let mut form = fields.clone();
+            form.push(("csrf_token", &token));
+            let (status, _, page) = post(&app, &path, &cookie, &form).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{fields:?}");
+            assert!(page.contains("There is a problem") && page.contains("govuk-error-message"), "{fields:?}");
+            assert!(page.contains(expected), "{fields:?}: expected '{expected}' in the errors");
+            assert!(page.contains("<title>Error: "), "the title says there is an error");
+        }
+        assert_eq!(store.counts().await.unwrap(), before, "nothing was written");
+        // Unknown children, kinds and records are 404; a record of another child is too.
+        let cw = store.load().await.unwrap();
+        let other = &cw.requests[0];
+        assert_eq!(get(&app, "/children/NOBODY/requests/new", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(get(&app, &format!("/children/{child}/spells/new"), Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        assert_eq!(
+            get(&app, &format!("/children/{child}/requests/NOPE"), Some(&cookie)).await.0,
+            StatusCode::NOT_FOUND
+        );
+        let not_theirs = format!("/children/{child}/requests/{}", other.request_id);
+        assert_eq!(get(&app, &not_theirs, Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        // Analysts read; they do not record.
+        let analyst = session(&app, "analyst@example.org").await;
+        assert_eq!(get(&app, &path, Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_second_of_two_saves_from_the_same_version_is_refused() {
+    on_each_backend("web_stale_save", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        let child = cw.children.iter().find(|c| c.upn.is_some()).unwrap().clone();
+        let cookie = session(&app, "case@example.org").await;
+        let edit = format!("/children/{0}/details/{0}", child.child_id);
+        let (_, _, form) = get(&app, &edit, Some(&cookie)).await;
+        let token = csrf_in(&form);
+        let dob = child.date_of_birth;
+        let (day, month, year) = (dob.day().to_string(), dob.month().to_string(), dob.year().to_string());
+        let save = |postcode: &'static str| {
+            vec![
+                ("csrf_token", token.clone()),
+                ("version", "1".to_string()),
+                ("upn", child.upn.clone().unwrap()),
+                ("forename", child.forename.clone()),
+                ("surname", child.surname.clone()),
+                ("date_of_birth-day", day.clone()),
+                ("date_of_birth-month", month.clone()),
+                ("date_of_birth-year", year.clone()),
+                ("postcode", postcode.to_string()),
+            ]
+        };
+        let first = save("EX1 1AA");
+        let first: Vec<(&str, &str)> = first.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(post(&app, &edit, &cookie, &first).await.0, StatusCode::SEE_OTHER);
+        let second = save("EX2 2BB");
+        let second: Vec<(&str, &str)> = second.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post(&app, &edit, &cookie, &second).await;
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert!(
+            page.contains("Someone else changed this child&#39;s details")
+                || page.contains("Someone else changed this child's details")
+        );
+        let now = store.load().await.unwrap();
+        let kept = now.children.iter().find(|c| c.child_id == child.child_id).unwrap();
+        assert_eq!(kept.postcode.as_deref(), Some("EX1 1AA"), "the first save stands");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_state_changing_request_without_its_csrf_token_is_refused_and_changes_nothing() {
+    on_each_backend("web_csrf", |store, _| async move {
+        let app = app(store.clone()).await;
+        let child = child_without_requests(&store).await;
+        let cookie = session(&app, "case@example.org").await;
+        let before = store.counts().await.unwrap();
+        let fields =
+            [("received_on-day", "3"), ("received_on-month", "11"), ("received_on-year", "2026"), ("source", "parent")];
+        let path = format!("/children/{child}/requests/new");
+        let (status, _, _) = post(&app, &path, &cookie, &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let mut forged = fields.to_vec();
+        forged.push(("csrf_token", "0000000000000000000000000000000000000000000000000000000000000000"));
+        assert_eq!(post(&app, &path, &cookie, &forged).await.0, StatusCode::FORBIDDEN);
+        // Another session's token does not do either.
+        let other = session(&app, "case@example.org").await;
+        let theirs = csrf(&app, &other).await;
+        let mut borrowed = fields.to_vec();
+        borrowed.push(("csrf_token", &theirs));
+        assert_eq!(post(&app, &path, &cookie, &borrowed).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(store.counts().await.unwrap(), before);
+        // Sign-out without the token leaves the session working.
+        assert_eq!(post(&app, "/sign-out", &cookie, &[]).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(get(&app, "/", Some(&cookie)).await.0, StatusCode::OK);
+        // With the token it works.
+        let token = csrf(&app, &cookie).await;
+        let mut good = fields.to_vec();
+        good.push(("csrf_token", &token));
+        assert_eq!(post(&app, &path, &cookie, &good).await.0, StatusCode::SEE_OTHER);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn worklists_sort_page_filter_and_download() {
+    on_each_backend("web_worklists", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cookie = session(&app, "case@example.org").await;
+        let (status, _, all) = get(&app, "/worklists/advice-outstanding?caseworker=all", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(all.contains("aria-sort=\"ascending\""), "sorted by due date by default");
+        let (status, headers, csv) =
+            get(&app, "/worklists/advice-outstanding/records.csv?caseworker=all", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            headers
+                .get(header::CONTENT_DISPOSITION)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("advice-outstanding-2026-11-30.csv")
+        );
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("child_id,name,record_id,stage,provider,caseworker,due_on,days_overdue"));
+        let rows: Vec<&str> = lines.collect();
+        assert!(!rows.is_empty());
+        let (_, _, mine) = get(&app, "/worklists/advice-outstanding/records.csv?caseworker=cw001", Some(&cookie)).await;
+        assert!(mine.lines().skip(1).all(|l| l.split(',').nth(5) == Some("cw001")));
+        assert!(mine.lines().count() <= csv.lines().count());
+        // Sorted by child name, descending.
+        let (_, _, sorted) =
+            get(&app, "/worklists/advice-outstanding?caseworker=all&sort=child&order=desc", Some(&cookie)).await;
+        assert!(sorted.contains("aria-sort=\"descending\""));
+        // Unknown lists are 404; analysts and viewers do not see worklists.
+        assert_eq!(get(&app, "/worklists/nonsense", Some(&cookie)).await.0, StatusCode::NOT_FOUND);
+        let analyst = session(&app, "analyst@example.org").await;
+        assert_eq!(get(&app, "/worklists/advice-outstanding", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(
+            get(&app, "/worklists/advice-outstanding/records.csv", Some(&analyst)).await.0,
+            StatusCode::FORBIDDEN
+        );
+    })
+    .await;
+}

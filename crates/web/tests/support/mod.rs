@@ -1,0 +1,95 @@
+//! What the web app's route tests share: an app over a demo authority with a caseworker and an
+//! analyst, and requests with or without a session.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)] // Test helpers may panic: a panic is a failed test.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sendtrack_domain::access::Role;
+use sendtrack_interchange::demo::{DemoOptions, generate};
+use sendtrack_store::Store;
+use sendtrack_web::{AppState, hash_password, router};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const TODAY: (i16, i8, i8) = (2026, 11, 30);
+
+pub async fn app(store: Store) -> axum::Router {
+    let cw = generate(&DemoOptions { children: 300, seed: 3, as_at: jiff::civil::date(TODAY.0, TODAY.1, TODAY.2) });
+    store.save(&cw, &|_| {}).await.unwrap();
+    store
+        .add_user(
+            "case@example.org",
+            Role::Caseworker,
+            &hash_password("correct horse battery"),
+            Some("cw001"),
+            "2026-11-30",
+        )
+        .await
+        .unwrap();
+    store
+        .add_user("analyst@example.org", Role::Analyst, &hash_password("correct horse battery"), None, "2026-11-30")
+        .await
+        .unwrap();
+    router(Arc::new(AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)))))
+}
+
+pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let mut request = Request::get(path);
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    let response = app.clone().oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 10_000_000).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+pub async fn sign_in(app: &axum::Router, email: &str, password: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let form = format!("email={}&password={}", email.replace('@', "%40"), password.replace(' ', "+"));
+    let request = Request::post("/sign-in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1_000_000).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+pub async fn post(
+    app: &axum::Router,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::post(path)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(form).unwrap()))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 10_000_000).await.unwrap();
+    (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(page: &str) -> String {
+    let pattern = "name=\"csrf_token\" value=\"";
+    let start = page.find(pattern).expect("the page has a form with a CSRF token") + pattern.len();
+    page[start..start + 64].to_string()
+}
+
+/// The CSRF token of a session, read from the Today page's sign-out form.
+pub async fn csrf(app: &axum::Router, cookie: &str) -> String {
+    csrf_in(&get(app, "/children", Some(cookie)).await.2)
+}
+
+/// Signs in and returns the cookie to send back.
+pub async fn session(app: &axum::Router, email: &str) -> String {
+    let (status, headers, _) = sign_in(app, email, "correct horse battery").await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    set_cookie.split(';').next().unwrap().to_string()
+}
