@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let server, browser, context, base, email, password;
+let server, browser, context, base, email, password, caseworker;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sendtrack-web-'));
@@ -25,6 +25,8 @@ before(async () => {
     server.stdout.on('data', (chunk) => {
       output += chunk;
       const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
+      const asCaseworker = output.match(/as the caseworker (\S+),/);
+      if (asCaseworker) caseworker = asCaseworker[1];
       const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
       if (signIn && serving) {
         [, email, password] = signIn;
@@ -101,7 +103,7 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   await checkAccessibility(page, 'board-report');
   await page.goBack();
 
-  await page.click('text=Advice overdue (past 6 weeks)');
+  await page.goto(base + '/measures/advice_overdue');
   assert.match(await page.textContent('h1'), /Advice overdue/);
   assert.ok(await page.isVisible('svg[role="img"]'));
   assert.ok(await page.isVisible('text=The records behind'));
@@ -129,5 +131,116 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   assert.match(page.url(), /\/sign-in$/);
   await page.goto(base + '/');
   assert.match(page.url(), /\/sign-in$/, 'signed out for good');
+  await page.close();
+});
+
+// The number in the Today row whose header is `words`.
+async function todayCount(page, words) {
+  await page.goto(base + '/');
+  const row = page.locator('tr', { has: page.locator(`th:text-is("${words}")`) });
+  return Number((await row.locator('td a').first().innerText()).match(/^\d+/)[0]);
+}
+
+// The headline value of a measure for November 2026.
+async function measureValue(page, id) {
+  await page.goto(`${base}/measures/${id}?month=2026-11`);
+  return Number((await page.textContent('.govuk-body-l strong')).replace(/[^0-9.]/g, ''));
+}
+
+async function fillDate(page, field, day, month, year) {
+  await page.fill(`#${field}-day`, String(day));
+  await page.fill(`#${field}-month`, String(month));
+  await page.fill(`#${field}-year`, String(year));
+}
+
+test("a caseworker's day: a new child, a request, the decision, advice and the final plan", async () => {
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', caseworker);
+  await page.fill('#password', password);
+  await page.click('button:has-text("Sign in")');
+  assert.match(await page.textContent('.govuk-caption-l'), /caseworker cw001/, 'a caseworker starts with their own cases');
+
+  const awaiting = await todayCount(page, 'Awaiting a decision whether to assess');
+  const assessing = await todayCount(page, 'Assessments in progress');
+  const requests = await measureValue(page, 'requests_received');
+  const plans = await measureValue(page, 'plans_issued');
+
+  // A child who is not in sendtrack yet.
+  await page.goto(base + '/children');
+  await page.click('text=Record a child who is not in sendtrack yet');
+  await page.click('button:has-text("Save")');
+  assert.equal(await page.textContent('.govuk-error-summary__title'), 'There is a problem', 'an empty form is refused');
+  await checkAccessibility(page, 'form-errors');
+  await page.fill('#forename', 'Ada');
+  await page.fill('#surname', 'Testchild');
+  await fillDate(page, 'date_of_birth', 14, 3, 2016);
+  await page.selectOption('#primary_need', 'asd');
+  await page.click('button:has-text("Save")');
+  assert.match(await page.textContent('.govuk-notification-banner'), /Saved child's details/);
+  assert.match(await page.textContent('h1'), /Ada Testchild/);
+  const childUrl = new URL(page.url()).pathname;
+
+  // The request, received two weeks ago.
+  await page.click('text=Record a new request');
+  await checkAccessibility(page, 'record-form');
+  await fillDate(page, 'received_on', 16, 11, 2026);
+  await page.selectOption('#source', 'parent');
+  await page.click('button:has-text("Save")');
+  assert.match(await page.textContent('.govuk-notification-banner'), /Saved request/);
+  assert.ok(await page.isVisible('text=received 2026-11-16'));
+  await checkAccessibility(page, 'child-with-records');
+  assert.equal(await todayCount(page, 'Awaiting a decision whether to assess'), awaiting + 1);
+  assert.equal(await measureValue(page, 'requests_received'), requests + 1, 'the scorecard counts the request');
+
+  // The worklist behind Today's count has the child, due 6 weeks after the request.
+  await page.goto(base + '/');
+  await page.locator('tr', { has: page.locator('th:text-is("Awaiting a decision whether to assess")') }).locator('td a').click();
+  assert.match(await page.textContent('h1'), /Requests awaiting a decision/);
+  const item = page.locator('tr', { has: page.locator('text=Ada Testchild') });
+  assert.match(await item.innerText(), /2026-12-28/);
+  await checkAccessibility(page, 'worklist');
+
+  // The decision to assess.
+  const changeRequest = () =>
+    page.locator('.govuk-summary-list__row', { hasText: 'received 2026-11-16' }).locator('a:has-text("Change")').click();
+  await page.goto(base + childUrl);
+  await changeRequest();
+  await page.selectOption('#decision', 'assess');
+  await fillDate(page, 'decided_on', 25, 11, 2026);
+  await page.click('button:has-text("Save")');
+  assert.match(await page.textContent('.govuk-notification-banner'), /Saved request/);
+  assert.equal(await todayCount(page, 'Awaiting a decision whether to assess'), awaiting);
+  assert.equal(await todayCount(page, 'Assessments in progress'), assessing + 1);
+
+  // Advice requested, then received.
+  await page.goto(base + childUrl);
+  await page.click('text=Record advice requested');
+  await page.selectOption('#kind', 'educational_psychology');
+  await page.fill('#provider', 'County Educational Psychology Service');
+  await fillDate(page, 'requested_on', 26, 11, 2026);
+  await page.click('button:has-text("Save")');
+  assert.ok(await page.isVisible('text=requested 2026-11-26, received –'));
+  const advice = page.locator('.govuk-summary-list__row', { hasText: 'educational psychology (County' });
+  await advice.locator('a:has-text("Change")').click();
+  await fillDate(page, 'received_on', 30, 11, 2026);
+  await page.click('button:has-text("Save")');
+  assert.ok(await page.isVisible('text=received 2026-11-30'));
+
+  // The final plan: the assessment's outcome, and the plan itself.
+  await changeRequest();
+  await page.selectOption('#outcome', 'plan');
+  await fillDate(page, 'outcome_on', 30, 11, 2026);
+  await page.click('button:has-text("Save")');
+  await page.click('text=Record a plan');
+  const requestId = await page.locator('#request_id option').nth(1).getAttribute('value');
+  await page.selectOption('#request_id', requestId);
+  await fillDate(page, 'issued_on', 30, 11, 2026);
+  await page.click('button:has-text("Save")');
+  assert.match(await page.textContent('.govuk-notification-banner'), /Saved EHC plan/);
+  assert.equal(await todayCount(page, 'Assessments in progress'), assessing);
+  assert.equal(await measureValue(page, 'plans_issued'), plans + 1, 'the scorecard counts the plan');
+  await page.goto(base + '/scorecard');
+  await checkAccessibility(page, 'scorecard-after');
   await page.close();
 });

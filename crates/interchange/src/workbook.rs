@@ -16,6 +16,8 @@ use std::path::Path;
 pub enum WorkbookError {
     #[error("cannot write the workbook: {0}")]
     Xlsx(#[from] XlsxError),
+    #[error("cannot write the workbook to {path}: {source}")]
+    Io { path: String, source: std::io::Error },
 }
 
 fn number_format(unit: Unit) -> &'static str {
@@ -74,6 +76,12 @@ fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
 
 /// Writes the workbook for the 13 months ending with `month` to `path`.
 pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path) -> Result<(), WorkbookError> {
+    let bytes = workbook_bytes(engine, month, threads)?;
+    std::fs::write(path, bytes).map_err(|source| WorkbookError::Io { path: path.display().to_string(), source })
+}
+
+/// The workbook for the 13 months ending with `month`, as the bytes of an XLSX file.
+pub fn workbook_bytes(engine: &Engine, month: Month, threads: usize) -> Result<Vec<u8>, WorkbookError> {
     let measures: Vec<&'static MeasureDef> = CATALOGUE.iter().collect();
     let card = scorecard(engine, &measures, month.plus(-12), month, threads);
     let mut book = Workbook::new();
@@ -169,6 +177,5 @@ pub fn write_workbook(engine: &Engine, month: Month, threads: usize, path: &Path
     for (k, width) in [34, 52, 30, 7, 7, 90, 36].iter().enumerate() {
         sheet.set_column_width(k as u16, *width)?;
     }
-    book.save(path)?;
-    Ok(())
+    Ok(book.save_to_buffer()?)
 }

@@ -59,14 +59,10 @@ pub async fn workbook(
         Ok(cw) => cw,
         Err(e) => return super::failed(e),
     };
-    let file = std::env::temp_dir().join(format!("sendtrack-board-{}-{month}.xlsx", std::process::id()));
-    let path = file.clone();
+    // Built in memory: concurrent downloads share no file.
     let written = tokio::task::spawn_blocking(move || {
         let engine = Engine::new(&cw);
-        sendtrack_interchange::workbook::write_workbook(&engine, month, 2, &path).map_err(|e| e.to_string())?;
-        let bytes = std::fs::read(&path).map_err(|e| e.to_string());
-        let _ = std::fs::remove_file(&path);
-        bytes
+        sendtrack_interchange::workbook::workbook_bytes(&engine, month, 2).map_err(|e| e.to_string())
     })
     .await;
     match written {
