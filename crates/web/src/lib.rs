@@ -5,6 +5,7 @@
 
 mod audit;
 mod auth;
+mod download;
 mod layout;
 mod pages;
 

@@ -336,7 +336,7 @@ async fn worklists_sort_page_filter_and_download() {
                 .unwrap()
                 .to_str()
                 .unwrap()
-                .contains("advice-outstanding-2026-11-30.csv")
+                .contains("advice-outstanding-2026-11-30-records.csv")
         );
         let mut lines = csv.lines();
         assert_eq!(lines.next(), Some("child_id,name,record_id,stage,provider,caseworker,due_on,days_overdue"));

@@ -188,3 +188,84 @@ async fn the_board_report_and_its_workbook_download_from_the_web_app() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_table_downloads_as_csv_and_xlsx() {
+    on_each_backend("web_downloads", |store, _| async move {
+        let app = app(store.clone()).await;
+        let case = session(&app, "case@example.org").await;
+        let (status, headers, csv) = get(&app, "/?caseworker=all&download=csv&table=requests", Some(&case)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            headers
+                .get(header::CONTENT_DISPOSITION)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("today-2026-11-30-requests.csv")
+        );
+        assert!(csv.starts_with("Open work,Cases\nRequests awaiting a decision whether to assess,"), "{csv}");
+        let (_, _, today) = get(&app, "/?caseworker=all", Some(&case)).await;
+        for table in ["requests", "advice", "reviews"] {
+            assert!(today.contains(&format!("download=xlsx&amp;table={table}")), "Today links its {table} table");
+            let (status, _, _) = get(&app, &format!("/?caseworker=all&download=xlsx&table={table}"), Some(&case)).await;
+            assert_eq!(status, StatusCode::OK);
+        }
+
+        // The scorecard's download holds the values the measure pages show.
+        let analyst = session(&app, "analyst@example.org").await;
+        let (status, _, grid) =
+            get(&app, "/scorecard?from=2026-01&to=2026-11&download=csv&table=scorecard", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        let header_line = grid.lines().next().unwrap();
+        assert!(
+            header_line.starts_with("Measure,Id,Unit,2026-01,") && header_line.contains(",England,England period,")
+        );
+        let plans = grid.lines().find(|l| l.contains(",plans_active,")).unwrap();
+        let nov: f64 = plans.split(',').nth(3 + 10).unwrap().parse().unwrap();
+        let (_, _, months) =
+            get(&app, "/measures/plans_active?month=2026-11&download=csv&table=months", Some(&analyst)).await;
+        assert_eq!(months.lines().last().unwrap(), format!("2026-11,{nov}"));
+        let request = axum::http::Request::get("/scorecard?download=xlsx&table=scorecard")
+            .header(header::COOKIE, &analyst)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let bytes = axum::body::to_bytes(response.into_body(), 10_000_000).await.unwrap();
+        assert!(bytes.starts_with(b"PK"));
+
+        // A breakdown, the records, the board report's tables; no names in an analyst's downloads.
+        let (status, _, by) =
+            get(&app, "/measures/plans_active?month=2026-11&download=csv&table=by-age_band", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(by.starts_with("Key,Value\n"));
+        let (_, _, records) =
+            get(&app, "/measures/plans_active?month=2026-11&download=csv&table=records", Some(&analyst)).await;
+        assert!(records.starts_with("record,id,child_id,counted\nplan,"));
+        let cw = store.load().await.unwrap();
+        assert!(!cw.children.iter().take(50).any(|c| records.contains(&c.surname)));
+        let (status, _, board) =
+            get(&app, "/reports/board?month=2026-10&download=csv&table=table-1", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(board.lines().next().unwrap().ends_with(
+            ",2025-10,2025-11,2025-12,2026-01,2026-02,2026-03,2026-04,2026-05,2026-06,2026-07,2026-08,2026-09,2026-10"
+        ));
+        assert_eq!(
+            get(&app, "/reports/board?month=2026-10&download=csv&table=table-99", Some(&analyst)).await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        // A child's timeline, for caseworkers.
+        let child = &cw.requests[0].child_id;
+        let (status, _, timeline) =
+            get(&app, &format!("/children/{child}?download=csv&table=timeline"), Some(&case)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(timeline.starts_with("Date,Step,Record,Due,Status\n"));
+        assert_eq!(
+            get(&app, &format!("/children/{child}?download=csv&table=timeline"), Some(&analyst)).await.0,
+            StatusCode::FORBIDDEN
+        );
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::auth::Session;
 use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -227,6 +228,7 @@ pub async fn record(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     Query(saved): Query<Saved>,
+    Query(download): Query<Download>,
 ) -> Response {
     if !user.role.sees_casework() {
         return forbidden(&state, &user);
@@ -252,6 +254,22 @@ pub async fn record(
     let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
     let steps = index.timeline(&cw, &child.child_id, today);
     let own = index.own(&cw, &child.child_id);
+    let mut timeline = DataTable::new("timeline", "Timeline", &["Date", "Step", "Record", "Due", "Status"]);
+    for s in &steps {
+        timeline.rows.push(vec![
+            Cell::text(s.on.to_string()),
+            Cell::text(s.what.clone()),
+            Cell::text(s.record.clone()),
+            Cell::text(s.due.map_or(String::new(), |d| d.to_string())),
+            Cell::text(s.status.words()),
+        ]);
+    }
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, "download child timeline", Some(&child.child_id)).await {
+            return super::failed(e);
+        }
+        return respond(&[timeline], &download, &child.child_id);
+    }
     let can_record = user.role.records_casework();
     let row = |key: &str, value: String| {
         html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
@@ -284,6 +302,7 @@ pub async fn record(
             @if steps.is_empty() {
                 p class="govuk-body" { "Nothing recorded yet." }
             } @else {
+                (links(&format!("/children/{}", child.child_id), &timeline))
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Every step with its statutory due date, as at " (today) }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Date" } th scope="col" class="govuk-table__header" { "Step" } th scope="col" class="govuk-table__header" { "Due" } th scope="col" class="govuk-table__header" { "Status" } } }

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -41,6 +42,7 @@ pub async fn show(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     Query(which): Query<Which>,
+    Query(download): Query<Download>,
 ) -> Response {
     let (measure, cw, month) = match asked_for(&state, &id, which).await {
         Ok(found) => found,
@@ -59,6 +61,44 @@ pub async fn show(
         _ => tally.facts().collect(),
     };
     let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
+    // The page's tables as they download.
+    let mut by_month = DataTable::new("months", format!("{} by month", measure.title), &["Month", "Value"]);
+    for cell in &line.cells {
+        by_month.rows.push(vec![Cell::text(cell.month.to_string()), Cell::value(cell.value.headline)]);
+    }
+    let mut tables = vec![by_month];
+    for dimension in measure.breakdowns {
+        let mut t = DataTable::new(
+            format!("by-{}", dimension.code()),
+            format!("{} by {}, {}", measure.title, dimension.code().replace('_', " "), month),
+            &["Key", "Value"],
+        );
+        for (_, key, value) in breakdowns.iter().filter(|(d, _, _)| d == dimension) {
+            t.rows.push(vec![Cell::text(key.clone()), Cell::value(*value)]);
+        }
+        tables.push(t);
+    }
+    let mut records =
+        DataTable::new("records", format!("Records behind {month}"), &["record", "id", "child_id", "counted"]);
+    for fact in &facts {
+        let d = engine.describe(fact.record);
+        records.rows.push(vec![
+            Cell::text(d.kind),
+            Cell::text(d.id),
+            Cell::text(d.child_id),
+            Cell::text(if fact.numerator { "yes" } else { "no" }),
+        ]);
+    }
+    tables.push(records);
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, &format!("download measure {}", measure.id), None).await {
+            return super::failed(e);
+        }
+        return respond(&tables, &download, &format!("{}-{month}", measure.id));
+    }
+    let here = format!("/measures/{}?month={month}", measure.id);
+    let download_links =
+        |id: &str| html! { @if let Some(t) = tables.iter().find(|t| t.id == id) { (links(&here, t)) } };
     page(
         measure.title,
         &state.authority,
@@ -85,6 +125,7 @@ pub async fn show(
                     }
                 }
             }
+            (download_links("months"))
             @for dimension in measure.breakdowns {
                 @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
                 @if !rows.is_empty() {
@@ -99,6 +140,7 @@ pub async fn show(
                             }
                         }
                     }
+                    (download_links(&format!("by-{}", dimension.code())))
                 }
             }
             h2 class="govuk-heading-m" { "The records behind " (month.short_name()) "'s value" }
@@ -108,6 +150,7 @@ pub async fn show(
                 a class="govuk-link" href=(format!("/measures/{}/records.csv?month={month}", measure.id)) { "download all as CSV" }
                 "."
             }
+            (download_links("records"))
             @if !facts.is_empty() {
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--s" { "Records, " (month.short_name()) }

@@ -70,25 +70,3 @@ pub fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!("{e}");
     server_error()
 }
-
-/// A table as a CSV download: a header row and the rows, named `file_name`.
-pub fn csv_download(file_name: &str, header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Response {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut written = writer.write_record(header);
-    for row in rows {
-        written = written.and_then(|()| writer.write_record(&row));
-    }
-    let body = match (written, writer.into_inner()) {
-        (Ok(()), Ok(body)) => body,
-        _ => return server_error(),
-    };
-    let disposition = format!("attachment; filename=\"{file_name}\"");
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response()
-}

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -22,21 +23,60 @@ fn month_of(state: &AppState, which: Which) -> Month {
     which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()).plus(-1))
 }
 
+/// The board report's tables as they download, months across.
+fn tables(card: &sendtrack_domain::measures::scorecard::Scorecard) -> Vec<DataTable> {
+    sendtrack_interchange::board::tables(card)
+        .iter()
+        .enumerate()
+        .map(|(k, table)| {
+            let mut headers = vec![table.name.to_string()];
+            headers.extend(card.months.iter().map(|m| m.to_string()));
+            let rows = table
+                .rows
+                .iter()
+                .map(|row| {
+                    let mut cells = vec![Cell::text(row.label.clone())];
+                    cells.extend(row.values.iter().map(|v| Cell::value(*v)));
+                    cells
+                })
+                .collect();
+            DataTable { id: format!("table-{}", k + 1), title: table.name.to_string(), headers, rows }
+        })
+        .collect()
+}
+
 pub async fn board(
     State(state): State<Arc<AppState>>,
-    SignedIn(_user): SignedIn,
+    SignedIn(user): SignedIn,
     Query(which): Query<Which>,
+    Query(download): Query<Download>,
 ) -> Response {
     let month = month_of(&state, which);
     let card = match state.scorecard(month.plus(-12), month).await {
         Ok(card) => card,
         Err(e) => return super::failed(e),
     };
+    let downloads = tables(&card);
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, "download board report table", None).await {
+            return super::failed(e);
+        }
+        return respond(&downloads, &download, &format!("board-{month}"));
+    }
+    let here = format!("/reports/board?month={month}");
     let back = html! {
         p {
             a href="/scorecard" { "Back to the scorecard" }
             " · "
             a href=(format!("/reports/board.xlsx?month={month}")) { "Download the workbook (XLSX)" }
+        }
+        details {
+            summary { "Download each table as CSV or XLSX" }
+            ul {
+                @for t in &downloads {
+                    li { (t.title) ": " (links(&here, t)) }
+                }
+            }
         }
     };
     Html(board_pack_with(

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
@@ -60,10 +61,35 @@ fn comparator(line: &Line, code: &str) -> String {
         .map_or(String::new(), |b| format!("{} ({})", label(line.measure.unit, b.value), b.period))
 }
 
+/// The scorecard as it downloads: a value per month, numbers as numbers.
+fn table(card: &sendtrack_domain::measures::scorecard::Scorecard) -> DataTable {
+    let mut headers: Vec<String> = vec!["Measure".into(), "Id".into(), "Unit".into()];
+    headers.extend(card.months.iter().map(|m| m.to_string()));
+    headers.extend(
+        ["Target", "England", "England period", "Region", "Region period", "Neighbours", "Neighbours period"]
+            .map(String::from),
+    );
+    let mut t = DataTable { id: "scorecard".into(), title: "Scorecard".into(), headers, rows: Vec::new() };
+    for line in &card.lines {
+        let mut row =
+            vec![Cell::text(line.measure.title), Cell::text(line.measure.id), Cell::text(line.measure.unit.code())];
+        row.extend(line.cells.iter().map(|c| Cell::value(c.value.headline)));
+        row.push(Cell::value(line.target.map(|t| t.target)));
+        for code in ["england", "region", "statistical_neighbours"] {
+            let b = line.benchmarks.iter().find(|b| b.comparator.code() == code);
+            row.push(Cell::value(b.map(|b| b.value)));
+            row.push(b.map_or(Cell::Empty, |b| Cell::text(b.period.to_string())));
+        }
+        t.rows.push(row);
+    }
+    t
+}
+
 pub async fn show(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Query(range): Query<Range>,
+    Query(download): Query<Download>,
 ) -> Response {
     let to = range.to.and_then(|t| t.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     let from = range.from.and_then(|f| f.parse::<Month>().ok()).filter(|f| *f <= to).unwrap_or(to.plus(-12));
@@ -71,6 +97,13 @@ pub async fn show(
         Ok(card) => card,
         Err(e) => return super::failed(e),
     };
+    let grid = table(&card);
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, "download scorecard", None).await {
+            return super::failed(e);
+        }
+        return respond(std::slice::from_ref(&grid), &download, &format!("scorecard-{from}-{to}"));
+    }
     // Where a new section of the catalogue starts, for a heading row.
     let starts: Vec<bool> = card
         .lines
@@ -97,6 +130,7 @@ pub async fn show(
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show these months" }
             }
+            (links(&format!("/scorecard?from={from}&to={to}"), &grid))
             div class="st-scroll" {
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (from.short_name()) " to " (to.short_name()) }

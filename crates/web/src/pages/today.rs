@@ -6,21 +6,54 @@
 use super::worklists::{Asked, link};
 use crate::AppState;
 use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use sendtrack_domain::worklist::{Worklist, caseworkers};
+use sendtrack_domain::worklist::{Today, Worklist, caseworkers};
 use std::sync::Arc;
 
 fn numeric(content: Markup) -> Markup {
     html! { td class="govuk-table__cell govuk-table__cell--numeric" { (content) } }
 }
 
+/// Today's tables, as they download.
+fn tables(t: &Today) -> Vec<DataTable> {
+    let mut requests = DataTable::new("requests", "Requests and assessments", &["Open work", "Cases"]);
+    for list in [
+        Worklist::AwaitingDecision,
+        Worklist::DecisionsOverdue,
+        Worklist::Assessing,
+        Worklist::PlansDueSoon,
+        Worklist::PlansOverdue,
+    ] {
+        requests.rows.push(vec![Cell::text(list.title()), Cell::count(t.count(list))]);
+    }
+    let mut advice = DataTable::new("advice", "Advice by kind", &["Kind", "Outstanding", "Overdue"]);
+    for (kind, outstanding, overdue) in &t.advice_by_kind {
+        advice.rows.push(vec![
+            Cell::text(kind.code().replace('_', " ")),
+            Cell::count(*outstanding),
+            Cell::count(*overdue),
+        ]);
+    }
+    let mut providers = DataTable::new("providers", "Overdue advice by provider", &["Provider", "Overdue"]);
+    for (provider, n) in &t.advice_overdue_by_provider {
+        providers.rows.push(vec![Cell::text(provider.as_deref().unwrap_or("Provider not recorded")), Cell::count(*n)]);
+    }
+    let mut reviews = DataTable::new("reviews", "Annual reviews overdue by state", &["Waiting for", "Overdue"]);
+    for (review_state, n) in &t.reviews_overdue_by_state {
+        reviews.rows.push(vec![Cell::text(review_state.code().replace('_', " ")), Cell::count(*n)]);
+    }
+    vec![requests, advice, providers, reviews]
+}
+
 pub async fn show(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Query(asked): Query<Asked>,
+    Query(download): Query<Download>,
 ) -> Response {
     if !user.role.sees_casework() {
         // Analysts and viewers start at the scorecard.
@@ -32,6 +65,16 @@ pub async fn show(
         Ok(t) => t,
         Err(e) => return super::failed(e),
     };
+    let downloads = tables(&t);
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, "download today", None).await {
+            return super::failed(e);
+        }
+        return respond(&downloads, &download, &format!("today-{today}"));
+    }
+    let here = format!("/?caseworker={}", caseworker.as_deref().unwrap_or("all"));
+    let download_links =
+        |id: &str| html! { @if let Some(t) = downloads.iter().find(|t| t.id == id) { (links(&here, t)) } };
     let all_caseworkers = match state.casework().await {
         Ok(cw) => caseworkers(&cw),
         Err(e) => return super::failed(e),
@@ -80,6 +123,7 @@ pub async fn show(
                     (row("Final plans overdue (past 20 weeks)", Worklist::PlansOverdue))
                 }
             }
+            (download_links("requests"))
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "Advice from professionals, by kind" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
@@ -98,6 +142,7 @@ pub async fn show(
                     }
                 }
             }
+            (download_links("advice"))
             @if !t.advice_overdue_by_provider.is_empty() {
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "Overdue advice, by provider" }
@@ -114,6 +159,7 @@ pub async fn show(
                         }
                     }
                 }
+                (download_links("providers"))
             }
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "Annual reviews overdue, by state" }
@@ -128,6 +174,7 @@ pub async fn show(
                     tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "All overdue reviews" } (numeric(count(Worklist::ReviewsOverdue, &[], t.count(Worklist::ReviewsOverdue)))) }
                 }
             }
+            (download_links("reviews"))
         },
     )
     .into_response()

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{Session, SignedIn};
+use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -198,6 +199,7 @@ pub async fn show(
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     Query(asked): Query<Asked>,
+    Query(download): Query<Download>,
 ) -> Response {
     if !user.role.sees_casework() {
         return super::children::forbidden(&state, &user);
@@ -207,6 +209,12 @@ pub async fn show(
         Ok(found) => found,
         Err(response) => return response,
     };
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user.email, &format!("export worklist {}", list.slug()), None).await {
+            return super::failed(e);
+        }
+        return respond(&[table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today()));
+    }
     let all_caseworkers = match state.casework().await {
         Ok(cw) => caseworkers(&cw),
         Err(e) => return super::failed(e),
@@ -258,7 +266,8 @@ pub async fn show(
         html! {
             span class="govuk-caption-l" { "Worklist, " (whose) ", as at " (state.today()) }
             h1 class="govuk-heading-l" { (list.title()) }
-            p class="govuk-body" { "Waiting on " (list.waiting_on()) ". " (found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the list as CSV" } }
+            p class="govuk-body" { "Waiting on " (list.waiting_on()) ". " (found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the whole list as CSV" } }
+            (links(&format!("/worklists/{}?{}", list.slug(), asked.query(&user, &[])), &DataTable::new("records", list.title(), &[])))
             (filter_form(list, &asked, &user, &all_caseworkers))
             @if found.is_empty() {
                 p class="govuk-body" { "Nothing in this list." }
@@ -335,21 +344,28 @@ pub async fn records_csv(
     if let Err(e) = state.audit().record(&user.email, &format!("export worklist {}", list.slug()), None).await {
         return super::failed(e);
     }
-    let rows = found.into_iter().map(|(item, name)| {
-        vec![
-            item.child_id,
-            name,
-            item.record_id,
-            item.stage,
-            item.provider.unwrap_or_default(),
-            item.caseworker.unwrap_or_default(),
-            item.due.to_string(),
-            item.days_overdue.to_string(),
-        ]
-    });
-    super::csv_download(
-        &format!("{}-{}.csv", list.slug(), state.today()),
+    let asked_csv = Download { download: Some("csv".into()), table: None };
+    respond(&[table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today()))
+}
+
+/// The whole list (every page) as it downloads.
+fn table(list: Worklist, found: &[(WorkItem, String)]) -> DataTable {
+    let mut t = DataTable::new(
+        "records",
+        list.title(),
         &["child_id", "name", "record_id", "stage", "provider", "caseworker", "due_on", "days_overdue"],
-        rows,
-    )
+    );
+    for (item, name) in found {
+        t.rows.push(vec![
+            Cell::text(item.child_id.clone()),
+            Cell::text(name.clone()),
+            Cell::text(item.record_id.clone()),
+            Cell::text(item.stage.clone()),
+            Cell::text(item.provider.clone().unwrap_or_default()),
+            Cell::text(item.caseworker.clone().unwrap_or_default()),
+            Cell::text(item.due.to_string()),
+            Cell::Number(item.days_overdue as f64),
+        ]);
+    }
+    t
 }
