@@ -35,9 +35,19 @@ impl Role {
             .ok_or_else(|| format!("'{text}' is not a role; use one of: admin, manager, caseworker, analyst, viewer"))
     }
 
-    /// Whether the role sees caseload pages (Today, worklists, children's records).
+    /// Whether the role sees caseload pages (Today, worklists, children's records). Admins
+    /// run users and settings; they do not need children's records for that.
     pub fn sees_casework(self) -> bool {
-        matches!(self, Role::Admin | Role::Manager | Role::Caseworker)
+        matches!(self, Role::Manager | Role::Caseworker)
+    }
+
+    /// The page a person of this role starts at.
+    pub fn home(self) -> &'static str {
+        match self {
+            Role::Manager | Role::Caseworker => "/",
+            Role::Admin => "/admin/users",
+            Role::Analyst | Role::Viewer => "/scorecard",
+        }
     }
 
     /// Whether the role records and corrects casework.
@@ -60,5 +70,6 @@ mod tests {
             Role::Caseworker.records_casework() && !Role::Analyst.records_casework() && !Role::Admin.records_casework()
         );
         assert!(!Role::Viewer.sees_casework() && !Role::Analyst.sees_casework() && Role::Manager.sees_casework());
+        assert!(!Role::Admin.sees_casework());
     }
 }

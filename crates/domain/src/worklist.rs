@@ -109,6 +109,10 @@ pub struct WorkItem {
     /// Days past the due date at the end of the date asked about; negative when it is due
     /// that many days later, 0 on the day.
     pub days_overdue: i64,
+    /// For advice: its kind.
+    pub advice_kind: Option<AdviceKind>,
+    /// For a review: the state it is in.
+    pub review_state: Option<ReviewState>,
 }
 
 impl WorkItem {
@@ -131,11 +135,11 @@ pub struct WorkFilter {
 }
 
 impl WorkFilter {
-    fn keeps(&self, item: &WorkItem, kind: Option<AdviceKind>, state: Option<ReviewState>) -> bool {
+    pub fn keeps(&self, item: &WorkItem) -> bool {
         self.caseworker.as_ref().is_none_or(|c| item.caseworker.as_ref() == Some(c))
-            && self.advice_kind.is_none_or(|k| kind == Some(k))
+            && self.advice_kind.is_none_or(|k| item.advice_kind == Some(k))
             && self.provider.as_ref().is_none_or(|p| item.provider.as_ref() == Some(p))
-            && self.review_state.is_none_or(|s| state == Some(s))
+            && self.review_state.is_none_or(|s| item.review_state == Some(s))
     }
 }
 
@@ -169,92 +173,136 @@ impl<'a> Allocation<'a> {
     }
 }
 
-/// The items of `list` at the end of `date` that `filter` keeps, most overdue first.
-pub fn worklist(cw: &Casework, list: Worklist, date: Date, filter: &WorkFilter) -> Vec<WorkItem> {
-    let index = CaseIndex::new(cw);
-    let allocation = Allocation::new(cw);
-    let mut items = Vec::new();
-    match list {
-        Worklist::AwaitingDecision
-        | Worklist::DecisionsOverdue
-        | Worklist::Assessing
-        | Worklist::PlansDueSoon
-        | Worklist::PlansOverdue => {
-            for r in &cw.requests {
-                let RequestStatus::Open { stage, deadline, .. } = request_status(r, date) else { continue };
-                let plan_due = final_plan_due(r.received_on);
-                let plan_days = days_between(plan_due, date);
-                let (keep, due, days) = match list {
-                    Worklist::AwaitingDecision => {
-                        (stage == RequestStage::AwaitingDecision, deadline.due, days_between(deadline.due, date))
-                    }
-                    Worklist::DecisionsOverdue => (
-                        stage == RequestStage::AwaitingDecision && deadline.is_overdue(),
-                        deadline.due,
-                        deadline.days_overdue,
-                    ),
-                    Worklist::Assessing => (stage == RequestStage::Assessing, plan_due, plan_days),
-                    Worklist::PlansDueSoon => ((-PLANS_DUE_WITHIN_DAYS..=0).contains(&plan_days), plan_due, plan_days),
-                    _ => (plan_days > 0, plan_due, plan_days),
-                };
-                let item = WorkItem {
-                    child_id: r.child_id.clone(),
-                    record_id: r.request_id.clone(),
-                    stage: stage.code().replace('_', " "),
-                    provider: None,
-                    caseworker: r.caseworker.clone(),
-                    due,
-                    days_overdue: days,
-                };
-                if keep && filter.keeps(&item, None, None) {
-                    items.push(item);
-                }
-            }
+/// Every worklist at the end of a date, unfiltered: computed once, then filtered per page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Worklists {
+    lists: Vec<(Worklist, Vec<WorkItem>)>,
+}
+
+impl Worklists {
+    /// The items of `list` that `filter` keeps, most overdue first.
+    pub fn items<'a>(&'a self, list: Worklist, filter: &'a WorkFilter) -> impl Iterator<Item = &'a WorkItem> + 'a {
+        self.lists.iter().filter(move |(l, _)| *l == list).flat_map(|(_, items)| items).filter(|i| filter.keeps(i))
+    }
+
+    /// Today's counts for the work `filter` keeps.
+    pub fn today(&self, filter: &WorkFilter) -> Today {
+        let advice_by_kind = AdviceKind::ALL
+            .iter()
+            .map(|&k| {
+                let count = |list| self.items(list, filter).filter(|i| i.advice_kind == Some(k)).count();
+                (k, count(Worklist::AdviceOutstanding), count(Worklist::AdviceOverdue))
+            })
+            .collect();
+        let mut providers: HashMap<Option<String>, usize> = HashMap::new();
+        for item in self.items(Worklist::AdviceOverdue, filter) {
+            *providers.entry(item.provider.clone()).or_default() += 1;
         }
-        Worklist::AdviceOutstanding | Worklist::AdviceOverdue => {
-            for a in &cw.advice {
-                let Some(request) = index.requests.get(a.request_id.as_str()) else { continue };
-                let AdviceStatus::Outstanding(deadline) = advice_status(a, request, date) else { continue };
-                if list == Worklist::AdviceOverdue && !deadline.is_overdue() {
-                    continue;
-                }
-                let item = WorkItem {
-                    child_id: request.child_id.clone(),
-                    record_id: a.advice_id.clone(),
-                    stage: a.kind.code().replace('_', " "),
-                    provider: a.provider.clone(),
-                    caseworker: request.caseworker.clone(),
-                    due: deadline.due,
-                    days_overdue: days_between(deadline.due, date),
-                };
-                if filter.keeps(&item, Some(a.kind), None) {
-                    items.push(item);
-                }
-            }
-        }
-        Worklist::ReviewsOverdue => {
-            for p in &cw.plans {
-                let Some(status) = plan_review_status(p, index.reviews_of(&p.plan_id), date) else { continue };
-                if !status.deadline.is_overdue() {
-                    continue;
-                }
-                let item = WorkItem {
-                    child_id: p.child_id.clone(),
-                    record_id: p.plan_id.clone(),
-                    stage: status.state.code().replace('_', " "),
-                    provider: None,
-                    caseworker: allocation.of(p.request_id.as_deref(), &p.child_id),
-                    due: status.deadline.due,
-                    days_overdue: status.deadline.days_overdue,
-                };
-                if filter.keeps(&item, None, Some(status.state)) {
-                    items.push(item);
-                }
-            }
+        let mut advice_overdue_by_provider: Vec<_> = providers.into_iter().collect();
+        advice_overdue_by_provider
+            .sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.1.cmp(&a.1)).then_with(|| a.0.cmp(&b.0)));
+        let reviews_overdue_by_state = ReviewState::ALL
+            .iter()
+            .map(|&s| (s, self.items(Worklist::ReviewsOverdue, filter).filter(|i| i.review_state == Some(s)).count()))
+            .collect();
+        Today {
+            counts: Worklist::ALL.iter().map(|&l| (l, self.items(l, filter).count())).collect(),
+            advice_by_kind,
+            advice_overdue_by_provider,
+            reviews_overdue_by_state,
         }
     }
-    items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.record_id.cmp(&b.record_id)));
-    items
+}
+
+/// Every worklist at the end of `date`.
+pub fn worklists(cw: &Casework, date: Date) -> Worklists {
+    let index = CaseIndex::new(cw);
+    let allocation = Allocation::new(cw);
+    let mut lists: Vec<(Worklist, Vec<WorkItem>)> = Worklist::ALL.iter().map(|&l| (l, Vec::new())).collect();
+    let mut push = |list: Worklist, item: WorkItem| {
+        if let Some((_, items)) = lists.iter_mut().find(|(l, _)| *l == list) {
+            items.push(item);
+        }
+    };
+    for r in &cw.requests {
+        let RequestStatus::Open { stage, deadline, .. } = request_status(r, date) else { continue };
+        let plan_due = final_plan_due(r.received_on);
+        let plan_days = days_between(plan_due, date);
+        let item = |due: Date, days: i64| WorkItem {
+            child_id: r.child_id.clone(),
+            record_id: r.request_id.clone(),
+            stage: stage.code().replace('_', " "),
+            provider: None,
+            caseworker: r.caseworker.clone(),
+            due,
+            days_overdue: days,
+            advice_kind: None,
+            review_state: None,
+        };
+        match stage {
+            RequestStage::AwaitingDecision => {
+                push(Worklist::AwaitingDecision, item(deadline.due, days_between(deadline.due, date)));
+                if deadline.is_overdue() {
+                    push(Worklist::DecisionsOverdue, item(deadline.due, deadline.days_overdue));
+                }
+            }
+            RequestStage::Assessing => push(Worklist::Assessing, item(plan_due, plan_days)),
+        }
+        if (-PLANS_DUE_WITHIN_DAYS..=0).contains(&plan_days) {
+            push(Worklist::PlansDueSoon, item(plan_due, plan_days));
+        }
+        if plan_days > 0 {
+            push(Worklist::PlansOverdue, item(plan_due, plan_days));
+        }
+    }
+    for a in &cw.advice {
+        let Some(request) = index.requests.get(a.request_id.as_str()) else { continue };
+        let AdviceStatus::Outstanding(deadline) = advice_status(a, request, date) else { continue };
+        let item = WorkItem {
+            child_id: request.child_id.clone(),
+            record_id: a.advice_id.clone(),
+            stage: a.kind.code().replace('_', " "),
+            provider: a.provider.clone(),
+            caseworker: request.caseworker.clone(),
+            due: deadline.due,
+            days_overdue: days_between(deadline.due, date),
+            advice_kind: Some(a.kind),
+            review_state: None,
+        };
+        if deadline.is_overdue() {
+            push(Worklist::AdviceOverdue, item.clone());
+        }
+        push(Worklist::AdviceOutstanding, item);
+    }
+    for p in &cw.plans {
+        let Some(status) = plan_review_status(p, index.reviews_of(&p.plan_id), date) else { continue };
+        if !status.deadline.is_overdue() {
+            continue;
+        }
+        push(
+            Worklist::ReviewsOverdue,
+            WorkItem {
+                child_id: p.child_id.clone(),
+                record_id: p.plan_id.clone(),
+                stage: status.state.code().replace('_', " "),
+                provider: None,
+                caseworker: allocation.of(p.request_id.as_deref(), &p.child_id),
+                due: status.deadline.due,
+                days_overdue: status.deadline.days_overdue,
+                advice_kind: None,
+                review_state: Some(status.state),
+            },
+        );
+    }
+    for (_, items) in &mut lists {
+        items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.record_id.cmp(&b.record_id)));
+    }
+    Worklists { lists }
+}
+
+/// The items of `list` at the end of `date` that `filter` keeps, most overdue first.
+pub fn worklist(cw: &Casework, list: Worklist, date: Date, filter: &WorkFilter) -> Vec<WorkItem> {
+    worklists(cw, date).items(list, filter).cloned().collect()
 }
 
 /// The staff ids of every caseworker with a request allocated, sorted.
@@ -286,37 +334,7 @@ impl Today {
 
 /// Today's counts at the end of `date` for the work `filter` keeps.
 pub fn today(cw: &Casework, date: Date, filter: &WorkFilter) -> Today {
-    let lists: Vec<(Worklist, Vec<WorkItem>)> =
-        Worklist::ALL.into_iter().map(|l| (l, worklist(cw, l, date, filter))).collect();
-    let items = |list: Worklist| lists.iter().find(|(l, _)| *l == list).map_or(&[][..], |(_, v)| v.as_slice());
-    let advice_by_kind = AdviceKind::ALL
-        .iter()
-        .map(|&k| {
-            let words = k.code().replace('_', " ");
-            let count = |list| items(list).iter().filter(|i| i.stage == words).count();
-            (k, count(Worklist::AdviceOutstanding), count(Worklist::AdviceOverdue))
-        })
-        .collect();
-    let mut providers: HashMap<Option<String>, usize> = HashMap::new();
-    for item in items(Worklist::AdviceOverdue) {
-        *providers.entry(item.provider.clone()).or_default() += 1;
-    }
-    let mut advice_overdue_by_provider: Vec<_> = providers.into_iter().collect();
-    advice_overdue_by_provider
-        .sort_by(|a, b| a.0.is_none().cmp(&b.0.is_none()).then(b.1.cmp(&a.1)).then_with(|| a.0.cmp(&b.0)));
-    let reviews_overdue_by_state = ReviewState::ALL
-        .iter()
-        .map(|&s| {
-            let words = s.code().replace('_', " ");
-            (s, items(Worklist::ReviewsOverdue).iter().filter(|i| i.stage == words).count())
-        })
-        .collect();
-    Today {
-        counts: lists.iter().map(|(l, v)| (*l, v.len())).collect(),
-        advice_by_kind,
-        advice_overdue_by_provider,
-        reviews_overdue_by_state,
-    }
+    worklists(cw, date).today(filter)
 }
 
 #[cfg(test)]

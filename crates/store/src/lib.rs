@@ -3,11 +3,15 @@
 //! embedded migrations. Records are written and read through the same row form as the
 //! interchange files ([`sendtrack_domain::rows`]), so a record has one written form.
 
+mod audit;
+mod people;
 mod tables;
+
+pub use audit::{AuditEvent, AuditQuery};
+pub use people::{Session, SessionStage, User};
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use sendtrack_domain::access::Role;
 use sendtrack_domain::records::{Casework, RecordCounts};
 use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
 use sendtrack_domain::validation::RecordFile;
@@ -57,7 +61,7 @@ pub struct Store {
 }
 
 /// Rows written in one INSERT statement (kept under both engines' bind-parameter limits).
-const ROWS_PER_STATEMENT: usize = 400;
+pub(crate) const ROWS_PER_STATEMENT: usize = 400;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -102,7 +106,7 @@ impl Store {
     }
 
     /// Waits for this store's turn to write, on SQLite.
-    async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.backend {
             Backend::Sqlite => Some(self.sqlite_writes.lock().await),
             Backend::Postgres => None,
@@ -333,18 +337,30 @@ impl Store {
                 expected + 1
             }
         };
-        sqlx::query(AssertSqlSafe(
-            self.placeholders("INSERT INTO audit (at, email, action, child_id, detail) VALUES ($1, $2, $3, $4, $5)"),
-        ))
-        .bind(event.at.clone())
-        .bind(event.email.clone())
-        .bind(event.action.clone())
-        .bind(event.child_id.clone())
-        .bind(event.detail.clone())
-        .execute(&mut *tx)
-        .await?;
+        insert_audit(&mut tx, self, event).await?;
         tx.commit().await?;
         Ok(version)
+    }
+
+    /// Removes a child's personal data and records `event`, in one transaction: the names
+    /// become "(erased)"; UPN, ULN, postcode and ethnicity are removed. The opaque id, date of
+    /// birth, sex and needs stay, with every other record: the measures of past months count
+    /// children by age band and need, and must not change when a child is erased.
+    pub async fn erase_child(&self, child_id: &str, event: &AuditEvent) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(AssertSqlSafe(self.placeholders(
+            "UPDATE children SET forename = '(erased)', surname = '(erased)', upn = NULL, uln = NULL, postcode = NULL, ethnicity = NULL, version = version + 1 WHERE child_id = $1",
+        )))
+        .bind(child_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
+        }
+        insert_audit(&mut tx, self, event).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Replaces the stored measure values of the months in `rows` with `rows`, in one
@@ -400,7 +416,7 @@ impl Store {
 
     /// SQL written with `$N` placeholders, as this backend wants them: SQLite gets positional
     /// `?` (sqlx-sqlite resolves `$N` names one at a time, quadratic in large statements).
-    fn placeholders(&self, sql: &str) -> String {
+    pub(crate) fn placeholders(&self, sql: &str) -> String {
         match self.backend {
             Backend::Postgres => sql.to_string(),
             Backend::Sqlite => {
@@ -421,136 +437,30 @@ impl Store {
         }
     }
 
-    /// Adds a person who can sign in. Fails when the email is taken.
-    pub async fn add_user(
-        &self,
-        email: &str,
-        role: Role,
-        password_hash: &str,
-        staff_id: Option<&str>,
-        created_on: &str,
-    ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        let exists: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE email = $1")
-            .bind(email.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        if exists.is_some() {
-            return Err(StoreError::Duplicate { record: "user", id: email.to_string() });
-        }
-        sqlx::query("INSERT INTO users (email, role, password_hash, staff_id, created_on) VALUES ($1, $2, $3, $4, $5)")
-            .bind(email.to_string())
-            .bind(role.code())
-            .bind(password_hash.to_string())
-            .bind(staff_id.map(str::to_string))
-            .bind(created_on.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The person with this email, if there is one and they are not disabled.
-    pub async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let row: Option<AnyRow> =
-            sqlx::query("SELECT email, role, password_hash, staff_id FROM users WHERE email = $1 AND disabled = 0")
-                .bind(email.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| user_of(&r)).transpose()
-    }
-
-    /// Starts a session for `email`, found later by the hash of its token.
-    pub async fn create_session(&self, token_hash: &str, email: &str, now: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("INSERT INTO sessions (token_hash, email, created_at, last_seen_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash.to_string())
-            .bind(email.to_string())
-            .bind(now.to_string())
-            .bind(now.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// The signed-in person of the session with this token hash, if the session exists and the
-    /// person is not disabled.
-    pub async fn session_user(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let row: Option<AnyRow> = sqlx::query(
-            "SELECT u.email, u.role, u.password_hash, u.staff_id FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
-        )
-        .bind(token_hash.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| user_of(&r)).transpose()
-    }
-
-    /// Ends a session.
-    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash.to_string())
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    /// Records several audit events in one transaction (for group commit): (at, email, action,
-    /// child_id, detail).
-    pub async fn audit_batch(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
-        if events.is_empty() {
-            return Ok(());
-        }
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            let groups: Vec<String> = (0..chunk.len())
-                .map(|r| format!("(${}, ${}, ${}, ${}, ${})", r * 5 + 1, r * 5 + 2, r * 5 + 3, r * 5 + 4, r * 5 + 5))
-                .collect();
-            let sql = format!("INSERT INTO audit (at, email, action, child_id, detail) VALUES {}", groups.join(", "));
-            let mut query = sqlx::query(AssertSqlSafe(self.placeholders(&sql)));
-            for e in chunk {
-                query = query
-                    .bind(e.at.clone())
-                    .bind(e.email.clone())
-                    .bind(e.action.clone())
-                    .bind(e.child_id.clone())
-                    .bind(e.detail.clone());
-            }
-            query.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The latest `limit` audit rows about one child, newest first: (at, email, action).
-    pub async fn audit_of_child(
-        &self,
-        child_id: &str,
-        limit: i64,
-    ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows: Vec<AnyRow> =
-            sqlx::query("SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY at DESC LIMIT $2")
-                .bind(child_id.to_string())
-                .bind(limit)
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
-    }
-
     /// Closes the connections, waiting for them to finish.
     pub async fn close(&self) {
         self.pool.close().await;
     }
 }
 
-/// One audit event: who did what, when, to which child (opaque ids only).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEvent {
-    pub at: String,
-    pub email: String,
-    pub action: String,
-    pub child_id: Option<String>,
-    pub detail: Option<String>,
+/// Adds one audit row inside a transaction.
+async fn insert_audit(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    store: &Store,
+    event: &AuditEvent,
+) -> Result<(), StoreError> {
+    sqlx::query(AssertSqlSafe(store.placeholders(
+        "INSERT INTO audit (at, email, action, child_id, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
+    )))
+    .bind(event.at.clone())
+    .bind(event.email.clone())
+    .bind(event.action.clone())
+    .bind(event.child_id.clone())
+    .bind(event.detail.clone())
+    .bind(event.address.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// What one record is called in messages.
@@ -568,27 +478,6 @@ fn record_name(file: RecordFile) -> &'static str {
         RecordFile::Benchmarks => "benchmark",
         RecordFile::Targets => "target",
     }
-}
-
-/// A person who can sign in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    pub email: String,
-    pub role: Role,
-    /// The Argon2id hash of the password (PHC string).
-    pub password_hash: String,
-    /// The staff id their casework is recorded under (`requests.caseworker`), if they have one.
-    pub staff_id: Option<String>,
-}
-
-fn user_of(row: &AnyRow) -> Result<User, StoreError> {
-    let role: String = row.try_get(1)?;
-    Ok(User {
-        email: row.try_get(0)?,
-        role: Role::parse(&role).map_err(|message| StoreError::Corrupt { table: "users", column: "role", message })?,
-        password_hash: row.try_get(2)?,
-        staff_id: row.try_get(3)?,
-    })
 }
 
 /// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.

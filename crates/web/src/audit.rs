@@ -40,15 +40,26 @@ impl AuditTrail {
         AuditTrail { queue }
     }
 
-    /// Records an event and waits until it is committed.
-    pub async fn record(&self, email: &str, action: &str, child_id: Option<&str>) -> Result<(), String> {
-        let event = AuditEvent {
-            at: jiff::Timestamp::now().to_string(),
-            email: email.to_string(),
+    /// Records what a signed-in person did, and waits until it is committed.
+    pub async fn record(
+        &self,
+        session: &crate::auth::Session,
+        action: &str,
+        child_id: Option<&str>,
+    ) -> Result<(), String> {
+        self.event(AuditEvent {
+            at: crate::auth::stored(crate::auth::now()),
+            email: session.email.clone(),
             action: action.to_string(),
             child_id: child_id.map(str::to_string),
             detail: None,
-        };
+            address: Some(session.address.clone()),
+        })
+        .await
+    }
+
+    /// Records an event and waits until it is committed.
+    pub async fn event(&self, event: AuditEvent) -> Result<(), String> {
         let (done, committed) = oneshot::channel();
         self.queue.send((event, done)).await.map_err(|_| "the audit writer has stopped".to_string())?;
         committed.await.map_err(|_| "the audit writer has stopped".to_string())?

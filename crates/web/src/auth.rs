@@ -1,17 +1,81 @@
-//! Sign-in: Argon2id password hashes (checked off the async threads), random session tokens
-//! kept only in the user's cookie and stored as their SHA-256, and the extractor that gives a
-//! page its signed-in user or sends the browser to the sign-in page.
+//! Sign-in and sessions: Argon2id password hashes (checked off the async threads), random
+//! session tokens kept only in the user's cookie and stored as their SHA-256, sessions that
+//! end after a time without use, CSRF tokens derived from the session, and the middleware that
+//! checks every request against the access table before any handler runs.
 
 use crate::AppState;
-use axum::extract::FromRequestParts;
+use crate::access::{Who, rule_for};
+use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use sendtrack_store::User;
+use sendtrack_store::{SessionStage, User};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "sendtrack_session";
+
+/// How sign-in and sessions are protected. The defaults are the service's; tests shorten them.
+#[derive(Debug, Clone)]
+pub struct Protection {
+    /// A session not used for this many minutes ends.
+    pub idle_minutes: i64,
+    /// Failed sign-ins (per account or per address) within the window after which each further
+    /// attempt is slowed.
+    pub slow_after: i64,
+    /// How much each failure beyond `slow_after` adds to the wait, up to 5 seconds.
+    pub delay_step: std::time::Duration,
+    /// Failed sign-ins for one account within the window after which it is locked.
+    pub lock_account_after: i64,
+    /// Failed sign-ins from one address within the window after which it is locked.
+    pub lock_address_after: i64,
+    /// The window, and how long a lock lasts, in minutes.
+    pub window_minutes: i64,
+    /// Mark cookies `Secure` (served over TLS, directly or behind a TLS terminator).
+    pub secure_cookies: bool,
+    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Protection {
+    fn default() -> Protection {
+        Protection {
+            idle_minutes: 30,
+            slow_after: 3,
+            delay_step: std::time::Duration::from_secs(1),
+            lock_account_after: 5,
+            lock_address_after: 20,
+            window_minutes: 15,
+            secure_cookies: false,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+impl Protection {
+    /// The session cookie's attributes.
+    pub fn cookie(&self, value: &str, max_age: Option<i64>) -> String {
+        let secure = if self.secure_cookies { "; Secure" } else { "" };
+        let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
+        format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+    }
+}
+
+/// The time now, as stored (UTC, to the second, so that texts compare in time order).
+pub fn now() -> jiff::Timestamp {
+    jiff::Timestamp::now()
+}
+
+/// A time as stored: `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn stored(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// `minutes` before `t`, as stored.
+pub fn minutes_before(t: jiff::Timestamp, minutes: i64) -> String {
+    stored(t.checked_sub(jiff::SignedDuration::from_mins(minutes)).unwrap_or(t))
+}
 
 /// The Argon2id hash of a password (PHC string).
 pub fn hash_password(password: &str) -> String {
@@ -59,6 +123,21 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
+/// The network address a request came from: the connection's peer, or the first address of
+/// `X-Forwarded-For` when the service runs behind a proxy it trusts.
+pub fn client_address(parts: &Parts, protection: &Protection) -> String {
+    if protection.trust_forwarded_for
+        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next()
+    {
+        return first.trim().to_string();
+    }
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+}
+
 /// The CSRF token of a session: derived from the session's secret token, so it needs no
 /// storage, differs for every session and cannot be guessed without the cookie.
 pub fn csrf_token(session_token: &str) -> String {
@@ -68,10 +147,14 @@ pub fn csrf_token(session_token: &str) -> String {
 /// The name of the form field that carries the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 
-/// A signed-in user and the CSRF token every form of theirs must send back.
+/// A signed-in user, the CSRF token every form of theirs must send back, where they are, and
+/// their session (by the hash of its token).
+#[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
     pub csrf: String,
+    pub address: String,
+    pub token_hash: String,
 }
 
 impl std::ops::Deref for Session {
@@ -81,26 +164,75 @@ impl std::ops::Deref for Session {
     }
 }
 
-/// The signed-in user of a request. A page that takes it is only shown to signed-in users;
-/// anyone else is sent to the sign-in page.
+/// The signed-in user of a request, put there by [`require_access`]. A page that takes it is only shown
+/// to signed-in users; anyone else is sent to the sign-in page.
 pub struct SignedIn(pub Session);
 
 impl FromRequestParts<Arc<AppState>> for SignedIn {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &Arc<AppState>) -> Result<SignedIn, Response> {
-        let Some(token) = session_token(parts) else {
-            return Err(Redirect::to("/sign-in").into_response());
-        };
-        match state.store.session_user(&token_hash(&token)).await {
-            Ok(Some(user)) => Ok(SignedIn(Session { user, csrf: csrf_token(&token) })),
-            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
-            Err(e) => {
-                tracing::error!("cannot read the session: {e}");
-                Err(crate::pages::server_error())
-            }
-        }
+    async fn from_request_parts(parts: &mut Parts, _state: &Arc<AppState>) -> Result<SignedIn, Response> {
+        parts.extensions.get::<Session>().cloned().map(SignedIn).ok_or_else(|| Redirect::to("/sign-in").into_response())
     }
+}
+
+/// The roles that must sign in with a second factor (the `totp_required_roles` setting).
+pub async fn second_factor_required(state: &AppState, user: &User) -> bool {
+    match state.store.setting("totp_required_roles").await {
+        Ok(Some(roles)) => roles.split(',').any(|r| r.trim() == user.role.code()),
+        _ => false,
+    }
+}
+
+/// Checks every request against the access table before its handler: a route without a rule
+/// is refused to everyone; a route for signed-in people needs a live session (which it puts in
+/// the request for [`SignedIn`]) and a role the rule allows. A session still waiting for its
+/// one-time code, or whose role must use a second factor not yet set up, may only finish that.
+pub async fn require_access(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
+    let Some(rule) = rule_for(request.method().as_str(), &path) else {
+        tracing::error!("refused {} {path}: the route has no access rule", request.method());
+        return crate::pages::refused(&state, None);
+    };
+    if rule.who == Who::Anyone {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Some(token) = session_token(&parts) else { return Redirect::to("/sign-in").into_response() };
+    let hash = token_hash(&token);
+    let now = now();
+    let found =
+        match state.store.session(&hash, &minutes_before(now, state.protection.idle_minutes), &stored(now)).await {
+            Ok(found) => found,
+            Err(e) => return crate::pages::failed(e),
+        };
+    let Some(found) = found else {
+        // No session, or one that ended (signed out, idle too long, account disabled).
+        return ([(axum::http::header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in"))
+            .into_response();
+    };
+    let session = Session {
+        user: found.user,
+        csrf: csrf_token(&token),
+        address: client_address(&parts, &state.protection),
+        token_hash: hash,
+    };
+    let finishing = path == "/sign-out" || path.starts_with("/account/two-factor");
+    if found.stage == SessionStage::SecondFactorPending {
+        return Redirect::to("/sign-in/two-factor").into_response();
+    }
+    if session.totp_secret.is_none() && !finishing && second_factor_required(&state, &session).await {
+        return Redirect::to("/account/two-factor").into_response();
+    }
+    if !rule.who.allows(session.role) {
+        return crate::pages::refused(&state, Some(&session));
+    }
+    parts.extensions.insert(session);
+    next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
 /// Refuses a state-changing request (POST) that does not carry its session's CSRF token in a
@@ -108,7 +240,6 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
 /// cookie is `SameSite=Lax` and a forged sign-in gains an attacker nothing of the victim's.
 /// Bodies are limited to [`MAX_FORM_BYTES`].
 pub async fn require_csrf(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use axum::http::{Method, StatusCode};
     if request.method() != Method::POST || request.uri().path() == "/sign-in" {
         return next.run(request).await;
     }

@@ -3,6 +3,7 @@
 //! the GOV.UK Design System's components and patterns with the council's own header and Arial,
 //! are served with the assets they need (no network), and work without JavaScript.
 
+mod access;
 mod audit;
 mod auth;
 mod download;
@@ -18,13 +19,16 @@ use sendtrack_domain::measures::engine::Engine;
 use sendtrack_domain::measures::scorecard::{Scorecard, scorecard};
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::timeline::ChildIndex;
-use sendtrack_domain::worklist::{Today, WorkFilter};
+use sendtrack_domain::worklist::{Today, WorkFilter, Worklists};
 use sendtrack_store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
-pub use auth::{hash_password, new_password};
+pub use access::{RULES, Rule, Who};
+pub use auth::{Protection, hash_password, new_password};
+/// The current one-time code of a base32 TOTP secret (for tests and scripts).
+pub use pages::account::current_code as one_time_code;
 
 /// Today's counts, by date and caseworker (`None`: everyone's).
 type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;
@@ -36,6 +40,8 @@ pub struct AppState {
     audit: std::sync::OnceLock<audit::AuditTrail>,
     /// The authority's name, in the header of every page.
     pub authority: String,
+    /// How sign-in and sessions are protected.
+    pub protection: auth::Protection,
     /// The day the service works on; `None` for the system's local date.
     pub today: Option<jiff::civil::Date>,
     /// The records, loaded once and shared by the pages.
@@ -47,6 +53,9 @@ pub struct AppState {
     child_index: std::sync::Mutex<Option<Arc<ChildIndex>>>,
     /// Today's counts by date and caseworker (`None`: everyone's).
     todays: std::sync::Mutex<TodayCache>,
+    /// Every worklist by date, unfiltered, and the caseworkers' staff ids.
+    worklists: std::sync::Mutex<HashMap<jiff::civil::Date, Arc<Worklists>>>,
+    caseworkers: std::sync::Mutex<Option<Arc<Vec<String>>>>,
 }
 
 impl AppState {
@@ -55,12 +64,21 @@ impl AppState {
             audit: std::sync::OnceLock::new(),
             store,
             authority,
+            protection: auth::Protection::default(),
             today,
             casework: RwLock::new(None),
             scorecards: std::sync::Mutex::new(HashMap::new()),
             child_index: std::sync::Mutex::new(None),
             todays: std::sync::Mutex::new(HashMap::new()),
+            worklists: std::sync::Mutex::new(HashMap::new()),
+            caseworkers: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The same state with other protection settings.
+    pub fn with_protection(mut self, protection: auth::Protection) -> AppState {
+        self.protection = protection;
+        self
     }
 
     pub fn today(&self) -> jiff::civil::Date {
@@ -89,6 +107,12 @@ impl AppState {
         }
         if let Ok(mut todays) = self.todays.lock() {
             todays.clear();
+        }
+        if let Ok(mut lists) = self.worklists.lock() {
+            lists.clear();
+        }
+        if let Ok(mut ids) = self.caseworkers.lock() {
+            *ids = None;
         }
         if let Ok(mut index) = self.child_index.lock() {
             *index = None;
@@ -143,24 +167,50 @@ impl AppState {
         date: jiff::civil::Date,
         caseworker: Option<String>,
     ) -> Result<Arc<Today>, sendtrack_store::StoreError> {
-        let cw = self.casework().await?;
+        self.casework().await?;
         let key = (date, caseworker);
         if let Some(t) = self.todays.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(t);
         }
+        let lists = self.worklists(date).await?;
         let filter = WorkFilter { caseworker: key.1.clone(), ..WorkFilter::default() };
-        let computed =
-            tokio::task::spawn_blocking(move || Arc::new(sendtrack_domain::worklist::today(&cw, date, &filter)))
-                .await
-                .map_err(|e| sendtrack_store::StoreError::Corrupt {
-                    table: "(today)",
-                    column: "",
-                    message: e.to_string(),
-                })?;
+        let computed = Arc::new(lists.today(&filter));
         if let Ok(mut todays) = self.todays.lock() {
             todays.insert(key, computed.clone());
         }
         Ok(computed)
+    }
+
+    /// Every worklist at the end of `date`, computed once per date until the records change.
+    async fn worklists(&self, date: jiff::civil::Date) -> Result<Arc<Worklists>, sendtrack_store::StoreError> {
+        let cw = self.casework().await?;
+        if let Some(lists) = self.worklists.lock().ok().and_then(|c| c.get(&date).cloned()) {
+            return Ok(lists);
+        }
+        let computed = tokio::task::spawn_blocking(move || Arc::new(sendtrack_domain::worklist::worklists(&cw, date)))
+            .await
+            .map_err(|e| sendtrack_store::StoreError::Corrupt {
+                table: "(worklists)",
+                column: "",
+                message: e.to_string(),
+            })?;
+        if let Ok(mut lists) = self.worklists.lock() {
+            lists.insert(date, computed.clone());
+        }
+        Ok(computed)
+    }
+
+    /// The staff ids of the caseworkers with requests allocated, once per load of the records.
+    async fn caseworkers(&self) -> Result<Arc<Vec<String>>, sendtrack_store::StoreError> {
+        let cw = self.casework().await?;
+        if let Some(ids) = self.caseworkers.lock().ok().and_then(|c| c.clone()) {
+            return Ok(ids);
+        }
+        let ids = Arc::new(sendtrack_domain::worklist::caseworkers(&cw));
+        if let Ok(mut slot) = self.caseworkers.lock() {
+            *slot = Some(ids.clone());
+        }
+        Ok(ids)
     }
 
     /// Forgets the records and everything computed from them, after a change: the next page
@@ -197,7 +247,11 @@ pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::today::show))
         .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
+        .route("/sign-in/two-factor", get(pages::sign_in::code_form).post(pages::sign_in::code_submit))
         .route("/sign-out", post(pages::sign_in::sign_out))
+        .route("/account", get(pages::account::show))
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/two-factor", get(pages::account::two_factor_form).post(pages::account::two_factor_confirm))
         .route("/children", get(pages::children::find).post(pages::children::search))
         .route("/children/new", get(pages::records::new_child_form).post(pages::records::create_child))
         .route("/children/{id}", get(pages::children::record))
@@ -210,11 +264,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
         .route("/reports/board", get(pages::reports::board))
         .route("/reports/board.xlsx", get(pages::reports::workbook))
+        .route("/team", get(pages::admin::team).post(pages::admin::team_change))
+        .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
+        .route("/admin/settings", post(pages::admin::settings_change))
+        .route("/admin/audit", get(pages::admin::audit))
         .route("/assets/govuk.css", get(|| async { asset(GOVUK_CSS, "text/css") }))
         .route("/assets/board.css", get(|| async { asset(sendtrack_report::pack::STYLE.as_bytes(), "text/css") }))
         .route("/assets/app.css", get(|| async { asset(APP_CSS, "text/css") }))
         .route("/assets/govuk-frontend.min.js", get(|| async { asset(GOVUK_JS, "text/javascript") }))
         .route("/assets/app.mjs", get(|| async { asset(APP_JS, "text/javascript") }))
+        // Runs after routing, so it sees the route's pattern; the fallback (404) is not guarded.
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_access))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::require_csrf))
         .layer(axum::middleware::from_fn(security_headers))
@@ -225,5 +285,5 @@ pub fn router(state: Arc<AppState>) -> Router {
 pub async fn serve(state: Arc<AppState>, addr: &str, ready: impl FnOnce(std::net::SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(state)).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await
 }

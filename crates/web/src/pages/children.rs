@@ -9,29 +9,11 @@ use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::timeline::StepStatus;
 use std::sync::Arc;
-
-/// Only people who work the caseload see children's records.
-pub(crate) fn forbidden(state: &AppState, user: &Session) -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        page(
-            "You do not have access",
-            &state.authority,
-            Some(user),
-            html! {
-                h1 class="govuk-heading-l" { "You do not have access to children's records" }
-                p class="govuk-body" { "Your role lets you see the scorecard and the measures." }
-            },
-        ),
-    )
-        .into_response()
-}
 
 fn search_form(session: &Session, query: &str) -> Markup {
     html! {
@@ -47,9 +29,6 @@ fn search_form(session: &Session, query: &str) -> Markup {
 }
 
 pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    if !user.role.sees_casework() {
-        return forbidden(&state, &user);
-    }
     page(
         "Find a child",
         &state.authority,
@@ -79,9 +58,6 @@ pub async fn search(
     SignedIn(user): SignedIn,
     Form(search): Form<Search>,
 ) -> Response {
-    if !user.role.sees_casework() {
-        return forbidden(&state, &user);
-    }
     let cw = match state.casework().await {
         Ok(cw) => cw,
         Err(e) => return super::failed(e),
@@ -101,7 +77,7 @@ pub async fn search(
             .collect()
     };
     // The query may be a name: it is not logged.
-    if let Err(e) = state.audit().record(&user.email, "search children", None).await {
+    if let Err(e) = state.audit().record(&user, "search children", None).await {
         return super::failed(e);
     }
     page(
@@ -230,16 +206,13 @@ pub async fn record(
     Query(saved): Query<Saved>,
     Query(download): Query<Download>,
 ) -> Response {
-    if !user.role.sees_casework() {
-        return forbidden(&state, &user);
-    }
     let (cw, index) = match state.children().await {
         Ok(found) => found,
         Err(e) => return super::failed(e),
     };
     let Some(child) = index.child(&cw, &id) else { return super::not_found().await };
     let today = state.today();
-    if let Err(e) = state.audit().record(&user.email, "view child", Some(&child.child_id)).await {
+    if let Err(e) = state.audit().record(&user, "view child", Some(&child.child_id)).await {
         return super::failed(e);
     }
     let viewers = if user.role == Role::Manager {
@@ -265,12 +238,12 @@ pub async fn record(
         ]);
     }
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, "download child timeline", Some(&child.child_id)).await {
+        if let Err(e) = state.audit().record(&user, "download child timeline", Some(&child.child_id)).await {
             return super::failed(e);
         }
         return respond(&[timeline], &download, &child.child_id);
     }
-    let can_record = user.role.records_casework();
+    let can_record = super::records::may_edit(&user, &own);
     let row = |key: &str, value: String| {
         html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
     };

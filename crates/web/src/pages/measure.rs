@@ -91,7 +91,7 @@ pub async fn show(
     }
     tables.push(records);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, &format!("download measure {}", measure.id), None).await {
+        if let Err(e) = state.audit().record(&user, &format!("download measure {}", measure.id), None).await {
             return super::failed(e);
         }
         return respond(&tables, &download, &format!("{}-{month}", measure.id));

@@ -1,5 +1,7 @@
 //! The pages of the web app, one module each.
 
+pub mod account;
+pub mod admin;
 pub mod children;
 pub mod measure;
 pub mod records;
@@ -25,6 +27,23 @@ pub async fn not_found() -> Response {
                 h1 class="govuk-heading-l" { "Page not found" }
                 p class="govuk-body" { "If you typed the web address, check it is correct." }
                 p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start page" } }
+            },
+        ),
+    )
+        .into_response()
+}
+
+/// A page the person's role may not use (or a route without an access rule): 403.
+pub fn refused(state: &crate::AppState, user: Option<&crate::auth::Session>) -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        crate::layout::page(
+            "You do not have access",
+            &state.authority,
+            user,
+            html! {
+                h1 class="govuk-heading-l" { "You do not have access to this page" }
+                p class="govuk-body" { "Your role does not include it. If you need it for your work, ask your manager or the service's administrator." }
             },
         ),
     )

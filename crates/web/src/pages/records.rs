@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use sendtrack_domain::access::Role;
 use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, field_kind};
 use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::records::Casework;
@@ -407,27 +408,45 @@ fn new_id(file: RecordFile) -> Option<String> {
     Some(format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02X}")).collect::<String>()))
 }
 
-/// Only managers and caseworkers record casework: the refusal for anyone else.
-fn may_record(state: &AppState, user: &Session) -> Result<(), Box<Response>> {
-    if user.role.records_casework() {
-        return Ok(());
+/// Whether `user` may record and correct `own` (one child's records): managers any child; a
+/// caseworker the children allocated to them (by the latest request's caseworker) and children
+/// with nobody allocated, or any child once a manager lets them (`edits_any_case`).
+pub(crate) fn may_edit(user: &Session, own: &Casework) -> bool {
+    match user.role {
+        Role::Manager => true,
+        Role::Caseworker => {
+            let allocated = own
+                .requests
+                .iter()
+                .filter(|r| r.caseworker.is_some())
+                .max_by_key(|r| r.received_on)
+                .and_then(|r| r.caseworker.as_deref());
+            user.edits_any_case || allocated.is_none() || allocated == user.staff_id.as_deref()
+        }
+        _ => false,
     }
-    Err(Box::new(
-        (
+}
+
+/// The refusal for a child outside the caseworker's caseload.
+fn not_in_caseload(state: &AppState, user: &Session) -> Response {
+    (
         StatusCode::FORBIDDEN,
         page(
-            "You do not have access",
+            "You cannot change this child's records",
             &state.authority,
             Some(user),
             html! {
-                h1 class="govuk-heading-l" { "You cannot record casework" }
-                p class="govuk-body" { "Caseworkers and managers record and correct casework. Your role lets you read it." }
+                h1 class="govuk-heading-l" { "You cannot change this child's records" }
+                p class="govuk-body" { "The child is allocated to another caseworker. You can read the record; to change it, ask your manager to let you edit any case." }
             },
         ),
     )
-            .into_response(),
-    ))
+        .into_response()
 }
+
+/// Columns of a child's details whose values are personal: the audit trail says they changed,
+/// not what they were (so an erased child leaves no name behind in it).
+const PERSONAL: [&str; 7] = ["forename", "surname", "date_of_birth", "upn", "uln", "postcode", "ethnicity"];
 
 /// The child's own records and name; a 404 for an unknown child.
 async fn child(state: &AppState, child_id: &str) -> Result<(Arc<Casework>, Casework, String), Response> {
@@ -451,14 +470,14 @@ pub async fn new_form(
     Path((child_id, kind)): Path<(String, String)>,
     Query(prefill): Query<Prefill>,
 ) -> Response {
-    if let Err(r) = may_record(&state, &user) {
-        return *r;
-    }
     let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return super::not_found().await };
     let (_, own, name) = match child(&state, &child_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };
+    if !may_edit(&user, &own) {
+        return not_in_caseload(&state, &user);
+    }
     let mut values = Values::new();
     if file == RecordFile::Requests
         && let Some(staff) = &user.staff_id
@@ -487,9 +506,6 @@ pub async fn new_form(
 
 /// The form for a new child.
 pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    if let Err(r) = may_record(&state, &user) {
-        return *r;
-    }
     let f = FormPage {
         file: RecordFile::Children,
         child_id: "",
@@ -510,14 +526,14 @@ pub async fn edit_form(
     SignedIn(user): SignedIn,
     Path((child_id, kind, record_id)): Path<(String, String, String)>,
 ) -> Response {
-    if let Err(r) = may_record(&state, &user) {
-        return *r;
-    }
     let Some(file) = kind_of(&kind) else { return super::not_found().await };
     let (cw, own, name) = match child(&state, &child_id).await {
         Ok(found) => found,
         Err(r) => return r,
     };
+    if !may_edit(&user, &own) {
+        return not_in_caseload(&state, &user);
+    }
     let (record, version) = match state.store.record_with_version(file, &record_id).await {
         Ok(found) => found,
         Err(StoreError::NotFound { .. }) => return super::not_found().await,
@@ -526,7 +542,7 @@ pub async fn edit_form(
     if owner(file, &record, &cw).as_deref() != Some(child_id.as_str()) {
         return super::not_found().await;
     }
-    if let Err(e) = state.audit().record(&user.email, &format!("view {}", noun(file)), Some(&child_id)).await {
+    if let Err(e) = state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await {
         return super::failed(e);
     }
     let values = values_of(file, &record);
@@ -590,9 +606,6 @@ async fn save(
     version: Option<i64>,
     values: Values,
 ) -> Response {
-    if let Err(r) = may_record(state, user) {
-        return *r;
-    }
     let new_child = file == RecordFile::Children && version.is_none();
     let (cw, own, name) = if new_child {
         match state.casework().await {
@@ -605,6 +618,9 @@ async fn save(
             Err(r) => return r,
         }
     };
+    if !new_child && !may_edit(user, &own) {
+        return not_in_caseload(state, user);
+    }
     let before = match version {
         None => None,
         Some(_) => match state.store.record_with_version(file, record_id).await {
@@ -653,8 +669,17 @@ async fn save(
         }
     };
     let changed = changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record);
-    let detail: serde_json::Map<String, serde_json::Value> =
-        changed.into_iter().map(|(c, b, a)| (c.to_string(), serde_json::json!([b, a]))).collect();
+    let detail: serde_json::Map<String, serde_json::Value> = changed
+        .into_iter()
+        .map(|(c, b, a)| {
+            let values = if file == RecordFile::Children && PERSONAL.contains(&c) {
+                serde_json::json!("changed")
+            } else {
+                serde_json::json!([b, a])
+            };
+            (c.to_string(), values)
+        })
+        .collect();
     let owner_id = if new_child { record_id } else { child_id };
     let event = AuditEvent {
         at: jiff::Timestamp::now().to_string(),
@@ -662,6 +687,7 @@ async fn save(
         action: format!("{} {} {record_id}", if version.is_some() { "change" } else { "add" }, noun(file)),
         child_id: Some(owner_id.to_string()),
         detail: Some(serde_json::Value::Object(detail).to_string()),
+        address: Some(user.address.clone()),
     };
     match state.store.write_record(file, &record, version, &event).await {
         Ok(_) => {}

@@ -58,7 +58,7 @@ pub async fn board(
     };
     let downloads = tables(&card);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, "download board report table", None).await {
+        if let Err(e) = state.audit().record(&user, "download board report table", None).await {
             return super::failed(e);
         }
         return respond(&downloads, &download, &format!("board-{month}"));

@@ -99,7 +99,7 @@ pub async fn show(
     };
     let grid = table(&card);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, "download scorecard", None).await {
+        if let Err(e) = state.audit().record(&user, "download scorecard", None).await {
             return super::failed(e);
         }
         return respond(std::slice::from_ref(&grid), &download, &format!("scorecard-{from}-{to}"));

@@ -1,7 +1,13 @@
-//! Signing in and out.
+//! Signing in and out. Each attempt is audited with where it came from; repeated failures for
+//! an account or from an address are slowed and then locked for a time; a new session is
+//! made on every sign-in (the old one, if any, ends); a person with a second factor gives
+//! their one-time code before the session is signed in.
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, new_token, password_matches, session_token, token_hash};
+use crate::auth::{
+    CSRF_FIELD, client_address, csrf_token, minutes_before, new_token, now, password_matches, session_token, stored,
+    token_hash,
+};
 use crate::layout::{error_summary, page};
 use axum::Form;
 use axum::extract::State;
@@ -9,6 +15,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use sendtrack_store::{AuditEvent, SessionStage};
 use std::sync::Arc;
 
 #[derive(serde::Deserialize)]
@@ -19,9 +26,19 @@ pub struct Credentials {
     password: String,
 }
 
+/// A text field with its GOV.UK error message.
+fn field(id: &str, label: &str, kind: &str, autocomplete: &str, value: &str, errors: &[(&str, &str)]) -> Markup {
+    let error = errors.iter().find(|(f, _)| *f == id).map(|(_, m)| *m);
+    html! {
+        div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+            label class="govuk-label" for=(id) { (label) }
+            @if let Some(m) = error { p id=(format!("{id}-error")) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
+            input class=(if error.is_some() { "govuk-input govuk-input--error" } else { "govuk-input" }) id=(id) name=(id) type=(kind) autocomplete=(autocomplete) spellcheck="false" value=(value) aria-describedby=[error.map(|_| format!("{id}-error"))];
+        }
+    }
+}
+
 fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Markup {
-    let email_error = errors.iter().find(|(f, _)| *f == "email").map(|(_, m)| *m);
-    let password_error = errors.iter().find(|(f, _)| *f == "password").map(|(_, m)| *m);
     let title = if errors.is_empty() { "Sign in" } else { "Error: Sign in" };
     page(
         title,
@@ -33,16 +50,8 @@ fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Marku
                     (error_summary(errors))
                     h1 class="govuk-heading-l" { "Sign in" }
                     form method="post" action="/sign-in" novalidate {
-                        div class=(if email_error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
-                            label class="govuk-label" for="email" { "Email address" }
-                            @if let Some(m) = email_error { p id="email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
-                            input class=(if email_error.is_some() { "govuk-input govuk-input--error" } else { "govuk-input" }) id="email" name="email" type="email" autocomplete="email" spellcheck="false" value=(email) aria-describedby=[email_error.map(|_| "email-error")];
-                        }
-                        div class=(if password_error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
-                            label class="govuk-label" for="password" { "Password" }
-                            @if let Some(m) = password_error { p id="password-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
-                            input class=(if password_error.is_some() { "govuk-input govuk-input--error" } else { "govuk-input" }) id="password" name="password" type="password" autocomplete="current-password" aria-describedby=[password_error.map(|_| "password-error")];
-                        }
+                        (field("email", "Email address", "email", "email", email, errors))
+                        (field("password", "Password", "password", "current-password", "", errors))
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Sign in" }
                     }
                 }
@@ -55,7 +64,22 @@ pub async fn form(State(state): State<Arc<AppState>>) -> Markup {
     sign_in_page(&state, "", &[])
 }
 
-pub async fn submit(State(state): State<Arc<AppState>>, Form(credentials): Form<Credentials>) -> Response {
+/// An audit row about a sign-in (the person may not exist: the email is what was typed).
+fn event(email: &str, action: &str, address: &str) -> AuditEvent {
+    AuditEvent {
+        at: stored(now()),
+        email: email.to_string(),
+        action: action.to_string(),
+        address: Some(address.to_string()),
+        ..AuditEvent::default()
+    }
+}
+
+pub async fn submit(
+    State(state): State<Arc<AppState>>,
+    parts: Parts,
+    Form(credentials): Form<Credentials>,
+) -> Response {
     let email = credentials.email.trim().to_lowercase();
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -67,6 +91,28 @@ pub async fn submit(State(state): State<Arc<AppState>>, Form(credentials): Form<
     if !errors.is_empty() {
         return sign_in_page(&state, &email, &errors).into_response();
     }
+    let p = &state.protection;
+    let address = client_address(&parts, p);
+    let at = now();
+    let (by_account, by_address) =
+        match state.store.failed_sign_ins(&email, &address, &minutes_before(at, p.window_minutes)).await {
+            Ok(counts) => counts,
+            Err(e) => return super::failed(e),
+        };
+    if by_account >= p.lock_account_after || by_address >= p.lock_address_after {
+        if let Err(e) = state.audit().event(event(&email, "sign-in refused: locked", &address)).await {
+            return super::failed(e);
+        }
+        let message = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again.";
+        return (axum::http::StatusCode::TOO_MANY_REQUESTS, sign_in_page(&state, &email, &[("email", message)]))
+            .into_response();
+    }
+    // Slowed: each failure past the first few adds to the wait before the answer.
+    let failures = by_account.max(by_address);
+    if failures >= p.slow_after {
+        let extra = u32::try_from(failures - p.slow_after + 1).unwrap_or(u32::MAX);
+        tokio::time::sleep(p.delay_step.saturating_mul(extra).min(std::time::Duration::from_secs(5))).await;
+    }
     let user = match state.store.user(&email).await {
         Ok(user) => user,
         Err(e) => return super::failed(e),
@@ -77,18 +123,130 @@ pub async fn submit(State(state): State<Arc<AppState>>, Form(credentials): Form<
         None => false,
     };
     let Some(user) = user.filter(|_| matches) else {
+        let recorded = state.store.record_failed_sign_in(&email, &address, &stored(at)).await;
+        if let Err(e) = recorded {
+            return super::failed(e);
+        }
+        if let Err(e) = state.audit().event(event(&email, "sign-in failed", &address)).await {
+            return super::failed(e);
+        }
         tracing::info!("a sign-in failed");
         return sign_in_page(&state, &email, &[("email", "Enter a correct email address and password")])
             .into_response();
     };
-    let Some((token, hash)) = new_token() else { return super::server_error() };
-    let now = jiff::Timestamp::now().to_string();
-    if let Err(e) = state.store.create_session(&hash, &user.email, &now).await {
+    // A new session on every sign-in; the one the browser had, if any, ends.
+    if let Some(old) = session_token(&parts)
+        && let Err(e) = state.store.delete_session(&token_hash(&old)).await
+    {
         return super::failed(e);
     }
-    let cookie = format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
-    let home = if user.role.sees_casework() { "/" } else { "/scorecard" };
-    ([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response()
+    let stage = if user.totp_secret.is_some() { SessionStage::SecondFactorPending } else { SessionStage::Full };
+    let Some((token, hash)) = new_token() else { return super::server_error() };
+    if let Err(e) = state.store.create_session(&hash, &user.email, stage, &stored(at)).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.store.clear_failed_sign_ins(&user.email).await {
+        return super::failed(e);
+    }
+    let action = if stage == SessionStage::Full { "sign in" } else { "sign in: password accepted, code awaited" };
+    if let Err(e) = state.audit().event(event(&user.email, action, &address)).await {
+        return super::failed(e);
+    }
+    let next = if stage == SessionStage::Full { user.role.home() } else { "/sign-in/two-factor" };
+    ([(header::SET_COOKIE, p.cookie(&token, None))], Redirect::to(next)).into_response()
+}
+
+fn code_page(state: &AppState, csrf: &str, errors: &[(&str, &str)]) -> Markup {
+    let title = if errors.is_empty() { "Enter your security code" } else { "Error: Enter your security code" };
+    page(
+        title,
+        &state.authority,
+        None,
+        html! {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    (error_summary(errors))
+                    h1 class="govuk-heading-l" { "Enter your security code" }
+                    p class="govuk-body" { "Open the authenticator app you set up for sendtrack and enter the 6-digit code it shows." }
+                    form method="post" action="/sign-in/two-factor" novalidate {
+                        input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                        (field("code", "Security code", "text", "one-time-code", "", errors))
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Continue" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The session of a half-signed-in person (password accepted, code awaited).
+async fn pending(state: &AppState, parts: &Parts) -> Result<Option<(String, sendtrack_store::Session)>, Response> {
+    let Some(token) = session_token(parts) else { return Ok(None) };
+    let hash = token_hash(&token);
+    let at = now();
+    let found = state
+        .store
+        .session(&hash, &minutes_before(at, state.protection.idle_minutes), &stored(at))
+        .await
+        .map_err(super::failed)?;
+    Ok(found.filter(|s| s.stage == SessionStage::SecondFactorPending).map(|s| (token, s)))
+}
+
+pub async fn code_form(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
+    match pending(&state, &parts).await {
+        Ok(Some((token, _))) => code_page(&state, &csrf_token(&token), &[]).into_response(),
+        Ok(None) => Redirect::to("/sign-in").into_response(),
+        Err(r) => r,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct Code {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(code): Form<Code>) -> Response {
+    let (token, session) = match pending(&state, &parts).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return Redirect::to("/sign-in").into_response(),
+        Err(r) => return r,
+    };
+    let address = client_address(&parts, &state.protection);
+    let secret = session.user.totp_secret.clone().unwrap_or_default();
+    if !crate::pages::account::code_matches(&secret, &session.user.email, code.code.trim()) {
+        let at = stored(now());
+        if let Err(e) = state.store.record_failed_sign_in(&session.user.email, &address, &at).await {
+            return super::failed(e);
+        }
+        if let Err(e) = state.audit().event(event(&session.user.email, "sign-in failed: wrong code", &address)).await {
+            return super::failed(e);
+        }
+        // Too many wrong codes end the half-signed-in session: the password is asked again.
+        let since = minutes_before(now(), state.protection.window_minutes);
+        match state.store.failed_sign_ins(&session.user.email, &address, &since).await {
+            Ok((n, _)) if n >= state.protection.lock_account_after => {
+                if let Err(e) = state.store.delete_session(&token_hash(&token)).await {
+                    return super::failed(e);
+                }
+                return Redirect::to("/sign-in").into_response();
+            }
+            Ok(_) => {}
+            Err(e) => return super::failed(e),
+        }
+        let message = "Enter the 6-digit code your authenticator app shows now";
+        return code_page(&state, &csrf_token(&token), &[("code", message)]).into_response();
+    }
+    if let Err(e) = state.store.complete_session(&token_hash(&token)).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.store.clear_failed_sign_ins(&session.user.email).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.audit().event(event(&session.user.email, "sign in", &address)).await {
+        return super::failed(e);
+    }
+    Redirect::to(session.user.role.home()).into_response()
 }
 
 pub async fn sign_out(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
@@ -97,6 +255,5 @@ pub async fn sign_out(State(state): State<Arc<AppState>>, parts: Parts) -> Respo
     {
         return super::failed(e);
     }
-    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    ([(header::SET_COOKIE, expired)], Redirect::to("/sign-in")).into_response()
+    ([(header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in")).into_response()
 }

@@ -11,7 +11,7 @@ use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use sendtrack_domain::worklist::{Today, Worklist, caseworkers};
+use sendtrack_domain::worklist::{Today, Worklist};
 use std::sync::Arc;
 
 fn numeric(content: Markup) -> Markup {
@@ -56,8 +56,8 @@ pub async fn show(
     Query(download): Query<Download>,
 ) -> Response {
     if !user.role.sees_casework() {
-        // Analysts and viewers start at the scorecard.
-        return Redirect::to("/scorecard").into_response();
+        // Admins, analysts and viewers start elsewhere.
+        return Redirect::to(user.role.home()).into_response();
     }
     let today = state.today();
     let caseworker = asked.caseworker(&user);
@@ -67,7 +67,7 @@ pub async fn show(
     };
     let downloads = tables(&t);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, "download today", None).await {
+        if let Err(e) = state.audit().record(&user, "download today", None).await {
             return super::failed(e);
         }
         return respond(&downloads, &download, &format!("today-{today}"));
@@ -75,8 +75,8 @@ pub async fn show(
     let here = format!("/?caseworker={}", caseworker.as_deref().unwrap_or("all"));
     let download_links =
         |id: &str| html! { @if let Some(t) = downloads.iter().find(|t| t.id == id) { (links(&here, t)) } };
-    let all_caseworkers = match state.casework().await {
-        Ok(cw) => caseworkers(&cw),
+    let all_caseworkers = match state.caseworkers().await {
+        Ok(ids) => ids,
         Err(e) => return super::failed(e),
     };
     let cw = caseworker.as_deref();
@@ -103,7 +103,7 @@ pub async fn show(
                         @if let Some(mine) = &user.staff_id {
                             option value=(mine) selected[cw == Some(mine.as_str())] { "My cases (" (mine) ")" }
                         }
-                        @for id in &all_caseworkers {
+                        @for id in all_caseworkers.iter() {
                             @if user.staff_id.as_ref() != Some(id) {
                                 option value=(id) selected[cw == Some(id.as_str())] { (id) }
                             }

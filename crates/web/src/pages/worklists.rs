@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::clock::ReviewState;
 use sendtrack_domain::codes::AdviceKind;
-use sendtrack_domain::worklist::{WorkFilter, WorkItem, Worklist, caseworkers, worklist};
+use sendtrack_domain::worklist::{WorkFilter, WorkItem, Worklist};
 use std::sync::Arc;
 
 /// What a worklist or Today page was asked to show.
@@ -107,16 +107,11 @@ async fn items(
     user: &Session,
 ) -> Result<Vec<(WorkItem, String)>, Response> {
     let (cw, index) = state.children().await.map_err(super::failed)?;
-    let today = state.today();
+    let lists = state.worklists(state.today()).await.map_err(super::failed)?;
     let filter = asked.filter(user);
-    let found = tokio::task::spawn_blocking({
-        let cw = cw.clone();
-        move || worklist(&cw, list, today, &filter)
-    })
-    .await
-    .map_err(super::failed)?;
-    let mut named: Vec<(WorkItem, String)> = found
-        .into_iter()
+    let mut named: Vec<(WorkItem, String)> = lists
+        .items(list, &filter)
+        .cloned()
         .map(|item| {
             let name =
                 index.child(&cw, &item.child_id).map_or(String::new(), |c| format!("{} {}", c.forename, c.surname));
@@ -201,25 +196,22 @@ pub async fn show(
     Query(asked): Query<Asked>,
     Query(download): Query<Download>,
 ) -> Response {
-    if !user.role.sees_casework() {
-        return super::children::forbidden(&state, &user);
-    }
     let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
     let found = match items(&state, list, &asked, &user).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user.email, &format!("export worklist {}", list.slug()), None).await {
+        if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
             return super::failed(e);
         }
         return respond(&[table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today()));
     }
-    let all_caseworkers = match state.casework().await {
-        Ok(cw) => caseworkers(&cw),
+    let all_caseworkers = match state.caseworkers().await {
+        Ok(ids) => ids,
         Err(e) => return super::failed(e),
     };
-    if let Err(e) = state.audit().record(&user.email, &format!("view worklist {}", list.slug()), None).await {
+    if let Err(e) = state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await {
         return super::failed(e);
     }
     let pages = found.len().div_ceil(PER_PAGE).max(1);
@@ -333,15 +325,12 @@ pub async fn records_csv(
     Path(slug): Path<String>,
     Query(asked): Query<Asked>,
 ) -> Response {
-    if !user.role.sees_casework() {
-        return super::children::forbidden(&state, &user);
-    }
     let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
     let found = match items(&state, list, &asked, &user).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    if let Err(e) = state.audit().record(&user.email, &format!("export worklist {}", list.slug()), None).await {
+    if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
         return super::failed(e);
     }
     let asked_csv = Download { download: Some("csv".into()), table: None };

@@ -1,0 +1,299 @@
+//! The people who sign in, their sessions, failed sign-ins and the service's settings.
+
+use crate::{Store, StoreError};
+use sendtrack_domain::access::Role;
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+/// A person who can sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub email: String,
+    pub role: Role,
+    /// The Argon2id hash of the password (PHC string).
+    pub password_hash: String,
+    /// The staff id their casework is recorded under (`requests.caseworker`), if they have one.
+    pub staff_id: Option<String>,
+    /// A caseworker a manager has let edit any case, not only their own caseload.
+    pub edits_any_case: bool,
+    /// The base32 secret of their second factor (TOTP), once they have set one up.
+    pub totp_secret: Option<String>,
+    pub disabled: bool,
+}
+
+/// How far a session has got through signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Signed in.
+    Full,
+    /// The password was right; the one-time code is awaited.
+    SecondFactorPending,
+}
+
+/// A live session and its person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub user: User,
+    pub stage: SessionStage,
+}
+
+const USER_COLUMNS: &str = "email, role, password_hash, staff_id, edits_any_case, totp_secret, disabled";
+
+fn user_of(row: &AnyRow) -> Result<User, StoreError> {
+    let role: String = row.try_get(1)?;
+    Ok(User {
+        email: row.try_get(0)?,
+        role: Role::parse(&role).map_err(|message| StoreError::Corrupt { table: "users", column: "role", message })?,
+        password_hash: row.try_get(2)?,
+        staff_id: row.try_get(3)?,
+        edits_any_case: row.try_get::<i64, _>(4)? != 0,
+        totp_secret: row.try_get(5)?,
+        disabled: row.try_get::<i64, _>(6)? != 0,
+    })
+}
+
+impl Store {
+    /// Adds a person who can sign in. Fails when the email is taken.
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: Role,
+        password_hash: &str,
+        staff_id: Option<&str>,
+        created_on: &str,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let exists: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE email = $1")
+            .bind(email.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Duplicate { record: "user", id: email.to_string() });
+        }
+        sqlx::query("INSERT INTO users (email, role, password_hash, staff_id, created_on) VALUES ($1, $2, $3, $4, $5)")
+            .bind(email.to_string())
+            .bind(role.code())
+            .bind(password_hash.to_string())
+            .bind(staff_id.map(str::to_string))
+            .bind(created_on.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The person with this email, if there is one and they are not disabled.
+    pub async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND disabled = 0");
+        let row: Option<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
+            .bind(email.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| user_of(&r)).transpose()
+    }
+
+    /// Everyone who can or could sign in, by email.
+    pub async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email");
+        let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
+        rows.iter().map(user_of).collect()
+    }
+
+    async fn update_user(&self, email: &str, set: &str, value: Option<String>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let sql = format!("UPDATE users SET {set} = $1 WHERE email = $2");
+        let done = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
+            .bind(value)
+            .bind(email.to_string())
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Disables (or enables again) an account. Disabling ends its sessions at once.
+    pub async fn set_disabled(&self, email: &str, disabled: bool) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
+            .bind(i64::from(disabled))
+            .bind(email.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE email = $1").bind(email.to_string()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lets a caseworker edit any case (or only their own caseload again).
+    pub async fn set_edits_any_case(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let done = sqlx::query("UPDATE users SET edits_any_case = $1 WHERE email = $2")
+            .bind(i64::from(allowed))
+            .bind(email.to_string())
+            .execute(self.pool())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
+        }
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends every other session of the person.
+    pub async fn set_password(&self, email: &str, password_hash: &str, keep_session: &str) -> Result<(), StoreError> {
+        self.update_user(email, "password_hash", Some(password_hash.to_string())).await?;
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM sessions WHERE email = $1 AND token_hash <> $2")
+            .bind(email.to_string())
+            .bind(keep_session.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Sets (or removes) the person's second-factor secret.
+    pub async fn set_totp_secret(&self, email: &str, secret: Option<&str>) -> Result<(), StoreError> {
+        self.update_user(email, "totp_secret", secret.map(str::to_string)).await
+    }
+
+    /// Starts a session for `email`, found later by the hash of its token.
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        email: &str,
+        stage: SessionStage,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, email, created_at, last_seen_at, pending_second_factor) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_string())
+        .bind(email.to_string())
+        .bind(now.to_string())
+        .bind(now.to_string())
+        .bind(i64::from(stage == SessionStage::SecondFactorPending))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The session with this token hash and its person, if the session exists, was used at or
+    /// after `idle_since` and the person is not disabled. A session idle for longer is ended.
+    /// The session's last use is moved to `now` when it is more than a minute old (so a burst
+    /// of requests writes once).
+    pub async fn session(&self, token_hash: &str, idle_since: &str, now: &str) -> Result<Option<Session>, StoreError> {
+        let sql = format!(
+            "SELECT {}, s.last_seen_at, s.pending_second_factor FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
+            USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
+        );
+        let row: Option<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
+            .bind(token_hash.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user = user_of(&row)?;
+        let last_seen: String = row.try_get(7)?;
+        let pending: i64 = row.try_get(8)?;
+        if last_seen.as_str() < idle_since {
+            self.delete_session(token_hash).await?;
+            return Ok(None);
+        }
+        if last_seen.get(..16) != now.get(..16) {
+            let _turn = self.write_turn().await;
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(now.to_string())
+                .bind(token_hash.to_string())
+                .execute(self.pool())
+                .await?;
+        }
+        let stage = if pending != 0 { SessionStage::SecondFactorPending } else { SessionStage::Full };
+        Ok(Some(Session { user, stage }))
+    }
+
+    /// Marks a session's second factor as given.
+    pub async fn complete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE sessions SET pending_second_factor = 0 WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Records a failed sign-in for `email` from `address`.
+    pub async fn record_failed_sign_in(&self, email: &str, address: &str, at: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("INSERT INTO failed_sign_ins (email, address, at) VALUES ($1, $2, $3)")
+            .bind(email.to_string())
+            .bind(address.to_string())
+            .bind(at.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// How many sign-ins failed since `since` for `email`, and from `address`.
+    pub async fn failed_sign_ins(&self, email: &str, address: &str, since: &str) -> Result<(i64, i64), StoreError> {
+        let by_email: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM failed_sign_ins WHERE email = $1 AND at >= $2")
+            .bind(email.to_string())
+            .bind(since.to_string())
+            .fetch_one(self.pool())
+            .await?;
+        let by_address: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM failed_sign_ins WHERE address = $1 AND at >= $2")
+                .bind(address.to_string())
+                .bind(since.to_string())
+                .fetch_one(self.pool())
+                .await?;
+        Ok((by_email, by_address))
+    }
+
+    /// Forgets an account's failed sign-ins, after it signs in.
+    pub async fn clear_failed_sign_ins(&self, email: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1")
+            .bind(email.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// A setting's value, if set.
+    pub async fn setting(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+            .bind(name.to_string())
+            .fetch_optional(self.pool())
+            .await?)
+    }
+
+    /// Sets a setting.
+    pub async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM settings WHERE name = $1").bind(name.to_string()).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2)")
+            .bind(name.to_string())
+            .bind(value.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,115 @@
+//! Who may do what: one table of every route of the web app and the roles that may use it,
+//! enforced by one middleware before any handler runs. A route without a rule is refused to
+//! everyone (and a test fails), so access is never granted by forgetting.
+
+use sendtrack_domain::access::Role::{self, Admin, Analyst, Caseworker, Manager, Viewer};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Anyone, signed in or not (sign-in, the assets).
+    Anyone,
+    /// Anyone signed in (their own account, signing out).
+    SignedIn,
+    /// Signed-in people with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// One route: its method, its path as the router writes it, and who may use it.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub who: Who,
+    /// What the route is for, in words.
+    pub what: &'static str,
+}
+
+const fn rule(method: &'static str, path: &'static str, who: Who, what: &'static str) -> Rule {
+    Rule { method, path, who, what }
+}
+
+/// Managers and caseworkers: the caseload, children's records, recording casework.
+const CASEWORK: Who = Who::Roles(&[Manager, Caseworker]);
+/// The figures: the scorecard and each measure (children by opaque id only).
+const FIGURES: Who = Who::Roles(&[Admin, Manager, Caseworker, Analyst, Viewer]);
+/// Drill-down downloads and board reports: everyone but viewers.
+const ANALYSIS: Who = Who::Roles(&[Admin, Manager, Caseworker, Analyst]);
+const ADMIN: Who = Who::Roles(&[Admin]);
+const MANAGER: Who = Who::Roles(&[Manager]);
+
+/// Every route of the web app.
+pub const RULES: &[Rule] = &[
+    rule("GET", "/sign-in", Who::Anyone, "the sign-in form"),
+    rule("POST", "/sign-in", Who::Anyone, "signing in"),
+    rule("GET", "/sign-in/two-factor", Who::Anyone, "the one-time code form (a half-signed-in session)"),
+    rule("POST", "/sign-in/two-factor", Who::Anyone, "giving the one-time code"),
+    rule("POST", "/sign-out", Who::SignedIn, "signing out"),
+    rule("GET", "/account", Who::SignedIn, "one's own account"),
+    rule("POST", "/account/password", Who::SignedIn, "changing one's password"),
+    rule("GET", "/account/two-factor", Who::SignedIn, "setting up a second factor"),
+    rule("POST", "/account/two-factor", Who::SignedIn, "confirming a second factor"),
+    rule("GET", "/", Who::SignedIn, "Today (others are sent to their start page)"),
+    rule("GET", "/children", CASEWORK, "finding a child"),
+    rule("POST", "/children", CASEWORK, "searching for a child"),
+    rule("GET", "/children/new", CASEWORK, "the form for a new child"),
+    rule("POST", "/children/new", CASEWORK, "recording a new child"),
+    rule("GET", "/children/{id}", CASEWORK, "a child's record"),
+    rule("GET", "/children/{id}/{kind}/new", CASEWORK, "the form for a new record of a child"),
+    rule("POST", "/children/{id}/{kind}/new", CASEWORK, "recording a new record of a child"),
+    rule("GET", "/children/{id}/{kind}/{record}", CASEWORK, "the form to correct a record"),
+    rule("POST", "/children/{id}/{kind}/{record}", CASEWORK, "correcting a record"),
+    rule("GET", "/worklists/{list}", CASEWORK, "a worklist"),
+    rule("GET", "/worklists/{list}/records.csv", CASEWORK, "a worklist as CSV"),
+    rule("GET", "/team", MANAGER, "the caseworkers and what they may edit"),
+    rule("POST", "/team", MANAGER, "letting a caseworker edit any case"),
+    rule("GET", "/scorecard", FIGURES, "the scorecard"),
+    rule("GET", "/measures/{id}", FIGURES, "a measure's page"),
+    rule("GET", "/measures/{id}/records.csv", ANALYSIS, "the records behind a measure, as CSV"),
+    rule("GET", "/reports/board", ANALYSIS, "the board report"),
+    rule("GET", "/reports/board.xlsx", ANALYSIS, "the board workbook"),
+    rule("GET", "/admin/users", ADMIN, "the people who can sign in"),
+    rule("POST", "/admin/users", ADMIN, "disabling or enabling an account"),
+    rule("POST", "/admin/settings", ADMIN, "which roles must use a second factor"),
+    rule("GET", "/admin/audit", ADMIN, "searching the audit trail"),
+    rule("GET", "/assets/govuk.css", Who::Anyone, "an asset"),
+    rule("GET", "/assets/board.css", Who::Anyone, "an asset"),
+    rule("GET", "/assets/app.css", Who::Anyone, "an asset"),
+    rule("GET", "/assets/govuk-frontend.min.js", Who::Anyone, "an asset"),
+    rule("GET", "/assets/app.mjs", Who::Anyone, "an asset"),
+];
+
+/// The rule of a route (by the router's path pattern), if it has one.
+pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
+    // HEAD is answered as GET.
+    let method = if method == "HEAD" { "GET" } else { method };
+    RULES.iter().find(|r| r.method == method && r.path == path)
+}
+
+impl Who {
+    /// Whether a person of `role` may use the route.
+    pub fn allows(self, role: Role) -> bool {
+        match self {
+            Who::Anyone | Who::SignedIn => true,
+            Who::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_has_one_rule_per_route_and_follows_the_roles() {
+        for (i, a) in RULES.iter().enumerate() {
+            assert!(!RULES[..i].iter().any(|b| a.method == b.method && a.path == b.path), "{} {}", a.method, a.path);
+        }
+        let allows = |method, path, role| rule_for(method, path).is_some_and(|r| r.who.allows(role));
+        assert!(allows("GET", "/children/{id}", Caseworker) && !allows("GET", "/children/{id}", Analyst));
+        assert!(!allows("GET", "/children/{id}", Admin), "admins run users and settings, not casework");
+        assert!(allows("GET", "/measures/{id}", Viewer) && !allows("GET", "/reports/board", Viewer));
+        assert!(allows("GET", "/admin/audit", Admin) && !allows("GET", "/admin/audit", Manager));
+        assert!(rule_for("DELETE", "/children/{id}").is_none());
+    }
+}

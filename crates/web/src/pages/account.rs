@@ -1,0 +1,227 @@
+//! One's own account: changing the password (which ends one's other sessions) and setting up
+//! a second factor, time-based one-time codes (TOTP, RFC 6238) from an authenticator app.
+
+use crate::AppState;
+use crate::auth::{SignedIn, hash_password, password_matches};
+use crate::layout::{csrf_field, error_summary, page};
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use std::sync::Arc;
+use totp_rs::{Algorithm, Builder, Secret, Totp};
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD: usize = 12;
+
+/// The TOTP of a base32 secret for a person: SHA-1, 6 digits, 30-second steps (what every
+/// authenticator app reads), one step of clock drift either way.
+fn totp(secret: &str, email: &str) -> Option<Totp> {
+    Builder::new()
+        .with_algorithm(Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_secret(Secret::try_from_base32(secret).ok()?)
+        .with_account_name(email)
+        .with_issuer(Some("sendtrack"))
+        .build()
+        .ok()
+}
+
+/// Whether `code` is the current one-time code of `secret`.
+pub fn code_matches(secret: &str, email: &str, code: &str) -> bool {
+    code.len() == 6 && totp(secret, email).is_some_and(|t| t.check_current(code).is_some())
+}
+
+/// The current one-time code of `secret` (for tests and for showing the set-up works).
+pub fn current_code(secret: &str, email: &str) -> Option<String> {
+    Some(totp(secret, email)?.generate_current().to_string())
+}
+
+/// A new random secret of 160 bits, base32.
+fn new_secret() -> Option<String> {
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).ok()?;
+    Some(Secret::from(bytes.to_vec()).to_base32())
+}
+
+fn password_form(user: &crate::auth::Session, errors: &[(&str, &str)]) -> Markup {
+    let field = |id: &str, label: &str, hint: Option<&str>| {
+        let error = errors.iter().find(|(f, _)| *f == id).map(|(_, m)| *m);
+        html! {
+            div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                label class="govuk-label" for=(id) { (label) }
+                @if let Some(h) = hint { div class="govuk-hint" id=(format!("{id}-hint")) { (h) } }
+                @if let Some(m) = error { p id=(format!("{id}-error")) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
+                input class=(if error.is_some() { "govuk-input govuk-input--width-20 govuk-input--error" } else { "govuk-input govuk-input--width-20" }) id=(id) name=(id) type="password" autocomplete=(if id == "current" { "current-password" } else { "new-password" }) aria-describedby=[hint.map(|_| format!("{id}-hint"))];
+            }
+        }
+    };
+    html! {
+        form method="post" action="/account/password" novalidate {
+            (csrf_field(user))
+            (field("current", "Current password", None))
+            (field("new", "New password", Some("At least 12 characters")))
+            (field("confirm", "New password again", None))
+            button type="submit" class="govuk-button" data-module="govuk-button" { "Change password" }
+        }
+    }
+}
+
+fn account_page(state: &AppState, user: &crate::auth::Session, errors: &[(&str, &str)], done: bool) -> Markup {
+    let title = if errors.is_empty() { "Your account" } else { "Error: Your account" };
+    page(
+        title,
+        &state.authority,
+        Some(user),
+        html! {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    (error_summary(errors))
+                    @if done {
+                        div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="govuk-notification-banner" {
+                            div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="done-title" { "Success" } }
+                            div class="govuk-notification-banner__content" { p class="govuk-notification-banner__heading" { "Your password has been changed. Your other sessions have been signed out." } }
+                        }
+                    }
+                    h1 class="govuk-heading-l" { "Your account" }
+                    dl class="govuk-summary-list" {
+                        div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Email address" } dd class="govuk-summary-list__value" { (user.email) } }
+                        div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Role" } dd class="govuk-summary-list__value" { (user.role.code()) } }
+                        div class="govuk-summary-list__row" {
+                            dt class="govuk-summary-list__key" { "Second factor" }
+                            dd class="govuk-summary-list__value" { @if user.totp_secret.is_some() { "Set up" } @else { "Not set up" } }
+                            dd class="govuk-summary-list__actions" { a class="govuk-link" href="/account/two-factor" { @if user.totp_secret.is_some() { "Change" } @else { "Set up" } span class="govuk-visually-hidden" { " second factor" } } }
+                        }
+                    }
+                    h2 class="govuk-heading-m" { "Change your password" }
+                    (password_form(user, errors))
+                }
+            }
+        },
+    )
+}
+
+pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    account_page(&state, &user, &[], false).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewPassword {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<NewPassword>,
+) -> Response {
+    let mut errors = Vec::new();
+    if !password_matches(form.current, user.password_hash.clone()).await {
+        errors.push(("current", "Enter your current password correctly"));
+    }
+    if form.new.chars().count() < MIN_PASSWORD {
+        errors.push(("new", "Enter a new password of at least 12 characters"));
+    } else if form.new != form.confirm {
+        errors.push(("confirm", "Enter the same new password twice"));
+    }
+    if !errors.is_empty() {
+        return (StatusCode::BAD_REQUEST, account_page(&state, &user, &errors, false)).into_response();
+    }
+    let new = form.new;
+    let hash = match tokio::task::spawn_blocking(move || hash_password(&new)).await {
+        Ok(hash) => hash,
+        Err(e) => return super::failed(e),
+    };
+    if let Err(e) = state.store.set_password(&user.email, &hash, &user.token_hash).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.audit().record(&user, "change password", None).await {
+        return super::failed(e);
+    }
+    account_page(&state, &user, &[], true).into_response()
+}
+
+fn two_factor_page(
+    state: &AppState,
+    user: &crate::auth::Session,
+    secret: &str,
+    errors: &[(&str, &str)],
+    required: bool,
+) -> Markup {
+    let url = totp(secret, &user.email).and_then(|t| t.to_url().ok()).unwrap_or_default();
+    let error = errors.first().map(|(_, m)| *m);
+    let title = if errors.is_empty() { "Set up a second factor" } else { "Error: Set up a second factor" };
+    page(
+        title,
+        &state.authority,
+        Some(user),
+        html! {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    (error_summary(errors))
+                    h1 class="govuk-heading-l" { "Set up a second factor" }
+                    @if required { div class="govuk-inset-text" { "People with your role must sign in with a security code as well as a password. Set it up to continue." } }
+                    p class="govuk-body" { "In an authenticator app on your phone, add an account with this key (time-based):" }
+                    p class="govuk-body govuk-!-font-weight-bold st-secret" { (secret) }
+                    details class="govuk-details" {
+                        summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "The key as an otpauth address" } }
+                        div class="govuk-details__text st-secret" { (url) }
+                    }
+                    form method="post" action="/account/two-factor" novalidate {
+                        (csrf_field(user))
+                        input type="hidden" name="secret" value=(secret);
+                        div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                            label class="govuk-label" for="code" { "The 6-digit code the app shows" }
+                            @if let Some(m) = error { p id="code-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
+                            input class=(if error.is_some() { "govuk-input govuk-input--width-5 govuk-input--error" } else { "govuk-input govuk-input--width-5" }) id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" aria-describedby=[error.map(|_| "code-error")];
+                        }
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Turn on" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub async fn two_factor_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    let Some(secret) = new_secret() else { return super::server_error() };
+    let required = crate::auth::second_factor_required(&state, &user).await && user.totp_secret.is_none();
+    two_factor_page(&state, &user, &secret, &[], required).into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct Confirm {
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn two_factor_confirm(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<Confirm>,
+) -> Response {
+    if totp(&form.secret, &user.email).is_none() {
+        return (StatusCode::BAD_REQUEST, "The key is not valid: open the page again.").into_response();
+    }
+    if !code_matches(&form.secret, &user.email, form.code.trim()) {
+        let errors = [("code", "Enter the 6-digit code the app shows now")];
+        return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
+    }
+    if let Err(e) = state.store.set_totp_secret(&user.email, Some(&form.secret)).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.audit().record(&user, "set up second factor", None).await {
+        return super::failed(e);
+    }
+    Redirect::to(user.role.home()).into_response()
+}

@@ -1,0 +1,328 @@
+//! Running the service: admins see the people who can sign in, disable and enable accounts
+//! (disabling ends their sessions at once), choose which roles must use a second factor, and
+//! search the audit trail; managers let caseworkers edit any case.
+
+use crate::AppState;
+use crate::auth::SignedIn;
+use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::layout::{csrf_field, page};
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use sendtrack_domain::access::Role;
+use sendtrack_store::{AuditEvent, AuditQuery};
+use std::sync::Arc;
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "Yes" } else { "No" }
+}
+
+pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    let people = match state.store.users().await {
+        Ok(people) => people,
+        Err(e) => return super::failed(e),
+    };
+    let required = match state.store.setting("totp_required_roles").await {
+        Ok(v) => v.unwrap_or_default(),
+        Err(e) => return super::failed(e),
+    };
+    let required: Vec<&str> = required.split(',').map(str::trim).collect();
+    page(
+        "People and settings",
+        &state.authority,
+        Some(&user),
+        html! {
+            h1 class="govuk-heading-l" { "People and settings" }
+            p class="govuk-body" { "Add people with " code { "sendtrack user add" } ". " a class="govuk-link" href="/admin/audit" { "Search the audit trail" } }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "People who can sign in" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Email" }
+                    th scope="col" class="govuk-table__header" { "Role" }
+                    th scope="col" class="govuk-table__header" { "Staff id" }
+                    th scope="col" class="govuk-table__header" { "Second factor" }
+                    th scope="col" class="govuk-table__header" { "Account" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for p in &people {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (p.email) }
+                            td class="govuk-table__cell" { (p.role.code()) }
+                            td class="govuk-table__cell" { (p.staff_id.as_deref().unwrap_or("")) }
+                            td class="govuk-table__cell" { (if p.totp_secret.is_some() { "Set up" } else { "Not set up" }) }
+                            td class="govuk-table__cell" {
+                                @if p.email == user.email {
+                                    "Active (you)"
+                                } @else {
+                                    form method="post" action="/admin/users" {
+                                        (csrf_field(&user))
+                                        input type="hidden" name="email" value=(p.email);
+                                        @if p.disabled {
+                                            "Disabled "
+                                            input type="hidden" name="action" value="enable";
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Enable" span class="govuk-visually-hidden" { " " (p.email) } }
+                                        } @else {
+                                            "Active "
+                                            input type="hidden" name="action" value="disable";
+                                            button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button" { "Disable" span class="govuk-visually-hidden" { " " (p.email) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 class="govuk-heading-m" { "Second factor" }
+            form method="post" action="/admin/settings" {
+                (csrf_field(&user))
+                div class="govuk-form-group" {
+                    fieldset class="govuk-fieldset" aria-describedby="roles-hint" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Roles that must sign in with a security code" }
+                        div id="roles-hint" class="govuk-hint" { "People with these roles set up an authenticator app the next time they sign in." }
+                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                            @for role in Role::ALL {
+                                div class="govuk-checkboxes__item" {
+                                    input class="govuk-checkboxes__input" id=(format!("role-{}", role.code())) name="role" type="checkbox" value=(role.code()) checked[required.contains(&role.code())];
+                                    label class="govuk-label govuk-checkboxes__label" for=(format!("role-{}", role.code())) { (role.code()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct UserChange {
+    email: String,
+    action: String,
+}
+
+pub async fn user_change(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(change): Form<UserChange>,
+) -> Response {
+    let disabled = match change.action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return (StatusCode::BAD_REQUEST, "Unknown action.").into_response(),
+    };
+    if change.email == user.email {
+        return (StatusCode::BAD_REQUEST, "You cannot disable your own account.").into_response();
+    }
+    match state.store.set_disabled(&change.email, disabled).await {
+        Ok(()) => {}
+        Err(sendtrack_store::StoreError::NotFound { .. }) => return super::not_found().await,
+        Err(e) => return super::failed(e),
+    }
+    let action = format!("{} account {}", if disabled { "disable" } else { "enable" }, change.email);
+    if let Err(e) = state.audit().record(&user, &action, None).await {
+        return super::failed(e);
+    }
+    Redirect::to("/admin/users").into_response()
+}
+
+pub async fn settings_change(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Response {
+    let roles: Vec<&str> =
+        form.iter().filter(|(k, _)| k == "role").filter_map(|(_, v)| Role::parse(v).ok()).map(Role::code).collect();
+    let value = roles.join(",");
+    if let Err(e) = state.store.set_setting("totp_required_roles", &value).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.audit().record(&user, &format!("require a second factor for: {value}"), None).await {
+        return super::failed(e);
+    }
+    Redirect::to("/admin/users").into_response()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditSearch {
+    email: Option<String>,
+    child: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// Rows shown on the page; a download has up to [`DOWNLOADED`].
+const SHOWN: i64 = 200;
+const DOWNLOADED: i64 = 100_000;
+
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(search): Query<AuditSearch>,
+    Query(download): Query<Download>,
+) -> Response {
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let date = |v: &Option<String>| text(v).and_then(|d| sendtrack_domain::dates::parse_date(&d).ok());
+    let query = AuditQuery {
+        email: text(&search.email).map(|e| e.to_lowercase()),
+        child_id: text(&search.child),
+        from: date(&search.from).map(|d| format!("{d}T00:00:00Z")),
+        before: date(&search.to).and_then(|d| d.tomorrow().ok()).map(|d| format!("{d}T00:00:00Z")),
+    };
+    let bad_dates = (text(&search.from).is_some() && query.from.is_none())
+        || (text(&search.to).is_some() && query.before.is_none());
+    let limit = if download.wanted() { DOWNLOADED } else { SHOWN };
+    let rows: Vec<AuditEvent> = match state.store.audit_search(&query, limit).await {
+        Ok(rows) => rows,
+        Err(e) => return super::failed(e),
+    };
+    let mut table = DataTable::new("audit", "Audit trail", &["at", "email", "action", "child_id", "address", "detail"]);
+    for r in &rows {
+        table.rows.push(vec![
+            Cell::text(r.at.clone()),
+            Cell::text(r.email.clone()),
+            Cell::text(r.action.clone()),
+            Cell::text(r.child_id.clone().unwrap_or_default()),
+            Cell::text(r.address.clone().unwrap_or_default()),
+            Cell::text(r.detail.clone().unwrap_or_default()),
+        ]);
+    }
+    if download.wanted() {
+        if let Err(e) = state.audit().record(&user, "download audit trail", None).await {
+            return super::failed(e);
+        }
+        return respond(&[table], &download, "audit");
+    }
+    let here = format!(
+        "/admin/audit?{}",
+        serde_urlencoded::to_string([
+            ("email", text(&search.email).unwrap_or_default()),
+            ("child", text(&search.child).unwrap_or_default()),
+            ("from", text(&search.from).unwrap_or_default()),
+            ("to", text(&search.to).unwrap_or_default()),
+        ])
+        .unwrap_or_default()
+    );
+    let input = |id: &str, label: &str, value: &Option<String>, hint: Option<&str>| {
+        html! {
+            div class="govuk-form-group" {
+                label class="govuk-label" for=(id) { (label) }
+                @if let Some(h) = hint { div class="govuk-hint" id=(format!("{id}-hint")) { (h) } }
+                input class="govuk-input govuk-input--width-20" id=(id) name=(id) type="text" spellcheck="false" value=(value.clone().unwrap_or_default()) aria-describedby=[hint.map(|_| format!("{id}-hint"))];
+            }
+        }
+    };
+    page(
+        "Audit trail",
+        &state.authority,
+        Some(&user),
+        html! {
+            a href="/admin/users" class="govuk-back-link" { "Back to people and settings" }
+            h1 class="govuk-heading-l" { "Audit trail" }
+            p class="govuk-body" { "Every read of a child's record, every change (with the values before and after), every download and every sign-in, with who, when and from where. Rows are only ever added." }
+            form method="get" action="/admin/audit" novalidate {
+                (input("email", "Person (email)", &search.email, None))
+                (input("child", "Child id", &search.child, None))
+                (input("from", "From (YYYY-MM-DD)", &search.from, Some("The first day included")))
+                (input("to", "To (YYYY-MM-DD)", &search.to, Some("The last day included")))
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Search" }
+            }
+            @if bad_dates { div class="govuk-inset-text" { "A date was not written YYYY-MM-DD and was left out of the search." } }
+            (links(&here, &table))
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" {
+                    @if rows.len() as i64 == SHOWN { "The latest " (SHOWN) " rows (download for up to " (DOWNLOADED) ")" } @else { (rows.len()) " rows" }
+                }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    @for h in ["When (UTC)", "Who", "What", "Child", "From"] { th scope="col" class="govuk-table__header" { (h) } }
+                } }
+                tbody class="govuk-table__body" {
+                    @for r in &rows {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (r.at) }
+                            td class="govuk-table__cell" { (r.email) }
+                            td class="govuk-table__cell" { (r.action) @if let Some(d) = &r.detail { br; span class="govuk-body-s" { (d) } } }
+                            td class="govuk-table__cell" { (r.child_id.as_deref().unwrap_or("")) }
+                            td class="govuk-table__cell" { (r.address.as_deref().unwrap_or("")) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+pub async fn team(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    let people = match state.store.users().await {
+        Ok(people) => people,
+        Err(e) => return super::failed(e),
+    };
+    page(
+        "Caseworkers",
+        &state.authority,
+        Some(&user),
+        html! {
+            h1 class="govuk-heading-l" { "Caseworkers" }
+            p class="govuk-body" { "A caseworker records and corrects the casework of the children allocated to them (and of children allocated to nobody). Let one edit any case when they cover for a colleague. To reallocate a request, change its caseworker on the request." }
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--m" { "Caseworkers" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    @for h in ["Email", "Staff id", "May edit any case", ""] { th scope="col" class="govuk-table__header" { (h) } }
+                } }
+                tbody class="govuk-table__body" {
+                    @for p in people.iter().filter(|p| p.role == Role::Caseworker && !p.disabled) {
+                        tr class="govuk-table__row" {
+                            td class="govuk-table__cell" { (p.email) }
+                            td class="govuk-table__cell" { (p.staff_id.as_deref().unwrap_or("")) }
+                            td class="govuk-table__cell" { (yes_no(p.edits_any_case)) }
+                            td class="govuk-table__cell" {
+                                form method="post" action="/team" {
+                                    (csrf_field(&user))
+                                    input type="hidden" name="email" value=(p.email);
+                                    input type="hidden" name="any_case" value=(if p.edits_any_case { "false" } else { "true" });
+                                    button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" {
+                                        @if p.edits_any_case { "Own caseload only" } @else { "Let edit any case" }
+                                        span class="govuk-visually-hidden" { ", " (p.email) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct TeamChange {
+    email: String,
+    any_case: String,
+}
+
+pub async fn team_change(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(change): Form<TeamChange>,
+) -> Response {
+    let allowed = change.any_case == "true";
+    match state.store.user(&change.email).await {
+        Ok(Some(p)) if p.role == Role::Caseworker => {}
+        Ok(_) => return super::not_found().await,
+        Err(e) => return super::failed(e),
+    }
+    if let Err(e) = state.store.set_edits_any_case(&change.email, allowed).await {
+        return super::failed(e);
+    }
+    let action = format!("{} {} edit any case", if allowed { "let" } else { "stop" }, change.email);
+    if let Err(e) = state.audit().record(&user, &action, None).await {
+        return super::failed(e);
+    }
+    Redirect::to("/team").into_response()
+}
