@@ -14,7 +14,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let server, browser, context, base, email, password, caseworker;
+let server, browser, context, base, email, password, caseworker, admin;
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sendtrack-web-'));
@@ -27,6 +27,8 @@ before(async () => {
       const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
       const asCaseworker = output.match(/as the caseworker (\S+),/);
       if (asCaseworker) caseworker = asCaseworker[1];
+      const asAdmin = output.match(/the administrator (\S+),/);
+      if (asAdmin) admin = asAdmin[1];
       const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
       if (signIn && serving) {
         [, email, password] = signIn;
@@ -242,5 +244,31 @@ test("a caseworker's day: a new child, a request, the decision, advice and the f
   assert.equal(await measureValue(page, 'plans_issued'), plans + 1, 'the scorecard counts the plan');
   await page.goto(base + '/scorecard');
   await checkAccessibility(page, 'scorecard-after');
+  await page.close();
+});
+
+test('an admin manages people, settings and the audit trail; everyone has an account page', async () => {
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', admin);
+  await page.fill('#password', password);
+  await page.click('button:has-text("Sign in")');
+  assert.equal(new URL(page.url()).pathname, '/admin/users');
+  assert.ok(await page.isVisible(`text=${caseworker}`));
+  await checkAccessibility(page, 'admin-users');
+  await page.click('nav >> text=Audit trail');
+  await page.fill('#email', caseworker);
+  await page.click('button:has-text("Search")');
+  assert.ok((await page.locator('tbody tr').count()) > 0, "the caseworker's day is in the audit trail");
+  assert.ok(await page.isVisible('text=sign in'));
+  await checkAccessibility(page, 'admin-audit');
+  const refused = await page.goto(base + '/children');
+  assert.equal(refused.status(), 403, "an admin does not read children's records");
+  await checkAccessibility(page, 'forbidden');
+  await page.goto(base + '/account');
+  await checkAccessibility(page, 'account');
+  await page.click('a[href="/account/two-factor"]');
+  assert.match(await page.textContent('h1'), /Set up a second factor/);
+  await checkAccessibility(page, 'two-factor');
   await page.close();
 });

@@ -140,6 +140,46 @@ enum Command {
         /// The authority's name, in the header of every page.
         #[arg(long, default_value = "Local authority")]
         authority: String,
+        /// Sessions end after this many minutes without use.
+        #[arg(long, default_value_t = 30)]
+        session_minutes: i64,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// The service is reached through a TLS terminator (a reverse proxy) on this machine or
+        /// network: mark cookies Secure and take client addresses from X-Forwarded-For.
+        #[arg(long, conflicts_with = "tls_cert")]
+        behind_tls_proxy: bool,
+    },
+    /// Remove a child's personal data (names, UPN, ULN, postcode, ethnicity), keeping their
+    /// casework under the opaque id so the measures of past months do not change. Audited.
+    Erase {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The child's id.
+        #[arg(long)]
+        child: String,
+        /// Who is erasing, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Write everything held about one child (a subject access request): their records as
+    /// interchange files and the audit trail of who read or changed them. Audited.
+    SubjectAccess {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The child's id.
+        #[arg(long)]
+        child: String,
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Who is exporting, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Manage the people who can sign in.
     User {
@@ -252,8 +292,19 @@ fn main() -> ExitCode {
             }
             Command::Measures => commands::measures::list_command(),
             Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,
-            Command::Serve { db, addr, authority } => {
-                commands::web::run_server(&db, &addr, &authority, cli.today).await
+            Command::Serve { db, addr, authority, session_minutes, tls_cert, tls_key, behind_tls_proxy } => {
+                let options = commands::web::ServeOptions {
+                    addr: &addr,
+                    authority: &authority,
+                    session_minutes,
+                    tls: tls_cert.zip(tls_key),
+                    behind_tls_proxy,
+                };
+                commands::web::run_server(&db, &options, cli.today).await
+            }
+            Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
+            Command::SubjectAccess { db, child, out, by } => {
+                commands::protection::subject_access(&db, &child, &out, by.as_deref()).await
             }
             Command::User { command: UserCommand::Add { db, email, role, staff_id } } => {
                 commands::web::add_user(&db, &email, &role, staff_id.as_deref(), today).await

@@ -30,6 +30,14 @@ pub struct AuditQuery {
 }
 
 impl Store {
+    /// The order of audit rows, newest first: by time, then by the order they were written.
+    fn newest_first(&self) -> &'static str {
+        match self.backend() {
+            crate::Backend::Sqlite => "at DESC, rowid DESC",
+            crate::Backend::Postgres => "at DESC, seq DESC",
+        }
+    }
+
     /// Records several audit events in one transaction (for group commit).
     pub async fn audit_batch(&self, events: &[AuditEvent]) -> Result<(), StoreError> {
         if events.is_empty() {
@@ -70,12 +78,15 @@ impl Store {
         child_id: &str,
         limit: i64,
     ) -> Result<Vec<(String, String, String)>, StoreError> {
-        let rows: Vec<AnyRow> =
-            sqlx::query("SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY at DESC LIMIT $2")
-                .bind(child_id.to_string())
-                .bind(limit)
-                .fetch_all(self.pool())
-                .await?;
+        let sql = format!(
+            "SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY {} LIMIT $2",
+            self.newest_first()
+        );
+        let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
+            .bind(child_id.to_string())
+            .bind(limit)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
@@ -96,7 +107,8 @@ impl Store {
         }
         let filter = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
         let sql = format!(
-            "SELECT at, email, action, child_id, detail, address FROM audit{filter} ORDER BY at DESC LIMIT ${}",
+            "SELECT at, email, action, child_id, detail, address FROM audit{filter} ORDER BY {} LIMIT ${}",
+            self.newest_first(),
             values.len() + 1
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)));

@@ -3,6 +3,7 @@
 
 use crate::auth::{CSRF_FIELD, Session};
 use maud::{DOCTYPE, Markup, html};
+use sendtrack_domain::access::Role;
 
 /// A whole page.
 pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Markup) -> Markup {
@@ -40,6 +41,12 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                                 a class="govuk-link" href="/children" { "Find a child" }
                             }
                             a class="govuk-link" href="/scorecard" { "Scorecard" }
+                            @if u.role == Role::Manager { a class="govuk-link" href="/team" { "Caseworkers" } }
+                            @if u.role == Role::Admin {
+                                a class="govuk-link" href="/admin/users" { "People and settings" }
+                                a class="govuk-link" href="/admin/audit" { "Audit trail" }
+                            }
+                            a class="govuk-link" href="/account" { "Your account" }
                         }
                     }
                     main class="govuk-main-wrapper" id="main-content" {

@@ -277,6 +277,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_access))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::require_csrf))
+        .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_FORM_BYTES))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }
@@ -286,4 +287,22 @@ pub async fn serve(state: Arc<AppState>, addr: &str, ready: impl FnOnce(std::net
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
     axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+}
+
+/// Serves the web app over HTTPS on `addr` with a PEM certificate chain and private key, until
+/// the process ends; tells `ready` the address it serves on.
+pub async fn serve_tls(
+    state: Arc<AppState>,
+    addr: &str,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+    ready: impl FnOnce(std::net::SocketAddr),
+) -> std::io::Result<()> {
+    let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    ready(listener.local_addr()?);
+    axum_server::from_tcp_rustls(listener, config)?
+        .serve(router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .await
 }

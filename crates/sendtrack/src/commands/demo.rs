@@ -30,6 +30,8 @@ pub fn write_data(out: &Path, children: usize, seed: u64, today: jiff::civil::Da
 
 /// The demo's sign-in: a manager, who sees everything a caseworker does.
 pub const DEMO_EMAIL: &str = "demo.manager@example.org";
+/// The demo's administrator (people, settings, the audit trail).
+pub const DEMO_ADMIN: &str = "demo.admin@example.org";
 /// The demo's caseworker, recorded on requests as staff id `cw001`.
 pub const DEMO_CASEWORKER: &str = "demo.caseworker@example.org";
 
@@ -80,9 +82,12 @@ pub async fn run(
     use sendtrack_domain::access::Role;
     store.add_user(DEMO_EMAIL, Role::Manager, &hash, None, &today.to_string()).await?;
     store.add_user(DEMO_CASEWORKER, Role::Caseworker, &hash, Some("cw001"), &today.to_string()).await?;
+    store.add_user(DEMO_ADMIN, Role::Admin, &hash, None, &today.to_string()).await?;
     println!();
     println!("Sign in as {DEMO_EMAIL} with the password {password}");
-    println!("(or as the caseworker {DEMO_CASEWORKER}, staff id cw001, with the same password)");
+    println!(
+        "(or as the caseworker {DEMO_CASEWORKER}, staff id cw001, or the administrator {DEMO_ADMIN}, with the same password)"
+    );
     commands_web_serve(store, addr, fixed_today).await
 }
 

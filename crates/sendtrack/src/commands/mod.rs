@@ -7,6 +7,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod measures;
+pub mod protection;
 pub mod report;
 pub mod source;
 pub mod web;

@@ -3,22 +3,52 @@
 use anyhow::{Context, bail};
 use sendtrack_domain::access::Role;
 use sendtrack_store::Store;
-use sendtrack_web::{AppState, hash_password, serve};
+use sendtrack_web::{AppState, Protection, hash_password, serve, serve_tls};
 use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// How `sendtrack serve` serves.
+pub struct ServeOptions<'a> {
+    pub addr: &'a str,
+    pub authority: &'a str,
+    pub session_minutes: i64,
+    /// The certificate chain and private key (PEM files) to serve HTTPS with.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub behind_tls_proxy: bool,
+}
+
 pub async fn run_server(
     db: &str,
-    addr: &str,
-    authority: &str,
+    options: &ServeOptions<'_>,
     today: Option<jiff::civil::Date>,
 ) -> anyhow::Result<ExitCode> {
+    if options.session_minutes < 1 {
+        bail!("--session-minutes must be at least 1");
+    }
     let store = Store::open(db).await?;
-    let state = Arc::new(AppState::new(store, authority.to_string(), today));
-    serve(state, addr, |bound| println!("sendtrack is serving {authority} on http://{bound}/ (press Ctrl+C to stop)"))
+    let protection = Protection {
+        idle_minutes: options.session_minutes,
+        secure_cookies: options.tls.is_some() || options.behind_tls_proxy,
+        trust_forwarded_for: options.behind_tls_proxy,
+        ..Protection::default()
+    };
+    let state = Arc::new(AppState::new(store, options.authority.to_string(), today).with_protection(protection));
+    let authority = options.authority;
+    let addr = options.addr;
+    match &options.tls {
+        Some((cert, key)) => serve_tls(state, addr, cert, key, |bound| {
+            println!("sendtrack is serving {authority} on https://{bound}/ (press Ctrl+C to stop)")
+        })
         .await
-        .with_context(|| format!("cannot serve on {addr}"))?;
+        .with_context(|| format!("cannot serve HTTPS on {addr} with {} and {}", cert.display(), key.display()))?,
+        None => serve(state, addr, |bound| {
+            println!("sendtrack is serving {authority} on http://{bound}/ (press Ctrl+C to stop)")
+        })
+        .await
+        .with_context(|| format!("cannot serve on {addr}"))?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 

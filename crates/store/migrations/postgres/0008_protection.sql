@@ -3,6 +3,8 @@
 -- The audit trail records where each event came from, and the database itself refuses to
 -- change or remove an audit row: no route, no bug and no SQL run by the application can.
 ALTER TABLE audit ADD COLUMN address TEXT;
+-- The order events were written in (SQLite's rowid plays this part there).
+ALTER TABLE audit ADD COLUMN seq BIGSERIAL;
 CREATE INDEX audit_email_at ON audit (email, at);
 CREATE INDEX audit_at ON audit (at);
 CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

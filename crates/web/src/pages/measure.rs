@@ -172,7 +172,7 @@ pub async fn show(
 /// whether it is counted in the numerator.
 pub async fn records_csv(
     State(state): State<Arc<AppState>>,
-    SignedIn(_user): SignedIn,
+    SignedIn(user): SignedIn,
     Path(id): Path<String>,
     Query(which): Query<Which>,
 ) -> Response {
@@ -180,6 +180,9 @@ pub async fn records_csv(
         Ok(found) => found,
         Err(response) => return response,
     };
+    if let Err(e) = state.audit().record(&user, &format!("download measure {} records", measure.id), None).await {
+        return super::failed(e);
+    }
     let engine = Engine::new(&cw);
     let tally = engine.tally(measure, month);
     let mut writer = csv::Writer::from_writer(Vec::new());

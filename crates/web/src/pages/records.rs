@@ -682,7 +682,7 @@ async fn save(
         .collect();
     let owner_id = if new_child { record_id } else { child_id };
     let event = AuditEvent {
-        at: jiff::Timestamp::now().to_string(),
+        at: crate::auth::stored(crate::auth::now()),
         email: user.email.clone(),
         action: format!("{} {} {record_id}", if version.is_some() { "change" } else { "add" }, noun(file)),
         child_id: Some(owner_id.to_string()),

@@ -91,10 +91,13 @@ pub async fn board(
 
 pub async fn workbook(
     State(state): State<Arc<AppState>>,
-    SignedIn(_user): SignedIn,
+    SignedIn(user): SignedIn,
     Query(which): Query<Which>,
 ) -> Response {
     let month = month_of(&state, which);
+    if let Err(e) = state.audit().record(&user, "download board workbook", None).await {
+        return super::failed(e);
+    }
     let cw = match state.casework().await {
         Ok(cw) => cw,
         Err(e) => return super::failed(e),

@@ -4,6 +4,7 @@
 //! their one-time code before the session is signed in.
 
 use crate::AppState;
+use crate::auth::SignedIn;
 use crate::auth::{
     CSRF_FIELD, client_address, csrf_token, minutes_before, new_token, now, password_matches, session_token, stored,
     token_hash,
@@ -249,10 +250,11 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
     Redirect::to(session.user.role.home()).into_response()
 }
 
-pub async fn sign_out(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
-    if let Some(token) = session_token(&parts)
-        && let Err(e) = state.store.delete_session(&token_hash(&token)).await
-    {
+pub async fn sign_out(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    if let Err(e) = state.store.delete_session(&user.token_hash).await {
+        return super::failed(e);
+    }
+    if let Err(e) = state.audit().record(&user, "sign out", None).await {
         return super::failed(e);
     }
     ([(header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in")).into_response()

@@ -7,30 +7,44 @@ use axum::http::{Request, StatusCode, header};
 use sendtrack_domain::access::Role;
 use sendtrack_interchange::demo::{DemoOptions, generate};
 use sendtrack_store::Store;
-use sendtrack_web::{AppState, hash_password, router};
+use sendtrack_web::{AppState, Protection, hash_password, router};
 use std::sync::Arc;
 use tower::ServiceExt;
 
 pub const TODAY: (i16, i8, i8) = (2026, 11, 30);
 
-pub async fn app(store: Store) -> axum::Router {
+/// The password of every test account, and its hash (computed once: Argon2id is slow).
+pub const PASSWORD: &str = "correct horse battery";
+
+fn password_hash() -> String {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(PASSWORD)).clone()
+}
+
+/// The test accounts: one of each role (the caseworker is staff id cw001).
+pub const ACCOUNTS: [(&str, Role); 5] = [
+    ("admin@example.org", Role::Admin),
+    ("manager@example.org", Role::Manager),
+    ("case@example.org", Role::Caseworker),
+    ("analyst@example.org", Role::Analyst),
+    ("viewer@example.org", Role::Viewer),
+];
+
+/// A demo authority of 300 children with an account of each role, served with `protection`.
+pub async fn app_with(store: Store, protection: Protection) -> axum::Router {
     let cw = generate(&DemoOptions { children: 300, seed: 3, as_at: jiff::civil::date(TODAY.0, TODAY.1, TODAY.2) });
     store.save(&cw, &|_| {}).await.unwrap();
-    store
-        .add_user(
-            "case@example.org",
-            Role::Caseworker,
-            &hash_password("correct horse battery"),
-            Some("cw001"),
-            "2026-11-30",
-        )
-        .await
-        .unwrap();
-    store
-        .add_user("analyst@example.org", Role::Analyst, &hash_password("correct horse battery"), None, "2026-11-30")
-        .await
-        .unwrap();
-    router(Arc::new(AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)))))
+    for (email, role) in ACCOUNTS {
+        let staff_id = (role == Role::Caseworker).then_some("cw001");
+        store.add_user(email, role, &password_hash(), staff_id, "2026-11-30").await.unwrap();
+    }
+    let state = AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)));
+    router(Arc::new(state.with_protection(protection)))
+}
+
+/// [`app_with`] the service's protection.
+pub async fn app(store: Store) -> axum::Router {
+    app_with(store, Protection::default()).await
 }
 
 pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -87,7 +101,7 @@ pub async fn csrf(app: &axum::Router, cookie: &str) -> String {
 
 /// Signs in and returns the cookie to send back.
 pub async fn session(app: &axum::Router, email: &str) -> String {
-    let (status, headers, _) = sign_in(app, email, "correct horse battery").await;
+    let (status, headers, _) = sign_in(app, email, PASSWORD).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let set_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");

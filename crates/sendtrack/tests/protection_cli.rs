@@ -1,0 +1,165 @@
+//! Data protection from the command line, on every backend: erasing a child removes their
+//! personal data and leaves every past measure as it was; a subject access export holds
+//! everything about one child; both are audited. And `serve` speaks HTTPS with its own
+//! certificate, with Secure cookies.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+mod support;
+
+use sendtrack_store::testing::fresh_databases;
+use support::{ok, run, text};
+
+#[tokio::test]
+async fn erasing_a_child_keeps_every_past_measure_and_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let data_s = data.to_str().unwrap();
+    ok(&["demo-data", "--out", data_s, "--children", "400", "--seed", "11"]);
+    for db in fresh_databases("cli_erase").await {
+        ok(&["import", "--db", &db.location, data_s]);
+        let store = sendtrack_store::Store::open(&db.location).await.unwrap();
+        let cw = store.load().await.unwrap();
+        // A child with a plan, a UPN and a postcode: the measures count them.
+        let child = cw
+            .children
+            .iter()
+            .find(|c| c.upn.is_some() && c.postcode.is_some() && cw.plans.iter().any(|p| p.child_id == c.child_id))
+            .unwrap()
+            .clone();
+        let before =
+            ok(&["scorecard", "--db", &db.location, "--from", "2024-01", "--to", "2026-11", "--format", "csv"]);
+        let said = ok(&["erase", "--db", &db.location, "--child", &child.child_id, "--by", "dpo@example.org"]);
+        assert!(said.contains("Erased the personal data"), "{said}");
+        let after = ok(&["scorecard", "--db", &db.location, "--from", "2024-01", "--to", "2026-11", "--format", "csv"]);
+        assert_eq!(before, after, "{}: the measures of past months do not change", db.backend);
+        let erased = store.load().await.unwrap().children.into_iter().find(|c| c.child_id == child.child_id).unwrap();
+        assert_eq!((erased.forename.as_str(), erased.surname.as_str()), ("(erased)", "(erased)"));
+        assert_eq!((erased.upn, erased.uln, erased.postcode, erased.ethnicity), (None, None, None, None));
+        let exported = tmp.path().join(format!("export-{}", db.backend));
+        ok(&["export", "--db", &db.location, exported.to_str().unwrap()]);
+        let children = std::fs::read_to_string(exported.join("children.csv")).unwrap();
+        assert!(!children.contains(&format!("{},{}", child.forename, child.surname)));
+        assert!(!children.contains(child.upn.as_deref().unwrap()));
+        let audit = store
+            .audit_search(
+                &sendtrack_store::AuditQuery { child_id: Some(child.child_id.clone()), ..Default::default() },
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!((audit[0].email.as_str(), audit[0].action.as_str()), ("dpo@example.org", "erase child"));
+        let missing = run(&["erase", "--db", &db.location, "--child", "NOBODY"]);
+        assert_eq!(missing.status.code(), Some(2));
+        assert!(text(&missing.stderr).contains("there is no child NOBODY"));
+        store.close().await;
+        db.drop_it().await;
+    }
+}
+
+#[tokio::test]
+async fn a_subject_access_export_holds_the_childs_records_and_who_saw_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    ok(&["demo-data", "--out", data.to_str().unwrap(), "--children", "300", "--seed", "12"]);
+    for db in fresh_databases("cli_subject_access").await {
+        ok(&["import", "--db", &db.location, data.to_str().unwrap()]);
+        let store = sendtrack_store::Store::open(&db.location).await.unwrap();
+        let cw = store.load().await.unwrap();
+        let child =
+            cw.plans.iter().find(|p| cw.reviews.iter().any(|r| r.plan_id == p.plan_id)).unwrap().child_id.clone();
+        store
+            .audit_batch(&[sendtrack_store::AuditEvent {
+                at: "2026-11-01T09:00:00Z".into(),
+                email: "case@example.org".into(),
+                action: "view child".into(),
+                child_id: Some(child.clone()),
+                ..Default::default()
+            }])
+            .await
+            .unwrap();
+        let out = tmp.path().join(format!("sar-{}", db.backend));
+        let said = ok(&[
+            "subject-access",
+            "--db",
+            &db.location,
+            "--child",
+            &child,
+            "--out",
+            out.to_str().unwrap(),
+            "--by",
+            "dpo@example.org",
+        ]);
+        assert!(said.contains("audit rows in audit.csv"), "{said}");
+        let children = std::fs::read_to_string(out.join("children.csv")).unwrap();
+        assert_eq!(children.lines().count(), 2, "only this child");
+        assert!(children.contains(&child));
+        let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
+        let expected = cw.requests.iter().filter(|r| r.child_id == child).count();
+        assert_eq!(requests.lines().count(), expected + 1);
+        assert!(requests.lines().skip(1).all(|l| l.split(',').nth(1) == Some(child.as_str())));
+        let reviews = std::fs::read_to_string(out.join("reviews.csv")).unwrap();
+        assert!(reviews.lines().count() > 1, "the reviews of the child's plans");
+        let audit = std::fs::read_to_string(out.join("audit.csv")).unwrap();
+        assert!(audit.starts_with("at,email,action,address,detail\n2026-11-01T09:00:00Z,case@example.org,view child"));
+        let trail = store
+            .audit_search(&sendtrack_store::AuditQuery { child_id: Some(child.clone()), ..Default::default() }, 10)
+            .await
+            .unwrap();
+        assert_eq!(trail[0].action, "subject access export", "the export itself is audited");
+        store.close().await;
+        db.drop_it().await;
+    }
+}
+
+#[test]
+fn serve_speaks_https_with_its_certificate_and_marks_cookies_secure() {
+    if std::process::Command::new("openssl").arg("version").output().is_err()
+        || std::process::Command::new("curl").arg("--version").output().is_err()
+    {
+        assert!(std::env::var("CI").is_err(), "openssl and curl are needed for the TLS test");
+        eprintln!("!!! openssl or curl missing: TLS test SKIPPED");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (cert, key) = (tmp.path().join("cert.pem"), tmp.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-keyout", key.to_str().unwrap(), "-out", cert.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let db = tmp.path().join("tls.db");
+    ok(&["demo", "--db", db.to_str().unwrap(), "--children", "200", "--no-serve"]);
+    let mut add = std::process::Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+        .args(["user", "add", "--db", db.to_str().unwrap(), "--email", "m@example.org", "--role", "manager"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(add.stdin.as_mut().unwrap(), b"a long enough password\n").unwrap();
+    assert!(add.wait().unwrap().success());
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+        .args(["serve", "--db", db.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+        .args(["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    let url = line.split_whitespace().find(|w| w.starts_with("https://")).unwrap().to_string();
+    let curl = |args: &[&str]| {
+        let out =
+            std::process::Command::new("curl").args(["-sk", "-D", "-", "-o", "/dev/null"]).args(args).output().unwrap();
+        text(&out.stdout)
+    };
+    let page = curl(&[&format!("{url}sign-in")]);
+    assert!(page.starts_with("HTTP/") && page.contains(" 200"), "{page}");
+    let signed_in =
+        curl(&["--data", "email=m%40example.org&password=a+long+enough+password", &format!("{url}sign-in")]);
+    let cookie =
+        signed_in.lines().find(|l| l.to_lowercase().starts_with("set-cookie:")).unwrap_or_default().to_string();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("Secure"), "{signed_in}");
+}

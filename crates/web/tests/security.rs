@@ -1,0 +1,558 @@
+//! Protecting children's records, on every storage backend: every route with every role (and
+//! none) answers as the access table says; analysts and viewers never see a name, date of
+//! birth or UPN; views, changes, exports and sign-ins leave exactly the expected audit rows,
+//! which nothing can change or remove; lockout, session expiry, disabling, password change,
+//! the second factor and the caseworker's own caseload behave as specified.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sendtrack_domain::access::Role;
+use sendtrack_store::testing::on_each_backend;
+use sendtrack_store::{AuditQuery, Store};
+use sendtrack_web::{Protection, RULES, Who};
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+mod support;
+use support::*;
+
+/// A child allocated to the test caseworker (cw001), with one of its requests.
+async fn cw001_child(store: &Store) -> (String, String) {
+    let cw = store.load().await.unwrap();
+    let mut requests: Vec<_> = cw.requests.iter().collect();
+    requests.sort_by_key(|r| std::cmp::Reverse(r.received_on));
+    let latest = |child: &str| requests.iter().find(|r| r.child_id == child && r.caseworker.is_some()).copied();
+    let r = cw
+        .requests
+        .iter()
+        .find(|r| latest(&r.child_id).is_some_and(|l| l.caseworker.as_deref() == Some("cw001")))
+        .unwrap();
+    (r.child_id.clone(), r.request_id.clone())
+}
+
+/// The route with its placeholders filled with ids that exist.
+fn concrete(path: &str, child: &str, request: &str) -> String {
+    if path.starts_with("/measures/") {
+        return path.replace("{id}", "plans_active");
+    }
+    path.replace("{id}", child)
+        .replace("{kind}", "requests")
+        .replace("{record}", request)
+        .replace("{list}", "assessing")
+}
+
+async fn send(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(c) = cookie {
+        request = request.header(header::COOKIE, c);
+    }
+    let body = if method == "POST" {
+        request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        Body::from(serde_urlencoded::to_string(form).unwrap())
+    } else {
+        Body::empty()
+    };
+    let response = app.clone().oneshot(request.body(body).unwrap()).await.unwrap();
+    let status = response.status();
+    let location =
+        response.headers().get(header::LOCATION).map(|l| l.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, location)
+}
+
+#[test]
+fn every_route_of_the_router_has_an_access_rule() {
+    // The router's routes, read from its source: a route added without a rule fails here.
+    let source = include_str!("../src/lib.rs");
+    let mut found = 0;
+    for line in source.lines().map(str::trim).filter(|l| l.starts_with(".route(\"")) {
+        let path = line.trim_start_matches(".route(\"").split('"').next().unwrap();
+        for (method, call) in [("GET", "get("), ("POST", "post(")] {
+            let uses = line.contains(&format!("({call}"))
+                || line.contains(&format!(" {call}"))
+                || line.contains(&format!(".{call}"));
+            if uses {
+                found += 1;
+                assert!(
+                    RULES.iter().any(|r| r.method == method && r.path == path),
+                    "{method} {path} has no rule in access::RULES"
+                );
+            }
+        }
+    }
+    assert_eq!(found, RULES.len(), "every rule is a route and every route has a rule");
+}
+
+#[tokio::test]
+async fn every_route_answers_every_role_as_the_access_table_says() {
+    on_each_backend("web_role_matrix", |store, _| async move {
+        let app = app(store.clone()).await;
+        let (child, request) = cw001_child(&store).await;
+        let mut sessions = Vec::new();
+        for (email, role) in ACCOUNTS {
+            let cookie = session(&app, email).await;
+            let token = csrf(&app, &cookie).await;
+            sessions.push((Some(role), Some(cookie), token));
+        }
+        sessions.push((None, None, String::new()));
+        // Signing out last: it ends the session the other requests use.
+        let mut rules: Vec<_> = RULES.iter().collect();
+        rules.sort_by_key(|r| r.path == "/sign-out");
+        for (role, cookie, token) in &sessions {
+            for rule in &rules {
+                let path = concrete(rule.path, &child, &request);
+                let (status, location) =
+                    send(&app, rule.method, &path, cookie.as_deref(), &[("csrf_token", token.as_str())]).await;
+                let to_sign_in = status == StatusCode::SEE_OTHER && location == "/sign-in";
+                match (rule.who, role) {
+                    (Who::Anyone, _) => assert_ne!(status, StatusCode::FORBIDDEN, "{role:?} {} {path}", rule.method),
+                    (_, None) => assert!(to_sign_in, "no session: {} {path} gave {status} {location}", rule.method),
+                    (who, Some(role)) if who.allows(*role) => assert!(
+                        status != StatusCode::FORBIDDEN && (!to_sign_in || rule.path == "/sign-out"),
+                        "{role:?} may use {} {path} but got {status} {location}",
+                        rule.method
+                    ),
+                    (_, Some(role)) => {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} may not use {} {path}", rule.method)
+                    }
+                }
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn analysts_and_viewers_never_see_a_name_a_date_of_birth_or_a_upn() {
+    on_each_backend("web_no_personal_data", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        let (child, request) = cw001_child(&store).await;
+        for (email, role) in [("analyst@example.org", Role::Analyst), ("viewer@example.org", Role::Viewer)] {
+            let cookie = session(&app, email).await;
+            let mut paths: Vec<String> = RULES
+                .iter()
+                .filter(|r| r.method == "GET" && r.who != Who::Anyone && r.who.allows(role))
+                .map(|r| concrete(r.path, &child, &request))
+                .collect();
+            paths.extend(
+                [
+                    "/measures/plans_active?month=2026-11&download=csv&table=records",
+                    "/measures/advice_overdue?month=2026-10&download=csv&table=records",
+                    "/measures/requests_received?month=2026-10",
+                    "/scorecard?download=csv&table=scorecard",
+                    "/reports/board?month=2026-10&download=csv&table=table-1",
+                ]
+                .map(String::from),
+            );
+            let mut scanned = 0;
+            for path in &paths {
+                let (status, _, body) = get(&app, path, Some(&cookie)).await;
+                if status != StatusCode::OK || path.contains(".xlsx") {
+                    continue;
+                }
+                scanned += 1;
+                for c in &cw.children {
+                    let name = format!("{} {}", c.forename, c.surname);
+                    assert!(!body.contains(&name), "{role:?} {path} shows the name of {}", c.child_id);
+                    if let Some(upn) = &c.upn {
+                        assert!(!body.contains(upn.as_str()), "{role:?} {path} shows the UPN of {}", c.child_id);
+                    }
+                    let dob = c.date_of_birth.to_string();
+                    assert!(!body.contains(&dob), "{role:?} {path} shows {dob}, the date of birth of {}", c.child_id);
+                }
+            }
+            assert!(scanned >= 4, "{role:?}: the pages were read");
+        }
+    })
+    .await;
+}
+
+async fn audit(store: &Store, query: AuditQuery) -> Vec<sendtrack_store::AuditEvent> {
+    let mut rows = store.audit_search(&query, 1000).await.unwrap();
+    rows.reverse();
+    rows
+}
+
+#[tokio::test]
+async fn viewing_changing_exporting_and_signing_in_leave_exactly_the_expected_audit_rows() {
+    on_each_backend("web_audit_rows", |store, _| async move {
+        let protection = Protection { trust_forwarded_for: true, ..Protection::default() };
+        let app = app_with(store.clone(), protection).await;
+        let (child, _) = cw001_child(&store).await;
+        let from = |address: &str, path: &str, cookie: Option<&str>| {
+            let mut r = Request::get(path).header("x-forwarded-for", address);
+            if let Some(c) = cookie {
+                r = r.header(header::COOKIE, c);
+            }
+            r.body(Body::empty()).unwrap()
+        };
+        // A failed and a good sign-in, from 192.0.2.7.
+        for password in ["wrong password here", PASSWORD] {
+            let form = serde_urlencoded::to_string([("email", "case@example.org"), ("password", password)]).unwrap();
+            let request = Request::post("/sign-in")
+                .header("x-forwarded-for", "192.0.2.7")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap();
+            app.clone().oneshot(request).await.unwrap();
+        }
+        let signed_in =
+            audit(&store, AuditQuery { email: Some("case@example.org".into()), ..AuditQuery::default() }).await;
+        assert_eq!(signed_in.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["sign-in failed", "sign in"]);
+        assert!(signed_in.iter().all(|e| e.address.as_deref() == Some("192.0.2.7")));
+
+        let cookie = session(&app, "manager@example.org").await;
+        let before = audit(&store, AuditQuery::default()).await.len();
+        // One view.
+        let response =
+            app.clone().oneshot(from("198.51.100.1", &format!("/children/{child}"), Some(&cookie))).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let rows = audit(&store, AuditQuery { child_id: Some(child.clone()), ..AuditQuery::default() }).await;
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].email.as_str(), rows[0].action.as_str()), ("manager@example.org", "view child"));
+        assert_eq!(rows[0].address.as_deref(), Some("198.51.100.1"));
+        // One change, with the values before and after; personal details only as "changed".
+        let edit = format!("/children/{child}/details/{child}");
+        let (_, _, form) = get(&app, &edit, Some(&cookie)).await;
+        let token = csrf_in(&form);
+        let c = store.load().await.unwrap().children.into_iter().find(|c| c.child_id == child).unwrap();
+        let dob = c.date_of_birth;
+        let fields = [
+            ("csrf_token", token.clone()),
+            ("version", "1".into()),
+            ("upn", c.upn.clone().unwrap_or_default()),
+            ("forename", "Renamed".into()),
+            ("surname", c.surname.clone()),
+            ("date_of_birth-day", dob.day().to_string()),
+            ("date_of_birth-month", dob.month().to_string()),
+            ("date_of_birth-year", dob.year().to_string()),
+            ("sex", "u".into()),
+            ("primary_need", c.primary_need.map(|n| n.code().to_string()).unwrap_or_default()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(post(&app, &edit, &cookie, &fields).await.0, StatusCode::SEE_OTHER);
+        let rows = audit(&store, AuditQuery { child_id: Some(child.clone()), ..AuditQuery::default() }).await;
+        let actions: Vec<&str> = rows.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions[..2], ["view child", "view child's details"]);
+        assert_eq!(actions[2], format!("change child's details {child}"));
+        assert_eq!(actions.len(), 3);
+        let detail: serde_json::Value = serde_json::from_str(rows[2].detail.as_deref().unwrap()).unwrap();
+        assert_eq!(detail["forename"], "changed", "a name is not copied into the audit trail");
+        assert_eq!(detail["sex"], serde_json::json!([c.sex.map(|s| s.code()).unwrap_or(""), "u"]));
+        assert!(!rows[2].detail.as_deref().unwrap().contains("Renamed"));
+        // One export.
+        let (status, _, _) = get(&app, "/worklists/assessing/records.csv?caseworker=all", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        let all = audit(&store, AuditQuery::default()).await;
+        let new: Vec<&str> = all[before..].iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(new.last(), Some(&"export worklist assessing"));
+        assert_eq!(new.len(), 4, "{new:?}");
+
+        // Nothing can change or remove an audit row, not even SQL run against the database.
+        assert!(sqlx::query("UPDATE audit SET action = 'nothing'").execute(store.pool()).await.is_err());
+        assert!(sqlx::query("DELETE FROM audit").execute(store.pool()).await.is_err());
+        assert_eq!(audit(&store, AuditQuery::default()).await.len(), all.len());
+        // And no route could: only reading the audit trail is routed.
+        for rule in RULES.iter().filter(|r| r.path.contains("audit")) {
+            assert_eq!((rule.method, rule.path), ("GET", "/admin/audit"));
+        }
+        // An admin finds the rows by person, child and date, and downloads them.
+        let admin = session(&app, "admin@example.org").await;
+        let (status, _, page) =
+            get(&app, &format!("/admin/audit?child={child}&from=2000-01-01&to=2999-12-31"), Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("view child&#39;s details") || page.contains("view child's details"));
+        let (status, _, csv) =
+            get(&app, "/admin/audit?email=manager%40example.org&download=csv&table=audit", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("at,email,action,child_id,address,detail\n"));
+        assert!(csv.lines().skip(1).all(|l| l.contains(",manager@example.org,")));
+        let (_, _, none) = get(&app, "/admin/audit?from=2999-01-01", Some(&admin)).await;
+        assert!(none.contains(">0 rows<") || none.contains("0 rows"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_slowed_then_locked_per_account_and_per_address() {
+    on_each_backend("web_lockout", |store, _| async move {
+        let protection = Protection {
+            delay_step: Duration::from_millis(300),
+            lock_address_after: 8,
+            trust_forwarded_for: true,
+            ..Protection::default()
+        };
+        let app = app_with(store, protection).await;
+        let attempt = |email: &'static str, password: &'static str, address: &'static str| {
+            let app = app.clone();
+            async move {
+                let form = serde_urlencoded::to_string([("email", email), ("password", password)]).unwrap();
+                let request = Request::post("/sign-in")
+                    .header("x-forwarded-for", address)
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .unwrap();
+                let started = Instant::now();
+                let status = app.oneshot(request).await.unwrap().status();
+                (status, started.elapsed())
+            }
+        };
+        // Three failures answer at once; the fourth and fifth are slowed.
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let (status, took) = attempt("case@example.org", "wrong password here", "192.0.2.1").await;
+            assert_eq!(status, StatusCode::OK);
+            times.push(took);
+        }
+        assert!(times[3] >= Duration::from_millis(300) && times[4] >= Duration::from_millis(600), "{times:?}");
+        // The account is now locked, even with the right password and from elsewhere.
+        assert_eq!(attempt("case@example.org", PASSWORD, "192.0.2.2").await.0, StatusCode::TOO_MANY_REQUESTS);
+        // Another account signs in from another address...
+        assert_eq!(attempt("manager@example.org", PASSWORD, "192.0.2.3").await.0, StatusCode::SEE_OTHER);
+        // ...but an address that failed too often is locked for every account.
+        for email in ["a@example.org", "b@example.org", "c@example.org"] {
+            attempt(email, "wrong password here", "192.0.2.1").await;
+        }
+        assert_eq!(attempt("analyst@example.org", PASSWORD, "192.0.2.1").await.0, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(attempt("analyst@example.org", PASSWORD, "192.0.2.4").await.0, StatusCode::SEE_OTHER);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_ends_after_its_idle_time_and_when_the_account_is_disabled() {
+    on_each_backend("web_session_expiry", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cookie = session(&app, "case@example.org").await;
+        assert_eq!(get(&app, "/", Some(&cookie)).await.0, StatusCode::OK);
+        // Used 20 minutes ago: still live, and its last use moves to now.
+        sqlx::query("UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00Z'").execute(store.pool()).await.unwrap();
+        let twenty_ago =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(20)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{twenty_ago}'")))
+            .execute(store.pool())
+            .await
+            .unwrap();
+        assert_eq!(get(&app, "/", Some(&cookie)).await.0, StatusCode::OK);
+        let seen: String =
+            sqlx::query_scalar("SELECT last_seen_at FROM sessions").fetch_one(store.pool()).await.unwrap();
+        assert!(seen > twenty_ago, "the session's last use moved on");
+        // Unused for 31 minutes: ended.
+        let long_ago =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(31)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{long_ago}'")))
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let (status, headers, _) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/sign-in")
+        );
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(store.pool()).await.unwrap();
+        assert_eq!(left, 0, "the idle session was removed");
+
+        // Disabling an account ends its sessions at once, and it cannot sign in again.
+        let case = session(&app, "case@example.org").await;
+        let admin = session(&app, "admin@example.org").await;
+        let token = csrf(&app, &admin).await;
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("csrf_token", &token), ("email", "case@example.org"), ("action", "disable")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(get(&app, "/", Some(&case)).await.0, StatusCode::SEE_OTHER);
+        let (status, headers, _) = sign_in(&app, "case@example.org", PASSWORD).await;
+        assert!(status == StatusCode::OK && headers.get(header::SET_COOKIE).is_none());
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("csrf_token", &token), ("email", "case@example.org"), ("action", "enable")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        session(&app, "case@example.org").await;
+        // A new sign-in makes a new session; the old cookie's session ends.
+        let first = session(&app, "viewer@example.org").await;
+        let request = Request::post("/sign-in")
+            .header(header::COOKIE, &first)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(
+                serde_urlencoded::to_string([("email", "viewer@example.org"), ("password", PASSWORD)]).unwrap(),
+            ))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let second = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        assert_ne!(first, second);
+        assert_eq!(
+            get(&app, "/scorecard", Some(&first)).await.0,
+            StatusCode::SEE_OTHER,
+            "rotated: the old session ended"
+        );
+        assert_eq!(get(&app, "/scorecard", Some(&second)).await.0, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions() {
+    on_each_backend("web_password_change", |store, _| async move {
+        let app = app(store).await;
+        let here = session(&app, "analyst@example.org").await;
+        let elsewhere = session(&app, "analyst@example.org").await;
+        let token = csrf(&app, &here).await;
+        let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+            vec![
+                ("csrf_token", token.clone()),
+                ("current", current.into()),
+                ("new", new.into()),
+                ("confirm", confirm.into()),
+            ]
+        };
+        for (form, expected) in [
+            (
+                change("not my password", "a new long password", "a new long password"),
+                "Enter your current password correctly",
+            ),
+            (change(PASSWORD, "short", "short"), "at least 12 characters"),
+            (change(PASSWORD, "a new long password", "a different one!!"), "Enter the same new password twice"),
+        ] {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, _, page) = post(&app, "/account/password", &here, &form).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(page.contains(expected), "{expected}");
+        }
+        let good = change(PASSWORD, "a new long password", "a new long password");
+        let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post(&app, "/account/password", &here, &good).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Your password has been changed"));
+        assert_eq!(get(&app, "/scorecard", Some(&here)).await.0, StatusCode::OK, "this session goes on");
+        assert_eq!(get(&app, "/scorecard", Some(&elsewhere)).await.0, StatusCode::SEE_OTHER, "the other one ended");
+        assert_eq!(sign_in(&app, "analyst@example.org", "a new long password").await.0, StatusCode::SEE_OTHER);
+        assert_eq!(
+            sign_in(&app, "analyst@example.org", PASSWORD).await.0,
+            StatusCode::OK,
+            "the old password is refused"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_second_factor_is_set_up_then_asked_for_and_an_admin_can_require_it() {
+    on_each_backend("web_totp", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cookie = session(&app, "case@example.org").await;
+        let (status, _, page) = get(&app, "/account/two-factor", Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        let start = page.find("name=\"secret\" value=\"").unwrap() + 21;
+        let secret = page[start..].split('"').next().unwrap().to_string();
+        let token = csrf_in(&page);
+        let (status, _, _) = post(
+            &app,
+            "/account/two-factor",
+            &cookie,
+            &[("csrf_token", &token), ("secret", &secret), ("code", "000000")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "a wrong code does not turn it on");
+        let code = sendtrack_web::one_time_code(&secret, "case@example.org").unwrap();
+        let (status, _, _) =
+            post(&app, "/account/two-factor", &cookie, &[("csrf_token", &token), ("secret", &secret), ("code", &code)])
+                .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+
+        // Signing in now asks for the code before anything else.
+        let (status, headers, _) = sign_in(&app, "case@example.org", PASSWORD).await;
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/sign-in/two-factor")
+        );
+        let half = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+        let (status, headers, _) = get(&app, "/", Some(&half)).await;
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/sign-in/two-factor")
+        );
+        let (_, _, form) = get(&app, "/sign-in/two-factor", Some(&half)).await;
+        let token = csrf_in(&form);
+        let (_, _, wrong) =
+            post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", "123456")]).await;
+        assert!(wrong.contains("Enter the 6-digit code"));
+        let code = sendtrack_web::one_time_code(&secret, "case@example.org").unwrap();
+        let (status, headers, _) =
+            post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", &code)]).await;
+        assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/"));
+        assert_eq!(get(&app, "/", Some(&half)).await.0, StatusCode::OK);
+
+        // An admin requires it for analysts: an analyst without one must set it up first.
+        let admin = session(&app, "admin@example.org").await;
+        let token = csrf(&app, &admin).await;
+        let (status, _, _) =
+            post(&app, "/admin/settings", &admin, &[("csrf_token", &token), ("role", "analyst")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let analyst = session(&app, "analyst@example.org").await;
+        let (status, headers, _) = get(&app, "/scorecard", Some(&analyst)).await;
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/account/two-factor")
+        );
+        let (status, _, page) = get(&app, "/account/two-factor", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("must sign in with a security code"));
+        assert_eq!(get(&app, "/scorecard", Some(&session(&app, "viewer@example.org").await)).await.0, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_caseworker_edits_their_own_caseload_unless_a_manager_lets_them_edit_any() {
+    on_each_backend("web_own_caseload", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        let (mine, my_request) = cw001_child(&store).await;
+        let theirs = cw.requests.iter().find(|r| r.caseworker.as_deref() == Some("cw002")).unwrap();
+        let case = session(&app, "case@example.org").await;
+        assert_eq!(get(&app, &format!("/children/{mine}/requests/{my_request}"), Some(&case)).await.0, StatusCode::OK);
+        let other = format!("/children/{}/requests/{}", theirs.child_id, theirs.request_id);
+        assert_eq!(get(&app, &other, Some(&case)).await.0, StatusCode::FORBIDDEN);
+        let (status, _, page) = get(&app, &format!("/children/{}", theirs.child_id), Some(&case)).await;
+        assert_eq!(status, StatusCode::OK, "every child can be read");
+        assert!(!page.contains("Record a new request"), "but not changed");
+        let manager = session(&app, "manager@example.org").await;
+        assert_eq!(get(&app, &other, Some(&manager)).await.0, StatusCode::OK);
+        let token = csrf(&app, &manager).await;
+        let (status, _, _) = post(
+            &app,
+            "/team",
+            &manager,
+            &[("csrf_token", &token), ("email", "case@example.org"), ("any_case", "true")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let case = session(&app, "case@example.org").await;
+        assert_eq!(get(&app, &other, Some(&case)).await.0, StatusCode::OK);
+    })
+    .await;
+}
