@@ -49,6 +49,13 @@ async fn erasing_a_child_keeps_every_past_measure_and_is_audited() {
             .unwrap();
         assert_eq!(audit.len(), 1);
         assert_eq!((audit[0].email.as_str(), audit[0].action.as_str()), ("dpo@example.org", "erase child"));
+        // Exports from the command line are audited too.
+        let trail = store.audit_search(&sendtrack_store::AuditQuery::default(), 10).await.unwrap();
+        assert!(trail[0].action.starts_with("export every record to "), "{:?}", trail[0]);
+        assert_eq!(trail[0].address.as_deref(), Some("command line"));
+        ok(&["drill", "--db", &db.location, "plans_active", "2026-10"]);
+        let trail = store.audit_search(&sendtrack_store::AuditQuery::default(), 10).await.unwrap();
+        assert_eq!(trail[0].action, "drill plans_active 2026-10");
         let missing = run(&["erase", "--db", &db.location, "--child", "NOBODY"]);
         assert_eq!(missing.status.code(), Some(2));
         assert!(text(&missing.stderr).contains("there is no child NOBODY"));

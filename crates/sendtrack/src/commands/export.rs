@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub async fn run(db: &str, dir: &Path) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).await?;
     let casework = store.load().await?;
+    super::protection::audit_export(&store, &format!("export every record to {}", dir.display())).await?;
     sendtrack_interchange::write_folder(dir, &casework)
         .with_context(|| format!("cannot write the folder {}", dir.display()))?;
     println!("Exported {} records from {db} to {}.", casework.counts().total(), dir.display());

@@ -115,6 +115,7 @@ pub async fn drill_command(
         _ => bail!("--by and --key go together"),
     };
     let casework = source.load(today).await?;
+    source.audit(&format!("drill {measure} {month}")).await?;
     let engine = Engine::new(&casework);
     let tally = engine.tally(def, month);
     let shows_numerator = matches!(tally, Tally::Share(_) | Tally::AmountShare(_));

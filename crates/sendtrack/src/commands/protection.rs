@@ -18,14 +18,24 @@ fn operator(by: Option<&str>) -> String {
 }
 
 fn event(by: Option<&str>, action: &str, child: &str) -> AuditEvent {
+    AuditEvent { child_id: Some(child.to_string()), ..command_event(by, action) }
+}
+
+/// An audit row for something done from the command line, by `by` or the operating-system user.
+pub fn command_event(by: Option<&str>, action: &str) -> AuditEvent {
     AuditEvent {
         at: jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
         email: operator(by),
         action: action.to_string(),
-        child_id: Some(child.to_string()),
+        child_id: None,
         detail: None,
         address: Some("command line".to_string()),
     }
+}
+
+/// Records an export from the command line in the database's audit trail.
+pub async fn audit_export(store: &Store, action: &str) -> anyhow::Result<()> {
+    store.audit_batch(&[command_event(None, action)]).await.context("cannot write the audit trail")
 }
 
 pub async fn erase(db: &str, child: &str, by: Option<&str>) -> anyhow::Result<ExitCode> {

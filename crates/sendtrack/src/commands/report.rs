@@ -31,6 +31,7 @@ pub struct ReportOptions<'o> {
 
 pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
     let casework = source.load(today).await?;
+    source.audit(&format!("board report {}", options.month)).await?;
     let engine = Engine::new(&casework);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let (month, out) = (options.month, options.out);

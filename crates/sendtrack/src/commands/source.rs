@@ -21,6 +21,16 @@ pub struct Source {
 }
 
 impl Source {
+    /// Records an export of the database's records in its audit trail (nothing for a folder,
+    /// which is not the service's record).
+    pub async fn audit(&self, action: &str) -> anyhow::Result<()> {
+        if let Some(db) = &self.db {
+            let store = Store::open(db).await?;
+            super::protection::audit_export(&store, action).await?;
+        }
+        Ok(())
+    }
+
     pub async fn load(&self, today: jiff::civil::Date) -> anyhow::Result<Casework> {
         match (&self.db, &self.data) {
             (Some(db), _) => {
