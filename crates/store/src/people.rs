@@ -237,9 +237,20 @@ impl Store {
         Ok(())
     }
 
-    /// Records a failed sign-in for `email` from `address`.
-    pub async fn record_failed_sign_in(&self, email: &str, address: &str, at: &str) -> Result<(), StoreError> {
+    /// Records a failed sign-in for `email` from `address`, and forgets failures from before
+    /// `forget_before` (they no longer count towards a lock).
+    pub async fn record_failed_sign_in(
+        &self,
+        email: &str,
+        address: &str,
+        at: &str,
+        forget_before: &str,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM failed_sign_ins WHERE at < $1")
+            .bind(forget_before.to_string())
+            .execute(self.pool())
+            .await?;
         sqlx::query("INSERT INTO failed_sign_ins (email, address, at) VALUES ($1, $2, $3)")
             .bind(email.to_string())
             .bind(address.to_string())

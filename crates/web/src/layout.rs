@@ -86,3 +86,13 @@ pub fn error_summary(errors: &[(&str, &str)]) -> Markup {
         }
     }
 }
+
+/// The GOV.UK success banner, announcing that something was done.
+pub fn success_banner(text: &str) -> Markup {
+    html! {
+        div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="success-title" data-module="govuk-notification-banner" {
+            div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="success-title" { "Success" } }
+            div class="govuk-notification-banner__content" { p class="govuk-notification-banner__heading" { (text) } }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, hash_password, password_matches};
-use crate::layout::{csrf_field, error_summary, page};
+use crate::layout::{csrf_field, error_summary, page, success_banner};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -80,12 +80,7 @@ fn account_page(state: &AppState, user: &crate::auth::Session, errors: &[(&str, 
             div class="govuk-grid-row" {
                 div class="govuk-grid-column-two-thirds" {
                     (error_summary(errors))
-                    @if done {
-                        div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="govuk-notification-banner" {
-                            div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="done-title" { "Success" } }
-                            div class="govuk-notification-banner__content" { p class="govuk-notification-banner__heading" { "Your password has been changed. Your other sessions have been signed out." } }
-                        }
-                    }
+                    @if done { (success_banner("Your password has been changed. Your other sessions have been signed out.")) }
                     h1 class="govuk-heading-l" { "Your account" }
                     dl class="govuk-summary-list" {
                         div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Email address" } dd class="govuk-summary-list__value" { (user.email) } }

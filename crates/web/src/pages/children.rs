@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
-use crate::layout::{csrf_field, page};
+use crate::layout::{csrf_field, page, success_banner};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
@@ -252,12 +252,7 @@ pub async fn record(
         &state.authority,
         Some(&user),
         html! {
-            @if let Some(what) = &saved.saved {
-                div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="saved-title" data-module="govuk-notification-banner" {
-                    div class="govuk-notification-banner__header" { h2 class="govuk-notification-banner__title" id="saved-title" { "Success" } }
-                    div class="govuk-notification-banner__content" { p class="govuk-notification-banner__heading" { "Saved " (what) "." } }
-                }
-            }
+            @if let Some(what) = &saved.saved { (success_banner(&format!("Saved {what}."))) }
             span class="govuk-caption-l" { "Child or young person " (child.child_id) }
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
             dl class="govuk-summary-list" {

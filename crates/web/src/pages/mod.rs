@@ -15,73 +15,70 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+/// A page that only says something: a status, a heading and a few lines.
+pub(crate) fn message(
+    status: StatusCode,
+    authority: &str,
+    user: Option<&crate::auth::Session>,
+    heading: &str,
+    lines: &[maud::Markup],
+) -> Response {
+    let content = html! {
+        h1 class="govuk-heading-l" { (heading) }
+        @for line in lines { p class="govuk-body" { (line) } }
+    };
+    (status, crate::layout::page(heading, authority, user, content)).into_response()
+}
+
 /// A page that does not exist (or a measure id that does not).
 pub async fn not_found() -> Response {
-    (
+    message(
         StatusCode::NOT_FOUND,
-        crate::layout::page(
-            "Page not found",
-            "sendtrack",
-            None,
-            html! {
-                h1 class="govuk-heading-l" { "Page not found" }
-                p class="govuk-body" { "If you typed the web address, check it is correct." }
-                p class="govuk-body" { a class="govuk-link" href="/" { "Go to the start page" } }
-            },
-        ),
+        "sendtrack",
+        None,
+        "Page not found",
+        &[
+            html! { "If you typed the web address, check it is correct." },
+            html! { a class="govuk-link" href="/" { "Go to the start page" } },
+        ],
     )
-        .into_response()
 }
 
 /// A page the person's role may not use (or a route without an access rule): 403.
 pub fn refused(state: &crate::AppState, user: Option<&crate::auth::Session>) -> Response {
-    (
+    message(
         StatusCode::FORBIDDEN,
-        crate::layout::page(
-            "You do not have access",
-            &state.authority,
-            user,
-            html! {
-                h1 class="govuk-heading-l" { "You do not have access to this page" }
-                p class="govuk-body" { "Your role does not include it. If you need it for your work, ask your manager or the service's administrator." }
-            },
-        ),
+        &state.authority,
+        user,
+        "You do not have access to this page",
+        &[html! {
+            "Your role does not include it. If you need it for your work, ask your manager or the service's administrator."
+        }],
     )
-        .into_response()
 }
 
 /// A state-changing request without its CSRF token: refused, nothing changed.
 pub fn csrf_refused() -> Response {
-    (
+    message(
         StatusCode::FORBIDDEN,
-        crate::layout::page(
-            "The form has expired",
-            "sendtrack",
-            None,
-            html! {
-                h1 class="govuk-heading-l" { "The form has expired" }
-                p class="govuk-body" { "Nothing was changed. Go back, reload the page and try again." }
-            },
-        ),
+        "sendtrack",
+        None,
+        "The form has expired",
+        &[html! {
+            "Nothing was changed. Go back, reload the page and try again."
+        }],
     )
-        .into_response()
 }
 
 /// Something went wrong on the server: no stack trace, no SQL, in the page.
 pub fn server_error() -> Response {
-    (
+    message(
         StatusCode::INTERNAL_SERVER_ERROR,
-        crate::layout::page(
-            "Sorry, there is a problem with the service",
-            "sendtrack",
-            None,
-            html! {
-                h1 class="govuk-heading-l" { "Sorry, there is a problem with the service" }
-                p class="govuk-body" { "Try again later. The problem has been logged." }
-            },
-        ),
+        "sendtrack",
+        None,
+        "Sorry, there is a problem with the service",
+        &[html! { "Try again later. The problem has been logged." }],
     )
-        .into_response()
 }
 
 /// Turns a store error into the server-error page, logging it (it holds no personal data).

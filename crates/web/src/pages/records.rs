@@ -429,19 +429,15 @@ pub(crate) fn may_edit(user: &Session, own: &Casework) -> bool {
 
 /// The refusal for a child outside the caseworker's caseload.
 fn not_in_caseload(state: &AppState, user: &Session) -> Response {
-    (
+    super::message(
         StatusCode::FORBIDDEN,
-        page(
-            "You cannot change this child's records",
-            &state.authority,
-            Some(user),
-            html! {
-                h1 class="govuk-heading-l" { "You cannot change this child's records" }
-                p class="govuk-body" { "The child is allocated to another caseworker. You can read the record; to change it, ask your manager to let you edit any case." }
-            },
-        ),
+        &state.authority,
+        Some(user),
+        "You cannot change this child's records",
+        &[
+            html! { "The child is allocated to another caseworker. You can read the record; to change it, ask your manager to let you edit any case." },
+        ],
     )
-        .into_response()
 }
 
 /// Columns of a child's details whose values are personal: the audit trail says they changed,

@@ -124,7 +124,8 @@ pub async fn submit(
         None => false,
     };
     let Some(user) = user.filter(|_| matches) else {
-        let recorded = state.store.record_failed_sign_in(&email, &address, &stored(at)).await;
+        let forget = minutes_before(at, p.window_minutes);
+        let recorded = state.store.record_failed_sign_in(&email, &address, &stored(at), &forget).await;
         if let Err(e) = recorded {
             return super::failed(e);
         }
@@ -216,8 +217,8 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
     let address = client_address(&parts, &state.protection);
     let secret = session.user.totp_secret.clone().unwrap_or_default();
     if !crate::pages::account::code_matches(&secret, &session.user.email, code.code.trim()) {
-        let at = stored(now());
-        if let Err(e) = state.store.record_failed_sign_in(&session.user.email, &address, &at).await {
+        let (at, forget) = (stored(now()), minutes_before(now(), state.protection.window_minutes));
+        if let Err(e) = state.store.record_failed_sign_in(&session.user.email, &address, &at, &forget).await {
             return super::failed(e);
         }
         if let Err(e) = state.audit().event(event(&session.user.email, "sign-in failed: wrong code", &address)).await {
