@@ -14,6 +14,7 @@ pub mod identifiers;
 pub mod measures;
 pub mod records;
 pub mod rows;
+pub mod sen2;
 pub mod timeline;
 pub mod validation;
 pub mod worklist;

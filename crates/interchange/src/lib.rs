@@ -8,6 +8,7 @@ pub mod demo;
 pub mod dfe;
 pub mod read;
 pub mod scorecard;
+pub mod sen2;
 pub mod workbook;
 pub mod write;
 

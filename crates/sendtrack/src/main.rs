@@ -181,6 +181,11 @@ enum Command {
         #[arg(long)]
         by: Option<String>,
     },
+    /// The DfE's SEN2 return: pre-submission checks of a COLLECT Blade export.
+    Sen2 {
+        #[command(subcommand)]
+        command: Sen2Command,
+    },
     /// Manage the people who can sign in.
     User {
         #[command(subcommand)]
@@ -238,6 +243,21 @@ enum UserCommand {
         #[arg(long)]
         staff_id: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum Sen2Command {
+    /// Check a SEN2 return (the nine Blade CSV files COLLECT exports) before submission;
+    /// exits 1 when any check fails.
+    Check {
+        /// The folder holding the Blade-Export_<date>_<module>.csv files.
+        dir: PathBuf,
+        /// The collection year, for the census day when the export's header has none.
+        #[arg(long)]
+        year: Option<i16>,
+    },
+    /// List the pre-submission checks, with their ids.
+    Rules,
 }
 
 fn parse_date_arg(text: &str) -> Result<jiff::civil::Date, String> {
@@ -302,6 +322,10 @@ fn main() -> ExitCode {
                 };
                 commands::web::run_server(&db, &options, cli.today).await
             }
+            Command::Sen2 { command: Sen2Command::Check { dir, year } } => {
+                commands::sen2::check_return(&dir, year, today)
+            }
+            Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {
                 commands::protection::subject_access(&db, &child, &out, by.as_deref()).await

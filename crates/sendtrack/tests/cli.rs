@@ -129,3 +129,22 @@ fn user_add_reads_the_password_from_standard_input_never_a_flag() {
     let again = add("case.worker@example.org", "viewer", "a long enough password");
     assert!(text(&again.stderr).contains("already a user case.worker@example.org"));
 }
+
+#[test]
+fn sen2_check_lists_each_failure_with_its_person_and_rule() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../interchange/tests/fixtures/sen2");
+    let clean = sendtrack(&["sen2", "check", fixtures.join("newer").to_str().unwrap()]);
+    assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
+    assert!(text(&clean.stdout).contains("passes every check (census day 2026-01-15)"));
+    let broken = sendtrack(&["sen2", "check", fixtures.join("broken").to_str().unwrap()]);
+    assert_eq!(broken.status.code(), Some(1));
+    let out = text(&broken.stdout);
+    assert!(out.contains("Blade-Export_20-01-2026_person.csv:3: SEN2-02 person P2: UPN"), "{out}");
+    assert!(out.contains("10 failures in the SEN2 return"), "{out}");
+    let rules = text(&sendtrack(&["sen2", "rules"]).stdout);
+    assert_eq!(rules.lines().count(), 14);
+    assert!(rules.starts_with("SEN2-01  "));
+    let missing = sendtrack(&["sen2", "check", "/no/such/folder"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot read the SEN2 return in /no/such/folder"));
+}

@@ -9,5 +9,6 @@ pub mod import;
 pub mod measures;
 pub mod protection;
 pub mod report;
+pub mod sen2;
 pub mod source;
 pub mod web;
