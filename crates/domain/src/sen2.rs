@@ -322,12 +322,13 @@ pub fn check(blade: &Blade, today: Date, year: Option<i16>) -> Vec<Failure> {
             c.fail("SEN2-01", Module::Person, row, "no UPN, no ULN and no upnunknown reason code".into());
         }
         if let Some(upn) = upn {
-            if let Err(message) = check_upn(upn) {
-                c.fail("SEN2-03", Module::Person, row, message);
+            // Messages name no UPN or date of birth: analysts read them.
+            if check_upn(upn).is_err() {
+                c.fail("SEN2-03", Module::Person, row, "the UPN is not 13 characters with a valid check letter".into());
             }
             match upns.get(upn) {
                 Some(first) if reason.is_none() => {
-                    let message = format!("UPN {upn} is also the UPN of the person on line {first}");
+                    let message = format!("the UPN is also the UPN of the person on line {first}");
                     c.fail("SEN2-02", Module::Person, row, message);
                 }
                 Some(_) => {}
@@ -338,7 +339,7 @@ pub fn check(blade: &Blade, today: Date, year: Option<i16>) -> Vec<Failure> {
         }
         if let Some(born) = c.date(Module::Person, row, "personbirthdate") {
             if born > today {
-                c.fail("SEN2-04", Module::Person, row, format!("date of birth {born} is after today ({today})"));
+                c.fail("SEN2-04", Module::Person, row, format!("the date of birth is after today ({today})"));
             }
             if let Some(census) = census {
                 let age = age_on(born, census);

@@ -66,3 +66,83 @@ fn a_missing_module_is_named() {
     let error = read_blade(tmp.path()).unwrap_err().to_string();
     assert!(error.starts_with("Blade-Export_20-01-2026_senneed.csv:2:"), "{error}");
 }
+
+fn import(set: &str) -> Result<sendtrack_interchange::sen2::Imported, Vec<sendtrack_interchange::sen2::Sen2Problem>> {
+    let (blade, _) = read_blade(&fixture(set)).unwrap();
+    let establishments = sendtrack_interchange::sen2::read_establishments(&fixture("establishments.csv")).unwrap();
+    sendtrack_interchange::sen2::import_blade(&blade, Some(&establishments), TODAY)
+}
+
+#[test]
+fn a_hand_written_export_imports_with_the_expected_records_in_both_column_sets() {
+    use sendtrack_domain::codes::*;
+    for set in ["newer", "older"] {
+        let imported = import(set).unwrap();
+        let cw = &imported.casework;
+        let counts = cw.counts();
+        assert_eq!(
+            (counts.children, counts.requests, counts.plans, counts.placements, counts.reviews),
+            (13, 13, 9, 8, 8),
+            "{set}"
+        );
+        let child = |id: &str| cw.children.iter().find(|c| c.child_id == id).unwrap();
+        assert_eq!(child("P1").sex, Some(Sex::Female));
+        assert_eq!(child("P1").date_of_birth, jiff::civil::date(2008, 1, 1));
+        assert_eq!(child("P1").ethnicity.as_deref(), Some("wbri"));
+        assert_eq!(
+            (child("P1").primary_need, child("P1").secondary_need),
+            (Some(Need::SpecificLearningDifficulty), Some(Need::SpeechLanguageCommunication))
+        );
+        assert_eq!(child("P13").upn_unknown, Some(UpnUnknown::Un3));
+        let expected_need = if set == "newer" { Need::DownSyndrome } else { Need::Other };
+        assert_eq!(child("P7").secondary_need, Some(expected_need), "DS is new; older files say OTH");
+        let request = |id: &str| cw.requests.iter().find(|r| r.request_id == id).unwrap();
+        assert_eq!(request("R1").decision.map(|d| d.value), Some(AssessmentDecision::Assess));
+        assert_eq!(
+            request("R1").outcome.map(|o| (o.value, o.on)),
+            Some((AssessmentOutcome::Plan, jiff::civil::date(2024, 6, 10)))
+        );
+        assert_eq!(request("R9").decision.map(|d| d.value), Some(AssessmentDecision::Withdrawn));
+        assert_eq!(request("R10").decision, None, "H: historical, no decision");
+        assert_eq!(request("R12").decision.map(|d| d.value), Some(AssessmentDecision::Refuse));
+        assert_eq!(request("R13").decision, None, "A: not yet decided");
+        assert_eq!(request("R1").in_youth_accommodation, Some(false));
+        let plan = |id: &str| cw.plans.iter().find(|p| p.plan_id == id).unwrap();
+        assert_eq!(plan("N8").ceased.map(|c| c.value), Some(CeaseReason::NeedsMet));
+        assert_eq!(plan("N1").personal_budget, Some(PersonalBudget::OrganisedArrangements));
+        assert_eq!(plan("N1").request_id.as_deref(), Some("R1"));
+        let setting = |id: &str| cw.placements.iter().find(|p| p.placement_id == id).unwrap().setting;
+        assert_eq!(setting("PD1"), Setting::Mainstream, "URN 113500 is a community school");
+        assert_eq!(setting("PD2"), Setting::ElectiveHomeEducation, "OPA: parents' own arrangements");
+        assert_eq!(setting("PD3"), Setting::Mainstream, "an academy");
+        assert_eq!(setting("PD4"), Setting::Mainstream, "EYP: an early years provider");
+        assert_eq!(setting("PD5"), Setting::ResourceBase, "a mainstream school with resourced provision");
+        assert_eq!(setting("PD6"), Setting::Neet);
+        assert_eq!(setting("PD7"), Setting::Mainstream, "a free school");
+        assert_eq!(setting("PD11"), Setting::Mainstream, "a voluntary aided school");
+        let review = cw.reviews.iter().find(|r| r.review_id == "AP2").unwrap();
+        assert_eq!((review.plan_id.as_str(), review.decision.map(|d| d.value)), ("N2", Some(ReviewDecision::Amend)));
+    }
+}
+
+#[test]
+fn a_broken_export_gives_the_expected_errors_and_no_records() {
+    let problems = import("broken").unwrap_err();
+    let mut found: Vec<(Module, usize, &str)> =
+        problems.iter().map(|p| (p.module, p.line, p.column.as_str())).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            (Module::Requests, 5, "receiveddate"),
+            (Module::Assessment, 2, "assessmentoutcomedate"),
+            (Module::NamedPlan, 3, "ceasereason"),
+            (Module::SenNeed, 2, "sentype"),
+        ]
+    );
+    // A URN the establishments file does not know is reported, never guessed.
+    let (blade, _) = read_blade(&fixture("newer")).unwrap();
+    let problems = sendtrack_interchange::sen2::import_blade(&blade, None, TODAY).unwrap_err();
+    assert!(problems.iter().all(|p| p.column == "urn" && p.message.contains("not in the establishments file")));
+    assert_eq!(problems.len(), 5);
+}

@@ -258,6 +258,32 @@ enum Sen2Command {
     },
     /// List the pre-submission checks, with their ids.
     Rules,
+    /// Load a SEN2 return (the nine Blade CSV files COLLECT exports) into the database, all or
+    /// nothing.
+    Import {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The folder holding the Blade-Export_<date>_<module>.csv files.
+        dir: PathBuf,
+        /// The Get Information About Schools establishments file (URN and type of
+        /// establishment), to classify settings identified by URN.
+        #[arg(long)]
+        establishments: Option<PathBuf>,
+    },
+    /// Write the SEN2 return for a collection year from the database, in the Blade layout.
+    Return {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The collection year (its census day is in January of that year).
+        #[arg(long)]
+        year: i16,
+        /// The authority's LA number, for the return's header.
+        #[arg(long, default_value = "")]
+        la: String,
+        /// The folder to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn parse_date_arg(text: &str) -> Result<jiff::civil::Date, String> {
@@ -326,6 +352,12 @@ fn main() -> ExitCode {
                 commands::sen2::check_return(&dir, year, today)
             }
             Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
+            Command::Sen2 { command: Sen2Command::Import { db, dir, establishments } } => {
+                commands::sen2::import(&db, &dir, establishments.as_deref(), today).await
+            }
+            Command::Sen2 { command: Sen2Command::Return { db, year, la, out } } => {
+                commands::sen2::write(&db, year, &la, &out).await
+            }
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {
                 commands::protection::subject_access(&db, &child, &out, by.as_deref()).await

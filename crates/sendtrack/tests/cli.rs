@@ -139,7 +139,7 @@ fn sen2_check_lists_each_failure_with_its_person_and_rule() {
     let broken = sendtrack(&["sen2", "check", fixtures.join("broken").to_str().unwrap()]);
     assert_eq!(broken.status.code(), Some(1));
     let out = text(&broken.stdout);
-    assert!(out.contains("Blade-Export_20-01-2026_person.csv:3: SEN2-02 person P2: UPN"), "{out}");
+    assert!(out.contains("Blade-Export_20-01-2026_person.csv:3: SEN2-02 person P2: the UPN is also"), "{out}");
     assert!(out.contains("10 failures in the SEN2 return"), "{out}");
     let rules = text(&sendtrack(&["sen2", "rules"]).stdout);
     assert_eq!(rules.lines().count(), 14);

@@ -1,12 +1,89 @@
-//! `sendtrack sen2 check DIR`: the pre-submission checks of a SEN2 return exported from
-//! COLLECT (Blade CSV files), each failure with its file, line, person and rule;
-//! `sendtrack sen2 rules` lists the rules.
+//! `sendtrack sen2`: load an authority's history from its SEN2 returns (COLLECT Blade CSV
+//! exports), write the next return from sendtrack's records, and check a return before
+//! submission, each failure with its file, line, person and rule.
 
 use anyhow::Context;
-use sendtrack_domain::sen2::{RULES, check};
-use sendtrack_interchange::sen2::read_blade;
+use sendtrack_domain::records::Casework;
+use sendtrack_domain::sen2::{Module, RULES, check};
+use sendtrack_domain::validation::validate;
+use sendtrack_interchange::sen2::{import_blade, read_blade, read_establishments, write_return};
+use sendtrack_store::Store;
+use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
+
+/// `sendtrack sen2 import`: all or nothing, every problem with its file, line and column.
+pub async fn import(
+    db: &str,
+    dir: &Path,
+    establishments: Option<&Path>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    let (blade, files) =
+        read_blade(dir).with_context(|| format!("cannot read the SEN2 return in {}", dir.display()))?;
+    let types = match establishments {
+        Some(path) => Some(read_establishments(path).with_context(|| format!("cannot read {}", path.display()))?),
+        None => None,
+    };
+    let name = |module: Module, files: &HashMap<Module, String>| files.get(&module).cloned().unwrap_or_default();
+    let imported = match import_blade(&blade, types.as_ref(), today) {
+        Ok(imported) => imported,
+        Err(problems) => {
+            for p in &problems {
+                eprintln!("{}:{}:{}: {}", name(p.module, &files), p.line, p.column, p.message);
+            }
+            eprintln!("{} problems. Nothing was imported.", problems.len());
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let store = Store::open(db).await?;
+    let stored = if store.is_empty().await? { Casework::default() } else { store.load().await? };
+    let merged = stored.updated_with(&imported.casework);
+    let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|m| m.id).collect();
+    let problems = validate(&merged, today, &ids);
+    if !problems.is_empty() {
+        for p in problems.iter().take(50) {
+            eprintln!("{}: {} {}", p.file.file_name(), p.column, p.message);
+        }
+        eprintln!("{} problems with the records already in {db}. Nothing was imported.", problems.len());
+        return Ok(ExitCode::from(1));
+    }
+    let replaced = stored.replaced_by(&imported.casework);
+    super::import::save(&store, &imported.casework).await?;
+    println!("Imported the SEN2 return in {} into {db}:", dir.display());
+    print!("{}", super::import::summary(&imported.casework.counts(), &replaced));
+    if imported.sources_unknown > 0 {
+        println!(
+            "{} requests: SEN2 does not say who made them; recorded as 'other' (the interchange format requires a source).",
+            imported.sources_unknown
+        );
+    }
+    if imported.exceptions_unknown > 0 {
+        println!(
+            "{} assessments have a 20-week exception (week20) of a kind SEN2 does not give: left empty.",
+            imported.exceptions_unknown
+        );
+    }
+    if imported.dispute_flags > 0 {
+        println!(
+            "{} mediation or tribunal flags were not imported: a dispute needs the date it began, which SEN2 does not hold.",
+            imported.dispute_flags
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sendtrack sen2 return`: the return for a collection year, in the Blade layout.
+pub async fn write(db: &str, year: i16, la: &str, out: &Path) -> anyhow::Result<ExitCode> {
+    let store = Store::open(db).await?;
+    let cw = store.load().await?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let people = write_return(&cw, year, la, out)?;
+    super::protection::audit_export(&store, &format!("SEN2 return {year} to {}", out.display())).await?;
+    println!("Wrote the SEN2 return for {year} to {}: {people} people.", out.display());
+    println!("Check it before submission: sendtrack sen2 check {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
 
 pub fn rules() -> anyhow::Result<ExitCode> {
     for rule in RULES {

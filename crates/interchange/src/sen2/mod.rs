@@ -78,3 +78,9 @@ pub fn read_blade(dir: &Path) -> Result<(Blade, HashMap<Module, String>), Sen2Re
     }
     Ok((blade, names))
 }
+
+mod import;
+mod returns;
+
+pub use import::{Establishments, Imported, Sen2Problem, import_blade, read_establishments};
+pub use returns::write_return;

@@ -1,0 +1,572 @@
+//! Mapping a SEN2 return into sendtrack's records: people → children, requests and
+//! assessments → requests with their decision and outcome, named plans → plans, active plans'
+//! review fields → reviews, placement details → placements (settings by code, or by the
+//! establishment's type from Get Information About Schools), SEN needs of rank 1 and 2 →
+//! primary and secondary need. What the return cannot express is left empty, never invented;
+//! what sendtrack cannot hold without inventing (a dispute needs the date it began; SEN2 has
+//! only a flag) is counted and reported, not imported.
+
+use super::Sen2ReadError;
+use sendtrack_domain::codes::*;
+use sendtrack_domain::records::*;
+use sendtrack_domain::sen2::{Blade, BladeRow, Module, parse_blade_date, parse_blade_flag};
+use sendtrack_domain::validation::{RecordFile, validate};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A problem with the return, at a row of one of its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sen2Problem {
+    pub module: Module,
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// The establishment type of each URN, from the Get Information About Schools file.
+pub type Establishments = HashMap<String, String>;
+
+/// Reads the URN and type-of-establishment columns of a Get Information About Schools file.
+pub fn read_establishments(path: &Path) -> Result<Establishments, Sen2ReadError> {
+    let file = path.display().to_string();
+    let bad = |line: u64, message: String| Sen2ReadError::Bad { file: file.clone(), line, message };
+    let bytes = std::fs::read(path).map_err(|e| bad(0, e.to_string()))?;
+    // GIAS files are often Windows-1252: read what is ASCII, keep the rest lossily.
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let headers: Vec<String> =
+        reader.headers().map_err(|e| bad(1, e.to_string()))?.iter().map(|h| h.trim().to_lowercase()).collect();
+    let urn = headers.iter().position(|h| h == "urn").ok_or_else(|| bad(1, "there is no URN column".into()))?;
+    let kind = headers
+        .iter()
+        .position(|h| h == "typeofestablishment (name)")
+        .or_else(|| headers.iter().position(|h| h.starts_with("typeofestablishment") || h == "type of establishment"))
+        .ok_or_else(|| bad(1, "there is no TypeOfEstablishment (name) column".into()))?;
+    let mut found = Establishments::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        if let (Some(u), Some(k)) = (record.get(urn), record.get(kind))
+            && !u.trim().is_empty()
+        {
+            found.insert(u.trim().to_string(), k.trim().to_string());
+        }
+    }
+    Ok(found)
+}
+
+/// The setting of a school or college of a GIAS establishment type; `None` when sendtrack
+/// cannot tell (an independent mainstream school, say), which is reported, not guessed.
+fn setting_of_type(kind: &str, in_unit: bool) -> Option<Setting> {
+    let k = kind.to_lowercase();
+    let mainstream = [
+        "community school",
+        "voluntary aided school",
+        "voluntary controlled school",
+        "foundation school",
+        "academy converter",
+        "academy sponsor led",
+        "free schools",
+        "university technical college",
+        "studio schools",
+        "city technology college",
+        "local authority nursery school",
+        "academy 16-19 converter",
+        "academy 16-19 sponsor led",
+        "free schools 16 to 19",
+    ];
+    let special = [
+        "community special school",
+        "foundation special school",
+        "academy special converter",
+        "academy special sponsor led",
+        "free schools special",
+    ];
+    let ap = [
+        "pupil referral unit",
+        "academy alternative provision converter",
+        "academy alternative provision sponsor led",
+        "free schools alternative provision",
+    ];
+    if mainstream.contains(&k.as_str()) {
+        Some(if in_unit { Setting::ResourceBase } else { Setting::Mainstream })
+    } else if special.contains(&k.as_str()) {
+        Some(Setting::SpecialMaintained)
+    } else if k == "non-maintained special school" {
+        Some(Setting::NonMaintainedSpecial)
+    } else if k == "other independent special school" {
+        Some(Setting::SpecialIndependent)
+    } else if ap.contains(&k.as_str()) {
+        Some(Setting::AlternativeProvision)
+    } else if k == "further education" || k == "sixth form centres" {
+        Some(Setting::Post16College)
+    } else if k == "special post 16 institution" {
+        Some(Setting::Post16Specialist)
+    } else {
+        None
+    }
+}
+
+/// The setting of a SEN2 `sensetting` code (a setting with no URN or UKPRN).
+fn setting_of_code(code: &str) -> Option<Setting> {
+    match code.to_ascii_uppercase().as_str() {
+        "OLA" => Some(Setting::EotasSection61),
+        // Parents' own arrangements (s.42(5)) and elective home education: both arranged by
+        // parents; sendtrack's list has one code for them.
+        "OPA" | "EHE" => Some(Setting::ElectiveHomeEducation),
+        "EYP" => Some(Setting::Mainstream),
+        "NEET" => Some(Setting::Neet),
+        "OTH" | "NIEC" | "NIEO" => Some(Setting::None),
+        _ => None,
+    }
+}
+
+fn cease_reason(code: &str) -> Option<CeaseReason> {
+    let reasons = CeaseReason::ALL;
+    code.trim().parse::<usize>().ok().filter(|n| (1..=reasons.len()).contains(n)).map(|n| reasons[n - 1])
+}
+
+/// What an import made, and what it could not carry over.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Imported {
+    pub casework: Casework,
+    /// Mediation and tribunal flags not imported (sendtrack's disputes need their dates).
+    pub dispute_flags: usize,
+    /// Requests whose source the return does not give, recorded as `other`.
+    pub sources_unknown: usize,
+    /// 20-week exceptions flagged (week20) whose kind the return does not give: left empty.
+    pub exceptions_unknown: usize,
+}
+
+struct Mapper<'a> {
+    blade: &'a Blade,
+    establishments: Option<&'a Establishments>,
+    problems: Vec<Sen2Problem>,
+    /// Where each record came from, for problems found in the records.
+    origins: HashMap<(RecordFile, usize), (Module, usize)>,
+}
+
+impl Mapper<'_> {
+    fn problem(&mut self, module: Module, row: &BladeRow, column: &str, message: impl Into<String>) {
+        self.problems.push(Sen2Problem { module, line: row.line, column: column.into(), message: message.into() });
+    }
+
+    fn date(&mut self, module: Module, row: &BladeRow, column: &str) -> Option<jiff::civil::Date> {
+        let text = row.get(column)?;
+        parse_blade_date(text).map_err(|m| self.problem(module, row, column, m)).ok()
+    }
+
+    fn required_date(&mut self, module: Module, row: &BladeRow, column: &str) -> Option<jiff::civil::Date> {
+        if row.get(column).is_none() {
+            self.problem(module, row, column, format!("{column} is required but empty"));
+            return None;
+        }
+        self.date(module, row, column)
+    }
+
+    fn flag(&mut self, module: Module, row: &BladeRow, column: &str) -> Option<bool> {
+        let text = row.get(column)?;
+        parse_blade_flag(text).map_err(|m| self.problem(module, row, column, m)).ok()
+    }
+
+    /// A record's id: the row's table id (unique in the export; NativeId is not always).
+    fn id(row: &BladeRow, module: Module) -> String {
+        row.get(&module.key()).unwrap_or_default().to_string()
+    }
+}
+
+/// Maps a Blade export into records, checked against the interchange rules. Every problem is
+/// reported with its file's module, line and column; nothing is returned when there is one.
+pub fn import_blade(
+    blade: &Blade,
+    establishments: Option<&Establishments>,
+    today: jiff::civil::Date,
+) -> Result<Imported, Vec<Sen2Problem>> {
+    let mut m = Mapper { blade, establishments, problems: Vec::new(), origins: HashMap::new() };
+    let mut out = Imported::default();
+    for person in blade.rows(Module::Person) {
+        map_person(&mut m, &mut out, person);
+    }
+    if m.problems.is_empty() {
+        let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|d| d.id).collect();
+        for p in validate(&out.casework, today, &ids) {
+            let (module, line) = m.origins.get(&(p.file, p.index)).copied().unwrap_or((Module::Person, 0));
+            m.problems.push(Sen2Problem { module, line, column: p.column.to_string(), message: p.message });
+        }
+    }
+    if m.problems.is_empty() { Ok(out) } else { Err(m.problems) }
+}
+
+fn map_person(m: &mut Mapper, out: &mut Imported, person: &BladeRow) {
+    const M: Module = Module::Person;
+    let Some(key) = person.get("persontableid") else {
+        return m.problem(M, person, "persontableid", "persontableid is required but empty");
+    };
+    let child_id = Mapper::id(person, M);
+    let forename = person.get("forename");
+    let surname = person.get("surname");
+    if forename.is_none() {
+        m.problem(M, person, "forename", "forename is required but empty");
+    }
+    if surname.is_none() {
+        m.problem(M, person, "surname", "surname is required but empty");
+    }
+    let born = m.required_date(M, person, "personbirthdate");
+    let sex =
+        person.get("sex").or_else(|| person.get("gendercurrent")).and_then(|s| match s.to_ascii_uppercase().as_str() {
+            "F" | "2" => Some(Sex::Female),
+            "M" | "1" => Some(Sex::Male),
+            "U" | "9" | "0" => Some(Sex::Unknown),
+            _ => None,
+        });
+    let upn_unknown = match person.get("upnunknown") {
+        Some(code) => match UpnUnknown::parse(&code.to_lowercase()) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                m.problem(M, person, "upnunknown", e);
+                None
+            }
+        },
+        None => None,
+    };
+    let requests: Vec<&BladeRow> = m.blade.children(Module::Requests, key).collect();
+    // The needs of the latest active plan.
+    let mut primary = None;
+    let mut secondary = None;
+    for r in &requests {
+        for ap in m.blade.children(Module::ActivePlans, r.get("requeststableid").unwrap_or("")) {
+            for need in m.blade.children(Module::SenNeed, ap.get("activeplanstableid").unwrap_or("")) {
+                let Some(code) = need.get("sentype") else { continue };
+                let parsed = match Need::parse(&code.to_lowercase()) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        m.problem(Module::SenNeed, need, "sentype", e);
+                        continue;
+                    }
+                };
+                match need.get("sentyperank") {
+                    Some("1") => primary = Some(parsed),
+                    Some("2") => secondary = Some(parsed),
+                    _ => {}
+                }
+            }
+        }
+    }
+    let (Some(forename), Some(surname), Some(date_of_birth)) = (forename, surname, born) else { return };
+    m.origins.insert((RecordFile::Children, out.casework.children.len()), (M, person.line));
+    out.casework.children.push(Child {
+        child_id: child_id.clone(),
+        upn: person.get("upn").map(str::to_string),
+        forename: forename.to_string(),
+        surname: surname.to_string(),
+        date_of_birth,
+        sex,
+        postcode: person.get("postcode").map(str::to_string),
+        primary_need: primary,
+        secondary_need: secondary,
+        uln: person.get("uniquelearnernumber").map(str::to_string),
+        upn_unknown,
+        ethnicity: person.get("ethnicity").map(str::to_lowercase),
+    });
+    for r in requests {
+        map_request(m, out, r, &child_id);
+    }
+}
+
+fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str) {
+    const M: Module = Module::Requests;
+    let key = r.get("requeststableid").unwrap_or("").to_string();
+    let request_id = Mapper::id(r, M);
+    // A historical request (H) with no date stands for a plan older than the return or
+    // transferred in: its plans are imported without a request.
+    let historical =
+        r.get("requestoutcome").is_some_and(|o| o.eq_ignore_ascii_case("H")) && r.get("receiveddate").is_none();
+    let received = if historical { None } else { m.required_date(M, r, "receiveddate") };
+    let decided_on = m.date(M, r, "requestoutcomedate");
+    let decision = match (r.get("requestoutcome").map(str::to_ascii_uppercase).as_deref(), decided_on) {
+        (Some("Y"), Some(on)) => Some(Dated::new(AssessmentDecision::Assess, on)),
+        (Some("N"), Some(on)) => Some(Dated::new(AssessmentDecision::Refuse, on)),
+        (Some("W"), Some(on)) => Some(Dated::new(AssessmentDecision::Withdrawn, on)),
+        (Some("Y" | "N" | "W"), None) => {
+            m.problem(M, r, "requestoutcomedate", "requestoutcome needs its requestoutcomedate");
+            None
+        }
+        (Some("A" | "H") | None, _) => None,
+        (Some(other), _) => {
+            m.problem(M, r, "requestoutcome", format!("'{other}' is not a request outcome (Y, N, A, W or H)"));
+            None
+        }
+    };
+    for column in ["requestmediation", "requesttribunal"] {
+        out.dispute_flags += usize::from(m.flag(M, r, column) == Some(true));
+    }
+    let in_youth_accommodation = m.flag(M, r, "rya");
+    let mut outcome = None;
+    let mut exception = None;
+    let mut plans = Vec::new();
+    for a in m.blade.children(Module::Assessment, &key) {
+        const A: Module = Module::Assessment;
+        let on = m.date(A, a, "assessmentoutcomedate");
+        outcome = match (a.get("assessmentoutcome").map(str::to_ascii_uppercase).as_deref(), on) {
+            (Some("Y"), Some(on)) => Some(Dated::new(AssessmentOutcome::Plan, on)),
+            (Some("N"), Some(on)) => Some(Dated::new(AssessmentOutcome::NoPlan, on)),
+            (Some("W"), Some(on)) => Some(Dated::new(AssessmentOutcome::Withdrawn, on)),
+            (Some("Y" | "N" | "W"), None) => {
+                m.problem(A, a, "assessmentoutcomedate", "assessmentoutcome needs its assessmentoutcomedate");
+                None
+            }
+            (Some("A" | "H") | None, _) => None,
+            (Some(other), _) => {
+                m.problem(
+                    A,
+                    a,
+                    "assessmentoutcome",
+                    format!("'{other}' is not an assessment outcome (Y, N, A, W or H)"),
+                );
+                None
+            }
+        };
+        for column in ["assessmentmediation", "assessmenttribunal", "othermediation", "othertribunal"] {
+            out.dispute_flags += usize::from(m.flag(A, a, column) == Some(true));
+        }
+        if m.flag(A, a, "week20") == Some(true) {
+            out.exceptions_unknown += 1;
+            exception = None;
+        }
+        for n in m.blade.children(Module::NamedPlan, a.get("assessmenttableid").unwrap_or("")) {
+            plans.push(n);
+        }
+    }
+    let active: Vec<&BladeRow> = m.blade.children(Module::ActivePlans, &key).collect();
+    let transferred_from = active.iter().find_map(|ap| ap.get("transferla")).map(str::to_string);
+    if historical {
+        let mut plan_ids = Vec::new();
+        for n in plans {
+            plan_ids.extend(map_plan(m, out, n, child_id, None, transferred_from.clone()));
+        }
+        for ap in active {
+            map_active_plan(m, out, ap, child_id, plan_ids.last().map(String::as_str));
+        }
+        return;
+    }
+    let Some(received_on) = received else { return };
+    out.sources_unknown += 1;
+    m.origins.insert((RecordFile::Requests, out.casework.requests.len()), (M, r.line));
+    out.casework.requests.push(Request {
+        request_id: request_id.clone(),
+        child_id: child_id.to_string(),
+        received_on,
+        // SEN2's requestsource codes are not published with their meanings: `other`, counted.
+        source: RequestSource::Other,
+        caseworker: None,
+        decision,
+        draft_issued_on: None,
+        outcome,
+        exception,
+        in_youth_accommodation,
+    });
+    let mut plan_ids = Vec::new();
+    for n in plans {
+        if let Some(plan_id) = map_plan(m, out, n, child_id, Some(&request_id), transferred_from.clone()) {
+            plan_ids.push(plan_id);
+        }
+    }
+    for ap in active {
+        map_active_plan(m, out, ap, child_id, plan_ids.last().map(String::as_str));
+    }
+}
+
+fn map_plan(
+    m: &mut Mapper,
+    out: &mut Imported,
+    n: &BladeRow,
+    child_id: &str,
+    request_id: Option<&str>,
+    transferred_from: Option<String>,
+) -> Option<String> {
+    const M: Module = Module::NamedPlan;
+    let issued_on = m.required_date(M, n, "startdate");
+    let ceased_on = m.date(M, n, "ceasedate");
+    let reason = match n.get("ceasereason") {
+        Some(code) => {
+            let r = cease_reason(code);
+            if r.is_none() {
+                m.problem(M, n, "ceasereason", format!("'{code}' is not a cease reason (1 to 9)"));
+            }
+            r
+        }
+        None => None,
+    };
+    let ceased = match (ceased_on, reason) {
+        (Some(on), Some(r)) => Some(Dated::new(r, on)),
+        (Some(_), None) if n.get("ceasereason").is_none() => {
+            m.problem(M, n, "ceasereason", "ceasedate needs its ceasereason");
+            None
+        }
+        (None, Some(_)) => {
+            m.problem(M, n, "ceasedate", "ceasereason needs its ceasedate");
+            None
+        }
+        _ => None,
+    };
+    let personal_budget = match (m.flag(M, n, "oa"), m.flag(M, n, "dp")) {
+        (Some(true), Some(true)) => Some(PersonalBudget::Both),
+        (Some(true), _) => Some(PersonalBudget::OrganisedArrangements),
+        (_, Some(true)) => Some(PersonalBudget::DirectPayments),
+        _ => None,
+    };
+    let plan_id = Mapper::id(n, M);
+    m.origins.insert((RecordFile::Plans, out.casework.plans.len()), (M, n.line));
+    out.casework.plans.push(Plan {
+        plan_id: plan_id.clone(),
+        child_id: child_id.to_string(),
+        request_id: request_id.map(str::to_string),
+        issued_on: issued_on?,
+        ceased,
+        transferred_from,
+        personal_budget,
+    });
+    Some(plan_id)
+}
+
+fn map_active_plan(m: &mut Mapper, out: &mut Imported, ap: &BladeRow, child_id: &str, plan_id: Option<&str>) {
+    const M: Module = Module::ActivePlans;
+    let meeting_on = m.date(M, ap, "reviewmeeting");
+    let decided_on = m.date(M, ap, "lastreview");
+    let decision = match ap.get("reviewoutcome").map(str::to_lowercase) {
+        Some(code) => match ReviewDecision::parse(&code) {
+            Ok(d) => decided_on.map(|on| Dated::new(d, on)),
+            Err(e) => {
+                m.problem(M, ap, "reviewoutcome", e);
+                None
+            }
+        },
+        None => None,
+    };
+    if meeting_on.is_some() || decision.is_some() {
+        match plan_id {
+            Some(plan_id) => {
+                m.origins.insert((RecordFile::Reviews, out.casework.reviews.len()), (M, ap.line));
+                out.casework.reviews.push(Review {
+                    review_id: Mapper::id(ap, M),
+                    plan_id: plan_id.to_string(),
+                    meeting_on,
+                    decision,
+                    amended_on: None,
+                    phase_transfer: None,
+                });
+            }
+            None => m.problem(M, ap, "activeplanstableid", "an active plan with a review but no named plan to review"),
+        }
+    }
+    for p in m.blade.children(Module::PlacementDetail, ap.get("activeplanstableid").unwrap_or("")) {
+        map_placement(m, out, p, child_id);
+    }
+}
+
+fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &str) {
+    const M: Module = Module::PlacementDetail;
+    let started_on = m.required_date(M, p, "entrydate");
+    let ended_on = m.date(M, p, "leavingdate");
+    let sen_unit = m.flag(M, p, "senunitindicator");
+    let resourced = m.flag(M, p, "resourcedprovisionindicator");
+    let in_unit = sen_unit == Some(true) || resourced == Some(true);
+    let urn = p.get("urn");
+    let ukprn = p.get("ukprn");
+    let setting = match (urn, ukprn, p.get("sensetting")) {
+        (Some(urn), _, _) => match m.establishments.and_then(|e| e.get(urn)) {
+            Some(kind) => {
+                let s = setting_of_type(kind, in_unit);
+                if s.is_none() {
+                    let message = format!("URN {urn} is a '{kind}', which sendtrack cannot classify as a setting");
+                    m.problem(M, p, "urn", message);
+                }
+                s
+            }
+            None => {
+                m.problem(
+                    M,
+                    p,
+                    "urn",
+                    format!("URN {urn} is not in the establishments file (--establishments): its type is needed to classify the setting"),
+                );
+                None
+            }
+        },
+        // A UKPRN without a URN: a college or training provider.
+        (None, Some(_), _) => Some(Setting::Post16College),
+        (None, None, Some(code)) => {
+            let s = setting_of_code(code);
+            if s.is_none() {
+                m.problem(M, p, "sensetting", format!("'{code}' is not a SEN2 setting code"));
+            }
+            s
+        }
+        (None, None, None) => {
+            m.problem(M, p, "sensetting", "a placement needs a URN, a UKPRN or a sensetting code");
+            None
+        }
+    };
+    let rank = match p.get("placementrank") {
+        Some(r) => match PlacementRank::parse(r) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                m.problem(M, p, "placementrank", e);
+                None
+            }
+        },
+        None => None,
+    };
+    let (Some(setting), Some(started_on)) = (setting, started_on) else { return };
+    m.origins.insert((RecordFile::Placements, out.casework.placements.len()), (M, p.line));
+    out.casework.placements.push(Placement {
+        placement_id: Mapper::id(p, M),
+        child_id: child_id.to_string(),
+        setting,
+        urn: urn.map(str::to_string),
+        establishment: None,
+        started_on,
+        ended_on,
+        annual_cost: None,
+        ukprn: ukprn.map(str::to_string),
+        rank,
+        sen_unit,
+        resourced_provision: resourced,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn establishment_types_and_setting_codes_map_to_settings_or_are_reported() {
+        assert_eq!(setting_of_type("Community school", false), Some(Setting::Mainstream));
+        assert_eq!(setting_of_type("Academy converter", true), Some(Setting::ResourceBase));
+        assert_eq!(setting_of_type("Foundation special school", false), Some(Setting::SpecialMaintained));
+        assert_eq!(setting_of_type("Academy special sponsor led", false), Some(Setting::SpecialMaintained));
+        assert_eq!(setting_of_type("Non-maintained special school", false), Some(Setting::NonMaintainedSpecial));
+        assert_eq!(setting_of_type("Other independent special school", false), Some(Setting::SpecialIndependent));
+        assert_eq!(setting_of_type("Pupil referral unit", false), Some(Setting::AlternativeProvision));
+        assert_eq!(setting_of_type("Further education", false), Some(Setting::Post16College));
+        assert_eq!(setting_of_type("Special post 16 institution", false), Some(Setting::Post16Specialist));
+        assert_eq!(setting_of_type("Other independent school", false), None, "not guessed");
+        assert_eq!(setting_of_type("Welsh establishment", false), None);
+        for (code, setting) in [
+            ("OLA", Setting::EotasSection61),
+            ("OPA", Setting::ElectiveHomeEducation),
+            ("EHE", Setting::ElectiveHomeEducation),
+            ("EYP", Setting::Mainstream),
+            ("OTH", Setting::None),
+            ("NEET", Setting::Neet),
+            ("NIEC", Setting::None),
+            ("NIEO", Setting::None),
+        ] {
+            assert_eq!(setting_of_code(code), Some(setting), "{code}");
+        }
+        assert_eq!(setting_of_code("XYZ"), None);
+        assert_eq!(cease_reason("1"), Some(CeaseReason::MaxAge));
+        assert_eq!(cease_reason("9"), Some(CeaseReason::Other));
+        assert_eq!(cease_reason("10"), None);
+    }
+}

@@ -1,0 +1,335 @@
+//! Writing the SEN2 return for a collection year from sendtrack's records, in the nine-module
+//! Blade layout COLLECT exports: the census day from the table, activity in the previous
+//! calendar year, plans active on the census day, codes mapped back. Table ids are the
+//! records' own ids, so importing the return gives the same records back.
+
+use sendtrack_domain::codes::*;
+use sendtrack_domain::records::*;
+use sendtrack_domain::sen2::{Module, blade_date, census_day};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// Why a return could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReturnError {
+    #[error("there is no census day for {0} in sendtrack's table (2019 to 2027)")]
+    NoCensusDay(i16),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: csv::Error },
+}
+
+/// The columns each module is written with (the newer column set).
+fn columns(module: Module) -> &'static [&'static str] {
+    match module {
+        Module::Sen2 => &["sen2tableid", "collection", "year", "referencedate", "sourcelevel", "lea", "softwarecode"],
+        Module::Person => &[
+            "persontableid",
+            "sen2tableid",
+            "surname",
+            "forename",
+            "personbirthdate",
+            "sex",
+            "ethnicity",
+            "postcode",
+            "upn",
+            "uniquelearnernumber",
+            "upnunknown",
+        ],
+        Module::Requests => &[
+            "requeststableid",
+            "persontableid",
+            "receiveddate",
+            "rya",
+            "requestoutcomedate",
+            "requestoutcome",
+            "requestmediation",
+            "requesttribunal",
+            "exported",
+        ],
+        Module::Assessment => &[
+            "assessmenttableid",
+            "requeststableid",
+            "assessmentoutcome",
+            "assessmentoutcomedate",
+            "assessmentmediation",
+            "assessmenttribunal",
+            "week20",
+        ],
+        Module::NamedPlan => {
+            &["namedplantableid", "assessmenttableid", "startdate", "pb", "oa", "dp", "ceasedate", "ceasereason"]
+        }
+        Module::PlanDetail => &["plandetailtableid", "namedplantableid", "urn", "ukprn", "sensetting", "placementrank"],
+        Module::ActivePlans => {
+            &["activeplanstableid", "requeststableid", "transferla", "reviewmeeting", "reviewoutcome", "lastreview"]
+        }
+        Module::PlacementDetail => &[
+            "placementdetailtableid",
+            "activeplanstableid",
+            "urn",
+            "ukprn",
+            "sensetting",
+            "placementrank",
+            "entrydate",
+            "leavingdate",
+            "senunitindicator",
+            "resourcedprovisionindicator",
+        ],
+        Module::SenNeed => &["senneedtableid", "activeplanstableid", "sentype", "sentyperank"],
+    }
+}
+
+type Rows = BTreeMap<Module, Vec<Vec<String>>>;
+
+fn date(d: Option<jiff::civil::Date>) -> String {
+    d.map(blade_date).unwrap_or_default()
+}
+
+fn flag(b: Option<bool>) -> String {
+    b.map(|b| if b { "1" } else { "0" }.to_string()).unwrap_or_default()
+}
+
+/// The SEN2 code of a setting with no URN or UKPRN.
+fn setting_code(setting: Setting) -> &'static str {
+    match setting {
+        Setting::EotasSection61 => "OLA",
+        Setting::ElectiveHomeEducation => "EHE",
+        Setting::Neet => "NEET",
+        Setting::Mainstream => "EYP",
+        _ => "NIEO",
+    }
+}
+
+/// Writes the return for collection `year` (census day in January of `year`, activity in
+/// `year - 1`) into `dir` as nine Blade CSV files; `la` is the authority's LA number.
+pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<usize, ReturnError> {
+    let census = census_day(year).ok_or(ReturnError::NoCensusDay(year))?;
+    let (first, last) = (jiff::civil::date(year - 1, 1, 1), jiff::civil::date(year - 1, 12, 31));
+    let in_year = |d: Option<jiff::civil::Date>| d.is_some_and(|d| d >= first && d <= last);
+    let active_on_census = |p: &Plan| p.is_active_at(census);
+    let plan_counts = |p: &Plan| active_on_census(p) || in_year(Some(p.issued_on)) || in_year(p.ceased.map(|c| c.on));
+
+    let mut rows = Rows::new();
+    let mut push = |module: Module, row: Vec<String>| rows.entry(module).or_default().push(row);
+    push(
+        Module::Sen2,
+        vec![
+            "1".into(),
+            "SEN2".into(),
+            year.to_string(),
+            blade_date(census),
+            "L".into(),
+            la.into(),
+            "sendtrack".into(),
+        ],
+    );
+    let mut people = 0;
+    for child in &cw.children {
+        let plans: Vec<&Plan> = cw.plans.iter().filter(|p| p.child_id == child.child_id && plan_counts(p)).collect();
+        let wanted_requests: HashSet<&str> = plans.iter().filter_map(|p| p.request_id.as_deref()).collect();
+        let requests: Vec<&Request> = cw
+            .requests
+            .iter()
+            .filter(|r| {
+                r.child_id == child.child_id
+                    && r.received_on <= census
+                    && (in_year(Some(r.received_on))
+                        || in_year(r.decision.map(|d| d.on))
+                        || in_year(r.outcome.map(|o| o.on))
+                        || wanted_requests.contains(r.request_id.as_str()))
+            })
+            .collect();
+        let orphans: Vec<&Plan> = plans.iter().copied().filter(|p| p.request_id.is_none()).collect();
+        if requests.is_empty() && orphans.is_empty() {
+            continue;
+        }
+        people += 1;
+        push(
+            Module::Person,
+            vec![
+                child.child_id.clone(),
+                "1".into(),
+                child.surname.clone(),
+                child.forename.clone(),
+                blade_date(child.date_of_birth),
+                child
+                    .sex
+                    .map_or("", |s| match s {
+                        Sex::Female => "F",
+                        Sex::Male => "M",
+                        Sex::Unknown => "U",
+                    })
+                    .into(),
+                child.ethnicity.as_deref().map(str::to_uppercase).unwrap_or_default(),
+                child.postcode.clone().unwrap_or_default(),
+                child.upn.clone().unwrap_or_default(),
+                child.uln.clone().unwrap_or_default(),
+                child.upn_unknown.map(|u| u.code().to_uppercase()).unwrap_or_default(),
+            ],
+        );
+        let placements: Vec<&Placement> = cw
+            .placements
+            .iter()
+            .filter(|p| p.child_id == child.child_id && p.started_on <= census && p.ended_on.is_none_or(|e| e >= first))
+            .collect();
+        // Each request, then the historical stand-ins for plans without one.
+        let mut groups: Vec<(String, Option<&Request>, Vec<&Plan>)> = requests
+            .iter()
+            .map(|r| {
+                let of: Vec<&Plan> =
+                    plans.iter().copied().filter(|p| p.request_id.as_deref() == Some(&r.request_id)).collect();
+                (r.request_id.clone(), Some(*r), of)
+            })
+            .collect();
+        for p in orphans {
+            groups.push((format!("H-{}", p.plan_id), None, vec![p]));
+        }
+        for (request_key, request, plans) in groups {
+            let (received, outcome_code, outcome_on) = match request {
+                Some(r) => (
+                    Some(r.received_on),
+                    match r.decision.map(|d| d.value) {
+                        Some(AssessmentDecision::Assess) => "Y",
+                        Some(AssessmentDecision::Refuse) => "N",
+                        Some(AssessmentDecision::Withdrawn) => "W",
+                        None => "A",
+                    },
+                    r.decision.map(|d| d.on),
+                ),
+                None => (None, "H", None),
+            };
+            push(
+                Module::Requests,
+                vec![
+                    request_key.clone(),
+                    child.child_id.clone(),
+                    date(received),
+                    flag(request.and_then(|r| r.in_youth_accommodation)),
+                    date(outcome_on),
+                    outcome_code.into(),
+                    "0".into(),
+                    "0".into(),
+                    "0".into(),
+                ],
+            );
+            let assessed = request.is_some_and(|r| r.decision.is_some_and(|d| d.value == AssessmentDecision::Assess));
+            if assessed || request.is_none() {
+                let (code, on) = match request.and_then(|r| r.outcome) {
+                    Some(o) => (
+                        match o.value {
+                            AssessmentOutcome::Plan => "Y",
+                            AssessmentOutcome::NoPlan => "N",
+                            AssessmentOutcome::Withdrawn => "W",
+                        },
+                        Some(o.on),
+                    ),
+                    None if request.is_none() => ("H", None),
+                    None => ("A", None),
+                };
+                let assessment_key = format!("AS-{request_key}");
+                push(
+                    Module::Assessment,
+                    vec![
+                        assessment_key.clone(),
+                        request_key.clone(),
+                        code.into(),
+                        date(on),
+                        "0".into(),
+                        "0".into(),
+                        flag(request.map(|r| r.exception.is_some())),
+                    ],
+                );
+                for p in &plans {
+                    let (oa, dp) = match p.personal_budget {
+                        Some(PersonalBudget::OrganisedArrangements) => (Some(true), Some(false)),
+                        Some(PersonalBudget::DirectPayments) => (Some(false), Some(true)),
+                        Some(PersonalBudget::Both) => (Some(true), Some(true)),
+                        None => (None, None),
+                    };
+                    let reason = p.ceased.map(|c| {
+                        let k = CeaseReason::ALL.iter().position(|r| *r == c.value).unwrap_or(8);
+                        (k + 1).to_string()
+                    });
+                    push(
+                        Module::NamedPlan,
+                        vec![
+                            p.plan_id.clone(),
+                            assessment_key.clone(),
+                            blade_date(p.issued_on),
+                            flag(p.personal_budget.map(|_| true)),
+                            flag(oa),
+                            flag(dp),
+                            date(p.ceased.map(|c| c.on)),
+                            reason.unwrap_or_default(),
+                        ],
+                    );
+                }
+            }
+            for p in plans.iter().filter(|p| active_on_census(p)) {
+                let review = cw
+                    .reviews
+                    .iter()
+                    .filter(|r| r.plan_id == p.plan_id && r.meeting_on.is_some_and(|m| m <= census))
+                    .max_by_key(|r| r.meeting_on);
+                let active_key = review.map_or_else(|| format!("AP-{}", p.plan_id), |r| r.review_id.clone());
+                push(
+                    Module::ActivePlans,
+                    vec![
+                        active_key.clone(),
+                        request_key.clone(),
+                        p.transferred_from.clone().unwrap_or_default(),
+                        date(review.and_then(|r| r.meeting_on)),
+                        review.and_then(|r| r.decision).map(|d| d.value.code().to_string()).unwrap_or_default(),
+                        date(review.and_then(|r| r.decision.map(|d| d.on))),
+                    ],
+                );
+                for pl in &placements {
+                    let (urn, ukprn, code) = match (&pl.urn, &pl.ukprn) {
+                        (Some(urn), _) => (urn.clone(), pl.ukprn.clone().unwrap_or_default(), String::new()),
+                        (None, Some(ukprn)) => (String::new(), ukprn.clone(), String::new()),
+                        (None, None) => (String::new(), String::new(), setting_code(pl.setting).to_string()),
+                    };
+                    push(
+                        Module::PlacementDetail,
+                        vec![
+                            pl.placement_id.clone(),
+                            active_key.clone(),
+                            urn,
+                            ukprn,
+                            code,
+                            pl.rank.map_or("", PlacementRank::code).into(),
+                            blade_date(pl.started_on),
+                            date(pl.ended_on),
+                            flag(pl.sen_unit),
+                            flag(pl.resourced_provision),
+                        ],
+                    );
+                }
+                for (need, rank) in [(child.primary_need, "1"), (child.secondary_need, "2")] {
+                    if let Some(n) = need {
+                        push(
+                            Module::SenNeed,
+                            vec![
+                                format!("{active_key}-{rank}"),
+                                active_key.clone(),
+                                n.code().to_uppercase(),
+                                rank.into(),
+                            ],
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let stamp = format!("{:02}-{:02}-{}", census.day(), census.month(), census.year());
+    for module in Module::ALL {
+        let path = dir.join(format!("Blade-Export_{stamp}_{}.csv", module.name()));
+        let fail = |source| ReturnError::Write { path: path.display().to_string(), source };
+        let mut writer = csv::Writer::from_path(&path).map_err(fail)?;
+        writer.write_record(columns(module)).map_err(fail)?;
+        for row in rows.get(&module).into_iter().flatten() {
+            writer.write_record(row).map_err(fail)?;
+        }
+        writer.flush().map_err(|e| fail(e.into()))?;
+    }
+    Ok(people)
+}
