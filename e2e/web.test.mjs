@@ -124,6 +124,12 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   assert.ok((await page.locator('.govuk-tag').count()) > 0, 'status tags on the steps');
   await checkAccessibility(page, 'child');
 
+  await page.click('nav >> text=SEN2 return');
+  await page.selectOption('#year', '2026');
+  await page.click('button:has-text("Check this year")');
+  assert.ok(await page.isVisible('text=Results: the 2026 return'));
+  await checkAccessibility(page, 'sen2');
+
   const missing = await page.goto(base + '/measures/no_such_measure');
   assert.equal(missing.status(), 404);
   await checkAccessibility(page, 'not-found');

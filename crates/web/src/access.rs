@@ -36,6 +36,8 @@ const FIGURES: Who = Who::Roles(&[Admin, Manager, Caseworker, Analyst, Viewer]);
 /// Drill-down downloads and board reports: everyone but viewers.
 const ANALYSIS: Who = Who::Roles(&[Admin, Manager, Caseworker, Analyst]);
 const ADMIN: Who = Who::Roles(&[Admin]);
+/// Checking the SEN2 return: analysts and managers.
+const SEN2: Who = Who::Roles(&[Manager, Analyst]);
 const MANAGER: Who = Who::Roles(&[Manager]);
 
 /// Every route of the web app.
@@ -61,6 +63,9 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/children/{id}/{kind}/{record}", CASEWORK, "correcting a record"),
     rule("GET", "/worklists/{list}", CASEWORK, "a worklist"),
     rule("GET", "/worklists/{list}/records.csv", CASEWORK, "a worklist as CSV"),
+    rule("GET", "/sen2", SEN2, "checking the SEN2 return sendtrack would send"),
+    rule("POST", "/sen2/check", SEN2, "checking an uploaded SEN2 return"),
+    rule("GET", "/sen2/return.zip", MANAGER, "the SEN2 return itself (names, dates of birth, UPNs)"),
     rule("GET", "/team", MANAGER, "the caseworkers and what they may edit"),
     rule("POST", "/team", MANAGER, "letting a caseworker edit any case"),
     rule("GET", "/scorecard", FIGURES, "the scorecard"),

@@ -248,11 +248,17 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
         return Redirect::to("/sign-in").into_response();
     };
     let expected = csrf_token(&token);
-    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+    let multipart = parts
+        .headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => bytes,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response(),
     };
-    let sent = form_field(&bytes, CSRF_FIELD)
+    let sent = if multipart { multipart_field(&bytes, CSRF_FIELD) } else { form_field(&bytes, CSRF_FIELD) }
         .or_else(|| parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string));
     if sent.as_deref() != Some(expected.as_str()) {
         tracing::warn!("a state-changing request without a valid CSRF token was refused");
@@ -263,6 +269,21 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
 
 /// The largest form body accepted.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// The largest upload accepted (a SEN2 return's nine files).
+pub const MAX_UPLOAD_BYTES: usize = crate::pages::sen2::MAX_UPLOAD_BYTES;
+
+/// The value of the text part `name` of a multipart form body (the CSRF token comes first in
+/// sendtrack's forms, before any file).
+fn multipart_field(body: &[u8], name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\"");
+    let at = body.windows(marker.len()).position(|w| w == marker.as_bytes())?;
+    let rest = &body[at + marker.len()..];
+    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let value = &rest[start..];
+    let end = value.windows(2).position(|w| w == b"\r\n")?;
+    std::str::from_utf8(&value[..end]).ok().map(str::to_string)
+}
 
 /// The first value of `name` in a URL-encoded form body.
 fn form_field(body: &[u8], name: &str) -> Option<String> {

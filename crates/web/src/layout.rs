@@ -41,6 +41,7 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                                 a class="govuk-link" href="/children" { "Find a child" }
                             }
                             a class="govuk-link" href="/scorecard" { "Scorecard" }
+                            @if matches!(u.role, Role::Manager | Role::Analyst) { a class="govuk-link" href="/sen2" { "SEN2 return" } }
                             @if u.role == Role::Manager { a class="govuk-link" href="/team" { "Caseworkers" } }
                             @if u.role == Role::Admin {
                                 a class="govuk-link" href="/admin/users" { "People and settings" }

@@ -264,6 +264,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
         .route("/reports/board", get(pages::reports::board))
         .route("/reports/board.xlsx", get(pages::reports::workbook))
+        .route("/sen2", get(pages::sen2::show))
+        .route(
+            "/sen2/check",
+            post(pages::sen2::upload).layer(axum::extract::DefaultBodyLimit::max(pages::sen2::MAX_UPLOAD_BYTES)),
+        )
+        .route("/sen2/return.zip", get(pages::sen2::download))
         .route("/team", get(pages::admin::team).post(pages::admin::team_change))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
         .route("/admin/settings", post(pages::admin::settings_change))

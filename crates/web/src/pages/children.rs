@@ -165,7 +165,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
         @for r in &own.requests {
             h3 class="govuk-heading-s" { "Request " (r.request_id) }
             dl class="govuk-summary-list" {
-                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}", r.received_on, r.source.code().replace('_', " "), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")))))
+                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}{}", r.received_on, r.source.code().replace('_', " "), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")), if r.in_youth_accommodation == Some(true) { ", made in youth accommodation" } else { "" })))
                 (record_row(None, "Decision".into(), r.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on))))
                 (record_row(None, "Outcome".into(), r.outcome.map_or("not yet sent".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on))))
                 @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
@@ -184,7 +184,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
                     }
                 }
                 @for p in &own.placements {
-                    (record_row(edit(F::Placements, &p.placement_id), format!("Placement {}", p.placement_id), format!("{} from {} to {}", p.setting.code().replace('_', " "), p.started_on, date(p.ended_on))))
+                    (record_row(edit(F::Placements, &p.placement_id), format!("Placement {}", p.placement_id), format!("{} from {} to {}{}", p.setting.code().replace('_', " "), p.started_on, date(p.ended_on), if p.rank.is_some_and(|r| r.code() == "2") { " (dual placement)" } else { "" })))
                 }
                 @for d in &own.disputes {
                     (record_row(edit(F::Disputes, &d.dispute_id), format!("{} {}", if d.kind.code() == "mediation" { "Mediation" } else { "Appeal" }, d.dispute_id), format!("began {}, outcome {}", d.opened_on, d.outcome.map_or("awaited".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on)))))
@@ -257,11 +257,27 @@ pub async fn record(
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
             dl class="govuk-summary-list" {
                 (row("Date of birth", child.date_of_birth.to_string()))
-                (row("UPN", child.upn.clone().unwrap_or_else(|| "Not known".into())))
+                (row("UPN", child.upn.clone().unwrap_or_else(|| match child.upn_unknown { Some(r) => format!("Not known (reason {})", r.code().to_uppercase()), None => "Not known".into() })))
+                @if let Some(uln) = &child.uln { (row("ULN", uln.clone())) }
+                @if let Some(sex) = child.sex { (row("Sex", match sex.code() { "f" => "Female".into(), "m" => "Male".into(), _ => "Not known".to_string() })) }
+                @if let Some(e) = &child.ethnicity { (row("Ethnicity", e.to_uppercase())) }
                 (row("Primary need", child.primary_need.map_or("Not recorded".into(), |n| n.code().to_uppercase())))
-                (row("EHC plan", plan.map_or("No active plan".into(), |p| format!("{}, in force since {}", p.plan_id, p.issued_on))))
+                @if let Some(n) = child.secondary_need { (row("Secondary need", n.code().to_uppercase())) }
+                (row("EHC plan", plan.map_or("No active plan".into(), |p| {
+                    let mut text = format!("{}, in force since {}", p.plan_id, p.issued_on);
+                    if let Some(la) = &p.transferred_from { text.push_str(&format!("; transferred in from LA {la}")); }
+                    if let Some(b) = p.personal_budget { text.push_str(&format!("; personal budget: {}", b.code().replace('_', " "))); }
+                    text
+                })))
                 (row("Caseworker", own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.clone()).unwrap_or_else(|| "Not allocated".into())))
-                (row("Placement", placement.map_or("None recorded".into(), |p| format!("{}{}", p.setting.code().replace('_', " "), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}"))))))
+                (row("Placement", placement.map_or("None recorded".into(), |p| {
+                    let mut text = format!("{}{}", p.setting.code().replace('_', " "), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}")));
+                    if let Some(urn) = &p.urn { text.push_str(&format!(" (URN {urn})")); }
+                    if let Some(ukprn) = &p.ukprn { text.push_str(&format!(" (UKPRN {ukprn})")); }
+                    if p.sen_unit == Some(true) { text.push_str(", in a SEN unit"); }
+                    if p.resourced_provision == Some(true) { text.push_str(", in resourced provision"); }
+                    text
+                })))
             }
             @if can_record {
                 p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", child.child_id)) { "Change the child's details" } }

@@ -7,6 +7,7 @@ pub mod measure;
 pub mod records;
 pub mod reports;
 pub mod scorecard;
+pub mod sen2;
 pub mod sign_in;
 pub mod today;
 pub mod worklists;

@@ -1,0 +1,284 @@
+//! The SEN2 return in the web app: an analyst or manager uploads a COLLECT Blade export, or
+//! picks a collection year to check the return sendtrack would send, and sees every failed
+//! check by rule, file, line and person (opaque ids only). Managers download the return
+//! itself: it holds names, dates of birth and UPNs, which analysts never see.
+
+use crate::AppState;
+use crate::auth::{CSRF_FIELD, SignedIn};
+use crate::layout::page;
+use axum::extract::{Multipart, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
+use sendtrack_domain::access::Role;
+use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
+use sendtrack_interchange::sen2::{read_blade, write_return};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::Arc;
+
+#[derive(serde::Deserialize, Default)]
+pub struct Year {
+    year: Option<i16>,
+}
+
+/// The collection years sendtrack knows the census day of.
+fn years() -> Vec<i16> {
+    CENSUS_DAYS.iter().map(|(y, _, _)| *y).collect()
+}
+
+fn results(failures: &[Failure], files: &HashMap<Module, String>, what: &str) -> Markup {
+    let mut by_rule: Vec<(&str, usize)> = Vec::new();
+    for f in failures {
+        match by_rule.iter_mut().find(|(r, _)| *r == f.rule) {
+            Some((_, n)) => *n += 1,
+            None => by_rule.push((f.rule, 1)),
+        }
+    }
+    by_rule.sort();
+    html! {
+        h2 class="govuk-heading-m" id="results" { "Results: " (what) }
+        @if failures.is_empty() {
+            div class="govuk-panel govuk-panel--confirmation" {
+                h3 class="govuk-panel__title" { "Every check passed" }
+            }
+        } @else {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { (failures.len()) " failures, by rule" }
+                thead class="govuk-table__head" { tr class="govuk-table__row" {
+                    th scope="col" class="govuk-table__header" { "Rule" }
+                    th scope="col" class="govuk-table__header" { "Check" }
+                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Failures" }
+                } }
+                tbody class="govuk-table__body" {
+                    @for (rule, n) in &by_rule {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" { (rule) }
+                            td class="govuk-table__cell" { (RULES.iter().find(|r| r.id == *rule).map_or("", |r| r.description)) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (n) }
+                        }
+                    }
+                }
+            }
+            // Keyboard users scroll a wide table too (WCAG 2.1.1): the region takes focus.
+            div class="st-scroll" tabindex="0" role="region" aria-label="Every failure" {
+                table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Every failure" }
+                    thead class="govuk-table__head" { tr class="govuk-table__row" {
+                        @for h in ["Rule", "File", "Line", "Person", "What is wrong"] { th scope="col" class="govuk-table__header" { (h) } }
+                    } }
+                    tbody class="govuk-table__body" {
+                        @for f in failures.iter().take(1000) {
+                            tr class="govuk-table__row" {
+                                td class="govuk-table__cell" { (f.rule) }
+                                td class="govuk-table__cell" { (files.get(&f.module).map_or(f.module.name(), String::as_str)) }
+                                td class="govuk-table__cell" { (f.line) }
+                                td class="govuk-table__cell" { (f.person) }
+                                td class="govuk-table__cell" { (f.message) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sen2_page(
+    state: &AppState,
+    user: &crate::auth::Session,
+    year: i16,
+    outcome: Option<Markup>,
+    error: Option<&str>,
+) -> Markup {
+    let title = if error.is_some() { "Error: The SEN2 return" } else { "The SEN2 return" };
+    page(
+        title,
+        &state.authority,
+        Some(user),
+        html! {
+            @if let Some(e) = error { (crate::layout::error_summary(&[("files", e)])) }
+            h1 class="govuk-heading-l" { "The SEN2 return" }
+            p class="govuk-body" { "Check a return before it goes to the DfE: the one sendtrack would send from its records, or one exported from COLLECT. Each failure names its rule, the file and line, and the person by their id in the return." }
+            h2 class="govuk-heading-m" { "The return sendtrack would send" }
+            form method="get" action="/sen2" novalidate {
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="year" { "Collection year (census day in January)" }
+                    select class="govuk-select" id="year" name="year" {
+                        @for y in years() { option value=(y) selected[y == year] { (y) } }
+                    }
+                }
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Check this year's return" }
+            }
+            @if user.role == Role::Manager {
+                p class="govuk-body" { a class="govuk-link" href=(format!("/sen2/return.zip?year={year}")) { "Download the " (year) " return (nine Blade CSV files, zipped)" } }
+            }
+            h2 class="govuk-heading-m" { "A return exported from COLLECT" }
+            form method="post" action="/sen2/check" enctype="multipart/form-data" novalidate {
+                input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
+                div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                    label class="govuk-label" for="files" { "The nine Blade-Export CSV files" }
+                    div id="files-hint" class="govuk-hint" { "Choose them all at once: sen2, person, requests, assessment, namedplan, plandetail, activeplans, placementdetail and senneed." }
+                    @if let Some(e) = error { p id="files-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
+                    input class="govuk-file-upload" id="files" name="files" type="file" multiple accept=".csv,text/csv" aria-describedby="files-hint";
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Check the export" }
+            }
+            @if let Some(o) = outcome { (o) }
+        },
+    )
+}
+
+/// The latest collection year whose census day has passed.
+fn current_year(state: &AppState) -> i16 {
+    let today = state.today();
+    years()
+        .into_iter()
+        .filter(|y| sendtrack_domain::sen2::census_day(*y).is_some_and(|d| d <= today))
+        .max()
+        .unwrap_or(2026)
+}
+
+/// Writes the return for `year` into a temporary folder.
+async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, Response> {
+    let cw = state.casework().await.map_err(super::failed)?;
+    let dir = tempfile::tempdir().map_err(super::failed)?;
+    let path = dir.path().to_path_buf();
+    tokio::task::spawn_blocking(move || write_return(&cw, year, "", &path))
+        .await
+        .map_err(super::failed)?
+        .map_err(super::failed)?;
+    Ok(dir)
+}
+
+pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(which): Query<Year>) -> Response {
+    let Some(year) = which.year else {
+        return sen2_page(&state, &user, current_year(&state), None, None).into_response();
+    };
+    if !years().contains(&year) {
+        return super::not_found().await;
+    }
+    let dir = match returned(&state, year).await {
+        Ok(dir) => dir,
+        Err(r) => return r,
+    };
+    let (blade, files) = match read_blade(dir.path()) {
+        Ok(found) => found,
+        Err(e) => return super::failed(e),
+    };
+    let failures = check(&blade, state.today(), Some(year));
+    if let Err(e) = state.audit().record(&user, &format!("check SEN2 return {year}"), None).await {
+        return super::failed(e);
+    }
+    let outcome = results(&failures, &files, &format!("the {year} return from sendtrack's records"));
+    sen2_page(&state, &user, year, Some(outcome), None).into_response()
+}
+
+/// The largest upload accepted: a county's nine files.
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, mut form: Multipart) -> Response {
+    let year = current_year(&state);
+    let dir = match tempfile::tempdir() {
+        Ok(dir) => dir,
+        Err(e) => return super::failed(e),
+    };
+    let mut saved = 0;
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                let message = format!("The upload could not be read: {e}");
+                return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response();
+            }
+        };
+        if field.name() != Some("files") {
+            continue;
+        }
+        // Only the file's own name, never a path.
+        let name: String = field
+            .file_name()
+            .unwrap_or_default()
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) => return super::failed(e),
+        };
+        if name.is_empty() || !name.to_lowercase().ends_with(".csv") {
+            continue;
+        }
+        let written = std::fs::File::create(dir.path().join(&name)).and_then(|mut f| f.write_all(&bytes));
+        if let Err(e) = written {
+            return super::failed(e);
+        }
+        saved += 1;
+    }
+    if saved == 0 {
+        let message = "Choose the nine Blade-Export CSV files of the return";
+        return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(message))).into_response();
+    }
+    let (blade, files) = match read_blade(dir.path()) {
+        Ok(found) => found,
+        Err(e) => {
+            let message = e.to_string().replace(&dir.path().display().to_string(), "the upload");
+            return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response();
+        }
+    };
+    let failures = check(&blade, state.today(), None);
+    if let Err(e) = state.audit().record(&user, "check an uploaded SEN2 return", None).await {
+        return super::failed(e);
+    }
+    let outcome = results(&failures, &files, "the uploaded export");
+    sen2_page(&state, &user, year, Some(outcome), None).into_response()
+}
+
+/// The files of a folder, zipped, in name order.
+fn zip_folder(dir: &std::path::Path) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    let mut names: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        zip.start_file(name, options)?;
+        zip.write_all(&std::fs::read(&path)?)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(which): Query<Year>,
+) -> Response {
+    let year = which.year.unwrap_or_else(|| current_year(&state));
+    if !years().contains(&year) {
+        return super::not_found().await;
+    }
+    let dir = match returned(&state, year).await {
+        Ok(dir) => dir,
+        Err(r) => return r,
+    };
+    let zipped = zip_folder(dir.path()).map_err(|e| e.to_string());
+    let bytes = match zipped {
+        Ok(bytes) => bytes,
+        Err(e) => return super::failed(e),
+    };
+    if let Err(e) = state.audit().record(&user, &format!("download SEN2 return {year}"), None).await {
+        return super::failed(e);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"sen2-return-{year}.zip\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}

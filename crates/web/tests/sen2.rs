@@ -1,0 +1,92 @@
+//! The SEN2 return in the web app, on every backend: an analyst uploads a COLLECT export and
+//! sees its failures by rule, file, line and person; checks the return sendtrack would send;
+//! only managers download the return itself.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use sendtrack_store::testing::on_each_backend;
+use tower::ServiceExt;
+
+mod support;
+use support::*;
+
+/// A multipart body with the CSRF token and every file of a fixture folder.
+fn upload_body(token: &str, folder: &str) -> (String, Vec<u8>) {
+    let boundary = "----sendtrack-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes(),
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../interchange/tests/fixtures/sen2").join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(&std::fs::read(&path).unwrap());
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn upload(app: &axum::Router, cookie: &str, token: &str, folder: &str) -> (StatusCode, String) {
+    let (content_type, body) = upload_body(token, folder);
+    let request = Request::post("/sen2/check")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 10_000_000).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn an_analyst_checks_an_uploaded_export_and_the_return_sendtrack_would_send() {
+    on_each_backend("web_sen2", |store, _| async move {
+        let app = app(store.clone()).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        let (status, _, page) = get(&app, "/sen2", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("enctype=\"multipart/form-data\"") && !page.contains("return.zip"));
+        let token = csrf_in(&page);
+
+        let (status, results) = upload(&app, &analyst, &token, "broken").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(results.contains("10 failures, by rule"), "{results}");
+        assert!(results.contains("Blade-Export_20-01-2026_person.csv") && results.contains("SEN2-02"));
+        assert!(!results.contains("Testsurname"), "no names in the results");
+        let (_, clean) = upload(&app, &analyst, &token, "newer").await;
+        assert!(clean.contains("Every check passed"));
+        // Without the token the upload is refused.
+        let (status, _) = upload(&app, &analyst, "not-the-token", "newer").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The return sendtrack would send for 2026, checked.
+        let (status, _, checked) = get(&app, "/sen2?year=2026", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(checked.contains("Results: the 2026 return from sendtrack"));
+        let cw = store.load().await.unwrap();
+        assert!(!cw.children.iter().any(|c| c.upn.as_ref().is_some_and(|u| checked.contains(u.as_str()))));
+        assert_eq!(get(&app, "/sen2?year=1999", Some(&analyst)).await.0, StatusCode::NOT_FOUND);
+
+        // The return itself holds personal data: managers only.
+        assert_eq!(get(&app, "/sen2/return.zip?year=2026", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+        let manager = session(&app, "manager@example.org").await;
+        let request =
+            Request::get("/sen2/return.zip?year=2026").header(header::COOKIE, &manager).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let zip = axum::body::to_bytes(response.into_body(), 50_000_000).await.unwrap();
+        assert!(zip.starts_with(b"PK"));
+        let audit = store.audit_search(&sendtrack_store::AuditQuery::default(), 20).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "download SEN2 return 2026" && e.email == "manager@example.org"));
+        assert!(audit.iter().any(|e| e.action == "check an uploaded SEN2 return" && e.email == "analyst@example.org"));
+    })
+    .await;
+}
