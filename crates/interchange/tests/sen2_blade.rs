@@ -17,7 +17,7 @@ fn fixture(name: &str) -> PathBuf {
 fn both_column_sets_read_and_pass_every_check() {
     for set in ["newer", "older"] {
         let (blade, files) = read_blade(&fixture(set)).unwrap();
-        assert_eq!(blade.rows(Module::Person).len(), 13, "{set}");
+        assert_eq!(blade.rows(Module::Person).len(), 26, "{set}");
         assert_eq!(files[&Module::Person], "Blade-Export_20-01-2026_person.csv");
         assert_eq!(blade.census_day(None), Some(jiff::civil::date(2026, 1, 15)));
         let person = &blade.rows(Module::Person)[0];
@@ -82,7 +82,7 @@ fn a_hand_written_export_imports_with_the_expected_records_in_both_column_sets()
         let counts = cw.counts();
         assert_eq!(
             (counts.children, counts.requests, counts.plans, counts.placements, counts.reviews),
-            (13, 13, 9, 8, 8),
+            (26, 25, 18, 14, 9),
             "{set}"
         );
         let child = |id: &str| cw.children.iter().find(|c| c.child_id == id).unwrap();
@@ -122,6 +122,55 @@ fn a_hand_written_export_imports_with_the_expected_records_in_both_column_sets()
         assert_eq!(setting("PD11"), Setting::Mainstream, "a voluntary aided school");
         let review = cw.reviews.iter().find(|r| r.review_id == "AP2").unwrap();
         assert_eq!((review.plan_id.as_str(), review.decision.map(|d| d.value)), ("N2", Some(ReviewDecision::Amend)));
+
+        // Every other code of the lists the import reads.
+        assert_eq!(request("R14").outcome.map(|o| o.value), Some(AssessmentOutcome::NoPlan));
+        assert_eq!(request("R15").outcome.map(|o| o.value), Some(AssessmentOutcome::Withdrawn));
+        assert_eq!((request("R16").outcome, request("R17").outcome), (None, None), "A and H: no outcome");
+        assert_eq!(request("R15").in_youth_accommodation, Some(true));
+        assert_eq!(child("P14").sex, Some(Sex::Unknown));
+        for k in 1..=10 {
+            assert_eq!(
+                child(&format!("P{}", 13 + k)).upn_unknown.map(|u| u.code().to_string()),
+                Some(format!("un{k}"))
+            );
+        }
+        let reasons: Vec<(&str, CeaseReason)> = vec![
+            ("N18", CeaseReason::MaxAge),
+            ("N8", CeaseReason::NeedsMet),
+            ("N19", CeaseReason::HigherEducation),
+            ("N20", CeaseReason::Employment),
+            ("N21", CeaseReason::MovedLa),
+            ("N22", CeaseReason::NoEngagement),
+            ("N30", CeaseReason::LeftEngland),
+            ("N31", CeaseReason::Deceased),
+            ("N32", CeaseReason::Other),
+        ];
+        for (id, reason) in reasons {
+            assert_eq!(plan(id).ceased.map(|c| c.value), Some(reason), "{id}");
+        }
+        assert_eq!(plan("N18").personal_budget, Some(PersonalBudget::DirectPayments));
+        assert_eq!(plan("N19").personal_budget, Some(PersonalBudget::Both));
+        // A plan transferred in (historical request, no dates): no request, the LA it came from.
+        assert!(cw.requests.iter().all(|r| r.request_id != "R23"));
+        assert_eq!((plan("N23").request_id.as_deref(), plan("N23").transferred_from.as_deref()), (None, Some("909")));
+        let review = cw.reviews.iter().find(|r| r.review_id == "AP23").unwrap();
+        assert_eq!(review.decision.map(|d| d.value), Some(ReviewDecision::Cease));
+        let placement = |id: &str| cw.placements.iter().find(|p| p.placement_id == id).unwrap();
+        assert_eq!(placement("PD23a").setting, Setting::EotasSection61, "OLA");
+        assert_eq!(
+            (placement("PD23b").setting, placement("PD23b").rank),
+            (Setting::ElectiveHomeEducation, Some(PlacementRank::Dual))
+        );
+        assert_eq!(
+            (placement("PD23c").setting, placement("PD23c").ukprn.as_deref()),
+            (Setting::Post16College, Some("10012345"))
+        );
+        for id in ["PX1", "PX2", "PX3"] {
+            assert_eq!(placement(id).setting, Setting::None, "OTH, NIEC, NIEO: {id}");
+        }
+        assert_eq!(child("P23").primary_need, Some(Need::ProfoundMultipleLearningDifficulty));
+        assert_eq!((imported.dispute_flags, imported.exceptions_unknown), (2, 1), "counted, not imported");
     }
 }
 
