@@ -142,18 +142,45 @@ impl BladeRow {
 /// A whole Blade export: the rows of each module.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Blade {
-    pub rows: HashMap<Module, Vec<BladeRow>>,
+    rows: HashMap<Module, Vec<BladeRow>>,
+    /// Each module's rows by their parent's key, built on first use (a county's return has
+    /// tens of thousands of rows: finding children by scanning would be quadratic).
+    by_parent: std::sync::OnceLock<HashMap<(Module, String), Vec<usize>>>,
 }
 
 impl Blade {
+    /// An export of these rows.
+    pub fn new(rows: HashMap<Module, Vec<BladeRow>>) -> Blade {
+        Blade { rows, by_parent: std::sync::OnceLock::new() }
+    }
+
+    /// The rows of `module`, to change (the index of children is built again on next use).
+    pub fn rows_mut(&mut self, module: Module) -> &mut Vec<BladeRow> {
+        self.by_parent = std::sync::OnceLock::new();
+        self.rows.entry(module).or_default()
+    }
+
     pub fn rows(&self, module: Module) -> &[BladeRow] {
         self.rows.get(&module).map_or(&[], Vec::as_slice)
     }
 
     /// The rows of `module` whose parent key is `parent_key`.
     pub fn children<'a>(&'a self, module: Module, parent_key: &'a str) -> impl Iterator<Item = &'a BladeRow> + 'a {
-        let column = module.parent().map(|p| p.key()).unwrap_or_default();
-        self.rows(module).iter().filter(move |r| r.get(&column) == Some(parent_key))
+        let index = self.by_parent.get_or_init(|| {
+            let mut index: HashMap<(Module, String), Vec<usize>> = HashMap::new();
+            for module in Module::ALL {
+                let Some(parent) = module.parent() else { continue };
+                let column = parent.key();
+                for (i, row) in self.rows(module).iter().enumerate() {
+                    if let Some(key) = row.get(&column) {
+                        index.entry((module, key.to_string())).or_default().push(i);
+                    }
+                }
+            }
+            index
+        });
+        let rows = self.rows(module);
+        index.get(&(module, parent_key.to_string())).into_iter().flatten().map(move |&i| &rows[i])
     }
 
     /// The census day: the header's reference date, else `year`'s from the table.
@@ -574,12 +601,11 @@ mod tests {
                 &[("senneedtableid", "S1"), ("activeplanstableid", "AP1"), ("sentype", "ASD"), ("sentyperank", "1")],
             )],
         );
-        Blade { rows }
+        Blade::new(rows)
     }
 
     fn set(blade: &mut Blade, module: Module, index: usize, column: &str, value: &str) {
-        let rows = blade.rows.get_mut(&module).unwrap();
-        rows[index].cells.insert(column.to_string(), value.to_string());
+        blade.rows_mut(module)[index].cells.insert(column.to_string(), value.to_string());
     }
 
     fn rules(blade: &Blade) -> Vec<(&'static str, String)> {
@@ -624,7 +650,7 @@ mod tests {
         let mut twin = b.rows(Module::Person)[0].clone();
         twin.line = 3;
         twin.cells.insert("persontableid".into(), "P2".into());
-        b.rows.get_mut(&Module::Person).unwrap().push(twin);
+        b.rows_mut(Module::Person).push(twin);
         assert_eq!(rules(&b), vec![("SEN2-02", "P2".to_string())]);
     }
 
@@ -699,7 +725,7 @@ mod tests {
         second.line = 3;
         second.cells.insert("placementdetailtableid".into(), "PD2".into());
         second.cells.insert("entrydate".into(), "2025-Dec-01 00:00:00".into());
-        b.rows.get_mut(&Module::PlacementDetail).unwrap().push(second.clone());
+        b.rows_mut(Module::PlacementDetail).push(second.clone());
         assert_eq!(rules(&b), vec![("SEN2-11", "P1".to_string())]);
         // A dual placement (rank 2) may run alongside the main one.
         set(&mut b, Module::PlacementDetail, 1, "placementrank", "2");
@@ -709,8 +735,8 @@ mod tests {
     #[test]
     fn sen2_12_an_agreed_request_without_an_assessment() {
         let mut b = good();
-        b.rows.remove(&Module::Assessment);
-        b.rows.remove(&Module::NamedPlan);
+        b.rows_mut(Module::Assessment).clear();
+        b.rows_mut(Module::NamedPlan).clear();
         assert_eq!(rules(&b), vec![("SEN2-12", "P1".to_string())]);
     }
 

@@ -70,13 +70,13 @@ fn read_module(path: &Path) -> Result<Vec<BladeRow>, Sen2ReadError> {
 /// Reads every module of the Blade export in `dir`.
 pub fn read_blade(dir: &Path) -> Result<(Blade, HashMap<Module, String>), Sen2ReadError> {
     let files = module_files(dir)?;
-    let mut blade = Blade::default();
+    let mut rows = HashMap::new();
     let mut names = HashMap::new();
     for (module, path) in files {
-        blade.rows.insert(module, read_module(&path)?);
+        rows.insert(module, read_module(&path)?);
         names.insert(module, path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     }
-    Ok((blade, names))
+    Ok((Blade::new(rows), names))
 }
 
 mod import;
