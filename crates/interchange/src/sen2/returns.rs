@@ -123,7 +123,11 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<us
         ],
     );
     let mut people = 0;
+    // Each child's own records, found through an index rather than by scanning the caseload.
+    let index = sendtrack_domain::timeline::ChildIndex::new(cw);
     for child in &cw.children {
+        let own = index.own(cw, &child.child_id);
+        let cw = &own;
         let plans: Vec<&Plan> = cw.plans.iter().filter(|p| p.child_id == child.child_id && plan_counts(p)).collect();
         let wanted_requests: HashSet<&str> = plans.iter().filter_map(|p| p.request_id.as_deref()).collect();
         let requests: Vec<&Request> = cw
