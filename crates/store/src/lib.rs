@@ -208,8 +208,15 @@ impl Store {
                 start = end;
             }
         }
+        bump_casework_version(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The casework version: raised by every write of casework records, so that a running web
+    /// app can tell its in-memory copy is stale.
+    pub async fn casework_version(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT version FROM casework_version WHERE id = 1").fetch_one(&self.pool).await?)
     }
 
     /// Whether the database holds no casework records at all.
@@ -338,6 +345,7 @@ impl Store {
             }
         };
         insert_audit(&mut tx, self, event).await?;
+        bump_casework_version(&mut tx).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -359,6 +367,7 @@ impl Store {
             return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
         }
         insert_audit(&mut tx, self, event).await?;
+        bump_casework_version(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -441,6 +450,12 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Raises the casework version inside a transaction that writes casework records.
+async fn bump_casework_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// Adds one audit row inside a transaction.

@@ -44,8 +44,10 @@ pub struct AppState {
     pub protection: auth::Protection,
     /// The day the service works on; `None` for the system's local date.
     pub today: Option<jiff::civil::Date>,
-    /// The records, loaded once and shared by the pages.
-    casework: RwLock<Option<Arc<Casework>>>,
+    /// The records, loaded once and shared by the pages, with the casework version they were
+    /// loaded at: when the database's version moves on (a save here, in another instance of
+    /// the app or by a command), they are loaded again.
+    casework: RwLock<Option<(i64, Arc<Casework>)>>,
     /// Results computed from the records, kept until the records change: scorecards by range
     /// of months, and Today's summary by date.
     scorecards: std::sync::Mutex<HashMap<(Month, Month), Arc<Scorecard>>>,
@@ -92,15 +94,22 @@ impl AppState {
 
     /// The records, read from the database the first time they are needed.
     pub(crate) async fn casework(&self) -> Result<Arc<Casework>, sendtrack_store::StoreError> {
-        if let Some(cw) = self.casework.read().await.as_ref() {
+        // Read before loading: a change made during the load means one more load later, never
+        // a stale copy kept.
+        let current = self.store.casework_version().await?;
+        if let Some((version, cw)) = self.casework.read().await.as_ref()
+            && *version == current
+        {
             return Ok(cw.clone());
         }
         let mut slot = self.casework.write().await;
-        if let Some(cw) = slot.as_ref() {
+        if let Some((version, cw)) = slot.as_ref()
+            && *version == current
+        {
             return Ok(cw.clone());
         }
         let loaded = Arc::new(self.store.load().await?);
-        *slot = Some(loaded.clone());
+        *slot = Some((current, loaded.clone()));
         // New records: whatever was computed from the old ones is stale.
         if let Ok(mut cards) = self.scorecards.lock() {
             cards.clear();

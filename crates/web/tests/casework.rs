@@ -360,3 +360,38 @@ async fn worklists_sort_page_filter_and_download() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_change_saved_through_one_instance_of_the_app_is_seen_by_another() {
+    on_each_backend("web_two_instances", |store, _| async move {
+        let first = app(store.clone()).await;
+        // A second instance of the app on the same database, as behind a load balancer.
+        let state =
+            sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(jiff::civil::date(2026, 11, 30)));
+        let second = sendtrack_web::router(std::sync::Arc::new(state));
+        let child = child_without_requests(&store).await;
+        let cookie = session(&first, "case@example.org").await;
+        let (_, _, today) = get(&second, "/", Some(&cookie)).await;
+        let before = count_after(&today, "Awaiting a decision whether to assess");
+        let token = csrf(&first, &cookie).await;
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("received_on-day", "20"),
+            ("received_on-month", "11"),
+            ("received_on-year", "2026"),
+            ("source", "school"),
+            ("caseworker", "cw001"),
+        ];
+        let (status, _, _) = post(&first, &format!("/children/{child}/requests/new"), &cookie, &fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, today) = get(&second, "/", Some(&cookie)).await;
+        assert_eq!(
+            count_after(&today, "Awaiting a decision whether to assess"),
+            before + 1,
+            "the other instance sees it"
+        );
+        let (_, _, page) = get(&second, &format!("/children/{child}"), Some(&cookie)).await;
+        assert!(page.contains("received 2026-11-20"));
+    })
+    .await;
+}
