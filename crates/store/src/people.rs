@@ -157,9 +157,30 @@ impl Store {
         Ok(())
     }
 
-    /// Sets (or removes) the person's second-factor secret.
+    /// Sets (or removes) the person's second-factor secret; the codes of the old one no longer
+    /// count as used.
     pub async fn set_totp_secret(&self, email: &str, secret: Option<&str>) -> Result<(), StoreError> {
-        self.update_user(email, "totp_secret", secret.map(str::to_string)).await
+        self.update_user(email, "totp_secret", secret.map(str::to_string)).await?;
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE users SET totp_last_step = NULL WHERE email = $1")
+            .bind(email.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Accepts the one-time code of time step `step` for `email` if no code of this or a later
+    /// step was accepted before; returns whether it was accepted.
+    pub async fn use_totp_step(&self, email: &str, step: i64) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE email = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(email.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Starts a session for `email`, found later by the hash of its token.

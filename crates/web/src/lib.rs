@@ -27,8 +27,8 @@ use tokio::sync::RwLock;
 
 pub use access::{RULES, Rule, Who};
 pub use auth::{Protection, hash_password, new_password};
-/// The current one-time code of a base32 TOTP secret (for tests and scripts).
-pub use pages::account::current_code as one_time_code;
+/// The one-time code of a base32 TOTP secret at a time (for tests and scripts).
+pub use pages::account::code_at as one_time_code_at;
 
 /// Today's counts, by date and caseworker (`None`: everyone's).
 type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;

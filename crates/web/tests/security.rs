@@ -485,10 +485,15 @@ async fn a_second_factor_is_set_up_then_asked_for_and_an_admin_can_require_it() 
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "a wrong code does not turn it on");
-        let code = sendtrack_web::one_time_code(&secret, "case@example.org").unwrap();
-        let (status, _, _) =
-            post(&app, "/account/two-factor", &cookie, &[("csrf_token", &token), ("secret", &secret), ("code", &code)])
-                .await;
+        let now = || std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let setup_code = sendtrack_web::one_time_code_at(&secret, "case@example.org", now()).unwrap();
+        let (status, _, _) = post(
+            &app,
+            "/account/two-factor",
+            &cookie,
+            &[("csrf_token", &token), ("secret", &secret), ("code", &setup_code)],
+        )
+        .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
 
         // Signing in now asks for the code before anything else.
@@ -508,7 +513,11 @@ async fn a_second_factor_is_set_up_then_asked_for_and_an_admin_can_require_it() 
         let (_, _, wrong) =
             post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", "123456")]).await;
         assert!(wrong.contains("Enter the 6-digit code"));
-        let code = sendtrack_web::one_time_code(&secret, "case@example.org").unwrap();
+        // A code is accepted once: the one that turned the factor on cannot sign in.
+        let (_, _, replayed) =
+            post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", &setup_code)]).await;
+        assert!(replayed.contains("Enter the 6-digit code"), "a used code is refused");
+        let code = sendtrack_web::one_time_code_at(&secret, "case@example.org", now() + 30).unwrap();
         let (status, headers, _) =
             post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", &code)]).await;
         assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/"));

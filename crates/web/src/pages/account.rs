@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use sendtrack_store::StoreError;
 use std::sync::Arc;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
@@ -30,14 +31,26 @@ fn totp(secret: &str, email: &str) -> Option<Totp> {
         .ok()
 }
 
-/// Whether `code` is the current one-time code of `secret`.
-pub fn code_matches(secret: &str, email: &str, code: &str) -> bool {
-    code.len() == 6 && totp(secret, email).is_some_and(|t| t.check_current(code).is_some())
+/// The time step of `secret` whose one-time code `code` is (this step or one either side).
+pub fn code_step(secret: &str, email: &str, code: &str) -> Option<i64> {
+    if code.len() != 6 {
+        return None;
+    }
+    totp(secret, email)?.check_current(code).and_then(|step| i64::try_from(step).ok())
 }
 
-/// The current one-time code of `secret` (for tests and for showing the set-up works).
-pub fn current_code(secret: &str, email: &str) -> Option<String> {
-    Some(totp(secret, email)?.generate_current().to_string())
+/// Whether `code` is a one-time code of `secret` not used before, and marks it used: a code
+/// is accepted once (RFC 6238, section 5.2).
+pub async fn accept_code(state: &AppState, secret: &str, email: &str, code: &str) -> Result<bool, StoreError> {
+    match code_step(secret, email, code) {
+        Some(step) => state.store.use_totp_step(email, step).await,
+        None => Ok(false),
+    }
+}
+
+/// The one-time code of `secret` at a time (seconds since 1970), for tests and scripts.
+pub fn code_at(secret: &str, email: &str, unix_seconds: u64) -> Option<String> {
+    Some(totp(secret, email)?.generate(unix_seconds).to_string())
 }
 
 /// A new random secret of 160 bits, base32.
@@ -208,11 +221,15 @@ pub async fn two_factor_confirm(
     if totp(&form.secret, &user.email).is_none() {
         return (StatusCode::BAD_REQUEST, "The key is not valid: open the page again.").into_response();
     }
-    if !code_matches(&form.secret, &user.email, form.code.trim()) {
+    let Some(step) = code_step(&form.secret, &user.email, form.code.trim()) else {
         let errors = [("code", "Enter the 6-digit code the app shows now")];
         return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
-    }
+    };
     if let Err(e) = state.store.set_totp_secret(&user.email, Some(&form.secret)).await {
+        return super::failed(e);
+    }
+    // The code that turned it on is used: it cannot sign anyone in.
+    if let Err(e) = state.store.use_totp_step(&user.email, step).await {
         return super::failed(e);
     }
     if let Err(e) = state.audit().record(&user, "set up second factor", None).await {

@@ -216,7 +216,12 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
     };
     let address = client_address(&parts, &state.protection);
     let secret = session.user.totp_secret.clone().unwrap_or_default();
-    if !crate::pages::account::code_matches(&secret, &session.user.email, code.code.trim()) {
+    let accepted =
+        match crate::pages::account::accept_code(&state, &secret, &session.user.email, code.code.trim()).await {
+            Ok(accepted) => accepted,
+            Err(e) => return super::failed(e),
+        };
+    if !accepted {
         let (at, forget) = (stored(now()), minutes_before(now(), state.protection.window_minutes));
         if let Err(e) = state.store.record_failed_sign_in(&session.user.email, &address, &at, &forget).await {
             return super::failed(e);
