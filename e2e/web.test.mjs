@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -129,6 +129,13 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   await page.click('button:has-text("Check this year")');
   assert.ok(await page.isVisible('text=Results: the 2026 return'));
   await checkAccessibility(page, 'sen2');
+  // Upload a COLLECT export through the browser's own multipart form (with its CSRF token).
+  const fixtures = join(here, '..', 'crates', 'interchange', 'tests', 'fixtures', 'sen2', 'broken');
+  await page.setInputFiles('#files', readdirSync(fixtures).map((f) => join(fixtures, f)));
+  await page.click('button:has-text("Check the export")');
+  assert.ok(await page.isVisible('text=Results: the uploaded export'));
+  assert.ok(await page.isVisible('text=10 failures, by rule'));
+  await checkAccessibility(page, 'sen2-upload');
 
   const missing = await page.goto(base + '/measures/no_such_measure');
   assert.equal(missing.status(), 404);
