@@ -131,6 +131,23 @@ impl Store {
         Ok(())
     }
 
+    /// Gives a person another role; their sessions end, so the new role applies at once.
+    pub async fn set_role(&self, email: &str, role: Role) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        let done = sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
+            .bind(role.code())
+            .bind(email.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
+        }
+        sqlx::query("DELETE FROM sessions WHERE email = $1").bind(email.to_string()).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Lets a caseworker edit any case (or only their own caseload again).
     pub async fn set_edits_any_case(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;

@@ -281,6 +281,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/sen2/return.zip", get(pages::sen2::download))
         .route("/team", get(pages::admin::team).post(pages::admin::team_change))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
+        .route("/admin/users/new", post(pages::admin::user_add))
         .route("/admin/settings", post(pages::admin::settings_change))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/assets/govuk.css", get(|| async { asset(GOVUK_CSS, "text/css") }))

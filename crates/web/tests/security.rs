@@ -573,3 +573,103 @@ async fn a_caseworker_edits_their_own_caseload_unless_a_manager_lets_them_edit_a
     })
     .await;
 }
+
+/// The password a page shows once, after "Their password is:".
+fn shown_password(page: &str) -> String {
+    let at = page.find("Their password is:").unwrap();
+    let rest = &page[at..];
+    let start = rest.find("st-secret\">").unwrap() + "st-secret\">".len();
+    rest[start..].split('<').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_admin_adds_people_resets_passwords_and_changes_roles() {
+    on_each_backend("web_user_admin", |store, _| async move {
+        let app = app(store.clone()).await;
+        let admin = session(&app, "admin@example.org").await;
+        let token = csrf(&app, &admin).await;
+        // Adding a person shows their password once; they sign in with it.
+        let (status, _, page) = post(
+            &app,
+            "/admin/users/new",
+            &admin,
+            &[
+                ("csrf_token", &token),
+                ("email", "New.Person@Example.org"),
+                ("role", "caseworker"),
+                ("staff_id", "cw099"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Account added") && page.contains("new.person@example.org"));
+        let first = shown_password(&page);
+        assert_eq!(first.len(), 20);
+        assert_eq!(sign_in(&app, "new.person@example.org", &first).await.0, StatusCode::SEE_OTHER);
+        let added = store.user("new.person@example.org").await.unwrap().unwrap();
+        assert_eq!((added.role, added.staff_id.as_deref()), (Role::Caseworker, Some("cw099")));
+        // The same email again, or no role, is refused with a GOV.UK error.
+        let (status, _, again) = post(
+            &app,
+            "/admin/users/new",
+            &admin,
+            &[("csrf_token", &token), ("email", "new.person@example.org"), ("role", "viewer")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(again.contains("can already sign in") && again.contains("There is a problem"));
+        let (status, _, _) =
+            post(&app, "/admin/users/new", &admin, &[("csrf_token", &token), ("email", "nobody"), ("role", "viewer")])
+                .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        // A reset ends their sessions and only the new password works.
+        let theirs = session_with(&app, "new.person@example.org", &first).await;
+        let (status, _, page) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("csrf_token", &token), ("email", "new.person@example.org"), ("action", "reset")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let second = shown_password(&page);
+        assert_ne!(first, second);
+        assert_eq!(get(&app, "/", Some(&theirs)).await.0, StatusCode::SEE_OTHER, "their session ended");
+        assert_eq!(sign_in(&app, "new.person@example.org", &first).await.0, StatusCode::OK, "the old password fails");
+        assert_eq!(sign_in(&app, "new.person@example.org", &second).await.0, StatusCode::SEE_OTHER);
+
+        // A new role applies at once.
+        let theirs = session_with(&app, "new.person@example.org", &second).await;
+        assert_eq!(get(&app, "/children", Some(&theirs)).await.0, StatusCode::OK);
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("csrf_token", &token), ("email", "new.person@example.org"), ("action", "role"), ("role", "viewer")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let theirs = session_with(&app, "new.person@example.org", &second).await;
+        assert_eq!(get(&app, "/children", Some(&theirs)).await.0, StatusCode::FORBIDDEN);
+        let rows = store
+            .audit_search(&AuditQuery { email: Some("admin@example.org".into()), ..AuditQuery::default() }, 50)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = rows.iter().map(|e| e.action.as_str()).collect();
+        assert!(actions.contains(&"add account new.person@example.org (caseworker)"), "{actions:?}");
+        assert!(actions.contains(&"reset the password of new.person@example.org"));
+        assert!(actions.contains(&"give new.person@example.org the role viewer"));
+        assert!(!rows.iter().any(|e| e.action.contains(&second)), "no password in the audit trail");
+        // An admin does not change their own account here.
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("csrf_token", &token), ("email", "admin@example.org"), ("action", "role"), ("role", "viewer")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}

@@ -20,22 +20,46 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    let people = match state.store.users().await {
-        Ok(people) => people,
-        Err(e) => return super::failed(e),
-    };
-    let required = match state.store.setting("totp_required_roles").await {
-        Ok(v) => v.unwrap_or_default(),
-        Err(e) => return super::failed(e),
-    };
+    users_page(&state, &user, None).await.into_response()
+}
+
+async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option<&str>) -> maud::Markup {
+    let people = state.store.users().await.unwrap_or_else(|e| {
+        tracing::error!("{e}");
+        Vec::new()
+    });
+    let required = state.store.setting("totp_required_roles").await.ok().flatten().unwrap_or_default();
     let required: Vec<&str> = required.split(',').map(str::trim).collect();
+    let title = if error.is_some() { "Error: People and settings" } else { "People and settings" };
     page(
-        "People and settings",
+        title,
         &state.authority,
-        Some(&user),
+        Some(user),
         html! {
+            @if let Some(e) = error { (crate::layout::error_summary(&[("email", e)])) }
             h1 class="govuk-heading-l" { "People and settings" }
-            p class="govuk-body" { "Add people with " code { "sendtrack user add" } ". " a class="govuk-link" href="/admin/audit" { "Search the audit trail" } }
+            p class="govuk-body" { a class="govuk-link" href="/admin/audit" { "Search the audit trail" } }
+            h2 class="govuk-heading-m" { "Add a person" }
+            form method="post" action="/admin/users/new" novalidate {
+                (csrf_field(user))
+                div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                    label class="govuk-label" for="email" { "Email address" }
+                    @if let Some(e) = error { p id="email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
+                    input class="govuk-input govuk-input--width-20" id="email" name="email" type="email" spellcheck="false" autocomplete="off";
+                }
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="role" { "Role" }
+                    select class="govuk-select" id="role" name="role" {
+                        @for role in Role::ALL { option value=(role.code()) selected[role == Role::Caseworker] { (role.code()) } }
+                    }
+                }
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="staff_id" { "Staff id (optional)" }
+                    div id="staff_id-hint" class="govuk-hint" { "For caseworkers: what the caseworker column of requests holds" }
+                    input class="govuk-input govuk-input--width-10" id="staff_id" name="staff_id" type="text" spellcheck="false" aria-describedby="staff_id-hint";
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Add and show their password" }
+            }
             table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "People who can sign in" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" {
@@ -57,7 +81,7 @@ pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn)
                                     "Active (you)"
                                 } @else {
                                     form method="post" action="/admin/users" {
-                                        (csrf_field(&user))
+                                        (csrf_field(user))
                                         input type="hidden" name="email" value=(p.email);
                                         @if p.disabled {
                                             "Disabled "
@@ -69,6 +93,24 @@ pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn)
                                             button type="submit" class="govuk-button govuk-button--warning govuk-!-margin-bottom-0" data-module="govuk-button" { "Disable" span class="govuk-visually-hidden" { " " (p.email) } }
                                         }
                                     }
+                                    form method="post" action="/admin/users" class="govuk-!-margin-top-2" {
+                                        (csrf_field(user))
+                                        input type="hidden" name="email" value=(p.email);
+                                        input type="hidden" name="action" value="reset";
+                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Reset password" span class="govuk-visually-hidden" { " of " (p.email) } }
+                                    }
+                                    form method="post" action="/admin/users" class="govuk-!-margin-top-2" {
+                                        (csrf_field(user))
+                                        input type="hidden" name="email" value=(p.email);
+                                        input type="hidden" name="action" value="role";
+                                        @let id = format!("role-of-{}", p.email.replace(['@', '.'], "-"));
+                                        label class="govuk-label govuk-visually-hidden" for=(id) { "Role of " (p.email) }
+                                        select class="govuk-select" id=(id) name="role" {
+                                            @for role in Role::ALL { option value=(role.code()) selected[role == p.role] { (role.code()) } }
+                                        }
+                                        " "
+                                        button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Change role" span class="govuk-visually-hidden" { " of " (p.email) } }
+                                    }
                                 }
                             }
                         }
@@ -77,7 +119,7 @@ pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn)
             }
             h2 class="govuk-heading-m" { "Second factor" }
             form method="post" action="/admin/settings" {
-                (csrf_field(&user))
+                (csrf_field(user))
                 div class="govuk-form-group" {
                     fieldset class="govuk-fieldset" aria-describedby="roles-hint" {
                         legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Roles that must sign in with a security code" }
@@ -96,13 +138,34 @@ pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn)
             }
         },
     )
-    .into_response()
 }
 
 #[derive(serde::Deserialize)]
 pub struct UserChange {
     email: String,
     action: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// A page that shows a new password once: it is not stored anywhere but as its hash.
+fn password_shown(state: &AppState, user: &crate::auth::Session, email: &str, password: &str, what: &str) -> Response {
+    page(
+        what,
+        &state.authority,
+        Some(user),
+        html! {
+            div class="govuk-panel govuk-panel--confirmation" {
+                h1 class="govuk-panel__title" { (what) }
+                div class="govuk-panel__body" { (email) }
+            }
+            p class="govuk-body" { "Their password is:" }
+            p class="govuk-body govuk-!-font-weight-bold st-secret" { (password) }
+            p class="govuk-body" { "Give it to them in person or by phone, not by email. It is shown only now. They should change it at Your account when they first sign in." }
+            p class="govuk-body" { a class="govuk-link" href="/admin/users" { "Back to people and settings" } }
+        },
+    )
+    .into_response()
 }
 
 pub async fn user_change(
@@ -110,24 +173,112 @@ pub async fn user_change(
     SignedIn(user): SignedIn,
     Form(change): Form<UserChange>,
 ) -> Response {
-    let disabled = match change.action.as_str() {
-        "disable" => true,
-        "enable" => false,
+    if change.email == user.email {
+        return (StatusCode::BAD_REQUEST, "You cannot change your own account here; use Your account.").into_response();
+    }
+    let result = match change.action.as_str() {
+        "disable" => {
+            state.store.set_disabled(&change.email, true).await.map(|()| format!("disable account {}", change.email))
+        }
+        "enable" => {
+            state.store.set_disabled(&change.email, false).await.map(|()| format!("enable account {}", change.email))
+        }
+        "role" => match Role::parse(&change.role) {
+            Ok(role) => state
+                .store
+                .set_role(&change.email, role)
+                .await
+                .map(|()| format!("give {} the role {}", change.email, role.code())),
+            Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+        },
+        "reset" => {
+            let password = crate::auth::new_password();
+            let hash = match tokio::task::spawn_blocking({
+                let password = password.clone();
+                move || crate::auth::hash_password(&password)
+            })
+            .await
+            {
+                Ok(hash) => hash,
+                Err(e) => return super::failed(e),
+            };
+            // Every session of theirs ends: "" matches no session's hash.
+            match state.store.set_password(&change.email, &hash, "").await {
+                Ok(()) => {}
+                Err(sendtrack_store::StoreError::NotFound { .. }) => return super::not_found().await,
+                Err(e) => return super::failed(e),
+            }
+            if let Err(e) = state.audit().record(&user, &format!("reset the password of {}", change.email), None).await
+            {
+                return super::failed(e);
+            }
+            return password_shown(&state, &user, &change.email, &password, "Password reset");
+        }
         _ => return (StatusCode::BAD_REQUEST, "Unknown action.").into_response(),
     };
-    if change.email == user.email {
-        return (StatusCode::BAD_REQUEST, "You cannot disable your own account.").into_response();
-    }
-    match state.store.set_disabled(&change.email, disabled).await {
-        Ok(()) => {}
+    let action = match result {
+        Ok(action) => action,
         Err(sendtrack_store::StoreError::NotFound { .. }) => return super::not_found().await,
         Err(e) => return super::failed(e),
-    }
-    let action = format!("{} account {}", if disabled { "disable" } else { "enable" }, change.email);
+    };
     if let Err(e) = state.audit().record(&user, &action, None).await {
         return super::failed(e);
     }
     Redirect::to("/admin/users").into_response()
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewUser {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    staff_id: String,
+}
+
+pub async fn user_add(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<NewUser>,
+) -> Response {
+    let email = form.email.trim().to_lowercase();
+    let role = Role::parse(form.role.trim());
+    let problem = if !email.contains('@') || email.contains(char::is_whitespace) {
+        Some("Enter an email address, like name@council.gov.uk")
+    } else if role.is_err() {
+        Some("Choose a role")
+    } else {
+        None
+    };
+    if let (Some(message), _) | (None, Err(message)) = (problem.map(str::to_string), role.clone()) {
+        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(&message)).await).into_response();
+    }
+    let Ok(role) = role else { return super::server_error() };
+    let password = crate::auth::new_password();
+    let hash = match tokio::task::spawn_blocking({
+        let password = password.clone();
+        move || crate::auth::hash_password(&password)
+    })
+    .await
+    {
+        Ok(hash) => hash,
+        Err(e) => return super::failed(e),
+    };
+    let staff_id = Some(form.staff_id.trim()).filter(|s| !s.is_empty());
+    let today = state.today().to_string();
+    match state.store.add_user(&email, role, &hash, staff_id, &today).await {
+        Ok(()) => {}
+        Err(sendtrack_store::StoreError::Duplicate { .. }) => {
+            let message = format!("{email} can already sign in");
+            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(&message)).await).into_response();
+        }
+        Err(e) => return super::failed(e),
+    }
+    if let Err(e) = state.audit().record(&user, &format!("add account {email} ({})", role.code()), None).await {
+        return super::failed(e);
+    }
+    password_shown(&state, &user, &email, &password, "Account added")
 }
 
 pub async fn settings_change(

@@ -99,6 +99,13 @@ pub async fn csrf(app: &axum::Router, cookie: &str) -> String {
     csrf_in(&get(app, "/children", Some(cookie)).await.2)
 }
 
+/// Signs in with a password and returns the cookie to send back.
+pub async fn session_with(app: &axum::Router, email: &str, password: &str) -> String {
+    let (status, headers, _) = sign_in(app, email, password).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{email} signs in");
+    headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
 /// Signs in and returns the cookie to send back.
 pub async fn session(app: &axum::Router, email: &str) -> String {
     let (status, headers, _) = sign_in(app, email, PASSWORD).await;
