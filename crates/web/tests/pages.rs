@@ -68,6 +68,10 @@ async fn a_caseworker_sees_today_and_an_analyst_starts_at_the_scorecard() {
         let (status, _, body) = get(&app, "/scorecard?from=2026-01&to=2026-11", Some(&analyst)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("Scorecard, Jan 2026 to Nov 2026") && body.contains("Active EHC plans"));
+        assert!(
+            body.contains("href=\"/measures/plans_active?month=2026-11#records\""),
+            "each value links to its records"
+        );
         let (status, _, body) = get(&app, "/measures/plans_active?month=2026-11", Some(&analyst)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.contains("role=\"img\"") && body.contains("The records behind Nov 2026"));

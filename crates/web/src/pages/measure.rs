@@ -143,7 +143,7 @@ pub async fn show(
                     (download_links(&format!("by-{}", dimension.code())))
                 }
             }
-            h2 class="govuk-heading-m" { "The records behind " (month.short_name()) "'s value" }
+            h2 class="govuk-heading-m" id="records" { "The records behind " (month.short_name()) "'s value" }
             p class="govuk-body" {
                 (facts.len()) " record" @if facts.len() != 1 { "s" } ". "
                 @if facts.len() > LISTED { "The first " (LISTED) " are listed; " }

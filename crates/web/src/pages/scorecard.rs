@@ -151,7 +151,20 @@ pub async fn show(
                             }
                             tr class="govuk-table__row" {
                                 th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={to}", line.measure.id)) { (line.measure.title) } }
-                                @for cell in &line.cells { td class="govuk-table__cell govuk-table__cell--numeric" { (trend_cell(line.measure, cell.value.headline, cell.trend)) } }
+                                @for cell in &line.cells {
+                                    td class="govuk-table__cell govuk-table__cell--numeric" {
+                                        // Each value links to the records behind it.
+                                        @if cell.value.headline.is_some() {
+                                            a class="govuk-link" href=(format!("/measures/{}?month={}#records", line.measure.id, cell.month)) {
+                                                (value_text(line.measure, cell.value.headline))
+                                                span class="govuk-visually-hidden" { ", " (line.measure.title) ", " (cell.month.short_name()) ": the records behind it" }
+                                            }
+                                            @if cell.trend.is_some() { " " (trend_only(cell.trend)) }
+                                        } @else {
+                                            (trend_cell(line.measure, cell.value.headline, cell.trend))
+                                        }
+                                    }
+                                }
                                 td class="govuk-table__cell" {
                                     @if let Some(t) = line.target {
                                         (label(line.measure.unit, t.target))
