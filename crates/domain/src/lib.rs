@@ -5,7 +5,6 @@
 //! from the system clock, so every answer can be reproduced for any past date.
 
 pub mod access;
-pub mod caseload;
 pub mod clock;
 pub mod codes;
 pub mod dates;

@@ -3,16 +3,36 @@
 //! it is allocated to. Today's counts are the lengths of these lists, so a count and the list
 //! it links to cannot disagree.
 
-use crate::caseload::CaseIndex;
 use crate::clock::{
     AdviceStatus, RequestStage, RequestStatus, ReviewState, advice_status, final_plan_due, plan_review_status,
     request_status,
 };
 use crate::codes::AdviceKind;
 use crate::dates::days_between;
-use crate::records::Casework;
+use crate::records::{Casework, Request, Review};
 use jiff::civil::Date;
 use std::collections::HashMap;
+
+/// Indexes the records by the ids other records refer to.
+pub struct CaseIndex<'a> {
+    pub requests: HashMap<&'a str, &'a Request>,
+    pub reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
+}
+
+impl<'a> CaseIndex<'a> {
+    pub fn new(cw: &'a Casework) -> CaseIndex<'a> {
+        let requests = cw.requests.iter().map(|r| (r.request_id.as_str(), r)).collect();
+        let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::new();
+        for r in &cw.reviews {
+            reviews_by_plan.entry(r.plan_id.as_str()).or_default().push(r);
+        }
+        CaseIndex { requests, reviews_by_plan }
+    }
+
+    pub fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
+        self.reviews_by_plan.get(plan_id).map_or(&[], |v| v.as_slice())
+    }
+}
 
 /// How far ahead "final plans due soon" looks: 4 weeks.
 pub const PLANS_DUE_WITHIN_DAYS: i64 = 28;

@@ -91,7 +91,8 @@ fn not_found() -> Response {
     (StatusCode::NOT_FOUND, "There is no such table to download.").into_response()
 }
 
-fn csv(table: &DataTable, name: &str) -> Response {
+/// A table as a CSV attachment named `name`.csv.
+pub(crate) fn csv(table: &DataTable, name: &str) -> Response {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut written = writer.write_record(&table.headers);
     for row in &table.rows {

@@ -221,12 +221,6 @@ impl AppState {
         }
         Ok(ids)
     }
-
-    /// Forgets the records and everything computed from them, after a change: the next page
-    /// reads them again.
-    pub(crate) async fn records_changed(&self) {
-        *self.casework.write().await = None;
-    }
 }
 
 const GOVUK_CSS: &[u8] = include_bytes!("../assets/govuk.css");

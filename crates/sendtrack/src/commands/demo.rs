@@ -4,8 +4,8 @@
 use crate::commands::import::{save, summary};
 use crate::output::{print_problems, table};
 use anyhow::{Context, bail};
-use sendtrack_domain::caseload::summarise;
 use sendtrack_domain::records::Casework;
+use sendtrack_domain::worklist::{WorkFilter, Worklist, worklists};
 use sendtrack_interchange::demo::{DemoOptions, generate};
 use sendtrack_interchange::{FolderRead, check_casework};
 use sendtrack_store::Store;
@@ -105,20 +105,29 @@ fn devon_benchmarks() -> anyhow::Result<Vec<sendtrack_domain::records::Benchmark
     Ok(found?)
 }
 
-/// Prints what is open and overdue on `today`.
+/// Prints what is open and overdue on `today`: the web app's Today counts (the same worklists).
 pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
-    let s = summarise(casework, today);
+    let t = worklists(casework, today).today(&WorkFilter::default());
     println!("Open and overdue on {today}:");
     let count = |n: usize| n.to_string();
     let mut rows = vec![
-        vec!["Requests awaiting a decision".into(), count(s.requests_awaiting_decision), count(s.decisions_overdue)],
-        vec!["Assessments in progress".into(), count(s.assessments_in_progress), count(s.requests_past_20_weeks)],
+        vec![
+            "Requests awaiting a decision".into(),
+            count(t.count(Worklist::AwaitingDecision)),
+            count(t.count(Worklist::DecisionsOverdue)),
+        ],
+        vec![
+            "Assessments in progress".into(),
+            count(t.count(Worklist::Assessing)),
+            count(t.count(Worklist::PlansOverdue)),
+        ],
     ];
-    for (kind, outstanding, overdue) in &s.advice_outstanding {
+    for (kind, outstanding, overdue) in &t.advice_by_kind {
         rows.push(vec![format!("Advice outstanding: {kind}"), count(*outstanding), count(*overdue)]);
     }
-    rows.push(vec!["Active EHC plans".into(), count(s.plans_active), String::new()]);
-    for (state, overdue) in &s.reviews_overdue {
+    let plans_active = casework.plans.iter().filter(|p| p.is_active_at(today)).count();
+    rows.push(vec!["Active EHC plans".into(), count(plans_active), String::new()]);
+    for (state, overdue) in &t.reviews_overdue_by_state {
         rows.push(vec![format!("Annual reviews overdue: {}", state.code()), String::new(), count(*overdue)]);
     }
     print!("{}", table(&["", "open", "overdue"], &rows));

@@ -6,13 +6,12 @@ use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use sendtrack_domain::dates::Month;
-use sendtrack_domain::measures::engine::{Engine, Tally};
-use sendtrack_domain::measures::scorecard::scorecard;
-use sendtrack_domain::measures::{MeasureDef, find};
+use sendtrack_domain::measures::engine::{Engine, Fact, Tally};
+use sendtrack_domain::measures::scorecard::{Line, scorecard};
+use sendtrack_domain::measures::{Dimension, MeasureDef, find};
 use sendtrack_domain::records::Casework;
 use sendtrack_report::charts::{Series, bar_chart, label, line_chart};
 use std::sync::Arc;
@@ -32,6 +31,58 @@ async fn asked_for(
     let cw = state.casework().await.map_err(super::failed)?;
     let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     Ok((measure, cw, month))
+}
+
+/// The records behind a value as a table: record kind, id, the child's opaque id, and
+/// whether it is counted in the numerator.
+fn records_table<'f>(engine: &Engine, month: Month, facts: impl Iterator<Item = &'f Fact<'f>>) -> DataTable {
+    let mut records =
+        DataTable::new("records", format!("Records behind {month}"), &["record", "id", "child_id", "counted"]);
+    for fact in facts {
+        let d = engine.describe(fact.record);
+        records.rows.push(vec![
+            Cell::text(d.kind),
+            Cell::text(d.id),
+            Cell::text(d.child_id),
+            Cell::text(if fact.numerator { "yes" } else { "no" }),
+        ]);
+    }
+    records
+}
+
+/// A measure page's tables as they download: by month, each breakdown, the records. Without
+/// `facts`, only their ids and titles, for the download links.
+fn tables(
+    measure: &'static MeasureDef,
+    line: &Line,
+    breakdowns: &[(Dimension, String, Option<f64>)],
+    month: Month,
+    engine: &Engine,
+    facts: Option<&[&Fact]>,
+) -> Vec<DataTable> {
+    let rows = facts.is_some();
+    let mut by_month = DataTable::new("months", format!("{} by month", measure.title), &["Month", "Value"]);
+    if rows {
+        for cell in &line.cells {
+            by_month.rows.push(vec![Cell::text(cell.month.to_string()), Cell::value(cell.value.headline)]);
+        }
+    }
+    let mut tables = vec![by_month];
+    for dimension in measure.breakdowns {
+        let mut t = DataTable::new(
+            format!("by-{}", dimension.code()),
+            format!("{} by {}, {}", measure.title, dimension.code().replace('_', " "), month),
+            &["Key", "Value"],
+        );
+        if rows {
+            for (_, key, value) in breakdowns.iter().filter(|(d, _, _)| d == dimension) {
+                t.rows.push(vec![Cell::text(key.clone()), Cell::value(*value)]);
+            }
+        }
+        tables.push(t);
+    }
+    tables.push(records_table(engine, month, facts.unwrap_or_default().iter().copied()));
+    tables
 }
 
 /// Records listed on the page; the CSV has them all.
@@ -61,35 +112,8 @@ pub async fn show(
         _ => tally.facts().collect(),
     };
     let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
-    // The page's tables as they download.
-    let mut by_month = DataTable::new("months", format!("{} by month", measure.title), &["Month", "Value"]);
-    for cell in &line.cells {
-        by_month.rows.push(vec![Cell::text(cell.month.to_string()), Cell::value(cell.value.headline)]);
-    }
-    let mut tables = vec![by_month];
-    for dimension in measure.breakdowns {
-        let mut t = DataTable::new(
-            format!("by-{}", dimension.code()),
-            format!("{} by {}, {}", measure.title, dimension.code().replace('_', " "), month),
-            &["Key", "Value"],
-        );
-        for (_, key, value) in breakdowns.iter().filter(|(d, _, _)| d == dimension) {
-            t.rows.push(vec![Cell::text(key.clone()), Cell::value(*value)]);
-        }
-        tables.push(t);
-    }
-    let mut records =
-        DataTable::new("records", format!("Records behind {month}"), &["record", "id", "child_id", "counted"]);
-    for fact in &facts {
-        let d = engine.describe(fact.record);
-        records.rows.push(vec![
-            Cell::text(d.kind),
-            Cell::text(d.id),
-            Cell::text(d.child_id),
-            Cell::text(if fact.numerator { "yes" } else { "no" }),
-        ]);
-    }
-    tables.push(records);
+    // The page's tables are filled in only for a download; the page needs only their ids.
+    let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(facts.as_slice()));
     if download.wanted() {
         if let Err(e) = state.audit().record(&user, &format!("download measure {}", measure.id), None).await {
             return super::failed(e);
@@ -185,14 +209,5 @@ pub async fn records_csv(
     }
     let engine = Engine::new(&cw);
     let tally = engine.tally(measure, month);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(["record", "id", "child_id", "counted"]);
-    for fact in tally.facts() {
-        let d = engine.describe(fact.record);
-        let _ = writer.write_record([d.kind, d.id, d.child_id, if fact.numerator { "yes" } else { "no" }]);
-    }
-    let body = writer.into_inner().unwrap_or_default();
-    let disposition = format!("attachment; filename=\"{}-{month}.csv\"", measure.id);
-    ([(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response()
+    crate::download::csv(&records_table(&engine, month, tally.facts()), &format!("{}-{month}", measure.id))
 }

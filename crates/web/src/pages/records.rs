@@ -692,7 +692,7 @@ async fn save(
         }
         Err(e) => return super::failed(e),
     }
-    state.records_changed().await;
+    // The save raised the casework version: the next page loads the records again.
     let saved = format!("{} {record_id}", noun(file));
     let query = serde_urlencoded::to_string([("saved", saved.as_str())]).unwrap_or_default();
     Redirect::to(&format!("/children/{owner_id}?{query}")).into_response()

@@ -97,13 +97,14 @@ pub async fn show(
         Ok(card) => card,
         Err(e) => return super::failed(e),
     };
-    let grid = table(&card);
     if download.wanted() {
         if let Err(e) = state.audit().record(&user, "download scorecard", None).await {
             return super::failed(e);
         }
-        return respond(std::slice::from_ref(&grid), &download, &format!("scorecard-{from}-{to}"));
+        return respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}"));
     }
+    // The page links to its download; the table itself is built only when downloaded.
+    let grid = DataTable::new("scorecard", "Scorecard", &[]);
     // Where a new section of the catalogue starts, for a heading row.
     let starts: Vec<bool> = card
         .lines
