@@ -35,6 +35,9 @@ pub enum SessionStage {
 pub struct Session {
     pub user: User,
     pub stage: SessionStage,
+    /// Whether the person's role must sign in with a second factor (the
+    /// `totp_required_roles` setting), read with the session.
+    pub second_factor_required: bool,
 }
 
 const USER_COLUMNS: &str = "email, role, password_hash, staff_id, edits_any_case, totp_secret, disabled";
@@ -228,7 +231,7 @@ impl Store {
     /// of requests writes once).
     pub async fn session(&self, token_hash: &str, idle_since: &str, now: &str) -> Result<Option<Session>, StoreError> {
         let sql = format!(
-            "SELECT {}, s.last_seen_at, s.pending_second_factor FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
+            "SELECT {}, s.last_seen_at, s.pending_second_factor, (SELECT value FROM settings WHERE name = 'totp_required_roles') FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
         let row: Option<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
@@ -239,6 +242,9 @@ impl Store {
         let user = user_of(&row)?;
         let last_seen: String = row.try_get(7)?;
         let pending: i64 = row.try_get(8)?;
+        let required_roles: Option<String> = row.try_get(9)?;
+        let second_factor_required =
+            required_roles.is_some_and(|roles| roles.split(',').any(|r| r.trim() == user.role.code()));
         if last_seen.as_str() < idle_since {
             self.delete_session(token_hash).await?;
             return Ok(None);
@@ -252,7 +258,7 @@ impl Store {
                 .await?;
         }
         let stage = if pending != 0 { SessionStage::SecondFactorPending } else { SessionStage::Full };
-        Ok(Some(Session { user, stage }))
+        Ok(Some(Session { user, stage, second_factor_required }))
     }
 
     /// Marks a session's second factor as given.

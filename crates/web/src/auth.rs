@@ -155,6 +155,8 @@ pub struct Session {
     pub csrf: String,
     pub address: String,
     pub token_hash: String,
+    /// Whether the person's role must sign in with a second factor.
+    pub second_factor_required: bool,
 }
 
 impl std::ops::Deref for Session {
@@ -173,14 +175,6 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, _state: &Arc<AppState>) -> Result<SignedIn, Response> {
         parts.extensions.get::<Session>().cloned().map(SignedIn).ok_or_else(|| Redirect::to("/sign-in").into_response())
-    }
-}
-
-/// The roles that must sign in with a second factor (the `totp_required_roles` setting).
-pub async fn second_factor_required(state: &AppState, user: &User) -> bool {
-    match state.store.setting("totp_required_roles").await {
-        Ok(Some(roles)) => roles.split(',').any(|r| r.trim() == user.role.code()),
-        _ => false,
     }
 }
 
@@ -220,12 +214,13 @@ pub async fn require_access(
         csrf: csrf_token(&token),
         address: client_address(&parts, &state.protection),
         token_hash: hash,
+        second_factor_required: found.second_factor_required,
     };
     let finishing = path == "/sign-out" || path.starts_with("/account/two-factor");
     if found.stage == SessionStage::SecondFactorPending {
         return Redirect::to("/sign-in/two-factor").into_response();
     }
-    if session.totp_secret.is_none() && !finishing && second_factor_required(&state, &session).await {
+    if session.totp_secret.is_none() && !finishing && session.second_factor_required {
         return Redirect::to("/account/two-factor").into_response();
     }
     if !rule.who.allows(session.role) {

@@ -201,7 +201,7 @@ fn two_factor_page(
 
 pub async fn two_factor_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
     let Some(secret) = new_secret() else { return super::server_error() };
-    let required = crate::auth::second_factor_required(&state, &user).await && user.totp_secret.is_none();
+    let required = user.second_factor_required && user.totp_secret.is_none();
     two_factor_page(&state, &user, &secret, &[], required).into_response()
 }
 
