@@ -262,14 +262,13 @@ const FLAGS: [(Module, &[&str]); 6] = [
     (Module::Sen2, &[]),
 ];
 
-struct Checker<'a> {
+struct Checker {
     failures: Vec<Failure>,
     /// Each row's person, by module and row key.
     person_of: HashMap<(Module, String), String>,
-    rows: std::marker::PhantomData<&'a BladeRow>,
 }
 
-impl<'a> Checker<'a> {
+impl Checker {
     fn fail(&mut self, rule: &'static str, module: Module, row: &BladeRow, message: String) {
         let person = self.person(module, row);
         self.failures.push(Failure { rule, module, line: row.line, person, message });
@@ -307,7 +306,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn code(&mut self, module: Module, row: &'a BladeRow, column: &str, list: &[&str]) -> Option<&'a str> {
+    fn code<'r>(&mut self, module: Module, row: &'r BladeRow, column: &str, list: &[&str]) -> Option<&'r str> {
         let text = row.get(column)?;
         if list.iter().any(|c| c.eq_ignore_ascii_case(text)) {
             Some(text)
@@ -321,7 +320,7 @@ impl<'a> Checker<'a> {
 /// Runs every check on `blade` and returns every failure, in module and line order. `today`
 /// bounds dates; `year` gives the census day when the header has no reference date.
 pub fn check(blade: &Blade, today: Date, year: Option<i16>) -> Vec<Failure> {
-    let mut c = Checker { failures: Vec::new(), person_of: HashMap::new(), rows: std::marker::PhantomData };
+    let mut c = Checker { failures: Vec::new(), person_of: HashMap::new() };
     // Who each row belongs to, following the keys down from the person.
     for person in blade.rows(Module::Person) {
         let Some(pid) = person.get("persontableid") else { continue };

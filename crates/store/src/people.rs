@@ -101,92 +101,66 @@ impl Store {
         rows.iter().map(user_of).collect()
     }
 
-    async fn update_user(&self, email: &str, set: &str, value: Option<String>) -> Result<(), StoreError> {
+    /// Changes a person's row (`set`: an assignment list whose one parameter is `$1`) and,
+    /// given `end_sessions`, ends their sessions but the one of that token hash (`""` ends them
+    /// all), in one transaction. An unknown email is [`StoreError::NotFound`].
+    async fn change_user<T>(
+        &self,
+        email: &str,
+        set: &str,
+        value: T,
+        end_sessions: Option<&str>,
+    ) -> Result<(), StoreError>
+    where
+        T: 'static + Send + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
         let _turn = self.write_turn().await;
-        let sql = format!("UPDATE users SET {set} = $1 WHERE email = $2");
+        let mut tx = self.pool().begin().await?;
+        let sql = format!("UPDATE users SET {set} WHERE email = $2");
         let done = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
             .bind(value)
             .bind(email.to_string())
-            .execute(self.pool())
+            .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { record: "user", id: email.to_string() });
         }
+        if let Some(keep) = end_sessions {
+            sqlx::query("DELETE FROM sessions WHERE email = $1 AND token_hash <> $2")
+                .bind(email.to_string())
+                .bind(keep.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Disables (or enables again) an account. Disabling ends its sessions at once.
     pub async fn set_disabled(&self, email: &str, disabled: bool) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
-        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE email = $2")
-            .bind(i64::from(disabled))
-            .bind(email.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
-        }
-        if disabled {
-            sqlx::query("DELETE FROM sessions WHERE email = $1").bind(email.to_string()).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        self.change_user(email, "disabled = $1", i64::from(disabled), disabled.then_some("")).await
     }
 
     /// Gives a person another role; their sessions end, so the new role applies at once.
     pub async fn set_role(&self, email: &str, role: Role) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
-        let done = sqlx::query("UPDATE users SET role = $1 WHERE email = $2")
-            .bind(role.code())
-            .bind(email.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
-        }
-        sqlx::query("DELETE FROM sessions WHERE email = $1").bind(email.to_string()).execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(())
+        self.change_user(email, "role = $1", role.code().to_string(), Some("")).await
     }
 
     /// Lets a caseworker edit any case (or only their own caseload again).
     pub async fn set_edits_any_case(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        let done = sqlx::query("UPDATE users SET edits_any_case = $1 WHERE email = $2")
-            .bind(i64::from(allowed))
-            .bind(email.to_string())
-            .execute(self.pool())
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound { record: "user", id: email.to_string() });
-        }
-        Ok(())
+        self.change_user(email, "edits_any_case = $1", i64::from(allowed), None).await
     }
 
-    /// Sets a new password hash and ends every other session of the person.
+    /// Sets a new password hash and ends every session of the person but `keep_session` (the
+    /// hash of the session that changed it; `""` to end them all).
     pub async fn set_password(&self, email: &str, password_hash: &str, keep_session: &str) -> Result<(), StoreError> {
-        self.update_user(email, "password_hash", Some(password_hash.to_string())).await?;
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM sessions WHERE email = $1 AND token_hash <> $2")
-            .bind(email.to_string())
-            .bind(keep_session.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.change_user(email, "password_hash = $1", password_hash.to_string(), Some(keep_session)).await
     }
 
     /// Sets (or removes) the person's second-factor secret; the codes of the old one no longer
     /// count as used.
     pub async fn set_totp_secret(&self, email: &str, secret: Option<&str>) -> Result<(), StoreError> {
-        self.update_user(email, "totp_secret", secret.map(str::to_string)).await?;
-        let _turn = self.write_turn().await;
-        sqlx::query("UPDATE users SET totp_last_step = NULL WHERE email = $1")
-            .bind(email.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        self.change_user(email, "totp_secret = $1, totp_last_step = NULL", secret.map(str::to_string), None).await
     }
 
     /// Accepts the one-time code of time step `step` for `email` if no code of this or a later
