@@ -97,3 +97,41 @@ pub fn success_banner(text: &str) -> Markup {
         }
     }
 }
+
+/// A GOV.UK text input: label, optional hint and error message, all tied to the input.
+#[derive(Default)]
+pub struct TextInput<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    /// The input's type: `text` when empty.
+    pub kind: &'a str,
+    pub autocomplete: Option<&'a str>,
+    pub value: &'a str,
+    pub hint: Option<&'a str>,
+    pub error: Option<&'a str>,
+    /// A GOV.UK fixed width (`20`, `10`, ...), if any.
+    pub width: Option<&'a str>,
+}
+
+pub fn text_input(f: TextInput) -> Markup {
+    let id = f.id;
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described: Vec<&str> =
+        [f.hint.map(|_| hint_id.as_str()), f.error.map(|_| error_id.as_str())].into_iter().flatten().collect();
+    let mut class = String::from("govuk-input");
+    if let Some(w) = f.width {
+        class.push_str(&format!(" govuk-input--width-{w}"));
+    }
+    if f.error.is_some() {
+        class.push_str(" govuk-input--error");
+    }
+    html! {
+        div class=(if f.error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+            label class="govuk-label" for=(id) { (f.label) }
+            @if let Some(h) = f.hint { div class="govuk-hint" id=(hint_id) { (h) } }
+            @if let Some(m) = f.error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
+            input class=(class) id=(id) name=(id) type=(if f.kind.is_empty() { "text" } else { f.kind }) autocomplete=[f.autocomplete] spellcheck="false" value=(f.value) aria-describedby=[(!described.is_empty()).then(|| described.join(" "))];
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, hash_password, password_matches};
-use crate::layout::{csrf_field, error_summary, page, success_banner};
+use crate::layout::{TextInput, csrf_field, error_summary, page, success_banner, text_input};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -62,15 +62,16 @@ fn new_secret() -> Option<String> {
 
 fn password_form(user: &crate::auth::Session, errors: &[(&str, &str)]) -> Markup {
     let field = |id: &str, label: &str, hint: Option<&str>| {
-        let error = errors.iter().find(|(f, _)| *f == id).map(|(_, m)| *m);
-        html! {
-            div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
-                label class="govuk-label" for=(id) { (label) }
-                @if let Some(h) = hint { div class="govuk-hint" id=(format!("{id}-hint")) { (h) } }
-                @if let Some(m) = error { p id=(format!("{id}-error")) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
-                input class=(if error.is_some() { "govuk-input govuk-input--width-20 govuk-input--error" } else { "govuk-input govuk-input--width-20" }) id=(id) name=(id) type="password" autocomplete=(if id == "current" { "current-password" } else { "new-password" }) aria-describedby=[hint.map(|_| format!("{id}-hint"))];
-            }
-        }
+        text_input(TextInput {
+            id,
+            label,
+            kind: "password",
+            autocomplete: Some(if id == "current" { "current-password" } else { "new-password" }),
+            hint,
+            error: errors.iter().find(|(f, _)| *f == id).map(|(_, m)| *m),
+            width: Some("20"),
+            ..TextInput::default()
+        })
     };
     html! {
         form method="post" action="/account/password" novalidate {

@@ -5,7 +5,7 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
-use crate::layout::{csrf_field, page};
+use crate::layout::{TextInput, csrf_field, page, text_input};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -358,14 +358,9 @@ pub async fn audit(
         ])
         .unwrap_or_default()
     );
-    let input = |id: &str, label: &str, value: &Option<String>, hint: Option<&str>| {
-        html! {
-            div class="govuk-form-group" {
-                label class="govuk-label" for=(id) { (label) }
-                @if let Some(h) = hint { div class="govuk-hint" id=(format!("{id}-hint")) { (h) } }
-                input class="govuk-input govuk-input--width-20" id=(id) name=(id) type="text" spellcheck="false" value=(value.clone().unwrap_or_default()) aria-describedby=[hint.map(|_| format!("{id}-hint"))];
-            }
-        }
+    let input = |id: &'static str, label: &'static str, value: &Option<String>, hint: Option<&'static str>| {
+        let value = value.clone().unwrap_or_default();
+        text_input(TextInput { id, label, value: &value, hint, width: Some("20"), ..TextInput::default() })
     };
     page(
         "Audit trail",

@@ -9,7 +9,7 @@ use crate::auth::{
     CSRF_FIELD, client_address, csrf_token, minutes_before, new_token, now, password_matches, session_token, stored,
     token_hash,
 };
-use crate::layout::{error_summary, page};
+use crate::layout::{TextInput, error_summary, page, text_input};
 use axum::Form;
 use axum::extract::State;
 use axum::http::header;
@@ -27,16 +27,10 @@ pub struct Credentials {
     password: String,
 }
 
-/// A text field with its GOV.UK error message.
+/// A text field with its GOV.UK error message, if `errors` has one for it.
 fn field(id: &str, label: &str, kind: &str, autocomplete: &str, value: &str, errors: &[(&str, &str)]) -> Markup {
     let error = errors.iter().find(|(f, _)| *f == id).map(|(_, m)| *m);
-    html! {
-        div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
-            label class="govuk-label" for=(id) { (label) }
-            @if let Some(m) = error { p id=(format!("{id}-error")) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
-            input class=(if error.is_some() { "govuk-input govuk-input--error" } else { "govuk-input" }) id=(id) name=(id) type=(kind) autocomplete=(autocomplete) spellcheck="false" value=(value) aria-describedby=[error.map(|_| format!("{id}-error"))];
-        }
-    }
+    text_input(TextInput { id, label, kind, autocomplete: Some(autocomplete), value, error, ..TextInput::default() })
 }
 
 fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Markup {
