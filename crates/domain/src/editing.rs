@@ -110,7 +110,8 @@ pub fn check_record(
         return Err(problems);
     }
     let id = cells(file, &one, 0).into_iter().next().unwrap_or_default();
-    let exists = (0..count(cw, file)).any(|i| cells(file, cw, i).first() == Some(&id));
+    // Whether a stored record has the same id: the import's own rule for "updated".
+    let exists = cw.replaced_by(&one).total() > 0;
     if new && exists {
         return Err(vec![FieldProblem {
             column: Some(columns(file)[0].name),

@@ -250,7 +250,9 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<us
                         None => (None, None),
                     };
                     let reason = p.ceased.map(|c| {
-                        let k = CeaseReason::ALL.iter().position(|r| *r == c.value).unwrap_or(8);
+                        // SEN2 numbers the reasons 1 to 9 in the order of the code list.
+                        let k =
+                            CeaseReason::ALL.iter().position(|r| *r == c.value).unwrap_or(CeaseReason::ALL.len() - 1);
                         (k + 1).to_string()
                     });
                     push(

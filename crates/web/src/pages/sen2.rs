@@ -136,7 +136,7 @@ fn current_year(state: &AppState) -> i16 {
         .into_iter()
         .filter(|y| sendtrack_domain::sen2::census_day(*y).is_some_and(|d| d <= today))
         .max()
-        .unwrap_or(2026)
+        .unwrap_or(CENSUS_DAYS[0].0)
 }
 
 /// Writes the return for `year` into a temporary folder.
