@@ -14,13 +14,13 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 
 /// Indexes the records by the ids other records refer to.
-pub struct CaseIndex<'a> {
-    pub requests: HashMap<&'a str, &'a Request>,
-    pub reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
+struct CaseIndex<'a> {
+    requests: HashMap<&'a str, &'a Request>,
+    reviews_by_plan: HashMap<&'a str, Vec<&'a Review>>,
 }
 
 impl<'a> CaseIndex<'a> {
-    pub fn new(cw: &'a Casework) -> CaseIndex<'a> {
+    fn new(cw: &'a Casework) -> CaseIndex<'a> {
         let requests = cw.requests.iter().map(|r| (r.request_id.as_str(), r)).collect();
         let mut reviews_by_plan: HashMap<&str, Vec<&Review>> = HashMap::new();
         for r in &cw.reviews {
@@ -29,7 +29,7 @@ impl<'a> CaseIndex<'a> {
         CaseIndex { requests, reviews_by_plan }
     }
 
-    pub fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
+    fn reviews_of(&self, plan_id: &str) -> &[&'a Review] {
         self.reviews_by_plan.get(plan_id).map_or(&[], |v| v.as_slice())
     }
 }
@@ -320,11 +320,6 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
     Worklists { lists }
 }
 
-/// The items of `list` at the end of `date` that `filter` keeps, most overdue first.
-pub fn worklist(cw: &Casework, list: Worklist, date: Date, filter: &WorkFilter) -> Vec<WorkItem> {
-    worklists(cw, date).items(list, filter).cloned().collect()
-}
-
 /// The staff ids of every caseworker with a request allocated, sorted.
 pub fn caseworkers(cw: &Casework) -> Vec<String> {
     let mut ids: Vec<String> = cw.requests.iter().filter_map(|r| r.caseworker.clone()).collect();
@@ -352,14 +347,19 @@ impl Today {
     }
 }
 
-/// Today's counts at the end of `date` for the work `filter` keeps.
-pub fn today(cw: &Casework, date: Date, filter: &WorkFilter) -> Today {
-    worklists(cw, date).today(filter)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The items of `list` at the end of `date` that `filter` keeps, most overdue first.
+    fn worklist(cw: &Casework, list: Worklist, date: Date, filter: &WorkFilter) -> Vec<WorkItem> {
+        worklists(cw, date).items(list, filter).cloned().collect()
+    }
+
+    /// Today's counts at the end of `date` for the work `filter` keeps.
+    fn today(cw: &Casework, date: Date, filter: &WorkFilter) -> Today {
+        worklists(cw, date).today(filter)
+    }
     use crate::codes::*;
     use crate::records::*;
     use jiff::civil::date;
