@@ -385,7 +385,7 @@ mod tests {
             request_id: "R1".into(),
             child_id: "C1".into(),
             received_on: received,
-            source: RequestSource::Parent,
+            source: Some(RequestSource::Parent),
             caseworker: None,
             decision: None,
             draft_issued_on: None,

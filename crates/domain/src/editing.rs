@@ -192,7 +192,7 @@ mod tests {
                 request_id: "R1".into(),
                 child_id: "C1".into(),
                 received_on: date(2026, 9, 1),
-                source: RequestSource::Parent,
+                source: Some(RequestSource::Parent),
                 caseworker: Some("cw001".into()),
                 decision: Some(Dated::new(AssessmentDecision::Assess, date(2026, 10, 5))),
                 draft_issued_on: None,

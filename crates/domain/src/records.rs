@@ -43,7 +43,8 @@ pub struct Request {
     pub child_id: String,
     /// Day 0 of the statutory clock.
     pub received_on: Date,
-    pub source: RequestSource,
+    /// Who made the request; `None` when not known (a SEN2 return does not say).
+    pub source: Option<RequestSource>,
     pub caseworker: Option<String>,
     pub decision: Option<Dated<AssessmentDecision>>,
     pub draft_issued_on: Option<Date>,
@@ -141,7 +142,9 @@ pub struct Dispute {
     pub child_id: String,
     pub kind: DisputeKind,
     pub request_id: Option<String>,
-    pub opened_on: Date,
+    /// Mediation held or appeal registered; `None` only for a dispute known from a SEN2 flag
+    /// on its request, which carries no date (then `request_id` is always filled).
+    pub opened_on: Option<Date>,
     pub outcome: Option<Dated<DisputeOutcome>>,
 }
 

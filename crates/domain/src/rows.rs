@@ -22,23 +22,31 @@ pub enum Storage {
 pub struct Column {
     pub name: &'static str,
     pub required: bool,
+    /// Whether every row must fill it (false only for the columns made by `present`).
+    pub filled: bool,
     pub storage: Storage,
 }
 
 const fn req(name: &'static str) -> Column {
-    Column { name, required: true, storage: Storage::Text }
+    Column { name, required: true, filled: true, storage: Storage::Text }
 }
 
 const fn opt(name: &'static str) -> Column {
-    Column { name, required: false, storage: Storage::Text }
+    Column { name, required: false, filled: false, storage: Storage::Text }
+}
+
+/// A column every file must have whose cells may be empty ("not known"): sendtrack's one
+/// relaxation of the interchange spec, for what a SEN2 return cannot say (see the README).
+const fn present(name: &'static str) -> Column {
+    Column { name, required: true, filled: false, storage: Storage::Text }
 }
 
 const fn int(name: &'static str) -> Column {
-    Column { name, required: true, storage: Storage::Integer }
+    Column { name, required: true, filled: true, storage: Storage::Integer }
 }
 
 const fn real(name: &'static str) -> Column {
-    Column { name, required: true, storage: Storage::Real }
+    Column { name, required: true, filled: true, storage: Storage::Real }
 }
 
 /// The columns of `file`, in spec order.
@@ -66,7 +74,7 @@ pub fn columns(file: RecordFile) -> &'static [Column] {
                 req("request_id"),
                 req("child_id"),
                 req("received_on"),
-                req("source"),
+                present("source"),
                 opt("caseworker"),
                 opt("decision"),
                 opt("decided_on"),
@@ -137,7 +145,7 @@ pub fn columns(file: RecordFile) -> &'static [Column] {
                 req("child_id"),
                 req("kind"),
                 opt("request_id"),
-                req("opened_on"),
+                present("opened_on"),
                 opt("outcome"),
                 opt("closed_on"),
             ];
@@ -200,7 +208,7 @@ pub fn cells(file: RecordFile, cw: &Casework, i: usize) -> Vec<String> {
                 r.request_id.clone(),
                 r.child_id.clone(),
                 r.received_on.to_string(),
-                r.source.to_string(),
+                code(r.source),
                 text(&r.caseworker).into(),
                 code(r.decision.map(|d| d.value)),
                 date(r.decision.map(|d| d.on)),
@@ -271,7 +279,7 @@ pub fn cells(file: RecordFile, cw: &Casework, i: usize) -> Vec<String> {
                 d.child_id.clone(),
                 d.kind.to_string(),
                 text(&d.request_id).into(),
-                d.opened_on.to_string(),
+                date(d.opened_on),
                 code(d.outcome.map(|o| o.value)),
                 date(d.outcome.map(|o| o.on)),
             ]
@@ -464,14 +472,14 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let request_id = row.req_string("request_id");
             let child_id = row.req_string("child_id");
             let received_on = row.req("received_on", parse_date);
-            let source = row.req("source", RequestSource::parse);
+            let source = row.opt("source", RequestSource::parse);
             let caseworker = row.opt_string("caseworker");
             let decision = row.dated("decision", "decided_on", AssessmentDecision::parse);
             let draft_issued_on = row.opt("draft_issued_on", parse_date);
             let outcome = row.dated("outcome", "outcome_on", AssessmentOutcome::parse);
             let exception = row.opt("exception", TimeLimitException::parse);
             let in_youth_accommodation = row.opt("in_youth_accommodation", parse_flag);
-            let (request_id, child_id, received_on, source) = all!(request_id, child_id, received_on, source);
+            let (request_id, child_id, received_on) = all!(request_id, child_id, received_on);
             cw.requests.push(Request {
                 request_id,
                 child_id,
@@ -550,9 +558,12 @@ pub fn parse_row(row: &mut Row, cw: &mut Casework) -> bool {
             let child_id = row.req_string("child_id");
             let kind = row.req("kind", DisputeKind::parse);
             let request_id = row.opt_string("request_id");
-            let opened_on = row.req("opened_on", parse_date);
+            let opened_on = row.opt("opened_on", parse_date);
+            if request_id.is_none() && row.text("opened_on").is_none() {
+                row.problem("opened_on", "opened_on is required when request_id is empty");
+            }
             let outcome = row.dated("outcome", "closed_on", DisputeOutcome::parse);
-            let (dispute_id, child_id, kind, opened_on) = all!(dispute_id, child_id, kind, opened_on);
+            let (dispute_id, child_id, kind) = all!(dispute_id, child_id, kind);
             cw.disputes.push(Dispute { dispute_id, child_id, kind, request_id, opened_on, outcome });
         }
         RecordFile::Feedback => {

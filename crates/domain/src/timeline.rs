@@ -154,7 +154,12 @@ pub fn child_timeline(cw: &Casework, child_id: &str, today: Date) -> Vec<Step> {
         let id = &r.request_id;
         push(
             r.received_on,
-            format!("Request for an EHC needs assessment received (from {})", r.source.code().replace('_', " ")),
+            match r.source {
+                Some(source) => {
+                    format!("Request for an EHC needs assessment received (from {})", source.code().replace('_', " "))
+                }
+                None => "Request for an EHC needs assessment received".to_string(),
+            },
             id,
             None,
             None,
@@ -277,15 +282,19 @@ pub fn child_timeline(cw: &Casework, child_id: &str, today: Date) -> Vec<Step> {
             }
         }
     }
-    for d in cw.disputes.iter().filter(|d| d.child_id == child_id && d.opened_on <= today) {
-        push(
-            d.opened_on,
-            format!("{} opened", if d.kind.code() == "appeal" { "Tribunal appeal" } else { "Mediation" }),
-            &d.dispute_id,
-            None,
-            None,
-            StepStatus::Recorded,
-        );
+    // A dispute known only from a SEN2 flag has no date: it is listed with the child's records,
+    // not placed on the timeline.
+    for d in cw.disputes.iter().filter(|d| d.child_id == child_id && d.opened_on.is_some_and(|o| o <= today)) {
+        if let Some(opened_on) = d.opened_on {
+            push(
+                opened_on,
+                format!("{} opened", if d.kind.code() == "appeal" { "Tribunal appeal" } else { "Mediation" }),
+                &d.dispute_id,
+                None,
+                None,
+                StepStatus::Recorded,
+            );
+        }
         if let Some(o) = d.outcome.filter(|o| o.on <= today) {
             push(
                 o.on,
@@ -343,7 +352,7 @@ mod tests {
             request_id: "R1".into(),
             child_id: "C1".into(),
             received_on: date(2024, 1, 10),
-            source: RequestSource::School,
+            source: Some(RequestSource::School),
             caseworker: None,
             decision: Some(Dated::new(AssessmentDecision::Assess, date(2024, 2, 23))), // day 44: late by 2
             draft_issued_on: None,

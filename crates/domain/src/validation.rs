@@ -438,8 +438,8 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         if let Some(q) = &d.request_id {
             r.reference(F::Disputes, i, "request_id", q, &requests, F::Requests);
         }
-        if let Some(o) = d.outcome {
-            r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", d.opened_on);
+        if let (Some(o), Some(opened_on)) = (d.outcome, d.opened_on) {
+            r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", opened_on);
         }
     }
 
@@ -514,7 +514,7 @@ mod tests {
             request_id: id.into(),
             child_id: child.into(),
             received_on: date(2024, 1, 10),
-            source: RequestSource::School,
+            source: Some(RequestSource::School),
             caseworker: None,
             decision: Some(Dated::new(AssessmentDecision::Assess, date(2024, 2, 10))),
             draft_issued_on: None,
@@ -596,7 +596,7 @@ mod tests {
             child_id: "C7".into(),
             kind: DisputeKind::Appeal,
             request_id: None,
-            opened_on: date(2024, 1, 1),
+            opened_on: Some(date(2024, 1, 1)),
             outcome: None,
         });
         cw.feedback.push(Feedback {
@@ -776,7 +776,7 @@ mod tests {
             child_id: "C1".into(),
             kind: DisputeKind::Mediation,
             request_id: Some("R9".into()),
-            opened_on: date(2024, 3, 1),
+            opened_on: Some(date(2024, 3, 1)),
             outcome: Some(Dated::new(DisputeOutcome::Resolved, date(2024, 2, 28))),
         });
         cw.children[0].ethnicity = Some("White British".into());

@@ -369,7 +369,7 @@ mod tests {
             request_id: id.into(),
             child_id: child.into(),
             received_on: received,
-            source: RequestSource::Parent,
+            source: Some(RequestSource::Parent),
             caseworker: Some(caseworker.into()),
             decision: None,
             draft_issued_on: None,

@@ -31,7 +31,7 @@ fn request(id: &str, child: &str, received: Date) -> Request {
         request_id: id.into(),
         child_id: child.into(),
         received_on: received,
-        source: RequestSource::Parent,
+        source: Some(RequestSource::Parent),
         caseworker: None,
         decision: None,
         draft_issued_on: None,
@@ -142,7 +142,7 @@ fn every_measure_of_the_catalogue_is_computed_and_matches_the_spec() {
 #[test]
 fn requests_received_by_month_with_breakdowns() {
     let mut school = request("R3", "C3", date(2024, 3, 31));
-    school.source = RequestSource::School;
+    school.source = Some(RequestSource::School);
     let cw = Casework {
         children: children(),
         requests: vec![
@@ -481,7 +481,7 @@ fn disputes_and_feedback_year_to_date() {
         child_id: child.into(),
         kind,
         request_id: None,
-        opened_on: opened,
+        opened_on: Some(opened),
         outcome: outcome.map(|(v, d)| Dated::new(v, d)),
     };
     let cw = Casework {

@@ -302,7 +302,7 @@ impl Generator {
             request_id: Self::id("R", n),
             child_id: child_id.clone(),
             received_on,
-            source,
+            source: Some(source),
             caseworker,
             decision,
             draft_issued_on: None,
@@ -433,7 +433,7 @@ impl Generator {
                 child_id: child_id.clone(),
                 kind,
                 request_id: Some(request.request_id.clone()),
-                opened_on: opened,
+                opened_on: Some(opened),
                 outcome: (closed <= self.as_at).then(|| Dated::new(pick(rng, outcomes), closed)),
             });
             opened = add_days(closed.min(self.as_at), rng.random_range(7..40));

@@ -191,7 +191,7 @@ impl<'a> Oracle<'a> {
         let trailing = |x: Date| x >= t12_start && x <= d;
         let req_keys = |r: &&Request| {
             vec![
-                ("source", r.source.code().to_string()),
+                ("source", r.source.map_or("unknown", |s| s.code()).to_string()),
                 ("age_band", band(self.age(&r.child_id, r.received_on))),
                 ("primary_need", self.need(&r.child_id)),
             ]
@@ -277,7 +277,7 @@ impl<'a> Oracle<'a> {
             }
             "requests_from_parents_pct" => share(
                 received(&in_month),
-                |r| matches!(r.source, RequestSource::Parent | RequestSource::YoungPerson),
+                |r| matches!(r.source, Some(RequestSource::Parent | RequestSource::YoungPerson)),
                 none,
             ),
             "requests_rate_per_10k" => Answer {
@@ -429,9 +429,11 @@ impl<'a> Oracle<'a> {
                     none,
                 )
             }
-            "mediations_ytd" => count(disputes(DisputeKind::Mediation).filter(|x| ytd(x.opened_on)).collect(), none),
+            "mediations_ytd" => {
+                count(disputes(DisputeKind::Mediation).filter(|x| x.opened_on.is_some_and(ytd)).collect(), none)
+            }
             "appeals_registered_ytd" => {
-                count(disputes(DisputeKind::Appeal).filter(|x| ytd(x.opened_on)).collect(), none)
+                count(disputes(DisputeKind::Appeal).filter(|x| x.opened_on.is_some_and(ytd)).collect(), none)
             }
             "appeals_lost_pct_ytd" => share(
                 closed_appeals.clone(),
@@ -444,10 +446,13 @@ impl<'a> Oracle<'a> {
                 none,
             ),
             "mediations_followed_by_appeal_pct_ytd" => share(
-                disputes(DisputeKind::Mediation).filter(|x| ytd(x.opened_on)).collect(),
+                disputes(DisputeKind::Mediation).filter(|x| x.opened_on.is_some_and(ytd)).collect(),
                 |med| {
-                    disputes(DisputeKind::Appeal)
-                        .any(|ap| ap.child_id == med.child_id && ap.opened_on >= med.opened_on && ap.opened_on <= d)
+                    disputes(DisputeKind::Appeal).any(|ap| {
+                        ap.child_id == med.child_id
+                            && ap.opened_on >= med.opened_on
+                            && ap.opened_on.is_some_and(|o| o <= d)
+                    })
                 },
                 none,
             ),
@@ -542,7 +547,7 @@ fn boundary_cases() -> Casework {
         request_id: String::new(),
         child_id: "LEAP".into(),
         received_on: date(2024, 1, 19),
-        source: RequestSource::YoungPerson,
+        source: Some(RequestSource::YoungPerson),
         caseworker: None,
         decision: None,
         draft_issued_on: None,
@@ -582,6 +587,30 @@ fn boundary_cases() -> Casework {
     // Open requests reaching day 210 and day 364 exactly at a month end.
     add("B210", add_days(date(2024, 7, 31), -210), Some((Assess, 20)), None, None);
     add("B364", add_days(date(2024, 12, 31), -364), Some((Assess, 20)), None, None);
+    // A request whose source is not known (as a SEN2 import leaves it): `unknown` in the breakdown.
+    cw.requests.push(Request {
+        request_id: "BNOSRC".into(),
+        received_on: date(2024, 2, 5),
+        source: None,
+        ..base.clone()
+    });
+    // Disputes: dated ones count in their months; ones known only from a SEN2 flag (no date)
+    // count in none, and an undated appeal follows no mediation.
+    for (id, kind, opened_on, request_id) in [
+        ("DMED", DisputeKind::Mediation, Some(date(2024, 3, 1)), None),
+        ("DAPP", DisputeKind::Appeal, Some(date(2024, 4, 1)), None),
+        ("DMEDX", DisputeKind::Mediation, None, Some("B43")),
+        ("DAPPX", DisputeKind::Appeal, None, Some("B43")),
+    ] {
+        cw.disputes.push(Dispute {
+            dispute_id: id.into(),
+            child_id: "LEAP".into(),
+            kind,
+            request_id: request_id.map(str::to_string),
+            opened_on,
+            outcome: None,
+        });
+    }
     // A plan without a request, issued on 29 February, never reviewed; and one ceasing.
     cw.plans.push(Plan {
         plan_id: "BPLAN".into(),

@@ -73,6 +73,52 @@ fn bad_cells_are_reported_with_line_and_column() {
     );
 }
 
+/// sendtrack's one relaxation of the interchange spec (see the README): what a SEN2 return
+/// cannot say may be left empty in these two columns, which every file must still have.
+#[test]
+fn an_unknown_source_and_an_undated_dispute_on_a_request_are_accepted_but_the_columns_are_not_optional() {
+    let requests = "request_id,child_id,received_on,source\nR1,C1,2024-01-10,\n";
+    let disputes = "dispute_id,child_id,kind,request_id,opened_on\n\
+                    D1,C1,mediation,R1,\n\
+                    D2,C1,appeal,,\n\
+                    D3,C1,appeal,,2024-05-01\n";
+    assert_problems(
+        &[
+            ("children.csv", CHILDREN.as_bytes()),
+            ("requests.csv", requests.as_bytes()),
+            ("disputes.csv", disputes.as_bytes()),
+        ],
+        &["disputes.csv:3:opened_on: opened_on is required when request_id is empty"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("children.csv"), CHILDREN).unwrap();
+    std::fs::write(dir.path().join("requests.csv"), requests).unwrap();
+    std::fs::write(
+        dir.path().join("disputes.csv"),
+        "dispute_id,child_id,kind,request_id,opened_on\nD1,C1,mediation,R1,\n",
+    )
+    .unwrap();
+    let folder = read_folder(dir.path()).unwrap();
+    assert_eq!(folder.casework.requests[0].source, None);
+    assert_eq!(folder.casework.disputes[0].opened_on, None);
+    // Written back, the empty cells stay empty and read again the same.
+    let out = tempfile::tempdir().unwrap();
+    write_folder(out.path(), &folder.casework).unwrap();
+    assert_eq!(read_folder(out.path()).unwrap().casework, folder.casework);
+    // The columns themselves are still required.
+    assert_problems(
+        &[
+            ("children.csv", CHILDREN.as_bytes()),
+            ("requests.csv", b"request_id,child_id,received_on\nR1,C1,2024-01-10\n"),
+            ("disputes.csv", b"dispute_id,child_id,kind,request_id\nD1,C1,mediation,R1\n"),
+        ],
+        &[
+            "requests.csv:1:source: the required column 'source' is missing",
+            "disputes.csv:1:opened_on: the required column 'opened_on' is missing",
+        ],
+    );
+}
+
 #[test]
 fn rows_with_the_wrong_number_of_cells_are_reported() {
     let children = "child_id,forename,surname,date_of_birth\nC1,Alex,Smith\nC2,Sam,Jones,2016-07-12,extra\n";

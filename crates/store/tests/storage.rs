@@ -45,6 +45,17 @@ async fn a_generated_authority_reads_back_exactly() {
             value: 46.4,
         });
         cw.targets.push(Target { measure: "plans_active".into(), target: 0.00001, due_on: None });
+        // What a SEN2 import leaves unknown: a request's source, a dispute's date.
+        cw.requests[0].source = None;
+        let request_id = cw.requests[0].request_id.clone();
+        cw.disputes.push(Dispute {
+            dispute_id: "FROM-SEN2".into(),
+            child_id: cw.requests[0].child_id.clone(),
+            kind: DisputeKind::Appeal,
+            request_id: Some(request_id),
+            opened_on: None,
+            outcome: None,
+        });
         store.save(&cw, &|_| {}).await.unwrap();
         assert_same_records(&store.load().await.unwrap(), &cw);
     })
@@ -98,7 +109,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=11).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");

@@ -181,7 +181,8 @@ async fn bad_input_gets_govuk_errors_and_writes_nothing() {
                 ],
                 "is not a known request source",
             ),
-            (vec![("received_on-day", "3"), ("received_on-month", "11"), ("received_on-year", "2026")], "is required"),
+            // The date received is required; the source may be left empty (not known).
+            (vec![("source", "parent")], "is required"),
             (
                 vec![
                     ("received_on-day", "3"),

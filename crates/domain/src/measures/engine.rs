@@ -388,7 +388,8 @@ impl Events {
             advice_received: Timeline::new(cw.advice.iter().enumerate().filter_map(|(i, a)| Some((a.received_on?, i)))),
             ceased: Timeline::new(cw.plans.iter().enumerate().filter_map(|(i, p)| Some((p.ceased?.on, i)))),
             review_decided: Timeline::new(cw.reviews.iter().enumerate().filter_map(|(i, r)| Some((r.decision?.on, i)))),
-            dispute_opened: Timeline::new(cw.disputes.iter().enumerate().map(|(i, d)| (d.opened_on, i))),
+            // A dispute known only from a SEN2 flag has no date: it is in no month's count.
+            dispute_opened: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.opened_on?, i)))),
             dispute_closed: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.outcome?.on, i)))),
             feedback: Timeline::new(cw.feedback.iter().enumerate().map(|(i, f)| (f.received_on, i))),
             transfer_meeting: Timeline::new(
@@ -484,7 +485,7 @@ pub struct Engine<'a> {
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
     /// Each request's source and whether a statutory exception applied.
-    request_traits: Vec<(RequestSource, bool)>,
+    request_traits: Vec<(Option<RequestSource>, bool)>,
     /// Each child's date of birth and primary need.
     child_traits: Vec<(Date, Option<Need>)>,
     /// Advice: requested, received, its request.
@@ -607,7 +608,9 @@ impl<'a> Engine<'a> {
         });
         let mut appeals_by_child: HashMap<&str, Vec<Date>> = HashMap::default();
         for d in cw.disputes.iter().filter(|d| d.kind == DisputeKind::Appeal) {
-            appeals_by_child.entry(d.child_id.as_str()).or_default().push(d.opened_on);
+            if let Some(opened_on) = d.opened_on {
+                appeals_by_child.entry(d.child_id.as_str()).or_default().push(opened_on);
+            }
         }
         let mut population_0_24 = std::collections::BTreeMap::new();
         for p in cw.population.iter().filter(|p| p.age <= 24) {
@@ -667,7 +670,7 @@ impl<'a> Engine<'a> {
         &self.request_milestones[i as usize]
     }
 
-    fn source(&self, i: u32) -> RequestSource {
+    fn source(&self, i: u32) -> Option<RequestSource> {
         self.request_traits[i as usize].0
     }
 
@@ -838,7 +841,7 @@ impl<'a> Engine<'a> {
 /// The keys of a request in the breakdowns of the request measures.
 fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
     let child = e.request_child[i as usize];
-    [e.source(i).code(), age_band(e.child_age(child, on)), e.child_need(child)]
+    [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), e.child_need(child)]
 }
 
 fn is_assessment(r: &RequestMilestones) -> bool {
@@ -974,7 +977,7 @@ fn requests_received<'e, 'a>(
     events.map(|i| {
         let r = e.request(i);
         Fact::keyed(RecordRef::Request(i), request_keys(e, i, r.received_on))
-            .share(matches!(e.source(i), RequestSource::Parent | RequestSource::YoungPerson))
+            .share(matches!(e.source(i), Some(RequestSource::Parent | RequestSource::YoungPerson)))
     })
 }
 
@@ -985,7 +988,7 @@ fn requests_counted<'e, 'a>(
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
     events.map(|i| {
         Fact::new(RecordRef::Request(i))
-            .share(matches!(e.source(i), RequestSource::Parent | RequestSource::YoungPerson))
+            .share(matches!(e.source(i), Some(RequestSource::Parent | RequestSource::YoungPerson)))
     })
 }
 
@@ -1049,7 +1052,7 @@ fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Str
             let appealed = e
                 .appeals_by_child
                 .get(m.child_id.as_str())
-                .is_some_and(|dates| dates.iter().any(|d| *d >= m.opened_on && *d <= end));
+                .is_some_and(|dates| dates.iter().any(|d| m.opened_on.is_some_and(|o| *d >= o) && *d <= end));
             f.share(appealed)
         }),
     )

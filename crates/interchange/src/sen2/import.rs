@@ -357,7 +357,7 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         child_id: child_id.to_string(),
         received_on,
         // SEN2's requestsource codes are not published with their meanings: `other`, counted.
-        source: RequestSource::Other,
+        source: Some(RequestSource::Other),
         caseworker: None,
         decision,
         draft_issued_on: None,

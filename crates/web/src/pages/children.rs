@@ -165,7 +165,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
         @for r in &own.requests {
             h3 class="govuk-heading-s" { "Request " (r.request_id) }
             dl class="govuk-summary-list" {
-                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}{}", r.received_on, r.source.code().replace('_', " "), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")), if r.in_youth_accommodation == Some(true) { ", made in youth accommodation" } else { "" })))
+                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}{}", r.received_on, r.source.map_or("(not known)".to_string(), |s| s.code().replace('_', " ")), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")), if r.in_youth_accommodation == Some(true) { ", made in youth accommodation" } else { "" })))
                 (record_row(None, "Decision".into(), r.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on))))
                 (record_row(None, "Outcome".into(), r.outcome.map_or("not yet sent".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on))))
                 @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
@@ -187,7 +187,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
                     (record_row(edit(F::Placements, &p.placement_id), format!("Placement {}", p.placement_id), format!("{} from {} to {}{}", p.setting.code().replace('_', " "), p.started_on, date(p.ended_on), if p.rank.is_some_and(|r| r.code() == "2") { " (dual placement)" } else { "" })))
                 }
                 @for d in &own.disputes {
-                    (record_row(edit(F::Disputes, &d.dispute_id), format!("{} {}", if d.kind.code() == "mediation" { "Mediation" } else { "Appeal" }, d.dispute_id), format!("began {}, outcome {}", d.opened_on, d.outcome.map_or("awaited".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on)))))
+                    (record_row(edit(F::Disputes, &d.dispute_id), format!("{} {}", if d.kind.code() == "mediation" { "Mediation" } else { "Appeal" }, d.dispute_id), format!("began {}{}, outcome {}", d.opened_on.map_or("(date not known)".to_string(), |o| o.to_string()), d.request_id.as_deref().map_or(String::new(), |r| format!(", about request {r}")), d.outcome.map_or("awaited".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on)))))
                 }
             }
             @if can_record {

@@ -59,7 +59,9 @@ fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>)
         (_, "upn_unknown") => ("Reason the UPN is not known", None),
         (_, "ethnicity") => ("Ethnicity", Some("The DfE ethnicity code, for example WBRI")),
         (F::Requests, "received_on") => ("Date the request was received", Some("For example, 27 3 2026")),
-        (F::Requests, "source") => ("Who made the request", None),
+        (F::Requests, "source") => {
+            ("Who made the request", Some("Leave empty only when it is not known (a SEN2 return does not say)"))
+        }
         (F::Requests, "caseworker") => ("Caseworker (staff id)", None),
         (F::Requests, "decision") => ("Decision whether to assess", Some("Leave empty until the decision is sent")),
         (F::Requests, "decided_on") => ("Date the decision was sent", None),
@@ -104,7 +106,10 @@ fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>)
         (F::Reviews, "phase_transfer") => ("Phase transfer review", None),
         (F::Disputes, "kind") => ("Kind", None),
         (F::Disputes, "request_id") => ("Request it is about", None),
-        (F::Disputes, "opened_on") => ("Date it began", None),
+        (F::Disputes, "opened_on") => (
+            "Date it began",
+            Some("Leave empty only when it is known from a SEN2 return, which gives no date, and the request is named"),
+        ),
         (F::Disputes, "outcome") => ("Outcome", None),
         (F::Disputes, "closed_on") => ("Date it concluded", None),
         _ => ("", None),
@@ -365,7 +370,7 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
                         (csrf_field(user))
                         @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
                         @for column in columns(f.file) {
-                            @if shown(f.file, column.name) { (field(f, column.name, column.required)) }
+                            @if shown(f.file, column.name) { (field(f, column.name, column.filled)) }
                         }
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
                     }
