@@ -170,7 +170,31 @@ fn a_hand_written_export_imports_with_the_expected_records_in_both_column_sets()
             assert_eq!(placement(id).setting, Setting::None, "OTH, NIEC, NIEO: {id}");
         }
         assert_eq!(child("P23").primary_need, Some(Need::ProfoundMultipleLearningDifficulty));
-        assert_eq!((imported.dispute_flags, imported.exceptions_unknown), (2, 1), "counted, not imported");
+        assert_eq!(imported.exceptions_unknown, 1, "a 20-week exception of a kind SEN2 does not give: counted");
+        // Every mediation and tribunal flag becomes a dispute linked to its request, undated;
+        // one on a historical request (no request to link to) is counted instead.
+        let mut disputes: Vec<(&str, &str, DisputeKind, Option<jiff::civil::Date>)> = cw
+            .disputes
+            .iter()
+            .map(|d| (d.dispute_id.as_str(), d.request_id.as_deref().unwrap(), d.kind, d.opened_on))
+            .collect();
+        disputes.sort_by_key(|d| d.0);
+        assert_eq!(
+            disputes,
+            vec![
+                ("R14-assessmenttribunal", "R14", DisputeKind::Appeal, None),
+                ("R16-requestmediation", "R16", DisputeKind::Mediation, None),
+                ("R17-requesttribunal", "R17", DisputeKind::Appeal, None),
+                ("R18-othermediation", "R18", DisputeKind::Mediation, None),
+                ("R18-othertribunal", "R18", DisputeKind::Appeal, None),
+            ],
+            "{set}"
+        );
+        assert!(cw.disputes.iter().all(|d| {
+            cw.requests.iter().any(|r| Some(&r.request_id) == d.request_id.as_ref() && r.child_id == d.child_id)
+        }));
+        assert_eq!((imported.disputes_undated, imported.dispute_flags_unlinked), (5, 1));
+        assert!(cw.requests.iter().all(|r| r.source.is_none()), "SEN2's request sources are not published: left empty");
     }
 }
 

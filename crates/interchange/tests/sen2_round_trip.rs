@@ -106,6 +106,23 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         let o = cw.reviews.iter().find(|x| x.review_id == v.review_id).unwrap();
         assert_eq!((&v.plan_id, v.meeting_on, v.decision), (&o.plan_id, o.meeting_on, o.decision));
     }
+    // Mediations and appeals come back as SEN2 carries them: one of each kind per request in
+    // the return that had one by the census day, linked to it, with no date.
+    let kinds_of = |disputes: &[sendtrack_domain::records::Dispute]| {
+        let mut kinds: Vec<(String, String)> = disputes
+            .iter()
+            .filter(|d| d.opened_on.is_none_or(|o| o <= census))
+            .filter_map(|d| Some((d.request_id.clone()?, d.kind.code().to_string())))
+            .filter(|(r, _)| back.requests.iter().any(|x| &x.request_id == r))
+            .collect();
+        kinds.sort();
+        kinds.dedup();
+        kinds
+    };
+    assert!(back.disputes.len() > 20, "{} disputes came back", back.disputes.len());
+    assert_eq!(kinds_of(&back.disputes), kinds_of(&cw.disputes));
+    assert!(back.disputes.iter().all(|d| d.opened_on.is_none() && d.outcome.is_none()));
+    assert_eq!(imported.disputes_undated, back.disputes.len());
 
     // The measures of the activity year that depend only on what SEN2 carries agree.
     let ids = [

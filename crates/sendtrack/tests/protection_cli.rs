@@ -224,7 +224,11 @@ async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_sa
             "--establishments",
             gias_path.to_str().unwrap(),
         ]);
-        assert!(said.contains("recorded as 'other'"), "{said}");
+        assert!(said.contains("their source is left empty (not known)"), "{said}");
+        assert!(
+            said.contains("mediations and tribunal appeals from SEN2's flags are linked to their requests"),
+            "{said}"
+        );
         let measures = ["--measure", "requests_received", "--measure", "plans_issued", "--measure", "decisions_made"];
         let range = ["--from", "2025-01", "--to", "2025-12", "--format", "csv"];
         let original = ok(&[&["scorecard", "--db", source.to_str().unwrap()][..], &measures, &range].concat());
@@ -238,6 +242,8 @@ async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_sa
                 .collect()
         };
         assert_eq!(comparable(&original), comparable(&returned), "{}", db.backend);
+        assert!(returned.contains("requests_received,2025-03,source,unknown,"), "an unknown source is 'unknown'");
+        assert!(!returned.contains(",source,other,"), "not invented as 'other'");
         assert!(comparable(&original).len() > 40);
         db.drop_it().await;
     }

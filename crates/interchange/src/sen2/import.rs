@@ -2,9 +2,9 @@
 //! assessments → requests with their decision and outcome, named plans → plans, active plans'
 //! review fields → reviews, placement details → placements (settings by code, or by the
 //! establishment's type from Get Information About Schools), SEN needs of rank 1 and 2 →
-//! primary and secondary need. What the return cannot express is left empty, never invented;
-//! what sendtrack cannot hold without inventing (a dispute needs the date it began; SEN2 has
-//! only a flag) is counted and reported, not imported.
+//! primary and secondary need, mediation and tribunal flags → disputes linked to their request.
+//! What the return cannot express is left empty, never invented: a request's source, the date
+//! a dispute began, the kind of a 20-week exception.
 
 use super::Sen2ReadError;
 use sendtrack_domain::codes::*;
@@ -130,9 +130,12 @@ fn cease_reason(code: &str) -> Option<CeaseReason> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Imported {
     pub casework: Casework,
-    /// Mediation and tribunal flags not imported (sendtrack's disputes need their dates).
-    pub dispute_flags: usize,
-    /// Requests whose source the return does not give, recorded as `other`.
+    /// Disputes made from mediation and tribunal flags: linked to their request, date unknown.
+    pub disputes_undated: usize,
+    /// Flags on a historical request (no date received), which sendtrack holds no request
+    /// for: an undated dispute must name its request, so these are counted, not imported.
+    pub dispute_flags_unlinked: usize,
+    /// Requests whose source the return does not give: left empty.
     pub sources_unknown: usize,
     /// 20-week exceptions flagged (week20) whose kind the return does not give: left empty.
     pub exceptions_unknown: usize,
@@ -297,8 +300,11 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
             None
         }
     };
+    let mut disputes: Vec<&'static str> = Vec::new();
     for column in ["requestmediation", "requesttribunal"] {
-        out.dispute_flags += usize::from(m.flag(M, r, column) == Some(true));
+        if m.flag(M, r, column) == Some(true) {
+            disputes.push(column);
+        }
     }
     let in_youth_accommodation = m.flag(M, r, "rya");
     let mut outcome = None;
@@ -327,7 +333,9 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
             }
         };
         for column in ["assessmentmediation", "assessmenttribunal", "othermediation", "othertribunal"] {
-            out.dispute_flags += usize::from(m.flag(A, a, column) == Some(true));
+            if m.flag(A, a, column) == Some(true) {
+                disputes.push(column);
+            }
         }
         if m.flag(A, a, "week20") == Some(true) {
             out.exceptions_unknown += 1;
@@ -340,6 +348,7 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
     let active: Vec<&BladeRow> = m.blade.children(Module::ActivePlans, &key).collect();
     let transferred_from = active.iter().find_map(|ap| ap.get("transferla")).map(str::to_string);
     if historical {
+        out.dispute_flags_unlinked += disputes.len();
         let mut plan_ids = Vec::new();
         for n in plans {
             plan_ids.extend(map_plan(m, out, n, child_id, None, transferred_from.clone()));
@@ -356,8 +365,8 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         request_id: request_id.clone(),
         child_id: child_id.to_string(),
         received_on,
-        // SEN2's requestsource codes are not published with their meanings: `other`, counted.
-        source: Some(RequestSource::Other),
+        // SEN2's requestsource codes are not published with their meanings: left empty, counted.
+        source: None,
         caseworker: None,
         decision,
         draft_issued_on: None,
@@ -365,6 +374,18 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         exception,
         in_youth_accommodation,
     });
+    for column in disputes {
+        out.disputes_undated += 1;
+        m.origins.insert((RecordFile::Disputes, out.casework.disputes.len()), (M, r.line));
+        out.casework.disputes.push(Dispute {
+            dispute_id: format!("{request_id}-{column}"),
+            child_id: child_id.to_string(),
+            kind: if column.ends_with("tribunal") { DisputeKind::Appeal } else { DisputeKind::Mediation },
+            request_id: Some(request_id.clone()),
+            opened_on: None,
+            outcome: None,
+        });
+    }
     let mut plan_ids = Vec::new();
     for n in plans {
         if let Some(plan_id) = map_plan(m, out, n, child_id, Some(&request_id), transferred_from.clone()) {

@@ -53,6 +53,8 @@ fn columns(module: Module) -> &'static [&'static str] {
             "assessmentoutcomedate",
             "assessmentmediation",
             "assessmenttribunal",
+            "othermediation",
+            "othertribunal",
             "week20",
         ],
         Module::NamedPlan => {
@@ -82,6 +84,39 @@ type Rows = BTreeMap<Module, Vec<Vec<String>>>;
 
 fn date(d: Option<jiff::civil::Date>) -> String {
     d.map(blade_date).unwrap_or_default()
+}
+
+/// Which of SEN2's flags a dispute about a request sets: disagreement with a refusal to assess
+/// (the request module), with a decision not to issue a plan (the assessment module), or
+/// otherwise with the plan (the assessment module's "other" flags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DisputeFlags {
+    Request,
+    Assessment,
+    Other,
+}
+
+impl DisputeFlags {
+    fn of(request: &Request) -> DisputeFlags {
+        match (request.decision.map(|d| d.value), request.outcome.map(|o| o.value)) {
+            (Some(AssessmentDecision::Assess), Some(AssessmentOutcome::NoPlan)) => DisputeFlags::Assessment,
+            (Some(AssessmentDecision::Assess), _) => DisputeFlags::Other,
+            _ => DisputeFlags::Request,
+        }
+    }
+}
+
+/// Whether the request has a mediation and an appeal that the return as at `census` reports:
+/// disputes linked to it that began on or before the census day, or whose date is unknown.
+fn disputed(disputes: &[Dispute], request: &Request, census: jiff::civil::Date) -> (bool, bool) {
+    let of = |kind: DisputeKind| {
+        disputes.iter().any(|d| {
+            d.kind == kind
+                && d.request_id.as_deref() == Some(request.request_id.as_str())
+                && d.opened_on.is_none_or(|o| o <= census)
+        })
+    };
+    (of(DisputeKind::Mediation), of(DisputeKind::Appeal))
 }
 
 fn flag(b: Option<bool>) -> String {
@@ -201,6 +236,9 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<us
                 ),
                 None => (None, "H", None),
             };
+            let (mediation, appeal) = request.map_or((false, false), |r| disputed(&cw.disputes, r, census));
+            let flags = request.map(DisputeFlags::of);
+            let at = |place: DisputeFlags, set: bool| flag(Some(set && flags == Some(place)));
             push(
                 Module::Requests,
                 vec![
@@ -210,8 +248,8 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<us
                     flag(request.and_then(|r| r.in_youth_accommodation)),
                     date(outcome_on),
                     outcome_code.into(),
-                    "0".into(),
-                    "0".into(),
+                    at(DisputeFlags::Request, mediation),
+                    at(DisputeFlags::Request, appeal),
                     "0".into(),
                 ],
             );
@@ -237,8 +275,10 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, dir: &Path) -> Result<us
                         request_key.clone(),
                         code.into(),
                         date(on),
-                        "0".into(),
-                        "0".into(),
+                        at(DisputeFlags::Assessment, mediation),
+                        at(DisputeFlags::Assessment, appeal),
+                        at(DisputeFlags::Other, mediation),
+                        at(DisputeFlags::Other, appeal),
                         flag(request.map(|r| r.exception.is_some())),
                     ],
                 );

@@ -54,7 +54,7 @@ pub async fn import(
     print!("{}", super::import::summary(&imported.casework.counts(), &replaced));
     if imported.sources_unknown > 0 {
         println!(
-            "{} requests: SEN2 does not say who made them; recorded as 'other' (the interchange format requires a source).",
+            "{} requests: SEN2 does not say who made them; their source is left empty (not known).",
             imported.sources_unknown
         );
     }
@@ -64,10 +64,16 @@ pub async fn import(
             imported.exceptions_unknown
         );
     }
-    if imported.dispute_flags > 0 {
+    if imported.disputes_undated > 0 {
         println!(
-            "{} mediation or tribunal flags were not imported: a dispute needs the date it began, which SEN2 does not hold.",
-            imported.dispute_flags
+            "{} mediations and tribunal appeals from SEN2's flags are linked to their requests; SEN2 gives no date, so they count in no month's measures.",
+            imported.disputes_undated
+        );
+    }
+    if imported.dispute_flags_unlinked > 0 {
+        println!(
+            "{} mediation or tribunal flags on historical requests (no date received) were not imported: there is no request to link them to.",
+            imported.dispute_flags_unlinked
         );
     }
     Ok(ExitCode::SUCCESS)
