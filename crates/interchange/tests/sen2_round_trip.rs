@@ -143,3 +143,80 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         assert_eq!(values(a), values(b), "{}", a.measure.id);
     }
 }
+
+/// Gives every table id of a Blade export a prefix, as another COLLECT export of the same
+/// people would have other ids.
+fn relabel(dir: &std::path::Path, prefix: &str) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let mut writer = csv::Writer::from_path(&path).unwrap();
+        writer.write_record(&headers).unwrap();
+        for row in rows {
+            let cells: Vec<String> = headers
+                .iter()
+                .zip(row.iter())
+                .map(|(h, v)| {
+                    if h.ends_with("tableid") && h != "sen2tableid" && !v.is_empty() {
+                        format!("{prefix}{v}")
+                    } else {
+                        v.to_string()
+                    }
+                })
+                .collect();
+            writer.write_record(&cells).unwrap();
+        }
+        writer.flush().unwrap();
+    }
+}
+
+#[test]
+fn two_years_of_returns_load_into_one_history_without_duplicates() {
+    use sendtrack_interchange::sen2::match_to_held;
+    let cw = generate(&DemoOptions { children: 1200, seed: 8, as_at: TODAY });
+    let gias = establishments(&cw);
+    let import_year = |year: i16, prefix: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        write_return(&cw, year, "878", dir.path()).unwrap();
+        if let Some(prefix) = prefix {
+            relabel(dir.path(), prefix);
+        }
+        let (blade, _) = read_blade(dir.path()).unwrap();
+        import_blade(&blade, Some(&gias), TODAY).unwrap().casework
+    };
+    // The truth: sendtrack's returns use its own ids, so both years merge exactly by id.
+    let (y2025, y2026) = (import_year(2025, None), import_year(2026, None));
+    let truth = y2025.updated_with(&y2026);
+    assert!(y2025.children.len() > 300 && truth.children.len() > y2025.children.len());
+
+    // As COLLECT would give them: next year's export has other ids for the same people.
+    let (loaded, first) = match_to_held(&Casework::default(), &y2025, Some(2025));
+    assert_eq!(first, Default::default(), "nothing to match in an empty database");
+    let relabelled = import_year(2026, Some("X"));
+    let (records, matched) = match_to_held(&loaded, &relabelled, Some(2026));
+    let history = loaded.updated_with(&records);
+    assert!(matched.children > 200 && matched.requests > 100 && matched.plans > 200, "{matched:?}");
+    assert_eq!(matched.renamed, 0);
+    let counts = |c: &Casework| {
+        (c.children.len(), c.requests.len(), c.plans.len(), c.placements.len(), c.reviews.len(), c.disputes.len())
+    };
+    assert_eq!(counts(&history), counts(&truth), "no one is loaded twice");
+    let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|d| d.id).collect();
+    assert!(sendtrack_domain::validation::validate(&history, TODAY, &ids).is_empty());
+    // And the history's measures over both activity years are the truth's.
+    let measures: Vec<_> = ["requests_received", "decisions_made", "plans_issued", "plans_active"]
+        .iter()
+        .map(|id| find(id).unwrap())
+        .collect();
+    let (from, to) = ("2024-01".parse::<Month>().unwrap(), "2025-12".parse::<Month>().unwrap());
+    let a = scorecard(&Engine::new(&truth), &measures, from, to, 1);
+    let b = scorecard(&Engine::new(&history), &measures, from, to, 1);
+    for (x, y) in a.lines.iter().zip(&b.lines) {
+        let values = |l: &sendtrack_domain::measures::scorecard::Line| {
+            l.cells.iter().map(|c| c.value.headline).collect::<Vec<_>>()
+        };
+        assert_eq!(values(x), values(y), "{}", x.measure.id);
+    }
+}

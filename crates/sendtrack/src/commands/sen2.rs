@@ -6,7 +6,7 @@ use anyhow::Context;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
-use sendtrack_interchange::sen2::{import_blade, read_blade, read_establishments, write_return};
+use sendtrack_interchange::sen2::{import_blade, match_to_held, read_blade, read_establishments, write_return};
 use sendtrack_store::Store;
 use std::collections::HashMap;
 use std::path::Path;
@@ -38,7 +38,11 @@ pub async fn import(
     };
     let store = Store::open(db).await?;
     let stored = if store.is_empty().await? { Casework::default() } else { store.load().await? };
-    let merged = stored.updated_with(&imported.casework);
+    // The return's ids are its own: match its records to those already held (an earlier
+    // year's return, or casework recorded in sendtrack) by what identifies them.
+    let year = blade.census_day(None).map(|d| d.year());
+    let (records, matched) = match_to_held(&stored, &imported.casework, year);
+    let merged = stored.updated_with(&records);
     let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|m| m.id).collect();
     let problems = validate(&merged, today, &ids);
     if !problems.is_empty() {
@@ -48,10 +52,23 @@ pub async fn import(
         eprintln!("{} problems with the records already in {db}. Nothing was imported.", problems.len());
         return Ok(ExitCode::from(1));
     }
-    let replaced = stored.replaced_by(&imported.casework);
-    super::import::save(&store, &imported.casework).await?;
+    let replaced = stored.replaced_by(&records);
+    super::import::save(&store, &records).await?;
     println!("Imported the SEN2 return in {} into {db}:", dir.display());
-    print!("{}", super::import::summary(&imported.casework.counts(), &replaced));
+    print!("{}", super::import::summary(&records.counts(), &replaced));
+    let m = matched;
+    if m.children + m.requests + m.plans + m.placements + m.reviews + m.disputes > 0 {
+        println!(
+            "Matched to records already held: {} children (by UPN, ULN, or name and date of birth), {} requests, {} plans, {} placements, {} reviews, {} disputes; blank fields in the return did not blank what was held.",
+            m.children, m.requests, m.plans, m.placements, m.reviews, m.disputes
+        );
+    }
+    if m.renamed > 0 {
+        println!(
+            "{} new records had ids already used by other records and were given the return's year as a prefix.",
+            m.renamed
+        );
+    }
     if imported.sources_unknown > 0 {
         println!(
             "{} requests: SEN2 does not say who made them; their source is left empty (not known).",

@@ -1,0 +1,345 @@
+//! Loading one SEN2 return on top of what sendtrack already holds (earlier years' returns, or
+//! casework recorded in sendtrack). A return's table ids are its own: the same child has other
+//! ids in next year's export, and another export's "P1" is somebody else. So each imported
+//! record is matched to a record already held by what identifies it in the service:
+//!
+//! - a child by UPN, else by ULN, else by forename, surname and date of birth together;
+//! - a request by its child and the date it was received;
+//! - a plan by its child and the date it was issued;
+//! - a placement by its child, start date, rank and URN (or UKPRN);
+//! - a review by its plan and meeting date (or, with no meeting, its decision date);
+//! - a dispute from a flag by its request and kind.
+//!
+//! A matched record keeps the id it has, and takes the return's values except where the return
+//! says nothing: an import never blanks what sendtrack knows (a caseworker, a request's source,
+//! a dispute's date, a placement's cost). An unmatched record whose id is already used by a
+//! different record is given the return's year as a prefix, so nothing is overwritten by
+//! accident.
+
+use sendtrack_domain::codes::DisputeKind;
+use sendtrack_domain::records::*;
+use std::collections::{HashMap, HashSet};
+
+/// How many imported records were matched to records already held, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Matched {
+    pub children: usize,
+    pub requests: usize,
+    pub plans: usize,
+    pub placements: usize,
+    pub reviews: usize,
+    pub disputes: usize,
+    /// Unmatched records given a new id because theirs was already used by another record.
+    pub renamed: usize,
+}
+
+fn key(text: &str) -> String {
+    text.trim().to_lowercase()
+}
+
+/// Keeps `held`'s value where the return left the field empty.
+fn keep<T: Clone>(new: &mut Option<T>, held: &Option<T>) {
+    if new.is_none() {
+        new.clone_from(held);
+    }
+}
+
+/// Renames the imported records of one kind to the ids of the held records they match, and
+/// unmatched ones whose ids are taken to new ids; returns the id changes.
+struct Ids<'a> {
+    prefix: &'a str,
+    renamed: usize,
+}
+
+impl Ids<'_> {
+    /// The id an imported record gets: the held record's, or its own when that is free.
+    fn assign(&mut self, own: &str, matched: Option<&str>, taken: &HashSet<&str>) -> String {
+        if let Some(id) = matched {
+            return id.to_string();
+        }
+        if !taken.contains(own) {
+            return own.to_string();
+        }
+        self.renamed += 1;
+        let mut candidate = format!("{}-{own}", self.prefix);
+        let mut n = 2;
+        while taken.contains(candidate.as_str()) {
+            candidate = format!("{}-{own}-{n}", self.prefix);
+            n += 1;
+        }
+        candidate
+    }
+}
+
+/// Matches `imported` (records read from a return for collection `year`) to `held`, returning
+/// the records to save and what was matched. Pure: reads both, writes neither.
+pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) -> (Casework, Matched) {
+    let prefix = year.map_or_else(|| "sen2".to_string(), |y| format!("sen2-{y}"));
+    let mut ids = Ids { prefix: &prefix, renamed: 0 };
+    let mut matched = Matched::default();
+    let mut out = imported.clone();
+
+    // Children. A UPN, ULN or name and date of birth that two held children share identifies
+    // neither: it is not used (never guessed).
+    fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = (K, usize)>) -> HashMap<K, Option<usize>> {
+        let mut found: HashMap<K, Option<usize>> = HashMap::new();
+        for (k, i) in keys {
+            found.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
+        }
+        found
+    }
+    let by_upn = index(held.children.iter().enumerate().filter_map(|(i, c)| Some((key(c.upn.as_ref()?), i))));
+    let by_uln = index(held.children.iter().enumerate().filter_map(|(i, c)| Some((key(c.uln.as_ref()?), i))));
+    let by_name =
+        index(held.children.iter().enumerate().map(|(i, c)| ((key(&c.forename), key(&c.surname), c.date_of_birth), i)));
+    let taken: HashSet<&str> = held.children.iter().map(|c| c.child_id.as_str()).collect();
+    let mut child_ids: HashMap<String, String> = HashMap::new();
+    for c in &mut out.children {
+        let found = c
+            .upn
+            .as_ref()
+            .and_then(|u| by_upn.get(&key(u)).copied().flatten())
+            .or_else(|| c.uln.as_ref().and_then(|u| by_uln.get(&key(u)).copied().flatten()))
+            .or_else(|| by_name.get(&(key(&c.forename), key(&c.surname), c.date_of_birth)).copied().flatten())
+            .map(|i| &held.children[i]);
+        let id = ids.assign(&c.child_id, found.map(|h| h.child_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.children += 1;
+            keep(&mut c.upn, &h.upn);
+            keep(&mut c.sex, &h.sex);
+            keep(&mut c.postcode, &h.postcode);
+            keep(&mut c.primary_need, &h.primary_need);
+            keep(&mut c.secondary_need, &h.secondary_need);
+            keep(&mut c.uln, &h.uln);
+            keep(&mut c.upn_unknown, &h.upn_unknown);
+            keep(&mut c.ethnicity, &h.ethnicity);
+        }
+        child_ids.insert(std::mem::replace(&mut c.child_id, id.clone()), id);
+    }
+    let child_of = |id: &str| child_ids.get(id).cloned().unwrap_or_else(|| id.to_string());
+
+    // Requests.
+    let held_requests: HashMap<(&str, jiff::civil::Date), &Request> =
+        held.requests.iter().map(|r| ((r.child_id.as_str(), r.received_on), r)).collect();
+    let taken: HashSet<&str> = held.requests.iter().map(|r| r.request_id.as_str()).collect();
+    let mut request_ids: HashMap<String, String> = HashMap::new();
+    for r in &mut out.requests {
+        r.child_id = child_of(&r.child_id);
+        let found = held_requests.get(&(r.child_id.as_str(), r.received_on)).copied();
+        let id = ids.assign(&r.request_id, found.map(|h| h.request_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.requests += 1;
+            keep(&mut r.source, &h.source);
+            keep(&mut r.caseworker, &h.caseworker);
+            keep(&mut r.decision, &h.decision);
+            keep(&mut r.draft_issued_on, &h.draft_issued_on);
+            keep(&mut r.outcome, &h.outcome);
+            keep(&mut r.exception, &h.exception);
+            keep(&mut r.in_youth_accommodation, &h.in_youth_accommodation);
+        }
+        request_ids.insert(std::mem::replace(&mut r.request_id, id.clone()), id);
+    }
+    let request_of = |id: &str| request_ids.get(id).cloned().unwrap_or_else(|| id.to_string());
+
+    // Plans.
+    let held_plans: HashMap<(&str, jiff::civil::Date), &Plan> =
+        held.plans.iter().map(|p| ((p.child_id.as_str(), p.issued_on), p)).collect();
+    let taken: HashSet<&str> = held.plans.iter().map(|p| p.plan_id.as_str()).collect();
+    let mut plan_ids: HashMap<String, String> = HashMap::new();
+    for p in &mut out.plans {
+        p.child_id = child_of(&p.child_id);
+        p.request_id = p.request_id.as_deref().map(request_of);
+        let found = held_plans.get(&(p.child_id.as_str(), p.issued_on)).copied();
+        let id = ids.assign(&p.plan_id, found.map(|h| h.plan_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.plans += 1;
+            keep(&mut p.request_id, &h.request_id);
+            keep(&mut p.ceased, &h.ceased);
+            keep(&mut p.transferred_from, &h.transferred_from);
+            keep(&mut p.personal_budget, &h.personal_budget);
+        }
+        plan_ids.insert(std::mem::replace(&mut p.plan_id, id.clone()), id);
+    }
+
+    // Placements.
+    let place = |p: &Placement| {
+        (p.child_id.clone(), p.started_on, p.rank.map_or("1", |r| r.code()), p.urn.clone().or(p.ukprn.clone()))
+    };
+    let held_placements: HashMap<_, &Placement> = held.placements.iter().map(|p| (place(p), p)).collect();
+    let taken: HashSet<&str> = held.placements.iter().map(|p| p.placement_id.as_str()).collect();
+    for p in &mut out.placements {
+        p.child_id = child_of(&p.child_id);
+        let found = held_placements.get(&place(p)).copied();
+        let id = ids.assign(&p.placement_id, found.map(|h| h.placement_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.placements += 1;
+            keep(&mut p.establishment, &h.establishment);
+            keep(&mut p.ended_on, &h.ended_on);
+            keep(&mut p.annual_cost, &h.annual_cost);
+            keep(&mut p.ukprn, &h.ukprn);
+            keep(&mut p.rank, &h.rank);
+            keep(&mut p.sen_unit, &h.sen_unit);
+            keep(&mut p.resourced_provision, &h.resourced_provision);
+        }
+        p.placement_id = id;
+    }
+
+    // Reviews.
+    let when = |v: &Review| (v.plan_id.clone(), v.meeting_on, v.meeting_on.map_or(v.decision.map(|d| d.on), |_| None));
+    let held_reviews: HashMap<_, &Review> = held.reviews.iter().map(|v| (when(v), v)).collect();
+    let taken: HashSet<&str> = held.reviews.iter().map(|v| v.review_id.as_str()).collect();
+    for v in &mut out.reviews {
+        v.plan_id = plan_ids.get(&v.plan_id).cloned().unwrap_or_else(|| v.plan_id.clone());
+        let found = held_reviews.get(&when(v)).copied();
+        let id = ids.assign(&v.review_id, found.map(|h| h.review_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.reviews += 1;
+            keep(&mut v.decision, &h.decision);
+            keep(&mut v.amended_on, &h.amended_on);
+            keep(&mut v.phase_transfer, &h.phase_transfer);
+        }
+        v.review_id = id;
+    }
+
+    // Disputes from flags: one of each kind per request.
+    let held_disputes: HashMap<(&str, DisputeKind), &Dispute> =
+        held.disputes.iter().filter_map(|d| Some(((d.request_id.as_deref()?, d.kind), d))).collect();
+    let taken: HashSet<&str> = held.disputes.iter().map(|d| d.dispute_id.as_str()).collect();
+    for d in &mut out.disputes {
+        d.child_id = child_of(&d.child_id);
+        d.request_id = d.request_id.as_deref().map(request_of);
+        let found = d.request_id.as_deref().and_then(|r| held_disputes.get(&(r, d.kind))).copied();
+        let id = ids.assign(&d.dispute_id, found.map(|h| h.dispute_id.as_str()), &taken);
+        if let Some(h) = found {
+            matched.disputes += 1;
+            keep(&mut d.opened_on, &h.opened_on);
+            keep(&mut d.outcome, &h.outcome);
+        }
+        d.dispute_id = id;
+    }
+    matched.renamed = ids.renamed;
+    (out, matched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use sendtrack_domain::codes::*;
+
+    fn child(id: &str, upn: Option<&str>, forename: &str) -> Child {
+        Child {
+            child_id: id.into(),
+            upn: upn.map(str::to_string),
+            forename: forename.into(),
+            surname: "Smith".into(),
+            date_of_birth: date(2015, 3, 1),
+            sex: None,
+            postcode: None,
+            primary_need: None,
+            secondary_need: None,
+            uln: None,
+            upn_unknown: None,
+            ethnicity: None,
+        }
+    }
+
+    fn request(id: &str, child: &str) -> Request {
+        Request {
+            request_id: id.into(),
+            child_id: child.into(),
+            received_on: date(2025, 2, 3),
+            source: None,
+            caseworker: None,
+            decision: None,
+            draft_issued_on: None,
+            outcome: None,
+            exception: None,
+            in_youth_accommodation: None,
+        }
+    }
+
+    #[test]
+    fn a_child_known_by_upn_keeps_its_id_and_what_the_return_does_not_say() {
+        let mut held = Casework::default();
+        held.children.push(Child { postcode: Some("EX1 1AA".into()), ..child("C-77", Some("A123456789012"), "Alex") });
+        held.requests.push(Request {
+            source: Some(RequestSource::School),
+            caseworker: Some("cw001".into()),
+            ..request("R-9", "C-77")
+        });
+        held.disputes.push(Dispute {
+            dispute_id: "D-1".into(),
+            child_id: "C-77".into(),
+            kind: DisputeKind::Appeal,
+            request_id: Some("R-9".into()),
+            opened_on: Some(date(2025, 6, 1)),
+            outcome: None,
+        });
+        let mut imported = Casework::default();
+        // The return spells the name differently: the UPN decides.
+        imported.children.push(child("P1", Some("a123456789012"), "Alexander"));
+        imported.requests.push(Request {
+            decision: Some(Dated::new(AssessmentDecision::Assess, date(2025, 3, 10))),
+            ..request("R1", "P1")
+        });
+        imported.disputes.push(Dispute {
+            dispute_id: "R1-assessmenttribunal".into(),
+            child_id: "P1".into(),
+            kind: DisputeKind::Appeal,
+            request_id: Some("R1".into()),
+            opened_on: None,
+            outcome: None,
+        });
+        let (out, matched) = match_to_held(&held, &imported, Some(2026));
+        assert_eq!((matched.children, matched.requests, matched.disputes, matched.renamed), (1, 1, 1, 0));
+        let c = &out.children[0];
+        assert_eq!((c.child_id.as_str(), c.forename.as_str()), ("C-77", "Alexander"), "the return's values win");
+        assert_eq!(c.postcode.as_deref(), Some("EX1 1AA"), "a blank in the return does not blank what is held");
+        let r = &out.requests[0];
+        assert_eq!((r.request_id.as_str(), r.child_id.as_str()), ("R-9", "C-77"));
+        assert_eq!((r.source, r.caseworker.as_deref()), (Some(RequestSource::School), Some("cw001")));
+        assert_eq!(r.decision.map(|d| d.on), Some(date(2025, 3, 10)), "the return adds the decision");
+        let d = &out.disputes[0];
+        assert_eq!(
+            (d.dispute_id.as_str(), d.request_id.as_deref(), d.opened_on),
+            ("D-1", Some("R-9"), Some(date(2025, 6, 1)))
+        );
+        let merged = held.updated_with(&out);
+        assert_eq!((merged.children.len(), merged.requests.len(), merged.disputes.len()), (1, 1, 1));
+    }
+
+    #[test]
+    fn another_exports_id_for_somebody_else_is_not_overwritten() {
+        let mut held = Casework::default();
+        held.children.push(child("P1", None, "Alex"));
+        held.requests.push(request("R1", "P1"));
+        let mut imported = Casework::default();
+        imported.children.push(child("P1", None, "Sam"));
+        imported.requests.push(Request { received_on: date(2025, 5, 5), ..request("R1", "P1") });
+        let (out, matched) = match_to_held(&held, &imported, Some(2026));
+        assert_eq!((matched.children, matched.requests, matched.renamed), (0, 0, 2));
+        assert_eq!(out.children[0].child_id, "sen2-2026-P1");
+        assert_eq!(
+            (out.requests[0].request_id.as_str(), out.requests[0].child_id.as_str()),
+            ("sen2-2026-R1", "sen2-2026-P1")
+        );
+        let merged = held.updated_with(&out);
+        assert_eq!(merged.children.len(), 2, "both children are kept");
+    }
+
+    #[test]
+    fn a_upn_two_held_children_share_identifies_neither() {
+        let mut held = Casework::default();
+        held.children.push(child("C1", Some("A123456789012"), "Alex"));
+        held.children.push(child("C2", Some("A123456789012"), "Sam"));
+        let mut imported = Casework::default();
+        imported.children.push(child("P1", Some("A123456789012"), "Sam"));
+        let (out, matched) = match_to_held(&held, &imported, None);
+        assert_eq!(matched.children, 1);
+        assert_eq!(out.children[0].child_id, "C2", "matched by name and date of birth instead");
+        imported.children[0].forename = "Jo".into();
+        let (out, matched) = match_to_held(&held, &imported, None);
+        assert_eq!((matched.children, out.children[0].child_id.as_str()), (0, "P1"), "not guessed");
+    }
+}
