@@ -19,6 +19,8 @@ pub struct User {
     /// The base32 secret of their second factor (TOTP), once they have set one up.
     pub totp_secret: Option<String>,
     pub disabled: bool,
+    /// An analyst an admin has let download the SEN2 return, which holds personal data.
+    pub submits_sen2: bool,
 }
 
 /// How far a session has got through signing in.
@@ -40,7 +42,7 @@ pub struct Session {
     pub second_factor_required: bool,
 }
 
-const USER_COLUMNS: &str = "email, role, password_hash, staff_id, edits_any_case, totp_secret, disabled";
+const USER_COLUMNS: &str = "email, role, password_hash, staff_id, edits_any_case, totp_secret, disabled, submits_sen2";
 
 fn user_of(row: &AnyRow) -> Result<User, StoreError> {
     let role: String = row.try_get(1)?;
@@ -52,6 +54,7 @@ fn user_of(row: &AnyRow) -> Result<User, StoreError> {
         edits_any_case: row.try_get::<i64, _>(4)? != 0,
         totp_secret: row.try_get(5)?,
         disabled: row.try_get::<i64, _>(6)? != 0,
+        submits_sen2: row.try_get::<i64, _>(7)? != 0,
     })
 }
 
@@ -143,12 +146,18 @@ impl Store {
 
     /// Gives a person another role; their sessions end, so the new role applies at once.
     pub async fn set_role(&self, email: &str, role: Role) -> Result<(), StoreError> {
-        self.change_user(email, "role = $1", role.code().to_string(), Some("")).await
+        // A grant belongs to the role it was given in (an analyst's SEN2 download): it ends.
+        self.change_user(email, "role = $1, submits_sen2 = 0", role.code().to_string(), Some("")).await
     }
 
     /// Lets a caseworker edit any case (or only their own caseload again).
     pub async fn set_edits_any_case(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
         self.change_user(email, "edits_any_case = $1", i64::from(allowed), None).await
+    }
+
+    /// Lets the person download the SEN2 return, or stops them.
+    pub async fn set_submits_sen2(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
+        self.change_user(email, "submits_sen2 = $1", i64::from(allowed), None).await
     }
 
     /// Sets a new password hash and ends every session of the person but `keep_session` (the
@@ -214,9 +223,11 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let user = user_of(&row)?;
-        let last_seen: String = row.try_get(7)?;
-        let pending: i64 = row.try_get(8)?;
-        let required_roles: Option<String> = row.try_get(9)?;
+        // The session's columns follow the person's.
+        let first = USER_COLUMNS.split(", ").count();
+        let last_seen: String = row.try_get(first)?;
+        let pending: i64 = row.try_get(first + 1)?;
+        let required_roles: Option<String> = row.try_get(first + 2)?;
         let second_factor_required =
             required_roles.is_some_and(|roles| roles.split(',').any(|r| r.trim() == user.role.code()));
         if last_seen.as_str() < idle_since {

@@ -13,6 +13,16 @@ pub enum Who {
     SignedIn,
     /// Signed-in people with one of these roles.
     Roles(&'static [Role]),
+    /// Signed-in people with one of these roles, and people an admin has given the grant.
+    RolesOrGranted(&'static [Role], Grant),
+}
+
+/// A permission an admin gives one person beyond their role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    /// An analyst who prepares and submits the SEN2 return may download it, though it holds
+    /// names, dates of birth and UPNs that analysts otherwise never see.
+    SubmitsSen2,
 }
 
 /// One route: its method, its path as the router writes it, and who may use it.
@@ -65,7 +75,12 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/worklists/{list}/records.csv", CASEWORK, "a worklist as CSV"),
     rule("GET", "/sen2", SEN2, "checking the SEN2 return sendtrack would send"),
     rule("POST", "/sen2/check", SEN2, "checking an uploaded SEN2 return"),
-    rule("GET", "/sen2/return.zip", MANAGER, "the SEN2 return itself (names, dates of birth, UPNs)"),
+    rule(
+        "GET",
+        "/sen2/return.zip",
+        Who::RolesOrGranted(&[Manager], Grant::SubmitsSen2),
+        "the SEN2 return itself (names, dates of birth, UPNs): managers, and analysts an admin lets submit it",
+    ),
     rule("GET", "/team", MANAGER, "the caseworkers and what they may edit"),
     rule("POST", "/team", MANAGER, "letting a caseworker edit any case"),
     rule("GET", "/scorecard", FIGURES, "the scorecard"),
@@ -98,11 +113,25 @@ pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
 }
 
 impl Who {
-    /// Whether a person of `role` may use the route.
+    /// Whether a person of `role`, with no grant, may use the route.
     pub fn allows(self, role: Role) -> bool {
         match self {
             Who::Anyone | Who::SignedIn => true,
-            Who::Roles(roles) => roles.contains(&role),
+            Who::Roles(roles) | Who::RolesOrGranted(roles, _) => roles.contains(&role),
+        }
+    }
+
+    /// Whether a person of `role` with the grants `has` says they have may use the route.
+    pub fn allows_with(self, role: Role, has: impl Fn(Grant) -> bool) -> bool {
+        self.allows(role) || matches!(self, Who::RolesOrGranted(_, grant) if has(grant))
+    }
+}
+
+impl Grant {
+    /// Whether a person of `role` can hold the grant: an admin gives it to analysts only.
+    pub fn for_role(self, role: Role) -> bool {
+        match self {
+            Grant::SubmitsSen2 => role == Analyst,
         }
     }
 }
@@ -122,5 +151,10 @@ mod tests {
         assert!(allows("GET", "/measures/{id}", Viewer) && !allows("GET", "/reports/board", Viewer));
         assert!(allows("GET", "/admin/audit", Admin) && !allows("GET", "/admin/audit", Manager));
         assert!(rule_for("DELETE", "/children/{id}").is_none());
+        let zip = rule_for("GET", "/sen2/return.zip").unwrap().who;
+        assert!(zip.allows(Manager) && !zip.allows(Analyst), "personal data: not to analysts by default");
+        assert!(zip.allows_with(Analyst, |g| g == Grant::SubmitsSen2), "but to an analyst an admin lets submit it");
+        assert!(!zip.allows_with(Viewer, |_| false));
+        assert!(Grant::SubmitsSen2.for_role(Analyst) && !Grant::SubmitsSen2.for_role(Viewer));
     }
 }

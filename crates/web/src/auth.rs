@@ -4,7 +4,7 @@
 //! checks every request against the access table before any handler runs.
 
 use crate::AppState;
-use crate::access::{Who, rule_for};
+use crate::access::{Grant, Who, rule_for};
 use axum::extract::{FromRequestParts, MatchedPath};
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
@@ -182,6 +182,20 @@ impl FromRequestParts<Arc<AppState>> for SignedIn {
 /// is refused to everyone; a route for signed-in people needs a live session (which it puts in
 /// the request for [`SignedIn`]) and a role the rule allows. A session still waiting for its
 /// one-time code, or whose role must use a second factor not yet set up, may only finish that.
+/// Whether an admin has given the person `grant` (and their role can hold it).
+fn has_grant(user: &sendtrack_store::User, grant: Grant) -> bool {
+    grant.for_role(user.role)
+        && match grant {
+            Grant::SubmitsSen2 => user.submits_sen2,
+        }
+}
+
+/// Whether the person may use a route, by the same rule the middleware enforces: pages offer
+/// a link only where following it would be allowed.
+pub fn may_use(user: &sendtrack_store::User, method: &str, path: &str) -> bool {
+    rule_for(method, path).is_some_and(|rule| rule.who.allows_with(user.role, |grant| has_grant(user, grant)))
+}
+
 pub async fn require_access(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
     request: axum::extract::Request,
@@ -223,7 +237,7 @@ pub async fn require_access(
     if session.totp_secret.is_none() && !finishing && session.second_factor_required {
         return Redirect::to("/account/two-factor").into_response();
     }
-    if !rule.who.allows(session.role) {
+    if !rule.who.allows_with(session.role, |grant| has_grant(&session.user, grant)) {
         return crate::pages::refused(&state, Some(&session));
     }
     parts.extensions.insert(session);

@@ -1,6 +1,6 @@
 //! The SEN2 return in the web app, on every backend: an analyst uploads a COLLECT export and
 //! sees its failures by rule, file, line and person; checks the return sendtrack would send;
-//! only managers download the return itself.
+//! managers download the return itself, and analysts only once an admin lets them.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
 use axum::body::Body;
@@ -87,6 +87,72 @@ async fn an_analyst_checks_an_uploaded_export_and_the_return_sendtrack_would_sen
         let audit = store.audit_search(&sendtrack_store::AuditQuery::default(), 20).await.unwrap();
         assert!(audit.iter().any(|e| e.action == "download SEN2 return 2026" && e.email == "manager@example.org"));
         assert!(audit.iter().any(|e| e.action == "check an uploaded SEN2 return" && e.email == "analyst@example.org"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_admin_lets_one_analyst_download_the_return_and_it_is_audited() {
+    on_each_backend("web_sen2_grant", |store, _| async move {
+        let app = app(store.clone()).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        let (_, _, page) = get(&app, "/sen2", Some(&analyst)).await;
+        assert!(page.contains("ask an admin") && !page.contains("return.zip"));
+        assert_eq!(get(&app, "/sen2/return.zip?year=2026", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+
+        let admin = session(&app, "admin@example.org").await;
+        let (_, _, people) = get(&app, "/admin/users", Some(&admin)).await;
+        assert!(people.contains("Let download"));
+        let token = csrf_in(&people);
+        let grant = |action: &'static str, email: &'static str| {
+            let (app, admin, token) = (app.clone(), admin.clone(), token.clone());
+            async move {
+                post(&app, "/admin/users", &admin, &[("email", email), ("action", action), ("csrf_token", &token)])
+                    .await
+                    .0
+            }
+        };
+        // Only an analyst can hold it; a manager cannot give it.
+        assert_eq!(grant("sen2-allow", "viewer@example.org").await, StatusCode::BAD_REQUEST);
+        let manager = session(&app, "manager@example.org").await;
+        let manager_token = csrf(&app, &manager).await;
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &manager,
+            &[("email", "analyst@example.org"), ("action", "sen2-allow"), ("csrf_token", &manager_token)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(get(&app, "/sen2/return.zip?year=2026", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+
+        assert_eq!(grant("sen2-allow", "analyst@example.org").await, StatusCode::SEE_OTHER);
+        let (_, _, page) = get(&app, "/sen2", Some(&analyst)).await;
+        assert!(page.contains("/sen2/return.zip?year="), "the link is offered once it would be allowed");
+        let request =
+            Request::get("/sen2/return.zip?year=2026").header(header::COOKIE, &analyst).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let audit = store.audit_search(&sendtrack_store::AuditQuery::default(), 50).await.unwrap();
+        assert!(audit.iter().any(
+            |e| e.action == "let analyst@example.org downloading the SEN2 return" && e.email == "admin@example.org"
+        ));
+        assert!(audit.iter().any(|e| e.action == "download SEN2 return 2026" && e.email == "analyst@example.org"));
+
+        // Stopped, or given another role, they cannot download it any more.
+        assert_eq!(grant("sen2-stop", "analyst@example.org").await, StatusCode::SEE_OTHER);
+        assert_eq!(get(&app, "/sen2/return.zip?year=2026", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+        assert_eq!(grant("sen2-allow", "analyst@example.org").await, StatusCode::SEE_OTHER);
+        let (status, _, _) = post(
+            &app,
+            "/admin/users",
+            &admin,
+            &[("email", "analyst@example.org"), ("action", "role"), ("role", "viewer"), ("csrf_token", &token)],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let people = store.users().await.unwrap();
+        assert!(!people.iter().find(|p| p.email == "analyst@example.org").unwrap().submits_sen2, "the grant ended");
     })
     .await;
 }

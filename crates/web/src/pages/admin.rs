@@ -3,6 +3,7 @@
 //! search the audit trail; managers let caseworkers edit any case.
 
 use crate::AppState;
+use crate::access::Grant;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::layout::{TextInput, csrf_field, page, text_input};
@@ -67,6 +68,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option
                     th scope="col" class="govuk-table__header" { "Role" }
                     th scope="col" class="govuk-table__header" { "Staff id" }
                     th scope="col" class="govuk-table__header" { "Second factor" }
+                    th scope="col" class="govuk-table__header" { "SEN2 return" }
                     th scope="col" class="govuk-table__header" { "Account" }
                 } }
                 tbody class="govuk-table__body" {
@@ -76,6 +78,25 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option
                             td class="govuk-table__cell" { (p.role.code()) }
                             td class="govuk-table__cell" { (p.staff_id.as_deref().unwrap_or("")) }
                             td class="govuk-table__cell" { (if p.totp_secret.is_some() { "Set up" } else { "Not set up" }) }
+                            td class="govuk-table__cell" {
+                                @if Grant::SubmitsSen2.for_role(p.role) {
+                                    form method="post" action="/admin/users" {
+                                        (csrf_field(user))
+                                        input type="hidden" name="email" value=(p.email);
+                                        @if p.submits_sen2 {
+                                            "Downloads it "
+                                            input type="hidden" name="action" value="sen2-stop";
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Stop" span class="govuk-visually-hidden" { " " (p.email) " downloading the SEN2 return" } }
+                                        } @else {
+                                            "Checks it only "
+                                            input type="hidden" name="action" value="sen2-allow";
+                                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" { "Let download" span class="govuk-visually-hidden" { " the SEN2 return: " (p.email) } }
+                                        }
+                                    }
+                                } @else {
+                                    (if crate::access::rule_for("GET", "/sen2/return.zip").is_some_and(|r| r.who.allows(p.role)) { "Downloads it" } else { "No" })
+                                }
+                            }
                             td class="govuk-table__cell" {
                                 @if p.email == user.email {
                                     "Active (you)"
@@ -182,6 +203,24 @@ pub async fn user_change(
         }
         "enable" => {
             state.store.set_disabled(&change.email, false).await.map(|()| format!("enable account {}", change.email))
+        }
+        "sen2-allow" | "sen2-stop" => {
+            let allowed = change.action == "sen2-allow";
+            let people = match state.store.users().await {
+                Ok(people) => people,
+                Err(e) => return super::failed(e),
+            };
+            match people.iter().find(|p| p.email == change.email) {
+                None => return super::not_found().await,
+                Some(p) if !Grant::SubmitsSen2.for_role(p.role) => {
+                    return (StatusCode::BAD_REQUEST, "Only an analyst can be let download the SEN2 return.")
+                        .into_response();
+                }
+                Some(_) => {}
+            }
+            state.store.set_submits_sen2(&change.email, allowed).await.map(|()| {
+                format!("{} {} downloading the SEN2 return", if allowed { "let" } else { "stop" }, change.email)
+            })
         }
         "role" => match Role::parse(&change.role) {
             Ok(role) => state

@@ -1,7 +1,8 @@
 //! The SEN2 return in the web app: an analyst or manager uploads a COLLECT Blade export, or
 //! picks a collection year to check the return sendtrack would send, and sees every failed
 //! check by rule, file, line and person (opaque ids only). Managers download the return
-//! itself: it holds names, dates of birth and UPNs, which analysts never see.
+//! itself, and so do analysts an admin lets submit it: it holds names, dates of birth and
+//! UPNs, which other analysts never see.
 
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, SignedIn};
@@ -10,7 +11,6 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use sendtrack_domain::access::Role;
 use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
 use sendtrack_interchange::sen2::{read_blade, write_return};
 use std::collections::HashMap;
@@ -110,8 +110,10 @@ fn sen2_page(
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Check this year's return" }
             }
-            @if user.role == Role::Manager {
+            @if crate::auth::may_use(user, "GET", "/sen2/return.zip") {
                 p class="govuk-body" { a class="govuk-link" href=(format!("/sen2/return.zip?year={year}")) { "Download the " (year) " return (nine Blade CSV files, zipped)" } }
+            } @else {
+                p class="govuk-body" { "The return holds children's names, dates of birth and UPNs. Managers download it, and analysts an admin has let submit it; ask an admin if you submit the return." }
             }
             h2 class="govuk-heading-m" { "A return exported from COLLECT" }
             form method="post" action="/sen2/check" enctype="multipart/form-data" novalidate {
