@@ -818,3 +818,30 @@ pub fn generate(options: &DemoOptions) -> Casework {
     }
     g.cw
 }
+
+/// A stand-in for the Get Information About Schools establishments file, for the demo's
+/// made-up URNs: its `URN` and `TypeOfEstablishment (name)` columns, with the type of
+/// establishment each demo setting is, so `sen2 import --establishments` can classify the
+/// settings of a return written from the demo. A real authority uses the real file.
+pub fn establishments_csv(cw: &Casework) -> String {
+    let mut types = std::collections::BTreeMap::new();
+    for p in &cw.placements {
+        let Some(urn) = &p.urn else { continue };
+        let kind = match p.setting {
+            Setting::Mainstream | Setting::ResourceBase => "Community school",
+            Setting::SpecialMaintained | Setting::Hospital => "Community special school",
+            Setting::SpecialIndependent => "Other independent special school",
+            Setting::NonMaintainedSpecial => "Non-maintained special school",
+            Setting::AlternativeProvision => "Pupil referral unit",
+            Setting::Post16College => "Further education",
+            Setting::Post16Specialist => "Special post 16 institution",
+            _ => continue,
+        };
+        types.insert(urn.clone(), kind);
+    }
+    let mut csv = String::from("URN,TypeOfEstablishment (name)\n");
+    for (urn, kind) in types {
+        csv.push_str(&format!("{urn},{kind}\n"));
+    }
+    csv
+}

@@ -70,7 +70,7 @@ fn a_missing_module_is_named() {
 fn import(set: &str) -> Result<sendtrack_interchange::sen2::Imported, Vec<sendtrack_interchange::sen2::Sen2Problem>> {
     let (blade, _) = read_blade(&fixture(set)).unwrap();
     let establishments = sendtrack_interchange::sen2::read_establishments(&fixture("establishments.csv")).unwrap();
-    sendtrack_interchange::sen2::import_blade(&blade, Some(&establishments), TODAY)
+    sendtrack_interchange::sen2::import_blade(&blade, Some(&establishments), &Default::default(), TODAY)
 }
 
 #[test]
@@ -215,7 +215,27 @@ fn a_broken_export_gives_the_expected_errors_and_no_records() {
     );
     // A URN the establishments file does not know is reported, never guessed.
     let (blade, _) = read_blade(&fixture("newer")).unwrap();
-    let problems = sendtrack_interchange::sen2::import_blade(&blade, None, TODAY).unwrap_err();
+    let problems = sendtrack_interchange::sen2::import_blade(&blade, None, &Default::default(), TODAY).unwrap_err();
     assert!(problems.iter().all(|p| p.column == "urn" && p.message.contains("not in the establishments file")));
     assert_eq!(problems.len(), 5);
+}
+
+#[test]
+fn request_source_codes_give_a_source_only_where_the_authority_explained_them() {
+    use sendtrack_domain::codes::RequestSource;
+    use sendtrack_interchange::sen2::{RequestSources, import_blade, read_establishments};
+    let establishments = read_establishments(&fixture("establishments.csv")).unwrap();
+    let sources = RequestSources::parse("1=parent,2=school").unwrap();
+    let (blade, _) = read_blade(&fixture("newer")).unwrap();
+    let imported = import_blade(&blade, Some(&establishments), &sources, TODAY).unwrap();
+    let source = |id: &str| imported.casework.requests.iter().find(|r| r.request_id == id).unwrap().source;
+    // The fixture's requests use codes 1, 2 and 3; nobody said what 3 means.
+    assert_eq!(source("R1"), Some(RequestSource::Parent));
+    assert_eq!(source("R14"), Some(RequestSource::School));
+    let unexplained = imported.casework.requests.iter().filter(|r| r.source.is_none()).count();
+    assert!(unexplained > 0 && unexplained == imported.sources_unknown);
+    // The older column set has no requestsource: every source is left empty.
+    let (older, _) = read_blade(&fixture("older")).unwrap();
+    let imported = import_blade(&older, Some(&establishments), &sources, TODAY).unwrap();
+    assert!(imported.casework.requests.iter().all(|r| r.source.is_none()));
 }

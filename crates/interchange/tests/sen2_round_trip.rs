@@ -10,33 +10,23 @@ use sendtrack_domain::measures::scorecard::scorecard;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::check;
 use sendtrack_interchange::demo::{DemoOptions, generate};
-use sendtrack_interchange::sen2::{Establishments, import_blade, read_blade, write_return};
+use sendtrack_interchange::sen2::{Establishments, RequestSources, import_blade, read_blade, write_return};
 
 const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 30);
 
-/// A Get Information About Schools stand-in: the type of each URN the records use.
+/// The demo's Get Information About Schools stand-in, read as `--establishments` reads it.
 fn establishments(cw: &Casework) -> Establishments {
-    cw.placements
-        .iter()
-        .filter_map(|p| {
-            let kind = match p.setting {
-                Setting::Mainstream | Setting::ResourceBase => "Community school",
-                Setting::SpecialMaintained | Setting::Hospital => "Community special school",
-                Setting::SpecialIndependent => "Other independent special school",
-                Setting::NonMaintainedSpecial => "Non-maintained special school",
-                Setting::AlternativeProvision => "Pupil referral unit",
-                _ => return None,
-            };
-            Some((p.urn.clone()?, kind.to_string()))
-        })
-        .collect()
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gias.csv");
+    std::fs::write(&path, sendtrack_interchange::demo::establishments_csv(cw)).unwrap();
+    sendtrack_interchange::sen2::read_establishments(&path).unwrap()
 }
 
 #[test]
 fn a_return_written_and_imported_gives_back_what_sen2_carries() {
     let cw = generate(&DemoOptions { children: 1500, seed: 21, as_at: TODAY });
     let dir = tempfile::tempdir().unwrap();
-    let people = write_return(&cw, 2026, "878", dir.path()).unwrap();
+    let people = write_return(&cw, 2026, "878", &Default::default(), dir.path()).unwrap();
     assert!(people > 500, "{people} people in the return");
     let (blade, _) = read_blade(dir.path()).unwrap();
     let failures = check(&blade, TODAY, None);
@@ -46,10 +36,28 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
     // 25 that ceased in the year) rather than anything the writer made up.
     assert!(codes.iter().all(|c| ["SEN2-01", "SEN2-06", "SEN2-08", "SEN2-09", "SEN2-13"].contains(c)), "{codes:?}");
 
-    let imported = import_blade(&blade, Some(&establishments(&cw)), TODAY).unwrap();
+    let imported = import_blade(&blade, Some(&establishments(&cw)), &Default::default(), TODAY).unwrap();
     let back = &imported.casework;
     assert_eq!(back.children.len(), people);
     assert_eq!(imported.sources_unknown, back.requests.len(), "SEN2 does not say who made a request");
+    assert!(back.requests.iter().all(|r| r.source.is_none()), "left empty, not invented");
+
+    // An authority that knows its requestsource codes says so, and the sources come back.
+    let codes: Vec<String> = sendtrack_domain::codes::RequestSource::ALL
+        .iter()
+        .enumerate()
+        .map(|(k, s)| format!("{}={}", k + 1, s.code()))
+        .collect();
+    let sources = RequestSources::parse(&codes.join(",")).unwrap();
+    let coded = tempfile::tempdir().unwrap();
+    write_return(&cw, 2026, "878", &sources, coded.path()).unwrap();
+    let (coded_blade, _) = read_blade(coded.path()).unwrap();
+    let with_sources = import_blade(&coded_blade, Some(&establishments(&cw)), &sources, TODAY).unwrap();
+    assert_eq!(with_sources.sources_unknown, 0);
+    for r in &with_sources.casework.requests {
+        let o = cw.requests.iter().find(|x| x.request_id == r.request_id).unwrap();
+        assert_eq!(r.source, o.source, "{}", r.request_id);
+    }
 
     for c in &back.children {
         let o = cw.children.iter().find(|x| x.child_id == c.child_id).unwrap();
@@ -179,12 +187,12 @@ fn two_years_of_returns_load_into_one_history_without_duplicates() {
     let gias = establishments(&cw);
     let import_year = |year: i16, prefix: Option<&str>| {
         let dir = tempfile::tempdir().unwrap();
-        write_return(&cw, year, "878", dir.path()).unwrap();
+        write_return(&cw, year, "878", &Default::default(), dir.path()).unwrap();
         if let Some(prefix) = prefix {
             relabel(dir.path(), prefix);
         }
         let (blade, _) = read_blade(dir.path()).unwrap();
-        import_blade(&blade, Some(&gias), TODAY).unwrap().casework
+        import_blade(&blade, Some(&gias), &Default::default(), TODAY).unwrap().casework
     };
     // The truth: sendtrack's returns use its own ids, so both years merge exactly by id.
     let (y2025, y2026) = (import_year(2025, None), import_year(2026, None));

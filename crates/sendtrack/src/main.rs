@@ -54,6 +54,10 @@ enum Command {
         /// The random seed: the same seed (and --today) always gives the same authority.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also write a Get Information About Schools stand-in for the demo's made-up URNs
+        /// (URN and type of establishment), for `sen2 import --establishments`.
+        #[arg(long)]
+        establishments: Option<PathBuf>,
     },
     /// Compute the measures over a range of months: a grid, the CSV of measures.md, or JSON.
     Scorecard {
@@ -269,6 +273,11 @@ enum Sen2Command {
         /// establishment), to classify settings identified by URN.
         #[arg(long)]
         establishments: Option<PathBuf>,
+        /// What the return's requestsource codes mean, as CODE=source pairs
+        /// (`1=parent,2=school`): the DfE has not published them, so without this a request's
+        /// source is left empty. Kept in the database for later returns.
+        #[arg(long)]
+        request_sources: Option<String>,
     },
     /// Write the SEN2 return for a collection year from the database, in the Blade layout.
     Return {
@@ -283,6 +292,10 @@ enum Sen2Command {
         /// The folder to write.
         #[arg(long)]
         out: PathBuf,
+        /// The requestsource code of each source (CODE=source pairs); by default the codes the
+        /// last `sen2 import --request-sources` was given. A source without a code is empty.
+        #[arg(long)]
+        request_sources: Option<String>,
     },
 }
 
@@ -314,7 +327,9 @@ fn main() -> ExitCode {
             Command::Import { db, dir } => commands::import::run(&db, &dir, today).await,
             Command::Export { db, dir } => commands::export::run(&db, &dir).await,
             Command::Check { dir } => commands::check::run(&dir, today),
-            Command::DemoData { out, children, seed } => commands::demo::write_data(&out, children, seed, today),
+            Command::DemoData { out, children, seed, establishments } => {
+                commands::demo::write_data(&out, children, seed, establishments.as_deref(), today)
+            }
             Command::Scorecard { source, from, to, measures, format, out, save } => {
                 let options = commands::measures::ScorecardOptions { from, to, measures, format, out, save };
                 commands::measures::scorecard_command(&source, &options, today).await
@@ -352,11 +367,11 @@ fn main() -> ExitCode {
                 commands::sen2::check_return(&dir, year, today)
             }
             Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
-            Command::Sen2 { command: Sen2Command::Import { db, dir, establishments } } => {
-                commands::sen2::import(&db, &dir, establishments.as_deref(), today).await
+            Command::Sen2 { command: Sen2Command::Import { db, dir, establishments, request_sources } } => {
+                commands::sen2::import(&db, &dir, establishments.as_deref(), request_sources.as_deref(), today).await
             }
-            Command::Sen2 { command: Sen2Command::Return { db, year, la, out } } => {
-                commands::sen2::write(&db, year, &la, &out).await
+            Command::Sen2 { command: Sen2Command::Return { db, year, la, out, request_sources } } => {
+                commands::sen2::write(&db, year, &la, &out, request_sources.as_deref()).await
             }
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {

@@ -175,29 +175,20 @@ fn serve_speaks_https_with_its_certificate_and_marks_cookies_secure() {
 async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_same_measures() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    ok(&["demo-data", "--out", data.to_str().unwrap(), "--children", "500", "--seed", "13"]);
-    // The establishments file: each URN of the demo with a type of its setting.
-    let placements = std::fs::read_to_string(data.join("placements.csv")).unwrap();
-    let mut gias = String::from("URN,TypeOfEstablishment (name)\n");
-    let mut lines = placements.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let (setting, urn) =
-        (header.iter().position(|h| *h == "setting").unwrap(), header.iter().position(|h| *h == "urn").unwrap());
-    for line in lines {
-        let cells: Vec<&str> = line.split(',').collect();
-        let kind = match cells[setting] {
-            "mainstream" | "resource_base" => "Community school",
-            "special_independent" => "Other independent special school",
-            "nmss" => "Non-maintained special school",
-            "alternative_provision" => "Pupil referral unit",
-            _ => "Community special school",
-        };
-        if !cells[urn].is_empty() {
-            gias.push_str(&format!("{},{kind}\n", cells[urn]));
-        }
-    }
     let gias_path = tmp.path().join("gias.csv");
-    std::fs::write(&gias_path, gias).unwrap();
+    let made = ok(&[
+        "demo-data",
+        "--out",
+        data.to_str().unwrap(),
+        "--children",
+        "500",
+        "--seed",
+        "13",
+        "--establishments",
+        gias_path.to_str().unwrap(),
+    ]);
+    assert!(made.contains("Wrote the demo's establishments"), "{made}");
+    let codes = "1=parent,2=young_person,3=school,4=early_years,5=college,6=health,7=social_care,8=other";
     for (k, db) in fresh_databases("cli_sen2").await.iter().enumerate() {
         let source = tmp.path().join(format!("source-{k}.db"));
         ok(&["import", "--db", source.to_str().unwrap(), data.to_str().unwrap()]);
@@ -213,37 +204,76 @@ async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_sa
             "878",
             "--out",
             out.to_str().unwrap(),
+            "--request-sources",
+            codes,
         ]);
         assert!(said.contains("Wrote the SEN2 return for 2026"), "{said}");
-        let said = ok(&[
-            "sen2",
-            "import",
-            "--db",
-            &db.location,
-            out.to_str().unwrap(),
-            "--establishments",
-            gias_path.to_str().unwrap(),
-        ]);
+        let import = |with_codes: bool| {
+            let mut args = vec![
+                "sen2",
+                "import",
+                "--db",
+                &db.location,
+                out.to_str().unwrap(),
+                "--establishments",
+                gias_path.to_str().unwrap(),
+            ];
+            if with_codes {
+                args.extend(["--request-sources", codes]);
+            }
+            ok(&args)
+        };
+        // Not told what the requestsource codes mean, sendtrack leaves sources empty.
+        let said = import(false);
         assert!(said.contains("their source is left empty (not known)"), "{said}");
         assert!(
             said.contains("mediations and tribunal appeals from SEN2's flags are linked to their requests"),
             "{said}"
         );
+        let march = ["--measure", "requests_received", "--from", "2025-03", "--to", "2025-03", "--format", "csv"];
+        let unknown = ok(&[&["scorecard", "--db", &db.location][..], &march].concat());
+        assert!(unknown.contains("requests_received,2025-03,source,unknown,"), "an unknown source is 'unknown'");
+        assert!(!unknown.contains(",source,other,"), "not invented as 'other': {unknown}");
+
+        // Loading the same return again, now told the codes, matches every record to the one
+        // already held (nothing twice) and fills in the sources.
+        let again = import(true);
+        assert!(again.contains("Matched to records already held"), "{again}");
+        assert!(!again.contains("their source is left empty"), "{again}");
+        let counts = |said: &str| -> Vec<String> {
+            said.lines()
+                .filter(|l| l.starts_with("  "))
+                .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+                .collect()
+        };
+        assert!(counts(&said).len() >= 6, "{said}");
+        assert_eq!(counts(&said), counts(&again), "the same records, not twice as many");
+        for line in again.lines().filter(|l| l.starts_with("  ") && !l.contains("rows")) {
+            assert_eq!(line.split_whitespace().nth(2), Some("0"), "nothing added the second time: {line}");
+        }
+
+        // The codes are kept: a later return writes them without being told again.
+        let later = tmp.path().join(format!("later-{}", db.backend));
+        ok(&["sen2", "return", "--db", &db.location, "--year", "2026", "--out", later.to_str().unwrap()]);
+        let requests = std::fs::read_dir(&later)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with("_requests.csv"))
+            .unwrap();
+        let requests = std::fs::read_to_string(requests).unwrap();
+        assert!(requests.lines().skip(1).any(|l| l.ends_with(",3")), "a school's request is written with code 3");
+
         let measures = ["--measure", "requests_received", "--measure", "plans_issued", "--measure", "decisions_made"];
         let range = ["--from", "2025-01", "--to", "2025-12", "--format", "csv"];
         let original = ok(&[&["scorecard", "--db", source.to_str().unwrap()][..], &measures, &range].concat());
         let returned = ok(&[&["scorecard", "--db", &db.location][..], &measures, &range].concat());
-        // Every value agrees but the breakdowns SEN2 cannot carry: who made the request, and the
-        // need of a child without an active plan (SEN2 holds needs on active plans only).
+        // Every value agrees (who made each request too, now its codes are known) but the need
+        // of a child without an active plan (SEN2 holds needs on active plans only).
         let comparable = |csv: &str| -> Vec<String> {
-            csv.lines()
-                .filter(|l| !l.contains(",source,") && !l.contains(",primary_need,"))
-                .map(str::to_string)
-                .collect()
+            csv.lines().filter(|l| !l.contains(",primary_need,")).map(str::to_string).collect()
         };
         assert_eq!(comparable(&original), comparable(&returned), "{}", db.backend);
-        assert!(returned.contains("requests_received,2025-03,source,unknown,"), "an unknown source is 'unknown'");
-        assert!(!returned.contains(",source,other,"), "not invented as 'other'");
+        assert!(returned.contains(",source,school,"));
         assert!(comparable(&original).len() > 40);
         db.drop_it().await;
     }

@@ -6,7 +6,7 @@
 //! What the return cannot express is left empty, never invented: a request's source, the date
 //! a dispute began, the kind of a 20-week exception.
 
-use super::Sen2ReadError;
+use super::{RequestSources, Sen2ReadError};
 use sendtrack_domain::codes::*;
 use sendtrack_domain::records::*;
 use sendtrack_domain::sen2::{Blade, BladeRow, Module, parse_blade_date, parse_blade_flag};
@@ -144,6 +144,7 @@ pub struct Imported {
 struct Mapper<'a> {
     blade: &'a Blade,
     establishments: Option<&'a Establishments>,
+    sources: &'a RequestSources,
     problems: Vec<Sen2Problem>,
     /// Where each record came from, for problems found in the records.
     origins: HashMap<(RecordFile, usize), (Module, usize)>,
@@ -183,9 +184,10 @@ impl Mapper<'_> {
 pub fn import_blade(
     blade: &Blade,
     establishments: Option<&Establishments>,
+    sources: &RequestSources,
     today: jiff::civil::Date,
 ) -> Result<Imported, Vec<Sen2Problem>> {
-    let mut m = Mapper { blade, establishments, problems: Vec::new(), origins: HashMap::new() };
+    let mut m = Mapper { blade, establishments, sources, problems: Vec::new(), origins: HashMap::new() };
     let mut out = Imported::default();
     for person in blade.rows(Module::Person) {
         map_person(&mut m, &mut out, person);
@@ -359,14 +361,18 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         return;
     }
     let Some(received_on) = received else { return };
-    out.sources_unknown += 1;
+    // SEN2's requestsource codes are not published with their meanings: a code the authority
+    // explained (`--request-source`) gives the source; otherwise it is left empty, counted.
+    let source = r.get("requestsource").and_then(|code| m.sources.source(code));
+    if source.is_none() {
+        out.sources_unknown += 1;
+    }
     m.origins.insert((RecordFile::Requests, out.casework.requests.len()), (M, r.line));
     out.casework.requests.push(Request {
         request_id: request_id.clone(),
         child_id: child_id.to_string(),
         received_on,
-        // SEN2's requestsource codes are not published with their meanings: left empty, counted.
-        source: None,
+        source,
         caseworker: None,
         decision,
         draft_issued_on: None,

@@ -82,7 +82,9 @@ pub fn read_blade(dir: &Path) -> Result<(Blade, HashMap<Module, String>), Sen2Re
 mod import;
 mod matching;
 mod returns;
+mod sources;
 
 pub use import::{Establishments, Imported, Sen2Problem, import_blade, read_establishments};
 pub use matching::{Matched, match_to_held};
 pub use returns::write_return;
+pub use sources::{REQUEST_SOURCES_SETTING, RequestSources};

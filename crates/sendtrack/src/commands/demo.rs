@@ -15,10 +15,21 @@ use std::process::ExitCode;
 /// The demo database used when `--db` is not given; recreated on every run.
 pub const DEFAULT_DEMO_DB: &str = "sendtrack-demo.db";
 
-pub fn write_data(out: &Path, children: usize, seed: u64, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+pub fn write_data(
+    out: &Path,
+    children: usize,
+    seed: u64,
+    establishments: Option<&Path>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
     let casework = generate(&DemoOptions { children, seed, as_at: today });
     sendtrack_interchange::write_folder(out, &casework)
         .with_context(|| format!("cannot write the folder {}", out.display()))?;
+    if let Some(path) = establishments {
+        std::fs::write(path, sendtrack_interchange::demo::establishments_csv(&casework))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("Wrote the demo's establishments (URN and type) to {}.", path.display());
+    }
     println!(
         "Wrote a demo authority of {} children ({} records) to {}.",
         casework.children.len(),

@@ -6,17 +6,30 @@ use anyhow::Context;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
-use sendtrack_interchange::sen2::{import_blade, match_to_held, read_blade, read_establishments, write_return};
+use sendtrack_interchange::sen2::{
+    REQUEST_SOURCES_SETTING, RequestSources, import_blade, match_to_held, read_blade, read_establishments, write_return,
+};
 use sendtrack_store::Store;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// `sendtrack sen2 import`: all or nothing, every problem with its file, line and column.
+/// The requestsource codes to use: those given on the command line, else those kept from the
+/// last import that was given them.
+async fn request_sources(store: &Store, given: Option<&str>) -> anyhow::Result<RequestSources> {
+    let text = match given {
+        Some(text) => text.to_string(),
+        None => store.setting(REQUEST_SOURCES_SETTING).await?.unwrap_or_default(),
+    };
+    RequestSources::parse(&text).map_err(|e| anyhow::anyhow!("--request-sources: {e}"))
+}
+
 pub async fn import(
     db: &str,
     dir: &Path,
     establishments: Option<&Path>,
+    given_sources: Option<&str>,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let (blade, files) =
@@ -26,7 +39,9 @@ pub async fn import(
         None => None,
     };
     let name = |module: Module, files: &HashMap<Module, String>| files.get(&module).cloned().unwrap_or_default();
-    let imported = match import_blade(&blade, types.as_ref(), today) {
+    let store = Store::open(db).await?;
+    let sources = request_sources(&store, given_sources).await?;
+    let imported = match import_blade(&blade, types.as_ref(), &sources, today) {
         Ok(imported) => imported,
         Err(problems) => {
             for p in &problems {
@@ -36,7 +51,6 @@ pub async fn import(
             return Ok(ExitCode::from(1));
         }
     };
-    let store = Store::open(db).await?;
     let stored = if store.is_empty().await? { Casework::default() } else { store.load().await? };
     // The return's ids are its own: match its records to those already held (an earlier
     // year's return, or casework recorded in sendtrack) by what identifies them.
@@ -54,6 +68,9 @@ pub async fn import(
     }
     let replaced = stored.replaced_by(&records);
     super::import::save(&store, &records).await?;
+    if given_sources.is_some() {
+        store.set_setting(REQUEST_SOURCES_SETTING, &sources.to_string()).await?;
+    }
     println!("Imported the SEN2 return in {} into {db}:", dir.display());
     print!("{}", super::import::summary(&records.counts(), &replaced));
     let m = matched;
@@ -71,7 +88,7 @@ pub async fn import(
     }
     if imported.sources_unknown > 0 {
         println!(
-            "{} requests: SEN2 does not say who made them; their source is left empty (not known).",
+            "{} requests have no requestsource code sendtrack was told the meaning of (--request-sources): their source is left empty (not known).",
             imported.sources_unknown
         );
     }
@@ -97,11 +114,12 @@ pub async fn import(
 }
 
 /// `sendtrack sen2 return`: the return for a collection year, in the Blade layout.
-pub async fn write(db: &str, year: i16, la: &str, out: &Path) -> anyhow::Result<ExitCode> {
+pub async fn write(db: &str, year: i16, la: &str, out: &Path, given_sources: Option<&str>) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).await?;
+    let sources = request_sources(&store, given_sources).await?;
     let cw = store.load().await?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let people = write_return(&cw, year, la, out)?;
+    let people = write_return(&cw, year, la, &sources, out)?;
     super::protection::audit_export(&store, &format!("SEN2 return {year} to {}", out.display())).await?;
     println!("Wrote the SEN2 return for {year} to {}: {people} people.", out.display());
     println!("Check it before submission: sendtrack sen2 check {}", out.display());
