@@ -273,3 +273,36 @@ async fn every_table_downloads_as_csv_and_xlsx() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_childs_page_says_what_is_not_known_rather_than_inventing_it() {
+    on_each_backend("web_unknowns", |store, _| async move {
+        use sendtrack_domain::codes::DisputeKind;
+        use sendtrack_domain::records::{Casework, Dispute};
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        // A request as a SEN2 import leaves it: no source, and an appeal flagged without a date.
+        let mut request = cw.requests[0].clone();
+        request.source = None;
+        let dispute = Dispute {
+            dispute_id: "FROM-SEN2".into(),
+            child_id: request.child_id.clone(),
+            kind: DisputeKind::Appeal,
+            request_id: Some(request.request_id.clone()),
+            opened_on: None,
+            outcome: None,
+        };
+        let child = request.child_id.clone();
+        let update = Casework { requests: vec![request.clone()], disputes: vec![dispute], ..Casework::default() };
+        store.save(&update, &|_| {}).await.unwrap();
+        let manager = session(&app, "manager@example.org").await;
+        let (status, _, page) = get(&app, &format!("/children/{child}"), Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("from (not known)"), "the request's source");
+        assert!(
+            page.contains(&format!("began (date not known), about request {}", request.request_id)),
+            "the appeal, linked to its request"
+        );
+    })
+    .await;
+}
