@@ -286,9 +286,10 @@ enum Sen2Command {
         /// The collection year (its census day is in January of that year).
         #[arg(long)]
         year: i16,
-        /// The authority's LA number, for the return's header.
-        #[arg(long, default_value = "")]
-        la: String,
+        /// The authority's LA number, for the return's header; by default the one kept from the
+        /// last `sen2 import` or `sen2 return --la`. Kept for later returns.
+        #[arg(long)]
+        la: Option<String>,
         /// The folder to write.
         #[arg(long)]
         out: PathBuf,
@@ -371,7 +372,7 @@ fn main() -> ExitCode {
                 commands::sen2::import(&db, &dir, establishments.as_deref(), request_sources.as_deref(), today).await
             }
             Command::Sen2 { command: Sen2Command::Return { db, year, la, out, request_sources } } => {
-                commands::sen2::write(&db, year, &la, &out, request_sources.as_deref()).await
+                commands::sen2::write(&db, year, la.as_deref(), &out, request_sources.as_deref()).await
             }
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {

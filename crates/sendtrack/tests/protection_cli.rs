@@ -262,6 +262,13 @@ async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_sa
             .unwrap();
         let requests = std::fs::read_to_string(requests).unwrap();
         assert!(requests.lines().skip(1).any(|l| l.ends_with(",3")), "a school's request is written with code 3");
+        let header = std::fs::read_dir(&later)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with("_sen2.csv"))
+            .unwrap();
+        let header = std::fs::read_to_string(header).unwrap();
+        assert!(header.lines().nth(1).unwrap().contains(",878,"), "the LA number kept from the import: {header}");
 
         let measures = ["--measure", "requests_received", "--measure", "plans_issued", "--measure", "decisions_made"];
         let range = ["--from", "2025-01", "--to", "2025-12", "--format", "csv"];

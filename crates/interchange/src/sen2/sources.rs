@@ -10,6 +10,10 @@ use std::collections::BTreeMap;
 /// so later returns (from the command line or the web app) write them back.
 pub const REQUEST_SOURCES_SETTING: &str = "sen2_request_sources";
 
+/// The name of the setting that keeps the authority's LA number (a return's `lea`), from the
+/// last return imported or written with `--la`, for the header of later returns.
+pub const LA_NUMBER_SETTING: &str = "la_number";
+
 /// What each `requestsource` code means, as the authority said.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestSources(BTreeMap<String, RequestSource>);

@@ -78,6 +78,8 @@ pub async fn run(
     save(&store, &folder.casework).await?;
     let comparators = devon_benchmarks().context("cannot load the demo's DfE comparators")?;
     store.save(&Casework { benchmarks: comparators, ..Casework::default() }, &|_| {}).await?;
+    // Devon's LA number, for the header of the SEN2 returns the demo writes.
+    store.set_setting(sendtrack_interchange::sen2::LA_NUMBER_SETTING, "878").await?;
     println!("Created the demo authority in {path}:");
     print!("{}", summary(&folder.casework.counts(), &Default::default()));
     println!();

@@ -7,7 +7,8 @@ use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
 use sendtrack_interchange::sen2::{
-    REQUEST_SOURCES_SETTING, RequestSources, import_blade, match_to_held, read_blade, read_establishments, write_return,
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, RequestSources, import_blade, match_to_held, read_blade,
+    read_establishments, write_return,
 };
 use sendtrack_store::Store;
 use std::collections::HashMap;
@@ -71,6 +72,10 @@ pub async fn import(
     if given_sources.is_some() {
         store.set_setting(REQUEST_SOURCES_SETTING, &sources.to_string()).await?;
     }
+    // The LA number in the return's header, for the header of the returns sendtrack writes.
+    if let Some(lea) = blade.rows(Module::Sen2).first().and_then(|header| header.get("lea")) {
+        store.set_setting(LA_NUMBER_SETTING, lea).await?;
+    }
     println!("Imported the SEN2 return in {} into {db}:", dir.display());
     print!("{}", super::import::summary(&records.counts(), &replaced));
     let m = matched;
@@ -114,9 +119,28 @@ pub async fn import(
 }
 
 /// `sendtrack sen2 return`: the return for a collection year, in the Blade layout.
-pub async fn write(db: &str, year: i16, la: &str, out: &Path, given_sources: Option<&str>) -> anyhow::Result<ExitCode> {
+pub async fn write(
+    db: &str,
+    year: i16,
+    given_la: Option<&str>,
+    out: &Path,
+    given_sources: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).await?;
     let sources = request_sources(&store, given_sources).await?;
+    let la = match given_la {
+        Some(la) => {
+            store.set_setting(LA_NUMBER_SETTING, la).await?;
+            la.to_string()
+        }
+        None => store.setting(LA_NUMBER_SETTING).await?.unwrap_or_default(),
+    };
+    if la.is_empty() {
+        eprintln!(
+            "The return's header has no LA number: give --la (for example --la 878); it is kept for later returns."
+        );
+    }
+    let la = la.as_str();
     let cw = store.load().await?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let people = write_return(&cw, year, la, &sources, out)?;

@@ -12,7 +12,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
-use sendtrack_interchange::sen2::{REQUEST_SOURCES_SETTING, RequestSources, read_blade, write_return};
+use sendtrack_interchange::sen2::{
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, RequestSources, read_blade, write_return,
+};
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::Arc;
@@ -147,9 +149,11 @@ async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, Resp
     // The requestsource codes the last `sen2 import --request-sources` was given, if any.
     let codes = state.store.setting(REQUEST_SOURCES_SETTING).await.map_err(super::failed)?.unwrap_or_default();
     let sources = RequestSources::parse(&codes).map_err(super::failed)?;
+    // The LA number kept from the last return imported or written with `--la`.
+    let la = state.store.setting(LA_NUMBER_SETTING).await.map_err(super::failed)?.unwrap_or_default();
     let dir = tempfile::tempdir().map_err(super::failed)?;
     let path = dir.path().to_path_buf();
-    tokio::task::spawn_blocking(move || write_return(&cw, year, "", &sources, &path))
+    tokio::task::spawn_blocking(move || write_return(&cw, year, &la, &sources, &path))
         .await
         .map_err(super::failed)?
         .map_err(super::failed)?;
