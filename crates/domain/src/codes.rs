@@ -39,7 +39,25 @@ macro_rules! codes {
                 f.write_str(self.code())
             }
         }
+
+        impl Code for $name {
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+
+            fn parse(text: &str) -> Result<$name, String> {
+                $name::parse(text)
+            }
+        }
     };
+}
+
+/// A value of one of the interchange code lists, for code that works on any of them.
+pub trait Code: Copy + Eq + 'static {
+    /// The code as written in the interchange files.
+    fn code(self) -> &'static str;
+    /// Reads a code; the error names the allowed values.
+    fn parse(text: &str) -> Result<Self, String>;
 }
 
 codes!(

@@ -223,9 +223,10 @@ fn a_broken_export_gives_the_expected_errors_and_no_records() {
 #[test]
 fn request_source_codes_give_a_source_only_where_the_authority_explained_them() {
     use sendtrack_domain::codes::RequestSource;
-    use sendtrack_interchange::sen2::{RequestSources, import_blade, read_establishments};
+    use sendtrack_interchange::sen2::{RequestSources, Sen2Codes, import_blade, read_establishments};
     let establishments = read_establishments(&fixture("establishments.csv")).unwrap();
-    let sources = RequestSources::parse("1=parent,2=school").unwrap();
+    let sources =
+        Sen2Codes { request_sources: RequestSources::parse("1=parent,2=school").unwrap(), ..Default::default() };
     let (blade, _) = read_blade(&fixture("newer")).unwrap();
     let imported = import_blade(&blade, Some(&establishments), &sources, TODAY).unwrap();
     let source = |id: &str| imported.casework.requests.iter().find(|r| r.request_id == id).unwrap().source;
@@ -238,4 +239,40 @@ fn request_source_codes_give_a_source_only_where_the_authority_explained_them() 
     let (older, _) = read_blade(&fixture("older")).unwrap();
     let imported = import_blade(&older, Some(&establishments), &sources, TODAY).unwrap();
     assert!(imported.casework.requests.iter().all(|r| r.source.is_none()));
+}
+
+#[test]
+fn review_outcome_codes_are_read_as_the_authority_says_or_reported() {
+    use sendtrack_interchange::sen2::{ReviewOutcomes, Sen2Codes, import_blade, read_establishments};
+    let establishments = read_establishments(&fixture("establishments.csv")).unwrap();
+    let (words, _) = read_blade(&fixture("newer")).unwrap();
+    let expected = import_blade(&words, Some(&establishments), &Sen2Codes::default(), TODAY).unwrap().casework;
+    // The same export with the review outcomes written as numbers.
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("newer")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = if path.to_string_lossy().ends_with("_activeplans.csv") {
+            text.replace(",maintain,", ",1,").replace(",amend,", ",2,").replace(",cease,", ",3,")
+        } else {
+            text
+        };
+        std::fs::write(tmp.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    let (numbers, _) = read_blade(tmp.path()).unwrap();
+    let problems = import_blade(&numbers, Some(&establishments), &Sen2Codes::default(), TODAY).unwrap_err();
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().all(|p| p.module == Module::ActivePlans
+            && p.column == "reviewoutcome"
+            && p.message.contains("--review-outcomes")),
+        "{problems:?}"
+    );
+    let codes = Sen2Codes {
+        review_outcomes: ReviewOutcomes::parse("1=maintain,2=amend,3=cease").unwrap(),
+        ..Default::default()
+    };
+    let imported = import_blade(&numbers, Some(&establishments), &codes, TODAY).unwrap().casework;
+    assert_eq!(imported.reviews, expected.reviews);
+    assert!(expected.reviews.iter().filter_map(|r| r.decision).count() >= 3);
 }

@@ -10,7 +10,9 @@ use sendtrack_domain::measures::scorecard::scorecard;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::check;
 use sendtrack_interchange::demo::{DemoOptions, generate};
-use sendtrack_interchange::sen2::{Establishments, RequestSources, import_blade, read_blade, write_return};
+use sendtrack_interchange::sen2::{
+    Establishments, RequestSources, ReviewOutcomes, Sen2Codes, import_blade, read_blade, write_return,
+};
 
 const TODAY: jiff::civil::Date = jiff::civil::date(2026, 11, 30);
 
@@ -48,7 +50,10 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         .enumerate()
         .map(|(k, s)| format!("{}={}", k + 1, s.code()))
         .collect();
-    let sources = RequestSources::parse(&codes.join(",")).unwrap();
+    let sources = Sen2Codes {
+        request_sources: RequestSources::parse(&codes.join(",")).unwrap(),
+        review_outcomes: ReviewOutcomes::parse("M=maintain,A=amend,C=cease").unwrap(),
+    };
     let coded = tempfile::tempdir().unwrap();
     write_return(&cw, 2026, "878", &sources, coded.path()).unwrap();
     let (coded_blade, _) = read_blade(coded.path()).unwrap();
@@ -58,6 +63,14 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         let o = cw.requests.iter().find(|x| x.request_id == r.request_id).unwrap();
         assert_eq!(r.source, o.source, "{}", r.request_id);
     }
+    assert_eq!(with_sources.casework.reviews, back.reviews, "review outcomes written as codes read back the same");
+    let active_plans = std::fs::read_dir(coded.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_activeplans.csv"))
+        .unwrap();
+    let active_plans = std::fs::read_to_string(active_plans).unwrap();
+    assert!(active_plans.contains(",M,") && !active_plans.contains(",maintain,"), "written as the authority's codes");
 
     for c in &back.children {
         let o = cw.children.iter().find(|x| x.child_id == c.child_id).unwrap();

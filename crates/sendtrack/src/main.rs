@@ -278,6 +278,10 @@ enum Sen2Command {
         /// source is left empty. Kept in the database for later returns.
         #[arg(long)]
         request_sources: Option<String>,
+        /// What the return's reviewoutcome codes mean, as CODE=decision pairs
+        /// (`1=maintain,2=amend,3=cease`), when they are not those words. Kept for later returns.
+        #[arg(long)]
+        review_outcomes: Option<String>,
     },
     /// Write the SEN2 return for a collection year from the database, in the Blade layout.
     Return {
@@ -297,6 +301,10 @@ enum Sen2Command {
         /// last `sen2 import --request-sources` was given. A source without a code is empty.
         #[arg(long)]
         request_sources: Option<String>,
+        /// The reviewoutcome code of each decision (CODE=decision pairs); by default those kept
+        /// from the last import, else the words maintain, amend and cease.
+        #[arg(long)]
+        review_outcomes: Option<String>,
     },
 }
 
@@ -368,11 +376,15 @@ fn main() -> ExitCode {
                 commands::sen2::check_return(&dir, year, today)
             }
             Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
-            Command::Sen2 { command: Sen2Command::Import { db, dir, establishments, request_sources } } => {
-                commands::sen2::import(&db, &dir, establishments.as_deref(), request_sources.as_deref(), today).await
+            Command::Sen2 {
+                command: Sen2Command::Import { db, dir, establishments, request_sources, review_outcomes },
+            } => {
+                let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
+                commands::sen2::import(&db, &dir, establishments.as_deref(), sources, outcomes, today).await
             }
-            Command::Sen2 { command: Sen2Command::Return { db, year, la, out, request_sources } } => {
-                commands::sen2::write(&db, year, la.as_deref(), &out, request_sources.as_deref()).await
+            Command::Sen2 { command: Sen2Command::Return { db, year, la, out, request_sources, review_outcomes } } => {
+                let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
+                commands::sen2::write(&db, year, la.as_deref(), &out, sources, outcomes).await
             }
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {

@@ -6,7 +6,7 @@
 //! What the return cannot express is left empty, never invented: a request's source, the date
 //! a dispute began, the kind of a 20-week exception.
 
-use super::{RequestSources, Sen2ReadError};
+use super::{Sen2Codes, Sen2ReadError};
 use sendtrack_domain::codes::*;
 use sendtrack_domain::records::*;
 use sendtrack_domain::sen2::{Blade, BladeRow, Module, parse_blade_date, parse_blade_flag};
@@ -144,7 +144,7 @@ pub struct Imported {
 struct Mapper<'a> {
     blade: &'a Blade,
     establishments: Option<&'a Establishments>,
-    sources: &'a RequestSources,
+    codes: &'a Sen2Codes,
     problems: Vec<Sen2Problem>,
     /// Where each record came from, for problems found in the records.
     origins: HashMap<(RecordFile, usize), (Module, usize)>,
@@ -184,10 +184,10 @@ impl Mapper<'_> {
 pub fn import_blade(
     blade: &Blade,
     establishments: Option<&Establishments>,
-    sources: &RequestSources,
+    codes: &Sen2Codes,
     today: jiff::civil::Date,
 ) -> Result<Imported, Vec<Sen2Problem>> {
-    let mut m = Mapper { blade, establishments, sources, problems: Vec::new(), origins: HashMap::new() };
+    let mut m = Mapper { blade, establishments, codes, problems: Vec::new(), origins: HashMap::new() };
     let mut out = Imported::default();
     for person in blade.rows(Module::Person) {
         map_person(&mut m, &mut out, person);
@@ -363,7 +363,7 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
     let Some(received_on) = received else { return };
     // SEN2's requestsource codes are not published with their meanings: a code the authority
     // explained (`--request-source`) gives the source; otherwise it is left empty, counted.
-    let source = r.get("requestsource").and_then(|code| m.sources.source(code));
+    let source = r.get("requestsource").and_then(|code| m.codes.request_sources.meaning(code));
     if source.is_none() {
         out.sources_unknown += 1;
     }
@@ -460,14 +460,23 @@ fn map_active_plan(m: &mut Mapper, out: &mut Imported, ap: &BladeRow, child_id: 
     const M: Module = Module::ActivePlans;
     let meeting_on = m.date(M, ap, "reviewmeeting");
     let decided_on = m.date(M, ap, "lastreview");
-    let decision = match ap.get("reviewoutcome").map(str::to_lowercase) {
-        Some(code) => match ReviewDecision::parse(&code) {
-            Ok(d) => decided_on.map(|on| Dated::new(d, on)),
-            Err(e) => {
-                m.problem(M, ap, "reviewoutcome", e);
-                None
+    // A code the authority explained (`--review-outcomes`), else the words themselves.
+    let decision = match ap.get("reviewoutcome") {
+        Some(code) => {
+            match m.codes.review_outcomes.meaning(code).map_or_else(|| ReviewDecision::parse(&code.to_lowercase()), Ok)
+            {
+                Ok(d) => decided_on.map(|on| Dated::new(d, on)),
+                Err(e) => {
+                    m.problem(
+                        M,
+                        ap,
+                        "reviewoutcome",
+                        format!("{e} (or say what the return's codes mean: --review-outcomes)"),
+                    );
+                    None
+                }
             }
-        },
+        }
         None => None,
     };
     if meeting_on.is_some() || decision.is_some() {

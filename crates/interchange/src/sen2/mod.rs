@@ -87,4 +87,7 @@ mod sources;
 pub use import::{Establishments, Imported, Sen2Problem, import_blade, read_establishments};
 pub use matching::{Matched, match_to_held};
 pub use returns::write_return;
-pub use sources::{LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, RequestSources};
+pub use sources::{
+    CodeMeanings, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes,
+    Sen2Codes,
+};

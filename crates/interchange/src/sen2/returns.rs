@@ -3,7 +3,7 @@
 //! calendar year, plans active on the census day, codes mapped back. Table ids are the
 //! records' own ids, so importing the return gives the same records back.
 
-use super::RequestSources;
+use super::Sen2Codes;
 use sendtrack_domain::codes::*;
 use sendtrack_domain::records::*;
 use sendtrack_domain::sen2::{Module, blade_date, census_day};
@@ -138,15 +138,10 @@ fn setting_code(setting: Setting) -> &'static str {
 
 /// Writes the return for collection `year` (census day in January of `year`, activity in
 /// `year - 1`) into `dir` as nine Blade CSV files; `la` is the authority's LA number.
-/// `sources` gives the `requestsource` code of each source the authority has explained; a
-/// source without one is written empty.
-pub fn write_return(
-    cw: &Casework,
-    year: i16,
-    la: &str,
-    sources: &RequestSources,
-    dir: &Path,
-) -> Result<usize, ReturnError> {
+/// `codes` gives the `requestsource` code of each source and the `reviewoutcome` code of each
+/// decision the authority has explained; a source without one is written empty, a decision
+/// without one as its word.
+pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: &Path) -> Result<usize, ReturnError> {
     let census = census_day(year).ok_or(ReturnError::NoCensusDay(year))?;
     let (first, last) = (jiff::civil::date(year - 1, 1, 1), jiff::civil::date(year - 1, 12, 31));
     let in_year = |d: Option<jiff::civil::Date>| d.is_some_and(|d| d >= first && d <= last);
@@ -261,7 +256,7 @@ pub fn write_return(
                     at(DisputeFlags::Request, mediation),
                     at(DisputeFlags::Request, appeal),
                     "0".into(),
-                    request.and_then(|r| sources.code(r.source?)).unwrap_or_default().to_string(),
+                    request.and_then(|r| codes.request_sources.code(r.source?)).unwrap_or_default().to_string(),
                 ],
             );
             let assessed = request.is_some_and(|r| r.decision.is_some_and(|d| d.value == AssessmentDecision::Assess));
@@ -335,7 +330,10 @@ pub fn write_return(
                         request_key.clone(),
                         p.transferred_from.clone().unwrap_or_default(),
                         date(review.and_then(|r| r.meeting_on)),
-                        review.and_then(|r| r.decision).map(|d| d.value.code().to_string()).unwrap_or_default(),
+                        review
+                            .and_then(|r| r.decision)
+                            .map(|d| codes.review_outcomes.code(d.value).unwrap_or(d.value.code()).to_string())
+                            .unwrap_or_default(),
                         date(review.and_then(|r| r.decision.map(|d| d.on))),
                     ],
                 );

@@ -1,64 +1,88 @@
-//! SEN2's `requestsource` codes (newer files) are integers whose meanings the DfE has not
-//! published with the layout, so sendtrack does not guess them: an authority that knows its
-//! codes says what each one means (`1=parent,2=school`), and the import and the return use
-//! that. Without it a request's source is left empty.
+//! Two SEN2 code lists are marked unverified in the layout: `requestsource` (newer files; integer
+//! codes whose meanings the DfE has not published with the layout) and `reviewoutcome`. sendtrack
+//! does not guess them: an authority that knows its codes says what each one means
+//! (`--request-sources 1=parent,2=school`, `--review-outcomes 1=maintain,2=amend,3=cease`), and
+//! the import and the return use that. Without it a request's source is left empty, and a review
+//! outcome is read only as the words `maintain`, `amend` or `cease`.
 
-use sendtrack_domain::codes::RequestSource;
+use sendtrack_domain::codes::{Code, RequestSource, ReviewDecision};
 use std::collections::BTreeMap;
 
-/// The name of the setting that keeps an authority's codes once an import has been given them,
-/// so later returns (from the command line or the web app) write them back.
+/// The name of the setting that keeps an authority's request-source codes once an import has
+/// been given them, so later returns (from the command line or the web app) write them back.
 pub const REQUEST_SOURCES_SETTING: &str = "sen2_request_sources";
+
+/// The same for review-outcome codes.
+pub const REVIEW_OUTCOMES_SETTING: &str = "sen2_review_outcomes";
 
 /// The name of the setting that keeps the authority's LA number (a return's `lea`), from the
 /// last return imported or written with `--la`, for the header of later returns.
 pub const LA_NUMBER_SETTING: &str = "la_number";
 
-/// What each `requestsource` code means, as the authority said.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RequestSources(BTreeMap<String, RequestSource>);
+/// What each code of a SEN2 list means, as the authority said.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeMeanings<T>(BTreeMap<String, T>);
 
-impl RequestSources {
-    /// Reads `CODE=source` pairs, separated by commas (`1=parent, 2=school`).
-    pub fn parse(text: &str) -> Result<RequestSources, String> {
+impl<T> Default for CodeMeanings<T> {
+    fn default() -> Self {
+        CodeMeanings(BTreeMap::new())
+    }
+}
+
+/// What the authority's `requestsource` codes mean.
+pub type RequestSources = CodeMeanings<RequestSource>;
+/// What the authority's `reviewoutcome` codes mean.
+pub type ReviewOutcomes = CodeMeanings<ReviewDecision>;
+
+impl<T: Code> CodeMeanings<T> {
+    /// Reads `CODE=meaning` pairs, separated by commas (`1=parent, 2=school`); each meaning is
+    /// an interchange code.
+    pub fn parse(text: &str) -> Result<CodeMeanings<T>, String> {
         let mut map = BTreeMap::new();
         for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((code, source)) = pair.split_once('=') else {
-                return Err(format!("'{pair}' is not CODE=source (for example 1=parent)"));
+            let Some((code, meaning)) = pair.split_once('=') else {
+                return Err(format!("'{pair}' is not CODE=meaning (for example 1=parent)"));
             };
             let code = code.trim();
             if code.is_empty() {
                 return Err(format!("'{pair}' has no code before the ="));
             }
-            let source = RequestSource::parse(source.trim())?;
-            if map.insert(code.to_string(), source).is_some() {
+            let meaning = T::parse(meaning.trim())?;
+            if map.insert(code.to_string(), meaning).is_some() {
                 return Err(format!("the code {code} is given twice"));
             }
         }
-        Ok(RequestSources(map))
+        Ok(CodeMeanings(map))
     }
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
-    /// The source a code means, if the authority said.
-    pub fn source(&self, code: &str) -> Option<RequestSource> {
+    /// What a code means, if the authority said.
+    pub fn meaning(&self, code: &str) -> Option<T> {
         self.0.get(code.trim()).copied()
     }
 
-    /// The code written for a source: the first (in code order) that means it.
-    pub fn code(&self, source: RequestSource) -> Option<&str> {
-        self.0.iter().find(|(_, s)| **s == source).map(|(c, _)| c.as_str())
+    /// The code written for a meaning: the first (in code order) that means it.
+    pub fn code(&self, meaning: T) -> Option<&str> {
+        self.0.iter().find(|(_, m)| **m == meaning).map(|(c, _)| c.as_str())
     }
 }
 
-impl std::fmt::Display for RequestSources {
-    /// The same `CODE=source` form `parse` reads.
+impl<T: Code> std::fmt::Display for CodeMeanings<T> {
+    /// The same `CODE=meaning` form `parse` reads.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pairs: Vec<String> = self.0.iter().map(|(c, s)| format!("{c}={}", s.code())).collect();
+        let pairs: Vec<String> = self.0.iter().map(|(c, m)| format!("{c}={}", m.code())).collect();
         f.write_str(&pairs.join(","))
     }
+}
+
+/// The meanings of both unverified code lists, as the import and the return use them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sen2Codes {
+    pub request_sources: RequestSources,
+    pub review_outcomes: ReviewOutcomes,
 }
 
 #[cfg(test)]
@@ -68,15 +92,21 @@ mod tests {
     #[test]
     fn codes_are_read_written_and_never_guessed() {
         let sources = RequestSources::parse(" 1=parent, 2=school,3=parent ").unwrap();
-        assert_eq!(sources.source("2"), Some(RequestSource::School));
-        assert_eq!(sources.source("9"), None, "a code nobody explained is not guessed");
+        assert_eq!(sources.meaning("2"), Some(RequestSource::School));
+        assert_eq!(sources.meaning("9"), None, "a code nobody explained is not guessed");
         assert_eq!(sources.code(RequestSource::Parent), Some("1"));
         assert_eq!(sources.code(RequestSource::Health), None);
         assert_eq!(RequestSources::parse(&sources.to_string()).unwrap(), sources);
         assert!(RequestSources::parse("").unwrap().is_empty());
         assert!(RequestSources::parse("1=gp").unwrap_err().contains("gp"));
-        assert!(RequestSources::parse("1").unwrap_err().contains("CODE=source"));
+        assert!(RequestSources::parse("1").unwrap_err().contains("CODE=meaning"));
         assert!(RequestSources::parse("1=parent,1=school").unwrap_err().contains("twice"));
         assert!(RequestSources::parse("=parent").is_err());
+        let outcomes = ReviewOutcomes::parse("M=maintain,A=amend,C=cease").unwrap();
+        assert_eq!(
+            (outcomes.meaning("A"), outcomes.code(ReviewDecision::Cease)),
+            (Some(ReviewDecision::Amend), Some("C"))
+        );
+        assert!(ReviewOutcomes::parse("1=parent").is_err(), "a review outcome is maintain, amend or cease");
     }
 }

@@ -7,8 +7,8 @@ use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
 use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, RequestSources, import_blade, match_to_held, read_blade,
-    read_establishments, write_return,
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes, Sen2Codes,
+    import_blade, match_to_held, read_blade, read_establishments, write_return,
 };
 use sendtrack_store::Store;
 use std::collections::HashMap;
@@ -16,14 +16,32 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// `sendtrack sen2 import`: all or nothing, every problem with its file, line and column.
-/// The requestsource codes to use: those given on the command line, else those kept from the
-/// last import that was given them.
-async fn request_sources(store: &Store, given: Option<&str>) -> anyhow::Result<RequestSources> {
-    let text = match given {
-        Some(text) => text.to_string(),
-        None => store.setting(REQUEST_SOURCES_SETTING).await?.unwrap_or_default(),
-    };
-    RequestSources::parse(&text).map_err(|e| anyhow::anyhow!("--request-sources: {e}"))
+/// What the return's unverified codes mean: as given on the command line, else as kept from
+/// the last import that was given them.
+async fn sen2_codes(store: &Store, sources: Option<&str>, outcomes: Option<&str>) -> anyhow::Result<Sen2Codes> {
+    let kept_sources = store.setting(REQUEST_SOURCES_SETTING).await?.unwrap_or_default();
+    let kept_outcomes = store.setting(REVIEW_OUTCOMES_SETTING).await?.unwrap_or_default();
+    let request_sources = RequestSources::parse(sources.unwrap_or(&kept_sources))
+        .map_err(|e| anyhow::anyhow!("--request-sources: {e}"))?;
+    let review_outcomes = ReviewOutcomes::parse(outcomes.unwrap_or(&kept_outcomes))
+        .map_err(|e| anyhow::anyhow!("--review-outcomes: {e}"))?;
+    Ok(Sen2Codes { request_sources, review_outcomes })
+}
+
+/// Keeps the codes given on the command line for later returns.
+async fn keep_codes(
+    store: &Store,
+    codes: &Sen2Codes,
+    sources: Option<&str>,
+    outcomes: Option<&str>,
+) -> anyhow::Result<()> {
+    if sources.is_some() {
+        store.set_setting(REQUEST_SOURCES_SETTING, &codes.request_sources.to_string()).await?;
+    }
+    if outcomes.is_some() {
+        store.set_setting(REVIEW_OUTCOMES_SETTING, &codes.review_outcomes.to_string()).await?;
+    }
+    Ok(())
 }
 
 pub async fn import(
@@ -31,6 +49,7 @@ pub async fn import(
     dir: &Path,
     establishments: Option<&Path>,
     given_sources: Option<&str>,
+    given_outcomes: Option<&str>,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let (blade, files) =
@@ -41,8 +60,8 @@ pub async fn import(
     };
     let name = |module: Module, files: &HashMap<Module, String>| files.get(&module).cloned().unwrap_or_default();
     let store = Store::open(db).await?;
-    let sources = request_sources(&store, given_sources).await?;
-    let imported = match import_blade(&blade, types.as_ref(), &sources, today) {
+    let codes = sen2_codes(&store, given_sources, given_outcomes).await?;
+    let imported = match import_blade(&blade, types.as_ref(), &codes, today) {
         Ok(imported) => imported,
         Err(problems) => {
             for p in &problems {
@@ -69,9 +88,7 @@ pub async fn import(
     }
     let replaced = stored.replaced_by(&records);
     super::import::save(&store, &records).await?;
-    if given_sources.is_some() {
-        store.set_setting(REQUEST_SOURCES_SETTING, &sources.to_string()).await?;
-    }
+    keep_codes(&store, &codes, given_sources, given_outcomes).await?;
     // The LA number in the return's header, for the header of the returns sendtrack writes.
     if let Some(lea) = blade.rows(Module::Sen2).first().and_then(|header| header.get("lea")) {
         store.set_setting(LA_NUMBER_SETTING, lea).await?;
@@ -125,9 +142,10 @@ pub async fn write(
     given_la: Option<&str>,
     out: &Path,
     given_sources: Option<&str>,
+    given_outcomes: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let store = Store::open(db).await?;
-    let sources = request_sources(&store, given_sources).await?;
+    let codes = sen2_codes(&store, given_sources, given_outcomes).await?;
     let la = match given_la {
         Some(la) => {
             store.set_setting(LA_NUMBER_SETTING, la).await?;
@@ -143,7 +161,7 @@ pub async fn write(
     let la = la.as_str();
     let cw = store.load().await?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let people = write_return(&cw, year, la, &sources, out)?;
+    let people = write_return(&cw, year, la, &codes, out)?;
     super::protection::audit_export(&store, &format!("SEN2 return {year} to {}", out.display())).await?;
     println!("Wrote the SEN2 return for {year} to {}: {people} people.", out.display());
     println!("Check it before submission: sendtrack sen2 check {}", out.display());

@@ -13,7 +13,8 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
 use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, RequestSources, read_blade, write_return,
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes, Sen2Codes,
+    read_blade, write_return,
 };
 use std::collections::HashMap;
 use std::io::Write;
@@ -147,13 +148,18 @@ fn current_year(state: &AppState) -> i16 {
 async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, Response> {
     let cw = state.casework().await.map_err(super::failed)?;
     // The requestsource codes the last `sen2 import --request-sources` was given, if any.
-    let codes = state.store.setting(REQUEST_SOURCES_SETTING).await.map_err(super::failed)?.unwrap_or_default();
-    let sources = RequestSources::parse(&codes).map_err(super::failed)?;
+    let kept = |name: &'static str| async move { state.store.setting(name).await.map(Option::unwrap_or_default) };
+    let sources = kept(REQUEST_SOURCES_SETTING).await.map_err(super::failed)?;
+    let outcomes = kept(REVIEW_OUTCOMES_SETTING).await.map_err(super::failed)?;
+    let codes = Sen2Codes {
+        request_sources: RequestSources::parse(&sources).map_err(super::failed)?,
+        review_outcomes: ReviewOutcomes::parse(&outcomes).map_err(super::failed)?,
+    };
     // The LA number kept from the last return imported or written with `--la`.
     let la = state.store.setting(LA_NUMBER_SETTING).await.map_err(super::failed)?.unwrap_or_default();
     let dir = tempfile::tempdir().map_err(super::failed)?;
     let path = dir.path().to_path_buf();
-    tokio::task::spawn_blocking(move || write_return(&cw, year, &la, &sources, &path))
+    tokio::task::spawn_blocking(move || write_return(&cw, year, &la, &codes, &path))
         .await
         .map_err(super::failed)?
         .map_err(super::failed)?;
