@@ -278,6 +278,31 @@ test('an admin manages people, settings and the audit trail; everyone has an acc
   const refused = await page.goto(base + '/children');
   assert.equal(refused.status(), 403, "an admin does not read children's records");
   await checkAccessibility(page, 'forbidden');
+  // The analyst who submits the SEN2 return: added, then let download it (which other
+  // analysts may not: it holds names, dates of birth and UPNs).
+  await page.goto(base + '/admin/users');
+  await page.fill('#email', 'sen2.analyst@example.org');
+  await page.selectOption('#role', 'analyst');
+  await page.click('button:has-text("Add and show their password")');
+  const analystPassword = (await page.textContent('.st-secret')).trim();
+  await page.goto(base + '/admin/users');
+  const analystRow = page.locator('tr', { hasText: 'sen2.analyst@example.org' });
+  await analystRow.locator('button:has-text("Let download")').click();
+  assert.ok(await page.locator('tr', { hasText: 'sen2.analyst@example.org' }).locator('text=Downloads it').isVisible());
+  await checkAccessibility(page, 'admin-users-sen2-grant');
+  const analyst = await browser.newContext();
+  const analystPage = await analyst.newPage();
+  await analystPage.goto(base + '/sign-in');
+  await analystPage.fill('#email', 'sen2.analyst@example.org');
+  await analystPage.fill('#password', analystPassword);
+  await analystPage.click('button:has-text("Sign in")');
+  await analystPage.goto(base + '/sen2');
+  const [download] = await Promise.all([
+    analystPage.waitForEvent('download'),
+    analystPage.click('a[href^="/sen2/return.zip"]'),
+  ]);
+  assert.match(download.suggestedFilename(), /\.zip$/);
+  await analyst.close();
   await page.goto(base + '/account');
   await checkAccessibility(page, 'account');
   await page.click('a[href="/account/two-factor"]');
