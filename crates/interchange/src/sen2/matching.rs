@@ -3,7 +3,8 @@
 //! ids in next year's export, and another export's "P1" is somebody else. So each imported
 //! record is matched to a record already held by what identifies it in the service:
 //!
-//! - a child by UPN, else by ULN, else by forename, surname and date of birth together;
+//! - a child by UPN, else by ULN, else by forename, surname and date of birth together (unless
+//!   the two hold different UPNs or ULNs);
 //! - a request by its child and the date it was received;
 //! - a plan by its child and the date it was issued;
 //! - a placement by its child, start date, rank and URN (or UKPRN);
@@ -100,7 +101,16 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             .as_ref()
             .and_then(|u| by_upn.get(&key(u)).copied().flatten())
             .or_else(|| c.uln.as_ref().and_then(|u| by_uln.get(&key(u)).copied().flatten()))
-            .or_else(|| by_name.get(&(key(&c.forename), key(&c.surname), c.date_of_birth)).copied().flatten())
+            .or_else(|| {
+                // By name and date of birth only when no identifier says they are different
+                // people: a held child with another UPN or ULN is somebody else.
+                let i = by_name.get(&(key(&c.forename), key(&c.surname), c.date_of_birth)).copied().flatten()?;
+                let h = &held.children[i];
+                let differs = |a: &Option<String>, b: &Option<String>| {
+                    a.as_deref().zip(b.as_deref()).is_some_and(|(a, b)| key(a) != key(b))
+                };
+                (!differs(&c.upn, &h.upn) && !differs(&c.uln, &h.uln)).then_some(i)
+            })
             .map(|i| &held.children[i]);
         let id = ids.assign(&c.child_id, found.map(|h| h.child_id.as_str()), &taken);
         if let Some(h) = found {
@@ -341,5 +351,19 @@ mod tests {
         imported.children[0].forename = "Jo".into();
         let (out, matched) = match_to_held(&held, &imported, None);
         assert_eq!((matched.children, out.children[0].child_id.as_str()), (0, "P1"), "not guessed");
+    }
+
+    #[test]
+    fn the_same_name_and_date_of_birth_with_another_upn_is_somebody_else() {
+        let mut held = Casework::default();
+        held.children.push(child("C1", Some("A123456789012"), "Alex"));
+        let mut imported = Casework::default();
+        imported.children.push(child("P1", Some("B123456789012"), "Alex"));
+        let (out, matched) = match_to_held(&held, &imported, None);
+        assert_eq!((matched.children, out.children[0].child_id.as_str()), (0, "P1"));
+        // Without a UPN on one side, the name and date of birth decide.
+        imported.children[0].upn = None;
+        let (out, matched) = match_to_held(&held, &imported, None);
+        assert_eq!((matched.children, out.children[0].child_id.as_str()), (1, "C1"));
     }
 }
