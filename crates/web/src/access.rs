@@ -97,6 +97,7 @@ pub const RULES: &[Rule] = &[
     ),
     rule("POST", "/admin/users/new", ADMIN, "adding a person who can sign in"),
     rule("POST", "/admin/settings", ADMIN, "which roles must use a second factor"),
+    rule("POST", "/admin/sen2", ADMIN, "the SEN2 return's LA number and what its unverified codes mean"),
     rule("GET", "/admin/audit", ADMIN, "searching the audit trail"),
     rule("GET", "/assets/govuk.css", Who::Anyone, "an asset"),
     rule("GET", "/assets/board.css", Who::Anyone, "an asset"),

@@ -277,6 +277,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
         .route("/admin/users/new", post(pages::admin::user_add))
         .route("/admin/settings", post(pages::admin::settings_change))
+        .route("/admin/sen2", post(pages::admin::sen2_settings))
         .route("/admin/audit", get(pages::admin::audit))
         .route("/assets/govuk.css", get(|| async { asset(GOVUK_CSS, "text/css") }))
         .route("/assets/board.css", get(|| async { asset(sendtrack_report::pack::STYLE.as_bytes(), "text/css") }))

@@ -156,3 +156,65 @@ async fn an_admin_lets_one_analyst_download_the_return_and_it_is_audited() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_sets_the_la_number_and_code_meanings_and_the_return_uses_them() {
+    on_each_backend("web_sen2_settings", |store, _| async move {
+        let app = app(store.clone()).await;
+        let admin = session(&app, "admin@example.org").await;
+        let (_, _, people) = get(&app, "/admin/users", Some(&admin)).await;
+        assert!(people.contains("What the requestsource codes mean"));
+        let token = csrf_in(&people);
+        let save = |la: &'static str, sources: &'static str, outcomes: &'static str| {
+            let (app, admin, token) = (app.clone(), admin.clone(), token.clone());
+            async move {
+                let form = [
+                    ("la_number", la),
+                    ("request_sources", sources),
+                    ("review_outcomes", outcomes),
+                    ("csrf_token", token.as_str()),
+                ];
+                let (status, _, page) = post(&app, "/admin/sen2", &admin, &form).await;
+                (status, page)
+            }
+        };
+        // Each wrong value is shown at its field, and nothing is saved.
+        for (la, sources, outcomes, field) in [
+            ("87", "", "", "la_number"),
+            ("878", "1=gp", "", "request_sources"),
+            ("878", "1=parent", "1=keep", "review_outcomes"),
+        ] {
+            let (status, page) = save(la, sources, outcomes).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{field}");
+            assert!(page.contains(&format!("href=\"#{field}\"")) && page.contains("govuk-error-message"), "{field}");
+        }
+        assert_eq!(store.setting("la_number").await.unwrap(), None, "nothing saved");
+        let (status, _) = save("878", "1=parent, 3=school", "M=maintain,A=amend,C=cease").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(store.setting("sen2_request_sources").await.unwrap().as_deref(), Some("1=parent,3=school"));
+        let audit = store.audit_search(&sendtrack_store::AuditQuery::default(), 20).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "set la_number to '878'" && e.email == "admin@example.org"));
+
+        // The manager's download carries them.
+        let manager = session(&app, "manager@example.org").await;
+        let request =
+            Request::get("/sen2/return.zip?year=2026").header(header::COOKIE, &manager).body(Body::empty()).unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        let bytes = axum::body::to_bytes(response.into_body(), 50_000_000).await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut read = |suffix: &str| {
+            let name = zip.file_names().filter_map(Result::ok).find(|n| n.ends_with(suffix)).unwrap().to_string();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut zip.by_name(&name).unwrap(), &mut text).unwrap();
+            text
+        };
+        assert!(read("_sen2.csv").lines().nth(1).unwrap().contains(",878,"), "the LA number");
+        let requests = read("_requests.csv");
+        assert!(
+            requests.lines().skip(1).any(|l| l.ends_with(",1")) && requests.lines().skip(1).any(|l| l.ends_with(",3"))
+        );
+        let active = read("_activeplans.csv");
+        assert!(active.contains(",M,") && !active.contains(",maintain,"), "review outcomes as the codes");
+    })
+    .await;
+}

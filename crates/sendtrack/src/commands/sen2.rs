@@ -148,6 +148,7 @@ pub async fn write(
     let codes = sen2_codes(&store, given_sources, given_outcomes).await?;
     let la = match given_la {
         Some(la) => {
+            sendtrack_domain::identifiers::check_la_number(la).map_err(|e| anyhow::anyhow!("--la: {e}"))?;
             store.set_setting(LA_NUMBER_SETTING, la).await?;
             la.to_string()
         }

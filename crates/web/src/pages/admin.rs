@@ -13,6 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use sendtrack_domain::access::Role;
+use sendtrack_interchange::sen2::{
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes,
+};
 use sendtrack_store::{AuditEvent, AuditQuery};
 use std::sync::Arc;
 
@@ -24,7 +27,10 @@ pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn)
     users_page(&state, &user, None).await.into_response()
 }
 
-async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option<&str>) -> maud::Markup {
+/// A problem with one field of the page's forms: its id and the message.
+type FieldError<'a> = Option<(&'static str, &'a str)>;
+
+async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldError<'_>) -> maud::Markup {
     let people = state.store.users().await.unwrap_or_else(|e| {
         tracing::error!("{e}");
         Vec::new()
@@ -32,20 +38,27 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option
     let required = state.store.setting("totp_required_roles").await.ok().flatten().unwrap_or_default();
     let required: Vec<&str> = required.split(',').map(str::trim).collect();
     let title = if error.is_some() { "Error: People and settings" } else { "People and settings" };
+    let field_error = |field: &str| error.filter(|(f, _)| *f == field).map(|(_, e)| e);
+    let sen2_setting =
+        |name: &'static str| async move { state.store.setting(name).await.ok().flatten().unwrap_or_default() };
+    let la_number = sen2_setting(LA_NUMBER_SETTING).await;
+    let request_sources = sen2_setting(REQUEST_SOURCES_SETTING).await;
+    let review_outcomes = sen2_setting(REVIEW_OUTCOMES_SETTING).await;
+    let email_error = field_error("email");
     page(
         title,
         &state.authority,
         Some(user),
         html! {
-            @if let Some(e) = error { (crate::layout::error_summary(&[("email", e)])) }
+            @if let Some((field, e)) = error { (crate::layout::error_summary(&[(field, e)])) }
             h1 class="govuk-heading-l" { "People and settings" }
             p class="govuk-body" { a class="govuk-link" href="/admin/audit" { "Search the audit trail" } }
             h2 class="govuk-heading-m" { "Add a person" }
             form method="post" action="/admin/users/new" novalidate {
                 (csrf_field(user))
-                div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
+                div class=(if email_error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
                     label class="govuk-label" for="email" { "Email address" }
-                    @if let Some(e) = error { p id="email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
+                    @if let Some(e) = email_error { p id="email-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
                     input class="govuk-input govuk-input--width-20" id="email" name="email" type="email" spellcheck="false" autocomplete="off";
                 }
                 div class="govuk-form-group" {
@@ -156,6 +169,15 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: Option
                     }
                 }
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
+            }
+            h2 class="govuk-heading-m" id="sen2" { "The SEN2 return" }
+            p class="govuk-body" { "What the return's codes mean where the DfE has not published them, and the LA number in its header. An import from the command line with --request-sources, --review-outcomes or a header keeps them here too; every return sendtrack writes uses them." }
+            form method="post" action="/admin/sen2" novalidate {
+                (csrf_field(user))
+                (text_input(TextInput { id: "la_number", label: "LA number", value: &la_number, hint: Some("3 digits, for example 878"), width: Some("4"), error: field_error("la_number"), ..TextInput::default() }))
+                (text_input(TextInput { id: "request_sources", label: "What the requestsource codes mean", value: &request_sources, hint: Some("CODE=source pairs separated by commas, for example 1=parent,2=young_person,3=school. Leave empty and sources are left empty, never guessed."), width: Some("30"), error: field_error("request_sources"), ..TextInput::default() }))
+                (text_input(TextInput { id: "review_outcomes", label: "What the reviewoutcome codes mean", value: &review_outcomes, hint: Some("CODE=decision pairs, for example 1=maintain,2=amend,3=cease. Leave empty to read the words maintain, amend and cease."), width: Some("30"), error: field_error("review_outcomes"), ..TextInput::default() }))
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Save the SEN2 settings" }
             }
         },
     )
@@ -291,7 +313,7 @@ pub async fn user_add(
         None
     };
     if let (Some(message), _) | (None, Err(message)) = (problem.map(str::to_string), role.clone()) {
-        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(&message)).await).into_response();
+        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await).into_response();
     }
     let Ok(role) = role else { return super::server_error() };
     let password = crate::auth::new_password();
@@ -310,7 +332,8 @@ pub async fn user_add(
         Ok(()) => {}
         Err(sendtrack_store::StoreError::Duplicate { .. }) => {
             let message = format!("{email} can already sign in");
-            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(&message)).await).into_response();
+            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await)
+                .into_response();
         }
         Err(e) => return super::failed(e),
     }
@@ -335,6 +358,52 @@ pub async fn settings_change(
         return super::failed(e);
     }
     Redirect::to("/admin/users").into_response()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Sen2Settings {
+    #[serde(default)]
+    la_number: String,
+    #[serde(default)]
+    request_sources: String,
+    #[serde(default)]
+    review_outcomes: String,
+}
+
+/// Saves what the SEN2 return's unverified codes mean and the LA number, each checked first;
+/// nothing is saved when any is wrong.
+pub async fn sen2_settings(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<Sen2Settings>,
+) -> Response {
+    let la = form.la_number.trim();
+    let problem = if let Some(Err(e)) = (!la.is_empty()).then(|| sendtrack_domain::identifiers::check_la_number(la)) {
+        Some(("la_number", e))
+    } else if let Err(e) = RequestSources::parse(&form.request_sources) {
+        Some(("request_sources", e))
+    } else if let Err(e) = ReviewOutcomes::parse(&form.review_outcomes) {
+        Some(("review_outcomes", e))
+    } else {
+        None
+    };
+    if let Some((field, message)) = problem {
+        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some((field, &message))).await).into_response();
+    }
+    // Written in the parsed form, so what is kept is what the import and the return read.
+    let sources = RequestSources::parse(&form.request_sources).map(|c| c.to_string()).unwrap_or_default();
+    let outcomes = ReviewOutcomes::parse(&form.review_outcomes).map(|c| c.to_string()).unwrap_or_default();
+    for (name, value) in
+        [(LA_NUMBER_SETTING, la.to_string()), (REQUEST_SOURCES_SETTING, sources), (REVIEW_OUTCOMES_SETTING, outcomes)]
+    {
+        if let Err(e) = state.store.set_setting(name, &value).await {
+            return super::failed(e);
+        }
+        if let Err(e) = state.audit().record(&user, &format!("set {name} to '{value}'"), None).await {
+            return super::failed(e);
+        }
+    }
+    Redirect::to("/admin/users#sen2").into_response()
 }
 
 #[derive(serde::Deserialize, Default)]
