@@ -325,14 +325,21 @@ impl Store {
 
     /// Sets a setting.
     pub async fn set_setting(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.set_settings(&[(name, value)]).await
+    }
+
+    /// Sets several settings in one transaction: all of them, or none.
+    pub async fn set_settings(&self, settings: &[(&str, &str)]) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
-        sqlx::query("DELETE FROM settings WHERE name = $1").bind(name.to_string()).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2)")
-            .bind(name.to_string())
-            .bind(value.to_string())
-            .execute(&mut *tx)
-            .await?;
+        for (name, value) in settings {
+            sqlx::query("DELETE FROM settings WHERE name = $1").bind(name.to_string()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2)")
+                .bind(name.to_string())
+                .bind(value.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -45,8 +45,8 @@ fn keep<T: Clone>(new: &mut Option<T>, held: &Option<T>) {
     }
 }
 
-/// Renames the imported records of one kind to the ids of the held records they match, and
-/// unmatched ones whose ids are taken to new ids; returns the id changes.
+/// Gives each imported record its id: the held record's it matches, its own when that is free,
+/// or a new one with the return's year as a prefix; counts the new ones.
 struct Ids<'a> {
     prefix: &'a str,
     renamed: usize,

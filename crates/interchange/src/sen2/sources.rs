@@ -85,6 +85,17 @@ pub struct Sen2Codes {
     pub review_outcomes: ReviewOutcomes,
 }
 
+impl Sen2Codes {
+    /// Reads both lists' `CODE=meaning` pairs (as kept in their settings, or given by a person);
+    /// the error names the list that is wrong (`request_sources` or `review_outcomes`).
+    pub fn parse(request_sources: &str, review_outcomes: &str) -> Result<Sen2Codes, (&'static str, String)> {
+        Ok(Sen2Codes {
+            request_sources: RequestSources::parse(request_sources).map_err(|e| ("request_sources", e))?,
+            review_outcomes: ReviewOutcomes::parse(review_outcomes).map_err(|e| ("review_outcomes", e))?,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@ use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
 use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes, Sen2Codes,
-    import_blade, match_to_held, read_blade, read_establishments, write_return,
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, Sen2Codes, import_blade, match_to_held,
+    read_blade, read_establishments, write_return,
 };
 use sendtrack_store::Store;
 use std::collections::HashMap;
@@ -21,11 +21,8 @@ use std::process::ExitCode;
 async fn sen2_codes(store: &Store, sources: Option<&str>, outcomes: Option<&str>) -> anyhow::Result<Sen2Codes> {
     let kept_sources = store.setting(REQUEST_SOURCES_SETTING).await?.unwrap_or_default();
     let kept_outcomes = store.setting(REVIEW_OUTCOMES_SETTING).await?.unwrap_or_default();
-    let request_sources = RequestSources::parse(sources.unwrap_or(&kept_sources))
-        .map_err(|e| anyhow::anyhow!("--request-sources: {e}"))?;
-    let review_outcomes = ReviewOutcomes::parse(outcomes.unwrap_or(&kept_outcomes))
-        .map_err(|e| anyhow::anyhow!("--review-outcomes: {e}"))?;
-    Ok(Sen2Codes { request_sources, review_outcomes })
+    Sen2Codes::parse(sources.unwrap_or(&kept_sources), outcomes.unwrap_or(&kept_outcomes))
+        .map_err(|(list, e)| anyhow::anyhow!("--{}: {e}", list.replace('_', "-")))
 }
 
 /// Keeps the codes given on the command line for later returns.
@@ -35,13 +32,15 @@ async fn keep_codes(
     sources: Option<&str>,
     outcomes: Option<&str>,
 ) -> anyhow::Result<()> {
+    let (sources_kept, outcomes_kept) = (codes.request_sources.to_string(), codes.review_outcomes.to_string());
+    let mut settings = Vec::new();
     if sources.is_some() {
-        store.set_setting(REQUEST_SOURCES_SETTING, &codes.request_sources.to_string()).await?;
+        settings.push((REQUEST_SOURCES_SETTING, sources_kept.as_str()));
     }
     if outcomes.is_some() {
-        store.set_setting(REVIEW_OUTCOMES_SETTING, &codes.review_outcomes.to_string()).await?;
+        settings.push((REVIEW_OUTCOMES_SETTING, outcomes_kept.as_str()));
     }
-    Ok(())
+    Ok(store.set_settings(&settings).await?)
 }
 
 pub async fn import(

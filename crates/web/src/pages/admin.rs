@@ -13,9 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use sendtrack_domain::access::Role;
-use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes,
-};
+use sendtrack_interchange::sen2::{LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, Sen2Codes};
 use sendtrack_store::{AuditEvent, AuditQuery};
 use std::sync::Arc;
 
@@ -378,27 +376,26 @@ pub async fn sen2_settings(
     Form(form): Form<Sen2Settings>,
 ) -> Response {
     let la = form.la_number.trim();
-    let problem = if let Some(Err(e)) = (!la.is_empty()).then(|| sendtrack_domain::identifiers::check_la_number(la)) {
-        Some(("la_number", e))
-    } else if let Err(e) = RequestSources::parse(&form.request_sources) {
-        Some(("request_sources", e))
-    } else if let Err(e) = ReviewOutcomes::parse(&form.review_outcomes) {
-        Some(("review_outcomes", e))
+    let la_checked = if la.is_empty() {
+        Ok(())
     } else {
-        None
+        sendtrack_domain::identifiers::check_la_number(la).map_err(|e| ("la_number", e))
     };
-    if let Some((field, message)) = problem {
-        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some((field, &message))).await).into_response();
-    }
-    // Written in the parsed form, so what is kept is what the import and the return read.
-    let sources = RequestSources::parse(&form.request_sources).map(|c| c.to_string()).unwrap_or_default();
-    let outcomes = ReviewOutcomes::parse(&form.review_outcomes).map(|c| c.to_string()).unwrap_or_default();
-    for (name, value) in
-        [(LA_NUMBER_SETTING, la.to_string()), (REQUEST_SOURCES_SETTING, sources), (REVIEW_OUTCOMES_SETTING, outcomes)]
-    {
-        if let Err(e) = state.store.set_setting(name, &value).await {
-            return super::failed(e);
+    let checked = la_checked.and_then(|()| Sen2Codes::parse(&form.request_sources, &form.review_outcomes));
+    let codes = match checked {
+        Ok(codes) => codes,
+        Err((field, message)) => {
+            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some((field, &message))).await).into_response();
         }
+    };
+    // Kept in the parsed form, so what is kept is what the import and the return read; all
+    // three together, or none.
+    let (sources, outcomes) = (codes.request_sources.to_string(), codes.review_outcomes.to_string());
+    let settings = [(LA_NUMBER_SETTING, la), (REQUEST_SOURCES_SETTING, &sources), (REVIEW_OUTCOMES_SETTING, &outcomes)];
+    if let Err(e) = state.store.set_settings(&settings).await {
+        return super::failed(e);
+    }
+    for (name, value) in settings {
         if let Err(e) = state.audit().record(&user, &format!("set {name} to '{value}'"), None).await {
             return super::failed(e);
         }

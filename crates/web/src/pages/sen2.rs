@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
 use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes, Sen2Codes,
-    read_blade, write_return,
+    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, Sen2Codes, read_blade, write_return,
 };
 use std::collections::HashMap;
 use std::io::Write;
@@ -151,10 +150,7 @@ async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, Resp
     let kept = |name: &'static str| async move { state.store.setting(name).await.map(Option::unwrap_or_default) };
     let sources = kept(REQUEST_SOURCES_SETTING).await.map_err(super::failed)?;
     let outcomes = kept(REVIEW_OUTCOMES_SETTING).await.map_err(super::failed)?;
-    let codes = Sen2Codes {
-        request_sources: RequestSources::parse(&sources).map_err(super::failed)?,
-        review_outcomes: ReviewOutcomes::parse(&outcomes).map_err(super::failed)?,
-    };
+    let codes = Sen2Codes::parse(&sources, &outcomes).map_err(|(list, e)| super::failed(format!("{list}: {e}")))?;
     // The LA number kept from the last return imported or written with `--la`.
     let la = state.store.setting(LA_NUMBER_SETTING).await.map_err(super::failed)?.unwrap_or_default();
     let dir = tempfile::tempdir().map_err(super::failed)?;
