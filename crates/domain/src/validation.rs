@@ -121,6 +121,33 @@ impl Report {
         seen
     }
 
+    /// A reference from a record of `child` to a request, which must exist and be the same
+    /// child's: a plan or dispute of one child about another child's request would put casework
+    /// (and its audit) on the wrong child.
+    fn same_childs_request(
+        &mut self,
+        file: RecordFile,
+        index: usize,
+        child: &str,
+        request: &str,
+        known: &HashMap<&str, usize>,
+        requests: &[crate::records::Request],
+    ) {
+        match known.get(request).map(|&k| &requests[k]) {
+            None => self.reference(file, index, "request_id", request, known, RecordFile::Requests),
+            Some(q) if q.child_id != child => {
+                self.add(
+                    file,
+                    index,
+                    "request_id",
+                    format!("request_id '{request}' is a request of another child; it must be one of child '{child}'s requests"),
+                );
+                self.refer(RecordFile::Requests, request);
+            }
+            Some(_) => {}
+        }
+    }
+
     fn reference(
         &mut self,
         file: RecordFile,
@@ -327,7 +354,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     for (i, p) in cw.plans.iter().enumerate() {
         r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
         if let Some(q) = &p.request_id {
-            r.reference(F::Plans, i, "request_id", q, &requests, F::Requests);
+            r.same_childs_request(F::Plans, i, &p.child_id, q, &requests, &cw.requests);
         }
         if let Some(c) = p.ceased {
             r.not_before(F::Plans, i, "ceased_on", c.on, "issued_on", p.issued_on);
@@ -436,7 +463,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     for (i, d) in cw.disputes.iter().enumerate() {
         r.reference(F::Disputes, i, "child_id", &d.child_id, &children, F::Children);
         if let Some(q) = &d.request_id {
-            r.reference(F::Disputes, i, "request_id", q, &requests, F::Requests);
+            r.same_childs_request(F::Disputes, i, &d.child_id, q, &requests, &cw.requests);
         }
         if let (Some(o), Some(opened_on)) = (d.outcome, d.opened_on) {
             r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", opened_on);
@@ -576,6 +603,28 @@ mod tests {
         assert_eq!((found[0].file, found[0].index, found[0].column), (RecordFile::Children, 2, "child_id"));
         assert!(found[0].message.contains("used more than once"), "{}", found[0].message);
         assert_eq!(found[0].clashes_with, Some(0));
+    }
+
+    #[test]
+    fn a_plan_or_dispute_may_only_be_about_the_same_childs_request() {
+        let mut cw = base();
+        cw.children.push(child("C2"));
+        cw.requests.push(request("R2", "C2"));
+        cw.plans.push(Plan { request_id: Some("R2".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
+        cw.plans.push(Plan { request_id: Some("R2".into()), ..plan("P2", "C2", date(2024, 5, 1), None) });
+        cw.disputes.push(Dispute {
+            dispute_id: "D1".into(),
+            child_id: "C1".into(),
+            kind: DisputeKind::Appeal,
+            request_id: Some("R2".into()),
+            opened_on: Some(date(2024, 3, 1)),
+            outcome: None,
+        });
+        let found = validate(&cw, date(2026, 11, 30), &[]);
+        let located: Vec<_> = found.iter().map(|p| (p.file, p.index, p.column)).collect();
+        assert_eq!(located, [(RecordFile::Plans, 0, "request_id"), (RecordFile::Disputes, 0, "request_id")]);
+        assert!(found[0].message.contains("another child"), "{}", found[0].message);
+        assert_eq!(found[1].refers_to, Some((RecordFile::Requests, "R2".to_string())));
     }
 
     #[test]

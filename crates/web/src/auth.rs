@@ -96,6 +96,13 @@ pub async fn password_matches(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || password_auth::verify_password(password, &hash).is_ok()).await.unwrap_or(false)
 }
 
+/// A hash to check a password against when the e-mail has no account, made once, so that an
+/// unknown e-mail costs the same Argon2id work as a known one.
+pub fn unknown_account_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| hash_password(&new_password()))
+}
+
 /// A new session token (32 random bytes, hex) and the hash stored for it.
 pub fn new_token() -> Option<(String, String)> {
     let mut bytes = [0u8; 32];
@@ -112,6 +119,11 @@ pub fn token_hash(token: &str) -> String {
 
 /// The session token from the request's cookies, if any.
 pub fn session_token(parts: &Parts) -> Option<String> {
+    cookie(parts, SESSION_COOKIE)
+}
+
+/// The value of the cookie `name` in the request, if any.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
     parts
         .headers
         .get_all(axum::http::header::COOKIE)
@@ -119,7 +131,7 @@ pub fn session_token(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
 }
 
@@ -245,8 +257,8 @@ pub async fn require_access(
 }
 
 /// Refuses a state-changing request (POST) that does not carry its session's CSRF token in a
-/// form field, before any handler sees it. Sign-in has no session yet and is exempt: its
-/// cookie is `SameSite=Lax` and a forged sign-in gains an attacker nothing of the victim's.
+/// form field, before any handler sees it. Sign-in has no session yet and carries a token of
+/// its own form instead (login CSRF: `pages::sign_in`).
 /// Bodies are limited to [`MAX_FORM_BYTES`].
 pub async fn require_csrf(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     if request.method() != Method::POST || request.uri().path() == "/sign-in" {

@@ -203,12 +203,8 @@ async fn viewing_changing_exporting_and_signing_in_leave_exactly_the_expected_au
         };
         // A failed and a good sign-in, from 192.0.2.7.
         for password in ["wrong password here", PASSWORD] {
-            let form = serde_urlencoded::to_string([("email", "case@example.org"), ("password", password)]).unwrap();
-            let request = Request::post("/sign-in")
-                .header("x-forwarded-for", "192.0.2.7")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap();
+            let mut request = sign_in_request(&app, "case@example.org", password).await;
+            request.headers_mut().insert("x-forwarded-for", "192.0.2.7".parse().unwrap());
             app.clone().oneshot(request).await.unwrap();
         }
         let signed_in =
@@ -301,12 +297,8 @@ async fn failed_sign_ins_are_slowed_then_locked_per_account_and_per_address() {
         let attempt = |email: &'static str, password: &'static str, address: &'static str| {
             let app = app.clone();
             async move {
-                let form = serde_urlencoded::to_string([("email", email), ("password", password)]).unwrap();
-                let request = Request::post("/sign-in")
-                    .header("x-forwarded-for", address)
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(form))
-                    .unwrap();
+                let mut request = sign_in_request(&app, email, password).await;
+                request.headers_mut().insert("x-forwarded-for", address.parse().unwrap());
                 let started = Instant::now();
                 let status = app.oneshot(request).await.unwrap().status();
                 (status, started.elapsed())
@@ -393,13 +385,9 @@ async fn a_session_ends_after_its_idle_time_and_when_the_account_is_disabled() {
         session(&app, "case@example.org").await;
         // A new sign-in makes a new session; the old cookie's session ends.
         let first = session(&app, "viewer@example.org").await;
-        let request = Request::post("/sign-in")
-            .header(header::COOKIE, &first)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(
-                serde_urlencoded::to_string([("email", "viewer@example.org"), ("password", PASSWORD)]).unwrap(),
-            ))
-            .unwrap();
+        let mut request = sign_in_request(&app, "viewer@example.org", PASSWORD).await;
+        let both = format!("{first}; {}", request.headers()[header::COOKIE].to_str().unwrap());
+        request.headers_mut().insert(header::COOKIE, both.parse().unwrap());
         let response = app.clone().oneshot(request).await.unwrap();
         let second = response
             .headers()
@@ -670,6 +658,309 @@ async fn an_admin_adds_people_resets_passwords_and_changes_roles() {
         )
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
+    })
+    .await;
+}
+
+/// The child whose latest allocated request is `staff`'s and who has advice, a plan with a
+/// review, a placement and a dispute where the demo gives them (the most records first).
+fn child_of(cw: &sendtrack_domain::records::Casework, staff: &str) -> String {
+    let latest = |child: &str| {
+        cw.requests
+            .iter()
+            .filter(|r| r.child_id == child && r.caseworker.is_some())
+            .max_by_key(|r| r.received_on)
+            .and_then(|r| r.caseworker.clone())
+    };
+    let score = |child: &str| {
+        let requests: Vec<_> = cw.requests.iter().filter(|r| r.child_id == child).map(|r| &r.request_id).collect();
+        let plans: Vec<_> = cw.plans.iter().filter(|p| p.child_id == child).map(|p| &p.plan_id).collect();
+        [
+            cw.advice.iter().any(|a| requests.contains(&&a.request_id)),
+            !plans.is_empty(),
+            cw.reviews.iter().any(|v| plans.contains(&&v.plan_id)),
+            cw.placements.iter().any(|p| p.child_id == child),
+            cw.disputes.iter().any(|d| d.child_id == child),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    };
+    cw.children
+        .iter()
+        .filter(|c| latest(&c.child_id).as_deref() == Some(staff))
+        .max_by_key(|c| score(&c.child_id))
+        .map(|c| c.child_id.clone())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_caseworker_cannot_write_onto_another_caseworkers_child_by_any_form() {
+    on_each_backend("web_cross_caseload", |store, _| async move {
+        let app = app(store.clone()).await;
+        let before = store.load().await.unwrap();
+        let mine = child_of(&before, "cw001");
+        let theirs = child_of(&before, "cw002");
+        let own = |child: &str| {
+            let requests: Vec<String> =
+                before.requests.iter().filter(|r| r.child_id == child).map(|r| r.request_id.clone()).collect();
+            let plans: Vec<String> =
+                before.plans.iter().filter(|p| p.child_id == child).map(|p| p.plan_id.clone()).collect();
+            let advice: Vec<String> = before
+                .advice
+                .iter()
+                .filter(|a| requests.contains(&a.request_id))
+                .map(|a| a.advice_id.clone())
+                .collect();
+            let reviews: Vec<String> =
+                before.reviews.iter().filter(|v| plans.contains(&v.plan_id)).map(|v| v.review_id.clone()).collect();
+            let placements: Vec<String> =
+                before.placements.iter().filter(|p| p.child_id == child).map(|p| p.placement_id.clone()).collect();
+            let disputes: Vec<String> =
+                before.disputes.iter().filter(|d| d.child_id == child).map(|d| d.dispute_id.clone()).collect();
+            vec![
+                ("details", vec![child.to_string()]),
+                ("requests", requests),
+                ("advice", advice),
+                ("plans", plans),
+                ("placements", placements),
+                ("reviews", reviews),
+                ("disputes", disputes),
+            ]
+        };
+        let (my_records, their_records) = (own(&mine), own(&theirs));
+        let first = |records: &[(&str, Vec<String>)], kind: &str| {
+            records.iter().find(|(k, _)| *k == kind).and_then(|(_, ids)| ids.first().cloned())
+        };
+        let their_request = first(&their_records, "requests").unwrap();
+        let their_plan = first(&their_records, "plans").unwrap();
+        let my_advice = first(&my_records, "advice").unwrap();
+        let my_request = first(&my_records, "requests").unwrap();
+        let case = session(&app, "case@example.org").await;
+        let token = csrf(&app, &case).await;
+        let audit_before = audit(&store, AuditQuery::default()).await.len();
+
+        // 1. Every form on the other caseworker's child, new and change: refused outright.
+        for (kind, ids) in &their_records {
+            if *kind != "details" {
+                let (status, _, _) =
+                    post(&app, &format!("/children/{theirs}/{kind}/new"), &case, &[("csrf_token", &token)]).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "new {kind} on another caseworker's child");
+            }
+            for id in ids {
+                let form = [("csrf_token", token.as_str()), ("version", "1")];
+                let (status, _, _) = post(&app, &format!("/children/{theirs}/{kind}/{id}"), &case, &form).await;
+                assert_eq!(status, StatusCode::FORBIDDEN, "change {kind} {id} of another caseworker's child");
+            }
+        }
+        // 2. The other child's records through the caseworker's own child's URLs: not found.
+        for (kind, ids) in &their_records {
+            for id in ids {
+                let form = [("csrf_token", token.as_str()), ("version", "1")];
+                let (status, _, _) = post(&app, &format!("/children/{mine}/{kind}/{id}"), &case, &form).await;
+                assert!(
+                    status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+                    "{kind} {id} of another child under {mine}: {status}"
+                );
+            }
+        }
+        // 3. A new record of the caseworker's own child that refers to the other child's request
+        //    or plan, and a change that moves the caseworker's advice onto the other child.
+        let attempts: Vec<(String, Vec<(&str, &str)>)> = vec![
+            (
+                format!("/children/{mine}/advice/new"),
+                vec![
+                    ("request_id", their_request.as_str()),
+                    ("kind", "health"),
+                    ("requested_on-day", "1"),
+                    ("requested_on-month", "11"),
+                    ("requested_on-year", "2026"),
+                ],
+            ),
+            (
+                format!("/children/{mine}/reviews/new"),
+                vec![
+                    ("plan_id", their_plan.as_str()),
+                    ("meeting_on-day", "1"),
+                    ("meeting_on-month", "11"),
+                    ("meeting_on-year", "2026"),
+                ],
+            ),
+            (
+                format!("/children/{mine}/plans/new"),
+                vec![
+                    ("request_id", their_request.as_str()),
+                    ("issued_on-day", "1"),
+                    ("issued_on-month", "11"),
+                    ("issued_on-year", "2026"),
+                ],
+            ),
+            (
+                format!("/children/{mine}/disputes/new"),
+                vec![
+                    ("request_id", their_request.as_str()),
+                    ("kind", "mediation"),
+                    ("opened_on-day", "1"),
+                    ("opened_on-month", "11"),
+                    ("opened_on-year", "2026"),
+                ],
+            ),
+        ];
+        for (path, fields) in &attempts {
+            let mut form = vec![("csrf_token", token.as_str())];
+            form.extend(fields.iter().copied());
+            let (status, _, page) = post(&app, path, &case, &form).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path} with another child's record");
+            assert!(
+                page.contains("Choose one of this child&#39;s") || page.contains("Choose one of this child's"),
+                "{path}"
+            );
+        }
+        let advice_form = get(&app, &format!("/children/{mine}/advice/{my_advice}"), Some(&case)).await.2;
+        let version = advice_form.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap();
+        let a = before.advice.iter().find(|a| a.advice_id == my_advice).unwrap();
+        let (y, m, d) =
+            (a.requested_on.year().to_string(), a.requested_on.month().to_string(), a.requested_on.day().to_string());
+        let form = [
+            ("csrf_token", token.as_str()),
+            ("version", version),
+            ("request_id", their_request.as_str()),
+            ("kind", a.kind.code()),
+            ("requested_on-day", d.as_str()),
+            ("requested_on-month", m.as_str()),
+            ("requested_on-year", y.as_str()),
+        ];
+        let (status, _, page) = post(&app, &format!("/children/{mine}/advice/{my_advice}"), &case, &form).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "moving advice onto another child");
+        assert!(page.contains("this child"), "{page}");
+        assert_ne!(their_request, my_request);
+
+        // Nothing was written, and no change was audited.
+        assert!(store.load().await.unwrap() == before, "no record changed");
+        let rows = audit(&store, AuditQuery::default()).await;
+        let new_rows = &rows[audit_before..];
+        assert!(
+            new_rows.iter().all(|e| !e.action.starts_with("add ") && !e.action.starts_with("change ")),
+            "{new_rows:?}"
+        );
+    })
+    .await;
+}
+
+/// Turns on a second factor for `email` (signed in with `cookie`) and returns its secret.
+async fn turn_on_second_factor(app: &axum::Router, cookie: &str, email: &str) -> String {
+    let (_, _, page) = get(app, "/account/two-factor", Some(cookie)).await;
+    let start = page.find("name=\"secret\" value=\"").unwrap() + 21;
+    let secret = page[start..].split('"').next().unwrap().to_string();
+    let token = csrf_in(&page);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = sendtrack_web::one_time_code_at(&secret, email, now).unwrap();
+    let form = [("csrf_token", token.as_str()), ("secret", secret.as_str()), ("code", code.as_str())];
+    assert_eq!(post(app, "/account/two-factor", cookie, &form).await.0, StatusCode::SEE_OTHER);
+    secret
+}
+
+#[tokio::test]
+async fn a_right_password_then_wrong_codes_repeated_still_locks_the_account() {
+    on_each_backend("web_totp_lockout", |store, _| async move {
+        let protection = Protection { delay_step: Duration::from_millis(1), ..Protection::default() };
+        let app = app_with(store, protection).await;
+        let cookie = session(&app, "case@example.org").await;
+        turn_on_second_factor(&app, &cookie, "case@example.org").await;
+        // Password, then two wrong codes, three times over: six failures in the window.
+        for round in 0..3 {
+            let (status, headers, _) = sign_in(&app, "case@example.org", PASSWORD).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "round {round}: the password is accepted");
+            let half = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+            let token = csrf_in(&get(&app, "/sign-in/two-factor", Some(&half)).await.2);
+            for _ in 0..2 {
+                post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", "000000")]).await;
+            }
+        }
+        // The account is locked: the right password is refused.
+        let (status, _, _) = sign_in(&app, "case@example.org", PASSWORD).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "locked after wrong codes");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_code_asked_for_while_the_account_is_locked_is_refused() {
+    on_each_backend("web_totp_locked_code", |store, _| async move {
+        let protection = Protection { delay_step: Duration::from_millis(1), ..Protection::default() };
+        let app = app_with(store, protection).await;
+        let cookie = session(&app, "case@example.org").await;
+        let secret = turn_on_second_factor(&app, &cookie, "case@example.org").await;
+        let (_, headers, _) = sign_in(&app, "case@example.org", PASSWORD).await;
+        let half = headers[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+        // Meanwhile someone else fails the password five times: the account locks.
+        for _ in 0..5 {
+            sign_in(&app, "case@example.org", "wrong password here").await;
+        }
+        let token = csrf_in(&get(&app, "/sign-in/two-factor", Some(&half)).await.2);
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let code = sendtrack_web::one_time_code_at(&secret, "case@example.org", now + 30).unwrap();
+        let (status, headers, _) =
+            post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", &code)]).await;
+        assert_eq!((status, headers[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"));
+        assert_eq!(get(&app, "/", Some(&half)).await.0, StatusCode::SEE_OTHER, "the half session ended");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sign_in_posted_from_another_site_is_refused() {
+    on_each_backend("web_login_csrf", |store, _| async move {
+        let app = app(store).await;
+        let form = serde_urlencoded::to_string([("email", "case@example.org"), ("password", PASSWORD)]).unwrap();
+        // No form cookie (a page elsewhere cannot send a SameSite=Strict cookie).
+        let request = Request::post("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.clone()))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let set = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(set.starts_with("sendtrack_sign_in="), "only the form's cookie is set: {set}");
+        // The cookie, but another form's token.
+        let (cookie, _) = sign_in_form(&app).await;
+        let (_, other_token) = sign_in_form(&app).await;
+        let form = serde_urlencoded::to_string([
+            ("csrf_token", other_token.as_str()),
+            ("email", "case@example.org"),
+            ("password", PASSWORD),
+        ])
+        .unwrap();
+        let request = Request::post("/sign-in")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert!(response.headers().get(header::SET_COOKIE).is_none(), "no session");
+        // The page's own form signs in.
+        assert_eq!(sign_in(&app, "case@example.org", PASSWORD).await.0, StatusCode::SEE_OTHER);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_unknown_email_costs_the_same_password_work_as_a_known_one() {
+    on_each_backend("web_sign_in_timing", |store, _| async move {
+        let app = app(store).await;
+        // The fastest of three of each, so that other work on the machine counts least.
+        let mut fastest = [Duration::MAX; 2];
+        for _ in 0..3 {
+            for (k, email) in ["case@example.org", "nobody.here@example.org"].iter().enumerate() {
+                let request = sign_in_request(&app, email, "wrong password here").await;
+                let started = Instant::now();
+                assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+                fastest[k] = fastest[k].min(started.elapsed());
+            }
+        }
+        // Without the same Argon2id work an unknown e-mail answered in a tenth of the time.
+        assert!(fastest[1] * 2 >= fastest[0], "known {:?}, unknown {:?}", fastest[0], fastest[1]);
     })
     .await;
 }

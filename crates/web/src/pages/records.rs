@@ -650,6 +650,23 @@ async fn save(
         return shown_again(&[], true, StatusCode::CONFLICT);
     }
     let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
+    // A reference may only name one of this child's own records: the permission check above is
+    // on the URL's child, so a request or plan of another child would put casework (and its
+    // audit rows) on a child the user may not change.
+    for (column, cell) in columns(file).iter().zip(&cells) {
+        if let FieldKind::Reference(target) = field_kind(file, column.name)
+            && !cell.is_empty()
+            && !references(target, &own).iter().any(|(id, _)| id == cell)
+        {
+            problems.push(FieldProblem {
+                column: Some(column.name),
+                message: match target {
+                    RecordFile::Plans => "Choose one of this child's EHC plans".to_string(),
+                    _ => "Choose one of this child's requests".to_string(),
+                },
+            });
+        }
+    }
     // Every column is on the form, so an empty cell is a present, empty one (a required
     // column left empty is reported, as on an import).
     let texts: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
@@ -669,6 +686,10 @@ async fn save(
             return shown_again(&problems, false, StatusCode::BAD_REQUEST);
         }
     };
+    // Belt and braces: the record saved belongs to the child it is filed under.
+    if !new_child && owner(file, &record, &cw).as_deref() != Some(child_id) {
+        return not_in_caseload(state, user);
+    }
     let changed = changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record);
     let detail: serde_json::Map<String, serde_json::Value> = changed
         .into_iter()

@@ -25,7 +25,47 @@ pub struct Credentials {
     email: String,
     #[serde(default)]
     password: String,
+    /// The sign-in form's own token (login CSRF): see [`SignInForm`].
+    #[serde(default)]
+    csrf_token: String,
 }
+
+/// The sign-in form's protection against login CSRF (a page elsewhere signing the browser in
+/// to an attacker's account, so that what the victim records is filed under it): the form
+/// carries a token derived from a random value in a `SameSite=Strict` cookie that the form's
+/// page sets, which a form posted from another site cannot send.
+struct SignInForm {
+    /// The cookie's value (kept when the browser already has one).
+    secret: String,
+    /// Whether the cookie must be set with this answer.
+    new: bool,
+}
+
+impl SignInForm {
+    fn of(parts: &Parts) -> Option<SignInForm> {
+        match crate::auth::cookie(parts, SIGN_IN_COOKIE) {
+            Some(secret) if secret.len() == 64 => Some(SignInForm { secret, new: false }),
+            _ => new_token().map(|(secret, _)| SignInForm { secret, new: true }),
+        }
+    }
+
+    fn token(&self) -> String {
+        token_hash(&format!("sign-in:{}", self.secret))
+    }
+
+    /// The answer with the form's cookie set when it is new.
+    fn respond(&self, state: &AppState, answer: impl IntoResponse) -> Response {
+        if !self.new {
+            return answer.into_response();
+        }
+        let secure = if state.protection.secure_cookies { "; Secure" } else { "" };
+        let cookie = format!("{SIGN_IN_COOKIE}={}; Path=/sign-in; HttpOnly; SameSite=Strict{secure}", self.secret);
+        ([(header::SET_COOKIE, cookie)], answer).into_response()
+    }
+}
+
+/// The cookie that carries the sign-in form's secret.
+const SIGN_IN_COOKIE: &str = "sendtrack_sign_in";
 
 /// A text field with its GOV.UK error message, if `errors` has one for it.
 fn field(id: &str, label: &str, kind: &str, autocomplete: &str, value: &str, errors: &[(&str, &str)]) -> Markup {
@@ -33,7 +73,7 @@ fn field(id: &str, label: &str, kind: &str, autocomplete: &str, value: &str, err
     text_input(TextInput { id, label, kind, autocomplete: Some(autocomplete), value, error, ..TextInput::default() })
 }
 
-fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Markup {
+fn sign_in_page(state: &AppState, form: &SignInForm, email: &str, errors: &[(&str, &str)]) -> Markup {
     let title = if errors.is_empty() { "Sign in" } else { "Error: Sign in" };
     page(
         title,
@@ -45,6 +85,7 @@ fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Marku
                     (error_summary(errors))
                     h1 class="govuk-heading-l" { "Sign in" }
                     form method="post" action="/sign-in" novalidate {
+                        input type="hidden" name=(CSRF_FIELD) value=(form.token());
                         (field("email", "Email address", "email", "email", email, errors))
                         (field("password", "Password", "password", "current-password", "", errors))
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Sign in" }
@@ -55,8 +96,9 @@ fn sign_in_page(state: &AppState, email: &str, errors: &[(&str, &str)]) -> Marku
     )
 }
 
-pub async fn form(State(state): State<Arc<AppState>>) -> Markup {
-    sign_in_page(&state, "", &[])
+pub async fn form(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
+    let Some(form) = SignInForm::of(&parts) else { return super::server_error() };
+    form.respond(&state, sign_in_page(&state, &form, "", &[]))
 }
 
 /// An audit row about a sign-in (the person may not exist: the email is what was typed).
@@ -76,6 +118,14 @@ pub async fn submit(
     Form(credentials): Form<Credentials>,
 ) -> Response {
     let email = credentials.email.trim().to_lowercase();
+    let Some(form) = SignInForm::of(&parts) else { return super::server_error() };
+    if form.new || credentials.csrf_token != form.token() {
+        // Not posted from this service's own sign-in page (or the browser keeps no cookies).
+        tracing::warn!("a sign-in without the sign-in form's token was refused");
+        let message = "Sign in from this page. If you see this again, check that your browser accepts cookies.";
+        let page = sign_in_page(&state, &form, &email, &[("email", message)]);
+        return form.respond(&state, (axum::http::StatusCode::BAD_REQUEST, page));
+    }
     let mut errors = Vec::new();
     if email.is_empty() {
         errors.push(("email", "Enter your email address"));
@@ -84,39 +134,32 @@ pub async fn submit(
         errors.push(("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return sign_in_page(&state, &email, &errors).into_response();
+        return sign_in_page(&state, &form, &email, &errors).into_response();
     }
     let p = &state.protection;
     let address = client_address(&parts, p);
     let at = now();
-    let (by_account, by_address) =
-        match state.store.failed_sign_ins(&email, &address, &minutes_before(at, p.window_minutes)).await {
-            Ok(counts) => counts,
-            Err(e) => return super::failed(e),
-        };
-    if by_account >= p.lock_account_after || by_address >= p.lock_address_after {
-        if let Err(e) = state.audit().event(event(&email, "sign-in refused: locked", &address)).await {
-            return super::failed(e);
+    match throttle(&state, &email, &address).await {
+        Ok(Throttle::Go) => {}
+        Ok(Throttle::Locked) => {
+            let message = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again.";
+            return (
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                sign_in_page(&state, &form, &email, &[("email", message)]),
+            )
+                .into_response();
         }
-        let message = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again.";
-        return (axum::http::StatusCode::TOO_MANY_REQUESTS, sign_in_page(&state, &email, &[("email", message)]))
-            .into_response();
-    }
-    // Slowed: each failure past the first few adds to the wait before the answer.
-    let failures = by_account.max(by_address);
-    if failures >= p.slow_after {
-        let extra = u32::try_from(failures - p.slow_after + 1).unwrap_or(u32::MAX);
-        tokio::time::sleep(p.delay_step.saturating_mul(extra).min(std::time::Duration::from_secs(5))).await;
+        Err(r) => return r,
     }
     let user = match state.store.user(&email).await {
         Ok(user) => user,
         Err(e) => return super::failed(e),
     };
-    // The same answer whether the email is unknown or the password wrong.
-    let matches = match &user {
-        Some(u) => password_matches(credentials.password, u.password_hash.clone()).await,
-        None => false,
-    };
+    // The same answer, after the same Argon2 work, whether the email is unknown or the
+    // password wrong: neither the page nor its timing tells which e-mails have accounts.
+    let hash =
+        user.as_ref().map_or_else(|| crate::auth::unknown_account_hash().to_string(), |u| u.password_hash.clone());
+    let matches = password_matches(credentials.password, hash).await && user.is_some();
     let Some(user) = user.filter(|_| matches) else {
         let forget = minutes_before(at, p.window_minutes);
         let recorded = state.store.record_failed_sign_in(&email, &address, &stored(at), &forget).await;
@@ -127,7 +170,7 @@ pub async fn submit(
             return super::failed(e);
         }
         tracing::info!("a sign-in failed");
-        return sign_in_page(&state, &email, &[("email", "Enter a correct email address and password")])
+        return sign_in_page(&state, &form, &email, &[("email", "Enter a correct email address and password")])
             .into_response();
     };
     // A new session on every sign-in; the one the browser had, if any, ends.
@@ -141,7 +184,11 @@ pub async fn submit(
     if let Err(e) = state.store.create_session(&hash, &user.email, stage, &stored(at)).await {
         return super::failed(e);
     }
-    if let Err(e) = state.store.clear_failed_sign_ins(&user.email).await {
+    // Failures are forgotten only once the person is fully signed in: with a second factor,
+    // after the code, so that "password, then wrong codes", repeated, still locks the account.
+    if stage == SessionStage::Full
+        && let Err(e) = state.store.clear_failed_sign_ins(&user.email).await
+    {
         return super::failed(e);
     }
     let action = if stage == SessionStage::Full { "sign in" } else { "sign in: password accepted, code awaited" };
@@ -173,6 +220,34 @@ fn code_page(state: &AppState, csrf: &str, errors: &[(&str, &str)]) -> Markup {
             }
         },
     )
+}
+
+/// Whether an attempt (a password or a one-time code) may go ahead.
+enum Throttle {
+    Go,
+    Locked,
+}
+
+/// The one rule for password and code attempts alike: locked after too many failures for the
+/// account or from the address within the window (audited), and slowed past the first few.
+async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Throttle, Response> {
+    let p = &state.protection;
+    let (by_account, by_address) = state
+        .store
+        .failed_sign_ins(email, address, &minutes_before(now(), p.window_minutes))
+        .await
+        .map_err(super::failed)?;
+    if by_account >= p.lock_account_after || by_address >= p.lock_address_after {
+        state.audit().event(event(email, "sign-in refused: locked", address)).await.map_err(super::failed)?;
+        return Ok(Throttle::Locked);
+    }
+    // Slowed: each failure past the first few adds to the wait before the answer.
+    let failures = by_account.max(by_address);
+    if failures >= p.slow_after {
+        let extra = u32::try_from(failures - p.slow_after + 1).unwrap_or(u32::MAX);
+        tokio::time::sleep(p.delay_step.saturating_mul(extra).min(std::time::Duration::from_secs(5))).await;
+    }
+    Ok(Throttle::Go)
 }
 
 /// The session of a half-signed-in person (password accepted, code awaited).
@@ -209,6 +284,17 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
         Err(r) => return r,
     };
     let address = client_address(&parts, &state.protection);
+    match throttle(&state, &session.user.email, &address).await {
+        Ok(Throttle::Go) => {}
+        Ok(Throttle::Locked) => {
+            // Locked while the code was awaited: the half-signed-in session ends.
+            if let Err(e) = state.store.delete_session(&token_hash(&token)).await {
+                return super::failed(e);
+            }
+            return Redirect::to("/sign-in").into_response();
+        }
+        Err(r) => return r,
+    }
     let secret = session.user.totp_secret.clone().unwrap_or_default();
     let accepted =
         match crate::pages::account::accept_code(&state, &secret, &session.user.email, code.code.trim()).await {

@@ -58,9 +58,33 @@ pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (Statu
     (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The sign-in form's cookie (`name=value`) and the token its form carries (login CSRF).
+pub async fn sign_in_form(app: &axum::Router) -> (String, String) {
+    let (status, headers, page) = get(app, "/sign-in", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.contains("SameSite=Strict") && cookie.contains("HttpOnly"), "{cookie}");
+    (cookie.split(';').next().unwrap().to_string(), csrf_in(&page))
+}
+
+/// A sign-in request as the sign-in page's form sends it (with its cookie and token).
+pub async fn sign_in_request(app: &axum::Router, email: &str, password: &str) -> Request<Body> {
+    let (cookie, token) = sign_in_form(app).await;
+    let form = serde_urlencoded::to_string([("csrf_token", token.as_str()), ("email", email), ("password", password)])
+        .unwrap();
+    Request::post("/sign-in")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))
+        .unwrap()
+}
+
 pub async fn sign_in(app: &axum::Router, email: &str, password: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let form = format!("email={}&password={}", email.replace('@', "%40"), password.replace(' ', "+"));
+    let (cookie, token) = sign_in_form(app).await;
+    let form = serde_urlencoded::to_string([("csrf_token", token.as_str()), ("email", email), ("password", password)])
+        .unwrap();
     let request = Request::post("/sign-in")
+        .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form))
         .unwrap();
