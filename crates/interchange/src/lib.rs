@@ -6,6 +6,7 @@
 pub mod board;
 pub mod demo;
 pub mod dfe;
+pub mod for_people;
 pub mod read;
 pub mod scorecard;
 pub mod sen2;
@@ -13,4 +14,4 @@ pub mod workbook;
 pub mod write;
 
 pub use read::{FolderProblem, FolderRead, check_casework, read_folder};
-pub use write::write_folder;
+pub use write::{write_folder, write_folder_for_people};

@@ -72,7 +72,7 @@ pub fn to_csv(card: &Scorecard) -> String {
     // Writing to memory cannot fail.
     let _ = writer.write_record(["measure", "period", "dimension", "key", "value"]);
     for row in &rows {
-        let _ = writer.write_record(row);
+        let _ = crate::for_people::write_row(&mut writer, row);
     }
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -9,13 +9,27 @@ use std::path::Path;
 /// Writes `casework` into `dir` (created when missing), one file per record type, replacing
 /// files of the same names.
 pub fn write_folder(dir: &Path, casework: &Casework) -> Result<(), csv::Error> {
+    write(dir, casework, false)
+}
+
+/// [`write_folder`] for a person to open (a subject access request): every text cell
+/// neutralised against formula injection ([`crate::for_people`]), so it is not for re-import.
+pub fn write_folder_for_people(dir: &Path, casework: &Casework) -> Result<(), csv::Error> {
+    write(dir, casework, true)
+}
+
+fn write(dir: &Path, casework: &Casework, for_people: bool) -> Result<(), csv::Error> {
     std::fs::create_dir_all(dir)?;
     let counts = casework.counts().rows();
     for (k, file) in RecordFile::ALL.into_iter().enumerate() {
         let mut writer = csv::Writer::from_path(dir.join(file.file_name()))?;
         writer.write_record(columns(file).iter().map(|c| c.name))?;
         for i in 0..counts[k].1 {
-            writer.write_record(cells(file, casework, i))?;
+            if for_people {
+                crate::for_people::write_row(&mut writer, cells(file, casework, i))?;
+            } else {
+                writer.write_record(cells(file, casework, i))?;
+            }
         }
         writer.flush()?;
     }

@@ -153,10 +153,15 @@ enum Command {
         /// The private key (PEM) of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
-        /// The service is reached through a TLS terminator (a reverse proxy) on this machine or
-        /// network: mark cookies Secure and take client addresses from X-Forwarded-For.
+        /// The service is reached through a TLS terminator (a reverse proxy): mark cookies
+        /// Secure, send HSTS, and take client addresses from X-Forwarded-For as the trusted
+        /// proxies set it.
         #[arg(long, conflicts_with = "tls_cert")]
         behind_tls_proxy: bool,
+        /// A proxy's IP address trusted to set X-Forwarded-For (repeat for each; with
+        /// --behind-tls-proxy; default: this machine, 127.0.0.1 and ::1).
+        #[arg(long = "trusted-proxy", requires = "behind_tls_proxy", default_values_t = [std::net::IpAddr::from([127, 0, 0, 1]), std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)])]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Remove a child's personal data (names, UPN, ULN, postcode, ethnicity), keeping their
     /// casework under the opaque id so the measures of past months do not change. Audited.
@@ -362,13 +367,23 @@ fn main() -> ExitCode {
             }
             Command::Measures => commands::measures::list_command(),
             Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,
-            Command::Serve { db, addr, authority, session_minutes, tls_cert, tls_key, behind_tls_proxy } => {
+            Command::Serve {
+                db,
+                addr,
+                authority,
+                session_minutes,
+                tls_cert,
+                tls_key,
+                behind_tls_proxy,
+                trusted_proxies,
+            } => {
                 let options = commands::web::ServeOptions {
                     addr: &addr,
                     authority: &authority,
                     session_minutes,
                     tls: tls_cert.zip(tls_key),
                     behind_tls_proxy,
+                    trusted_proxies,
                 };
                 commands::web::run_server(&db, &options, cli.today).await
             }

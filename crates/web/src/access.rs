@@ -106,6 +106,22 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/assets/app.mjs", Who::Anyone, "an asset"),
 ];
 
+/// Tables a page downloads (`?download=csv|xlsx&table=ID`) that carry more than the page
+/// shows: (the page's route, the table's id, the route whose rule governs the download). A
+/// download is allowed by the rule of what it carries, not of the page it comes from.
+pub const TABLE_RULES: &[(&str, &str, &str)] = &[
+    // The records behind a measure (children by opaque id): as `/measures/{id}/records.csv`.
+    ("/measures/{id}", "records", "/measures/{id}/records.csv"),
+];
+
+/// The rule that governs downloading `table` from the page at route `path` (GET).
+pub fn table_rule(path: &str, table: &str) -> Option<&'static Rule> {
+    TABLE_RULES
+        .iter()
+        .find(|(p, t, _)| *p == path && *t == table)
+        .and_then(|(_, _, governed)| rule_for("GET", governed))
+}
+
 /// The rule of a route (by the router's path pattern), if it has one.
 pub fn rule_for(method: &str, path: &str) -> Option<&'static Rule> {
     // HEAD is answered as GET.

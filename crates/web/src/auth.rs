@@ -34,8 +34,9 @@ pub struct Protection {
     pub window_minutes: i64,
     /// Mark cookies `Secure` (served over TLS, directly or behind a TLS terminator).
     pub secure_cookies: bool,
-    /// Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies (TLS terminators) trusted to say, in `X-Forwarded-For`, whom they
+    /// forward for; empty: the header is ignored and the connection's peer is the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Protection {
@@ -48,7 +49,7 @@ impl Default for Protection {
             lock_address_after: 20,
             window_minutes: 15,
             secure_cookies: false,
-            trust_forwarded_for: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -135,19 +136,35 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-/// The network address a request came from: the connection's peer, or the first address of
-/// `X-Forwarded-For` when the service runs behind a proxy it trusts.
+/// The network address a request came from: the connection's peer; or, when the peer is a
+/// trusted proxy, the right-most address of `X-Forwarded-For` that is not itself a trusted
+/// proxy (the one the trusted proxies saw; anything left of it the client could have written).
+/// An entry that is not an IP address is never taken: the peer is used instead.
 pub fn client_address(parts: &Parts, protection: &Protection) -> String {
-    if protection.trust_forwarded_for
-        && let Some(forwarded) = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next()
-    {
-        return first.trim().to_string();
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    forwarded_client(peer, parts.headers.get_all("x-forwarded-for"), &protection.trusted_proxies)
+        .or(peer)
+        .map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+fn forwarded_client(
+    peer: Option<std::net::IpAddr>,
+    headers: axum::http::header::GetAll<'_, axum::http::HeaderValue>,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return None;
     }
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |c| c.0.ip().to_string())
+    let entries: Vec<&str> =
+        headers.iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).map(str::trim).collect();
+    for entry in entries.into_iter().rev() {
+        let ip = entry.parse::<std::net::IpAddr>().ok()?;
+        if !trusted.contains(&ip) {
+            return Some(ip);
+        }
+    }
+    None
 }
 
 /// The CSRF token of a session: derived from the session's secret token, so it needs no
@@ -208,16 +225,31 @@ pub fn may_use(user: &sendtrack_store::User, method: &str, path: &str) -> bool {
     rule_for(method, path).is_some_and(|rule| rule.who.allows_with(user.role, |grant| has_grant(user, grant)))
 }
 
+/// The table a request downloads (`?download=...&table=ID`), if it downloads one.
+fn downloaded_table(query: Option<&str>) -> Option<String> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query?).ok()?;
+    pairs
+        .iter()
+        .any(|(k, _)| k == "download")
+        .then(|| pairs.into_iter().find(|(k, _)| k == "table").map(|(_, v)| v).unwrap_or_default())
+}
+
 pub async fn require_access(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Response {
     let path = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()).unwrap_or_default();
-    let Some(rule) = rule_for(request.method().as_str(), &path) else {
+    let Some(mut rule) = rule_for(request.method().as_str(), &path) else {
         tracing::error!("refused {} {path}: the route has no access rule", request.method());
         return crate::pages::refused(&state, None);
     };
+    // A download of one of the page's tables is governed by the rule of what the table carries.
+    if let Some(table) = downloaded_table(request.uri().query())
+        && let Some(governing) = crate::access::table_rule(&path, &table)
+    {
+        rule = governing;
+    }
     if rule.who == Who::Anyone {
         return next.run(request).await;
     }
@@ -310,4 +342,41 @@ fn multipart_field(body: &[u8], name: &str) -> Option<String> {
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(body).ok()?;
     pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use axum::http::HeaderMap;
+    use std::net::IpAddr;
+
+    fn client(peer: &str, forwarded: &[&str], trusted: &[&str]) -> Option<IpAddr> {
+        let mut headers = HeaderMap::new();
+        for f in forwarded {
+            headers.append("x-forwarded-for", f.parse().unwrap());
+        }
+        let trusted: Vec<IpAddr> = trusted.iter().map(|t| t.parse().unwrap()).collect();
+        forwarded_client(Some(peer.parse().unwrap()), headers.get_all("x-forwarded-for"), &trusted)
+    }
+
+    #[test]
+    fn the_right_most_address_a_trusted_proxy_added_is_the_client() {
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        // The client wrote 10.0.0.1 itself; the proxy appended what it saw.
+        assert_eq!(client("127.0.0.1", &["10.0.0.1, 203.0.113.9"], &["127.0.0.1"]), ip("203.0.113.9"));
+        // Two proxies in a row, both trusted.
+        assert_eq!(
+            client("127.0.0.1", &["198.51.100.4, 192.0.2.50"], &["127.0.0.1", "192.0.2.50"]),
+            ip("198.51.100.4")
+        );
+        // Several header lines read as one list.
+        assert_eq!(client("127.0.0.1", &["10.0.0.1", "203.0.113.9"], &["127.0.0.1"]), ip("203.0.113.9"));
+        // An entry that is not an IP address is never taken.
+        assert_eq!(client("127.0.0.1", &["<script>"], &["127.0.0.1"]), None);
+        assert_eq!(client("127.0.0.1", &["203.0.113.9, not-an-ip"], &["127.0.0.1"]), None);
+        // A peer that is not a trusted proxy: the header is ignored.
+        assert_eq!(client("203.0.113.7", &["10.0.0.1"], &["127.0.0.1"]), None);
+        assert_eq!(client("127.0.0.1", &["10.0.0.1"], &[]), None);
+    }
 }

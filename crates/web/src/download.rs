@@ -30,7 +30,8 @@ impl Cell {
 
     fn csv(&self) -> String {
         match self {
-            Cell::Text(t) => t.clone(),
+            // Neutralised against formula injection: people open these in spreadsheets.
+            Cell::Text(t) => sendtrack_interchange::for_people::neutralise(t).into_owned(),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
         }

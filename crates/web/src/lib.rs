@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use tokio::sync::RwLock;
 
-pub use access::{RULES, Rule, Who};
+pub use access::{RULES, Rule, TABLE_RULES, Who, table_rule};
 pub use auth::{Protection, hash_password, new_password};
 /// The one-time code of a base32 TOTP secret at a time (for tests and scripts).
 pub use pages::account::code_at as one_time_code_at;
@@ -233,15 +233,29 @@ fn asset(body: &'static [u8], content_type: &'static str) -> impl axum::response
 }
 
 /// Security headers on every response: a Content-Security-Policy without inline script, no
-/// sniffing, no framing, no referrer outside the service.
-async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+/// sniffing, no framing, no referrer outside the service, no caching of anything but the
+/// assets, and HSTS when served over TLS.
+async fn security_headers(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // Served over TLS (directly or behind a TLS terminator): browsers use HTTPS only, for a year.
+    if state.protection.secure_cookies {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
     let policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Pages and downloads carry children's records: no browser or proxy keeps a copy. Only
+    // the static assets (which set their own) may be cached.
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     response
 }
 
@@ -289,7 +303,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::require_csrf))
         .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_FORM_BYTES))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers))
         .with_state(state)
 }
 

@@ -191,20 +191,19 @@ async fn audit(store: &Store, query: AuditQuery) -> Vec<sendtrack_store::AuditEv
 #[tokio::test]
 async fn viewing_changing_exporting_and_signing_in_leave_exactly_the_expected_audit_rows() {
     on_each_backend("web_audit_rows", |store, _| async move {
-        let protection = Protection { trust_forwarded_for: true, ..Protection::default() };
+        let protection = behind_proxy();
         let app = app_with(store.clone(), protection).await;
         let (child, _) = cw001_child(&store).await;
         let from = |address: &str, path: &str, cookie: Option<&str>| {
-            let mut r = Request::get(path).header("x-forwarded-for", address);
+            let mut r = Request::get(path);
             if let Some(c) = cookie {
                 r = r.header(header::COOKIE, c);
             }
-            r.body(Body::empty()).unwrap()
+            via_proxy(r.body(Body::empty()).unwrap(), address)
         };
         // A failed and a good sign-in, from 192.0.2.7.
         for password in ["wrong password here", PASSWORD] {
-            let mut request = sign_in_request(&app, "case@example.org", password).await;
-            request.headers_mut().insert("x-forwarded-for", "192.0.2.7".parse().unwrap());
+            let request = via_proxy(sign_in_request(&app, "case@example.org", password).await, "192.0.2.7");
             app.clone().oneshot(request).await.unwrap();
         }
         let signed_in =
@@ -287,18 +286,12 @@ async fn viewing_changing_exporting_and_signing_in_leave_exactly_the_expected_au
 #[tokio::test]
 async fn failed_sign_ins_are_slowed_then_locked_per_account_and_per_address() {
     on_each_backend("web_lockout", |store, _| async move {
-        let protection = Protection {
-            delay_step: Duration::from_millis(300),
-            lock_address_after: 8,
-            trust_forwarded_for: true,
-            ..Protection::default()
-        };
+        let protection = Protection { delay_step: Duration::from_millis(300), lock_address_after: 8, ..behind_proxy() };
         let app = app_with(store, protection).await;
         let attempt = |email: &'static str, password: &'static str, address: &'static str| {
             let app = app.clone();
             async move {
-                let mut request = sign_in_request(&app, email, password).await;
-                request.headers_mut().insert("x-forwarded-for", address.parse().unwrap());
+                let request = via_proxy(sign_in_request(&app, email, password).await, address);
                 let started = Instant::now();
                 let status = app.oneshot(request).await.unwrap().status();
                 (status, started.elapsed())
@@ -321,6 +314,9 @@ async fn failed_sign_ins_are_slowed_then_locked_per_account_and_per_address() {
             attempt(email, "wrong password here", "192.0.2.1").await;
         }
         assert_eq!(attempt("analyst@example.org", PASSWORD, "192.0.2.1").await.0, StatusCode::TOO_MANY_REQUESTS);
+        // Writing another address in front of the one the proxy adds does not get round it.
+        let spoofed = attempt("analyst@example.org", PASSWORD, "192.0.2.99, 192.0.2.1").await.0;
+        assert_eq!(spoofed, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(attempt("analyst@example.org", PASSWORD, "192.0.2.4").await.0, StatusCode::SEE_OTHER);
     })
     .await;
@@ -961,6 +957,126 @@ async fn an_unknown_email_costs_the_same_password_work_as_a_known_one() {
         }
         // Without the same Argon2id work an unknown e-mail answered in a tenth of the time.
         assert!(fastest[1] * 2 >= fastest[0], "known {:?}, unknown {:?}", fastest[0], fastest[1]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_download_by_table_answers_every_role_as_the_rule_of_what_it_carries() {
+    on_each_backend("web_download_tables", |store, _| async move {
+        let app = app(store.clone()).await;
+        let (child, _) = cw001_child(&store).await;
+        let mut sessions = Vec::new();
+        for (email, role) in ACCOUNTS {
+            sessions.push((role, session(&app, email).await));
+        }
+        // Every page with downloads, its route and a concrete path.
+        let pages = [
+            ("/", "/".to_string()),
+            ("/children/{id}", format!("/children/{child}")),
+            ("/worklists/{list}", "/worklists/assessing".to_string()),
+            ("/scorecard", "/scorecard".to_string()),
+            ("/measures/{id}", "/measures/decisions_within_6_weeks_pct".to_string()),
+            ("/reports/board", "/reports/board".to_string()),
+            ("/admin/audit", "/admin/audit".to_string()),
+        ];
+        let mut walked = 0;
+        for (route, path) in &pages {
+            // The page's download links, as someone who may see it finds them.
+            let mut tables = Vec::new();
+            for (_, cookie) in &sessions {
+                let (status, _, page) = get(&app, path, Some(cookie)).await;
+                if status == StatusCode::OK {
+                    for link in page.split("download=csv&amp;table=").skip(1) {
+                        let id = link.split(['"', '&']).next().unwrap().to_string();
+                        if !tables.contains(&id) {
+                            tables.push(id);
+                        }
+                    }
+                    break;
+                }
+            }
+            assert!(!tables.is_empty(), "{path} has downloads");
+            for table in &tables {
+                let rule = sendtrack_web::table_rule(route, table)
+                    .or_else(|| RULES.iter().find(|r| r.method == "GET" && r.path == *route))
+                    .unwrap();
+                let sep = if path.contains('?') { '&' } else { '?' };
+                let url = format!("{path}{sep}download=csv&table={table}");
+                for (role, cookie) in &sessions {
+                    let (status, _, _) = get(&app, &url, Some(cookie)).await;
+                    // Today is for whoever is signed in, but shows only casework roles the
+                    // caseload: the others are sent to their own start page.
+                    let today_elsewhere = *route == "/" && !matches!(role, Role::Manager | Role::Caseworker);
+                    if today_elsewhere {
+                        assert_eq!(status, StatusCode::SEE_OTHER, "{role:?} is sent on from {url}");
+                    } else if rule.who.allows(*role) {
+                        assert_eq!(status, StatusCode::OK, "{role:?} may download {url}");
+                    } else {
+                        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} may not download {url}");
+                    }
+                    walked += 1;
+                }
+            }
+        }
+        assert!(walked > 20, "{walked}");
+        // The finding: a viewer reached the records behind a measure through its page.
+        let viewer = &sessions.iter().find(|(r, _)| *r == Role::Viewer).unwrap().1;
+        let url = "/measures/plans_active?download=csv&table=records";
+        assert_eq!(get(&app, url, Some(viewer)).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_and_downloads_are_never_cached_and_tls_sends_hsts() {
+    on_each_backend("web_no_store", |store, _| async move {
+        let app = app(store.clone()).await;
+        let (child, _) = cw001_child(&store).await;
+        let manager = session(&app, "manager@example.org").await;
+        for path in [
+            format!("/children/{child}"),
+            "/worklists/assessing/records.csv".to_string(),
+            "/worklists/assessing?download=xlsx&table=records".to_string(),
+            "/sen2/return.zip".to_string(),
+            "/reports/board".to_string(),
+            "/reports/board.xlsx".to_string(),
+            "/sign-in".to_string(),
+        ] {
+            let (status, headers, _) = get(&app, &path, Some(&manager)).await;
+            assert!(status.is_success(), "{path}: {status}");
+            assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
+            assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain HTTP");
+        }
+        let (_, headers, _) = get(&app, "/assets/govuk.css", None).await;
+        assert!(headers[header::CACHE_CONTROL].to_str().unwrap().starts_with("public"));
+        let state = sendtrack_web::AppState::new(store, "Test Council".into(), None)
+            .with_protection(Protection { secure_cookies: true, ..Protection::default() });
+        let tls = sendtrack_web::router(std::sync::Arc::new(state));
+        let (_, headers, _) = get(&tls, "/sign-in", None).await;
+        assert_eq!(headers[header::STRICT_TRANSPORT_SECURITY], "max-age=31536000");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_formula_typed_into_the_sign_in_form_downloads_from_the_audit_trail_as_text() {
+    on_each_backend("web_formula_injection", |store, _| async move {
+        let app = app(store).await;
+        let formula = "=HYPERLINK(\"http://evil.example\",\"x\")@example.org";
+        sign_in(&app, formula, "wrong password here").await;
+        let admin = session(&app, "admin@example.org").await;
+        {
+            let format = "csv";
+            let (status, _, body) =
+                get(&app, &format!("/admin/audit?download={format}&table=audit"), Some(&admin)).await;
+            assert_eq!(status, StatusCode::OK);
+            let mut reader = csv::Reader::from_reader(body.as_bytes());
+            let emails: Vec<String> = reader.records().map(|r| r.unwrap()[1].to_string()).collect();
+            let lowered = formula.to_lowercase();
+            assert!(emails.contains(&format!("'{lowered}")), "{emails:?}");
+            assert!(!emails.iter().any(|e| e.starts_with('=')), "{emails:?}");
+        }
     })
     .await;
 }

@@ -163,7 +163,7 @@ pub async fn drill_command(
             let mut writer = csv::Writer::from_writer(std::io::stdout());
             writer.write_record(&header)?;
             for row in &rows {
-                writer.write_record(row)?;
+                sendtrack_interchange::for_people::write_row(&mut writer, row)?;
             }
             writer.flush()?;
         }

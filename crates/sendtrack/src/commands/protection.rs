@@ -62,7 +62,8 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
         feedback: cw.feedback.iter().filter(|f| f.child_id.as_deref() == Some(child)).cloned().collect(),
         ..index.own(&cw, child)
     };
-    sendtrack_interchange::write_folder(out, &own).with_context(|| format!("cannot write {}", out.display()))?;
+    sendtrack_interchange::write_folder_for_people(out, &own)
+        .with_context(|| format!("cannot write {}", out.display()))?;
     // Who has read or changed the record, and when.
     let rows = store
         .audit_search(&AuditQuery { child_id: Some(child.to_string()), ..AuditQuery::default() }, i64::MAX)
@@ -71,13 +72,16 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
     let mut writer = csv::Writer::from_path(&path).with_context(|| format!("cannot write {}", path.display()))?;
     writer.write_record(["at", "email", "action", "address", "detail"])?;
     for r in rows.iter().rev() {
-        writer.write_record([
-            r.at.as_str(),
-            r.email.as_str(),
-            r.action.as_str(),
-            r.address.as_deref().unwrap_or(""),
-            r.detail.as_deref().unwrap_or(""),
-        ])?;
+        sendtrack_interchange::for_people::write_row(
+            &mut writer,
+            [
+                r.at.as_str(),
+                r.email.as_str(),
+                r.action.as_str(),
+                r.address.as_deref().unwrap_or(""),
+                r.detail.as_deref().unwrap_or(""),
+            ],
+        )?;
     }
     writer.flush()?;
     store.audit_batch(&[event(by, "subject access export", child)]).await?;

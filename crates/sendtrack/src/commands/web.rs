@@ -17,6 +17,8 @@ pub struct ServeOptions<'a> {
     /// The certificate chain and private key (PEM files) to serve HTTPS with.
     pub tls: Option<(PathBuf, PathBuf)>,
     pub behind_tls_proxy: bool,
+    /// The proxies trusted to set X-Forwarded-For (with `behind_tls_proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub async fn run_server(
@@ -31,7 +33,7 @@ pub async fn run_server(
     let protection = Protection {
         idle_minutes: options.session_minutes,
         secure_cookies: options.tls.is_some() || options.behind_tls_proxy,
-        trust_forwarded_for: options.behind_tls_proxy,
+        trusted_proxies: if options.behind_tls_proxy { options.trusted_proxies.clone() } else { Vec::new() },
         ..Protection::default()
     };
     let state = Arc::new(AppState::new(store, options.authority.to_string(), today).with_protection(protection));

@@ -58,6 +58,22 @@ pub async fn get(app: &axum::Router, path: &str, cookie: Option<&str>) -> (Statu
     (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// The proxy the tests' requests come through (a TLS terminator on this machine).
+pub const PROXY: [u8; 4] = [127, 0, 0, 1];
+
+/// Protection that trusts the tests' proxy to say whom it forwards for.
+pub fn behind_proxy() -> Protection {
+    Protection { trusted_proxies: vec![std::net::IpAddr::from(PROXY)], ..Protection::default() }
+}
+
+/// `request` as the trusted proxy forwards it for `client` (the connection's peer is the proxy).
+pub fn via_proxy(mut request: Request<Body>, client: &str) -> Request<Body> {
+    let peer = std::net::SocketAddr::from((PROXY, 40000));
+    request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    request.headers_mut().insert("x-forwarded-for", client.parse().unwrap());
+    request
+}
+
 /// The sign-in form's cookie (`name=value`) and the token its form carries (login CSRF).
 pub async fn sign_in_form(app: &axum::Router) -> (String, String) {
     let (status, headers, page) = get(app, "/sign-in", None).await;
