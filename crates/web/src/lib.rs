@@ -33,6 +33,23 @@ pub use pages::account::code_at as one_time_code_at;
 /// Today's counts, by date and caseworker (`None`: everyone's).
 type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;
 
+/// How many results each cache keeps at most: a request for many ranges, dates or
+/// caseworkers can never make the server hold more than this.
+const CACHED_SCORECARDS: usize = 16;
+const CACHED_TODAYS: usize = 256;
+const CACHED_WORKLIST_DATES: usize = 4;
+
+/// Inserts into a cache of at most `cap` entries, dropping another entry when it is full.
+fn keep<K: std::hash::Hash + Eq + Clone, V>(cache: &mut HashMap<K, V>, key: K, value: V, cap: usize) {
+    if cache.len() >= cap
+        && !cache.contains_key(&key)
+        && let Some(other) = cache.keys().next().cloned()
+    {
+        cache.remove(&other);
+    }
+    cache.insert(key, value);
+}
+
 /// What every request can reach.
 pub struct AppState {
     pub store: Store,
@@ -151,7 +168,7 @@ impl AppState {
             message: e.to_string(),
         })?;
         if let Ok(mut cards) = self.scorecards.lock() {
-            cards.insert((from, to), computed.clone());
+            keep(&mut cards, (from, to), computed.clone(), CACHED_SCORECARDS);
         }
         Ok(computed)
     }
@@ -185,7 +202,7 @@ impl AppState {
         let filter = WorkFilter { caseworker: key.1.clone(), ..WorkFilter::default() };
         let computed = Arc::new(lists.today(&filter));
         if let Ok(mut todays) = self.todays.lock() {
-            todays.insert(key, computed.clone());
+            keep(&mut todays, key, computed.clone(), CACHED_TODAYS);
         }
         Ok(computed)
     }
@@ -204,7 +221,7 @@ impl AppState {
                 message: e.to_string(),
             })?;
         if let Ok(mut lists) = self.worklists.lock() {
-            lists.insert(date, computed.clone());
+            keep(&mut lists, date, computed.clone(), CACHED_WORKLIST_DATES);
         }
         Ok(computed)
     }
@@ -330,4 +347,21 @@ pub async fn serve_tls(
     axum_server::from_tcp_rustls(listener, config)?
         .serve(router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cache_never_holds_more_than_its_cap() {
+        let mut cache = HashMap::new();
+        for k in 0..1000 {
+            keep(&mut cache, k, k, 16);
+            assert!(cache.len() <= 16);
+            assert_eq!(cache.get(&k), Some(&k), "the newest is kept");
+        }
+        keep(&mut cache, 999, 0, 16);
+        assert_eq!((cache.len(), cache.get(&999)), (16, Some(&0)), "a key already held is replaced");
+    }
 }

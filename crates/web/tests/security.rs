@@ -1080,3 +1080,20 @@ async fn a_formula_typed_into_the_sign_in_form_downloads_from_the_audit_trail_as
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_scorecard_range_is_bounded() {
+    on_each_backend("web_scorecard_bounds", |store, _| async move {
+        let app = app(store).await;
+        let viewer = session(&app, "viewer@example.org").await;
+        for range in
+            ["from=1901-01&to=2500-12", "from=1901-01&to=2026-11", "from=2023-10&to=2026-11", "from=2026-01&to=2027-01"]
+        {
+            let (status, _, page) = get(&app, &format!("/scorecard?{range}"), Some(&viewer)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{range}");
+            assert!(page.contains("Choose other months"), "{range}");
+        }
+        assert_eq!(get(&app, "/scorecard?from=2023-12&to=2026-11", Some(&viewer)).await.0, StatusCode::OK, "36 months");
+    })
+    .await;
+}

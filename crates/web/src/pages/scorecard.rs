@@ -85,6 +85,9 @@ fn table(card: &sendtrack_domain::measures::scorecard::Scorecard) -> DataTable {
     t
 }
 
+/// The most months one scorecard shows (three years).
+pub const MAX_MONTHS: usize = 36;
+
 pub async fn show(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
@@ -93,6 +96,22 @@ pub async fn show(
 ) -> Response {
     let to = range.to.and_then(|t| t.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     let from = range.from.and_then(|f| f.parse::<Month>().ok()).filter(|f| *f <= to).unwrap_or(to.plus(-12));
+    // A range is bounded, so that no request can ask for centuries of months.
+    let months = from.through(to).count();
+    if months > MAX_MONTHS || to > Month::containing(state.today()) {
+        let said = if months > MAX_MONTHS {
+            format!("You asked for {months} months. Choose a range of at most {MAX_MONTHS} months.")
+        } else {
+            format!("{} has not started yet. Choose months up to this one.", to.short_name())
+        };
+        return super::message(
+            axum::http::StatusCode::BAD_REQUEST,
+            &state.authority,
+            Some(&user),
+            "Choose other months",
+            &[html! { (said) }, html! { a class="govuk-link" href="/scorecard" { "See the last 13 months" } }],
+        );
+    }
     let card = match state.scorecard(from, to).await {
         Ok(card) => card,
         Err(e) => return super::failed(e),
