@@ -276,3 +276,46 @@ fn review_outcome_codes_are_read_as_the_authority_says_or_reported() {
     assert_eq!(imported.reviews, expected.reviews);
     assert!(expected.reviews.iter().filter_map(|r| r.decision).count() >= 3);
 }
+
+/// The `newer` fixture copied, with `edit` applied to the person file's lines.
+fn with_person_file(edit: impl Fn(Vec<String>) -> Vec<String>) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture("newer")).unwrap() {
+        let path = entry.unwrap().path();
+        let target = tmp.path().join(path.file_name().unwrap());
+        if path.to_string_lossy().ends_with("_person.csv") {
+            let lines: Vec<String> = std::fs::read_to_string(&path).unwrap().lines().map(str::to_string).collect();
+            std::fs::write(&target, edit(lines).join("\n") + "\n").unwrap();
+        } else {
+            std::fs::copy(&path, target).unwrap();
+        }
+    }
+    tmp
+}
+
+#[test]
+fn a_row_that_joins_nothing_is_an_error_at_its_file_and_line_never_dropped() {
+    let establishments = sendtrack_interchange::sen2::read_establishments(&fixture("establishments.csv")).unwrap();
+    let import = |dir: &Path| {
+        let (blade, _) = read_blade(dir).unwrap();
+        sendtrack_interchange::sen2::import_blade(&blade, Some(&establishments), &Default::default(), TODAY)
+    };
+    // The first person removed: their requests (and all below them) would vanish.
+    let (blade, _) = read_blade(&fixture("newer")).unwrap();
+    let first = blade.rows(Module::Person)[0].get("persontableid").unwrap().to_string();
+    let orphans: Vec<usize> = blade.children(Module::Requests, &first).map(|r| r.line).collect();
+    assert!(!orphans.is_empty(), "the first person has requests");
+    let tmp = with_person_file(|mut lines| {
+        lines.remove(1);
+        lines
+    });
+    let problems = import(tmp.path()).unwrap_err();
+    let requests: Vec<usize> = problems.iter().filter(|p| p.module == Module::Requests).map(|p| p.line).collect();
+    assert_eq!(requests, orphans, "{problems:?}");
+    assert!(problems.iter().all(|p| p.column == "persontableid" && p.message.contains("belongs to nobody")));
+    // An empty person file: every request belongs to nobody, and the file itself is named.
+    let tmp = with_person_file(|lines| lines[..1].to_vec());
+    let problems = import(tmp.path()).unwrap_err();
+    assert!(problems.iter().any(|p| p.module == Module::Person && p.line == 1 && p.message.contains("no rows")));
+    assert_eq!(problems.iter().filter(|p| p.module == Module::Requests).count(), blade.rows(Module::Requests).len());
+}

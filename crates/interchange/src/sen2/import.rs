@@ -189,6 +189,7 @@ pub fn import_blade(
 ) -> Result<Imported, Vec<Sen2Problem>> {
     let mut m = Mapper { blade, establishments, codes, problems: Vec::new(), origins: HashMap::new() };
     let mut out = Imported::default();
+    unjoined_rows(&mut m);
     for person in blade.rows(Module::Person) {
         map_person(&mut m, &mut out, person);
     }
@@ -200,6 +201,36 @@ pub fn import_blade(
         }
     }
     if m.problems.is_empty() { Ok(out) } else { Err(m.problems) }
+}
+
+/// Every row must join its parent's row (a request its person, an active plan its request...):
+/// a row that does not would be dropped silently with everything under it, so it is an error
+/// at its file, line and key column. A return with no people at all is one too.
+fn unjoined_rows(m: &mut Mapper) {
+    if m.blade.rows(Module::Person).is_empty() {
+        m.problems.push(Sen2Problem {
+            module: Module::Person,
+            line: 1,
+            column: "persontableid".into(),
+            message: "the person file has no rows: a return with nobody in it would import nothing".into(),
+        });
+    }
+    for module in Module::ALL {
+        let Some(parent) = module.parent().filter(|p| *p != Module::Sen2) else { continue };
+        let column = parent.key();
+        let keys: std::collections::HashSet<&str> =
+            m.blade.rows(parent).iter().filter_map(|r| r.get(&column)).collect();
+        for row in m.blade.rows(module) {
+            let message = match row.get(&column) {
+                None => format!("{column} is empty: the row belongs to no {} row", parent.name()),
+                Some(key) if !keys.contains(key) => {
+                    format!("{column} '{key}' is not in the {} file, so this row belongs to nobody", parent.name())
+                }
+                Some(_) => continue,
+            };
+            m.problems.push(Sen2Problem { module, line: row.line, column: column.clone(), message });
+        }
+    }
 }
 
 fn map_person(m: &mut Mapper, out: &mut Imported, person: &BladeRow) {
