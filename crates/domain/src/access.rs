@@ -1,4 +1,5 @@
-//! Who may do what: the roles of the people who use sendtrack.
+//! Who may do what: the roles of the people who use sendtrack, and the rules for the e-mail
+//! addresses and passwords they sign in with (the same in the web app and on the command line).
 
 /// A user's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -71,5 +72,77 @@ mod tests {
         );
         assert!(!Role::Viewer.sees_casework() && !Role::Analyst.sees_casework() && Role::Manager.sees_casework());
         assert!(!Role::Admin.sees_casework());
+    }
+}
+
+/// The fewest characters a password a person chooses may have.
+pub const MIN_PASSWORD: usize = 12;
+
+/// Checks a password a person chooses, as the NCSC advises: long enough, and not one that is
+/// easy to guess (a common or breached password, a keyboard pattern, a repeated word, the
+/// person's own e-mail): zxcvbn's estimate must be at least "safely unguessable" online
+/// (score 3, about 10^8 guesses). Returns what to do otherwise.
+pub fn check_password(password: &str, email: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(format!("Enter a password of at least {MIN_PASSWORD} characters"));
+    }
+    let own: Vec<&str> = email.split(['@', '.']).filter(|p| !p.is_empty()).collect();
+    let estimate = zxcvbn::zxcvbn(password, &own);
+    if (estimate.score() as u8) < 3 {
+        return Err("Choose a password that is harder to guess: avoid common passwords, repeated words, \
+                    keyboard patterns and your own name or e-mail (three or four random words work well)"
+            .to_string());
+    }
+    Ok(())
+}
+
+/// Checks and normalises an e-mail address people sign in with: trimmed, in lower case, with one
+/// `@` between a name and a domain, and no spaces or control characters inside it.
+pub fn check_email(text: &str) -> Result<String, String> {
+    let email = text.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((name, domain)) => {
+            !name.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email.chars().count() <= 254
+        }
+        None => false,
+    };
+    if valid { Ok(email) } else { Err(format!("'{}' is not an email address, like name@example.org", text.trim())) }
+}
+
+#[cfg(test)]
+mod sign_in_rules {
+    use super::*;
+
+    #[test]
+    fn common_and_short_passwords_are_refused_and_long_random_ones_accepted() {
+        for weak in ["password1234", "qwertyuiop123", "short", "aaaaaaaaaaaaaa", "iloveyou1234", "123456789012"] {
+            assert!(check_password(weak, "case.worker@example.org").is_err(), "{weak}");
+        }
+        for strong in ["correct horse battery", "a long enough password", "T7gq!mW2rZ#p9xLk"] {
+            assert_eq!(check_password(strong, "m@example.org"), Ok(()), "{strong}");
+        }
+    }
+
+    #[test]
+    fn an_email_has_one_at_a_domain_and_no_spaces() {
+        assert_eq!(check_email("  Case.Worker@Example.org "), Ok("case.worker@example.org".into()));
+        for bad in [
+            "case worker@example.org",
+            "case@exa mple.org",
+            "case",
+            "@example.org",
+            "case@",
+            "a@b@c.org",
+            "a@localhost",
+            "a\u{7}@x.org",
+        ] {
+            assert!(check_email(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -163,6 +163,24 @@ enum Command {
         #[arg(long = "trusted-proxy", requires = "behind_tls_proxy", default_values_t = [std::net::IpAddr::from([127, 0, 0, 1]), std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)])]
         trusted_proxies: Vec<std::net::IpAddr>,
     },
+    /// Write a consistent copy of a SQLite database, safe while the web app serves it (a copy
+    /// of the .db file alone may miss what sits in its -wal file). For PostgreSQL use pg_dump.
+    Backup {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The new SQLite file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// Who is backing up, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// The audit trail's retention: archive rows older than the retention period, or show and
+    /// set the period.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Remove a child's personal data (names, UPN, ULN, postcode, ethnicity), keeping their
     /// casework under the opaque id so the measures of past months do not change. Audited.
     Erase {
@@ -313,6 +331,36 @@ enum Sen2Command {
     },
 }
 
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Write the audit rows from before a date to a CSV file and remove them from the trail, in
+    /// one step that is itself audited: the only way rows ever leave the trail.
+    Archive {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// Archive the rows before this date (YYYY-MM-DD); at most today less the retention
+        /// period, which is the default.
+        #[arg(long, value_parser = parse_date_arg)]
+        before: Option<jiff::civil::Date>,
+        /// The new CSV file to write (must not exist).
+        #[arg(long)]
+        out: PathBuf,
+        /// Who is archiving, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Show how many years audit rows are kept, or set it with --years (default 7).
+    Retention {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        #[arg(long)]
+        years: Option<i16>,
+        /// Who is changing it, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
 fn parse_date_arg(text: &str) -> Result<jiff::civil::Date, String> {
     sendtrack_domain::dates::parse_date(text)
 }
@@ -401,6 +449,13 @@ fn main() -> ExitCode {
                 let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
                 commands::sen2::write(&db, year, la.as_deref(), &out, sources, outcomes).await
             }
+            Command::Backup { db, out, by } => commands::protection::backup(&db, &out, by.as_deref()).await,
+            Command::Audit { command: AuditCommand::Archive { db, before, out, by } } => {
+                commands::protection::audit_archive(&db, before, &out, by.as_deref(), today).await
+            }
+            Command::Audit { command: AuditCommand::Retention { db, years, by } } => {
+                commands::protection::audit_retention(&db, years, by.as_deref()).await
+            }
             Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
             Command::SubjectAccess { db, child, out, by } => {
                 commands::protection::subject_access(&db, &child, &out, by.as_deref()).await
@@ -416,6 +471,9 @@ fn main() -> ExitCode {
             }
         }
     });
+    // Every database the command opened is checkpointed and closed before the process exits,
+    // so that its file alone holds every write.
+    runtime.block_on(sendtrack_store::close_all());
     match result {
         Ok(code) => code,
         Err(e) => {

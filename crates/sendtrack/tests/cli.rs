@@ -119,13 +119,25 @@ fn user_add_reads_the_password_from_standard_input_never_a_flag() {
         child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
         child.wait_with_output().unwrap()
     };
-    let out = add("Case.Worker@Example.org", "caseworker", "a long enough password");
+    // The database must exist: a mistyped --db is not a new, empty one.
+    let missing = add("case.worker@example.org", "caseworker", "a long enough password");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("there is no database at"), "{}", text(&missing.stderr));
+    assert!(!db.exists(), "nothing was created");
+    assert!(sendtrack(&["migrate", "--db", db.to_str().unwrap()]).status.success());
+    let out = add("Case.Worker@Example.org", "caseworker", "a long enough password\na long enough password");
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("Added case.worker@example.org as caseworker."));
     let short = add("other@example.org", "viewer", "short");
     assert!(text(&short.stderr).contains("at least 12 characters"));
     let bad_role = add("other@example.org", "boss", "a long enough password");
     assert!(text(&bad_role.stderr).contains("'boss' is not a role"));
+    let mismatch = add("third@example.org", "viewer", "a long enough password\na long enough passw0rd");
+    assert!(text(&mismatch.stderr).contains("the two passwords are not the same"), "{}", text(&mismatch.stderr));
+    let common = add("third@example.org", "viewer", "password1234");
+    assert!(text(&common.stderr).contains("harder to guess"), "{}", text(&common.stderr));
+    let spaced = add("third person@example.org", "viewer", "a long enough password");
+    assert!(text(&spaced.stderr).contains("is not an email address"), "{}", text(&spaced.stderr));
     let again = add("case.worker@example.org", "viewer", "a long enough password");
     assert!(text(&again.stderr).contains("already a user case.worker@example.org"));
 }

@@ -155,17 +155,27 @@ fn serve_speaks_https_with_its_certificate_and_marks_cookies_secure() {
     let mut line = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
     let url = line.split_whitespace().find(|w| w.starts_with("https://")).unwrap().to_string();
+    let jar = tmp.path().join("cookies");
+    let jar_s = jar.to_str().unwrap();
     let curl = |args: &[&str]| {
-        let out =
-            std::process::Command::new("curl").args(["-sk", "-D", "-", "-o", "/dev/null"]).args(args).output().unwrap();
+        let out = std::process::Command::new("curl")
+            .args(["-sk", "-D", "-", "-c", jar_s, "-b", jar_s])
+            .args(args)
+            .output()
+            .unwrap();
         text(&out.stdout)
     };
     let page = curl(&[&format!("{url}sign-in")]);
     assert!(page.starts_with("HTTP/") && page.contains(" 200"), "{page}");
-    let signed_in =
-        curl(&["--data", "email=m%40example.org&password=a+long+enough+password", &format!("{url}sign-in")]);
-    let cookie =
-        signed_in.lines().find(|l| l.to_lowercase().starts_with("set-cookie:")).unwrap_or_default().to_string();
+    assert!(page.to_lowercase().contains("strict-transport-security: max-age=31536000"), "{page}");
+    let token = page.split("name=\"csrf_token\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form = format!("csrf_token={token}&email=m%40example.org&password=a+long+enough+password");
+    let signed_in = curl(&["-o", "/dev/null", "--data", &form, &format!("{url}sign-in")]);
+    let cookie = signed_in
+        .lines()
+        .find(|l| l.to_lowercase().starts_with("set-cookie: sendtrack_session="))
+        .unwrap_or_default()
+        .to_string();
     server.kill().unwrap();
     server.wait().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("Secure"), "{signed_in}");
@@ -284,4 +294,98 @@ async fn a_sen2_return_written_then_imported_into_an_empty_database_gives_the_sa
         assert!(comparable(&original).len() > 40);
         db.drop_it().await;
     }
+}
+
+#[test]
+fn a_mistyped_or_foreign_db_is_an_error_and_every_command_leaves_its_database_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let typo = tmp.path().join("sendtrak.db");
+    for args in [
+        vec!["export", "--db", typo.to_str().unwrap(), tmp.path().join("out").to_str().unwrap()],
+        vec!["scorecard", "--db", typo.to_str().unwrap(), "--format", "csv"],
+        vec!["erase", "--db", typo.to_str().unwrap(), "--child", "C1"],
+        vec!["backup", "--db", typo.to_str().unwrap(), "--out", tmp.path().join("b.db").to_str().unwrap()],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains("there is no database at"), "{args:?}: {}", text(&out.stderr));
+        assert!(!typo.exists(), "{args:?} made a database");
+    }
+    let notes = tmp.path().join("notes.db");
+    std::fs::write(&notes, "not a database at all\n").unwrap();
+    let out = run(&["export", "--db", notes.to_str().unwrap(), tmp.path().join("out").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("is not a SQLite database"), "{}", text(&out.stderr));
+
+    // After a command, the .db file alone holds everything: no -wal is left to miss.
+    let db = tmp.path().join("whole.db");
+    let db_s = db.to_str().unwrap();
+    ok(&["demo", "--db", db_s, "--children", "150", "--no-serve"]);
+    let wal = tmp.path().join("whole.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "the log was folded into the database");
+    let alone = tmp.path().join("alone");
+    std::fs::create_dir(&alone).unwrap();
+    std::fs::copy(&db, alone.join("copy.db")).unwrap();
+    let exported =
+        ok(&["export", "--db", alone.join("copy.db").to_str().unwrap(), tmp.path().join("x").to_str().unwrap()]);
+    assert!(!exported.contains("Exported 0 records"), "{exported}");
+
+    // A backup while the database is open elsewhere, and the audit trail's archive.
+    let backup = tmp.path().join("backup.db");
+    let said = ok(&["backup", "--db", db_s, "--out", backup.to_str().unwrap(), "--by", "ops@example.org"]);
+    assert!(said.contains("Backed up"), "{said}");
+    let from_backup = ok(&["export", "--db", backup.to_str().unwrap(), tmp.path().join("y").to_str().unwrap()]);
+    assert_eq!(from_backup.split(" records").next(), exported.split(" records").next(), "the same records");
+    assert!(
+        run(&["backup", "--db", db_s, "--out", backup.to_str().unwrap()]).status.code() == Some(2),
+        "never over a file"
+    );
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_archived_only_past_its_retention_period_and_the_archive_is_audited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("audit.db");
+    let db_s = db.to_str().unwrap();
+    ok(&["migrate", "--db", db_s]);
+    let store = sendtrack_store::Store::open_existing(db_s).await.unwrap();
+    let row = |at: &str, email: &str| sendtrack_store::AuditEvent {
+        at: at.into(),
+        email: email.into(),
+        action: "view child".into(),
+        child_id: Some("C1".into()),
+        ..Default::default()
+    };
+    store
+        .audit_batch(&[
+            row("2019-01-05T10:00:00Z", "=cmd|' /C calc'!A0"),
+            row("2020-06-01T10:00:00Z", "kept@example.org"),
+        ])
+        .await
+        .unwrap();
+    store.close().await;
+    assert!(ok(&["audit", "retention", "--db", db_s]).contains("kept for 7 years"));
+    // 30 November 2026 less 7 years: rows before 30 November 2019 may go, no later.
+    let out = tmp.path().join("archive.csv");
+    let too_late = run(&["audit", "archive", "--db", db_s, "--before", "2020-01-01", "--out", out.to_str().unwrap()]);
+    assert_eq!(too_late.status.code(), Some(2));
+    assert!(
+        text(&too_late.stderr).contains("only rows before 2019-11-30 may be archived"),
+        "{}",
+        text(&too_late.stderr)
+    );
+    assert!(!out.exists());
+    let said = ok(&["audit", "archive", "--db", db_s, "--out", out.to_str().unwrap(), "--by", "dpo@example.org"]);
+    assert!(said.contains("Archived 1 audit rows from before 2019-11-30"), "{said}");
+    let archive = std::fs::read_to_string(&out).unwrap();
+    assert!(archive.starts_with("at,email,action,child_id,address,detail\n2019-01-05T10:00:00Z,"), "{archive}");
+    assert!(archive.contains("'=cmd"), "neutralised for a spreadsheet: {archive}");
+    let store = sendtrack_store::Store::open_existing(db_s).await.unwrap();
+    let left = store.audit_search(&Default::default(), 10).await.unwrap();
+    assert_eq!(left.len(), 2);
+    assert!(left[0].action.starts_with("archive audit trail before 2019-11-30") && left[0].email == "dpo@example.org");
+    assert_eq!(left[1].email, "kept@example.org");
+    store.close().await;
+    // The period is a setting.
+    assert!(ok(&["audit", "retention", "--db", db_s, "--years", "10"]).contains("kept for 10 years"));
 }

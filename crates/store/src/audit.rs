@@ -1,5 +1,6 @@
 //! The audit trail: who read, changed or exported what, when and from where. Rows are only
-//! ever added; the database refuses to change or remove them (migration 0008).
+//! ever added; the database refuses to change or remove them (migration 0008), except through
+//! [`Store::archive_audit`], the retention policy's one way out (migration 0013).
 
 use crate::{ROWS_PER_STATEMENT, Store, StoreError};
 use sqlx::Row as _;
@@ -116,17 +117,70 @@ impl Store {
             q = q.bind(v);
         }
         let rows: Vec<AnyRow> = q.bind(limit).fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditEvent {
-                    at: r.try_get(0)?,
-                    email: r.try_get(1)?,
-                    action: r.try_get(2)?,
-                    child_id: r.try_get(3)?,
-                    detail: r.try_get(4)?,
-                    address: r.try_get(5)?,
-                })
-            })
-            .collect()
+        rows.iter().map(event_of).collect()
     }
+
+    /// Archives the audit trail: in one transaction, hands every row before `before` (oldest
+    /// first) to `keep`, which must put them somewhere durable (a file), then removes them and
+    /// records `event` (who archived how many rows, to where). If `keep` fails nothing is
+    /// removed. This is the only way a row ever leaves the trail: the database's trigger
+    /// allows a DELETE only of rows older than the cut-off this transaction declares.
+    pub async fn archive_audit<E: std::fmt::Display>(
+        &self,
+        before: &str,
+        event: &AuditEvent,
+        keep: impl FnOnce(&[AuditEvent]) -> Result<(), E>,
+    ) -> Result<Result<usize, E>, StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(sqlx::AssertSqlSafe(self.placeholders("INSERT INTO audit_archiving (before) VALUES ($1)")))
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await?;
+        let oldest_first = match self.backend() {
+            crate::Backend::Sqlite => "at, rowid",
+            crate::Backend::Postgres => "at, seq",
+        };
+        let sql = format!(
+            "SELECT at, email, action, child_id, detail, address FROM audit WHERE at < $1 ORDER BY {oldest_first}"
+        );
+        let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
+            .bind(before.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+        let events = rows.iter().map(event_of).collect::<Result<Vec<_>, StoreError>>()?;
+        if let Err(e) = keep(&events) {
+            tx.rollback().await?;
+            return Ok(Err(e));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(self.placeholders("DELETE FROM audit WHERE at < $1")))
+            .bind(before.to_string())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM audit_archiving").execute(&mut *tx).await?;
+        sqlx::query(sqlx::AssertSqlSafe(self.placeholders(
+            "INSERT INTO audit (at, email, action, child_id, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
+        )))
+        .bind(event.at.clone())
+        .bind(event.email.clone())
+        .bind(event.action.clone())
+        .bind(event.child_id.clone())
+        .bind(event.detail.clone())
+        .bind(event.address.clone())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(events.len()))
+    }
+}
+
+fn event_of(r: &AnyRow) -> Result<AuditEvent, StoreError> {
+    Ok(AuditEvent {
+        at: r.try_get(0)?,
+        email: r.try_get(1)?,
+        action: r.try_get(2)?,
+        child_id: r.try_get(3)?,
+        detail: r.try_get(4)?,
+        address: r.try_get(5)?,
+    })
 }

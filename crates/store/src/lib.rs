@@ -40,6 +40,43 @@ pub enum StoreError {
     NotFound { record: &'static str, id: String },
     #[error("there is already a {record} {id}")]
     Duplicate { record: &'static str, id: String },
+    #[error("there is no database at {location}; check the path (sendtrack import or sendtrack migrate creates one)")]
+    NoDatabase { location: String },
+    #[error("{location} is not a SQLite database sendtrack can open (its first bytes are not a SQLite header)")]
+    NotADatabase { location: String },
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+impl StoreError {
+    /// Whether the database was busy (SQLite's lock held by another writer past the busy
+    /// timeout): worth trying again, never a fault of the request.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("5" | "6" | "517")) || e.message().contains("database is locked")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The SQLite databases this process has open, so that [`close_all`] can checkpoint and close
+/// each before the process exits: otherwise the last writes may sit only in the `-wal` file,
+/// and a copy of the `.db` alone misses them.
+static OPEN_SQLITE: std::sync::Mutex<Vec<AnyPool>> = std::sync::Mutex::new(Vec::new());
+
+/// Checkpoints every SQLite database this process opened (its write-ahead log folded into the
+/// database file) and closes it. Every command calls this before it exits.
+pub async fn close_all() {
+    let pools: Vec<AnyPool> = OPEN_SQLITE.lock().map(|mut open| std::mem::take(&mut *open)).unwrap_or_default();
+    for pool in pools {
+        if !pool.is_closed() {
+            // A checkpoint that cannot run now (a reader elsewhere) leaves the log to SQLite.
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&pool).await;
+            pool.close().await;
+        }
+    }
 }
 
 /// Which database engine a store runs on.
@@ -67,12 +104,34 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/s
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
 impl Store {
+    /// Opens the database at `location`, which must exist: a `postgres://` URL, or a path to a
+    /// SQLite file (a path that does not exist, or a file that is not a SQLite database, is an
+    /// error at once, never a new empty database). Brings its schema up to date.
+    pub async fn open_existing(location: &str) -> Result<Store, StoreError> {
+        if !is_postgres(location) {
+            let path =
+                location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+            let missing = || StoreError::NoDatabase { location: location.to_string() };
+            let mut header = [0u8; 16];
+            let mut file = std::fs::File::open(path).map_err(|_| missing())?;
+            let length = file.metadata().map_err(|_| missing())?.len();
+            if length > 0 {
+                let read = std::io::Read::read_exact(&mut file, &mut header);
+                if read.is_err() || &header != b"SQLite format 3\0" {
+                    return Err(StoreError::NotADatabase { location: location.to_string() });
+                }
+            }
+        }
+        Store::open(location).await
+    }
+
     /// Opens (creating when needed) the database at `location`: a `postgres://` URL, or a path
-    /// to a SQLite file. Brings its schema up to date.
+    /// to a SQLite file. Brings its schema up to date. Only the commands that create databases
+    /// (`import`, `migrate`, `demo`, `copy --to`) use it; the others [`Store::open_existing`].
     pub async fn open(location: &str) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
         let open_error = |source| StoreError::Open { location: location.to_string(), source };
-        let (backend, url) = if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        let (backend, url) = if is_postgres(location) {
             (Backend::Postgres, location.to_string())
         } else {
             (Backend::Sqlite, sqlite_url(location))
@@ -91,9 +150,28 @@ impl Store {
             Backend::Postgres => options,
         };
         let pool = options.connect(&url).await.map_err(open_error)?;
+        if backend == Backend::Sqlite
+            && let Ok(mut open) = OPEN_SQLITE.lock()
+        {
+            open.push(pool.clone());
+        }
         let store = Store { pool, backend, sqlite_writes: std::sync::Arc::new(tokio::sync::Mutex::new(())) };
         store.migrate().await?;
         Ok(store)
+    }
+
+    /// Writes a consistent copy of the whole database to the new SQLite file `out` while it
+    /// stays in use (SQLite's `VACUUM INTO`: one read transaction, so the copy holds every
+    /// committed write, the write-ahead log's included). On PostgreSQL, `pg_dump` is the answer.
+    pub async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        if self.backend == Backend::Postgres {
+            return Err(StoreError::Unsupported(
+                "backup writes SQLite files; back up a PostgreSQL database with pg_dump (see the README)",
+            ));
+        }
+        let target = out.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO $1").bind(target).execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Applies the embedded migrations that the database has not had yet.
@@ -179,6 +257,9 @@ impl Store {
     /// are updated, the rest added. Either all are written or none. `progress` is told how
     /// many rows have been written so far.
     pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        if self.backend == Backend::Sqlite {
+            return self.save_staged(casework, progress).await;
+        }
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let counts = casework.counts().rows();
@@ -191,16 +272,7 @@ impl Store {
                 let sql = upsert_sql(table, end - start, self.backend);
                 let mut query = sqlx::query(AssertSqlSafe(sql));
                 for i in start..end {
-                    let cells = sendtrack_domain::rows::cells(table.file, casework, i);
-                    for (column, cell) in columns(table.file).iter().zip(cells) {
-                        let empty_key = cell.is_empty() && table.key.contains(&column.name);
-                        query = match column.storage {
-                            Storage::Text if empty_key => query.bind(String::new()),
-                            Storage::Text => query.bind((!cell.is_empty()).then_some(cell)),
-                            Storage::Integer => query.bind(cell.parse::<i64>().ok()),
-                            Storage::Real => query.bind(cell.parse::<f64>().ok()),
-                        };
-                    }
+                    query = bind_cells(query, table, casework, i);
                 }
                 query.execute(&mut *tx).await?;
                 written += end - start;
@@ -211,6 +283,64 @@ impl Store {
         bump_casework_version(&mut tx).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// [`Store::save`] on SQLite, where one writer at a time holds the database's lock (across
+    /// processes: a command-line import and the web app serving the same file): the rows are
+    /// first written, batch by batch, into staging copies of the tables in this connection's
+    /// temporary database, which takes no lock on the database; then one short transaction
+    /// moves them all in (`INSERT ... SELECT`, all or nothing). The web app's own writes (an
+    /// audit row, a save) wait only for that last step, never for the whole import.
+    async fn save_staged(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let counts = casework.counts().rows();
+        for table in &TABLES {
+            let names: Vec<&str> = columns(table.file).iter().map(|c| c.name).collect();
+            let keys = table.key.join(", ");
+            let create = format!(
+                "DROP TABLE IF EXISTS {staged}; CREATE TEMP TABLE staged_{name} AS SELECT {cols} FROM main.{name} WHERE 0; CREATE UNIQUE INDEX temp.staged_{name}_key ON staged_{name} ({keys})",
+                staged = staged(table),
+                name = table.name,
+                cols = names.join(", ")
+            );
+            sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *conn).await?;
+        }
+        let staged_rows = async {
+            let mut written = 0;
+            for (k, table) in TABLES.iter().enumerate() {
+                let total = counts[k].1;
+                let into = staged(table);
+                let mut start = 0;
+                while start < total {
+                    let end = (start + ROWS_PER_STATEMENT).min(total);
+                    let sql = upsert_into(table, &into, end - start, self.backend, false);
+                    let mut query = sqlx::query(AssertSqlSafe(sql));
+                    for i in start..end {
+                        query = bind_cells(query, table, casework, i);
+                    }
+                    query.execute(&mut *conn).await?;
+                    written += end - start;
+                    progress(written);
+                    start = end;
+                }
+            }
+            let _turn = self.write_turn().await;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            for table in &TABLES {
+                sqlx::query(AssertSqlSafe(merge_sql(table))).execute(&mut *tx).await?;
+            }
+            bump_casework_version(&mut tx).await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        // The staging tables go whatever happened (they would go with the connection anyway).
+        for table in &TABLES {
+            let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE IF EXISTS {}", staged(table))))
+                .execute(&mut *conn)
+                .await;
+        }
+        staged_rows
     }
 
     /// The casework version: raised by every write of casework records, so that a running web
@@ -452,6 +582,26 @@ impl Store {
     }
 }
 
+/// Binds the cells of record `i` of `table` in `casework`, in column order.
+fn bind_cells<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    table: &Table,
+    casework: &Casework,
+    i: usize,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let cells = sendtrack_domain::rows::cells(table.file, casework, i);
+    for (column, cell) in columns(table.file).iter().zip(cells) {
+        let empty_key = cell.is_empty() && table.key.contains(&column.name);
+        query = match column.storage {
+            Storage::Text if empty_key => query.bind(String::new()),
+            Storage::Text => query.bind((!cell.is_empty()).then_some(cell)),
+            Storage::Integer => query.bind(cell.parse::<i64>().ok()),
+            Storage::Real => query.bind(cell.parse::<f64>().ok()),
+        };
+    }
+    query
+}
+
 /// Raises the casework version inside a transaction that writes casework records.
 async fn bump_casework_version(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), StoreError> {
     sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut **tx).await?;
@@ -497,9 +647,15 @@ fn record_name(file: RecordFile) -> &'static str {
 
 /// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.
 fn upsert_sql(table: &Table, rows: usize, backend: Backend) -> String {
+    upsert_into(table, table.name, rows, backend, table.versioned)
+}
+
+/// The statement that inserts `rows` rows of `table`'s columns into the table `into` (the table
+/// itself, or its staging copy, which has no version), updating rows whose key is already there.
+fn upsert_into(table: &Table, into: &str, rows: usize, backend: Backend, versioned: bool) -> String {
     let spec = columns(table.file);
     let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
-    let mut sql = format!("INSERT INTO {} ({}) VALUES ", table.name, names.join(", "));
+    let mut sql = format!("INSERT INTO {into} ({}) VALUES ", names.join(", "));
     let mut parameter = 0;
     for r in 0..rows {
         if r > 0 {
@@ -522,17 +678,50 @@ fn upsert_sql(table: &Table, rows: usize, backend: Backend) -> String {
     }
     let mut updates: Vec<String> =
         names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
-    if table.versioned {
+    if versioned {
         // A record an import writes over counts as edited, for concurrent-edit detection.
         updates.push(format!("version = {}.version + 1", table.name));
     }
-    sql.push_str(&format!(" ON CONFLICT ({}) DO ", table.key.join(", ")));
+    sql.push_str(&conflict_clause(table, &updates));
+    sql
+}
+
+/// The staging copy of a table, in the connection's temporary database.
+fn staged(table: &Table) -> String {
+    format!("temp.staged_{}", table.name)
+}
+
+/// Moves a table's staged rows into it, updating rows whose key is already there (SQLite).
+fn merge_sql(table: &Table) -> String {
+    let names: Vec<&str> = columns(table.file).iter().map(|c| c.name).collect();
+    let mut updates: Vec<String> =
+        names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
+    if table.versioned {
+        updates.push(format!("version = {}.version + 1", table.name));
+    }
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {} WHERE true{}",
+        table.name,
+        staged(table),
+        conflict_clause(table, &updates),
+        cols = names.join(", ")
+    )
+}
+
+fn conflict_clause(table: &Table, updates: &[String]) -> String {
+    let mut sql = format!(" ON CONFLICT ({}) DO ", table.key.join(", "));
     if updates.is_empty() {
         sql.push_str("NOTHING");
     } else {
         sql.push_str(&format!("UPDATE SET {}", updates.join(", ")));
     }
     sql
+}
+
+/// Whether a database location is a PostgreSQL URL (else a SQLite file path).
+fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
 /// A SQLite connection URL for a file path, creating the file when missing.

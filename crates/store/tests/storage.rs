@@ -109,7 +109,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=13).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");
@@ -322,4 +322,125 @@ fn both_backends_have_the_same_migration_versions() {
     };
     assert_eq!(names("sqlite"), names("postgres"));
     assert!(names("sqlite").len() >= 3);
+}
+
+fn audit_row(at: &str, email: &str) -> AuditEvent {
+    AuditEvent { at: at.into(), email: email.into(), action: "view child".into(), ..AuditEvent::default() }
+}
+
+#[tokio::test]
+async fn the_audit_trail_leaves_only_through_an_audited_archive_of_rows_before_a_date() {
+    on_each_backend("audit_archive", |store, _| async move {
+        store
+            .audit_batch(&[
+                audit_row("2018-03-01T10:00:00Z", "old@example.org"),
+                audit_row("2019-11-30T23:59:59Z", "old@example.org"),
+                audit_row("2019-12-01T00:00:00Z", "kept@example.org"),
+            ])
+            .await
+            .unwrap();
+        // No other DELETE or UPDATE gets through, before or after an archive.
+        assert!(sqlx::query("DELETE FROM audit").execute(store.pool()).await.is_err());
+        assert!(sqlx::query("UPDATE audit SET email = 'x'").execute(store.pool()).await.is_err());
+        // A failure to keep the rows removes nothing.
+        let archive = audit_row("2026-12-01T09:00:00Z", "admin@example.org");
+        let failed = store.archive_audit("2019-12-01T00:00:00Z", &archive, |_| Err("disk full")).await.unwrap();
+        assert_eq!(failed, Err("disk full"));
+        assert_eq!(audit_rows(&store).await, 3);
+        let mut kept = Vec::new();
+        let archived = store
+            .archive_audit("2019-12-01T00:00:00Z", &archive, |rows| {
+                kept = rows.to_vec();
+                Ok::<(), String>(())
+            })
+            .await
+            .unwrap();
+        assert_eq!(archived, Ok(2));
+        assert_eq!(
+            kept.iter().map(|e| e.at.as_str()).collect::<Vec<_>>(),
+            ["2018-03-01T10:00:00Z", "2019-11-30T23:59:59Z"]
+        );
+        let left = store.audit_search(&sendtrack_store::AuditQuery::default(), 10).await.unwrap();
+        assert_eq!(
+            left.iter().map(|e| e.email.as_str()).collect::<Vec<_>>(),
+            ["admin@example.org", "kept@example.org"]
+        );
+        assert!(sqlx::query("DELETE FROM audit").execute(store.pool()).await.is_err(), "still append-only");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_path_or_a_file_that_is_not_a_database_is_an_error_and_creates_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let missing = tmp.path().join("typo.db");
+    let error = Store::open_existing(missing.to_str().unwrap()).await.unwrap_err();
+    assert!(matches!(error, StoreError::NoDatabase { .. }), "{error}");
+    assert!(!missing.exists());
+    let text = tmp.path().join("notes.db");
+    std::fs::write(&text, "these are notes, not a database").unwrap();
+    let error = Store::open_existing(text.to_str().unwrap()).await.unwrap_err();
+    assert!(matches!(error, StoreError::NotADatabase { .. }), "{error}");
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_the_database_is_in_use_holds_every_committed_record() {
+    on_each_backend("backup", |store, _| async move {
+        let cw = demo(300, 4);
+        store.save(&cw, &|_| {}).await.unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("backup.db");
+        match store.backend() {
+            sendtrack_store::Backend::Sqlite => {
+                // The store stays open (its last writes may be only in the -wal file).
+                store.backup(&out).await.unwrap();
+                let copy = Store::open_existing(out.to_str().unwrap()).await.unwrap();
+                assert_same_records(&copy.load().await.unwrap(), &cw);
+                copy.close().await;
+            }
+            sendtrack_store::Backend::Postgres => {
+                let error = store.backup(&out).await.unwrap_err();
+                assert!(error.to_string().contains("pg_dump"), "{error}");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_process_writes_while_a_large_import_is_under_way() {
+    // Two stores on one SQLite file stand for the command-line import and the web app.
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("busy.db").to_str().unwrap().to_string();
+    let importer = Store::open(&path).await.unwrap();
+    let app = Store::open(&path).await.unwrap();
+    let cw = demo(4000, 6);
+    let (started, mut under_way) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let finished = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let import = {
+        let finished = finished.clone();
+        let importer = importer.clone();
+        tokio::spawn(async move {
+            importer
+                .save(&cw, &move |n| {
+                    if n > 2000 {
+                        let _ = started.send(());
+                    }
+                })
+                .await
+                .unwrap();
+            finished.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    };
+    under_way.recv().await.unwrap();
+    // The web app's write (an audit row) goes in while the import is still writing its rows.
+    app.audit_batch(&[audit_row("2026-12-01T09:00:00Z", "case@example.org")]).await.unwrap();
+    assert!(
+        !finished.load(std::sync::atomic::Ordering::SeqCst),
+        "the app's write waited for the whole import to finish"
+    );
+    import.await.unwrap();
+    assert_eq!(importer.counts().await.unwrap().total(), demo(4000, 6).counts().total());
+    importer.close().await;
+    app.close().await;
 }

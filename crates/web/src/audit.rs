@@ -31,7 +31,16 @@ impl AuditTrail {
                     }
                 }
                 let events: Vec<AuditEvent> = batch.iter().map(|(e, _)| e.clone()).collect();
-                let result = store.audit_batch(&events).await.map_err(|e| e.to_string());
+                // A busy database (another process holding SQLite's write lock) is tried again:
+                // each try already waits up to the busy timeout.
+                let mut result = store.audit_batch(&events).await;
+                for _ in 0..2 {
+                    match &result {
+                        Err(e) if e.is_busy() => result = store.audit_batch(&events).await,
+                        _ => break,
+                    }
+                }
+                let result = result.map_err(|e| e.to_string());
                 for (_, done) in batch {
                     let _ = done.send(result.clone());
                 }

@@ -27,7 +27,7 @@ pub async fn run(dfe: &Path, la: &str, destination: &Destination) -> anyhow::Res
     let casework = Casework { benchmarks: found, ..Casework::default() };
     match (&destination.db, &destination.out) {
         (Some(db), _) => {
-            let store = Store::open(db).await?;
+            let store = Store::open_existing(db).await?;
             store.save(&casework, &|_| {}).await?;
             println!(
                 "Stored {} benchmark values for {} ({}, {}) in {db}.",

@@ -17,7 +17,7 @@ pub async fn migrate(db: &str) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
-    let source = Store::open(from).await.with_context(|| format!("cannot open the source {from}"))?;
+    let source = Store::open_existing(from).await.with_context(|| format!("cannot open the source {from}"))?;
     let target = Store::open(to).await.with_context(|| format!("cannot open the target {to}"))?;
     if !target.is_empty().await? {
         bail!("{to} already holds casework records; copy needs an empty target so that nothing is mixed or lost");

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(db: &str, dir: &Path) -> anyhow::Result<ExitCode> {
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     let casework = store.load().await?;
     super::protection::audit_export(&store, &format!("export every record to {}", dir.display())).await?;
     sendtrack_interchange::write_folder(dir, &casework)

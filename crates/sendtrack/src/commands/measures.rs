@@ -80,7 +80,7 @@ pub async fn scorecard_command(
     if options.save
         && let Some(db) = &source.db
     {
-        let store = sendtrack_store::Store::open(db).await?;
+        let store = sendtrack_store::Store::open_existing(db).await?;
         let rows = sendtrack_interchange::scorecard::value_rows(&card);
         store.save_measure_values(&rows, &today.to_string()).await?;
         eprintln!("Stored {} values for {from} to {to} in {db} (view bi_measure_values).", rows.len());

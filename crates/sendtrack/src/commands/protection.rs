@@ -39,7 +39,7 @@ pub async fn audit_export(store: &Store, action: &str) -> anyhow::Result<()> {
 }
 
 pub async fn erase(db: &str, child: &str, by: Option<&str>) -> anyhow::Result<ExitCode> {
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     match store.erase_child(child, &event(by, "erase child", child)).await {
         Ok(()) => {}
         Err(StoreError::NotFound { .. }) => bail!("there is no child {child} in {db}"),
@@ -52,7 +52,7 @@ pub async fn erase(db: &str, child: &str, by: Option<&str>) -> anyhow::Result<Ex
 }
 
 pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>) -> anyhow::Result<ExitCode> {
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     let cw = store.load().await?;
     let index = ChildIndex::new(&cw);
     if index.child(&cw, child).is_none() {
@@ -91,5 +91,105 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
         own.counts().total(),
         rows.len()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The setting that holds the audit trail's retention period, in years.
+const RETENTION_SETTING: &str = "audit_retention_years";
+
+/// How long audit rows are kept by default: six years (the Limitation Act 1980's period for
+/// most claims) and the current one, so that a complaint, an Ombudsman enquiry or a claim about
+/// a case can still be answered from the trail. An authority may set longer (see the README).
+pub const DEFAULT_RETENTION_YEARS: i16 = 7;
+
+async fn retention_years(store: &Store) -> anyhow::Result<i16> {
+    match store.setting(RETENTION_SETTING).await? {
+        None => Ok(DEFAULT_RETENTION_YEARS),
+        Some(text) => text.parse().with_context(|| format!("the {RETENTION_SETTING} setting '{text}' is not a number")),
+    }
+}
+
+/// `sendtrack audit retention`: shows, or sets with `--years`, how long audit rows are kept.
+pub async fn audit_retention(db: &str, years: Option<i16>, by: Option<&str>) -> anyhow::Result<ExitCode> {
+    let store = Store::open_existing(db).await?;
+    if let Some(years) = years {
+        if !(1..=100).contains(&years) {
+            bail!("--years must be from 1 to 100");
+        }
+        store.set_setting(RETENTION_SETTING, &years.to_string()).await?;
+        store.audit_batch(&[command_event(by, &format!("set audit retention to {years} years"))]).await?;
+    }
+    println!("Audit rows are kept for {} years; older ones may be archived.", retention_years(&store).await?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sendtrack audit archive`: writes the audit rows before `before` (at most today less the
+/// retention period; that cut-off by default) to `out` as CSV and removes them from the trail,
+/// in one audited transaction.
+pub async fn audit_archive(
+    db: &str,
+    before: Option<jiff::civil::Date>,
+    out: &Path,
+    by: Option<&str>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    let store = Store::open_existing(db).await?;
+    let years = retention_years(&store).await?;
+    let latest = today.checked_sub(jiff::Span::new().years(years)).context("the retention period is too long")?;
+    let before = before.unwrap_or(latest);
+    if before > latest {
+        bail!(
+            "audit rows are kept for {years} years, so only rows before {latest} may be archived; give --before {latest} or earlier"
+        );
+    }
+    if out.exists() {
+        bail!("{} already exists; archive to a new file", out.display());
+    }
+    let cut = format!("{before}T00:00:00Z");
+    let action = format!("archive audit trail before {before} to {}", out.display());
+    let archived = store
+        .archive_audit(&cut, &command_event(by, &action), |rows| write_archive(out, rows))
+        .await?
+        .with_context(|| format!("cannot write {}; nothing was archived", out.display()))?;
+    println!(
+        "Archived {archived} audit rows from before {before} to {}; they are no longer in the trail.",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The archive file: the rows as CSV (neutralised for opening in a spreadsheet), written and
+/// synced to disk before the rows are removed.
+fn write_archive(out: &Path, rows: &[AuditEvent]) -> anyhow::Result<()> {
+    let file = std::fs::OpenOptions::new().write(true).create_new(true).open(out)?;
+    let mut writer = csv::Writer::from_writer(file);
+    writer.write_record(["at", "email", "action", "child_id", "address", "detail"])?;
+    for r in rows {
+        sendtrack_interchange::for_people::write_row(
+            &mut writer,
+            [
+                r.at.as_str(),
+                r.email.as_str(),
+                r.action.as_str(),
+                r.child_id.as_deref().unwrap_or(""),
+                r.address.as_deref().unwrap_or(""),
+                r.detail.as_deref().unwrap_or(""),
+            ],
+        )?;
+    }
+    let file = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    file.sync_all()?;
+    Ok(())
+}
+
+/// `sendtrack backup`: a consistent copy of a SQLite database while it is in use.
+pub async fn backup(db: &str, out: &Path, by: Option<&str>) -> anyhow::Result<ExitCode> {
+    let store = Store::open_existing(db).await?;
+    if out.exists() {
+        bail!("{} already exists; back up to a new file", out.display());
+    }
+    store.backup(out).await.with_context(|| format!("cannot back up {db} to {}", out.display()))?;
+    store.audit_batch(&[command_event(by, &format!("backup to {}", out.display()))]).await?;
+    println!("Backed up {db} to {}: a complete, consistent copy (open it with --db).", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -143,7 +143,7 @@ pub async fn write(
     given_sources: Option<&str>,
     given_outcomes: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     let codes = sen2_codes(&store, given_sources, given_outcomes).await?;
     let la = match given_la {
         Some(la) => {

@@ -25,7 +25,7 @@ impl Source {
     /// which is not the service's record).
     pub async fn audit(&self, action: &str) -> anyhow::Result<()> {
         if let Some(db) = &self.db {
-            let store = Store::open(db).await?;
+            let store = Store::open_existing(db).await?;
             super::protection::audit_export(&store, action).await?;
         }
         Ok(())
@@ -34,7 +34,7 @@ impl Source {
     pub async fn load(&self, today: jiff::civil::Date) -> anyhow::Result<Casework> {
         match (&self.db, &self.data) {
             (Some(db), _) => {
-                let store = Store::open(db).await?;
+                let store = Store::open_existing(db).await?;
                 Ok(store.load().await?)
             }
             (None, Some(dir)) => {

@@ -29,7 +29,7 @@ pub async fn run_server(
     if options.session_minutes < 1 {
         bail!("--session-minutes must be at least 1");
     }
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     let protection = Protection {
         idle_minutes: options.session_minutes,
         secure_cookies: options.tls.is_some() || options.behind_tls_proxy,
@@ -54,19 +54,28 @@ pub async fn run_server(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads the new user's password: from a hidden prompt on a terminal, else the first line of
-/// standard input. Never from a flag, where it would be kept in the shell's history.
-fn read_password() -> anyhow::Result<String> {
-    let password = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password("Password: ")?
+/// Reads the new user's password: from a hidden prompt on a terminal, asked twice; else the
+/// first line of standard input, and the second when there is one, which must be the same (a
+/// confirmation). Never from a flag, where it would be kept in the shell's history. The
+/// password must meet the same rule as in the web app.
+fn read_password(email: &str) -> anyhow::Result<String> {
+    let (password, confirmation) = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        (first, Some(rpassword::prompt_password("The same password again: ")?))
     } else {
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        line.trim_end_matches(['\r', '\n']).to_string()
+        let mut lines = std::io::stdin().lock().lines();
+        let first = lines.next().transpose()?.unwrap_or_default();
+        let second = lines.next().transpose()?;
+        (first, second)
     };
-    if password.chars().count() < 12 {
-        bail!("the password must have at least 12 characters");
+    let clean = |line: &str| line.trim_end_matches(['\r', '\n']).to_string();
+    let password = clean(&password);
+    if let Some(again) = confirmation.map(|c| clean(&c))
+        && again != password
+    {
+        bail!("the two passwords are not the same; nothing was added");
     }
+    sendtrack_domain::access::check_password(&password, email).map_err(anyhow::Error::msg)?;
     Ok(password)
 }
 
@@ -78,13 +87,10 @@ pub async fn add_user(
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let role = Role::parse(role).map_err(anyhow::Error::msg)?;
-    let email = email.trim().to_lowercase();
-    if !email.contains('@') {
-        bail!("'{email}' is not an email address");
-    }
-    let password = read_password()?;
+    let email = sendtrack_domain::access::check_email(email).map_err(anyhow::Error::msg)?;
+    let password = read_password(&email)?;
     let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await?;
-    let store = Store::open(db).await?;
+    let store = Store::open_existing(db).await?;
     let staff_id = staff_id.map(str::trim).filter(|s| !s.is_empty());
     store.add_user(&email, role, &hash, staff_id, &today.to_string()).await?;
     println!("Added {email} as {}.", role.code());

@@ -13,9 +13,6 @@ use sendtrack_store::StoreError;
 use std::sync::Arc;
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
-/// The shortest password accepted.
-pub const MIN_PASSWORD: usize = 12;
-
 /// The TOTP of a base32 secret for a person: SHA-1, 6 digits, 30-second steps (what every
 /// authenticator app reads), one step of clock drift either way.
 fn totp(secret: &str, email: &str) -> Option<Totp> {
@@ -136,8 +133,9 @@ pub async fn change_password(
     if !password_matches(form.current, user.password_hash.clone()).await {
         errors.push(("current", "Enter your current password correctly"));
     }
-    if form.new.chars().count() < MIN_PASSWORD {
-        errors.push(("new", "Enter a new password of at least 12 characters"));
+    let rule = sendtrack_domain::access::check_password(&form.new, &user.email);
+    if let Err(message) = &rule {
+        errors.push(("new", message.as_str()));
     } else if form.new != form.confirm {
         errors.push(("confirm", "Enter the same new password twice"));
     }

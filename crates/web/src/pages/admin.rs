@@ -301,9 +301,10 @@ pub async fn user_add(
     SignedIn(user): SignedIn,
     Form(form): Form<NewUser>,
 ) -> Response {
-    let email = form.email.trim().to_lowercase();
+    let checked = sendtrack_domain::access::check_email(&form.email);
+    let email = checked.clone().unwrap_or_default();
     let role = Role::parse(form.role.trim());
-    let problem = if !email.contains('@') || email.contains(char::is_whitespace) {
+    let problem = if checked.is_err() {
         Some("Enter an email address, like name@council.gov.uk")
     } else if role.is_err() {
         Some("Choose a role")

@@ -84,6 +84,33 @@ pub fn server_error() -> Response {
 
 /// Turns a store error into the server-error page, logging it (it holds no personal data).
 pub fn failed(e: impl std::fmt::Display) -> Response {
+    let said = e.to_string();
+    if said.contains("database is locked") || said.contains("database is busy") {
+        // Another process holds the database's lock (a large import): a retry, not a fault.
+        tracing::warn!("answered 503: the database is busy");
+        let mut response = message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "sendtrack",
+            None,
+            "The service is busy",
+            &[html! { "Nothing was lost. Wait a few seconds, then try again." }],
+        );
+        response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        return response;
+    }
     tracing::error!("{e}");
     server_error()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_database_is_a_retry_and_anything_else_a_plain_500() {
+        let busy = failed("database error: error returned from database: (code: 5) database is locked");
+        assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(busy.headers()[axum::http::header::RETRY_AFTER], "5");
+        assert_eq!(failed("no such table: children").status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }
