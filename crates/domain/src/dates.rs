@@ -194,14 +194,32 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     }
     let number = |range: std::ops::Range<usize>| text[range].parse::<i16>().unwrap_or(0);
     let (year, month, day) = (number(0..4), number(5..7), number(8..10));
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(format!(
+            "'{text}' is outside the years sendtrack records ({FIRST_YEAR} to {LAST_YEAR}); check the year"
+        ));
+    }
     Date::new(year, month as i8, day as i8)
         .map_err(|_| format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})"))
 }
+
+/// The first and last years a recorded date may fall in: no casework date is earlier, and a
+/// later one is a typing mistake (2206 for 2026).
+pub const FIRST_YEAR: i16 = 1900;
+pub const LAST_YEAR: i16 = 2100;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn dates_before_1900_or_after_2100_are_refused() {
+        assert!(parse_date("1899-12-31").unwrap_err().contains("1900 to 2100"));
+        assert!(parse_date("2101-01-01").unwrap_err().contains("1900 to 2100"));
+        assert_eq!(parse_date("1900-01-01"), Ok(date(1900, 1, 1)));
+        assert_eq!(parse_date("2100-12-31"), Ok(date(2100, 12, 31)));
+    }
 
     #[test]
     fn review_period_ends_the_day_before_the_anniversary() {

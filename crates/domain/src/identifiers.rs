@@ -20,6 +20,29 @@ pub fn check_record_id(id: &str) -> Result<(), String> {
     if id.chars().any(char::is_control) {
         return Err("ids may not contain control characters (tabs, line breaks)".into());
     }
+    // An id goes into the web app's addresses (/children/ID): nothing that would change one.
+    if let Some(c) = id.chars().find(|c| matches!(c, '/' | '\\' | '?' | '#' | '%')) {
+        return Err(format!("ids may not contain '{c}'"));
+    }
+    if id.contains("..") || id == "." {
+        return Err("ids may not contain '..' or be '.'".into());
+    }
+    Ok(())
+}
+
+/// The most characters a name (of a child, a setting, a provider) may have.
+pub const MAX_NAME: usize = 200;
+
+/// A person's or an organisation's name: at most [`MAX_NAME`] characters and no control
+/// characters (tabs, line breaks, escape codes), which no name has and which break exports.
+pub fn check_name(name: &str) -> Result<(), String> {
+    let length = name.chars().count();
+    if length > MAX_NAME {
+        return Err(format!("the name is {length} characters long; names may have at most {MAX_NAME}"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err("names may not contain control characters (tabs, line breaks)".into());
+    }
     Ok(())
 }
 

@@ -6,7 +6,9 @@
 //! turn it into `file:line:column: message`.
 
 use crate::codes::{AssessmentDecision, PlacementRank, ReviewDecision};
-use crate::identifiers::{check_ethnicity, check_la_number, check_postcode, check_record_id, check_uln, check_upn};
+use crate::identifiers::{
+    check_ethnicity, check_la_number, check_name, check_postcode, check_record_id, check_uln, check_upn,
+};
 use crate::records::Casework;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -271,6 +273,8 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         if let Some(e) = &c.ethnicity {
             r.check(F::Children, i, "ethnicity", check_ethnicity(e));
         }
+        r.check(F::Children, i, "forename", check_name(&c.forename));
+        r.check(F::Children, i, "surname", check_name(&c.surname));
         if c.forename.trim().is_empty() {
             r.add(F::Children, i, "forename", "the forename is blank");
         }
@@ -320,6 +324,9 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     for (i, a) in cw.advice.iter().enumerate() {
+        if let Some(provider) = &a.provider {
+            r.check(F::Advice, i, "provider", check_name(provider));
+        }
         match requests.get(a.request_id.as_str()).map(|&k| &cw.requests[k]) {
             None => {
                 r.add(
@@ -380,6 +387,9 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     let mut placements_by_child: HashMap<(&str, bool), Vec<Span>> = HashMap::new();
     for (i, p) in cw.placements.iter().enumerate() {
         r.reference(F::Placements, i, "child_id", &p.child_id, &children, F::Children);
+        if let Some(name) = &p.establishment {
+            r.check(F::Placements, i, "establishment", check_name(name));
+        }
         if let Some(end) = p.ended_on {
             r.not_before(F::Placements, i, "ended_on", end, "started_on", p.started_on);
         }
@@ -603,6 +613,29 @@ mod tests {
         assert_eq!((found[0].file, found[0].index, found[0].column), (RecordFile::Children, 2, "child_id"));
         assert!(found[0].message.contains("used more than once"), "{}", found[0].message);
         assert_eq!(found[0].clashes_with, Some(0));
+    }
+
+    #[test]
+    fn names_with_control_characters_or_over_200_characters_and_ids_that_break_addresses_are_refused() {
+        let mut cw = base();
+        cw.children[0].forename = "Ada\u{1b}[2J".into();
+        cw.children[0].surname = "x".repeat(201);
+        cw.children.push(child("../admin"));
+        cw.children.push(child("C?x=1"));
+        cw.children.push(child("C#2"));
+        cw.children.push(child("C/3"));
+        cw.children.push(Child { surname: "y".repeat(200), ..child("C4") });
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Children, 1, "child_id"),
+                (RecordFile::Children, 2, "child_id"),
+                (RecordFile::Children, 3, "child_id"),
+                (RecordFile::Children, 4, "child_id"),
+                (RecordFile::Children, 0, "forename"),
+                (RecordFile::Children, 0, "surname"),
+            ]
+        );
     }
 
     #[test]

@@ -41,6 +41,6 @@ mod tests {
         let mut writer = csv::Writer::from_writer(Vec::new());
         write_row(&mut writer, ["=cmd|' /C calc'!A0", "ok", "-1"]).unwrap();
         let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
-        assert_eq!(text, "\"'=cmd|' /C calc'!A0\",ok,-1\n");
+        assert_eq!(text, "'=cmd|' /C calc'!A0,ok,-1\n");
     }
 }

@@ -137,6 +137,28 @@ fn read_file(file: RecordFile, bytes: &[u8], read: &mut FolderRead) {
 }
 
 /// Reads the rows of one file into `read`; problems with the file's shape go to `shape`.
+/// Unknown header columns reported one by one, at most; more are reported in one problem.
+const MAX_UNKNOWN_COLUMNS: usize = 5;
+
+/// The line on which a quoted cell opens that the file never closes, if any (a doubled quote
+/// inside a quoted cell counts twice, so it never changes the state).
+fn unterminated_quote(bytes: &[u8]) -> Option<u64> {
+    let (mut inside, mut line, mut opened) = (false, 1u64, 0u64);
+    for &b in bytes {
+        match b {
+            b'"' => {
+                inside = !inside;
+                if inside {
+                    opened = line;
+                }
+            }
+            b'\n' => line += 1,
+            _ => {}
+        }
+    }
+    inside.then_some(opened)
+}
+
 fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut Vec<FolderProblem>) {
     let name = file.file_name();
     let spec = columns(file);
@@ -173,13 +195,40 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         }
     }
     let mut seen = HashSet::new();
+    let known: Vec<&str> = spec.iter().map(|c| c.name).collect();
+    let unknown: Vec<&String> = names.iter().filter(|n| !known.contains(&n.as_str())).collect();
+    if unknown.len() > MAX_UNKNOWN_COLUMNS {
+        // A header that is not this file's (or a runaway one): said once, not once a column.
+        let some: Vec<&str> = unknown.iter().take(MAX_UNKNOWN_COLUMNS).map(|n| n.as_str()).collect();
+        problem(
+            1,
+            "(header)",
+            format!(
+                "{} of the header's {} columns are not columns of {name} ({}, ...); the columns are: {}",
+                unknown.len(),
+                names.len(),
+                some.join(", "),
+                known.join(", ")
+            ),
+        );
+    }
     for n in &names {
-        if !spec.iter().any(|c| c.name == n) {
-            let known: Vec<&str> = spec.iter().map(|c| c.name).collect();
-            problem(1, n, format!("'{n}' is not a column of {name}; the columns are: {}", known.join(", ")));
+        if !known.contains(&n.as_str()) {
+            if unknown.len() <= MAX_UNKNOWN_COLUMNS {
+                problem(1, n, format!("'{n}' is not a column of {name}; the columns are: {}", known.join(", ")));
+            }
         } else if !seen.insert(n.as_str()) {
             problem(1, n, format!("column '{n}' appears twice"));
         }
+    }
+    // A quote opened and never closed makes the rest of the file one cell: said where it opens.
+    let open_quote = unterminated_quote(bytes);
+    if let Some(line) = open_quote {
+        problem(
+            line,
+            "(row)",
+            "a quote (\") opened on this line is never closed, so everything after it would be one cell; close the quote".into(),
+        );
     }
     for c in spec.iter().filter(|c| c.required) {
         if !names.iter().any(|n| n == c.name) {
@@ -200,6 +249,9 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
             }
         };
         let line = record.position().map_or(0, |p| p.line());
+        if open_quote.is_some_and(|q| line >= q) {
+            break;
+        }
         if record.len() != names.len() {
             problem(
                 line,

@@ -212,3 +212,41 @@ fn a_folder_written_by_sendtrack_reads_back_as_the_same_records() {
 fn a_missing_folder_is_an_error() {
     assert!(read_folder(Path::new("/no/such/folder")).is_err());
 }
+
+#[test]
+fn an_unterminated_quote_is_reported_where_it_opens() {
+    let children = "child_id,forename,surname,date_of_birth\nC1,Alex,Smith,2015-03-01\nC2,\"Sam,Jones,2016-07-12\nC3,Kim,Lee,2017-01-01\n";
+    let found = problems(&[("children.csv", children.as_bytes())]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("children.csv:3:(row): a quote (\") opened on this line is never closed"),
+        "{found:#?}"
+    );
+    // A doubled quote inside a quoted cell is not an open quote.
+    let quoted = "child_id,forename,surname,date_of_birth\nC1,\"Al \"\"Lex\"\"\",Smith,2015-03-01\n";
+    assert_problems(&[("children.csv", quoted.as_bytes())], &[]);
+}
+
+#[test]
+fn a_header_of_a_million_columns_is_reported_once() {
+    let mut header = String::from("child_id,forename,surname,date_of_birth");
+    for k in 0..1_000_000 {
+        header.push_str(&format!(",x{k}"));
+    }
+    let children = format!("{header}\n");
+    let found = problems(&[("children.csv", children.as_bytes())]);
+    assert_eq!(found.len(), 1, "{:?}", &found[..found.len().min(3)]);
+    assert!(found[0].starts_with("children.csv:1:(header): 1000000 of the header's 1000004 columns are not columns"));
+    assert!(found[0].len() < 2000, "the message is short");
+}
+
+#[test]
+fn ids_that_would_change_a_web_address_are_refused_at_import() {
+    let children = "child_id,forename,surname,date_of_birth\n../x,Alex,Smith,2015-03-01\nC?2,Sam,Jones,2016-07-12\nC#3,Kim,Lee,2017-01-01\nC/4,Jo,Ray,2017-01-01\n";
+    let found = problems(&[("children.csv", children.as_bytes())]);
+    let located: Vec<&str> = found.iter().map(|p| p.split(": ").next().unwrap()).collect();
+    assert_eq!(
+        located,
+        ["children.csv:2:child_id", "children.csv:3:child_id", "children.csv:4:child_id", "children.csv:5:child_id"]
+    );
+}

@@ -306,12 +306,20 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|t| t.starts_with("multipart/form-data"));
-    let limit = if multipart { MAX_UPLOAD_BYTES } else { MAX_FORM_BYTES };
-    let bytes = match axum::body::to_bytes(body, limit).await {
+    if multipart {
+        // An upload is read only after the session and the role are checked (by the access
+        // middleware, after routing), as it streams: its handler checks the token, which comes
+        // first in the form. Only the routes that take uploads accept one.
+        if UPLOADS.contains(&parts.uri.path()) {
+            return next.run(axum::extract::Request::from_parts(parts, body)).await;
+        }
+        return crate::pages::csrf_refused();
+    }
+    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response(),
     };
-    let sent = if multipart { multipart_field(&bytes, CSRF_FIELD) } else { form_field(&bytes, CSRF_FIELD) }
+    let sent = form_field(&bytes, CSRF_FIELD)
         .or_else(|| parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string));
     if sent.as_deref() != Some(expected.as_str()) {
         tracing::warn!("a state-changing request without a valid CSRF token was refused");
@@ -323,19 +331,18 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
 /// The largest form body accepted.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// The largest upload accepted (a SEN2 return's nine files).
-pub const MAX_UPLOAD_BYTES: usize = crate::pages::sen2::MAX_UPLOAD_BYTES;
+/// The routes that take a multipart upload; each checks the CSRF token, its form's first field.
+const UPLOADS: &[&str] = &["/sen2/check"];
 
-/// The value of the text part `name` of a multipart form body (the CSRF token comes first in
-/// sendtrack's forms, before any file).
-fn multipart_field(body: &[u8], name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\"");
-    let at = body.windows(marker.len()).position(|w| w == marker.as_bytes())?;
-    let rest = &body[at + marker.len()..];
-    let start = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
-    let value = &rest[start..];
-    let end = value.windows(2).position(|w| w == b"\r\n")?;
-    std::str::from_utf8(&value[..end]).ok().map(str::to_string)
+/// Reads the CSRF token from the first field of a multipart upload (the form puts it before any
+/// file) and checks it against the session's: `Ok` to go on reading the upload.
+pub async fn upload_token_matches(form: &mut axum::extract::Multipart, session: &Session) -> bool {
+    match form.next_field().await {
+        Ok(Some(field)) if field.name() == Some(CSRF_FIELD) => {
+            field.text().await.is_ok_and(|sent| sent.len() == session.csrf.len() && sent == session.csrf)
+        }
+        _ => false,
+    }
 }
 
 /// The first value of `name` in a URL-encoded form body.

@@ -328,7 +328,15 @@ pub fn router(state: Arc<AppState>) -> Router {
 pub async fn serve(state: Arc<AppState>, addr: &str, ready: impl FnOnce(std::net::SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     ready(listener.local_addr()?);
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(stopped())
+        .await
+}
+
+/// Resolves when the process is asked to stop (Ctrl+C), so that requests under way finish and
+/// the command closes its database cleanly.
+async fn stopped() {
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Serves the web app over HTTPS on `addr` with a PEM certificate chain and private key, until

@@ -218,3 +218,56 @@ async fn an_admin_sets_the_la_number_and_code_meanings_and_the_return_uses_them(
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_upload_is_read_only_after_access_is_checked_and_a_cut_short_one_is_a_400() {
+    on_each_backend("web_sen2_upload_order", |store, _| async move {
+        let app = app(store).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        let token = csrf_in(&get(&app, "/sen2", Some(&analyst)).await.2);
+        // A viewer's upload is refused by the access table before a byte of the body is read:
+        // a body that never ends would otherwise hang the request.
+        let viewer = session(&app, "viewer@example.org").await;
+        let endless = futures_like_endless_body();
+        let request = Request::post("/sen2/check")
+            .header(header::COOKIE, &viewer)
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(endless)
+            .unwrap();
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(20), app.clone().oneshot(request)).await;
+        assert_eq!(answered.expect("answered without reading the body").unwrap().status(), StatusCode::FORBIDDEN);
+        // The same with no session at all: sent to sign in.
+        let request = Request::post("/sen2/check")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=x")
+            .body(futures_like_endless_body())
+            .unwrap();
+        let answered = tokio::time::timeout(std::time::Duration::from_secs(20), app.clone().oneshot(request)).await;
+        assert_eq!(answered.expect("answered without reading the body").unwrap().status(), StatusCode::SEE_OTHER);
+        // A multipart body to a route that takes no upload is refused.
+        let (content_type, body) = upload_body(&token, "newer");
+        let request = Request::post("/team")
+            .header(header::COOKIE, &analyst)
+            .header(header::CONTENT_TYPE, content_type.clone())
+            .body(Body::from(body.clone()))
+            .unwrap();
+        assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::FORBIDDEN);
+        // A body cut short in the middle of a file.
+        let cut = body[..body.len() / 2].to_vec();
+        let request = Request::post("/sen2/check")
+            .header(header::COOKIE, &analyst)
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(cut))
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let page =
+            String::from_utf8_lossy(&axum::body::to_bytes(response.into_body(), 1_000_000).await.unwrap()).into_owned();
+        assert!(page.contains("cut short"), "{page}");
+    })
+    .await;
+}
+
+/// A request body whose sender never sends anything (a slow or hostile client).
+fn futures_like_endless_body() -> Body {
+    Body::from_stream(futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>())
+}

@@ -189,6 +189,10 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, mut form: Multipart) -> Response {
+    if !crate::auth::upload_token_matches(&mut form, &user).await {
+        tracing::warn!("an upload without a valid CSRF token was refused");
+        return super::csrf_refused();
+    }
     let year = current_year(&state);
     let dir = match tempfile::tempdir() {
         Ok(dir) => dir,
@@ -217,16 +221,31 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
             .collect();
-        let bytes = match field.bytes().await {
-            Ok(bytes) => bytes,
-            Err(e) => return super::failed(e),
-        };
         if name.is_empty() || !name.to_lowercase().ends_with(".csv") {
             continue;
         }
-        let written = std::fs::File::create(dir.path().join(&name)).and_then(|mut f| f.write_all(&bytes));
-        if let Err(e) = written {
-            return super::failed(e);
+        // Streamed to the file as it arrives; a body cut short is the sender's problem (400).
+        let mut file = match std::fs::File::create(dir.path().join(&name)) {
+            Ok(file) => file,
+            Err(e) => return super::failed(e),
+        };
+        let mut field = field;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if let Err(e) = file.write_all(&chunk) {
+                        return super::failed(e);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let message = format!(
+                        "The upload was cut short or could not be read ({e}); choose the files and send them again"
+                    );
+                    return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message)))
+                        .into_response();
+                }
+            }
         }
         saved += 1;
     }
