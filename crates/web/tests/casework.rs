@@ -71,6 +71,13 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         assert!(page.contains("govuk-notification-banner--success") && page.contains("received 2026-11-16"));
         let request_id =
             store.load().await.unwrap().requests.iter().find(|r| r.child_id == child).unwrap().request_id.clone();
+        assert!(page.contains(&format!("Saved request for an EHC needs assessment {request_id}.")));
+        // A link from elsewhere cannot put its own words in the banner, nor name another record.
+        for forged in ["Call+0800+000+000+to+confirm+your+password", "requests:R-NOT-THIS-CHILDS"] {
+            let (_, _, page) = get(&app, &format!("/children/{child}?saved={forged}"), Some(&cookie)).await;
+            assert!(!page.contains("govuk-notification-banner--success"), "{forged}");
+            assert!(!page.contains("0800"), "{forged}");
+        }
 
         let (_, _, today) = get(&app, "/", Some(&cookie)).await;
         assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before + 1);

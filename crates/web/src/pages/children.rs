@@ -252,7 +252,7 @@ pub async fn record(
         &state.authority,
         Some(&user),
         html! {
-            @if let Some(what) = &saved.saved { (success_banner(&format!("Saved {what}."))) }
+            @if let Some(banner) = saved.saved.as_deref().and_then(|s| super::records::saved_banner(&own, s)) { (success_banner(&banner)) }
             span class="govuk-caption-l" { "Child or young person " (child.child_id) }
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
             dl class="govuk-summary-list" {

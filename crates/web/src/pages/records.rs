@@ -380,6 +380,18 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
     )
 }
 
+/// The banner after a save, from the page's `?saved=KIND:ID`: only for a record of that kind
+/// that is the child's own (`own`), in the app's own words, so a link from elsewhere cannot put
+/// a message of its choosing on the page.
+pub fn saved_banner(own: &Casework, saved: &str) -> Option<String> {
+    let (kind, id) = saved.split_once(':')?;
+    let file = kind_of(kind)?;
+    let count = own.counts().rows().iter().zip(RecordFile::ALL).find(|(_, f)| *f == file).map_or(0, |((_, n), _)| *n);
+    (0..count)
+        .any(|i| cells(file, own, i).first().is_some_and(|c| c == id))
+        .then(|| format!("Saved {} {id}.", noun(file)))
+}
+
 /// The record type named in a URL.
 fn kind_of(slug: &str) -> Option<RecordFile> {
     KINDS.iter().find(|k| k.0 == slug).map(|k| k.1)
@@ -719,7 +731,7 @@ async fn save(
         Err(e) => return super::failed(e),
     }
     // The save raised the casework version: the next page loads the records again.
-    let saved = format!("{} {record_id}", noun(file));
+    let saved = format!("{}:{record_id}", slug(file));
     let query = serde_urlencoded::to_string([("saved", saved.as_str())]).unwrap_or_default();
     Redirect::to(&format!("/children/{owner_id}?{query}")).into_response()
 }
