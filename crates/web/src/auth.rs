@@ -37,6 +37,8 @@ pub struct Protection {
     /// The reverse proxies (TLS terminators) trusted to say, in `X-Forwarded-For`, whom they
     /// forward for; empty: the header is ignored and the connection's peer is the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The key second-factor secrets are sealed with at rest; without it none can be set up.
+    pub secret_key: Option<crate::secrets::SecretKey>,
 }
 
 impl Default for Protection {
@@ -50,6 +52,7 @@ impl Default for Protection {
             window_minutes: 15,
             secure_cookies: false,
             trusted_proxies: Vec::new(),
+            secret_key: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod auth;
 mod download;
 mod layout;
 mod pages;
+mod secrets;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -29,6 +30,7 @@ pub use access::{RULES, Rule, TABLE_RULES, Who, table_rule};
 pub use auth::{Protection, hash_password, new_password};
 /// The one-time code of a base32 TOTP secret at a time (for tests and scripts).
 pub use pages::account::code_at as one_time_code_at;
+pub use secrets::{KEY_VARIABLE, SecretKey};
 
 /// Today's counts, by date and caseworker (`None`: everyone's).
 type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;

@@ -151,7 +151,18 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
 
 /// Serves the demo database with the web app.
 async fn commands_web_serve(store: Store, addr: &str, today: Option<jiff::civil::Date>) -> anyhow::Result<ExitCode> {
-    let state = std::sync::Arc::new(sendtrack_web::AppState::new(store, "Demo County Council".into(), today));
+    // The demo's database is new each run: without a key in the environment, one for this run.
+    let secret_key = match sendtrack_web::SecretKey::from_environment().map_err(anyhow::Error::msg)? {
+        Some(key) => key,
+        None => {
+            let hex = sendtrack_web::SecretKey::random_hex().context("no random source")?;
+            sendtrack_web::SecretKey::from_hex(&hex).map_err(anyhow::Error::msg)?
+        }
+    };
+    let protection = sendtrack_web::Protection { secret_key: Some(secret_key), ..sendtrack_web::Protection::default() };
+    let state = std::sync::Arc::new(
+        sendtrack_web::AppState::new(store, "Demo County Council".into(), today).with_protection(protection),
+    );
     sendtrack_web::serve(state, addr, |bound| {
         println!("sendtrack is serving the demo authority on http://{bound}/ (press Ctrl+C to stop)")
     })

@@ -29,8 +29,16 @@ pub async fn run_server(
     if options.session_minutes < 1 {
         bail!("--session-minutes must be at least 1");
     }
+    let secret_key = sendtrack_web::SecretKey::from_environment().map_err(anyhow::Error::msg)?;
+    if secret_key.is_none() {
+        eprintln!(
+            "warning: {} is not set, so nobody can set up a second factor; see the README's Security section",
+            sendtrack_web::KEY_VARIABLE
+        );
+    }
     let store = Store::open_existing(db).await?;
     let protection = Protection {
+        secret_key,
         idle_minutes: options.session_minutes,
         secure_cookies: options.tls.is_some() || options.behind_tls_proxy,
         trusted_proxies: if options.behind_tls_proxy { options.trusted_proxies.clone() } else { Vec::new() },

@@ -164,7 +164,10 @@ fn two_factor_page(
     required: bool,
 ) -> Markup {
     let url = totp(secret, &user.email).and_then(|t| t.to_url().ok()).unwrap_or_default();
-    let error = errors.first().map(|(_, m)| *m);
+    let error = errors.iter().find(|(f, _)| *f == "code").map(|(_, m)| *m);
+    let password_error = errors.iter().find(|(f, _)| *f == "password").map(|(_, m)| *m);
+    // Replacing a second factor asks for the password again: a session left open is not enough.
+    let replacing = user.totp_secret.is_some();
     let title = if errors.is_empty() { "Set up a second factor" } else { "Error: Set up a second factor" };
     page(
         title,
@@ -185,6 +188,17 @@ fn two_factor_page(
                     form method="post" action="/account/two-factor" novalidate {
                         (csrf_field(user))
                         input type="hidden" name="secret" value=(secret);
+                        @if replacing {
+                            (text_input(TextInput {
+                                id: "password",
+                                label: "Your password",
+                                kind: "password",
+                                autocomplete: Some("current-password"),
+                                hint: Some("You already have a second factor: to replace it, give your password"),
+                                error: password_error,
+                                ..TextInput::default()
+                            }))
+                        }
                         div class=(if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" }) {
                             label class="govuk-label" for="code" { "The 6-digit code the app shows" }
                             @if let Some(m) = error { p id="code-error" class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (m) } }
@@ -198,7 +212,23 @@ fn two_factor_page(
     )
 }
 
+/// The page when the server has no key to seal second-factor secrets with.
+fn no_key(state: &AppState, user: &crate::auth::Session) -> Response {
+    super::message(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &state.authority,
+        Some(user),
+        "Second factors cannot be set up yet",
+        &[
+            html! { "The service's administrator must first give the server its secret key (SENDTRACK_SECRET_KEY). Nothing was changed." },
+        ],
+    )
+}
+
 pub async fn two_factor_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+    if state.protection.secret_key.is_none() {
+        return no_key(&state, &user);
+    }
     let Some(secret) = new_secret() else { return super::server_error() };
     let required = user.second_factor_required && user.totp_secret.is_none();
     two_factor_page(&state, &user, &secret, &[], required).into_response()
@@ -210,6 +240,8 @@ pub struct Confirm {
     secret: String,
     #[serde(default)]
     code: String,
+    #[serde(default)]
+    password: String,
 }
 
 pub async fn two_factor_confirm(
@@ -217,14 +249,20 @@ pub async fn two_factor_confirm(
     SignedIn(user): SignedIn,
     Form(form): Form<Confirm>,
 ) -> Response {
+    let Some(key) = state.protection.secret_key.as_ref() else { return no_key(&state, &user) };
     if totp(&form.secret, &user.email).is_none() {
         return (StatusCode::BAD_REQUEST, "The key is not valid: open the page again.").into_response();
+    }
+    if user.totp_secret.is_some() && !password_matches(form.password.clone(), user.password_hash.clone()).await {
+        let errors = [("password", "Enter your password correctly to replace your second factor")];
+        return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
     }
     let Some(step) = code_step(&form.secret, &user.email, form.code.trim()) else {
         let errors = [("code", "Enter the 6-digit code the app shows now")];
         return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
     };
-    if let Err(e) = state.store.set_totp_secret(&user.email, Some(&form.secret)).await {
+    let Some(sealed) = key.seal(&form.secret, &user.email) else { return super::server_error() };
+    if let Err(e) = state.store.set_totp_secret(&user.email, Some(&sealed)).await {
         return super::failed(e);
     }
     // The code that turned it on is used: it cannot sign anyone in.

@@ -295,7 +295,14 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
         }
         Err(r) => return r,
     }
-    let secret = session.user.totp_secret.clone().unwrap_or_default();
+    // The stored secret is sealed (crate::secrets); one that does not open accepts no code.
+    let stored_secret = session.user.totp_secret.clone().unwrap_or_default();
+    let secret = state
+        .protection
+        .secret_key
+        .as_ref()
+        .and_then(|key| key.open(&stored_secret, &session.user.email))
+        .unwrap_or_default();
     let accepted =
         match crate::pages::account::accept_code(&state, &secret, &session.user.email, code.code.trim()).await {
             Ok(accepted) => accepted,

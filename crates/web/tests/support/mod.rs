@@ -39,7 +39,9 @@ pub async fn app_with(store: Store, protection: Protection) -> axum::Router {
         store.add_user(email, role, &password_hash(), staff_id, "2026-11-30").await.unwrap();
     }
     let state = AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)));
-    router(Arc::new(state.with_protection(protection)))
+    let secret_key =
+        protection.secret_key.clone().or_else(|| Some(sendtrack_web::SecretKey::from_hex(&"5e".repeat(32)).unwrap()));
+    router(Arc::new(state.with_protection(Protection { secret_key, ..protection })))
 }
 
 /// [`app_with`] the service's protection.
