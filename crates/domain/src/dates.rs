@@ -203,6 +203,27 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})"))
 }
 
+/// The latest month whose figures are complete on `today`: the one before today's month
+/// (today's month is "to date" until it ends).
+pub fn last_complete_month(today: Date) -> Month {
+    Month::containing(today).plus(-1)
+}
+
+/// `month` if it has begun by `today`; a month still to come has no figures.
+pub fn month_begun(month: Month, today: Date) -> Result<Month, String> {
+    let current = Month::containing(today);
+    if month > current {
+        Err(format!(
+            "{} has not started yet; choose a month up to {} ({}, which is to date)",
+            month,
+            current,
+            current.long_name()
+        ))
+    } else {
+        Ok(month)
+    }
+}
+
 /// The first and last years a recorded date may fall in: no casework date is earlier, and a
 /// later one is a typing mistake (2206 for 2026).
 pub const FIRST_YEAR: i16 = 1900;

@@ -537,3 +537,50 @@ fn disputes_and_feedback_year_to_date() {
     assert_eq!(value(&cw, "compliments", month(2024, 2)), Some(1.0));
     assert_eq!(value(&cw, "appeals_lost_pct_ytd", month(2023, 12)), None);
 }
+
+#[test]
+fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_today() {
+    let today = date(2026, 12, 15);
+    let mut cw = Casework { children: children(), ..Casework::default() };
+    // Decided to assess on 1 November; advice asked for on 2 November is due on 14 December.
+    let r = decided(request("R1", "C1", date(2026, 10, 1)), AssessmentDecision::Assess, 31);
+    cw.requests.push(r);
+    cw.advice.push(Advice {
+        advice_id: "A1".into(),
+        request_id: "R1".into(),
+        kind: AdviceKind::Health,
+        provider: None,
+        requested_on: date(2026, 11, 2),
+        received_on: None,
+    });
+    // Received on 10 December (counted to date), and one dated after today (not counted).
+    cw.requests.push(request("R2", "C2", date(2026, 12, 10)));
+    cw.requests.push(request("R3", "C3", date(2026, 12, 20)));
+    // A year earlier: one request on 5 December 2025 (the same span), one on 20 December.
+    cw.requests.push(request("R4", "C2", date(2025, 12, 5)));
+    cw.requests.push(request("R5", "C3", date(2025, 12, 20)));
+    let december = month(2026, 12);
+    let engine = Engine::as_at(&cw, today);
+    assert!(engine.to_date(december) && !engine.to_date(month(2026, 11)));
+    assert_eq!(engine.end_of(december), today);
+    let at = |id: &str| engine.value(find(id).unwrap(), december).headline;
+    // As at 15 December the advice is overdue (due 14 December); as at 31 December too, but
+    // that is a date still to come.
+    assert_eq!(at("advice_overdue"), Some(1.0));
+    let on_the_14th = Engine::as_at(&cw, date(2026, 12, 14));
+    assert_eq!(on_the_14th.value(find("advice_overdue").unwrap(), december).headline, Some(0.0));
+    assert_eq!(Engine::new(&cw).value(find("advice_overdue").unwrap(), december).headline, Some(1.0));
+    // Flows count up to today: R2 yes, R3 (dated after today) no.
+    assert_eq!(at("requests_received"), Some(1.0));
+    assert_eq!(Engine::new(&cw).value(find("requests_received").unwrap(), december).headline, Some(2.0));
+    // 1 to 15 December 2026 against 1 to 15 December 2025: one against one, no change.
+    assert_eq!(at("requests_received_change_pct"), Some(0.0));
+    // A complete month compares whole months.
+    let next_year = Engine::as_at(&cw, date(2027, 1, 3));
+    assert_eq!(next_year.value(find("requests_received_change_pct").unwrap(), december).headline, Some(0.0));
+    assert_eq!(next_year.value(find("requests_received").unwrap(), december).headline, Some(2.0));
+    // 29 February: the same day a year earlier is 28 February.
+    let leap = Engine::as_at(&cw, date(2028, 2, 29));
+    assert_eq!(leap.year_before_end_of(month(2028, 2)), date(2027, 2, 28));
+    assert_eq!(leap.year_before_end_of(month(2028, 1)), date(2027, 1, 31));
+}

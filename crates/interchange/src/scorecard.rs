@@ -1,6 +1,7 @@
 //! The scorecard written out: the machine-readable CSV of `measures.md`, JSON with the same
 //! values and their presentation, and a text grid like the board reports' scorecards.
 
+use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
 use sendtrack_domain::measures::{MeasureDef, Unit};
 
@@ -81,7 +82,7 @@ fn json_number(v: Option<f64>) -> serde_json::Value {
     v.and_then(serde_json::Number::from_f64).map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
-fn line_json(line: &Line) -> serde_json::Value {
+fn line_json(line: &Line, to_date: Option<Month>) -> serde_json::Value {
     let m = line.measure;
     serde_json::json!({
         "id": m.id,
@@ -92,6 +93,7 @@ fn line_json(line: &Line) -> serde_json::Value {
         "definition": m.definition,
         "values": line.cells.iter().map(|c| serde_json::json!({
             "period": c.month.to_string(),
+            "to_date": to_date == Some(c.month),
             "value": json_number(c.value.headline),
             "arrow": c.trend.map(|(a, _)| a.symbol()),
             "trend": c.trend.map(|(a, _)| a.code()),
@@ -115,16 +117,23 @@ pub fn to_json(card: &Scorecard) -> String {
     let doc = serde_json::json!({
         "from": card.months.first().map(|m| m.to_string()),
         "to": card.months.last().map(|m| m.to_string()),
-        "measures": card.lines.iter().map(line_json).collect::<Vec<_>>(),
+        // The month that has not ended, whose figures are to date (null when none is shown).
+        "to_date": card.to_date.map(|m| m.to_string()),
+        "measures": card.lines.iter().map(|l| line_json(l, card.to_date)).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// A month as a heading: "Dec 2026", or "Dec 2026 (to date)" for a month that has not ended.
+pub fn month_label(card: &Scorecard, month: Month) -> String {
+    if card.is_to_date(month) { format!("{} (to date)", month.short_name()) } else { month.short_name() }
 }
 
 /// A text grid: measures down, months across with arrows against the month before, then
 /// the latest month's target and the comparators with their periods.
 pub fn to_table(card: &Scorecard) -> String {
     let mut header: Vec<String> = vec!["measure".into()];
-    header.extend(card.months.iter().map(|m| m.short_name()));
+    header.extend(card.months.iter().map(|m| month_label(card, *m)));
     header.extend(["target".into(), "england".into(), "region".into(), "neighbours".into()]);
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut section = "";

@@ -46,7 +46,12 @@ impl Writer<'_> {
         sheet.set_name(title)?;
         sheet.write_string_with_format(0, 0, title, &self.header)?;
         for (k, month) in self.card.months.iter().enumerate() {
-            sheet.write_string_with_format(0, k as u16 + 1, month.short_name(), &self.header)?;
+            sheet.write_string_with_format(
+                0,
+                k as u16 + 1,
+                crate::scorecard::month_label(self.card, *month),
+                &self.header,
+            )?;
         }
         for (r, row) in rows.iter().enumerate() {
             let line = r as u32 + 1;
@@ -94,7 +99,7 @@ pub fn workbook_bytes(engine: &Engine, month: Month, threads: usize) -> Result<V
     let sheet = book.add_worksheet();
     sheet.set_name("Scorecard")?;
     let mut columns: Vec<String> = vec!["Measure".into(), "Id".into(), "Unit".into(), "Better".into()];
-    columns.extend(card.months.iter().map(|m| m.short_name()));
+    columns.extend(card.months.iter().map(|m| crate::scorecard::month_label(&card, *m)));
     columns.extend(
         [
             "Trend",

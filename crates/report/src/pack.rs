@@ -106,13 +106,14 @@ pub fn board_pack_with(
                 @if let Some(back) = &back { nav { (back) } }
                 header {
                     p class="authority" { (authority) }
-                    h1 { "SEND statutory performance: board report, " (last.long_name()) }
+                    h1 { "SEND statutory performance: board report, " (last.long_name()) @if card.is_to_date(last) { " (to date)" } }
+                    @if card.is_to_date(last) { p class="note" { (last.long_name()) " has not ended: its figures are to date, as at " (produced_on) ". Measures taken at the month end are taken at that day, and counts in the month run to it." } }
                     p { "The 13 months from " (first.long_name()) " to " (last.long_name()) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report." }
                 }
                 main {
                     h2 { "Headlines" }
                     table {
-                        caption { "Headline measures for " (last.long_name()) }
+                        caption { "Headline measures for " (last.long_name()) @if card.is_to_date(last) { " (to date)" } }
                         thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { "This month" } th scope="col" { "Against last month" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" { "Statistical neighbours" } } }
                         tbody {
                             @for id in HEADLINES {
@@ -145,7 +146,7 @@ pub fn board_pack_with(
                             }
                             table {
                                 caption { (table.name) ", " (first.short_name()) " to " (last.short_name()) }
-                                thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (m.short_name()) } } } }
+                                thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (sendtrack_interchange::scorecard::month_label(card, *m)) } } } }
                                 tbody {
                                     @for row in &table.rows {
                                         tr {
@@ -162,7 +163,7 @@ pub fn board_pack_with(
                         p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (last.long_name()) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }
                         table {
                             caption { "Measures with published comparators" }
-                            thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (last.short_name()) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
+                            thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (sendtrack_interchange::scorecard::month_label(card, last)) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
                             tbody {
                                 @for l in card.lines.iter().filter(|l| !l.benchmarks.is_empty()) {
                                     tr {

@@ -66,7 +66,8 @@ enum Command {
         /// The first month (YYYY-MM); default 12 months before --to.
         #[arg(long, value_parser = commands::measures::parse_month)]
         from: Option<sendtrack_domain::dates::Month>,
-        /// The last month (YYYY-MM); default the current month.
+        /// The last month (YYYY-MM); default the last complete month (the one before today's). Today's
+        /// month, when asked for, is to date; a later month is refused.
         #[arg(long, value_parser = commands::measures::parse_month)]
         to: Option<sendtrack_domain::dates::Month>,
         /// Only this measure (repeatable); default the whole catalogue.
@@ -370,12 +371,26 @@ fn today(cli_today: Option<jiff::civil::Date>) -> jiff::civil::Date {
     cli_today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
+/// `sendtrack ... | head`: when the reader goes away, the command ends quietly, as other
+/// command-line tools do, instead of panicking on the next line it prints. (Not for the web
+/// app, whose sockets must see a closed connection as an error, not end the process.)
+fn quiet_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called before any thread is started; SIG_DFL is a valid action for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG").unwrap_or_else(|_| "warn".into()))
         .init();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. } | Command::Demo { .. }) {
+        quiet_on_a_closed_pipe();
+    }
     let today = today(cli.today);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -409,7 +424,7 @@ fn main() -> ExitCode {
                 .await
             }
             Command::Report { source, format, month, out, authority } => {
-                let month = month.unwrap_or_else(|| sendtrack_domain::dates::Month::containing(today).plus(-1));
+                let month = month.unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(today));
                 let options = commands::report::ReportOptions { format, month, out: &out, authority: &authority };
                 commands::report::run(&source, &options, today).await
             }

@@ -229,3 +229,71 @@ fn dfe_benchmarks_appear_beside_the_scorecard() {
     assert!(written.starts_with("measure,period,comparator,value\n"));
     assert!(written.contains("plans_issued_within_20_weeks_pct,2024,england,46.4344\n"), "{written}");
 }
+
+#[test]
+fn the_month_to_date_is_labelled_a_month_to_come_refused_and_drill_writes_json() {
+    let (_tmp, data) = demo_folder();
+    // support::TODAY is 30 November 2026: the default range ends with October, the last
+    // complete month.
+    let json = sendtrack(&["scorecard", "--data", &data, "--measure", "advice_overdue", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!((doc["from"].as_str(), doc["to"].as_str()), (Some("2025-10"), Some("2026-10")));
+    assert!(doc["to_date"].is_null());
+    let json = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--measure",
+        "advice_overdue",
+        "--to",
+        "2026-11",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["to_date"].as_str(), Some("2026-11"));
+    let values = doc["measures"][0]["values"].as_array().unwrap();
+    assert_eq!(values.last().unwrap()["to_date"], true);
+    assert_eq!(values[0]["to_date"], false);
+    let table = sendtrack(&["scorecard", "--data", &data, "--measure", "advice_overdue", "--to", "2026-11"]);
+    assert!(table.contains("Nov 2026 (to date)"), "{table}");
+    // A month still to come has no figures.
+    for args in [
+        vec!["scorecard", "--data", &data, "--to", "2026-12"],
+        vec!["drill", "--data", &data, "plans_active", "2026-12"],
+        vec!["report", "--data", &data, "--format", "html", "--month", "2026-12", "--out", "/dev/null"],
+    ] {
+        let out = support::run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(support::text(&out.stderr).contains("2026-12 has not started yet"), "{}", support::text(&out.stderr));
+    }
+    // drill --format json is JSON, with the value and every record.
+    let drilled = sendtrack(&["drill", "--data", &data, "advice_overdue", "2026-11", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&drilled).unwrap();
+    assert_eq!(
+        (doc["measure"].as_str(), doc["period"].as_str(), doc["to_date"].as_bool()),
+        (Some("advice_overdue"), Some("2026-11"), Some(true))
+    );
+    let records = doc["records"].as_array().unwrap();
+    assert_eq!(doc["value"].as_f64(), Some(records.len() as f64));
+    assert!(records.iter().all(|r| r["record"] == "advice" && r["child_id"].as_str().is_some()));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let (_tmp, data) = demo_folder();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sendtrack"))
+        // Three years of the whole catalogue: far more than a pipe holds (about 240 kB).
+        .args(["--today", support::TODAY, "scorecard", "--data", &data, "--from", "2023-11", "--to", "2026-10"])
+        .args(["--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, then close the pipe, as `| head -n 1` does.
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(line, "measure,period,dimension,key,value\n");
+    assert!(!support::text(&out.stderr).contains("panicked"), "{}", support::text(&out.stderr));
+}

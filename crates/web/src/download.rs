@@ -12,6 +12,9 @@ use rust_xlsxwriter::{Format, Workbook};
 pub enum Cell {
     Text(String),
     Number(f64),
+    /// A measure's value: a number in the workbook; in the CSV, written exactly as `sendtrack
+    /// scorecard --format csv` writes it (whole for counts, else four decimals).
+    Value(f64, String),
     Empty,
 }
 
@@ -24,8 +27,9 @@ impl Cell {
         Cell::Number(n as f64)
     }
 
-    pub fn value(v: Option<f64>) -> Cell {
-        v.map_or(Cell::Empty, Cell::Number)
+    /// The value `v` of `measure` (empty when undefined).
+    pub fn value(measure: &sendtrack_domain::measures::MeasureDef, v: Option<f64>) -> Cell {
+        v.map_or(Cell::Empty, |n| Cell::Value(n, sendtrack_interchange::scorecard::csv_value(measure, Some(n))))
     }
 
     fn csv(&self) -> String {
@@ -33,6 +37,7 @@ impl Cell {
             // Neutralised against formula injection: people open these in spreadsheets.
             Cell::Text(t) => sendtrack_interchange::for_people::neutralise(t).into_owned(),
             Cell::Number(n) => n.to_string(),
+            Cell::Value(_, written) => written.clone(),
             Cell::Empty => String::new(),
         }
     }
@@ -121,7 +126,7 @@ fn workbook(table: &DataTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             let (row, col) = (r as u32 + 1, k as u16);
             match cell {
                 Cell::Text(t) => drop(sheet.write_string(row, col, t)?),
-                Cell::Number(n) => drop(sheet.write_number(row, col, *n)?),
+                Cell::Number(n) | Cell::Value(n, _) => drop(sheet.write_number(row, col, *n)?),
                 Cell::Empty => {}
             }
         }

@@ -69,7 +69,7 @@ pub struct AppState {
     casework: RwLock<Option<(i64, Arc<Casework>)>>,
     /// Results computed from the records, kept until the records change: scorecards by range
     /// of months, and Today's summary by date.
-    scorecards: std::sync::Mutex<HashMap<(Month, Month), Arc<Scorecard>>>,
+    scorecards: std::sync::Mutex<HashMap<(Month, Month, jiff::civil::Date), Arc<Scorecard>>>,
     /// Each child's records, indexed once per load of the records.
     child_index: std::sync::Mutex<Option<Arc<ChildIndex>>>,
     /// Today's counts by date and caseworker (`None`: everyone's).
@@ -155,11 +155,13 @@ impl AppState {
         to: Month,
     ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
         let cw = self.casework().await?;
-        if let Some(card) = self.scorecards.lock().ok().and_then(|c| c.get(&(from, to)).cloned()) {
+        let today = self.today();
+        if let Some(card) = self.scorecards.lock().ok().and_then(|c| c.get(&(from, to, today)).cloned()) {
             return Ok(card);
         }
         let computed = tokio::task::spawn_blocking(move || {
-            let engine = Engine::new(&cw);
+            // As at today: this month's figures are to date, and agree with Today's counts.
+            let engine = Engine::as_at(&cw, today);
             let measures: Vec<_> = CATALOGUE.iter().collect();
             Arc::new(scorecard(&engine, &measures, from, to, 2))
         })
@@ -170,7 +172,7 @@ impl AppState {
             message: e.to_string(),
         })?;
         if let Ok(mut cards) = self.scorecards.lock() {
-            keep(&mut cards, (from, to), computed.clone(), CACHED_SCORECARDS);
+            keep(&mut cards, (from, to, today), computed.clone(), CACHED_SCORECARDS);
         }
         Ok(computed)
     }

@@ -229,7 +229,8 @@ async fn every_table_downloads_as_csv_and_xlsx() {
         let nov: f64 = plans.split(',').nth(3 + 10).unwrap().parse().unwrap();
         let (_, _, months) =
             get(&app, "/measures/plans_active?month=2026-11&download=csv&table=months", Some(&analyst)).await;
-        assert_eq!(months.lines().last().unwrap(), format!("2026-11,{nov}"));
+        // 30 November: the month has not ended, and says so.
+        assert_eq!(months.lines().last().unwrap(), format!("2026-11 (to date),{nov}"));
         let request = axum::http::Request::get("/scorecard?download=xlsx&table=scorecard")
             .header(header::COOKIE, &analyst)
             .body(axum::body::Body::empty())

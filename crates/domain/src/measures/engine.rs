@@ -379,21 +379,26 @@ struct Events {
 }
 
 impl Events {
-    fn of(cw: &Casework) -> Events {
+    /// The dated events of the records, leaving out any dated after `today` (when known): a
+    /// month that has not ended counts up to today.
+    fn of(cw: &Casework, today: Option<Date>) -> Events {
+        let kept = |(d, i): (Date, usize)| today.is_none_or(|t| d <= t).then_some((d, i));
+        let timeline = |events: &mut dyn Iterator<Item = (Date, usize)>| Timeline::new(events.filter_map(kept));
         let rs = || cw.requests.iter().enumerate();
         Events {
-            received: Timeline::new(rs().map(|(i, r)| (r.received_on, i))),
-            decided: Timeline::new(rs().filter_map(|(i, r)| Some((r.decision?.on, i)))),
-            outcome: Timeline::new(rs().filter_map(|(i, r)| Some((r.outcome?.on, i)))),
-            advice_received: Timeline::new(cw.advice.iter().enumerate().filter_map(|(i, a)| Some((a.received_on?, i)))),
-            ceased: Timeline::new(cw.plans.iter().enumerate().filter_map(|(i, p)| Some((p.ceased?.on, i)))),
-            review_decided: Timeline::new(cw.reviews.iter().enumerate().filter_map(|(i, r)| Some((r.decision?.on, i)))),
+            received: timeline(&mut rs().map(|(i, r)| (r.received_on, i))),
+            decided: timeline(&mut rs().filter_map(|(i, r)| Some((r.decision?.on, i)))),
+            outcome: timeline(&mut rs().filter_map(|(i, r)| Some((r.outcome?.on, i)))),
+            advice_received: timeline(&mut cw.advice.iter().enumerate().filter_map(|(i, a)| Some((a.received_on?, i)))),
+            ceased: timeline(&mut cw.plans.iter().enumerate().filter_map(|(i, p)| Some((p.ceased?.on, i)))),
+            review_decided: timeline(&mut cw.reviews.iter().enumerate().filter_map(|(i, r)| Some((r.decision?.on, i)))),
             // A dispute known only from a SEN2 flag has no date: it is in no month's count.
-            dispute_opened: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.opened_on?, i)))),
-            dispute_closed: Timeline::new(cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.outcome?.on, i)))),
-            feedback: Timeline::new(cw.feedback.iter().enumerate().map(|(i, f)| (f.received_on, i))),
-            transfer_meeting: Timeline::new(
-                cw.reviews
+            dispute_opened: timeline(&mut cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.opened_on?, i)))),
+            dispute_closed: timeline(&mut cw.disputes.iter().enumerate().filter_map(|(i, d)| Some((d.outcome?.on, i)))),
+            feedback: timeline(&mut cw.feedback.iter().enumerate().map(|(i, f)| (f.received_on, i))),
+            transfer_meeting: timeline(
+                &mut cw
+                    .reviews
                     .iter()
                     .enumerate()
                     .filter(|(_, r)| r.phase_transfer.is_some())
@@ -500,6 +505,9 @@ pub struct Engine<'a> {
     population_0_24: std::collections::BTreeMap<i16, u64>,
     events: Events,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
+    /// The day the figures are for, when known: a month that has not ended by then is "to
+    /// date" (its as-at measures are taken at this day, its flows count up to it).
+    today: Option<Date>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -540,6 +548,48 @@ impl<'a> Engine<'a> {
     /// Indexes the records once; measures are then computed for any month. The work is split
     /// over two threads.
     pub fn new(cw: &'a Casework) -> Engine<'a> {
+        Engine::build(cw, None)
+    }
+
+    /// [`Engine::new`] for the figures as they stand on `today`: the month containing it is to
+    /// date ([`Engine::to_date`]); nothing dated after it is counted.
+    pub fn as_at(cw: &'a Casework, today: Date) -> Engine<'a> {
+        Engine::build(cw, Some(today))
+    }
+
+    /// The day the figures are for, if the engine was given one.
+    pub fn today(&self) -> Option<Date> {
+        self.today
+    }
+
+    /// Whether `month` holds the engine's today, so has not ended: its figures are "to date".
+    pub fn to_date(&self, month: Month) -> bool {
+        self.today.is_some_and(|t| month.contains(t))
+    }
+
+    /// The day a month's as-at measures are taken on: its last day, or today for the month to
+    /// date.
+    pub fn end_of(&self, month: Month) -> Date {
+        match self.today {
+            Some(t) if self.to_date(month) => t,
+            _ => month.last_day(),
+        }
+    }
+
+    /// The same point a year before [`Engine::end_of`]: the last day of the month 12 months
+    /// earlier, or for the month to date the same day a year earlier (28 February for 29).
+    pub fn year_before_end_of(&self, month: Month) -> Date {
+        if self.to_date(month) {
+            let end = self.end_of(month);
+            let earlier = month.plus(-12);
+            let day = end.day().min(earlier.last_day().day());
+            jiff::civil::Date::new(earlier.year(), earlier.month(), day).unwrap_or(earlier.last_day())
+        } else {
+            month.plus(-12).last_day()
+        }
+    }
+
+    fn build(cw: &'a Casework, today: Option<Date>) -> Engine<'a> {
         fn index_of<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> HashMap<&'a str, u32> {
             let mut map = HashMap::with_capacity_and_hasher(ids.len(), Default::default());
             for (i, id) in ids.enumerate() {
@@ -584,7 +634,7 @@ impl<'a> Engine<'a> {
                         ))
                     }),
                 );
-                (request_child, request_milestones, advice_dates, Events::of(cw), child_placements)
+                (request_child, request_milestones, advice_dates, Events::of(cw, today), child_placements)
             });
             let plan_child = resolve(cw.plans.iter().map(|p| p.child_id.as_str()), &children);
             let plan_dates: Vec<PlanDates> = cw
@@ -632,6 +682,7 @@ impl<'a> Engine<'a> {
             population_0_24,
             events,
             month_ends: std::sync::Mutex::new(HashMap::default()),
+            today,
         }
     }
 
@@ -683,7 +734,7 @@ impl<'a> Engine<'a> {
         if let Some(found) = self.month_ends.lock().ok().and_then(|m| m.get(&month).cloned()) {
             return found;
         }
-        let computed = std::sync::Arc::new(self.compute_month_end(month.last_day()));
+        let computed = std::sync::Arc::new(self.compute_month_end(self.end_of(month)));
         if let Ok(mut cache) = self.month_ends.lock() {
             cache.insert(month, computed.clone());
         }
@@ -708,7 +759,7 @@ impl<'a> Engine<'a> {
         if missing.is_empty() {
             return;
         }
-        let dates: Vec<Date> = missing.iter().map(|m| m.last_day()).collect();
+        let dates: Vec<Date> = missing.iter().map(|m| self.end_of(*m)).collect();
         let parts = threads.max(1);
         let pieces: Vec<Vec<MonthEnd>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..parts)
@@ -1027,7 +1078,7 @@ fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month, part: ReviewPart) 
 }
 
 fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
-    let end = month.last_day();
+    let end = e.end_of(month);
     let year_start = crate::clock::academic_year_start(end);
     Stream::of(
         Combine::Share,
@@ -1043,7 +1094,7 @@ fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
 }
 
 fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
-    let end = month.last_day();
+    let end = e.end_of(month);
     Stream::of(
         Combine::Share,
         disputes_opened(e, month, DisputeKind::Mediation).map(move |f| {
@@ -1076,10 +1127,13 @@ fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, '
     Some(match id {
         "requests_received" => Stream::of(Count, requests_received(e, Engine::in_month(&ev.received, m))),
         "requests_received_ytd" => Stream::of(Count, requests_counted(e, Engine::year_to_date(&ev.received, m))),
-        "requests_received_change_pct" => Stream::change(
-            requests_counted(e, Engine::in_month(&ev.received, m)),
-            requests_counted(e, Engine::in_month(&ev.received, m.plus(-12))),
-        ),
+        "requests_received_change_pct" => {
+            // The month to date against the same days of the month a year earlier.
+            let last_day = e.year_before_end_of(m);
+            let earlier = Engine::in_month(&ev.received, m.plus(-12))
+                .filter(move |&i| e.cw.requests[i as usize].received_on <= last_day);
+            Stream::change(requests_counted(e, Engine::in_month(&ev.received, m)), requests_counted(e, earlier))
+        }
         "requests_from_parents_pct" => Stream::of(Share, requests_counted(e, Engine::in_month(&ev.received, m))),
         "requests_rate_per_10k" => {
             Stream::of(per_population(10_000.0), requests_counted(e, Engine::trailing_12(&ev.received, m)))
@@ -1146,7 +1200,7 @@ fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, '
         "plans_active" => Stream::of(Count, active_plans(e, m)),
         "plans_active_change_pct" => {
             // A year earlier only the count matters: no need for the whole month-end state.
-            let before = m.plus(-12).last_day();
+            let before = e.year_before_end_of(m);
             let previous = (e.plan_dates.iter().enumerate())
                 .filter(move |(_, p)| p.issued_on <= before && p.ceased_on.is_none_or(|c| c > before))
                 .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)));

@@ -38,6 +38,15 @@ impl Line {
 pub struct Scorecard {
     pub months: Vec<Month>,
     pub lines: Vec<Line>,
+    /// The month of the range that has not ended (figures to date), if any.
+    pub to_date: Option<Month>,
+}
+
+impl Scorecard {
+    /// Whether `month`'s figures are to date (the month has not ended).
+    pub fn is_to_date(&self, month: Month) -> bool {
+        self.to_date == Some(month)
+    }
 }
 
 /// Computes `measures` for every month from `from` to `to`, on up to `threads` threads.
@@ -99,5 +108,6 @@ pub fn scorecard(
         }
     });
     lines.sort_by_key(|(i, _)| *i);
-    Scorecard { months, lines: lines.into_iter().map(|(_, l)| l).collect() }
+    let to_date = months.iter().copied().find(|m| engine.to_date(*m));
+    Scorecard { months, lines: lines.into_iter().map(|(_, l)| l).collect(), to_date }
 }

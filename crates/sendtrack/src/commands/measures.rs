@@ -4,11 +4,11 @@
 use crate::commands::source::Source;
 use crate::output::table;
 use anyhow::{Context, bail};
-use sendtrack_domain::dates::Month;
+use sendtrack_domain::dates::{Month, last_complete_month, month_begun};
 use sendtrack_domain::measures::engine::{Engine, Tally};
 use sendtrack_domain::measures::scorecard::scorecard;
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, find};
-use sendtrack_interchange::scorecard::{display_value, to_csv, to_json, to_table};
+use sendtrack_interchange::scorecard::{csv_value, display_value, to_csv, to_json, to_table};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -63,13 +63,15 @@ pub async fn scorecard_command(
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let measures = measures_named(&options.measures)?;
-    let to = options.to.unwrap_or_else(|| Month::containing(today));
+    // By default the 13 months ending with the last complete one; today's month only when asked.
+    let to = options.to.unwrap_or_else(|| last_complete_month(today));
+    month_begun(to, today).map_err(|e| anyhow::anyhow!("--to {e}"))?;
     let from = options.from.unwrap_or_else(|| to.plus(-12));
     if from > to {
         bail!("--from {from} is after --to {to}");
     }
     let casework = source.load(today).await?;
-    let engine = Engine::new(&casework);
+    let engine = Engine::as_at(&casework, today);
     let card = scorecard(&engine, &measures, from, to, threads());
     let text = match options.format {
         Format::Csv => to_csv(&card),
@@ -114,9 +116,10 @@ pub async fn drill_command(
         }
         _ => bail!("--by and --key go together"),
     };
+    month_begun(month, today).map_err(anyhow::Error::msg)?;
     let casework = source.load(today).await?;
     source.audit(&format!("drill {measure} {month}")).await?;
-    let engine = Engine::new(&casework);
+    let engine = Engine::as_at(&casework, today);
     let tally = engine.tally(def, month);
     let shows_numerator = matches!(tally, Tally::Share(_) | Tally::AmountShare(_));
     let shows_amount = matches!(tally, Tally::Mean(_) | Tally::AmountShare(_));
@@ -172,8 +175,30 @@ pub async fn drill_command(
                 None => tally.headline(),
                 Some((slot, key)) => tally.breakdown(slot).into_iter().find(|(k, _)| *k == key).and_then(|(_, v)| v),
             };
+            let to_date = engine.to_date(month);
+            if format == Format::Json {
+                let records: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|row| {
+                        let pairs = header.iter().zip(row).map(|(h, c)| (h.to_string(), serde_json::json!(c)));
+                        serde_json::Value::Object(pairs.collect())
+                    })
+                    .collect();
+                let doc = serde_json::json!({
+                    "measure": def.id,
+                    "period": month.to_string(),
+                    "to_date": to_date,
+                    "dimension": slot.map(|(s, _)| def.breakdowns[s].code()),
+                    "key": slot.map(|(_, k)| k),
+                    "value": value.map(|v| csv_value(def, Some(v))).and_then(|v| v.parse::<f64>().ok()),
+                    "records": records,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+                return Ok(ExitCode::SUCCESS);
+            }
             let scope = slot.map_or(String::new(), |(s, k)| format!(" where {} = {k}", def.breakdowns[s].code()));
-            println!("{} ({}) for {month}{scope}: {}", def.title, def.id, display_value(def, value));
+            let when = if to_date { format!("{month} (to date)") } else { month.to_string() };
+            println!("{} ({}) for {when}{scope}: {}", def.title, def.id, display_value(def, value));
             println!("{} record{}:", rows.len(), if rows.len() == 1 { "" } else { "s" });
             print!("{}", table(&header, &rows));
         }

@@ -30,9 +30,10 @@ pub struct ReportOptions<'o> {
 }
 
 pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {
+    sendtrack_domain::dates::month_begun(options.month, today).map_err(|e| anyhow::anyhow!("--month {e}"))?;
     let casework = source.load(today).await?;
     source.audit(&format!("board report {}", options.month)).await?;
-    let engine = Engine::new(&casework);
+    let engine = Engine::as_at(&casework, today);
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let (month, out) = (options.month, options.out);
     match options.format {

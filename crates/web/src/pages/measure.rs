@@ -33,38 +33,68 @@ async fn asked_for(
     Ok((measure, cw, month))
 }
 
-/// The records behind a value as a table: record kind, id, the child's opaque id, and
-/// whether it is counted in the numerator.
-fn records_table<'f>(engine: &Engine, month: Month, facts: impl Iterator<Item = &'f Fact<'f>>) -> DataTable {
-    let mut records =
-        DataTable::new("records", format!("Records behind {month}"), &["record", "id", "child_id", "counted"]);
-    for fact in facts {
+/// The checks every measure request makes: the measure, and a month that has begun.
+async fn asked_for_by(
+    state: &AppState,
+    user: &crate::auth::Session,
+    id: &str,
+    which: Which,
+) -> Result<(&'static MeasureDef, Arc<Casework>, Month), Response> {
+    let (measure, cw, month) = asked_for(state, id, which).await?;
+    super::reports::begun(state, user, month)?;
+    Ok((measure, cw, month))
+}
+
+/// The records behind a value as a table: record kind, id, the child's opaque id, whether it
+/// is counted in the numerator, and for a change measure the period each row is in (as
+/// `sendtrack drill` writes it).
+fn records_table(engine: &Engine, month: Month, tally: Option<&Tally>) -> DataTable {
+    let change = matches!(tally, Some(Tally::Change { .. }));
+    let mut headers = vec!["record", "id", "child_id", "counted"];
+    if change {
+        headers.push("period");
+    }
+    let mut records = DataTable::new("records", format!("Records behind {month}"), &headers);
+    let rows: Vec<(&Fact, &str)> = match tally {
+        None => Vec::new(),
+        Some(Tally::Change { current, previous }) => {
+            current.iter().map(|f| (f, "current")).chain(previous.iter().map(|f| (f, "a year before"))).collect()
+        }
+        Some(t) => t.facts().map(|f| (f, "")).collect(),
+    };
+    for (fact, period) in rows {
         let d = engine.describe(fact.record);
-        records.rows.push(vec![
+        let mut row = vec![
             Cell::text(d.kind),
             Cell::text(d.id),
             Cell::text(d.child_id),
             Cell::text(if fact.numerator { "yes" } else { "no" }),
-        ]);
+        ];
+        if change {
+            row.push(Cell::text(period));
+        }
+        records.rows.push(row);
     }
     records
 }
 
 /// A measure page's tables as they download: by month, each breakdown, the records. Without
-/// `facts`, only their ids and titles, for the download links.
+/// `tally`, only their ids and titles, for the download links.
 fn tables(
     measure: &'static MeasureDef,
     line: &Line,
     breakdowns: &[(Dimension, String, Option<f64>)],
     month: Month,
     engine: &Engine,
-    facts: Option<&[&Fact]>,
+    tally: Option<&Tally>,
 ) -> Vec<DataTable> {
-    let rows = facts.is_some();
+    let rows = tally.is_some();
     let mut by_month = DataTable::new("months", format!("{} by month", measure.title), &["Month", "Value"]);
     if rows {
         for cell in &line.cells {
-            by_month.rows.push(vec![Cell::text(cell.month.to_string()), Cell::value(cell.value.headline)]);
+            let label =
+                if engine.to_date(cell.month) { format!("{} (to date)", cell.month) } else { cell.month.to_string() };
+            by_month.rows.push(vec![Cell::text(label), Cell::value(measure, cell.value.headline)]);
         }
     }
     let mut tables = vec![by_month];
@@ -76,12 +106,12 @@ fn tables(
         );
         if rows {
             for (_, key, value) in breakdowns.iter().filter(|(d, _, _)| d == dimension) {
-                t.rows.push(vec![Cell::text(key.clone()), Cell::value(*value)]);
+                t.rows.push(vec![Cell::text(key.clone()), Cell::value(measure, *value)]);
             }
         }
         tables.push(t);
     }
-    tables.push(records_table(engine, month, facts.unwrap_or_default().iter().copied()));
+    tables.push(records_table(engine, month, tally));
     tables
 }
 
@@ -95,11 +125,11 @@ pub async fn show(
     Query(which): Query<Which>,
     Query(download): Query<Download>,
 ) -> Response {
-    let (measure, cw, month) = match asked_for(&state, &id, which).await {
+    let (measure, cw, month) = match asked_for_by(&state, &user, &id, which).await {
         Ok(found) => found,
         Err(response) => return response,
     };
-    let engine = Engine::new(&cw);
+    let engine = Engine::as_at(&cw, state.today());
     let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
     let Some(line) = card.lines.first() else { return super::server_error() };
     let values: Vec<Option<f64>> = line.cells.iter().map(|c| c.value.headline).collect();
@@ -113,7 +143,7 @@ pub async fn show(
     };
     let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
     // The page's tables are filled in only for a download; the page needs only their ids.
-    let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(facts.as_slice()));
+    let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(&tally));
     if download.wanted() {
         if let Err(e) = state.audit().record(&user, &format!("download measure {}", measure.id), None).await {
             return super::failed(e);
@@ -132,7 +162,7 @@ pub async fn show(
             h1 class="govuk-heading-l" { (measure.title) }
             div class="govuk-inset-text" { (measure.definition) ". Unit: " (measure.unit.code()) "; better: " (measure.better.code()) "." }
             p class="govuk-body-l" {
-                (month.short_name()) ": "
+                (sendtrack_interchange::scorecard::month_label(&card, month)) ": "
                 strong { (latest.and_then(|c| c.value.headline).map_or("–".into(), |v| label(measure.unit, v))) }
                 @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
             }
@@ -143,7 +173,7 @@ pub async fn show(
                 tbody class="govuk-table__body" {
                     @for cell in &line.cells {
                         tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (cell.month.short_name()) } }
+                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (sendtrack_interchange::scorecard::month_label(&card, cell.month)) } }
                             td class="govuk-table__cell govuk-table__cell--numeric" { (super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)) }
                         }
                     }
@@ -156,7 +186,7 @@ pub async fn show(
                     @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect();
                     (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, month.short_name(), dimension.code().replace('_', " ")), &bars, measure.unit))
                     table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (month.short_name()) }
+                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (sendtrack_interchange::scorecard::month_label(&card, month)) }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Key" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
                         tbody class="govuk-table__body" {
                             @for (_, key, value) in &rows {
@@ -200,14 +230,14 @@ pub async fn records_csv(
     Path(id): Path<String>,
     Query(which): Query<Which>,
 ) -> Response {
-    let (measure, cw, month) = match asked_for(&state, &id, which).await {
+    let (measure, cw, month) = match asked_for_by(&state, &user, &id, which).await {
         Ok(found) => found,
         Err(response) => return response,
     };
     if let Err(e) = state.audit().record(&user, &format!("download measure {} records", measure.id), None).await {
         return super::failed(e);
     }
-    let engine = Engine::new(&cw);
+    let engine = Engine::as_at(&cw, state.today());
     let tally = engine.tally(measure, month);
-    crate::download::csv(&records_table(&engine, month, tally.facts()), &format!("{}-{month}", measure.id))
+    crate::download::csv(&records_table(&engine, month, Some(&tally)), &format!("{}-{month}", measure.id))
 }

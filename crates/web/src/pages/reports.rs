@@ -18,9 +18,31 @@ pub struct Which {
     month: Option<String>,
 }
 
+/// A month as a download's column heading: `2026-11`, or `2026-12 (to date)` for the month
+/// that has not ended.
+pub(crate) fn month_heading(card: &sendtrack_domain::measures::scorecard::Scorecard, month: Month) -> String {
+    if card.is_to_date(month) { format!("{month} (to date)") } else { month.to_string() }
+}
+
+/// A month that has begun, or the page that says it has not.
+pub(crate) fn begun(state: &AppState, user: &crate::auth::Session, month: Month) -> Result<Month, Response> {
+    sendtrack_domain::dates::month_begun(month, state.today()).map_err(|said| {
+        super::message(
+            axum::http::StatusCode::BAD_REQUEST,
+            &state.authority,
+            Some(user),
+            "Choose another month",
+            &[html! { (said) }],
+        )
+    })
+}
+
 /// The month a report is for: the one asked for, else the last complete month.
 fn month_of(state: &AppState, which: Which) -> Month {
-    which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()).plus(-1))
+    which
+        .month
+        .and_then(|m| m.parse::<Month>().ok())
+        .unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(state.today()))
 }
 
 /// The board report's tables as they download, months across.
@@ -30,13 +52,16 @@ fn tables(card: &sendtrack_domain::measures::scorecard::Scorecard) -> Vec<DataTa
         .enumerate()
         .map(|(k, table)| {
             let mut headers = vec![table.name.to_string()];
-            headers.extend(card.months.iter().map(|m| m.to_string()));
+            headers.extend(card.months.iter().map(|m| month_heading(card, *m)));
             let rows = table
                 .rows
                 .iter()
                 .map(|row| {
                     let mut cells = vec![Cell::text(row.label.clone())];
-                    cells.extend(row.values.iter().map(|v| Cell::value(*v)));
+                    cells.extend(row.values.iter().map(|v| match row.measure {
+                        Some(m) => Cell::value(m, *v),
+                        None => v.map_or(Cell::Empty, Cell::Number),
+                    }));
                     cells
                 })
                 .collect();
@@ -52,6 +77,9 @@ pub async fn board(
     Query(download): Query<Download>,
 ) -> Response {
     let month = month_of(&state, which);
+    if let Err(r) = begun(&state, &user, month) {
+        return r;
+    }
     let card = match state.scorecard(month.plus(-12), month).await {
         Ok(card) => card,
         Err(e) => return super::failed(e),
@@ -95,6 +123,10 @@ pub async fn workbook(
     Query(which): Query<Which>,
 ) -> Response {
     let month = month_of(&state, which);
+    if let Err(r) = begun(&state, &user, month) {
+        return r;
+    }
+    let today = state.today();
     if let Err(e) = state.audit().record(&user, "download board workbook", None).await {
         return super::failed(e);
     }
@@ -104,7 +136,7 @@ pub async fn workbook(
     };
     // Built in memory: concurrent downloads share no file.
     let written = tokio::task::spawn_blocking(move || {
-        let engine = Engine::new(&cw);
+        let engine = Engine::as_at(&cw, today);
         sendtrack_interchange::workbook::workbook_bytes(&engine, month, 2).map_err(|e| e.to_string())
     })
     .await;

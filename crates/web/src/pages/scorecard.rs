@@ -64,7 +64,7 @@ fn comparator(line: &Line, code: &str) -> String {
 /// The scorecard as it downloads: a value per month, numbers as numbers.
 fn table(card: &sendtrack_domain::measures::scorecard::Scorecard) -> DataTable {
     let mut headers: Vec<String> = vec!["Measure".into(), "Id".into(), "Unit".into()];
-    headers.extend(card.months.iter().map(|m| m.to_string()));
+    headers.extend(card.months.iter().map(|m| super::reports::month_heading(card, *m)));
     headers.extend(
         ["Target", "England", "England period", "Region", "Region period", "Neighbours", "Neighbours period"]
             .map(String::from),
@@ -73,11 +73,11 @@ fn table(card: &sendtrack_domain::measures::scorecard::Scorecard) -> DataTable {
     for line in &card.lines {
         let mut row =
             vec![Cell::text(line.measure.title), Cell::text(line.measure.id), Cell::text(line.measure.unit.code())];
-        row.extend(line.cells.iter().map(|c| Cell::value(c.value.headline)));
-        row.push(Cell::value(line.target.map(|t| t.target)));
+        row.extend(line.cells.iter().map(|c| Cell::value(line.measure, c.value.headline)));
+        row.push(Cell::value(line.measure, line.target.map(|t| t.target)));
         for code in ["england", "region", "statistical_neighbours"] {
             let b = line.benchmarks.iter().find(|b| b.comparator.code() == code);
-            row.push(Cell::value(b.map(|b| b.value)));
+            row.push(Cell::value(line.measure, b.map(|b| b.value)));
             row.push(b.map_or(Cell::Empty, |b| Cell::text(b.period.to_string())));
         }
         t.rows.push(row);
@@ -94,7 +94,11 @@ pub async fn show(
     Query(range): Query<Range>,
     Query(download): Query<Download>,
 ) -> Response {
-    let to = range.to.and_then(|t| t.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
+    // By default the 13 months ending with the last complete one (this month is to date).
+    let to = range
+        .to
+        .and_then(|t| t.parse::<Month>().ok())
+        .unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(state.today()));
     let from = range.from.and_then(|f| f.parse::<Month>().ok()).filter(|f| *f <= to).unwrap_or(to.plus(-12));
     // A range is bounded, so that no request can ask for centuries of months.
     let months = from.through(to).count();
@@ -102,7 +106,7 @@ pub async fn show(
         let said = if months > MAX_MONTHS {
             format!("You asked for {months} months. Choose a range of at most {MAX_MONTHS} months.")
         } else {
-            format!("{} has not started yet. Choose months up to this one.", to.short_name())
+            format!("{} has not started yet. Choose months up to this one.", to.long_name())
         };
         return super::message(
             axum::http::StatusCode::BAD_REQUEST,
@@ -137,6 +141,7 @@ pub async fn show(
         Some(&user),
         html! {
             h1 class="govuk-heading-l" { "Scorecard" }
+            @if card.is_to_date(to) { div class="govuk-inset-text" { (to.long_name()) " has not ended: its figures are to date, as at today. Measures taken at the month end are taken today, and agree with Today's counts; counts in the month run to today." } }
             p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
             p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (to.short_name()) } " (printable, with charts; the workbook downloads from it)" }
             form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
@@ -157,7 +162,7 @@ pub async fn show(
                     thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
                             th scope="col" class="govuk-table__header" { "Measure" }
-                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (m.short_name()) } }
+                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
                             th scope="col" class="govuk-table__header" { "Target" }
                             th scope="col" class="govuk-table__header" { "England" }
                             th scope="col" class="govuk-table__header" { "Region" }
