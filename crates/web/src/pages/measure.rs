@@ -41,8 +41,10 @@ async fn asked_for_by(
     which: Which,
 ) -> Result<(&'static MeasureDef, Arc<Casework>, Month), Response> {
     let (measure, cw, month) = asked_for(state, id, which).await?;
-    super::reports::begun(state, user, month)?;
-    Ok((measure, cw, month))
+    match super::reports::not_begun(state, user, month) {
+        Some(refused) => Err(refused),
+        None => Ok((measure, cw, month)),
+    }
 }
 
 /// The records behind a value as a table: record kind, id, the child's opaque id, whether it

@@ -24,17 +24,16 @@ pub(crate) fn month_heading(card: &sendtrack_domain::measures::scorecard::Scorec
     if card.is_to_date(month) { format!("{month} (to date)") } else { month.to_string() }
 }
 
-/// A month that has begun, or the page that says it has not.
-pub(crate) fn begun(state: &AppState, user: &crate::auth::Session, month: Month) -> Result<Month, Response> {
-    sendtrack_domain::dates::month_begun(month, state.today()).map_err(|said| {
-        super::message(
-            axum::http::StatusCode::BAD_REQUEST,
-            &state.authority,
-            Some(user),
-            "Choose another month",
-            &[html! { (said) }],
-        )
-    })
+/// For a month that has not begun, the page that says so (a month to come has no figures).
+pub(crate) fn not_begun(state: &AppState, user: &crate::auth::Session, month: Month) -> Option<Response> {
+    let said = sendtrack_domain::dates::month_begun(month, state.today()).err()?;
+    Some(super::message(
+        axum::http::StatusCode::BAD_REQUEST,
+        &state.authority,
+        Some(user),
+        "Choose another month",
+        &[html! { (said) }],
+    ))
 }
 
 /// The month a report is for: the one asked for, else the last complete month.
@@ -77,8 +76,8 @@ pub async fn board(
     Query(download): Query<Download>,
 ) -> Response {
     let month = month_of(&state, which);
-    if let Err(r) = begun(&state, &user, month) {
-        return r;
+    if let Some(refused) = not_begun(&state, &user, month) {
+        return refused;
     }
     let card = match state.scorecard(month.plus(-12), month).await {
         Ok(card) => card,
@@ -123,8 +122,8 @@ pub async fn workbook(
     Query(which): Query<Which>,
 ) -> Response {
     let month = month_of(&state, which);
-    if let Err(r) = begun(&state, &user, month) {
-        return r;
+    if let Some(refused) = not_begun(&state, &user, month) {
+        return refused;
     }
     let today = state.today();
     if let Err(e) = state.audit().record(&user, "download board workbook", None).await {
