@@ -113,8 +113,15 @@ fn every_measure_of_the_catalogue_is_computed_and_matches_the_spec() {
     }
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/spec/measures.md")).unwrap();
     let shared = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/measures.md"));
+    // The repository's copy may add to the shared catalogue, never change what it defines:
+    // every line of the shared file (each measure's row, each term and rule) is in ours as it is.
     if let Ok(shared) = shared {
-        assert_eq!(spec, shared, "docs/spec/measures.md differs from shared/spec/measures.md: copy the new version in");
+        for line in shared.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                spec.lines().any(|ours| ours == line),
+                "docs/spec/measures.md changes or drops this line of shared/spec/measures.md:\n{line}"
+            );
+        }
     }
     let mut spec_ids = Vec::new();
     for line in spec.lines() {

@@ -307,3 +307,34 @@ async fn a_childs_page_says_what_is_not_known_rather_than_inventing_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_month_to_date_is_labelled_and_a_month_to_come_refused_everywhere() {
+    on_each_backend("web_to_date", |store, _| async move {
+        let app = app(store).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        // 30 November: the default range ends with October, and links to October's report.
+        let (_, _, page) = get(&app, "/scorecard", Some(&analyst)).await;
+        assert!(
+            page.contains("Oct 2025 to Oct 2026") && page.contains("/reports/board?month=2026-10"),
+            "default range"
+        );
+        assert!(!page.contains("(to date)"));
+        let (_, _, page) = get(&app, "/scorecard?from=2026-01&to=2026-11", Some(&analyst)).await;
+        assert!(page.contains("Nov 2026 (to date)") && page.contains("has not ended"));
+        let (_, _, page) = get(&app, "/measures/advice_overdue?month=2026-11", Some(&analyst)).await;
+        assert!(page.contains("Nov 2026 (to date)"));
+        for path in [
+            "/scorecard?from=2026-01&to=2026-12",
+            "/measures/advice_overdue?month=2026-12",
+            "/measures/advice_overdue/records.csv?month=2026-12",
+            "/reports/board?month=2026-12",
+            "/reports/board.xlsx?month=2026-12",
+        ] {
+            let (status, _, page) = get(&app, path, Some(&analyst)).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+            assert!(page.contains("has not started yet"), "{path}");
+        }
+    })
+    .await;
+}
