@@ -39,6 +39,8 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 .chart { width: 100%; max-width: 760px; height: auto; display: block; margin: 4px 0; }
 dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
 .note { color: #505a5f; font-size: 9pt; }
+/* On a phone's screen a wide table scrolls in its own box, never the page. */
+@media screen and (max-width: 700px) { table { display: block; overflow-x: auto; } body { overflow-wrap: anywhere; } }
 "#;
 
 fn value_text(m: &MeasureDef, v: Option<f64>) -> String {

@@ -5,8 +5,43 @@ use crate::auth::{CSRF_FIELD, Session};
 use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::access::Role;
 
+tokio::task_local! {
+    /// The path of the request being answered, so that the navigation can mark the current
+    /// section (set for every request by [`crate::remember_path`]).
+    pub static CURRENT_PATH: String;
+}
+
+/// The sections of the service navigation: (link, words, the paths that are in it), for those
+/// whose role may use them.
+fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'static str])> {
+    let mut items: Vec<(&'static str, &'static str, &'static [&'static str])> = Vec::new();
+    if user.role.sees_casework() {
+        items.push(("/", "Today", &["/worklists"]));
+        items.push(("/children", "Find a child", &["/children"]));
+    }
+    items.push(("/scorecard", "Scorecard", &["/scorecard", "/measures", "/reports"]));
+    if matches!(user.role, Role::Manager | Role::Analyst) {
+        items.push(("/sen2", "SEN2 return", &["/sen2"]));
+    }
+    if user.role == Role::Manager {
+        items.push(("/team", "Caseworkers", &["/team"]));
+    }
+    if user.role == Role::Admin {
+        items.push(("/admin/users", "People and settings", &["/admin/users"]));
+        items.push(("/admin/audit", "Audit trail", &["/admin/audit"]));
+    }
+    items.push(("/account", "Your account", &["/account"]));
+    items
+}
+
+/// Whether the request's path is in a section.
+fn is_current(path: &str, link: &str, within: &[&str]) -> bool {
+    path == link || within.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
+}
+
 /// A whole page.
 pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Markup) -> Markup {
+    let path = CURRENT_PATH.try_with(Clone::clone).unwrap_or_default();
     html! {
         (DOCTYPE)
         html lang="en-GB" class="govuk-template govuk-template--rebranded" {
@@ -17,37 +52,56 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                 meta name="theme-color" content="#0b0c0c";
                 link rel="stylesheet" href="/assets/govuk.css";
                 link rel="stylesheet" href="/assets/app.css";
+                // Sets govuk-frontend-supported on the body and starts the components (a file,
+                // as the Content-Security-Policy allows no inline script).
+                script type="module" src="/assets/app.mjs" {}
             }
             body class="govuk-template__body" {
                 a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
-                header class="st-header" role="banner" {
-                    div class="govuk-width-container" {
+                header class="st-header" {
+                    div class="govuk-width-container st-header__bar" {
                         a href="/" class="st-header__name" { (authority) }
-                        span class="st-header__service" { "SEND statutory casework (sendtrack)" }
                         @if let Some(u) = user {
                             form class="st-header__user" method="post" action="/sign-out" {
                                 (csrf_field(u))
-                                span { (u.email) " (" (u.role.code()) ")" }
-                                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Sign out" }
+                                span class="st-header__email" { (u.email) }
+                                button type="submit" class="st-header__sign-out" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                section aria-label="Service information" class="govuk-service-navigation" data-module="govuk-service-navigation" {
+                    div class="govuk-width-container" {
+                        div class="govuk-service-navigation__container" {
+                            span class="govuk-service-navigation__service-name" {
+                                a href="/" class="govuk-service-navigation__link" { "SEND casework" }
+                            }
+                            @if let Some(u) = user {
+                                nav aria-label="Menu" class="govuk-service-navigation__wrapper" {
+                                    button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden { "Menu" }
+                                    ul class="govuk-service-navigation__list" id="navigation" {
+                                        @for (link, words, within) in sections(u) {
+                                            @if is_current(&path, link, within) {
+                                                li class="govuk-service-navigation__item govuk-service-navigation__item--active" {
+                                                    a class="govuk-service-navigation__link" href=(link) aria-current="page" {
+                                                        strong class="govuk-service-navigation__active-fallback" { (words) }
+                                                    }
+                                                }
+                                            } @else {
+                                                li class="govuk-service-navigation__item" { a class="govuk-service-navigation__link" href=(link) { (words) } }
+                                            }
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
                 div class="govuk-width-container" {
-                    @if let Some(u) = user {
-                        nav class="st-nav" aria-label="Sections" {
-                            @if u.role.sees_casework() {
-                                a class="govuk-link" href="/" { "Today" }
-                                a class="govuk-link" href="/children" { "Find a child" }
-                            }
-                            a class="govuk-link" href="/scorecard" { "Scorecard" }
-                            @if matches!(u.role, Role::Manager | Role::Analyst) { a class="govuk-link" href="/sen2" { "SEN2 return" } }
-                            @if u.role == Role::Manager { a class="govuk-link" href="/team" { "Caseworkers" } }
-                            @if u.role == Role::Admin {
-                                a class="govuk-link" href="/admin/users" { "People and settings" }
-                                a class="govuk-link" href="/admin/audit" { "Audit trail" }
-                            }
-                            a class="govuk-link" href="/account" { "Your account" }
+                    div class="govuk-phase-banner" {
+                        p class="govuk-phase-banner__content" {
+                            strong class="govuk-tag govuk-phase-banner__content__tag" { "Beta" }
+                            span class="govuk-phase-banner__text" { "This is a new service. Tell your service's administrator what works for you and what does not." }
                         }
                     }
                     main class="govuk-main-wrapper" id="main-content" {
@@ -59,7 +113,6 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                         p class="govuk-body-s" { "sendtrack: one source of truth for SEND statutory casework. Figures are computed from the casework records." }
                     }
                 }
-                script type="module" src="/assets/app.mjs" {}
             }
         }
     }

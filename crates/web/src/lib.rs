@@ -280,6 +280,12 @@ async fn security_headers(
     response
 }
 
+/// Keeps the request's path for the page template (the navigation's current section).
+async fn remember_path(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = request.uri().path().to_string();
+    layout::CURRENT_PATH.scope(path, next.run(request)).await
+}
+
 /// Every route of the web app.
 pub fn router(state: Arc<AppState>) -> Router {
     Router::new()
@@ -325,6 +331,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn(auth::require_csrf))
         .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_FORM_BYTES))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(axum::middleware::from_fn(remember_path))
         .with_state(state)
 }
 

@@ -72,7 +72,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldE
                 }
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Add and show their password" }
             }
-            table class="govuk-table" {
+            div class="st-scroll" { table class="govuk-table" {
                 caption class="govuk-table__caption govuk-table__caption--m" { "People who can sign in" }
                 thead class="govuk-table__head" { tr class="govuk-table__row" {
                     th scope="col" class="govuk-table__header" { "Email" }
@@ -148,7 +148,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldE
                         }
                     }
                 }
-            }
+            } }
             h2 class="govuk-heading-m" { "Second factor" }
             form method="post" action="/admin/settings" {
                 (csrf_field(user))

@@ -54,6 +54,23 @@ pub fn trend_cell(
     }
 }
 
+/// A month's value in the scorecard, linking to the records behind it, with its trend.
+fn value_cell(line: &Line, cell: &sendtrack_domain::measures::scorecard::Cell) -> Markup {
+    html! {
+        td class="govuk-table__cell govuk-table__cell--numeric" {
+            @if cell.value.headline.is_some() {
+                a class="govuk-link" href=(format!("/measures/{}?month={}#records", line.measure.id, cell.month)) {
+                    (value_text(line.measure, cell.value.headline))
+                    span class="govuk-visually-hidden" { ", " (line.measure.title) ", " (cell.month.short_name()) ": the records behind it" }
+                }
+                @if cell.trend.is_some() { " " (trend_only(cell.trend)) }
+            } @else {
+                (trend_cell(line.measure, cell.value.headline, cell.trend))
+            }
+        }
+    }
+}
+
 fn comparator(line: &Line, code: &str) -> String {
     line.benchmarks
         .iter()
@@ -156,17 +173,20 @@ pub async fn show(
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show these months" }
             }
             (links(&format!("/scorecard?from={from}&to={to}"), &grid))
-            div class="st-scroll" {
+            div class="st-scroll st-scroll--sticky" {
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (from.short_name()) " to " (to.short_name()) }
                     thead class="govuk-table__head" {
                         tr class="govuk-table__row" {
                             th scope="col" class="govuk-table__header" { "Measure" }
-                            @for m in &card.months { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
+                            // The latest month first, beside its target and comparators; then
+                            // the months before it, newest first.
+                            @if let Some(m) = card.months.last() { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
                             th scope="col" class="govuk-table__header" { "Target" }
                             th scope="col" class="govuk-table__header" { "England" }
                             th scope="col" class="govuk-table__header" { "Region" }
                             th scope="col" class="govuk-table__header" { "Neighbours" }
+                            @for m in card.months.iter().rev().skip(1) { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
                         }
                     }
                     tbody class="govuk-table__body" {
@@ -176,20 +196,7 @@ pub async fn show(
                             }
                             tr class="govuk-table__row" {
                                 th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={to}", line.measure.id)) { (line.measure.title) } }
-                                @for cell in &line.cells {
-                                    td class="govuk-table__cell govuk-table__cell--numeric" {
-                                        // Each value links to the records behind it.
-                                        @if cell.value.headline.is_some() {
-                                            a class="govuk-link" href=(format!("/measures/{}?month={}#records", line.measure.id, cell.month)) {
-                                                (value_text(line.measure, cell.value.headline))
-                                                span class="govuk-visually-hidden" { ", " (line.measure.title) ", " (cell.month.short_name()) ": the records behind it" }
-                                            }
-                                            @if cell.trend.is_some() { " " (trend_only(cell.trend)) }
-                                        } @else {
-                                            (trend_cell(line.measure, cell.value.headline, cell.trend))
-                                        }
-                                    }
-                                }
+                                @if let Some(cell) = line.cells.last() { (value_cell(line, cell)) }
                                 td class="govuk-table__cell" {
                                     @if let Some(t) = line.target {
                                         (label(line.measure.unit, t.target))
@@ -199,6 +206,7 @@ pub async fn show(
                                 td class="govuk-table__cell" { (comparator(line, "england")) }
                                 td class="govuk-table__cell" { (comparator(line, "region")) }
                                 td class="govuk-table__cell" { (comparator(line, "statistical_neighbours")) }
+                                @for cell in line.cells.iter().rev().skip(1) { (value_cell(line, cell)) }
                             }
                         }
                     }
