@@ -2,9 +2,10 @@
 //! spelling, the lower-case one the spec gives; parsing anything else is an error that lists
 //! the allowed codes.
 
-/// Declares an enum of codes with its exact spellings, `code()`, `parse()` and `ALL`.
+/// Declares an enum of codes with its exact spellings and words for people (`Variant = "code"
+/// / "Words"`): `code()`, `label()`, `parse()` and `ALL`.
 macro_rules! codes {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name { $($variant),+ }
@@ -18,6 +19,11 @@ macro_rules! codes {
             /// The code as written in the interchange files.
             pub fn code(self) -> &'static str {
                 match self { $($name::$variant => $code),+ }
+            }
+
+            /// The code in words, for people: what pages, letters and forms show.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
             }
 
             /// Reads a code; the error names the allowed values.
@@ -45,6 +51,10 @@ macro_rules! codes {
                 $name::code(self)
             }
 
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+
             fn parse(text: &str) -> Result<$name, String> {
                 $name::parse(text)
             }
@@ -56,176 +66,178 @@ macro_rules! codes {
 pub trait Code: Copy + Eq + 'static {
     /// The code as written in the interchange files.
     fn code(self) -> &'static str;
+    /// The code in words, for people.
+    fn label(self) -> &'static str;
     /// Reads a code; the error names the allowed values.
     fn parse(text: &str) -> Result<Self, String>;
 }
 
 codes!(
     /// Sex as recorded for the child.
-    Sex, "sex" { Female = "f", Male = "m", Unknown = "u" }
+    Sex, "sex" { Female = "f" / "Female", Male = "m" / "Male", Unknown = "u" / "Not known" }
 );
 
 codes!(
     /// SEN2 type of need.
     Need, "type of need" {
-        SpecificLearningDifficulty = "spld",
-        ModerateLearningDifficulty = "mld",
-        SevereLearningDifficulty = "sld",
-        ProfoundMultipleLearningDifficulty = "pmld",
-        SocialEmotionalMentalHealth = "semh",
-        SpeechLanguageCommunication = "slcn",
-        HearingImpairment = "hi",
-        VisionImpairment = "vi",
-        MultiSensoryImpairment = "msi",
-        PhysicalDisability = "pd",
-        Autism = "asd",
-        DownSyndrome = "ds",
-        Other = "oth",
-        NoSpecialistAssessment = "nsa",
+        SpecificLearningDifficulty = "spld" / "Specific learning difficulty",
+        ModerateLearningDifficulty = "mld" / "Moderate learning difficulty",
+        SevereLearningDifficulty = "sld" / "Severe learning difficulty",
+        ProfoundMultipleLearningDifficulty = "pmld" / "Profound and multiple learning difficulty",
+        SocialEmotionalMentalHealth = "semh" / "Social, emotional and mental health",
+        SpeechLanguageCommunication = "slcn" / "Speech, language and communication needs",
+        HearingImpairment = "hi" / "Hearing impairment",
+        VisionImpairment = "vi" / "Vision impairment",
+        MultiSensoryImpairment = "msi" / "Multi-sensory impairment",
+        PhysicalDisability = "pd" / "Physical disability",
+        Autism = "asd" / "Autism",
+        DownSyndrome = "ds" / "Down syndrome",
+        Other = "oth" / "Other difficulty or disability",
+        NoSpecialistAssessment = "nsa" / "SEN support but no specialist assessment of type of need",
     }
 );
 
 codes!(
     /// SEN2 reason why neither a UPN nor a ULN is held.
     UpnUnknown, "UPN-unknown reason" {
-        Un1 = "un1", Un2 = "un2", Un3 = "un3", Un4 = "un4", Un5 = "un5",
-        Un6 = "un6", Un7 = "un7", Un8 = "un8", Un9 = "un9", Un10 = "un10",
+        Un1 = "un1" / "Reason UN1", Un2 = "un2" / "Reason UN2", Un3 = "un3" / "Reason UN3", Un4 = "un4" / "Reason UN4", Un5 = "un5" / "Reason UN5",
+        Un6 = "un6" / "Reason UN6", Un7 = "un7" / "Reason UN7", Un8 = "un8" / "Reason UN8", Un9 = "un9" / "Reason UN9", Un10 = "un10" / "Reason UN10",
     }
 );
 
 codes!(
     /// Who made the request for an EHC needs assessment.
     RequestSource, "request source" {
-        Parent = "parent",
-        YoungPerson = "young_person",
-        School = "school",
-        EarlyYears = "early_years",
-        College = "college",
-        Health = "health",
-        SocialCare = "social_care",
-        Other = "other",
+        Parent = "parent" / "Parent or carer",
+        YoungPerson = "young_person" / "The young person",
+        School = "school" / "School",
+        EarlyYears = "early_years" / "Early years setting",
+        College = "college" / "College",
+        Health = "health" / "Health",
+        SocialCare = "social_care" / "Social care",
+        Other = "other" / "Other",
     }
 );
 
 codes!(
     /// The LA's decision whether to carry out an EHC needs assessment.
-    AssessmentDecision, "decision on a request" { Assess = "assess", Refuse = "refuse", Withdrawn = "withdrawn" }
+    AssessmentDecision, "decision on a request" { Assess = "assess" / "Assess", Refuse = "refuse" / "Not to assess", Withdrawn = "withdrawn" / "Withdrawn" }
 );
 
 codes!(
     /// How an assessment ended.
-    AssessmentOutcome, "assessment outcome" { Plan = "plan", NoPlan = "no_plan", Withdrawn = "withdrawn" }
+    AssessmentOutcome, "assessment outcome" { Plan = "plan" / "EHC plan issued", NoPlan = "no_plan" / "Decided not to issue a plan", Withdrawn = "withdrawn" / "Request withdrawn during the assessment" }
 );
 
 codes!(
     /// A statutory exception to the 20-week time limit (SEND Regulations 2014, reg. 13(3)).
     TimeLimitException, "exception to the 20-week limit" {
-        SchoolClosure = "school_closure",
-        EarlyYearsClosure = "early_years_closure",
-        PersonalCircumstances = "personal_circumstances",
-        AbsentFromArea = "absent_from_area",
+        SchoolClosure = "school_closure" / "School closure",
+        EarlyYearsClosure = "early_years_closure" / "Early years setting closure",
+        PersonalCircumstances = "personal_circumstances" / "Exceptional personal circumstances of the child or parent",
+        AbsentFromArea = "absent_from_area" / "Child or parent away from the area for 4 weeks or more",
     }
 );
 
 codes!(
     /// The kind of statutory advice sought during an assessment.
     AdviceKind, "kind of advice" {
-        EducationalPsychology = "educational_psychology",
-        SocialCare = "social_care",
-        Health = "health",
-        Education = "education",
-        Other = "other",
+        EducationalPsychology = "educational_psychology" / "Educational psychology",
+        SocialCare = "social_care" / "Social care",
+        Health = "health" / "Health",
+        Education = "education" / "Education",
+        Other = "other" / "Other",
     }
 );
 
 codes!(
     /// SEN2 reason an EHC plan ceased.
     CeaseReason, "reason a plan ceased" {
-        MaxAge = "max_age",
-        NeedsMet = "needs_met",
-        HigherEducation = "higher_education",
-        Employment = "employment",
-        MovedLa = "moved_la",
-        NoEngagement = "no_engagement",
-        LeftEngland = "left_england",
-        Deceased = "deceased",
-        Other = "other",
+        MaxAge = "max_age" / "Reached the age limit",
+        NeedsMet = "needs_met" / "Needs met without a plan",
+        HigherEducation = "higher_education" / "Moved on to higher education",
+        Employment = "employment" / "Moved into paid employment",
+        MovedLa = "moved_la" / "Moved to another local authority",
+        NoEngagement = "no_engagement" / "No longer in education or training",
+        LeftEngland = "left_england" / "Moved out of England",
+        Deceased = "deceased" / "Died",
+        Other = "other" / "Other",
     }
 );
 
 codes!(
     /// A personal budget taken up with the plan.
     PersonalBudget, "personal budget" {
-        OrganisedArrangements = "organised_arrangements",
-        DirectPayments = "direct_payments",
-        Both = "both",
+        OrganisedArrangements = "organised_arrangements" / "Organised arrangements",
+        DirectPayments = "direct_payments" / "Direct payments",
+        Both = "both" / "Organised arrangements and direct payments",
     }
 );
 
 codes!(
     /// The kind of setting a child is educated in.
     Setting, "setting" {
-        Mainstream = "mainstream",
-        ResourceBase = "resource_base",
-        SpecialMaintained = "special_maintained",
-        SpecialIndependent = "special_independent",
-        NonMaintainedSpecial = "nmss",
-        AlternativeProvision = "alternative_provision",
-        Hospital = "hospital",
-        Post16College = "post16_college",
-        Post16Specialist = "post16_specialist",
-        EotasSection61 = "eotas_s61",
-        EotasSection19 = "eotas_s19",
-        ElectiveHomeEducation = "ehe",
-        Neet = "neet",
-        None = "none",
+        Mainstream = "mainstream" / "Mainstream school",
+        ResourceBase = "resource_base" / "Resourced provision or SEN unit",
+        SpecialMaintained = "special_maintained" / "Maintained special school",
+        SpecialIndependent = "special_independent" / "Independent special school",
+        NonMaintainedSpecial = "nmss" / "Non-maintained special school",
+        AlternativeProvision = "alternative_provision" / "Alternative provision",
+        Hospital = "hospital" / "Hospital school",
+        Post16College = "post16_college" / "Further education college",
+        Post16Specialist = "post16_specialist" / "Specialist post-16 institution",
+        EotasSection61 = "eotas_s61" / "Education otherwise than at school (section 61)",
+        EotasSection19 = "eotas_s19" / "Education otherwise than at school (section 19)",
+        ElectiveHomeEducation = "ehe" / "Elective home education",
+        Neet = "neet" / "Not in education, employment or training",
+        None = "none" / "No placement",
     }
 );
 
 codes!(
     /// Whether a placement is the main one or a second, dual placement.
-    PlacementRank, "placement rank" { Main = "1", Dual = "2" }
+    PlacementRank, "placement rank" { Main = "1" / "Main placement", Dual = "2" / "Dual placement" }
 );
 
 codes!(
     /// The LA's decision after an annual review meeting.
-    ReviewDecision, "review decision" { Maintain = "maintain", Amend = "amend", Cease = "cease" }
+    ReviewDecision, "review decision" { Maintain = "maintain" / "Keep the plan as it is", Amend = "amend" / "Amend the plan", Cease = "cease" / "Cease the plan" }
 );
 
 codes!(
     /// A phase transfer the review prepares for, with its statutory deadline.
-    PhaseTransfer, "phase transfer" { School = "school", Post16 = "post16" }
+    PhaseTransfer, "phase transfer" { School = "school" / "Move to secondary school", Post16 = "post16" / "Move to post-16" }
 );
 
 codes!(
     /// Mediation or a SEND Tribunal appeal.
-    DisputeKind, "kind of dispute" { Mediation = "mediation", Appeal = "appeal" }
+    DisputeKind, "kind of dispute" { Mediation = "mediation" / "Mediation", Appeal = "appeal" / "Appeal to the First-tier Tribunal" }
 );
 
 codes!(
     /// How a dispute ended.
     DisputeOutcome, "dispute outcome" {
-        Resolved = "resolved",
-        Conceded = "conceded",
-        ParentFavour = "parent_favour",
-        LaFavour = "la_favour",
-        Withdrawn = "withdrawn",
-        CertificateIssued = "certificate_issued",
+        Resolved = "resolved" / "Resolved",
+        Conceded = "conceded" / "Conceded by the local authority",
+        ParentFavour = "parent_favour" / "Decided in favour of the family",
+        LaFavour = "la_favour" / "Decided in favour of the local authority",
+        Withdrawn = "withdrawn" / "Withdrawn",
+        CertificateIssued = "certificate_issued" / "Mediation certificate issued",
     }
 );
 
 codes!(
     /// A complaint or a compliment.
-    FeedbackKind, "kind of feedback" { Complaint = "complaint", Compliment = "compliment" }
+    FeedbackKind, "kind of feedback" { Complaint = "complaint" / "Complaint", Compliment = "compliment" / "Compliment" }
 );
 
 codes!(
     /// Who a benchmark value describes.
     Comparator, "comparator" {
-        England = "england",
-        Region = "region",
-        StatisticalNeighbours = "statistical_neighbours",
-        Published = "published",
+        England = "england" / "England",
+        Region = "region" / "Region",
+        StatisticalNeighbours = "statistical_neighbours" / "Statistical neighbours",
+        Published = "published" / "As published for the authority",
     }
 );
 

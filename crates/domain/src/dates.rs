@@ -203,6 +203,16 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("'{text}' is not a real date (there is no day {day} in month {month} of {year})"))
 }
 
+/// A date as people read it: "4 October 2023" (GOV.UK style; files and downloads keep ISO).
+pub fn in_words(date: Date) -> String {
+    format!("{} {} {}", date.day(), MONTH_NAMES[(date.month() - 1) as usize], date.year())
+}
+
+/// A number of days in words: "1 day", "3 days".
+pub fn days_in_words(n: i64) -> String {
+    if n.abs() == 1 { format!("{n} day") } else { format!("{n} days") }
+}
+
 /// The latest month whose figures are complete on `today`: the one before today's month
 /// (today's month is "to date" until it ends).
 pub fn last_complete_month(today: Date) -> Month {
@@ -233,6 +243,16 @@ pub const LAST_YEAR: i16 = 2100;
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn dates_and_days_are_written_as_people_read_them() {
+        assert_eq!(in_words(date(2023, 10, 4)), "4 October 2023");
+        assert_eq!(in_words(date(2026, 12, 31)), "31 December 2026");
+        assert_eq!(
+            (days_in_words(1), days_in_words(2), days_in_words(0)),
+            ("1 day".into(), "2 days".into(), "0 days".into())
+        );
+    }
 
     #[test]
     fn dates_before_1900_or_after_2100_are_refused() {

@@ -24,16 +24,16 @@ pub enum FieldKind {
     Text,
     /// A date (entered as day, month and year).
     Date,
-    /// One of a code list (in spec order).
-    Code(Vec<&'static str>),
+    /// One of a code list (in spec order): each code and its words for people.
+    Code(Vec<(&'static str, &'static str)>),
     /// True or false.
     Flag,
     /// The id of another of the child's records, of this file.
     Reference(RecordFile),
 }
 
-fn codes_of<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> FieldKind {
-    FieldKind::Code(all.iter().map(|c| code(*c)).collect())
+fn codes_of<T: Code>(all: &[T]) -> FieldKind {
+    FieldKind::Code(all.iter().map(|c| (c.code(), c.label())).collect())
 }
 
 /// How `column` of `file` is entered.
@@ -41,27 +41,27 @@ pub fn field_kind(file: RecordFile, column: &str) -> FieldKind {
     use RecordFile as F;
     match (file, column) {
         (_, c) if c.ends_with("_on") || c == "date_of_birth" => FieldKind::Date,
-        (F::Children, "sex") => codes_of(Sex::ALL, Sex::code),
-        (F::Children, "primary_need" | "secondary_need") => codes_of(Need::ALL, Need::code),
-        (F::Children, "upn_unknown") => codes_of(UpnUnknown::ALL, UpnUnknown::code),
-        (F::Requests, "source") => codes_of(RequestSource::ALL, RequestSource::code),
-        (F::Requests, "decision") => codes_of(AssessmentDecision::ALL, AssessmentDecision::code),
-        (F::Requests, "outcome") => codes_of(AssessmentOutcome::ALL, AssessmentOutcome::code),
-        (F::Requests, "exception") => codes_of(TimeLimitException::ALL, TimeLimitException::code),
+        (F::Children, "sex") => codes_of(Sex::ALL),
+        (F::Children, "primary_need" | "secondary_need") => codes_of(Need::ALL),
+        (F::Children, "upn_unknown") => codes_of(UpnUnknown::ALL),
+        (F::Requests, "source") => codes_of(RequestSource::ALL),
+        (F::Requests, "decision") => codes_of(AssessmentDecision::ALL),
+        (F::Requests, "outcome") => codes_of(AssessmentOutcome::ALL),
+        (F::Requests, "exception") => codes_of(TimeLimitException::ALL),
         (F::Requests, "in_youth_accommodation") | (F::Placements, "sen_unit" | "resourced_provision") => {
             FieldKind::Flag
         }
-        (F::Advice, "kind") => codes_of(AdviceKind::ALL, AdviceKind::code),
+        (F::Advice, "kind") => codes_of(AdviceKind::ALL),
         (F::Advice | F::Plans | F::Disputes, "request_id") => FieldKind::Reference(F::Requests),
-        (F::Plans, "cease_reason") => codes_of(CeaseReason::ALL, CeaseReason::code),
-        (F::Plans, "personal_budget") => codes_of(PersonalBudget::ALL, PersonalBudget::code),
-        (F::Placements, "setting") => codes_of(Setting::ALL, Setting::code),
-        (F::Placements, "rank") => codes_of(PlacementRank::ALL, PlacementRank::code),
+        (F::Plans, "cease_reason") => codes_of(CeaseReason::ALL),
+        (F::Plans, "personal_budget") => codes_of(PersonalBudget::ALL),
+        (F::Placements, "setting") => codes_of(Setting::ALL),
+        (F::Placements, "rank") => codes_of(PlacementRank::ALL),
         (F::Reviews, "plan_id") => FieldKind::Reference(F::Plans),
-        (F::Reviews, "decision") => codes_of(ReviewDecision::ALL, ReviewDecision::code),
-        (F::Reviews, "phase_transfer") => codes_of(PhaseTransfer::ALL, PhaseTransfer::code),
-        (F::Disputes, "kind") => codes_of(DisputeKind::ALL, DisputeKind::code),
-        (F::Disputes, "outcome") => codes_of(DisputeOutcome::ALL, DisputeOutcome::code),
+        (F::Reviews, "decision") => codes_of(ReviewDecision::ALL),
+        (F::Reviews, "phase_transfer") => codes_of(PhaseTransfer::ALL),
+        (F::Disputes, "kind") => codes_of(DisputeKind::ALL),
+        (F::Disputes, "outcome") => codes_of(DisputeOutcome::ALL),
         _ => FieldKind::Text,
     }
 }
@@ -332,7 +332,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(field_kind(RecordFile::Reviews, "decision"), codes_of(ReviewDecision::ALL, ReviewDecision::code));
+        assert_eq!(field_kind(RecordFile::Reviews, "decision"), codes_of(ReviewDecision::ALL));
         assert_eq!(field_kind(RecordFile::Advice, "requested_on"), FieldKind::Date);
         assert_eq!(field_kind(RecordFile::Reviews, "plan_id"), FieldKind::Reference(RecordFile::Plans));
     }

@@ -42,7 +42,7 @@ impl StepStatus {
 
     /// The status in words, as the GOV.UK tag shows it.
     pub fn words(self) -> String {
-        let days = |n: i64| if n == 1 { "1 day".to_string() } else { format!("{n} days") };
+        let days = crate::dates::days_in_words;
         match self {
             StepStatus::OnTime => "on time".into(),
             StepStatus::Late(n) => format!("late by {}", days(n)),

@@ -15,6 +15,7 @@ use sendtrack_domain::codes::*;
 use sendtrack_domain::dates::{add_days, age_on, anniversary_in, days_between};
 use sendtrack_domain::identifiers::{Pounds, upn_check_letter};
 use sendtrack_domain::records::*;
+use std::collections::HashMap;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -816,6 +817,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
     ] {
         g.cw.targets.push(Target { measure: measure.into(), target, due_on: Date::new(as_at.year() + 1, 3, 31).ok() });
     }
+    tidy(&mut g.cw, as_at);
     g.cw
 }
 
@@ -844,4 +846,86 @@ pub fn establishments_csv(cw: &Casework) -> String {
         csv.push_str(&format!("{urn},{kind}\n"));
     }
     csv
+}
+
+/// What a real authority's records should be, and the generator's random draws do not always
+/// give: no two children share a UPN, every child with a plan has a primary need (not `nsa`,
+/// which is for pupils on SEN support), and no plan is in
+/// force for anyone past the academic year in which they turned 25 (the law's limit). Then a
+/// few deliberate faults, so that `sen2 check` on the demo has something to find (see the
+/// README's SEN2 section): of the last four children with an active plan and a UPN, the first
+/// takes the second's UPN (SEN2-02), the third has neither UPN, ULN nor a reason (SEN2-01), and
+/// the fourth has no primary need (SEN2-09).
+fn tidy(cw: &mut Casework, as_at: Date) {
+    let active: std::collections::HashSet<String> = cw
+        .plans
+        .iter()
+        .filter(|p| p.issued_on <= as_at && p.ceased.is_none_or(|c| c.on > as_at))
+        .map(|p| p.child_id.clone())
+        .collect();
+    // Plans past the age limit cease at the end of the academic year in which the young person
+    // turned 25 (31 August), with reviews after that day gone.
+    let born: HashMap<String, Date> = cw.children.iter().map(|c| (c.child_id.clone(), c.date_of_birth)).collect();
+    let mut ended: HashMap<String, Date> = HashMap::new();
+    for plan in &mut cw.plans {
+        let Some(&dob) = born.get(&plan.child_id) else { continue };
+        let twenty_five = dob.checked_add(jiff::Span::new().years(25)).unwrap_or(dob);
+        // The academic year (1 September to 31 August) that holds the 25th birthday.
+        let year_end =
+            Date::new(twenty_five.year() + i16::from(twenty_five.month() >= 9), 8, 31).unwrap_or(twenty_five);
+        // A plan the draws issued after that day ends on the day it was issued.
+        let end = year_end.max(plan.issued_on);
+        let in_force_after = plan.ceased.is_none_or(|c| c.on > end);
+        if in_force_after && year_end < as_at {
+            plan.ceased = Some(Dated::new(CeaseReason::MaxAge, end));
+            ended.insert(plan.plan_id.clone(), end);
+        }
+    }
+    cw.reviews.retain(|r| {
+        ended.get(&r.plan_id).is_none_or(|end| {
+            r.meeting_on.is_none_or(|m| m <= *end)
+                && r.decision.is_none_or(|d| d.on <= *end)
+                && r.amended_on.is_none_or(|a| a <= *end)
+        })
+    });
+    // Every child with a plan has a primary need, and not "SEN support, no specialist
+    // assessment" (nsa), which describes pupils without a plan (the commonest need instead).
+    let with_a_plan: std::collections::HashSet<&str> = cw.plans.iter().map(|p| p.child_id.as_str()).collect();
+    let common = [Need::Autism, Need::SpeechLanguageCommunication, Need::SocialEmotionalMentalHealth];
+    for (k, child) in cw.children.iter_mut().enumerate() {
+        let lacking = child.primary_need.is_none_or(|n| n == Need::NoSpecialistAssessment);
+        if lacking && with_a_plan.contains(child.child_id.as_str()) {
+            let secondary = child.secondary_need.take().filter(|n| *n != Need::NoSpecialistAssessment);
+            child.primary_need = Some(secondary.unwrap_or(common[k % common.len()]));
+        }
+        if child.secondary_need == Some(Need::NoSpecialistAssessment) && with_a_plan.contains(child.child_id.as_str()) {
+            child.secondary_need = None;
+        }
+    }
+    // No two children share a UPN: a repeat gets the next free serial, with its check letter.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for child in &mut cw.children {
+        let Some(upn) = child.upn.clone() else { continue };
+        let mut candidate = upn.clone();
+        let mut serial: u32 = upn.get(10..13).and_then(|t| t.parse().ok()).unwrap_or(0);
+        while seen.contains(&candidate) {
+            serial = (serial + 1) % 1000;
+            let body = format!("{}{serial:03}", &upn[1..10]);
+            candidate = format!("{}{body}", upn_check_letter(&body).unwrap_or('A'));
+        }
+        seen.insert(candidate.clone());
+        child.upn = Some(candidate);
+    }
+    // The deliberate faults.
+    let with_plans: Vec<usize> = (0..cw.children.len())
+        .rev()
+        .filter(|&k| active.contains(&cw.children[k].child_id) && cw.children[k].upn.is_some())
+        .take(4)
+        .collect();
+    if let [first, second, third, fourth] = with_plans[..] {
+        cw.children[first].upn = cw.children[second].upn.clone();
+        let third = &mut cw.children[third];
+        (third.upn, third.uln, third.upn_unknown) = (None, None, None);
+        cw.children[fourth].primary_need = None;
+    }
 }

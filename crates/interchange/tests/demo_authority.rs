@@ -110,3 +110,37 @@ fn the_month_to_date_agrees_with_todays_counts_on_every_day_of_a_month() {
         }
     }
 }
+
+#[test]
+fn the_demo_is_clean_where_a_real_authority_should_be_but_for_its_documented_faults() {
+    let as_at = jiff::civil::date(2026, 11, 30);
+    let cw = generate(&options(4000, 1));
+    // One deliberate shared UPN, nothing else.
+    let mut by_upn: HashMap<&str, usize> = HashMap::new();
+    for c in &cw.children {
+        if let Some(u) = &c.upn {
+            *by_upn.entry(u.as_str()).or_default() += 1;
+        }
+    }
+    assert_eq!(by_upn.values().filter(|n| **n > 1).collect::<Vec<_>>(), [&2], "one shared UPN, on purpose");
+    // Every child with a plan has a primary need that is not nsa, but the one left without.
+    let with_plan: std::collections::HashSet<&str> = cw.plans.iter().map(|p| p.child_id.as_str()).collect();
+    let lacking: Vec<_> = cw
+        .children
+        .iter()
+        .filter(|c| with_plan.contains(c.child_id.as_str()))
+        .filter(|c| c.primary_need.is_none_or(|n| n == Need::NoSpecialistAssessment))
+        .collect();
+    assert_eq!(lacking.len(), 1, "one plan without a primary need, on purpose");
+    // One child with neither UPN, ULN nor a reason, on purpose.
+    let unidentified =
+        cw.children.iter().filter(|c| c.upn.is_none() && c.uln.is_none() && c.upn_unknown.is_none()).count();
+    assert_eq!(unidentified, 1);
+    // No plan in force past the academic year in which the young person turned 25.
+    let born: HashMap<&str, jiff::civil::Date> =
+        cw.children.iter().map(|c| (c.child_id.as_str(), c.date_of_birth)).collect();
+    for p in cw.plans.iter().filter(|p| p.issued_on <= as_at && p.ceased.is_none_or(|c| c.on > as_at)) {
+        let age = sendtrack_domain::dates::age_on(born[p.child_id.as_str()], as_at);
+        assert!(age <= 25, "plan {} is in force at {age}", p.plan_id);
+    }
+}

@@ -385,7 +385,9 @@ fn quiet_on_a_closed_pipe() {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SENDTRACK_LOG").unwrap_or_else(|_| "warn,sqlx=error".into()),
+        )
         .init();
     let cli = Cli::parse();
     if !matches!(cli.command, Command::Serve { .. } | Command::Demo { .. }) {

@@ -68,7 +68,7 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert!(location(&headers).starts_with(&format!("/children/{child}?saved=")));
         let (_, _, page) = get(&app, &location(&headers), Some(&cookie)).await;
-        assert!(page.contains("govuk-notification-banner--success") && page.contains("received 2026-11-16"));
+        assert!(page.contains("govuk-notification-banner--success") && page.contains("16 November 2026"));
         let request_id =
             store.load().await.unwrap().requests.iter().find(|r| r.child_id == child).unwrap().request_id.clone();
         assert!(page.contains(&format!("Saved request for an EHC needs assessment {request_id}.")));
@@ -83,7 +83,7 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before + 1);
         let (_, _, list) = get(&app, "/worklists/awaiting-decision", Some(&cookie)).await;
         assert!(
-            list.contains(&request_id) && list.contains("due in 28 days") && list.contains("2026-12-28"),
+            list.contains(&request_id) && list.contains("due in 28 days") && list.contains("28 December 2026"),
             "due 6 weeks after 2026-11-16"
         );
 
@@ -189,7 +189,7 @@ async fn bad_input_gets_govuk_errors_and_writes_nothing() {
                 "is not a known request source",
             ),
             // The date received is required; the source may be left empty (not known).
-            (vec![("source", "parent")], "is required"),
+            (vec![("source", "parent")], "Enter the date the request was received"),
             (
                 vec![
                     ("received_on-day", "3"),
@@ -220,7 +220,7 @@ async fn bad_input_gets_govuk_errors_and_writes_nothing() {
                     ("source", "parent"),
                     ("decision", "assess"),
                 ],
-                "is required when",
+                "Enter the date the decision was sent, as the decision whether to assess is filled in",
             ),
         ] {
             let mut form = fields.clone();
@@ -399,7 +399,7 @@ async fn a_change_saved_through_one_instance_of_the_app_is_seen_by_another() {
             "the other instance sees it"
         );
         let (_, _, page) = get(&second, &format!("/children/{child}"), Some(&cookie)).await;
-        assert!(page.contains("received 2026-11-20"));
+        assert!(page.contains("20 November 2026"));
     })
     .await;
 }

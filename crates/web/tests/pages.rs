@@ -50,7 +50,7 @@ async fn a_caseworker_sees_today_and_an_analyst_starts_at_the_scorecard() {
         let case = session(&app, "case@example.org").await;
         let (status, headers, body) = get(&app, "/", Some(&case)).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(body.contains("Today, 2026-11-30") && body.contains("Awaiting a decision whether to assess"));
+        assert!(body.contains("Today, 30 November 2026") && body.contains("Awaiting a decision whether to assess"));
         let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
         assert!(
             csp.contains("script-src 'self'")
@@ -299,9 +299,15 @@ async fn a_childs_page_says_what_is_not_known_rather_than_inventing_it() {
         let manager = session(&app, "manager@example.org").await;
         let (status, _, page) = get(&app, &format!("/children/{child}"), Some(&manager)).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(page.contains("from (not known)"), "the request's source");
+        let fact = |key: &str, value: &str| {
+            format!(
+                "<dt class=\"govuk-summary-list__key\">{key}</dt><dd class=\"govuk-summary-list__value\">{value}</dd>"
+            )
+        };
+        assert!(page.contains(&fact("Made by", "Not known")), "the request's source");
         assert!(
-            page.contains(&format!("began (date not known), about request {}", request.request_id)),
+            page.contains(&fact("Began", "Date not known"))
+                && page.contains(&fact("About request", &request.request_id)),
             "the appeal, linked to its request"
         );
     })

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
+use sendtrack_domain::dates::in_words;
 use sendtrack_domain::timeline::StepStatus;
 use std::sync::Arc;
 
@@ -130,28 +131,75 @@ pub struct Saved {
     saved: Option<String>,
 }
 
-/// One line of the child's records: what it is, its key dates, and a link to change it.
-fn record_row(edit: Option<String>, what: String, detail: String) -> Markup {
+/// A summary card for one record: its title, a link to change it, and its facts (key, value).
+fn record_card(title: &str, edit: Option<String>, rows: &[(&str, String)]) -> Markup {
     html! {
-        div class="govuk-summary-list__row" {
-            dt class="govuk-summary-list__key" { (what) }
-            dd class="govuk-summary-list__value" { (detail) }
-            @if let Some(href) = edit {
-                dd class="govuk-summary-list__actions" { a class="govuk-link" href=(href) { "Change" span class="govuk-visually-hidden" { " " (what) } } }
+        div class="govuk-summary-card" {
+            div class="govuk-summary-card__title-wrapper" {
+                h3 class="govuk-summary-card__title" { (title) }
+                @if let Some(href) = edit {
+                    ul class="govuk-summary-card__actions" {
+                        li class="govuk-summary-card__action" { a class="govuk-link" href=(href) { "Change" span class="govuk-visually-hidden" { " " (title) } } }
+                    }
+                }
+            }
+            div class="govuk-summary-card__content" {
+                dl class="govuk-summary-list" {
+                    @for (key, value) in rows {
+                        div class="govuk-summary-list__row" {
+                            dt class="govuk-summary-list__key" { (key) }
+                            dd class="govuk-summary-list__value" { (value) }
+                        }
+                    }
+                }
             }
         }
     }
 }
 
-/// Every record of the child, grouped by type, with links to change each and add more.
+/// The facts of a request, as its card shows them.
+fn request_rows(r: &sendtrack_domain::records::Request) -> Vec<(&'static str, String)> {
+    let mut rows = vec![
+        ("Received", in_words(r.received_on)),
+        ("Made by", r.source.map_or("Not known".to_string(), |s| s.label().to_string())),
+        ("Caseworker", r.caseworker.clone().unwrap_or_else(|| "Not allocated".into())),
+        (
+            "Decision whether to assess",
+            r.decision.map_or("Not yet sent".into(), |d| format!("{}, sent {}", d.value.label(), in_words(d.on))),
+        ),
+    ];
+    if let Some(draft) = r.draft_issued_on {
+        rows.push(("Draft plan issued", in_words(draft)));
+    }
+    rows.push((
+        "Outcome",
+        r.outcome.map_or("Not yet sent".into(), |o| format!("{}, sent {}", o.value.label(), in_words(o.on))),
+    ));
+    if let Some(e) = r.exception {
+        rows.push(("Exception to the 20 weeks", e.label().to_string()));
+    }
+    if r.in_youth_accommodation == Some(true) {
+        rows.push(("Made in youth accommodation", "Yes".into()));
+    }
+    rows
+}
+
+/// A date in words, or what to say when there is none.
+fn on(date: Option<jiff::civil::Date>, none: &str) -> String {
+    date.map_or(none.to_string(), in_words)
+}
+
+/// Every record of the child, grouped by type, each in a summary card with a link to change
+/// it, and buttons for what can be recorded next (only what can succeed: advice is asked for
+/// on a request being assessed, a review of a plan in force).
 fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, can_record: bool) -> Markup {
     use super::records::slug;
+    use sendtrack_domain::codes::AssessmentDecision;
     use sendtrack_domain::validation::RecordFile as F;
     let edit = |file: F, id: &str| can_record.then(|| format!("/children/{child_id}/{}/{id}", slug(file)));
     let add = |file: F, words: &str, query: String| {
         html! { @if can_record { a class="govuk-button govuk-button--secondary govuk-!-margin-right-2" data-module="govuk-button" href=(format!("/children/{child_id}/{}/new{query}", slug(file))) { (words) } } }
     };
-    let date = |d: Option<jiff::civil::Date>| d.map_or("–".to_string(), |d| d.to_string());
     html! {
         h2 class="govuk-heading-m" id="records" { "Records" }
         @if can_record {
@@ -163,38 +211,54 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
             }
         }
         @for r in &own.requests {
-            h3 class="govuk-heading-s" { "Request " (r.request_id) }
-            dl class="govuk-summary-list" {
-                (record_row(edit(F::Requests, &r.request_id), "Request".into(), format!("received {}, from {}{}{}", r.received_on, r.source.map_or("(not known)".to_string(), |s| s.code().replace('_', " ")), r.caseworker.as_deref().map_or(String::new(), |c| format!(", caseworker {c}")), if r.in_youth_accommodation == Some(true) { ", made in youth accommodation" } else { "" })))
-                (record_row(None, "Decision".into(), r.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on))))
-                (record_row(None, "Outcome".into(), r.outcome.map_or("not yet sent".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on))))
-                @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
-                    (record_row(edit(F::Advice, &a.advice_id), format!("Advice {}", a.advice_id), format!("{}{}: requested {}, received {}", a.kind.code().replace('_', " "), a.provider.as_deref().map_or(String::new(), |p| format!(" ({p})")), a.requested_on, date(a.received_on))))
-                }
+            @let rows = request_rows(r);
+            (record_card(&format!("Request {}", r.request_id), edit(F::Requests, &r.request_id), &rows))
+            @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
+                (record_card(&format!("Advice {} for request {}", a.advice_id, r.request_id), edit(F::Advice, &a.advice_id), &[
+                    ("Kind", a.kind.label().to_string()),
+                    ("From", a.provider.clone().unwrap_or_else(|| "Not recorded".into())),
+                    ("Requested", in_words(a.requested_on)),
+                    ("Received", on(a.received_on, "Not yet")),
+                ]))
             }
-            @if can_record { (add(F::Advice, "Record advice requested", format!("?request={}", r.request_id))) }
+            // Advice is asked for once the decision is to assess, until the outcome is sent.
+            @if r.decision.is_some_and(|d| d.value == AssessmentDecision::Assess) && r.outcome.is_none() {
+                (add(F::Advice, "Record advice requested", format!("?request={}", r.request_id)))
+            }
         }
-        @if !own.plans.is_empty() || !own.placements.is_empty() || !own.disputes.is_empty() {
-            h3 class="govuk-heading-s" { "Plans, reviews, placements and disputes" }
-            dl class="govuk-summary-list" {
-                @for p in &own.plans {
-                    (record_row(edit(F::Plans, &p.plan_id), format!("Plan {}", p.plan_id), format!("issued {}{}", p.issued_on, p.ceased.map_or(String::new(), |c| format!(", ceased {} ({})", c.on, c.value.code().replace('_', " "))))))
-                    @for v in own.reviews.iter().filter(|v| v.plan_id == p.plan_id) {
-                        (record_row(edit(F::Reviews, &v.review_id), format!("Review {}", v.review_id), format!("meeting {}, decision {}", date(v.meeting_on), v.decision.map_or("not yet sent".into(), |d| format!("{} on {}", d.value.code(), d.on)))))
-                    }
-                }
-                @for p in &own.placements {
-                    (record_row(edit(F::Placements, &p.placement_id), format!("Placement {}", p.placement_id), format!("{} from {} to {}{}", p.setting.code().replace('_', " "), p.started_on, date(p.ended_on), if p.rank.is_some_and(|r| r.code() == "2") { " (dual placement)" } else { "" })))
-                }
-                @for d in &own.disputes {
-                    (record_row(edit(F::Disputes, &d.dispute_id), format!("{} {}", if d.kind.code() == "mediation" { "Mediation" } else { "Appeal" }, d.dispute_id), format!("began {}{}, outcome {}", d.opened_on.map_or("(date not known)".to_string(), |o| o.to_string()), d.request_id.as_deref().map_or(String::new(), |r| format!(", about request {r}")), d.outcome.map_or("awaited".into(), |o| format!("{} on {}", o.value.code().replace('_', " "), o.on)))))
-                }
+        @for p in &own.plans {
+            (record_card(&format!("EHC plan {}", p.plan_id), edit(F::Plans, &p.plan_id), &[
+                ("Issued", in_words(p.issued_on)),
+                ("Ceased", p.ceased.map_or("In force".into(), |c| format!("{} ({})", in_words(c.on), c.value.label()))),
+                ("From request", p.request_id.clone().unwrap_or_else(|| "Not recorded".into())),
+                ("Personal budget", p.personal_budget.map_or("None".to_string(), |b| b.label().to_string())),
+            ]))
+            @for v in own.reviews.iter().filter(|v| v.plan_id == p.plan_id) {
+                (record_card(&format!("Annual review {} of plan {}", v.review_id, p.plan_id), edit(F::Reviews, &v.review_id), &[
+                    ("Meeting", on(v.meeting_on, "Not yet held")),
+                    ("Decision", v.decision.map_or("Not yet sent".into(), |d| format!("{}, sent {}", d.value.label(), in_words(d.on)))),
+                    ("Amended plan issued", on(v.amended_on, "–")),
+                    ("Phase transfer", v.phase_transfer.map_or("No".to_string(), |t| t.label().to_string())),
+                ]))
             }
-            @if can_record {
-                @for p in own.plans.iter().filter(|p| p.ceased.is_none()) {
-                    (add(F::Reviews, &format!("Record a review of plan {}", p.plan_id), format!("?plan={}", p.plan_id)))
-                }
+            @if p.ceased.is_none() {
+                (add(F::Reviews, &format!("Record a review of plan {}", p.plan_id), format!("?plan={}", p.plan_id)))
             }
+        }
+        @for p in &own.placements {
+            (record_card(&format!("Placement {}", p.placement_id), edit(F::Placements, &p.placement_id), &[
+                ("Setting", format!("{}{}", p.setting.label(), p.establishment.as_deref().map_or(String::new(), |e| format!(": {e}")))),
+                ("From", in_words(p.started_on)),
+                ("To", on(p.ended_on, "Continuing")),
+                ("Placement", p.rank.map_or("Main placement".to_string(), |r| r.label().to_string())),
+            ]))
+        }
+        @for d in &own.disputes {
+            (record_card(&format!("{} {}", d.kind.label(), d.dispute_id), edit(F::Disputes, &d.dispute_id), &[
+                ("Began", on(d.opened_on, "Date not known")),
+                ("About request", d.request_id.clone().unwrap_or_else(|| "Not recorded".into())),
+                ("Outcome", d.outcome.map_or("Awaited".into(), |o| format!("{}, {}", o.value.label(), in_words(o.on)))),
+            ]))
         }
     }
 }
@@ -256,22 +320,22 @@ pub async fn record(
             span class="govuk-caption-l" { "Child or young person " (child.child_id) }
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
             dl class="govuk-summary-list" {
-                (row("Date of birth", child.date_of_birth.to_string()))
+                (row("Date of birth", in_words(child.date_of_birth)))
                 (row("UPN", child.upn.clone().unwrap_or_else(|| match child.upn_unknown { Some(r) => format!("Not known (reason {})", r.code().to_uppercase()), None => "Not known".into() })))
                 @if let Some(uln) = &child.uln { (row("ULN", uln.clone())) }
-                @if let Some(sex) = child.sex { (row("Sex", match sex.code() { "f" => "Female".into(), "m" => "Male".into(), _ => "Not known".to_string() })) }
+                @if let Some(sex) = child.sex { (row("Sex", sex.label().to_string())) }
                 @if let Some(e) = &child.ethnicity { (row("Ethnicity", e.to_uppercase())) }
-                (row("Primary need", child.primary_need.map_or("Not recorded".into(), |n| n.code().to_uppercase())))
-                @if let Some(n) = child.secondary_need { (row("Secondary need", n.code().to_uppercase())) }
+                (row("Primary need", child.primary_need.map_or("Not recorded".into(), |n| n.label().to_string())))
+                @if let Some(n) = child.secondary_need { (row("Secondary need", n.label().to_string())) }
                 (row("EHC plan", plan.map_or("No active plan".into(), |p| {
-                    let mut text = format!("{}, in force since {}", p.plan_id, p.issued_on);
+                    let mut text = format!("{}, in force since {}", p.plan_id, in_words(p.issued_on));
                     if let Some(la) = &p.transferred_from { text.push_str(&format!("; transferred in from LA {la}")); }
-                    if let Some(b) = p.personal_budget { text.push_str(&format!("; personal budget: {}", b.code().replace('_', " "))); }
+                    if let Some(b) = p.personal_budget { text.push_str(&format!("; personal budget: {}", b.label().to_lowercase())); }
                     text
                 })))
                 (row("Caseworker", own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.clone()).unwrap_or_else(|| "Not allocated".into())))
                 (row("Placement", placement.map_or("None recorded".into(), |p| {
-                    let mut text = format!("{}{}", p.setting.code().replace('_', " "), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}")));
+                    let mut text = format!("{}{}", p.setting.label(), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}")));
                     if let Some(urn) = &p.urn { text.push_str(&format!(" (URN {urn})")); }
                     if let Some(ukprn) = &p.ukprn { text.push_str(&format!(" (UKPRN {ukprn})")); }
                     if p.sen_unit == Some(true) { text.push_str(", in a SEN unit"); }
@@ -287,20 +351,20 @@ pub async fn record(
                 p class="govuk-body" { "Nothing recorded yet." }
             } @else {
                 (links(&format!("/children/{}", child.child_id), &timeline))
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Every step with its statutory due date, as at " (today) }
+                div class="st-scroll" tabindex="0" role="region" aria-label="The child's timeline" { table class="govuk-table" {
+                    caption class="govuk-table__caption govuk-table__caption--s" { "Every step with its statutory due date, as at " (in_words(today)) }
                     thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Date" } th scope="col" class="govuk-table__header" { "Step" } th scope="col" class="govuk-table__header" { "Due" } th scope="col" class="govuk-table__header" { "Status" } } }
                     tbody class="govuk-table__body" {
                         @for s in &steps {
                             tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (s.on) }
+                                td class="govuk-table__cell" { span class="st-nowrap" { (in_words(s.on)) } }
                                 td class="govuk-table__cell" { (s.what) " " span class="govuk-body-s" { "(" (s.record) ")" } }
-                                td class="govuk-table__cell" { (s.due.map_or(String::new(), |d| d.to_string())) }
+                                td class="govuk-table__cell" { span class="st-nowrap" { (s.due.map_or(String::new(), in_words)) } }
                                 td class="govuk-table__cell" { (tag(s.status)) }
                             }
                         }
                     }
-                }
+                } }
             }
             (records_section(&own, &child.child_id, can_record))
             @if user.role == Role::Manager {

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
+use sendtrack_domain::dates::in_words as date_in_words;
 use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, field_kind};
 use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::records::Casework;
@@ -179,6 +180,29 @@ fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec
     (cells, problems)
 }
 
+/// A problem as the GOV.UK error-message guidance says it: "Enter the date the decision was
+/// sent", "Choose who made the request"; other messages with column names put in the form's words.
+fn plain(file: RecordFile, column: Option<&str>, message: &str) -> String {
+    let Some(column) = column else { return in_words(file, message) };
+    let what = |c: &str| {
+        let (words, _) = label(file, c);
+        let lower = words.to_lowercase();
+        if lower.starts_with("who ") || lower.starts_with("the ") { lower } else { format!("the {lower}") }
+    };
+    let verb = match field_kind(file, column) {
+        FieldKind::Code(_) | FieldKind::Reference(_) | FieldKind::Flag => "Choose",
+        FieldKind::Date | FieldKind::Text => "Enter",
+    };
+    if message.ends_with("is required but the cell is empty") {
+        return format!("{verb} {}", what(column));
+    }
+    if let Some((_, other)) = message.split_once(" is required when ") {
+        let other = other.trim_end_matches(" is filled");
+        return format!("{verb} {}, as {} is filled in", what(column), what(other));
+    }
+    in_words(file, message)
+}
+
 /// A message with column names (those written with underscores, which read as code) put in
 /// the words of the form.
 fn in_words(file: RecordFile, message: &str) -> String {
@@ -202,11 +226,13 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
         RecordFile::Requests => own
             .requests
             .iter()
-            .map(|r| (r.request_id.clone(), format!("{} received {}", r.request_id, r.received_on)))
+            .map(|r| (r.request_id.clone(), format!("{} received {}", r.request_id, date_in_words(r.received_on))))
             .collect(),
-        RecordFile::Plans => {
-            own.plans.iter().map(|p| (p.plan_id.clone(), format!("{} issued {}", p.plan_id, p.issued_on))).collect()
-        }
+        RecordFile::Plans => own
+            .plans
+            .iter()
+            .map(|p| (p.plan_id.clone(), format!("{} issued {}", p.plan_id, date_in_words(p.issued_on))))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -225,7 +251,7 @@ struct FormPage<'a> {
 
 fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
     let (words, hint) = label(f.file, column);
-    let error = f.problems.iter().find(|p| p.column == Some(column)).map(|p| in_words(f.file, &p.message));
+    let error = f.problems.iter().find(|p| p.column == Some(column)).map(|p| plain(f.file, p.column, &p.message));
     let value = f.values.get(column).cloned().unwrap_or_default();
     let group = if error.is_some() { "govuk-form-group govuk-form-group--error" } else { "govuk-form-group" };
     let hint_id = format!("{column}-hint");
@@ -286,7 +312,9 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
         },
         kind @ (FieldKind::Code(_) | FieldKind::Reference(_)) => {
             let options: Vec<(String, String)> = match kind {
-                FieldKind::Code(codes) => codes.iter().map(|c| (c.to_string(), c.replace('_', " "))).collect(),
+                FieldKind::Code(codes) => {
+                    codes.iter().map(|(code, words)| (code.to_string(), words.to_string())).collect()
+                }
                 FieldKind::Reference(of) => references(of, f.own),
                 _ => Vec::new(),
             };
@@ -339,7 +367,7 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
                     Some(c) => c.to_string(),
                     None => "main-content".into(),
                 };
-                (target, in_words(f.file, &p.message))
+                (target, plain(f.file, p.column, &p.message))
             })
             .collect()
     };

@@ -93,7 +93,7 @@ pub async fn show(
         Some(&user),
         html! {
             span class="govuk-caption-l" { (whose) }
-            h1 class="govuk-heading-l" { "Today, " (today) }
+            h1 class="govuk-heading-l" { "Today, " (sendtrack_domain::dates::in_words(today)) }
             p class="govuk-body" { "What is open and overdue at the end of today, from the statutory clock. Each number links to the list of cases behind it." }
             form method="get" action="/" class="st-filter" novalidate {
                 div class="govuk-form-group" {

@@ -134,11 +134,14 @@ async fn items(
     Ok(named)
 }
 
+use sendtrack_domain::dates::in_words;
+
 fn days_words(item: &WorkItem) -> String {
+    use sendtrack_domain::dates::days_in_words;
     match item.days_overdue {
-        d if d > 0 => format!("{d} days overdue"),
+        d if d > 0 => format!("{} overdue", days_in_words(d)),
         0 => "due today".into(),
-        d => format!("due in {} days", -d),
+        d => format!("due in {}", days_in_words(-d)),
     }
 }
 
@@ -282,7 +285,7 @@ pub async fn show(
                                     td class="govuk-table__cell" { (item.record_id) }
                                     td class="govuk-table__cell" { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }
                                     td class="govuk-table__cell" { (item.caseworker.as_deref().unwrap_or("not allocated")) }
-                                    td class="govuk-table__cell" { (item.due) }
+                                    td class="govuk-table__cell" { span class="st-nowrap" { (in_words(item.due)) } }
                                     td class="govuk-table__cell" {
                                         strong class=(if item.is_overdue() { "govuk-tag govuk-tag--red" } else if item.days_overdue > -8 { "govuk-tag govuk-tag--yellow" } else { "govuk-tag govuk-tag--blue" }) { (days_words(item)) }
                                     }
