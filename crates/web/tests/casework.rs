@@ -403,3 +403,75 @@ async fn a_change_saved_through_one_instance_of_the_app_is_seen_by_another() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_mistyped_caseworker_or_a_child_already_held_is_stopped_until_confirmed() {
+    on_each_backend("web_no_silent_damage", |store, _| async move {
+        let app = app(store.clone()).await;
+        let child = child_without_requests(&store).await;
+        let cookie = session(&app, "manager@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let path = format!("/children/{child}/requests/new");
+        let request = |caseworker: &'static str, confirm: bool| {
+            let mut form = vec![
+                ("csrf_token", token.clone()),
+                ("received_on-day", "16".to_string()),
+                ("received_on-month", "11".to_string()),
+                ("received_on-year", "2026".to_string()),
+                ("source", "parent".to_string()),
+                ("caseworker_new", caseworker.to_string()),
+            ];
+            if confirm {
+                form.push(("confirm_new_caseworker", "yes".to_string()));
+            }
+            form
+        };
+        let before = store.counts().await.unwrap();
+        // cw01 for cw001: nobody holds it, so it is not saved...
+        let form = request("cw01", false);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, page) = post(&app, &path, &cookie, &pairs).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            page.contains("The staff id cw01 is not a caseworker sendtrack knows")
+                && page.contains("confirm_new_caseworker"),
+            "{}",
+            &page[page.find("govuk-error-summary").unwrap_or(0)..][..1500]
+        );
+        assert_eq!(store.counts().await.unwrap(), before, "nothing was written");
+        // ...unless it is confirmed to be a new caseworker's.
+        let form = request("cw099", true);
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(post(&app, &path, &cookie, &pairs).await.0, StatusCode::SEE_OTHER);
+        let cw = store.load().await.unwrap();
+        assert!(cw.requests.iter().any(|r| r.child_id == child && r.caseworker.as_deref() == Some("cw099")));
+        // A known caseworker is chosen from the list without more ado.
+        let (_, _, form_page) = get(&app, &path, Some(&cookie)).await;
+        assert!(form_page.contains("<option value=\"cw001\""), "the known caseworkers are listed");
+
+        // A new child with the name and date of birth of a child already held.
+        let held = cw.children.iter().find(|c| c.child_id == child).unwrap().clone();
+        let (y, m, d) = (
+            held.date_of_birth.year().to_string(),
+            held.date_of_birth.month().to_string(),
+            held.date_of_birth.day().to_string(),
+        );
+        let mut new_child = vec![
+            ("csrf_token", token.as_str()),
+            ("forename", held.forename.as_str()),
+            ("surname", held.surname.as_str()),
+            ("date_of_birth-day", d.as_str()),
+            ("date_of_birth-month", m.as_str()),
+            ("date_of_birth-year", y.as_str()),
+        ];
+        let children_before = store.counts().await.unwrap().children;
+        let (status, _, page) = post(&app, "/children/new", &cookie, &new_child).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains(&format!("href=\"/children/{child}\"")) && page.contains("This is a different child"));
+        assert_eq!(store.counts().await.unwrap().children, children_before, "not saved");
+        new_child.push(("different_child", "yes"));
+        assert_eq!(post(&app, "/children/new", &cookie, &new_child).await.0, StatusCode::SEE_OTHER);
+        assert_eq!(store.counts().await.unwrap().children, children_before + 1, "saved once confirmed");
+    })
+    .await;
+}

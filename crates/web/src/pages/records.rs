@@ -155,6 +155,10 @@ fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec
             if column.name == "child_id" && file != RecordFile::Children {
                 return child_id.to_string();
             }
+            if file == RecordFile::Requests && column.name == "caseworker" {
+                let new = get("caseworker_new");
+                return if new.is_empty() { get("caseworker") } else { new };
+            }
             if field_kind(file, column.name) != FieldKind::Date {
                 return get(column.name);
             }
@@ -247,6 +251,10 @@ struct FormPage<'a> {
     values: &'a Values,
     problems: &'a [FieldProblem],
     conflict: bool,
+    /// The caseworkers' staff ids sendtrack knows, to choose from.
+    caseworkers: &'a [String],
+    /// For a new child: a child already held with the same name and date of birth, or UPN.
+    same_as: Option<&'a str>,
 }
 
 fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
@@ -264,6 +272,9 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
         @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
         @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
     };
+    if f.file == RecordFile::Requests && column == "caseworker" {
+        return caseworker_field(f, &group, &messages, described, error.is_some(), &value);
+    }
     match field_kind(f.file, column) {
         FieldKind::Date => {
             let part = |p: &str| f.values.get(&format!("{column}-{p}")).cloned().unwrap_or_default();
@@ -341,6 +352,43 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
     }
 }
 
+/// The caseworker of a request: chosen from those sendtrack knows, or a new one's staff id
+/// typed in and confirmed.
+fn caseworker_field(
+    f: &FormPage,
+    group: &str,
+    messages: &Markup,
+    described: Option<String>,
+    has_error: bool,
+    value: &str,
+) -> Markup {
+    let (words, _) = label(f.file, "caseworker");
+    let known = f.caseworkers.iter().any(|c| c == value);
+    let typed = f.values.get("caseworker_new").map(String::as_str).unwrap_or(if known { "" } else { value });
+    html! {
+        div class=(group) {
+            label class="govuk-label govuk-label--s" for="caseworker" { (words) " (optional)" }
+            (messages)
+            select class=(if has_error { "govuk-select govuk-select--error" } else { "govuk-select" }) id="caseworker" name="caseworker" aria-describedby=[described] {
+                option value="" selected[value.is_empty() || !known] { "Not allocated" }
+                @for id in f.caseworkers { option value=(id) selected[id == value] { (id) } }
+            }
+            div class="govuk-form-group govuk-!-margin-top-4 govuk-!-margin-bottom-0" {
+                label class="govuk-label" for="caseworker_new" { "Or a caseworker not in the list: their staff id" }
+                input class="govuk-input govuk-input--width-10" id="caseworker_new" name="caseworker_new" type="text" spellcheck="false" value=(typed);
+            }
+            @if has_error && !typed.is_empty() {
+                div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-4" data-module="govuk-checkboxes" {
+                    div class="govuk-checkboxes__item" {
+                        input class="govuk-checkboxes__input" id="confirm_new_caseworker" name="confirm_new_caseworker" type="checkbox" value="yes";
+                        label class="govuk-label govuk-checkboxes__label" for="confirm_new_caseworker" { "Yes, " (typed) " is a new caseworker's staff id" }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
     let heading = match f.record_id {
         Some(id) => format!("Change {} {id}", noun(f.file)),
@@ -394,8 +442,29 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
                     (error_summary(&summary_refs))
                     @if !f.child_name.is_empty() { span class="govuk-caption-l" { (f.child_name) " (" (f.child_id) ")" } }
                     h1 class="govuk-heading-l" { (heading) }
+                    @if let Some(other) = f.same_as {
+                        div class="govuk-warning-text" {
+                            span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                            strong class="govuk-warning-text__text" {
+                                span class="govuk-visually-hidden" { "Warning" }
+                                "This may be a child already in sendtrack: "
+                                a class="govuk-link" href=(format!("/children/{other}")) { "open the record of child " (other) }
+                                "."
+                            }
+                        }
+                    }
                     form method="post" action=(action) novalidate {
                         (csrf_field(user))
+                        @if f.same_as.is_some() {
+                            div class="govuk-form-group" {
+                                div class="govuk-checkboxes" data-module="govuk-checkboxes" id="different_child" {
+                                    div class="govuk-checkboxes__item" {
+                                        input class="govuk-checkboxes__input" id="different_child-yes" name="different_child" type="checkbox" value="yes";
+                                        label class="govuk-label govuk-checkboxes__label" for="different_child-yes" { "This is a different child" }
+                                    }
+                                }
+                            }
+                        }
                         @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
                         @for column in columns(f.file) {
                             @if shown(f.file, column.name) { (field(f, column.name, column.filled)) }
@@ -418,6 +487,19 @@ pub fn saved_banner(own: &Casework, saved: &str) -> Option<String> {
     (0..count)
         .any(|i| cells(file, own, i).first().is_some_and(|c| c == id))
         .then(|| format!("Saved {} {id}.", noun(file)))
+}
+
+/// The caseworkers' staff ids sendtrack knows: those holding requests, and the signed-in
+/// person's own.
+async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<String>, Response> {
+    let mut ids: Vec<String> = state.caseworkers().await.map_err(super::failed)?.iter().cloned().collect();
+    if let Some(own) = &user.staff_id
+        && !ids.contains(own)
+    {
+        ids.push(own.clone());
+        ids.sort();
+    }
+    Ok(ids)
 }
 
 /// The record type named in a URL.
@@ -531,6 +613,10 @@ pub async fn new_form(
     if let Some(p) = prefill.plan {
         values.insert("plan_id".into(), p);
     }
+    let caseworkers = match known_caseworkers(&state, &user).await {
+        Ok(ids) => ids,
+        Err(r) => return r,
+    };
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -541,6 +627,8 @@ pub async fn new_form(
         values: &values,
         problems: &[],
         conflict: false,
+        caseworkers: &caseworkers,
+        same_as: None,
     };
     form_page(&state, &user, &f).into_response()
 }
@@ -557,6 +645,8 @@ pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): 
         values: &Values::new(),
         problems: &[],
         conflict: false,
+        caseworkers: &[],
+        same_as: None,
     };
     form_page(&state, &user, &f).into_response()
 }
@@ -587,6 +677,10 @@ pub async fn edit_form(
         return super::failed(e);
     }
     let values = values_of(file, &record);
+    let caseworkers = match known_caseworkers(&state, &user).await {
+        Ok(ids) => ids,
+        Err(r) => return r,
+    };
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -597,6 +691,8 @@ pub async fn edit_form(
         values: &values,
         problems: &[],
         conflict: false,
+        caseworkers: &caseworkers,
+        same_as: None,
     };
     form_page(&state, &user, &f).into_response()
 }
@@ -670,7 +766,12 @@ async fn save(
             Err(e) => return super::failed(e),
         },
     };
-    let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode| {
+    let caseworkers = match known_caseworkers(state, user).await {
+        Ok(ids) => ids,
+        Err(r) => return r,
+    };
+    let mut same_as: Option<String> = None;
+    let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode, same_as: Option<&str>| {
         let f = FormPage {
             file,
             child_id,
@@ -681,15 +782,56 @@ async fn save(
             values: &values,
             problems,
             conflict,
+            caseworkers: &caseworkers,
+            same_as,
         };
         (status, form_page(state, user, &f)).into_response()
     };
     if let (Some(expected), Some((_, current))) = (version, &before)
         && expected != *current
     {
-        return shown_again(&[], true, StatusCode::CONFLICT);
+        return shown_again(&[], true, StatusCode::CONFLICT, None);
     }
     let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
+    // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
+    // real one out of the child) is saved only once the person confirms it is a new one.
+    if file == RecordFile::Requests
+        && let Some(k) = columns(file).iter().position(|c| c.name == "caseworker")
+        && !cells[k].is_empty()
+        && !caseworkers.contains(&cells[k])
+        && values.get("confirm_new_caseworker").map(String::as_str) != Some("yes")
+    {
+        problems.push(FieldProblem {
+            column: Some("caseworker"),
+            message: format!(
+                "The staff id {} is not a caseworker sendtrack knows. Choose one from the list, or confirm that it is a new caseworker's",
+                cells[k]
+            ),
+        });
+    }
+    // A new child who may be one already held (the same UPN, or the same name and date of
+    // birth) is stopped, with a link to that child, until the person says it is another child.
+    if new_child && values.get("different_child").map(String::as_str) != Some("yes") {
+        let cell =
+            |name: &str| columns(file).iter().position(|c| c.name == name).map(|k| cells[k].trim().to_lowercase());
+        let (forename, surname, born, upn) = (cell("forename"), cell("surname"), cell("date_of_birth"), cell("upn"));
+        let found = cw.children.iter().find(|c| {
+            let upn_matches = upn
+                .as_deref()
+                .is_some_and(|u| !u.is_empty() && c.upn.as_deref().is_some_and(|h| h.to_lowercase() == u));
+            let person_matches = forename.as_deref() == Some(c.forename.trim().to_lowercase().as_str())
+                && surname.as_deref() == Some(c.surname.trim().to_lowercase().as_str())
+                && born.as_deref() == Some(c.date_of_birth.to_string().as_str());
+            upn_matches || person_matches
+        });
+        if let Some(c) = found {
+            same_as = Some(c.child_id.clone());
+            problems.push(FieldProblem {
+                column: None,
+                message: "A child with the same UPN, or the same name and date of birth, is already in sendtrack. Open their record, or confirm that this is a different child".into(),
+            });
+        }
+    }
     // A reference may only name one of this child's own records: the permission check above is
     // on the URL's child, so a request or plan of another child would put casework (and its
     // audit rows) on a child the user may not change.
@@ -715,7 +857,7 @@ async fn save(
     let checked = check_record(&cw, file, &texts, version.is_none(), today, &measure_ids);
     let record = match checked {
         Ok(record) if problems.is_empty() => record,
-        Ok(_) => return shown_again(&problems, false, StatusCode::BAD_REQUEST),
+        Ok(_) => return shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref()),
         Err(more) => {
             // A date that was not a date is reported once, in the words of the form.
             for p in more {
@@ -723,7 +865,7 @@ async fn save(
                     problems.push(p);
                 }
             }
-            return shown_again(&problems, false, StatusCode::BAD_REQUEST);
+            return shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref());
         }
     };
     // Belt and braces: the record saved belongs to the child it is filed under.
@@ -754,7 +896,7 @@ async fn save(
     match state.store.write_record(file, &record, version, &event).await {
         Ok(_) => {}
         Err(StoreError::Conflict { .. } | StoreError::Duplicate { .. }) => {
-            return shown_again(&[], true, StatusCode::CONFLICT);
+            return shown_again(&[], true, StatusCode::CONFLICT, None);
         }
         Err(e) => return super::failed(e),
     }
