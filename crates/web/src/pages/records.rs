@@ -273,7 +273,7 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
         @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
     };
     if f.file == RecordFile::Requests && column == "caseworker" {
-        return caseworker_field(f, &group, &messages, described, error.is_some(), &value);
+        return caseworker_field(f, group, &messages, described, error.is_some(), &value);
     }
     match field_kind(f.file, column) {
         FieldKind::Date => {
