@@ -13,6 +13,7 @@ pub mod identifiers;
 pub mod measures;
 pub mod records;
 pub mod rows;
+pub mod search;
 pub mod sen2;
 pub mod timeline;
 pub mod validation;

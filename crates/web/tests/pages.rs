@@ -344,3 +344,40 @@ async fn the_month_to_date_is_labelled_and_a_month_to_come_refused_everywhere() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_child_is_found_surname_first_by_date_of_birth_or_postcode_with_a_count_and_pages() {
+    on_each_backend("web_search", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        let child = cw.children.iter().find(|c| c.postcode.is_some()).unwrap().clone();
+        let cookie = session(&app, "case@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let search = |q: String, page: &'static str| {
+            let (app, cookie, token) = (app.clone(), cookie.clone(), token.clone());
+            async move { post(&app, "/children", &cookie, &[("q", &q), ("page", page), ("csrf_token", &token)]).await.2 }
+        };
+        let link = format!("href=\"/children/{}\"", child.child_id);
+        let (d, m, y) = (child.date_of_birth.day(), child.date_of_birth.month(), child.date_of_birth.year());
+        for q in [
+            format!("{}, {}", child.surname, child.forename),
+            format!("{} {}", child.forename, child.surname).to_uppercase(),
+            format!("{d}/{m}/{y}"),
+            child.postcode.clone().unwrap(),
+            child.child_id.clone(),
+        ] {
+            let body = search(q.clone(), "1").await;
+            assert!(body.contains(&link), "{q} finds the child");
+            assert!(body.contains("children match") || body.contains("child matches"), "{q}: the count");
+        }
+        // A first letter finds many: counted, and paged by POST (no name in any address).
+        let body = search("a".to_string(), "1").await;
+        let total = sendtrack_domain::search::find_children(&cw, "a", jiff::civil::date(2026, 11, 30)).len();
+        assert!(total > 25, "{total}");
+        assert!(body.contains(&format!("<strong>{total}</strong> children match")) && body.contains("Page 1 of"));
+        assert!(body.contains("name=\"page\" value=\"2\""), "a button for the next page");
+        let second = search("a".to_string(), "2").await;
+        assert!(second.contains("Page 2 of") && second.contains(": 26 to "), "the second page");
+    })
+    .await;
+}

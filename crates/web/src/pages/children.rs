@@ -21,8 +21,9 @@ fn search_form(session: &Session, query: &str) -> Markup {
         form method="post" action="/children" novalidate {
             (csrf_field(session))
             div class="govuk-form-group" {
-                label class="govuk-label govuk-label--m" for="q" { "Name, UPN or id" }
-                input class="govuk-input govuk-!-width-one-half" id="q" name="q" type="text" spellcheck="false" autocomplete="off" value=(query);
+                label class="govuk-label govuk-label--m" for="q" { "Search for a child" }
+                div id="q-hint" class="govuk-hint" { "A name (either way round, or part of it), a date of birth, UPN, postcode, school (its name or URN) or sendtrack id" }
+                input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="text" spellcheck="false" autocomplete="off" aria-describedby="q-hint" value=(query);
             }
             button type="submit" class="govuk-button" data-module="govuk-button" { "Search" }
         }
@@ -49,10 +50,13 @@ pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) 
 pub struct Search {
     #[serde(default)]
     q: String,
+    /// The page of results (from 1).
+    #[serde(default)]
+    page: Option<usize>,
 }
 
-/// Results shown at most.
-const RESULTS: usize = 50;
+/// Results on a page.
+const PER_PAGE: usize = 25;
 
 pub async fn search(
     State(state): State<Arc<AppState>>,
@@ -63,24 +67,26 @@ pub async fn search(
         Ok(cw) => cw,
         Err(e) => return super::failed(e),
     };
-    let query = search.q.trim().to_lowercase();
-    let found: Vec<_> = if query.is_empty() {
-        Vec::new()
-    } else {
-        cw.children
-            .iter()
-            .filter(|c| {
-                c.child_id.to_lowercase() == query
-                    || c.upn.as_deref().is_some_and(|u| u.to_lowercase() == query)
-                    || format!("{} {}", c.forename, c.surname).to_lowercase().contains(&query)
-            })
-            .take(RESULTS + 1)
-            .collect()
-    };
-    // The query may be a name: it is not logged.
+    let query = search.q.trim();
+    let found = sendtrack_domain::search::find_children(&cw, query, state.today());
+    let pages = found.len().div_ceil(PER_PAGE).max(1);
+    let page_number = search.page.unwrap_or(1).clamp(1, pages);
+    let shown: Vec<_> =
+        found.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE).map(|&k| &cw.children[k]).collect();
+    // The query may be a name: it is not logged, and pages are asked for by POST, never in a URL.
     if let Err(e) = state.audit().record(&user, "search children", None).await {
         return super::failed(e);
     }
+    let page_button = |n: usize, words: &str| {
+        html! {
+            form method="post" action="/children" class="st-inline-form" {
+                (csrf_field(&user))
+                input type="hidden" name="q" value=(query);
+                input type="hidden" name="page" value=(n);
+                button type="submit" class="govuk-link st-link-button" { (words) span class="govuk-visually-hidden" { " page of results" } }
+            }
+        }
+    };
     page(
         "Find a child",
         &state.authority,
@@ -89,23 +95,36 @@ pub async fn search(
             h1 class="govuk-heading-l" { "Find a child" }
             (search_form(&user, &search.q))
             @if query.is_empty() {
-                p class="govuk-body" { "Enter a name, a UPN or an id." }
+                p class="govuk-body" { "Enter a name, a date of birth, a UPN, a postcode, a school or an id." }
             } @else if found.is_empty() {
-                p class="govuk-body" { "No child matches." }
+                p class="govuk-body" { "No child matches. Check the spelling, or try part of the name or the date of birth." }
             } @else {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--m" {
-                        @if found.len() > RESULTS { "The first " (RESULTS) " children found" } @else { (found.len()) " found" }
-                    }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Name" } th scope="col" class="govuk-table__header" { "Date of birth" } th scope="col" class="govuk-table__header" { "Id" } } }
-                    tbody class="govuk-table__body" {
-                        @for c in found.iter().take(RESULTS) {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { a class="govuk-link" href=(format!("/children/{}", c.child_id)) { (c.forename) " " (c.surname) } }
-                                td class="govuk-table__cell" { (c.date_of_birth) }
-                                td class="govuk-table__cell" { (c.child_id) }
+                p class="govuk-body" role="status" {
+                    strong { (found.len()) } @if found.len() == 1 { " child matches" } @else { " children match" }
+                    @if pages > 1 { ": " ((page_number - 1) * PER_PAGE + 1) " to " ((page_number - 1) * PER_PAGE + shown.len()) " are shown" }
+                    "."
+                }
+                div class="st-scroll" {
+                    table class="govuk-table" {
+                        caption class="govuk-table__caption govuk-table__caption--s govuk-visually-hidden" { "Children found" }
+                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Name" } th scope="col" class="govuk-table__header" { "Date of birth" } th scope="col" class="govuk-table__header" { "Postcode" } th scope="col" class="govuk-table__header" { "Id" } } }
+                        tbody class="govuk-table__body" {
+                            @for c in &shown {
+                                tr class="govuk-table__row" {
+                                    td class="govuk-table__cell" { a class="govuk-link" href=(format!("/children/{}", c.child_id)) { (c.forename) " " (c.surname) } }
+                                    td class="govuk-table__cell" { span class="st-nowrap" { (in_words(c.date_of_birth)) } }
+                                    td class="govuk-table__cell" { (c.postcode.as_deref().unwrap_or("")) }
+                                    td class="govuk-table__cell" { (c.child_id) }
+                                }
                             }
                         }
+                    }
+                }
+                @if pages > 1 {
+                    nav class="govuk-pagination" aria-label="Pages of results" {
+                        @if page_number > 1 { div class="govuk-pagination__prev" { (page_button(page_number - 1, "Previous")) } }
+                        p class="govuk-body govuk-!-margin-bottom-0" { "Page " (page_number) " of " (pages) }
+                        @if page_number < pages { div class="govuk-pagination__next" { (page_button(page_number + 1, "Next")) } }
                     }
                 }
             }
