@@ -183,3 +183,21 @@ test('the month to date is labelled and equals Today', async () => {
   assert.equal(Number(await page.textContent('.govuk-body-l strong')), today, 'the month to date equals Today');
   await page.context().close();
 });
+
+test('two minutes before the session ends a warning says so, and staying signed in keeps it', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 900 } });
+  const page = await context.newPage();
+  await page.clock.install();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', accounts.caseworker);
+  await page.fill('#password', PASSWORD);
+  await page.click('button:has-text("Sign in")');
+  assert.equal(await page.locator('#st-timeout').count(), 0);
+  await page.clock.fastForward('28:05');
+  await page.waitForSelector('#st-timeout');
+  assert.match(await page.textContent('#st-timeout'), /signed out in 2 minutes/);
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'st-timeout', 'the warning takes the focus');
+  await page.click('#st-stay');
+  await page.waitForSelector('#st-timeout', { state: 'detached' });
+  await context.close();
+});

@@ -189,6 +189,8 @@ pub struct Session {
     pub token_hash: String,
     /// Whether the person's role must sign in with a second factor.
     pub second_factor_required: bool,
+    /// Minutes without use after which the session ends (for the timeout warning).
+    pub idle_minutes: i64,
 }
 
 impl std::ops::Deref for Session {
@@ -266,7 +268,15 @@ pub async fn require_access(
             Err(e) => return crate::pages::failed(e),
         };
     let Some(found) = found else {
-        // No session, or one that ended (signed out, idle too long, account disabled).
+        // No session, or one that ended (signed out, idle too long, account disabled). A form
+        // sent after its session ended keeps its entries: the sign-in page carries them back.
+        if parts.method == Method::POST && path.starts_with("/children/") {
+            let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.unwrap_or_default();
+            let entries: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+            let kept: Vec<(String, String)> = entries.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
+            let page = crate::pages::sign_in::to_return(&state, &parts, parts.uri.path(), &kept);
+            return ([(axum::http::header::SET_COOKIE, state.protection.cookie("", Some(0)))], page).into_response();
+        }
         return ([(axum::http::header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in"))
             .into_response();
     };
@@ -276,6 +286,7 @@ pub async fn require_access(
         address: client_address(&parts, &state.protection),
         token_hash: hash,
         second_factor_required: found.second_factor_required,
+        idle_minutes: state.protection.idle_minutes,
     };
     let finishing = path == "/sign-out" || path.starts_with("/account/two-factor");
     if found.stage == SessionStage::SecondFactorPending {

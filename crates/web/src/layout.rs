@@ -50,6 +50,8 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                 title { (title) " – sendtrack – " (authority) }
                 meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
                 meta name="theme-color" content="#0b0c0c";
+                // How long the session lasts without use, for the warning before it ends.
+                @if let Some(u) = user { meta name="sendtrack-session-minutes" content=(u.idle_minutes); }
                 link rel="stylesheet" href="/assets/govuk.css";
                 link rel="stylesheet" href="/assets/app.css";
                 // Sets govuk-frontend-supported on the body and starts the components (a file,

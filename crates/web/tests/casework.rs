@@ -475,3 +475,73 @@ async fn a_mistyped_caseworker_or_a_child_already_held_is_stopped_until_confirme
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_save_after_the_session_ended_keeps_the_entries_through_signing_in_and_saves_nothing() {
+    on_each_backend("web_expired_save", |store, _| async move {
+        let app = app(store.clone()).await;
+        let child = child_without_requests(&store).await;
+        let cookie = session(&app, "case@example.org").await;
+        let token = csrf(&app, &cookie).await;
+        let before = store.counts().await.unwrap();
+        // The session ends while the form is open.
+        let long_ago =
+            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(31)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{long_ago}'")))
+            .execute(store.pool())
+            .await
+            .unwrap();
+        let path = format!("/children/{child}/requests/new");
+        let form = [
+            ("csrf_token", token.as_str()),
+            ("received_on-day", "16"),
+            ("received_on-month", "11"),
+            ("received_on-year", "2026"),
+            ("source", "school"),
+            ("caseworker", "cw001"),
+        ];
+        let (status, _, page) = post(&app, &path, &cookie, &form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("nothing was saved") && page.contains("name=\"kept.source\" value=\"school\""));
+        assert!(page.contains(&format!("name=\"return_to\" value=\"{path}\"")) && !page.contains(&token));
+        assert_eq!(store.counts().await.unwrap(), before, "nothing was saved");
+        // Signing in from that page leads back to the form with the entries.
+        let (sign_in_cookie, sign_in_token) = sign_in_form(&app).await;
+        let credentials = serde_urlencoded::to_string([
+            ("csrf_token", sign_in_token.as_str()),
+            ("email", "case@example.org"),
+            ("password", PASSWORD),
+            ("return_to", path.as_str()),
+            ("kept.received_on-day", "16"),
+            ("kept.received_on-month", "11"),
+            ("kept.received_on-year", "2026"),
+            ("kept.source", "school"),
+            ("kept.caseworker", "cw001"),
+        ])
+        .unwrap();
+        let request = axum::http::Request::post("/sign-in")
+            .header(header::COOKIE, sign_in_cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(axum::body::Body::from(credentials))
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(app.clone(), request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let fresh = response.headers()[header::SET_COOKIE].to_str().unwrap().split(';').next().unwrap().to_string();
+        let page =
+            String::from_utf8(axum::body::to_bytes(response.into_body(), 1_000_000).await.unwrap().to_vec()).unwrap();
+        assert!(page.contains("Go back to the form") && page.contains(&format!("action=\"{path}\"")));
+        let fresh_token = csrf_in(&page);
+        // The form comes back filled in, and still nothing is saved until it is sent again.
+        let mut back: Vec<(&str, &str)> = form[1..].to_vec();
+        back.push(("csrf_token", fresh_token.as_str()));
+        back.push(("returned", "yes"));
+        let (status, _, form_page) = post(&app, &path, &fresh, &back).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form_page.contains("nothing was saved") && form_page.contains("value=\"16\""));
+        assert!(form_page.contains("<option value=\"school\" selected"), "the entries are kept");
+        assert_eq!(store.counts().await.unwrap(), before);
+        let send: Vec<(&str, &str)> = back.iter().copied().filter(|(k, _)| *k != "returned").collect();
+        assert_eq!(post(&app, &path, &fresh, &send).await.0, StatusCode::SEE_OTHER, "then it saves");
+    })
+    .await;
+}

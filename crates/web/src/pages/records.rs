@@ -787,6 +787,14 @@ async fn save(
         };
         (status, form_page(state, user, &f)).into_response()
     };
+    // Entries brought back after signing in again: shown to be checked, not saved yet.
+    if values.get("returned").map(String::as_str) == Some("yes") {
+        let note = [FieldProblem {
+            column: None,
+            message: "You were signed out, so nothing was saved. Check what you entered, then save it".into(),
+        }];
+        return shown_again(&note, false, StatusCode::OK, None);
+    }
     if let (Some(expected), Some((_, current))) = (version, &before)
         && expected != *current
     {

@@ -73,7 +73,30 @@ fn field(id: &str, label: &str, kind: &str, autocomplete: &str, value: &str, err
     text_input(TextInput { id, label, kind, autocomplete: Some(autocomplete), value, error, ..TextInput::default() })
 }
 
+/// Entries of a form whose session ended, carried through signing in again: where the form
+/// was sent, and its fields.
+#[derive(Default)]
+struct Kept<'a> {
+    return_to: Option<&'a str>,
+    fields: &'a [(String, String)],
+}
+
+/// Whether `path` is one of the record forms entries may be carried back to.
+fn returnable(path: &str) -> bool {
+    path.starts_with("/children/") && !path.contains("//") && !path.contains("..")
+}
+
 fn sign_in_page(state: &AppState, form: &SignInForm, email: &str, errors: &[(&str, &str)]) -> Markup {
+    sign_in_page_keeping(state, form, email, errors, &Kept::default())
+}
+
+fn sign_in_page_keeping(
+    state: &AppState,
+    form: &SignInForm,
+    email: &str,
+    errors: &[(&str, &str)],
+    kept: &Kept,
+) -> Markup {
     let title = if errors.is_empty() { "Sign in" } else { "Error: Sign in" };
     page(
         title,
@@ -84,8 +107,21 @@ fn sign_in_page(state: &AppState, form: &SignInForm, email: &str, errors: &[(&st
                 div class="govuk-grid-column-two-thirds" {
                     (error_summary(errors))
                     h1 class="govuk-heading-l" { "Sign in" }
+                    @if kept.return_to.is_some() && errors.is_empty() {
+                        div class="govuk-warning-text" {
+                            span class="govuk-warning-text__icon" aria-hidden="true" { "!" }
+                            strong class="govuk-warning-text__text" {
+                                span class="govuk-visually-hidden" { "Warning" }
+                                "You were signed out because you had not used sendtrack for a while, so nothing was saved. Sign in again to go back to the form with what you entered."
+                            }
+                        }
+                    }
                     form method="post" action="/sign-in" novalidate {
                         input type="hidden" name=(CSRF_FIELD) value=(form.token());
+                        @if let Some(to) = kept.return_to {
+                            input type="hidden" name="return_to" value=(to);
+                            @for (name, value) in kept.fields { input type="hidden" name=(format!("kept.{name}")) value=(value); }
+                        }
                         (field("email", "Email address", "email", "email", email, errors))
                         (field("password", "Password", "password", "current-password", "", errors))
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Sign in" }
@@ -94,6 +130,14 @@ fn sign_in_page(state: &AppState, form: &SignInForm, email: &str, errors: &[(&st
             }
         },
     )
+}
+
+/// The sign-in page for a form sent after its session ended, carrying its entries (not the
+/// old CSRF token) so that signing in returns to the form with them.
+pub fn to_return(state: &AppState, parts: &Parts, path: &str, fields: &[(String, String)]) -> Response {
+    let Some(form) = SignInForm::of(parts) else { return super::server_error() };
+    let kept = Kept { return_to: returnable(path).then_some(path), fields };
+    form.respond(state, (axum::http::StatusCode::UNAUTHORIZED, sign_in_page_keeping(state, &form, "", &[], &kept)))
 }
 
 pub async fn form(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
@@ -115,8 +159,14 @@ fn event(email: &str, action: &str, address: &str) -> AuditEvent {
 pub async fn submit(
     State(state): State<Arc<AppState>>,
     parts: Parts,
-    Form(credentials): Form<Credentials>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
+    let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let credentials = Credentials { email: get("email"), password: get("password"), csrf_token: get(CSRF_FIELD) };
+    let return_to = Some(get("return_to")).filter(|p| returnable(p));
+    let kept_fields: Vec<(String, String)> =
+        pairs.iter().filter_map(|(k, v)| Some((k.strip_prefix("kept.")?.to_string(), v.clone()))).collect();
+    let kept = Kept { return_to: return_to.as_deref(), fields: &kept_fields };
     let email = credentials.email.trim().to_lowercase();
     let Some(form) = SignInForm::of(&parts) else { return super::server_error() };
     if form.new || credentials.csrf_token != form.token() {
@@ -134,7 +184,7 @@ pub async fn submit(
         errors.push(("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return sign_in_page(&state, &form, &email, &errors).into_response();
+        return sign_in_page_keeping(&state, &form, &email, &errors, &kept).into_response();
     }
     let p = &state.protection;
     let address = client_address(&parts, p);
@@ -170,8 +220,14 @@ pub async fn submit(
             return super::failed(e);
         }
         tracing::info!("a sign-in failed");
-        return sign_in_page(&state, &form, &email, &[("email", "Enter a correct email address and password")])
-            .into_response();
+        return sign_in_page_keeping(
+            &state,
+            &form,
+            &email,
+            &[("email", "Enter a correct email address and password")],
+            &kept,
+        )
+        .into_response();
     };
     // A new session on every sign-in; the one the browser had, if any, ends.
     if let Some(old) = session_token(&parts)
@@ -196,7 +252,38 @@ pub async fn submit(
         return super::failed(e);
     }
     let next = if stage == SessionStage::Full { user.role.home() } else { "/sign-in/two-factor" };
+    // Entries kept from a form whose session had ended: a page that takes them back to it.
+    if stage == SessionStage::Full
+        && let Some(to) = kept.return_to
+    {
+        let page = returning_page(&state, to, &kept_fields, &csrf_token(&token));
+        return ([(header::SET_COOKIE, p.cookie(&token, None))], page).into_response();
+    }
     ([(header::SET_COOKIE, p.cookie(&token, None))], Redirect::to(next)).into_response()
+}
+
+/// After signing in again: the kept entries, sent back to their form to be checked and saved
+/// (`returned=yes` makes the form show them, not save them).
+fn returning_page(state: &AppState, to: &str, fields: &[(String, String)], csrf: &str) -> Markup {
+    page(
+        "You are signed in again",
+        &state.authority,
+        None,
+        html! {
+            div class="govuk-grid-row" {
+                div class="govuk-grid-column-two-thirds" {
+                    h1 class="govuk-heading-l" { "You are signed in again" }
+                    p class="govuk-body" { "Nothing has been saved yet. Go back to the form to check what you entered, then save it." }
+                    form method="post" action=(to) novalidate {
+                        input type="hidden" name=(CSRF_FIELD) value=(csrf);
+                        input type="hidden" name="returned" value="yes";
+                        @for (name, value) in fields { input type="hidden" name=(name) value=(value); }
+                        button type="submit" class="govuk-button" data-module="govuk-button" { "Go back to the form" }
+                    }
+                }
+            }
+        },
+    )
 }
 
 fn code_page(state: &AppState, csrf: &str, errors: &[(&str, &str)]) -> Markup {
