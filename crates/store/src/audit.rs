@@ -158,17 +158,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         sqlx::query("DELETE FROM audit_archiving").execute(&mut *tx).await?;
-        sqlx::query(sqlx::AssertSqlSafe(self.placeholders(
-            "INSERT INTO audit (at, email, action, child_id, detail, address) VALUES ($1, $2, $3, $4, $5, $6)",
-        )))
-        .bind(event.at.clone())
-        .bind(event.email.clone())
-        .bind(event.action.clone())
-        .bind(event.child_id.clone())
-        .bind(event.detail.clone())
-        .bind(event.address.clone())
-        .execute(&mut *tx)
-        .await?;
+        crate::insert_audit(&mut tx, self, event).await?;
         tx.commit().await?;
         Ok(Ok(events.len()))
     }
