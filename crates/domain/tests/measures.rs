@@ -591,3 +591,14 @@ fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_toda
     assert_eq!(leap.year_before_end_of(month(2028, 2)), date(2027, 2, 28));
     assert_eq!(leap.year_before_end_of(month(2028, 1)), date(2027, 1, 31));
 }
+
+#[test]
+fn breakdown_keys_are_shown_in_words() {
+    assert_eq!(Dimension::Setting.key_label("nmss"), "Non-maintained special school");
+    assert_eq!(Dimension::PrimaryNeed.key_label("asd"), "Autism");
+    assert_eq!(Dimension::AgeBand.key_label("under_5"), "Under 5");
+    assert_eq!(Dimension::AgeBand.key_label("11_15"), "11 to 15");
+    assert_eq!(Dimension::State.key_label("awaiting_meeting"), "Awaiting meeting");
+    assert_eq!(Dimension::Provider.key_label("County EP Service"), "County EP Service");
+    assert_eq!(Dimension::Kind.key_label("unknown"), "Not recorded");
+}

@@ -141,7 +141,7 @@ pub fn board_pack_with(
                                 (line_chart(&format!("chart-{n}"), &format!("{}: {} to {}", first_row.label, first.short_name(), last.short_name()), &card.months, &[Series { name: &first_row.label, values: &first_row.values }], m.unit, reference.as_ref().map(|(name, v)| (name.as_str(), *v))))
                             }
                             @if table.name == "Advice" && let Some(l) = line("advice_overdue") {
-                                @let bars: Vec<(String, f64)> = l.latest().map(|c| c.value.breakdowns.iter().filter(|(d, _, _)| *d == Dimension::Kind).filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect()).unwrap_or_default();
+                                @let bars: Vec<(String, f64)> = l.latest().map(|c| c.value.breakdowns.iter().filter(|(d, _, _)| *d == Dimension::Kind).filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect()).unwrap_or_default();
                                 @if !bars.is_empty() {
                                     (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", last.long_name()), &bars, Unit::Count))
                                 }

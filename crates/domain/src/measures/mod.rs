@@ -99,6 +99,40 @@ impl Dimension {
     pub fn parse(text: &str) -> Option<Dimension> {
         Dimension::ALL.into_iter().find(|d| d.code() == text)
     }
+
+    /// A breakdown key in words, for people ("Non-maintained special school" for `nmss`, "Under
+    /// 5" for `under_5`); a key of no code list (a provider's name) as it is.
+    pub fn key_label(self, key: &str) -> String {
+        use crate::codes::*;
+        fn words<T: Code>(key: &str) -> Option<String> {
+            T::parse(key).ok().map(|c| c.label().to_string())
+        }
+        if key == "unknown" {
+            return "Not recorded".into();
+        }
+        let named = match self {
+            Dimension::Source => words::<RequestSource>(key),
+            Dimension::PrimaryNeed => words::<Need>(key),
+            Dimension::Decision => words::<AssessmentDecision>(key),
+            Dimension::Outcome => words::<AssessmentOutcome>(key),
+            Dimension::Kind => words::<AdviceKind>(key),
+            Dimension::Setting => words::<Setting>(key),
+            Dimension::CeaseReason => words::<CeaseReason>(key),
+            Dimension::AgeBand => Some(match key {
+                "under_5" => "Under 5".into(),
+                "20_25" => "20 and over".into(),
+                other => {
+                    format!("{} to {}", other.split('_').next().unwrap_or(""), other.split('_').nth(1).unwrap_or(""))
+                }
+            }),
+            Dimension::Stage | Dimension::State | Dimension::Provider => None,
+        };
+        named.unwrap_or_else(|| {
+            let spaced = key.replace('_', " ");
+            let mut chars = spaced.chars();
+            chars.next().map_or(spaced.clone(), |first| first.to_uppercase().chain(chars).collect())
+        })
+    }
 }
 
 /// One measure of the catalogue.

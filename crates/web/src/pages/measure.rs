@@ -185,14 +185,14 @@ pub async fn show(
             @for dimension in measure.breakdowns {
                 @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
                 @if !rows.is_empty() {
-                    @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(_, k, v)| Some((k.replace('_', " "), (*v)?))).collect();
+                    @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect();
                     (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, month.short_name(), dimension.code().replace('_', " ")), &bars, measure.unit))
                     table class="govuk-table" {
                         caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (sendtrack_interchange::scorecard::month_label(&card, month)) }
                         thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Key" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
                         tbody class="govuk-table__body" {
                             @for (_, key, value) in &rows {
-                                tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (key) } td class="govuk-table__cell govuk-table__cell--numeric" { (value.map_or("–".into(), |v| label(measure.unit, v))) } }
+                                tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (dimension.key_label(key)) } td class="govuk-table__cell govuk-table__cell--numeric" { (value.map_or("–".into(), |v| label(measure.unit, v))) } }
                             }
                         }
                     }

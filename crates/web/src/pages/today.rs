@@ -32,11 +32,7 @@ fn tables(t: &Today) -> Vec<DataTable> {
     }
     let mut advice = DataTable::new("advice", "Advice by kind", &["Kind", "Outstanding", "Overdue"]);
     for (kind, outstanding, overdue) in &t.advice_by_kind {
-        advice.rows.push(vec![
-            Cell::text(kind.code().replace('_', " ")),
-            Cell::count(*outstanding),
-            Cell::count(*overdue),
-        ]);
+        advice.rows.push(vec![Cell::text(kind.label()), Cell::count(*outstanding), Cell::count(*overdue)]);
     }
     let mut providers = DataTable::new("providers", "Overdue advice by provider", &["Provider", "Overdue"]);
     for (provider, n) in &t.advice_overdue_by_provider {
@@ -130,7 +126,7 @@ pub async fn show(
                 tbody class="govuk-table__body" {
                     @for (kind, outstanding, overdue) in &t.advice_by_kind {
                         tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (kind.code().replace('_', " ")) }
+                            th scope="row" class="govuk-table__header" { (kind.label()) }
                             (numeric(count(Worklist::AdviceOutstanding, &[("kind", kind.code())], *outstanding)))
                             (numeric(count(Worklist::AdviceOverdue, &[("kind", kind.code())], *overdue)))
                         }

@@ -170,7 +170,7 @@ fn filter_form(list: Worklist, asked: &Asked, user: &Session, all_caseworkers: &
                     select class="govuk-select" id="kind" name="kind" {
                         option value="" selected[filter.advice_kind.is_none()] { "All kinds" }
                         @for k in AdviceKind::ALL {
-                            option value=(k.code()) selected[filter.advice_kind == Some(*k)] { (k.code().replace('_', " ")) }
+                            option value=(k.code()) selected[filter.advice_kind == Some(*k)] { (k.label()) }
                         }
                     }
                 }
