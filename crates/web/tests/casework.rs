@@ -485,12 +485,7 @@ async fn a_save_after_the_session_ended_keeps_the_entries_through_signing_in_and
         let token = csrf(&app, &cookie).await;
         let before = store.counts().await.unwrap();
         // The session ends while the form is open.
-        let long_ago =
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(31)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{long_ago}'")))
-            .execute(store.pool())
-            .await
-            .unwrap();
+        sessions_last_used(&store, 31).await;
         let path = format!("/children/{child}/requests/new");
         let form = [
             ("csrf_token", token.as_str()),

@@ -330,23 +330,13 @@ async fn a_session_ends_after_its_idle_time_and_when_the_account_is_disabled() {
         assert_eq!(get(&app, "/", Some(&cookie)).await.0, StatusCode::OK);
         // Used 20 minutes ago: still live, and its last use moves to now.
         sqlx::query("UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00Z'").execute(store.pool()).await.unwrap();
-        let twenty_ago =
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(20)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{twenty_ago}'")))
-            .execute(store.pool())
-            .await
-            .unwrap();
+        let twenty_ago = sessions_last_used(&store, 20).await;
         assert_eq!(get(&app, "/", Some(&cookie)).await.0, StatusCode::OK);
         let seen: String =
             sqlx::query_scalar("SELECT last_seen_at FROM sessions").fetch_one(store.pool()).await.unwrap();
         assert!(seen > twenty_ago, "the session's last use moved on");
         // Unused for 31 minutes: ended.
-        let long_ago =
-            (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(31)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{long_ago}'")))
-            .execute(store.pool())
-            .await
-            .unwrap();
+        sessions_last_used(&store, 31).await;
         let (status, headers, _) = get(&app, "/", Some(&cookie)).await;
         assert_eq!(
             (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),

@@ -156,3 +156,14 @@ pub async fn session(app: &axum::Router, email: &str) -> String {
     assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     set_cookie.split(';').next().unwrap().to_string()
 }
+
+/// Makes every session look last used `minutes` ago; returns that time as stored.
+pub async fn sessions_last_used(store: &Store, minutes: i64) -> String {
+    let at =
+        (jiff::Timestamp::now() - jiff::SignedDuration::from_mins(minutes)).strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE sessions SET last_seen_at = '{at}'")))
+        .execute(store.pool())
+        .await
+        .unwrap();
+    at
+}
