@@ -5,8 +5,8 @@ use jiff::civil::{Date, date};
 use sendtrack_domain::codes::*;
 use sendtrack_domain::dates::{Month, add_days};
 use sendtrack_domain::identifiers::Pounds;
-use sendtrack_domain::measures::engine::{Engine, RecordRef, is_implemented};
-use sendtrack_domain::measures::{CATALOGUE, Dimension, find};
+use sendtrack_domain::measures::engine::{Engine, RecordRef};
+use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureId, find};
 use sendtrack_domain::records::*;
 
 fn child(id: &str, born: Date, need: Option<Need>) -> Child {
@@ -84,13 +84,13 @@ fn month(y: i16, m: i8) -> Month {
     Month::new(y, m).unwrap()
 }
 
-fn value(cw: &Casework, id: &str, m: Month) -> Option<f64> {
-    Engine::new(cw).value(find(id).unwrap(), m).headline
+fn value(cw: &Casework, id: MeasureId, m: Month) -> Option<f64> {
+    Engine::new(cw).value(id.def(), m).headline
 }
 
-fn breakdown(cw: &Casework, id: &str, m: Month, dimension: Dimension) -> Vec<(String, Option<f64>)> {
+fn breakdown(cw: &Casework, id: MeasureId, m: Month, dimension: Dimension) -> Vec<(String, Option<f64>)> {
     Engine::new(cw)
-        .value(find(id).unwrap(), m)
+        .value(id.def(), m)
         .breakdowns
         .into_iter()
         .filter(|(d, _, _)| *d == dimension)
@@ -108,8 +108,13 @@ fn children() -> Vec<Child> {
 
 #[test]
 fn every_measure_of_the_catalogue_is_computed_and_matches_the_spec() {
-    for m in CATALOGUE {
-        assert!(is_implemented(m.id), "{} has no computation", m.id);
+    // Every measure has a computation by construction (MeasureId::stream is an exhaustive
+    // match); its id, its definition and its place in the catalogue agree.
+    assert_eq!(MeasureId::ALL.len(), CATALOGUE.len());
+    for (m, id) in CATALOGUE.iter().zip(MeasureId::ALL) {
+        assert_eq!(m.measure, *id);
+        assert_eq!((m.measure.code(), MeasureId::parse(m.id)), (m.id, Some(*id)));
+        assert_eq!(id.def().id, m.id);
     }
     let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/spec/measures.md")).unwrap();
     let shared = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/spec/measures.md"));
@@ -143,7 +148,7 @@ fn every_measure_of_the_catalogue_is_computed_and_matches_the_spec() {
     }
     assert_eq!(spec_ids.len(), CATALOGUE.len());
     assert_eq!(spec_ids, CATALOGUE.iter().map(|m| m.id.to_string()).collect::<Vec<_>>());
-    assert!(!is_implemented("no_such_measure"));
+    assert_eq!(MeasureId::parse("no_such_measure"), None);
 }
 
 #[test]
@@ -161,27 +166,27 @@ fn requests_received_by_month_with_breakdowns() {
         population: (0..=25).map(|age| PopulationCount { year: 2023, age, count: 1000 }).collect(),
         ..Casework::default()
     };
-    assert_eq!(value(&cw, "requests_received", month(2024, 3)), Some(2.0));
-    assert_eq!(value(&cw, "requests_received_ytd", month(2024, 3)), Some(3.0));
-    assert_eq!(value(&cw, "requests_received_change_pct", month(2024, 3)), Some(100.0));
-    assert_eq!(value(&cw, "requests_received_change_pct", month(2024, 4)), None); // nothing a year before
-    assert_eq!(value(&cw, "requests_from_parents_pct", month(2024, 3)), Some(50.0));
-    assert_eq!(value(&cw, "requests_from_parents_pct", month(2024, 4)), None);
+    assert_eq!(value(&cw, MeasureId::RequestsReceived, month(2024, 3)), Some(2.0));
+    assert_eq!(value(&cw, MeasureId::RequestsReceivedYtd, month(2024, 3)), Some(3.0));
+    assert_eq!(value(&cw, MeasureId::RequestsReceivedChangePct, month(2024, 3)), Some(100.0));
+    assert_eq!(value(&cw, MeasureId::RequestsReceivedChangePct, month(2024, 4)), None); // nothing a year before
+    assert_eq!(value(&cw, MeasureId::RequestsFromParentsPct, month(2024, 3)), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::RequestsFromParentsPct, month(2024, 4)), None);
     // Trailing 12 months to March 2024: R1, R2, R3 (R4 is March 2023). Population 2024 falls
     // back to 2023: ages 0-24 = 25,000.
-    assert_eq!(value(&cw, "requests_rate_per_10k", month(2024, 3)), Some(3.0 / 25_000.0 * 10_000.0));
-    assert_eq!(value(&cw, "requests_pct_0_24", month(2024, 3)), Some(3.0 / 25_000.0 * 100.0));
-    assert_eq!(value(&cw, "requests_rate_per_10k", month(2022, 12)), None); // no population that early
+    assert_eq!(value(&cw, MeasureId::RequestsRatePer10k, month(2024, 3)), Some(3.0 / 25_000.0 * 10_000.0));
+    assert_eq!(value(&cw, MeasureId::RequestsPct0To24, month(2024, 3)), Some(3.0 / 25_000.0 * 100.0));
+    assert_eq!(value(&cw, MeasureId::RequestsRatePer10k, month(2022, 12)), None); // no population that early
     assert_eq!(
-        breakdown(&cw, "requests_received", month(2024, 3), Dimension::Source),
+        breakdown(&cw, MeasureId::RequestsReceived, month(2024, 3), Dimension::Source),
         [("parent".to_string(), Some(1.0)), ("school".to_string(), Some(1.0))]
     );
     assert_eq!(
-        breakdown(&cw, "requests_received", month(2024, 3), Dimension::AgeBand),
+        breakdown(&cw, MeasureId::RequestsReceived, month(2024, 3), Dimension::AgeBand),
         [("16_19".to_string(), Some(1.0)), ("5_10".to_string(), Some(1.0))]
     );
     assert_eq!(
-        breakdown(&cw, "requests_received", month(2024, 3), Dimension::PrimaryNeed),
+        breakdown(&cw, MeasureId::RequestsReceived, month(2024, 3), Dimension::PrimaryNeed),
         [("asd".to_string(), Some(1.0)), ("semh".to_string(), Some(1.0))]
     );
 }
@@ -200,21 +205,21 @@ fn decisions_within_six_weeks_at_the_day_42_boundary() {
         ..Casework::default()
     };
     let feb = month(2024, 2);
-    assert_eq!(value(&cw, "decisions_made", feb), Some(2.0));
-    assert_eq!(value(&cw, "decisions_within_6_weeks_pct", feb), Some(50.0));
-    assert_eq!(value(&cw, "assess_rate_pct", feb), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::DecisionsMade, feb), Some(2.0));
+    assert_eq!(value(&cw, MeasureId::DecisionsWithin6WeeksPct, feb), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::AssessRatePct, feb), Some(50.0));
     assert_eq!(
-        breakdown(&cw, "decisions_made", feb, Dimension::Decision),
+        breakdown(&cw, MeasureId::DecisionsMade, feb, Dimension::Decision),
         [("assess".to_string(), Some(1.0)), ("refuse".to_string(), Some(1.0))]
     );
     // R4, received 19 January, is 41 days old at 29 February: not overdue yet. At 31 March it is.
-    assert_eq!(value(&cw, "decisions_overdue", feb), Some(0.0));
-    assert_eq!(value(&cw, "decisions_overdue", month(2024, 3)), Some(1.0));
-    assert_eq!(value(&cw, "requests_open", month(2024, 1)), Some(4.0));
-    assert_eq!(value(&cw, "requests_open", feb), Some(2.0)); // R1 assessing, R4 awaiting decision
-    assert_eq!(value(&cw, "assessments_in_progress", feb), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::DecisionsOverdue, feb), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::DecisionsOverdue, month(2024, 3)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::RequestsOpen, month(2024, 1)), Some(4.0));
+    assert_eq!(value(&cw, MeasureId::RequestsOpen, feb), Some(2.0)); // R1 assessing, R4 awaiting decision
+    assert_eq!(value(&cw, MeasureId::AssessmentsInProgress, feb), Some(1.0));
     assert_eq!(
-        breakdown(&cw, "requests_open", feb, Dimension::Stage),
+        breakdown(&cw, MeasureId::RequestsOpen, feb, Dimension::Stage),
         [("assessing".to_string(), Some(1.0)), ("awaiting_decision".to_string(), Some(1.0))]
     );
 }
@@ -224,12 +229,12 @@ fn open_requests_past_20_30_and_52_weeks() {
     // Received 1 January 2023; assessing. At 31 May 2023 it is 150 days old.
     let r = decided(request("R1", "C1", date(2023, 1, 1)), AssessmentDecision::Assess, 30);
     let cw = Casework { children: children(), requests: vec![r], ..Casework::default() };
-    assert_eq!(value(&cw, "requests_open_over_20_weeks", month(2023, 5)), Some(1.0));
-    assert_eq!(value(&cw, "requests_open_over_20_weeks", month(2023, 4)), Some(0.0)); // day 119
-    assert_eq!(value(&cw, "requests_open_over_30_weeks", month(2023, 6)), Some(0.0)); // 30 June is day 180
-    assert_eq!(value(&cw, "requests_open_over_30_weeks", month(2023, 7)), Some(1.0)); // 31 July is day 211
-    assert_eq!(value(&cw, "requests_open_over_52_weeks", month(2023, 12)), Some(0.0)); // day 364
-    assert_eq!(value(&cw, "requests_open_over_52_weeks", month(2024, 1)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver20Weeks, month(2023, 5)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver20Weeks, month(2023, 4)), Some(0.0)); // day 119
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver30Weeks, month(2023, 6)), Some(0.0)); // 30 June is day 180
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver30Weeks, month(2023, 7)), Some(1.0)); // 31 July is day 211
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver52Weeks, month(2023, 12)), Some(0.0)); // day 364
+    assert_eq!(value(&cw, MeasureId::RequestsOpenOver52Weeks, month(2024, 1)), Some(1.0));
 }
 
 #[test]
@@ -269,16 +274,16 @@ fn assessments_and_plans_issued_at_the_day_140_boundary() {
     let may = month(2024, 5);
     let june = month(2024, 6);
     let months = [may, june];
-    let total = |id: &str| months.iter().map(|&m| value(&cw, id, m).unwrap_or(0.0)).sum::<f64>();
-    assert_eq!(total("assessments_completed"), 4.0); // not the withdrawn one
-    assert_eq!(total("assessments_completed_on_time"), 1.0); // R1 (day 140)
-    assert_eq!(total("plans_issued"), 3.0);
-    assert_eq!(total("plans_issued_within_20_weeks"), 1.0);
-    assert_eq!(value(&cw, "assessments_completed_on_time_pct_ytd", june), Some(25.0));
-    assert_eq!(value(&cw, "plans_issued_within_20_weeks_pct_ytd", june), Some(50.0)); // R1 of R1, R2
-    assert_eq!(value(&cw, "assessment_to_plan_pct", june), Some(75.0));
+    let total = |id: MeasureId| months.iter().map(|&m| value(&cw, id, m).unwrap_or(0.0)).sum::<f64>();
+    assert_eq!(total(MeasureId::AssessmentsCompleted), 4.0); // not the withdrawn one
+    assert_eq!(total(MeasureId::AssessmentsCompletedOnTime), 1.0); // R1 (day 140)
+    assert_eq!(total(MeasureId::PlansIssued), 3.0);
+    assert_eq!(total(MeasureId::PlansIssuedWithin20Weeks), 1.0);
+    assert_eq!(value(&cw, MeasureId::AssessmentsCompletedOnTimePctYtd, june), Some(25.0));
+    assert_eq!(value(&cw, MeasureId::PlansIssuedWithin20WeeksPctYtd, june), Some(50.0)); // R1 of R1, R2
+    assert_eq!(value(&cw, MeasureId::AssessmentToPlanPct, june), Some(75.0));
     let r1 = Engine::new(&cw)
-        .tally(find("plans_issued_within_20_weeks").unwrap(), Month::containing(cw.requests[0].outcome.unwrap().on));
+        .tally(MeasureId::PlansIssuedWithin20Weeks.def(), Month::containing(cw.requests[0].outcome.unwrap().on));
     assert_eq!(r1.facts().map(|f| f.record).collect::<Vec<_>>(), [RecordRef::Request(0)]);
 }
 
@@ -293,10 +298,10 @@ fn the_dfe_headline_leaves_exception_cases_out_of_both_counts() {
     on_time.received_on = add_days(d, 60); // outcome on day 140 of this request
     let cw = Casework { children: children(), requests: vec![on_time, late_exception], ..Casework::default() };
     let m = month(2024, 7); // day 200 from 1 January is 19 July
-    assert_eq!(value(&cw, "plans_issued", m), Some(2.0));
-    assert_eq!(value(&cw, "plans_issued_within_20_weeks_pct", m), Some(100.0));
-    assert_eq!(value(&cw, "plans_issued_within_20_weeks_incl_exceptions_pct", m), Some(50.0));
-    assert_eq!(value(&cw, "plans_issued_avg_weeks", m), Some((140.0 / 7.0 + 200.0 / 7.0) / 2.0));
+    assert_eq!(value(&cw, MeasureId::PlansIssued, m), Some(2.0));
+    assert_eq!(value(&cw, MeasureId::PlansIssuedWithin20WeeksPct, m), Some(100.0));
+    assert_eq!(value(&cw, MeasureId::PlansIssuedWithin20WeeksInclExceptionsPct, m), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::PlansIssuedAvgWeeks, m), Some((140.0 / 7.0 + 200.0 / 7.0) / 2.0));
 }
 
 #[test]
@@ -331,21 +336,21 @@ fn advice_outstanding_overdue_and_timely() {
     let feb = month(2024, 2);
     let mar = month(2024, 3);
     // End of February: A1, A2, A3, A4 outstanding for R1; A5 too (R2 closes 1 March).
-    assert_eq!(value(&cw, "advice_outstanding", feb), Some(5.0));
+    assert_eq!(value(&cw, MeasureId::AdviceOutstanding, feb), Some(5.0));
     // End of March: A1, A2 outstanding; R2 closed so A5 is not awaited.
-    assert_eq!(value(&cw, "advice_outstanding", mar), Some(2.0));
+    assert_eq!(value(&cw, MeasureId::AdviceOutstanding, mar), Some(2.0));
     // A1 requested 21 January is 70 days old; A2 (20 February) is 40 days old.
-    assert_eq!(value(&cw, "advice_overdue", mar), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::AdviceOverdue, mar), Some(1.0));
     assert_eq!(
-        breakdown(&cw, "advice_outstanding", mar, Dimension::Provider),
+        breakdown(&cw, MeasureId::AdviceOutstanding, mar, Dimension::Provider),
         [("EPS".to_string(), Some(1.0)), ("unknown".to_string(), Some(1.0))]
     );
     assert_eq!(
-        breakdown(&cw, "advice_overdue", mar, Dimension::Kind),
+        breakdown(&cw, MeasureId::AdviceOverdue, mar, Dimension::Kind),
         [("educational_psychology".to_string(), Some(1.0))]
     );
-    assert_eq!(value(&cw, "advice_within_6_weeks_pct", mar), Some(50.0));
-    assert_eq!(value(&cw, "advice_within_6_weeks_pct", feb), None);
+    assert_eq!(value(&cw, MeasureId::AdviceWithin6WeeksPct, mar), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::AdviceWithin6WeeksPct, feb), None);
 }
 
 #[test]
@@ -368,29 +373,29 @@ fn plans_in_force_by_setting_age_and_need() {
     };
     let mar = month(2024, 3);
     let feb = month(2024, 2);
-    assert_eq!(value(&cw, "plans_active", feb), Some(3.0));
-    assert_eq!(value(&cw, "plans_active", mar), Some(2.0)); // P2 ceased on the last day of March
-    assert_eq!(value(&cw, "plans_ceased", mar), Some(1.0));
-    assert_eq!(breakdown(&cw, "plans_ceased", mar, Dimension::AgeBand), [("16_19".to_string(), Some(1.0))]); // 29 Feb 2008 → 16 on 1 March 2024
-    assert_eq!(value(&cw, "plans_active_pct_0_24", mar), Some(2.0 / 2500.0 * 100.0));
+    assert_eq!(value(&cw, MeasureId::PlansActive, feb), Some(3.0));
+    assert_eq!(value(&cw, MeasureId::PlansActive, mar), Some(2.0)); // P2 ceased on the last day of March
+    assert_eq!(value(&cw, MeasureId::PlansCeased, mar), Some(1.0));
+    assert_eq!(breakdown(&cw, MeasureId::PlansCeased, mar, Dimension::AgeBand), [("16_19".to_string(), Some(1.0))]); // 29 Feb 2008 → 16 on 1 March 2024
+    assert_eq!(value(&cw, MeasureId::PlansActivePct0To24, mar), Some(2.0 / 2500.0 * 100.0));
     assert_eq!(
-        breakdown(&cw, "plans_active", mar, Dimension::Setting),
+        breakdown(&cw, MeasureId::PlansActive, mar, Dimension::Setting),
         [("neet".to_string(), Some(1.0)), ("special_independent".to_string(), Some(1.0))]
     );
     assert_eq!(
-        breakdown(&cw, "plans_active", mar, Dimension::PrimaryNeed),
+        breakdown(&cw, MeasureId::PlansActive, mar, Dimension::PrimaryNeed),
         [("asd".to_string(), Some(1.0)), ("semh".to_string(), Some(1.0))]
     );
-    assert_eq!(value(&cw, "plans_in_mainstream_pct", feb), Some(100.0 / 3.0));
-    assert_eq!(value(&cw, "plans_in_independent_special_pct", mar), Some(50.0));
-    assert_eq!(value(&cw, "plans_neet_16_25_pct", mar), Some(100.0)); // C3 is 19; C1 is 9
-    assert_eq!(value(&cw, "plans_eotas_pct", mar), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::PlansInMainstreamPct, feb), Some(100.0 / 3.0));
+    assert_eq!(value(&cw, MeasureId::PlansInIndependentSpecialPct, mar), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::PlansNeet16To25Pct, mar), Some(100.0)); // C3 is 19; C1 is 9
+    assert_eq!(value(&cw, MeasureId::PlansEotasPct, mar), Some(0.0));
     // Costs at the end of February: S1 8,000 and S3 25,000 (S4 has none).
-    assert_eq!(value(&cw, "placement_avg_annual_cost", feb), Some(16_500.0));
-    assert_eq!(value(&cw, "independent_spend_share_pct", mar), Some(100.0)); // S2 only (P2 ceased)
-    assert_eq!(value(&cw, "independent_spend_share_pct", feb), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::PlacementAvgAnnualCost, feb), Some(16_500.0));
+    assert_eq!(value(&cw, MeasureId::IndependentSpendSharePct, mar), Some(100.0)); // S2 only (P2 ceased)
+    assert_eq!(value(&cw, MeasureId::IndependentSpendSharePct, feb), Some(0.0));
     // Two active plans now, three a year before.
-    assert_eq!(value(&cw, "plans_active_change_pct", mar), Some((2.0 - 3.0) * 100.0 / 3.0));
+    assert_eq!(value(&cw, MeasureId::PlansActiveChangePct, mar), Some((2.0 - 3.0) * 100.0 / 3.0));
 }
 
 #[test]
@@ -422,22 +427,25 @@ fn reviews_completed_overdue_and_timely() {
         ..Casework::default()
     };
     let feb23 = month(2023, 2);
-    assert_eq!(value(&cw, "reviews_completed", feb23), Some(1.0));
-    assert_eq!(value(&cw, "reviews_completed_on_time_pct", feb23), Some(100.0));
-    assert_eq!(value(&cw, "reviews_decision_avg_weeks", feb23), Some(4.0));
-    assert_eq!(value(&cw, "reviews_completed_on_time_pct", month(2024, 2)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsCompleted, feb23), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsCompletedOnTimePct, feb23), Some(100.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsDecisionAvgWeeks, feb23), Some(4.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsCompletedOnTimePct, month(2024, 2)), Some(0.0));
     // Amendment due 3 April 2023 (56 days from 6 February); at 31 March not overdue, issued 3 April.
-    assert_eq!(value(&cw, "reviews_overdue", month(2023, 3)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsOverdue, month(2023, 3)), Some(0.0));
     // Next meeting due 8 January 2024: at 31 January 2024 V2 was held 9 January, awaiting decision, 22 days.
-    assert_eq!(value(&cw, "reviews_overdue", month(2024, 1)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsOverdue, month(2024, 1)), Some(0.0));
     // At the end of December 2022 the first review (due 9 January 2023) is not overdue.
-    assert_eq!(value(&cw, "reviews_overdue", month(2022, 12)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::ReviewsOverdue, month(2022, 12)), Some(0.0));
     // Next due 8 January 2025 after V2: overdue at the end of January 2025, awaiting meeting.
     assert_eq!(
-        breakdown(&cw, "reviews_overdue", month(2025, 1), Dimension::State),
+        breakdown(&cw, MeasureId::ReviewsOverdue, month(2025, 1), Dimension::State),
         [("awaiting_meeting".to_string(), Some(1.0))]
     );
-    assert_eq!(breakdown(&cw, "reviews_completed", feb23, Dimension::Decision), [("amend".to_string(), Some(1.0))]);
+    assert_eq!(
+        breakdown(&cw, MeasureId::ReviewsCompleted, feb23, Dimension::Decision),
+        [("amend".to_string(), Some(1.0))]
+    );
 }
 
 #[test]
@@ -475,10 +483,10 @@ fn phase_transfers_finalised_before_the_deadline() {
         ],
         ..Casework::default()
     };
-    assert_eq!(value(&cw, "phase_transfers_finalised_pct", month(2024, 9)), None);
-    assert_eq!(value(&cw, "phase_transfers_finalised_pct", month(2025, 1)), Some(0.0));
-    assert_eq!(value(&cw, "phase_transfers_finalised_pct", month(2025, 2)), Some(50.0));
-    assert_eq!(value(&cw, "phase_transfers_finalised_pct", month(2025, 9)), None); // a new academic year
+    assert_eq!(value(&cw, MeasureId::PhaseTransfersFinalisedPct, month(2024, 9)), None);
+    assert_eq!(value(&cw, MeasureId::PhaseTransfersFinalisedPct, month(2025, 1)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::PhaseTransfersFinalisedPct, month(2025, 2)), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::PhaseTransfersFinalisedPct, month(2025, 9)), None); // a new academic year
 }
 
 #[test]
@@ -533,16 +541,16 @@ fn disputes_and_feedback_year_to_date() {
         ],
         ..Casework::default()
     };
-    assert_eq!(value(&cw, "mediations_ytd", month(2024, 2)), Some(2.0));
-    assert_eq!(value(&cw, "appeals_registered_ytd", month(2024, 2)), Some(0.0));
-    assert_eq!(value(&cw, "appeals_registered_ytd", month(2024, 3)), Some(1.0));
-    assert_eq!(value(&cw, "appeals_won_pct_ytd", month(2024, 1)), Some(100.0));
-    assert_eq!(value(&cw, "appeals_lost_pct_ytd", month(2024, 5)), Some(50.0));
-    assert_eq!(value(&cw, "mediations_followed_by_appeal_pct_ytd", month(2024, 2)), Some(0.0));
-    assert_eq!(value(&cw, "mediations_followed_by_appeal_pct_ytd", month(2024, 3)), Some(50.0));
-    assert_eq!(value(&cw, "complaints", month(2024, 2)), Some(1.0));
-    assert_eq!(value(&cw, "compliments", month(2024, 2)), Some(1.0));
-    assert_eq!(value(&cw, "appeals_lost_pct_ytd", month(2023, 12)), None);
+    assert_eq!(value(&cw, MeasureId::MediationsYtd, month(2024, 2)), Some(2.0));
+    assert_eq!(value(&cw, MeasureId::AppealsRegisteredYtd, month(2024, 2)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::AppealsRegisteredYtd, month(2024, 3)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::AppealsWonPctYtd, month(2024, 1)), Some(100.0));
+    assert_eq!(value(&cw, MeasureId::AppealsLostPctYtd, month(2024, 5)), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::MediationsFollowedByAppealPctYtd, month(2024, 2)), Some(0.0));
+    assert_eq!(value(&cw, MeasureId::MediationsFollowedByAppealPctYtd, month(2024, 3)), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::Complaints, month(2024, 2)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::Compliments, month(2024, 2)), Some(1.0));
+    assert_eq!(value(&cw, MeasureId::AppealsLostPctYtd, month(2023, 12)), None);
 }
 
 #[test]
@@ -570,22 +578,22 @@ fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_toda
     let engine = Engine::as_at(&cw, today);
     assert!(engine.to_date(december) && !engine.to_date(month(2026, 11)));
     assert_eq!(engine.end_of(december), today);
-    let at = |id: &str| engine.value(find(id).unwrap(), december).headline;
+    let at = |id: MeasureId| engine.value(id.def(), december).headline;
     // As at 15 December the advice is overdue (due 14 December); as at 31 December too, but
     // that is a date still to come.
-    assert_eq!(at("advice_overdue"), Some(1.0));
+    assert_eq!(at(MeasureId::AdviceOverdue), Some(1.0));
     let on_the_14th = Engine::as_at(&cw, date(2026, 12, 14));
-    assert_eq!(on_the_14th.value(find("advice_overdue").unwrap(), december).headline, Some(0.0));
-    assert_eq!(Engine::new(&cw).value(find("advice_overdue").unwrap(), december).headline, Some(1.0));
+    assert_eq!(on_the_14th.value(MeasureId::AdviceOverdue.def(), december).headline, Some(0.0));
+    assert_eq!(Engine::new(&cw).value(MeasureId::AdviceOverdue.def(), december).headline, Some(1.0));
     // Flows count up to today: R2 yes, R3 (dated after today) no.
-    assert_eq!(at("requests_received"), Some(1.0));
-    assert_eq!(Engine::new(&cw).value(find("requests_received").unwrap(), december).headline, Some(2.0));
+    assert_eq!(at(MeasureId::RequestsReceived), Some(1.0));
+    assert_eq!(Engine::new(&cw).value(MeasureId::RequestsReceived.def(), december).headline, Some(2.0));
     // 1 to 15 December 2026 against 1 to 15 December 2025: one against one, no change.
-    assert_eq!(at("requests_received_change_pct"), Some(0.0));
+    assert_eq!(at(MeasureId::RequestsReceivedChangePct), Some(0.0));
     // A complete month compares whole months.
     let next_year = Engine::as_at(&cw, date(2027, 1, 3));
-    assert_eq!(next_year.value(find("requests_received_change_pct").unwrap(), december).headline, Some(0.0));
-    assert_eq!(next_year.value(find("requests_received").unwrap(), december).headline, Some(2.0));
+    assert_eq!(next_year.value(MeasureId::RequestsReceivedChangePct.def(), december).headline, Some(0.0));
+    assert_eq!(next_year.value(MeasureId::RequestsReceived.def(), december).headline, Some(2.0));
     // 29 February: the same day a year earlier is 28 February.
     let leap = Engine::as_at(&cw, date(2028, 2, 29));
     assert_eq!(leap.year_before_end_of(month(2028, 2)), date(2027, 2, 28));

@@ -14,6 +14,7 @@ use sendtrack_domain::clock::review_due;
 use sendtrack_domain::codes::*;
 use sendtrack_domain::dates::{add_days, age_on, anniversary_in, days_between};
 use sendtrack_domain::identifiers::{Pounds, upn_check_letter};
+use sendtrack_domain::measures::MeasureId;
 use sendtrack_domain::records::*;
 use std::collections::HashMap;
 
@@ -810,12 +811,16 @@ pub fn generate(options: &DemoOptions) -> Casework {
 
     // Local targets the service has set itself.
     for (measure, target) in [
-        ("plans_issued_within_20_weeks_pct", 60.0),
-        ("decisions_within_6_weeks_pct", 90.0),
-        ("reviews_completed_on_time_pct", 75.0),
-        ("advice_within_6_weeks_pct", 80.0),
+        (MeasureId::PlansIssuedWithin20WeeksPct, 60.0),
+        (MeasureId::DecisionsWithin6WeeksPct, 90.0),
+        (MeasureId::ReviewsCompletedOnTimePct, 75.0),
+        (MeasureId::AdviceWithin6WeeksPct, 80.0),
     ] {
-        g.cw.targets.push(Target { measure: measure.into(), target, due_on: Date::new(as_at.year() + 1, 3, 31).ok() });
+        g.cw.targets.push(Target {
+            measure: measure.code().into(),
+            target,
+            due_on: Date::new(as_at.year() + 1, 3, 31).ok(),
+        });
     }
     tidy(&mut g.cw, as_at);
     g.cw

@@ -10,6 +10,7 @@
 
 use sendtrack_domain::codes::Comparator;
 use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::MeasureId;
 use sendtrack_domain::records::{Benchmark, BenchmarkPeriod};
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,7 +18,7 @@ use std::path::Path;
 /// How one catalogue measure is answered from one DfE table.
 #[derive(Debug, Clone, Copy)]
 pub struct Mapping {
-    pub measure: &'static str,
+    pub measure: MeasureId,
     pub file: &'static str,
     /// The `breakdown_topic` of the rows that hold the totals.
     pub topic: &'static str,
@@ -32,7 +33,7 @@ pub struct Mapping {
 /// Which DfE columns answer which measure. Calendar-year tables give a benchmark for the year.
 pub const MAPPINGS: &[Mapping] = &[
     Mapping {
-        measure: "plans_issued_within_20_weeks_pct",
+        measure: MeasureId::PlansIssuedWithin20WeeksPct,
         file: "timeliness_20_week.csv",
         topic: "All EHC plans issued",
         numerator: &["plans_issued_20_weeks_ex"],
@@ -40,7 +41,7 @@ pub const MAPPINGS: &[Mapping] = &[
         percent: true,
     },
     Mapping {
-        measure: "plans_issued_within_20_weeks_incl_exceptions_pct",
+        measure: MeasureId::PlansIssuedWithin20WeeksInclExceptionsPct,
         file: "timeliness_20_week.csv",
         topic: "All EHC plans issued",
         numerator: &["plans_issued_within_20_weeks"],
@@ -48,7 +49,7 @@ pub const MAPPINGS: &[Mapping] = &[
         percent: true,
     },
     Mapping {
-        measure: "decisions_within_6_weeks_pct",
+        measure: MeasureId::DecisionsWithin6WeeksPct,
         file: "requests.csv",
         topic: "All requests for EHC needs assessments",
         numerator: &["request_outcome_six_weeks"],
@@ -56,7 +57,7 @@ pub const MAPPINGS: &[Mapping] = &[
         percent: true,
     },
     Mapping {
-        measure: "assess_rate_pct",
+        measure: MeasureId::AssessRatePct,
         file: "requests.csv",
         topic: "All requests for EHC needs assessments",
         numerator: &["requests_decided_to_assess"],
@@ -64,7 +65,7 @@ pub const MAPPINGS: &[Mapping] = &[
         percent: true,
     },
     Mapping {
-        measure: "assessment_to_plan_pct",
+        measure: MeasureId::AssessmentToPlanPct,
         file: "assessments.csv",
         topic: "All EHC needs assessments",
         numerator: &["assess_issued"],
@@ -72,7 +73,7 @@ pub const MAPPINGS: &[Mapping] = &[
         percent: true,
     },
     Mapping {
-        measure: "requests_received_ytd",
+        measure: MeasureId::RequestsReceivedYtd,
         file: "requests.csv",
         topic: "All requests for EHC needs assessments",
         numerator: &["requests_received_in_year"],
@@ -251,7 +252,12 @@ pub fn benchmarks(dir: &Path, authority: &Authority) -> Result<Vec<Benchmark>, D
             };
             let mut push = |comparator, value: Option<f64>| {
                 if let Some(value) = value {
-                    out.push(Benchmark { measure: m.measure.to_string(), period, comparator, value: round4(value) });
+                    out.push(Benchmark {
+                        measure: m.measure.code().to_string(),
+                        period,
+                        comparator,
+                        value: round4(value),
+                    });
                 }
             };
             let find = |place: &Place| in_year().find(|r| &r.place == place);

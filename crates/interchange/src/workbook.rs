@@ -57,8 +57,8 @@ impl Writer<'_> {
             let line = r as u32 + 1;
             sheet.write_string(line, 0, &row.label)?;
             for (k, value) in row.values.iter().enumerate() {
-                if let (Some(v), Some(m)) = (value, row.measure) {
-                    sheet.write_number_with_format(line, k as u16 + 1, *v, self.format(m.unit))?;
+                if let Some(v) = value {
+                    sheet.write_number_with_format(line, k as u16 + 1, *v, self.format(row.measure.unit))?;
                 }
             }
         }

@@ -86,15 +86,16 @@ fn a_county_sized_authority_looks_like_one() {
 #[test]
 fn the_month_to_date_agrees_with_todays_counts_on_every_day_of_a_month() {
     use sendtrack_domain::dates::Month;
+    use sendtrack_domain::measures::MeasureId;
     use sendtrack_domain::measures::engine::Engine;
     use sendtrack_domain::worklist::{WorkFilter, Worklist, worklists};
     let pairs = [
-        ("decisions_overdue", Worklist::DecisionsOverdue),
-        ("assessments_in_progress", Worklist::Assessing),
-        ("requests_open_over_20_weeks", Worklist::PlansOverdue),
-        ("advice_outstanding", Worklist::AdviceOutstanding),
-        ("advice_overdue", Worklist::AdviceOverdue),
-        ("reviews_overdue", Worklist::ReviewsOverdue),
+        (MeasureId::DecisionsOverdue, Worklist::DecisionsOverdue),
+        (MeasureId::AssessmentsInProgress, Worklist::Assessing),
+        (MeasureId::RequestsOpenOver20Weeks, Worklist::PlansOverdue),
+        (MeasureId::AdviceOutstanding, Worklist::AdviceOutstanding),
+        (MeasureId::AdviceOverdue, Worklist::AdviceOverdue),
+        (MeasureId::ReviewsOverdue, Worklist::ReviewsOverdue),
     ];
     // The demo as generated on 1 December, looked at on its first day, mid-month and its last.
     let cw = generate(&DemoOptions { children: 1500, seed: 4, as_at: jiff::civil::date(2026, 12, 1) });
@@ -105,7 +106,7 @@ fn the_month_to_date_agrees_with_todays_counts_on_every_day_of_a_month() {
         assert!(engine.to_date(month));
         let counts = worklists(&cw, today).today(&WorkFilter::default());
         for (id, list) in pairs {
-            let measured = engine.value(measures::find(id).unwrap(), month).headline;
+            let measured = engine.value(id.def(), month).headline;
             assert_eq!(measured, Some(counts.count(list) as f64), "{id} on {today} against Today's {list:?}");
         }
     }

@@ -4,8 +4,8 @@
 
 use sendtrack_domain::codes::Setting;
 use sendtrack_domain::dates::Month;
+use sendtrack_domain::measures::MeasureId;
 use sendtrack_domain::measures::engine::Engine;
-use sendtrack_domain::measures::find;
 use sendtrack_domain::measures::scorecard::scorecard;
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::check;
@@ -147,13 +147,13 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
 
     // The measures of the activity year that depend only on what SEN2 carries agree.
     let ids = [
-        "requests_received",
-        "decisions_made",
-        "plans_issued",
-        "plans_issued_within_20_weeks_incl_exceptions_pct",
-        "assessments_completed",
+        MeasureId::RequestsReceived,
+        MeasureId::DecisionsMade,
+        MeasureId::PlansIssued,
+        MeasureId::PlansIssuedWithin20WeeksInclExceptionsPct,
+        MeasureId::AssessmentsCompleted,
     ];
-    let measures: Vec<_> = ids.iter().map(|id| find(id).unwrap()).collect();
+    let measures: Vec<_> = ids.iter().map(|id| id.def()).collect();
     let (from, to) = ("2025-01".parse::<Month>().unwrap(), "2025-12".parse::<Month>().unwrap());
     let original = scorecard(&Engine::new(&cw), &measures, from, to, 1);
     let returned = scorecard(&Engine::new(back), &measures, from, to, 1);
@@ -227,10 +227,11 @@ fn two_years_of_returns_load_into_one_history_without_duplicates() {
     let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|d| d.id).collect();
     assert!(sendtrack_domain::validation::validate(&history, TODAY, &ids).is_empty());
     // And the history's measures over both activity years are the truth's.
-    let measures: Vec<_> = ["requests_received", "decisions_made", "plans_issued", "plans_active"]
-        .iter()
-        .map(|id| find(id).unwrap())
-        .collect();
+    let measures: Vec<_> =
+        [MeasureId::RequestsReceived, MeasureId::DecisionsMade, MeasureId::PlansIssued, MeasureId::PlansActive]
+            .iter()
+            .map(|id| id.def())
+            .collect();
     let (from, to) = ("2024-01".parse::<Month>().unwrap(), "2025-12".parse::<Month>().unwrap());
     let a = scorecard(&Engine::new(&truth), &measures, from, to, 1);
     let b = scorecard(&Engine::new(&history), &measures, from, to, 1);

@@ -7,19 +7,19 @@ use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::codes::Comparator;
 use sendtrack_domain::measures::presentation::{Arrow, Verdict};
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
-use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, Unit};
+use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, MeasureId, Unit};
 use sendtrack_interchange::board::tables;
 
 /// The measures on the cover, in order.
-pub const HEADLINES: &[&str] = &[
-    "plans_issued_within_20_weeks_pct",
-    "decisions_within_6_weeks_pct",
-    "requests_received",
-    "requests_open_over_20_weeks",
-    "advice_overdue",
-    "plans_active",
-    "reviews_overdue",
-    "reviews_completed_on_time_pct",
+pub const HEADLINES: &[MeasureId] = &[
+    MeasureId::PlansIssuedWithin20WeeksPct,
+    MeasureId::DecisionsWithin6WeeksPct,
+    MeasureId::RequestsReceived,
+    MeasureId::RequestsOpenOver20Weeks,
+    MeasureId::AdviceOverdue,
+    MeasureId::PlansActive,
+    MeasureId::ReviewsOverdue,
+    MeasureId::ReviewsCompletedOnTimePct,
 ];
 
 /// The pack's stylesheet (print and screen).
@@ -91,7 +91,7 @@ pub fn board_pack_with(
     back: Option<Markup>,
 ) -> String {
     let (Some(&first), Some(&last)) = (card.months.first(), card.months.last()) else { return String::new() };
-    let line = |id: &str| card.lines.iter().find(|l| l.measure.id == id);
+    let line = |id: MeasureId| card.lines.iter().find(|l| l.measure.measure == id);
     let doc = html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -119,7 +119,7 @@ pub fn board_pack_with(
                         thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { "This month" } th scope="col" { "Against last month" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" { "Statistical neighbours" } } }
                         tbody {
                             @for id in HEADLINES {
-                                @if let Some(l) = line(id) {
+                                @if let Some(l) = line(*id) {
                                     tr {
                                         th scope="row" { (l.measure.title) }
                                         td { (value_text(l.measure, l.latest().and_then(|c| c.value.headline))) }
@@ -135,12 +135,13 @@ pub fn board_pack_with(
                     @for (n, table) in tables(card).into_iter().enumerate() {
                         section aria-labelledby=(format!("table-{n}")) {
                             h2 id=(format!("table-{n}")) { (table.name) }
-                            @if let Some(first_row) = table.chart_row() && let Some(m) = first_row.measure {
-                                @let england = line(m.id).and_then(|l| l.benchmarks.iter().find(|b| b.comparator == Comparator::England));
+                            @if let Some(first_row) = table.chart_row() {
+                                @let m = first_row.measure;
+                                @let england = line(m.measure).and_then(|l| l.benchmarks.iter().find(|b| b.comparator == Comparator::England));
                                 @let reference = england.map(|b| (format!("England {}", b.period), b.value));
                                 (line_chart(&format!("chart-{n}"), &format!("{}: {} to {}", first_row.label, first.short_name(), last.short_name()), &card.months, &[Series { name: &first_row.label, values: &first_row.values }], m.unit, reference.as_ref().map(|(name, v)| (name.as_str(), *v))))
                             }
-                            @if table.name == "Advice" && let Some(l) = line("advice_overdue") {
+                            @if table.name == "Advice" && let Some(l) = line(MeasureId::AdviceOverdue) {
                                 @let bars: Vec<(String, f64)> = l.latest().map(|c| c.value.breakdowns.iter().filter(|(d, _, _)| *d == Dimension::Kind).filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect()).unwrap_or_default();
                                 @if !bars.is_empty() {
                                     (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", last.long_name()), &bars, Unit::Count))
@@ -153,7 +154,7 @@ pub fn board_pack_with(
                                     @for row in &table.rows {
                                         tr {
                                             th scope="row" { (row.label) }
-                                            @for v in &row.values { td { @if let Some(m) = row.measure { (value_text(m, *v)) } } }
+                                            @for v in &row.values { td { (value_text(row.measure, *v)) } }
                                         }
                                     }
                                 }

@@ -7,7 +7,7 @@
 //! requests, outstanding advice, active plans with their setting and review state) is taken
 //! once per month.
 
-use super::{Dimension, MeasureDef};
+use super::{Dimension, MAX_BREAKDOWNS, MeasureDef};
 use crate::clock::{
     AdviceStatus, Meeting, RequestMilestones, RequestStage, RequestStatus, advice_status_at, meeting_on_time,
     phase_transfer_deadline, review_finalised_on, review_status_at,
@@ -38,19 +38,19 @@ pub struct Fact<'a> {
     pub record: RecordRef,
     pub numerator: bool,
     pub amount: f64,
-    pub keys: [&'a str; 3],
+    pub keys: [&'a str; MAX_BREAKDOWNS],
 }
 
 impl<'a> Fact<'a> {
-    fn new(record: RecordRef) -> Fact<'a> {
-        Fact { record, numerator: true, amount: 0.0, keys: [""; 3] }
+    pub(super) fn new(record: RecordRef) -> Fact<'a> {
+        Fact { record, numerator: true, amount: 0.0, keys: [""; MAX_BREAKDOWNS] }
     }
 
-    fn keyed(record: RecordRef, keys: [&'a str; 3]) -> Fact<'a> {
+    pub(super) fn keyed(record: RecordRef, keys: [&'a str; MAX_BREAKDOWNS]) -> Fact<'a> {
         Fact { record, numerator: true, amount: 0.0, keys }
     }
 
-    fn share(mut self, numerator: bool) -> Fact<'a> {
+    pub(super) fn share(mut self, numerator: bool) -> Fact<'a> {
         self.numerator = numerator;
         self
     }
@@ -193,7 +193,7 @@ impl Combine {
 /// without keeping them, a drill-down collects them.
 type Facts<'e, 'a> = Box<dyn Iterator<Item = Fact<'a>> + 'e>;
 
-struct Stream<'e, 'a> {
+pub(super) struct Stream<'e, 'a> {
     combine: Combine,
     current: Facts<'e, 'a>,
     /// The earlier period of a change.
@@ -201,11 +201,11 @@ struct Stream<'e, 'a> {
 }
 
 impl<'e, 'a> Stream<'e, 'a> {
-    fn of(combine: Combine, facts: impl Iterator<Item = Fact<'a>> + 'e) -> Stream<'e, 'a> {
+    pub(super) fn of(combine: Combine, facts: impl Iterator<Item = Fact<'a>> + 'e) -> Stream<'e, 'a> {
         Stream { combine, current: Box::new(facts), previous: None }
     }
 
-    fn change(
+    pub(super) fn change(
         current: impl Iterator<Item = Fact<'a>> + 'e,
         previous: impl Iterator<Item = Fact<'a>> + 'e,
     ) -> Stream<'e, 'a> {
@@ -286,14 +286,14 @@ pub struct MeasureValue {
 
 /// A plan active at a month end, with what the plan measures need to know about it.
 #[derive(Debug, Clone, Copy)]
-struct ActivePlan {
-    plan: u32,
+pub(super) struct ActivePlan {
+    pub(super) plan: u32,
     /// Age in completed years (clamped to 0-255: casework ages are 0 to 35).
-    age: u8,
-    need: Option<Need>,
-    setting: Option<Setting>,
-    review_state: crate::clock::ReviewState,
-    review_overdue: bool,
+    pub(super) age: u8,
+    pub(super) need: Option<Need>,
+    pub(super) setting: Option<Setting>,
+    pub(super) review_state: crate::clock::ReviewState,
+    pub(super) review_overdue: bool,
 }
 
 /// The state of the caseload at the end of a month.
@@ -311,7 +311,7 @@ struct MonthEnd {
 /// Records of one kind grouped by the month of one of their dates, so the records of any span
 /// of months are one slice.
 #[derive(Debug, Default)]
-struct Timeline {
+pub(super) struct Timeline {
     /// The month index (year × 12 + month − 1) of `starts[0]`.
     first_month: i32,
     /// Where each month's records start in `records` (one more entry than months).
@@ -322,7 +322,7 @@ struct Timeline {
 impl Timeline {
     /// Orders records by the month of their date (in linear time: a counting sort by month);
     /// within a month they keep their file order.
-    fn new(events: impl Iterator<Item = (Date, usize)>) -> Timeline {
+    pub(super) fn new(events: impl Iterator<Item = (Date, usize)>) -> Timeline {
         // One pass over the records; the three passes below read these compact pairs.
         let events: Vec<(Date, usize)> = events.collect();
         let events = || events.iter().copied();
@@ -364,18 +364,18 @@ impl Timeline {
 
 /// Events of each kind, in date order.
 #[derive(Debug, Default)]
-struct Events {
-    received: Timeline,
-    decided: Timeline,
-    outcome: Timeline,
-    advice_received: Timeline,
-    ceased: Timeline,
-    review_decided: Timeline,
-    dispute_opened: Timeline,
-    dispute_closed: Timeline,
-    feedback: Timeline,
+pub(super) struct Events {
+    pub(super) received: Timeline,
+    pub(super) decided: Timeline,
+    pub(super) outcome: Timeline,
+    pub(super) advice_received: Timeline,
+    pub(super) ceased: Timeline,
+    pub(super) review_decided: Timeline,
+    pub(super) dispute_opened: Timeline,
+    pub(super) dispute_closed: Timeline,
+    pub(super) feedback: Timeline,
     /// Reviews preparing a phase transfer, by meeting date.
-    transfer_meeting: Timeline,
+    pub(super) transfer_meeting: Timeline,
 }
 
 impl Events {
@@ -410,10 +410,10 @@ impl Events {
 
 /// A plan's dates and its child, as the month-end walk reads them.
 #[derive(Debug, Clone, Copy)]
-struct PlanDates {
-    issued_on: Date,
-    ceased_on: Option<Date>,
-    child: Option<u32>,
+pub(super) struct PlanDates {
+    pub(super) issued_on: Date,
+    pub(super) ceased_on: Option<Date>,
+    pub(super) child: Option<u32>,
 }
 
 /// A placement as the month-end walk reads it.
@@ -443,7 +443,7 @@ struct Groups<T> {
 
 impl<T: Copy> Groups<T> {
     /// Groups `items` (each with its group number, below `groups`) keeping their order.
-    fn new(groups: usize, items: impl Iterator<Item = (u32, T)> + Clone) -> Groups<T> {
+    pub(super) fn new(groups: usize, items: impl Iterator<Item = (u32, T)> + Clone) -> Groups<T> {
         let mut starts = vec![0u32; groups + 1];
         for (g, _) in items.clone() {
             starts[g as usize + 1] += 1;
@@ -485,7 +485,7 @@ impl<T: Copy> Groups<T> {
 /// milestones the statutory clock reads into compact arrays, so that walking the whole
 /// caseload at a month end touches a few bytes per record, not the full records.
 pub struct Engine<'a> {
-    cw: &'a Casework,
+    pub(super) cw: &'a Casework,
     requests: HashMap<&'a str, u32>,
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
@@ -495,7 +495,7 @@ pub struct Engine<'a> {
     child_traits: Vec<(Date, Option<Need>)>,
     /// Advice: requested, received, its request.
     advice_dates: Vec<(Date, Option<Date>, Option<u32>)>,
-    plan_dates: Vec<PlanDates>,
+    pub(super) plan_dates: Vec<PlanDates>,
     /// Each plan's meetings, in date order.
     plan_meetings: Groups<Meeting>,
     /// Each child's placements, in file order.
@@ -503,7 +503,7 @@ pub struct Engine<'a> {
     review_plan: Vec<Option<u32>>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
-    events: Events,
+    pub(super) events: Events,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
     /// date" (its as-at measures are taken at this day, its flows count up to it).
@@ -515,7 +515,7 @@ const UNKNOWN: &str = "unknown";
 /// Resolves each id of `ids` to its index in `map`. Records usually come grouped by the record
 /// they refer to (a plan's reviews together, a request's advice together), so the previous
 /// answer is tried first: one string comparison instead of a hash lookup.
-fn resolve<'s>(ids: impl Iterator<Item = &'s str>, map: &HashMap<&str, u32>) -> Vec<Option<u32>> {
+pub(super) fn resolve<'s>(ids: impl Iterator<Item = &'s str>, map: &HashMap<&str, u32>) -> Vec<Option<u32>> {
     let mut last: Option<(&str, Option<u32>)> = None;
     ids.map(|id| match last {
         Some((previous, index)) if previous == id => index,
@@ -529,7 +529,7 @@ fn resolve<'s>(ids: impl Iterator<Item = &'s str>, map: &HashMap<&str, u32>) -> 
 }
 
 /// The result of a scoped worker thread; a panic in it is a bug, carried on to the caller.
-fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+pub(super) fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
     handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
@@ -695,7 +695,7 @@ impl<'a> Engine<'a> {
         self.population_0_24.range(..=month.year()).next_back().map(|(_, n)| *n)
     }
 
-    fn child_age(&self, index: Option<u32>, on: Date) -> i32 {
+    pub(super) fn child_age(&self, index: Option<u32>, on: Date) -> i32 {
         index.and_then(|i| self.child_traits.get(i as usize)).map_or(0, |(born, _)| age_on(*born, on))
     }
 
@@ -703,16 +703,16 @@ impl<'a> Engine<'a> {
         index.and_then(|i| self.child_traits.get(i as usize)).and_then(|(_, need)| *need).map_or(UNKNOWN, Need::code)
     }
 
-    fn in_month(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
+    pub(super) fn in_month(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
         events.between(month, month)
     }
 
-    fn year_to_date(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
+    pub(super) fn year_to_date(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
         let january = Month::new(month.year(), 1).unwrap_or(month);
         events.between(january, month)
     }
 
-    fn trailing_12(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
+    pub(super) fn trailing_12(events: &Timeline, month: Month) -> impl Iterator<Item = u32> + '_ {
         events.between(month.plus(-11), month)
     }
 
@@ -850,20 +850,17 @@ impl<'a> Engine<'a> {
 
     /// The records behind `measure` for `month`, and how they combine.
     pub fn tally(&self, measure: &MeasureDef, month: Month) -> Tally<'a> {
-        // Invariant: every catalogue id has a computation (tested by
-        // `every_measure_of_the_catalogue_is_computed`).
-        compute(self, measure.id, month).map_or(Tally::Count(Vec::new()), Tally::collect)
+        Tally::collect(measure.measure.stream(self, month))
     }
 
     /// The value of `measure` for `month`, with every breakdown the catalogue lists. The facts
     /// are folded into sums as they are produced, never kept.
     pub fn value(&self, measure: &MeasureDef, month: Month) -> MeasureValue {
-        let Some(stream) = compute(self, measure.id, month) else {
-            return MeasureValue { headline: None, breakdowns: Vec::new() };
-        };
-        let slots = measure.breakdowns.len().min(3);
+        let stream = measure.measure.stream(self, month);
+        // At most MAX_BREAKDOWNS: checked for every measure when the catalogue is compiled.
+        let slots = measure.breakdowns.len();
         let mut total = Sums::default();
-        let mut groups: [KeyGroups; 3] = Default::default();
+        let mut groups: [KeyGroups; MAX_BREAKDOWNS] = Default::default();
         for fact in stream.current {
             total.add(&fact);
             for (slot, group) in groups.iter_mut().enumerate().take(slots) {
@@ -882,41 +879,49 @@ impl<'a> Engine<'a> {
         MeasureValue { headline: stream.combine.value(total, previous), breakdowns }
     }
 
+    /// How a measure per head of the population 0-24 at `month` combines its facts.
+    pub(super) fn per_population(&self, month: Month, per: f64) -> Combine {
+        Combine::PerPopulation { population: self.population_0_24(month), per }
+    }
+
     /// The plans active at the end of `month`, one at a time.
-    fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan> + use<'a> {
+    pub(super) fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan> + use<'a> {
         let end = self.month_end(month);
         (0..end.active_plans.len()).map(move |k| end.active_plans[k])
     }
 }
 
 /// The keys of a request in the breakdowns of the request measures.
-fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
+pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; MAX_BREAKDOWNS] {
     let child = e.request_child[i as usize];
     [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), e.child_need(child)]
 }
 
-fn is_assessment(r: &RequestMilestones) -> bool {
+pub(super) fn is_assessment(r: &RequestMilestones) -> bool {
     matches!(r.outcome.map(|o| o.value), Some(AssessmentOutcome::Plan | AssessmentOutcome::NoPlan))
 }
 
-fn is_plan(r: &RequestMilestones) -> bool {
+pub(super) fn is_plan(r: &RequestMilestones) -> bool {
     r.outcome.is_some_and(|o| o.value == AssessmentOutcome::Plan)
 }
 
-fn days_to_outcome(r: &RequestMilestones) -> i64 {
+pub(super) fn days_to_outcome(r: &RequestMilestones) -> i64 {
     r.outcome.map_or(0, |o| days_between(r.received_on, o.on))
 }
 
-fn assessment_on_time(r: &RequestMilestones) -> bool {
+pub(super) fn assessment_on_time(r: &RequestMilestones) -> bool {
     r.assessment_on_time().unwrap_or(false)
 }
 
-fn within_20_weeks(r: &RequestMilestones) -> bool {
+pub(super) fn within_20_weeks(r: &RequestMilestones) -> bool {
     days_to_outcome(r) <= 140
 }
 
 /// Requests whose outcome `plan` or `no_plan` was notified in `events`, as facts.
-fn completed<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn completed<'e, 'a>(
+    e: &'e Engine<'a>,
+    events: impl Iterator<Item = u32> + 'e,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
     events.filter(|&i| is_assessment(e.request(i))).map(|i| {
         let r = e.request(i);
         Fact::keyed(RecordRef::Request(i), [r.outcome.map_or("", |o| o.value.code()), "", ""])
@@ -925,7 +930,7 @@ fn completed<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) 
 }
 
 /// Plans issued (outcome `plan`) in `events`, as facts numerated by "within 20 weeks".
-fn issued<'e, 'a>(
+pub(super) fn issued<'e, 'a>(
     e: &'e Engine<'a>,
     events: impl Iterator<Item = u32> + 'e,
     with_exceptions: bool,
@@ -940,7 +945,10 @@ fn issued<'e, 'a>(
     })
 }
 
-fn decisions<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn decisions<'e, 'a>(
+    e: &'e Engine<'a>,
+    events: impl Iterator<Item = u32> + 'e,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
     events.filter_map(|i| {
         let r = e.request(i);
         let d = r.decision.filter(|d| d.value != AssessmentDecision::Withdrawn)?;
@@ -949,7 +957,7 @@ fn decisions<'e, 'a>(e: &'e Engine<'a>, events: impl Iterator<Item = u32> + 'e) 
     })
 }
 
-fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     e.month_plans(month).map(|p| {
         Fact::keyed(
             RecordRef::Plan(p.plan),
@@ -958,7 +966,11 @@ fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item =
     })
 }
 
-fn plans_by_setting<'e, 'a>(e: &'e Engine<'a>, month: Month, settings: &'static [Setting]) -> Stream<'e, 'a> {
+pub(super) fn plans_by_setting<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    settings: &'static [Setting],
+) -> Stream<'e, 'a> {
     Stream::of(
         Combine::Share,
         e.month_plans(month)
@@ -966,7 +978,7 @@ fn plans_by_setting<'e, 'a>(e: &'e Engine<'a>, month: Month, settings: &'static 
     )
 }
 
-fn open_requests<'e, 'a>(
+pub(super) fn open_requests<'e, 'a>(
     e: &'e Engine<'a>,
     month: Month,
     keep: impl Fn(RequestStage, i64) -> bool + 'e,
@@ -978,7 +990,7 @@ fn open_requests<'e, 'a>(
     })
 }
 
-fn advice_outstanding<'e, 'a>(
+pub(super) fn advice_outstanding<'e, 'a>(
     e: &'e Engine<'a>,
     month: Month,
     overdue_only: bool,
@@ -994,13 +1006,21 @@ fn advice_outstanding<'e, 'a>(
     })
 }
 
-fn disputes_opened<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: DisputeKind) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn disputes_opened<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    kind: DisputeKind,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
     Engine::year_to_date(&e.events.dispute_opened, month)
         .filter(move |&i| e.cw.disputes[i as usize].kind == kind)
         .map(|i| Fact::new(RecordRef::Dispute(i)))
 }
 
-fn appeals_closed<'e, 'a>(e: &'e Engine<'a>, month: Month, counted: &'static [DisputeOutcome]) -> Stream<'e, 'a> {
+pub(super) fn appeals_closed<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    counted: &'static [DisputeOutcome],
+) -> Stream<'e, 'a> {
     Stream::of(
         Combine::Share,
         Engine::year_to_date(&e.events.dispute_closed, month)
@@ -1012,7 +1032,7 @@ fn appeals_closed<'e, 'a>(e: &'e Engine<'a>, month: Month, counted: &'static [Di
     )
 }
 
-fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKind) -> Stream<'e, 'a> {
+pub(super) fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKind) -> Stream<'e, 'a> {
     Stream::of(
         Combine::Count,
         Engine::in_month(&e.events.feedback, month)
@@ -1021,7 +1041,7 @@ fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKind) -> Stre
     )
 }
 
-fn requests_received<'e, 'a>(
+pub(super) fn requests_received<'e, 'a>(
     e: &'e Engine<'a>,
     events: impl Iterator<Item = u32> + 'e,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
@@ -1033,7 +1053,7 @@ fn requests_received<'e, 'a>(
 }
 
 /// Requests received in `events`, without breakdown keys (for measures that have none).
-fn requests_counted<'e, 'a>(
+pub(super) fn requests_counted<'e, 'a>(
     e: &'e Engine<'a>,
     events: impl Iterator<Item = u32> + 'e,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
@@ -1045,7 +1065,7 @@ fn requests_counted<'e, 'a>(
 
 /// What a review measure reads of each review decided in the month.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReviewPart {
+pub(super) enum ReviewPart {
     /// The decision only (counts by decision).
     Decision,
     /// Whether the review was on time (the share).
@@ -1056,7 +1076,11 @@ enum ReviewPart {
 
 /// Reviews whose decision was notified in the month, working out only the `part` the measure
 /// needs: on-time status looks up the plan's earlier meetings, which costs memory reads.
-fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month, part: ReviewPart) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn reviews_completed<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    part: ReviewPart,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
     Engine::in_month(&e.events.review_decided, month).map(move |i| {
         let r = &e.cw.reviews[i as usize];
         let fact = Fact::keyed(RecordRef::Review(i), [r.decision.map_or("", |d| d.value.code()), "", ""]);
@@ -1077,7 +1101,7 @@ fn reviews_completed<'e, 'a>(e: &'e Engine<'a>, month: Month, part: ReviewPart) 
     })
 }
 
-fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
+pub(super) fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     let end = e.end_of(month);
     let year_start = crate::clock::academic_year_start(end);
     Stream::of(
@@ -1093,7 +1117,7 @@ fn phase_transfers<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     )
 }
 
-fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
+pub(super) fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
     let end = e.end_of(month);
     Stream::of(
         Combine::Share,
@@ -1109,152 +1133,13 @@ fn mediations_followed_by_appeal<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Str
     )
 }
 
-fn placement_costs<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+pub(super) fn placement_costs<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     let end = e.month_end(month);
     (0..end.costed_placements.len()).map(move |k| {
         let (i, cost, setting) = end.costed_placements[k];
         let independent = matches!(setting, Setting::SpecialIndependent | Setting::NonMaintainedSpecial);
         Fact::keyed(RecordRef::Placement(i), [setting.code(), "", ""]).share(independent).amount(cost)
     })
-}
-
-/// The computation of each measure of the catalogue, by id.
-fn compute<'e, 'a>(e: &'e Engine<'a>, id: &str, m: Month) -> Option<Stream<'e, 'a>> {
-    use Combine::{AmountShare, Count, Mean, Share};
-    let ev = &e.events;
-    let pop = e.population_0_24(m);
-    let per_population = |per| Combine::PerPopulation { population: pop, per };
-    Some(match id {
-        "requests_received" => Stream::of(Count, requests_received(e, Engine::in_month(&ev.received, m))),
-        "requests_received_ytd" => Stream::of(Count, requests_counted(e, Engine::year_to_date(&ev.received, m))),
-        "requests_received_change_pct" => {
-            // The month to date against the same days of the month a year earlier.
-            let last_day = e.year_before_end_of(m);
-            let earlier = Engine::in_month(&ev.received, m.plus(-12))
-                .filter(move |&i| e.cw.requests[i as usize].received_on <= last_day);
-            Stream::change(requests_counted(e, Engine::in_month(&ev.received, m)), requests_counted(e, earlier))
-        }
-        "requests_from_parents_pct" => Stream::of(Share, requests_counted(e, Engine::in_month(&ev.received, m))),
-        "requests_rate_per_10k" => {
-            Stream::of(per_population(10_000.0), requests_counted(e, Engine::trailing_12(&ev.received, m)))
-        }
-        "requests_pct_0_24" => {
-            Stream::of(per_population(100.0), requests_counted(e, Engine::trailing_12(&ev.received, m)))
-        }
-        "decisions_made" => Stream::of(Count, decisions(e, Engine::in_month(&ev.decided, m))),
-        "decisions_within_6_weeks_pct" => Stream::of(Share, decisions(e, Engine::in_month(&ev.decided, m))),
-        "assess_rate_pct" => Stream::of(
-            Share,
-            decisions(e, Engine::trailing_12(&ev.decided, m)).map(|f| {
-                let assess = f.keys[0] == AssessmentDecision::Assess.code();
-                f.share(assess)
-            }),
-        ),
-        "decisions_overdue" => {
-            Stream::of(Count, open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
-        }
-        "requests_open" => Stream::of(Count, open_requests(e, m, |_, _| true)),
-        "assessments_in_progress" => {
-            Stream::of(Count, open_requests(e, m, |stage, _| stage == RequestStage::Assessing))
-        }
-        "requests_open_over_20_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 140)),
-        "requests_open_over_30_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 210)),
-        "requests_open_over_52_weeks" => Stream::of(Count, open_requests(e, m, |_, days| days > 364)),
-        "assessments_completed" => Stream::of(Count, completed(e, Engine::in_month(&ev.outcome, m))),
-        "assessments_completed_on_time" => {
-            Stream::of(Count, completed(e, Engine::in_month(&ev.outcome, m)).filter(|f| f.numerator))
-        }
-        "assessments_completed_on_time_pct" => Stream::of(Share, completed(e, Engine::in_month(&ev.outcome, m))),
-        "assessments_completed_on_time_pct_ytd" => {
-            Stream::of(Share, completed(e, Engine::year_to_date(&ev.outcome, m)))
-        }
-        "plans_issued" => Stream::of(Count, issued(e, Engine::in_month(&ev.outcome, m), true)),
-        "plans_issued_within_20_weeks" => {
-            Stream::of(Count, issued(e, Engine::in_month(&ev.outcome, m), true).filter(|f| f.numerator))
-        }
-        "plans_issued_within_20_weeks_pct" => Stream::of(Share, issued(e, Engine::in_month(&ev.outcome, m), false)),
-        "plans_issued_within_20_weeks_incl_exceptions_pct" => {
-            Stream::of(Share, issued(e, Engine::in_month(&ev.outcome, m), true))
-        }
-        "plans_issued_within_20_weeks_pct_ytd" => {
-            Stream::of(Share, issued(e, Engine::year_to_date(&ev.outcome, m), false))
-        }
-        "plans_issued_avg_weeks" => Stream::of(Mean, issued(e, Engine::in_month(&ev.outcome, m), true)),
-        "assessment_to_plan_pct" => Stream::of(
-            Share,
-            completed(e, Engine::trailing_12(&ev.outcome, m)).map(|f| {
-                let plan = f.keys[0] == AssessmentOutcome::Plan.code();
-                f.share(plan)
-            }),
-        ),
-        "advice_outstanding" => Stream::of(Count, advice_outstanding(e, m, false)),
-        "advice_overdue" => Stream::of(Count, advice_outstanding(e, m, true)),
-        "advice_within_6_weeks_pct" => Stream::of(
-            Share,
-            Engine::in_month(&ev.advice_received, m).map(|i| {
-                let a = &e.cw.advice[i as usize];
-                let on_time = crate::clock::advice_on_time(a).unwrap_or(false);
-                Fact::keyed(RecordRef::Advice(i), [a.kind.code(), "", ""]).share(on_time)
-            }),
-        ),
-        "plans_active" => Stream::of(Count, active_plans(e, m)),
-        "plans_active_change_pct" => {
-            // A year earlier only the count matters: no need for the whole month-end state.
-            let before = e.year_before_end_of(m);
-            let previous = (e.plan_dates.iter().enumerate())
-                .filter(move |(_, p)| p.issued_on <= before && p.ceased_on.is_none_or(|c| c > before))
-                .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)));
-            Stream::change(active_plans(e, m), previous)
-        }
-        "plans_active_pct_0_24" => Stream::of(per_population(100.0), active_plans(e, m)),
-        "plans_ceased" => Stream::of(
-            Count,
-            Engine::in_month(&ev.ceased, m).map(|i| {
-                let p = &e.cw.plans[i as usize];
-                let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
-                Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""])
-            }),
-        ),
-        "plans_in_mainstream_pct" => plans_by_setting(e, m, &[Setting::Mainstream, Setting::ResourceBase]),
-        "plans_in_independent_special_pct" => {
-            plans_by_setting(e, m, &[Setting::SpecialIndependent, Setting::NonMaintainedSpecial])
-        }
-        "plans_eotas_pct" => plans_by_setting(e, m, &[Setting::EotasSection61, Setting::EotasSection19]),
-        "plans_ehe_pct" => plans_by_setting(e, m, &[Setting::ElectiveHomeEducation]),
-        "plans_neet_16_25_pct" => Stream::of(
-            Share,
-            e.month_plans(m)
-                .filter(|p| (16..=25).contains(&p.age))
-                .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet))),
-        ),
-        "reviews_completed" => Stream::of(Count, reviews_completed(e, m, ReviewPart::Decision)),
-        "reviews_completed_on_time_pct" => Stream::of(Share, reviews_completed(e, m, ReviewPart::OnTime)),
-        "reviews_overdue" => Stream::of(
-            Count,
-            e.month_plans(m)
-                .filter(|p| p.review_overdue)
-                .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""])),
-        ),
-        "reviews_decision_avg_weeks" => Stream::of(Mean, reviews_completed(e, m, ReviewPart::Weeks)),
-        "phase_transfers_finalised_pct" => phase_transfers(e, m),
-        "mediations_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Mediation)),
-        "appeals_registered_ytd" => Stream::of(Count, disputes_opened(e, m, DisputeKind::Appeal)),
-        "appeals_lost_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::Conceded, DisputeOutcome::ParentFavour]),
-        "appeals_won_pct_ytd" => appeals_closed(e, m, &[DisputeOutcome::LaFavour, DisputeOutcome::Withdrawn]),
-        "mediations_followed_by_appeal_pct_ytd" => mediations_followed_by_appeal(e, m),
-        "complaints" => feedback(e, m, FeedbackKind::Complaint),
-        "compliments" => feedback(e, m, FeedbackKind::Compliment),
-        "placement_avg_annual_cost" => Stream::of(Mean, placement_costs(e, m)),
-        "independent_spend_share_pct" => Stream::of(AmountShare, placement_costs(e, m)),
-        _ => return None,
-    })
-}
-
-/// Whether `id` has a computation.
-pub fn is_implemented(id: &str) -> bool {
-    let cw = Casework::default();
-    let engine = Engine::new(&cw);
-    Month::new(2024, 1).is_some_and(|m| compute(&engine, id, m).is_some())
 }
 
 /// What a record behind a value is: its kind, its id and the child it concerns.

@@ -123,17 +123,17 @@ pub fn benchmarks_for<'b>(measure: &MeasureDef, benchmarks: &'b [Benchmark], mon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::measures::find;
+    use crate::measures::MeasureId;
 
-    fn m(id: &str) -> &'static MeasureDef {
-        find(id).unwrap()
+    fn m(id: MeasureId) -> &'static MeasureDef {
+        id.def()
     }
 
     #[test]
     fn arrows_follow_the_better_direction() {
-        let up = m("plans_issued_within_20_weeks_pct");
-        let down = m("decisions_overdue");
-        let neither = m("requests_received");
+        let up = m(MeasureId::PlansIssuedWithin20WeeksPct);
+        let down = m(MeasureId::DecisionsOverdue);
+        let neither = m(MeasureId::RequestsReceived);
         assert_eq!(trend(up, Some(40.0), Some(45.0)), Some((Arrow::Up, Verdict::Good)));
         assert_eq!(trend(up, Some(45.0), Some(40.0)), Some((Arrow::Down, Verdict::Bad)));
         assert_eq!(trend(down, Some(45.0), Some(40.0)), Some((Arrow::Down, Verdict::Good)));
@@ -147,11 +147,11 @@ mod tests {
     #[test]
     fn targets_are_met_in_the_better_direction() {
         let t = |measure: &str, target: f64| Target { measure: measure.into(), target, due_on: None };
-        let up = m("plans_issued_within_20_weeks_pct");
+        let up = m(MeasureId::PlansIssuedWithin20WeeksPct);
         assert_eq!(against_target(up, &t(up.id, 60.0), Some(60.0)).met, Some(true));
         let short = against_target(up, &t(up.id, 60.0), Some(45.5));
         assert_eq!((short.met, short.short_by), (Some(false), 14.5));
-        let down = m("decisions_overdue");
+        let down = m(MeasureId::DecisionsOverdue);
         assert_eq!(against_target(down, &t(down.id, 10.0), Some(12.0)).met, Some(false));
         assert_eq!(against_target(down, &t(down.id, 10.0), Some(9.0)).met, Some(true));
         assert_eq!(against_target(up, &t(up.id, 60.0), None).met, None);
@@ -159,7 +159,7 @@ mod tests {
 
     #[test]
     fn the_target_due_soonest_applies() {
-        let measure = m("plans_issued_within_20_weeks_pct");
+        let measure = m(MeasureId::PlansIssuedWithin20WeeksPct);
         let t = |target: f64, due: Option<(i16, i8, i8)>| Target {
             measure: measure.id.into(),
             target,
@@ -170,12 +170,12 @@ mod tests {
         assert_eq!(target_for(measure, &targets, month(2024, 1)).unwrap().target, 50.0);
         assert_eq!(target_for(measure, &targets, month(2024, 4)).unwrap().target, 60.0);
         assert_eq!(target_for(measure, &targets, month(2025, 4)).unwrap().target, 70.0);
-        assert!(target_for(m("plans_active"), &targets, month(2024, 1)).is_none());
+        assert!(target_for(m(MeasureId::PlansActive), &targets, month(2024, 1)).is_none());
     }
 
     #[test]
     fn the_latest_benchmark_started_by_the_month_is_shown() {
-        let measure = m("plans_issued_within_20_weeks_pct");
+        let measure = m(MeasureId::PlansIssuedWithin20WeeksPct);
         let b = |period: BenchmarkPeriod, comparator, value| Benchmark {
             measure: measure.id.into(),
             period,

@@ -57,10 +57,7 @@ fn tables(card: &sendtrack_domain::measures::scorecard::Scorecard) -> Vec<DataTa
                 .iter()
                 .map(|row| {
                     let mut cells = vec![Cell::text(row.label.clone())];
-                    cells.extend(row.values.iter().map(|v| match row.measure {
-                        Some(m) => Cell::value(m, *v),
-                        None => v.map_or(Cell::Empty, Cell::Number),
-                    }));
+                    cells.extend(row.values.iter().map(|v| Cell::value(row.measure, *v)));
                     cells
                 })
                 .collect();

@@ -1,0 +1,677 @@
+//! The catalogue of `measures.md`, one entry per measure: its id, its definition, how it is
+//! shown and how it is computed, together. Adding a measure is one entry here (the compiler
+//! then asks for nothing else), its line in `docs/spec/measures.md` and its tests. Measure ids
+//! are written as strings here and nowhere else in the code: everything else names a measure
+//! by its [`MeasureId`].
+
+use super::engine::Combine::{AmountShare, Count, Mean, Share};
+use super::engine::*;
+use super::{MAX_BREAKDOWNS, MeasureDef};
+use crate::clock::RequestStage;
+use crate::codes::*;
+use crate::dates::Month;
+
+/// Declares the catalogue: the [`MeasureId`] enum, the [`CATALOGUE`] of definitions in the
+/// same order, and each measure's computation ([`MeasureId::stream`]).
+macro_rules! catalogue {
+    ($(
+        $variant:ident = $id:literal {
+            title: $title:expr,
+            section: $section:expr,
+            unit: $unit:ident,
+            better: $better:ident,
+            definition: $definition:expr,
+            breakdowns: [$($dimension:ident),* $(,)?],
+            seed_rows: $seed_rows:expr,
+            compute: |$e:ident, $m:ident| $compute:expr $(,)?
+        },
+    )*) => {
+        /// A measure of the catalogue. Its id, as written in files and on the command line, is
+        /// [`MeasureId::code`]; its definition is [`MeasureId::def`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MeasureId {
+            $(#[doc = $title] $variant,)*
+        }
+
+        impl MeasureId {
+            /// Every measure, in catalogue order.
+            pub const ALL: &'static [MeasureId] = &[$(MeasureId::$variant,)*];
+
+            /// The measure's id in files, URLs and on the command line.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $(MeasureId::$variant => $id,)*
+                }
+            }
+
+            /// The records behind the measure's value for a month, and how they combine.
+            pub(super) fn stream<'e, 'a>(self, engine: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
+                match self {
+                    $(MeasureId::$variant => {
+                        let $e = engine;
+                        let $m = month;
+                        $compute
+                    })*
+                }
+            }
+        }
+
+        /// The catalogue, in the order of `measures.md` (and of [`MeasureId::ALL`]).
+        pub const CATALOGUE: &[MeasureDef] = &[$(
+            MeasureDef {
+                id: $id,
+                measure: MeasureId::$variant,
+                title: $title,
+                section: $section,
+                unit: super::Unit::$unit,
+                better: super::Better::$better,
+                definition: $definition,
+                breakdowns: &[$(super::Dimension::$dimension,)*],
+                seed_rows: $seed_rows,
+            },
+        )*];
+    };
+}
+
+// A measure's facts carry a key for each of its breakdowns, in a fixed array: a measure with
+// more breakdowns than it holds is a compile error, never a breakdown silently dropped.
+const _: () = {
+    let mut i = 0;
+    while i < CATALOGUE.len() {
+        assert!(CATALOGUE[i].breakdowns.len() <= MAX_BREAKDOWNS, "a measure has more breakdowns than MAX_BREAKDOWNS");
+        // The catalogue and MeasureId::ALL are generated in the same order: def() relies on it.
+        assert!(CATALOGUE[i].measure as usize == i);
+        i += 1;
+    }
+};
+
+catalogue! {
+RequestsReceived = "requests_received" {
+    title: "Requests for assessment received",
+    section: "Requests for EHC needs assessment",
+    unit: Count,
+    better: Neither,
+    definition: "requests received in the month",
+    breakdowns: [Source, AgeBand, PrimaryNeed],
+    seed_rows: "Initial Requests for EHC Assessment; No. of requests for EHC assessment",
+    compute: |e, m| Stream::of(Count, requests_received(e, Engine::in_month(&e.events.received, m))),
+},
+RequestsReceivedYtd = "requests_received_ytd" {
+    title: "Requests received, year to date",
+    section: "Requests for EHC needs assessment",
+    unit: Count,
+    better: Neither,
+    definition: "requests received YTD",
+    breakdowns: [],
+    seed_rows: "Table 3 total column",
+    compute: |e, m| Stream::of(Count, requests_counted(e, Engine::year_to_date(&e.events.received, m))),
+},
+RequestsReceivedChangePct = "requests_received_change_pct" {
+    title: "Requests: change on the same month last year",
+    section: "Requests for EHC needs assessment",
+    unit: Percent,
+    better: Neither,
+    definition: "(this month − same month last year) ÷ same month last year × 100",
+    breakdowns: [],
+    seed_rows: "% Difference between 2022 and 2023",
+    compute: |e, m| {
+        // The month to date against the same days of the month a year earlier.
+        let last_day = e.year_before_end_of(m);
+        let earlier = Engine::in_month(&e.events.received, m.plus(-12))
+            .filter(move |&i| e.cw.requests[i as usize].received_on <= last_day);
+        Stream::change(requests_counted(e, Engine::in_month(&e.events.received, m)), requests_counted(e, earlier))
+    },
+},
+RequestsFromParentsPct = "requests_from_parents_pct" {
+    title: "Requests made by parents or young people",
+    section: "Requests for EHC needs assessment",
+    unit: Percent,
+    better: Neither,
+    definition: "share of the month's requests with source `parent` or `young_person`",
+    breakdowns: [],
+    seed_rows: "% request from parents",
+    compute: |e, m| Stream::of(Share, requests_counted(e, Engine::in_month(&e.events.received, m))),
+},
+RequestsRatePer10k = "requests_rate_per_10k" {
+    title: "Requests per 10,000 aged 0-24 (12 months)",
+    section: "Requests for EHC needs assessment",
+    unit: Rate,
+    better: Neither,
+    definition: "requests received in the trailing 12 months ÷ population 0-24 × 10,000",
+    breakdowns: [],
+    seed_rows: "rate of initial requests per 10,000 0-24",
+    compute: |e, m| {
+        Stream::of(e.per_population(m, 10_000.0), requests_counted(e, Engine::trailing_12(&e.events.received, m)))
+    },
+},
+RequestsPct0To24 = "requests_pct_0_24" {
+    title: "Requests as % of population 0-24 (12 months)",
+    section: "Requests for EHC needs assessment",
+    unit: Percent,
+    better: Neither,
+    definition: "requests received in the trailing 12 months ÷ population 0-24 × 100",
+    breakdowns: [],
+    seed_rows: "Initial requests as % of 0-24 population",
+    compute: |e, m| {
+        Stream::of(e.per_population(m, 100.0), requests_counted(e, Engine::trailing_12(&e.events.received, m)))
+    },
+},
+DecisionsMade = "decisions_made" {
+    title: "Decisions whether to assess",
+    section: "Requests for EHC needs assessment",
+    unit: Count,
+    better: Neither,
+    definition: "requests whose decision `assess` or `refuse` was notified in the month",
+    breakdowns: [Decision],
+    seed_rows: "No. of EHC assessments agreed to initiate (decision=assess)",
+    compute: |e, m| Stream::of(Count, decisions(e, Engine::in_month(&e.events.decided, m))),
+},
+DecisionsWithin6WeeksPct = "decisions_within_6_weeks_pct" {
+    title: "Decisions within 6 weeks",
+    section: "Requests for EHC needs assessment",
+    unit: Percent,
+    better: Up,
+    definition: "of decisions_made, share notified within 6 weeks of received_on",
+    breakdowns: [],
+    seed_rows: "decision whether to assess at the 6 week mark",
+    compute: |e, m| Stream::of(Share, decisions(e, Engine::in_month(&e.events.decided, m))),
+},
+AssessRatePct = "assess_rate_pct" {
+    title: "Requests agreed for assessment (12 months)",
+    section: "Requests for EHC needs assessment",
+    unit: Percent,
+    better: Neither,
+    definition: "of `assess`/`refuse` decisions notified in the trailing 12 months, share `assess`",
+    breakdowns: [],
+    seed_rows: "% of initial requests assessed",
+    compute: |e, m| Stream::of(
+        Share,
+        decisions(e, Engine::trailing_12(&e.events.decided, m)).map(|f| {
+            let assess = f.keys[0] == AssessmentDecision::Assess.code();
+            f.share(assess)
+        }),
+    ),
+},
+DecisionsOverdue = "decisions_overdue" {
+    title: "Decisions overdue (past 6 weeks)",
+    section: "Requests for EHC needs assessment",
+    unit: Count,
+    better: Down,
+    definition: "as at: open requests with no decision notified and more than 42 days since received_on",
+    breakdowns: [],
+    seed_rows: "",
+    compute: |e, m| {
+        Stream::of(Count, open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
+    },
+},
+RequestsOpen = "requests_open" {
+    title: "Requests open",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Neither,
+    definition: "as at: open requests",
+    breakdowns: [Stage],
+    seed_rows: "Total number of EHCP assessments in progress",
+    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, _| true)),
+},
+AssessmentsInProgress = "assessments_in_progress" {
+    title: "Assessments in progress",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Neither,
+    definition: "as at: open requests whose decision `assess` has been notified",
+    breakdowns: [],
+    seed_rows: "",
+    compute: |e, m| {
+        Stream::of(Count, open_requests(e, m, |stage, _| stage == RequestStage::Assessing))
+    },
+},
+RequestsOpenOver20Weeks = "requests_open_over_20_weeks" {
+    title: "Open past 20 weeks",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Down,
+    definition: "as at: open requests with more than 140 days since received_on",
+    breakdowns: [],
+    seed_rows: "Total EHCP assessments overdue (beyond 20-week deadline)",
+    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, days| days > 140)),
+},
+RequestsOpenOver30Weeks = "requests_open_over_30_weeks" {
+    title: "Open past 30 weeks",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Down,
+    definition: "same, more than 210 days",
+    breakdowns: [],
+    seed_rows: "Number of 20-week assessments overdue 30 weeks",
+    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, days| days > 210)),
+},
+RequestsOpenOver52Weeks = "requests_open_over_52_weeks" {
+    title: "Open past 52 weeks",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Down,
+    definition: "same, more than 364 days",
+    breakdowns: [],
+    seed_rows: "Number of 20-week assessments overdue 52 weeks",
+    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, days| days > 364)),
+},
+AssessmentsCompleted = "assessments_completed" {
+    title: "Assessments completed",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Neither,
+    definition: "requests whose outcome `plan` or `no_plan` was notified in the month",
+    breakdowns: [Outcome],
+    seed_rows: "Number of 20 weeks assessments completed",
+    compute: |e, m| Stream::of(Count, completed(e, Engine::in_month(&e.events.outcome, m))),
+},
+AssessmentsCompletedOnTime = "assessments_completed_on_time" {
+    title: "Assessments completed on time",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Up,
+    definition: "of those: `plan` within 20 weeks, or `no_plan` within 16 weeks, of received_on",
+    breakdowns: [],
+    seed_rows: "completed on time",
+    compute: |e, m| {
+        Stream::of(Count, completed(e, Engine::in_month(&e.events.outcome, m)).filter(|f| f.numerator))
+    },
+},
+AssessmentsCompletedOnTimePct = "assessments_completed_on_time_pct" {
+    title: "Assessments completed on time (%)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Up,
+    definition: "assessments_completed_on_time ÷ assessments_completed × 100",
+    breakdowns: [],
+    seed_rows: "% of 20-week assessments completed on time",
+    compute: |e, m| Stream::of(Share, completed(e, Engine::in_month(&e.events.outcome, m))),
+},
+AssessmentsCompletedOnTimePctYtd = "assessments_completed_on_time_pct_ytd" {
+    title: "Assessments completed on time, year to date (%)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Up,
+    definition: "the same ratio over YTD counts",
+    breakdowns: [],
+    seed_rows: "% ... completed on time cumulative",
+    compute: |e, m| {
+        Stream::of(Share, completed(e, Engine::year_to_date(&e.events.outcome, m)))
+    },
+},
+PlansIssued = "plans_issued" {
+    title: "New EHC plans issued",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Neither,
+    definition: "requests whose outcome `plan` was notified in the month",
+    breakdowns: [AgeBand],
+    seed_rows: "EHCPs issued per month by age group; Number of new EHCs issued",
+    compute: |e, m| Stream::of(Count, issued(e, Engine::in_month(&e.events.outcome, m), true)),
+},
+PlansIssuedWithin20Weeks = "plans_issued_within_20_weeks" {
+    title: "New plans issued within 20 weeks",
+    section: "Assessments and new plans",
+    unit: Count,
+    better: Up,
+    definition: "of plans_issued, notified within 20 weeks of received_on",
+    breakdowns: [],
+    seed_rows: "plans issued within 20 weeks",
+    compute: |e, m| {
+        Stream::of(Count, issued(e, Engine::in_month(&e.events.outcome, m), true).filter(|f| f.numerator))
+    },
+},
+PlansIssuedWithin20WeeksPct = "plans_issued_within_20_weeks_pct" {
+    title: "New plans within 20 weeks, excluding exceptions (%)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Up,
+    definition: "DfE headline: the same share with exception cases left out of both counts",
+    breakdowns: [],
+    seed_rows: "% 20 week assessments completed on time (SEN2)",
+    compute: |e, m| Stream::of(Share, issued(e, Engine::in_month(&e.events.outcome, m), false)),
+},
+PlansIssuedWithin20WeeksInclExceptionsPct = "plans_issued_within_20_weeks_incl_exceptions_pct" {
+    title: "New plans within 20 weeks, all cases (%)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Up,
+    definition: "the same share over all plans_issued",
+    breakdowns: [],
+    seed_rows: "",
+    compute: |e, m| {
+        Stream::of(Share, issued(e, Engine::in_month(&e.events.outcome, m), true))
+    },
+},
+PlansIssuedWithin20WeeksPctYtd = "plans_issued_within_20_weeks_pct_ytd" {
+    title: "New plans within 20 weeks, year to date (%)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Up,
+    definition: "plans_issued_within_20_weeks_pct over YTD counts",
+    breakdowns: [],
+    seed_rows: "",
+    compute: |e, m| {
+        Stream::of(Share, issued(e, Engine::year_to_date(&e.events.outcome, m), false))
+    },
+},
+PlansIssuedAvgWeeks = "plans_issued_avg_weeks" {
+    title: "Average weeks from request to plan",
+    section: "Assessments and new plans",
+    unit: Weeks,
+    better: Down,
+    definition: "mean of (outcome_on − received_on) ÷ 7 over plans_issued",
+    breakdowns: [],
+    seed_rows: "",
+    compute: |e, m| Stream::of(Mean, issued(e, Engine::in_month(&e.events.outcome, m), true)),
+},
+AssessmentToPlanPct = "assessment_to_plan_pct" {
+    title: "Assessments leading to a plan (12 months)",
+    section: "Assessments and new plans",
+    unit: Percent,
+    better: Neither,
+    definition: "of assessments completed in the trailing 12 months, share with outcome `plan`",
+    breakdowns: [],
+    seed_rows: "% of assessments that went on to a plan",
+    compute: |e, m| Stream::of(
+        Share,
+        completed(e, Engine::trailing_12(&e.events.outcome, m)).map(|f| {
+            let plan = f.keys[0] == AssessmentOutcome::Plan.code();
+            f.share(plan)
+        }),
+    ),
+},
+AdviceOutstanding = "advice_outstanding" {
+    title: "Advice outstanding",
+    section: "Statutory advice",
+    unit: Count,
+    better: Down,
+    definition: "as at: advice requested on or before the date and not received by it, for a request still open at the date",
+    breakdowns: [Kind, Provider],
+    seed_rows: "Assessments waiting for EP / social care / health reports",
+    compute: |e, m| Stream::of(Count, advice_outstanding(e, m, false)),
+},
+AdviceOverdue = "advice_overdue" {
+    title: "Advice overdue (past 6 weeks)",
+    section: "Statutory advice",
+    unit: Count,
+    better: Down,
+    definition: "as at: outstanding advice with more than 42 days since requested_on",
+    breakdowns: [Kind, Provider],
+    seed_rows: "Table 2: advice requests overdue at end of month; (N overdue)",
+    compute: |e, m| Stream::of(Count, advice_outstanding(e, m, true)),
+},
+AdviceWithin6WeeksPct = "advice_within_6_weeks_pct" {
+    title: "Advice received within 6 weeks",
+    section: "Statutory advice",
+    unit: Percent,
+    better: Up,
+    definition: "of advice received in the month, share received within 6 weeks of requested_on",
+    breakdowns: [Kind],
+    seed_rows: "EPS timeliness of statutory advice",
+    compute: |e, m| Stream::of(
+        Share,
+        Engine::in_month(&e.events.advice_received, m).map(|i| {
+            let a = &e.cw.advice[i as usize];
+            let on_time = crate::clock::advice_on_time(a).unwrap_or(false);
+            Fact::keyed(RecordRef::Advice(i), [a.kind.code(), "", ""]).share(on_time)
+        }),
+    ),
+},
+PlansActive = "plans_active" {
+    title: "Active EHC plans",
+    section: "Plans in force",
+    unit: Count,
+    better: Neither,
+    definition: "as at: active plans",
+    breakdowns: [AgeBand, PrimaryNeed, Setting],
+    seed_rows: "Total Number of (Active) EHCPs; No. of EHCPs; EHCs by setting type",
+    compute: |e, m| Stream::of(Count, active_plans(e, m)),
+},
+PlansActiveChangePct = "plans_active_change_pct" {
+    title: "Active plans: change on 12 months earlier",
+    section: "Plans in force",
+    unit: Percent,
+    better: Neither,
+    definition: "plans_active vs 12 months earlier, % change",
+    breakdowns: [],
+    seed_rows: "EHCPs up 9.6% on the same period last year",
+    compute: |e, m| {
+        // A year earlier only the count matters: no need for the whole month-end state.
+        let before = e.year_before_end_of(m);
+        let previous = (e.plan_dates.iter().enumerate())
+            .filter(move |(_, p)| p.issued_on <= before && p.ceased_on.is_none_or(|c| c > before))
+            .map(|(i, _)| Fact::new(RecordRef::Plan(i as u32)));
+        Stream::change(active_plans(e, m), previous)
+    },
+},
+PlansActivePct0To24 = "plans_active_pct_0_24" {
+    title: "Active plans as % of population 0-24",
+    section: "Plans in force",
+    unit: Percent,
+    better: Neither,
+    definition: "plans_active ÷ population 0-24 × 100",
+    breakdowns: [],
+    seed_rows: "EHCPs as % of 0-24 population",
+    compute: |e, m| Stream::of(e.per_population(m, 100.0), active_plans(e, m)),
+},
+PlansCeased = "plans_ceased" {
+    title: "Plans ceased",
+    section: "Plans in force",
+    unit: Count,
+    better: Neither,
+    definition: "plans whose ceased_on is in the month",
+    breakdowns: [AgeBand, CeaseReason],
+    seed_rows: "Number of EHCs ceased, by age group",
+    compute: |e, m| Stream::of(
+        Count,
+        Engine::in_month(&e.events.ceased, m).map(|i| {
+            let p = &e.cw.plans[i as usize];
+            let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
+            Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""])
+        }),
+    ),
+},
+PlansInMainstreamPct = "plans_in_mainstream_pct" {
+    title: "Plans in mainstream settings",
+    section: "Plans in force",
+    unit: Percent,
+    better: Neither,
+    definition: "share of active plans with setting `mainstream` or `resource_base`",
+    breakdowns: [],
+    seed_rows: "% of EHCPs in mainstream",
+    compute: |e, m| plans_by_setting(e, m, &[Setting::Mainstream, Setting::ResourceBase]),
+},
+PlansInIndependentSpecialPct = "plans_in_independent_special_pct" {
+    title: "Plans in independent and non-maintained special schools",
+    section: "Plans in force",
+    unit: Percent,
+    better: Down,
+    definition: "share with setting `special_independent` or `nmss`",
+    breakdowns: [],
+    seed_rows: "% of EHCPs in special: independent & non-maintained",
+    compute: |e, m| {
+        plans_by_setting(e, m, &[Setting::SpecialIndependent, Setting::NonMaintainedSpecial])
+    },
+},
+PlansEotasPct = "plans_eotas_pct" {
+    title: "Plans with education otherwise than at school",
+    section: "Plans in force",
+    unit: Percent,
+    better: Down,
+    definition: "share with setting `eotas_s61` or `eotas_s19`",
+    breakdowns: [],
+    seed_rows: "% of EHCPs in other arrangements by LA (EOTAS)",
+    compute: |e, m| plans_by_setting(e, m, &[Setting::EotasSection61, Setting::EotasSection19]),
+},
+PlansEhePct = "plans_ehe_pct" {
+    title: "Plans with elective home education",
+    section: "Plans in force",
+    unit: Percent,
+    better: Neither,
+    definition: "share with setting `ehe`",
+    breakdowns: [],
+    seed_rows: "% of children with an EHCP electively home educated",
+    compute: |e, m| plans_by_setting(e, m, &[Setting::ElectiveHomeEducation]),
+},
+PlansNeet16To25Pct = "plans_neet_16_25_pct" {
+    title: "Young people 16-25 with a plan who are NEET",
+    section: "Plans in force",
+    unit: Percent,
+    better: Down,
+    definition: "of active plans whose child is aged 16-25 at the date, share with setting `neet`",
+    breakdowns: [],
+    seed_rows: "% of EHCP young people NEET (16-25)",
+    compute: |e, m| Stream::of(
+        Share,
+        e.month_plans(m)
+            .filter(|p| (16..=25).contains(&p.age))
+            .map(|p| Fact::new(RecordRef::Plan(p.plan)).share(p.setting == Some(Setting::Neet))),
+    ),
+},
+ReviewsCompleted = "reviews_completed" {
+    title: "Annual reviews completed",
+    section: "Annual reviews",
+    unit: Count,
+    better: Up,
+    definition: "reviews whose decision was notified in the month",
+    breakdowns: [Decision],
+    seed_rows: "Number of Annual Reviews Completed",
+    compute: |e, m| Stream::of(Count, reviews_completed(e, m, ReviewPart::Decision)),
+},
+ReviewsCompletedOnTimePct = "reviews_completed_on_time_pct" {
+    title: "Annual reviews completed on time",
+    section: "Annual reviews",
+    unit: Percent,
+    better: Up,
+    definition: "of reviews_completed, share on time",
+    breakdowns: [],
+    seed_rows: "% timeliness of annual reviews",
+    compute: |e, m| Stream::of(Share, reviews_completed(e, m, ReviewPart::OnTime)),
+},
+ReviewsOverdue = "reviews_overdue" {
+    title: "Annual reviews overdue",
+    section: "Annual reviews",
+    unit: Count,
+    better: Down,
+    definition: "as at: active plans whose current review is overdue",
+    breakdowns: [State],
+    seed_rows: "Number / Total number of annual reviews overdue; waiting for school action / service action / amendments",
+    compute: |e, m| Stream::of(
+        Count,
+        e.month_plans(m)
+            .filter(|p| p.review_overdue)
+            .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""])),
+    ),
+},
+ReviewsDecisionAvgWeeks = "reviews_decision_avg_weeks" {
+    title: "Average weeks from review meeting to decision",
+    section: "Annual reviews",
+    unit: Weeks,
+    better: Down,
+    definition: "mean (decided_on − meeting_on) ÷ 7 over reviews_completed",
+    breakdowns: [],
+    seed_rows: "maintaining EHCPs within timescales (weeks)",
+    compute: |e, m| Stream::of(Mean, reviews_completed(e, m, ReviewPart::Weeks)),
+},
+PhaseTransfersFinalisedPct = "phase_transfers_finalised_pct" {
+    title: "Phase transfers finalised by the deadline",
+    section: "Annual reviews",
+    unit: Percent,
+    better: Up,
+    definition: "of reviews with a phase_transfer whose meeting is in the academic year (1 September – 31 August) containing the month and on or before the period's last day, share finalised before the statutory deadline of that academic year (before 15 February for `school`, before 31 March for `post16`, i.e. on or before 14 February / 30 March) and on or before the period's last day; finalised means decision notified and, for `amend`, amended plan issued",
+    breakdowns: [],
+    seed_rows: "100% of EHCPs finalised for the 15 February phase transfer deadline",
+    compute: |e, m| phase_transfers(e, m),
+},
+MediationsYtd = "mediations_ytd" {
+    title: "Mediations, year to date",
+    section: "Disputes and feedback",
+    unit: Count,
+    better: Neither,
+    definition: "mediations opened YTD",
+    breakdowns: [],
+    seed_rows: "Total number of mediations (cumulative calendar year)",
+    compute: |e, m| Stream::of(Count, disputes_opened(e, m, DisputeKind::Mediation)),
+},
+AppealsRegisteredYtd = "appeals_registered_ytd" {
+    title: "Tribunal appeals registered, year to date",
+    section: "Disputes and feedback",
+    unit: Count,
+    better: Down,
+    definition: "appeals opened YTD",
+    breakdowns: [],
+    seed_rows: "No. of appeals registered with the SEND tribunal (cumulative)",
+    compute: |e, m| Stream::of(Count, disputes_opened(e, m, DisputeKind::Appeal)),
+},
+AppealsLostPctYtd = "appeals_lost_pct_ytd" {
+    title: "Appeals conceded or found for parents, year to date",
+    section: "Disputes and feedback",
+    unit: Percent,
+    better: Down,
+    definition: "of appeals closed YTD, share with outcome `conceded` or `parent_favour`",
+    breakdowns: [],
+    seed_rows: "% of cases where LA conceded/found in favour of parent",
+    compute: |e, m| appeals_closed(e, m, &[DisputeOutcome::Conceded, DisputeOutcome::ParentFavour]),
+},
+AppealsWonPctYtd = "appeals_won_pct_ytd" {
+    title: "Appeals withdrawn or found for the LA, year to date",
+    section: "Disputes and feedback",
+    unit: Percent,
+    better: Up,
+    definition: "of appeals closed YTD, share with outcome `la_favour` or `withdrawn`",
+    breakdowns: [],
+    seed_rows: "% where parent withdrew/found in favour of LA",
+    compute: |e, m| appeals_closed(e, m, &[DisputeOutcome::LaFavour, DisputeOutcome::Withdrawn]),
+},
+MediationsFollowedByAppealPctYtd = "mediations_followed_by_appeal_pct_ytd" {
+    title: "Mediations followed by an appeal, year to date",
+    section: "Disputes and feedback",
+    unit: Percent,
+    better: Down,
+    definition: "of mediations opened YTD, share whose child has an appeal opened on or after the mediation's opened_on and on or before the period end",
+    breakdowns: [],
+    seed_rows: "% of mediation cases followed by appeals",
+    compute: |e, m| mediations_followed_by_appeal(e, m),
+},
+Complaints = "complaints" {
+    title: "Complaints",
+    section: "Disputes and feedback",
+    unit: Count,
+    better: Down,
+    definition: "complaints received in the month",
+    breakdowns: [],
+    seed_rows: "No. of complaints",
+    compute: |e, m| feedback(e, m, FeedbackKind::Complaint),
+},
+Compliments = "compliments" {
+    title: "Compliments",
+    section: "Disputes and feedback",
+    unit: Count,
+    better: Up,
+    definition: "compliments received in the month",
+    breakdowns: [],
+    seed_rows: "No. of compliments",
+    compute: |e, m| feedback(e, m, FeedbackKind::Compliment),
+},
+PlacementAvgAnnualCost = "placement_avg_annual_cost" {
+    title: "Average annual placement cost",
+    section: "Placement costs",
+    unit: Pounds,
+    better: Neither,
+    definition: "as at: mean annual_cost of placements active at the date, for children with an active plan, where annual_cost is given",
+    breakdowns: [Setting],
+    seed_rows: "EHCP average costs dashboard",
+    compute: |e, m| Stream::of(Mean, placement_costs(e, m)),
+},
+IndependentSpendSharePct = "independent_spend_share_pct" {
+    title: "Share of placement spend in independent special schools",
+    section: "Placement costs",
+    unit: Percent,
+    better: Down,
+    definition: "as at: sum of annual_cost over active `special_independent` and `nmss` placements of children with an active plan ÷ the sum over all such placements × 100",
+    breakdowns: [],
+    seed_rows: "% of spend in the independent, non-maintained special school sector",
+    compute: |e, m| Stream::of(AmountShare, placement_costs(e, m)),
+},}
