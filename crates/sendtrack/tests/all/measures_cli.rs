@@ -1,9 +1,8 @@
 //! `scorecard`, `drill` and `measures` from the command line.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-mod support;
-
-use support::ok as sendtrack;
+use crate::support;
+use crate::support::ok as sendtrack;
 
 use std::process::Command;
 

@@ -4,10 +4,8 @@
 //! certificate, with Secure cookies.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-mod support;
-
+use crate::support::{ok, run, text};
 use sendtrack_store::testing::fresh_databases;
-use support::{ok, run, text};
 
 #[tokio::test]
 async fn erasing_a_child_keeps_every_past_measure_and_is_audited() {

@@ -6,8 +6,7 @@ use axum::http::{Request, StatusCode, header};
 use sendtrack_store::testing::on_each_backend;
 use tower::ServiceExt;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 #[tokio::test]
 async fn every_page_but_sign_in_needs_a_session() {

@@ -8,8 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use sendtrack_store::testing::on_each_backend;
 use tower::ServiceExt;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 /// A multipart body with the CSRF token and every file of a fixture folder.
 fn upload_body(token: &str, folder: &str) -> (String, Vec<u8>) {

@@ -2,9 +2,7 @@
 //! between SQLite and PostgreSQL, and storing measure values for BI tools.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-mod support;
-
-use support::{folder_lines, ok, run};
+use crate::support::{folder_lines, ok, run};
 
 use sendtrack_store::testing::{TestDb, fresh_databases};
 

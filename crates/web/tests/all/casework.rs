@@ -8,8 +8,7 @@ use axum::http::{StatusCode, header};
 use sendtrack_store::Store;
 use sendtrack_store::testing::on_each_backend;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 /// A child with no request yet, to record one for.
 async fn child_without_requests(store: &Store) -> String {

@@ -1,9 +1,7 @@
 //! The command line, end to end: the binary run as a user runs it.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-mod support;
-
-use support::{folder_lines, ok, run as sendtrack, text};
+use crate::support::{folder_lines, ok, run as sendtrack, text};
 
 #[test]
 fn import_then_export_reproduces_the_generated_authority() {

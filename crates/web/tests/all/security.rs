@@ -14,8 +14,7 @@ use sendtrack_web::{Protection, RULES, Who};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
-mod support;
-use support::*;
+use crate::support::*;
 
 /// A child allocated to the test caseworker (cw001), with one of its requests.
 async fn cw001_child(store: &Store) -> (String, String) {
@@ -69,7 +68,7 @@ async fn send(
 #[test]
 fn every_route_of_the_router_has_an_access_rule() {
     // The router's routes, read from its source: a route added without a rule fails here.
-    let source = include_str!("../src/lib.rs");
+    let source = include_str!("../../src/lib.rs");
     let mut found = 0;
     for chunk in source.split(".route(").skip(1) {
         // The route's own text: up to the next route, layer or fallback.

@@ -1,9 +1,7 @@
 //! The board workbook opens in LibreOffice and shows the scorecard's values.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Test helpers may panic: a panic is a failed test.
 
-mod support;
-
-use support::ok as sendtrack;
+use crate::support::ok as sendtrack;
 
 use std::collections::HashMap;
 use std::path::Path;
