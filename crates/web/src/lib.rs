@@ -11,6 +11,7 @@ mod layout;
 mod pages;
 mod secrets;
 
+use arc_swap::ArcSwapOption;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
@@ -23,8 +24,7 @@ use sendtrack_domain::timeline::ChildIndex;
 use sendtrack_domain::worklist::{Today, WorkFilter, Worklists};
 use sendtrack_store::Store;
 use std::collections::HashMap;
-use std::sync::Arc;
-use tokio::sync::RwLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 pub use access::{RULES, Rule, TABLE_RULES, Who, table_rule};
 pub use auth::{Protection, hash_password, new_password};
@@ -52,47 +52,76 @@ fn keep<K: std::hash::Hash + Eq + Clone, V>(cache: &mut HashMap<K, V>, key: K, v
     cache.insert(key, value);
 }
 
+/// The records as loaded at one casework version, and everything computed from them: each
+/// child's index, the caseworkers, and (by range, date and caseworker, computed when first
+/// asked for) scorecards, worklists and Today's counts. A new casework version is a new
+/// snapshot, swapped in whole, so nothing computed from older records can outlive them: there
+/// is no list of caches to invalidate, and a page reads every figure from one version.
+struct Snapshot {
+    version: i64,
+    casework: Arc<Casework>,
+    child_index: OnceLock<Arc<ChildIndex>>,
+    caseworkers: OnceLock<Arc<Vec<String>>>,
+    scorecards: Mutex<HashMap<(Month, Month, jiff::civil::Date), Arc<Scorecard>>>,
+    todays: Mutex<TodayCache>,
+    worklists: Mutex<HashMap<jiff::civil::Date, Arc<Worklists>>>,
+}
+
+impl Snapshot {
+    fn new(version: i64, casework: Casework) -> Snapshot {
+        Snapshot {
+            version,
+            casework: Arc::new(casework),
+            child_index: OnceLock::new(),
+            caseworkers: OnceLock::new(),
+            scorecards: Mutex::new(HashMap::new()),
+            todays: Mutex::new(HashMap::new()),
+            worklists: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// A result kept in a snapshot's bounded cache, if it is there.
+fn cached<K: std::hash::Hash + Eq, V: Clone>(cache: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
+    cache.lock().ok().and_then(|c| c.get(key).cloned())
+}
+
+/// Keeps a result in a snapshot's bounded cache.
+fn remember<K: std::hash::Hash + Eq + Clone, V>(cache: &Mutex<HashMap<K, V>>, key: K, value: V, cap: usize) {
+    if let Ok(mut c) = cache.lock() {
+        keep(&mut c, key, value, cap);
+    }
+}
+
 /// What every request can reach.
 pub struct AppState {
     pub store: Store,
     /// Where reads and changes of children's records are recorded.
-    audit: std::sync::OnceLock<audit::AuditTrail>,
+    audit: OnceLock<audit::AuditTrail>,
     /// The authority's name, in the header of every page.
     pub authority: String,
     /// How sign-in and sessions are protected.
     pub protection: auth::Protection,
     /// The day the service works on; `None` for the system's local date.
     pub today: Option<jiff::civil::Date>,
-    /// The records, loaded once and shared by the pages, with the casework version they were
-    /// loaded at: when the database's version moves on (a save here, in another instance of
-    /// the app or by a command), they are loaded again.
-    casework: RwLock<Option<(i64, Arc<Casework>)>>,
-    /// Results computed from the records, kept until the records change: scorecards by range
-    /// of months, and Today's summary by date.
-    scorecards: std::sync::Mutex<HashMap<(Month, Month, jiff::civil::Date), Arc<Scorecard>>>,
-    /// Each child's records, indexed once per load of the records.
-    child_index: std::sync::Mutex<Option<Arc<ChildIndex>>>,
-    /// Today's counts by date and caseworker (`None`: everyone's).
-    todays: std::sync::Mutex<TodayCache>,
-    /// Every worklist by date, unfiltered, and the caseworkers' staff ids.
-    worklists: std::sync::Mutex<HashMap<jiff::civil::Date, Arc<Worklists>>>,
-    caseworkers: std::sync::Mutex<Option<Arc<Vec<String>>>>,
+    /// The records and what is computed from them, at the casework version they were loaded
+    /// at: when the database's version moves on (a save here, in another instance of the app
+    /// or by a command), a new snapshot is loaded and swapped in.
+    snapshot: ArcSwapOption<Snapshot>,
+    /// Held while a snapshot loads, so that many requests after a change load it once.
+    loading: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
     pub fn new(store: Store, authority: String, today: Option<jiff::civil::Date>) -> AppState {
         AppState {
-            audit: std::sync::OnceLock::new(),
+            audit: OnceLock::new(),
             store,
             authority,
             protection: auth::Protection::default(),
             today,
-            casework: RwLock::new(None),
-            scorecards: std::sync::Mutex::new(HashMap::new()),
-            child_index: std::sync::Mutex::new(None),
-            todays: std::sync::Mutex::new(HashMap::new()),
-            worklists: std::sync::Mutex::new(HashMap::new()),
-            caseworkers: std::sync::Mutex::new(None),
+            snapshot: ArcSwapOption::empty(),
+            loading: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -111,41 +140,27 @@ impl AppState {
         self.audit.get_or_init(|| audit::AuditTrail::start(self.store.clone()))
     }
 
+    /// The snapshot at the database's current casework version, loaded when it has moved on.
+    async fn snapshot(&self) -> Result<Arc<Snapshot>, sendtrack_store::StoreError> {
+        // Read the version before loading: a change made during the load means one more load
+        // later, never a stale snapshot kept.
+        let current = self.store.casework_version().await?;
+        let held = |s: &ArcSwapOption<Snapshot>| s.load_full().filter(|s| s.version == current);
+        if let Some(snapshot) = held(&self.snapshot) {
+            return Ok(snapshot);
+        }
+        let _loading = self.loading.lock().await;
+        if let Some(snapshot) = held(&self.snapshot) {
+            return Ok(snapshot);
+        }
+        let snapshot = Arc::new(Snapshot::new(current, self.store.load().await?));
+        self.snapshot.store(Some(snapshot.clone()));
+        Ok(snapshot)
+    }
+
     /// The records, read from the database the first time they are needed.
     pub(crate) async fn casework(&self) -> Result<Arc<Casework>, sendtrack_store::StoreError> {
-        // Read before loading: a change made during the load means one more load later, never
-        // a stale copy kept.
-        let current = self.store.casework_version().await?;
-        if let Some((version, cw)) = self.casework.read().await.as_ref()
-            && *version == current
-        {
-            return Ok(cw.clone());
-        }
-        let mut slot = self.casework.write().await;
-        if let Some((version, cw)) = slot.as_ref()
-            && *version == current
-        {
-            return Ok(cw.clone());
-        }
-        let loaded = Arc::new(self.store.load().await?);
-        *slot = Some((current, loaded.clone()));
-        // New records: whatever was computed from the old ones is stale.
-        if let Ok(mut cards) = self.scorecards.lock() {
-            cards.clear();
-        }
-        if let Ok(mut todays) = self.todays.lock() {
-            todays.clear();
-        }
-        if let Ok(mut lists) = self.worklists.lock() {
-            lists.clear();
-        }
-        if let Ok(mut ids) = self.caseworkers.lock() {
-            *ids = None;
-        }
-        if let Ok(mut index) = self.child_index.lock() {
-            *index = None;
-        }
-        Ok(loaded)
+        Ok(self.snapshot().await?.casework.clone())
     }
 
     /// The whole catalogue from `from` to `to`, computed once per range until the records change.
@@ -154,40 +169,29 @@ impl AppState {
         from: Month,
         to: Month,
     ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
-        let cw = self.casework().await?;
+        let snapshot = self.snapshot().await?;
         let today = self.today();
-        if let Some(card) = self.scorecards.lock().ok().and_then(|c| c.get(&(from, to, today)).cloned()) {
+        let key = (from, to, today);
+        if let Some(card) = cached(&snapshot.scorecards, &key) {
             return Ok(card);
         }
-        let computed = tokio::task::spawn_blocking(move || {
+        let cw = snapshot.casework.clone();
+        let computed = blocking("(scorecard)", move || {
             // As at today: this month's figures are to date, and agree with Today's counts.
             let engine = Engine::as_at(&cw, today);
             let measures: Vec<_> = CATALOGUE.iter().collect();
             Arc::new(scorecard(&engine, &measures, from, to, 2))
         })
-        .await
-        .map_err(|e| sendtrack_store::StoreError::Corrupt {
-            table: "(scorecard)",
-            column: "",
-            message: e.to_string(),
-        })?;
-        if let Ok(mut cards) = self.scorecards.lock() {
-            keep(&mut cards, (from, to, today), computed.clone(), CACHED_SCORECARDS);
-        }
+        .await?;
+        remember(&snapshot.scorecards, key, computed.clone(), CACHED_SCORECARDS);
         Ok(computed)
     }
 
     /// The records and each child's index into them.
     async fn children(&self) -> Result<(Arc<Casework>, Arc<ChildIndex>), sendtrack_store::StoreError> {
-        let cw = self.casework().await?;
-        if let Some(index) = self.child_index.lock().ok().and_then(|i| i.clone()) {
-            return Ok((cw, index));
-        }
-        let index = Arc::new(ChildIndex::new(&cw));
-        if let Ok(mut slot) = self.child_index.lock() {
-            *slot = Some(index.clone());
-        }
-        Ok((cw, index))
+        let snapshot = self.snapshot().await?;
+        let index = snapshot.child_index.get_or_init(|| Arc::new(ChildIndex::new(&snapshot.casework))).clone();
+        Ok((snapshot.casework.clone(), index))
     }
 
     /// The Today counts at the end of `date` for one caseworker's cases (or everyone's),
@@ -197,51 +201,58 @@ impl AppState {
         date: jiff::civil::Date,
         caseworker: Option<String>,
     ) -> Result<Arc<Today>, sendtrack_store::StoreError> {
-        self.casework().await?;
+        let snapshot = self.snapshot().await?;
         let key = (date, caseworker);
-        if let Some(t) = self.todays.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(t) = cached(&snapshot.todays, &key) {
             return Ok(t);
         }
-        let lists = self.worklists(date).await?;
+        let lists = Self::worklists_of(&snapshot, date).await?;
         let filter = WorkFilter { caseworker: key.1.clone(), ..WorkFilter::default() };
         let computed = Arc::new(lists.today(&filter));
-        if let Ok(mut todays) = self.todays.lock() {
-            keep(&mut todays, key, computed.clone(), CACHED_TODAYS);
-        }
+        remember(&snapshot.todays, key, computed.clone(), CACHED_TODAYS);
         Ok(computed)
     }
 
     /// Every worklist at the end of `date`, computed once per date until the records change.
     async fn worklists(&self, date: jiff::civil::Date) -> Result<Arc<Worklists>, sendtrack_store::StoreError> {
-        let cw = self.casework().await?;
-        if let Some(lists) = self.worklists.lock().ok().and_then(|c| c.get(&date).cloned()) {
+        let snapshot = self.snapshot().await?;
+        Self::worklists_of(&snapshot, date).await
+    }
+
+    async fn worklists_of(
+        snapshot: &Snapshot,
+        date: jiff::civil::Date,
+    ) -> Result<Arc<Worklists>, sendtrack_store::StoreError> {
+        if let Some(lists) = cached(&snapshot.worklists, &date) {
             return Ok(lists);
         }
-        let computed = tokio::task::spawn_blocking(move || Arc::new(sendtrack_domain::worklist::worklists(&cw, date)))
-            .await
-            .map_err(|e| sendtrack_store::StoreError::Corrupt {
-                table: "(worklists)",
-                column: "",
-                message: e.to_string(),
-            })?;
-        if let Ok(mut lists) = self.worklists.lock() {
-            keep(&mut lists, date, computed.clone(), CACHED_WORKLIST_DATES);
-        }
+        let cw = snapshot.casework.clone();
+        let computed =
+            blocking("(worklists)", move || Arc::new(sendtrack_domain::worklist::worklists(&cw, date))).await?;
+        remember(&snapshot.worklists, date, computed.clone(), CACHED_WORKLIST_DATES);
         Ok(computed)
     }
 
     /// The staff ids of the caseworkers with requests allocated, once per load of the records.
     async fn caseworkers(&self) -> Result<Arc<Vec<String>>, sendtrack_store::StoreError> {
-        let cw = self.casework().await?;
-        if let Some(ids) = self.caseworkers.lock().ok().and_then(|c| c.clone()) {
-            return Ok(ids);
-        }
-        let ids = Arc::new(sendtrack_domain::worklist::caseworkers(&cw));
-        if let Ok(mut slot) = self.caseworkers.lock() {
-            *slot = Some(ids.clone());
-        }
-        Ok(ids)
+        let snapshot = self.snapshot().await?;
+        Ok(snapshot
+            .caseworkers
+            .get_or_init(|| Arc::new(sendtrack_domain::worklist::caseworkers(&snapshot.casework)))
+            .clone())
     }
+}
+
+/// Runs a long computation off the async threads; a panic in it is reported as what it is.
+async fn blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, sendtrack_store::StoreError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| sendtrack_store::StoreError::Corrupt {
+        table: what,
+        column: "",
+        message: e.to_string(),
+    })
 }
 
 const GOVUK_CSS: &[u8] = include_bytes!("../assets/govuk.css");
