@@ -3,14 +3,12 @@
 //! every problem located as `file:line:column`, writes casework back to a folder, and
 //! generates a realistic demo authority.
 
-pub mod board;
 pub mod demo;
 pub mod dfe;
 pub mod for_people;
 pub mod read;
 pub mod scorecard;
 pub mod sen2;
-pub mod workbook;
 pub mod write;
 
 pub use read::{FolderProblem, FolderRead, check_casework, read_folder};

@@ -2,13 +2,13 @@
 //! measures and their trend, each table of the board reports with its chart, the comparison
 //! with England, the region and statistical neighbours, and the definitions.
 
+use crate::board::tables;
 use crate::charts::{Series, bar_chart, label, line_chart};
 use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::codes::Comparator;
 use sendtrack_domain::measures::presentation::{Arrow, Verdict};
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, MeasureId, Unit};
-use sendtrack_interchange::board::tables;
 
 /// The measures on the cover, in order.
 pub const HEADLINES: &[MeasureId] = &[

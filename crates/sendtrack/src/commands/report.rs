@@ -2,13 +2,13 @@
 //! or its printable pack (PDF through headless Chromium's print).
 
 use crate::commands::source::Source;
-use anyhow::{Context, bail};
+use anyhow::Context;
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::measures::engine::Engine;
 use sendtrack_domain::measures::scorecard::scorecard;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::path::Path;
+use std::process::ExitCode;
 
 /// The report formats sendtrack writes.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civi
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
     let (month, out) = (options.month, options.out);
     match options.format {
-        ReportFormat::Xlsx => sendtrack_interchange::workbook::write_workbook(&engine, month, threads, out)
+        ReportFormat::Xlsx => sendtrack_report::workbook::write_workbook(&engine, month, threads, out)
             .with_context(|| format!("cannot write {}", out.display()))?,
         ReportFormat::Html | ReportFormat::Pdf => {
             let measures: Vec<_> = CATALOGUE.iter().collect();
@@ -46,53 +46,10 @@ pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civi
             if options.format == ReportFormat::Html {
                 std::fs::write(out, html).with_context(|| format!("cannot write {}", out.display()))?;
             } else {
-                print_to_pdf(&html, out)?;
+                sendtrack_report::pdf::print_to_pdf(&html, out)?;
             }
         }
     }
     println!("Wrote the {:?} report for the 13 months to {month} to {}.", options.format, out.display());
     Ok(ExitCode::SUCCESS)
-}
-
-/// The Chromium to print with: `SENDTRACK_CHROMIUM`, else `chromium` on the PATH.
-fn chromium() -> PathBuf {
-    std::env::var_os("SENDTRACK_CHROMIUM").map_or_else(|| PathBuf::from("chromium"), PathBuf::from)
-}
-
-/// Prints `html` to a PDF at `out` with headless Chromium.
-fn print_to_pdf(html: &str, out: &Path) -> anyhow::Result<()> {
-    let work = std::env::temp_dir().join(format!("sendtrack-report-{}", std::process::id()));
-    std::fs::create_dir_all(&work)?;
-    let page = work.join("board.html");
-    std::fs::write(&page, html)?;
-    let out_abs = std::path::absolute(out)?;
-    let printed = Command::new(chromium())
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", work.join("profile").display()))
-        .arg(format!("--print-to-pdf={}", out_abs.display()))
-        .arg(format!("file://{}", page.display()))
-        .output();
-    let _ = std::fs::remove_dir_all(&work);
-    match printed {
-        Err(e) => bail!(
-            "cannot run Chromium to print the PDF ({e}); install Debian's chromium package, or set SENDTRACK_CHROMIUM, or use --format html"
-        ),
-        Ok(o) if !o.status.success() || !out_abs.exists() => {
-            bail!(
-                "Chromium could not print the PDF: {}",
-                String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
-            )
-        }
-        Ok(_) => Ok(()),
-    }
 }

@@ -46,7 +46,7 @@ fn month_of(state: &AppState, which: Which) -> Month {
 
 /// The board report's tables as they download, months across.
 fn tables(card: &sendtrack_domain::measures::scorecard::Scorecard) -> Vec<DataTable> {
-    sendtrack_interchange::board::tables(card)
+    sendtrack_report::board::tables(card)
         .iter()
         .enumerate()
         .map(|(k, table)| {
@@ -133,7 +133,7 @@ pub async fn workbook(
     // Built in memory: concurrent downloads share no file.
     let written = tokio::task::spawn_blocking(move || {
         let engine = Engine::as_at(&cw, today);
-        sendtrack_interchange::workbook::workbook_bytes(&engine, month, 2).map_err(|e| e.to_string())
+        sendtrack_report::workbook::workbook_bytes(&engine, month, 2).map_err(|e| e.to_string())
     })
     .await;
     match written {

@@ -49,7 +49,7 @@ impl Writer<'_> {
             sheet.write_string_with_format(
                 0,
                 k as u16 + 1,
-                crate::scorecard::month_label(self.card, *month),
+                sendtrack_interchange::scorecard::month_label(self.card, *month),
                 &self.header,
             )?;
         }
@@ -99,7 +99,7 @@ pub fn workbook_bytes(engine: &Engine, month: Month, threads: usize) -> Result<V
     let sheet = book.add_worksheet();
     sheet.set_name("Scorecard")?;
     let mut columns: Vec<String> = vec!["Measure".into(), "Id".into(), "Unit".into(), "Better".into()];
-    columns.extend(card.months.iter().map(|m| crate::scorecard::month_label(&card, *m)));
+    columns.extend(card.months.iter().map(|m| sendtrack_interchange::scorecard::month_label(&card, *m)));
     columns.extend(
         [
             "Trend",
