@@ -47,6 +47,10 @@ macro_rules! codes {
         }
 
         impl Code for $name {
+            fn all() -> &'static [$name] {
+                $name::ALL
+            }
+
             fn code(self) -> &'static str {
                 $name::code(self)
             }
@@ -64,6 +68,8 @@ macro_rules! codes {
 
 /// A value of one of the interchange code lists, for code that works on any of them.
 pub trait Code: Copy + Eq + 'static {
+    /// Every code, in the order the spec lists them.
+    fn all() -> &'static [Self];
     /// The code as written in the interchange files.
     fn code(self) -> &'static str;
     /// The code in words, for people.

@@ -2,10 +2,9 @@
 //! import, applied to the caseload as it would be after the change, with each problem put on
 //! the field that must change. A form also may not record a step dated after today.
 
-use crate::codes::*;
 use crate::dates::parse_date;
 use crate::records::Casework;
-use crate::rows::{Row, cells, columns, parse_row};
+use crate::rows::{Entry, Row};
 use crate::validation::{RecordFile, validate};
 use jiff::civil::Date;
 
@@ -32,50 +31,21 @@ pub enum FieldKind {
     Reference(RecordFile),
 }
 
-fn codes_of<T: Code>(all: &[T]) -> FieldKind {
-    FieldKind::Code(all.iter().map(|c| (c.code(), c.label())).collect())
-}
-
-/// How `column` of `file` is entered.
+/// How `column` of `file` is entered, as its declaration says.
 pub fn field_kind(file: RecordFile, column: &str) -> FieldKind {
-    use RecordFile as F;
-    match (file, column) {
-        (_, c) if c.ends_with("_on") || c == "date_of_birth" => FieldKind::Date,
-        (F::Children, "sex") => codes_of(Sex::ALL),
-        (F::Children, "primary_need" | "secondary_need") => codes_of(Need::ALL),
-        (F::Children, "upn_unknown") => codes_of(UpnUnknown::ALL),
-        (F::Requests, "source") => codes_of(RequestSource::ALL),
-        (F::Requests, "decision") => codes_of(AssessmentDecision::ALL),
-        (F::Requests, "outcome") => codes_of(AssessmentOutcome::ALL),
-        (F::Requests, "exception") => codes_of(TimeLimitException::ALL),
-        (F::Requests, "in_youth_accommodation") | (F::Placements, "sen_unit" | "resourced_provision") => {
-            FieldKind::Flag
-        }
-        (F::Advice, "kind") => codes_of(AdviceKind::ALL),
-        (F::Advice | F::Plans | F::Disputes, "request_id") => FieldKind::Reference(F::Requests),
-        (F::Plans, "cease_reason") => codes_of(CeaseReason::ALL),
-        (F::Plans, "personal_budget") => codes_of(PersonalBudget::ALL),
-        (F::Placements, "setting") => codes_of(Setting::ALL),
-        (F::Placements, "rank") => codes_of(PlacementRank::ALL),
-        (F::Reviews, "plan_id") => FieldKind::Reference(F::Plans),
-        (F::Reviews, "decision") => codes_of(ReviewDecision::ALL),
-        (F::Reviews, "phase_transfer") => codes_of(PhaseTransfer::ALL),
-        (F::Disputes, "kind") => codes_of(DisputeKind::ALL),
-        (F::Disputes, "outcome") => codes_of(DisputeOutcome::ALL),
-        _ => FieldKind::Text,
+    match file.declaration().column(column).map(|c| c.entry) {
+        Some(Entry::Date) => FieldKind::Date,
+        Some(Entry::Code(codes)) => FieldKind::Code(codes()),
+        Some(Entry::Flag) => FieldKind::Flag,
+        Some(Entry::Reference(target)) => FieldKind::Reference(target),
+        Some(Entry::Text) | None => FieldKind::Text,
     }
 }
 
-/// The record types a child's page records and corrects, one at a time.
-pub const CHILD_RECORDS: [RecordFile; 7] = [
-    RecordFile::Children,
-    RecordFile::Requests,
-    RecordFile::Advice,
-    RecordFile::Plans,
-    RecordFile::Placements,
-    RecordFile::Reviews,
-    RecordFile::Disputes,
-];
+/// The record types a child's page records and corrects, one at a time: those with a form.
+pub fn child_records() -> impl Iterator<Item = RecordFile> {
+    RecordFile::ALL.into_iter().filter(|f| f.declaration().form.is_some())
+}
 
 /// Checks the record a form would save: `cells` in the order of [`columns`] (empty cells as
 /// `None`). `new` is true when it must not replace a record with the same id. Returns the
@@ -92,10 +62,10 @@ pub fn check_record(
 ) -> Result<Casework, Vec<FieldProblem>> {
     let mut one = Casework::default();
     let mut row = Row::new(file, cells_in);
-    let parsed = parse_row(&mut row, &mut one);
+    let parsed = one.read_row(&mut row);
     let mut problems: Vec<FieldProblem> =
         row.problems.into_iter().map(|(column, message)| FieldProblem { column: Some(column), message }).collect();
-    for (column, cell) in columns(file).iter().zip(cells_in) {
+    for (column, cell) in file.columns().iter().zip(cells_in) {
         if field_kind(file, column.name) == FieldKind::Date
             && let Some(date) = cell.and_then(|c| parse_date(c).ok())
             && date > today
@@ -109,12 +79,12 @@ pub fn check_record(
     if !parsed || !problems.is_empty() {
         return Err(problems);
     }
-    let id = cells(file, &one, 0).into_iter().next().unwrap_or_default();
+    let id = one.cells(file, 0).into_iter().next().unwrap_or_default();
     // Whether a stored record has the same id: the import's own rule for "updated".
     let exists = cw.replaced_by(&one).total() > 0;
     if new && exists {
         return Err(vec![FieldProblem {
-            column: Some(columns(file)[0].name),
+            column: Some(file.columns()[0].name),
             message: format!("a record with id {id} already exists"),
         }]);
     }
@@ -126,7 +96,7 @@ pub fn check_record(
     if !others.is_empty() {
         // Only problems the change brings: those the caseload did not have before.
         let key = |cw: &Casework, p: &crate::validation::Problem| {
-            (p.file, cells(p.file, cw, p.index).into_iter().next(), p.column, p.message.clone())
+            (p.file, cw.cells(p.file, p.index).into_iter().next(), p.column, p.message.clone())
         };
         let before: std::collections::HashSet<_> =
             validate(cw, today, measure_ids).iter().map(|p| key(cw, p)).collect();
@@ -147,16 +117,13 @@ pub fn check_record(
     if problems.is_empty() { Ok(one) } else { Err(problems) }
 }
 
-fn count(cw: &Casework, file: RecordFile) -> usize {
-    cw.counts().rows().iter().zip(RecordFile::ALL).find(|(_, f)| *f == file).map_or(0, |((_, n), _)| *n)
-}
-
 /// The columns whose cells differ between the one record of `file` in `before` and in
 /// `after`: (column, before, after).
 pub fn changes(file: RecordFile, before: &Casework, after: &Casework) -> Vec<(&'static str, String, String)> {
-    let a = if count(before, file) > 0 { cells(file, before, 0) } else { vec![String::new(); columns(file).len()] };
-    let b = cells(file, after, 0);
-    columns(file)
+    let a =
+        if before.counts().of(file) > 0 { before.cells(file, 0) } else { vec![String::new(); file.columns().len()] };
+    let b = after.cells(file, 0);
+    file.columns()
         .iter()
         .zip(a.into_iter().zip(b))
         .filter(|(_, (x, y))| x != y)
@@ -167,6 +134,7 @@ pub fn changes(file: RecordFile, before: &Casework, after: &Casework) -> Vec<(&'
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::codes::*;
     use crate::records::*;
     use jiff::civil::date;
 
@@ -324,15 +292,24 @@ mod tests {
 
     #[test]
     fn every_column_of_a_child_record_has_a_way_to_be_entered() {
-        for file in CHILD_RECORDS {
-            for column in columns(file) {
+        for file in child_records() {
+            for column in file.columns() {
                 let kind = field_kind(file, column.name);
                 if let FieldKind::Code(codes) = &kind {
                     assert!(!codes.is_empty(), "{}.{}", file.file_name(), column.name);
                 }
             }
         }
-        assert_eq!(field_kind(RecordFile::Reviews, "decision"), codes_of(ReviewDecision::ALL));
+        let decisions = ReviewDecision::ALL.iter().map(|c| (c.code(), c.label())).collect();
+        assert_eq!(field_kind(RecordFile::Reviews, "decision"), FieldKind::Code(decisions));
+        assert_eq!(child_records().count(), 7);
+        // A date column is declared as one, wherever it is.
+        for file in RecordFile::ALL {
+            for column in file.columns() {
+                let named_as_date = column.name.ends_with("_on") || column.name == "date_of_birth";
+                assert_eq!(named_as_date, field_kind(file, column.name) == FieldKind::Date, "{}", column.name);
+            }
+        }
         assert_eq!(field_kind(RecordFile::Advice, "requested_on"), FieldKind::Date);
         assert_eq!(field_kind(RecordFile::Reviews, "plan_id"), FieldKind::Reference(RecordFile::Plans));
     }

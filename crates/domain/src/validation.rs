@@ -13,53 +13,7 @@ use crate::records::Casework;
 use jiff::civil::Date;
 use std::collections::HashMap;
 
-/// The record types, in the order they are read and written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecordFile {
-    Children,
-    Requests,
-    Advice,
-    Plans,
-    Placements,
-    Reviews,
-    Disputes,
-    Feedback,
-    Population,
-    Benchmarks,
-    Targets,
-}
-
-impl RecordFile {
-    pub const ALL: [RecordFile; 11] = [
-        RecordFile::Children,
-        RecordFile::Requests,
-        RecordFile::Advice,
-        RecordFile::Plans,
-        RecordFile::Placements,
-        RecordFile::Reviews,
-        RecordFile::Disputes,
-        RecordFile::Feedback,
-        RecordFile::Population,
-        RecordFile::Benchmarks,
-        RecordFile::Targets,
-    ];
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            RecordFile::Children => "children.csv",
-            RecordFile::Requests => "requests.csv",
-            RecordFile::Advice => "advice.csv",
-            RecordFile::Plans => "plans.csv",
-            RecordFile::Placements => "placements.csv",
-            RecordFile::Reviews => "reviews.csv",
-            RecordFile::Disputes => "disputes.csv",
-            RecordFile::Feedback => "feedback.csv",
-            RecordFile::Population => "population.csv",
-            RecordFile::Benchmarks => "benchmarks.csv",
-            RecordFile::Targets => "targets.csv",
-        }
-    }
-}
+pub use crate::records::RecordFile;
 
 /// One broken rule, at one cell.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use sendtrack_domain::Date;
 use sendtrack_domain::measures;
 use sendtrack_domain::records::Casework;
-use sendtrack_domain::rows::{Row, columns, parse_row, pop_last};
+use sendtrack_domain::rows::Row;
 use sendtrack_domain::validation::{RecordFile, validate};
 use std::collections::HashSet;
 use std::path::Path;
@@ -161,7 +161,7 @@ fn unterminated_quote(bytes: &[u8]) -> Option<u64> {
 
 fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut Vec<FolderProblem>) {
     let name = file.file_name();
-    let spec = columns(file);
+    let spec = file.columns();
     let mut problem = |line: u64, column: &str, message: String| {
         shape.push(FolderProblem { file: name, place: Place::Line(line), column: column.to_string(), message })
     };
@@ -276,7 +276,7 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         }
         let by_spec: Vec<Option<&str>> = positions.iter().map(|p| p.and_then(|p| cells.get(p).copied())).collect();
         let mut row = Row::new(file, &by_spec);
-        let parsed = parse_row(&mut row, &mut read.casework);
+        let parsed = read.casework.read_row(&mut row);
         let readable = parsed && row.problems.is_empty();
         // Duplicate ids where either row could not be read are found here; the domain's rules
         // only see the rows that were read.
@@ -302,7 +302,7 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         } else {
             if parsed {
                 // The record was pushed before a later cell failed: take it back out.
-                pop_last(file, &mut read.casework);
+                read.casework.pop_last(file);
             }
             if let Some(id) = row.text(id_column) {
                 read.unreadable_ids.insert((file, id.to_string()));

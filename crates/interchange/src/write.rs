@@ -2,7 +2,6 @@
 //! folder reads back as the same records.
 
 use sendtrack_domain::records::Casework;
-use sendtrack_domain::rows::{cells, columns};
 use sendtrack_domain::validation::RecordFile;
 use std::path::Path;
 
@@ -23,12 +22,12 @@ fn write(dir: &Path, casework: &Casework, for_people: bool) -> Result<(), csv::E
     let counts = casework.counts().rows();
     for (k, file) in RecordFile::ALL.into_iter().enumerate() {
         let mut writer = csv::Writer::from_path(dir.join(file.file_name()))?;
-        writer.write_record(columns(file).iter().map(|c| c.name))?;
+        writer.write_record(file.columns().iter().map(|c| c.name))?;
         for i in 0..counts[k].1 {
             if for_people {
-                crate::for_people::write_row(&mut writer, cells(file, casework, i))?;
+                crate::for_people::write_row(&mut writer, casework.cells(file, i))?;
             } else {
-                writer.write_record(cells(file, casework, i))?;
+                writer.write_record(casework.cells(file, i))?;
             }
         }
         writer.flush()?;

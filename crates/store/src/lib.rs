@@ -13,11 +13,11 @@ pub use people::{Session, SessionStage, User};
 pub mod testing;
 
 use sendtrack_domain::records::{Casework, RecordCounts};
-use sendtrack_domain::rows::{Row, Storage, columns, parse_row, pop_last};
+use sendtrack_domain::rows::{Personal, Row, Storage};
 use sendtrack_domain::validation::RecordFile;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, AssertSqlSafe, Row as _};
-use tables::{TABLES, Table};
+use tables::{Table, tables};
 
 /// Something went wrong with the database.
 #[derive(Debug, thiserror::Error)]
@@ -201,34 +201,22 @@ impl Store {
 
     /// How many records of each kind the database holds.
     pub async fn counts(&self) -> Result<RecordCounts, StoreError> {
-        let mut n = [0usize; 11];
-        for (k, table) in TABLES.iter().enumerate() {
-            let sql = format!("SELECT COUNT(*) FROM {}", table.name);
+        let mut counts = RecordCounts::default();
+        for table in tables() {
+            let sql = format!("SELECT COUNT(*) FROM {}", table.table);
             let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&self.pool).await?;
-            n[k] = usize::try_from(count).unwrap_or(0);
+            *counts.of_mut(table.file) = usize::try_from(count).unwrap_or(0);
         }
-        Ok(RecordCounts {
-            children: n[0],
-            requests: n[1],
-            advice: n[2],
-            plans: n[3],
-            placements: n[4],
-            reviews: n[5],
-            disputes: n[6],
-            feedback: n[7],
-            population: n[8],
-            benchmarks: n[9],
-            targets: n[10],
-        })
+        Ok(counts)
     }
 
     /// Every record in the database.
     pub async fn load(&self) -> Result<Casework, StoreError> {
         let mut cw = Casework::default();
-        for table in TABLES {
-            let spec = columns(table.file);
+        for table in tables() {
+            let spec = table.file.columns();
             let select: Vec<String> = spec.iter().map(|c| c.name.to_string()).collect();
-            let sql = format!("SELECT {} FROM {} ORDER BY {}", select.join(", "), table.name, table.key.join(", "));
+            let sql = format!("SELECT {} FROM {} ORDER BY {}", select.join(", "), table.table, table.key.join(", "));
             let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
             for db_row in rows {
                 let mut texts: Vec<Option<String>> = Vec::with_capacity(spec.len());
@@ -241,12 +229,12 @@ impl Store {
                 }
                 let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
                 let mut row = Row::new(table.file, &cells);
-                let parsed = parse_row(&mut row, &mut cw);
+                let parsed = cw.read_row(&mut row);
                 if let Some((column, message)) = row.problems.into_iter().next() {
                     if parsed {
-                        pop_last(table.file, &mut cw);
+                        cw.pop_last(table.file);
                     }
-                    return Err(StoreError::Corrupt { table: table.name, column, message });
+                    return Err(StoreError::Corrupt { table: table.table, column, message });
                 }
             }
         }
@@ -264,7 +252,7 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let counts = casework.counts().rows();
         let mut written = 0;
-        for (k, table) in TABLES.iter().enumerate() {
+        for (k, table) in tables().enumerate() {
             let total = counts[k].1;
             let mut start = 0;
             while start < total {
@@ -294,20 +282,20 @@ impl Store {
     async fn save_staged(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
         let mut conn = self.pool.acquire().await?;
         let counts = casework.counts().rows();
-        for table in &TABLES {
-            let names: Vec<&str> = columns(table.file).iter().map(|c| c.name).collect();
+        for table in tables() {
+            let names: Vec<&str> = table.file.columns().iter().map(|c| c.name).collect();
             let keys = table.key.join(", ");
             let create = format!(
                 "DROP TABLE IF EXISTS {staged}; CREATE TEMP TABLE staged_{name} AS SELECT {cols} FROM main.{name} WHERE 0; CREATE UNIQUE INDEX temp.staged_{name}_key ON staged_{name} ({keys})",
                 staged = staged(table),
-                name = table.name,
+                name = table.table,
                 cols = names.join(", ")
             );
             sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *conn).await?;
         }
         let staged_rows = async {
             let mut written = 0;
-            for (k, table) in TABLES.iter().enumerate() {
+            for (k, table) in tables().enumerate() {
                 let total = counts[k].1;
                 let into = staged(table);
                 let mut start = 0;
@@ -326,7 +314,7 @@ impl Store {
             }
             let _turn = self.write_turn().await;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            for table in &TABLES {
+            for table in tables() {
                 sqlx::query(AssertSqlSafe(merge_sql(table))).execute(&mut *tx).await?;
             }
             bump_casework_version(&mut tx).await?;
@@ -335,7 +323,7 @@ impl Store {
         }
         .await;
         // The staging tables go whatever happened (they would go with the connection anyway).
-        for table in &TABLES {
+        for table in tables() {
             let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE IF EXISTS {}", staged(table))))
                 .execute(&mut *conn)
                 .await;
@@ -364,7 +352,7 @@ impl Store {
 
     /// The versioned table that holds `file`'s records, keyed by a single id.
     fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
-        TABLES.iter().find(|t| t.file == file && t.versioned && t.key.len() == 1).ok_or(StoreError::Corrupt {
+        tables().find(|t| t.file == file && t.versioned && t.key.len() == 1).ok_or(StoreError::Corrupt {
             table: "(none)",
             column: "",
             message: format!("{} records are not edited one at a time", file.file_name()),
@@ -375,9 +363,9 @@ impl Store {
     /// that must not overwrite someone else's.
     pub async fn record_with_version(&self, file: RecordFile, id: &str) -> Result<(Casework, i64), StoreError> {
         let table = Self::versioned_table(file)?;
-        let spec = columns(file);
+        let spec = file.columns();
         let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
-        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.name, table.key[0]);
+        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.table, table.key[0]);
         let row: Option<AnyRow> =
             sqlx::query(AssertSqlSafe(self.placeholders(&sql))).bind(id.to_string()).fetch_optional(&self.pool).await?;
         let row = row.ok_or_else(|| StoreError::NotFound { record: record_name(file), id: id.to_string() })?;
@@ -393,12 +381,12 @@ impl Store {
         let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
         let mut cw = Casework::default();
         let mut parsed_row = Row::new(file, &cells);
-        let parsed = parse_row(&mut parsed_row, &mut cw);
+        let parsed = cw.read_row(&mut parsed_row);
         match (parsed, parsed_row.problems.into_iter().next()) {
             (true, None) => Ok((cw, version)),
             (_, problem) => {
                 let (column, message) = problem.unwrap_or((table.key[0], "the row could not be read".into()));
-                Err(StoreError::Corrupt { table: table.name, column, message })
+                Err(StoreError::Corrupt { table: table.table, column, message })
             }
         }
     }
@@ -416,8 +404,8 @@ impl Store {
         event: &AuditEvent,
     ) -> Result<i64, StoreError> {
         let table = Self::versioned_table(file)?;
-        let spec = columns(file);
-        let cells = sendtrack_domain::rows::cells(file, record, 0);
+        let spec = file.columns();
+        let cells = record.cells(file, 0);
         let id = cells[0].clone();
         let bind_cells = |mut query: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>, skip: usize| {
             for (column, cell) in spec.iter().zip(&cells).skip(skip) {
@@ -432,7 +420,7 @@ impl Store {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let current: Option<i64> = sqlx::query_scalar(AssertSqlSafe(
-            self.placeholders(&format!("SELECT version FROM {} WHERE {} = $1", table.name, table.key[0])),
+            self.placeholders(&format!("SELECT version FROM {} WHERE {} = $1", table.table, table.key[0])),
         ))
         .bind(id.clone())
         .fetch_optional(&mut *tx)
@@ -446,7 +434,7 @@ impl Store {
             (None, None) => {
                 let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
                 let marks: Vec<String> = (1..=spec.len()).map(|k| format!("${k}")).collect();
-                let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.name, names.join(", "), marks.join(", "));
+                let sql = format!("INSERT INTO {} ({}) VALUES ({})", table.table, names.join(", "), marks.join(", "));
                 bind_cells(sqlx::query(AssertSqlSafe(self.placeholders(&sql))), 0).execute(&mut *tx).await?;
                 1
             }
@@ -456,7 +444,7 @@ impl Store {
                 let n = spec.len();
                 let sql = format!(
                     "UPDATE {} SET {}, version = version + 1 WHERE {} = ${} AND version = ${}",
-                    table.name,
+                    table.table,
                     sets.join(", "),
                     table.key[0],
                     n,
@@ -487,12 +475,20 @@ impl Store {
     pub async fn erase_child(&self, child_id: &str, event: &AuditEvent) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        let done = sqlx::query(AssertSqlSafe(self.placeholders(
-            "UPDATE children SET forename = '(erased)', surname = '(erased)', upn = NULL, uln = NULL, postcode = NULL, ethnicity = NULL, version = version + 1 WHERE child_id = $1",
-        )))
-        .bind(child_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        // What erasing does to each column is the children's declaration's to say.
+        let children = RecordFile::Children.declaration();
+        let erased: Vec<String> = children
+            .columns
+            .iter()
+            .filter_map(|c| match c.personal {
+                Personal::Name => Some(format!("{} = '(erased)'", c.name)),
+                Personal::Erased => Some(format!("{} = NULL", c.name)),
+                Personal::No | Personal::Kept => None,
+            })
+            .collect();
+        let sql = format!("UPDATE children SET {}, version = version + 1 WHERE child_id = $1", erased.join(", "));
+        let done =
+            sqlx::query(AssertSqlSafe(self.placeholders(&sql))).bind(child_id.to_string()).execute(&mut *tx).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
         }
@@ -589,8 +585,8 @@ fn bind_cells<'q>(
     casework: &Casework,
     i: usize,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
-    let cells = sendtrack_domain::rows::cells(table.file, casework, i);
-    for (column, cell) in columns(table.file).iter().zip(cells) {
+    let cells = casework.cells(table.file, i);
+    for (column, cell) in table.file.columns().iter().zip(cells) {
         let empty_key = cell.is_empty() && table.key.contains(&column.name);
         query = match column.storage {
             Storage::Text if empty_key => query.bind(String::new()),
@@ -647,13 +643,13 @@ fn record_name(file: RecordFile) -> &'static str {
 
 /// `INSERT ... VALUES (...), ... ON CONFLICT (key) DO UPDATE` for `rows` rows of `table`.
 fn upsert_sql(table: &Table, rows: usize, backend: Backend) -> String {
-    upsert_into(table, table.name, rows, backend, table.versioned)
+    upsert_into(table, table.table, rows, backend, table.versioned)
 }
 
 /// The statement that inserts `rows` rows of `table`'s columns into the table `into` (the table
 /// itself, or its staging copy, which has no version), updating rows whose key is already there.
 fn upsert_into(table: &Table, into: &str, rows: usize, backend: Backend, versioned: bool) -> String {
-    let spec = columns(table.file);
+    let spec = table.file.columns();
     let names: Vec<&str> = spec.iter().map(|c| c.name).collect();
     let mut sql = format!("INSERT INTO {into} ({}) VALUES ", names.join(", "));
     let mut parameter = 0;
@@ -680,7 +676,7 @@ fn upsert_into(table: &Table, into: &str, rows: usize, backend: Backend, version
         names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
     if versioned {
         // A record an import writes over counts as edited, for concurrent-edit detection.
-        updates.push(format!("version = {}.version + 1", table.name));
+        updates.push(format!("version = {}.version + 1", table.table));
     }
     sql.push_str(&conflict_clause(table, &updates));
     sql
@@ -688,21 +684,21 @@ fn upsert_into(table: &Table, into: &str, rows: usize, backend: Backend, version
 
 /// The staging copy of a table, in the connection's temporary database.
 fn staged(table: &Table) -> String {
-    format!("temp.staged_{}", table.name)
+    format!("temp.staged_{}", table.table)
 }
 
 /// Moves a table's staged rows into it, updating rows whose key is already there (SQLite).
 fn merge_sql(table: &Table) -> String {
-    let names: Vec<&str> = columns(table.file).iter().map(|c| c.name).collect();
+    let names: Vec<&str> = table.file.columns().iter().map(|c| c.name).collect();
     let mut updates: Vec<String> =
         names.iter().filter(|n| !table.key.contains(n)).map(|n| format!("{n} = excluded.{n}")).collect();
     if table.versioned {
-        updates.push(format!("version = {}.version + 1", table.name));
+        updates.push(format!("version = {}.version + 1", table.table));
     }
     // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
     format!(
         "INSERT INTO {} ({cols}) SELECT {cols} FROM {} WHERE true{}",
-        table.name,
+        table.table,
         staged(table),
         conflict_clause(table, &updates),
         cols = names.join(", ")

@@ -14,112 +14,38 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::dates::in_words as date_in_words;
-use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, field_kind};
+use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, child_records, field_kind};
 use sendtrack_domain::measures::CATALOGUE;
-use sendtrack_domain::records::Casework;
-use sendtrack_domain::rows::{cells, columns};
+use sendtrack_domain::records::{Casework, Form as RecordForm};
+use sendtrack_domain::rows::Personal;
 use sendtrack_domain::validation::RecordFile;
 use sendtrack_store::{AuditEvent, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The record types, by the name their forms use in URLs.
-const KINDS: [(&str, RecordFile, &str, &str); 7] = [
-    ("details", RecordFile::Children, "child's details", "C"),
-    ("requests", RecordFile::Requests, "request for an EHC needs assessment", "R"),
-    ("advice", RecordFile::Advice, "request for advice", "A"),
-    ("plans", RecordFile::Plans, "EHC plan", "P"),
-    ("placements", RecordFile::Placements, "placement", "L"),
-    ("reviews", RecordFile::Reviews, "annual review", "V"),
-    ("disputes", RecordFile::Disputes, "mediation or appeal", "D"),
-];
+/// How a child's page records `file` (every type a form edits has one).
+fn form(file: RecordFile) -> Option<&'static RecordForm> {
+    file.declaration().form.as_ref()
+}
 
 /// The URL name of a record type.
 pub fn slug(file: RecordFile) -> &'static str {
-    KINDS.iter().find(|k| k.1 == file).map_or("details", |k| k.0)
+    form(file).map_or("details", |f| f.slug)
 }
 
 /// A record type in words.
 pub fn noun(file: RecordFile) -> &'static str {
-    KINDS.iter().find(|k| k.1 == file).map_or("record", |k| k.2)
+    form(file).map_or("record", |f| f.noun)
 }
 
-/// What a column is called on a form, and a hint.
+/// What a column is called on a form, and a hint: as the record type declares it.
 fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>) {
-    use RecordFile as F;
-    match (file, column) {
-        (_, "upn") => ("Unique pupil number (UPN)", Some("13 characters, for example A123456789012")),
-        (_, "forename") => ("First name", None),
-        (_, "surname") => ("Last name", None),
-        (_, "date_of_birth") => ("Date of birth", Some("For example, 27 3 2015")),
-        (_, "sex") => ("Sex", None),
-        (_, "postcode") => ("Postcode", None),
-        (_, "primary_need") => ("Primary type of need", None),
-        (_, "secondary_need") => ("Secondary type of need", None),
-        (_, "uln") => ("Unique learner number (ULN)", Some("10 digits")),
-        (_, "upn_unknown") => ("Reason the UPN is not known", None),
-        (_, "ethnicity") => ("Ethnicity", Some("The DfE ethnicity code, for example WBRI")),
-        (F::Requests, "received_on") => ("Date the request was received", Some("For example, 27 3 2026")),
-        (F::Requests, "source") => {
-            ("Who made the request", Some("Leave empty only when it is not known (a SEN2 return does not say)"))
-        }
-        (F::Requests, "caseworker") => ("Caseworker (staff id)", None),
-        (F::Requests, "decision") => ("Decision whether to assess", Some("Leave empty until the decision is sent")),
-        (F::Requests, "decided_on") => ("Date the decision was sent", None),
-        (F::Requests, "draft_issued_on") => ("Date the draft plan was issued", None),
-        (F::Requests, "outcome") => (
-            "Outcome of the assessment",
-            Some("Leave empty until the final plan or the decision not to issue one is sent"),
-        ),
-        (F::Requests, "outcome_on") => {
-            ("Date the outcome was sent", Some("For a plan, the date the final plan was issued"))
-        }
-        (F::Requests, "exception") => ("Exception to the 20-week time limit", None),
-        (F::Requests, "in_youth_accommodation") => ("Made while the young person was in youth accommodation", None),
-        (F::Advice, "request_id") => ("Request the advice is for", None),
-        (F::Advice, "kind") => ("Kind of advice", None),
-        (F::Advice, "provider") => {
-            ("Who gives the advice", Some("The team or service, for example Educational psychology service"))
-        }
-        (F::Advice, "requested_on") => ("Date the advice was requested", None),
-        (F::Advice, "received_on") => ("Date the advice was received", Some("Leave empty until it arrives")),
-        (F::Plans, "request_id") => ("Request the plan came from", None),
-        (F::Plans, "issued_on") => ("Date the final plan was issued", None),
-        (F::Plans, "ceased_on") => ("Date the plan ceased", Some("Leave empty while the plan is in force")),
-        (F::Plans, "cease_reason") => ("Reason the plan ceased", None),
-        (F::Plans, "transferred_from") => ("Transferred in from local authority", Some("The 3-digit LA number")),
-        (F::Plans, "personal_budget") => ("Personal budget", None),
-        (F::Placements, "setting") => ("Type of setting", None),
-        (F::Placements, "urn") => ("School URN", None),
-        (F::Placements, "establishment") => ("Name of the setting", None),
-        (F::Placements, "started_on") => ("Date the placement started", None),
-        (F::Placements, "ended_on") => ("Date the placement ended", Some("Leave empty while it continues")),
-        (F::Placements, "annual_cost") => ("Annual cost in pounds", Some("For example, 24000.00")),
-        (F::Placements, "ukprn") => ("UKPRN", Some("8 digits, for colleges and training providers")),
-        (F::Placements, "rank") => ("Placement rank", Some("1 for the main placement, 2 for a dual placement")),
-        (F::Placements, "sen_unit") => ("In a SEN unit", None),
-        (F::Placements, "resourced_provision") => ("In resourced provision", None),
-        (F::Reviews, "plan_id") => ("Plan reviewed", None),
-        (F::Reviews, "meeting_on") => ("Date of the review meeting", None),
-        (F::Reviews, "decision") => ("Decision after the review", Some("Leave empty until the decision is sent")),
-        (F::Reviews, "decided_on") => ("Date the decision was sent", None),
-        (F::Reviews, "amended_on") => ("Date the amended plan was issued", None),
-        (F::Reviews, "phase_transfer") => ("Phase transfer review", None),
-        (F::Disputes, "kind") => ("Kind", None),
-        (F::Disputes, "request_id") => ("Request it is about", None),
-        (F::Disputes, "opened_on") => (
-            "Date it began",
-            Some("Leave empty only when it is known from a SEN2 return, which gives no date, and the request is named"),
-        ),
-        (F::Disputes, "outcome") => ("Outcome", None),
-        (F::Disputes, "closed_on") => ("Date it concluded", None),
-        _ => ("", None),
-    }
+    file.declaration().column(column).map_or(("", None), |c| (c.label, c.hint))
 }
 
 /// Columns the form does not show: the record's own id and the child it belongs to.
 fn shown(file: RecordFile, column: &str) -> bool {
-    let own_id = columns(file).first().is_some_and(|c| c.name == column);
+    let own_id = file.columns().first().is_some_and(|c| c.name == column);
     !own_id && column != "child_id"
 }
 
@@ -129,7 +55,7 @@ type Values = HashMap<String, String>;
 /// The values of an existing record, by field name (dates split into day, month and year).
 fn values_of(file: RecordFile, record: &Casework) -> Values {
     let mut values = Values::new();
-    for (column, cell) in columns(file).iter().zip(cells(file, record, 0)) {
+    for (column, cell) in file.columns().iter().zip(record.cells(file, 0)) {
         if field_kind(file, column.name) == FieldKind::Date && cell.len() == 10 {
             values.insert(format!("{}-year", column.name), cell[0..4].to_string());
             values.insert(format!("{}-month", column.name), cell[5..7].trim_start_matches('0').to_string());
@@ -144,7 +70,8 @@ fn values_of(file: RecordFile, record: &Casework) -> Values {
 /// The cells the form's values make, and the problems with dates that are not dates.
 fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec<String>, Vec<FieldProblem>) {
     let mut problems = Vec::new();
-    let cells = columns(file)
+    let cells = file
+        .columns()
         .iter()
         .enumerate()
         .map(|(k, column)| {
@@ -211,7 +138,7 @@ fn plain(file: RecordFile, column: Option<&str>, message: &str) -> String {
 /// the words of the form.
 fn in_words(file: RecordFile, message: &str) -> String {
     let mut names: Vec<&str> =
-        columns(file).iter().map(|c| c.name).filter(|n| shown(file, n) && n.contains('_')).collect();
+        file.columns().iter().map(|c| c.name).filter(|n| shown(file, n) && n.contains('_')).collect();
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     let mut out = message.to_string();
     for name in names {
@@ -466,7 +393,7 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
                             }
                         }
                         @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
-                        @for column in columns(f.file) {
+                        @for column in f.file.columns() {
                             @if shown(f.file, column.name) { (field(f, column.name, column.filled)) }
                         }
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
@@ -485,7 +412,7 @@ pub fn saved_banner(own: &Casework, saved: &str) -> Option<String> {
     let file = kind_of(kind)?;
     let count = own.counts().rows().iter().zip(RecordFile::ALL).find(|(_, f)| *f == file).map_or(0, |((_, n), _)| *n);
     (0..count)
-        .any(|i| cells(file, own, i).first().is_some_and(|c| c == id))
+        .any(|i| own.cells(file, i).first().is_some_and(|c| c == id))
         .then(|| format!("Saved {} {id}.", noun(file)))
 }
 
@@ -504,7 +431,7 @@ async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<Strin
 
 /// The record type named in a URL.
 fn kind_of(slug: &str) -> Option<RecordFile> {
-    KINDS.iter().find(|k| k.0 == slug).map(|k| k.1)
+    child_records().find(|&f| form(f).is_some_and(|form| form.slug == slug))
 }
 
 /// Which child a record of `file` in `record` belongs to, read through its parents in `cw`.
@@ -529,7 +456,7 @@ fn owner(file: RecordFile, record: &Casework, cw: &Casework) -> Option<String> {
 
 /// A new record id: the type's letter and 8 random hexadecimal digits.
 fn new_id(file: RecordFile) -> Option<String> {
-    let prefix = KINDS.iter().find(|k| k.1 == file).map_or("X", |k| k.3);
+    let prefix = form(file).map_or("X", |f| f.id_prefix);
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).ok()?;
     Some(format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02X}")).collect::<String>()))
@@ -566,10 +493,6 @@ fn not_in_caseload(state: &AppState, user: &Session) -> Response {
         ],
     )
 }
-
-/// Columns of a child's details whose values are personal: the audit trail says they changed,
-/// not what they were (so an erased child leaves no name behind in it).
-const PERSONAL: [&str; 7] = ["forename", "surname", "date_of_birth", "upn", "uln", "postcode", "ethnicity"];
 
 /// The child's own records and name; a 404 for an unknown child.
 async fn child(state: &AppState, child_id: &str) -> Result<(Arc<Casework>, Casework, String), Response> {
@@ -804,7 +727,7 @@ async fn save(
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
     // real one out of the child) is saved only once the person confirms it is a new one.
     if file == RecordFile::Requests
-        && let Some(k) = columns(file).iter().position(|c| c.name == "caseworker")
+        && let Some(k) = file.columns().iter().position(|c| c.name == "caseworker")
         && !cells[k].is_empty()
         && !caseworkers.contains(&cells[k])
         && values.get("confirm_new_caseworker").map(String::as_str) != Some("yes")
@@ -821,7 +744,7 @@ async fn save(
     // birth) is stopped, with a link to that child, until the person says it is another child.
     if new_child && values.get("different_child").map(String::as_str) != Some("yes") {
         let cell =
-            |name: &str| columns(file).iter().position(|c| c.name == name).map(|k| cells[k].trim().to_lowercase());
+            |name: &str| file.columns().iter().position(|c| c.name == name).map(|k| cells[k].trim().to_lowercase());
         let (forename, surname, born, upn) = (cell("forename"), cell("surname"), cell("date_of_birth"), cell("upn"));
         let found = cw.children.iter().find(|c| {
             let upn_matches = upn
@@ -843,8 +766,9 @@ async fn save(
     // A reference may only name one of this child's own records: the permission check above is
     // on the URL's child, so a request or plan of another child would put casework (and its
     // audit rows) on a child the user may not change.
-    for (column, cell) in columns(file).iter().zip(&cells) {
+    for (column, cell) in file.columns().iter().zip(&cells) {
         if let FieldKind::Reference(target) = field_kind(file, column.name)
+            && shown(file, column.name)
             && !cell.is_empty()
             && !references(target, &own).iter().any(|(id, _)| id == cell)
         {
@@ -884,11 +808,10 @@ async fn save(
     let detail: serde_json::Map<String, serde_json::Value> = changed
         .into_iter()
         .map(|(c, b, a)| {
-            let values = if file == RecordFile::Children && PERSONAL.contains(&c) {
-                serde_json::json!("changed")
-            } else {
-                serde_json::json!([b, a])
-            };
+            // A personal value's change is recorded, not the value (so an erased child leaves
+            // no name behind in the audit trail).
+            let personal = file.declaration().column(c).is_some_and(|c| c.personal != Personal::No);
+            let values = if personal { serde_json::json!("changed") } else { serde_json::json!([b, a]) };
             (c.to_string(), values)
         })
         .collect();

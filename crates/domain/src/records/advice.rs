@@ -1,0 +1,76 @@
+//! advice.csv: statutory advice requested during an assessment.
+
+use super::{Form, Record, RecordFile, RecordType};
+use crate::codes::*;
+use crate::dates::parse_date;
+use crate::rows::{Column, Row, date, text};
+use jiff::civil::Date;
+
+/// Statutory advice requested during an assessment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Advice {
+    pub advice_id: String,
+    pub request_id: String,
+    pub kind: AdviceKind,
+    pub provider: Option<String>,
+    pub requested_on: Date,
+    pub received_on: Option<Date>,
+}
+
+impl Record for Advice {
+    type Key = String;
+
+    const TYPE: RecordType = RecordType {
+        file: RecordFile::Advice,
+        file_name: "advice.csv",
+        table: "advice",
+        key: &["advice_id"],
+        versioned: true,
+        form: Some(Form { slug: "advice", noun: "request for advice", id_prefix: "A" }),
+        columns: &[
+            Column::required("advice_id"),
+            Column::required("request_id").refers_to(RecordFile::Requests).label("Request the advice is for"),
+            Column::required("kind").code::<AdviceKind>().label("Kind of advice"),
+            Column::optional("provider")
+                .label("Who gives the advice")
+                .hint("The team or service, for example Educational psychology service"),
+            Column::required("requested_on").date().label("Date the advice was requested"),
+            Column::optional("received_on")
+                .date()
+                .label("Date the advice was received")
+                .hint("Leave empty until it arrives"),
+        ],
+    };
+
+    fn key(&self) -> String {
+        self.advice_id.clone()
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.advice_id.clone(),
+            self.request_id.clone(),
+            self.kind.to_string(),
+            text(&self.provider).into(),
+            self.requested_on.to_string(),
+            date(self.received_on),
+        ]
+    }
+
+    fn read(row: &mut Row) -> Option<Advice> {
+        let advice_id = row.req_string("advice_id");
+        let request_id = row.req_string("request_id");
+        let kind = row.req("kind", AdviceKind::parse);
+        let provider = row.opt_string("provider");
+        let requested_on = row.req("requested_on", parse_date);
+        let received_on = row.opt("received_on", parse_date);
+        Some(Advice {
+            advice_id: advice_id?,
+            request_id: request_id?,
+            kind: kind?,
+            provider,
+            requested_on: requested_on?,
+            received_on,
+        })
+    }
+}

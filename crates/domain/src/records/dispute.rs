@@ -1,0 +1,73 @@
+//! disputes.csv: mediation or a SEND Tribunal appeal.
+
+use super::{Dated, Form, Record, RecordFile, RecordType};
+use crate::codes::*;
+use crate::dates::parse_date;
+use crate::rows::{Column, Row, code, date, text};
+use jiff::civil::Date;
+
+/// Mediation or a SEND Tribunal appeal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dispute {
+    pub dispute_id: String,
+    pub child_id: String,
+    pub kind: DisputeKind,
+    pub request_id: Option<String>,
+    /// Mediation held or appeal registered; `None` only for a dispute known from a SEN2 flag
+    /// on its request, which carries no date (then `request_id` is always filled).
+    pub opened_on: Option<Date>,
+    pub outcome: Option<Dated<DisputeOutcome>>,
+}
+
+impl Record for Dispute {
+    type Key = String;
+
+    const TYPE: RecordType = RecordType {
+        file: RecordFile::Disputes,
+        file_name: "disputes.csv",
+        table: "disputes",
+        key: &["dispute_id"],
+        versioned: true,
+        form: Some(Form { slug: "disputes", noun: "mediation or appeal", id_prefix: "D" }),
+        columns: &[
+            Column::required("dispute_id"),
+            Column::required("child_id").refers_to(RecordFile::Children),
+            Column::required("kind").code::<DisputeKind>().label("Kind"),
+            Column::optional("request_id").refers_to(RecordFile::Requests).label("Request it is about"),
+            Column::present("opened_on").date().label("Date it began").hint(
+                "Leave empty only when it is known from a SEN2 return, which gives no date, and the request is named",
+            ),
+            Column::optional("outcome").code::<DisputeOutcome>().label("Outcome"),
+            Column::optional("closed_on").date().label("Date it concluded"),
+        ],
+    };
+
+    fn key(&self) -> String {
+        self.dispute_id.clone()
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.dispute_id.clone(),
+            self.child_id.clone(),
+            self.kind.to_string(),
+            text(&self.request_id).into(),
+            date(self.opened_on),
+            code(self.outcome.map(|o| o.value)),
+            date(self.outcome.map(|o| o.on)),
+        ]
+    }
+
+    fn read(row: &mut Row) -> Option<Dispute> {
+        let dispute_id = row.req_string("dispute_id");
+        let child_id = row.req_string("child_id");
+        let kind = row.req("kind", DisputeKind::parse);
+        let request_id = row.opt_string("request_id");
+        let opened_on = row.opt("opened_on", parse_date);
+        if request_id.is_none() && row.text("opened_on").is_none() {
+            row.problem("opened_on", "opened_on is required when request_id is empty");
+        }
+        let outcome = row.dated("outcome", "closed_on", DisputeOutcome::parse);
+        Some(Dispute { dispute_id: dispute_id?, child_id: child_id?, kind: kind?, request_id, opened_on, outcome })
+    }
+}

@@ -1,0 +1,90 @@
+//! plans.csv: an EHC plan.
+
+use super::{Dated, Form, Record, RecordFile, RecordType};
+use crate::codes::*;
+use crate::dates::parse_date;
+use crate::rows::{Column, Row, code, date, text};
+use jiff::civil::Date;
+
+/// An EHC plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    pub plan_id: String,
+    pub child_id: String,
+    pub request_id: Option<String>,
+    pub issued_on: Date,
+    pub ceased: Option<Dated<CeaseReason>>,
+    pub transferred_from: Option<String>,
+    pub personal_budget: Option<PersonalBudget>,
+}
+
+impl Plan {
+    /// Active as at `date`: issued on or before it and not ceased by it.
+    pub fn is_active_at(&self, date: Date) -> bool {
+        self.issued_on <= date && self.ceased.is_none_or(|c| c.on > date)
+    }
+}
+
+impl Record for Plan {
+    type Key = String;
+
+    const TYPE: RecordType = RecordType {
+        file: RecordFile::Plans,
+        file_name: "plans.csv",
+        table: "plans",
+        key: &["plan_id"],
+        versioned: true,
+        form: Some(Form { slug: "plans", noun: "EHC plan", id_prefix: "P" }),
+        columns: &[
+            Column::required("plan_id"),
+            Column::required("child_id").refers_to(RecordFile::Children),
+            Column::optional("request_id").refers_to(RecordFile::Requests).label("Request the plan came from"),
+            Column::required("issued_on").date().label("Date the final plan was issued"),
+            Column::optional("ceased_on")
+                .date()
+                .label("Date the plan ceased")
+                .hint("Leave empty while the plan is in force"),
+            Column::optional("cease_reason").code::<CeaseReason>().label("Reason the plan ceased"),
+            Column::optional("transferred_from")
+                .label("Transferred in from local authority")
+                .hint("The 3-digit LA number"),
+            Column::optional("personal_budget").code::<PersonalBudget>().label("Personal budget"),
+        ],
+    };
+
+    fn key(&self) -> String {
+        self.plan_id.clone()
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.plan_id.clone(),
+            self.child_id.clone(),
+            text(&self.request_id).into(),
+            self.issued_on.to_string(),
+            date(self.ceased.map(|c| c.on)),
+            code(self.ceased.map(|c| c.value)),
+            text(&self.transferred_from).into(),
+            code(self.personal_budget),
+        ]
+    }
+
+    fn read(row: &mut Row) -> Option<Plan> {
+        let plan_id = row.req_string("plan_id");
+        let child_id = row.req_string("child_id");
+        let request_id = row.opt_string("request_id");
+        let issued_on = row.req("issued_on", parse_date);
+        let ceased = row.dated("cease_reason", "ceased_on", CeaseReason::parse);
+        let transferred_from = row.opt_string("transferred_from");
+        let personal_budget = row.opt("personal_budget", PersonalBudget::parse);
+        Some(Plan {
+            plan_id: plan_id?,
+            child_id: child_id?,
+            request_id,
+            issued_on: issued_on?,
+            ceased,
+            transferred_from,
+            personal_budget,
+        })
+    }
+}

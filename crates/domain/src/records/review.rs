@@ -1,0 +1,69 @@
+//! reviews.csv: an annual review of a plan.
+
+use super::{Dated, Form, Record, RecordFile, RecordType};
+use crate::codes::*;
+use crate::dates::parse_date;
+use crate::rows::{Column, Row, code, date};
+use jiff::civil::Date;
+
+/// An annual review of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    pub review_id: String,
+    pub plan_id: String,
+    pub meeting_on: Option<Date>,
+    pub decision: Option<Dated<ReviewDecision>>,
+    pub amended_on: Option<Date>,
+    pub phase_transfer: Option<PhaseTransfer>,
+}
+
+impl Record for Review {
+    type Key = String;
+
+    const TYPE: RecordType = RecordType {
+        file: RecordFile::Reviews,
+        file_name: "reviews.csv",
+        table: "reviews",
+        key: &["review_id"],
+        versioned: true,
+        form: Some(Form { slug: "reviews", noun: "annual review", id_prefix: "V" }),
+        columns: &[
+            Column::required("review_id"),
+            Column::required("plan_id").refers_to(RecordFile::Plans).label("Plan reviewed"),
+            Column::optional("meeting_on").date().label("Date of the review meeting"),
+            Column::optional("decision")
+                .code::<ReviewDecision>()
+                .label("Decision after the review")
+                .hint("Leave empty until the decision is sent"),
+            Column::optional("decided_on").date().label("Date the decision was sent"),
+            Column::optional("amended_on").date().label("Date the amended plan was issued"),
+            Column::optional("phase_transfer").code::<PhaseTransfer>().label("Phase transfer review"),
+        ],
+    };
+
+    fn key(&self) -> String {
+        self.review_id.clone()
+    }
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.review_id.clone(),
+            self.plan_id.clone(),
+            date(self.meeting_on),
+            code(self.decision.map(|d| d.value)),
+            date(self.decision.map(|d| d.on)),
+            date(self.amended_on),
+            code(self.phase_transfer),
+        ]
+    }
+
+    fn read(row: &mut Row) -> Option<Review> {
+        let review_id = row.req_string("review_id");
+        let plan_id = row.req_string("plan_id");
+        let meeting_on = row.opt("meeting_on", parse_date);
+        let decision = row.dated("decision", "decided_on", ReviewDecision::parse);
+        let amended_on = row.opt("amended_on", parse_date);
+        let phase_transfer = row.opt("phase_transfer", PhaseTransfer::parse);
+        Some(Review { review_id: review_id?, plan_id: plan_id?, meeting_on, decision, amended_on, phase_transfer })
+    }
+}
