@@ -180,9 +180,150 @@ impl Pounds {
     }
 }
 
+/// Declares the typed ids of the record types: a `String` underneath, read as `&str` anywhere
+/// (`Deref`, `Borrow`, `AsRef`), compared with strings, but never mistaken for another type's
+/// id: a plan's `request_id` is a [`RequestId`], not a child's id.
+macro_rules! ids {
+    ($($(#[$meta:meta])* $name:ident;)+) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(id: impl Into<String>) -> $name {
+                $name(id.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_string(self) -> String {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(id: String) -> $name {
+                $name(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> $name {
+                $name(id.to_string())
+            }
+        }
+
+        impl From<&String> for $name {
+            fn from(id: &String) -> $name {
+                $name(id.clone())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+    )+};
+}
+
+ids! {
+    /// A child's id (`child_id`).
+    ChildId;
+    /// A request's id (`request_id`).
+    RequestId;
+    /// A request for advice's id (`advice_id`).
+    AdviceId;
+    /// A plan's id (`plan_id`).
+    PlanId;
+    /// A placement's id (`placement_id`).
+    PlacementId;
+    /// An annual review's id (`review_id`).
+    ReviewId;
+    /// A mediation's or appeal's id (`dispute_id`).
+    DisputeId;
+    /// A complaint's or compliment's id (`feedback_id`).
+    FeedbackId;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_ids_read_as_strings_and_look_up_by_str() {
+        let child = ChildId::from("C1");
+        assert_eq!(child, "C1");
+        assert_eq!("C1", child);
+        assert_eq!(child.len(), 2, "reads as a str");
+        let mut plans: std::collections::HashMap<ChildId, usize> = std::collections::HashMap::new();
+        plans.insert(child.clone(), 3);
+        assert_eq!(plans.get("C1"), Some(&3), "a map keyed by ids is looked up by &str");
+        assert_eq!(String::from(child), "C1");
+    }
 
     #[test]
     fn record_ids() {

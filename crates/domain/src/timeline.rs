@@ -93,7 +93,7 @@ fn group<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<String, Vec<usize>>
 impl ChildIndex {
     pub fn new(cw: &Casework) -> ChildIndex {
         ChildIndex {
-            children: cw.children.iter().enumerate().map(|(i, c)| (c.child_id.clone(), i)).collect(),
+            children: cw.children.iter().enumerate().map(|(i, c)| (c.child_id.to_string(), i)).collect(),
             requests: group(cw.requests.iter().map(|r| r.child_id.as_str())),
             advice: group(cw.advice.iter().map(|a| a.request_id.as_str())),
             plans: group(cw.plans.iter().map(|p| p.child_id.as_str())),

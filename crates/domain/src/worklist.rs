@@ -9,6 +9,7 @@ use crate::clock::{
 };
 use crate::codes::AdviceKind;
 use crate::dates::days_between;
+use crate::identifiers::ChildId;
 use crate::records::{Casework, Request, Review};
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -116,7 +117,7 @@ impl Worklist {
 /// One piece of open work.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WorkItem {
-    pub child_id: String,
+    pub child_id: ChildId,
     /// The record the work is about: a request, advice or plan id.
     pub record_id: String,
     /// Where it stands, in words ("awaiting decision", "educational psychology", "in amendment").
@@ -250,7 +251,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
         let plan_days = days_between(plan_due, date);
         let item = |due: Date, days: i64| WorkItem {
             child_id: r.child_id.clone(),
-            record_id: r.request_id.clone(),
+            record_id: r.request_id.to_string(),
             stage: stage.code().replace('_', " "),
             provider: None,
             caseworker: r.caseworker.clone(),
@@ -280,7 +281,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
         let AdviceStatus::Outstanding(deadline) = advice_status(a, request, date) else { continue };
         let item = WorkItem {
             child_id: request.child_id.clone(),
-            record_id: a.advice_id.clone(),
+            record_id: a.advice_id.to_string(),
             stage: a.kind.code().replace('_', " "),
             provider: a.provider.clone(),
             caseworker: request.caseworker.clone(),
@@ -303,7 +304,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
             Worklist::ReviewsOverdue,
             WorkItem {
                 child_id: p.child_id.clone(),
-                record_id: p.plan_id.clone(),
+                record_id: p.plan_id.to_string(),
                 stage: status.state.code().replace('_', " "),
                 provider: None,
                 caseworker: allocation.of(p.request_id.as_deref(), &p.child_id),

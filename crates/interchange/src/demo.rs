@@ -253,7 +253,7 @@ impl Generator {
             )
         });
         self.cw.children.push(Child {
-            child_id: Self::id("C", n),
+            child_id: Self::id("C", n).into(),
             upn,
             forename: one_of(rng, FORENAMES).to_string(),
             surname: one_of(rng, SURNAMES).to_string(),
@@ -301,7 +301,7 @@ impl Generator {
         );
         let decision = (decided <= as_at).then_some(Dated::new(decision_value, decided));
         let mut request = Request {
-            request_id: Self::id("R", n),
+            request_id: Self::id("R", n).into(),
             child_id: child_id.clone(),
             received_on,
             source: Some(source),
@@ -338,7 +338,7 @@ impl Generator {
                 };
                 let a = self.cw.advice.len() + 1;
                 self.cw.advice.push(Advice {
-                    advice_id: Self::id("A", a),
+                    advice_id: Self::id("A", a).into(),
                     request_id: request.request_id.clone(),
                     kind,
                     provider,
@@ -388,7 +388,7 @@ impl Generator {
             if planned <= as_at {
                 request.outcome = Some(Dated::new(outcome_value, planned));
                 if outcome_value == AssessmentOutcome::Plan {
-                    self.add_plan(child, Some(request.request_id.clone()), planned);
+                    self.add_plan(child, Some(request.request_id.to_string()), planned);
                 }
             }
         }
@@ -431,7 +431,7 @@ impl Generator {
             let closed = add_days(opened, rng.random_range(length / 3..=length));
             let n = self.cw.disputes.len() + 1;
             self.cw.disputes.push(Dispute {
-                dispute_id: Self::id("D", n),
+                dispute_id: Self::id("D", n).into(),
                 child_id: child_id.clone(),
                 kind,
                 request_id: Some(request.request_id.clone()),
@@ -533,8 +533,8 @@ impl Generator {
                 (decision_value == ReviewDecision::Amend).then(|| add_days(decided, delay(rng, amend_p, 14, 56, 220)));
             let r = self.cw.reviews.len() + 1;
             self.cw.reviews.push(Review {
-                review_id: Self::id("V", r),
-                plan_id: plan_id.clone(),
+                review_id: Self::id("V", r).into(),
+                plan_id: plan_id.clone().into(),
                 meeting_on: Some(meeting),
                 decision: (decided <= as_at).then_some(Dated::new(decision_value, decided)),
                 amended_on: amended.filter(|a| *a <= as_at && decided <= as_at),
@@ -561,9 +561,9 @@ impl Generator {
         self.add_placements(child, issued_on, ceased.map(|(d, _)| d));
         let rng = &mut self.rng;
         self.cw.plans.push(Plan {
-            plan_id,
+            plan_id: plan_id.into(),
             child_id: self.cw.children[child].child_id.clone(),
-            request_id,
+            request_id: request_id.map(Into::into),
             issued_on,
             ceased: ceased.map(|(d, reason)| Dated::new(reason, d)),
             transferred_from: rng
@@ -689,7 +689,7 @@ impl Generator {
             let cost = self.cost(setting);
             let n = self.cw.placements.len() + 1;
             self.cw.placements.push(Placement {
-                placement_id: Self::id("S", n),
+                placement_id: Self::id("S", n).into(),
                 child_id: child_id.clone(),
                 setting,
                 urn,
@@ -787,7 +787,12 @@ pub fn generate(options: &DemoOptions) -> Casework {
                 let child_id =
                     g.rng.random_bool(0.8).then(|| g.cw.children[g.rng.random_range(0..children)].child_id.clone());
                 let id = g.cw.feedback.len() + 1;
-                g.cw.feedback.push(Feedback { feedback_id: Generator::id("F", id), kind, received_on, child_id });
+                g.cw.feedback.push(Feedback {
+                    feedback_id: Generator::id("F", id).into(),
+                    kind,
+                    received_on,
+                    child_id,
+                });
             }
         }
         day = add_days(day.last_of_month(), 1);
@@ -866,14 +871,14 @@ fn tidy(cw: &mut Casework, as_at: Date) {
         .plans
         .iter()
         .filter(|p| p.issued_on <= as_at && p.ceased.is_none_or(|c| c.on > as_at))
-        .map(|p| p.child_id.clone())
+        .map(|p| p.child_id.to_string())
         .collect();
     // Plans past the age limit cease at the end of the academic year in which the young person
     // turned 25 (31 August), with reviews after that day gone.
-    let born: HashMap<String, Date> = cw.children.iter().map(|c| (c.child_id.clone(), c.date_of_birth)).collect();
+    let born: HashMap<String, Date> = cw.children.iter().map(|c| (c.child_id.to_string(), c.date_of_birth)).collect();
     let mut ended: HashMap<String, Date> = HashMap::new();
     for plan in &mut cw.plans {
-        let Some(&dob) = born.get(&plan.child_id) else { continue };
+        let Some(&dob) = born.get(plan.child_id.as_str()) else { continue };
         let twenty_five = dob.checked_add(jiff::Span::new().years(25)).unwrap_or(dob);
         // The academic year (1 September to 31 August) that holds the 25th birthday.
         let year_end =
@@ -883,11 +888,11 @@ fn tidy(cw: &mut Casework, as_at: Date) {
         let in_force_after = plan.ceased.is_none_or(|c| c.on > end);
         if in_force_after && year_end < as_at {
             plan.ceased = Some(Dated::new(CeaseReason::MaxAge, end));
-            ended.insert(plan.plan_id.clone(), end);
+            ended.insert(plan.plan_id.to_string(), end);
         }
     }
     cw.reviews.retain(|r| {
-        ended.get(&r.plan_id).is_none_or(|end| {
+        ended.get(r.plan_id.as_str()).is_none_or(|end| {
             r.meeting_on.is_none_or(|m| m <= *end)
                 && r.decision.is_none_or(|d| d.on <= *end)
                 && r.amended_on.is_none_or(|a| a <= *end)
@@ -924,7 +929,7 @@ fn tidy(cw: &mut Casework, as_at: Date) {
     // The deliberate faults.
     let with_plans: Vec<usize> = (0..cw.children.len())
         .rev()
-        .filter(|&k| active.contains(&cw.children[k].child_id) && cw.children[k].upn.is_some())
+        .filter(|&k| active.contains(cw.children[k].child_id.as_str()) && cw.children[k].upn.is_some())
         .take(4)
         .collect();
     if let [first, second, third, fourth] = with_plans[..] {

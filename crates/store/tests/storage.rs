@@ -209,12 +209,12 @@ async fn sixteen_concurrent_writers_lose_no_update() {
         let cw = demo(300, 6);
         store.save(&cw, &|_| {}).await.unwrap();
         let shared = cw.requests[0].request_id.clone();
-        let own: Vec<String> = cw.requests[1..=8].iter().map(|r| r.request_id.clone()).collect();
+        let own: Vec<String> = cw.requests[1..=8].iter().map(|r| r.request_id.to_string()).collect();
         let mut tasks = Vec::new();
         for task in 0..16usize {
             let store = store.clone();
             // Half the writers edit the same request, half a request of their own.
-            let id = if task % 2 == 0 { shared.clone() } else { own[task / 2].clone() };
+            let id = if task % 2 == 0 { shared.clone() } else { own[task / 2].clone().into() };
             tasks.push(tokio::spawn(async move {
                 let mut conflicts = 0;
                 loop {
@@ -285,7 +285,7 @@ async fn the_bi_views_show_the_records_with_documented_columns() {
         let r = &cw.requests[0];
         let due: String =
             sqlx::query_scalar("SELECT CAST(decision_due_on AS TEXT) FROM bi_requests WHERE request_id = $1")
-                .bind(r.request_id.clone())
+                .bind(r.request_id.to_string())
                 .fetch_one(store.pool())
                 .await
                 .unwrap();

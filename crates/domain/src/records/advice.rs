@@ -3,14 +3,15 @@
 use super::{Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
+use crate::identifiers::{AdviceId, RequestId};
 use crate::rows::{Column, Row, date, text};
 use jiff::civil::Date;
 
 /// Statutory advice requested during an assessment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Advice {
-    pub advice_id: String,
-    pub request_id: String,
+    pub advice_id: AdviceId,
+    pub request_id: RequestId,
     pub kind: AdviceKind,
     pub provider: Option<String>,
     pub requested_on: Date,
@@ -18,7 +19,7 @@ pub struct Advice {
 }
 
 impl Record for Advice {
-    type Key = String;
+    type Key = AdviceId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Advice,
@@ -42,14 +43,14 @@ impl Record for Advice {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> AdviceId {
         self.advice_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.advice_id.clone(),
-            self.request_id.clone(),
+            self.advice_id.to_string(),
+            self.request_id.to_string(),
             self.kind.to_string(),
             text(&self.provider).into(),
             self.requested_on.to_string(),
@@ -58,8 +59,8 @@ impl Record for Advice {
     }
 
     fn read(row: &mut Row) -> Option<Advice> {
-        let advice_id = row.req_string("advice_id");
-        let request_id = row.req_string("request_id");
+        let advice_id = row.req_string("advice_id").map(AdviceId::from);
+        let request_id = row.req_string("request_id").map(RequestId::from);
         let kind = row.req("kind", AdviceKind::parse);
         let provider = row.opt_string("provider");
         let requested_on = row.req("requested_on", parse_date);

@@ -3,13 +3,14 @@
 use super::{Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
+use crate::identifiers::ChildId;
 use crate::rows::{Column, Personal, Row, code, text};
 use jiff::civil::Date;
 
 /// A child or young person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Child {
-    pub child_id: String,
+    pub child_id: ChildId,
     pub upn: Option<String>,
     pub forename: String,
     pub surname: String,
@@ -24,7 +25,7 @@ pub struct Child {
 }
 
 impl Record for Child {
-    type Key = String;
+    type Key = ChildId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Children,
@@ -59,13 +60,13 @@ impl Record for Child {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> ChildId {
         self.child_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.child_id.clone(),
+            self.child_id.to_string(),
             text(&self.upn).into(),
             self.forename.clone(),
             self.surname.clone(),
@@ -81,7 +82,7 @@ impl Record for Child {
     }
 
     fn read(row: &mut Row) -> Option<Child> {
-        let child_id = row.req_string("child_id");
+        let child_id = row.req_string("child_id").map(ChildId::from);
         let forename = row.req_string("forename");
         let surname = row.req_string("surname");
         let date_of_birth = row.req("date_of_birth", parse_date);

@@ -3,16 +3,17 @@
 use super::{Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
-use crate::rows::{Column, Row, code, date, text};
+use crate::identifiers::{ChildId, DisputeId, RequestId};
+use crate::rows::{Column, Row, code, date};
 use jiff::civil::Date;
 
 /// Mediation or a SEND Tribunal appeal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dispute {
-    pub dispute_id: String,
-    pub child_id: String,
+    pub dispute_id: DisputeId,
+    pub child_id: ChildId,
     pub kind: DisputeKind,
-    pub request_id: Option<String>,
+    pub request_id: Option<RequestId>,
     /// Mediation held or appeal registered; `None` only for a dispute known from a SEN2 flag
     /// on its request, which carries no date (then `request_id` is always filled).
     pub opened_on: Option<Date>,
@@ -20,7 +21,7 @@ pub struct Dispute {
 }
 
 impl Record for Dispute {
-    type Key = String;
+    type Key = DisputeId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Disputes,
@@ -42,16 +43,16 @@ impl Record for Dispute {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> DisputeId {
         self.dispute_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.dispute_id.clone(),
-            self.child_id.clone(),
+            self.dispute_id.to_string(),
+            self.child_id.to_string(),
             self.kind.to_string(),
-            text(&self.request_id).into(),
+            self.request_id.as_deref().unwrap_or_default().to_string(),
             date(self.opened_on),
             code(self.outcome.map(|o| o.value)),
             date(self.outcome.map(|o| o.on)),
@@ -59,10 +60,10 @@ impl Record for Dispute {
     }
 
     fn read(row: &mut Row) -> Option<Dispute> {
-        let dispute_id = row.req_string("dispute_id");
-        let child_id = row.req_string("child_id");
+        let dispute_id = row.req_string("dispute_id").map(DisputeId::from);
+        let child_id = row.req_string("child_id").map(ChildId::from);
         let kind = row.req("kind", DisputeKind::parse);
-        let request_id = row.opt_string("request_id");
+        let request_id = row.opt_string("request_id").map(RequestId::from);
         let opened_on = row.opt("opened_on", parse_date);
         if request_id.is_none() && row.text("opened_on").is_none() {
             row.problem("opened_on", "opened_on is required when request_id is empty");

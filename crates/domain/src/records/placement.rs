@@ -4,14 +4,15 @@ use super::{Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::Pounds;
+use crate::identifiers::{ChildId, PlacementId};
 use crate::rows::{Column, Row, code, date, text};
 use jiff::civil::Date;
 
 /// Where a child is educated, over a span of dates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
-    pub placement_id: String,
-    pub child_id: String,
+    pub placement_id: PlacementId,
+    pub child_id: ChildId,
     pub setting: Setting,
     pub urn: Option<String>,
     pub establishment: Option<String>,
@@ -37,7 +38,7 @@ impl Placement {
 }
 
 impl Record for Placement {
-    type Key = String;
+    type Key = PlacementId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Placements,
@@ -68,14 +69,14 @@ impl Record for Placement {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> PlacementId {
         self.placement_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.placement_id.clone(),
-            self.child_id.clone(),
+            self.placement_id.to_string(),
+            self.child_id.to_string(),
             self.setting.to_string(),
             text(&self.urn).into(),
             text(&self.establishment).into(),
@@ -90,8 +91,8 @@ impl Record for Placement {
     }
 
     fn read(row: &mut Row) -> Option<Placement> {
-        let placement_id = row.req_string("placement_id");
-        let child_id = row.req_string("child_id");
+        let placement_id = row.req_string("placement_id").map(PlacementId::from);
+        let child_id = row.req_string("child_id").map(ChildId::from);
         let setting = row.req("setting", Setting::parse);
         let urn = row.opt_string("urn");
         let establishment = row.opt_string("establishment");

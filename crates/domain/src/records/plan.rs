@@ -3,15 +3,16 @@
 use super::{Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
+use crate::identifiers::{ChildId, PlanId, RequestId};
 use crate::rows::{Column, Row, code, date, text};
 use jiff::civil::Date;
 
 /// An EHC plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
-    pub plan_id: String,
-    pub child_id: String,
-    pub request_id: Option<String>,
+    pub plan_id: PlanId,
+    pub child_id: ChildId,
+    pub request_id: Option<RequestId>,
     pub issued_on: Date,
     pub ceased: Option<Dated<CeaseReason>>,
     pub transferred_from: Option<String>,
@@ -26,7 +27,7 @@ impl Plan {
 }
 
 impl Record for Plan {
-    type Key = String;
+    type Key = PlanId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Plans,
@@ -52,15 +53,15 @@ impl Record for Plan {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> PlanId {
         self.plan_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.plan_id.clone(),
-            self.child_id.clone(),
-            text(&self.request_id).into(),
+            self.plan_id.to_string(),
+            self.child_id.to_string(),
+            self.request_id.as_deref().unwrap_or_default().to_string(),
             self.issued_on.to_string(),
             date(self.ceased.map(|c| c.on)),
             code(self.ceased.map(|c| c.value)),
@@ -70,9 +71,9 @@ impl Record for Plan {
     }
 
     fn read(row: &mut Row) -> Option<Plan> {
-        let plan_id = row.req_string("plan_id");
-        let child_id = row.req_string("child_id");
-        let request_id = row.opt_string("request_id");
+        let plan_id = row.req_string("plan_id").map(PlanId::from);
+        let child_id = row.req_string("child_id").map(ChildId::from);
+        let request_id = row.opt_string("request_id").map(RequestId::from);
         let issued_on = row.req("issued_on", parse_date);
         let ceased = row.dated("cease_reason", "ceased_on", CeaseReason::parse);
         let transferred_from = row.opt_string("transferred_from");

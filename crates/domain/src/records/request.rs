@@ -3,14 +3,15 @@
 use super::{Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
+use crate::identifiers::{ChildId, RequestId};
 use crate::rows::{Column, Row, code, date, text};
 use jiff::civil::Date;
 
 /// A request for an EHC needs assessment, and the assessment that follows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
-    pub request_id: String,
-    pub child_id: String,
+    pub request_id: RequestId,
+    pub child_id: ChildId,
     /// Day 0 of the statutory clock.
     pub received_on: Date,
     /// Who made the request; `None` when not known (a SEN2 return does not say).
@@ -36,7 +37,7 @@ impl Request {
 }
 
 impl Record for Request {
-    type Key = String;
+    type Key = RequestId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Requests,
@@ -78,14 +79,14 @@ impl Record for Request {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> RequestId {
         self.request_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.request_id.clone(),
-            self.child_id.clone(),
+            self.request_id.to_string(),
+            self.child_id.to_string(),
             self.received_on.to_string(),
             code(self.source),
             text(&self.caseworker).into(),
@@ -100,8 +101,8 @@ impl Record for Request {
     }
 
     fn read(row: &mut Row) -> Option<Request> {
-        let request_id = row.req_string("request_id");
-        let child_id = row.req_string("child_id");
+        let request_id = row.req_string("request_id").map(RequestId::from);
+        let child_id = row.req_string("child_id").map(ChildId::from);
         let received_on = row.req("received_on", parse_date);
         let source = row.opt("source", RequestSource::parse);
         let caseworker = row.opt_string("caseworker");

@@ -3,14 +3,15 @@
 use super::{Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
+use crate::identifiers::{PlanId, ReviewId};
 use crate::rows::{Column, Row, code, date};
 use jiff::civil::Date;
 
 /// An annual review of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
-    pub review_id: String,
-    pub plan_id: String,
+    pub review_id: ReviewId,
+    pub plan_id: PlanId,
     pub meeting_on: Option<Date>,
     pub decision: Option<Dated<ReviewDecision>>,
     pub amended_on: Option<Date>,
@@ -18,7 +19,7 @@ pub struct Review {
 }
 
 impl Record for Review {
-    type Key = String;
+    type Key = ReviewId;
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Reviews,
@@ -41,14 +42,14 @@ impl Record for Review {
         ],
     };
 
-    fn key(&self) -> String {
+    fn key(&self) -> ReviewId {
         self.review_id.clone()
     }
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.review_id.clone(),
-            self.plan_id.clone(),
+            self.review_id.to_string(),
+            self.plan_id.to_string(),
             date(self.meeting_on),
             code(self.decision.map(|d| d.value)),
             date(self.decision.map(|d| d.on)),
@@ -58,8 +59,8 @@ impl Record for Review {
     }
 
     fn read(row: &mut Row) -> Option<Review> {
-        let review_id = row.req_string("review_id");
-        let plan_id = row.req_string("plan_id");
+        let review_id = row.req_string("review_id").map(ReviewId::from);
+        let plan_id = row.req_string("plan_id").map(PlanId::from);
         let meeting_on = row.opt("meeting_on", parse_date);
         let decision = row.dated("decision", "decided_on", ReviewDecision::parse);
         let amended_on = row.opt("amended_on", parse_date);

@@ -291,7 +291,7 @@ fn map_person(m: &mut Mapper, out: &mut Imported, person: &BladeRow) {
     let (Some(forename), Some(surname), Some(date_of_birth)) = (forename, surname, born) else { return };
     m.origins.insert((RecordFile::Children, out.casework.children.len()), (M, person.line));
     out.casework.children.push(Child {
-        child_id: child_id.clone(),
+        child_id: child_id.clone().into(),
         upn: person.get("upn").map(str::to_string),
         forename: forename.to_string(),
         surname: surname.to_string(),
@@ -400,8 +400,8 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
     }
     m.origins.insert((RecordFile::Requests, out.casework.requests.len()), (M, r.line));
     out.casework.requests.push(Request {
-        request_id: request_id.clone(),
-        child_id: child_id.to_string(),
+        request_id: request_id.clone().into(),
+        child_id: child_id.to_string().into(),
         received_on,
         source,
         caseworker: None,
@@ -415,10 +415,10 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         out.disputes_undated += 1;
         m.origins.insert((RecordFile::Disputes, out.casework.disputes.len()), (M, r.line));
         out.casework.disputes.push(Dispute {
-            dispute_id: format!("{request_id}-{column}"),
-            child_id: child_id.to_string(),
+            dispute_id: format!("{request_id}-{column}").into(),
+            child_id: child_id.to_string().into(),
             kind: if column.ends_with("tribunal") { DisputeKind::Appeal } else { DisputeKind::Mediation },
-            request_id: Some(request_id.clone()),
+            request_id: Some(request_id.clone().into()),
             opened_on: None,
             outcome: None,
         });
@@ -476,9 +476,9 @@ fn map_plan(
     let plan_id = Mapper::id(n, M);
     m.origins.insert((RecordFile::Plans, out.casework.plans.len()), (M, n.line));
     out.casework.plans.push(Plan {
-        plan_id: plan_id.clone(),
-        child_id: child_id.to_string(),
-        request_id: request_id.map(str::to_string),
+        plan_id: plan_id.clone().into(),
+        child_id: child_id.to_string().into(),
+        request_id: request_id.map(str::to_string).map(Into::into),
         issued_on: issued_on?,
         ceased,
         transferred_from,
@@ -515,8 +515,8 @@ fn map_active_plan(m: &mut Mapper, out: &mut Imported, ap: &BladeRow, child_id: 
             Some(plan_id) => {
                 m.origins.insert((RecordFile::Reviews, out.casework.reviews.len()), (M, ap.line));
                 out.casework.reviews.push(Review {
-                    review_id: Mapper::id(ap, M),
-                    plan_id: plan_id.to_string(),
+                    review_id: Mapper::id(ap, M).into(),
+                    plan_id: plan_id.to_string().into(),
                     meeting_on,
                     decision,
                     amended_on: None,
@@ -587,8 +587,8 @@ fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &st
     let (Some(setting), Some(started_on)) = (setting, started_on) else { return };
     m.origins.insert((RecordFile::Placements, out.casework.placements.len()), (M, p.line));
     out.casework.placements.push(Placement {
-        placement_id: Mapper::id(p, M),
-        child_id: child_id.to_string(),
+        placement_id: Mapper::id(p, M).into(),
+        child_id: child_id.to_string().into(),
         setting,
         urn: urn.map(str::to_string),
         establishment: None,

@@ -124,7 +124,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut c.upn_unknown, &h.upn_unknown);
             keep(&mut c.ethnicity, &h.ethnicity);
         }
-        child_ids.insert(std::mem::replace(&mut c.child_id, id.clone()), id);
+        child_ids.insert(std::mem::replace(&mut c.child_id, id.clone().into()).into_string(), id);
     }
     let child_of = |id: &str| child_ids.get(id).cloned().unwrap_or_else(|| id.to_string());
 
@@ -134,7 +134,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
     let taken: HashSet<&str> = held.requests.iter().map(|r| r.request_id.as_str()).collect();
     let mut request_ids: HashMap<String, String> = HashMap::new();
     for r in &mut out.requests {
-        r.child_id = child_of(&r.child_id);
+        r.child_id = child_of(&r.child_id).into();
         let found = held_requests.get(&(r.child_id.as_str(), r.received_on)).copied();
         let id = ids.assign(&r.request_id, found.map(|h| h.request_id.as_str()), &taken);
         if let Some(h) = found {
@@ -147,7 +147,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut r.exception, &h.exception);
             keep(&mut r.in_youth_accommodation, &h.in_youth_accommodation);
         }
-        request_ids.insert(std::mem::replace(&mut r.request_id, id.clone()), id);
+        request_ids.insert(std::mem::replace(&mut r.request_id, id.clone().into()).into_string(), id);
     }
     let request_of = |id: &str| request_ids.get(id).cloned().unwrap_or_else(|| id.to_string());
 
@@ -157,8 +157,8 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
     let taken: HashSet<&str> = held.plans.iter().map(|p| p.plan_id.as_str()).collect();
     let mut plan_ids: HashMap<String, String> = HashMap::new();
     for p in &mut out.plans {
-        p.child_id = child_of(&p.child_id);
-        p.request_id = p.request_id.as_deref().map(request_of);
+        p.child_id = child_of(&p.child_id).into();
+        p.request_id = p.request_id.as_deref().map(request_of).map(Into::into);
         let found = held_plans.get(&(p.child_id.as_str(), p.issued_on)).copied();
         let id = ids.assign(&p.plan_id, found.map(|h| h.plan_id.as_str()), &taken);
         if let Some(h) = found {
@@ -168,7 +168,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut p.transferred_from, &h.transferred_from);
             keep(&mut p.personal_budget, &h.personal_budget);
         }
-        plan_ids.insert(std::mem::replace(&mut p.plan_id, id.clone()), id);
+        plan_ids.insert(std::mem::replace(&mut p.plan_id, id.clone().into()).into_string(), id);
     }
 
     // Placements.
@@ -178,7 +178,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
     let held_placements: HashMap<_, &Placement> = held.placements.iter().map(|p| (place(p), p)).collect();
     let taken: HashSet<&str> = held.placements.iter().map(|p| p.placement_id.as_str()).collect();
     for p in &mut out.placements {
-        p.child_id = child_of(&p.child_id);
+        p.child_id = child_of(&p.child_id).into();
         let found = held_placements.get(&place(p)).copied();
         let id = ids.assign(&p.placement_id, found.map(|h| h.placement_id.as_str()), &taken);
         if let Some(h) = found {
@@ -191,7 +191,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut p.sen_unit, &h.sen_unit);
             keep(&mut p.resourced_provision, &h.resourced_provision);
         }
-        p.placement_id = id;
+        p.placement_id = id.into();
     }
 
     // Reviews.
@@ -199,7 +199,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
     let held_reviews: HashMap<_, &Review> = held.reviews.iter().map(|v| (when(v), v)).collect();
     let taken: HashSet<&str> = held.reviews.iter().map(|v| v.review_id.as_str()).collect();
     for v in &mut out.reviews {
-        v.plan_id = plan_ids.get(&v.plan_id).cloned().unwrap_or_else(|| v.plan_id.clone());
+        v.plan_id = plan_ids.get(v.plan_id.as_str()).cloned().unwrap_or_else(|| v.plan_id.to_string()).into();
         let found = held_reviews.get(&when(v)).copied();
         let id = ids.assign(&v.review_id, found.map(|h| h.review_id.as_str()), &taken);
         if let Some(h) = found {
@@ -208,7 +208,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut v.amended_on, &h.amended_on);
             keep(&mut v.phase_transfer, &h.phase_transfer);
         }
-        v.review_id = id;
+        v.review_id = id.into();
     }
 
     // Disputes from flags: one of each kind per request.
@@ -216,8 +216,8 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
         held.disputes.iter().filter_map(|d| Some(((d.request_id.as_deref()?, d.kind), d))).collect();
     let taken: HashSet<&str> = held.disputes.iter().map(|d| d.dispute_id.as_str()).collect();
     for d in &mut out.disputes {
-        d.child_id = child_of(&d.child_id);
-        d.request_id = d.request_id.as_deref().map(request_of);
+        d.child_id = child_of(&d.child_id).into();
+        d.request_id = d.request_id.as_deref().map(request_of).map(Into::into);
         let found = d.request_id.as_deref().and_then(|r| held_disputes.get(&(r, d.kind))).copied();
         let id = ids.assign(&d.dispute_id, found.map(|h| h.dispute_id.as_str()), &taken);
         if let Some(h) = found {
@@ -225,7 +225,7 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             keep(&mut d.opened_on, &h.opened_on);
             keep(&mut d.outcome, &h.outcome);
         }
-        d.dispute_id = id;
+        d.dispute_id = id.into();
     }
     matched.renamed = ids.renamed;
     (out, matched)

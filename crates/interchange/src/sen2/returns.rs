@@ -190,7 +190,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
         push(
             Module::Person,
             vec![
-                child.child_id.clone(),
+                child.child_id.to_string(),
                 "1".into(),
                 child.surname.clone(),
                 child.forename.clone(),
@@ -221,7 +221,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
             .map(|r| {
                 let of: Vec<&Plan> =
                     plans.iter().copied().filter(|p| p.request_id.as_deref() == Some(&r.request_id)).collect();
-                (r.request_id.clone(), Some(*r), of)
+                (r.request_id.to_string(), Some(*r), of)
             })
             .collect();
         for p in orphans {
@@ -248,7 +248,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                 Module::Requests,
                 vec![
                     request_key.clone(),
-                    child.child_id.clone(),
+                    child.child_id.to_string(),
                     date(received),
                     flag(request.and_then(|r| r.in_youth_accommodation)),
                     date(outcome_on),
@@ -304,7 +304,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                     push(
                         Module::NamedPlan,
                         vec![
-                            p.plan_id.clone(),
+                            p.plan_id.to_string(),
                             assessment_key.clone(),
                             blade_date(p.issued_on),
                             flag(p.personal_budget.map(|_| true)),
@@ -322,7 +322,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                     .iter()
                     .filter(|r| r.plan_id == p.plan_id && r.meeting_on.is_some_and(|m| m <= census))
                     .max_by_key(|r| r.meeting_on);
-                let active_key = review.map_or_else(|| format!("AP-{}", p.plan_id), |r| r.review_id.clone());
+                let active_key = review.map_or_else(|| format!("AP-{}", p.plan_id), |r| r.review_id.to_string());
                 push(
                     Module::ActivePlans,
                     vec![
@@ -346,7 +346,7 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                     push(
                         Module::PlacementDetail,
                         vec![
-                            pl.placement_id.clone(),
+                            pl.placement_id.to_string(),
                             active_key.clone(),
                             urn,
                             ukprn,

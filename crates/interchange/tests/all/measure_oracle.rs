@@ -543,7 +543,7 @@ fn boundary_cases() -> Casework {
     };
     cw.children.push(leap_child);
     let base = Request {
-        request_id: String::new(),
+        request_id: String::new().into(),
         child_id: "LEAP".into(),
         received_on: date(2024, 1, 19),
         source: Some(RequestSource::YoungPerson),
@@ -605,7 +605,7 @@ fn boundary_cases() -> Casework {
             dispute_id: id.into(),
             child_id: "LEAP".into(),
             kind,
-            request_id: request_id.map(str::to_string),
+            request_id: request_id.map(str::to_string).map(Into::into),
             opened_on,
             outcome: None,
         });

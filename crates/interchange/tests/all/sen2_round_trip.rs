@@ -133,7 +133,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         let mut kinds: Vec<(String, String)> = disputes
             .iter()
             .filter(|d| d.opened_on.is_none_or(|o| o <= census))
-            .filter_map(|d| Some((d.request_id.clone()?, d.kind.code().to_string())))
+            .filter_map(|d| Some((d.request_id.clone()?.into_string(), d.kind.code().to_string())))
             .filter(|(r, _)| back.requests.iter().any(|x| &x.request_id == r))
             .collect();
         kinds.sort();

@@ -40,7 +40,7 @@ async fn erasing_a_child_keeps_every_past_measure_and_is_audited() {
         assert!(!children.contains(child.upn.as_deref().unwrap()));
         let audit = store
             .audit_search(
-                &sendtrack_store::AuditQuery { child_id: Some(child.child_id.clone()), ..Default::default() },
+                &sendtrack_store::AuditQuery { child_id: Some(child.child_id.to_string()), ..Default::default() },
                 10,
             )
             .await
@@ -78,7 +78,7 @@ async fn a_subject_access_export_holds_the_childs_records_and_who_saw_them() {
                 at: "2026-11-01T09:00:00Z".into(),
                 email: "case@example.org".into(),
                 action: "view child".into(),
-                child_id: Some(child.clone()),
+                child_id: Some(child.to_string()),
                 ..Default::default()
             }])
             .await
@@ -98,7 +98,7 @@ async fn a_subject_access_export_holds_the_childs_records_and_who_saw_them() {
         assert!(said.contains("audit rows in audit.csv"), "{said}");
         let children = std::fs::read_to_string(out.join("children.csv")).unwrap();
         assert_eq!(children.lines().count(), 2, "only this child");
-        assert!(children.contains(&child));
+        assert!(children.contains(child.as_str()));
         let requests = std::fs::read_to_string(out.join("requests.csv")).unwrap();
         let expected = cw.requests.iter().filter(|r| r.child_id == child).count();
         assert_eq!(requests.lines().count(), expected + 1);
@@ -108,7 +108,7 @@ async fn a_subject_access_export_holds_the_childs_records_and_who_saw_them() {
         let audit = std::fs::read_to_string(out.join("audit.csv")).unwrap();
         assert!(audit.starts_with("at,email,action,address,detail\n2026-11-01T09:00:00Z,case@example.org,view child"));
         let trail = store
-            .audit_search(&sendtrack_store::AuditQuery { child_id: Some(child.clone()), ..Default::default() }, 10)
+            .audit_search(&sendtrack_store::AuditQuery { child_id: Some(child.to_string()), ..Default::default() }, 10)
             .await
             .unwrap();
         assert_eq!(trail[0].action, "subject access export", "the export itself is audited");

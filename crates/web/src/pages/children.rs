@@ -249,7 +249,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
             (record_card(&format!("EHC plan {}", p.plan_id), edit(F::Plans, &p.plan_id), &[
                 ("Issued", in_words(p.issued_on)),
                 ("Ceased", p.ceased.map_or("In force".into(), |c| format!("{} ({})", in_words(c.on), c.value.label()))),
-                ("From request", p.request_id.clone().unwrap_or_else(|| "Not recorded".into())),
+                ("From request", p.request_id.clone().unwrap_or_else(|| "Not recorded".into()).to_string()),
                 ("Personal budget", p.personal_budget.map_or("None".to_string(), |b| b.label().to_string())),
             ]))
             @for v in own.reviews.iter().filter(|v| v.plan_id == p.plan_id) {
@@ -275,7 +275,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
         @for d in &own.disputes {
             (record_card(&format!("{} {}", d.kind.label(), d.dispute_id), edit(F::Disputes, &d.dispute_id), &[
                 ("Began", on(d.opened_on, "Date not known")),
-                ("About request", d.request_id.clone().unwrap_or_else(|| "Not recorded".into())),
+                ("About request", d.request_id.clone().unwrap_or_else(|| "Not recorded".into()).to_string()),
                 ("Outcome", d.outcome.map_or("Awaited".into(), |o| format!("{}, {}", o.value.label(), in_words(o.on)))),
             ]))
         }

@@ -157,12 +157,12 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
         RecordFile::Requests => own
             .requests
             .iter()
-            .map(|r| (r.request_id.clone(), format!("{} received {}", r.request_id, date_in_words(r.received_on))))
+            .map(|r| (r.request_id.to_string(), format!("{} received {}", r.request_id, date_in_words(r.received_on))))
             .collect(),
         RecordFile::Plans => own
             .plans
             .iter()
-            .map(|p| (p.plan_id.clone(), format!("{} issued {}", p.plan_id, date_in_words(p.issued_on))))
+            .map(|p| (p.plan_id.to_string(), format!("{} issued {}", p.plan_id, date_in_words(p.issued_on))))
             .collect(),
         _ => Vec::new(),
     }
@@ -437,19 +437,19 @@ fn kind_of(slug: &str) -> Option<RecordFile> {
 /// Which child a record of `file` in `record` belongs to, read through its parents in `cw`.
 fn owner(file: RecordFile, record: &Casework, cw: &Casework) -> Option<String> {
     match file {
-        RecordFile::Children => record.children.first().map(|c| c.child_id.clone()),
-        RecordFile::Requests => record.requests.first().map(|r| r.child_id.clone()),
+        RecordFile::Children => record.children.first().map(|c| c.child_id.clone()).map(String::from),
+        RecordFile::Requests => record.requests.first().map(|r| r.child_id.clone()).map(String::from),
         RecordFile::Advice => {
             let request = &record.advice.first()?.request_id;
-            cw.requests.iter().find(|r| &r.request_id == request).map(|r| r.child_id.clone())
+            cw.requests.iter().find(|r| &r.request_id == request).map(|r| r.child_id.clone()).map(String::from)
         }
-        RecordFile::Plans => record.plans.first().map(|p| p.child_id.clone()),
-        RecordFile::Placements => record.placements.first().map(|p| p.child_id.clone()),
+        RecordFile::Plans => record.plans.first().map(|p| p.child_id.clone()).map(String::from),
+        RecordFile::Placements => record.placements.first().map(|p| p.child_id.clone()).map(String::from),
         RecordFile::Reviews => {
             let plan = &record.reviews.first()?.plan_id;
-            cw.plans.iter().find(|p| &p.plan_id == plan).map(|p| p.child_id.clone())
+            cw.plans.iter().find(|p| &p.plan_id == plan).map(|p| p.child_id.clone()).map(String::from)
         }
-        RecordFile::Disputes => record.disputes.first().map(|d| d.child_id.clone()),
+        RecordFile::Disputes => record.disputes.first().map(|d| d.child_id.clone()).map(String::from),
         _ => None,
     }
 }
@@ -756,7 +756,7 @@ async fn save(
             upn_matches || person_matches
         });
         if let Some(c) = found {
-            same_as = Some(c.child_id.clone());
+            same_as = Some(c.child_id.to_string());
             problems.push(FieldProblem {
                 column: None,
                 message: "A child with the same UPN, or the same name and date of birth, is already in sendtrack. Open their record, or confirm that this is a different child".into(),

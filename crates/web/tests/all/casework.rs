@@ -13,7 +13,7 @@ use crate::support::*;
 /// A child with no request yet, to record one for.
 async fn child_without_requests(store: &Store) -> String {
     let cw = store.load().await.unwrap();
-    cw.children.iter().find(|c| !cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap().child_id.clone()
+    cw.children.iter().find(|c| !cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap().child_id.to_string()
 }
 
 /// The number in the Today row labelled `row` (the first number after it).
@@ -82,7 +82,7 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before + 1);
         let (_, _, list) = get(&app, "/worklists/awaiting-decision", Some(&cookie)).await;
         assert!(
-            list.contains(&request_id) && list.contains("due in 28 days") && list.contains("28 December 2026"),
+            list.contains(request_id.as_str()) && list.contains("due in 28 days") && list.contains("28 December 2026"),
             "due 6 weeks after 2026-11-16"
         );
 
@@ -109,7 +109,7 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         let (_, _, today) = get(&app, "/", Some(&cookie)).await;
         assert_eq!(count_after(&today, "Awaiting a decision whether to assess"), awaiting_before);
         let (_, _, list) = get(&app, "/worklists/assessing", Some(&cookie)).await;
-        assert!(list.contains(&request_id), "the request is now being assessed");
+        assert!(list.contains(request_id.as_str()), "the request is now being assessed");
 
         // Advice asked for under the request.
         let (_, _, form) =

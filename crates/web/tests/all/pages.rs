@@ -363,7 +363,7 @@ async fn a_child_is_found_surname_first_by_date_of_birth_or_postcode_with_a_coun
             format!("{} {}", child.forename, child.surname).to_uppercase(),
             format!("{d}/{m}/{y}"),
             child.postcode.clone().unwrap(),
-            child.child_id.clone(),
+            child.child_id.to_string(),
         ] {
             let body = search(q.clone(), "1").await;
             assert!(body.contains(&link), "{q} finds the child");

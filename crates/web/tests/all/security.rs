@@ -27,7 +27,7 @@ async fn cw001_child(store: &Store) -> (String, String) {
         .iter()
         .find(|r| latest(&r.child_id).is_some_and(|l| l.caseworker.as_deref() == Some("cw001")))
         .unwrap();
-    (r.child_id.clone(), r.request_id.clone())
+    (r.child_id.to_string(), r.request_id.to_string())
 }
 
 /// The route with its placeholders filled with ids that exist.
@@ -675,7 +675,7 @@ fn child_of(cw: &sendtrack_domain::records::Casework, staff: &str) -> String {
         .iter()
         .filter(|c| latest(&c.child_id).as_deref() == Some(staff))
         .max_by_key(|c| score(&c.child_id))
-        .map(|c| c.child_id.clone())
+        .map(|c| c.child_id.to_string())
         .unwrap()
 }
 
@@ -688,21 +688,25 @@ async fn a_caseworker_cannot_write_onto_another_caseworkers_child_by_any_form() 
         let theirs = child_of(&before, "cw002");
         let own = |child: &str| {
             let requests: Vec<String> =
-                before.requests.iter().filter(|r| r.child_id == child).map(|r| r.request_id.clone()).collect();
+                before.requests.iter().filter(|r| r.child_id == child).map(|r| r.request_id.to_string()).collect();
             let plans: Vec<String> =
-                before.plans.iter().filter(|p| p.child_id == child).map(|p| p.plan_id.clone()).collect();
+                before.plans.iter().filter(|p| p.child_id == child).map(|p| p.plan_id.to_string()).collect();
             let advice: Vec<String> = before
                 .advice
                 .iter()
-                .filter(|a| requests.contains(&a.request_id))
-                .map(|a| a.advice_id.clone())
+                .filter(|a| requests.contains(&a.request_id.to_string()))
+                .map(|a| a.advice_id.to_string())
                 .collect();
-            let reviews: Vec<String> =
-                before.reviews.iter().filter(|v| plans.contains(&v.plan_id)).map(|v| v.review_id.clone()).collect();
+            let reviews: Vec<String> = before
+                .reviews
+                .iter()
+                .filter(|v| plans.contains(&v.plan_id.to_string()))
+                .map(|v| v.review_id.to_string())
+                .collect();
             let placements: Vec<String> =
-                before.placements.iter().filter(|p| p.child_id == child).map(|p| p.placement_id.clone()).collect();
+                before.placements.iter().filter(|p| p.child_id == child).map(|p| p.placement_id.to_string()).collect();
             let disputes: Vec<String> =
-                before.disputes.iter().filter(|d| d.child_id == child).map(|d| d.dispute_id.clone()).collect();
+                before.disputes.iter().filter(|d| d.child_id == child).map(|d| d.dispute_id.to_string()).collect();
             vec![
                 ("details", vec![child.to_string()]),
                 ("requests", requests),
