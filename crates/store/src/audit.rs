@@ -2,6 +2,7 @@
 //! ever added; the database refuses to change or remove them (migration 0008), except through
 //! [`Store::archive_audit`], the retention policy's one way out (migration 0013).
 
+use crate::work::{Sql, Work};
 use crate::{ROWS_PER_STATEMENT, Store, StoreError};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -44,33 +45,9 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
-        for chunk in events.chunks(ROWS_PER_STATEMENT) {
-            let groups: Vec<String> = (0..chunk.len())
-                .map(|r| {
-                    let k = r * 6;
-                    format!("(${}, ${}, ${}, ${}, ${}, ${})", k + 1, k + 2, k + 3, k + 4, k + 5, k + 6)
-                })
-                .collect();
-            let sql = format!(
-                "INSERT INTO audit (at, email, action, child_id, detail, address) VALUES {}",
-                groups.join(", ")
-            );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)));
-            for e in chunk {
-                query = query
-                    .bind(e.at.clone())
-                    .bind(e.email.clone())
-                    .bind(e.action.clone())
-                    .bind(e.child_id.clone())
-                    .bind(e.detail.clone())
-                    .bind(e.address.clone());
-            }
-            query.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        record_all(&mut work, events).await?;
+        work.commit().await
     }
 
     /// The latest `limit` audit rows about one child, newest first: (at, email, action).
@@ -83,40 +60,27 @@ impl Store {
             "SELECT at, email, action FROM audit WHERE child_id = $1 ORDER BY {} LIMIT $2",
             self.newest_first()
         );
-        let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
-            .bind(child_id.to_string())
-            .bind(limit)
-            .fetch_all(self.pool())
-            .await?;
+        let rows: Vec<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(child_id.to_string()).bind(limit).fetch_all(self.pool()).await?;
         rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
     }
 
     /// The audit rows `query` finds, newest first, at most `limit`.
     pub async fn audit_search(&self, query: &AuditQuery, limit: i64) -> Result<Vec<AuditEvent>, StoreError> {
-        let mut conditions = Vec::new();
-        let mut values = Vec::new();
-        for (column, op, value) in [
+        let mut sql = Sql::new(self.backend(), "SELECT at, email, action, child_id, detail, address FROM audit");
+        let conditions = [
             ("email", "=", &query.email),
             ("child_id", "=", &query.child_id),
             ("at", ">=", &query.from),
             ("at", "<", &query.before),
-        ] {
-            if let Some(v) = value {
-                values.push(v.clone());
-                conditions.push(format!("{column} {op} ${}", values.len()));
-            }
-        }
-        let filter = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
-        let sql = format!(
-            "SELECT at, email, action, child_id, detail, address FROM audit{filter} ORDER BY {} LIMIT ${}",
-            self.newest_first(),
-            values.len() + 1
-        );
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)));
-        for v in values {
-            q = q.bind(v);
-        }
-        let rows: Vec<AnyRow> = q.bind(limit).fetch_all(self.pool()).await?;
+        ];
+        let given =
+            conditions.into_iter().filter_map(|(column, op, value)| Some((column, op, value.clone()?))).enumerate();
+        sql.list(given, " AND ", |sql, (k, (column, op, value))| {
+            sql.push(if k == 0 { " WHERE " } else { "" }).push(&format!("{column} {op} ")).bind(value);
+        });
+        sql.push(&format!(" ORDER BY {} LIMIT ", self.newest_first())).bind(limit);
+        let rows: Vec<AnyRow> = sql.query().fetch_all(self.pool()).await?;
         rows.iter().map(event_of).collect()
     }
 
@@ -131,11 +95,10 @@ impl Store {
         event: &AuditEvent,
         keep: impl FnOnce(&[AuditEvent]) -> Result<(), E>,
     ) -> Result<Result<usize, E>, StoreError> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
-        sqlx::query(sqlx::AssertSqlSafe(self.placeholders("INSERT INTO audit_archiving (before) VALUES ($1)")))
+        let mut work = self.begin().await?;
+        sqlx::query("INSERT INTO audit_archiving (before) VALUES ($1)")
             .bind(before.to_string())
-            .execute(&mut *tx)
+            .execute(work.conn())
             .await?;
         let oldest_first = match self.backend() {
             crate::Backend::Sqlite => "at, rowid",
@@ -144,22 +107,18 @@ impl Store {
         let sql = format!(
             "SELECT at, email, action, child_id, detail, address FROM audit WHERE at < $1 ORDER BY {oldest_first}"
         );
-        let rows: Vec<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
-            .bind(before.to_string())
-            .fetch_all(&mut *tx)
-            .await?;
+        let rows: Vec<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(before.to_string()).fetch_all(work.conn()).await?;
         let events = rows.iter().map(event_of).collect::<Result<Vec<_>, StoreError>>()?;
         if let Err(e) = keep(&events) {
-            tx.rollback().await?;
+            // Dropped uncommitted: nothing is removed.
+            drop(work);
             return Ok(Err(e));
         }
-        sqlx::query(sqlx::AssertSqlSafe(self.placeholders("DELETE FROM audit WHERE at < $1")))
-            .bind(before.to_string())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM audit_archiving").execute(&mut *tx).await?;
-        crate::insert_audit(&mut tx, self, event).await?;
-        tx.commit().await?;
+        sqlx::query("DELETE FROM audit WHERE at < $1").bind(before.to_string()).execute(work.conn()).await?;
+        sqlx::query("DELETE FROM audit_archiving").execute(work.conn()).await?;
+        record(&mut work, event).await?;
+        work.commit().await?;
         Ok(Ok(events.len()))
     }
 }
@@ -173,4 +132,23 @@ fn event_of(r: &AnyRow) -> Result<AuditEvent, StoreError> {
         detail: r.try_get(4)?,
         address: r.try_get(5)?,
     })
+}
+
+/// Adds one audit row, inside the caller's unit of work.
+pub async fn record(work: &mut Work<'_>, event: &AuditEvent) -> Result<(), StoreError> {
+    record_all(work, std::slice::from_ref(event)).await
+}
+
+/// Adds audit rows, inside the caller's unit of work.
+pub async fn record_all(work: &mut Work<'_>, events: &[AuditEvent]) -> Result<(), StoreError> {
+    for chunk in events.chunks(ROWS_PER_STATEMENT) {
+        let mut insert = work.sql("INSERT INTO audit (at, email, action, child_id, detail, address) VALUES ");
+        insert.list(chunk, ", ", |sql, e| {
+            sql.push("(").bind(e.at.clone()).push(", ").bind(e.email.clone()).push(", ").bind(e.action.clone());
+            sql.push(", ").bind(e.child_id.clone()).push(", ").bind(e.detail.clone()).push(", ");
+            sql.bind(e.address.clone()).push(")");
+        });
+        insert.query().execute(work.conn()).await?;
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! The people who sign in, their sessions, failed sign-ins and the service's settings.
 
-use crate::{Store, StoreError};
+use crate::{Store, StoreError, Work};
 use sendtrack_domain::access::Role;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
@@ -68,10 +68,10 @@ impl Store {
         staff_id: Option<&str>,
         created_on: &str,
     ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
+        let mut work = self.begin().await?;
         let exists: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE email = $1")
             .bind(email.to_string())
-            .fetch_optional(self.pool())
+            .fetch_optional(work.conn())
             .await?;
         if exists.is_some() {
             return Err(StoreError::Duplicate { record: "user", id: email.to_string() });
@@ -82,18 +82,16 @@ impl Store {
             .bind(password_hash.to_string())
             .bind(staff_id.map(str::to_string))
             .bind(created_on.to_string())
-            .execute(self.pool())
+            .execute(work.conn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// The person with this email, if there is one and they are not disabled.
     pub async fn user(&self, email: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1 AND disabled = 0");
-        let row: Option<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
-            .bind(email.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(email.to_string()).fetch_optional(self.pool()).await?;
         row.map(|r| user_of(&r)).transpose()
     }
 
@@ -117,14 +115,10 @@ impl Store {
     where
         T: 'static + Send + sqlx::Encode<'static, sqlx::Any> + sqlx::Type<sqlx::Any>,
     {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut work = self.begin().await?;
         let sql = format!("UPDATE users SET {set} WHERE email = $2");
-        let done = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
-            .bind(value)
-            .bind(email.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let done =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(value).bind(email.to_string()).execute(work.conn()).await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound { record: "user", id: email.to_string() });
         }
@@ -132,11 +126,10 @@ impl Store {
             sqlx::query("DELETE FROM sessions WHERE email = $1 AND token_hash <> $2")
                 .bind(email.to_string())
                 .bind(keep.to_string())
-                .execute(&mut *tx)
+                .execute(work.conn())
                 .await?;
         }
-        tx.commit().await?;
-        Ok(())
+        work.commit().await
     }
 
     /// Disables (or enables again) an account. Disabling ends its sessions at once.
@@ -186,7 +179,7 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Starts a session for `email`, found later by the hash of its token.
+    /// Starts a session for `email` (see [`create_session`]).
     pub async fn create_session(
         &self,
         token_hash: &str,
@@ -194,18 +187,9 @@ impl Store {
         stage: SessionStage,
         now: &str,
     ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, email, created_at, last_seen_at, pending_second_factor) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(token_hash.to_string())
-        .bind(email.to_string())
-        .bind(now.to_string())
-        .bind(now.to_string())
-        .bind(i64::from(stage == SessionStage::SecondFactorPending))
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        create_session(&mut work, token_hash, email, stage, now).await?;
+        work.commit().await
     }
 
     /// The session with this token hash and its person, if the session exists, was used at or
@@ -217,10 +201,8 @@ impl Store {
             "SELECT {}, s.last_seen_at, s.pending_second_factor, (SELECT value FROM settings WHERE name = 'totp_required_roles') FROM sessions s JOIN users u ON u.email = s.email WHERE s.token_hash = $1 AND u.disabled = 0",
             USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ")
         );
-        let row: Option<AnyRow> = sqlx::query(sqlx::AssertSqlSafe(self.placeholders(&sql)))
-            .bind(token_hash.to_string())
-            .fetch_optional(self.pool())
-            .await?;
+        let row: Option<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash.to_string()).fetch_optional(self.pool()).await?;
         let Some(row) = row else { return Ok(None) };
         let user = user_of(&row)?;
         // The session's columns follow the person's.
@@ -253,28 +235,21 @@ impl Store {
         Ok(Some(Session { user, stage, second_factor_required }))
     }
 
-    /// Marks a session's second factor as given.
+    /// Marks a session's second factor as given (see [`complete_session`]).
     pub async fn complete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("UPDATE sessions SET pending_second_factor = 0 WHERE token_hash = $1")
-            .bind(token_hash.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        complete_session(&mut work, token_hash).await?;
+        work.commit().await
     }
 
-    /// Ends a session.
+    /// Ends a session (see [`delete_session`]).
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        delete_session(&mut work, token_hash).await?;
+        work.commit().await
     }
 
-    /// Records a failed sign-in for `email` from `address`, and forgets failures from before
-    /// `forget_before` (they no longer count towards a lock).
+    /// Records a failed sign-in (see [`record_failed_sign_in`]).
     pub async fn record_failed_sign_in(
         &self,
         email: &str,
@@ -282,18 +257,9 @@ impl Store {
         at: &str,
         forget_before: &str,
     ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM failed_sign_ins WHERE at < $1")
-            .bind(forget_before.to_string())
-            .execute(self.pool())
-            .await?;
-        sqlx::query("INSERT INTO failed_sign_ins (email, address, at) VALUES ($1, $2, $3)")
-            .bind(email.to_string())
-            .bind(address.to_string())
-            .bind(at.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        record_failed_sign_in(&mut work, email, address, at, forget_before).await?;
+        work.commit().await
     }
 
     /// How many sign-ins failed since `since` for `email`, and from `address`.
@@ -312,14 +278,11 @@ impl Store {
         Ok((by_email, by_address))
     }
 
-    /// Forgets an account's failed sign-ins, after it signs in.
+    /// Forgets an account's failed sign-ins (see [`clear_failed_sign_ins`]).
     pub async fn clear_failed_sign_ins(&self, email: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1")
-            .bind(email.to_string())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let mut work = self.begin().await?;
+        clear_failed_sign_ins(&mut work, email).await?;
+        work.commit().await
     }
 
     /// A setting's value, if set.
@@ -337,17 +300,79 @@ impl Store {
 
     /// Sets several settings in one transaction: all of them, or none.
     pub async fn set_settings(&self, settings: &[(&str, &str)]) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut work = self.begin().await?;
         for (name, value) in settings {
-            sqlx::query("DELETE FROM settings WHERE name = $1").bind(name.to_string()).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM settings WHERE name = $1").bind(name.to_string()).execute(work.conn()).await?;
             sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2)")
                 .bind(name.to_string())
                 .bind(value.to_string())
-                .execute(&mut *tx)
+                .execute(work.conn())
                 .await?;
         }
-        tx.commit().await?;
-        Ok(())
+        work.commit().await
     }
+}
+
+/// Starts a session for `email`, found later by the hash of its token.
+pub async fn create_session(
+    work: &mut Work<'_>,
+    token_hash: &str,
+    email: &str,
+    stage: SessionStage,
+    now: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, email, created_at, last_seen_at, pending_second_factor) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash.to_string())
+    .bind(email.to_string())
+    .bind(now.to_string())
+    .bind(now.to_string())
+    .bind(i64::from(stage == SessionStage::SecondFactorPending))
+    .execute(work.conn())
+    .await?;
+    Ok(())
+}
+
+/// Marks a session's second factor as given.
+pub async fn complete_session(work: &mut Work<'_>, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE sessions SET pending_second_factor = 0 WHERE token_hash = $1")
+        .bind(token_hash.to_string())
+        .execute(work.conn())
+        .await?;
+    Ok(())
+}
+
+/// Ends a session.
+pub async fn delete_session(work: &mut Work<'_>, token_hash: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash.to_string()).execute(work.conn()).await?;
+    Ok(())
+}
+
+/// Records a failed sign-in for `email` from `address`, and forgets failures from before
+/// `forget_before` (they no longer count towards a lock).
+pub async fn record_failed_sign_in(
+    work: &mut Work<'_>,
+    email: &str,
+    address: &str,
+    at: &str,
+    forget_before: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM failed_sign_ins WHERE at < $1")
+        .bind(forget_before.to_string())
+        .execute(work.conn())
+        .await?;
+    sqlx::query("INSERT INTO failed_sign_ins (email, address, at) VALUES ($1, $2, $3)")
+        .bind(email.to_string())
+        .bind(address.to_string())
+        .bind(at.to_string())
+        .execute(work.conn())
+        .await?;
+    Ok(())
+}
+
+/// Forgets an account's failed sign-ins, after it signs in.
+pub async fn clear_failed_sign_ins(work: &mut Work<'_>, email: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1").bind(email.to_string()).execute(work.conn()).await?;
+    Ok(())
 }

@@ -174,6 +174,44 @@ async fn a_new_record_is_added_once_with_its_audit_row() {
     .await;
 }
 
+/// A use case's writes go in one unit of work: a sign-in's session, cleared failures and audit
+/// row are committed together, and a unit dropped before its commit leaves nothing behind.
+#[tokio::test]
+async fn a_unit_of_work_commits_all_its_writes_or_none() {
+    use sendtrack_domain::access::Role;
+    use sendtrack_store::{SessionStage, audit, people};
+    on_each_backend("unit_of_work", |store, _| async move {
+        store.add_user("cw@example.org", Role::Caseworker, "hash", None, "2026-11-30").await.unwrap();
+        let sessions = |store: Store| async move {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(store.pool()).await.unwrap();
+            n
+        };
+        // Dropped: neither the session nor the audit row is there.
+        let mut work = store.begin().await.unwrap();
+        people::create_session(&mut work, "t1", "cw@example.org", SessionStage::Full, "2026-11-30T10:00:00Z")
+            .await
+            .unwrap();
+        audit::record(&mut work, &change("cw@example.org", "sign in")).await.unwrap();
+        drop(work);
+        assert_eq!((sessions(store.clone()).await, audit_rows(&store).await), (0, 0));
+        // Committed: both are.
+        let mut work = store.begin().await.unwrap();
+        people::record_failed_sign_in(&mut work, "cw@example.org", "127.0.0.1", "2026-11-30T09:59:00Z", "2026-11-30")
+            .await
+            .unwrap();
+        people::create_session(&mut work, "t2", "cw@example.org", SessionStage::Full, "2026-11-30T10:00:00Z")
+            .await
+            .unwrap();
+        people::clear_failed_sign_ins(&mut work, "cw@example.org").await.unwrap();
+        audit::record(&mut work, &change("cw@example.org", "sign in")).await.unwrap();
+        work.commit().await.unwrap();
+        assert_eq!((sessions(store.clone()).await, audit_rows(&store).await), (1, 1));
+        let (failures, _) = store.failed_sign_ins("cw@example.org", "127.0.0.1", "2026-01-01").await.unwrap();
+        assert_eq!(failures, 0, "the failure recorded and cleared in the same unit");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_refused_and_changes_nothing() {
     on_each_backend("stale_edit", |store, _| async move {

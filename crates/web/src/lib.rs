@@ -7,6 +7,7 @@ mod access;
 mod audit;
 mod auth;
 mod download;
+mod error;
 mod layout;
 mod pages;
 mod secrets;

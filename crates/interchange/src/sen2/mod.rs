@@ -86,7 +86,7 @@ mod sources;
 
 pub use import::{Establishments, Imported, Sen2Problem, import_blade, read_establishments};
 pub use matching::{Matched, match_to_held};
-pub use returns::write_return;
+pub use returns::{ReturnError, write_return};
 pub use sources::{
     CodeMeanings, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes,
     Sen2Codes,

@@ -9,6 +9,7 @@ use crate::auth::{
     CSRF_FIELD, client_address, csrf_token, minutes_before, new_token, now, password_matches, session_token, stored,
     token_hash,
 };
+use crate::error::{Answer, AppError};
 use crate::layout::{TextInput, error_summary, page, text_input};
 use axum::Form;
 use axum::extract::State;
@@ -16,7 +17,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use sendtrack_store::{AuditEvent, SessionStage};
+use sendtrack_store::{AuditEvent, SessionStage, audit, people};
 use std::sync::Arc;
 
 #[derive(serde::Deserialize)]
@@ -160,7 +161,7 @@ pub async fn submit(
     State(state): State<Arc<AppState>>,
     parts: Parts,
     Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Answer {
     let get = |name: &str| pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let credentials = Credentials { email: get("email"), password: get("password"), csrf_token: get(CSRF_FIELD) };
     let return_to = Some(get("return_to")).filter(|p| returnable(p));
@@ -168,13 +169,13 @@ pub async fn submit(
         pairs.iter().filter_map(|(k, v)| Some((k.strip_prefix("kept.")?.to_string(), v.clone()))).collect();
     let kept = Kept { return_to: return_to.as_deref(), fields: &kept_fields };
     let email = credentials.email.trim().to_lowercase();
-    let Some(form) = SignInForm::of(&parts) else { return super::server_error() };
+    let Some(form) = SignInForm::of(&parts) else { return Err(AppError::Internal("no sign-in form".into())) };
     if form.new || credentials.csrf_token != form.token() {
         // Not posted from this service's own sign-in page (or the browser keeps no cookies).
         tracing::warn!("a sign-in without the sign-in form's token was refused");
         let message = "Sign in from this page. If you see this again, check that your browser accepts cookies.";
         let page = sign_in_page(&state, &form, &email, &[("email", message)]);
-        return form.respond(&state, (axum::http::StatusCode::BAD_REQUEST, page));
+        return Ok(form.respond(&state, (axum::http::StatusCode::BAD_REQUEST, page)));
     }
     let mut errors = Vec::new();
     if email.is_empty() {
@@ -184,82 +185,60 @@ pub async fn submit(
         errors.push(("password", "Enter your password"));
     }
     if !errors.is_empty() {
-        return sign_in_page_keeping(&state, &form, &email, &errors, &kept).into_response();
+        return Ok(sign_in_page_keeping(&state, &form, &email, &errors, &kept).into_response());
     }
     let p = &state.protection;
     let address = client_address(&parts, p);
     let at = now();
-    match throttle(&state, &email, &address).await {
-        Ok(Throttle::Go) => {}
-        Ok(Throttle::Locked) => {
-            let message = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again.";
-            return (
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                sign_in_page(&state, &form, &email, &[("email", message)]),
-            )
-                .into_response();
-        }
-        Err(r) => return r,
+    if throttle(&state, &email, &address).await? == Throttle::Locked {
+        let message = "There have been too many failed attempts to sign in. Wait 15 minutes, then try again.";
+        let page = sign_in_page(&state, &form, &email, &[("email", message)]);
+        return Ok((axum::http::StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
-    let user = match state.store.user(&email).await {
-        Ok(user) => user,
-        Err(e) => return super::failed(e),
-    };
+    let user = state.store.user(&email).await?;
     // The same answer, after the same Argon2 work, whether the email is unknown or the
     // password wrong: neither the page nor its timing tells which e-mails have accounts.
     let hash =
         user.as_ref().map_or_else(|| crate::auth::unknown_account_hash().to_string(), |u| u.password_hash.clone());
     let matches = password_matches(credentials.password, hash).await && user.is_some();
     let Some(user) = user.filter(|_| matches) else {
+        // The failure and its audit row, together.
         let forget = minutes_before(at, p.window_minutes);
-        let recorded = state.store.record_failed_sign_in(&email, &address, &stored(at), &forget).await;
-        if let Err(e) = recorded {
-            return super::failed(e);
-        }
-        if let Err(e) = state.audit().event(event(&email, "sign-in failed", &address)).await {
-            return super::failed(e);
-        }
+        let mut work = state.store.begin().await?;
+        people::record_failed_sign_in(&mut work, &email, &address, &stored(at), &forget).await?;
+        audit::record(&mut work, &event(&email, "sign-in failed", &address)).await?;
+        work.commit().await?;
         tracing::info!("a sign-in failed");
-        return sign_in_page_keeping(
-            &state,
-            &form,
-            &email,
-            &[("email", "Enter a correct email address and password")],
-            &kept,
-        )
-        .into_response();
+        let errors = [("email", "Enter a correct email address and password")];
+        return Ok(sign_in_page_keeping(&state, &form, &email, &errors, &kept).into_response());
     };
-    // A new session on every sign-in; the one the browser had, if any, ends.
-    if let Some(old) = session_token(&parts)
-        && let Err(e) = state.store.delete_session(&token_hash(&old)).await
-    {
-        return super::failed(e);
-    }
     let stage = if user.totp_secret.is_some() { SessionStage::SecondFactorPending } else { SessionStage::Full };
-    let Some((token, hash)) = new_token() else { return super::server_error() };
-    if let Err(e) = state.store.create_session(&hash, &user.email, stage, &stored(at)).await {
-        return super::failed(e);
+    let Some((token, hash)) = new_token() else { return Err(AppError::Internal("no random token".into())) };
+    // The sign-in is one transaction: the old session ended, the new one started, failures
+    // forgotten and the audit row written, all or none.
+    let mut work = state.store.begin().await?;
+    // A new session on every sign-in; the one the browser had, if any, ends.
+    if let Some(old) = session_token(&parts) {
+        people::delete_session(&mut work, &token_hash(&old)).await?;
     }
+    people::create_session(&mut work, &hash, &user.email, stage, &stored(at)).await?;
     // Failures are forgotten only once the person is fully signed in: with a second factor,
     // after the code, so that "password, then wrong codes", repeated, still locks the account.
-    if stage == SessionStage::Full
-        && let Err(e) = state.store.clear_failed_sign_ins(&user.email).await
-    {
-        return super::failed(e);
+    if stage == SessionStage::Full {
+        people::clear_failed_sign_ins(&mut work, &user.email).await?;
     }
     let action = if stage == SessionStage::Full { "sign in" } else { "sign in: password accepted, code awaited" };
-    if let Err(e) = state.audit().event(event(&user.email, action, &address)).await {
-        return super::failed(e);
-    }
+    audit::record(&mut work, &event(&user.email, action, &address)).await?;
+    work.commit().await?;
     let next = if stage == SessionStage::Full { user.role.home() } else { "/sign-in/two-factor" };
     // Entries kept from a form whose session had ended: a page that takes them back to it.
     if stage == SessionStage::Full
         && let Some(to) = kept.return_to
     {
         let page = returning_page(&state, to, &kept_fields, &csrf_token(&token));
-        return ([(header::SET_COOKIE, p.cookie(&token, None))], page).into_response();
+        return Ok(([(header::SET_COOKIE, p.cookie(&token, None))], page).into_response());
     }
-    ([(header::SET_COOKIE, p.cookie(&token, None))], Redirect::to(next)).into_response()
+    Ok(([(header::SET_COOKIE, p.cookie(&token, None))], Redirect::to(next)).into_response())
 }
 
 /// After signing in again: the kept entries, sent back to their form to be checked and saved
@@ -310,6 +289,7 @@ fn code_page(state: &AppState, csrf: &str, errors: &[(&str, &str)]) -> Markup {
 }
 
 /// Whether an attempt (a password or a one-time code) may go ahead.
+#[derive(PartialEq, Eq)]
 enum Throttle {
     Go,
     Locked,
@@ -317,15 +297,12 @@ enum Throttle {
 
 /// The one rule for password and code attempts alike: locked after too many failures for the
 /// account or from the address within the window (audited), and slowed past the first few.
-async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Throttle, Response> {
+async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Throttle, AppError> {
     let p = &state.protection;
-    let (by_account, by_address) = state
-        .store
-        .failed_sign_ins(email, address, &minutes_before(now(), p.window_minutes))
-        .await
-        .map_err(super::failed)?;
+    let (by_account, by_address) =
+        state.store.failed_sign_ins(email, address, &minutes_before(now(), p.window_minutes)).await?;
     if by_account >= p.lock_account_after || by_address >= p.lock_address_after {
-        state.audit().event(event(email, "sign-in refused: locked", address)).await.map_err(super::failed)?;
+        state.audit().event(event(email, "sign-in refused: locked", address)).await?;
         return Ok(Throttle::Locked);
     }
     // Slowed: each failure past the first few adds to the wait before the answer.
@@ -338,24 +315,19 @@ async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Thrott
 }
 
 /// The session of a half-signed-in person (password accepted, code awaited).
-async fn pending(state: &AppState, parts: &Parts) -> Result<Option<(String, sendtrack_store::Session)>, Response> {
+async fn pending(state: &AppState, parts: &Parts) -> Result<Option<(String, sendtrack_store::Session)>, AppError> {
     let Some(token) = session_token(parts) else { return Ok(None) };
     let hash = token_hash(&token);
     let at = now();
-    let found = state
-        .store
-        .session(&hash, &minutes_before(at, state.protection.idle_minutes), &stored(at))
-        .await
-        .map_err(super::failed)?;
+    let found = state.store.session(&hash, &minutes_before(at, state.protection.idle_minutes), &stored(at)).await?;
     Ok(found.filter(|s| s.stage == SessionStage::SecondFactorPending).map(|s| (token, s)))
 }
 
-pub async fn code_form(State(state): State<Arc<AppState>>, parts: Parts) -> Response {
-    match pending(&state, &parts).await {
-        Ok(Some((token, _))) => code_page(&state, &csrf_token(&token), &[]).into_response(),
-        Ok(None) => Redirect::to("/sign-in").into_response(),
-        Err(r) => r,
-    }
+pub async fn code_form(State(state): State<Arc<AppState>>, parts: Parts) -> Answer {
+    Ok(match pending(&state, &parts).await? {
+        Some((token, _)) => code_page(&state, &csrf_token(&token), &[]).into_response(),
+        None => Redirect::to("/sign-in").into_response(),
+    })
 }
 
 #[derive(serde::Deserialize)]
@@ -364,23 +336,15 @@ pub struct Code {
     code: String,
 }
 
-pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(code): Form<Code>) -> Response {
-    let (token, session) = match pending(&state, &parts).await {
-        Ok(Some(found)) => found,
-        Ok(None) => return Redirect::to("/sign-in").into_response(),
-        Err(r) => return r,
+pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(code): Form<Code>) -> Answer {
+    let Some((token, session)) = pending(&state, &parts).await? else {
+        return Ok(Redirect::to("/sign-in").into_response());
     };
     let address = client_address(&parts, &state.protection);
-    match throttle(&state, &session.user.email, &address).await {
-        Ok(Throttle::Go) => {}
-        Ok(Throttle::Locked) => {
-            // Locked while the code was awaited: the half-signed-in session ends.
-            if let Err(e) = state.store.delete_session(&token_hash(&token)).await {
-                return super::failed(e);
-            }
-            return Redirect::to("/sign-in").into_response();
-        }
-        Err(r) => return r,
+    if throttle(&state, &session.user.email, &address).await? == Throttle::Locked {
+        // Locked while the code was awaited: the half-signed-in session ends.
+        state.store.delete_session(&token_hash(&token)).await?;
+        return Ok(Redirect::to("/sign-in").into_response());
     }
     // The stored secret is sealed (crate::secrets); one that does not open accepts no code.
     let stored_secret = session.user.totp_secret.clone().unwrap_or_default();
@@ -390,52 +354,45 @@ pub async fn code_submit(State(state): State<Arc<AppState>>, parts: Parts, Form(
         .as_ref()
         .and_then(|key| key.open(&stored_secret, &session.user.email))
         .unwrap_or_default();
-    let accepted =
-        match crate::pages::account::accept_code(&state, &secret, &session.user.email, code.code.trim()).await {
-            Ok(accepted) => accepted,
-            Err(e) => return super::failed(e),
-        };
+    let accepted = crate::pages::account::accept_code(&state, &secret, &session.user.email, code.code.trim()).await?;
     if !accepted {
         let (at, forget) = (stored(now()), minutes_before(now(), state.protection.window_minutes));
-        if let Err(e) = state.store.record_failed_sign_in(&session.user.email, &address, &at, &forget).await {
-            return super::failed(e);
-        }
-        if let Err(e) = state.audit().event(event(&session.user.email, "sign-in failed: wrong code", &address)).await {
-            return super::failed(e);
-        }
+        let mut work = state.store.begin().await?;
+        people::record_failed_sign_in(&mut work, &session.user.email, &address, &at, &forget).await?;
+        audit::record(&mut work, &event(&session.user.email, "sign-in failed: wrong code", &address)).await?;
+        work.commit().await?;
         // Too many wrong codes end the half-signed-in session: the password is asked again.
         let since = minutes_before(now(), state.protection.window_minutes);
-        match state.store.failed_sign_ins(&session.user.email, &address, &since).await {
-            Ok((n, _)) if n >= state.protection.lock_account_after => {
-                if let Err(e) = state.store.delete_session(&token_hash(&token)).await {
-                    return super::failed(e);
-                }
-                return Redirect::to("/sign-in").into_response();
-            }
-            Ok(_) => {}
-            Err(e) => return super::failed(e),
+        let (n, _) = state.store.failed_sign_ins(&session.user.email, &address, &since).await?;
+        if n >= state.protection.lock_account_after {
+            state.store.delete_session(&token_hash(&token)).await?;
+            return Ok(Redirect::to("/sign-in").into_response());
         }
         let message = "Enter the 6-digit code your authenticator app shows now";
-        return code_page(&state, &csrf_token(&token), &[("code", message)]).into_response();
+        return Ok(code_page(&state, &csrf_token(&token), &[("code", message)]).into_response());
     }
-    if let Err(e) = state.store.complete_session(&token_hash(&token)).await {
-        return super::failed(e);
-    }
-    if let Err(e) = state.store.clear_failed_sign_ins(&session.user.email).await {
-        return super::failed(e);
-    }
-    if let Err(e) = state.audit().event(event(&session.user.email, "sign in", &address)).await {
-        return super::failed(e);
-    }
-    Redirect::to(session.user.role.home()).into_response()
+    // The second factor given: the session completed, failures forgotten, the sign-in audited,
+    // in one transaction.
+    let mut work = state.store.begin().await?;
+    people::complete_session(&mut work, &token_hash(&token)).await?;
+    people::clear_failed_sign_ins(&mut work, &session.user.email).await?;
+    audit::record(&mut work, &event(&session.user.email, "sign in", &address)).await?;
+    work.commit().await?;
+    Ok(Redirect::to(session.user.role.home()).into_response())
 }
 
-pub async fn sign_out(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    if let Err(e) = state.store.delete_session(&user.token_hash).await {
-        return super::failed(e);
-    }
-    if let Err(e) = state.audit().record(&user, "sign out", None).await {
-        return super::failed(e);
-    }
-    ([(header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in")).into_response()
+pub async fn sign_out(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    // The session ended and the sign-out audited, together.
+    let mut work = state.store.begin().await?;
+    people::delete_session(&mut work, &user.token_hash).await?;
+    let event = AuditEvent {
+        at: stored(now()),
+        email: user.email.clone(),
+        action: "sign out".into(),
+        address: Some(user.address.clone()),
+        ..AuditEvent::default()
+    };
+    audit::record(&mut work, &event).await?;
+    work.commit().await?;
+    Ok(([(header::SET_COOKIE, state.protection.cookie("", Some(0)))], Redirect::to("/sign-in")).into_response())
 }

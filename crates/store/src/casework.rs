@@ -1,0 +1,416 @@
+//! The casework records in their tables: loading them all, saving an import, and the use
+//! cases that write one record (a form's save, an erasure) inside the caller's [`Work`].
+//! Records are written and read through the same row form as the interchange files
+//! ([`sendtrack_domain::rows`]), so a record has one written form.
+
+use crate::tables::{Table, tables};
+use crate::work::{Sql, Work};
+use crate::{AuditEvent, Backend, ROWS_PER_STATEMENT, Store, StoreError, audit};
+use sendtrack_domain::records::{Casework, RecordCounts, RecordFile};
+use sendtrack_domain::rows::{Column, Personal, Row, Storage};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row as _};
+
+/// Binds one cell as its column is stored: empty text as NULL (or as "" in a key column,
+/// which cannot be NULL), numbers as numbers.
+fn bind_cell(sql: &mut Sql, column: &Column, cell: String, key: bool) {
+    match column.storage {
+        Storage::Text if cell.is_empty() && key => sql.bind(String::new()),
+        Storage::Text => sql.bind((!cell.is_empty()).then_some(cell)),
+        Storage::Integer => sql.bind(cell.parse::<i64>().ok()),
+        Storage::Real => sql.bind(cell.parse::<f64>().ok()),
+    };
+}
+
+/// Reads the first `columns.len()` columns of a database row as text cells.
+fn texts(row: &AnyRow, columns: &[Column]) -> Result<Vec<Option<String>>, StoreError> {
+    columns
+        .iter()
+        .enumerate()
+        .map(|(k, column)| {
+            Ok(match column.storage {
+                Storage::Text => row.try_get::<Option<String>, _>(k)?,
+                Storage::Integer => row.try_get::<Option<i64>, _>(k)?.map(|v| v.to_string()),
+                Storage::Real => row.try_get::<Option<f64>, _>(k)?.map(|v| v.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// `INSERT INTO into (columns) VALUES (...), ...` for records `range` of `table` in `casework`,
+/// updating rows whose key is already there (and raising their version when `versioned`).
+fn upsert(
+    backend: Backend,
+    table: &Table,
+    into: &str,
+    casework: &Casework,
+    range: std::ops::Range<usize>,
+    versioned: bool,
+) -> Sql {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    let mut sql = Sql::new(backend, &format!("INSERT INTO {into} ({}) VALUES ", names.join(", ")));
+    sql.list(range, ", ", |sql, i| {
+        sql.push("(").list(table.columns.iter().zip(casework.cells(table.file, i)), ", ", |sql, (column, cell)| {
+            bind_cell(sql, column, cell, table.key.contains(&column.name));
+        });
+        sql.push(")");
+    });
+    sql.push(&on_conflict(table, versioned));
+    sql
+}
+
+/// ` ON CONFLICT (key) DO UPDATE SET ...` (or `DO NOTHING` when every column is in the key).
+fn on_conflict(table: &Table, versioned: bool) -> String {
+    let mut updates: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| c.name)
+        .filter(|n| !table.key.contains(n))
+        .map(|n| format!("{n} = excluded.{n}"))
+        .collect();
+    if versioned {
+        // A record an import writes over counts as edited, for concurrent-edit detection.
+        updates.push(format!("version = {}.version + 1", table.table));
+    }
+    let mut sql = format!(" ON CONFLICT ({}) DO ", table.key.join(", "));
+    if updates.is_empty() {
+        sql.push_str("NOTHING");
+    } else {
+        sql.push_str(&format!("UPDATE SET {}", updates.join(", ")));
+    }
+    sql
+}
+
+/// The staging copy of a table, in the connection's temporary database.
+fn staged(table: &Table) -> String {
+    format!("temp.staged_{}", table.table)
+}
+
+/// Moves a table's staged rows into it, updating rows whose key is already there (SQLite).
+fn merge_staged(table: &Table) -> String {
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    format!(
+        "INSERT INTO {} ({cols}) SELECT {cols} FROM {} WHERE true{}",
+        table.table,
+        staged(table),
+        on_conflict(table, table.versioned),
+        cols = names.join(", ")
+    )
+}
+
+/// What one record is called in messages.
+fn record_name(file: RecordFile) -> &'static str {
+    match file {
+        RecordFile::Children => "child",
+        RecordFile::Requests => "request",
+        RecordFile::Advice => "advice",
+        RecordFile::Plans => "plan",
+        RecordFile::Placements => "placement",
+        RecordFile::Reviews => "review",
+        RecordFile::Disputes => "dispute",
+        RecordFile::Feedback => "feedback",
+        RecordFile::Population => "population count",
+        RecordFile::Benchmarks => "benchmark",
+        RecordFile::Targets => "target",
+    }
+}
+
+/// The table of a record type that is edited one record at a time.
+fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
+    let table = file.declaration();
+    if table.versioned && table.key.len() == 1 {
+        Ok(table)
+    } else {
+        Err(StoreError::Corrupt {
+            table: "(none)",
+            column: "",
+            message: format!("{} records are not edited one at a time", file.file_name()),
+        })
+    }
+}
+
+/// Raises the casework version: every write of casework records does, in its transaction, so
+/// that a running web app can tell its in-memory copy is stale.
+pub async fn raise_version(work: &mut Work<'_>) -> Result<(), StoreError> {
+    sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(work.conn()).await?;
+    Ok(())
+}
+
+/// Writes the one record of `file` in `record`. A new record (`expected_version` `None`) must
+/// not exist yet ([`StoreError::Duplicate`]); a changed one is written only if nobody else has
+/// changed it since it was read at `expected_version` ([`StoreError::Conflict`]). Returns the
+/// record's new version.
+pub async fn write_record(
+    work: &mut Work<'_>,
+    file: RecordFile,
+    record: &Casework,
+    expected_version: Option<i64>,
+) -> Result<i64, StoreError> {
+    let table = versioned_table(file)?;
+    let mut cells = record.cells(file, 0).into_iter();
+    let id = cells.next().unwrap_or_default();
+    let mut select = work.sql(&format!("SELECT version FROM {} WHERE {} = ", table.table, table.key[0]));
+    select.bind(id.clone());
+    let current: Option<i64> = select.scalar().fetch_optional(work.conn()).await?;
+    match (expected_version, current) {
+        (None, Some(_)) => Err(StoreError::Duplicate { record: record_name(file), id }),
+        (Some(_), None) => Err(StoreError::NotFound { record: record_name(file), id }),
+        (Some(expected), Some(actual)) if expected != actual => {
+            Err(StoreError::Conflict { record: record_name(file), id, expected, actual })
+        }
+        (None, None) => {
+            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            let mut insert = work.sql(&format!("INSERT INTO {} ({}) VALUES (", table.table, names.join(", ")));
+            insert.bind(id).push(", ");
+            insert.list(table.columns[1..].iter().zip(cells), ", ", |sql, (column, cell)| {
+                bind_cell(sql, column, cell, false);
+            });
+            insert.push(")");
+            insert.query().execute(work.conn()).await?;
+            Ok(1)
+        }
+        (Some(expected), Some(_)) => {
+            let mut update = work.sql(&format!("UPDATE {} SET ", table.table));
+            update.list(table.columns[1..].iter().zip(cells), ", ", |sql, (column, cell)| {
+                sql.push(column.name).push(" = ");
+                bind_cell(sql, column, cell, false);
+            });
+            update.push(&format!(", version = version + 1 WHERE {} = ", table.key[0])).bind(id.clone());
+            update.push(" AND version = ").bind(expected);
+            let done = update.query().execute(work.conn()).await?;
+            if done.rows_affected() != 1 {
+                // Someone else's write landed between our read and our update.
+                return Err(StoreError::Conflict { record: record_name(file), id, expected, actual: expected + 1 });
+            }
+            Ok(expected + 1)
+        }
+    }
+}
+
+/// Removes a child's personal data, as the children's declaration says for each column: the
+/// names become "(erased)"; UPN, ULN, postcode and ethnicity are removed. The opaque id, date
+/// of birth, sex and needs stay, with every other record: the measures of past months count
+/// children by age band and need, and must not change when a child is erased.
+pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), StoreError> {
+    let mut update = work.sql("UPDATE children SET ");
+    let personal =
+        RecordFile::Children.columns().iter().filter(|c| matches!(c.personal, Personal::Name | Personal::Erased));
+    update.list(personal, ", ", |sql, c| {
+        sql.push(c.name).push(" = ");
+        match c.personal {
+            Personal::Name => sql.bind("(erased)".to_string()),
+            _ => sql.bind(None::<String>),
+        };
+    });
+    update.push(", version = version + 1 WHERE child_id = ").bind(child_id.to_string());
+    let done = update.query().execute(work.conn()).await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
+    }
+    Ok(())
+}
+
+impl Store {
+    /// How many records of each kind the database holds.
+    pub async fn counts(&self) -> Result<RecordCounts, StoreError> {
+        let mut counts = RecordCounts::default();
+        for table in tables() {
+            let sql = format!("SELECT COUNT(*) FROM {}", table.table);
+            let count: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(self.pool()).await?;
+            *counts.of_mut(table.file) = usize::try_from(count).unwrap_or(0);
+        }
+        Ok(counts)
+    }
+
+    /// Every record in the database.
+    pub async fn load(&self) -> Result<Casework, StoreError> {
+        let mut cw = Casework::default();
+        for table in tables() {
+            let select: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            let sql = format!("SELECT {} FROM {} ORDER BY {}", select.join(", "), table.table, table.key.join(", "));
+            let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
+            for db_row in rows {
+                let texts = texts(&db_row, table.columns)?;
+                let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+                let mut row = Row::new(table.file, &cells);
+                let parsed = cw.read_row(&mut row);
+                if let Some((column, message)) = row.problems.into_iter().next() {
+                    if parsed {
+                        cw.pop_last(table.file);
+                    }
+                    return Err(StoreError::Corrupt { table: table.table, column, message });
+                }
+            }
+        }
+        Ok(cw)
+    }
+
+    /// Writes every record of `casework` in one transaction: records with ids already stored
+    /// are updated, the rest added. Either all are written or none. `progress` is told how
+    /// many rows have been written so far.
+    pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        if self.backend() == Backend::Sqlite {
+            return self.save_staged(casework, progress).await;
+        }
+        let mut work = self.begin().await?;
+        let mut written = 0;
+        for table in tables() {
+            let total = casework.counts().of(table.file);
+            for start in (0..total).step_by(ROWS_PER_STATEMENT) {
+                let end = (start + ROWS_PER_STATEMENT).min(total);
+                let sql = upsert(work.backend, table, table.table, casework, start..end, table.versioned);
+                sql.query().execute(work.conn()).await?;
+                written += end - start;
+                progress(written);
+            }
+        }
+        raise_version(&mut work).await?;
+        work.commit().await
+    }
+
+    /// [`Store::save`] on SQLite, where one writer at a time holds the database's lock (across
+    /// processes: a command-line import and the web app serving the same file): the rows are
+    /// first written, batch by batch, into staging copies of the tables in this connection's
+    /// temporary database, which takes no lock on the database; then one short transaction
+    /// moves them all in (`INSERT ... SELECT`, all or nothing). The web app's own writes (an
+    /// audit row, a save) wait only for that last step, never for the whole import.
+    async fn save_staged(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        for table in tables() {
+            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            let keys = table.key.join(", ");
+            let create = format!(
+                "DROP TABLE IF EXISTS {staged}; CREATE TEMP TABLE staged_{name} AS SELECT {cols} FROM main.{name} WHERE 0; CREATE UNIQUE INDEX temp.staged_{name}_key ON staged_{name} ({keys})",
+                staged = staged(table),
+                name = table.table,
+                cols = names.join(", ")
+            );
+            sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *conn).await?;
+        }
+        let staged_rows = async {
+            let mut written = 0;
+            for table in tables() {
+                let total = casework.counts().of(table.file);
+                let into = staged(table);
+                for start in (0..total).step_by(ROWS_PER_STATEMENT) {
+                    let end = (start + ROWS_PER_STATEMENT).min(total);
+                    upsert(Backend::Sqlite, table, &into, casework, start..end, false)
+                        .query()
+                        .execute(&mut *conn)
+                        .await?;
+                    written += end - start;
+                    progress(written);
+                }
+            }
+            let _turn = self.write_turn().await;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            for table in tables() {
+                sqlx::query(AssertSqlSafe(merge_staged(table))).execute(&mut *tx).await?;
+            }
+            sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        // The staging tables go whatever happened (they would go with the connection anyway).
+        for table in tables() {
+            let _ = sqlx::raw_sql(AssertSqlSafe(format!("DROP TABLE IF EXISTS {}", staged(table))))
+                .execute(&mut *conn)
+                .await;
+        }
+        staged_rows
+    }
+
+    /// The casework version: raised by every write of casework records, so that a running web
+    /// app can tell its in-memory copy is stale.
+    pub async fn casework_version(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT version FROM casework_version WHERE id = 1").fetch_one(self.pool()).await?)
+    }
+
+    /// Whether the database holds no casework records at all.
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
+        Ok(self.counts().await?.total() == 0)
+    }
+
+    /// One record, as a [`Casework`] holding just it, with the version it is at, for an edit
+    /// that must not overwrite someone else's.
+    pub async fn record_with_version(&self, file: RecordFile, id: &str) -> Result<(Casework, i64), StoreError> {
+        let table = versioned_table(file)?;
+        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.table, table.key[0]);
+        let row: Option<AnyRow> =
+            sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
+        let row = row.ok_or_else(|| StoreError::NotFound { record: record_name(file), id: id.to_string() })?;
+        let texts = texts(&row, table.columns)?;
+        let version: i64 = row.try_get(table.columns.len())?;
+        let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
+        let mut cw = Casework::default();
+        let mut parsed_row = Row::new(file, &cells);
+        let parsed = cw.read_row(&mut parsed_row);
+        match (parsed, parsed_row.problems.into_iter().next()) {
+            (true, None) => Ok((cw, version)),
+            (_, problem) => {
+                let (column, message) = problem.unwrap_or((table.key[0], "the row could not be read".into()));
+                Err(StoreError::Corrupt { table: table.table, column, message })
+            }
+        }
+    }
+
+    /// A form's save, as one transaction: the one record of `file` in `record` (see
+    /// [`write_record`]), `event` in the audit trail, and the casework version raised. Returns
+    /// the record's new version. A refused write changes nothing.
+    pub async fn write_record(
+        &self,
+        file: RecordFile,
+        record: &Casework,
+        expected_version: Option<i64>,
+        event: &AuditEvent,
+    ) -> Result<i64, StoreError> {
+        let mut work = self.begin().await?;
+        let version = write_record(&mut work, file, record, expected_version).await?;
+        audit::record(&mut work, event).await?;
+        raise_version(&mut work).await?;
+        work.commit().await?;
+        Ok(version)
+    }
+
+    /// An erasure, as one transaction: the child's personal data removed (see
+    /// [`erase_child`]), `event` in the audit trail, and the casework version raised.
+    pub async fn erase_child(&self, child_id: &str, event: &AuditEvent) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        erase_child(&mut work, child_id).await?;
+        audit::record(&mut work, event).await?;
+        raise_version(&mut work).await?;
+        work.commit().await
+    }
+
+    /// Replaces the stored measure values of the months in `rows` with `rows`, in one
+    /// transaction: (measure, period, dimension, key, value), dimension and key empty for a
+    /// headline, value `None` when undefined.
+    pub async fn save_measure_values(
+        &self,
+        rows: &[(String, String, String, String, Option<f64>)],
+        computed_on: &str,
+    ) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        let periods: std::collections::BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        for period in periods {
+            sqlx::query("DELETE FROM measure_values WHERE period = $1")
+                .bind(period.to_string())
+                .execute(work.conn())
+                .await?;
+        }
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let mut insert =
+                work.sql("INSERT INTO measure_values (measure, period, dimension, key, value, computed_on) VALUES ");
+            insert.list(chunk, ", ", |sql, (measure, period, dimension, key, value)| {
+                sql.push("(").bind(measure.clone()).push(", ").bind(period.clone()).push(", ");
+                sql.bind(dimension.clone()).push(", ").bind(key.clone()).push(", ").bind(*value).push(", ");
+                sql.bind(computed_on.to_string()).push(")");
+            });
+            insert.query().execute(work.conn()).await?;
+        }
+        work.commit().await
+    }
+}
