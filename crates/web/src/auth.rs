@@ -60,9 +60,27 @@ impl Default for Protection {
 impl Protection {
     /// The session cookie's attributes.
     pub fn cookie(&self, value: &str, max_age: Option<i64>) -> String {
-        let secure = if self.secure_cookies { "; Secure" } else { "" };
-        let age = max_age.map_or(String::new(), |a| format!("; Max-Age={a}"));
-        format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}")
+        let mut cookie = self.cookie_named(SESSION_COOKIE, value, "/", cookie::SameSite::Lax);
+        if let Some(age) = max_age {
+            cookie.set_max_age(cookie::time::Duration::seconds(age));
+        }
+        cookie.to_string()
+    }
+
+    /// A cookie of this service: HTTP only, on `path`, secure when served over TLS.
+    pub fn cookie_named(
+        &self,
+        name: &'static str,
+        value: &str,
+        path: &'static str,
+        same_site: cookie::SameSite,
+    ) -> cookie::Cookie<'static> {
+        cookie::Cookie::build((name, value.to_string()))
+            .path(path)
+            .http_only(true)
+            .same_site(same_site)
+            .secure(self.secure_cookies)
+            .build()
     }
 }
 
@@ -133,10 +151,10 @@ pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| value.to_string())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
 }
 
 /// The network address a request came from: the connection's peer; or, when the peer is a

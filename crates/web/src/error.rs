@@ -22,6 +22,10 @@ pub enum AppError {
     /// The database is busy (another process holds SQLite's lock): 503, try again.
     #[error("the database is busy")]
     Busy,
+    /// A refusal that explains itself on its own page (a child allocated to another
+    /// caseworker, a month not begun): answered as it is.
+    #[error("refused with its own page")]
+    Refused(Box<Response>),
     /// Anything else: logged, answered with a plain 500.
     #[error("{0}")]
     Internal(String),
@@ -118,6 +122,7 @@ impl AppError {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
                 response
             }
+            AppError::Refused(page) => *page,
             AppError::Internal(said) => {
                 // Store and audit errors name tables and columns, never a child's data.
                 tracing::error!("{said}");
@@ -130,6 +135,18 @@ impl AppError {
                 )
             }
         }
+    }
+}
+
+impl AppError {
+    /// A plain 500 for something that should not happen, said in words for the log.
+    pub fn internal(what: &str) -> AppError {
+        AppError::Internal(what.to_string())
+    }
+
+    /// A refusal with its own page.
+    pub fn refused(page: Response) -> AppError {
+        AppError::Refused(Box::new(page))
     }
 }
 

@@ -265,31 +265,35 @@ fn asset(body: &'static [u8], content_type: &'static str) -> impl axum::response
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
 }
 
+/// The longest a request may take before it is answered 408 (a board workbook of a large
+/// authority takes a few seconds; a SEN2 upload is checked within a minute).
+const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Security headers on every response: a Content-Security-Policy without inline script, no
 /// sniffing, no framing, no referrer outside the service, no caching of anything but the
-/// assets, and HSTS when served over TLS.
-async fn security_headers(
-    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    // Served over TLS (directly or behind a TLS terminator): browsers use HTTPS only, for a year.
-    if state.protection.secure_cookies {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
-    }
+/// assets (pages and downloads carry children's records: no browser or proxy keeps a copy),
+/// and HSTS when served over TLS.
+fn with_security_headers(router: Router<Arc<AppState>>, secure: bool) -> Router<Arc<AppState>> {
+    use tower_http::set_header::SetResponseHeaderLayer as Set;
     let policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Pages and downloads carry children's records: no browser or proxy keeps a copy. Only
-    // the static assets (which set their own) may be cached.
-    if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let router = router
+        .layer(Set::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy)))
+        .layer(Set::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(Set::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(Set::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(Set::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    if secure {
+        // Served over TLS (directly or behind a TLS terminator): browsers use HTTPS only, for a year.
+        router.layer(Set::overriding(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")))
+    } else {
+        router
     }
-    response
+}
+
+/// A span per request naming its method and path, never its query (a search's query holds the
+/// name typed) or body; the response's status and time are logged at debug level.
+fn request_span(request: &axum::extract::Request) -> tracing::Span {
+    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
 }
 
 /// Keeps the request's path for the page template (the navigation's current section).
@@ -300,7 +304,7 @@ async fn remember_path(request: axum::extract::Request, next: axum::middleware::
 
 /// Every route of the web app.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/", get(pages::today::show))
         .route("/sign-in", get(pages::sign_in::form).post(pages::sign_in::submit))
         .route("/sign-in/two-factor", get(pages::sign_in::code_form).post(pages::sign_in::code_submit))
@@ -341,10 +345,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_access))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(auth::require_csrf))
-        .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_FORM_BYTES))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security_headers))
-        .layer(axum::middleware::from_fn(remember_path))
-        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(auth::MAX_FORM_BYTES));
+    let routes = with_security_headers(routes, state.protection.secure_cookies)
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
+        .layer(axum::middleware::from_fn(remember_path));
+    routes.with_state(state)
 }
 
 /// Serves the web app on `addr` until the process ends; tells `ready` the address it serves on.

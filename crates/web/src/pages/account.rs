@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::{SignedIn, hash_password, password_matches};
+use crate::error::{Answer, AppError};
 use crate::layout::{TextInput, csrf_field, error_summary, page, success_banner, text_input};
 use axum::Form;
 use axum::extract::State;
@@ -110,8 +111,8 @@ fn account_page(state: &AppState, user: &crate::auth::Session, errors: &[(&str, 
     )
 }
 
-pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    account_page(&state, &user, &[], false).into_response()
+pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    Ok(account_page(&state, &user, &[], false).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -128,7 +129,7 @@ pub async fn change_password(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(form): Form<NewPassword>,
-) -> Response {
+) -> Answer {
     let mut errors = Vec::new();
     if !password_matches(form.current, user.password_hash.clone()).await {
         errors.push(("current", "Enter your current password correctly"));
@@ -140,20 +141,13 @@ pub async fn change_password(
         errors.push(("confirm", "Enter the same new password twice"));
     }
     if !errors.is_empty() {
-        return (StatusCode::BAD_REQUEST, account_page(&state, &user, &errors, false)).into_response();
+        return Ok((StatusCode::BAD_REQUEST, account_page(&state, &user, &errors, false)).into_response());
     }
     let new = form.new;
-    let hash = match tokio::task::spawn_blocking(move || hash_password(&new)).await {
-        Ok(hash) => hash,
-        Err(e) => return super::failed(e),
-    };
-    if let Err(e) = state.store.set_password(&user.email, &hash, &user.token_hash).await {
-        return super::failed(e);
-    }
-    if let Err(e) = state.audit().record(&user, "change password", None).await {
-        return super::failed(e);
-    }
-    account_page(&state, &user, &[], true).into_response()
+    let hash = tokio::task::spawn_blocking(move || hash_password(&new)).await?;
+    state.store.set_password(&user.email, &hash, &user.token_hash).await?;
+    state.audit().record(&user, "change password", None).await?;
+    Ok(account_page(&state, &user, &[], true).into_response())
 }
 
 fn two_factor_page(
@@ -225,13 +219,13 @@ fn no_key(state: &AppState, user: &crate::auth::Session) -> Response {
     )
 }
 
-pub async fn two_factor_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+pub async fn two_factor_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
     if state.protection.secret_key.is_none() {
-        return no_key(&state, &user);
+        return Ok(no_key(&state, &user));
     }
-    let Some(secret) = new_secret() else { return super::server_error() };
+    let Some(secret) = new_secret() else { return Err(AppError::internal("no random secret for a second factor")) };
     let required = user.second_factor_required && user.totp_secret.is_none();
-    two_factor_page(&state, &user, &secret, &[], required).into_response()
+    Ok(two_factor_page(&state, &user, &secret, &[], required).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -248,29 +242,29 @@ pub async fn two_factor_confirm(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(form): Form<Confirm>,
-) -> Response {
-    let Some(key) = state.protection.secret_key.as_ref() else { return no_key(&state, &user) };
+) -> Answer {
+    let Some(key) = state.protection.secret_key.as_ref() else { return Ok(no_key(&state, &user)) };
     if totp(&form.secret, &user.email).is_none() {
-        return (StatusCode::BAD_REQUEST, "The key is not valid: open the page again.").into_response();
+        return Ok((StatusCode::BAD_REQUEST, "The key is not valid: open the page again.").into_response());
     }
     if user.totp_secret.is_some() && !password_matches(form.password.clone(), user.password_hash.clone()).await {
         let errors = [("password", "Enter your password correctly to replace your second factor")];
-        return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
+        return Ok(
+            (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response()
+        );
     }
     let Some(step) = code_step(&form.secret, &user.email, form.code.trim()) else {
         let errors = [("code", "Enter the 6-digit code the app shows now")];
-        return (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response();
+        return Ok(
+            (StatusCode::BAD_REQUEST, two_factor_page(&state, &user, &form.secret, &errors, false)).into_response()
+        );
     };
-    let Some(sealed) = key.seal(&form.secret, &user.email) else { return super::server_error() };
-    if let Err(e) = state.store.set_totp_secret(&user.email, Some(&sealed)).await {
-        return super::failed(e);
-    }
+    let Some(sealed) = key.seal(&form.secret, &user.email) else {
+        return Err(AppError::internal("a second-factor secret could not be sealed"));
+    };
+    state.store.set_totp_secret(&user.email, Some(&sealed)).await?;
     // The code that turned it on is used: it cannot sign anyone in.
-    if let Err(e) = state.store.use_totp_step(&user.email, step).await {
-        return super::failed(e);
-    }
-    if let Err(e) = state.audit().record(&user, "set up second factor", None).await {
-        return super::failed(e);
-    }
-    Redirect::to(user.role.home()).into_response()
+    state.store.use_totp_step(&user.email, step).await?;
+    state.audit().record(&user, "set up second factor", None).await?;
+    Ok(Redirect::to(user.role.home()).into_response())
 }

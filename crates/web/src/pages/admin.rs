@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::access::Grant;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::{Answer, AppError};
 use crate::layout::{TextInput, csrf_field, page, text_input};
 use axum::Form;
 use axum::extract::{Query, State};
@@ -21,8 +22,8 @@ fn yes_no(b: bool) -> &'static str {
     if b { "Yes" } else { "No" }
 }
 
-pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    users_page(&state, &user, None).await.into_response()
+pub async fn users(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    Ok(users_page(&state, &user, None).await.into_response())
 }
 
 /// A problem with one field of the page's forms: its id and the message.
@@ -213,9 +214,11 @@ pub async fn user_change(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(change): Form<UserChange>,
-) -> Response {
+) -> Answer {
     if change.email == user.email {
-        return (StatusCode::BAD_REQUEST, "You cannot change your own account here; use Your account.").into_response();
+        return Ok(
+            (StatusCode::BAD_REQUEST, "You cannot change your own account here; use Your account.").into_response()
+        );
     }
     let result = match change.action.as_str() {
         "disable" => {
@@ -226,15 +229,12 @@ pub async fn user_change(
         }
         "sen2-allow" | "sen2-stop" => {
             let allowed = change.action == "sen2-allow";
-            let people = match state.store.users().await {
-                Ok(people) => people,
-                Err(e) => return super::failed(e),
-            };
+            let people = state.store.users().await?;
             match people.iter().find(|p| p.email == change.email) {
-                None => return super::not_found().await,
+                None => return Err(AppError::NotFound),
                 Some(p) if !Grant::SubmitsSen2.for_role(p.role) => {
-                    return (StatusCode::BAD_REQUEST, "Only an analyst can be let download the SEN2 return.")
-                        .into_response();
+                    return Ok((StatusCode::BAD_REQUEST, "Only an analyst can be let download the SEN2 return.")
+                        .into_response());
                 }
                 Some(_) => {}
             }
@@ -248,7 +248,7 @@ pub async fn user_change(
                 .set_role(&change.email, role)
                 .await
                 .map(|()| format!("give {} the role {}", change.email, role.code())),
-            Err(message) => return (StatusCode::BAD_REQUEST, message).into_response(),
+            Err(message) => return Ok((StatusCode::BAD_REQUEST, message).into_response()),
         },
         "reset" => {
             let password = crate::auth::new_password();
@@ -259,31 +259,29 @@ pub async fn user_change(
             .await
             {
                 Ok(hash) => hash,
-                Err(e) => return super::failed(e),
+                Err(e) => return Err(e.into()),
             };
             // Every session of theirs ends: "" matches no session's hash.
             match state.store.set_password(&change.email, &hash, "").await {
                 Ok(()) => {}
-                Err(sendtrack_store::StoreError::NotFound { .. }) => return super::not_found().await,
-                Err(e) => return super::failed(e),
+                Err(sendtrack_store::StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+                Err(e) => return Err(e.into()),
             }
             if let Err(e) = state.audit().record(&user, &format!("reset the password of {}", change.email), None).await
             {
-                return super::failed(e);
+                return Err(e.into());
             }
-            return password_shown(&state, &user, &change.email, &password, "Password reset");
+            return Ok(password_shown(&state, &user, &change.email, &password, "Password reset"));
         }
-        _ => return (StatusCode::BAD_REQUEST, "Unknown action.").into_response(),
+        _ => return Ok((StatusCode::BAD_REQUEST, "Unknown action.").into_response()),
     };
     let action = match result {
         Ok(action) => action,
-        Err(sendtrack_store::StoreError::NotFound { .. }) => return super::not_found().await,
-        Err(e) => return super::failed(e),
+        Err(sendtrack_store::StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
     };
-    if let Err(e) = state.audit().record(&user, &action, None).await {
-        return super::failed(e);
-    }
-    Redirect::to("/admin/users").into_response()
+    state.audit().record(&user, &action, None).await?;
+    Ok(Redirect::to("/admin/users").into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -300,7 +298,7 @@ pub async fn user_add(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(form): Form<NewUser>,
-) -> Response {
+) -> Answer {
     let checked = sendtrack_domain::access::check_email(&form.email);
     let email = checked.clone().unwrap_or_default();
     let role = Role::parse(form.role.trim());
@@ -312,9 +310,11 @@ pub async fn user_add(
         None
     };
     if let (Some(message), _) | (None, Err(message)) = (problem.map(str::to_string), role.clone()) {
-        return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await).into_response();
+        return Ok(
+            (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await).into_response()
+        );
     }
-    let Ok(role) = role else { return super::server_error() };
+    let Ok(role) = role else { return Err(AppError::internal("a role the form offered did not read back")) };
     let password = crate::auth::new_password();
     let hash = match tokio::task::spawn_blocking({
         let password = password.clone();
@@ -323,7 +323,7 @@ pub async fn user_add(
     .await
     {
         Ok(hash) => hash,
-        Err(e) => return super::failed(e),
+        Err(e) => return Err(e.into()),
     };
     let staff_id = Some(form.staff_id.trim()).filter(|s| !s.is_empty());
     let today = state.today().to_string();
@@ -331,32 +331,31 @@ pub async fn user_add(
         Ok(()) => {}
         Err(sendtrack_store::StoreError::Duplicate { .. }) => {
             let message = format!("{email} can already sign in");
-            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await)
-                .into_response();
+            return Ok(
+                (StatusCode::BAD_REQUEST, users_page(&state, &user, Some(("email", &message))).await).into_response()
+            );
         }
-        Err(e) => return super::failed(e),
+        Err(e) => return Err(e.into()),
     }
     if let Err(e) = state.audit().record(&user, &format!("add account {email} ({})", role.code()), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
-    password_shown(&state, &user, &email, &password, "Account added")
+    Ok(password_shown(&state, &user, &email, &password, "Account added"))
 }
 
 pub async fn settings_change(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(form): Form<Vec<(String, String)>>,
-) -> Response {
+) -> Answer {
     let roles: Vec<&str> =
         form.iter().filter(|(k, _)| k == "role").filter_map(|(_, v)| Role::parse(v).ok()).map(Role::code).collect();
     let value = roles.join(",");
-    if let Err(e) = state.store.set_setting("totp_required_roles", &value).await {
-        return super::failed(e);
-    }
+    state.store.set_setting("totp_required_roles", &value).await?;
     if let Err(e) = state.audit().record(&user, &format!("require a second factor for: {value}"), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
-    Redirect::to("/admin/users").into_response()
+    Ok(Redirect::to("/admin/users").into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -375,7 +374,7 @@ pub async fn sen2_settings(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(form): Form<Sen2Settings>,
-) -> Response {
+) -> Answer {
     let la = form.la_number.trim();
     let la_checked = if la.is_empty() {
         Ok(())
@@ -386,22 +385,22 @@ pub async fn sen2_settings(
     let codes = match checked {
         Ok(codes) => codes,
         Err((field, message)) => {
-            return (StatusCode::BAD_REQUEST, users_page(&state, &user, Some((field, &message))).await).into_response();
+            return Ok(
+                (StatusCode::BAD_REQUEST, users_page(&state, &user, Some((field, &message))).await).into_response()
+            );
         }
     };
     // Kept in the parsed form, so what is kept is what the import and the return read; all
     // three together, or none.
     let (sources, outcomes) = (codes.request_sources.to_string(), codes.review_outcomes.to_string());
     let settings = [(LA_NUMBER_SETTING, la), (REQUEST_SOURCES_SETTING, &sources), (REVIEW_OUTCOMES_SETTING, &outcomes)];
-    if let Err(e) = state.store.set_settings(&settings).await {
-        return super::failed(e);
-    }
+    state.store.set_settings(&settings).await?;
     for (name, value) in settings {
         if let Err(e) = state.audit().record(&user, &format!("set {name} to '{value}'"), None).await {
-            return super::failed(e);
+            return Err(e.into());
         }
     }
-    Redirect::to("/admin/users#sen2").into_response()
+    Ok(Redirect::to("/admin/users#sen2").into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -421,7 +420,7 @@ pub async fn audit(
     SignedIn(user): SignedIn,
     Query(search): Query<AuditSearch>,
     Query(download): Query<Download>,
-) -> Response {
+) -> Answer {
     let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let date = |v: &Option<String>| text(v).and_then(|d| sendtrack_domain::dates::parse_date(&d).ok());
     let query = AuditQuery {
@@ -433,10 +432,7 @@ pub async fn audit(
     let bad_dates = (text(&search.from).is_some() && query.from.is_none())
         || (text(&search.to).is_some() && query.before.is_none());
     let limit = if download.wanted() { DOWNLOADED } else { SHOWN };
-    let rows: Vec<AuditEvent> = match state.store.audit_search(&query, limit).await {
-        Ok(rows) => rows,
-        Err(e) => return super::failed(e),
-    };
+    let rows: Vec<AuditEvent> = state.store.audit_search(&query, limit).await?;
     let mut table = DataTable::new("audit", "Audit trail", &["at", "email", "action", "child_id", "address", "detail"]);
     for r in &rows {
         table.rows.push(vec![
@@ -449,10 +445,8 @@ pub async fn audit(
         ]);
     }
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, "download audit trail", None).await {
-            return super::failed(e);
-        }
-        return respond(&[table], &download, "audit");
+        state.audit().record(&user, "download audit trail", None).await?;
+        return Ok(respond(&[table], &download, "audit"));
     }
     let here = format!(
         "/admin/audit?{}",
@@ -468,7 +462,7 @@ pub async fn audit(
         let value = value.clone().unwrap_or_default();
         text_input(TextInput { id, label, value: &value, hint, width: Some("20"), ..TextInput::default() })
     };
-    page(
+    Ok(page(
         "Audit trail",
         &state.authority,
         Some(&user),
@@ -506,15 +500,12 @@ pub async fn audit(
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
-pub async fn team(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    let people = match state.store.users().await {
-        Ok(people) => people,
-        Err(e) => return super::failed(e),
-    };
-    page(
+pub async fn team(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    let people = state.store.users().await?;
+    Ok(page(
         "Caseworkers",
         &state.authority,
         Some(&user),
@@ -549,7 +540,7 @@ pub async fn team(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) 
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -562,19 +553,15 @@ pub async fn team_change(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(change): Form<TeamChange>,
-) -> Response {
+) -> Answer {
     let allowed = change.any_case == "true";
     match state.store.user(&change.email).await {
         Ok(Some(p)) if p.role == Role::Caseworker => {}
-        Ok(_) => return super::not_found().await,
-        Err(e) => return super::failed(e),
+        Ok(_) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
     }
-    if let Err(e) = state.store.set_edits_any_case(&change.email, allowed).await {
-        return super::failed(e);
-    }
+    state.store.set_edits_any_case(&change.email, allowed).await?;
     let action = format!("{} {} edit any case", if allowed { "let" } else { "stop" }, change.email);
-    if let Err(e) = state.audit().record(&user, &action, None).await {
-        return super::failed(e);
-    }
-    Redirect::to("/team").into_response()
+    state.audit().record(&user, &action, None).await?;
+    Ok(Redirect::to("/team").into_response())
 }

@@ -6,10 +6,11 @@ use crate::AppState;
 use crate::auth::Session;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::{Answer, AppError};
 use crate::layout::{csrf_field, page, success_banner};
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::dates::in_words;
@@ -30,8 +31,8 @@ fn search_form(session: &Session, query: &str) -> Markup {
     }
 }
 
-pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
-    page(
+pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    Ok(page(
         "Find a child",
         &state.authority,
         Some(&user),
@@ -43,7 +44,7 @@ pub async fn find(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) 
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -62,11 +63,8 @@ pub async fn search(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(search): Form<Search>,
-) -> Response {
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
-        Err(e) => return super::failed(e),
-    };
+) -> Answer {
+    let cw = state.casework().await?;
     let query = search.q.trim();
     let found = sendtrack_domain::search::find_children(&cw, query, state.today());
     let pages = found.len().div_ceil(PER_PAGE).max(1);
@@ -74,9 +72,7 @@ pub async fn search(
     let shown: Vec<_> =
         found.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE).map(|&k| &cw.children[k]).collect();
     // The query may be a name: it is not logged, and pages are asked for by POST, never in a URL.
-    if let Err(e) = state.audit().record(&user, "search children", None).await {
-        return super::failed(e);
-    }
+    state.audit().record(&user, "search children", None).await?;
     let page_button = |n: usize, words: &str| {
         html! {
             form method="post" action="/children" class="st-inline-form" {
@@ -87,7 +83,7 @@ pub async fn search(
             }
         }
     };
-    page(
+    Ok(page(
         "Find a child",
         &state.authority,
         Some(&user),
@@ -130,7 +126,7 @@ pub async fn search(
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
 fn tag(status: StepStatus) -> Markup {
@@ -288,24 +284,13 @@ pub async fn record(
     Path(id): Path<String>,
     Query(saved): Query<Saved>,
     Query(download): Query<Download>,
-) -> Response {
-    let (cw, index) = match state.children().await {
-        Ok(found) => found,
-        Err(e) => return super::failed(e),
-    };
-    let Some(child) = index.child(&cw, &id) else { return super::not_found().await };
+) -> Answer {
+    let (cw, index) = state.children().await?;
+    let Some(child) = index.child(&cw, &id) else { return Err(AppError::NotFound) };
     let today = state.today();
-    if let Err(e) = state.audit().record(&user, "view child", Some(&child.child_id)).await {
-        return super::failed(e);
-    }
-    let viewers = if user.role == Role::Manager {
-        match state.store.audit_of_child(&child.child_id, 20).await {
-            Ok(rows) => rows,
-            Err(e) => return super::failed(e),
-        }
-    } else {
-        Vec::new()
-    };
+    state.audit().record(&user, "view child", Some(&child.child_id)).await?;
+    let viewers =
+        if user.role == Role::Manager { state.store.audit_of_child(&child.child_id, 20).await? } else { Vec::new() };
     let plan = index.plans(&cw, &child.child_id).find(|p| p.is_active_at(today));
     let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
     let steps = index.timeline(&cw, &child.child_id, today);
@@ -321,16 +306,14 @@ pub async fn record(
         ]);
     }
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, "download child timeline", Some(&child.child_id)).await {
-            return super::failed(e);
-        }
-        return respond(&[timeline], &download, &child.child_id);
+        state.audit().record(&user, "download child timeline", Some(&child.child_id)).await?;
+        return Ok(respond(&[timeline], &download, &child.child_id));
     }
     let can_record = super::records::may_edit(&user, &own);
     let row = |key: &str, value: String| {
         html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
     };
-    page(
+    Ok(page(
         &format!("{} {}", child.forename, child.surname),
         &state.authority,
         Some(&user),
@@ -396,5 +379,5 @@ pub async fn record(
             }
         },
     )
-    .into_response()
+    .into_response())
 }

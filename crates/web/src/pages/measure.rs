@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::{Answer, AppError};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::html;
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::engine::{Engine, Fact, Tally};
@@ -26,9 +27,9 @@ async fn asked_for(
     state: &AppState,
     id: &str,
     which: Which,
-) -> Result<(&'static MeasureDef, Arc<Casework>, Month), Response> {
-    let Some(measure) = find(id) else { return Err(super::not_found().await) };
-    let cw = state.casework().await.map_err(super::failed)?;
+) -> Result<(&'static MeasureDef, Arc<Casework>, Month), AppError> {
+    let Some(measure) = find(id) else { return Err(AppError::NotFound) };
+    let cw = state.casework().await?;
     let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     Ok((measure, cw, month))
 }
@@ -39,10 +40,10 @@ async fn asked_for_by(
     user: &crate::auth::Session,
     id: &str,
     which: Which,
-) -> Result<(&'static MeasureDef, Arc<Casework>, Month), Response> {
+) -> Result<(&'static MeasureDef, Arc<Casework>, Month), AppError> {
     let (measure, cw, month) = asked_for(state, id, which).await?;
     match super::reports::not_begun(state, user, month) {
-        Some(refused) => Err(refused),
+        Some(refused) => Err(AppError::refused(refused)),
         None => Ok((measure, cw, month)),
     }
 }
@@ -126,14 +127,13 @@ pub async fn show(
     Path(id): Path<String>,
     Query(which): Query<Which>,
     Query(download): Query<Download>,
-) -> Response {
-    let (measure, cw, month) = match asked_for_by(&state, &user, &id, which).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
     let engine = Engine::as_at(&cw, state.today());
     let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
-    let Some(line) = card.lines.first() else { return super::server_error() };
+    let Some(line) = card.lines.first() else {
+        return Err(AppError::internal("a scorecard of one measure had no line"));
+    };
     let values: Vec<Option<f64>> = line.cells.iter().map(|c| c.value.headline).collect();
     let latest = line.latest();
     let england = line.benchmarks.iter().find(|b| b.comparator.code() == "england");
@@ -148,14 +148,14 @@ pub async fn show(
     let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(&tally));
     if download.wanted() {
         if let Err(e) = state.audit().record(&user, &format!("download measure {}", measure.id), None).await {
-            return super::failed(e);
+            return Err(e.into());
         }
-        return respond(&tables, &download, &format!("{}-{month}", measure.id));
+        return Ok(respond(&tables, &download, &format!("{}-{month}", measure.id)));
     }
     let here = format!("/measures/{}?month={month}", measure.id);
     let download_links =
         |id: &str| html! { @if let Some(t) = tables.iter().find(|t| t.id == id) { (links(&here, t)) } };
-    page(
+    Ok(page(
         measure.title,
         &state.authority,
         Some(&user),
@@ -221,7 +221,7 @@ pub async fn show(
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
 /// The records behind a measure's value, as CSV: record kind, id, the child's opaque id, and
@@ -231,15 +231,12 @@ pub async fn records_csv(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
     Query(which): Query<Which>,
-) -> Response {
-    let (measure, cw, month) = match asked_for_by(&state, &user, &id, which).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
     if let Err(e) = state.audit().record(&user, &format!("download measure {} records", measure.id), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
     let engine = Engine::as_at(&cw, state.today());
     let tally = engine.tally(measure, month);
-    crate::download::csv(&records_table(&engine, month, Some(&tally)), &format!("{}-{month}", measure.id))
+    Ok(crate::download::csv(&records_table(&engine, month, Some(&tally)), &format!("{}-{month}", measure.id)))
 }

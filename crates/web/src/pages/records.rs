@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::auth::{Session, SignedIn};
+use crate::error::{Answer, AppError};
 use crate::layout::{csrf_field, error_summary, page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -418,8 +419,8 @@ pub fn saved_banner(own: &Casework, saved: &str) -> Option<String> {
 
 /// The caseworkers' staff ids sendtrack knows: those holding requests, and the signed-in
 /// person's own.
-async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<String>, Response> {
-    let mut ids: Vec<String> = state.caseworkers().await.map_err(super::failed)?.iter().cloned().collect();
+async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<String>, AppError> {
+    let mut ids: Vec<String> = state.caseworkers().await?.iter().cloned().collect();
     if let Some(own) = &user.staff_id
         && !ids.contains(own)
     {
@@ -495,9 +496,9 @@ fn not_in_caseload(state: &AppState, user: &Session) -> Response {
 }
 
 /// The child's own records and name; a 404 for an unknown child.
-async fn child(state: &AppState, child_id: &str) -> Result<(Arc<Casework>, Casework, String), Response> {
-    let (cw, index) = state.children().await.map_err(super::failed)?;
-    let Some(c) = index.child(&cw, child_id) else { return Err(super::not_found().await) };
+async fn child(state: &AppState, child_id: &str) -> Result<(Arc<Casework>, Casework, String), AppError> {
+    let (cw, index) = state.children().await?;
+    let Some(c) = index.child(&cw, child_id) else { return Err(AppError::NotFound) };
     let name = format!("{} {}", c.forename, c.surname);
     let own = index.own(&cw, child_id);
     Ok((cw, own, name))
@@ -515,14 +516,11 @@ pub async fn new_form(
     SignedIn(user): SignedIn,
     Path((child_id, kind)): Path<(String, String)>,
     Query(prefill): Query<Prefill>,
-) -> Response {
-    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return super::not_found().await };
-    let (_, own, name) = match child(&state, &child_id).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return Err(AppError::NotFound) };
+    let (_, own, name) = child(&state, &child_id).await?;
     if !may_edit(&user, &own) {
-        return not_in_caseload(&state, &user);
+        return Ok(not_in_caseload(&state, &user));
     }
     let mut values = Values::new();
     if file == RecordFile::Requests
@@ -536,10 +534,7 @@ pub async fn new_form(
     if let Some(p) = prefill.plan {
         values.insert("plan_id".into(), p);
     }
-    let caseworkers = match known_caseworkers(&state, &user).await {
-        Ok(ids) => ids,
-        Err(r) => return r,
-    };
+    let caseworkers = known_caseworkers(&state, &user).await?;
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -553,11 +548,11 @@ pub async fn new_form(
         caseworkers: &caseworkers,
         same_as: None,
     };
-    form_page(&state, &user, &f).into_response()
+    Ok(form_page(&state, &user, &f).into_response())
 }
 
 /// The form for a new child.
-pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Response {
+pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
     let f = FormPage {
         file: RecordFile::Children,
         child_id: "",
@@ -571,7 +566,7 @@ pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): 
         caseworkers: &[],
         same_as: None,
     };
-    form_page(&state, &user, &f).into_response()
+    Ok(form_page(&state, &user, &f).into_response())
 }
 
 /// The form to change a child's record.
@@ -579,31 +574,25 @@ pub async fn edit_form(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Path((child_id, kind, record_id)): Path<(String, String, String)>,
-) -> Response {
-    let Some(file) = kind_of(&kind) else { return super::not_found().await };
-    let (cw, own, name) = match child(&state, &child_id).await {
-        Ok(found) => found,
-        Err(r) => return r,
-    };
+) -> Answer {
+    let Some(file) = kind_of(&kind) else { return Err(AppError::NotFound) };
+    let (cw, own, name) = child(&state, &child_id).await?;
     if !may_edit(&user, &own) {
-        return not_in_caseload(&state, &user);
+        return Ok(not_in_caseload(&state, &user));
     }
     let (record, version) = match state.store.record_with_version(file, &record_id).await {
         Ok(found) => found,
-        Err(StoreError::NotFound { .. }) => return super::not_found().await,
-        Err(e) => return super::failed(e),
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
     };
     if owner(file, &record, &cw).as_deref() != Some(child_id.as_str()) {
-        return super::not_found().await;
+        return Err(AppError::NotFound);
     }
     if let Err(e) = state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await {
-        return super::failed(e);
+        return Err(e.into());
     }
     let values = values_of(file, &record);
-    let caseworkers = match known_caseworkers(&state, &user).await {
-        Ok(ids) => ids,
-        Err(r) => return r,
-    };
+    let caseworkers = known_caseworkers(&state, &user).await?;
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -617,7 +606,7 @@ pub async fn edit_form(
         caseworkers: &caseworkers,
         same_as: None,
     };
-    form_page(&state, &user, &f).into_response()
+    Ok(form_page(&state, &user, &f).into_response())
 }
 
 /// Saves a new child.
@@ -625,8 +614,8 @@ pub async fn create_child(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Form(values): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(id) = new_id(RecordFile::Children) else { return super::server_error() };
+) -> Answer {
+    let Some(id) = new_id(RecordFile::Children) else { return Err(AppError::internal("no random record id")) };
     save(&state, &user, RecordFile::Children, &id, &id, None, values.into_iter().collect()).await
 }
 
@@ -636,9 +625,9 @@ pub async fn create(
     SignedIn(user): SignedIn,
     Path((child_id, kind)): Path<(String, String)>,
     Form(values): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return super::not_found().await };
-    let Some(id) = new_id(file) else { return super::server_error() };
+) -> Answer {
+    let Some(file) = kind_of(&kind).filter(|f| *f != RecordFile::Children) else { return Err(AppError::NotFound) };
+    let Some(id) = new_id(file) else { return Err(AppError::internal("no random record id")) };
     save(&state, &user, file, &child_id, &id, None, values.into_iter().collect()).await
 }
 
@@ -648,11 +637,11 @@ pub async fn update(
     SignedIn(user): SignedIn,
     Path((child_id, kind, record_id)): Path<(String, String, String)>,
     Form(values): Form<Vec<(String, String)>>,
-) -> Response {
-    let Some(file) = kind_of(&kind) else { return super::not_found().await };
+) -> Answer {
+    let Some(file) = kind_of(&kind) else { return Err(AppError::NotFound) };
     let values: Values = values.into_iter().collect();
     let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
-        return (StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response();
+        return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
     };
     save(&state, &user, file, &child_id, &record_id, Some(version), values).await
 }
@@ -665,34 +654,25 @@ async fn save(
     record_id: &str,
     version: Option<i64>,
     values: Values,
-) -> Response {
+) -> Answer {
     let new_child = file == RecordFile::Children && version.is_none();
     let (cw, own, name) = if new_child {
-        match state.casework().await {
-            Ok(cw) => (cw, Casework::default(), String::new()),
-            Err(e) => return super::failed(e),
-        }
+        (state.casework().await?, Casework::default(), String::new())
     } else {
-        match child(state, child_id).await {
-            Ok(found) => found,
-            Err(r) => return r,
-        }
+        child(state, child_id).await?
     };
     if !new_child && !may_edit(user, &own) {
-        return not_in_caseload(state, user);
+        return Ok(not_in_caseload(state, user));
     }
     let before = match version {
         None => None,
         Some(_) => match state.store.record_with_version(file, record_id).await {
             Ok(found) if owner(file, &found.0, &cw).as_deref() == Some(child_id) => Some(found),
-            Ok(_) | Err(StoreError::NotFound { .. }) => return super::not_found().await,
-            Err(e) => return super::failed(e),
+            Ok(_) | Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+            Err(e) => return Err(e.into()),
         },
     };
-    let caseworkers = match known_caseworkers(state, user).await {
-        Ok(ids) => ids,
-        Err(r) => return r,
-    };
+    let caseworkers = known_caseworkers(state, user).await?;
     let mut same_as: Option<String> = None;
     let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode, same_as: Option<&str>| {
         let f = FormPage {
@@ -716,12 +696,12 @@ async fn save(
             column: None,
             message: "You were signed out, so nothing was saved. Check what you entered, then save it".into(),
         }];
-        return shown_again(&note, false, StatusCode::OK, None);
+        return Ok(shown_again(&note, false, StatusCode::OK, None));
     }
     if let (Some(expected), Some((_, current))) = (version, &before)
         && expected != *current
     {
-        return shown_again(&[], true, StatusCode::CONFLICT, None);
+        return Ok(shown_again(&[], true, StatusCode::CONFLICT, None));
     }
     let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
@@ -789,7 +769,7 @@ async fn save(
     let checked = check_record(&cw, file, &texts, version.is_none(), today, &measure_ids);
     let record = match checked {
         Ok(record) if problems.is_empty() => record,
-        Ok(_) => return shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref()),
+        Ok(_) => return Ok(shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref())),
         Err(more) => {
             // A date that was not a date is reported once, in the words of the form.
             for p in more {
@@ -797,12 +777,12 @@ async fn save(
                     problems.push(p);
                 }
             }
-            return shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref());
+            return Ok(shown_again(&problems, false, StatusCode::BAD_REQUEST, same_as.as_deref()));
         }
     };
     // Belt and braces: the record saved belongs to the child it is filed under.
     if !new_child && owner(file, &record, &cw).as_deref() != Some(child_id) {
-        return not_in_caseload(state, user);
+        return Ok(not_in_caseload(state, user));
     }
     let changed = changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record);
     let detail: serde_json::Map<String, serde_json::Value> = changed
@@ -827,12 +807,12 @@ async fn save(
     match state.store.write_record(file, &record, version, &event).await {
         Ok(_) => {}
         Err(StoreError::Conflict { .. } | StoreError::Duplicate { .. }) => {
-            return shown_again(&[], true, StatusCode::CONFLICT, None);
+            return Ok(shown_again(&[], true, StatusCode::CONFLICT, None));
         }
-        Err(e) => return super::failed(e),
+        Err(e) => return Err(e.into()),
     }
     // The save raised the casework version: the next page loads the records again.
     let saved = format!("{}:{record_id}", slug(file));
     let query = serde_urlencoded::to_string([("saved", saved.as_str())]).unwrap_or_default();
-    Redirect::to(&format!("/children/{owner_id}?{query}")).into_response()
+    Ok(Redirect::to(&format!("/children/{owner_id}?{query}")).into_response())
 }

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::Answer;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
@@ -71,21 +72,16 @@ pub async fn board(
     SignedIn(user): SignedIn,
     Query(which): Query<Which>,
     Query(download): Query<Download>,
-) -> Response {
+) -> Answer {
     let month = month_of(&state, which);
     if let Some(refused) = not_begun(&state, &user, month) {
-        return refused;
+        return Ok(refused);
     }
-    let card = match state.scorecard(month.plus(-12), month).await {
-        Ok(card) => card,
-        Err(e) => return super::failed(e),
-    };
+    let card = state.scorecard(month.plus(-12), month).await?;
     let downloads = tables(&card);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, "download board report table", None).await {
-            return super::failed(e);
-        }
-        return respond(&downloads, &download, &format!("board-{month}"));
+        state.audit().record(&user, "download board report table", None).await?;
+        return Ok(respond(&downloads, &download, &format!("board-{month}")));
     }
     let here = format!("/reports/board?month={month}");
     let back = html! {
@@ -103,49 +99,40 @@ pub async fn board(
             }
         }
     };
-    Html(board_pack_with(
+    Ok(Html(board_pack_with(
         &card,
         &state.authority,
         &state.today().to_string(),
         Styles::Linked("/assets/board.css"),
         Some(back),
     ))
-    .into_response()
+    .into_response())
 }
 
 pub async fn workbook(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Query(which): Query<Which>,
-) -> Response {
+) -> Answer {
     let month = month_of(&state, which);
     if let Some(refused) = not_begun(&state, &user, month) {
-        return refused;
+        return Ok(refused);
     }
     let today = state.today();
-    if let Err(e) = state.audit().record(&user, "download board workbook", None).await {
-        return super::failed(e);
-    }
-    let cw = match state.casework().await {
-        Ok(cw) => cw,
-        Err(e) => return super::failed(e),
-    };
+    state.audit().record(&user, "download board workbook", None).await?;
+    let cw = state.casework().await?;
     // Built in memory: concurrent downloads share no file.
     let written = tokio::task::spawn_blocking(move || {
         let engine = Engine::as_at(&cw, today);
         sendtrack_report::workbook::workbook_bytes(&engine, month, 2).map_err(|e| e.to_string())
     })
-    .await;
-    match written {
-        Ok(Ok(bytes)) => (
-            [
-                (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"board-{month}.xlsx\"")),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(Err(e)) => super::failed(e),
-        Err(e) => super::failed(e),
-    }
+    .await??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"board-{month}.xlsx\"")),
+        ],
+        written,
+    )
+        .into_response())
 }

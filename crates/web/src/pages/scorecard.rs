@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::Answer;
 use crate::layout::page;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{Markup, html};
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::MeasureDef;
@@ -110,7 +111,7 @@ pub async fn show(
     SignedIn(user): SignedIn,
     Query(range): Query<Range>,
     Query(download): Query<Download>,
-) -> Response {
+) -> Answer {
     // By default the 13 months ending with the last complete one (this month is to date).
     let to = range
         .to
@@ -125,23 +126,18 @@ pub async fn show(
         } else {
             format!("{} has not started yet. Choose months up to this one.", to.long_name())
         };
-        return super::message(
+        return Ok(super::message(
             axum::http::StatusCode::BAD_REQUEST,
             &state.authority,
             Some(&user),
             "Choose other months",
             &[html! { (said) }, html! { a class="govuk-link" href="/scorecard" { "See the last 13 months" } }],
-        );
+        ));
     }
-    let card = match state.scorecard(from, to).await {
-        Ok(card) => card,
-        Err(e) => return super::failed(e),
-    };
+    let card = state.scorecard(from, to).await?;
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, "download scorecard", None).await {
-            return super::failed(e);
-        }
-        return respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}"));
+        state.audit().record(&user, "download scorecard", None).await?;
+        return Ok(respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}")));
     }
     // The page links to its download; the table itself is built only when downloaded.
     let grid = DataTable::new("scorecard", "Scorecard", &[]);
@@ -152,7 +148,7 @@ pub async fn show(
         .enumerate()
         .map(|(i, l)| i == 0 || card.lines[i - 1].measure.section != l.measure.section)
         .collect();
-    page(
+    Ok(page(
         "Scorecard",
         &state.authority,
         Some(&user),
@@ -214,5 +210,5 @@ pub async fn show(
             }
         },
     )
-    .into_response()
+    .into_response())
 }

@@ -6,10 +6,11 @@
 
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, SignedIn};
+use crate::error::{Answer, AppError};
 use crate::layout::page;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{Markup, html};
 use sendtrack_domain::sen2::{CENSUS_DAYS, Failure, Module, RULES, check};
 use sendtrack_interchange::sen2::{
@@ -144,60 +145,49 @@ fn current_year(state: &AppState) -> i16 {
 }
 
 /// Writes the return for `year` into a temporary folder.
-async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, Response> {
-    let cw = state.casework().await.map_err(super::failed)?;
+async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, AppError> {
+    let cw = state.casework().await?;
     // The requestsource codes the last `sen2 import --request-sources` was given, if any.
     let kept = |name: &'static str| async move { state.store.setting(name).await.map(Option::unwrap_or_default) };
-    let sources = kept(REQUEST_SOURCES_SETTING).await.map_err(super::failed)?;
-    let outcomes = kept(REVIEW_OUTCOMES_SETTING).await.map_err(super::failed)?;
-    let codes = Sen2Codes::parse(&sources, &outcomes).map_err(|(list, e)| super::failed(format!("{list}: {e}")))?;
+    let sources = kept(REQUEST_SOURCES_SETTING).await?;
+    let outcomes = kept(REVIEW_OUTCOMES_SETTING).await?;
+    let codes =
+        Sen2Codes::parse(&sources, &outcomes).map_err(|(list, e)| AppError::Internal(format!("{list}: {e}")))?;
     // The LA number kept from the last return imported or written with `--la`.
-    let la = state.store.setting(LA_NUMBER_SETTING).await.map_err(super::failed)?.unwrap_or_default();
-    let dir = tempfile::tempdir().map_err(super::failed)?;
+    let la = state.store.setting(LA_NUMBER_SETTING).await?.unwrap_or_default();
+    let dir = tempfile::tempdir()?;
     let path = dir.path().to_path_buf();
-    tokio::task::spawn_blocking(move || write_return(&cw, year, &la, &codes, &path))
-        .await
-        .map_err(super::failed)?
-        .map_err(super::failed)?;
+    tokio::task::spawn_blocking(move || write_return(&cw, year, &la, &codes, &path)).await??;
     Ok(dir)
 }
 
-pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(which): Query<Year>) -> Response {
+pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(which): Query<Year>) -> Answer {
     let Some(year) = which.year else {
-        return sen2_page(&state, &user, current_year(&state), None, None).into_response();
+        return Ok(sen2_page(&state, &user, current_year(&state), None, None).into_response());
     };
     if !years().contains(&year) {
-        return super::not_found().await;
+        return Err(AppError::NotFound);
     }
-    let dir = match returned(&state, year).await {
-        Ok(dir) => dir,
-        Err(r) => return r,
-    };
-    let (blade, files) = match read_blade(dir.path()) {
-        Ok(found) => found,
-        Err(e) => return super::failed(e),
-    };
+    let dir = returned(&state, year).await?;
+    let (blade, files) = read_blade(dir.path())?;
     let failures = check(&blade, state.today(), Some(year));
     if let Err(e) = state.audit().record(&user, &format!("check SEN2 return {year}"), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
     let outcome = results(&failures, &files, &format!("the {year} return from sendtrack's records"));
-    sen2_page(&state, &user, year, Some(outcome), None).into_response()
+    Ok(sen2_page(&state, &user, year, Some(outcome), None).into_response())
 }
 
 /// The largest upload accepted: a county's nine files.
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
-pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, mut form: Multipart) -> Response {
+pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, mut form: Multipart) -> Answer {
     if !crate::auth::upload_token_matches(&mut form, &user).await {
         tracing::warn!("an upload without a valid CSRF token was refused");
-        return super::csrf_refused();
+        return Err(AppError::refused(super::csrf_refused()));
     }
     let year = current_year(&state);
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(e) => return super::failed(e),
-    };
+    let dir = tempfile::tempdir()?;
     let mut saved = 0;
     loop {
         let field = match form.next_field().await {
@@ -205,7 +195,9 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
             Ok(None) => break,
             Err(e) => {
                 let message = format!("The upload could not be read: {e}");
-                return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response();
+                return Ok(
+                    (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response()
+                );
             }
         };
         if field.name() != Some("files") {
@@ -225,25 +217,21 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
             continue;
         }
         // Streamed to the file as it arrives; a body cut short is the sender's problem (400).
-        let mut file = match std::fs::File::create(dir.path().join(&name)) {
-            Ok(file) => file,
-            Err(e) => return super::failed(e),
-        };
+        let mut file = std::fs::File::create(dir.path().join(&name))?;
         let mut field = field;
         loop {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
-                    if let Err(e) = file.write_all(&chunk) {
-                        return super::failed(e);
-                    }
+                    file.write_all(&chunk)?;
                 }
                 Ok(None) => break,
                 Err(e) => {
                     let message = format!(
                         "The upload was cut short or could not be read ({e}); choose the files and send them again"
                     );
-                    return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message)))
-                        .into_response();
+                    return Ok(
+                        (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response()
+                    );
                 }
             }
         }
@@ -251,21 +239,19 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
     }
     if saved == 0 {
         let message = "Choose the nine Blade-Export CSV files of the return";
-        return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(message))).into_response();
+        return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(message))).into_response());
     }
     let (blade, files) = match read_blade(dir.path()) {
         Ok(found) => found,
         Err(e) => {
             let message = e.to_string().replace(&dir.path().display().to_string(), "the upload");
-            return (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response();
+            return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response());
         }
     };
     let failures = check(&blade, state.today(), None);
-    if let Err(e) = state.audit().record(&user, "check an uploaded SEN2 return", None).await {
-        return super::failed(e);
-    }
+    state.audit().record(&user, "check an uploaded SEN2 return", None).await?;
     let outcome = results(&failures, &files, "the uploaded export");
-    sen2_page(&state, &user, year, Some(outcome), None).into_response()
+    Ok(sen2_page(&state, &user, year, Some(outcome), None).into_response())
 }
 
 /// The files of a folder, zipped, in name order.
@@ -286,29 +272,23 @@ pub async fn download(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Query(which): Query<Year>,
-) -> Response {
+) -> Answer {
     let year = which.year.unwrap_or_else(|| current_year(&state));
     if !years().contains(&year) {
-        return super::not_found().await;
+        return Err(AppError::NotFound);
     }
-    let dir = match returned(&state, year).await {
-        Ok(dir) => dir,
-        Err(r) => return r,
-    };
+    let dir = returned(&state, year).await?;
     let zipped = zip_folder(dir.path()).map_err(|e| e.to_string());
-    let bytes = match zipped {
-        Ok(bytes) => bytes,
-        Err(e) => return super::failed(e),
-    };
+    let bytes = zipped?;
     if let Err(e) = state.audit().record(&user, &format!("download SEN2 return {year}"), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_string()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"sen2-return-{year}.zip\"")),
         ],
         bytes,
     )
-        .into_response()
+        .into_response())
 }

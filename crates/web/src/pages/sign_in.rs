@@ -59,9 +59,8 @@ impl SignInForm {
         if !self.new {
             return answer.into_response();
         }
-        let secure = if state.protection.secure_cookies { "; Secure" } else { "" };
-        let cookie = format!("{SIGN_IN_COOKIE}={}; Path=/sign-in; HttpOnly; SameSite=Strict{secure}", self.secret);
-        ([(header::SET_COOKIE, cookie)], answer).into_response()
+        let cookie = state.protection.cookie_named(SIGN_IN_COOKIE, &self.secret, "/sign-in", cookie::SameSite::Strict);
+        ([(header::SET_COOKIE, cookie.to_string())], answer).into_response()
     }
 }
 

@@ -7,9 +7,10 @@ use super::worklists::{Asked, link};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::Answer;
 use crate::layout::page;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use maud::{Markup, html};
 use sendtrack_domain::worklist::{Today, Worklist};
 use std::sync::Arc;
@@ -50,31 +51,23 @@ pub async fn show(
     SignedIn(user): SignedIn,
     Query(asked): Query<Asked>,
     Query(download): Query<Download>,
-) -> Response {
+) -> Answer {
     if !user.role.sees_casework() {
         // Admins, analysts and viewers start elsewhere.
-        return Redirect::to(user.role.home()).into_response();
+        return Ok(Redirect::to(user.role.home()).into_response());
     }
     let today = state.today();
     let caseworker = asked.caseworker(&user);
-    let t = match state.today_counts(today, caseworker.clone()).await {
-        Ok(t) => t,
-        Err(e) => return super::failed(e),
-    };
+    let t = state.today_counts(today, caseworker.clone()).await?;
     let downloads = tables(&t);
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, "download today", None).await {
-            return super::failed(e);
-        }
-        return respond(&downloads, &download, &format!("today-{today}"));
+        state.audit().record(&user, "download today", None).await?;
+        return Ok(respond(&downloads, &download, &format!("today-{today}")));
     }
     let here = format!("/?caseworker={}", caseworker.as_deref().unwrap_or("all"));
     let download_links =
         |id: &str| html! { @if let Some(t) = downloads.iter().find(|t| t.id == id) { (links(&here, t)) } };
-    let all_caseworkers = match state.caseworkers().await {
-        Ok(ids) => ids,
-        Err(e) => return super::failed(e),
-    };
+    let all_caseworkers = state.caseworkers().await?;
     let cw = caseworker.as_deref();
     let count = |list: Worklist, extra: &[(&str, &str)], n: usize| {
         html! { a class="govuk-link" href=(link(list, cw, extra)) { (n) span class="govuk-visually-hidden" { " – " (list.title()) } } }
@@ -83,7 +76,7 @@ pub async fn show(
         html! { tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (words) } (numeric(count(list, &[], t.count(list)))) } }
     };
     let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
-    page(
+    Ok(page(
         "Today",
         &state.authority,
         Some(&user),
@@ -173,5 +166,5 @@ pub async fn show(
             (download_links("reviews"))
         },
     )
-    .into_response()
+    .into_response())
 }

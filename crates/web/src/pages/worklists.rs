@@ -4,9 +4,10 @@
 use crate::AppState;
 use crate::auth::{Session, SignedIn};
 use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::error::{Answer, AppError};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use maud::{Markup, html};
 use sendtrack_domain::access::Role;
 use sendtrack_domain::clock::ReviewState;
@@ -105,9 +106,9 @@ async fn items(
     list: Worklist,
     asked: &Asked,
     user: &Session,
-) -> Result<Vec<(WorkItem, String)>, Response> {
-    let (cw, index) = state.children().await.map_err(super::failed)?;
-    let lists = state.worklists(state.today()).await.map_err(super::failed)?;
+) -> Result<Vec<(WorkItem, String)>, AppError> {
+    let (cw, index) = state.children().await?;
+    let lists = state.worklists(state.today()).await?;
     let filter = asked.filter(user);
     let mut named: Vec<(WorkItem, String)> = lists
         .items(list, &filter)
@@ -198,24 +199,18 @@ pub async fn show(
     Path(slug): Path<String>,
     Query(asked): Query<Asked>,
     Query(download): Query<Download>,
-) -> Response {
-    let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
-    let found = match items(&state, list, &asked, &user).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let Some(list) = Worklist::parse(&slug) else { return Err(AppError::NotFound) };
+    let found = items(&state, list, &asked, &user).await?;
     if download.wanted() {
         if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
-            return super::failed(e);
+            return Err(e.into());
         }
-        return respond(&[table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today()));
+        return Ok(respond(&[table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today())));
     }
-    let all_caseworkers = match state.caseworkers().await {
-        Ok(ids) => ids,
-        Err(e) => return super::failed(e),
-    };
+    let all_caseworkers = state.caseworkers().await?;
     if let Err(e) = state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
     let pages = found.len().div_ceil(PER_PAGE).max(1);
     let page_number = asked.page.unwrap_or(1).clamp(1, pages);
@@ -254,7 +249,7 @@ pub async fn show(
     };
     let csv_href = format!("/worklists/{}/records.csv?{}", list.slug(), asked.query(&user, &[]));
     let whose = asked.caseworker(&user).map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
-    page(
+    Ok(page(
         list.title(),
         &state.authority,
         Some(&user),
@@ -318,7 +313,7 @@ pub async fn show(
             }
         },
     )
-    .into_response()
+    .into_response())
 }
 
 /// The whole list (every page) as CSV.
@@ -327,17 +322,14 @@ pub async fn records_csv(
     SignedIn(user): SignedIn,
     Path(slug): Path<String>,
     Query(asked): Query<Asked>,
-) -> Response {
-    let Some(list) = Worklist::parse(&slug) else { return super::not_found().await };
-    let found = match items(&state, list, &asked, &user).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+) -> Answer {
+    let Some(list) = Worklist::parse(&slug) else { return Err(AppError::NotFound) };
+    let found = items(&state, list, &asked, &user).await?;
     if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
-        return super::failed(e);
+        return Err(e.into());
     }
     let asked_csv = Download { download: Some("csv".into()), table: None };
-    respond(&[table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today()))
+    Ok(respond(&[table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today())))
 }
 
 /// The whole list (every page) as it downloads.
