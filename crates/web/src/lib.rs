@@ -8,6 +8,7 @@ mod audit;
 mod auth;
 mod download;
 mod error;
+mod govuk;
 mod layout;
 mod pages;
 mod secrets;

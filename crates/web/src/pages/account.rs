@@ -4,7 +4,9 @@
 use crate::AppState;
 use crate::auth::{SignedIn, hash_password, password_matches};
 use crate::error::{Answer, AppError};
-use crate::layout::{TextInput, csrf_field, error_summary, page, success_banner, text_input};
+use crate::govuk::{Action, Row, row, summary_list};
+use crate::govuk::{TextInput, error_summary, success_banner, text_input};
+use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -94,15 +96,19 @@ fn account_page(state: &AppState, user: &crate::auth::Session, errors: &[(&str, 
                     (error_summary(errors))
                     @if done { (success_banner("Your password has been changed. Your other sessions have been signed out.")) }
                     h1 class="govuk-heading-l" { "Your account" }
-                    dl class="govuk-summary-list" {
-                        div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Email address" } dd class="govuk-summary-list__value" { (user.email) } }
-                        div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "Role" } dd class="govuk-summary-list__value" { (user.role.code()) } }
-                        div class="govuk-summary-list__row" {
-                            dt class="govuk-summary-list__key" { "Second factor" }
-                            dd class="govuk-summary-list__value" { @if user.totp_secret.is_some() { "Set up" } @else { "Not set up" } }
-                            dd class="govuk-summary-list__actions" { a class="govuk-link" href="/account/two-factor" { @if user.totp_secret.is_some() { "Change" } @else { "Set up" } span class="govuk-visually-hidden" { " second factor" } } }
-                        }
-                    }
+                    (summary_list(&[
+                        row("Email address", user.email.as_str()),
+                        row("Role", user.role.code()),
+                        Row {
+                            key: "Second factor",
+                            value: html! { @if user.totp_secret.is_some() { "Set up" } @else { "Not set up" } },
+                            action: Some(Action {
+                                href: "/account/two-factor",
+                                text: if user.totp_secret.is_some() { "Change" } else { "Set up" },
+                                hidden: "second factor",
+                            }),
+                        },
+                    ]))
                     h2 class="govuk-heading-m" { "Change your password" }
                     (password_form(user, errors))
                 }

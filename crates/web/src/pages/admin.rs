@@ -7,7 +7,8 @@ use crate::access::Grant;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::{Answer, AppError};
-use crate::layout::{TextInput, csrf_field, page, text_input};
+use crate::govuk::{TextInput, text_input};
+use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -49,7 +50,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldE
         &state.authority,
         Some(user),
         html! {
-            @if let Some((field, e)) = error { (crate::layout::error_summary(&[(field, e)])) }
+            @if let Some((field, e)) = error { (crate::govuk::error_summary(&[(field, e)])) }
             h1 class="govuk-heading-l" { "People and settings" }
             p class="govuk-body" { a class="govuk-link" href="/admin/audit" { "Search the audit trail" } }
             h2 class="govuk-heading-m" { "Add a person" }

@@ -7,7 +7,9 @@ use crate::auth::Session;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::{Answer, AppError};
-use crate::layout::{csrf_field, page, success_banner};
+use crate::govuk::success_banner;
+use crate::govuk::{Action, Caption, Colour, Row, cell, heading, row, summary_card, summary_list, table, tag};
+use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
@@ -101,20 +103,18 @@ pub async fn search(
                     "."
                 }
                 div class="st-scroll" {
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--s govuk-visually-hidden" { "Children found" }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Name" } th scope="col" class="govuk-table__header" { "Date of birth" } th scope="col" class="govuk-table__header" { "Postcode" } th scope="col" class="govuk-table__header" { "Id" } } }
-                        tbody class="govuk-table__body" {
-                            @for c in &shown {
-                                tr class="govuk-table__row" {
-                                    td class="govuk-table__cell" { a class="govuk-link" href=(format!("/children/{}", c.child_id)) { (c.forename) " " (c.surname) } }
-                                    td class="govuk-table__cell" { span class="st-nowrap" { (in_words(c.date_of_birth)) } }
-                                    td class="govuk-table__cell" { (c.postcode.as_deref().unwrap_or("")) }
-                                    td class="govuk-table__cell" { (c.child_id) }
-                                }
-                            }
-                        }
-                    }
+                    (table(
+                        (Caption::Hidden, "Children found"),
+                        &[heading("Name"), heading("Date of birth"), heading("Postcode"), heading("Id")],
+                        shown.iter().map(|c| {
+                            vec![
+                                cell(html! { a class="govuk-link" href=(format!("/children/{}", c.child_id)) { (c.forename) " " (c.surname) } }),
+                                cell(html! { span class="st-nowrap" { (in_words(c.date_of_birth)) } }),
+                                cell(c.postcode.as_deref().unwrap_or("")),
+                                cell(c.child_id.as_str()),
+                            ]
+                        }),
+                    ))
                 }
                 @if pages > 1 {
                     nav class="govuk-pagination" aria-label="Pages of results" {
@@ -129,16 +129,17 @@ pub async fn search(
     .into_response())
 }
 
-fn tag(status: StepStatus) -> Markup {
-    let class = match status {
-        StepStatus::OnTime => "govuk-tag govuk-tag--green",
-        StepStatus::Late(_) => "govuk-tag govuk-tag--orange",
-        StepStatus::DueIn(n) if n <= 7 => "govuk-tag govuk-tag--yellow",
-        StepStatus::DueIn(_) => "govuk-tag govuk-tag--blue",
-        StepStatus::Overdue(_) => "govuk-tag govuk-tag--red",
-        StepStatus::NoLongerAwaited | StepStatus::Recorded => "govuk-tag govuk-tag--grey",
+/// A step's status as a tag, coloured by how urgent it is.
+fn status_tag(status: StepStatus) -> Markup {
+    let colour = match status {
+        StepStatus::OnTime => Colour::Green,
+        StepStatus::Late(_) => Colour::Orange,
+        StepStatus::DueIn(n) if n <= 7 => Colour::Yellow,
+        StepStatus::DueIn(_) => Colour::Blue,
+        StepStatus::Overdue(_) => Colour::Red,
+        StepStatus::NoLongerAwaited | StepStatus::Recorded => Colour::Grey,
     };
-    html! { strong class=(class) { (status.words()) } }
+    tag(status.words(), colour)
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -148,28 +149,9 @@ pub struct Saved {
 
 /// A summary card for one record: its title, a link to change it, and its facts (key, value).
 fn record_card(title: &str, edit: Option<String>, rows: &[(&str, String)]) -> Markup {
-    html! {
-        div class="govuk-summary-card" {
-            div class="govuk-summary-card__title-wrapper" {
-                h3 class="govuk-summary-card__title" { (title) }
-                @if let Some(href) = edit {
-                    ul class="govuk-summary-card__actions" {
-                        li class="govuk-summary-card__action" { a class="govuk-link" href=(href) { "Change" span class="govuk-visually-hidden" { " " (title) } } }
-                    }
-                }
-            }
-            div class="govuk-summary-card__content" {
-                dl class="govuk-summary-list" {
-                    @for (key, value) in rows {
-                        div class="govuk-summary-list__row" {
-                            dt class="govuk-summary-list__key" { (key) }
-                            dd class="govuk-summary-list__value" { (value) }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    let actions: Vec<Action> = edit.iter().map(|href| Action { href, text: "Change", hidden: title }).collect();
+    let rows: Vec<Row> = rows.iter().map(|(key, value)| row(key, value)).collect();
+    summary_card(title, &actions, &rows)
 }
 
 /// The facts of a request, as its card shows them.
@@ -310,9 +292,73 @@ pub async fn record(
         return Ok(respond(&[timeline], &download, &child.child_id));
     }
     let can_record = super::records::may_edit(&user, &own);
-    let row = |key: &str, value: String| {
-        html! { div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { (key) } dd class="govuk-summary-list__value" { (value) } } }
-    };
+    let mut details = vec![
+        row("Date of birth", in_words(child.date_of_birth)),
+        row(
+            "UPN",
+            child.upn.clone().unwrap_or_else(|| match child.upn_unknown {
+                Some(r) => format!("Not known (reason {})", r.code().to_uppercase()),
+                None => "Not known".into(),
+            }),
+        ),
+    ];
+    if let Some(uln) = &child.uln {
+        details.push(row("ULN", uln));
+    }
+    if let Some(sex) = child.sex {
+        details.push(row("Sex", sex.label()));
+    }
+    if let Some(e) = &child.ethnicity {
+        details.push(row("Ethnicity", e.to_uppercase()));
+    }
+    details.push(row("Primary need", child.primary_need.map_or("Not recorded", |n| n.label())));
+    if let Some(n) = child.secondary_need {
+        details.push(row("Secondary need", n.label()));
+    }
+    details.push(row(
+        "EHC plan",
+        plan.map_or("No active plan".into(), |p| {
+            let mut text = format!("{}, in force since {}", p.plan_id, in_words(p.issued_on));
+            if let Some(la) = &p.transferred_from {
+                text.push_str(&format!("; transferred in from LA {la}"));
+            }
+            if let Some(b) = p.personal_budget {
+                text.push_str(&format!("; personal budget: {}", b.label().to_lowercase()));
+            }
+            text
+        }),
+    ));
+    details.push(row(
+        "Caseworker",
+        own.requests
+            .iter()
+            .max_by_key(|r| r.received_on)
+            .and_then(|r| r.caseworker.clone())
+            .unwrap_or_else(|| "Not allocated".into()),
+    ));
+    details.push(row(
+        "Placement",
+        placement.map_or("None recorded".into(), |p| {
+            let mut text = format!(
+                "{}{}",
+                p.setting.label(),
+                p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}"))
+            );
+            if let Some(urn) = &p.urn {
+                text.push_str(&format!(" (URN {urn})"));
+            }
+            if let Some(ukprn) = &p.ukprn {
+                text.push_str(&format!(" (UKPRN {ukprn})"));
+            }
+            if p.sen_unit == Some(true) {
+                text.push_str(", in a SEN unit");
+            }
+            if p.resourced_provision == Some(true) {
+                text.push_str(", in resourced provision");
+            }
+            text
+        }),
+    ));
     Ok(page(
         &format!("{} {}", child.forename, child.surname),
         &state.authority,
@@ -321,30 +367,7 @@ pub async fn record(
             @if let Some(banner) = saved.saved.as_deref().and_then(|s| super::records::saved_banner(&own, s)) { (success_banner(&banner)) }
             span class="govuk-caption-l" { "Child or young person " (child.child_id) }
             h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
-            dl class="govuk-summary-list" {
-                (row("Date of birth", in_words(child.date_of_birth)))
-                (row("UPN", child.upn.clone().unwrap_or_else(|| match child.upn_unknown { Some(r) => format!("Not known (reason {})", r.code().to_uppercase()), None => "Not known".into() })))
-                @if let Some(uln) = &child.uln { (row("ULN", uln.clone())) }
-                @if let Some(sex) = child.sex { (row("Sex", sex.label().to_string())) }
-                @if let Some(e) = &child.ethnicity { (row("Ethnicity", e.to_uppercase())) }
-                (row("Primary need", child.primary_need.map_or("Not recorded".into(), |n| n.label().to_string())))
-                @if let Some(n) = child.secondary_need { (row("Secondary need", n.label().to_string())) }
-                (row("EHC plan", plan.map_or("No active plan".into(), |p| {
-                    let mut text = format!("{}, in force since {}", p.plan_id, in_words(p.issued_on));
-                    if let Some(la) = &p.transferred_from { text.push_str(&format!("; transferred in from LA {la}")); }
-                    if let Some(b) = p.personal_budget { text.push_str(&format!("; personal budget: {}", b.label().to_lowercase())); }
-                    text
-                })))
-                (row("Caseworker", own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.clone()).unwrap_or_else(|| "Not allocated".into())))
-                (row("Placement", placement.map_or("None recorded".into(), |p| {
-                    let mut text = format!("{}{}", p.setting.label(), p.establishment.as_deref().map_or(String::new(), |e| format!(", {e}")));
-                    if let Some(urn) = &p.urn { text.push_str(&format!(" (URN {urn})")); }
-                    if let Some(ukprn) = &p.ukprn { text.push_str(&format!(" (UKPRN {ukprn})")); }
-                    if p.sen_unit == Some(true) { text.push_str(", in a SEN unit"); }
-                    if p.resourced_provision == Some(true) { text.push_str(", in resourced provision"); }
-                    text
-                })))
-            }
+            (summary_list(&details))
             @if can_record {
                 p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", child.child_id)) { "Change the child's details" } }
             }
@@ -353,20 +376,20 @@ pub async fn record(
                 p class="govuk-body" { "Nothing recorded yet." }
             } @else {
                 (links(&format!("/children/{}", child.child_id), &timeline))
-                div class="st-scroll" tabindex="0" role="region" aria-label="The child's timeline" { table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Every step with its statutory due date, as at " (in_words(today)) }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Date" } th scope="col" class="govuk-table__header" { "Step" } th scope="col" class="govuk-table__header" { "Due" } th scope="col" class="govuk-table__header" { "Status" } } }
-                    tbody class="govuk-table__body" {
-                        @for s in &steps {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { span class="st-nowrap" { (in_words(s.on)) } }
-                                td class="govuk-table__cell" { (s.what) " " span class="govuk-body-s" { "(" (s.record) ")" } }
-                                td class="govuk-table__cell" { span class="st-nowrap" { (s.due.map_or(String::new(), in_words)) } }
-                                td class="govuk-table__cell" { (tag(s.status)) }
-                            }
-                        }
-                    }
-                } }
+                div class="st-scroll" tabindex="0" role="region" aria-label="The child's timeline" {
+                    (table(
+                        (Caption::Small, format!("Every step with its statutory due date, as at {}", in_words(today))),
+                        &[heading("Date"), heading("Step"), heading("Due"), heading("Status")],
+                        steps.iter().map(|s| {
+                            vec![
+                                cell(html! { span class="st-nowrap" { (in_words(s.on)) } }),
+                                cell(html! { (s.what) " " span class="govuk-body-s" { "(" (s.record) ")" } }),
+                                cell(html! { span class="st-nowrap" { (s.due.map_or(String::new(), in_words)) } }),
+                                cell(status_tag(s.status)),
+                            ]
+                        }),
+                    ))
+                }
             }
             (records_section(&own, &child.child_id, can_record))
             @if user.role == Role::Manager {

@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::{Answer, AppError};
+use crate::govuk::{Caption, cell, heading, number, numeric_heading, row_header, table};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
@@ -169,33 +170,27 @@ pub async fn show(
                 @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
             }
             (line_chart("chart-months", &format!("{}, {} to {}", measure.title, month.plus(-12).short_name(), month.short_name()), &card.months, &[Series { name: measure.title, values: &values }], measure.unit, reference.as_ref().map(|(n, v)| (n.as_str(), *v))))
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "By month" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Month" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
-                tbody class="govuk-table__body" {
-                    @for cell in &line.cells {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (sendtrack_interchange::scorecard::month_label(&card, cell.month)) } }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)) }
-                        }
-                    }
-                }
-            }
+            (table(
+                (Caption::Medium, "By month"),
+                &[heading("Month"), numeric_heading("Value")],
+                line.cells.iter().map(|cell| {
+                    vec![
+                        row_header(html! { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (sendtrack_interchange::scorecard::month_label(&card, cell.month)) } }),
+                        number(super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)),
+                    ]
+                }),
+            ))
             (download_links("months"))
             @for dimension in measure.breakdowns {
                 @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
                 @if !rows.is_empty() {
                     @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect();
                     (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, month.short_name(), dimension.code().replace('_', " ")), &bars, measure.unit))
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--m" { "By " (dimension.code().replace('_', " ")) ", " (sendtrack_interchange::scorecard::month_label(&card, month)) }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Key" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Value" } } }
-                        tbody class="govuk-table__body" {
-                            @for (_, key, value) in &rows {
-                                tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (dimension.key_label(key)) } td class="govuk-table__cell govuk-table__cell--numeric" { (value.map_or("–".into(), |v| label(measure.unit, v))) } }
-                            }
-                        }
-                    }
+                    (table(
+                        (Caption::Medium, format!("By {}, {}", dimension.code().replace('_', " "), sendtrack_interchange::scorecard::month_label(&card, month))),
+                        &[heading("Key"), numeric_heading("Value")],
+                        rows.iter().map(|(_, key, value)| vec![row_header(dimension.key_label(key)), number(value.map_or("–".into(), |v| label(measure.unit, v)))]),
+                    ))
                     (download_links(&format!("by-{}", dimension.code())))
                 }
             }
@@ -208,16 +203,14 @@ pub async fn show(
             }
             (download_links("records"))
             @if !facts.is_empty() {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Records, " (month.short_name()) }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Record" } th scope="col" class="govuk-table__header" { "Id" } th scope="col" class="govuk-table__header" { "Child" } th scope="col" class="govuk-table__header" { "Counted" } } }
-                    tbody class="govuk-table__body" {
-                        @for fact in facts.iter().take(LISTED) {
-                            @let d = engine.describe(fact.record);
-                            tr class="govuk-table__row" { td class="govuk-table__cell" { (d.kind) } td class="govuk-table__cell" { (d.id) } td class="govuk-table__cell" { (d.child_id) } td class="govuk-table__cell" { @if fact.numerator { "yes" } @else { "no" } } }
-                        }
-                    }
-                }
+                (table(
+                    (Caption::Small, format!("Records, {}", month.short_name())),
+                    &[heading("Record"), heading("Id"), heading("Child"), heading("Counted")],
+                    facts.iter().take(LISTED).map(|fact| {
+                        let d = engine.describe(fact.record);
+                        vec![cell(d.kind), cell(d.id), cell(d.child_id), cell(if fact.numerator { "yes" } else { "no" })]
+                    }),
+                ))
             }
         },
     )

@@ -7,7 +7,9 @@
 use crate::AppState;
 use crate::auth::{Session, SignedIn};
 use crate::error::{Answer, AppError};
-use crate::layout::{csrf_field, error_summary, page};
+use crate::govuk::error_summary;
+use crate::govuk::{DateInput, Radios, Required, Select, date_input, radios, select};
+use crate::layout::{csrf_field, page};
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -195,7 +197,6 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
     let described: Vec<&str> =
         [hint.map(|_| hint_id.as_str()), error.as_ref().map(|_| error_id.as_str())].into_iter().flatten().collect();
     let described = (!described.is_empty()).then(|| described.join(" "));
-    let optional = if required { "" } else { " (optional)" };
     let messages = html! {
         @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
         @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
@@ -203,53 +204,34 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
     if f.file == RecordFile::Requests && column == "caseworker" {
         return caseworker_field(f, group, &messages, described, error.is_some(), &value);
     }
+    let required = if required { Required::Yes } else { Required::No };
     match field_kind(f.file, column) {
         FieldKind::Date => {
             let part = |p: &str| f.values.get(&format!("{column}-{p}")).cloned().unwrap_or_default();
-            let input_class = |width: &str| {
-                if error.is_some() {
-                    format!("govuk-input govuk-date-input__input govuk-input--width-{width} govuk-input--error")
-                } else {
-                    format!("govuk-input govuk-date-input__input govuk-input--width-{width}")
-                }
-            };
-            html! {
-                div class=(group) {
-                    fieldset class="govuk-fieldset" role="group" aria-describedby=[described] {
-                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (words) (optional) }
-                        (messages)
-                        div class="govuk-date-input" id=(column) {
-                            @for (p, words, width) in [("day", "Day", "2"), ("month", "Month", "2"), ("year", "Year", "4")] {
-                                div class="govuk-date-input__item" {
-                                    div class="govuk-form-group" {
-                                        label class="govuk-label govuk-date-input__label" for=(format!("{column}-{p}")) { (words) }
-                                        input class=(input_class(width)) id=(format!("{column}-{p}")) name=(format!("{column}-{p}")) type="text" inputmode="numeric" value=(part(p));
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (day, month, year) = (part("day"), part("month"), part("year"));
+            date_input(&DateInput {
+                id: column,
+                legend: words,
+                required,
+                hint,
+                error: error.as_deref(),
+                value: [&day, &month, &year],
+            })
         }
-        FieldKind::Flag => html! {
-            div class=(group) {
-                fieldset class="govuk-fieldset" aria-describedby=[described] {
-                    legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { (words) (optional) }
-                    (messages)
-                    div class="govuk-radios govuk-radios--small govuk-radios--inline" data-module="govuk-radios" id=(column) {
-                        @for (v, words) in [("true", "Yes"), ("false", "No"), ("", "Not recorded")] {
-                            @let id = format!("{column}-{}", if v.is_empty() { "none" } else { v });
-                            div class="govuk-radios__item" {
-                                input class="govuk-radios__input" id=(id) name=(column) type="radio" value=(v) checked[value == v];
-                                label class="govuk-label govuk-radios__label" for=(id) { (words) }
-                            }
-                        }
-                    }
-                }
-            }
-        },
+        FieldKind::Flag => radios(&Radios {
+            name: column,
+            legend: words,
+            required,
+            hint,
+            error: error.as_deref(),
+            options: [("true", "Yes"), ("false", "No"), ("", "Not recorded")]
+                .map(|(v, w)| (v.to_string(), w.to_string()))
+                .to_vec(),
+            checked: &value,
+            inline: true,
+        }),
         kind @ (FieldKind::Code(_) | FieldKind::Reference(_)) => {
+            let first = if required == Required::Yes { "Choose" } else { "Not recorded" };
             let options: Vec<(String, String)> = match kind {
                 FieldKind::Code(codes) => {
                     codes.iter().map(|(code, words)| (code.to_string(), words.to_string())).collect()
@@ -257,22 +239,19 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
                 FieldKind::Reference(of) => references(of, f.own),
                 _ => Vec::new(),
             };
-            html! {
-                div class=(group) {
-                    label class="govuk-label govuk-label--s" for=(column) { (words) (optional) }
-                    (messages)
-                    select class=(if error.is_some() { "govuk-select govuk-select--error" } else { "govuk-select" }) id=(column) name=(column) aria-describedby=[described] {
-                        option value="" selected[value.is_empty()] { @if required { "Choose" } @else { "Not recorded" } }
-                        @for (code, words) in &options {
-                            option value=(code) selected[&value == code] { (words) }
-                        }
-                    }
-                }
-            }
+            select(&Select {
+                id: column,
+                label: words,
+                question: Some(required),
+                hint,
+                error: error.as_deref(),
+                options: std::iter::once((String::new(), first.to_string())).chain(options).collect(),
+                selected: &value,
+            })
         }
         FieldKind::Text => html! {
             div class=(group) {
-                label class="govuk-label govuk-label--s" for=(column) { (words) (optional) }
+                label class="govuk-label govuk-label--s" for=(column) { (words) @if required == Required::No { " (optional)" } }
                 (messages)
                 input class=(if error.is_some() { "govuk-input govuk-input--width-20 govuk-input--error" } else { "govuk-input govuk-input--width-20" }) id=(column) name=(column) type="text" spellcheck="false" value=(value) aria-describedby=[described];
             }

@@ -7,6 +7,7 @@
 use crate::AppState;
 use crate::auth::{CSRF_FIELD, SignedIn};
 use crate::error::{Answer, AppError};
+use crate::govuk::{Caption, Select, cell, heading, number, numeric_heading, row_header, select, table};
 use crate::layout::page;
 use axum::extract::{Multipart, Query, State};
 use axum::http::{StatusCode, header};
@@ -46,42 +47,28 @@ fn results(failures: &[Failure], files: &HashMap<Module, String>, what: &str) ->
                 h3 class="govuk-panel__title" { "Every check passed" }
             }
         } @else {
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { (failures.len()) " failures, by rule" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" {
-                    th scope="col" class="govuk-table__header" { "Rule" }
-                    th scope="col" class="govuk-table__header" { "Check" }
-                    th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Failures" }
-                } }
-                tbody class="govuk-table__body" {
-                    @for (rule, n) in &by_rule {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (rule) }
-                            td class="govuk-table__cell" { (RULES.iter().find(|r| r.id == *rule).map_or("", |r| r.description)) }
-                            td class="govuk-table__cell govuk-table__cell--numeric" { (n) }
-                        }
-                    }
-                }
-            }
+            (table(
+                (Caption::Small, format!("{} failures, by rule", failures.len())),
+                &[heading("Rule"), heading("Check"), numeric_heading("Failures")],
+                by_rule.iter().map(|(rule, n)| {
+                    vec![row_header(*rule), cell(RULES.iter().find(|r| r.id == *rule).map_or("", |r| r.description)), number(n)]
+                }),
+            ))
             // Keyboard users scroll a wide table too (WCAG 2.1.1): the region takes focus.
             div class="st-scroll" tabindex="0" role="region" aria-label="Every failure" {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--s" { "Every failure" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" {
-                        @for h in ["Rule", "File", "Line", "Person", "What is wrong"] { th scope="col" class="govuk-table__header" { (h) } }
-                    } }
-                    tbody class="govuk-table__body" {
-                        @for f in failures.iter().take(1000) {
-                            tr class="govuk-table__row" {
-                                td class="govuk-table__cell" { (f.rule) }
-                                td class="govuk-table__cell" { (files.get(&f.module).map_or(f.module.name(), String::as_str)) }
-                                td class="govuk-table__cell" { (f.line) }
-                                td class="govuk-table__cell" { (f.person) }
-                                td class="govuk-table__cell" { (f.message) }
-                            }
-                        }
-                    }
-                }
+                (table(
+                    (Caption::Small, "Every failure"),
+                    &["Rule", "File", "Line", "Person", "What is wrong"].map(heading),
+                    failures.iter().take(1000).map(|f| {
+                        vec![
+                            cell(f.rule),
+                            cell(files.get(&f.module).map_or(f.module.name(), String::as_str)),
+                            cell(f.line),
+                            cell(f.person.as_str()),
+                            cell(f.message.as_str()),
+                        ]
+                    }),
+                ))
             }
         }
     }
@@ -100,17 +87,20 @@ fn sen2_page(
         &state.authority,
         Some(user),
         html! {
-            @if let Some(e) = error { (crate::layout::error_summary(&[("files", e)])) }
+            @if let Some(e) = error { (crate::govuk::error_summary(&[("files", e)])) }
             h1 class="govuk-heading-l" { "The SEN2 return" }
             p class="govuk-body" { "Check a return before it goes to the DfE: the one sendtrack would send from its records, or one exported from COLLECT. Each failure names its rule, the file and line, and the person by their id in the return." }
             h2 class="govuk-heading-m" { "The return sendtrack would send" }
             form method="get" action="/sen2" novalidate {
-                div class="govuk-form-group" {
-                    label class="govuk-label" for="year" { "Collection year (census day in January)" }
-                    select class="govuk-select" id="year" name="year" {
-                        @for y in years() { option value=(y) selected[y == year] { (y) } }
-                    }
-                }
+                (select(&Select {
+                    id: "year",
+                    label: "Collection year (census day in January)",
+                    question: None,
+                    hint: None,
+                    error: None,
+                    options: years().into_iter().map(|y| (y.to_string(), y.to_string())).collect(),
+                    selected: &year.to_string(),
+                }))
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Check this year's return" }
             }
             @if crate::auth::may_use(user, "GET", "/sen2/return.zip") {

@@ -10,7 +10,8 @@ use crate::auth::{
     token_hash,
 };
 use crate::error::{Answer, AppError};
-use crate::layout::{TextInput, error_summary, page, text_input};
+use crate::govuk::{TextInput, error_summary, text_input};
+use crate::layout::page;
 use axum::Form;
 use axum::extract::State;
 use axum::http::header;

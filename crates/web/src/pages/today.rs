@@ -8,16 +8,13 @@ use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::Answer;
+use crate::govuk::{Caption, heading, number, numeric_heading, row_header, table};
 use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use maud::{Markup, html};
+use maud::html;
 use sendtrack_domain::worklist::{Today, Worklist};
 use std::sync::Arc;
-
-fn numeric(content: Markup) -> Markup {
-    html! { td class="govuk-table__cell govuk-table__cell--numeric" { (content) } }
-}
 
 /// Today's tables, as they download.
 fn tables(t: &Today) -> Vec<DataTable> {
@@ -72,9 +69,7 @@ pub async fn show(
     let count = |list: Worklist, extra: &[(&str, &str)], n: usize| {
         html! { a class="govuk-link" href=(link(list, cw, extra)) { (n) span class="govuk-visually-hidden" { " – " (list.title()) } } }
     };
-    let row = |words: &str, list: Worklist| {
-        html! { tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { (words) } (numeric(count(list, &[], t.count(list)))) } }
-    };
+    let row = |words: &'static str, list: Worklist| vec![row_header(words), number(count(list, &[], t.count(list)))];
     let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
     Ok(page(
         "Today",
@@ -101,68 +96,69 @@ pub async fn show(
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show" }
             }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Requests and assessments" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Open work" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Cases" } } }
-                tbody class="govuk-table__body" {
-                    (row("Awaiting a decision whether to assess", Worklist::AwaitingDecision))
-                    (row("Decisions overdue (past 6 weeks)", Worklist::DecisionsOverdue))
-                    (row("Assessments in progress", Worklist::Assessing))
-                    (row("Final plans due in the next 4 weeks", Worklist::PlansDueSoon))
-                    (row("Final plans overdue (past 20 weeks)", Worklist::PlansOverdue))
-                }
-            }
+            (table(
+                (Caption::Medium, "Requests and assessments"),
+                &[heading("Open work"), numeric_heading("Cases")],
+                [
+                    row("Awaiting a decision whether to assess", Worklist::AwaitingDecision),
+                    row("Decisions overdue (past 6 weeks)", Worklist::DecisionsOverdue),
+                    row("Assessments in progress", Worklist::Assessing),
+                    row("Final plans due in the next 4 weeks", Worklist::PlansDueSoon),
+                    row("Final plans overdue (past 20 weeks)", Worklist::PlansOverdue),
+                ],
+            ))
             (download_links("requests"))
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Advice from professionals, by kind" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Kind" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Outstanding" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
-                tbody class="govuk-table__body" {
-                    @for (kind, outstanding, overdue) in &t.advice_by_kind {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (kind.label()) }
-                            (numeric(count(Worklist::AdviceOutstanding, &[("kind", kind.code())], *outstanding)))
-                            (numeric(count(Worklist::AdviceOverdue, &[("kind", kind.code())], *overdue)))
-                        }
-                    }
-                    tr class="govuk-table__row" {
-                        th scope="row" class="govuk-table__header" { "All advice" }
-                        (numeric(count(Worklist::AdviceOutstanding, &[], t.count(Worklist::AdviceOutstanding))))
-                        (numeric(count(Worklist::AdviceOverdue, &[], t.count(Worklist::AdviceOverdue))))
-                    }
-                }
-            }
+            (table(
+                (Caption::Medium, "Advice from professionals, by kind"),
+                &[heading("Kind"), numeric_heading("Outstanding"), numeric_heading("Overdue")],
+                t.advice_by_kind
+                    .iter()
+                    .map(|(kind, outstanding, overdue)| {
+                        vec![
+                            row_header(kind.label()),
+                            number(count(Worklist::AdviceOutstanding, &[("kind", kind.code())], *outstanding)),
+                            number(count(Worklist::AdviceOverdue, &[("kind", kind.code())], *overdue)),
+                        ]
+                    })
+                    .chain([vec![
+                        row_header("All advice"),
+                        number(count(Worklist::AdviceOutstanding, &[], t.count(Worklist::AdviceOutstanding))),
+                        number(count(Worklist::AdviceOverdue, &[], t.count(Worklist::AdviceOverdue))),
+                    ]]),
+            ))
             (download_links("advice"))
             @if !t.advice_overdue_by_provider.is_empty() {
-                table class="govuk-table" {
-                    caption class="govuk-table__caption govuk-table__caption--m" { "Overdue advice, by provider" }
-                    thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Provider" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
-                    tbody class="govuk-table__body" {
-                        @for (provider, n) in &t.advice_overdue_by_provider {
-                            tr class="govuk-table__row" {
-                                th scope="row" class="govuk-table__header" { (provider.as_deref().unwrap_or("Provider not recorded")) }
-                                @match provider {
-                                    Some(p) => (numeric(count(Worklist::AdviceOverdue, &[("provider", p)], *n))),
-                                    None => (numeric(html! { (n) })),
-                                }
-                            }
-                        }
-                    }
-                }
+                (table(
+                    (Caption::Medium, "Overdue advice, by provider"),
+                    &[heading("Provider"), numeric_heading("Overdue")],
+                    t.advice_overdue_by_provider.iter().map(|(provider, n)| {
+                        vec![
+                            row_header(provider.as_deref().unwrap_or("Provider not recorded")),
+                            match provider {
+                                Some(p) => number(count(Worklist::AdviceOverdue, &[("provider", p)], *n)),
+                                None => number(n),
+                            },
+                        ]
+                    }),
+                ))
                 (download_links("providers"))
             }
-            table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--m" { "Annual reviews overdue, by state" }
-                thead class="govuk-table__head" { tr class="govuk-table__row" { th scope="col" class="govuk-table__header" { "Waiting for" } th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Overdue" } } }
-                tbody class="govuk-table__body" {
-                    @for (review_state, n) in &t.reviews_overdue_by_state {
-                        tr class="govuk-table__row" {
-                            th scope="row" class="govuk-table__header" { (review_state.code().replace('_', " ")) }
-                            (numeric(count(Worklist::ReviewsOverdue, &[("state", review_state.code())], *n)))
-                        }
-                    }
-                    tr class="govuk-table__row" { th scope="row" class="govuk-table__header" { "All overdue reviews" } (numeric(count(Worklist::ReviewsOverdue, &[], t.count(Worklist::ReviewsOverdue)))) }
-                }
-            }
+            (table(
+                (Caption::Medium, "Annual reviews overdue, by state"),
+                &[heading("Waiting for"), numeric_heading("Overdue")],
+                t.reviews_overdue_by_state
+                    .iter()
+                    .map(|(review_state, n)| {
+                        vec![
+                            row_header(review_state.code().replace('_', " ")),
+                            number(count(Worklist::ReviewsOverdue, &[("state", review_state.code())], *n)),
+                        ]
+                    })
+                    .chain([vec![
+                        row_header("All overdue reviews"),
+                        number(count(Worklist::ReviewsOverdue, &[], t.count(Worklist::ReviewsOverdue))),
+                    ]]),
+            ))
             (download_links("reviews"))
         },
     )

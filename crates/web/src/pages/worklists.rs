@@ -5,6 +5,7 @@ use crate::AppState;
 use crate::auth::{Session, SignedIn};
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::{Answer, AppError};
+use crate::govuk::{Caption, Colour, cell, heading, pagination, sortable_heading, table, tag};
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
@@ -206,7 +207,7 @@ pub async fn show(
         if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
             return Err(e.into());
         }
-        return Ok(respond(&[table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today())));
+        return Ok(respond(&[data_table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today())));
     }
     let all_caseworkers = state.caseworkers().await?;
     if let Err(e) = state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await {
@@ -231,7 +232,7 @@ pub async fn show(
         } else {
             "ascending"
         };
-        html! { th scope="col" class="govuk-table__header" aria-sort=(aria) { a class="govuk-link" href=(href) { (words) } } }
+        sortable_heading(html! { a class="govuk-link" href=(href) { (words) } }, aria)
     };
     let page_href = |n: usize| {
         format!(
@@ -263,53 +264,36 @@ pub async fn show(
                 p class="govuk-body" { "Nothing in this list." }
             } @else {
                 div class="st-scroll" {
-                    table class="govuk-table" {
-                        caption class="govuk-table__caption govuk-table__caption--s" { (list.title()) ", page " (page_number) " of " (pages) }
-                        thead class="govuk-table__head" { tr class="govuk-table__row" {
-                            (header(SortBy::Child, "Child"))
-                            th scope="col" class="govuk-table__header" { "Record" }
-                            (header(SortBy::Stage, "Stage"))
-                            (header(SortBy::Caseworker, "Caseworker"))
-                            (header(SortBy::Due, "Due"))
-                            th scope="col" class="govuk-table__header" { "Status" }
-                        } }
-                        tbody class="govuk-table__body" {
-                            @for (item, name) in shown {
-                                tr class="govuk-table__row" {
-                                    td class="govuk-table__cell" { a class="govuk-link" href=(format!("/children/{}", item.child_id)) { (name) } br; span class="govuk-body-s" { (item.child_id) } }
-                                    td class="govuk-table__cell" { (item.record_id) }
-                                    td class="govuk-table__cell" { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }
-                                    td class="govuk-table__cell" { (item.caseworker.as_deref().unwrap_or("not allocated")) }
-                                    td class="govuk-table__cell" { span class="st-nowrap" { (in_words(item.due)) } }
-                                    td class="govuk-table__cell" {
-                                        strong class=(if item.is_overdue() { "govuk-tag govuk-tag--red" } else if item.days_overdue > -8 { "govuk-tag govuk-tag--yellow" } else { "govuk-tag govuk-tag--blue" }) { (days_words(item)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (table(
+                        (Caption::Small, format!("{}, page {page_number} of {pages}", list.title())),
+                        &[
+                            header(SortBy::Child, "Child"),
+                            heading("Record"),
+                            header(SortBy::Stage, "Stage"),
+                            header(SortBy::Caseworker, "Caseworker"),
+                            header(SortBy::Due, "Due"),
+                            heading("Status"),
+                        ],
+                        shown.into_iter().map(|(item, name)| {
+                            let colour = if item.is_overdue() {
+                                Colour::Red
+                            } else if item.days_overdue > -8 {
+                                Colour::Yellow
+                            } else {
+                                Colour::Blue
+                            };
+                            vec![
+                                cell(html! { a class="govuk-link" href=(format!("/children/{}", item.child_id)) { (name) } br; span class="govuk-body-s" { (item.child_id) } }),
+                                cell(&item.record_id),
+                                cell(html! { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }),
+                                cell(item.caseworker.as_deref().unwrap_or("not allocated")),
+                                cell(html! { span class="st-nowrap" { (in_words(item.due)) } }),
+                                cell(tag(days_words(item), colour)),
+                            ]
+                        }),
+                    ))
                 }
-                @if pages > 1 {
-                    nav class="govuk-pagination" aria-label="Pages of the list" {
-                        @if page_number > 1 {
-                            div class="govuk-pagination__prev" { a class="govuk-link govuk-pagination__link" href=(page_href(page_number - 1)) rel="prev" { span class="govuk-pagination__link-title" { "Previous" span class="govuk-visually-hidden" { " page" } } } }
-                        }
-                        ul class="govuk-pagination__list" {
-                            @for n in 1..=pages {
-                                @if n == 1 || n == pages || n.abs_diff(page_number) <= 2 {
-                                    li class=(if n == page_number { "govuk-pagination__item govuk-pagination__item--current" } else { "govuk-pagination__item" }) {
-                                        a class="govuk-link govuk-pagination__link" href=(page_href(n)) aria-label=(format!("Page {n}")) aria-current=[(n == page_number).then_some("page")] { (n) }
-                                    }
-                                } @else if n.abs_diff(page_number) == 3 {
-                                    li class="govuk-pagination__item govuk-pagination__item--ellipses" { "⋯" }
-                                }
-                            }
-                        }
-                        @if page_number < pages {
-                            div class="govuk-pagination__next" { a class="govuk-link govuk-pagination__link" href=(page_href(page_number + 1)) rel="next" { span class="govuk-pagination__link-title" { "Next" span class="govuk-visually-hidden" { " page" } } } }
-                        }
-                    }
-                }
+                (pagination("Pages of the list", page_number, pages, page_href))
             }
         },
     )
@@ -329,11 +313,11 @@ pub async fn records_csv(
         return Err(e.into());
     }
     let asked_csv = Download { download: Some("csv".into()), table: None };
-    Ok(respond(&[table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today())))
+    Ok(respond(&[data_table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today())))
 }
 
 /// The whole list (every page) as it downloads.
-fn table(list: Worklist, found: &[(WorkItem, String)]) -> DataTable {
+fn data_table(list: Worklist, found: &[(WorkItem, String)]) -> DataTable {
     let mut t = DataTable::new(
         "records",
         list.title(),
