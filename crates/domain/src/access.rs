@@ -62,6 +62,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_caseworker_edits_their_own_and_unallocated_children_a_manager_any() {
+        use crate::records::{Casework, Request};
+        use jiff::civil::date;
+        let allocated = |who: Option<&str>| Casework {
+            requests: vec![
+                Request { caseworker: Some("cw1".into()), ..crate::testing::request("R1", "C1", date(2025, 1, 6)) },
+                Request { caseworker: who.map(Into::into), ..crate::testing::request("R2", "C1", date(2026, 1, 6)) },
+            ],
+            ..Casework::default()
+        };
+        // The latest request that names a caseworker decides: R2's cw2, or R1's cw1 when R2 names none.
+        assert!(!may_edit_child(Role::Caseworker, Some("cw1"), false, &allocated(Some("cw2"))));
+        assert!(may_edit_child(Role::Caseworker, Some("cw2"), false, &allocated(Some("cw2"))));
+        assert!(may_edit_child(Role::Caseworker, Some("cw1"), false, &allocated(None)));
+        assert!(may_edit_child(Role::Caseworker, Some("cw9"), false, &Casework::default()), "nobody allocated");
+        assert!(may_edit_child(Role::Caseworker, Some("cw1"), true, &allocated(Some("cw2"))), "edits any case");
+        assert!(may_edit_child(Role::Manager, None, false, &allocated(Some("cw2"))));
+        for other in [Role::Analyst, Role::Viewer, Role::Admin] {
+            assert!(!may_edit_child(other, Some("cw2"), true, &allocated(Some("cw2"))));
+        }
+    }
+
+    #[test]
     fn roles_read_back_and_only_casework_roles_see_casework() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.code()), Ok(r));
@@ -82,6 +105,31 @@ pub const MIN_PASSWORD: usize = 12;
 /// easy to guess (a common or breached password, a keyboard pattern, a repeated word, the
 /// person's own e-mail): zxcvbn's estimate must be at least "safely unguessable" online
 /// (score 3, about 10^8 guesses). Returns what to do otherwise.
+/// Whether a person may record and correct one child's records (`own`): a manager any child;
+/// a caseworker the children allocated to them (by the latest request that names a
+/// caseworker) and children with nobody allocated, or any child once a manager lets them
+/// (`edits_any_case`); nobody else.
+pub fn may_edit_child(
+    role: Role,
+    staff_id: Option<&str>,
+    edits_any_case: bool,
+    own: &crate::records::Casework,
+) -> bool {
+    match role {
+        Role::Manager => true,
+        Role::Caseworker => {
+            let allocated = own
+                .requests
+                .iter()
+                .filter(|r| r.caseworker.is_some())
+                .max_by_key(|r| r.received_on)
+                .and_then(|r| r.caseworker.as_deref());
+            edits_any_case || allocated.is_none() || allocated == staff_id
+        }
+        _ => false,
+    }
+}
+
 pub fn check_password(password: &str, email: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(format!("Enter a password of at least {MIN_PASSWORD} characters"));

@@ -381,30 +381,11 @@ mod tests {
     use jiff::civil::date;
 
     fn request(received: Date) -> Request {
-        Request {
-            request_id: "R1".into(),
-            child_id: "C1".into(),
-            received_on: received,
-            source: Some(RequestSource::Parent),
-            caseworker: None,
-            decision: None,
-            draft_issued_on: None,
-            outcome: None,
-            exception: None,
-            in_youth_accommodation: None,
-        }
+        Request { source: Some(RequestSource::Parent), ..crate::testing::request("R1", "C1", received) }
     }
 
     fn plan(issued: Date) -> Plan {
-        Plan {
-            plan_id: "P1".into(),
-            child_id: "C1".into(),
-            request_id: None,
-            issued_on: issued,
-            ceased: None,
-            transferred_from: None,
-            personal_budget: None,
-        }
+        crate::testing::plan("P1", "C1", issued)
     }
 
     fn review(
@@ -414,12 +395,10 @@ mod tests {
         amended: Option<Date>,
     ) -> Review {
         Review {
-            review_id: id.into(),
-            plan_id: "P1".into(),
             meeting_on: meeting,
             decision: decision.map(|(v, on)| Dated::new(v, on)),
             amended_on: amended,
-            phase_transfer: None,
+            ..crate::testing::review(id, "P1")
         }
     }
 

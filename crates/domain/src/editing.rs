@@ -143,30 +143,15 @@ mod tests {
     fn caseload() -> Casework {
         Casework {
             children: vec![Child {
-                child_id: "C1".into(),
-                upn: None,
                 forename: "Ada".into(),
                 surname: "Lovelace".into(),
-                date_of_birth: date(2015, 3, 1),
-                sex: None,
-                postcode: None,
-                primary_need: None,
-                secondary_need: None,
-                uln: None,
-                upn_unknown: None,
-                ethnicity: None,
+                ..crate::testing::child("C1", date(2015, 3, 1))
             }],
             requests: vec![Request {
-                request_id: "R1".into(),
-                child_id: "C1".into(),
-                received_on: date(2026, 9, 1),
                 source: Some(RequestSource::Parent),
                 caseworker: Some("cw001".into()),
                 decision: Some(Dated::new(AssessmentDecision::Assess, date(2026, 10, 5))),
-                draft_issued_on: None,
-                outcome: None,
-                exception: None,
-                in_youth_accommodation: None,
+                ..crate::testing::request("R1", "C1", date(2026, 9, 1))
             }],
             // Advice is asked for once the decision to assess is made.
             advice: vec![Advice {

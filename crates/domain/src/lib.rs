@@ -15,6 +15,8 @@ pub mod records;
 pub mod rows;
 pub mod search;
 pub mod sen2;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod timeline;
 pub mod validation;
 pub mod worklist;

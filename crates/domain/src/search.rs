@@ -121,18 +121,11 @@ mod tests {
 
     fn child(id: &str, forename: &str, surname: &str, born: Date, postcode: &str, upn: Option<&str>) -> Child {
         Child {
-            child_id: id.into(),
             upn: upn.map(str::to_string),
             forename: forename.into(),
             surname: surname.into(),
-            date_of_birth: born,
-            sex: None,
             postcode: Some(postcode.into()),
-            primary_need: None,
-            secondary_need: None,
-            uln: None,
-            upn_unknown: None,
-            ethnicity: None,
+            ..crate::testing::child(id, born)
         }
     }
 
@@ -144,18 +137,9 @@ mod tests {
                 child("C3", "Grace", "Hopper", date(2015, 10, 4), "PL1 1AA", None),
             ],
             placements: vec![Placement {
-                placement_id: "L1".into(),
-                child_id: "C3".into(),
-                setting: Setting::Mainstream,
                 urn: Some("113000".into()),
                 establishment: Some("Exeter Primary Academy".into()),
-                started_on: date(2020, 9, 1),
-                ended_on: None,
-                annual_cost: None,
-                ukprn: None,
-                rank: None,
-                sen_unit: None,
-                resourced_provision: None,
+                ..crate::testing::placement("L1", "C3", Setting::Mainstream, date(2020, 9, 1))
             }],
             ..Casework::default()
         }

@@ -334,20 +334,8 @@ mod tests {
     fn a_childs_timeline_has_every_step_with_its_due_date() {
         use crate::codes::*;
         use crate::records::*;
-        let child = Child {
-            child_id: "C1".into(),
-            upn: None,
-            forename: "A".into(),
-            surname: "B".into(),
-            date_of_birth: date(2015, 1, 1),
-            sex: None,
-            postcode: None,
-            primary_need: None,
-            secondary_need: None,
-            uln: None,
-            upn_unknown: None,
-            ethnicity: None,
-        };
+        let child =
+            Child { forename: "A".into(), surname: "B".into(), ..crate::testing::child("C1", date(2015, 1, 1)) };
         let request = Request {
             request_id: "R1".into(),
             child_id: "C1".into(),

@@ -481,67 +481,27 @@ mod tests {
     use super::*;
     use crate::codes::*;
     use crate::records::*;
+    use crate::testing;
     use jiff::civil::date;
 
     fn child(id: &str) -> Child {
-        Child {
-            child_id: id.into(),
-            upn: None,
-            forename: "Alex".into(),
-            surname: "Smith".into(),
-            date_of_birth: date(2015, 3, 1),
-            sex: None,
-            postcode: None,
-            primary_need: None,
-            secondary_need: None,
-            uln: None,
-            upn_unknown: None,
-            ethnicity: None,
-        }
+        testing::child(id, date(2015, 3, 1))
     }
 
     fn request(id: &str, child: &str) -> Request {
         Request {
-            request_id: id.into(),
-            child_id: child.into(),
-            received_on: date(2024, 1, 10),
             source: Some(RequestSource::School),
-            caseworker: None,
             decision: Some(Dated::new(AssessmentDecision::Assess, date(2024, 2, 10))),
-            draft_issued_on: None,
-            outcome: None,
-            exception: None,
-            in_youth_accommodation: None,
+            ..testing::request(id, child, date(2024, 1, 10))
         }
     }
 
     fn plan(id: &str, child: &str, issued: Date, ceased: Option<Date>) -> Plan {
-        Plan {
-            plan_id: id.into(),
-            child_id: child.into(),
-            request_id: None,
-            issued_on: issued,
-            ceased: ceased.map(|d| Dated::new(CeaseReason::Other, d)),
-            transferred_from: None,
-            personal_budget: None,
-        }
+        Plan { ceased: ceased.map(|d| Dated::new(CeaseReason::Other, d)), ..testing::plan(id, child, issued) }
     }
 
     fn placement(id: &str, start: Date, end: Option<Date>, rank: Option<PlacementRank>) -> Placement {
-        Placement {
-            placement_id: id.into(),
-            child_id: "C1".into(),
-            setting: Setting::Mainstream,
-            urn: None,
-            establishment: None,
-            started_on: start,
-            ended_on: end,
-            annual_cost: None,
-            ukprn: None,
-            rank,
-            sen_unit: None,
-            resourced_provision: None,
-        }
+        Placement { ended_on: end, rank, ..testing::placement(id, "C1", Setting::Mainstream, start) }
     }
 
     fn base() -> Casework {
@@ -619,14 +579,7 @@ mod tests {
         let mut cw = base();
         cw.requests.push(request("R2", "NOBODY"));
         cw.plans.push(Plan { request_id: Some("R9".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
-        cw.reviews.push(Review {
-            review_id: "V1".into(),
-            plan_id: "P9".into(),
-            meeting_on: None,
-            decision: None,
-            amended_on: None,
-            phase_transfer: None,
-        });
+        cw.reviews.push(crate::testing::review("V1", "P9"));
         cw.disputes.push(Dispute {
             dispute_id: "D1".into(),
             child_id: "C7".into(),
@@ -733,12 +686,10 @@ mod tests {
         cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
         let review =
             |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
-                review_id: id.into(),
-                plan_id: "P1".into(),
                 meeting_on: meeting,
                 decision: decision.map(|(v, d)| Dated::new(v, d)),
                 amended_on: amended,
-                phase_transfer: None,
+                ..crate::testing::review(id, "P1")
             };
         cw.reviews = vec![
             review("V1", None, Some((ReviewDecision::Maintain, date(2021, 1, 1))), None),

@@ -367,28 +367,14 @@ mod tests {
 
     fn request(id: &str, child: &str, received: Date, caseworker: &str) -> Request {
         Request {
-            request_id: id.into(),
-            child_id: child.into(),
-            received_on: received,
             source: Some(RequestSource::Parent),
             caseworker: Some(caseworker.into()),
-            decision: None,
-            draft_issued_on: None,
-            outcome: None,
-            exception: None,
-            in_youth_accommodation: None,
+            ..crate::testing::request(id, child, received)
         }
     }
 
     fn advice(id: &str, request: &str, kind: AdviceKind, provider: &str, requested: Date) -> Advice {
-        Advice {
-            advice_id: id.into(),
-            request_id: request.into(),
-            kind,
-            provider: Some(provider.into()),
-            requested_on: requested,
-            received_on: None,
-        }
+        Advice { provider: Some(provider.into()), ..crate::testing::advice(id, request, kind, requested) }
     }
 
     const TODAY: Date = date(2026, 11, 30);
@@ -485,15 +471,7 @@ mod tests {
     #[test]
     fn overdue_reviews_are_listed_by_state_with_the_caseworker_of_the_plans_request() {
         let mut cw = caseload();
-        cw.plans.push(Plan {
-            plan_id: "P1".into(),
-            child_id: "C2".into(),
-            request_id: Some("R2".into()),
-            issued_on: date(2025, 6, 1),
-            ceased: None,
-            transferred_from: None,
-            personal_budget: None,
-        });
+        cw.plans.push(Plan { request_id: Some("R2".into()), ..crate::testing::plan("P1", "C2", date(2025, 6, 1)) });
         let overdue = worklist(&cw, Worklist::ReviewsOverdue, TODAY, &WorkFilter::default());
         assert_eq!(overdue.len(), 1);
         assert_eq!(overdue[0].stage, "awaiting meeting");

@@ -8,37 +8,14 @@ use sendtrack_domain::identifiers::Pounds;
 use sendtrack_domain::measures::engine::{Engine, RecordRef};
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureId, find};
 use sendtrack_domain::records::*;
+use sendtrack_domain::testing;
 
 fn child(id: &str, born: Date, need: Option<Need>) -> Child {
-    Child {
-        child_id: id.into(),
-        upn: None,
-        forename: "A".into(),
-        surname: "B".into(),
-        date_of_birth: born,
-        sex: None,
-        postcode: None,
-        primary_need: need,
-        secondary_need: None,
-        uln: None,
-        upn_unknown: None,
-        ethnicity: None,
-    }
+    Child { primary_need: need, ..testing::child(id, born) }
 }
 
 fn request(id: &str, child: &str, received: Date) -> Request {
-    Request {
-        request_id: id.into(),
-        child_id: child.into(),
-        received_on: received,
-        source: Some(RequestSource::Parent),
-        caseworker: None,
-        decision: None,
-        draft_issued_on: None,
-        outcome: None,
-        exception: None,
-        in_youth_accommodation: None,
-    }
+    Request { source: Some(RequestSource::Parent), ..testing::request(id, child, received) }
 }
 
 fn decided(mut r: Request, decision: AssessmentDecision, day: i64) -> Request {
@@ -52,31 +29,14 @@ fn outcome(mut r: Request, outcome: AssessmentOutcome, day: i64) -> Request {
 }
 
 fn plan(id: &str, child: &str, issued: Date, ceased: Option<(Date, CeaseReason)>) -> Plan {
-    Plan {
-        plan_id: id.into(),
-        child_id: child.into(),
-        request_id: None,
-        issued_on: issued,
-        ceased: ceased.map(|(d, r)| Dated::new(r, d)),
-        transferred_from: None,
-        personal_budget: None,
-    }
+    Plan { ceased: ceased.map(|(d, r)| Dated::new(r, d)), ..testing::plan(id, child, issued) }
 }
 
 fn placement(id: &str, child: &str, setting: Setting, start: Date, end: Option<Date>, cost: Option<&str>) -> Placement {
     Placement {
-        placement_id: id.into(),
-        child_id: child.into(),
-        setting,
-        urn: None,
-        establishment: None,
-        started_on: start,
         ended_on: end,
         annual_cost: cost.map(|c| Pounds::parse(c).unwrap()),
-        ukprn: None,
-        rank: None,
-        sen_unit: None,
-        resourced_provision: None,
+        ..testing::placement(id, child, setting, start)
     }
 }
 
@@ -403,12 +363,10 @@ fn reviews_completed_overdue_and_timely() {
     let p = plan("P1", "C1", date(2022, 1, 10), None);
     let review =
         |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
-            review_id: id.into(),
-            plan_id: "P1".into(),
             meeting_on: meeting,
             decision: decision.map(|(v, d)| Dated::new(v, d)),
             amended_on: amended,
-            phase_transfer: None,
+            ..testing::review(id, "P1")
         };
     let cw = Casework {
         children: children(),
@@ -452,12 +410,11 @@ fn reviews_completed_overdue_and_timely() {
 fn phase_transfers_finalised_before_the_deadline() {
     let review =
         |id: &str, meeting: Date, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>, transfer| Review {
-            review_id: id.into(),
-            plan_id: "P1".into(),
             meeting_on: Some(meeting),
             decision: decision.map(|(v, d)| Dated::new(v, d)),
             amended_on: amended,
             phase_transfer: Some(transfer),
+            ..testing::review(id, "P1")
         };
     let cw = Casework {
         children: children(),

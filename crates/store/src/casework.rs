@@ -101,19 +101,7 @@ fn merge_staged(table: &Table) -> String {
 
 /// What one record is called in messages.
 fn record_name(file: RecordFile) -> &'static str {
-    match file {
-        RecordFile::Children => "child",
-        RecordFile::Requests => "request",
-        RecordFile::Advice => "advice",
-        RecordFile::Plans => "plan",
-        RecordFile::Placements => "placement",
-        RecordFile::Reviews => "review",
-        RecordFile::Disputes => "dispute",
-        RecordFile::Feedback => "feedback",
-        RecordFile::Population => "population count",
-        RecordFile::Benchmarks => "benchmark",
-        RecordFile::Targets => "target",
-    }
+    file.declaration().name
 }
 
 /// The table of a record type that is edited one record at a time.

@@ -1,6 +1,6 @@
 //! advice.csv: statutory advice requested during an assessment.
 
-use super::{Form, Record, RecordFile, RecordType};
+use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{AdviceId, RequestId};
@@ -23,6 +23,7 @@ impl Record for Advice {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Advice,
+        name: "advice",
         file_name: "advice.csv",
         table: "advice",
         key: &["advice_id"],
@@ -56,6 +57,10 @@ impl Record for Advice {
             self.requested_on.to_string(),
             date(self.received_on),
         ]
+    }
+
+    fn child_id(&self, held: &Casework) -> Option<String> {
+        held.requests.iter().find(|r| r.request_id == self.request_id).map(|r| r.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Advice> {

@@ -59,6 +59,7 @@ impl Record for Benchmark {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Benchmarks,
+        name: "benchmark",
         file_name: "benchmarks.csv",
         table: "benchmarks",
         key: &["measure", "period", "comparator"],

@@ -1,6 +1,6 @@
 //! children.csv: a child or young person.
 
-use super::{Form, Record, RecordFile, RecordType};
+use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::ChildId;
@@ -29,6 +29,7 @@ impl Record for Child {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Children,
+        name: "child",
         file_name: "children.csv",
         table: "children",
         key: &["child_id"],
@@ -79,6 +80,10 @@ impl Record for Child {
             code(self.upn_unknown),
             text(&self.ethnicity).into(),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        Some(self.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Child> {

@@ -1,6 +1,6 @@
 //! disputes.csv: mediation or a SEND Tribunal appeal.
 
-use super::{Dated, Form, Record, RecordFile, RecordType};
+use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{ChildId, DisputeId, RequestId};
@@ -25,6 +25,7 @@ impl Record for Dispute {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Disputes,
+        name: "dispute",
         file_name: "disputes.csv",
         table: "disputes",
         key: &["dispute_id"],
@@ -57,6 +58,10 @@ impl Record for Dispute {
             code(self.outcome.map(|o| o.value)),
             date(self.outcome.map(|o| o.on)),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        Some(self.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Dispute> {

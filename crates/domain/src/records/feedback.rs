@@ -1,6 +1,6 @@
 //! feedback.csv: a complaint or a compliment.
 
-use super::{Record, RecordFile, RecordType};
+use super::{Casework, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{ChildId, FeedbackId};
@@ -21,6 +21,7 @@ impl Record for Feedback {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Feedback,
+        name: "feedback",
         file_name: "feedback.csv",
         table: "feedback",
         key: &["feedback_id"],
@@ -45,6 +46,10 @@ impl Record for Feedback {
             self.received_on.to_string(),
             self.child_id.as_deref().unwrap_or_default().to_string(),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        self.child_id.as_ref().map(ToString::to_string)
     }
 
     fn read(row: &mut Row) -> Option<Feedback> {

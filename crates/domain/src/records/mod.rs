@@ -61,6 +61,8 @@ pub struct Form {
 #[derive(Debug, Clone, Copy)]
 pub struct RecordType {
     pub file: RecordFile,
+    /// One record, in words for messages ("request", "plan").
+    pub name: &'static str,
     /// Its interchange file.
     pub file_name: &'static str,
     /// Its database table.
@@ -94,6 +96,12 @@ pub trait Record: Sized + Clone {
     /// Reads a record from a row; `None` when a required cell could not be read. Problems are
     /// left in [`Row::problems`].
     fn read(row: &mut Row) -> Option<Self>;
+    /// The child the record belongs to, read through its parents in `held` where it names
+    /// none itself; `None` for records of no child (population, benchmarks, targets).
+    fn child_id(&self, held: &Casework) -> Option<String> {
+        let _ = held;
+        None
+    }
 }
 
 /// Lists the record types once, in the order they are read and written (parents before
@@ -175,6 +183,11 @@ macro_rules! record_types {
                 }
             }
 
+            /// The child the first record of `file` belongs to (see [`Record::child_id`]).
+            pub fn child_of_first(&self, file: RecordFile, held: &Casework) -> Option<String> {
+                match file { $(RecordFile::$variant => self.$field.first()?.child_id(held)),+ }
+            }
+
             /// Removes the record last appended for `file`.
             pub fn pop_last(&mut self, file: RecordFile) {
                 match file { $(RecordFile::$variant => drop(self.$field.pop())),+ }
@@ -209,6 +222,13 @@ impl RecordFile {
     }
 }
 
+/// A new record's id: the letter of its type's form and 8 hexadecimal digits of `random`
+/// (random bytes the caller draws, so that this stays a pure function).
+pub fn new_record_id(file: RecordFile, random: [u8; 4]) -> String {
+    let prefix = file.declaration().form.map_or("X", |f| f.id_prefix);
+    format!("{prefix}-{}", random.iter().map(|b| format!("{b:02X}")).collect::<String>())
+}
+
 impl RecordCounts {
     pub fn total(&self) -> usize {
         RecordFile::ALL.iter().map(|&f| self.of(f)).sum()
@@ -234,6 +254,12 @@ fn count_known<T: Record>(update: &[T], base: &[T]) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn new_ids_carry_their_types_letter() {
+        assert_eq!(new_record_id(RecordFile::Plans, [0, 0xAB, 0x10, 0xFF]), "P-00AB10FF");
+        assert_eq!(new_record_id(RecordFile::Children, [1, 2, 3, 4]), "C-01020304");
+    }
+
     /// Every declaration belongs to its own variant, names its columns once, keys on columns
     /// it has, and gives every column a form shows a label.
     #[test]
@@ -241,6 +267,7 @@ mod tests {
         for file in RecordFile::ALL {
             let t = file.declaration();
             assert_eq!(t.file, file);
+            assert!(!t.name.is_empty());
             assert_eq!(t.file_name, format!("{}.csv", t.table));
             let mut names: Vec<&str> = t.columns.iter().map(|c| c.name).collect();
             names.sort_unstable();

@@ -1,6 +1,6 @@
 //! placements.csv: where a child is educated, over a span of dates.
 
-use super::{Form, Record, RecordFile, RecordType};
+use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::Pounds;
@@ -42,6 +42,7 @@ impl Record for Placement {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Placements,
+        name: "placement",
         file_name: "placements.csv",
         table: "placements",
         key: &["placement_id"],
@@ -88,6 +89,10 @@ impl Record for Placement {
             code(self.sen_unit),
             code(self.resourced_provision),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        Some(self.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Placement> {

@@ -1,6 +1,6 @@
 //! plans.csv: an EHC plan.
 
-use super::{Dated, Form, Record, RecordFile, RecordType};
+use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{ChildId, PlanId, RequestId};
@@ -31,6 +31,7 @@ impl Record for Plan {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Plans,
+        name: "plan",
         file_name: "plans.csv",
         table: "plans",
         key: &["plan_id"],
@@ -68,6 +69,10 @@ impl Record for Plan {
             text(&self.transferred_from).into(),
             code(self.personal_budget),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        Some(self.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Plan> {

@@ -16,6 +16,7 @@ impl Record for PopulationCount {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Population,
+        name: "population count",
         file_name: "population.csv",
         table: "population",
         key: &["year", "age"],

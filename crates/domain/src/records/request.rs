@@ -1,6 +1,6 @@
 //! requests.csv: a request for an EHC needs assessment, and the assessment that follows it.
 
-use super::{Dated, Form, Record, RecordFile, RecordType};
+use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{ChildId, RequestId};
@@ -41,6 +41,7 @@ impl Record for Request {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Requests,
+        name: "request",
         file_name: "requests.csv",
         table: "requests",
         key: &["request_id"],
@@ -98,6 +99,10 @@ impl Record for Request {
             code(self.exception),
             code(self.in_youth_accommodation),
         ]
+    }
+
+    fn child_id(&self, _held: &Casework) -> Option<String> {
+        Some(self.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Request> {

@@ -1,6 +1,6 @@
 //! reviews.csv: an annual review of a plan.
 
-use super::{Dated, Form, Record, RecordFile, RecordType};
+use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{PlanId, ReviewId};
@@ -23,6 +23,7 @@ impl Record for Review {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Reviews,
+        name: "review",
         file_name: "reviews.csv",
         table: "reviews",
         key: &["review_id"],
@@ -56,6 +57,10 @@ impl Record for Review {
             date(self.amended_on),
             code(self.phase_transfer),
         ]
+    }
+
+    fn child_id(&self, held: &Casework) -> Option<String> {
+        held.plans.iter().find(|p| p.plan_id == self.plan_id).map(|p| p.child_id.to_string())
     }
 
     fn read(row: &mut Row) -> Option<Review> {

@@ -18,6 +18,7 @@ impl Record for Target {
 
     const TYPE: RecordType = RecordType {
         file: RecordFile::Targets,
+        name: "target",
         file_name: "targets.csv",
         table: "targets",
         key: &["measure", "due_on"],

@@ -239,34 +239,14 @@ mod tests {
 
     fn child(id: &str, upn: Option<&str>, forename: &str) -> Child {
         Child {
-            child_id: id.into(),
             upn: upn.map(str::to_string),
             forename: forename.into(),
-            surname: "Smith".into(),
-            date_of_birth: date(2015, 3, 1),
-            sex: None,
-            postcode: None,
-            primary_need: None,
-            secondary_need: None,
-            uln: None,
-            upn_unknown: None,
-            ethnicity: None,
+            ..sendtrack_domain::testing::child(id, date(2015, 3, 1))
         }
     }
 
     fn request(id: &str, child: &str) -> Request {
-        Request {
-            request_id: id.into(),
-            child_id: child.into(),
-            received_on: date(2025, 2, 3),
-            source: None,
-            caseworker: None,
-            decision: None,
-            draft_issued_on: None,
-            outcome: None,
-            exception: None,
-            in_youth_accommodation: None,
-        }
+        sendtrack_domain::testing::request(id, child, date(2025, 2, 3))
     }
 
     #[test]

@@ -528,31 +528,14 @@ fn boundary_cases() -> Casework {
     // Population only for 2022: later years fall back to it, earlier ones have none.
     cw.population.retain(|p| p.year == 2022);
     let leap_child = Child {
-        child_id: "LEAP".into(),
-        upn: None,
         forename: "Leap".into(),
         surname: "Day".into(),
-        date_of_birth: date(2012, 2, 29),
-        sex: None,
-        postcode: None,
-        primary_need: None,
-        secondary_need: None,
-        uln: None,
-        upn_unknown: None,
-        ethnicity: None,
+        ..sendtrack_domain::testing::child("LEAP", date(2012, 2, 29))
     };
     cw.children.push(leap_child);
     let base = Request {
-        request_id: String::new().into(),
-        child_id: "LEAP".into(),
-        received_on: date(2024, 1, 19),
         source: Some(RequestSource::YoungPerson),
-        caseworker: None,
-        decision: None,
-        draft_issued_on: None,
-        outcome: None,
-        exception: None,
-        in_youth_accommodation: None,
+        ..sendtrack_domain::testing::request("", "LEAP", date(2024, 1, 19))
     };
     let mut add = |id: &str,
                    received: Date,
@@ -612,13 +595,8 @@ fn boundary_cases() -> Casework {
     }
     // A plan without a request, issued on 29 February, never reviewed; and one ceasing.
     cw.plans.push(Plan {
-        plan_id: "BPLAN".into(),
-        child_id: "LEAP".into(),
-        request_id: None,
-        issued_on: date(2024, 2, 29),
-        ceased: None,
         transferred_from: Some("879".into()),
-        personal_budget: None,
+        ..sendtrack_domain::testing::plan("BPLAN", "LEAP", date(2024, 2, 29))
     });
     cw.advice.push(Advice {
         advice_id: "BA42".into(),

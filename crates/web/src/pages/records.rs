@@ -15,7 +15,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
-use sendtrack_domain::access::Role;
 use sendtrack_domain::dates::in_words as date_in_words;
 use sendtrack_domain::editing::{FieldKind, FieldProblem, changes, check_record, child_records, field_kind};
 use sendtrack_domain::measures::CATALOGUE;
@@ -414,51 +413,16 @@ fn kind_of(slug: &str) -> Option<RecordFile> {
     child_records().find(|&f| form(f).is_some_and(|form| form.slug == slug))
 }
 
-/// Which child a record of `file` in `record` belongs to, read through its parents in `cw`.
-fn owner(file: RecordFile, record: &Casework, cw: &Casework) -> Option<String> {
-    match file {
-        RecordFile::Children => record.children.first().map(|c| c.child_id.clone()).map(String::from),
-        RecordFile::Requests => record.requests.first().map(|r| r.child_id.clone()).map(String::from),
-        RecordFile::Advice => {
-            let request = &record.advice.first()?.request_id;
-            cw.requests.iter().find(|r| &r.request_id == request).map(|r| r.child_id.clone()).map(String::from)
-        }
-        RecordFile::Plans => record.plans.first().map(|p| p.child_id.clone()).map(String::from),
-        RecordFile::Placements => record.placements.first().map(|p| p.child_id.clone()).map(String::from),
-        RecordFile::Reviews => {
-            let plan = &record.reviews.first()?.plan_id;
-            cw.plans.iter().find(|p| &p.plan_id == plan).map(|p| p.child_id.clone()).map(String::from)
-        }
-        RecordFile::Disputes => record.disputes.first().map(|d| d.child_id.clone()).map(String::from),
-        _ => None,
-    }
-}
-
 /// A new record id: the type's letter and 8 random hexadecimal digits.
 fn new_id(file: RecordFile) -> Option<String> {
-    let prefix = form(file).map_or("X", |f| f.id_prefix);
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).ok()?;
-    Some(format!("{prefix}-{}", bytes.iter().map(|b| format!("{b:02X}")).collect::<String>()))
+    Some(sendtrack_domain::records::new_record_id(file, bytes))
 }
 
-/// Whether `user` may record and correct `own` (one child's records): managers any child; a
-/// caseworker the children allocated to them (by the latest request's caseworker) and children
-/// with nobody allocated, or any child once a manager lets them (`edits_any_case`).
+/// Whether `user` may record and correct `own` (one child's records): the domain's rule.
 pub(crate) fn may_edit(user: &Session, own: &Casework) -> bool {
-    match user.role {
-        Role::Manager => true,
-        Role::Caseworker => {
-            let allocated = own
-                .requests
-                .iter()
-                .filter(|r| r.caseworker.is_some())
-                .max_by_key(|r| r.received_on)
-                .and_then(|r| r.caseworker.as_deref());
-            user.edits_any_case || allocated.is_none() || allocated == user.staff_id.as_deref()
-        }
-        _ => false,
-    }
+    sendtrack_domain::access::may_edit_child(user.role, user.staff_id.as_deref(), user.edits_any_case, own)
 }
 
 /// The refusal for a child outside the caseworker's caseload.
@@ -564,7 +528,7 @@ pub async fn edit_form(
         Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
         Err(e) => return Err(e.into()),
     };
-    if owner(file, &record, &cw).as_deref() != Some(child_id.as_str()) {
+    if record.child_of_first(file, &cw).as_deref() != Some(child_id.as_str()) {
         return Err(AppError::NotFound);
     }
     if let Err(e) = state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await {
@@ -646,7 +610,7 @@ async fn save(
     let before = match version {
         None => None,
         Some(_) => match state.store.record_with_version(file, record_id).await {
-            Ok(found) if owner(file, &found.0, &cw).as_deref() == Some(child_id) => Some(found),
+            Ok(found) if found.0.child_of_first(file, &cw).as_deref() == Some(child_id) => Some(found),
             Ok(_) | Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
             Err(e) => return Err(e.into()),
         },
@@ -760,7 +724,7 @@ async fn save(
         }
     };
     // Belt and braces: the record saved belongs to the child it is filed under.
-    if !new_child && owner(file, &record, &cw).as_deref() != Some(child_id) {
+    if !new_child && record.child_of_first(file, &cw).as_deref() != Some(child_id) {
         return Ok(not_in_caseload(state, user));
     }
     let changed = changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record);
