@@ -7,4 +7,5 @@ mod cli;
 mod measures_cli;
 mod protection_cli;
 mod report_cli;
+mod snapshots_cli;
 mod support;

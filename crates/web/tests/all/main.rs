@@ -6,4 +6,5 @@ mod casework;
 mod pages;
 mod security;
 mod sen2;
+mod snapshots;
 mod support;
