@@ -23,6 +23,24 @@ pub struct Table {
 }
 
 impl Table {
+    /// The table as data, months across (`months`: each month's heading): the label, then the
+    /// row's value in each month.
+    pub fn data(&self, id: impl Into<String>, months: &[String]) -> crate::table::DataTable {
+        use crate::table::{Cell, DataTable};
+        let mut headers = vec![self.name.to_string()];
+        headers.extend(months.iter().cloned());
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let mut cells = vec![Cell::text(row.label.clone())];
+                cells.extend(row.values.iter().map(|v| Cell::value(row.measure, *v)));
+                cells
+            })
+            .collect();
+        DataTable { id: id.into(), title: self.name.to_string(), headers, rows }
+    }
+
     /// The row the table's chart shows.
     pub fn chart_row(&self) -> Option<&Row> {
         self.rows.iter().find(|r| r.measure.measure == self.chart)

@@ -5,4 +5,5 @@ pub mod board;
 pub mod charts;
 pub mod pack;
 pub mod pdf;
+pub mod table;
 pub mod workbook;

@@ -1,4 +1,5 @@
-//! Terminal output shared by the commands: problem lists, tables, progress bars.
+//! Terminal output shared by the commands: problem lists and progress bars (tables are the
+//! report crate's `DataTable::text`).
 
 use indicatif::{ProgressBar, ProgressStyle};
 use sendtrack_interchange::FolderProblem;
@@ -31,29 +32,4 @@ pub fn progress(total: usize, message: &'static str) -> ProgressBar {
     bar.set_style(style.progress_chars("=> "));
     bar.set_message(message);
     bar
-}
-
-/// Formats rows as a left-aligned text table with a header.
-pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (k, cell) in row.iter().enumerate() {
-            if k < widths.len() {
-                widths[k] = widths[k].max(cell.chars().count());
-            }
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .enumerate()
-            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
-            .collect();
-        format!("  {}\n", padded.join("  ").trim_end())
-    };
-    let mut out = line(header.to_vec());
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out
 }

@@ -1,67 +1,12 @@
 //! Every table of the web app downloads as CSV and as XLSX: a page builds its tables as
-//! [`DataTable`]s and answers `?download=csv|xlsx&table=ID` with one of them; its HTML shows
+//! [`DataTable`]s (the report crate's one table type) and answers `?download=csv|xlsx&table=ID` with one of them; its HTML shows
 //! [`links`] beside each table. Numbers stay numbers in the workbook.
 
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use rust_xlsxwriter::{Format, Workbook};
 
-/// A cell of a downloaded table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Number(f64),
-    /// A measure's value: a number in the workbook; in the CSV, written exactly as `sendtrack
-    /// scorecard --format csv` writes it (whole for counts, else four decimals).
-    Value(f64, String),
-    Empty,
-}
-
-impl Cell {
-    pub fn text(t: impl Into<String>) -> Cell {
-        Cell::Text(t.into())
-    }
-
-    pub fn count(n: usize) -> Cell {
-        Cell::Number(n as f64)
-    }
-
-    /// The value `v` of `measure` (empty when undefined).
-    pub fn value(measure: &sendtrack_domain::measures::MeasureDef, v: Option<f64>) -> Cell {
-        v.map_or(Cell::Empty, |n| Cell::Value(n, sendtrack_interchange::scorecard::csv_value(measure, Some(n))))
-    }
-
-    fn csv(&self) -> String {
-        match self {
-            // Neutralised against formula injection: people open these in spreadsheets.
-            Cell::Text(t) => sendtrack_interchange::for_people::neutralise(t).into_owned(),
-            Cell::Number(n) => n.to_string(),
-            Cell::Value(_, written) => written.clone(),
-            Cell::Empty => String::new(),
-        }
-    }
-}
-
-/// A table as it downloads: an id unique on its page, a title, the column headers and rows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DataTable {
-    pub id: String,
-    pub title: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Cell>>,
-}
-
-impl DataTable {
-    pub fn new(id: impl Into<String>, title: impl Into<String>, headers: &[&str]) -> DataTable {
-        DataTable {
-            id: id.into(),
-            title: title.into(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: Vec::new(),
-        }
-    }
-}
+pub use sendtrack_report::table::{Cell, DataTable};
 
 /// What a request asks to download.
 #[derive(serde::Deserialize, Default, Clone)]
@@ -99,45 +44,14 @@ fn not_found() -> Response {
 
 /// A table as a CSV attachment named `name`.csv.
 pub(crate) fn csv(table: &DataTable, name: &str) -> Response {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut written = writer.write_record(&table.headers);
-    for row in &table.rows {
-        written = written.and_then(|()| writer.write_record(row.iter().map(Cell::csv)));
+    match table.csv_bytes() {
+        Ok(body) => attachment("text/csv; charset=utf-8", &format!("{name}.csv"), body),
+        Err(e) => crate::pages::failed(crate::error::AppError::Internal(e.to_string())),
     }
-    match (written, writer.into_inner()) {
-        (Ok(()), Ok(body)) => attachment("text/csv; charset=utf-8", &format!("{name}.csv"), body),
-        _ => crate::pages::server_error(),
-    }
-}
-
-fn workbook(table: &DataTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    // Sheet names: at most 31 characters, none of []:*?/\.
-    let sheet_name: String =
-        table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_string();
-    sheet.set_name(if sheet_name.is_empty() { "Table" } else { &sheet_name })?;
-    let bold = Format::new().set_bold();
-    for (k, h) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, k as u16, h, &bold)?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        for (k, cell) in row.iter().enumerate() {
-            let (row, col) = (r as u32 + 1, k as u16);
-            match cell {
-                Cell::Text(t) => drop(sheet.write_string(row, col, t)?),
-                Cell::Number(n) | Cell::Value(n, _) => drop(sheet.write_number(row, col, *n)?),
-                Cell::Empty => {}
-            }
-        }
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    sheet.autofit();
-    book.save_to_buffer()
 }
 
 fn xlsx(table: &DataTable, name: &str) -> Response {
-    match workbook(table) {
+    match table.xlsx_bytes() {
         Ok(body) => attachment(
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             &format!("{name}.xlsx"),

@@ -2,12 +2,13 @@
 //! a fresh database and summarises what is open and overdue today.
 
 use crate::commands::import::{save, summary};
-use crate::output::{print_problems, table};
+use crate::output::print_problems;
 use anyhow::{Context, bail};
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::worklist::{WorkFilter, Worklist, worklists};
 use sendtrack_interchange::demo::{DemoOptions, generate};
 use sendtrack_interchange::{FolderRead, check_casework};
+use sendtrack_report::table::{Cell, DataTable};
 use sendtrack_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
@@ -143,7 +144,9 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
     for (state, overdue) in &t.reviews_overdue_by_state {
         rows.push(vec![format!("Annual reviews overdue: {}", state.code()), String::new(), count(*overdue)]);
     }
-    print!("{}", table(&["", "open", "overdue"], &rows));
+    let mut counts = DataTable::new("today", "Today", &["", "open", "overdue"]);
+    counts.rows = rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect();
+    print!("{}", counts.text());
     println!("(Assessments: overdue = open more than 20 weeks since the request.)");
     println!();
     println!("The demo authority stands in for Devon: its comparators are Devon's published DfE statistics.");

@@ -1,10 +1,11 @@
 //! `sendtrack import --db PATH DIR`: validate the whole folder against what the database
 //! already holds, then write it in one transaction.
 
-use crate::output::{print_problems, progress, table};
+use crate::output::{print_problems, progress};
 use anyhow::Context;
 use sendtrack_domain::records::{Casework, RecordCounts};
 use sendtrack_interchange::{check_casework, read_folder};
+use sendtrack_report::table::{Cell, DataTable};
 use sendtrack_store::Store;
 use std::path::Path;
 use std::process::ExitCode;
@@ -45,5 +46,7 @@ pub fn summary(counts: &RecordCounts, replaced: &RecordCounts) -> String {
             vec![name.to_string(), n.to_string(), (n - updated).to_string(), updated.to_string()]
         })
         .collect();
-    table(&["records", "rows", "added", "updated"], &rows)
+    let mut summary = DataTable::new("imported", "Imported", &["records", "rows", "added", "updated"]);
+    summary.rows = rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect();
+    summary.text()
 }

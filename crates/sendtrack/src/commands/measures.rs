@@ -2,13 +2,13 @@
 //! computed from the records.
 
 use crate::commands::source::Source;
-use crate::output::table;
 use anyhow::{Context, bail};
 use sendtrack_domain::dates::{Month, last_complete_month, month_begun};
 use sendtrack_domain::measures::engine::{Engine, Tally};
 use sendtrack_domain::measures::scorecard::scorecard;
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, find};
 use sendtrack_interchange::scorecard::{csv_value, display_value, to_csv, to_json, to_table};
+use sendtrack_report::table::{Cell, DataTable};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -141,7 +141,8 @@ pub async fn drill_command(
     if !previous.is_empty() {
         header.push("period");
     }
-    let mut rows = Vec::new();
+    // The records behind the value: one table, written as CSV, JSON or text.
+    let mut records = DataTable::new("records", def.title, &header);
     for (fact, period) in current.into_iter().chain(previous) {
         if let Some((slot, key)) = slot
             && (fact.keys[slot] != key || !period.is_empty() && period != "current")
@@ -149,27 +150,20 @@ pub async fn drill_command(
             continue;
         }
         let d = engine.describe(fact.record);
-        let mut row = vec![d.kind.to_string(), d.id.to_string(), d.child_id.to_string()];
+        let mut row = vec![Cell::text(d.kind), Cell::text(d.id), Cell::text(d.child_id)];
         if shows_numerator {
-            row.push(if fact.numerator { "yes" } else { "no" }.into());
+            row.push(Cell::text(if fact.numerator { "yes" } else { "no" }));
         }
         if shows_amount {
-            row.push(format!("{:.2}", fact.amount));
+            row.push(Cell::text(format!("{:.2}", fact.amount)));
         }
         if !period.is_empty() {
-            row.push(period.into());
+            row.push(Cell::text(period));
         }
-        rows.push(row);
+        records.rows.push(row);
     }
     match format {
-        Format::Csv => {
-            let mut writer = csv::Writer::from_writer(std::io::stdout());
-            writer.write_record(&header)?;
-            for row in &rows {
-                sendtrack_interchange::for_people::write_row(&mut writer, row)?;
-            }
-            writer.flush()?;
-        }
+        Format::Csv => records.write_csv(&mut csv::Writer::from_writer(std::io::stdout()))?,
         Format::Table | Format::Json => {
             let value = match slot {
                 None => tally.headline(),
@@ -177,10 +171,12 @@ pub async fn drill_command(
             };
             let to_date = engine.to_date(month);
             if format == Format::Json {
-                let records: Vec<serde_json::Value> = rows
+                let rows: Vec<serde_json::Value> = records
+                    .rows
                     .iter()
                     .map(|row| {
-                        let pairs = header.iter().zip(row).map(|(h, c)| (h.to_string(), serde_json::json!(c)));
+                        let pairs =
+                            records.headers.iter().zip(row).map(|(h, c)| (h.clone(), serde_json::json!(c.plain())));
                         serde_json::Value::Object(pairs.collect())
                     })
                     .collect();
@@ -191,16 +187,17 @@ pub async fn drill_command(
                     "dimension": slot.map(|(s, _)| def.breakdowns[s].code()),
                     "key": slot.map(|(_, k)| k),
                     "value": value.map(|v| csv_value(def, Some(v))).and_then(|v| v.parse::<f64>().ok()),
-                    "records": records,
+                    "records": rows,
                 });
                 println!("{}", serde_json::to_string_pretty(&doc)?);
                 return Ok(ExitCode::SUCCESS);
             }
             let scope = slot.map_or(String::new(), |(s, k)| format!(" where {} = {k}", def.breakdowns[s].code()));
             let when = if to_date { format!("{month} (to date)") } else { month.to_string() };
+            let n = records.rows.len();
             println!("{} ({}) for {when}{scope}: {}", def.title, def.id, display_value(def, value));
-            println!("{} record{}:", rows.len(), if rows.len() == 1 { "" } else { "s" });
-            print!("{}", table(&header, &rows));
+            println!("{n} record{}:", if n == 1 { "" } else { "s" });
+            print!("{}", records.text());
         }
     }
     Ok(ExitCode::SUCCESS)

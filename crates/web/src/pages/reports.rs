@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::auth::SignedIn;
-use crate::download::{Cell, DataTable, Download, links, respond};
+use crate::download::{DataTable, Download, links, respond};
 use crate::error::Answer;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -47,23 +47,11 @@ fn month_of(state: &AppState, which: Which) -> Month {
 
 /// The board report's tables as they download, months across.
 fn tables(card: &sendtrack_domain::measures::scorecard::Scorecard) -> Vec<DataTable> {
+    let months: Vec<String> = card.months.iter().map(|m| month_heading(card, *m)).collect();
     sendtrack_report::board::tables(card)
         .iter()
         .enumerate()
-        .map(|(k, table)| {
-            let mut headers = vec![table.name.to_string()];
-            headers.extend(card.months.iter().map(|m| month_heading(card, *m)));
-            let rows = table
-                .rows
-                .iter()
-                .map(|row| {
-                    let mut cells = vec![Cell::text(row.label.clone())];
-                    cells.extend(row.values.iter().map(|v| Cell::value(row.measure, *v)));
-                    cells
-                })
-                .collect();
-            DataTable { id: format!("table-{}", k + 1), title: table.name.to_string(), headers, rows }
-        })
+        .map(|(k, table)| table.data(format!("table-{}", k + 1), &months))
         .collect()
 }
 
