@@ -382,6 +382,11 @@ fn quiet_on_a_closed_pipe() {
     }
 }
 
+/// mimalloc rather than the system's malloc: under a web server's load, glibc's malloc and
+/// free were about a fifth of the process's CPU time (`perf record` of `scripts/bench-web`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
