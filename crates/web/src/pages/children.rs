@@ -291,33 +291,67 @@ pub async fn record(
         state.audit().record(&user, "download child timeline", Some(&child.child_id)).await?;
         return Ok(respond(&[timeline], &download, &child.child_id));
     }
-    let can_record = super::records::may_edit(&user, &own);
+    let view = ChildView {
+        child,
+        can_record: super::records::may_edit(&user, &own),
+        plan,
+        placement,
+        steps: &steps,
+        own: &own,
+        today,
+        saved: saved.saved.as_deref(),
+        timeline: &timeline,
+        viewers: (user.role == Role::Manager).then_some(viewers.as_slice()),
+    };
+    Ok(page(&format!("{} {}", child.forename, child.surname), &state.authority, Some(&user), child_page(&view))
+        .into_response())
+}
+
+/// What the child's page shows.
+struct ChildView<'a> {
+    child: &'a sendtrack_domain::records::Child,
+    /// Whether the person may record and correct the child's records.
+    can_record: bool,
+    plan: Option<&'a sendtrack_domain::records::Plan>,
+    placement: Option<&'a sendtrack_domain::records::Placement>,
+    steps: &'a [sendtrack_domain::timeline::Step],
+    own: &'a sendtrack_domain::records::Casework,
+    today: jiff::civil::Date,
+    /// The record just saved, as the form's redirect names it.
+    saved: Option<&'a str>,
+    timeline: &'a DataTable,
+    /// Who has viewed the record (for a manager).
+    viewers: Option<&'a [(String, String, String)]>,
+}
+
+/// The child's page: details, timeline and records.
+fn child_page(v: &ChildView) -> Markup {
     let mut details = vec![
-        row("Date of birth", in_words(child.date_of_birth)),
+        row("Date of birth", in_words(v.child.date_of_birth)),
         row(
             "UPN",
-            child.upn.clone().unwrap_or_else(|| match child.upn_unknown {
+            v.child.upn.clone().unwrap_or_else(|| match v.child.upn_unknown {
                 Some(r) => format!("Not known (reason {})", r.code().to_uppercase()),
                 None => "Not known".into(),
             }),
         ),
     ];
-    if let Some(uln) = &child.uln {
+    if let Some(uln) = &v.child.uln {
         details.push(row("ULN", uln));
     }
-    if let Some(sex) = child.sex {
+    if let Some(sex) = v.child.sex {
         details.push(row("Sex", sex.label()));
     }
-    if let Some(e) = &child.ethnicity {
+    if let Some(e) = &v.child.ethnicity {
         details.push(row("Ethnicity", e.to_uppercase()));
     }
-    details.push(row("Primary need", child.primary_need.map_or("Not recorded", |n| n.label())));
-    if let Some(n) = child.secondary_need {
+    details.push(row("Primary need", v.child.primary_need.map_or("Not recorded", |n| n.label())));
+    if let Some(n) = v.child.secondary_need {
         details.push(row("Secondary need", n.label()));
     }
     details.push(row(
         "EHC plan",
-        plan.map_or("No active plan".into(), |p| {
+        v.plan.map_or("No active plan".into(), |p| {
             let mut text = format!("{}, in force since {}", p.plan_id, in_words(p.issued_on));
             if let Some(la) = &p.transferred_from {
                 text.push_str(&format!("; transferred in from LA {la}"));
@@ -330,7 +364,8 @@ pub async fn record(
     ));
     details.push(row(
         "Caseworker",
-        own.requests
+        v.own
+            .requests
             .iter()
             .max_by_key(|r| r.received_on)
             .and_then(|r| r.caseworker.clone())
@@ -338,7 +373,7 @@ pub async fn record(
     ));
     details.push(row(
         "Placement",
-        placement.map_or("None recorded".into(), |p| {
+        v.placement.map_or("None recorded".into(), |p| {
             let mut text = format!(
                 "{}{}",
                 p.setting.label(),
@@ -359,28 +394,24 @@ pub async fn record(
             text
         }),
     ));
-    Ok(page(
-        &format!("{} {}", child.forename, child.surname),
-        &state.authority,
-        Some(&user),
-        html! {
-            @if let Some(banner) = saved.saved.as_deref().and_then(|s| super::records::saved_banner(&own, s)) { (success_banner(&banner)) }
-            span class="govuk-caption-l" { "Child or young person " (child.child_id) }
-            h1 class="govuk-heading-l" { (child.forename) " " (child.surname) }
+    html! {
+            @if let Some(banner) = v.saved.and_then(|s| super::records::saved_banner(v.own, s)) { (success_banner(&banner)) }
+            span class="govuk-caption-l" { "Child or young person " (v.child.child_id) }
+            h1 class="govuk-heading-l" { (v.child.forename) " " (v.child.surname) }
             (summary_list(&details))
-            @if can_record {
-                p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", child.child_id)) { "Change the child's details" } }
+            @if v.can_record {
+                p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", v.child.child_id)) { "Change the child's details" } }
             }
             h2 class="govuk-heading-m" { "Timeline" }
-            @if steps.is_empty() {
+            @if v.steps.is_empty() {
                 p class="govuk-body" { "Nothing recorded yet." }
             } @else {
-                (links(&format!("/children/{}", child.child_id), &timeline))
+                (links(&format!("/children/{}", v.child.child_id), v.timeline))
                 div class="st-scroll" tabindex="0" role="region" aria-label="The child's timeline" {
                     (table(
-                        (Caption::Small, format!("Every step with its statutory due date, as at {}", in_words(today))),
+                        (Caption::Small, format!("Every step with its statutory due date, as at {}", in_words(v.today))),
                         &[heading("Date"), heading("Step"), heading("Due"), heading("Status")],
-                        steps.iter().map(|s| {
+                        v.steps.iter().map(|s| {
                             vec![
                                 cell(html! { span class="st-nowrap" { (in_words(s.on)) } }),
                                 cell(html! { (s.what) " " span class="govuk-body-s" { "(" (s.record) ")" } }),
@@ -391,16 +422,14 @@ pub async fn record(
                     ))
                 }
             }
-            (records_section(&own, &child.child_id, can_record))
-            @if user.role == Role::Manager {
+            (records_section(v.own, &v.child.child_id, v.can_record))
+            @if let Some(viewers) = v.viewers {
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Who has viewed this record" } }
                     div class="govuk-details__text" {
-                        ul class="govuk-list" { @for (at, who, action) in &viewers { li { (at) ": " (who) " (" (action) ")" } } }
+                        ul class="govuk-list" { @for (at, who, action) in viewers { li { (at) ": " (who) " (" (action) ")" } } }
                     }
                 }
             }
-        },
-    )
-    .into_response())
+    }
 }
