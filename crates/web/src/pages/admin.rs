@@ -338,9 +338,7 @@ pub async fn user_add(
         }
         Err(e) => return Err(e.into()),
     }
-    if let Err(e) = state.audit().record(&user, &format!("add account {email} ({})", role.code()), None).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("add account {email} ({})", role.code()), None).await?;
     Ok(password_shown(&state, &user, &email, &password, "Account added"))
 }
 
@@ -353,9 +351,7 @@ pub async fn settings_change(
         form.iter().filter(|(k, _)| k == "role").filter_map(|(_, v)| Role::parse(v).ok()).map(Role::code).collect();
     let value = roles.join(",");
     state.store.set_setting("totp_required_roles", &value).await?;
-    if let Err(e) = state.audit().record(&user, &format!("require a second factor for: {value}"), None).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("require a second factor for: {value}"), None).await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
 
@@ -397,9 +393,7 @@ pub async fn sen2_settings(
     let settings = [(LA_NUMBER_SETTING, la), (REQUEST_SOURCES_SETTING, &sources), (REVIEW_OUTCOMES_SETTING, &outcomes)];
     state.store.set_settings(&settings).await?;
     for (name, value) in settings {
-        if let Err(e) = state.audit().record(&user, &format!("set {name} to '{value}'"), None).await {
-            return Err(e.into());
-        }
+        state.audit().record(&user, &format!("set {name} to '{value}'"), None).await?;
     }
     Ok(Redirect::to("/admin/users#sen2").into_response())
 }

@@ -9,10 +9,10 @@ use crate::govuk::{Caption, cell, heading, number, numeric_heading, row_header, 
 use crate::layout::page;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
-use maud::html;
+use maud::{Markup, html};
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::engine::{Engine, Fact, Tally};
-use sendtrack_domain::measures::scorecard::{Line, scorecard};
+use sendtrack_domain::measures::scorecard::{Line, Scorecard, scorecard};
 use sendtrack_domain::measures::{Dimension, MeasureDef, find};
 use sendtrack_domain::records::Casework;
 use sendtrack_report::charts::{Series, bar_chart, label, line_chart};
@@ -148,73 +148,22 @@ pub async fn show(
     // The page's tables are filled in only for a download; the page needs only their ids.
     let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(&tally));
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, &format!("download measure {}", measure.id), None).await {
-            return Err(e.into());
-        }
+        state.audit().record(&user, &format!("download measure {}", measure.id), None).await?;
         return Ok(respond(&tables, &download, &format!("{}-{month}", measure.id)));
     }
-    let here = format!("/measures/{}?month={month}", measure.id);
-    let download_links =
-        |id: &str| html! { @if let Some(t) = tables.iter().find(|t| t.id == id) { (links(&here, t)) } };
-    Ok(page(
-        measure.title,
-        &state.authority,
-        Some(&user),
-        html! {
-            span class="govuk-caption-l" { (measure.section) }
-            h1 class="govuk-heading-l" { (measure.title) }
-            div class="govuk-inset-text" { (measure.definition) ". Unit: " (measure.unit.code()) "; better: " (measure.better.code()) "." }
-            p class="govuk-body-l" {
-                (sendtrack_interchange::scorecard::month_label(&card, month)) ": "
-                strong { (latest.and_then(|c| c.value.headline).map_or("–".into(), |v| label(measure.unit, v))) }
-                @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
-            }
-            (line_chart("chart-months", &format!("{}, {} to {}", measure.title, month.plus(-12).short_name(), month.short_name()), &card.months, &[Series { name: measure.title, values: &values }], measure.unit, reference.as_ref().map(|(n, v)| (n.as_str(), *v))))
-            (table(
-                (Caption::Medium, "By month"),
-                &[heading("Month"), numeric_heading("Value")],
-                line.cells.iter().map(|cell| {
-                    vec![
-                        row_header(html! { a class="govuk-link" href=(format!("/measures/{}?month={}", measure.id, cell.month)) { (sendtrack_interchange::scorecard::month_label(&card, cell.month)) } }),
-                        number(super::scorecard::trend_cell(measure, cell.value.headline, cell.trend)),
-                    ]
-                }),
-            ))
-            (download_links("months"))
-            @for dimension in measure.breakdowns {
-                @let rows: Vec<_> = breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
-                @if !rows.is_empty() {
-                    @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect();
-                    (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", measure.title, month.short_name(), dimension.code().replace('_', " ")), &bars, measure.unit))
-                    (table(
-                        (Caption::Medium, format!("By {}, {}", dimension.code().replace('_', " "), sendtrack_interchange::scorecard::month_label(&card, month))),
-                        &[heading("Key"), numeric_heading("Value")],
-                        rows.iter().map(|(_, key, value)| vec![row_header(dimension.key_label(key)), number(value.map_or("–".into(), |v| label(measure.unit, v)))]),
-                    ))
-                    (download_links(&format!("by-{}", dimension.code())))
-                }
-            }
-            h2 class="govuk-heading-m" id="records" { "The records behind " (month.short_name()) "'s value" }
-            p class="govuk-body" {
-                (facts.len()) " record" @if facts.len() != 1 { "s" } ". "
-                @if facts.len() > LISTED { "The first " (LISTED) " are listed; " }
-                a class="govuk-link" href=(format!("/measures/{}/records.csv?month={month}", measure.id)) { "download all as CSV" }
-                "."
-            }
-            (download_links("records"))
-            @if !facts.is_empty() {
-                (table(
-                    (Caption::Small, format!("Records, {}", month.short_name())),
-                    &[heading("Record"), heading("Id"), heading("Child"), heading("Counted")],
-                    facts.iter().take(LISTED).map(|fact| {
-                        let d = engine.describe(fact.record);
-                        vec![cell(d.kind), cell(d.id), cell(d.child_id), cell(if fact.numerator { "yes" } else { "no" })]
-                    }),
-                ))
-            }
-        },
-    )
-    .into_response())
+    let view = MeasureView {
+        measure,
+        month,
+        card: &card,
+        line,
+        values: &values,
+        reference: reference.as_ref().map(|(n, v)| (n.as_str(), *v)),
+        breakdowns: &breakdowns,
+        facts: &facts,
+        engine: &engine,
+        tables: &tables,
+    };
+    Ok(page(measure.title, &state.authority, Some(&user), measure_page(&view)).into_response())
 }
 
 /// The records behind a measure's value, as CSV: record kind, id, the child's opaque id, and
@@ -226,10 +175,86 @@ pub async fn records_csv(
     Query(which): Query<Which>,
 ) -> Answer {
     let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
-    if let Err(e) = state.audit().record(&user, &format!("download measure {} records", measure.id), None).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("download measure {} records", measure.id), None).await?;
     let engine = Engine::as_at(&cw, state.today());
     let tally = engine.tally(measure, month);
     Ok(crate::download::csv(&records_table(&engine, month, Some(&tally)), &format!("{}-{month}", measure.id)))
+}
+
+/// What a measure's page shows.
+struct MeasureView<'a> {
+    measure: &'static MeasureDef,
+    month: Month,
+    /// The measure over the 13 months to `month`.
+    card: &'a Scorecard,
+    line: &'a Line,
+    values: &'a [Option<f64>],
+    /// England's figure, for the chart's reference line.
+    reference: Option<(&'a str, f64)>,
+    breakdowns: &'a [(Dimension, String, Option<f64>)],
+    /// The records behind the month's value.
+    facts: &'a [&'a Fact<'a>],
+    engine: &'a Engine<'a>,
+    tables: &'a [DataTable],
+}
+
+/// A measure's page: its definition, 13 months, its breakdowns and the records behind it.
+fn measure_page(v: &MeasureView) -> Markup {
+    let latest = v.line.latest();
+    let here = format!("/measures/{}?month={}", v.measure.id, v.month);
+    let download_links =
+        |id: &str| html! { @if let Some(t) = v.tables.iter().find(|t| t.id == id) { (links(&here, t)) } };
+    html! {
+            span class="govuk-caption-l" { (v.measure.section) }
+            h1 class="govuk-heading-l" { (v.measure.title) }
+            div class="govuk-inset-text" { (v.measure.definition) ". Unit: " (v.measure.unit.code()) "; better: " (v.measure.better.code()) "." }
+            p class="govuk-body-l" {
+                (sendtrack_interchange::scorecard::month_label(v.card, v.month)) ": "
+                strong { (latest.and_then(|c| c.value.headline).map_or("–".into(), |x| label(v.measure.unit, x))) }
+                @if let Some(c) = latest { " " (super::scorecard::trend_only(c.trend)) }
+            }
+            (line_chart("chart-months", &format!("{}, {} to {}", v.measure.title, v.month.plus(-12).short_name(), v.month.short_name()), &v.card.months, &[Series { name: v.measure.title, values: v.values }], v.measure.unit, v.reference))
+            (table(
+                (Caption::Medium, "By month"),
+                &[heading("Month"), numeric_heading("Value")],
+                v.line.cells.iter().map(|cell| {
+                    vec![
+                        row_header(html! { a class="govuk-link" href=(format!("/measures/{}?month={}", v.measure.id, cell.month)) { (sendtrack_interchange::scorecard::month_label(v.card, cell.month)) } }),
+                        number(super::scorecard::trend_cell(v.measure, cell.value.headline, cell.trend)),
+                    ]
+                }),
+            ))
+            (download_links("months"))
+            @for dimension in v.measure.breakdowns {
+                @let rows: Vec<_> = v.breakdowns.iter().filter(|(d, _, _)| d == dimension).collect();
+                @if !rows.is_empty() {
+                    @let bars: Vec<(String, f64)> = rows.iter().filter_map(|(d, k, v)| Some((d.key_label(k), (*v)?))).collect();
+                    (bar_chart(&format!("chart-{}", dimension.code()), &format!("{}, {}, by {}", v.measure.title, v.month.short_name(), dimension.code().replace('_', " ")), &bars, v.measure.unit))
+                    (table(
+                        (Caption::Medium, format!("By {}, {}", dimension.code().replace('_', " "), sendtrack_interchange::scorecard::month_label(v.card, v.month))),
+                        &[heading("Key"), numeric_heading("Value")],
+                        rows.iter().map(|(_, key, value)| vec![row_header(dimension.key_label(key)), number(value.map_or("–".into(), |x| label(v.measure.unit, x)))]),
+                    ))
+                    (download_links(&format!("by-{}", dimension.code())))
+                }
+            }
+            h2 class="govuk-heading-m" id="records" { "The records behind " (v.month.short_name()) "'s value" }
+            p class="govuk-body" {
+                (v.facts.len()) " record" @if v.facts.len() != 1 { "s" } ". "
+                @if v.facts.len() > LISTED { "The first " (LISTED) " are listed; " }
+                a class="govuk-link" href=(format!("/measures/{}/records.csv?month={}", v.measure.id, v.month)) { "download all as CSV" }
+                "."
+            }
+            (download_links("records"))
+            @if !v.facts.is_empty() {
+                (table(
+                    (Caption::Small, format!("Records, {}", v.month.short_name())),
+                    &[heading("Record"), heading("Id"), heading("Child"), heading("Counted")],
+                    v.facts.iter().take(LISTED).map(|fact| {
+                        let d = v.engine.describe(fact.record);
+                        vec![cell(d.kind), cell(d.id), cell(d.child_id), cell(if fact.numerator { "yes" } else { "no" })]
+                    }),
+                ))
+            }
+    }
 }

@@ -531,9 +531,7 @@ pub async fn edit_form(
     if record.child_of_first(file, &cw).as_deref() != Some(child_id.as_str()) {
         return Err(AppError::NotFound);
     }
-    if let Err(e) = state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await?;
     let values = values_of(file, &record);
     let caseworkers = known_caseworkers(&state, &user).await?;
     let f = FormPage {

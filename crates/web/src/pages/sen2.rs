@@ -161,9 +161,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     let dir = returned(&state, year).await?;
     let (blade, files) = read_blade(dir.path())?;
     let failures = check(&blade, state.today(), Some(year));
-    if let Err(e) = state.audit().record(&user, &format!("check SEN2 return {year}"), None).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("check SEN2 return {year}"), None).await?;
     let outcome = results(&failures, &files, &format!("the {year} return from sendtrack's records"));
     Ok(sen2_page(&state, &user, year, Some(outcome), None).into_response())
 }
@@ -270,9 +268,7 @@ pub async fn download(
     let dir = returned(&state, year).await?;
     let zipped = zip_folder(dir.path()).map_err(|e| e.to_string());
     let bytes = zipped?;
-    if let Err(e) = state.audit().record(&user, &format!("download SEN2 return {year}"), None).await {
-        return Err(e.into());
-    }
+    state.audit().record(&user, &format!("download SEN2 return {year}"), None).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/zip".to_string()),

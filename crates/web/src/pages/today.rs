@@ -61,34 +61,56 @@ pub async fn show(
         state.audit().record(&user, "download today", None).await?;
         return Ok(respond(&downloads, &download, &format!("today-{today}")));
     }
-    let here = format!("/?caseworker={}", caseworker.as_deref().unwrap_or("all"));
-    let download_links =
-        |id: &str| html! { @if let Some(t) = downloads.iter().find(|t| t.id == id) { (links(&here, t)) } };
     let all_caseworkers = state.caseworkers().await?;
-    let cw = caseworker.as_deref();
+    let view = TodayView {
+        today,
+        caseworker: caseworker.as_deref(),
+        staff_id: user.staff_id.as_deref(),
+        counts: &t,
+        caseworkers: &all_caseworkers,
+        downloads: &downloads,
+    };
+    Ok(page("Today", &state.authority, Some(&user), today_page(&view)).into_response())
+}
+
+/// What the Today page shows.
+struct TodayView<'a> {
+    today: jiff::civil::Date,
+    /// Whose cases: a caseworker's staff id, or `None` for everyone's.
+    caseworker: Option<&'a str>,
+    /// The signed-in person's own staff id, if they have one.
+    staff_id: Option<&'a str>,
+    counts: &'a Today,
+    caseworkers: &'a [String],
+    downloads: &'a [DataTable],
+}
+
+/// The Today page: the open and overdue work, each count linking to its worklist.
+fn today_page(v: &TodayView) -> maud::Markup {
+    let here = format!("/?caseworker={}", v.caseworker.unwrap_or("all"));
+    let download_links =
+        |id: &str| html! { @if let Some(t) = v.downloads.iter().find(|t| t.id == id) { (links(&here, t)) } };
+    let cw = v.caseworker;
     let count = |list: Worklist, extra: &[(&str, &str)], n: usize| {
         html! { a class="govuk-link" href=(link(list, cw, extra)) { (n) span class="govuk-visually-hidden" { " – " (list.title()) } } }
     };
-    let row = |words: &'static str, list: Worklist| vec![row_header(words), number(count(list, &[], t.count(list)))];
+    let row =
+        |words: &'static str, list: Worklist| vec![row_header(words), number(count(list, &[], v.counts.count(list)))];
     let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
-    Ok(page(
-        "Today",
-        &state.authority,
-        Some(&user),
-        html! {
+    html! {
             span class="govuk-caption-l" { (whose) }
-            h1 class="govuk-heading-l" { "Today, " (sendtrack_domain::dates::in_words(today)) }
+            h1 class="govuk-heading-l" { "Today, " (sendtrack_domain::dates::in_words(v.today)) }
             p class="govuk-body" { "What is open and overdue at the end of today, from the statutory clock. Each number links to the list of cases behind it." }
             form method="get" action="/" class="st-filter" novalidate {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="caseworker" { "Show the cases of" }
                     select class="govuk-select" id="caseworker" name="caseworker" {
                         option value="all" selected[cw.is_none()] { "All caseworkers" }
-                        @if let Some(mine) = &user.staff_id {
-                            option value=(mine) selected[cw == Some(mine.as_str())] { "My cases (" (mine) ")" }
+                        @if let Some(mine) = v.staff_id {
+                            option value=(mine) selected[cw == Some(mine)] { "My cases (" (mine) ")" }
                         }
-                        @for id in all_caseworkers.iter() {
-                            @if user.staff_id.as_ref() != Some(id) {
+                        @for id in v.caseworkers.iter() {
+                            @if v.staff_id != Some(id.as_str()) {
                                 option value=(id) selected[cw == Some(id.as_str())] { (id) }
                             }
                         }
@@ -111,7 +133,7 @@ pub async fn show(
             (table(
                 (Caption::Medium, "Advice from professionals, by kind"),
                 &[heading("Kind"), numeric_heading("Outstanding"), numeric_heading("Overdue")],
-                t.advice_by_kind
+                v.counts.advice_by_kind
                     .iter()
                     .map(|(kind, outstanding, overdue)| {
                         vec![
@@ -122,16 +144,16 @@ pub async fn show(
                     })
                     .chain([vec![
                         row_header("All advice"),
-                        number(count(Worklist::AdviceOutstanding, &[], t.count(Worklist::AdviceOutstanding))),
-                        number(count(Worklist::AdviceOverdue, &[], t.count(Worklist::AdviceOverdue))),
+                        number(count(Worklist::AdviceOutstanding, &[], v.counts.count(Worklist::AdviceOutstanding))),
+                        number(count(Worklist::AdviceOverdue, &[], v.counts.count(Worklist::AdviceOverdue))),
                     ]]),
             ))
             (download_links("advice"))
-            @if !t.advice_overdue_by_provider.is_empty() {
+            @if !v.counts.advice_overdue_by_provider.is_empty() {
                 (table(
                     (Caption::Medium, "Overdue advice, by provider"),
                     &[heading("Provider"), numeric_heading("Overdue")],
-                    t.advice_overdue_by_provider.iter().map(|(provider, n)| {
+                    v.counts.advice_overdue_by_provider.iter().map(|(provider, n)| {
                         vec![
                             row_header(provider.as_deref().unwrap_or("Provider not recorded")),
                             match provider {
@@ -146,7 +168,7 @@ pub async fn show(
             (table(
                 (Caption::Medium, "Annual reviews overdue, by state"),
                 &[heading("Waiting for"), numeric_heading("Overdue")],
-                t.reviews_overdue_by_state
+                v.counts.reviews_overdue_by_state
                     .iter()
                     .map(|(review_state, n)| {
                         vec![
@@ -156,11 +178,9 @@ pub async fn show(
                     })
                     .chain([vec![
                         row_header("All overdue reviews"),
-                        number(count(Worklist::ReviewsOverdue, &[], t.count(Worklist::ReviewsOverdue))),
+                        number(count(Worklist::ReviewsOverdue, &[], v.counts.count(Worklist::ReviewsOverdue))),
                     ]]),
             ))
             (download_links("reviews"))
-        },
-    )
-    .into_response())
+    }
 }

@@ -204,26 +204,82 @@ pub async fn show(
     let Some(list) = Worklist::parse(&slug) else { return Err(AppError::NotFound) };
     let found = items(&state, list, &asked, &user).await?;
     if download.wanted() {
-        if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
-            return Err(e.into());
-        }
+        state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await?;
         return Ok(respond(&[data_table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today())));
     }
     let all_caseworkers = state.caseworkers().await?;
-    if let Err(e) = state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await {
-        return Err(e.into());
+    state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await?;
+    let view = ListView {
+        list,
+        found: &found,
+        asked: &asked,
+        user: &user,
+        caseworkers: &all_caseworkers,
+        today: state.today(),
+    };
+    Ok(page(list.title(), &state.authority, Some(&user), list_page(&view)).into_response())
+}
+
+/// The whole list (every page) as CSV.
+pub async fn records_csv(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(slug): Path<String>,
+    Query(asked): Query<Asked>,
+) -> Answer {
+    let Some(list) = Worklist::parse(&slug) else { return Err(AppError::NotFound) };
+    let found = items(&state, list, &asked, &user).await?;
+    state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await?;
+    let asked_csv = Download { download: Some("csv".into()), table: None };
+    Ok(respond(&[data_table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today())))
+}
+
+/// The whole list (every page) as it downloads.
+fn data_table(list: Worklist, found: &[(WorkItem, String)]) -> DataTable {
+    let mut t = DataTable::new(
+        "records",
+        list.title(),
+        &["child_id", "name", "record_id", "stage", "provider", "caseworker", "due_on", "days_overdue"],
+    );
+    for (item, name) in found {
+        t.rows.push(vec![
+            Cell::text(item.child_id.clone()),
+            Cell::text(name.clone()),
+            Cell::text(item.record_id.clone()),
+            Cell::text(item.stage.clone()),
+            Cell::text(item.provider.clone().unwrap_or_default()),
+            Cell::text(item.caseworker.clone().unwrap_or_default()),
+            Cell::text(item.due.to_string()),
+            Cell::Number(item.days_overdue as f64),
+        ]);
     }
-    let pages = found.len().div_ceil(PER_PAGE).max(1);
-    let page_number = asked.page.unwrap_or(1).clamp(1, pages);
-    let shown = found.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE);
-    let by = SortBy::parse(asked.sort.as_deref());
-    let descending = asked.order.as_deref() == Some("desc");
+    t
+}
+
+/// What a worklist's page shows.
+struct ListView<'a> {
+    list: Worklist,
+    /// Every item of the list, each with the child's name, in the order asked for.
+    found: &'a [(WorkItem, String)],
+    asked: &'a Asked,
+    user: &'a Session,
+    caseworkers: &'a [String],
+    today: jiff::civil::Date,
+}
+
+/// A worklist's page: one page of its items, sortable, with the filters and downloads.
+fn list_page(v: &ListView) -> Markup {
+    let pages = v.found.len().div_ceil(PER_PAGE).max(1);
+    let page_number = v.asked.page.unwrap_or(1).clamp(1, pages);
+    let shown = v.found.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE);
+    let by = SortBy::parse(v.asked.sort.as_deref());
+    let descending = v.asked.order.as_deref() == Some("desc");
     let header = |column: SortBy, words: &str| {
         let next = if column == by && !descending { "desc" } else { "asc" };
         let href = format!(
             "/worklists/{}?{}",
-            list.slug(),
-            asked.query(&user, &[("sort", column.name().into()), ("order", next.into())])
+            v.list.slug(),
+            v.asked.query(v.user, &[("sort", column.name().into()), ("order", next.into())])
         );
         let aria = if column != by {
             "none"
@@ -237,9 +293,9 @@ pub async fn show(
     let page_href = |n: usize| {
         format!(
             "/worklists/{}?{}",
-            list.slug(),
-            asked.query(
-                &user,
+            v.list.slug(),
+            v.asked.query(
+                v.user,
                 &[
                     ("sort", by.name().into()),
                     ("order", if descending { "desc" } else { "asc" }.into()),
@@ -248,24 +304,20 @@ pub async fn show(
             )
         )
     };
-    let csv_href = format!("/worklists/{}/records.csv?{}", list.slug(), asked.query(&user, &[]));
-    let whose = asked.caseworker(&user).map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
-    Ok(page(
-        list.title(),
-        &state.authority,
-        Some(&user),
-        html! {
-            span class="govuk-caption-l" { "Worklist, " (whose) ", as at " (state.today()) }
-            h1 class="govuk-heading-l" { (list.title()) }
-            p class="govuk-body" { "Waiting on " (list.waiting_on()) ". " (found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the whole list as CSV" } }
-            (links(&format!("/worklists/{}?{}", list.slug(), asked.query(&user, &[])), &DataTable::new("records", list.title(), &[])))
-            (filter_form(list, &asked, &user, &all_caseworkers))
-            @if found.is_empty() {
+    let csv_href = format!("/worklists/{}/records.csv?{}", v.list.slug(), v.asked.query(v.user, &[]));
+    let whose = v.asked.caseworker(v.user).map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
+    html! {
+            span class="govuk-caption-l" { "Worklist, " (whose) ", as at " (v.today) }
+            h1 class="govuk-heading-l" { (v.list.title()) }
+            p class="govuk-body" { "Waiting on " (v.list.waiting_on()) ". " (v.found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the whole list as CSV" } }
+            (links(&format!("/worklists/{}?{}", v.list.slug(), v.asked.query(v.user, &[])), &DataTable::new("records", v.list.title(), &[])))
+            (filter_form(v.list, v.asked, v.user, v.caseworkers))
+            @if v.found.is_empty() {
                 p class="govuk-body" { "Nothing in this list." }
             } @else {
                 div class="st-scroll" {
                     (table(
-                        (Caption::Small, format!("{}, page {page_number} of {pages}", list.title())),
+                        (Caption::Small, format!("{}, page {page_number} of {pages}", v.list.title())),
                         &[
                             header(SortBy::Child, "Child"),
                             heading("Record"),
@@ -295,45 +347,5 @@ pub async fn show(
                 }
                 (pagination("Pages of the list", page_number, pages, page_href))
             }
-        },
-    )
-    .into_response())
-}
-
-/// The whole list (every page) as CSV.
-pub async fn records_csv(
-    State(state): State<Arc<AppState>>,
-    SignedIn(user): SignedIn,
-    Path(slug): Path<String>,
-    Query(asked): Query<Asked>,
-) -> Answer {
-    let Some(list) = Worklist::parse(&slug) else { return Err(AppError::NotFound) };
-    let found = items(&state, list, &asked, &user).await?;
-    if let Err(e) = state.audit().record(&user, &format!("export worklist {}", list.slug()), None).await {
-        return Err(e.into());
     }
-    let asked_csv = Download { download: Some("csv".into()), table: None };
-    Ok(respond(&[data_table(list, &found)], &asked_csv, &format!("{}-{}", list.slug(), state.today())))
-}
-
-/// The whole list (every page) as it downloads.
-fn data_table(list: Worklist, found: &[(WorkItem, String)]) -> DataTable {
-    let mut t = DataTable::new(
-        "records",
-        list.title(),
-        &["child_id", "name", "record_id", "stage", "provider", "caseworker", "due_on", "days_overdue"],
-    );
-    for (item, name) in found {
-        t.rows.push(vec![
-            Cell::text(item.child_id.clone()),
-            Cell::text(name.clone()),
-            Cell::text(item.record_id.clone()),
-            Cell::text(item.stage.clone()),
-            Cell::text(item.provider.clone().unwrap_or_default()),
-            Cell::text(item.caseworker.clone().unwrap_or_default()),
-            Cell::text(item.due.to_string()),
-            Cell::Number(item.days_overdue as f64),
-        ]);
-    }
-    t
 }
