@@ -139,6 +139,11 @@ pub async fn show(
         state.audit().record(&user, "download scorecard", None).await?;
         return Ok(respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}")));
     }
+    Ok(page("Scorecard", &state.authority, Some(&user), scorecard_page(&card, from, to)).into_response())
+}
+
+/// The scorecard page: every measure of the catalogue from `from` to `to`, with the range form.
+fn scorecard_page(card: &sendtrack_domain::measures::scorecard::Scorecard, from: Month, to: Month) -> Markup {
     // The page links to its download; the table itself is built only when downloaded.
     let grid = DataTable::new("scorecard", "Scorecard", &[]);
     // Where a new section of the catalogue starts, for a heading row.
@@ -148,11 +153,7 @@ pub async fn show(
         .enumerate()
         .map(|(i, l)| i == 0 || card.lines[i - 1].measure.section != l.measure.section)
         .collect();
-    Ok(page(
-        "Scorecard",
-        &state.authority,
-        Some(&user),
-        html! {
+    html! {
             h1 class="govuk-heading-l" { "Scorecard" }
             @if card.is_to_date(to) { div class="govuk-inset-text" { (to.long_name()) " has not ended: its figures are to date, as at today. Measures taken at the month end are taken today, and agree with Today's counts; counts in the month run to today." } }
             p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
@@ -177,12 +178,12 @@ pub async fn show(
                             th scope="col" class="govuk-table__header" { "Measure" }
                             // The latest month first, beside its target and comparators; then
                             // the months before it, newest first.
-                            @if let Some(m) = card.months.last() { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
+                            @if let Some(m) = card.months.last() { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(card, *m)) } }
                             th scope="col" class="govuk-table__header" { "Target" }
                             th scope="col" class="govuk-table__header" { "England" }
                             th scope="col" class="govuk-table__header" { "Region" }
                             th scope="col" class="govuk-table__header" { "Neighbours" }
-                            @for m in card.months.iter().rev().skip(1) { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(&card, *m)) } }
+                            @for m in card.months.iter().rev().skip(1) { th scope="col" class="govuk-table__header govuk-table__header--numeric" { (sendtrack_interchange::scorecard::month_label(card, *m)) } }
                         }
                     }
                     tbody class="govuk-table__body" {
@@ -208,7 +209,5 @@ pub async fn show(
                     }
                 }
             }
-        },
-    )
-    .into_response())
+    }
 }
