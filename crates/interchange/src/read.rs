@@ -80,15 +80,54 @@ pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
             });
         }
     }
+    // The files are read on two threads (each file is parsed whole by one), the larger files
+    // shared out first, then put together in file order, so the result is as if read in turn.
+    let mut files: Vec<(RecordFile, Vec<u8>)> = Vec::new();
     for file in RecordFile::ALL {
         let path = dir.join(file.file_name());
         match std::fs::read(&path) {
-            Ok(bytes) => read_file(file, &bytes, &mut read),
+            Ok(bytes) => files.push((file, bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())));
             }
         }
+    }
+    files.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
+    // Each thread's share: its bytes so far and its files.
+    type Share<'f> = (usize, Vec<&'f (RecordFile, Vec<u8>)>);
+    let mut shares: [Share; 2] = [(0, Vec::new()), (0, Vec::new())];
+    for f in &files {
+        let lighter = if shares[0].0 <= shares[1].0 { 0 } else { 1 };
+        shares[lighter].0 += f.1.len();
+        shares[lighter].1.push(f);
+    }
+    let parts: Vec<(RecordFile, FolderRead)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .iter()
+            .map(|(_, share)| {
+                scope.spawn(move || {
+                    share
+                        .iter()
+                        .map(|(file, bytes)| {
+                            let mut part = FolderRead::default();
+                            read_file(*file, bytes, &mut part);
+                            (*file, part)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        // A reading thread only panics on a bug; its panic is passed on, not hidden.
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    let mut parts = parts;
+    parts.sort_by_key(|(file, _)| *file);
+    for (file, mut part) in parts {
+        read.casework.take_records(file, &mut part.casework);
+        read.lines[file as usize] = std::mem::take(&mut part.lines[file as usize]);
+        read.problems.append(&mut part.problems);
+        read.unreadable_ids.extend(part.unreadable_ids);
     }
     Ok(read)
 }
@@ -237,7 +276,9 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     }
     let positions: Vec<Option<usize>> = spec.iter().map(|c| names.iter().position(|n| n == c.name)).collect();
     let index = file as usize;
-    let mut ids_seen: std::collections::HashMap<String, (u64, bool)> = std::collections::HashMap::new();
+    // Sized once from the file (a row is rarely under 40 bytes): growing it rehashes.
+    let mut ids_seen: rustc_hash::FxHashMap<String, (u64, bool)> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(bytes.len() / 40, Default::default());
 
     for record in records {
         let record = match record {

@@ -188,6 +188,11 @@ macro_rules! record_types {
                 match file { $(RecordFile::$variant => self.$field.first()?.child_id(held)),+ }
             }
 
+            /// Moves `file`'s records out of `other` into `self`, replacing those `self` held.
+            pub fn take_records(&mut self, file: RecordFile, other: &mut Casework) {
+                match file { $(RecordFile::$variant => self.$field = std::mem::take(&mut other.$field)),+ }
+            }
+
             /// Removes the record last appended for `file`.
             pub fn pop_last(&mut self, file: RecordFile) {
                 match file { $(RecordFile::$variant => drop(self.$field.pop())),+ }
