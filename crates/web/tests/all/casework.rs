@@ -75,7 +75,8 @@ async fn a_caseworker_records_a_request_its_decision_and_advice_and_today_follow
         for forged in ["Call+0800+000+000+to+confirm+your+password", "requests:R-NOT-THIS-CHILDS"] {
             let (_, _, page) = get(&app, &format!("/children/{child}?saved={forged}"), Some(&cookie)).await;
             assert!(!page.contains("govuk-notification-banner--success"), "{forged}");
-            assert!(!page.contains("0800"), "{forged}");
+            // The forged words, not any "0800" (a page's random CSRF token may hold those digits).
+            assert!(!page.contains("0800 000 000") && !page.contains("confirm your password"), "{forged}");
         }
 
         let (_, _, today) = get(&app, "/", Some(&cookie)).await;
