@@ -59,6 +59,31 @@ fn upsert(
     sql
 }
 
+/// One record's cells as a line of `COPY ... (FORMAT csv)`: an empty cell is NULL (unquoted),
+/// except in a key column, which cannot be NULL (`""`, the empty string); others quoted.
+fn copy_row(out: &mut Vec<u8>, table: &Table, cells: Vec<String>) {
+    for (k, (column, cell)) in table.columns.iter().zip(cells).enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        if cell.is_empty() {
+            if table.key.contains(&column.name) {
+                out.extend_from_slice(b"\"\"");
+            }
+            continue;
+        }
+        out.push(b'"');
+        for b in cell.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    }
+    out.push(b'\n');
+}
+
 /// ` ON CONFLICT (key) DO UPDATE SET ...` (or `DO NOTHING` when every column is in the key).
 fn on_conflict(table: &Table, versioned: bool) -> String {
     let mut updates: Vec<String> = table
@@ -238,23 +263,56 @@ impl Store {
     /// are updated, the rest added. Either all are written or none. `progress` is told how
     /// many rows have been written so far.
     pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
-        if self.backend() == Backend::Sqlite {
-            return self.save_staged(casework, progress).await;
+        match self.backend() {
+            Backend::Sqlite => self.save_staged(casework, progress).await,
+            Backend::Postgres => self.save_copied(casework, progress).await,
         }
-        let mut work = self.begin().await?;
+    }
+
+    /// [`Store::save`] on PostgreSQL: each table's rows are streamed with `COPY` into a
+    /// temporary staging table, then moved in with one `INSERT ... SELECT ... ON CONFLICT`
+    /// (updating rows whose key is already there), tables in order, all in one transaction.
+    /// `COPY` is PostgreSQL's bulk path: no statement to parse or parameters to bind per row.
+    async fn save_copied(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(&self.url.0).await?;
+        let mut tx = conn.begin().await?;
         let mut written = 0;
         for table in tables() {
             let total = casework.counts().of(table.file);
-            for start in (0..total).step_by(ROWS_PER_STATEMENT) {
-                let end = (start + ROWS_PER_STATEMENT).min(total);
-                let sql = upsert(work.backend, table, table.table, casework, start..end, table.versioned);
-                sql.query().execute(work.conn()).await?;
-                written += end - start;
-                progress(written);
+            if total == 0 {
+                continue;
             }
+            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
+            let cols = names.join(", ");
+            let staged = format!("staged_{}", table.table);
+            let create =
+                format!("CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT {cols} FROM {} WITH NO DATA", table.table);
+            sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *tx).await?;
+            let mut copy = tx.copy_in_raw(&format!("COPY {staged} ({cols}) FROM STDIN WITH (FORMAT csv)")).await?;
+            let mut chunk = Vec::with_capacity(1 << 20);
+            for i in 0..total {
+                copy_row(&mut chunk, table, casework.cells(table.file, i));
+                if chunk.len() >= 1 << 20 {
+                    copy.send(std::mem::take(&mut chunk)).await?;
+                    progress(written + i + 1);
+                }
+            }
+            copy.send(chunk).await?;
+            copy.finish().await?;
+            written += total;
+            progress(written);
+            let merge = format!(
+                "INSERT INTO {} ({cols}) SELECT {cols} FROM {staged}{}",
+                table.table,
+                on_conflict(table, table.versioned)
+            );
+            sqlx::raw_sql(AssertSqlSafe(merge)).execute(&mut *tx).await?;
         }
-        raise_version(&mut work).await?;
-        work.commit().await
+        sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
+        tx.commit().await?;
+        conn.close().await?;
+        Ok(())
     }
 
     /// [`Store::save`] on SQLite, where one writer at a time holds the database's lock (across

@@ -90,10 +90,22 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The database's URL, for PostgreSQL (a bulk import opens its own connection for `COPY`).
+    url: Hidden,
     /// SQLite lets one connection write at a time and makes the others retry after a sleep;
     /// under load that sleep, not the write, is what takes the time. Writes through this store
     /// queue here instead, first come first served. (PostgreSQL needs no such queue.)
     sqlite_writes: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A database URL, which may hold a password: never printed.
+#[derive(Clone)]
+struct Hidden(String);
+
+impl std::fmt::Debug for Hidden {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("(hidden)")
+    }
 }
 
 /// Rows written in one INSERT statement (kept under both engines' bind-parameter limits).
@@ -154,7 +166,12 @@ impl Store {
         {
             open.push(pool.clone());
         }
-        let store = Store { pool, backend, sqlite_writes: std::sync::Arc::new(tokio::sync::Mutex::new(())) };
+        let store = Store {
+            pool,
+            backend,
+            url: Hidden(url.clone()),
+            sqlite_writes: std::sync::Arc::new(tokio::sync::Mutex::new(())),
+        };
         store.migrate().await?;
         Ok(store)
     }

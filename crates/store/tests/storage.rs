@@ -212,6 +212,25 @@ async fn a_unit_of_work_commits_all_its_writes_or_none() {
     .await;
 }
 
+/// Text that a bulk path must carry exactly (PostgreSQL's import streams CSV through `COPY`):
+/// quotes, commas, a line break, a backslash; and a target whose key has an empty date.
+#[tokio::test]
+async fn awkward_text_and_empty_keys_read_back_exactly() {
+    on_each_backend("awkward_text", |store, _| async move {
+        let mut cw = demo(20, 9);
+        cw.children[0].forename = "Zoë \"Jo\", O'Neil\nsecond line \\ end".into();
+        cw.children[1].postcode = None;
+        cw.targets.push(Target { measure: "requests_received".into(), target: 40.5, due_on: None });
+        store.save(&cw, &|_| {}).await.unwrap();
+        let back = store.load().await.unwrap();
+        let child = back.children.iter().find(|c| c.child_id == cw.children[0].child_id).unwrap();
+        assert_eq!(child.forename, cw.children[0].forename);
+        assert!(back.targets.iter().any(|t| t.measure == "requests_received" && t.due_on.is_none()));
+        assert_same_records(&cw, &back);
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_stale_edit_is_refused_and_changes_nothing() {
     on_each_backend("stale_edit", |store, _| async move {
