@@ -39,8 +39,9 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 .chart { width: 100%; max-width: 760px; height: auto; display: block; margin: 4px 0; }
 dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
 .note { color: #505a5f; font-size: 9pt; }
-/* On a phone's screen a wide table scrolls in its own box, never the page. */
-@media screen and (max-width: 700px) { table { display: block; overflow-x: auto; } body { overflow-wrap: anywhere; } }
+/* On a phone's screen a wide table scrolls in its own box, never the page; its cells keep
+   their words whole (breaking anywhere is for the prose around it). */
+@media screen and (max-width: 700px) { table { display: block; overflow-x: auto; } body { overflow-wrap: anywhere; } th, td { overflow-wrap: normal; min-width: 4.5em; } }
 "#;
 
 fn value_text(m: &MeasureDef, v: Option<f64>) -> String {
