@@ -40,7 +40,8 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
 .note { color: #505a5f; font-size: 9pt; }
 /* On a phone's screen a wide table scrolls in its own box, never the page; its cells keep
-   their words whole (breaking anywhere is for the prose around it). */
+   their words whole (breaking anywhere is for the prose around it). Each table takes the
+   keyboard's focus (tabindex), so it can be scrolled without a mouse (WCAG 2.1.1). */
 @media screen and (max-width: 700px) { table { display: block; overflow-x: auto; } body { overflow-wrap: anywhere; } th, td { overflow-wrap: normal; min-width: 4.5em; } }
 "#;
 
@@ -115,7 +116,7 @@ pub fn board_pack_with(
                 }
                 main {
                     h2 { "Headlines" }
-                    table {
+                    table tabindex="0" {
                         caption { "Headline measures for " (last.long_name()) @if card.is_to_date(last) { " (to date)" } }
                         thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { "This month" } th scope="col" { "Against last month" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" { "Statistical neighbours" } } }
                         tbody {
@@ -148,7 +149,7 @@ pub fn board_pack_with(
                                     (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", last.long_name()), &bars, Unit::Count))
                                 }
                             }
-                            table {
+                            table tabindex="0" {
                                 caption { (table.name) ", " (first.short_name()) " to " (last.short_name()) }
                                 thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (sendtrack_interchange::scorecard::month_label(card, *m)) } } } }
                                 tbody {
@@ -165,7 +166,7 @@ pub fn board_pack_with(
                     section aria-labelledby="comparison" {
                         h2 id="comparison" { "Comparison with England, the region and statistical neighbours" }
                         p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (last.long_name()) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }
-                        table {
+                        table tabindex="0" {
                             caption { "Measures with published comparators" }
                             thead { tr { th scope="col" class="text" { "Measure" } th scope="col" { (sendtrack_interchange::scorecard::month_label(card, last)) } th scope="col" { "As published for us" } th scope="col" { "England" } th scope="col" { "Region" } th scope="col" { "Statistical neighbours" } } }
                             tbody {
