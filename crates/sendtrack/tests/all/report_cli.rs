@@ -173,10 +173,12 @@ fn the_html_board_pack_has_headlines_tables_charts_comparators_and_definitions()
     ] {
         assert!(html.contains(&format!(">{section}</h2>")), "no section {section}");
     }
-    // Every chart is an image with a title and a description; every table has a caption.
+    // Every chart is an image with a title and a description; every table has a caption and
+    // takes the keyboard's focus (it scrolls in its own box on a phone).
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\"").count());
     assert!(html.matches("<svg").count() >= 9);
-    assert_eq!(html.matches("<table>").count(), html.matches("<caption>").count());
+    assert_eq!(html.matches("<table").count(), html.matches("<caption>").count());
+    assert_eq!(html.matches("<table tabindex=\"0\">").count(), html.matches("<table").count());
     assert!(html.contains("England 2024: 46.4%"), "the England comparator beside the 20-week chart");
     for m in sendtrack_domain::measures::CATALOGUE {
         assert!(html.contains(&format!("({})</dt>", m.id)), "no definition of {}", m.id);
