@@ -124,11 +124,6 @@ fn merge_staged(table: &Table) -> String {
     )
 }
 
-/// What one record is called in messages.
-fn record_name(file: RecordFile) -> &'static str {
-    file.declaration().name
-}
-
 /// The table of a record type that is edited one record at a time.
 fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
     let table = file.declaration();
@@ -167,10 +162,10 @@ pub async fn write_record(
     select.bind(id.clone());
     let current: Option<i64> = select.scalar().fetch_optional(work.conn()).await?;
     match (expected_version, current) {
-        (None, Some(_)) => Err(StoreError::Duplicate { record: record_name(file), id }),
-        (Some(_), None) => Err(StoreError::NotFound { record: record_name(file), id }),
+        (None, Some(_)) => Err(StoreError::Duplicate { record: file.declaration().name, id }),
+        (Some(_), None) => Err(StoreError::NotFound { record: file.declaration().name, id }),
         (Some(expected), Some(actual)) if expected != actual => {
-            Err(StoreError::Conflict { record: record_name(file), id, expected, actual })
+            Err(StoreError::Conflict { record: file.declaration().name, id, expected, actual })
         }
         (None, None) => {
             let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
@@ -194,7 +189,12 @@ pub async fn write_record(
             let done = update.query().execute(work.conn()).await?;
             if done.rows_affected() != 1 {
                 // Someone else's write landed between our read and our update.
-                return Err(StoreError::Conflict { record: record_name(file), id, expected, actual: expected + 1 });
+                return Err(StoreError::Conflict {
+                    record: file.declaration().name,
+                    id,
+                    expected,
+                    actual: expected + 1,
+                });
             }
             Ok(expected + 1)
         }
@@ -277,9 +277,10 @@ impl Store {
         use sqlx::Connection as _;
         let mut conn = sqlx::PgConnection::connect(&self.url.0).await?;
         let mut tx = conn.begin().await?;
+        let counts = casework.counts();
         let mut written = 0;
         for table in tables() {
-            let total = casework.counts().of(table.file);
+            let total = counts.of(table.file);
             if total == 0 {
                 continue;
             }
@@ -334,10 +335,11 @@ impl Store {
             );
             sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *conn).await?;
         }
+        let counts = casework.counts();
         let staged_rows = async {
             let mut written = 0;
             for table in tables() {
-                let total = casework.counts().of(table.file);
+                let total = counts.of(table.file);
                 let into = staged(table);
                 for start in (0..total).step_by(ROWS_PER_STATEMENT) {
                     let end = (start + ROWS_PER_STATEMENT).min(total);
@@ -387,7 +389,7 @@ impl Store {
         let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.table, table.key[0]);
         let row: Option<AnyRow> =
             sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
-        let row = row.ok_or_else(|| StoreError::NotFound { record: record_name(file), id: id.to_string() })?;
+        let row = row.ok_or_else(|| StoreError::NotFound { record: file.declaration().name, id: id.to_string() })?;
         let texts = texts(&row, table.columns)?;
         let version: i64 = row.try_get(table.columns.len())?;
         let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();

@@ -46,7 +46,7 @@ fn not_found() -> Response {
 pub(crate) fn csv(table: &DataTable, name: &str) -> Response {
     match table.csv_bytes() {
         Ok(body) => attachment("text/csv; charset=utf-8", &format!("{name}.csv"), body),
-        Err(e) => crate::pages::failed(crate::error::AppError::Internal(e.to_string())),
+        Err(e) => crate::pages::failed(e),
     }
 }
 

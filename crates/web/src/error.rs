@@ -69,6 +69,7 @@ internal!(
     tokio::task::JoinError,
     std::io::Error,
     rust_xlsxwriter::XlsxError,
+    csv::Error,
     sendtrack_interchange::sen2::ReturnError,
     sendtrack_interchange::sen2::Sen2ReadError
 );
