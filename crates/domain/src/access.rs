@@ -66,7 +66,7 @@ mod tests {
         use crate::records::{Casework, Request};
         use jiff::civil::date;
         let allocated = |who: Option<&str>| Casework {
-            requests: vec![
+            requests: imbl::vector![
                 Request { caseworker: Some("cw1".into()), ..crate::testing::request("R1", "C1", date(2025, 1, 6)) },
                 Request { caseworker: who.map(Into::into), ..crate::testing::request("R2", "C1", date(2026, 1, 6)) },
             ],

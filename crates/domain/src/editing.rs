@@ -142,19 +142,19 @@ mod tests {
 
     fn caseload() -> Casework {
         Casework {
-            children: vec![Child {
+            children: imbl::vector![Child {
                 forename: "Ada".into(),
                 surname: "Lovelace".into(),
                 ..crate::testing::child("C1", date(2015, 3, 1))
             }],
-            requests: vec![Request {
+            requests: imbl::vector![Request {
                 source: Some(RequestSource::Parent),
                 caseworker: Some("cw001".into()),
                 decision: Some(Dated::new(AssessmentDecision::Assess, date(2026, 10, 5))),
                 ..crate::testing::request("R1", "C1", date(2026, 9, 1))
             }],
             // Advice is asked for once the decision to assess is made.
-            advice: vec![Advice {
+            advice: imbl::vector![Advice {
                 advice_id: "A1".into(),
                 request_id: "R1".into(),
                 kind: AdviceKind::Health,
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(one.requests[0].decision.map(|d| d.on), Some(date(2026, 10, 5)));
         let mut undecided = cw.requests[0].clone();
         undecided.decision = None;
-        let before = Casework { requests: vec![undecided], ..Casework::default() };
+        let before = Casework { requests: imbl::vector![undecided], ..Casework::default() };
         assert_eq!(
             changes(RecordFile::Requests, &before, &one),
             vec![

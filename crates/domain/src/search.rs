@@ -131,12 +131,12 @@ mod tests {
 
     fn caseload() -> Casework {
         Casework {
-            children: vec![
+            children: imbl::vector![
                 child("C1", "Ada", "Lovelace", date(2015, 10, 4), "EX1 2AB", Some("A123456789012")),
                 child("C2", "Alan", "Turing-Smith", date(2014, 6, 23), "EX4 7QQ", None),
                 child("C3", "Grace", "Hopper", date(2015, 10, 4), "PL1 1AA", None),
             ],
-            placements: vec![Placement {
+            placements: imbl::vector![Placement {
                 urn: Some("113000".into()),
                 establishment: Some("Exeter Primary Academy".into()),
                 ..crate::testing::placement("L1", "C3", Setting::Mainstream, date(2020, 9, 1))

@@ -140,7 +140,16 @@ impl ChildIndex {
         let disputes = pick(&self.disputes, child_id).into_iter().map(|i| cw.disputes[i].clone()).collect();
         let placements = pick(&self.placements, child_id).into_iter().map(|i| cw.placements[i].clone()).collect();
         let children = self.child(cw, child_id).into_iter().cloned().collect();
-        Casework { children, requests, advice, plans, reviews, disputes, placements, ..Casework::default() }
+        Casework {
+            children,
+            requests: requests.into(),
+            advice,
+            plans: plans.into(),
+            reviews,
+            disputes,
+            placements,
+            ..Casework::default()
+        }
     }
 }
 
@@ -356,8 +365,12 @@ mod tests {
             requested_on: date(2024, 2, 26),
             received_on: None,
         };
-        let cw =
-            Casework { children: vec![child], requests: vec![request], advice: vec![advice], ..Casework::default() };
+        let cw = Casework {
+            children: imbl::vector![child],
+            requests: imbl::vector![request],
+            advice: imbl::vector![advice],
+            ..Casework::default()
+        };
         let steps = child_timeline(&cw, "C1", date(2024, 4, 10));
         let said: Vec<(String, String)> = steps.iter().map(|s| (s.what.clone(), s.status.words())).collect();
         assert_eq!(

@@ -90,7 +90,7 @@ impl Report {
         child: &str,
         request: &str,
         known: &HashMap<&str, usize>,
-        requests: &[crate::records::Request],
+        requests: &crate::records::Records<crate::records::Request>,
     ) {
         match known.get(request).map(|&k| &requests[k]) {
             None => self.reference(file, index, "request_id", request, known, RecordFile::Requests),
@@ -508,7 +508,11 @@ mod tests {
     }
 
     fn base() -> Casework {
-        Casework { children: vec![child("C1")], requests: vec![request("R1", "C1")], ..Casework::default() }
+        Casework {
+            children: imbl::vector![child("C1")],
+            requests: imbl::vector![request("R1", "C1")],
+            ..Casework::default()
+        }
     }
 
     fn problems(cw: &Casework) -> Vec<(RecordFile, usize, &'static str)> {
@@ -523,8 +527,8 @@ mod tests {
     #[test]
     fn duplicates_are_reported_on_their_second_occurrence() {
         let mut cw = base();
-        cw.children.push(child("C2"));
-        cw.children.push(child("C1"));
+        cw.children.push_back(child("C2"));
+        cw.children.push_back(child("C1"));
         let found = validate(&cw, date(2026, 1, 1), &[]);
         assert_eq!(found.len(), 1);
         assert_eq!((found[0].file, found[0].index, found[0].column), (RecordFile::Children, 2, "child_id"));
@@ -537,11 +541,11 @@ mod tests {
         let mut cw = base();
         cw.children[0].forename = "Ada\u{1b}[2J".into();
         cw.children[0].surname = "x".repeat(201);
-        cw.children.push(child("../admin"));
-        cw.children.push(child("C?x=1"));
-        cw.children.push(child("C#2"));
-        cw.children.push(child("C/3"));
-        cw.children.push(Child { surname: "y".repeat(200), ..child("C4") });
+        cw.children.push_back(child("../admin"));
+        cw.children.push_back(child("C?x=1"));
+        cw.children.push_back(child("C#2"));
+        cw.children.push_back(child("C/3"));
+        cw.children.push_back(Child { surname: "y".repeat(200), ..child("C4") });
         assert_eq!(
             problems(&cw),
             [
@@ -558,11 +562,11 @@ mod tests {
     #[test]
     fn a_plan_or_dispute_may_only_be_about_the_same_childs_request() {
         let mut cw = base();
-        cw.children.push(child("C2"));
-        cw.requests.push(request("R2", "C2"));
-        cw.plans.push(Plan { request_id: Some("R2".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
-        cw.plans.push(Plan { request_id: Some("R2".into()), ..plan("P2", "C2", date(2024, 5, 1), None) });
-        cw.disputes.push(Dispute {
+        cw.children.push_back(child("C2"));
+        cw.requests.push_back(request("R2", "C2"));
+        cw.plans.push_back(Plan { request_id: Some("R2".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
+        cw.plans.push_back(Plan { request_id: Some("R2".into()), ..plan("P2", "C2", date(2024, 5, 1), None) });
+        cw.disputes.push_back(Dispute {
             dispute_id: "D1".into(),
             child_id: "C1".into(),
             kind: DisputeKind::Appeal,
@@ -580,10 +584,10 @@ mod tests {
     #[test]
     fn broken_references_are_reported_on_the_referring_row() {
         let mut cw = base();
-        cw.requests.push(request("R2", "NOBODY"));
-        cw.plans.push(Plan { request_id: Some("R9".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
-        cw.reviews.push(crate::testing::review("V1", "P9"));
-        cw.disputes.push(Dispute {
+        cw.requests.push_back(request("R2", "NOBODY"));
+        cw.plans.push_back(Plan { request_id: Some("R9".into()), ..plan("P1", "C1", date(2024, 5, 1), None) });
+        cw.reviews.push_back(crate::testing::review("V1", "P9"));
+        cw.disputes.push_back(Dispute {
             dispute_id: "D1".into(),
             child_id: "C7".into(),
             kind: DisputeKind::Appeal,
@@ -591,7 +595,7 @@ mod tests {
             opened_on: Some(date(2024, 1, 1)),
             outcome: None,
         });
-        cw.feedback.push(Feedback {
+        cw.feedback.push_back(Feedback {
             feedback_id: "F1".into(),
             kind: FeedbackKind::Complaint,
             received_on: date(2024, 1, 1),
@@ -645,7 +649,7 @@ mod tests {
             received_on: received,
         };
         let mut cw = base();
-        cw.advice.push(advice("R1", date(2024, 2, 9), None));
+        cw.advice.push_back(advice("R1", date(2024, 2, 9), None));
         assert_eq!(problems(&cw), [(RecordFile::Advice, 0, "requested_on")]);
         cw.advice[0] = advice("R1", date(2024, 2, 10), Some(date(2024, 2, 9)));
         assert_eq!(problems(&cw), [(RecordFile::Advice, 0, "received_on")]);
@@ -657,16 +661,16 @@ mod tests {
     #[test]
     fn a_childs_plans_may_not_overlap_but_may_touch() {
         let mut cw = base();
-        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), Some(date(2022, 1, 1))));
-        cw.plans.push(plan("P2", "C1", date(2022, 1, 1), None));
+        cw.plans.push_back(plan("P1", "C1", date(2020, 1, 1), Some(date(2022, 1, 1))));
+        cw.plans.push_back(plan("P2", "C1", date(2022, 1, 1), None));
         assert!(problems(&cw).is_empty());
-        cw.plans.push(plan("P3", "C1", date(2021, 6, 1), Some(date(2021, 7, 1))));
+        cw.plans.push_back(plan("P3", "C1", date(2021, 6, 1), Some(date(2021, 7, 1))));
         // P3 starts inside P1 and is the one reported; P2 starts the day P1 ceased, which is allowed.
         assert_eq!(problems(&cw), [(RecordFile::Plans, 2, "issued_on")]);
         // An earlier open-ended plan overlaps everything after it.
         let mut cw = base();
-        cw.plans.push(plan("P2", "C1", date(2023, 1, 1), None));
-        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
+        cw.plans.push_back(plan("P2", "C1", date(2023, 1, 1), None));
+        cw.plans.push_back(plan("P1", "C1", date(2020, 1, 1), None));
         assert_eq!(problems(&cw), [(RecordFile::Plans, 0, "issued_on")]);
         cw.plans[1].ceased = Some(Dated::new(CeaseReason::MovedLa, date(2019, 1, 1)));
         assert_eq!(problems(&cw), [(RecordFile::Plans, 1, "ceased_on")]);
@@ -675,9 +679,9 @@ mod tests {
     #[test]
     fn placements_of_the_same_rank_may_not_share_a_day() {
         let mut cw = base();
-        cw.placements.push(placement("S1", date(2020, 9, 1), Some(date(2023, 7, 31)), None));
-        cw.placements.push(placement("S2", date(2023, 8, 1), None, Some(PlacementRank::Main)));
-        cw.placements.push(placement("S3", date(2021, 1, 1), None, Some(PlacementRank::Dual)));
+        cw.placements.push_back(placement("S1", date(2020, 9, 1), Some(date(2023, 7, 31)), None));
+        cw.placements.push_back(placement("S2", date(2023, 8, 1), None, Some(PlacementRank::Main)));
+        cw.placements.push_back(placement("S3", date(2021, 1, 1), None, Some(PlacementRank::Dual)));
         assert!(problems(&cw).is_empty());
         cw.placements[1].started_on = date(2023, 7, 31);
         assert_eq!(problems(&cw), [(RecordFile::Placements, 1, "started_on")]);
@@ -686,7 +690,7 @@ mod tests {
     #[test]
     fn review_rules() {
         let mut cw = base();
-        cw.plans.push(plan("P1", "C1", date(2020, 1, 1), None));
+        cw.plans.push_back(plan("P1", "C1", date(2020, 1, 1), None));
         let review =
             |id: &str, meeting: Option<Date>, decision: Option<(ReviewDecision, Date)>, amended: Option<Date>| Review {
                 meeting_on: meeting,
@@ -694,7 +698,7 @@ mod tests {
                 amended_on: amended,
                 ..crate::testing::review(id, "P1")
             };
-        cw.reviews = vec![
+        cw.reviews = imbl::vector![
             review("V1", None, Some((ReviewDecision::Maintain, date(2021, 1, 1))), None),
             review("V2", Some(date(2021, 1, 10)), Some((ReviewDecision::Maintain, date(2021, 1, 9))), None),
             review("V3", Some(date(2021, 1, 10)), None, None),
@@ -735,7 +739,7 @@ mod tests {
         cw.children[0].surname = " ".into();
         let mut old = child("C0");
         old.date_of_birth = date(1989, 12, 31);
-        cw.children.push(old);
+        cw.children.push_back(old);
         assert_eq!(
             problems(&cw),
             [
@@ -755,13 +759,13 @@ mod tests {
         cw.requests[0].caseworker = Some("cw,1".into());
         let mut p = plan("P1", "C1", date(2020, 1, 1), None);
         p.transferred_from = Some("Devon".into());
-        cw.plans.push(p);
+        cw.plans.push_back(p);
         let mut school = placement("S1", date(2020, 9, 1), None, None);
         school.urn = Some("12345".into());
         let mut college = placement("S2", date(2020, 9, 1), None, Some(PlacementRank::Dual));
         college.ukprn = Some("1000ABCD".into());
-        cw.placements = vec![school, college];
-        cw.disputes.push(Dispute {
+        cw.placements = imbl::vector![school, college];
+        cw.disputes.push_back(Dispute {
             dispute_id: "D1".into(),
             child_id: "C1".into(),
             kind: DisputeKind::Mediation,
@@ -787,12 +791,12 @@ mod tests {
     #[test]
     fn population_benchmarks_and_targets() {
         let mut cw = base();
-        cw.population = vec![
+        cw.population = imbl::vector![
             PopulationCount { year: 2024, age: 3, count: 100 },
             PopulationCount { year: 2024, age: 3, count: 100 },
             PopulationCount { year: 2024, age: 26, count: 100 },
         ];
-        cw.benchmarks = vec![
+        cw.benchmarks = imbl::vector![
             Benchmark {
                 measure: "plans_active".into(),
                 period: BenchmarkPeriod::Year(2023),
@@ -812,7 +816,7 @@ mod tests {
                 value: 2.0,
             },
         ];
-        cw.targets = vec![Target { measure: "made_up".into(), target: 1.0, due_on: None }];
+        cw.targets = imbl::vector![Target { measure: "made_up".into(), target: 1.0, due_on: None }];
         assert_eq!(
             problems(&cw),
             [

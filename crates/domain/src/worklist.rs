@@ -387,7 +387,7 @@ mod tests {
         let mut refused = request("R4", "C4", date(2026, 9, 1), "cw001");
         refused.decision = Some(Dated::new(AssessmentDecision::Refuse, date(2026, 10, 1)));
         Casework {
-            requests: vec![
+            requests: imbl::vector![
                 // Received 2026-10-01: decision due 2026-11-12, 18 days overdue on 2026-11-30.
                 request("R1", "C1", date(2026, 10, 1), "cw001"),
                 // Received 2026-11-20: decision due 2027-01-01.
@@ -396,7 +396,7 @@ mod tests {
                 due_soon,
                 refused,
             ],
-            advice: vec![
+            advice: imbl::vector![
                 advice("A1", "R2", AdviceKind::EducationalPsychology, "EP team", date(2026, 9, 1)),
                 advice("A2", "R2", AdviceKind::Health, "NHS Trust", date(2026, 11, 1)),
                 // For a refused request: nobody waits for it.
@@ -471,7 +471,8 @@ mod tests {
     #[test]
     fn overdue_reviews_are_listed_by_state_with_the_caseworker_of_the_plans_request() {
         let mut cw = caseload();
-        cw.plans.push(Plan { request_id: Some("R2".into()), ..crate::testing::plan("P1", "C2", date(2025, 6, 1)) });
+        cw.plans
+            .push_back(Plan { request_id: Some("R2".into()), ..crate::testing::plan("P1", "C2", date(2025, 6, 1)) });
         let overdue = worklist(&cw, Worklist::ReviewsOverdue, TODAY, &WorkFilter::default());
         assert_eq!(overdue.len(), 1);
         assert_eq!(overdue[0].stage, "awaiting meeting");

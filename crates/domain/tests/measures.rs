@@ -58,8 +58,8 @@ fn breakdown(cw: &Casework, id: MeasureId, m: Month, dimension: Dimension) -> Ve
         .collect()
 }
 
-fn children() -> Vec<Child> {
-    vec![
+fn children() -> imbl::Vector<Child> {
+    imbl::vector![
         child("C1", date(2015, 3, 1), Some(Need::Autism)),
         child("C2", date(2008, 2, 29), None),
         child("C3", date(2004, 6, 1), Some(Need::SocialEmotionalMentalHealth)),
@@ -117,7 +117,7 @@ fn requests_received_by_month_with_breakdowns() {
     school.source = Some(RequestSource::School);
     let cw = Casework {
         children: children(),
-        requests: vec![
+        requests: imbl::vector![
             request("R1", "C1", date(2024, 3, 1)),
             request("R2", "C2", date(2024, 2, 29)),
             school,
@@ -156,7 +156,7 @@ fn decisions_within_six_weeks_at_the_day_42_boundary() {
     let base = date(2024, 1, 10);
     let cw = Casework {
         children: children(),
-        requests: vec![
+        requests: imbl::vector![
             decided(request("R1", "C1", base), AssessmentDecision::Assess, 42),
             decided(request("R2", "C2", add_days(base, -1)), AssessmentDecision::Refuse, 43),
             decided(request("R3", "C3", base), AssessmentDecision::Withdrawn, 40),
@@ -188,7 +188,7 @@ fn decisions_within_six_weeks_at_the_day_42_boundary() {
 fn open_requests_past_20_30_and_52_weeks() {
     // Received 1 January 2023; assessing. At 31 May 2023 it is 150 days old.
     let r = decided(request("R1", "C1", date(2023, 1, 1)), AssessmentDecision::Assess, 30);
-    let cw = Casework { children: children(), requests: vec![r], ..Casework::default() };
+    let cw = Casework { children: children(), requests: imbl::vector![r], ..Casework::default() };
     assert_eq!(value(&cw, MeasureId::RequestsOpenOver20Weeks, month(2023, 5)), Some(1.0));
     assert_eq!(value(&cw, MeasureId::RequestsOpenOver20Weeks, month(2023, 4)), Some(0.0)); // day 119
     assert_eq!(value(&cw, MeasureId::RequestsOpenOver30Weeks, month(2023, 6)), Some(0.0)); // 30 June is day 180
@@ -205,7 +205,7 @@ fn assessments_and_plans_issued_at_the_day_140_boundary() {
     exception.exception = Some(TimeLimitException::PersonalCircumstances);
     let cw = Casework {
         children: children(),
-        requests: vec![
+        requests: imbl::vector![
             outcome(
                 decided(request("R1", "C1", add_days(d, 10)), AssessmentDecision::Assess, 30),
                 AssessmentOutcome::Plan,
@@ -256,7 +256,7 @@ fn the_dfe_headline_leaves_exception_cases_out_of_both_counts() {
     let mut on_time =
         outcome(decided(request("R1", "C1", d), AssessmentDecision::Assess, 30), AssessmentOutcome::Plan, 200);
     on_time.received_on = add_days(d, 60); // outcome on day 140 of this request
-    let cw = Casework { children: children(), requests: vec![on_time, late_exception], ..Casework::default() };
+    let cw = Casework { children: children(), requests: imbl::vector![on_time, late_exception], ..Casework::default() };
     let m = month(2024, 7); // day 200 from 1 January is 19 July
     assert_eq!(value(&cw, MeasureId::PlansIssued, m), Some(2.0));
     assert_eq!(value(&cw, MeasureId::PlansIssuedWithin20WeeksPct, m), Some(100.0));
@@ -283,8 +283,8 @@ fn advice_outstanding_overdue_and_timely() {
         };
     let cw = Casework {
         children: children(),
-        requests: vec![r, closed],
-        advice: vec![
+        requests: imbl::vector![r, closed],
+        advice: imbl::vector![
             advice("A1", "R1", AdviceKind::EducationalPsychology, date(2024, 1, 21), None, Some("EPS")),
             advice("A2", "R1", AdviceKind::Health, date(2024, 2, 20), None, None),
             advice("A3", "R1", AdviceKind::SocialCare, date(2024, 1, 21), Some(date(2024, 3, 3)), None), // day 42
@@ -317,12 +317,12 @@ fn advice_outstanding_overdue_and_timely() {
 fn plans_in_force_by_setting_age_and_need() {
     let cw = Casework {
         children: children(),
-        plans: vec![
+        plans: imbl::vector![
             plan("P1", "C1", date(2020, 1, 1), None),
             plan("P2", "C2", date(2019, 1, 1), Some((date(2024, 3, 31), CeaseReason::NeedsMet))),
             plan("P3", "C3", date(2018, 1, 1), None),
         ],
-        placements: vec![
+        placements: imbl::vector![
             placement("S1", "C1", Setting::Mainstream, date(2020, 1, 1), Some(date(2024, 3, 30)), Some("8000")),
             placement("S2", "C1", Setting::SpecialIndependent, date(2024, 3, 31), None, Some("60000")),
             placement("S3", "C2", Setting::SpecialMaintained, date(2019, 1, 1), None, Some("25000")),
@@ -370,8 +370,8 @@ fn reviews_completed_overdue_and_timely() {
         };
     let cw = Casework {
         children: children(),
-        plans: vec![p],
-        reviews: vec![
+        plans: imbl::vector![p],
+        reviews: imbl::vector![
             // Due 9 January 2023; held on the day, decided on day 28: on time.
             review(
                 "V1",
@@ -418,8 +418,8 @@ fn phase_transfers_finalised_before_the_deadline() {
         };
     let cw = Casework {
         children: children(),
-        plans: vec![plan("P1", "C1", date(2020, 1, 1), None), plan("P2", "C2", date(2020, 1, 1), None)],
-        reviews: vec![
+        plans: imbl::vector![plan("P1", "C1", date(2020, 1, 1), None), plan("P2", "C2", date(2020, 1, 1), None)],
+        reviews: imbl::vector![
             review(
                 "V1",
                 date(2024, 10, 1),
@@ -458,7 +458,7 @@ fn disputes_and_feedback_year_to_date() {
     };
     let cw = Casework {
         children: children(),
-        disputes: vec![
+        disputes: imbl::vector![
             dispute(
                 "D1",
                 "C1",
@@ -482,7 +482,7 @@ fn disputes_and_feedback_year_to_date() {
                 Some((DisputeOutcome::LaFavour, date(2024, 1, 15))),
             ),
         ],
-        feedback: vec![
+        feedback: imbl::vector![
             Feedback {
                 feedback_id: "F1".into(),
                 kind: FeedbackKind::Complaint,
@@ -516,8 +516,8 @@ fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_toda
     let mut cw = Casework { children: children(), ..Casework::default() };
     // Decided to assess on 1 November; advice asked for on 2 November is due on 14 December.
     let r = decided(request("R1", "C1", date(2026, 10, 1)), AssessmentDecision::Assess, 31);
-    cw.requests.push(r);
-    cw.advice.push(Advice {
+    cw.requests.push_back(r);
+    cw.advice.push_back(Advice {
         advice_id: "A1".into(),
         request_id: "R1".into(),
         kind: AdviceKind::Health,
@@ -526,11 +526,11 @@ fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_toda
         received_on: None,
     });
     // Received on 10 December (counted to date), and one dated after today (not counted).
-    cw.requests.push(request("R2", "C2", date(2026, 12, 10)));
-    cw.requests.push(request("R3", "C3", date(2026, 12, 20)));
+    cw.requests.push_back(request("R2", "C2", date(2026, 12, 10)));
+    cw.requests.push_back(request("R3", "C3", date(2026, 12, 20)));
     // A year earlier: one request on 5 December 2025 (the same span), one on 20 December.
-    cw.requests.push(request("R4", "C2", date(2025, 12, 5)));
-    cw.requests.push(request("R5", "C3", date(2025, 12, 20)));
+    cw.requests.push_back(request("R4", "C2", date(2025, 12, 5)));
+    cw.requests.push_back(request("R5", "C3", date(2025, 12, 20)));
     let december = month(2026, 12);
     let engine = Engine::as_at(&cw, today);
     assert!(engine.to_date(december) && !engine.to_date(month(2026, 11)));

@@ -252,7 +252,7 @@ impl Generator {
                 inward[rng.random_range(0..inward.len())] as char
             )
         });
-        self.cw.children.push(Child {
+        self.cw.children.push_back(Child {
             child_id: Self::id("C", n).into(),
             upn,
             forename: one_of(rng, FORENAMES).to_string(),
@@ -337,7 +337,7 @@ impl Generator {
                     _ => None,
                 };
                 let a = self.cw.advice.len() + 1;
-                self.cw.advice.push(Advice {
+                self.cw.advice.push_back(Advice {
                     advice_id: Self::id("A", a).into(),
                     request_id: request.request_id.clone(),
                     kind,
@@ -393,7 +393,7 @@ impl Generator {
             }
         }
         self.add_disputes(child, &request);
-        self.cw.requests.push(request);
+        self.cw.requests.push_back(request);
     }
 
     fn add_disputes(&mut self, child: usize, request: &Request) {
@@ -430,7 +430,7 @@ impl Generator {
             };
             let closed = add_days(opened, rng.random_range(length / 3..=length));
             let n = self.cw.disputes.len() + 1;
-            self.cw.disputes.push(Dispute {
+            self.cw.disputes.push_back(Dispute {
                 dispute_id: Self::id("D", n).into(),
                 child_id: child_id.clone(),
                 kind,
@@ -532,7 +532,7 @@ impl Generator {
             let amended =
                 (decision_value == ReviewDecision::Amend).then(|| add_days(decided, delay(rng, amend_p, 14, 56, 220)));
             let r = self.cw.reviews.len() + 1;
-            self.cw.reviews.push(Review {
+            self.cw.reviews.push_back(Review {
                 review_id: Self::id("V", r).into(),
                 plan_id: plan_id.clone().into(),
                 meeting_on: Some(meeting),
@@ -560,7 +560,7 @@ impl Generator {
         let ceased = ceased.filter(|(d, _)| *d <= as_at && *d > issued_on);
         self.add_placements(child, issued_on, ceased.map(|(d, _)| d));
         let rng = &mut self.rng;
-        self.cw.plans.push(Plan {
+        self.cw.plans.push_back(Plan {
             plan_id: plan_id.into(),
             child_id: self.cw.children[child].child_id.clone(),
             request_id: request_id.map(Into::into),
@@ -688,7 +688,7 @@ impl Generator {
             };
             let cost = self.cost(setting);
             let n = self.cw.placements.len() + 1;
-            self.cw.placements.push(Placement {
+            self.cw.placements.push_back(Placement {
                 placement_id: Self::id("S", n).into(),
                 child_id: child_id.clone(),
                 setting,
@@ -787,7 +787,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
                 let child_id =
                     g.rng.random_bool(0.8).then(|| g.cw.children[g.rng.random_range(0..children)].child_id.clone());
                 let id = g.cw.feedback.len() + 1;
-                g.cw.feedback.push(Feedback {
+                g.cw.feedback.push_back(Feedback {
                     feedback_id: Generator::id("F", id).into(),
                     kind,
                     received_on,
@@ -810,7 +810,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
                 _ => 0.9,
             };
             let count = (base * shape * (0.97 + 0.06 * g.rng.random::<f64>())).round() as u64;
-            g.cw.population.push(PopulationCount { year, age, count });
+            g.cw.population.push_back(PopulationCount { year, age, count });
         }
     }
 
@@ -821,7 +821,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
         (MeasureId::ReviewsCompletedOnTimePct, 75.0),
         (MeasureId::AdviceWithin6WeeksPct, 80.0),
     ] {
-        g.cw.targets.push(Target {
+        g.cw.targets.push_back(Target {
             measure: measure.code().into(),
             target,
             due_on: Date::new(as_at.year() + 1, 3, 31).ok(),

@@ -15,7 +15,7 @@ fn demo(children: usize, seed: u64) -> Casework {
 
 /// Both collections hold the same records, in any order.
 fn assert_same_records(a: &Casework, b: &Casework) {
-    fn sorted<T: std::fmt::Debug>(rows: &[T]) -> Vec<String> {
+    fn sorted<T: std::fmt::Debug + Clone>(rows: &imbl::Vector<T>) -> Vec<String> {
         let mut v: Vec<String> = rows.iter().map(|r| format!("{r:?}")).collect();
         v.sort();
         v
@@ -38,17 +38,17 @@ fn assert_same_records(a: &Casework, b: &Casework) {
 async fn a_generated_authority_reads_back_exactly() {
     on_each_backend("round_trip", |store, _| async move {
         let mut cw = demo(600, 5);
-        cw.benchmarks.push(Benchmark {
+        cw.benchmarks.push_back(Benchmark {
             measure: "plans_issued_within_20_weeks_pct".into(),
             period: BenchmarkPeriod::Year(2024),
             comparator: Comparator::England,
             value: 46.4,
         });
-        cw.targets.push(Target { measure: "plans_active".into(), target: 0.00001, due_on: None });
+        cw.targets.push_back(Target { measure: "plans_active".into(), target: 0.00001, due_on: None });
         // What a SEN2 import leaves unknown: a request's source, a dispute's date.
         cw.requests[0].source = None;
         let request_id = cw.requests[0].request_id.clone();
-        cw.disputes.push(Dispute {
+        cw.disputes.push_back(Dispute {
             dispute_id: "FROM-SEN2".into(),
             child_id: cw.requests[0].child_id.clone(),
             kind: DisputeKind::Appeal,
@@ -67,11 +67,11 @@ async fn saving_again_updates_records_with_the_same_ids_and_adds_the_rest() {
     on_each_backend("upsert", |store, _| async move {
         let cw = demo(300, 1);
         store.save(&cw, &|_| {}).await.unwrap();
-        let mut update = Casework { children: vec![cw.children[0].clone()], ..Casework::default() };
+        let mut update = Casework { children: imbl::vector![cw.children[0].clone()], ..Casework::default() };
         update.children[0].surname = "Corrected".into();
         let mut new_child = cw.children[1].clone();
         new_child.child_id = "NEW1".into();
-        update.children.push(new_child);
+        update.children.push_back(new_child);
         store.save(&update, &|_| {}).await.unwrap();
         let stored = store.load().await.unwrap();
         assert_same_records(&stored, &cw.updated_with(&update));
@@ -88,8 +88,8 @@ async fn a_failed_save_leaves_the_database_as_it_was() {
         // A request for a child the database does not hold breaks a foreign key in the second
         // table, after the first table was written in the same transaction.
         let mut bad = Casework {
-            children: vec![cw.children[0].clone()],
-            requests: vec![cw.requests[0].clone()],
+            children: imbl::vector![cw.children[0].clone()],
+            requests: imbl::vector![cw.requests[0].clone()],
             ..Casework::default()
         };
         bad.children[0].surname = "ShouldNotBeSaved".into();
@@ -123,7 +123,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
 
 async fn request_with_version(store: &Store, id: &str) -> Result<(Request, i64), StoreError> {
     let (mut cw, version) = store.record_with_version(RecordFile::Requests, id).await?;
-    Ok((cw.requests.pop().unwrap(), version))
+    Ok((cw.requests.pop_back().unwrap(), version))
 }
 
 fn change(email: &str, id: &str) -> AuditEvent {
@@ -138,7 +138,7 @@ fn change(email: &str, id: &str) -> AuditEvent {
 }
 
 async fn update_request(store: &Store, request: &Request, version: i64) -> Result<i64, StoreError> {
-    let one = Casework { requests: vec![request.clone()], ..Casework::default() };
+    let one = Casework { requests: imbl::vector![request.clone()], ..Casework::default() };
     store
         .write_record(RecordFile::Requests, &one, Some(version), &change("test@example.org", &request.request_id))
         .await
@@ -156,7 +156,7 @@ async fn a_new_record_is_added_once_with_its_audit_row() {
         let mut advice = cw.advice[0].clone();
         advice.advice_id = "NEW-ADVICE-1".into();
         advice.received_on = None;
-        let one = Casework { advice: vec![advice.clone()], ..Casework::default() };
+        let one = Casework { advice: imbl::vector![advice.clone()], ..Casework::default() };
         let event = change("a@example.org", "NEW-ADVICE-1");
         assert_eq!(store.write_record(RecordFile::Advice, &one, None, &event).await.unwrap(), 1);
         assert_eq!(audit_rows(&store).await, 1);
@@ -167,7 +167,7 @@ async fn a_new_record_is_added_once_with_its_audit_row() {
         ));
         assert_eq!(audit_rows(&store).await, 1);
         let (read, version) = store.record_with_version(RecordFile::Advice, "NEW-ADVICE-1").await.unwrap();
-        assert_eq!((read.advice, version), (vec![advice], 1));
+        assert_eq!((read.advice, version), (imbl::vector![advice], 1));
         // Population counts are not edited one at a time.
         assert!(store.record_with_version(RecordFile::Population, "2020").await.is_err());
     })
@@ -220,7 +220,7 @@ async fn awkward_text_and_empty_keys_read_back_exactly() {
         let mut cw = demo(20, 9);
         cw.children[0].forename = "Zoë \"Jo\", O'Neil\nsecond line \\ end".into();
         cw.children[1].postcode = None;
-        cw.targets.push(Target { measure: "requests_received".into(), target: 40.5, due_on: None });
+        cw.targets.push_back(Target { measure: "requests_received".into(), target: 40.5, due_on: None });
         store.save(&cw, &|_| {}).await.unwrap();
         let back = store.load().await.unwrap();
         let child = back.children.iter().find(|c| c.child_id == cw.children[0].child_id).unwrap();
@@ -266,7 +266,7 @@ async fn sixteen_concurrent_writers_lose_no_update() {
         let cw = demo(300, 6);
         store.save(&cw, &|_| {}).await.unwrap();
         let shared = cw.requests[0].request_id.clone();
-        let own: Vec<String> = cw.requests[1..=8].iter().map(|r| r.request_id.to_string()).collect();
+        let own: Vec<String> = cw.requests.iter().skip(1).take(8).map(|r| r.request_id.to_string()).collect();
         let mut tasks = Vec::new();
         for task in 0..16usize {
             let store = store.clone();

@@ -83,7 +83,11 @@ pub struct AgainstTarget {
 
 /// The target that applies to `month`: the one due soonest on or after the month's first day,
 /// else one with no date, else the latest one already past.
-pub fn target_for<'t>(measure: &MeasureDef, targets: &'t [Target], month: Month) -> Option<&'t Target> {
+pub fn target_for<'t>(
+    measure: &MeasureDef,
+    targets: &'t crate::records::Records<Target>,
+    month: Month,
+) -> Option<&'t Target> {
     let mine = || targets.iter().filter(|t| t.measure == measure.id);
     mine()
         .filter(|t| t.due_on.is_some_and(|d| d >= month.first_day()))
@@ -108,7 +112,11 @@ pub fn against_target(measure: &MeasureDef, target: &Target, value: Option<f64>)
 
 /// For each comparator, the latest benchmark of `measure` whose period starts on or before
 /// `month` (a yearly benchmark starts in January), in comparator order.
-pub fn benchmarks_for<'b>(measure: &MeasureDef, benchmarks: &'b [Benchmark], month: Month) -> Vec<&'b Benchmark> {
+pub fn benchmarks_for<'b>(
+    measure: &MeasureDef,
+    benchmarks: &'b crate::records::Records<Benchmark>,
+    month: Month,
+) -> Vec<&'b Benchmark> {
     Comparator::ALL
         .iter()
         .filter_map(|&c| {
@@ -165,7 +173,8 @@ mod tests {
             target,
             due_on: due.map(|(y, mo, d)| jiff::civil::date(y, mo, d)),
         };
-        let targets = [t(50.0, Some((2024, 3, 31))), t(60.0, Some((2025, 3, 31))), t(70.0, None)];
+        let targets: crate::records::Records<Target> =
+            imbl::vector![t(50.0, Some((2024, 3, 31))), t(60.0, Some((2025, 3, 31))), t(70.0, None)];
         let month = |y, mo| Month::new(y, mo).unwrap();
         assert_eq!(target_for(measure, &targets, month(2024, 1)).unwrap().target, 50.0);
         assert_eq!(target_for(measure, &targets, month(2024, 4)).unwrap().target, 60.0);
@@ -182,7 +191,7 @@ mod tests {
             comparator,
             value,
         };
-        let benchmarks = [
+        let benchmarks: crate::records::Records<Benchmark> = imbl::vector![
             b(BenchmarkPeriod::Year(2023), Comparator::England, 50.3),
             b(BenchmarkPeriod::Year(2024), Comparator::England, 46.4),
             b(BenchmarkPeriod::Year(2024), Comparator::Region, 40.0),

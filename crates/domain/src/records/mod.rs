@@ -35,6 +35,11 @@ pub use target::Target;
 use crate::rows::{Column, Row};
 use jiff::civil::Date;
 
+/// One type's records, in their order: a persistent vector, so that a copy of a whole caseload
+/// with one record changed shares every other record with the original (what lets a save make
+/// the next snapshot of a large authority in microseconds; see the web app's snapshot).
+pub type Records<T> = imbl::Vector<T>;
+
 /// A code together with the date it took effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dated<T> {
@@ -126,7 +131,7 @@ macro_rules! record_types {
 
         /// All the records of one authority: what an interchange folder or a database holds.
         #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct Casework { $(pub $field: Vec<$type>),+ }
+        pub struct Casework { $(pub $field: Records<$type>),+ }
 
         /// How many records of each kind a set of casework holds.
         #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -175,7 +180,7 @@ macro_rules! record_types {
                 match row.file {
                     $(RecordFile::$variant => match <$type as Record>::read(row) {
                         Some(record) => {
-                            self.$field.push(record);
+                            self.$field.push_back(record);
                             true
                         }
                         None => false,
@@ -185,7 +190,7 @@ macro_rules! record_types {
 
             /// The child the first record of `file` belongs to (see [`Record::child_id`]).
             pub fn child_of_first(&self, file: RecordFile, held: &Casework) -> Option<String> {
-                match file { $(RecordFile::$variant => self.$field.first()?.child_id(held)),+ }
+                match file { $(RecordFile::$variant => self.$field.front()?.child_id(held)),+ }
             }
 
             /// Moves `file`'s records out of `other` into `self`, replacing those `self` held.
@@ -195,7 +200,7 @@ macro_rules! record_types {
 
             /// Removes the record last appended for `file`.
             pub fn pop_last(&mut self, file: RecordFile) {
-                match file { $(RecordFile::$variant => drop(self.$field.pop())),+ }
+                match file { $(RecordFile::$variant => drop(self.$field.pop_back())),+ }
             }
         }
     };
@@ -245,12 +250,12 @@ impl RecordCounts {
     }
 }
 
-fn merge_rows<T: Record>(update: &[T], base: &[T]) -> Vec<T> {
+fn merge_rows<T: Record>(update: &Records<T>, base: &Records<T>) -> Records<T> {
     let replaced: std::collections::HashSet<T::Key> = update.iter().map(Record::key).collect();
     update.iter().cloned().chain(base.iter().filter(|r| !replaced.contains(&r.key())).cloned()).collect()
 }
 
-fn count_known<T: Record>(update: &[T], base: &[T]) -> usize {
+fn count_known<T: Record>(update: &Records<T>, base: &Records<T>) -> usize {
     let known: std::collections::HashSet<T::Key> = base.iter().map(Record::key).collect();
     update.iter().filter(|r| known.contains(&r.key())).count()
 }

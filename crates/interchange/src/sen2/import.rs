@@ -290,7 +290,7 @@ fn map_person(m: &mut Mapper, out: &mut Imported, person: &BladeRow) {
     }
     let (Some(forename), Some(surname), Some(date_of_birth)) = (forename, surname, born) else { return };
     m.origins.insert((RecordFile::Children, out.casework.children.len()), (M, person.line));
-    out.casework.children.push(Child {
+    out.casework.children.push_back(Child {
         child_id: child_id.clone().into(),
         upn: person.get("upn").map(str::to_string),
         forename: forename.to_string(),
@@ -399,7 +399,7 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         out.sources_unknown += 1;
     }
     m.origins.insert((RecordFile::Requests, out.casework.requests.len()), (M, r.line));
-    out.casework.requests.push(Request {
+    out.casework.requests.push_back(Request {
         request_id: request_id.clone().into(),
         child_id: child_id.to_string().into(),
         received_on,
@@ -414,7 +414,7 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
     for column in disputes {
         out.disputes_undated += 1;
         m.origins.insert((RecordFile::Disputes, out.casework.disputes.len()), (M, r.line));
-        out.casework.disputes.push(Dispute {
+        out.casework.disputes.push_back(Dispute {
             dispute_id: format!("{request_id}-{column}").into(),
             child_id: child_id.to_string().into(),
             kind: if column.ends_with("tribunal") { DisputeKind::Appeal } else { DisputeKind::Mediation },
@@ -475,7 +475,7 @@ fn map_plan(
     };
     let plan_id = Mapper::id(n, M);
     m.origins.insert((RecordFile::Plans, out.casework.plans.len()), (M, n.line));
-    out.casework.plans.push(Plan {
+    out.casework.plans.push_back(Plan {
         plan_id: plan_id.clone().into(),
         child_id: child_id.to_string().into(),
         request_id: request_id.map(str::to_string).map(Into::into),
@@ -514,7 +514,7 @@ fn map_active_plan(m: &mut Mapper, out: &mut Imported, ap: &BladeRow, child_id: 
         match plan_id {
             Some(plan_id) => {
                 m.origins.insert((RecordFile::Reviews, out.casework.reviews.len()), (M, ap.line));
-                out.casework.reviews.push(Review {
+                out.casework.reviews.push_back(Review {
                     review_id: Mapper::id(ap, M).into(),
                     plan_id: plan_id.to_string().into(),
                     meeting_on,
@@ -586,7 +586,7 @@ fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &st
     };
     let (Some(setting), Some(started_on)) = (setting, started_on) else { return };
     m.origins.insert((RecordFile::Placements, out.casework.placements.len()), (M, p.line));
-    out.casework.placements.push(Placement {
+    out.casework.placements.push_back(Placement {
         placement_id: Mapper::id(p, M).into(),
         child_id: child_id.to_string().into(),
         setting,

@@ -252,13 +252,14 @@ mod tests {
     #[test]
     fn a_child_known_by_upn_keeps_its_id_and_what_the_return_does_not_say() {
         let mut held = Casework::default();
-        held.children.push(Child { postcode: Some("EX1 1AA".into()), ..child("C-77", Some("A123456789012"), "Alex") });
-        held.requests.push(Request {
+        held.children
+            .push_back(Child { postcode: Some("EX1 1AA".into()), ..child("C-77", Some("A123456789012"), "Alex") });
+        held.requests.push_back(Request {
             source: Some(RequestSource::School),
             caseworker: Some("cw001".into()),
             ..request("R-9", "C-77")
         });
-        held.disputes.push(Dispute {
+        held.disputes.push_back(Dispute {
             dispute_id: "D-1".into(),
             child_id: "C-77".into(),
             kind: DisputeKind::Appeal,
@@ -268,12 +269,12 @@ mod tests {
         });
         let mut imported = Casework::default();
         // The return spells the name differently: the UPN decides.
-        imported.children.push(child("P1", Some("a123456789012"), "Alexander"));
-        imported.requests.push(Request {
+        imported.children.push_back(child("P1", Some("a123456789012"), "Alexander"));
+        imported.requests.push_back(Request {
             decision: Some(Dated::new(AssessmentDecision::Assess, date(2025, 3, 10))),
             ..request("R1", "P1")
         });
-        imported.disputes.push(Dispute {
+        imported.disputes.push_back(Dispute {
             dispute_id: "R1-assessmenttribunal".into(),
             child_id: "P1".into(),
             kind: DisputeKind::Appeal,
@@ -302,11 +303,11 @@ mod tests {
     #[test]
     fn another_exports_id_for_somebody_else_is_not_overwritten() {
         let mut held = Casework::default();
-        held.children.push(child("P1", None, "Alex"));
-        held.requests.push(request("R1", "P1"));
+        held.children.push_back(child("P1", None, "Alex"));
+        held.requests.push_back(request("R1", "P1"));
         let mut imported = Casework::default();
-        imported.children.push(child("P1", None, "Sam"));
-        imported.requests.push(Request { received_on: date(2025, 5, 5), ..request("R1", "P1") });
+        imported.children.push_back(child("P1", None, "Sam"));
+        imported.requests.push_back(Request { received_on: date(2025, 5, 5), ..request("R1", "P1") });
         let (out, matched) = match_to_held(&held, &imported, Some(2026));
         assert_eq!((matched.children, matched.requests, matched.renamed), (0, 0, 2));
         assert_eq!(out.children[0].child_id, "sen2-2026-P1");
@@ -321,10 +322,10 @@ mod tests {
     #[test]
     fn a_upn_two_held_children_share_identifies_neither() {
         let mut held = Casework::default();
-        held.children.push(child("C1", Some("A123456789012"), "Alex"));
-        held.children.push(child("C2", Some("A123456789012"), "Sam"));
+        held.children.push_back(child("C1", Some("A123456789012"), "Alex"));
+        held.children.push_back(child("C2", Some("A123456789012"), "Sam"));
         let mut imported = Casework::default();
-        imported.children.push(child("P1", Some("A123456789012"), "Sam"));
+        imported.children.push_back(child("P1", Some("A123456789012"), "Sam"));
         let (out, matched) = match_to_held(&held, &imported, None);
         assert_eq!(matched.children, 1);
         assert_eq!(out.children[0].child_id, "C2", "matched by name and date of birth instead");
@@ -336,9 +337,9 @@ mod tests {
     #[test]
     fn the_same_name_and_date_of_birth_with_another_upn_is_somebody_else() {
         let mut held = Casework::default();
-        held.children.push(child("C1", Some("A123456789012"), "Alex"));
+        held.children.push_back(child("C1", Some("A123456789012"), "Alex"));
         let mut imported = Casework::default();
-        imported.children.push(child("P1", Some("B123456789012"), "Alex"));
+        imported.children.push_back(child("P1", Some("B123456789012"), "Alex"));
         let (out, matched) = match_to_held(&held, &imported, None);
         assert_eq!((matched.children, out.children[0].child_id.as_str()), (0, "P1"));
         // Without a UPN on one side, the name and date of birth decide.

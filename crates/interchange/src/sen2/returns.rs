@@ -110,7 +110,11 @@ impl DisputeFlags {
 
 /// Whether the request has a mediation and an appeal that the return as at `census` reports:
 /// disputes linked to it that began on or before the census day, or whose date is unknown.
-fn disputed(disputes: &[Dispute], request: &Request, census: jiff::civil::Date) -> (bool, bool) {
+fn disputed(
+    disputes: &sendtrack_domain::records::Records<Dispute>,
+    request: &Request,
+    census: jiff::civil::Date,
+) -> (bool, bool) {
     let of = |kind: DisputeKind| {
         disputes.iter().any(|d| {
             d.kind == kind

@@ -532,7 +532,7 @@ fn boundary_cases() -> Casework {
         surname: "Day".into(),
         ..sendtrack_domain::testing::child("LEAP", date(2012, 2, 29))
     };
-    cw.children.push(leap_child);
+    cw.children.push_back(leap_child);
     let base = Request {
         source: Some(RequestSource::YoungPerson),
         ..sendtrack_domain::testing::request("", "LEAP", date(2024, 1, 19))
@@ -542,7 +542,7 @@ fn boundary_cases() -> Casework {
                    decision: Option<(AssessmentDecision, i64)>,
                    outcome: Option<(AssessmentOutcome, i64)>,
                    exception| {
-        cw.requests.push(Request {
+        cw.requests.push_back(Request {
             request_id: id.into(),
             received_on: received,
             decision: decision.map(|(v, d)| Dated::new(v, add_days(received, d))),
@@ -570,7 +570,7 @@ fn boundary_cases() -> Casework {
     add("B210", add_days(date(2024, 7, 31), -210), Some((Assess, 20)), None, None);
     add("B364", add_days(date(2024, 12, 31), -364), Some((Assess, 20)), None, None);
     // A request whose source is not known (as a SEN2 import leaves it): `unknown` in the breakdown.
-    cw.requests.push(Request {
+    cw.requests.push_back(Request {
         request_id: "BNOSRC".into(),
         received_on: date(2024, 2, 5),
         source: None,
@@ -584,7 +584,7 @@ fn boundary_cases() -> Casework {
         ("DMEDX", DisputeKind::Mediation, None, Some("B43")),
         ("DAPPX", DisputeKind::Appeal, None, Some("B43")),
     ] {
-        cw.disputes.push(Dispute {
+        cw.disputes.push_back(Dispute {
             dispute_id: id.into(),
             child_id: "LEAP".into(),
             kind,
@@ -594,11 +594,11 @@ fn boundary_cases() -> Casework {
         });
     }
     // A plan without a request, issued on 29 February, never reviewed; and one ceasing.
-    cw.plans.push(Plan {
+    cw.plans.push_back(Plan {
         transferred_from: Some("879".into()),
         ..sendtrack_domain::testing::plan("BPLAN", "LEAP", date(2024, 2, 29))
     });
-    cw.advice.push(Advice {
+    cw.advice.push_back(Advice {
         advice_id: "BA42".into(),
         request_id: "B42".into(),
         kind: AdviceKind::Other,
@@ -606,7 +606,7 @@ fn boundary_cases() -> Casework {
         requested_on: date(2024, 3, 1),
         received_on: Some(date(2024, 4, 12)), // day 42
     });
-    cw.reviews.push(Review {
+    cw.reviews.push_back(Review {
         review_id: "BREV".into(),
         plan_id: "BPLAN".into(),
         meeting_on: Some(date(2025, 2, 28)), // the last day of the period starting 29 February 2024

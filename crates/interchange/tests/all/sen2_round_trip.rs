@@ -129,7 +129,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
     }
     // Mediations and appeals come back as SEN2 carries them: one of each kind per request in
     // the return that had one by the census day, linked to it, with no date.
-    let kinds_of = |disputes: &[sendtrack_domain::records::Dispute]| {
+    let kinds_of = |disputes: &sendtrack_domain::records::Records<sendtrack_domain::records::Dispute>| {
         let mut kinds: Vec<(String, String)> = disputes
             .iter()
             .filter(|d| d.opened_on.is_none_or(|o| o <= census))

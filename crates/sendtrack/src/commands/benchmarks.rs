@@ -24,7 +24,7 @@ pub struct Destination {
 pub async fn run(dfe: &Path, la: &str, destination: &Destination) -> anyhow::Result<ExitCode> {
     let authority = find_authority(dfe, la)?;
     let found = benchmarks(dfe, &authority)?;
-    let casework = Casework { benchmarks: found, ..Casework::default() };
+    let casework = Casework { benchmarks: found.into(), ..Casework::default() };
     match (&destination.db, &destination.out) {
         (Some(db), _) => {
             let store = Store::open_existing(db).await?;

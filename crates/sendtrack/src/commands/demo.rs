@@ -78,7 +78,7 @@ pub async fn run(
     let store = Store::open(path).await?;
     save(&store, &folder.casework).await?;
     let comparators = devon_benchmarks().context("cannot load the demo's DfE comparators")?;
-    store.save(&Casework { benchmarks: comparators, ..Casework::default() }, &|_| {}).await?;
+    store.save(&Casework { benchmarks: comparators.into(), ..Casework::default() }, &|_| {}).await?;
     // Devon's LA number, for the header of the SEN2 returns the demo writes.
     store.set_setting(sendtrack_interchange::sen2::LA_NUMBER_SETTING, "878").await?;
     println!("Created the demo authority in {path}:");

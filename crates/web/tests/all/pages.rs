@@ -293,7 +293,11 @@ async fn a_childs_page_says_what_is_not_known_rather_than_inventing_it() {
             outcome: None,
         };
         let child = request.child_id.clone();
-        let update = Casework { requests: vec![request.clone()], disputes: vec![dispute], ..Casework::default() };
+        let update = Casework {
+            requests: imbl::vector![request.clone()],
+            disputes: imbl::vector![dispute],
+            ..Casework::default()
+        };
         store.save(&update, &|_| {}).await.unwrap();
         let manager = session(&app, "manager@example.org").await;
         let (status, _, page) = get(&app, &format!("/children/{child}"), Some(&manager)).await;
