@@ -8,7 +8,7 @@ use crate::clock::{
 };
 use crate::codes::{AssessmentDecision, AssessmentOutcome, ReviewDecision};
 use crate::dates::days_between;
-use crate::records::Casework;
+use crate::records::{Casework, Record, Records};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -70,24 +70,64 @@ pub struct Step {
 }
 
 /// Each child's records, found without scanning the whole caseload: built once per load of the
-/// records, then every child's page is a few lookups.
-#[derive(Debug, Default)]
+/// records, then every child's page is a few lookups. Its maps are persistent (like the
+/// records): [`ChildIndex::put`] makes the next caseload and index from one changed record,
+/// sharing the rest, so a save never rebuilds them.
+#[derive(Debug, Default, Clone)]
 pub struct ChildIndex {
-    children: HashMap<String, usize>,
-    requests: HashMap<String, Vec<usize>>,
-    advice: HashMap<String, Vec<usize>>,
-    plans: HashMap<String, Vec<usize>>,
-    reviews: HashMap<String, Vec<usize>>,
-    placements: HashMap<String, Vec<usize>>,
-    disputes: HashMap<String, Vec<usize>>,
+    children: Groups<usize>,
+    requests: Groups<Vec<usize>>,
+    advice: Groups<Vec<usize>>,
+    plans: Groups<Vec<usize>>,
+    reviews: Groups<Vec<usize>>,
+    placements: Groups<Vec<usize>>,
+    disputes: Groups<Vec<usize>>,
+    feedback: Groups<Vec<usize>>,
 }
 
-fn group<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<String, Vec<usize>> {
-    let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+/// Positions of records, by the id of what they belong to.
+type Groups<V> = imbl::HashMap<String, V>;
+
+fn group<'a>(keys: impl Iterator<Item = &'a str>) -> Groups<Vec<usize>> {
+    let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, k) in keys.enumerate() {
-        map.entry(k.to_string()).or_default().push(i);
+        map.entry(k).or_default().push(i);
     }
-    map
+    map.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Puts `record` into `records`, replacing the one with the same key, or appended; keeps
+/// `groups` (positions by `owner`) right. The record with its key is looked for among its
+/// owner's first, then (when a change moved it to another owner) everywhere. Returns the
+/// record replaced.
+fn put<T: Record>(
+    records: &mut Records<T>,
+    groups: &mut Groups<Vec<usize>>,
+    owner: fn(&T) -> &str,
+    record: T,
+) -> Option<T> {
+    let key = record.key();
+    let among_owners =
+        groups.get(owner(&record)).and_then(|own| own.iter().copied().find(|&i| records[i].key() == key));
+    let found = among_owners.or_else(|| records.iter().position(|r| r.key() == key));
+    let to = owner(&record).to_string();
+    match found {
+        Some(i) => {
+            let from = owner(&records[i]).to_string();
+            if from != to {
+                if let Some(list) = groups.get_mut(&from) {
+                    list.retain(|&k| k != i);
+                }
+                groups.entry(to).or_default().push(i);
+            }
+            Some(records.set(i, record))
+        }
+        None => {
+            groups.entry(to).or_default().push(records.len());
+            records.push_back(record);
+            None
+        }
+    }
 }
 
 impl ChildIndex {
@@ -100,7 +140,70 @@ impl ChildIndex {
             reviews: group(cw.reviews.iter().map(|r| r.plan_id.as_str())),
             placements: group(cw.placements.iter().map(|p| p.child_id.as_str())),
             disputes: group(cw.disputes.iter().map(|d| d.child_id.as_str())),
+            feedback: group(cw.feedback.iter().map(|f| f.child_id.as_deref().unwrap_or_default())),
         }
+    }
+
+    /// Puts every record of `update` into `cw` (replacing the record with the same id, or
+    /// appended, as an import would) and keeps the index right, in time proportional to the
+    /// records changed (and the owner's records), not to the caseload. Records of types no
+    /// child owns (population, benchmarks, targets) are not put: the caller reloads for those.
+    /// Returns the children whose records changed, or `None` when `update` holds such records.
+    pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
+        if !(update.population.is_empty() && update.benchmarks.is_empty() && update.targets.is_empty()) {
+            return None;
+        }
+        let mut touched: Vec<String> = Vec::new();
+        for c in &update.children {
+            match self.children.get(c.child_id.as_str()) {
+                Some(&i) => drop(cw.children.set(i, c.clone())),
+                None => {
+                    self.children.insert(c.child_id.to_string(), cw.children.len());
+                    cw.children.push_back(c.clone());
+                }
+            };
+            touched.push(c.child_id.to_string());
+        }
+        for r in &update.requests {
+            let before = put(&mut cw.requests, &mut self.requests, |r| r.child_id.as_str(), r.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(r.child_id.to_string());
+        }
+        for p in &update.plans {
+            let before = put(&mut cw.plans, &mut self.plans, |p| p.child_id.as_str(), p.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(p.child_id.to_string());
+        }
+        // Advice and reviews name their child through a request or plan: the child before the
+        // change is touched as well as the child after it.
+        for a in &update.advice {
+            let before = put(&mut cw.advice, &mut self.advice, |a| a.request_id.as_str(), a.clone());
+            touched.extend(before.into_iter().chain([a.clone()]).filter_map(|a| a.child_id(cw)));
+        }
+        for v in &update.reviews {
+            let before = put(&mut cw.reviews, &mut self.reviews, |v| v.plan_id.as_str(), v.clone());
+            touched.extend(before.into_iter().chain([v.clone()]).filter_map(|v| v.child_id(cw)));
+        }
+        for p in &update.placements {
+            let before = put(&mut cw.placements, &mut self.placements, |p| p.child_id.as_str(), p.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(p.child_id.to_string());
+        }
+        for d in &update.disputes {
+            let before = put(&mut cw.disputes, &mut self.disputes, |d| d.child_id.as_str(), d.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(d.child_id.to_string());
+        }
+        for f in &update.feedback {
+            fn owner(f: &crate::records::Feedback) -> &str {
+                f.child_id.as_deref().unwrap_or_default()
+            }
+            let before = put(&mut cw.feedback, &mut self.feedback, owner, f.clone());
+            touched.extend(before.into_iter().chain([f.clone()]).filter_map(|f| f.child_id.map(|c| c.to_string())));
+        }
+        touched.sort();
+        touched.dedup();
+        Some(touched)
     }
 
     /// The child with this id.
@@ -127,10 +230,27 @@ impl ChildIndex {
         child_timeline(&self.own(cw, child_id), child_id, today)
     }
 
+    /// The records of all of `children`, as [`ChildIndex::own`] gives each one's.
+    pub fn own_of(&self, cw: &Casework, children: &[String]) -> Casework {
+        let mut all = Casework::default();
+        for child in children {
+            let own = self.own(cw, child);
+            all.children.append(own.children);
+            all.requests.append(own.requests);
+            all.advice.append(own.advice);
+            all.plans.append(own.plans);
+            all.reviews.append(own.reviews);
+            all.placements.append(own.placements);
+            all.disputes.append(own.disputes);
+            all.feedback.append(own.feedback);
+        }
+        all
+    }
+
     /// A casework of just this child's records: the child, requests and their advice, plans
     /// and their reviews, placements and disputes.
     pub fn own(&self, cw: &Casework, child_id: &str) -> Casework {
-        let pick = |map: &HashMap<String, Vec<usize>>, key: &str| map.get(key).cloned().unwrap_or_default();
+        let pick = |map: &Groups<Vec<usize>>, key: &str| map.get(key).cloned().unwrap_or_default();
         let requests: Vec<_> = pick(&self.requests, child_id).into_iter().map(|i| cw.requests[i].clone()).collect();
         let advice =
             requests.iter().flat_map(|r| pick(&self.advice, &r.request_id)).map(|i| cw.advice[i].clone()).collect();
@@ -148,6 +268,7 @@ impl ChildIndex {
             reviews,
             disputes,
             placements,
+            feedback: pick(&self.feedback, child_id).into_iter().map(|i| cw.feedback[i].clone()).collect(),
             ..Casework::default()
         }
     }

@@ -13,6 +13,7 @@ use crate::identifiers::ChildId;
 use crate::records::{Casework, Request, Review};
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Indexes the records by the ids other records refer to.
 struct CaseIndex<'a> {
@@ -197,13 +198,45 @@ impl<'a> Allocation<'a> {
 /// Every worklist at the end of a date, unfiltered: computed once, then filtered per page.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Worklists {
-    lists: Vec<(Worklist, Vec<WorkItem>)>,
+    lists: Vec<(Worklist, Vec<Arc<WorkItem>>)>,
+}
+
+/// The order of every worklist: most overdue first, then by record id.
+fn most_overdue_first(a: &WorkItem, b: &WorkItem) -> std::cmp::Ordering {
+    b.days_overdue.cmp(&a.days_overdue).then_with(|| a.record_id.cmp(&b.record_id))
 }
 
 impl Worklists {
     /// The items of `list` that `filter` keeps, most overdue first.
     pub fn items<'a>(&'a self, list: Worklist, filter: &'a WorkFilter) -> impl Iterator<Item = &'a WorkItem> + 'a {
-        self.lists.iter().filter(move |(l, _)| *l == list).flat_map(|(_, items)| items).filter(|i| filter.keeps(i))
+        self.lists
+            .iter()
+            .filter(move |(l, _)| *l == list)
+            .flat_map(|(_, items)| items.iter().map(Arc::as_ref))
+            .filter(|i| filter.keeps(i))
+    }
+
+    /// The worklists at `date` after a change to the records of `children`: their items
+    /// replaced by those of `own`, which holds those children's records (all of them, as
+    /// [`crate::timeline::ChildIndex::own`] gives them), every other item kept. What a save
+    /// costs, instead of the whole caseload's worklists computed again.
+    pub fn with_children(&self, children: &[String], own: &Casework, date: Date) -> Worklists {
+        let fresh = worklists(own, date);
+        let lists = self
+            .lists
+            .iter()
+            .zip(fresh.lists)
+            .map(|((list, items), (_, new))| {
+                let mut kept: Vec<Arc<WorkItem>> =
+                    items.iter().filter(|i| !children.iter().any(|c| i.child_id == *c)).cloned().collect();
+                for item in new {
+                    let at = kept.partition_point(|k| most_overdue_first(k, &item).is_lt());
+                    kept.insert(at, item);
+                }
+                (*list, kept)
+            })
+            .collect();
+        Worklists { lists }
     }
 
     /// Today's counts for the work `filter` keeps.
@@ -239,10 +272,10 @@ impl Worklists {
 pub fn worklists(cw: &Casework, date: Date) -> Worklists {
     let index = CaseIndex::new(cw);
     let allocation = Allocation::new(cw);
-    let mut lists: Vec<(Worklist, Vec<WorkItem>)> = Worklist::ALL.iter().map(|&l| (l, Vec::new())).collect();
+    let mut lists: Vec<(Worklist, Vec<Arc<WorkItem>>)> = Worklist::ALL.iter().map(|&l| (l, Vec::new())).collect();
     let mut push = |list: Worklist, item: WorkItem| {
         if let Some((_, items)) = lists.iter_mut().find(|(l, _)| *l == list) {
-            items.push(item);
+            items.push(Arc::new(item));
         }
     };
     for r in &cw.requests {
@@ -316,7 +349,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
         );
     }
     for (_, items) in &mut lists {
-        items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue).then_with(|| a.record_id.cmp(&b.record_id)));
+        items.sort_by(|a, b| most_overdue_first(a, b));
     }
     Worklists { lists }
 }

@@ -139,10 +139,18 @@ fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
 }
 
 /// Raises the casework version: every write of casework records does, in its transaction, so
-/// that a running web app can tell its in-memory copy is stale.
-pub async fn raise_version(work: &mut Work<'_>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(work.conn()).await?;
-    Ok(())
+/// that a running web app can tell its in-memory copy is stale. Returns the new version.
+pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
+    let raised = "UPDATE casework_version SET version = version + 1 WHERE id = 1 RETURNING version";
+    Ok(sqlx::query_scalar(raised).fetch_one(work.conn()).await?)
+}
+
+/// What a form's save wrote: the record's own new version, and the casework version the save
+/// raised (the web app makes its next snapshot from the record when it held the one before).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Saved {
+    pub version: i64,
+    pub casework_version: i64,
 }
 
 /// Writes the one record of `file` in `record`. A new record (`expected_version` `None`) must
@@ -406,21 +414,21 @@ impl Store {
     }
 
     /// A form's save, as one transaction: the one record of `file` in `record` (see
-    /// [`write_record`]), `event` in the audit trail, and the casework version raised. Returns
-    /// the record's new version. A refused write changes nothing.
+    /// [`write_record`]), `event` in the audit trail, and the casework version raised. A
+    /// refused write changes nothing.
     pub async fn write_record(
         &self,
         file: RecordFile,
         record: &Casework,
         expected_version: Option<i64>,
         event: &AuditEvent,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Saved, StoreError> {
         let mut work = self.begin().await?;
         let version = write_record(&mut work, file, record, expected_version).await?;
         audit::record(&mut work, event).await?;
-        raise_version(&mut work).await?;
+        let casework_version = raise_version(&mut work).await?;
         work.commit().await?;
-        Ok(version)
+        Ok(Saved { version, casework_version })
     }
 
     /// An erasure, as one transaction: the child's personal data removed (see

@@ -142,6 +142,7 @@ async fn update_request(store: &Store, request: &Request, version: i64) -> Resul
     store
         .write_record(RecordFile::Requests, &one, Some(version), &change("test@example.org", &request.request_id))
         .await
+        .map(|saved| saved.version)
 }
 
 async fn audit_rows(store: &Store) -> i64 {
@@ -158,7 +159,12 @@ async fn a_new_record_is_added_once_with_its_audit_row() {
         advice.received_on = None;
         let one = Casework { advice: imbl::vector![advice.clone()], ..Casework::default() };
         let event = change("a@example.org", "NEW-ADVICE-1");
-        assert_eq!(store.write_record(RecordFile::Advice, &one, None, &event).await.unwrap(), 1);
+        let before = store.casework_version().await.unwrap();
+        let saved = store.write_record(RecordFile::Advice, &one, None, &event).await.unwrap();
+        // The save tells the casework version it raised: the web app's next snapshot is made
+        // from it when nobody else wrote in between.
+        assert_eq!((saved.version, saved.casework_version), (1, before + 1));
+        assert_eq!(store.casework_version().await.unwrap(), before + 1);
         assert_eq!(audit_rows(&store).await, 1);
         // Adding it again is refused, and leaves no second audit row.
         assert!(matches!(

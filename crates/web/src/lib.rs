@@ -83,6 +83,53 @@ impl Snapshot {
     }
 }
 
+impl Snapshot {
+    /// The snapshot after this instance's own save of `update` (records of one child) raised
+    /// the casework version to `version`: the records and the child index with the saved
+    /// records put in, sharing everything else; the worklists already computed with just the
+    /// child's items worked out again; the caseworkers kept right. Scorecards and Today's counts
+    /// are computed again when next asked for. `None` when the update is of records no child
+    /// owns, which a reload handles. `before` is the record as it was (for a change).
+    fn after(&self, version: i64, update: &Casework, before: Option<&Casework>) -> Option<Snapshot> {
+        let mut casework = Casework::clone(&self.casework);
+        let mut index = match self.child_index.get() {
+            Some(index) => ChildIndex::clone(index),
+            None => ChildIndex::new(&self.casework),
+        };
+        let touched = index.put(&mut casework, update)?;
+        let next = Snapshot::new(version, casework);
+        if let Some(held) = self.caseworkers.get() {
+            let mut list = Vec::clone(held);
+            for r in &update.requests {
+                if let Some(id) = &r.caseworker
+                    && let Err(at) = list.binary_search(id)
+                {
+                    list.insert(at, id.clone());
+                }
+            }
+            // A caseworker whose last request moved to someone else is no longer listed.
+            let gone = before.into_iter().flat_map(|b| &b.requests).filter_map(|r| r.caseworker.as_ref());
+            for id in gone {
+                if !next.casework.requests.iter().any(|r| r.caseworker.as_ref() == Some(id))
+                    && let Ok(at) = list.binary_search(id)
+                {
+                    list.remove(at);
+                }
+            }
+            let _ = next.caseworkers.set(Arc::new(list));
+        }
+        if let Ok(lists) = self.worklists.lock() {
+            let own = index.own_of(&next.casework, &touched);
+            let updated = lists.iter().map(|(date, l)| (*date, Arc::new(l.with_children(&touched, &own, *date))));
+            if let Ok(mut next_lists) = next.worklists.lock() {
+                next_lists.extend(updated);
+            }
+        }
+        let _ = next.child_index.set(Arc::new(index));
+        Some(next)
+    }
+}
+
 /// A result kept in a snapshot's bounded cache, if it is there.
 fn cached<K: std::hash::Hash + Eq, V: Clone>(cache: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
     cache.lock().ok().and_then(|c| c.get(key).cloned())
@@ -112,6 +159,8 @@ pub struct AppState {
     snapshot: ArcSwapOption<Snapshot>,
     /// Held while a snapshot loads, so that many requests after a change load it once.
     loading: tokio::sync::Mutex<()>,
+    /// How many times the records have been read from the database.
+    loads: std::sync::atomic::AtomicUsize,
 }
 
 impl AppState {
@@ -124,6 +173,7 @@ impl AppState {
             today,
             snapshot: ArcSwapOption::empty(),
             loading: tokio::sync::Mutex::new(()),
+            loads: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -137,6 +187,13 @@ impl AppState {
         self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
     }
 
+    /// How many times the records have been read from the database since the app started: once,
+    /// then once per change made elsewhere (an import, another instance); never for this
+    /// instance's own saves, which update the records held.
+    pub fn loads(&self) -> usize {
+        self.loads.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// The audit trail's writer, started on first use (it needs the async runtime).
     fn audit(&self) -> &audit::AuditTrail {
         self.audit.get_or_init(|| audit::AuditTrail::start(self.store.clone()))
@@ -147,7 +204,9 @@ impl AppState {
         // Read the version before loading: a change made during the load means one more load
         // later, never a stale snapshot kept.
         let current = self.store.casework_version().await?;
-        let held = |s: &ArcSwapOption<Snapshot>| s.load_full().filter(|s| s.version == current);
+        // A snapshot newer than the version read is as good: this instance's own save made it
+        // between the read and now.
+        let held = |s: &ArcSwapOption<Snapshot>| s.load_full().filter(|s| s.version >= current);
         if let Some(snapshot) = held(&self.snapshot) {
             return Ok(snapshot);
         }
@@ -155,9 +214,37 @@ impl AppState {
         if let Some(snapshot) = held(&self.snapshot) {
             return Ok(snapshot);
         }
+        let began = std::time::Instant::now();
         let snapshot = Arc::new(Snapshot::new(current, self.store.load().await?));
+        self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tracing::info!(version = current, took_ms = began.elapsed().as_millis(), "read the records from the database");
         self.snapshot.store(Some(snapshot.clone()));
         Ok(snapshot)
+    }
+
+    /// A form's save (see [`Store::write_record`]), and the snapshot brought up to it: when
+    /// the snapshot held is of the version just before the save's (nobody else has written
+    /// since), the next one is made from it and the saved record, in time proportional to the
+    /// change; otherwise the next page loads the records again. Held under the loading lock,
+    /// so that a page asked for between the write and the new snapshot waits the moment it
+    /// takes rather than reading every record again. `before` is the record as it was.
+    pub(crate) async fn write_record(
+        &self,
+        file: sendtrack_domain::validation::RecordFile,
+        record: &Casework,
+        version: Option<i64>,
+        event: &sendtrack_store::audit::AuditEvent,
+        before: Option<&Casework>,
+    ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
+        let _loading = self.loading.lock().await;
+        let saved = self.store.write_record(file, record, version, event).await?;
+        if let Some(held) = self.snapshot.load_full()
+            && held.version + 1 == saved.casework_version
+            && let Some(next) = held.after(saved.casework_version, record, before)
+        {
+            self.snapshot.store(Some(Arc::new(next)));
+        }
+        Ok(saved)
     }
 
     /// The records, read from the database the first time they are needed.

@@ -8,3 +8,4 @@ mod measure_oracle;
 mod reading_folders;
 mod sen2_blade;
 mod sen2_round_trip;
+mod snapshot_updates;

@@ -540,3 +540,95 @@ async fn a_save_after_the_session_ended_keeps_the_entries_through_signing_in_and
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_again() {
+    on_each_backend("web_save_in_place", |store, _| async move {
+        app(store.clone()).await;
+        let today = jiff::civil::date(2026, 11, 30);
+        let state =
+            std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
+        let served = sendtrack_web::router(state.clone());
+        let cookie = session(&served, "manager@example.org").await;
+        let child = child_without_requests(&store).await;
+        let pages = [
+            "/".to_string(),
+            "/?caseworker=cw001".to_string(),
+            "/worklists/awaiting-decision?caseworker=all".to_string(),
+            "/worklists/assessing?caseworker=all".to_string(),
+            "/worklists/advice-outstanding?caseworker=all".to_string(),
+            "/worklists/advice-overdue?caseworker=all".to_string(),
+            format!("/children/{child}"),
+            "/scorecard".to_string(),
+        ];
+        // Every page computed once, so that the saves must bring what is held up to date.
+        for page in &pages {
+            assert_eq!(get(&served, page, Some(&cookie)).await.0, StatusCode::OK, "{page}");
+        }
+        let loads = state.loads();
+        let token = csrf(&served, &cookie).await;
+        let new_request = [
+            ("csrf_token", token.as_str()),
+            ("received_on-day", "2"),
+            ("received_on-month", "9"),
+            ("received_on-year", "2026"),
+            ("source", "parent"),
+            ("caseworker", "cw002"),
+        ];
+        let path = format!("/children/{child}/requests/new");
+        assert_eq!(post(&served, &path, &cookie, &new_request).await.0, StatusCode::SEE_OTHER);
+        let request_id =
+            store.load().await.unwrap().requests.iter().find(|r| r.child_id == child).unwrap().request_id.to_string();
+        let decided = [
+            ("csrf_token", token.as_str()),
+            ("version", "1"),
+            ("received_on-day", "2"),
+            ("received_on-month", "9"),
+            ("received_on-year", "2026"),
+            ("source", "parent"),
+            ("caseworker", "cw001"),
+            ("decision", "assess"),
+            ("decided_on-day", "1"),
+            ("decided_on-month", "10"),
+            ("decided_on-year", "2026"),
+        ];
+        let edit = format!("/children/{child}/requests/{request_id}");
+        assert_eq!(post(&served, &edit, &cookie, &decided).await.0, StatusCode::SEE_OTHER);
+        let advice = [
+            ("csrf_token", token.as_str()),
+            ("request_id", request_id.as_str()),
+            ("kind", "health"),
+            ("provider", "County NHS Trust"),
+            ("requested_on-day", "2"),
+            ("requested_on-month", "10"),
+            ("requested_on-year", "2026"),
+        ];
+        let path = format!("/children/{child}/advice/new");
+        assert_eq!(post(&served, &path, &cookie, &advice).await.0, StatusCode::SEE_OTHER);
+        assert_eq!(state.loads(), loads, "the app's own saves never read the records again");
+
+        // A fresh instance reads everything from the database: every page must be the same.
+        let fresh = sendtrack_web::router(std::sync::Arc::new(sendtrack_web::AppState::new(
+            store.clone(),
+            "Test Council".into(),
+            Some(today),
+        )));
+        for page in &pages {
+            let (_, _, held) = get(&served, page, Some(&cookie)).await;
+            let (_, _, read) = get(&fresh, page, Some(&cookie)).await;
+            // Without the CSRF token, and the child's list of views (each read adds one).
+            let without_token = |p: &str| {
+                let p = p.replace(&csrf_in(p), "");
+                p.split("Who has viewed this record").next().unwrap_or_default().to_string()
+            };
+            assert_eq!(without_token(&held), without_token(&read), "{page}");
+        }
+        let (_, _, list) = get(&served, "/worklists/advice-overdue?caseworker=all", Some(&cookie)).await;
+        assert!(
+            list.contains(&format!("/children/{child}")),
+            "the advice asked for on 2 October is overdue on 30 November"
+        );
+        assert_eq!(state.loads(), loads);
+    })
+    .await;
+}
