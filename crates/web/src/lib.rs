@@ -34,24 +34,59 @@ pub use auth::{Protection, hash_password, new_password};
 pub use pages::account::code_at as one_time_code_at;
 pub use secrets::{KEY_VARIABLE, SecretKey};
 
-/// Today's counts, by date and caseworker (`None`: everyone's).
-type TodayCache = HashMap<(jiff::civil::Date, Option<String>), Arc<Today>>;
-
 /// How many results each cache keeps at most: a request for many ranges, dates or
 /// caseworkers can never make the server hold more than this.
 const CACHED_SCORECARDS: usize = 16;
 const CACHED_TODAYS: usize = 256;
 const CACHED_WORKLIST_DATES: usize = 4;
 
-/// Inserts into a cache of at most `cap` entries, dropping another entry when it is full.
-fn keep<K: std::hash::Hash + Eq + Clone, V>(cache: &mut HashMap<K, V>, key: K, value: V, cap: usize) {
-    if cache.len() >= cap
-        && !cache.contains_key(&key)
-        && let Some(other) = cache.keys().next().cloned()
-    {
-        cache.remove(&other);
+/// Results computed from one snapshot, by key, at most `cap` of them, each computed once: the
+/// pages that ask for a result while it is being computed wait for it rather than computing it
+/// too (after a save, forty readers of the scorecard would otherwise each compute it).
+struct Memo<K, V> {
+    cells: Mutex<HashMap<K, Arc<tokio::sync::OnceCell<V>>>>,
+    cap: usize,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Memo<K, V> {
+    fn new(cap: usize) -> Memo<K, V> {
+        Memo { cells: Mutex::new(HashMap::new()), cap }
     }
-    cache.insert(key, value);
+
+    /// The cell for `key`, made when there is none; another entry is dropped when full.
+    fn cell(&self, key: &K) -> Arc<tokio::sync::OnceCell<V>> {
+        // A poisoned lock only means another request panicked while holding it; the map is
+        // still whole (every change to it is one insert or remove).
+        let mut cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cell) = cells.get(key) {
+            return cell.clone();
+        }
+        if cells.len() >= self.cap
+            && let Some(other) = cells.keys().next().cloned()
+        {
+            cells.remove(&other);
+        }
+        let cell = Arc::new(tokio::sync::OnceCell::new());
+        cells.insert(key.clone(), cell.clone());
+        cell
+    }
+
+    /// The result for `key`: kept, being computed by another request (waited for), or
+    /// computed now by `compute`.
+    async fn get<E, F: Future<Output = Result<V, E>>>(&self, key: K, compute: impl FnOnce() -> F) -> Result<V, E> {
+        self.cell(&key).get_or_try_init(compute).await.cloned()
+    }
+
+    /// Every result computed so far, with its key.
+    fn computed(&self) -> Vec<(K, V)> {
+        let cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cells.iter().filter_map(|(k, c)| Some((k.clone(), c.get()?.clone()))).collect()
+    }
+
+    /// Keeps a result computed elsewhere.
+    fn put(&self, key: K, value: V) {
+        let _ = self.cell(&key).set(value);
+    }
 }
 
 /// The records as loaded at one casework version, and everything computed from them: each
@@ -64,9 +99,10 @@ struct Snapshot {
     casework: Arc<Casework>,
     child_index: OnceLock<Arc<ChildIndex>>,
     caseworkers: OnceLock<Arc<Vec<String>>>,
-    scorecards: Mutex<HashMap<(Month, Month, jiff::civil::Date), Arc<Scorecard>>>,
-    todays: Mutex<TodayCache>,
-    worklists: Mutex<HashMap<jiff::civil::Date, Arc<Worklists>>>,
+    scorecards: Memo<(Month, Month, jiff::civil::Date), Arc<Scorecard>>,
+    /// Today's counts, by date and caseworker (`None`: everyone's).
+    todays: Memo<(jiff::civil::Date, Option<String>), Arc<Today>>,
+    worklists: Memo<jiff::civil::Date, Arc<Worklists>>,
 }
 
 impl Snapshot {
@@ -76,9 +112,9 @@ impl Snapshot {
             casework: Arc::new(casework),
             child_index: OnceLock::new(),
             caseworkers: OnceLock::new(),
-            scorecards: Mutex::new(HashMap::new()),
-            todays: Mutex::new(HashMap::new()),
-            worklists: Mutex::new(HashMap::new()),
+            scorecards: Memo::new(CACHED_SCORECARDS),
+            todays: Memo::new(CACHED_TODAYS),
+            worklists: Memo::new(CACHED_WORKLIST_DATES),
         }
     }
 }
@@ -118,27 +154,12 @@ impl Snapshot {
             }
             let _ = next.caseworkers.set(Arc::new(list));
         }
-        if let Ok(lists) = self.worklists.lock() {
-            let own = index.own_of(&next.casework, &touched);
-            let updated = lists.iter().map(|(date, l)| (*date, Arc::new(l.with_children(&touched, &own, *date))));
-            if let Ok(mut next_lists) = next.worklists.lock() {
-                next_lists.extend(updated);
-            }
+        let own = index.own_of(&next.casework, &touched);
+        for (date, lists) in self.worklists.computed() {
+            next.worklists.put(date, Arc::new(lists.with_children(&touched, &own, date)));
         }
         let _ = next.child_index.set(Arc::new(index));
         Some(next)
-    }
-}
-
-/// A result kept in a snapshot's bounded cache, if it is there.
-fn cached<K: std::hash::Hash + Eq, V: Clone>(cache: &Mutex<HashMap<K, V>>, key: &K) -> Option<V> {
-    cache.lock().ok().and_then(|c| c.get(key).cloned())
-}
-
-/// Keeps a result in a snapshot's bounded cache.
-fn remember<K: std::hash::Hash + Eq + Clone, V>(cache: &Mutex<HashMap<K, V>>, key: K, value: V, cap: usize) {
-    if let Ok(mut c) = cache.lock() {
-        keep(&mut c, key, value, cap);
     }
 }
 
@@ -260,20 +281,18 @@ impl AppState {
     ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
         let snapshot = self.snapshot().await?;
         let today = self.today();
-        let key = (from, to, today);
-        if let Some(card) = cached(&snapshot.scorecards, &key) {
-            return Ok(card);
-        }
         let cw = snapshot.casework.clone();
-        let computed = blocking("(scorecard)", move || {
-            // As at today: this month's figures are to date, and agree with Today's counts.
-            let engine = Engine::as_at(&cw, today);
-            let measures: Vec<_> = CATALOGUE.iter().collect();
-            Arc::new(scorecard(&engine, &measures, from, to, 2))
-        })
-        .await?;
-        remember(&snapshot.scorecards, key, computed.clone(), CACHED_SCORECARDS);
-        Ok(computed)
+        snapshot
+            .scorecards
+            .get((from, to, today), || {
+                blocking("(scorecard)", move || {
+                    // As at today: this month's figures are to date, and agree with Today's counts.
+                    let engine = Engine::as_at(&cw, today);
+                    let measures: Vec<_> = CATALOGUE.iter().collect();
+                    Arc::new(scorecard(&engine, &measures, from, to, 2))
+                })
+            })
+            .await
     }
 
     /// The records and each child's index into them.
@@ -291,15 +310,9 @@ impl AppState {
         caseworker: Option<String>,
     ) -> Result<Arc<Today>, sendtrack_store::StoreError> {
         let snapshot = self.snapshot().await?;
-        let key = (date, caseworker);
-        if let Some(t) = cached(&snapshot.todays, &key) {
-            return Ok(t);
-        }
         let lists = Self::worklists_of(&snapshot, date).await?;
-        let filter = WorkFilter { caseworker: key.1.clone(), ..WorkFilter::default() };
-        let computed = Arc::new(lists.today(&filter));
-        remember(&snapshot.todays, key, computed.clone(), CACHED_TODAYS);
-        Ok(computed)
+        let filter = WorkFilter { caseworker: caseworker.clone(), ..WorkFilter::default() };
+        snapshot.todays.get((date, caseworker), || async { Ok(Arc::new(lists.today(&filter))) }).await
     }
 
     /// Every worklist at the end of `date`, computed once per date until the records change.
@@ -312,14 +325,11 @@ impl AppState {
         snapshot: &Snapshot,
         date: jiff::civil::Date,
     ) -> Result<Arc<Worklists>, sendtrack_store::StoreError> {
-        if let Some(lists) = cached(&snapshot.worklists, &date) {
-            return Ok(lists);
-        }
         let cw = snapshot.casework.clone();
-        let computed =
-            blocking("(worklists)", move || Arc::new(sendtrack_domain::worklist::worklists(&cw, date))).await?;
-        remember(&snapshot.worklists, date, computed.clone(), CACHED_WORKLIST_DATES);
-        Ok(computed)
+        snapshot
+            .worklists
+            .get(date, || blocking("(worklists)", move || Arc::new(sendtrack_domain::worklist::worklists(&cw, date))))
+            .await
     }
 
     /// The staff ids of the caseworkers with requests allocated, once per load of the records.
@@ -481,15 +491,47 @@ pub async fn serve_tls(
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_cache_never_holds_more_than_its_cap() {
-        let mut cache = HashMap::new();
+    #[tokio::test]
+    async fn a_memo_never_holds_more_than_its_cap_and_computes_each_result_once() {
+        let memo: Memo<u32, u32> = Memo::new(16);
         for k in 0..1000 {
-            keep(&mut cache, k, k, 16);
-            assert!(cache.len() <= 16);
-            assert_eq!(cache.get(&k), Some(&k), "the newest is kept");
+            assert_eq!(memo.get(k, || async move { Ok::<_, ()>(k * 2) }).await, Ok(k * 2));
+            assert!(memo.computed().len() <= 16);
         }
-        keep(&mut cache, 999, 0, 16);
-        assert_eq!((cache.len(), cache.get(&999)), (16, Some(&0)), "a key already held is replaced");
+        // Many requests for the same result at once: one computes, the rest wait for it.
+        let computing = std::sync::atomic::AtomicUsize::new(0);
+        let ask = || {
+            memo.get(5000, || async {
+                computing.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                Ok::<_, ()>(7)
+            })
+        };
+        let answers = futures_join(vec![ask(), ask(), ask(), ask()]).await;
+        assert_eq!(answers, vec![Ok(7); 4]);
+        assert_eq!(computing.load(std::sync::atomic::Ordering::SeqCst), 1);
+        // A failed computation is not kept: the next request tries again.
+        assert_eq!(memo.get(6000, || async { Err::<u32, _>("down") }).await, Err("down"));
+        assert_eq!(memo.get(6000, || async { Ok::<_, &str>(1) }).await, Ok(1));
+    }
+
+    /// Runs futures concurrently on this task, in order of their results.
+    async fn futures_join<F: Future>(futures: Vec<F>) -> Vec<F::Output> {
+        let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+        let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            let mut pending = false;
+            for (f, o) in pinned.iter_mut().zip(out.iter_mut()) {
+                if o.is_none() {
+                    match f.as_mut().poll(cx) {
+                        std::task::Poll::Ready(v) => *o = Some(v),
+                        std::task::Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+        })
+        .await;
+        out.into_iter().flatten().collect()
     }
 }

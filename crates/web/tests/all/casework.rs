@@ -544,7 +544,7 @@ async fn a_save_after_the_session_ended_keeps_the_entries_through_signing_in_and
 #[tokio::test]
 async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_again() {
     on_each_backend("web_save_in_place", |store, _| async move {
-        app(store.clone()).await;
+        let _seeded = app(store.clone()).await;
         let today = jiff::civil::date(2026, 11, 30);
         let state =
             std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
