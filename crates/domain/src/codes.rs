@@ -79,6 +79,35 @@ pub trait Code: Copy + Eq + 'static {
 }
 
 codes!(
+    /// What a member of staff (or a funded post) does.
+    StaffRole, "staff role" {
+        Caseworker = "caseworker" / "Caseworker",
+        SeniorCaseworker = "senior_caseworker" / "Senior caseworker",
+        Coordinator = "coordinator" / "Coordinator",
+        TeamManager = "team_manager" / "Team manager",
+        EducationalPsychologist = "educational_psychologist" / "Educational psychologist",
+        Other = "other" / "Other",
+    }
+);
+
+impl StaffRole {
+    /// Whether people in this role hold cases (what caseload per caseworker counts).
+    pub fn holds_cases(self) -> bool {
+        matches!(self, StaffRole::Caseworker | StaffRole::SeniorCaseworker)
+    }
+}
+
+codes!(
+    /// How a member of staff is employed.
+    Contract, "contract" {
+        Permanent = "permanent" / "Permanent",
+        FixedTerm = "fixed_term" / "Fixed term",
+        Interim = "interim" / "Interim",
+        Agency = "agency" / "Agency",
+    }
+);
+
+codes!(
     /// Sex as recorded for the child.
     Sex, "sex" { Female = "f" / "Female", Male = "m" / "Male", Unknown = "u" / "Not known" }
 );

@@ -291,7 +291,8 @@ mod tests {
         // A date column is declared as one, wherever it is.
         for file in RecordFile::ALL {
             for column in file.columns() {
-                let named_as_date = column.name.ends_with("_on") || column.name == "date_of_birth";
+                let named_as_date = column.name.ends_with("_on")
+                    || ["date_of_birth", "funded_from", "funded_to"].contains(&column.name);
                 assert_eq!(named_as_date, field_kind(file, column.name) == FieldKind::Date, "{}", column.name);
             }
         }

@@ -180,6 +180,48 @@ impl Pounds {
     }
 }
 
+/// A full-time equivalent from 0.01 to 1.00, with at most two decimals: held in hundredths, so
+/// that sums are exact, and as written, so that an export reproduces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fte {
+    text: String,
+    hundredths: u32,
+}
+
+impl Fte {
+    pub fn parse(text: &str) -> Result<Fte, String> {
+        let wrong = || format!("'{text}' is not a full-time equivalent: a number from 0.01 to 1.00, for example 0.6");
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || whole.len() > 3 || !digits(whole) || !digits(fraction) || fraction.len() > 2 {
+            return Err(wrong());
+        }
+        if text.contains('.') && fraction.is_empty() {
+            return Err(wrong());
+        }
+        let whole: u32 = whole.parse().map_err(|_| wrong())?;
+        let fraction: u32 = format!("{fraction:0<2}").parse().map_err(|_| wrong())?;
+        let hundredths = whole * 100 + fraction;
+        if !(1..=100).contains(&hundredths) {
+            return Err(format!("full-time equivalent {text} is outside 0.01 to 1.00"));
+        }
+        Ok(Fte { text: text.to_string(), hundredths })
+    }
+
+    /// In hundredths of a full-time post (1 to 100).
+    pub fn hundredths(&self) -> u32 {
+        self.hundredths
+    }
+
+    pub fn value(&self) -> f64 {
+        f64::from(self.hundredths) / 100.0
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
 /// Declares the typed ids of the record types: a `String` underneath, read as `&str` anywhere
 /// (`Deref`, `Borrow`, `AsRef`), compared with strings, but never mistaken for another type's
 /// id: a plan's `request_id` is a [`RequestId`], not a child's id.
@@ -307,6 +349,10 @@ ids! {
     DisputeId;
     /// A complaint's or compliment's id (`feedback_id`).
     FeedbackId;
+    /// A member of staff's id (`staff_id`: what the `caseworker` columns hold).
+    StaffId;
+    /// A funded post's id (`post_id`).
+    PostId;
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ pub fn plan(id: &str, child: &str, issued: Date) -> Plan {
         ceased: None,
         transferred_from: None,
         personal_budget: None,
+        caseworker: None,
     }
 }
 

@@ -147,10 +147,12 @@ impl ChildIndex {
     /// Puts every record of `update` into `cw` (replacing the record with the same id, or
     /// appended, as an import would) and keeps the index right, in time proportional to the
     /// records changed (and the owner's records), not to the caseload. Records of types no
-    /// child owns (population, benchmarks, targets) are not put: the caller reloads for those.
+    /// child owns (population, benchmarks, targets, staff, posts) are not put: the caller
+    /// reloads for those.
     /// Returns the children whose records changed, or `None` when `update` holds such records.
     pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
-        if !(update.population.is_empty() && update.benchmarks.is_empty() && update.targets.is_empty()) {
+        let of_no_child = [&update.population.len(), &update.benchmarks.len(), &update.targets.len()];
+        if of_no_child.iter().any(|n| **n > 0) || !update.staff.is_empty() || !update.posts.is_empty() {
             return None;
         }
         let mut touched: Vec<String> = Vec::new();

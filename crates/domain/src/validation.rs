@@ -202,6 +202,43 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     let mut r = Report { problems: Vec::new() };
     let cw = casework;
 
+    let posts = r.ids(F::Posts, "post_id", cw.posts.iter().map(|p| p.post_id.as_str()));
+    let staff = r.ids(F::Staff, "staff_id", cw.staff.iter().map(|s| s.staff_id.as_str()));
+    for (i, p) in cw.posts.iter().enumerate() {
+        if let Some(team) = &p.team {
+            r.check(F::Posts, i, "team", check_name(team));
+        }
+        if let Some(to) = p.funded_to {
+            r.not_before(F::Posts, i, "funded_to", to, "funded_from", p.funded_from);
+        }
+    }
+    for (i, m) in cw.staff.iter().enumerate() {
+        r.check(F::Staff, i, "name", check_name(&m.name));
+        if m.name.trim().is_empty() {
+            r.add(F::Staff, i, "name", "the name is blank");
+        }
+        if let Some(email) = &m.email {
+            r.check(F::Staff, i, "email", crate::access::check_email(email).map(|_| ()));
+        }
+        if let Some(team) = &m.team {
+            r.check(F::Staff, i, "team", check_name(team));
+        }
+        if let Some(post) = &m.post_id {
+            r.reference(F::Staff, i, "post_id", post, &posts, F::Posts);
+        }
+        if let Some(end) = m.ended_on {
+            r.not_before(F::Staff, i, "ended_on", end, "started_on", m.started_on);
+        }
+    }
+    // With staff recorded, every caseworker is one of them: a typo would make a ghost
+    // caseworker who holds cases nobody works. Without staff.csv, caseworkers are free ids.
+    let caseworker = |r: &mut Report, file: RecordFile, i: usize, worker: &str| {
+        r.check(file, i, "caseworker", check_record_id(worker));
+        if !staff.is_empty() {
+            r.reference(file, i, "caseworker", worker, &staff, F::Staff);
+        }
+    };
+
     let children = r.ids(F::Children, "child_id", cw.children.iter().map(|c| c.child_id.as_str()));
     let requests = r.ids(F::Requests, "request_id", cw.requests.iter().map(|x| x.request_id.as_str()));
     r.ids(F::Advice, "advice_id", cw.advice.iter().map(|x| x.advice_id.as_str()));
@@ -276,7 +313,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
             }
         }
         if let Some(worker) = &q.caseworker {
-            r.check(F::Requests, i, "caseworker", check_record_id(worker));
+            caseworker(&mut r, F::Requests, i, worker);
         }
     }
 
@@ -317,6 +354,9 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
     for (i, p) in cw.plans.iter().enumerate() {
         r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
+        if let Some(worker) = &p.caseworker {
+            caseworker(&mut r, F::Plans, i, worker);
+        }
         if let Some(q) = &p.request_id {
             r.same_childs_request(F::Plans, i, &p.child_id, q, &requests, &cw.requests);
         }
@@ -751,6 +791,70 @@ mod tests {
                 (RecordFile::Children, 1, "date_of_birth"),
             ]
         );
+    }
+
+    fn member(id: &str, post: Option<&str>, started: Date, ended: Option<Date>) -> crate::records::StaffMember {
+        crate::records::StaffMember {
+            staff_id: id.into(),
+            name: format!("Person {id}"),
+            email: None,
+            role: StaffRole::Caseworker,
+            team: Some("Early years and primary".into()),
+            fte: crate::identifiers::Fte::parse("0.6").unwrap(),
+            contract: Contract::Interim,
+            post_id: post.map(Into::into),
+            started_on: started,
+            ended_on: ended,
+        }
+    }
+
+    #[test]
+    fn with_staff_recorded_every_caseworker_is_one_of_them() {
+        let mut cw = base();
+        cw.requests[0].caseworker = Some("cw009".into());
+        let mut p = plan("P1", "C1", date(2020, 1, 1), None);
+        p.caseworker = Some("cw010".into());
+        cw.plans.push_back(p);
+        // Without staff.csv caseworkers are free ids, as before.
+        assert_eq!(problems(&cw), []);
+        cw.posts.push_back(crate::records::Post {
+            post_id: "POST1".into(),
+            role: StaffRole::Caseworker,
+            team: None,
+            fte: crate::identifiers::Fte::parse("1").unwrap(),
+            funded_from: date(2024, 4, 1),
+            funded_to: Some(date(2024, 3, 31)),
+        });
+        cw.staff.push_back(member("cw001", Some("POST1"), date(2024, 4, 1), None));
+        cw.staff.push_back(member("cw002", Some("POST9"), date(2024, 4, 1), Some(date(2024, 3, 1))));
+        cw.staff.push_back(member("cw001", None, date(2024, 4, 1), None));
+        assert_eq!(
+            problems(&cw),
+            [
+                (RecordFile::Staff, 2, "staff_id"),
+                (RecordFile::Posts, 0, "funded_to"),
+                (RecordFile::Staff, 1, "post_id"),
+                (RecordFile::Staff, 1, "ended_on"),
+                (RecordFile::Requests, 0, "caseworker"),
+                (RecordFile::Plans, 0, "caseworker"),
+            ]
+        );
+        let found = validate(&cw, date(2026, 11, 30), &[]);
+        let unknown = found.iter().find(|p| p.file == RecordFile::Requests).unwrap();
+        assert_eq!(unknown.message, "caseworker 'cw009' does not exist in staff.csv");
+        assert_eq!(unknown.refers_to, Some((RecordFile::Staff, "cw009".to_string())));
+    }
+
+    #[test]
+    fn a_full_time_equivalent_is_from_one_hundredth_to_one_with_two_decimals_at_most() {
+        use crate::identifiers::Fte;
+        for (text, hundredths) in [("1", 100), ("1.00", 100), ("0.6", 60), ("0.01", 1), ("0.75", 75), ("1.0", 100)] {
+            let fte = Fte::parse(text).unwrap();
+            assert_eq!((fte.hundredths(), fte.as_str()), (hundredths, text));
+        }
+        for bad in ["0", "0.00", "1.01", "2", "0.005", ".5", "0.", "-0.5", "half", "", "0,5"] {
+            assert!(Fte::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -579,6 +579,8 @@ impl Generator {
                     ],
                 )
             }),
+            // Given by the staff, drawn last (see `add_staff`).
+            caseworker: None,
         });
     }
 
@@ -828,7 +830,127 @@ pub fn generate(options: &DemoOptions) -> Casework {
         });
     }
     tidy(&mut g.cw, as_at);
+    let caseworkers = g.caseworkers;
+    add_staff(&mut g.cw, caseworkers, options.seed, history_start, as_at);
     g.cw
+}
+
+/// The teams ("pods") of the demo's SEND casework service.
+pub const DEMO_TEAMS: [&str; 3] = ["Early years and primary", "Secondary", "Post-16 and preparing for adulthood"];
+
+/// The demo's workforce, drawn last from its own random numbers (so that the casework is the
+/// same with or without it): the caseworkers `cw001`.. that requests name, in three pods,
+/// about a fifth interim or agency, some part-time, starters and leavers over the history; a
+/// team manager per pod, educational psychologists and a coordinator; a funded post for each,
+/// a few of them vacant; and a named caseworker (in post, in the child's pod) on most plans.
+fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Date, as_at: Date) {
+    let rng = &mut ChaCha8Rng::seed_from_u64(seed ^ 0x5747_4146);
+    let long_ago = add_days(history_start, -3 * 365);
+    let mut people: Vec<(String, StaffRole, usize)> =
+        (1..=caseworkers.max(3)).map(|i| (format!("cw{i:03}"), StaffRole::Caseworker, i % 3)).collect();
+    for (k, (_, role, _)) in people.iter_mut().enumerate() {
+        if k % 6 == 5 {
+            *role = StaffRole::SeniorCaseworker;
+        }
+    }
+    people.extend((0..3).map(|t| (format!("tm{:03}", t + 1), StaffRole::TeamManager, t)));
+    people.extend((0..2).map(|t| (format!("ep{:03}", t + 1), StaffRole::EducationalPsychologist, t)));
+    people.push(("co001".to_string(), StaffRole::Coordinator, 2));
+    let fte = |text: &str| sendtrack_domain::identifiers::Fte::parse(text).ok();
+    for (k, (id, role, team)) in people.into_iter().enumerate() {
+        let part_time = rng.random_bool(0.2);
+        let fte_text = if part_time { pick(rng, &[("0.8", 3.0), ("0.6", 3.0), ("0.5", 2.0)]) } else { "1.0" };
+        let contract = if role.holds_cases() {
+            pick(
+                rng,
+                &[
+                    (Contract::Permanent, 65.0),
+                    (Contract::FixedTerm, 15.0),
+                    (Contract::Interim, 12.0),
+                    (Contract::Agency, 8.0),
+                ],
+            )
+        } else {
+            Contract::Permanent
+        };
+        // About a quarter started during the history; about one in seven has left.
+        let started_on = if rng.random_bool(0.25) {
+            date_in(rng, history_start, as_at)
+        } else {
+            date_in(rng, long_ago, history_start)
+        };
+        let ended_on = (role.holds_cases() && id != "cw001" && rng.random_bool(0.15))
+            .then(|| date_in(rng, add_days(started_on, 90).min(as_at), as_at));
+        let post_id = format!("POST-{:03}", k + 1);
+        let (Some(staff_fte), Some(post_fte)) = (fte(fte_text), fte("1.0")) else { continue };
+        cw.posts.push_back(Post {
+            post_id: post_id.as_str().into(),
+            role,
+            team: Some(DEMO_TEAMS[team].to_string()),
+            fte: post_fte,
+            funded_from: long_ago,
+            funded_to: None,
+        });
+        let first = FORENAMES[rng.random_range(0..FORENAMES.len())];
+        let last = SURNAMES[rng.random_range(0..SURNAMES.len())];
+        cw.staff.push_back(StaffMember {
+            staff_id: id.as_str().into(),
+            name: format!("{first} {last}"),
+            email: (id == "cw001").then(|| "demo.caseworker@example.org".to_string()),
+            role,
+            team: Some(DEMO_TEAMS[team].to_string()),
+            fte: staff_fte,
+            contract,
+            post_id: Some(post_id.as_str().into()),
+            started_on,
+            ended_on,
+        });
+    }
+    // In staff_id order, as an export writes them.
+    let mut staff: Vec<StaffMember> = std::mem::take(&mut cw.staff).into_iter().collect();
+    staff.sort_by(|a, b| a.staff_id.cmp(&b.staff_id));
+    cw.staff = staff.into();
+    // A few posts funded this year and not yet filled: vacancies out to advert.
+    for (k, team) in [0, 1, 1, 2].into_iter().enumerate() {
+        let Some(post_fte) = fte("1.0") else { continue };
+        cw.posts.push_back(Post {
+            post_id: format!("POST-V{:02}", k + 1).as_str().into(),
+            role: StaffRole::Caseworker,
+            team: Some(DEMO_TEAMS[team].to_string()),
+            fte: post_fte,
+            funded_from: Date::new(as_at.year(), 4, 1).unwrap_or(as_at).min(as_at),
+            funded_to: None,
+        });
+    }
+    // Most plans are held by a named caseworker in post now, in the pod for the child's age;
+    // the rest by the caseworker of the request they came from, or (older plans) nobody.
+    let in_post: Vec<Vec<String>> = (0..3)
+        .map(|team| {
+            cw.staff
+                .iter()
+                .filter(|m| m.role.holds_cases() && m.is_in_post_at(as_at))
+                .filter(|m| m.team.as_deref() == Some(DEMO_TEAMS[team]))
+                .map(|m| m.staff_id.to_string())
+                .collect()
+        })
+        .collect();
+    let born: HashMap<String, Date> = cw.children.iter().map(|c| (c.child_id.to_string(), c.date_of_birth)).collect();
+    let mut plans = std::mem::take(&mut cw.plans);
+    for plan in plans.iter_mut() {
+        if !rng.random_bool(0.7) {
+            continue;
+        }
+        let age = born.get(plan.child_id.as_str()).map_or(10, |b| age_on(*b, as_at));
+        let team = match age {
+            ..=10 => 0,
+            11..=15 => 1,
+            _ => 2,
+        };
+        if !in_post[team].is_empty() {
+            plan.caseworker = Some(in_post[team][rng.random_range(0..in_post[team].len())].clone());
+        }
+    }
+    cw.plans = plans;
 }
 
 /// A stand-in for the Get Information About Schools establishments file, for the demo's

@@ -44,7 +44,7 @@ impl std::fmt::Display for FolderProblem {
 pub struct FolderRead {
     pub casework: Casework,
     /// For each file (in [`RecordFile::ALL`] order), the line of each record.
-    pub lines: [Vec<u64>; 11],
+    pub lines: [Vec<u64>; RecordFile::ALL.len()],
     /// Problems with the shape of files and cells.
     pub problems: Vec<FolderProblem>,
     /// Ids of rows that could not be read, so that references to them are not reported twice.

@@ -16,8 +16,10 @@ mod feedback;
 mod placement;
 mod plan;
 mod population;
+mod post;
 mod request;
 mod review;
+mod staff;
 mod target;
 
 pub use advice::Advice;
@@ -28,8 +30,10 @@ pub use feedback::Feedback;
 pub use placement::Placement;
 pub use plan::Plan;
 pub use population::PopulationCount;
+pub use post::Post;
 pub use request::Request;
 pub use review::Review;
+pub use staff::StaffMember;
 pub use target::Target;
 
 use crate::rows::{Column, Row};
@@ -207,6 +211,8 @@ macro_rules! record_types {
 }
 
 record_types! {
+    Posts => Post, posts;
+    Staff => StaffMember, staff;
     Children => Child, children;
     Requests => Request, requests;
     Advice => Advice, advice;

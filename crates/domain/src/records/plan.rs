@@ -17,6 +17,9 @@ pub struct Plan {
     pub ceased: Option<Dated<CeaseReason>>,
     pub transferred_from: Option<String>,
     pub personal_budget: Option<PersonalBudget>,
+    /// The member of staff who holds the plan for its reviews (a `staff_id`); when empty, the
+    /// caseworker of the request it came from holds it.
+    pub caseworker: Option<String>,
 }
 
 impl Plan {
@@ -51,6 +54,9 @@ impl Record for Plan {
                 .label("Transferred in from local authority")
                 .hint("The 3-digit LA number"),
             Column::optional("personal_budget").code::<PersonalBudget>().label("Personal budget"),
+            Column::optional("caseworker")
+                .label("Caseworker (staff id)")
+                .hint("Who holds the plan for its reviews; leave empty for the request's caseworker"),
         ],
     };
 
@@ -68,6 +74,7 @@ impl Record for Plan {
             code(self.ceased.map(|c| c.value)),
             text(&self.transferred_from).into(),
             code(self.personal_budget),
+            text(&self.caseworker).into(),
         ]
     }
 
@@ -83,6 +90,7 @@ impl Record for Plan {
         let ceased = row.dated("cease_reason", "ceased_on", CeaseReason::parse);
         let transferred_from = row.opt_string("transferred_from");
         let personal_budget = row.opt("personal_budget", PersonalBudget::parse);
+        let caseworker = row.opt_string("caseworker");
         Some(Plan {
             plan_id: plan_id?,
             child_id: child_id?,
@@ -91,6 +99,7 @@ impl Record for Plan {
             ceased,
             transferred_from,
             personal_budget,
+            caseworker,
         })
     }
 }

@@ -483,6 +483,7 @@ fn map_plan(
         ceased,
         transferred_from,
         personal_budget,
+        caseworker: None,
     });
     Some(plan_id)
 }

@@ -158,3 +158,52 @@ fn sen2_check_lists_each_failure_with_its_person_and_rule() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("cannot read the SEN2 return in /no/such/folder"));
 }
+
+#[test]
+fn staff_and_posts_import_and_export_unchanged_and_an_unknown_caseworker_is_refused_at_its_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("out");
+    let db = tmp.path().join("st.db");
+    let (data_s, db_s) = (data.to_str().unwrap(), db.to_str().unwrap());
+    ok(&["demo-data", "--out", data_s, "--children", "600", "--seed", "2"]);
+    let staff = std::fs::read_to_string(data.join("staff.csv")).unwrap();
+    assert!(staff.starts_with("staff_id,name,email,role,team,fte,contract,post_id,started_on,ended_on\n"), "{staff}");
+    assert!(
+        std::fs::read_to_string(data.join("posts.csv"))
+            .unwrap()
+            .starts_with("post_id,role,team,fte,funded_from,funded_to\n")
+    );
+    ok(&["import", "--db", db_s, data_s]);
+    ok(&["export", "--db", db_s, out.to_str().unwrap()]);
+    for file in ["staff.csv", "posts.csv", "plans.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(data.join(file)).unwrap(),
+            std::fs::read_to_string(out.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+
+    // A request naming a caseworker staff.csv does not hold: refused at its line and column,
+    // whether staff.csv is in the folder or only in the database.
+    let requests = std::fs::read_to_string(data.join("requests.csv")).unwrap();
+    let header: Vec<&str> = requests.lines().next().unwrap().split(',').collect();
+    let k = header.iter().position(|c| *c == "caseworker").unwrap();
+    let mut lines: Vec<String> = requests.lines().map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[3].split(',').map(str::to_string).collect();
+    cells[k] = "cw999".into();
+    lines[3] = cells.join(",");
+    std::fs::write(data.join("requests.csv"), lines.join("\n") + "\n").unwrap();
+    let refused = sendtrack(&["import", "--db", db_s, data_s]);
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = text(&refused.stderr);
+    assert!(errors.contains("requests.csv:4:caseworker: caseworker 'cw999' does not exist in staff.csv"), "{errors}");
+    std::fs::remove_file(data.join("staff.csv")).unwrap();
+    std::fs::remove_file(data.join("posts.csv")).unwrap();
+    let refused = sendtrack(&["import", "--db", db_s, data_s]);
+    assert_eq!(refused.status.code(), Some(1), "staff.csv is in the database");
+    assert!(text(&refused.stderr).contains("requests.csv:4:caseworker"));
+    // A folder without staff.csv into a database without staff imports as before.
+    let fresh = tmp.path().join("fresh.db");
+    ok(&["import", "--db", fresh.to_str().unwrap(), data_s]);
+}
