@@ -882,7 +882,8 @@ fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Da
         let ended_on = (role.holds_cases() && id != "cw001" && rng.random_bool(0.15))
             .then(|| date_in(rng, add_days(started_on, 90).min(as_at), as_at));
         let post_id = format!("POST-{:03}", k + 1);
-        let (Some(staff_fte), Some(post_fte)) = (fte(fte_text), fte("1.0")) else { continue };
+        // Each post is funded at its holder's hours (a part-time post for a part-timer).
+        let (Some(staff_fte), Some(post_fte)) = (fte(fte_text), fte(fte_text)) else { continue };
         cw.posts.push_back(Post {
             post_id: post_id.as_str().into(),
             role,

@@ -25,6 +25,8 @@ pub fn display_value(measure: &MeasureDef, value: Option<f64>) -> String {
         Unit::Rate => format!("{v:.1}"),
         Unit::Weeks => format!("{v:.1}"),
         Unit::Pounds => format!("£{}", group_thousands(v.round() as i64)),
+        Unit::Fte => format!("{v:.2}"),
+        Unit::PerFte => format!("{v:.1}"),
     }
 }
 

@@ -164,6 +164,18 @@ pub fn tables(card: &Scorecard) -> Vec<Table> {
         w.headline(MeasureId::IndependentSpendSharePct, "Share of spend in independent special schools (%)"),
     ];
     costs.extend(w.keys(MeasureId::PlacementAvgAnnualCost, Dimension::Setting, "Average cost: "));
+    let mut workforce = vec![
+        w.headline(MeasureId::StaffInPost, "Staff in post"),
+        w.headline(MeasureId::StaffInPostFte, "Staff in post (full-time equivalent)"),
+        w.headline(MeasureId::StaffInterimAgencyPct, "On interim or agency contracts (%)"),
+        w.headline(MeasureId::StaffStarters, "Started in the month"),
+        w.headline(MeasureId::StaffLeavers, "Left in the month"),
+        w.headline(MeasureId::PostsVacantFte, "Vacant posts (full-time equivalent)"),
+        w.headline(MeasureId::PlansUnallocated, "Active plans not allocated"),
+        w.headline(MeasureId::CaseloadPerCaseworkerFte, "Cases per caseworker (full-time equivalent)"),
+    ];
+    workforce.extend(w.keys(MeasureId::StaffInPost, Dimension::Team, "In post, team: "));
+    workforce.extend(w.keys(MeasureId::PlansActive, Dimension::Team, "Active plans held by team: "));
     [
         ("Requests", MeasureId::RequestsReceived, requests),
         ("Assessments", MeasureId::PlansIssuedWithin20WeeksPct, assessments),
@@ -174,6 +186,7 @@ pub fn tables(card: &Scorecard) -> Vec<Table> {
         ("Annual reviews", MeasureId::ReviewsOverdue, reviews),
         ("Disputes and feedback", MeasureId::AppealsRegisteredYtd, disputes),
         ("Placement costs", MeasureId::PlacementAvgAnnualCost, costs),
+        ("Workforce and caseloads", MeasureId::CaseloadPerCaseworkerFte, workforce),
     ]
     .into_iter()
     .map(|(name, chart, rows)| Table { name, chart, rows })

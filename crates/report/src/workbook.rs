@@ -24,7 +24,8 @@ fn number_format(unit: Unit) -> &'static str {
     match unit {
         Unit::Count => "#,##0",
         Unit::Percent => "0.0\\%",
-        Unit::Rate | Unit::Weeks => "0.0",
+        Unit::Rate | Unit::Weeks | Unit::PerFte => "0.0",
+        Unit::Fte => "0.00",
         Unit::Pounds => "£#,##0",
     }
 }
@@ -91,7 +92,7 @@ pub fn workbook_bytes(engine: &Engine, month: Month, threads: usize) -> Result<V
     let card = scorecard(engine, &measures, month.plus(-12), month, threads);
     let mut book = Workbook::new();
     let header = Format::new().set_bold().set_text_wrap();
-    let units = [Unit::Count, Unit::Percent, Unit::Rate, Unit::Weeks, Unit::Pounds];
+    let units = Unit::ALL;
     let formats = units.iter().map(|&u| (u, Format::new().set_num_format(number_format(u)))).collect();
     let w = Writer { card: &card, header, formats };
 

@@ -4,7 +4,7 @@
 //! are written as strings here and nowhere else in the code: everything else names a measure
 //! by its [`MeasureId`].
 
-use super::engine::Combine::{AmountShare, Count, Mean, Share};
+use super::engine::Combine::{AmountShare, Count, Mean, PerAmount, Share, Sum};
 use super::engine::*;
 use super::{MAX_BREAKDOWNS, MeasureDef};
 use crate::clock::RequestStage;
@@ -198,10 +198,14 @@ DecisionsOverdue = "decisions_overdue" {
     unit: Count,
     better: Down,
     definition: "as at: open requests with no decision notified and more than 42 days since received_on",
-    breakdowns: [],
+    breakdowns: [Caseworker, Team],
     seed_rows: "",
     compute: |e, m| {
-        Stream::of(Count, open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42))
+        Stream::of(
+            Count,
+            open_requests(e, m, |stage, days| stage == RequestStage::AwaitingDecision && days > 42)
+                .map(Fact::without_first_key),
+        )
     },
 },
 RequestsOpen = "requests_open" {
@@ -210,7 +214,7 @@ RequestsOpen = "requests_open" {
     unit: Count,
     better: Neither,
     definition: "as at: open requests",
-    breakdowns: [Stage],
+    breakdowns: [Stage, Caseworker, Team],
     seed_rows: "Total number of EHCP assessments in progress",
     compute: |e, m| Stream::of(Count, open_requests(e, m, |_, _| true)),
 },
@@ -232,9 +236,9 @@ RequestsOpenOver20Weeks = "requests_open_over_20_weeks" {
     unit: Count,
     better: Down,
     definition: "as at: open requests with more than 140 days since received_on",
-    breakdowns: [],
+    breakdowns: [Caseworker, Team],
     seed_rows: "Total EHCP assessments overdue (beyond 20-week deadline)",
-    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, days| days > 140)),
+    compute: |e, m| Stream::of(Count, open_requests(e, m, |_, days| days > 140).map(Fact::without_first_key)),
 },
 RequestsOpenOver30Weeks = "requests_open_over_30_weeks" {
     title: "Open past 30 weeks",
@@ -398,7 +402,7 @@ AdviceOverdue = "advice_overdue" {
     unit: Count,
     better: Down,
     definition: "as at: outstanding advice with more than 42 days since requested_on",
-    breakdowns: [Kind, Provider],
+    breakdowns: [Kind, Provider, Caseworker, Team],
     seed_rows: "Table 2: advice requests overdue at end of month; (N overdue)",
     compute: |e, m| Stream::of(Count, advice_outstanding(e, m, true)),
 },
@@ -425,7 +429,7 @@ PlansActive = "plans_active" {
     unit: Count,
     better: Neither,
     definition: "as at: active plans",
-    breakdowns: [AgeBand, PrimaryNeed, Setting],
+    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team],
     seed_rows: "Total Number of (Active) EHCPs; No. of EHCPs; EHCs by setting type",
     compute: |e, m| Stream::of(Count, active_plans(e, m)),
 },
@@ -556,13 +560,14 @@ ReviewsOverdue = "reviews_overdue" {
     unit: Count,
     better: Down,
     definition: "as at: active plans whose current review is overdue",
-    breakdowns: [State],
+    breakdowns: [State, Caseworker, Team],
     seed_rows: "Number / Total number of annual reviews overdue; waiting for school action / service action / amendments",
     compute: |e, m| Stream::of(
         Count,
-        e.month_plans(m)
-            .filter(|p| p.review_overdue)
-            .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), "", ""])),
+        e.month_plans(m).filter(|p| p.review_overdue).map(|p| {
+            let [caseworker, team] = e.holder_keys(e.plan_holder(p.plan));
+            Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), caseworker, team])
+        }),
     ),
 },
 ReviewsDecisionAvgWeeks = "reviews_decision_avg_weeks" {
@@ -674,4 +679,84 @@ IndependentSpendSharePct = "independent_spend_share_pct" {
     breakdowns: [],
     seed_rows: "% of spend in the independent, non-maintained special school sector",
     compute: |e, m| Stream::of(AmountShare, placement_costs(e, m)),
+},
+StaffInPost = "staff_in_post" {
+    title: "Staff in post",
+    section: "Workforce and caseloads",
+    unit: Count,
+    better: Neither,
+    definition: "as at: staff in post (started_on on or before the date, ended_on empty or on or after it)",
+    breakdowns: [Role, Contract, Team],
+    seed_rows: "new caseworkers have started; interims on contract",
+    compute: |e, m| Stream::of(Count, staff_in_post(e, m)),
+},
+StaffInPostFte = "staff_in_post_fte" {
+    title: "Staff in post (full-time equivalent)",
+    section: "Workforce and caseloads",
+    unit: Fte,
+    better: Neither,
+    definition: "as at: sum of fte of staff in post",
+    breakdowns: [Role, Contract],
+    seed_rows: "",
+    compute: |e, m| Stream::of(Sum, staff_in_post(e, m)),
+},
+StaffInterimAgencyPct = "staff_interim_agency_pct" {
+    title: "Staff on interim or agency contracts",
+    section: "Workforce and caseloads",
+    unit: Percent,
+    better: Down,
+    definition: "as at: share of staff in post whose contract is `interim` or `agency`",
+    breakdowns: [],
+    seed_rows: "22 interims on contract",
+    compute: |e, m| Stream::of(Share, staff_in_post(e, m)),
+},
+StaffStarters = "staff_starters" {
+    title: "Staff who started",
+    section: "Workforce and caseloads",
+    unit: Count,
+    better: Neither,
+    definition: "staff whose started_on is in the month",
+    breakdowns: [Role],
+    seed_rows: "9 new caseworkers have started",
+    compute: |e, m| Stream::of(Count, staff_moves(e, m, false)),
+},
+StaffLeavers = "staff_leavers" {
+    title: "Staff who left",
+    section: "Workforce and caseloads",
+    unit: Count,
+    better: Neither,
+    definition: "staff whose ended_on is in the month",
+    breakdowns: [Role],
+    seed_rows: "",
+    compute: |e, m| Stream::of(Count, staff_moves(e, m, true)),
+},
+PostsVacantFte = "posts_vacant_fte" {
+    title: "Vacant posts (full-time equivalent)",
+    section: "Workforce and caseloads",
+    unit: Fte,
+    better: Down,
+    definition: "as at: over posts funded at the date, sum of max(0, post fte − fte of the staff in post holding that post_id)",
+    breakdowns: [Role, Team],
+    seed_rows: "a single vacancy out to advert",
+    compute: |e, m| Stream::of(Sum, posts_vacant(e, m)),
+},
+PlansUnallocated = "plans_unallocated" {
+    title: "Active plans not allocated",
+    section: "Workforce and caseloads",
+    unit: Count,
+    better: Down,
+    definition: "as at: active plans whose holder is not in post at the date (or who have none)",
+    breakdowns: [Caseworker, Team],
+    seed_rows: "",
+    compute: |e, m| Stream::of(Count, plans_unallocated(e, m)),
+},
+CaseloadPerCaseworkerFte = "caseload_per_caseworker_fte" {
+    title: "Caseload per caseworker (full-time equivalent)",
+    section: "Workforce and caseloads",
+    unit: PerFte,
+    better: Down,
+    definition: "as at: active plans and open requests allocated to a holder in post whose role is `caseworker` or `senior_caseworker`, ÷ the fte of staff in post with those roles",
+    breakdowns: [],
+    seed_rows: "reduce caseloads from 1:500 to 1:220",
+    compute: |e, m| Stream::of(PerAmount, caseload_per_fte(e, m)),
 },}

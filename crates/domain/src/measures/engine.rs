@@ -28,6 +28,10 @@ pub enum RecordRef {
     Review(u32),
     Dispute(u32),
     Feedback(u32),
+    /// A member of staff (workforce measures).
+    Staff(u32),
+    /// A funded post (workforce measures).
+    Post(u32),
 }
 
 /// One record's part in a measure: whether it is in the numerator of a share, the amount it
@@ -46,8 +50,20 @@ impl<'a> Fact<'a> {
         Fact { record, numerator: true, amount: 0.0, keys: [""; MAX_BREAKDOWNS] }
     }
 
-    pub(super) fn keyed(record: RecordRef, keys: [&'a str; MAX_BREAKDOWNS]) -> Fact<'a> {
+    /// A fact with its keys in the first breakdowns (the rest empty).
+    pub(super) fn keyed<const N: usize>(record: RecordRef, given: [&'a str; N]) -> Fact<'a> {
+        const { assert!(N <= MAX_BREAKDOWNS) };
+        let mut keys = [""; MAX_BREAKDOWNS];
+        keys[..N].copy_from_slice(&given);
         Fact { record, numerator: true, amount: 0.0, keys }
+    }
+
+    /// The fact with its first key dropped, for a measure whose breakdowns are those of
+    /// another after its first (decisions overdue: the open requests' keys without the stage).
+    pub(super) fn without_first_key(mut self) -> Fact<'a> {
+        self.keys.rotate_left(1);
+        self.keys[MAX_BREAKDOWNS - 1] = "";
+        self
     }
 
     pub(super) fn share(mut self, numerator: bool) -> Fact<'a> {
@@ -55,7 +71,7 @@ impl<'a> Fact<'a> {
         self
     }
 
-    fn amount(mut self, amount: f64) -> Fact<'a> {
+    pub(super) fn amount(mut self, amount: f64) -> Fact<'a> {
         self.amount = amount;
         self
     }
@@ -76,13 +92,22 @@ pub enum Tally<'a> {
     PerPopulation { facts: Vec<Fact<'a>>, population: Option<u64>, per: f64 },
     /// (current − previous) ÷ previous × 100.
     Change { current: Vec<Fact<'a>>, previous: Vec<Fact<'a>> },
+    /// Sum of the facts' amounts.
+    Sum(Vec<Fact<'a>>),
+    /// Facts in the numerator ÷ sum of all amounts.
+    PerAmount(Vec<Fact<'a>>),
 }
 
 impl<'a> Tally<'a> {
     /// Every fact, including those of the earlier period of a change.
     pub fn facts(&self) -> impl Iterator<Item = &Fact<'a>> {
         let (first, second): (&[Fact<'a>], &[Fact<'a>]) = match self {
-            Tally::Count(f) | Tally::Share(f) | Tally::Mean(f) | Tally::AmountShare(f) => (f, &[]),
+            Tally::Count(f)
+            | Tally::Share(f)
+            | Tally::Mean(f)
+            | Tally::AmountShare(f)
+            | Tally::Sum(f)
+            | Tally::PerAmount(f) => (f, &[]),
             Tally::PerPopulation { facts, .. } => (facts, &[]),
             Tally::Change { current, previous } => (current, previous),
         };
@@ -96,6 +121,8 @@ impl<'a> Tally<'a> {
             Tally::Share(_) => (Combine::Share, 0.0),
             Tally::Mean(_) => (Combine::Mean, 0.0),
             Tally::AmountShare(_) => (Combine::AmountShare, 0.0),
+            Tally::Sum(_) => (Combine::Sum, 0.0),
+            Tally::PerAmount(_) => (Combine::PerAmount, 0.0),
             Tally::PerPopulation { population, per, .. } => {
                 (Combine::PerPopulation { population: *population, per: *per }, 0.0)
             }
@@ -117,6 +144,8 @@ impl<'a> Tally<'a> {
             Combine::Share => Tally::Share(facts),
             Combine::Mean => Tally::Mean(facts),
             Combine::AmountShare => Tally::AmountShare(facts),
+            Combine::Sum => Tally::Sum(facts),
+            Combine::PerAmount => Tally::PerAmount(facts),
             Combine::PerPopulation { population, per } => Tally::PerPopulation { facts, population, per },
             Combine::Change => {
                 Tally::Change { current: facts, previous: stream.previous.map(Iterator::collect).unwrap_or_default() }
@@ -127,7 +156,12 @@ impl<'a> Tally<'a> {
     /// The facts the value is computed over (for a change, the current period's).
     fn counted(&self) -> &[Fact<'a>] {
         match self {
-            Tally::Count(f) | Tally::Share(f) | Tally::Mean(f) | Tally::AmountShare(f) => f,
+            Tally::Count(f)
+            | Tally::Share(f)
+            | Tally::Mean(f)
+            | Tally::AmountShare(f)
+            | Tally::Sum(f)
+            | Tally::PerAmount(f) => f,
             Tally::PerPopulation { facts, .. } => facts,
             Tally::Change { current, .. } => current,
         }
@@ -171,6 +205,10 @@ pub enum Combine {
     PerPopulation { population: Option<u64>, per: f64 },
     /// (current − previous) ÷ previous × 100.
     Change,
+    /// Sum of the facts' amounts.
+    Sum,
+    /// Facts in the numerator ÷ sum of all amounts (cases per full-time equivalent).
+    PerAmount,
 }
 
 impl Combine {
@@ -185,6 +223,8 @@ impl Combine {
             Combine::AmountShare => ratio(s.numerator_amount * 100.0, s.amount),
             Combine::PerPopulation { population, per } => population.filter(|p| *p > 0).map(|p| s.n / p as f64 * per),
             Combine::Change => ratio((s.n - previous) * 100.0, previous),
+            Combine::Sum => Some(s.amount),
+            Combine::PerAmount => ratio(s.numerator, s.amount),
         }
     }
 }
@@ -487,6 +527,8 @@ impl<T: Copy> Groups<T> {
 pub struct Engine<'a> {
     pub(super) cw: &'a Casework,
     requests: HashMap<&'a str, u32>,
+    /// Each member of staff's index, by staff id.
+    staff: HashMap<&'a str, u32>,
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
     /// Each request's source and whether a statutory exception applied.
@@ -511,6 +553,8 @@ pub struct Engine<'a> {
 }
 
 const UNKNOWN: &str = "unknown";
+/// The caseworker and team key of a case nobody holds.
+const UNALLOCATED: &str = "unallocated";
 
 /// Resolves each id of `ids` to its index in `map`. Records usually come grouped by the record
 /// they refer to (a plan's reviews together, a request's advice together), so the previous
@@ -669,6 +713,7 @@ impl<'a> Engine<'a> {
         Engine {
             cw,
             requests,
+            staff: cw.staff.iter().enumerate().map(|(i, m)| (m.staff_id.as_str(), i as u32)).collect(),
             request_child,
             request_milestones,
             request_traits: cw.requests.iter().map(|r| (r.source, r.exception.is_some())).collect(),
@@ -892,7 +937,7 @@ impl<'a> Engine<'a> {
 }
 
 /// The keys of a request in the breakdowns of the request measures.
-pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; MAX_BREAKDOWNS] {
+pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
     let child = e.request_child[i as usize];
     [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), e.child_need(child)]
 }
@@ -959,9 +1004,16 @@ pub(super) fn decisions<'e, 'a>(
 
 pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     e.month_plans(month).map(|p| {
+        let [caseworker, team] = e.holder_keys(e.plan_holder(p.plan));
         Fact::keyed(
             RecordRef::Plan(p.plan),
-            [age_band(i32::from(p.age)), p.need.map_or(UNKNOWN, Need::code), p.setting.map_or(UNKNOWN, Setting::code)],
+            [
+                age_band(i32::from(p.age)),
+                p.need.map_or(UNKNOWN, Need::code),
+                p.setting.map_or(UNKNOWN, Setting::code),
+                caseworker,
+                team,
+            ],
         )
     })
 }
@@ -986,7 +1038,10 @@ pub(super) fn open_requests<'e, 'a>(
     let end = e.month_end(month);
     (0..end.open_requests.len()).filter_map(move |k| {
         let (i, stage, days) = end.open_requests[k];
-        keep(stage, days).then(|| Fact::keyed(RecordRef::Request(i), [stage.code(), "", ""]))
+        keep(stage, days).then(|| {
+            let [caseworker, team] = e.holder_keys(e.request_holder(i));
+            Fact::keyed(RecordRef::Request(i), [stage.code(), caseworker, team])
+        })
     })
 }
 
@@ -1002,7 +1057,12 @@ pub(super) fn advice_outstanding<'e, 'a>(
             return None;
         }
         let a = &e.cw.advice[i as usize];
-        Some(Fact::keyed(RecordRef::Advice(i), [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), ""]))
+        let holder = e.advice_dates[i as usize].2.and_then(|r| e.request_holder(r));
+        let [caseworker, team] = e.holder_keys(holder);
+        Some(Fact::keyed(
+            RecordRef::Advice(i),
+            [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), caseworker, team],
+        ))
     })
 }
 
@@ -1142,6 +1202,126 @@ pub(super) fn placement_costs<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl I
     })
 }
 
+impl<'a> Engine<'a> {
+    /// The member of staff with this id.
+    fn staff_member(&self, id: &str) -> Option<&'a crate::records::StaffMember> {
+        let cw: &'a Casework = self.cw;
+        self.staff.get(id).map(|&i| &cw.staff[i as usize])
+    }
+
+    /// The holder of request `i`: its caseworker.
+    fn request_holder(&self, i: u32) -> Option<&'a str> {
+        let cw: &'a Casework = self.cw;
+        cw.requests[i as usize].caseworker.as_deref()
+    }
+
+    /// The holder of plan `i`: its own caseworker, else the caseworker of its request.
+    pub(super) fn plan_holder(&self, i: u32) -> Option<&'a str> {
+        let cw: &'a Casework = self.cw;
+        let plan = &cw.plans[i as usize];
+        plan.caseworker.as_deref().or_else(|| {
+            let request = self.requests.get(plan.request_id.as_deref()?)?;
+            self.request_holder(*request)
+        })
+    }
+
+    /// The keys of a case in the caseworker and team breakdowns: the holder's staff id and
+    /// team (`unknown` when staff.csv does not give one), or `unallocated` for both.
+    pub(super) fn holder_keys(&self, holder: Option<&'a str>) -> [&'a str; 2] {
+        match holder {
+            None => [UNALLOCATED, UNALLOCATED],
+            Some(id) => [id, self.staff_member(id).and_then(|m| m.team.as_deref()).unwrap_or(UNKNOWN)],
+        }
+    }
+
+    /// The holder, when in post at `date` (the case is allocated).
+    fn in_post(&self, holder: Option<&str>, date: Date) -> Option<&'a crate::records::StaffMember> {
+        self.staff_member(holder?).filter(|m| m.is_in_post_at(date))
+    }
+}
+
+/// The staff in post at the end of `month`, keyed by role, contract and team; in the
+/// numerator when interim or agency; their fte as the amount.
+pub(super) fn staff_in_post<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    let cw: &'a Casework = e.cw;
+    cw.staff.iter().enumerate().filter(move |(_, m)| m.is_in_post_at(end)).map(|(i, m)| {
+        Fact::keyed(
+            RecordRef::Staff(i as u32),
+            [m.role.code(), m.contract.code(), m.team.as_deref().unwrap_or(UNKNOWN)],
+        )
+        .share(matches!(m.contract, Contract::Interim | Contract::Agency))
+        .amount(m.fte.value())
+    })
+}
+
+/// Staff who started (or, `leavers`, whose last day was) in `month`, up to its end.
+pub(super) fn staff_moves<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    leavers: bool,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let (first, end) = (month.first_day(), e.end_of(month));
+    let cw: &'a Casework = e.cw;
+    cw.staff.iter().enumerate().filter_map(move |(i, m)| {
+        let on = if leavers { m.ended_on? } else { m.started_on };
+        (first <= on && on <= end).then(|| Fact::keyed(RecordRef::Staff(i as u32), [m.role.code()]))
+    })
+}
+
+/// Each post funded at the end of `month` with part of it unfilled, the unfilled fte as its
+/// amount: the post's fte less the fte of the staff in post who hold it, never below 0.
+pub(super) fn posts_vacant<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    let cw: &'a Casework = e.cw;
+    let mut filled: HashMap<&'a str, u32> = HashMap::default();
+    for m in cw.staff.iter().filter(|m| m.is_in_post_at(end)) {
+        if let Some(post) = m.post_id.as_deref() {
+            *filled.entry(post).or_default() += m.fte.hundredths();
+        }
+    }
+    cw.posts.iter().enumerate().filter(move |(_, p)| p.is_funded_at(end)).filter_map(move |(i, p)| {
+        let vacant = p.fte.hundredths().saturating_sub(filled.get(p.post_id.as_str()).copied().unwrap_or(0));
+        (vacant > 0).then(|| {
+            Fact::keyed(RecordRef::Post(i as u32), [p.role.code(), p.team.as_deref().unwrap_or(UNKNOWN)])
+                .amount(f64::from(vacant) / 100.0)
+        })
+    })
+}
+
+/// The active plans at the end of `month` whose holder is not in post then.
+pub(super) fn plans_unallocated<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    e.month_plans(month).filter_map(move |p| {
+        let holder = e.plan_holder(p.plan);
+        e.in_post(holder, end).is_none().then(|| Fact::keyed(RecordRef::Plan(p.plan), e.holder_keys(holder)))
+    })
+}
+
+/// Cases per caseworker fte at the end of `month`: in the numerator, each active plan and
+/// open request allocated to a caseworker or senior caseworker in post; as amounts, the fte
+/// of every caseworker and senior caseworker in post.
+pub(super) fn caseload_per_fte<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    let holds = move |holder: Option<&str>| e.in_post(holder, end).is_some_and(|m| m.role.holds_cases());
+    let plans = e
+        .month_plans(month)
+        .filter(move |p| holds(e.plan_holder(p.plan)))
+        .map(move |p| Fact::keyed(RecordRef::Plan(p.plan), e.holder_keys(e.plan_holder(p.plan))));
+    let requests = open_requests(e, month, |_, _| true).filter(move |f| {
+        let RecordRef::Request(i) = f.record else { return false };
+        holds(e.request_holder(i))
+    });
+    let cw: &'a Casework = e.cw;
+    let staff = cw
+        .staff
+        .iter()
+        .enumerate()
+        .filter(move |(_, m)| m.role.holds_cases() && m.is_in_post_at(end))
+        .map(|(i, m)| Fact::new(RecordRef::Staff(i as u32)).share(false).amount(m.fte.value()));
+    plans.chain(requests).chain(staff)
+}
+
 /// What a record behind a value is: its kind, its id and the child it concerns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordDescription<'a> {
@@ -1191,6 +1371,10 @@ impl<'a> Engine<'a> {
                     child_id: f.child_id.as_deref().unwrap_or(""),
                 }
             }
+            RecordRef::Staff(i) => {
+                RecordDescription { kind: "staff", id: &cw.staff[i as usize].staff_id, child_id: "" }
+            }
+            RecordRef::Post(i) => RecordDescription { kind: "post", id: &cw.posts[i as usize].post_id, child_id: "" },
         }
     }
 

@@ -10,7 +10,7 @@ pub mod scorecard;
 pub use catalogue::{CATALOGUE, MeasureId};
 
 /// The most breakdowns a measure may have (each fact carries a key for each).
-pub const MAX_BREAKDOWNS: usize = 3;
+pub const MAX_BREAKDOWNS: usize = 5;
 
 /// What a measure's value counts or measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +21,16 @@ pub enum Unit {
     Rate,
     Weeks,
     Pounds,
+    /// Full-time equivalents (workforce measures).
+    Fte,
+    /// Cases per full-time equivalent.
+    PerFte,
 }
 
 impl Unit {
+    pub const ALL: [Unit; 7] =
+        [Unit::Count, Unit::Percent, Unit::Rate, Unit::Weeks, Unit::Pounds, Unit::Fte, Unit::PerFte];
+
     pub fn code(self) -> &'static str {
         match self {
             Unit::Count => "count",
@@ -31,6 +38,8 @@ impl Unit {
             Unit::Rate => "rate",
             Unit::Weeks => "weeks",
             Unit::Pounds => "£",
+            Unit::Fte => "fte",
+            Unit::PerFte => "per fte",
         }
     }
 }
@@ -68,10 +77,18 @@ pub enum Dimension {
     Setting,
     CeaseReason,
     State,
+    /// The member of staff who holds the case (staff id), `unallocated` when nobody does.
+    Caseworker,
+    /// The team of the holder (or of a member of staff, or of a post).
+    Team,
+    /// A member of staff's (or a post's) role.
+    Role,
+    /// A member of staff's contract.
+    Contract,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 11] = [
+    pub const ALL: [Dimension; 15] = [
         Dimension::Source,
         Dimension::AgeBand,
         Dimension::PrimaryNeed,
@@ -83,6 +100,10 @@ impl Dimension {
         Dimension::Setting,
         Dimension::CeaseReason,
         Dimension::State,
+        Dimension::Caseworker,
+        Dimension::Team,
+        Dimension::Role,
+        Dimension::Contract,
     ];
 
     /// The name used in exports (`dimension` column) and on the command line.
@@ -99,6 +120,10 @@ impl Dimension {
             Dimension::Setting => "setting",
             Dimension::CeaseReason => "cease_reason",
             Dimension::State => "state",
+            Dimension::Caseworker => "caseworker",
+            Dimension::Team => "team",
+            Dimension::Role => "role",
+            Dimension::Contract => "contract",
         }
     }
 
@@ -124,6 +149,10 @@ impl Dimension {
             Dimension::Kind => words::<AdviceKind>(key),
             Dimension::Setting => words::<Setting>(key),
             Dimension::CeaseReason => words::<CeaseReason>(key),
+            Dimension::Role => words::<StaffRole>(key),
+            Dimension::Contract => words::<Contract>(key),
+            Dimension::Caseworker | Dimension::Team if key == "unallocated" => Some("Unallocated".into()),
+            Dimension::Caseworker | Dimension::Team => Some(key.to_string()),
             Dimension::AgeBand => Some(match key {
                 "under_5" => "Under 5".into(),
                 "20_25" => "20 and over".into(),

@@ -78,6 +78,18 @@ fn mean<T>(items: Vec<T>, amount: impl Fn(&T) -> f64, keys: impl Fn(&T) -> Keys)
     a
 }
 
+/// Sum of the amounts, overall and per key (keys of the items given).
+fn sum<T>(items: Vec<T>, amount: impl Fn(&T) -> f64, keys: impl Fn(&T) -> Keys) -> Answer {
+    let mut a = Answer { headline: Some(items.iter().map(&amount).sum()), ..Answer::default() };
+    for item in &items {
+        for (d, k) in keys(item) {
+            let slot = a.breakdowns.entry((d.to_string(), k)).or_insert(Some(0.0));
+            *slot = Some(slot.unwrap_or(0.0) + amount(item));
+        }
+    }
+    a
+}
+
 fn none<T>(_: &T) -> Keys {
     Vec::new()
 }
@@ -173,6 +185,32 @@ impl<'a> Oracle<'a> {
         }
         ("awaiting_meeting", d > end_of_twelve_months_starting(p.issued_on))
     }
+    /// "In post at D: started_on <= D and ended_on empty or >= D."
+    fn in_post(m: &StaffMember, d: Date) -> bool {
+        m.started_on <= d && m.ended_on.is_none_or(|e| e >= d)
+    }
+    fn member(&self, id: &str) -> Option<&'a StaffMember> {
+        self.cw.staff.iter().find(|m| m.staff_id == id)
+    }
+    /// "An active plan's holder is its own caseworker if set, else the caseworker of its
+    /// request_id's request if set."
+    fn plan_holder(&self, p: &Plan) -> Option<String> {
+        p.caseworker.clone().or_else(|| self.request(p.request_id.as_deref()?).caseworker.clone())
+    }
+    /// The caseworker and team keys of a holder.
+    fn holder_keys(&self, holder: Option<String>) -> Keys {
+        match holder {
+            None => vec![("caseworker", "unallocated".into()), ("team", "unallocated".into())],
+            Some(h) => {
+                let team = self.member(&h).and_then(|m| m.team.clone()).unwrap_or("unknown".into());
+                vec![("caseworker", h), ("team", team)]
+            }
+        }
+    }
+    /// "A case is allocated at D when its holder is in post at D."
+    fn allocated(&self, holder: Option<String>, d: Date) -> Option<&'a StaffMember> {
+        self.member(&holder?).filter(|m| Self::in_post(m, d))
+    }
     fn review_on_time(&self, r: &Review) -> bool {
         let p = self.plan_of(&r.plan_id);
         let meeting = r.meeting_on.unwrap();
@@ -262,7 +300,62 @@ impl<'a> Oracle<'a> {
             disputes(DisputeKind::Appeal).filter(|x| x.outcome.is_some_and(|o| ytd(o.on))).collect();
         let reviews_done: Vec<&Review> =
             cw.reviews.iter().filter(|r| r.decision.is_some_and(|x| in_month(x.on))).collect();
+        let in_post: Vec<&StaffMember> = cw.staff.iter().filter(|m| Self::in_post(m, d)).collect();
+        let staff_keys = |m: &&StaffMember| {
+            vec![
+                ("role", m.role.code().to_string()),
+                ("contract", m.contract.code().to_string()),
+                ("team", m.team.clone().unwrap_or("unknown".into())),
+            ]
+        };
+        let fte = |m: &&StaffMember| f64::from(m.fte.hundredths()) / 100.0;
+        let holds_cases = |m: &StaffMember| matches!(m.role, StaffRole::Caseworker | StaffRole::SeniorCaseworker);
         match id {
+            MeasureId::StaffInPost => count(in_post.clone(), staff_keys),
+            MeasureId::StaffInPostFte => sum(in_post.clone(), fte, |m| staff_keys(m).into_iter().take(2).collect()),
+            MeasureId::StaffInterimAgencyPct => {
+                share(in_post.clone(), |m| matches!(m.contract, Contract::Interim | Contract::Agency), none)
+            }
+            MeasureId::StaffStarters => count(cw.staff.iter().filter(|m| in_month(m.started_on)).collect(), |m| {
+                vec![("role", m.role.code().to_string())]
+            }),
+            MeasureId::StaffLeavers => {
+                count(cw.staff.iter().filter(|m| m.ended_on.is_some_and(in_month)).collect(), |m| {
+                    vec![("role", m.role.code().to_string())]
+                })
+            }
+            MeasureId::PostsVacantFte => {
+                let vacant = |p: &Post| {
+                    let filled: f64 = in_post
+                        .iter()
+                        .filter(|m| m.post_id.as_deref() == Some(p.post_id.as_str()))
+                        .map(|m| f64::from(m.fte.hundredths()) / 100.0)
+                        .sum();
+                    (f64::from(p.fte.hundredths()) / 100.0 - filled).max(0.0)
+                };
+                let funded: Vec<&Post> = cw
+                    .posts
+                    .iter()
+                    .filter(|p| p.funded_from <= d && p.funded_to.is_none_or(|t| t >= d) && vacant(p) > 1e-9)
+                    .collect();
+                sum(
+                    funded,
+                    |p| vacant(p),
+                    |p| vec![("role", p.role.code().to_string()), ("team", p.team.clone().unwrap_or("unknown".into()))],
+                )
+            }
+            MeasureId::PlansUnallocated => {
+                count(active.iter().filter(|p| self.allocated(self.plan_holder(p), d).is_none()).collect(), |p| {
+                    self.holder_keys(self.plan_holder(p))
+                })
+            }
+            MeasureId::CaseloadPerCaseworkerFte => {
+                let by_caseworker = |holder: Option<String>| self.allocated(holder, d).is_some_and(holds_cases);
+                let cases = active.iter().filter(|p| by_caseworker(self.plan_holder(p))).count()
+                    + open.iter().filter(|r| by_caseworker(r.caseworker.clone())).count();
+                let fte: f64 = in_post.iter().filter(|m| holds_cases(m)).map(fte).sum();
+                Answer { headline: div(cases as f64, fte), ..Answer::default() }
+            }
             MeasureId::RequestsReceived => count(received(&in_month), req_keys),
             MeasureId::RequestsReceivedYtd => count(received(&ytd), none),
             MeasureId::RequestsReceivedChangePct => {
@@ -301,11 +394,13 @@ impl<'a> Oracle<'a> {
                 open.iter()
                     .filter(|r| r.decision.is_none_or(|x| x.on > d) && days_between(r.received_on, d) > 42)
                     .collect(),
-                none,
+                |r| self.holder_keys(r.caseworker.clone()),
             ),
             MeasureId::RequestsOpen => count(open.clone(), |r| {
                 let assessing = r.decision.is_some_and(|x| x.on <= d && x.value == AssessmentDecision::Assess);
-                vec![("stage", if assessing { "assessing" } else { "awaiting_decision" }.to_string())]
+                let mut keys = vec![("stage", if assessing { "assessing" } else { "awaiting_decision" }.to_string())];
+                keys.extend(self.holder_keys(r.caseworker.clone()));
+                keys
             }),
             MeasureId::AssessmentsInProgress => count(
                 open.iter()
@@ -314,7 +409,9 @@ impl<'a> Oracle<'a> {
                 none,
             ),
             MeasureId::RequestsOpenOver20Weeks => {
-                count(open.iter().filter(|r| days_between(r.received_on, d) > 140).collect(), none)
+                count(open.iter().filter(|r| days_between(r.received_on, d) > 140).collect(), |r| {
+                    self.holder_keys(r.caseworker.clone())
+                })
             }
             MeasureId::RequestsOpenOver30Weeks => {
                 count(open.iter().filter(|r| days_between(r.received_on, d) > 210).collect(), none)
@@ -350,21 +447,26 @@ impl<'a> Oracle<'a> {
                 share(completed(&trailing), |r| r.outcome.unwrap().value == AssessmentOutcome::Plan, none)
             }
             MeasureId::AdviceOutstanding => count(outstanding.clone(), advice_keys),
-            MeasureId::AdviceOverdue => count(
-                outstanding.iter().copied().filter(|a| days_between(a.requested_on, d) > 42).collect(),
-                advice_keys,
-            ),
+            MeasureId::AdviceOverdue => {
+                count(outstanding.iter().copied().filter(|a| days_between(a.requested_on, d) > 42).collect(), |a| {
+                    let mut keys = advice_keys(a);
+                    keys.extend(self.holder_keys(self.request(&a.request_id).caseworker.clone()));
+                    keys
+                })
+            }
             MeasureId::AdviceWithin6WeeksPct => share(
                 cw.advice.iter().filter(|a| a.received_on.is_some_and(in_month)).collect(),
                 |a| days_between(a.requested_on, a.received_on.unwrap()) <= 42,
                 |a| vec![("kind", a.kind.code().to_string())],
             ),
             MeasureId::PlansActive => count(active.clone(), |p| {
-                vec![
+                let mut keys = vec![
                     ("age_band", band(self.age(&p.child_id, d))),
                     ("primary_need", self.need(&p.child_id)),
                     ("setting", self.setting(&p.child_id, d)),
-                ]
+                ];
+                keys.extend(self.holder_keys(self.plan_holder(p)));
+                keys
             }),
             MeasureId::PlansActiveChangePct => {
                 let before = m.plus(-12).last_day();
@@ -395,8 +497,12 @@ impl<'a> Oracle<'a> {
             }
             MeasureId::ReviewsCompletedOnTimePct => share(reviews_done.clone(), |r| self.review_on_time(r), none),
             MeasureId::ReviewsOverdue => count(
-                active.iter().map(|p| self.review_state(p, d)).filter(|(_, overdue)| *overdue).collect(),
-                |(state, _)| vec![("state", state.to_string())],
+                active.iter().map(|p| (p, self.review_state(p, d))).filter(|(_, (_, overdue))| *overdue).collect(),
+                |(p, (state, _))| {
+                    let mut keys = vec![("state", state.to_string())];
+                    keys.extend(self.holder_keys(self.plan_holder(p)));
+                    keys
+                },
             ),
             MeasureId::ReviewsDecisionAvgWeeks => mean(
                 reviews_done.clone(),
@@ -614,6 +720,59 @@ fn boundary_cases() -> Casework {
         amended_on: None,
         phase_transfer: Some(PhaseTransfer::Post16),
     });
+    // The workforce: a leaver whose last day is a month end (31 March 2024) holding the
+    // plan without a request; a part-timer on an agency contract holding request B42; a post
+    // half filled, another funded only until the leaver's last day.
+    let fte = |t: &str| sendtrack_domain::identifiers::Fte::parse(t).unwrap();
+    let member = |id: &str, role, contract, f: &str, post: &str, started, ended| StaffMember {
+        staff_id: id.into(),
+        name: format!("Person {id}"),
+        email: None,
+        role,
+        team: (id != "BS3").then(|| "Pod A".to_string()),
+        fte: fte(f),
+        contract,
+        post_id: Some(post.into()),
+        started_on: started,
+        ended_on: ended,
+    };
+    cw.posts.extend(vec![
+        Post {
+            post_id: "BP1".into(),
+            role: StaffRole::Caseworker,
+            team: None,
+            fte: fte("1.00"),
+            funded_from: date(2023, 1, 1),
+            funded_to: Some(date(2024, 3, 31)),
+        },
+        Post {
+            post_id: "BP2".into(),
+            role: StaffRole::Caseworker,
+            team: Some("Pod A".into()),
+            fte: fte("1"),
+            funded_from: date(2024, 4, 1),
+            funded_to: None,
+        },
+    ]);
+    cw.staff.extend(vec![
+        member(
+            "BS1",
+            StaffRole::Caseworker,
+            Contract::Permanent,
+            "1.0",
+            "BP1",
+            date(2023, 1, 1),
+            Some(date(2024, 3, 31)),
+        ),
+        member("BS2", StaffRole::SeniorCaseworker, Contract::Agency, "0.5", "BP2", date(2024, 3, 1), None),
+        member("BS3", StaffRole::TeamManager, Contract::Interim, "0.01", "BP2", date(2024, 4, 30), None),
+    ]);
+    if let Some(i) = cw.plans.iter().position(|p| p.plan_id == "BPLAN") {
+        cw.plans[i].caseworker = Some("BS1".into());
+    }
+    if let Some(i) = cw.requests.iter().position(|r| r.request_id == "B42") {
+        cw.requests[i].caseworker = Some("BS2".into());
+    }
     cw
 }
 
