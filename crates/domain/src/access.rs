@@ -82,6 +82,15 @@ mod tests {
         for other in [Role::Analyst, Role::Viewer, Role::Admin] {
             assert!(!may_edit_child(other, Some("cw2"), true, &allocated(Some("cw2"))));
         }
+        // The holder of the child's latest plan may edit too; the request's caseworker still may.
+        let mut held = allocated(Some("cw2"));
+        held.plans.push_back(crate::records::Plan {
+            caseworker: Some("cw3".into()),
+            ..crate::testing::plan("P1", "C1", date(2026, 5, 1))
+        });
+        assert!(may_edit_child(Role::Caseworker, Some("cw3"), false, &held));
+        assert!(may_edit_child(Role::Caseworker, Some("cw2"), false, &held));
+        assert!(!may_edit_child(Role::Caseworker, Some("cw1"), false, &held));
     }
 
     #[test]
@@ -118,13 +127,17 @@ pub fn may_edit_child(
     match role {
         Role::Manager => true,
         Role::Caseworker => {
-            let allocated = own
+            // The child's caseworkers: of their latest allocated request, and the holder of
+            // their latest plan (issue 17) when it names one.
+            let request = own
                 .requests
                 .iter()
                 .filter(|r| r.caseworker.is_some())
                 .max_by_key(|r| r.received_on)
                 .and_then(|r| r.caseworker.as_deref());
-            edits_any_case || allocated.is_none() || allocated == staff_id
+            let plan = own.plans.iter().max_by_key(|p| p.issued_on).and_then(|p| p.caseworker.as_deref());
+            let holders: Vec<&str> = request.into_iter().chain(plan).collect();
+            edits_any_case || holders.is_empty() || staff_id.is_some_and(|me| holders.contains(&me))
         }
         _ => false,
     }

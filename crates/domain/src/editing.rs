@@ -66,7 +66,10 @@ pub fn check_record(
     let mut problems: Vec<FieldProblem> =
         row.problems.into_iter().map(|(column, message)| FieldProblem { column: Some(column), message }).collect();
     for (column, cell) in file.columns().iter().zip(cells_in) {
-        if field_kind(file, column.name) == FieldKind::Date
+        // Casework is recorded once it has happened; staff may start or leave, and posts be
+        // funded, on a day to come.
+        if file.declaration().form.is_some()
+            && field_kind(file, column.name) == FieldKind::Date
             && let Some(date) = cell.and_then(|c| parse_date(c).ok())
             && date > today
         {

@@ -340,7 +340,8 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
                 record_id: p.plan_id.to_string(),
                 stage: status.state.code().replace('_', " "),
                 provider: None,
-                caseworker: allocation.of(p.request_id.as_deref(), &p.child_id),
+                // The plan's own holder first (issue 17), else its request's caseworker.
+                caseworker: p.caseworker.clone().or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
                 due: status.deadline.due,
                 days_overdue: status.deadline.days_overdue,
                 advice_kind: None,

@@ -873,13 +873,15 @@ fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Da
         } else {
             Contract::Permanent
         };
-        // About a quarter started during the history; about one in seven has left.
-        let started_on = if rng.random_bool(0.25) {
+        // About a quarter started during the history; about one in seven has left. The first
+        // three caseworkers (the demo's caseworker account is cw001) have been there throughout.
+        let veteran = k < 3;
+        let started_on = if !veteran && rng.random_bool(0.25) {
             date_in(rng, history_start, as_at)
         } else {
             date_in(rng, long_ago, history_start)
         };
-        let ended_on = (role.holds_cases() && id != "cw001" && rng.random_bool(0.15))
+        let ended_on = (role.holds_cases() && !veteran && rng.random_bool(0.15))
             .then(|| date_in(rng, add_days(started_on, 90).min(as_at), as_at));
         let post_id = format!("POST-{:03}", k + 1);
         // Each post is funded at its holder's hours (a part-time post for a part-timer).

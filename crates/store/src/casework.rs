@@ -431,6 +431,40 @@ impl Store {
         Ok(Saved { version, casework_version })
     }
 
+    /// Reallocates cases, as one transaction: the `caseworker` of each request or plan in
+    /// `cases` set to `to` (its version raised, so that a form opened before is refused), one
+    /// audit event per case, and the casework version raised once. A case that does not exist
+    /// is refused ([`StoreError::NotFound`]) and nothing is changed. Returns the casework
+    /// version.
+    pub async fn reallocate(
+        &self,
+        cases: &[(RecordFile, String)],
+        to: &str,
+        events: &[AuditEvent],
+    ) -> Result<i64, StoreError> {
+        let mut work = self.begin().await?;
+        for (file, id) in cases {
+            if !matches!(file, RecordFile::Requests | RecordFile::Plans) {
+                return Err(StoreError::Corrupt {
+                    table: file.declaration().table,
+                    column: "caseworker",
+                    message: "only requests and plans are held by a caseworker".into(),
+                });
+            }
+            let table = file.declaration();
+            let mut update = work.sql(&format!("UPDATE {} SET caseworker = ", table.table));
+            update.bind(to.to_string());
+            update.push(&format!(", version = version + 1 WHERE {} = ", table.key[0])).bind(id.clone());
+            if update.query().execute(work.conn()).await?.rows_affected() != 1 {
+                return Err(StoreError::NotFound { record: table.name, id: id.clone() });
+            }
+        }
+        audit::record_all(&mut work, events).await?;
+        let version = raise_version(&mut work).await?;
+        work.commit().await?;
+        Ok(version)
+    }
+
     /// An erasure, as one transaction: the child's personal data removed (see
     /// [`erase_child`]), `event` in the audit trail, and the casework version raised.
     pub async fn erase_child(&self, child_id: &str, event: &AuditEvent) -> Result<(), StoreError> {

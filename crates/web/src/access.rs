@@ -49,6 +49,8 @@ const ADMIN: Who = Who::Roles(&[Admin]);
 /// Checking the SEN2 return: analysts and managers.
 const SEN2: Who = Who::Roles(&[Manager, Analyst]);
 const MANAGER: Who = Who::Roles(&[Manager]);
+/// The workforce: managers and admins.
+const WORKFORCE: Who = Who::Roles(&[Admin, Manager]);
 
 /// Every route of the web app.
 pub const RULES: &[Rule] = &[
@@ -83,6 +85,13 @@ pub const RULES: &[Rule] = &[
     ),
     rule("GET", "/team", MANAGER, "the caseworkers and what they may edit"),
     rule("POST", "/team", MANAGER, "letting a caseworker edit any case"),
+    rule("GET", "/staff", WORKFORCE, "the people who work cases"),
+    rule("GET", "/staff/new", WORKFORCE, "the form for a new member of staff"),
+    rule("POST", "/staff/new", WORKFORCE, "adding a member of staff"),
+    rule("GET", "/staff/{id}", WORKFORCE, "the form to change (or end) a member of staff"),
+    rule("POST", "/staff/{id}", WORKFORCE, "changing (or ending) a member of staff"),
+    rule("GET", "/caseloads", MANAGER, "each caseworker's and team's caseload"),
+    rule("POST", "/caseloads/reallocate", MANAGER, "moving one person's cases to another"),
     rule("GET", "/scorecard", FIGURES, "the scorecard"),
     rule("GET", "/measures/{id}", FIGURES, "a measure's page"),
     rule("GET", "/measures/{id}/records.csv", ANALYSIS, "the records behind a measure, as CSV"),

@@ -25,9 +25,10 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
         items.push(("/sen2", "SEN2 return", &["/sen2"]));
     }
     if user.role == Role::Manager {
-        items.push(("/team", "Caseworkers", &["/team"]));
+        items.push(("/caseloads", "Caseloads and staff", &["/caseloads", "/staff", "/team"]));
     }
     if user.role == Role::Admin {
+        items.push(("/staff", "Staff", &["/staff"]));
         items.push(("/admin/users", "People and settings", &["/admin/users"]));
         items.push(("/admin/audit", "Audit trail", &["/admin/audit"]));
     }

@@ -9,6 +9,7 @@ pub mod reports;
 pub mod scorecard;
 pub mod sen2;
 pub mod sign_in;
+pub mod staff;
 pub mod today;
 pub mod worklists;
 

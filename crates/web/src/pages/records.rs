@@ -37,7 +37,7 @@ pub fn slug(file: RecordFile) -> &'static str {
 
 /// A record type in words.
 pub fn noun(file: RecordFile) -> &'static str {
-    form(file).map_or("record", |f| f.noun)
+    form(file).map_or(file.declaration().name, |f| f.noun)
 }
 
 /// What a column is called on a form, and a hint: as the record type declares it.
@@ -52,10 +52,10 @@ fn shown(file: RecordFile, column: &str) -> bool {
 }
 
 /// The form's values by field name.
-type Values = HashMap<String, String>;
+pub(super) type Values = HashMap<String, String>;
 
 /// The values of an existing record, by field name (dates split into day, month and year).
-fn values_of(file: RecordFile, record: &Casework) -> Values {
+pub(super) fn values_of(file: RecordFile, record: &Casework) -> Values {
     let mut values = Values::new();
     for (column, cell) in file.columns().iter().zip(record.cells(file, 0)) {
         if field_kind(file, column.name) == FieldKind::Date && cell.len() == 10 {
@@ -70,7 +70,12 @@ fn values_of(file: RecordFile, record: &Casework) -> Values {
 }
 
 /// The cells the form's values make, and the problems with dates that are not dates.
-fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec<String>, Vec<FieldProblem>) {
+pub(super) fn cells_of(
+    file: RecordFile,
+    values: &Values,
+    id: &str,
+    child_id: &str,
+) -> (Vec<String>, Vec<FieldProblem>) {
     let mut problems = Vec::new();
     let cells = file
         .columns()
@@ -84,7 +89,7 @@ fn cells_of(file: RecordFile, values: &Values, id: &str, child_id: &str) -> (Vec
             if column.name == "child_id" && file != RecordFile::Children {
                 return child_id.to_string();
             }
-            if file == RecordFile::Requests && column.name == "caseworker" {
+            if matches!(file, RecordFile::Requests | RecordFile::Plans) && column.name == "caseworker" {
                 let new = get("caseworker_new");
                 return if new.is_empty() { get("caseworker") } else { new };
             }
@@ -170,20 +175,36 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
     }
 }
 
-struct FormPage<'a> {
-    file: RecordFile,
-    child_id: &'a str,
-    child_name: &'a str,
-    record_id: Option<&'a str>,
-    version: Option<i64>,
-    own: &'a Casework,
-    values: &'a Values,
-    problems: &'a [FieldProblem],
-    conflict: bool,
-    /// The caseworkers' staff ids sendtrack knows, to choose from.
-    caseworkers: &'a [String],
+pub(super) struct FormPage<'a> {
+    pub file: RecordFile,
+    pub child_id: &'a str,
+    pub child_name: &'a str,
+    pub record_id: Option<&'a str>,
+    pub version: Option<i64>,
+    /// The child's own records (or, for staff, the posts), for references to choose from.
+    pub own: &'a Casework,
+    pub values: &'a Values,
+    pub problems: &'a [FieldProblem],
+    pub conflict: bool,
+    /// The caseworkers to choose from.
+    pub caseworkers: &'a Caseworkers,
     /// For a new child: a child already held with the same name and date of birth, or UPN.
-    same_as: Option<&'a str>,
+    pub same_as: Option<&'a str>,
+}
+
+/// The caseworkers a form offers: (staff id, words). With staff recorded, the caseworkers
+/// and senior caseworkers in post, by name; otherwise the staff ids sendtrack has seen, and a
+/// new one may be typed in and confirmed.
+#[derive(Debug, Default)]
+pub(super) struct Caseworkers {
+    pub options: Vec<(String, String)>,
+    pub from_staff: bool,
+}
+
+impl Caseworkers {
+    fn knows(&self, id: &str) -> bool {
+        self.options.iter().any(|(known, _)| known == id)
+    }
 }
 
 fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
@@ -200,7 +221,7 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
         @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
         @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
     };
-    if f.file == RecordFile::Requests && column == "caseworker" {
+    if matches!(f.file, RecordFile::Requests | RecordFile::Plans) && column == "caseworker" {
         return caseworker_field(f, group, &messages, described, error.is_some(), &value);
     }
     let required = if required { Required::Yes } else { Required::No };
@@ -269,21 +290,24 @@ fn caseworker_field(
     value: &str,
 ) -> Markup {
     let (words, _) = label(f.file, "caseworker");
-    let known = f.caseworkers.iter().any(|c| c == value);
+    let known = f.caseworkers.knows(value);
     let typed = f.values.get("caseworker_new").map(String::as_str).unwrap_or(if known { "" } else { value });
+    let free = !f.caseworkers.from_staff;
     html! {
         div class=(group) {
             label class="govuk-label govuk-label--s" for="caseworker" { (words) " (optional)" }
             (messages)
             select class=(if has_error { "govuk-select govuk-select--error" } else { "govuk-select" }) id="caseworker" name="caseworker" aria-describedby=[described] {
                 option value="" selected[value.is_empty() || !known] { "Not allocated" }
-                @for id in f.caseworkers { option value=(id) selected[id == value] { (id) } }
+                @for (id, words) in &f.caseworkers.options { option value=(id) selected[id == value] { (words) } }
             }
-            div class="govuk-form-group govuk-!-margin-top-4 govuk-!-margin-bottom-0" {
-                label class="govuk-label" for="caseworker_new" { "Or a caseworker not in the list: their staff id" }
-                input class="govuk-input govuk-input--width-10" id="caseworker_new" name="caseworker_new" type="text" spellcheck="false" value=(typed);
+            @if free {
+                div class="govuk-form-group govuk-!-margin-top-4 govuk-!-margin-bottom-0" {
+                    label class="govuk-label" for="caseworker_new" { "Or a caseworker not in the list: their staff id" }
+                    input class="govuk-input govuk-input--width-10" id="caseworker_new" name="caseworker_new" type="text" spellcheck="false" value=(typed);
+                }
             }
-            @if has_error && !typed.is_empty() {
+            @if free && has_error && !typed.is_empty() {
                 div class="govuk-checkboxes govuk-checkboxes--small govuk-!-margin-top-4" data-module="govuk-checkboxes" {
                     div class="govuk-checkboxes__item" {
                         input class="govuk-checkboxes__input" id="confirm_new_caseworker" name="confirm_new_caseworker" type="checkbox" value="yes";
@@ -295,9 +319,10 @@ fn caseworker_field(
     }
 }
 
-fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
+pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
     let heading = match f.record_id {
         Some(id) => format!("Change {} {id}", noun(f.file)),
+        None if f.file == RecordFile::Staff => "Add a member of staff".to_string(),
         None => format!("Record a {}", noun(f.file)),
     };
     let title = if f.problems.is_empty() && !f.conflict { heading.clone() } else { format!("Error: {heading}") };
@@ -326,12 +351,16 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
             .collect()
     };
     let summary_refs: Vec<(&str, &str)> = summary.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let back = if f.file == RecordFile::Children && f.record_id.is_none() {
+    let back = if f.file == RecordFile::Staff {
+        "/staff".to_string()
+    } else if f.file == RecordFile::Children && f.record_id.is_none() {
         "/children".to_string()
     } else {
         format!("/children/{}", f.child_id)
     };
     let action = match f.record_id {
+        Some(id) if f.file == RecordFile::Staff => format!("/staff/{id}"),
+        None if f.file == RecordFile::Staff => "/staff/new".to_string(),
         Some(id) if f.file == RecordFile::Children => format!("/children/{id}/details/{id}"),
         Some(id) => format!("/children/{}/{}/{id}", f.child_id, slug(f.file)),
         None if f.file == RecordFile::Children => "/children/new".to_string(),
@@ -373,7 +402,11 @@ fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
                         }
                         @if let Some(v) = f.version { input type="hidden" name="version" value=(v); }
                         @for column in f.file.columns() {
-                            @if shown(f.file, column.name) { (field(f, column.name, column.filled)) }
+                            // A new member of staff's id is chosen by the manager (it is what the
+                            // caseworker columns hold); every other record's id is made for it.
+                            @if shown(f.file, column.name) || (f.file == RecordFile::Staff && f.record_id.is_none() && column.name == "staff_id") {
+                                (field(f, column.name, column.filled))
+                            }
                         }
                         button type="submit" class="govuk-button" data-module="govuk-button" { "Save" }
                     }
@@ -395,9 +428,31 @@ pub fn saved_banner(own: &Casework, saved: &str) -> Option<String> {
         .then(|| format!("Saved {} {id}.", noun(file)))
 }
 
-/// The caseworkers' staff ids sendtrack knows: those holding requests, and the signed-in
-/// person's own.
-async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<String>, AppError> {
+/// The caseworkers a form offers. With staff recorded: the caseworkers and senior
+/// caseworkers in post today, by name and team (and `current`, the one the record names, even
+/// if they have left, so that saving it unchanged keeps it). Without: the staff ids holding
+/// requests, and the signed-in person's own.
+pub(super) async fn known_caseworkers(
+    state: &AppState,
+    user: &Session,
+    current: Option<&str>,
+) -> Result<Caseworkers, AppError> {
+    let cw = state.casework().await?;
+    if !cw.staff.is_empty() {
+        let today = state.today();
+        let mut options: Vec<(String, String)> = cw
+            .staff
+            .iter()
+            .filter(|m| (m.role.holds_cases() && m.is_in_post_at(today)) || current == Some(m.staff_id.as_str()))
+            .map(|m| {
+                let team = m.team.as_deref().map(|t| format!(", {t}")).unwrap_or_default();
+                let left = if m.is_in_post_at(today) { "" } else { ", left" };
+                (m.staff_id.to_string(), format!("{}{team}{left}", m.name))
+            })
+            .collect();
+        options.sort_by(|a, b| a.1.cmp(&b.1));
+        return Ok(Caseworkers { options, from_staff: true });
+    }
     let mut ids: Vec<String> = state.caseworkers().await?.iter().cloned().collect();
     if let Some(own) = &user.staff_id
         && !ids.contains(own)
@@ -405,7 +460,7 @@ async fn known_caseworkers(state: &AppState, user: &Session) -> Result<Vec<Strin
         ids.push(own.clone());
         ids.sort();
     }
-    Ok(ids)
+    Ok(Caseworkers { options: ids.into_iter().map(|id| (id.clone(), id)).collect(), from_staff: false })
 }
 
 /// The record type named in a URL.
@@ -477,7 +532,7 @@ pub async fn new_form(
     if let Some(p) = prefill.plan {
         values.insert("plan_id".into(), p);
     }
-    let caseworkers = known_caseworkers(&state, &user).await?;
+    let caseworkers = known_caseworkers(&state, &user, None).await?;
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -506,7 +561,7 @@ pub async fn new_child_form(State(state): State<Arc<AppState>>, SignedIn(user): 
         values: &Values::new(),
         problems: &[],
         conflict: false,
-        caseworkers: &[],
+        caseworkers: &Caseworkers::default(),
         same_as: None,
     };
     Ok(form_page(&state, &user, &f).into_response())
@@ -533,7 +588,7 @@ pub async fn edit_form(
     }
     state.audit().record(&user, &format!("view {}", noun(file)), Some(&child_id)).await?;
     let values = values_of(file, &record);
-    let caseworkers = known_caseworkers(&state, &user).await?;
+    let caseworkers = known_caseworkers(&state, &user, values.get("caseworker").map(String::as_str)).await?;
     let f = FormPage {
         file,
         child_id: &child_id,
@@ -613,7 +668,8 @@ async fn save(
             Err(e) => return Err(e.into()),
         },
     };
-    let caseworkers = known_caseworkers(state, user).await?;
+    let current = before.as_ref().and_then(|(b, _)| values_of(file, b).remove("caseworker"));
+    let caseworkers = known_caseworkers(state, user, current.as_deref()).await?;
     let mut same_as: Option<String> = None;
     let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode, same_as: Option<&str>| {
         let f = FormPage {
@@ -647,10 +703,21 @@ async fn save(
     let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
     // real one out of the child) is saved only once the person confirms it is a new one.
-    if file == RecordFile::Requests
+    // With staff recorded a caseworker is only ever chosen from them.
+    if matches!(file, RecordFile::Requests | RecordFile::Plans)
         && let Some(k) = file.columns().iter().position(|c| c.name == "caseworker")
         && !cells[k].is_empty()
-        && !caseworkers.contains(&cells[k])
+        && !caseworkers.knows(&cells[k])
+        && caseworkers.from_staff
+    {
+        problems.push(FieldProblem {
+            column: Some("caseworker"),
+            message: "Choose a caseworker in post from the list".to_string(),
+        });
+    } else if matches!(file, RecordFile::Requests | RecordFile::Plans)
+        && let Some(k) = file.columns().iter().position(|c| c.name == "caseworker")
+        && !cells[k].is_empty()
+        && !caseworkers.knows(&cells[k])
         && values.get("confirm_new_caseworker").map(String::as_str) != Some("yes")
     {
         problems.push(FieldProblem {

@@ -11,9 +11,14 @@ use sendtrack_store::testing::on_each_backend;
 use crate::support::*;
 
 /// A child with no request yet, to record one for.
+/// A child with no requests and no plan held by anyone: allocated to nobody.
 async fn child_without_requests(store: &Store) -> String {
     let cw = store.load().await.unwrap();
-    cw.children.iter().find(|c| !cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap().child_id.to_string()
+    let held = |c: &sendtrack_domain::records::Child| {
+        cw.requests.iter().any(|r| r.child_id == c.child_id)
+            || cw.plans.iter().any(|p| p.child_id == c.child_id && p.caseworker.is_some())
+    };
+    cw.children.iter().find(|c| !held(c)).unwrap().child_id.to_string()
 }
 
 /// The number in the Today row labelled `row` (the first number after it).
@@ -256,7 +261,7 @@ async fn the_second_of_two_saves_from_the_same_version_is_refused() {
         let app = app(store.clone()).await;
         let cw = store.load().await.unwrap();
         let child = cw.children.iter().find(|c| c.upn.is_some()).unwrap().clone();
-        let cookie = session(&app, "case@example.org").await;
+        let cookie = session(&app, "manager@example.org").await;
         let edit = format!("/children/{0}/details/{0}", child.child_id);
         let (_, _, form) = get(&app, &edit, Some(&cookie)).await;
         let token = csrf_in(&form);
@@ -408,6 +413,12 @@ async fn a_change_saved_through_one_instance_of_the_app_is_seen_by_another() {
 async fn a_mistyped_caseworker_or_a_child_already_held_is_stopped_until_confirmed() {
     on_each_backend("web_no_silent_damage", |store, _| async move {
         let app = app(store.clone()).await;
+        // An authority without staff.csv, where caseworkers are free ids (with staff recorded
+        // they are only ever chosen: see workforce.rs).
+        for table in ["staff", "posts"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table}"))).execute(store.pool()).await.unwrap();
+        }
+        sqlx::query("UPDATE casework_version SET version = version + 1").execute(store.pool()).await.unwrap();
         let child = child_without_requests(&store).await;
         let cookie = session(&app, "manager@example.org").await;
         let token = csrf(&app, &cookie).await;

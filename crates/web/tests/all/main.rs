@@ -8,3 +8,4 @@ mod security;
 mod sen2;
 mod snapshots;
 mod support;
+mod workforce;

@@ -647,7 +647,7 @@ async fn an_admin_adds_people_resets_passwords_and_changes_roles() {
     .await;
 }
 
-/// The child whose latest allocated request is `staff`'s and who has advice, a plan with a
+/// The child whose latest allocated request is `staff`'s (and no one else holds their plan) and who has advice, a plan with a
 /// review, a placement and a dispute where the demo gives them (the most records first).
 fn child_of(cw: &sendtrack_domain::records::Casework, staff: &str) -> String {
     let latest = |child: &str| {
@@ -671,9 +671,14 @@ fn child_of(cw: &sendtrack_domain::records::Casework, staff: &str) -> String {
         .filter(|b| **b)
         .count()
     };
+    // And whose latest plan names no other holder (issue 17: a plan's holder may edit too).
+    let plan_holder = |child: &str| {
+        cw.plans.iter().filter(|p| p.child_id == child).max_by_key(|p| p.issued_on).and_then(|p| p.caseworker.clone())
+    };
     cw.children
         .iter()
         .filter(|c| latest(&c.child_id).as_deref() == Some(staff))
+        .filter(|c| plan_holder(&c.child_id).is_none_or(|h| h == staff))
         .max_by_key(|c| score(&c.child_id))
         .map(|c| c.child_id.to_string())
         .unwrap()

@@ -1,0 +1,506 @@
+//! The workforce (issue 17): the people who work cases, which managers and admins add, change
+//! and end (a leaver's last day), and each person's caseload, from which a manager moves a
+//! leaver's (or anyone's) cases to another person in one audited transaction.
+
+use super::records::{Caseworkers, FormPage, Values, cells_of, form_page, values_of};
+use crate::AppState;
+use crate::auth::{Session, SignedIn};
+use crate::error::{Answer, AppError};
+use crate::govuk::{Caption, cell, heading, number, numeric_heading, row_header, success_banner, table};
+use crate::layout::{csrf_field, page};
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use maud::html;
+use sendtrack_domain::dates::in_words as date_in_words;
+use sendtrack_domain::editing::{FieldProblem, changes, check_record};
+use sendtrack_domain::records::{Casework, StaffMember};
+use sendtrack_domain::validation::RecordFile;
+use sendtrack_domain::worklist::{WorkFilter, Worklist};
+use sendtrack_store::{AuditEvent, StoreError};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The staff and posts, for checking a change and offering posts to choose from.
+fn workforce(cw: &Casework) -> Casework {
+    Casework { staff: cw.staff.clone(), posts: cw.posts.clone(), ..Casework::default() }
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Shown {
+    saved: Option<String>,
+    all: Option<String>,
+}
+
+/// Everyone who works cases: in post first, then (when asked) those who have left.
+pub async fn list(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(shown): Query<Shown>) -> Answer {
+    let cw = state.casework().await?;
+    let today = state.today();
+    let all = shown.all.as_deref() == Some("yes");
+    let mut people: Vec<&StaffMember> = cw.staff.iter().filter(|m| all || m.is_in_post_at(today)).collect();
+    people.sort_by(|a, b| (a.team.as_deref(), &a.name).cmp(&(b.team.as_deref(), &b.name)));
+    let saved = shown
+        .saved
+        .as_deref()
+        .and_then(|id| cw.staff.iter().find(|m| m.staff_id == id))
+        .map(|m| format!("Saved {} ({}).", m.name, m.staff_id));
+    let rows = people.iter().map(|m| {
+        vec![
+            row_header(html! { a class="govuk-link" href=(format!("/staff/{}", m.staff_id)) { (m.name) span class="govuk-visually-hidden" { ", change" } } }),
+            cell(m.staff_id.as_str()),
+            cell(m.role.label()),
+            cell(m.team.as_deref().unwrap_or("–")),
+            number(m.fte.as_str()),
+            cell(m.contract.label()),
+            cell(html! { span class="st-nowrap" { (date_in_words(m.started_on)) } }),
+            cell(match m.ended_on {
+                Some(end) if end < today => format!("Left {}", date_in_words(end)),
+                Some(end) => format!("Leaving {}", date_in_words(end)),
+                None => "In post".to_string(),
+            }),
+        ]
+    });
+    let head = [
+        heading("Name"),
+        heading("Staff id"),
+        heading("Role"),
+        heading("Team"),
+        numeric_heading("FTE"),
+        heading("Contract"),
+        heading("Started"),
+        heading("Status"),
+    ];
+    Ok(page(
+        "Staff",
+        &state.authority,
+        Some(&user),
+        html! {
+            @if let Some(s) = saved { (success_banner(&s)) }
+            h1 class="govuk-heading-l" { "Staff" }
+            p class="govuk-body" { "The people who work cases. A request's or plan's caseworker is chosen from the caseworkers and senior caseworkers in post. To end someone's time in post, change them and enter their last day; then move their cases on the " a class="govuk-link" href="/caseloads" { "caseloads" } " page." }
+            a class="govuk-button" data-module="govuk-button" href="/staff/new" { "Add a member of staff" }
+            p class="govuk-body" {
+                @if all { a class="govuk-link" href="/staff" { "Show only staff in post" } }
+                @else { a class="govuk-link" href="/staff?all=yes" { "Show everyone, including those who have left" } }
+            }
+            div class="st-scroll" tabindex="0" role="region" aria-label="Staff" {
+                (table((Caption::Medium, if all { "Everyone" } else { "In post" }), &head, rows))
+            }
+        },
+    )
+    .into_response())
+}
+
+/// The form for a new member of staff.
+pub async fn new_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    let cw = state.casework().await?;
+    let own = workforce(&cw);
+    let values = Values::new();
+    Ok(form_page(&state, &user, &staff_form(None, None, &own, &values, &[], false)).into_response())
+}
+
+fn staff_form<'a>(
+    record_id: Option<&'a str>,
+    version: Option<i64>,
+    own: &'a Casework,
+    values: &'a Values,
+    problems: &'a [FieldProblem],
+    conflict: bool,
+) -> FormPage<'a> {
+    static NONE: Caseworkers = Caseworkers { options: Vec::new(), from_staff: true };
+    FormPage {
+        file: RecordFile::Staff,
+        child_id: "",
+        child_name: "",
+        record_id,
+        version,
+        own,
+        values,
+        problems,
+        conflict,
+        caseworkers: &NONE,
+        same_as: None,
+    }
+}
+
+/// The form to change a member of staff (and to end their time in post).
+pub async fn edit_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Path(id): Path<String>) -> Answer {
+    let (record, version) = match state.store.record_with_version(RecordFile::Staff, &id).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let cw = state.casework().await?;
+    let own = workforce(&cw);
+    let mut values = values_of(RecordFile::Staff, &record);
+    values.insert("version".into(), version.to_string());
+    Ok(form_page(&state, &user, &staff_form(Some(&id), Some(version), &own, &values, &[], false)).into_response())
+}
+
+/// Saves a new member of staff.
+pub async fn create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let values: Values = values.into_iter().collect();
+    let id = values.get("staff_id").map(|v| v.trim().to_string()).unwrap_or_default();
+    save(&state, &user, &id, None, values).await
+}
+
+/// Saves a change to a member of staff.
+pub async fn update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let values: Values = values.into_iter().collect();
+    let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
+    };
+    save(&state, &user, &id, Some(version), values).await
+}
+
+async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, values: Values) -> Answer {
+    let file = RecordFile::Staff;
+    let cw = state.casework().await?;
+    let own = workforce(&cw);
+    let before = match version {
+        None => None,
+        Some(_) => match state.store.record_with_version(file, id).await {
+            Ok(found) => Some(found),
+            Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode| {
+        let record_id = version.map(|_| id);
+        (status, form_page(state, user, &staff_form(record_id, version, &own, &values, problems, conflict)))
+            .into_response()
+    };
+    if let (Some(expected), Some((_, current))) = (version, &before)
+        && expected != *current
+    {
+        return Ok(shown_again(&[], true, StatusCode::CONFLICT));
+    }
+    let (cells, mut problems) = cells_of(file, &values, id, "");
+    if id.is_empty() {
+        problems.push(FieldProblem { column: Some("staff_id"), message: "Enter their staff id".into() });
+    }
+    let texts: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
+    let record = match check_record(&own, file, &texts, version.is_none(), state.today(), &[]) {
+        Ok(record) if problems.is_empty() => record,
+        Ok(_) => return Ok(shown_again(&problems, false, StatusCode::BAD_REQUEST)),
+        Err(more) => {
+            for p in more {
+                if !problems.iter().any(|q| q.column.is_some() && q.column == p.column) {
+                    problems.push(p);
+                }
+            }
+            return Ok(shown_again(&problems, false, StatusCode::BAD_REQUEST));
+        }
+    };
+    // Names and e-mail addresses are recorded as changed, not written into the audit trail.
+    let detail: serde_json::Map<String, serde_json::Value> =
+        changes(file, before.as_ref().map_or(&Casework::default(), |b| &b.0), &record)
+            .into_iter()
+            .map(|(c, b, a)| {
+                let value = if matches!(c, "name" | "email") {
+                    serde_json::json!("changed")
+                } else {
+                    serde_json::json!([b, a])
+                };
+                (c.to_string(), value)
+            })
+            .collect();
+    let event = AuditEvent {
+        at: crate::auth::stored(crate::auth::now()),
+        email: user.email.clone(),
+        action: format!("{} member of staff {id}", if version.is_some() { "change" } else { "add" }),
+        child_id: None,
+        detail: Some(serde_json::Value::Object(detail).to_string()),
+        address: Some(user.address.clone()),
+    };
+    match state.write_record(file, &record, version, &event, before.as_ref().map(|b| &b.0)).await {
+        Ok(_) => {}
+        Err(StoreError::Duplicate { .. }) => {
+            let taken = [FieldProblem {
+                column: Some("staff_id"),
+                message: format!("The staff id {id} is already someone's; choose another"),
+            }];
+            return Ok(shown_again(&taken, false, StatusCode::CONFLICT));
+        }
+        Err(StoreError::Conflict { .. }) => return Ok(shown_again(&[], true, StatusCode::CONFLICT)),
+        Err(e) => return Err(e.into()),
+    }
+    let query = serde_urlencoded::to_string([("saved", id)]).unwrap_or_default();
+    Ok(Redirect::to(&format!("/staff?{query}")).into_response())
+}
+
+/// One person's (or team's) load: open requests, active plans and overdue work by stage.
+#[derive(Debug, Default, Clone, Copy)]
+struct Load {
+    requests: usize,
+    plans: usize,
+    decisions_overdue: usize,
+    advice_overdue: usize,
+    plans_overdue: usize,
+    reviews_overdue: usize,
+}
+
+impl Load {
+    fn cases(&self) -> usize {
+        self.requests + self.plans
+    }
+}
+
+/// Each holder's load today: the open requests they hold, the active plans they hold (a
+/// plan's own caseworker, else its request's), and their overdue work from the worklists.
+fn loads(
+    cw: &Casework,
+    lists: &sendtrack_domain::worklist::Worklists,
+    today: jiff::civil::Date,
+) -> BTreeMap<String, Load> {
+    let mut loads: BTreeMap<String, Load> = BTreeMap::new();
+    let everyone = WorkFilter::default();
+    let holder = |c: &Option<String>| c.clone().unwrap_or_default();
+    for list in [Worklist::AwaitingDecision, Worklist::Assessing] {
+        for item in lists.items(list, &everyone) {
+            loads.entry(holder(&item.caseworker)).or_default().requests += 1;
+        }
+    }
+    let request_holder: std::collections::HashMap<&str, &str> =
+        cw.requests.iter().filter_map(|r| Some((r.request_id.as_str(), r.caseworker.as_deref()?))).collect();
+    for p in cw.plans.iter().filter(|p| p.is_active_at(today)) {
+        let held = p.caseworker.as_deref().or_else(|| request_holder.get(p.request_id.as_deref()?).copied());
+        loads.entry(held.unwrap_or_default().to_string()).or_default().plans += 1;
+    }
+    for (list, slot) in [
+        (Worklist::DecisionsOverdue, 0),
+        (Worklist::AdviceOverdue, 1),
+        (Worklist::PlansOverdue, 2),
+        (Worklist::ReviewsOverdue, 3),
+    ] {
+        for item in lists.items(list, &everyone) {
+            let load = loads.entry(holder(&item.caseworker)).or_default();
+            match slot {
+                0 => load.decisions_overdue += 1,
+                1 => load.advice_overdue += 1,
+                2 => load.plans_overdue += 1,
+                _ => load.reviews_overdue += 1,
+            }
+        }
+    }
+    loads
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Moved {
+    moved: Option<usize>,
+    to: Option<String>,
+}
+
+/// Each person's and team's caseload, against the team's average per FTE; the cases nobody in
+/// post holds; and the form that moves one person's cases to another.
+pub async fn caseloads(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(moved): Query<Moved>,
+) -> Answer {
+    let cw = state.casework().await?;
+    let today = state.today();
+    let lists = state.worklists(today).await?;
+    let loads = loads(&cw, &lists, today);
+    let in_post: Vec<&StaffMember> =
+        cw.staff.iter().filter(|m| m.role.holds_cases() && m.is_in_post_at(today)).collect();
+    // Holders who are not caseworkers in post (leavers, ids staff.csv does not hold, nobody).
+    let orphaned: Vec<(&String, &Load)> = loads
+        .iter()
+        .filter(|(id, _)| !in_post.iter().any(|m| m.staff_id == id.as_str()))
+        .filter(|(_, l)| l.cases() > 0)
+        .collect();
+    let mut teams: BTreeMap<&str, (f64, Load)> = BTreeMap::new();
+    for m in &in_post {
+        let load = loads.get(m.staff_id.as_str()).copied().unwrap_or_default();
+        let team = teams.entry(m.team.as_deref().unwrap_or("No team")).or_default();
+        team.0 += m.fte.value();
+        team.1.requests += load.requests;
+        team.1.plans += load.plans;
+        team.1.decisions_overdue += load.decisions_overdue;
+        team.1.advice_overdue += load.advice_overdue;
+        team.1.plans_overdue += load.plans_overdue;
+        team.1.reviews_overdue += load.reviews_overdue;
+    }
+    let per_fte = |cases: usize, fte: f64| if fte > 0.0 { format!("{:.0}", cases as f64 / fte) } else { "–".into() };
+    let name_of = |id: &str| cw.staff.iter().find(|m| m.staff_id == id).map(|m| m.name.clone());
+    let head = [
+        heading("Caseworker"),
+        heading("Team"),
+        numeric_heading("FTE"),
+        numeric_heading("Open requests"),
+        numeric_heading("Active plans"),
+        numeric_heading("Cases per FTE"),
+        numeric_heading("Team average per FTE"),
+        numeric_heading("Decisions overdue"),
+        numeric_heading("Advice overdue"),
+        numeric_heading("Plans past 20 weeks"),
+        numeric_heading("Reviews overdue"),
+    ];
+    let mut people = in_post.clone();
+    people.sort_by(|a, b| (a.team.as_deref(), &a.name).cmp(&(b.team.as_deref(), &b.name)));
+    let person_rows = people.iter().map(|m| {
+        let load = loads.get(m.staff_id.as_str()).copied().unwrap_or_default();
+        let team = m.team.as_deref().unwrap_or("No team");
+        let average = teams.get(team).map_or("–".to_string(), |(fte, l)| per_fte(l.cases(), *fte));
+        vec![
+            row_header(html! { (m.name) " " span class="govuk-body-s" { "(" (m.staff_id) ")" } }),
+            cell(team),
+            number(m.fte.as_str()),
+            number(load.requests),
+            number(load.plans),
+            number(per_fte(load.cases(), m.fte.value())),
+            number(average),
+            number(load.decisions_overdue),
+            number(load.advice_overdue),
+            number(load.plans_overdue),
+            number(load.reviews_overdue),
+        ]
+    });
+    let team_head = [
+        heading("Team"),
+        numeric_heading("FTE in post"),
+        numeric_heading("Open requests"),
+        numeric_heading("Active plans"),
+        numeric_heading("Cases per FTE"),
+        numeric_heading("Overdue work"),
+    ];
+    let team_rows = teams.iter().map(|(team, (fte, l))| {
+        vec![
+            row_header(*team),
+            number(format!("{fte:.2}")),
+            number(l.requests),
+            number(l.plans),
+            number(per_fte(l.cases(), *fte)),
+            number(l.decisions_overdue + l.advice_overdue + l.plans_overdue + l.reviews_overdue),
+        ]
+    });
+    let orphan_rows = orphaned.iter().map(|(id, l)| {
+        let who = if id.is_empty() {
+            "Nobody".to_string()
+        } else {
+            name_of(id).map_or_else(|| format!("{id} (not in staff)"), |n| format!("{n} ({id}), not in post"))
+        };
+        vec![row_header(who), number(l.requests), number(l.plans)]
+    });
+    let moved_banner = moved.moved.map(|n| {
+        let to = moved.to.as_deref().and_then(name_of).unwrap_or_default();
+        format!("Moved {n} {} to {to}.", if n == 1 { "case" } else { "cases" })
+    });
+    let holders: Vec<(String, String)> = loads
+        .iter()
+        .filter(|(id, l)| !id.is_empty() && l.cases() > 0)
+        .map(|(id, l)| {
+            let who = name_of(id).unwrap_or_else(|| id.clone());
+            (id.clone(), format!("{who} ({id}): {} cases", l.cases()))
+        })
+        .collect();
+    let receivers: Vec<(String, String)> =
+        people.iter().map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.staff_id))).collect();
+    Ok(page(
+        "Caseloads",
+        &state.authority,
+        Some(&user),
+        html! {
+            @if let Some(b) = moved_banner { (success_banner(&b)) }
+            h1 class="govuk-heading-l" { "Caseloads" }
+            p class="govuk-body" { "As at " (date_in_words(today)) ". A case is an open request or an active plan; it is held by the plan's caseworker, else the caseworker of the request it came from." }
+            div class="st-scroll" tabindex="0" role="region" aria-label="Caseloads by team" {
+                (table((Caption::Medium, "By team"), &team_head, team_rows))
+            }
+            div class="st-scroll" tabindex="0" role="region" aria-label="Caseloads by caseworker" {
+                (table((Caption::Medium, "By caseworker in post"), &head, person_rows))
+            }
+            div class="st-scroll" tabindex="0" role="region" aria-label="Cases not held by anyone in post" {
+                (table((Caption::Medium, "Cases not held by a caseworker in post"), &[heading("Held by"), numeric_heading("Open requests"), numeric_heading("Active plans")], orphan_rows))
+            }
+            h2 class="govuk-heading-m" id="reallocate" { "Move cases to another caseworker" }
+            p class="govuk-body" { "Moves every open request and active plan the person holds, in one change recorded in the audit trail." }
+            form method="post" action="/caseloads/reallocate" novalidate {
+                (csrf_field(&user))
+                div class="govuk-form-group" {
+                    label class="govuk-label govuk-label--s" for="from" { "Whose cases" }
+                    select class="govuk-select" id="from" name="from" {
+                        option value="" { "Choose" }
+                        @for (id, words) in &holders { option value=(id) { (words) } }
+                    }
+                }
+                div class="govuk-form-group" {
+                    label class="govuk-label govuk-label--s" for="to" { "To" }
+                    select class="govuk-select" id="to" name="to" {
+                        option value="" { "Choose" }
+                        @for (id, words) in &receivers { option value=(id) { (words) } }
+                    }
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Move the cases" }
+            }
+        },
+    )
+    .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct Reallocation {
+    from: String,
+    to: String,
+}
+
+/// Moves every open request and active plan `from` holds to `to`, a caseworker in post.
+pub async fn reallocate(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(r): Form<Reallocation>,
+) -> Answer {
+    let cw = state.casework().await?;
+    let today = state.today();
+    let receiver_in_post =
+        cw.staff.iter().any(|m| m.staff_id == r.to.as_str() && m.role.holds_cases() && m.is_in_post_at(today));
+    if r.from.is_empty() || !receiver_in_post || r.from == r.to {
+        let message = "Choose whose cases to move, and a different caseworker in post to move them to.";
+        return Ok((StatusCode::BAD_REQUEST, message).into_response());
+    }
+    let lists = state.worklists(today).await?;
+    let everyone = WorkFilter { caseworker: Some(r.from.clone()), ..WorkFilter::default() };
+    let mut cases: Vec<(RecordFile, String, String)> = Vec::new();
+    for list in [Worklist::AwaitingDecision, Worklist::Assessing] {
+        for item in lists.items(list, &everyone) {
+            cases.push((RecordFile::Requests, item.record_id.clone(), item.child_id.to_string()));
+        }
+    }
+    let request_holder: std::collections::HashMap<&str, &str> =
+        cw.requests.iter().filter_map(|q| Some((q.request_id.as_str(), q.caseworker.as_deref()?))).collect();
+    for p in cw.plans.iter().filter(|p| p.is_active_at(today)) {
+        let held = p.caseworker.as_deref().or_else(|| request_holder.get(p.request_id.as_deref()?).copied());
+        if held == Some(r.from.as_str()) {
+            cases.push((RecordFile::Plans, p.plan_id.to_string(), p.child_id.to_string()));
+        }
+    }
+    let at = crate::auth::stored(crate::auth::now());
+    let events: Vec<AuditEvent> = cases
+        .iter()
+        .map(|(file, id, child)| AuditEvent {
+            at: at.clone(),
+            email: user.email.clone(),
+            action: format!("reallocate {} {id}", super::records::noun(*file)),
+            child_id: Some(child.clone()),
+            detail: Some(serde_json::json!({ "caseworker": [r.from, r.to] }).to_string()),
+            address: Some(user.address.clone()),
+        })
+        .collect();
+    let moved: Vec<(RecordFile, String)> = cases.into_iter().map(|(f, id, _)| (f, id)).collect();
+    state.store.reallocate(&moved, &r.to, &events).await?;
+    let query =
+        serde_urlencoded::to_string([("moved", moved.len().to_string()), ("to", r.to.clone())]).unwrap_or_default();
+    Ok(Redirect::to(&format!("/caseloads?{query}")).into_response())
+}

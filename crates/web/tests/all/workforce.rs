@@ -1,0 +1,145 @@
+//! Staff and caseloads (issue 17): a manager adds, changes and ends people; caseworkers are
+//! chosen from staff in post; a leaver's cases move to another person in one audited change.
+
+use axum::http::StatusCode;
+use sendtrack_domain::validation::RecordFile;
+use sendtrack_store::testing::on_each_backend;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn a_manager_adds_and_ends_a_person_and_moves_their_cases() {
+    on_each_backend("web_workforce", |store, _| async move {
+        let app = app(store.clone()).await;
+        let manager = session(&app, "manager@example.org").await;
+        let token = csrf(&app, &manager).await;
+        let (status, _, page) = get(&app, "/staff", Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Add a member of staff"));
+
+        // A new caseworker, with a mistake first: more than full time.
+        let mut person = vec![
+            ("csrf_token", token.as_str()),
+            ("staff_id", "cw900"),
+            ("name", "Ada Example"),
+            ("role", "caseworker"),
+            ("team", "Secondary"),
+            ("fte", "1.5"),
+            ("contract", "interim"),
+            ("started_on-day", "2"),
+            ("started_on-month", "11"),
+            ("started_on-year", "2026"),
+        ];
+        let (status, _, form) = post(&app, "/staff/new", &manager, &person).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(form.contains("govuk-error-summary") && form.contains("outside 0.01 to 1.00"), "{form}");
+        person[5] = ("fte", "0.8");
+        let (status, headers, _) = post(&app, "/staff/new", &manager, &person).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers.get("location").unwrap(), "/staff?saved=cw900");
+        let (_, _, list) = get(&app, "/staff?saved=cw900", Some(&manager)).await;
+        assert!(list.contains("Saved Ada Example (cw900).") && list.contains("Interim"));
+        // The same staff id again is refused.
+        let (status, _, form) = post(&app, "/staff/new", &manager, &person).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(form.contains("cw900 already exists"), "{form}");
+
+        // A request's caseworker is chosen from staff in post, by name; an id typed in is refused.
+        let cw = store.load().await.unwrap();
+        let child = cw.children.iter().find(|c| !cw.requests.iter().any(|r| r.child_id == c.child_id)).unwrap();
+        let path = format!("/children/{}/requests/new", child.child_id);
+        let (_, _, form) = get(&app, &path, Some(&manager)).await;
+        assert!(form.contains("<option value=\"cw900\">Ada Example, Secondary</option>"), "{form}");
+        assert!(!form.contains("caseworker_new"), "with staff recorded no caseworker is typed in");
+        let request = |caseworker: &'static str| {
+            vec![
+                ("csrf_token", token.clone()),
+                ("received_on-day", "3".to_string()),
+                ("received_on-month", "11".to_string()),
+                ("received_on-year", "2026".to_string()),
+                ("source", "parent".to_string()),
+                ("caseworker", caseworker.to_string()),
+            ]
+        };
+        let ghost = request("cw999");
+        let ghost: Vec<(&str, &str)> = ghost.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, form) = post(&app, &path, &manager, &ghost).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(form.contains("Choose a caseworker in post from the list"));
+
+        // cw001 leaves on 27 November; their cases move to Ada in one change.
+        let (member, version) = store.record_with_version(RecordFile::Staff, "cw001").await.unwrap();
+        let m = &member.staff[0];
+        let started = m.started_on;
+        let ended = [
+            ("csrf_token", token.as_str()),
+            ("version", &version.to_string()),
+            ("name", m.name.as_str()),
+            ("role", m.role.code()),
+            ("team", m.team.as_deref().unwrap_or("")),
+            ("fte", m.fte.as_str()),
+            ("contract", m.contract.code()),
+            ("post_id", m.post_id.as_deref().unwrap_or("")),
+            ("started_on-day", &started.day().to_string()),
+            ("started_on-month", &started.month().to_string()),
+            ("started_on-year", &started.year().to_string()),
+            ("ended_on-day", "27"),
+            ("ended_on-month", "11"),
+            ("ended_on-year", "2026"),
+        ]
+        .map(|(k, v)| (k, v.to_string()));
+        let ended: Vec<(&str, &str)> = ended.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (status, _, _) = post(&app, "/staff/cw001", &manager, &ended).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (_, _, everyone) = get(&app, "/staff?all=yes", Some(&manager)).await;
+        assert!(everyone.contains("Left 27 November 2026"));
+
+        let (_, _, loads) = get(&app, "/caseloads", Some(&manager)).await;
+        assert!(loads.contains("Cases not held by a caseworker in post") && loads.contains("not in post"), "{loads}");
+        let held_before = |cw: &sendtrack_domain::records::Casework| {
+            cw.requests.iter().filter(|r| r.caseworker.as_deref() == Some("cw001") && r.outcome.is_none()).count()
+        };
+        let before = store.load().await.unwrap();
+        assert!(held_before(&before) > 0);
+        let (status, headers, _) = post(
+            &app,
+            "/caseloads/reallocate",
+            &manager,
+            &[("csrf_token", &token), ("from", "cw001"), ("to", "cw900")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = headers.get("location").unwrap().to_str().unwrap().to_string();
+        let (_, _, after_page) = get(&app, &location, Some(&manager)).await;
+        assert!(after_page.contains("to Ada Example."), "{after_page}");
+        let after = store.load().await.unwrap();
+        let moved: Vec<_> = after.requests.iter().filter(|r| r.caseworker.as_deref() == Some("cw900")).collect();
+        assert!(!moved.is_empty());
+        assert!(after.plans.iter().any(|p| p.caseworker.as_deref() == Some("cw900")));
+        // Every move is in the audit trail, against its child.
+        let moves: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit WHERE action LIKE 'reallocate %' AND child_id IS NOT NULL")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert!(moves as usize >= moved.len());
+        // Moving to someone not in post is refused.
+        let (status, _, _) = post(
+            &app,
+            "/caseloads/reallocate",
+            &manager,
+            &[("csrf_token", &token), ("from", "cw900"), ("to", "cw001")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+        // Caseworkers, analysts and viewers do not see the workforce pages.
+        for email in ["case@example.org", "analyst@example.org", "viewer@example.org"] {
+            let other = session(&app, email).await;
+            for path in ["/staff", "/staff/new", "/staff/cw900", "/caseloads"] {
+                assert_eq!(get(&app, path, Some(&other)).await.0, StatusCode::FORBIDDEN, "{email} {path}");
+            }
+        }
+    })
+    .await;
+}
