@@ -19,6 +19,7 @@ pub mod sen2;
 pub mod testing;
 pub mod timeline;
 pub mod validation;
+pub mod week;
 pub mod worklist;
 
 pub use jiff::civil::Date;

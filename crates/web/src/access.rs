@@ -91,6 +91,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/staff/{id}", WORKFORCE, "the form to change (or end) a member of staff"),
     rule("POST", "/staff/{id}", WORKFORCE, "changing (or ending) a member of staff"),
     rule("GET", "/caseloads", MANAGER, "each caseworker's and team's caseload"),
+    rule("GET", "/week", CASEWORK, "the week's statutory steps on one's own cases (a manager: anyone's or a team's)"),
     rule("POST", "/caseloads/reallocate", MANAGER, "moving one person's cases to another"),
     rule("GET", "/scorecard", FIGURES, "the scorecard"),
     rule("GET", "/measures/{id}", FIGURES, "a measure's page"),

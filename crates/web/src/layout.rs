@@ -18,6 +18,7 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
     let mut items: Vec<(&'static str, &'static str, &'static [&'static str])> = Vec::new();
     if user.role.sees_casework() {
         items.push(("/", "Today", &["/worklists"]));
+        items.push(("/week", if user.role == Role::Manager { "The week" } else { "My week" }, &["/week"]));
         items.push(("/children", "Find a child", &["/children"]));
     }
     items.push(("/scorecard", "Scorecard", &["/scorecard", "/measures", "/reports"]));

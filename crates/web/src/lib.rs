@@ -433,6 +433,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/staff/new", get(pages::staff::new_form).post(pages::staff::create))
         .route("/staff/{id}", get(pages::staff::edit_form).post(pages::staff::update))
         .route("/caseloads", get(pages::staff::caseloads))
+        .route("/week", get(pages::week::show))
         .route("/caseloads/reallocate", post(pages::staff::reallocate))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
         .route("/admin/users/new", post(pages::admin::user_add))

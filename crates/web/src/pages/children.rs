@@ -147,6 +147,18 @@ pub struct Saved {
     saved: Option<String>,
 }
 
+/// Staff names by staff id.
+type Names = std::collections::HashMap<String, String>;
+
+/// A caseworker as people read them: their name and staff id (just the id when staff.csv
+/// does not hold them), or "Not allocated".
+fn person(names: &Names, id: Option<&str>) -> String {
+    match id {
+        None => "Not allocated".into(),
+        Some(id) => names.get(id).map_or_else(|| id.to_string(), |name| format!("{name} ({id})")),
+    }
+}
+
 /// A summary card for one record: its title, a link to change it, and its facts (key, value).
 fn record_card(title: &str, edit: Option<String>, rows: &[(&str, String)]) -> Markup {
     let actions: Vec<Action> = edit.iter().map(|href| Action { href, text: "Change", hidden: title }).collect();
@@ -155,11 +167,11 @@ fn record_card(title: &str, edit: Option<String>, rows: &[(&str, String)]) -> Ma
 }
 
 /// The facts of a request, as its card shows them.
-fn request_rows(r: &sendtrack_domain::records::Request) -> Vec<(&'static str, String)> {
+fn request_rows(r: &sendtrack_domain::records::Request, names: &Names) -> Vec<(&'static str, String)> {
     let mut rows = vec![
         ("Received", in_words(r.received_on)),
         ("Made by", r.source.map_or("Not known".to_string(), |s| s.label().to_string())),
-        ("Caseworker", r.caseworker.clone().unwrap_or_else(|| "Not allocated".into())),
+        ("Caseworker", person(names, r.caseworker.as_deref())),
         (
             "Decision whether to assess",
             r.decision.map_or("Not yet sent".into(), |d| format!("{}, sent {}", d.value.label(), in_words(d.on))),
@@ -189,7 +201,12 @@ fn on(date: Option<jiff::civil::Date>, none: &str) -> String {
 /// Every record of the child, grouped by type, each in a summary card with a link to change
 /// it, and buttons for what can be recorded next (only what can succeed: advice is asked for
 /// on a request being assessed, a review of a plan in force).
-fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, can_record: bool) -> Markup {
+fn records_section(
+    own: &sendtrack_domain::records::Casework,
+    child_id: &str,
+    can_record: bool,
+    names: &Names,
+) -> Markup {
     use super::records::slug;
     use sendtrack_domain::codes::AssessmentDecision;
     use sendtrack_domain::validation::RecordFile as F;
@@ -208,7 +225,7 @@ fn records_section(own: &sendtrack_domain::records::Casework, child_id: &str, ca
             }
         }
         @for r in &own.requests {
-            @let rows = request_rows(r);
+            @let rows = request_rows(r, names);
             (record_card(&format!("Request {}", r.request_id), edit(F::Requests, &r.request_id), &rows))
             @for a in own.advice.iter().filter(|a| a.request_id == r.request_id) {
                 (record_card(&format!("Advice {} for request {}", a.advice_id, r.request_id), edit(F::Advice, &a.advice_id), &[
@@ -277,6 +294,7 @@ pub async fn record(
     let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
     let steps = index.timeline(&cw, &child.child_id, today);
     let own = index.own(&cw, &child.child_id);
+    let names: Names = cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
     let mut timeline = DataTable::new("timeline", "Timeline", &["Date", "Step", "Record", "Due", "Status"]);
     for s in &steps {
         timeline.rows.push(vec![
@@ -302,6 +320,7 @@ pub async fn record(
         saved: saved.saved.as_deref(),
         timeline: &timeline,
         viewers: (user.role == Role::Manager).then_some(viewers.as_slice()),
+        names: &names,
     };
     Ok(page(&format!("{} {}", child.forename, child.surname), &state.authority, Some(&user), child_page(&view))
         .into_response())
@@ -322,6 +341,7 @@ struct ChildView<'a> {
     timeline: &'a DataTable,
     /// Who has viewed the record (for a manager).
     viewers: Option<&'a [(String, String, String)]>,
+    names: &'a Names,
 }
 
 /// The child's page: details, timeline and records.
@@ -362,15 +382,15 @@ fn child_page(v: &ChildView) -> Markup {
             text
         }),
     ));
-    details.push(row(
-        "Caseworker",
-        v.own
-            .requests
-            .iter()
-            .max_by_key(|r| r.received_on)
-            .and_then(|r| r.caseworker.clone())
-            .unwrap_or_else(|| "Not allocated".into()),
-    ));
+    // The holder: the caseworker of the child's latest plan, else of their latest request.
+    let holder = v
+        .own
+        .plans
+        .iter()
+        .max_by_key(|p| p.issued_on)
+        .and_then(|p| p.caseworker.as_deref())
+        .or_else(|| v.own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.as_deref()));
+    details.push(row("Caseworker", person(v.names, holder)));
     details.push(row(
         "Placement",
         v.placement.map_or("None recorded".into(), |p| {
@@ -422,7 +442,7 @@ fn child_page(v: &ChildView) -> Markup {
                     ))
                 }
             }
-            (records_section(v.own, &v.child.child_id, v.can_record))
+            (records_section(v.own, &v.child.child_id, v.can_record, v.names))
             @if let Some(viewers) = v.viewers {
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Who has viewed this record" } }

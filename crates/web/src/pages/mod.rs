@@ -11,6 +11,7 @@ pub mod sen2;
 pub mod sign_in;
 pub mod staff;
 pub mod today;
+pub mod week;
 pub mod worklists;
 
 use crate::error::AppError;

@@ -62,7 +62,11 @@ pub async fn show(
         return Ok(respond(&downloads, &download, &format!("today-{today}")));
     }
     let all_caseworkers = state.caseworkers().await?;
+    let cw = state.casework().await?;
+    let names: std::collections::HashMap<String, String> =
+        cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
     let view = TodayView {
+        names: &names,
         today,
         caseworker: caseworker.as_deref(),
         staff_id: user.staff_id.as_deref(),
@@ -82,6 +86,8 @@ struct TodayView<'a> {
     staff_id: Option<&'a str>,
     counts: &'a Today,
     caseworkers: &'a [String],
+    /// Staff names by staff id (issue 17): people read names, not ids.
+    names: &'a std::collections::HashMap<String, String>,
     downloads: &'a [DataTable],
 }
 
@@ -96,11 +102,15 @@ fn today_page(v: &TodayView) -> maud::Markup {
     };
     let row =
         |words: &'static str, list: Worklist| vec![row_header(words), number(count(list, &[], v.counts.count(list)))];
-    let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
+    let name = |id: &str| v.names.get(id).cloned().unwrap_or_else(|| id.to_string());
+    let whose = cw.map_or("all caseworkers".to_string(), |c| format!("caseworker {}", name(c)));
     html! {
             span class="govuk-caption-l" { (whose) }
             h1 class="govuk-heading-l" { "Today, " (sendtrack_domain::dates::in_words(v.today)) }
             p class="govuk-body" { "What is open and overdue at the end of today, from the statutory clock. Each number links to the list of cases behind it." }
+            @if v.staff_id.is_some() {
+                p class="govuk-body" { a class="govuk-link" href="/week" { "My week" } ": every step due on your cases today, this week and next week." }
+            }
             form method="get" action="/" class="st-filter" novalidate {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="caseworker" { "Show the cases of" }
@@ -111,7 +121,7 @@ fn today_page(v: &TodayView) -> maud::Markup {
                         }
                         @for id in v.caseworkers.iter() {
                             @if v.staff_id != Some(id.as_str()) {
-                                option value=(id) selected[cw == Some(id.as_str())] { (id) }
+                                option value=(id) selected[cw == Some(id.as_str())] { (name(id)) }
                             }
                         }
                     }

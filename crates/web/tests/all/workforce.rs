@@ -143,3 +143,45 @@ async fn a_manager_adds_and_ends_a_person_and_moves_their_cases() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_caseworkers_week_lists_the_steps_due_on_their_cases_and_only_theirs() {
+    on_each_backend("web_week", |store, _| async move {
+        let app = app(store.clone()).await;
+        let case = session(&app, "case@example.org").await;
+        let (status, _, week) = get(&app, "/week", Some(&case)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(week.contains("<h1 class=\"govuk-heading-l\">My week</h1>"), "{week}");
+        assert!(week.contains("Steps by when they fall due") && week.contains("Every step"));
+        // The steps are cw001's: every row's caseworker is theirs.
+        let cw = store.load().await.unwrap();
+        let today = jiff::civil::date(TODAY.0, TODAY.1, TODAY.2);
+        let mine = sendtrack_domain::week::steps_due(&cw, today, &|h| h == Some("cw001"));
+        assert!(!mine.is_empty(), "the demo's caseworker has work due");
+        assert!(week.contains(&format!("Every step ({})", mine.len())), "{week}");
+        // Asking for someone else's week shows one's own.
+        let (_, _, other) = get(&app, "/week?caseworker=cw002", Some(&case)).await;
+        assert!(other.contains(&format!("Every step ({})", mine.len())));
+        // A count links to its rows; the rows download as CSV.
+        let overdue = mine.iter().filter(|s| s.when(today) == sendtrack_domain::week::When::Overdue).count();
+        let (_, _, filtered) = get(&app, "/week?when=overdue", Some(&case)).await;
+        assert!(filtered.contains(&format!("Overdue ({overdue})")), "{filtered}");
+        let (status, _, csv) = get(&app, "/week?download=csv&table=steps", Some(&case)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(csv.starts_with("due_on,when,step,child_id,name,record_id,provider,caseworker"));
+        assert_eq!(csv.lines().count(), mine.len() + 1);
+        // A manager looks at anyone's week, or a team's.
+        let manager = session(&app, "manager@example.org").await;
+        let (_, _, theirs) = get(&app, "/week?caseworker=cw001", Some(&manager)).await;
+        assert!(theirs.contains("The week for ") && theirs.contains(&format!("Every step ({})", mine.len())));
+        let team = cw.staff.iter().find(|m| m.staff_id == "cw001").unwrap().team.clone().unwrap();
+        let query = serde_urlencoded::to_string([("team", team.as_str())]).unwrap();
+        let (status, _, team_week) = get(&app, &format!("/week?{query}"), Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(team_week.contains(&format!("The week for {team}")));
+        // Analysts and viewers have no week.
+        let analyst = session(&app, "analyst@example.org").await;
+        assert_eq!(get(&app, "/week", Some(&analyst)).await.0, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
