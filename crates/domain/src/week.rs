@@ -68,6 +68,20 @@ impl StepKind {
         }
     }
 
+    /// The step in a few words, for a table's row heading.
+    pub fn short(self) -> &'static str {
+        match self {
+            StepKind::Decision => "Decisions",
+            StepKind::Advice => "Advice to chase",
+            StepKind::Draft => "Drafts to send",
+            StepKind::FinalPlan => "Final plans",
+            StepKind::ReviewMeeting => "Review meetings",
+            StepKind::ReviewDecision => "Review decisions",
+            StepKind::AmendedPlan => "Amended plans",
+            StepKind::PhaseTransfer => "Phase transfers",
+        }
+    }
+
     /// How far ahead the step is listed: to the end of next week, or (meetings) 8 weeks and
     /// (phase transfers) 12 weeks ahead.
     fn horizon(self, date: Date) -> Date {

@@ -148,6 +148,12 @@ impl Store {
         self.change_user(email, "edits_any_case = $1", i64::from(allowed), None).await
     }
 
+    /// Links the person's sign-in account to their staff record (issue 17): the staff id that
+    /// the caseworker columns hold, which makes a caseworker's own caseload theirs.
+    pub async fn set_staff_id(&self, email: &str, staff_id: &str) -> Result<(), StoreError> {
+        self.change_user(email, "staff_id = $1", staff_id.to_string(), None).await
+    }
+
     /// Lets the person download the SEN2 return, or stops them.
     pub async fn set_submits_sen2(&self, email: &str, allowed: bool) -> Result<(), StoreError> {
         self.change_user(email, "submits_sen2 = $1", i64::from(allowed), None).await

@@ -171,6 +171,14 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
             .iter()
             .map(|p| (p.plan_id.to_string(), format!("{} issued {}", p.plan_id, date_in_words(p.issued_on))))
             .collect(),
+        RecordFile::Posts => own
+            .posts
+            .iter()
+            .map(|p| {
+                let team = p.team.as_deref().map(|t| format!(", {t}")).unwrap_or_default();
+                (p.post_id.to_string(), format!("{}: {}{team}, {} FTE", p.post_id, p.role.label(), p.fte.as_str()))
+            })
+            .collect(),
         _ => Vec::new(),
     }
 }

@@ -235,6 +235,14 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
         Err(StoreError::Conflict { .. }) => return Ok(shown_again(&[], true, StatusCode::CONFLICT)),
         Err(e) => return Err(e.into()),
     }
+    // A sign-in account with the person's e-mail address is linked to their staff id.
+    if let Some(email) = record.staff.front().and_then(|m| m.email.as_deref())
+        && let Some(account) = state.store.user(email).await?
+        && account.staff_id.as_deref() != Some(id)
+    {
+        state.store.set_staff_id(&account.email, id).await?;
+        state.audit().record(user, &format!("link {} to member of staff {id}", account.email), None).await?;
+    }
     let query = serde_urlencoded::to_string([("saved", id)]).unwrap_or_default();
     Ok(Redirect::to(&format!("/staff?{query}")).into_response())
 }
@@ -416,6 +424,11 @@ pub async fn caseloads(
             @if let Some(b) = moved_banner { (success_banner(&b)) }
             h1 class="govuk-heading-l" { "Caseloads" }
             p class="govuk-body" { "As at " (date_in_words(today)) ". A case is an open request or an active plan; it is held by the plan's caseworker, else the caseworker of the request it came from." }
+            ul class="govuk-list" {
+                li { a class="govuk-link" href="/staff" { "Staff: add, change or end a person" } }
+                li { a class="govuk-link" href="/week" { "The week's work of a caseworker or team" } }
+                li { a class="govuk-link" href="/team" { "Caseworkers' sign-in accounts and what they may edit" } }
+            }
             div class="st-scroll" tabindex="0" role="region" aria-label="Caseloads by team" {
                 (table((Caption::Medium, "By team"), &team_head, team_rows))
             }

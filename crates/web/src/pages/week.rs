@@ -117,7 +117,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     let mut head = vec![heading("Step")];
     head.extend(When::ALL.iter().map(|w| numeric_heading(w.words())));
     let summary_rows = StepKind::ALL.iter().map(|&k| {
-        let mut row = vec![row_header(k.words())];
+        let mut row = vec![row_header(k.short())];
         row.extend(When::ALL.iter().map(|&w| {
             let n = count(k, w);
             crate::govuk::number(html! {

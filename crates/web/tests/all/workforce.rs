@@ -22,6 +22,7 @@ async fn a_manager_adds_and_ends_a_person_and_moves_their_cases() {
             ("csrf_token", token.as_str()),
             ("staff_id", "cw900"),
             ("name", "Ada Example"),
+            ("email", "viewer@example.org"),
             ("role", "caseworker"),
             ("team", "Secondary"),
             ("fte", "1.5"),
@@ -33,12 +34,15 @@ async fn a_manager_adds_and_ends_a_person_and_moves_their_cases() {
         let (status, _, form) = post(&app, "/staff/new", &manager, &person).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(form.contains("govuk-error-summary") && form.contains("outside 0.01 to 1.00"), "{form}");
-        person[5] = ("fte", "0.8");
+        person[6] = ("fte", "0.8");
         let (status, headers, _) = post(&app, "/staff/new", &manager, &person).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert_eq!(headers.get("location").unwrap(), "/staff?saved=cw900");
         let (_, _, list) = get(&app, "/staff?saved=cw900", Some(&manager)).await;
         assert!(list.contains("Saved Ada Example (cw900).") && list.contains("Interim"));
+        // Their sign-in account, found by e-mail address, is linked to their staff id.
+        let account = store.user("viewer@example.org").await.unwrap().unwrap();
+        assert_eq!(account.staff_id.as_deref(), Some("cw900"));
         // The same staff id again is refused.
         let (status, _, form) = post(&app, "/staff/new", &manager, &person).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
