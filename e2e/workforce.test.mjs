@@ -122,6 +122,11 @@ test('a manager adds a person, moves a leaver\'s cases to them, and the caseload
   assert.ok(row.includes('cw900'));
   await check(page, 'caseloads-after');
 
+  // The cases no one in post holds, as a worklist to tick and move.
+  await page.click('text=Every case not held by a caseworker in post');
+  assert.match(await page.textContent('h1'), /Cases not held by a caseworker in post \(\d+\)/);
+  await check(page, 'cases-unallocated');
+
   // The newcomer's week now lists the steps on their cases.
   await page.goto(base + '/week?caseworker=cw900');
   assert.match(await page.textContent('h1'), /The week for Ada Newcomer/);

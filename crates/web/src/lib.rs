@@ -434,6 +434,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/staff/{id}", get(pages::staff::edit_form).post(pages::staff::update))
         .route("/caseloads", get(pages::staff::caseloads))
         .route("/week", get(pages::week::show))
+        .route("/caseloads/cases", get(pages::staff::held))
         .route("/caseloads/reallocate", post(pages::staff::reallocate))
         .route("/admin/users", get(pages::admin::users).post(pages::admin::user_change))
         .route("/admin/users/new", post(pages::admin::user_add))

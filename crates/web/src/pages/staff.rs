@@ -363,7 +363,10 @@ pub async fn caseloads(
         let team = m.team.as_deref().unwrap_or("No team");
         let average = teams.get(team).map_or("–".to_string(), |(fte, l)| per_fte(l.cases(), *fte));
         vec![
-            row_header(html! { (m.name) " " span class="govuk-body-s" { "(" (m.staff_id) ")" } }),
+            row_header(html! {
+                a class="govuk-link" href=(format!("/caseloads/cases?holder={}", m.staff_id)) { (m.name) }
+                " " span class="govuk-body-s" { "(" (m.staff_id) ")" }
+            }),
             cell(team),
             number(m.fte.as_str()),
             number(load.requests),
@@ -400,7 +403,10 @@ pub async fn caseloads(
         } else {
             name_of(id).map_or_else(|| format!("{id} (not in staff)"), |n| format!("{n} ({id}), not in post"))
         };
-        vec![row_header(who), number(l.requests), number(l.plans)]
+        let holder = if id.is_empty() { "unallocated".to_string() } else { (*id).clone() };
+        let href =
+            format!("/caseloads/cases?{}", serde_urlencoded::to_string([("holder", holder)]).unwrap_or_default());
+        vec![row_header(html! { a class="govuk-link" href=(href) { (who) } }), number(l.requests), number(l.plans)]
     });
     let moved_banner = moved.moved.map(|n| {
         let to = moved.to.as_deref().and_then(name_of).unwrap_or_default();
@@ -438,6 +444,7 @@ pub async fn caseloads(
             div class="st-scroll" tabindex="0" role="region" aria-label="Cases not held by anyone in post" {
                 (table((Caption::Medium, "Cases not held by a caseworker in post"), &[heading("Held by"), numeric_heading("Open requests"), numeric_heading("Active plans")], orphan_rows))
             }
+            p class="govuk-body" { a class="govuk-link" href="/caseloads/cases?holder=unallocated" { "Every case not held by a caseworker in post, to move some or all of them" } }
             h2 class="govuk-heading-m" id="reallocate" { "Move cases to another caseworker" }
             p class="govuk-body" { "Moves every open request and active plan the person holds, in one change recorded in the audit trail." }
             form method="post" action="/caseloads/reallocate" novalidate {
@@ -463,57 +470,189 @@ pub async fn caseloads(
     .into_response())
 }
 
-#[derive(serde::Deserialize)]
-pub struct Reallocation {
-    from: String,
-    to: String,
+/// An open request or an active plan, with its holder.
+struct Case {
+    file: RecordFile,
+    id: String,
+    child_id: String,
+    holder: Option<String>,
+    /// Received (a request) or issued (a plan).
+    since: jiff::civil::Date,
 }
 
-/// Moves every open request and active plan `from` holds to `to`, a caseworker in post.
-pub async fn reallocate(
-    State(state): State<Arc<AppState>>,
-    SignedIn(user): SignedIn,
-    Form(r): Form<Reallocation>,
-) -> Answer {
-    let cw = state.casework().await?;
-    let today = state.today();
-    let receiver_in_post =
-        cw.staff.iter().any(|m| m.staff_id == r.to.as_str() && m.role.holds_cases() && m.is_in_post_at(today));
-    if r.from.is_empty() || !receiver_in_post || r.from == r.to {
-        let message = "Choose whose cases to move, and a different caseworker in post to move them to.";
-        return Ok((StatusCode::BAD_REQUEST, message).into_response());
+impl Case {
+    /// How a form names the case: `requests:ID` or `plans:ID`.
+    fn key(&self) -> String {
+        format!("{}:{}", self.file.declaration().table, self.id)
     }
-    let lists = state.worklists(today).await?;
-    let everyone = WorkFilter { caseworker: Some(r.from.clone()), ..WorkFilter::default() };
-    let mut cases: Vec<(RecordFile, String, String)> = Vec::new();
-    for list in [Worklist::AwaitingDecision, Worklist::Assessing] {
-        for item in lists.items(list, &everyone) {
-            cases.push((RecordFile::Requests, item.record_id.clone(), item.child_id.to_string()));
-        }
-    }
+}
+
+/// Every case today: the open requests (from the worklists) and the active plans, each with
+/// its holder (a plan's own caseworker, else its request's).
+fn cases(cw: &Casework, lists: &sendtrack_domain::worklist::Worklists, today: jiff::civil::Date) -> Vec<Case> {
+    let everyone = WorkFilter::default();
+    let received: std::collections::HashMap<&str, jiff::civil::Date> =
+        cw.requests.iter().map(|q| (q.request_id.as_str(), q.received_on)).collect();
+    let mut cases: Vec<Case> = [Worklist::AwaitingDecision, Worklist::Assessing]
+        .into_iter()
+        .flat_map(|list| lists.items(list, &everyone))
+        .map(|item| Case {
+            file: RecordFile::Requests,
+            id: item.record_id.clone(),
+            child_id: item.child_id.to_string(),
+            holder: item.caseworker.clone(),
+            since: received.get(item.record_id.as_str()).copied().unwrap_or(today),
+        })
+        .collect();
     let request_holder: std::collections::HashMap<&str, &str> =
         cw.requests.iter().filter_map(|q| Some((q.request_id.as_str(), q.caseworker.as_deref()?))).collect();
     for p in cw.plans.iter().filter(|p| p.is_active_at(today)) {
         let held = p.caseworker.as_deref().or_else(|| request_holder.get(p.request_id.as_deref()?).copied());
-        if held == Some(r.from.as_str()) {
-            cases.push((RecordFile::Plans, p.plan_id.to_string(), p.child_id.to_string()));
-        }
+        cases.push(Case {
+            file: RecordFile::Plans,
+            id: p.plan_id.to_string(),
+            child_id: p.child_id.to_string(),
+            holder: held.map(str::to_string),
+            since: p.issued_on,
+        });
     }
-    let at = crate::auth::stored(crate::auth::now());
-    let events: Vec<AuditEvent> = cases
+    cases
+}
+
+/// Whether `holder` is a caseworker in post today.
+fn in_post(cw: &Casework, holder: Option<&str>, today: jiff::civil::Date) -> bool {
+    holder.is_some_and(|h| cw.staff.iter().any(|m| m.staff_id == h && m.role.holds_cases() && m.is_in_post_at(today)))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Held {
+    holder: Option<String>,
+}
+
+/// The cases one person holds, or (`holder=unallocated`) those no caseworker in post holds:
+/// a worklist, each with a box to tick, and the form that moves the cases ticked.
+pub async fn held(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(held): Query<Held>) -> Answer {
+    let cw = state.casework().await?;
+    let today = state.today();
+    let lists = state.worklists(today).await?;
+    let holder = held.holder.unwrap_or_else(|| "unallocated".into());
+    let unallocated = holder == "unallocated";
+    let name_of = |id: &str| cw.staff.iter().find(|m| m.staff_id == id).map(|m| m.name.clone());
+    let shown: Vec<Case> = cases(&cw, &lists, today)
+        .into_iter()
+        .filter(|c| {
+            if unallocated {
+                !in_post(&cw, c.holder.as_deref(), today)
+            } else {
+                c.holder.as_deref() == Some(holder.as_str())
+            }
+        })
+        .collect();
+    state.audit().record(&user, "view cases held", None).await?;
+    let title = if unallocated {
+        "Cases not held by a caseworker in post".to_string()
+    } else {
+        format!("Cases held by {}", name_of(&holder).unwrap_or_else(|| holder.clone()))
+    };
+    let child_name = |id: &str| {
+        cw.children
+            .iter()
+            .find(|c| c.child_id == id)
+            .map(|c| format!("{} {}", c.forename, c.surname))
+            .unwrap_or_default()
+    };
+    let receivers: Vec<(String, String)> = cw
+        .staff
         .iter()
-        .map(|(file, id, child)| AuditEvent {
+        .filter(|m| m.role.holds_cases() && m.is_in_post_at(today))
+        .map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.staff_id)))
+        .collect();
+    Ok(page(
+        &title,
+        &state.authority,
+        Some(&user),
+        html! {
+            a href="/caseloads" class="govuk-back-link" { "Back to caseloads" }
+            h1 class="govuk-heading-l" { (title) " (" (shown.len()) ")" }
+            form method="post" action="/caseloads/reallocate" novalidate {
+                (csrf_field(&user))
+                div class="govuk-form-group" {
+                    fieldset class="govuk-fieldset" {
+                        legend class="govuk-fieldset__legend govuk-fieldset__legend--s" { "Tick the cases to move" }
+                        div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes" {
+                            @for (k, c) in shown.iter().enumerate() {
+                                div class="govuk-checkboxes__item" {
+                                    input class="govuk-checkboxes__input" id=(format!("case-{k}")) name="case" type="checkbox" value=(c.key());
+                                    label class="govuk-label govuk-checkboxes__label" for=(format!("case-{k}")) {
+                                        (child_name(&c.child_id)) " (" (c.child_id) "): "
+                                        @if c.file == RecordFile::Requests { "request " } @else { "plan " }
+                                        (c.id) ", since " (date_in_words(c.since))
+                                        @if unallocated {
+                                            ", held by "
+                                            (c.holder.as_deref().map_or("nobody".to_string(), |h| name_of(h).map_or(h.to_string(), |n| format!("{n} ({h}), not in post"))))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                div class="govuk-form-group" {
+                    label class="govuk-label govuk-label--s" for="to" { "Move them to" }
+                    select class="govuk-select" id="to" name="to" {
+                        option value="" { "Choose" }
+                        @for (id, words) in &receivers { option value=(id) { (words) } }
+                    }
+                }
+                button type="submit" class="govuk-button" data-module="govuk-button" { "Move the cases ticked" }
+            }
+        },
+    )
+    .into_response())
+}
+
+/// Moves cases to `to`, a caseworker in post: every open request and active plan that `from`
+/// holds, or the cases ticked (`case`, as `requests:ID` or `plans:ID`).
+pub async fn reallocate(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Answer {
+    let value = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    let (from, to) = (value("from"), value("to"));
+    let ticked: Vec<&str> = form.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.as_str()).collect();
+    let cw = state.casework().await?;
+    let today = state.today();
+    if (from.is_empty() && ticked.is_empty()) || !in_post(&cw, Some(&to), today) || from == to {
+        let message = "Choose the cases to move, and a different caseworker in post to move them to.";
+        return Ok((StatusCode::BAD_REQUEST, message).into_response());
+    }
+    let lists = state.worklists(today).await?;
+    let moving: Vec<Case> = cases(&cw, &lists, today)
+        .into_iter()
+        .filter(|c| {
+            if ticked.is_empty() {
+                c.holder.as_deref() == Some(from.as_str())
+            } else {
+                ticked.contains(&c.key().as_str())
+            }
+        })
+        .filter(|c| c.holder.as_deref() != Some(to.as_str()))
+        .collect();
+    let at = crate::auth::stored(crate::auth::now());
+    let events: Vec<AuditEvent> = moving
+        .iter()
+        .map(|c| AuditEvent {
             at: at.clone(),
             email: user.email.clone(),
-            action: format!("reallocate {} {id}", super::records::noun(*file)),
-            child_id: Some(child.clone()),
-            detail: Some(serde_json::json!({ "caseworker": [r.from, r.to] }).to_string()),
+            action: format!("reallocate {} {}", super::records::noun(c.file), c.id),
+            child_id: Some(c.child_id.clone()),
+            detail: Some(serde_json::json!({ "caseworker": [c.holder, to] }).to_string()),
             address: Some(user.address.clone()),
         })
         .collect();
-    let moved: Vec<(RecordFile, String)> = cases.into_iter().map(|(f, id, _)| (f, id)).collect();
-    state.store.reallocate(&moved, &r.to, &events).await?;
-    let query =
-        serde_urlencoded::to_string([("moved", moved.len().to_string()), ("to", r.to.clone())]).unwrap_or_default();
+    let moved: Vec<(RecordFile, String)> = moving.into_iter().map(|c| (c.file, c.id)).collect();
+    state.store.reallocate(&moved, &to, &events).await?;
+    let query = serde_urlencoded::to_string([("moved", moved.len().to_string()), ("to", to)]).unwrap_or_default();
     Ok(Redirect::to(&format!("/caseloads?{query}")).into_response())
 }

@@ -127,6 +127,33 @@ async fn a_manager_adds_and_ends_a_person_and_moves_their_cases() {
                 .await
                 .unwrap();
         assert!(moves as usize >= moved.len());
+        // The cases no one in post holds are a worklist; the ones ticked move.
+        let (status, _, worklist) = get(&app, "/caseloads/cases?holder=unallocated", Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(worklist.contains("Cases not held by a caseworker in post ("), "{worklist}");
+        let ticks: Vec<String> = worklist
+            .split("name=\"case\" type=\"checkbox\" value=\"")
+            .skip(1)
+            .take(2)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect();
+        assert_eq!(ticks.len(), 2, "the demo has cases nobody in post holds");
+        let form: Vec<(&str, &str)> = [("csrf_token", token.as_str()), ("to", "cw900")]
+            .into_iter()
+            .chain(ticks.iter().map(|t| ("case", t.as_str())))
+            .collect();
+        let (status, headers, _) = post(&app, "/caseloads/reallocate", &manager, &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert!(headers.get("location").unwrap().to_str().unwrap().starts_with("/caseloads?moved=2&"));
+        let now = store.load().await.unwrap();
+        for tick in &ticks {
+            let (table, id) = tick.split_once(':').unwrap();
+            let holder = match table {
+                "requests" => now.requests.iter().find(|r| r.request_id == id).unwrap().caseworker.clone(),
+                _ => now.plans.iter().find(|p| p.plan_id == id).unwrap().caseworker.clone(),
+            };
+            assert_eq!(holder.as_deref(), Some("cw900"), "{tick}");
+        }
         // Moving to someone not in post is refused.
         let (status, _, _) = post(
             &app,
