@@ -69,6 +69,7 @@ pub fn check_record(
         // Casework is recorded once it has happened; staff may start or leave, and posts be
         // funded, on a day to come.
         if file.declaration().form.is_some()
+            && !(file == RecordFile::Tasks && column.name == "due_on")
             && field_kind(file, column.name) == FieldKind::Date
             && let Some(date) = cell.and_then(|c| parse_date(c).ok())
             && date > today

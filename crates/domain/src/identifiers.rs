@@ -353,6 +353,8 @@ ids! {
     StaffId;
     /// A funded post's id (`post_id`).
     PostId;
+    /// A task's id (`task_id`).
+    TaskId;
 }
 
 #[cfg(test)]

@@ -83,6 +83,7 @@ pub struct ChildIndex {
     placements: Groups<Vec<usize>>,
     disputes: Groups<Vec<usize>>,
     feedback: Groups<Vec<usize>>,
+    tasks: Groups<Vec<usize>>,
 }
 
 /// Positions of records, by the id of what they belong to.
@@ -141,6 +142,7 @@ impl ChildIndex {
             placements: group(cw.placements.iter().map(|p| p.child_id.as_str())),
             disputes: group(cw.disputes.iter().map(|d| d.child_id.as_str())),
             feedback: group(cw.feedback.iter().map(|f| f.child_id.as_deref().unwrap_or_default())),
+            tasks: group(cw.tasks.iter().map(|t| t.child_id.as_str())),
         }
     }
 
@@ -203,6 +205,11 @@ impl ChildIndex {
             let before = put(&mut cw.feedback, &mut self.feedback, owner, f.clone());
             touched.extend(before.into_iter().chain([f.clone()]).filter_map(|f| f.child_id.map(|c| c.to_string())));
         }
+        for t in &update.tasks {
+            let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(t.child_id.to_string());
+        }
         touched.sort();
         touched.dedup();
         Some(touched)
@@ -245,6 +252,7 @@ impl ChildIndex {
             all.placements.append(own.placements);
             all.disputes.append(own.disputes);
             all.feedback.append(own.feedback);
+            all.tasks.append(own.tasks);
         }
         all
     }
@@ -271,6 +279,7 @@ impl ChildIndex {
             disputes,
             placements,
             feedback: pick(&self.feedback, child_id).into_iter().map(|i| cw.feedback[i].clone()).collect(),
+            tasks: pick(&self.tasks, child_id).into_iter().map(|i| cw.tasks[i].clone()).collect(),
             ..Casework::default()
         }
     }

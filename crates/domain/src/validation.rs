@@ -352,6 +352,18 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
+    r.ids(F::Tasks, "task_id", cw.tasks.iter().map(|t| t.task_id.as_str()));
+    for (i, t) in cw.tasks.iter().enumerate() {
+        r.reference(F::Tasks, i, "child_id", &t.child_id, &children, F::Children);
+        if let Some(worker) = &t.caseworker {
+            caseworker(&mut r, F::Tasks, i, worker);
+        }
+        r.check(F::Tasks, i, "what", check_name(&t.what));
+        if t.what.trim().is_empty() {
+            r.add(F::Tasks, i, "what", "what to do is blank");
+        }
+    }
+
     for (i, p) in cw.plans.iter().enumerate() {
         r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
         if let Some(worker) = &p.caseworker {

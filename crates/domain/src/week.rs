@@ -23,10 +23,12 @@ pub enum StepKind {
     ReviewDecision,
     AmendedPlan,
     PhaseTransfer,
+    /// The person's own dated to-do on a child.
+    Task,
 }
 
 impl StepKind {
-    pub const ALL: [StepKind; 8] = [
+    pub const ALL: [StepKind; 9] = [
         StepKind::Decision,
         StepKind::Advice,
         StepKind::Draft,
@@ -35,6 +37,7 @@ impl StepKind {
         StepKind::ReviewDecision,
         StepKind::AmendedPlan,
         StepKind::PhaseTransfer,
+        StepKind::Task,
     ];
 
     pub fn code(self) -> &'static str {
@@ -47,6 +50,7 @@ impl StepKind {
             StepKind::ReviewDecision => "review_decision",
             StepKind::AmendedPlan => "amended_plan",
             StepKind::PhaseTransfer => "phase_transfer",
+            StepKind::Task => "task",
         }
     }
 
@@ -65,6 +69,7 @@ impl StepKind {
             StepKind::ReviewDecision => "Notify the decision after the review",
             StepKind::AmendedPlan => "Issue the amended plan",
             StepKind::PhaseTransfer => "Finalise the phase transfer",
+            StepKind::Task => "Task",
         }
     }
 
@@ -79,6 +84,7 @@ impl StepKind {
             StepKind::ReviewDecision => "Review decisions",
             StepKind::AmendedPlan => "Amended plans",
             StepKind::PhaseTransfer => "Phase transfers",
+            StepKind::Task => "Own tasks",
         }
     }
 
@@ -158,6 +164,8 @@ pub struct DueStep {
     pub record_id: String,
     /// Who the advice is asked of (advice only).
     pub provider: Option<String>,
+    /// What to do, in the person's words (tasks only).
+    pub note: Option<String>,
     /// The case's holder.
     pub caseworker: Option<String>,
 }
@@ -181,6 +189,7 @@ pub fn steps_due(cw: &Casework, date: Date, holds: &dyn Fn(Option<&str>) -> bool
                     child_id: child.to_string(),
                     record_id: record.to_string(),
                     provider: provider.map(str::to_string),
+                    note: None,
                     caseworker: holder.map(str::to_string),
                 });
             }
@@ -247,6 +256,20 @@ pub fn steps_due(cw: &Casework, date: Date, holds: &dyn Fn(Option<&str>) -> bool
             if deadline >= add_days(date, -365) {
                 push(StepKind::PhaseTransfer, deadline, &p.child_id, &v.review_id, None, holder);
             }
+        }
+    }
+    for t in cw.tasks.iter().filter(|t| t.done_on.is_none_or(|d| d > date)) {
+        let holder = t.caseworker.as_deref();
+        if holds(holder) && t.due_on <= StepKind::Task.horizon(date) {
+            steps.push(DueStep {
+                kind: StepKind::Task,
+                due: t.due_on,
+                child_id: t.child_id.to_string(),
+                record_id: t.task_id.to_string(),
+                provider: None,
+                note: Some(t.what.clone()),
+                caseworker: holder.map(str::to_string),
+            });
         }
     }
     steps.sort_by(|a, b| a.due.cmp(&b.due).then(a.kind.cmp(&b.kind)).then_with(|| a.record_id.cmp(&b.record_id)));
@@ -319,6 +342,25 @@ mod tests {
             advice: imbl::vector![advice],
             plans: imbl::vector![plan, theirs, transfer],
             reviews: imbl::vector![review],
+            tasks: imbl::vector![
+                Task {
+                    task_id: "T1".into(),
+                    child_id: "C1".into(),
+                    caseworker: Some("cw001".into()),
+                    due_on: date(2026, 12, 4),
+                    what: "Phone the school".into(),
+                    done_on: None,
+                },
+                // Done: not listed.
+                Task {
+                    task_id: "T2".into(),
+                    child_id: "C1".into(),
+                    caseworker: Some("cw001".into()),
+                    due_on: date(2026, 12, 1),
+                    what: "Send the letter".into(),
+                    done_on: Some(date(2026, 12, 1)),
+                },
+            ],
             ..Casework::default()
         };
         let mine = steps_due(&cw, TODAY, &|h| h == Some("cw001"));
@@ -331,6 +373,7 @@ mod tests {
                 (StepKind::Draft, "R2", date(2026, 11, 25), When::Overdue),
                 (StepKind::Decision, "R1", date(2026, 12, 3), When::ThisWeek),
                 (StepKind::Advice, "A1", date(2026, 12, 3), When::ThisWeek),
+                (StepKind::Task, "T1", date(2026, 12, 4), When::ThisWeek),
                 (StepKind::FinalPlan, "R2", date(2026, 12, 10), When::NextWeek),
                 (StepKind::ReviewMeeting, "P1", date(2027, 1, 19), When::Later),
                 (StepKind::PhaseTransfer, "V1", date(2027, 2, 14), When::Later),

@@ -229,6 +229,20 @@ pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), Stor
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
     }
+    // The free text other records hold about the child (a task's words) goes too.
+    for file in RecordFile::ALL.into_iter().filter(|f| *f != RecordFile::Children) {
+        let named: Vec<&str> = file.columns().iter().filter(|c| c.personal == Personal::Name).map(|c| c.name).collect();
+        if named.is_empty() || file.declaration().column("child_id").is_none() {
+            continue;
+        }
+        let mut update = work.sql(&format!("UPDATE {} SET ", file.declaration().table));
+        update.list(named.iter(), ", ", |sql, name| {
+            sql.push(name).push(" = ");
+            sql.bind("(erased)".to_string());
+        });
+        update.push(", version = version + 1 WHERE child_id = ").bind(child_id.to_string());
+        update.query().execute(work.conn()).await?;
+    }
     Ok(())
 }
 

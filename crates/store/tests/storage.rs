@@ -109,7 +109,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=14).collect::<Vec<_>>());
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=15).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");
@@ -506,4 +506,27 @@ async fn another_process_writes_while_a_large_import_is_under_way() {
     assert_eq!(importer.counts().await.unwrap().total(), demo(4000, 6).counts().total());
     importer.close().await;
     app.close().await;
+}
+
+#[tokio::test]
+async fn erasing_a_child_erases_the_words_of_their_tasks() {
+    on_each_backend("erase_tasks", |store, _| async move {
+        let mut cw = demo(60, 2);
+        let child = cw.children[0].child_id.clone();
+        cw.tasks.push_back(sendtrack_domain::records::Task {
+            task_id: "T-1".into(),
+            child_id: child.clone(),
+            caseworker: None,
+            due_on: jiff::civil::date(2026, 12, 4),
+            what: "Ring the child's mother about the meeting".into(),
+            done_on: None,
+        });
+        store.save(&cw, &|_| {}).await.unwrap();
+        store.erase_child(&child, &change("dpo@example.org", &child)).await.unwrap();
+        let after = store.load().await.unwrap();
+        let task = after.tasks.iter().find(|t| t.task_id == "T-1").unwrap();
+        assert_eq!(task.what, "(erased)");
+        assert_eq!(task.due_on, jiff::civil::date(2026, 12, 4), "the task itself stays");
+    })
+    .await;
 }

@@ -21,6 +21,7 @@ mod request;
 mod review;
 mod staff;
 mod target;
+mod task;
 
 pub use advice::Advice;
 pub use benchmark::{Benchmark, BenchmarkPeriod};
@@ -35,6 +36,7 @@ pub use request::Request;
 pub use review::Review;
 pub use staff::StaffMember;
 pub use target::Target;
+pub use task::Task;
 
 use crate::rows::{Column, Row};
 use jiff::civil::Date;
@@ -221,6 +223,7 @@ record_types! {
     Reviews => Review, reviews;
     Disputes => Dispute, disputes;
     Feedback => Feedback, feedback;
+    Tasks => Task, tasks;
     Population => PopulationCount, population;
     Benchmarks => Benchmark, benchmarks;
     Targets => Target, targets;

@@ -222,7 +222,16 @@ fn records_section(
                 (add(F::Plans, "Record a plan", String::new()))
                 (add(F::Placements, "Record a placement", String::new()))
                 (add(F::Disputes, "Record a mediation or appeal", String::new()))
+                (add(F::Tasks, "Add a task", String::new()))
             }
+        }
+        @for t in &own.tasks {
+            (record_card(&format!("Task {}", t.task_id), edit(F::Tasks, &t.task_id), &[
+                ("What to do", t.what.clone()),
+                ("Who does it", person(names, t.caseworker.as_deref())),
+                ("Due on", in_words(t.due_on)),
+                ("Done on", on(t.done_on, "Not yet")),
+            ]))
         }
         @for r in &own.requests {
             @let rows = request_rows(r, names);

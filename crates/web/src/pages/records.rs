@@ -89,7 +89,9 @@ pub(super) fn cells_of(
             if column.name == "child_id" && file != RecordFile::Children {
                 return child_id.to_string();
             }
-            if matches!(file, RecordFile::Requests | RecordFile::Plans) && column.name == "caseworker" {
+            if matches!(file, RecordFile::Requests | RecordFile::Plans | RecordFile::Tasks)
+                && column.name == "caseworker"
+            {
                 let new = get("caseworker_new");
                 return if new.is_empty() { get("caseworker") } else { new };
             }
@@ -229,7 +231,7 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
         @if let Some(h) = hint { div id=(hint_id) class="govuk-hint" { (h) } }
         @if let Some(e) = &error { p id=(error_id) class="govuk-error-message" { span class="govuk-visually-hidden" { "Error:" } " " (e) } }
     };
-    if matches!(f.file, RecordFile::Requests | RecordFile::Plans) && column == "caseworker" {
+    if matches!(f.file, RecordFile::Requests | RecordFile::Plans | RecordFile::Tasks) && column == "caseworker" {
         return caseworker_field(f, group, &messages, described, error.is_some(), &value);
     }
     let required = if required { Required::Yes } else { Required::No };
@@ -529,7 +531,7 @@ pub async fn new_form(
         return Ok(not_in_caseload(&state, &user));
     }
     let mut values = Values::new();
-    if file == RecordFile::Requests
+    if matches!(file, RecordFile::Requests | RecordFile::Tasks)
         && let Some(staff) = &user.staff_id
     {
         values.insert("caseworker".into(), staff.clone());
@@ -712,7 +714,7 @@ async fn save(
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
     // real one out of the child) is saved only once the person confirms it is a new one.
     // With staff recorded a caseworker is only ever chosen from them.
-    if matches!(file, RecordFile::Requests | RecordFile::Plans)
+    if matches!(file, RecordFile::Requests | RecordFile::Plans | RecordFile::Tasks)
         && let Some(k) = file.columns().iter().position(|c| c.name == "caseworker")
         && !cells[k].is_empty()
         && !caseworkers.knows(&cells[k])
@@ -722,7 +724,7 @@ async fn save(
             column: Some("caseworker"),
             message: "Choose a caseworker in post from the list".to_string(),
         });
-    } else if matches!(file, RecordFile::Requests | RecordFile::Plans)
+    } else if matches!(file, RecordFile::Requests | RecordFile::Plans | RecordFile::Tasks)
         && let Some(k) = file.columns().iter().position(|c| c.name == "caseworker")
         && !cells[k].is_empty()
         && !caseworkers.knows(&cells[k])

@@ -84,7 +84,10 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
             vec![
                 Cell::Text(s.due.to_string()),
                 Cell::Text(s.when(today).words().to_string()),
-                Cell::Text(s.kind.words().to_string()),
+                Cell::Text(match &s.note {
+                    Some(note) => format!("{}: {note}", s.kind.words()),
+                    None => s.kind.words().to_string(),
+                }),
                 Cell::Text(s.child_id.clone()),
                 Cell::Text(child_name(&s.child_id)),
                 Cell::Text(s.record_id.clone()),
@@ -137,7 +140,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
         vec![
             cell(html! { span class="st-nowrap" { (date_in_words(s.due)) } }),
             cell(tag(s.when(today).words(), colour)),
-            cell(html! { (s.kind.words()) @if let Some(p) = &s.provider { " from " (p) } }),
+            cell(html! { (s.kind.words()) @if let Some(p) = &s.provider { " from " (p) } @if let Some(n) = &s.note { ": " (n) } }),
             cell(html! { a class="govuk-link" href=(format!("/children/{}", s.child_id)) { (child_name(&s.child_id)) } " " span class="govuk-body-s" { "(" (s.record_id) ")" } }),
             cell(holder_name(s.caseworker.as_deref())),
         ]

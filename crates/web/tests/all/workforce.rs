@@ -216,3 +216,72 @@ async fn a_caseworkers_week_lists_the_steps_due_on_their_cases_and_only_theirs()
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_caseworker_adds_a_task_on_a_child_and_it_is_in_their_week_until_done() {
+    on_each_backend("web_tasks", |store, _| async move {
+        let app = app(store.clone()).await;
+        let cw = store.load().await.unwrap();
+        // A child whose latest request is cw001's, so that cw001 may record on them.
+        let child = cw
+            .requests
+            .iter()
+            .filter(|r| r.caseworker.as_deref() == Some("cw001"))
+            .find(|r| {
+                let latest = cw.requests.iter().filter(|q| q.child_id == r.child_id).max_by_key(|q| q.received_on);
+                let plan = cw.plans.iter().filter(|p| p.child_id == r.child_id).max_by_key(|p| p.issued_on);
+                latest.is_some_and(|q| q.request_id == r.request_id)
+                    && plan.is_none_or(|p| p.caseworker.is_none() || p.caseworker.as_deref() == Some("cw001"))
+            })
+            .unwrap()
+            .child_id
+            .to_string();
+        let case = session(&app, "case@example.org").await;
+        let (_, _, page) = get(&app, &format!("/children/{child}"), Some(&case)).await;
+        assert!(page.contains("Add a task"));
+        let path = format!("/children/{child}/tasks/new");
+        let (_, _, form) = get(&app, &path, Some(&case)).await;
+        assert!(form.contains("<option value=\"cw001\" selected"), "the task is the caseworker's own by default");
+        let token = csrf_in(&form);
+        // Due next Friday, after today: allowed for a task.
+        let task = [
+            ("csrf_token", token.as_str()),
+            ("caseworker", "cw001"),
+            ("due_on-day", "4"),
+            ("due_on-month", "12"),
+            ("due_on-year", "2026"),
+            ("what", "Phone the school about the draft plan"),
+        ];
+        let (status, headers, _) = post(&app, &path, &case, &task).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "a task may be due on a day to come");
+        let (_, _, page) = get(&app, headers.get("location").unwrap().to_str().unwrap(), Some(&case)).await;
+        assert!(page.contains("Saved task T-") && page.contains("Phone the school about the draft plan"));
+        let (_, _, week) = get(&app, "/week?kind=task", Some(&case)).await;
+        assert!(week.contains("Task: Phone the school about the draft plan") && week.contains("This week"), "{week}");
+        // Done: it leaves the week. The audit trail records that it changed, not its words.
+        let stored = store.load().await.unwrap();
+        let t = stored.tasks.iter().find(|t| t.child_id == child).unwrap();
+        let edit = format!("/children/{child}/tasks/{}", t.task_id);
+        let done = [
+            ("csrf_token", token.as_str()),
+            ("version", "1"),
+            ("caseworker", "cw001"),
+            ("due_on-day", "4"),
+            ("due_on-month", "12"),
+            ("due_on-year", "2026"),
+            ("what", "Phone the school about the draft plan"),
+            ("done_on-day", "30"),
+            ("done_on-month", "11"),
+            ("done_on-year", "2026"),
+        ];
+        assert_eq!(post(&app, &edit, &case, &done).await.0, StatusCode::SEE_OTHER);
+        let (_, _, week) = get(&app, "/week?kind=task", Some(&case)).await;
+        assert!(!week.contains("Phone the school"));
+        let details: Vec<String> = sqlx::query_scalar("SELECT detail FROM audit WHERE action LIKE '% task %'")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+        assert!(!details.is_empty() && details.iter().all(|d| !d.contains("Phone the school")), "{details:?}");
+    })
+    .await;
+}
