@@ -19,6 +19,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+/// A child's name, found through the child index (never a scan of the caseload); empty for
+/// an id no child has.
+pub(crate) fn child_name(
+    cw: &sendtrack_domain::records::Casework,
+    index: &sendtrack_domain::timeline::ChildIndex,
+    id: &str,
+) -> String {
+    index.child(cw, id).map(|c| format!("{} {}", c.forename, c.surname)).unwrap_or_default()
+}
+
 /// A page that only says something: a status, a heading and a few lines.
 pub(crate) fn message(
     status: StatusCode,

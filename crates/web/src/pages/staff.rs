@@ -420,8 +420,7 @@ pub async fn caseloads(
             (id.clone(), format!("{who} ({id}): {} cases", l.cases()))
         })
         .collect();
-    let receivers: Vec<(String, String)> =
-        people.iter().map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.staff_id))).collect();
+    let receivers = caseworkers_in_post(&cw, today);
     Ok(page(
         "Caseloads",
         &state.authority,
@@ -519,6 +518,18 @@ fn cases(cw: &Casework, lists: &sendtrack_domain::worklist::Worklists, today: ji
     cases
 }
 
+/// The caseworkers and senior caseworkers in post, as (staff id, "Name (id)"), by name.
+pub(super) fn caseworkers_in_post(cw: &Casework, today: jiff::civil::Date) -> Vec<(String, String)> {
+    let mut people: Vec<(String, String)> = cw
+        .staff
+        .iter()
+        .filter(|m| m.role.holds_cases() && m.is_in_post_at(today))
+        .map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.staff_id)))
+        .collect();
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    people
+}
+
 /// Whether `holder` is a caseworker in post today.
 fn in_post(cw: &Casework, holder: Option<&str>, today: jiff::civil::Date) -> bool {
     holder.is_some_and(|h| cw.staff.iter().any(|m| m.staff_id == h && m.role.holds_cases() && m.is_in_post_at(today)))
@@ -532,7 +543,7 @@ pub struct Held {
 /// The cases one person holds, or (`holder=unallocated`) those no caseworker in post holds:
 /// a worklist, each with a box to tick, and the form that moves the cases ticked.
 pub async fn held(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(held): Query<Held>) -> Answer {
-    let cw = state.casework().await?;
+    let (cw, index) = state.children().await?;
     let today = state.today();
     let lists = state.worklists(today).await?;
     let holder = held.holder.unwrap_or_else(|| "unallocated".into());
@@ -554,19 +565,8 @@ pub async fn held(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     } else {
         format!("Cases held by {}", name_of(&holder).unwrap_or_else(|| holder.clone()))
     };
-    let child_name = |id: &str| {
-        cw.children
-            .iter()
-            .find(|c| c.child_id == id)
-            .map(|c| format!("{} {}", c.forename, c.surname))
-            .unwrap_or_default()
-    };
-    let receivers: Vec<(String, String)> = cw
-        .staff
-        .iter()
-        .filter(|m| m.role.holds_cases() && m.is_in_post_at(today))
-        .map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.staff_id)))
-        .collect();
+    let child_name = |id: &str| super::child_name(&cw, &index, id);
+    let receivers = caseworkers_in_post(&cw, today);
     Ok(page(
         &title,
         &state.authority,

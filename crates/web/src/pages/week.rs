@@ -36,7 +36,7 @@ enum Whose {
 }
 
 pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(asked): Query<Asked>) -> Answer {
-    let cw = state.casework().await?;
+    let (cw, index) = state.children().await?;
     let today = state.today();
     let manager = user.role == Role::Manager;
     // A caseworker's week is their own, whatever the address asks for.
@@ -58,13 +58,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     let when = asked.when.as_deref().and_then(|w| When::ALL.into_iter().find(|x| x.code() == w));
     let shown: Vec<&DueStep> =
         steps.iter().filter(|s| kind.is_none_or(|k| s.kind == k) && when.is_none_or(|w| s.when(today) == w)).collect();
-    let child_name = |id: &str| {
-        cw.children
-            .iter()
-            .find(|c| c.child_id == id)
-            .map(|c| format!("{} {}", c.forename, c.surname))
-            .unwrap_or_default()
-    };
+    let child_name = |id: &str| super::child_name(&cw, &index, id);
     let holder_name =
         |h: Option<&str>| h.map(|h| names.get(h).map_or(h.to_string(), |n| n.to_string())).unwrap_or_default();
     let title = match &whose {
@@ -145,16 +139,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
             cell(holder_name(s.caseworker.as_deref())),
         ]
     });
-    let caseworkers: Vec<(String, String)> = {
-        let mut people: Vec<(String, String)> = cw
-            .staff
-            .iter()
-            .filter(|m| m.role.holds_cases() && m.is_in_post_at(today))
-            .map(|m| (m.staff_id.to_string(), m.name.clone()))
-            .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
-        people
-    };
+    let caseworkers = super::staff::caseworkers_in_post(&cw, today);
     let mut teams: Vec<&str> = cw.staff.iter().filter_map(|m| m.team.as_deref()).collect();
     teams.sort_unstable();
     teams.dedup();
