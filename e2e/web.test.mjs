@@ -174,7 +174,10 @@ test("a caseworker's day: a new child, a request, the decision, advice and the f
   await page.fill('#email', caseworker);
   await page.fill('#password', password);
   await page.click('button:has-text("Sign in")');
-  assert.match(await page.textContent('.govuk-caption-l'), /caseworker cw001/, 'a caseworker starts with their own cases');
+  assert.equal(new URL(page.url()).pathname, '/week', 'a caseworker starts at their week');
+  assert.equal(await page.textContent('h1'), 'My week');
+  await page.click('nav >> text=Today');
+  assert.match(await page.textContent('.govuk-caption-l'), /^caseworker \S+ \S+$/, 'Today shows their own cases, by name');
 
   const awaiting = await todayCount(page, 'Awaiting a decision whether to assess');
   const assessing = await todayCount(page, 'Assessments in progress');

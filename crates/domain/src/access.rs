@@ -45,7 +45,9 @@ impl Role {
     /// The page a person of this role starts at.
     pub fn home(self) -> &'static str {
         match self {
-            Role::Manager | Role::Caseworker => "/",
+            Role::Manager => "/",
+            // A caseworker starts with their week: the steps due on their cases (issue 17).
+            Role::Caseworker => "/week",
             Role::Admin => "/admin/users",
             Role::Analyst | Role::Viewer => "/scorecard",
         }

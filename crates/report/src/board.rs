@@ -207,6 +207,8 @@ mod tests {
         let engine = Engine::new(&cw);
         let month = Month::containing(jiff::civil::date(2025, 6, 1));
         let card = scorecard(&engine, &CATALOGUE.iter().collect::<Vec<_>>(), month.plus(-12), month, 1);
+        let names: Vec<&str> = tables(&card).iter().map(|t| t.name).collect();
+        assert_eq!(names.last(), Some(&"Workforce and caseloads"), "{names:?}");
         for table in tables(&card) {
             assert!(table.chart_row().is_some(), "{} charts a measure it does not show", table.name);
             for row in table.rows {

@@ -181,6 +181,9 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
                     button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show the week" }
                 }
             }
+            @if matches!(whose, Whose::Nobody) && !manager {
+                p class="govuk-body" { "Your account is not linked to a member of staff, so sendtrack cannot tell which cases are yours. Ask your manager to record you under Staff with your e-mail address." }
+            }
             @if !matches!(whose, Whose::Nobody) {
                 div class="st-scroll" tabindex="0" role="region" aria-label="Steps by when they fall due" {
                     (table((Caption::Medium, "Steps by when they fall due"), &head, summary_rows))

@@ -147,7 +147,15 @@ fn days_words(item: &WorkItem) -> String {
     }
 }
 
-fn filter_form(list: Worklist, asked: &Asked, user: &Session, all_caseworkers: &[String]) -> Markup {
+/// Staff names by staff id (issue 17): people read names, not ids.
+type Names = std::collections::HashMap<String, String>;
+
+/// A caseworker's name, or their id when staff.csv does not hold them.
+fn named<'n>(names: &'n Names, id: &'n str) -> &'n str {
+    names.get(id).map_or(id, String::as_str)
+}
+
+fn filter_form(list: Worklist, asked: &Asked, user: &Session, all_caseworkers: &[String], names: &Names) -> Markup {
     let chosen = asked.caseworker(user);
     let filter = asked.filter(user);
     html! {
@@ -161,7 +169,7 @@ fn filter_form(list: Worklist, asked: &Asked, user: &Session, all_caseworkers: &
                     }
                     @for id in all_caseworkers {
                         @if user.staff_id.as_ref() != Some(id) {
-                            option value=(id) selected[chosen.as_ref() == Some(id)] { (id) }
+                            option value=(id) selected[chosen.as_ref() == Some(id)] { (named(names, id)) }
                         }
                     }
                 }
@@ -208,8 +216,11 @@ pub async fn show(
         return Ok(respond(&[data_table(list, &found)], &download, &format!("{}-{}", list.slug(), state.today())));
     }
     let all_caseworkers = state.caseworkers().await?;
+    let cw = state.casework().await?;
+    let names: Names = cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
     state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await?;
     let view = ListView {
+        names: &names,
         list,
         found: &found,
         asked: &asked,
@@ -264,6 +275,7 @@ struct ListView<'a> {
     asked: &'a Asked,
     user: &'a Session,
     caseworkers: &'a [String],
+    names: &'a Names,
     today: jiff::civil::Date,
 }
 
@@ -305,13 +317,16 @@ fn list_page(v: &ListView) -> Markup {
         )
     };
     let csv_href = format!("/worklists/{}/records.csv?{}", v.list.slug(), v.asked.query(v.user, &[]));
-    let whose = v.asked.caseworker(v.user).map_or("all caseworkers".to_string(), |c| format!("caseworker {c}"));
+    let whose = v
+        .asked
+        .caseworker(v.user)
+        .map_or("all caseworkers".to_string(), |c| format!("caseworker {}", named(v.names, &c)));
     html! {
             span class="govuk-caption-l" { "Worklist, " (whose) ", as at " (v.today) }
             h1 class="govuk-heading-l" { (v.list.title()) }
             p class="govuk-body" { "Waiting on " (v.list.waiting_on()) ". " (v.found.len()) " in the list. " a class="govuk-link" href=(csv_href) { "Download the whole list as CSV" } }
             (links(&format!("/worklists/{}?{}", v.list.slug(), v.asked.query(v.user, &[])), &DataTable::new("records", v.list.title(), &[])))
-            (filter_form(v.list, v.asked, v.user, v.caseworkers))
+            (filter_form(v.list, v.asked, v.user, v.caseworkers, v.names))
             @if v.found.is_empty() {
                 p class="govuk-body" { "Nothing in this list." }
             } @else {
@@ -338,7 +353,7 @@ fn list_page(v: &ListView) -> Markup {
                                 cell(html! { a class="govuk-link" href=(format!("/children/{}", item.child_id)) { (name) } br; span class="govuk-body-s" { (item.child_id) } }),
                                 cell(&item.record_id),
                                 cell(html! { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }),
-                                cell(item.caseworker.as_deref().unwrap_or("not allocated")),
+                                cell(item.caseworker.as_deref().map_or("not allocated", |c| named(v.names, c))),
                                 cell(html! { span class="st-nowrap" { (in_words(item.due)) } }),
                                 cell(tag(days_words(item), colour)),
                             ]

@@ -493,7 +493,11 @@ async fn a_second_factor_is_set_up_then_asked_for_and_an_admin_can_require_it() 
         let code = sendtrack_web::one_time_code_at(&secret, "case@example.org", now() + 30).unwrap();
         let (status, headers, _) =
             post(&app, "/sign-in/two-factor", &half, &[("csrf_token", &token), ("code", &code)]).await;
-        assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/"));
+        // A caseworker starts at their week.
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/week")
+        );
         assert_eq!(get(&app, "/", Some(&half)).await.0, StatusCode::OK);
 
         // An admin requires it for analysts: an analyst without one must set it up first.
