@@ -108,6 +108,23 @@ codes!(
 );
 
 codes!(
+    /// What a case log entry records (issue 18).
+    ContactKind, "kind of contact" {
+        Call = "call" / "Phone call",
+        Email = "email" / "Email",
+        Letter = "letter" / "Letter",
+        Meeting = "meeting" / "Meeting",
+        Visit = "visit" / "Visit",
+        Note = "note" / "Note",
+    }
+);
+
+codes!(
+    /// Which way a contact went.
+    Direction, "direction" { In = "in" / "Received", Out = "out" / "Sent or made" }
+);
+
+codes!(
     /// Sex as recorded for the child.
     Sex, "sex" { Female = "f" / "Female", Male = "m" / "Male", Unknown = "u" / "Not known" }
 );

@@ -291,12 +291,12 @@ mod tests {
         }
         let decisions = ReviewDecision::ALL.iter().map(|c| (c.code(), c.label())).collect();
         assert_eq!(field_kind(RecordFile::Reviews, "decision"), FieldKind::Code(decisions));
-        assert_eq!(child_records().count(), 8);
+        assert_eq!(child_records().count(), 9);
         // A date column is declared as one, wherever it is.
         for file in RecordFile::ALL {
             for column in file.columns() {
                 let named_as_date = column.name.ends_with("_on")
-                    || ["date_of_birth", "funded_from", "funded_to"].contains(&column.name);
+                    || ["date_of_birth", "funded_from", "funded_to", "on"].contains(&column.name);
                 assert_eq!(named_as_date, field_kind(file, column.name) == FieldKind::Date, "{}", column.name);
             }
         }

@@ -180,6 +180,28 @@ impl Pounds {
     }
 }
 
+/// A time of day as a case log writes it: `HH:MM`, 24-hour.
+pub fn check_time(text: &str) -> Result<(), String> {
+    let ok = text.len() == 5
+        && text.as_bytes()[2] == b':'
+        && text[..2].parse::<u8>().is_ok_and(|h| h < 24 && text[..2].bytes().all(|b| b.is_ascii_digit()))
+        && text[3..].parse::<u8>().is_ok_and(|m| m < 60 && text[3..].bytes().all(|b| b.is_ascii_digit()));
+    if ok { Ok(()) } else { Err(format!("'{text}' is not a time: write HH:MM, for example 09:30 or 14:05")) }
+}
+
+/// Free text a person writes about a child (a case log's summary): at most 4,000 characters,
+/// and no control characters but line breaks.
+pub fn check_text(text: &str) -> Result<(), String> {
+    let length = text.chars().count();
+    if length > 4000 {
+        return Err(format!("the text is {length} characters long; it may have at most 4,000"));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\r') {
+        return Err("the text may not contain control characters (tabs, escape codes)".into());
+    }
+    Ok(())
+}
+
 /// A full-time equivalent from 0.01 to 1.00, with at most two decimals: held in hundredths, so
 /// that sums are exact, and as written, so that an export reproduces it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,6 +377,8 @@ ids! {
     PostId;
     /// A task's id (`task_id`).
     TaskId;
+    /// A case log entry's id (`entry_id`).
+    EntryId;
 }
 
 #[cfg(test)]

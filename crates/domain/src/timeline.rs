@@ -84,6 +84,7 @@ pub struct ChildIndex {
     disputes: Groups<Vec<usize>>,
     feedback: Groups<Vec<usize>>,
     tasks: Groups<Vec<usize>>,
+    case_log: Groups<Vec<usize>>,
 }
 
 /// Positions of records, by the id of what they belong to.
@@ -143,6 +144,7 @@ impl ChildIndex {
             disputes: group(cw.disputes.iter().map(|d| d.child_id.as_str())),
             feedback: group(cw.feedback.iter().map(|f| f.child_id.as_deref().unwrap_or_default())),
             tasks: group(cw.tasks.iter().map(|t| t.child_id.as_str())),
+            case_log: group(cw.case_log.iter().map(|e| e.child_id.as_str())),
         }
     }
 
@@ -205,6 +207,11 @@ impl ChildIndex {
             let before = put(&mut cw.feedback, &mut self.feedback, owner, f.clone());
             touched.extend(before.into_iter().chain([f.clone()]).filter_map(|f| f.child_id.map(|c| c.to_string())));
         }
+        for e in &update.case_log {
+            let before = put(&mut cw.case_log, &mut self.case_log, |e| e.child_id.as_str(), e.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(e.child_id.to_string());
+        }
         for t in &update.tasks {
             let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone());
             touched.extend(before.map(|b| b.child_id.to_string()));
@@ -253,6 +260,7 @@ impl ChildIndex {
             all.disputes.append(own.disputes);
             all.feedback.append(own.feedback);
             all.tasks.append(own.tasks);
+            all.case_log.append(own.case_log);
         }
         all
     }
@@ -280,6 +288,7 @@ impl ChildIndex {
             placements,
             feedback: pick(&self.feedback, child_id).into_iter().map(|i| cw.feedback[i].clone()).collect(),
             tasks: pick(&self.tasks, child_id).into_iter().map(|i| cw.tasks[i].clone()).collect(),
+            case_log: pick(&self.case_log, child_id).into_iter().map(|i| cw.case_log[i].clone()).collect(),
             ..Casework::default()
         }
     }

@@ -244,7 +244,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     r.ids(F::Advice, "advice_id", cw.advice.iter().map(|x| x.advice_id.as_str()));
     let plans = r.ids(F::Plans, "plan_id", cw.plans.iter().map(|x| x.plan_id.as_str()));
     r.ids(F::Placements, "placement_id", cw.placements.iter().map(|x| x.placement_id.as_str()));
-    r.ids(F::Reviews, "review_id", cw.reviews.iter().map(|x| x.review_id.as_str()));
+    let reviews = r.ids(F::Reviews, "review_id", cw.reviews.iter().map(|x| x.review_id.as_str()));
     r.ids(F::Disputes, "dispute_id", cw.disputes.iter().map(|x| x.dispute_id.as_str()));
     r.ids(F::Feedback, "feedback_id", cw.feedback.iter().map(|x| x.feedback_id.as_str()));
 
@@ -352,6 +352,52 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
+    r.ids(F::CaseLog, "entry_id", cw.case_log.iter().map(|e| e.entry_id.as_str()));
+    for (i, e) in cw.case_log.iter().enumerate() {
+        r.reference(F::CaseLog, i, "child_id", &e.child_id, &children, F::Children);
+        if let Some(t) = &e.time {
+            r.check(F::CaseLog, i, "time", crate::identifiers::check_time(t));
+        }
+        if let Some(w) = &e.with_whom {
+            r.check(F::CaseLog, i, "with_whom", check_name(w));
+        }
+        r.check(F::CaseLog, i, "summary", crate::identifiers::check_text(&e.summary));
+        if e.summary.trim().is_empty() {
+            r.add(F::CaseLog, i, "summary", "what was said or done is blank");
+        }
+        // What an entry is about is one of the same child's records.
+        if let Some(q) = &e.request_id {
+            r.same_childs_request(F::CaseLog, i, &e.child_id, q, &requests, &cw.requests);
+        }
+        if let Some(p) = &e.plan_id {
+            match plans.get(p.as_str()).map(|&k| &cw.plans[k]) {
+                None => r.reference(F::CaseLog, i, "plan_id", p, &plans, F::Plans),
+                Some(plan) if plan.child_id != e.child_id => {
+                    r.add(F::CaseLog, i, "plan_id", format!("plan_id '{p}' is a plan of another child"))
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(v) = &e.review_id {
+            let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
+            let child_of_review =
+                plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
+            match (plan_of_review, child_of_review) {
+                (None, _) => r.reference(F::CaseLog, i, "review_id", v, &reviews, F::Reviews),
+                (Some(_), Some(child)) if child != e.child_id.as_str() => {
+                    r.add(F::CaseLog, i, "review_id", format!("review_id '{v}' is a review of another child's plan"))
+                }
+                _ => {}
+            }
+        }
+        if let Some(worker) = &e.by {
+            r.check(F::CaseLog, i, "by", check_record_id(worker));
+            if !staff.is_empty() {
+                r.reference(F::CaseLog, i, "by", worker, &staff, F::Staff);
+            }
+        }
+    }
+
     r.ids(F::Tasks, "task_id", cw.tasks.iter().map(|t| t.task_id.as_str()));
     for (i, t) in cw.tasks.iter().enumerate() {
         r.reference(F::Tasks, i, "child_id", &t.child_id, &children, F::Children);

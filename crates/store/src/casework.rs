@@ -37,6 +37,17 @@ fn texts(row: &AnyRow, columns: &[Column]) -> Result<Vec<Option<String>>, StoreE
         .collect()
 }
 
+/// A column's name in SQL, quoted: a few of the interchange's names are SQL keywords (the case
+/// log's `on` and `by`), and every name is lower case, which quoting keeps on both backends.
+fn quoted(name: &str) -> String {
+    format!("\"{name}\"")
+}
+
+/// A table's columns, quoted, for a column list.
+fn column_list(table: &Table) -> String {
+    table.columns.iter().map(|c| quoted(c.name)).collect::<Vec<_>>().join(", ")
+}
+
 /// `INSERT INTO into (columns) VALUES (...), ...` for records `range` of `table` in `casework`,
 /// updating rows whose key is already there (and raising their version when `versioned`).
 fn upsert(
@@ -47,8 +58,7 @@ fn upsert(
     range: std::ops::Range<usize>,
     versioned: bool,
 ) -> Sql {
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-    let mut sql = Sql::new(backend, &format!("INSERT INTO {into} ({}) VALUES ", names.join(", ")));
+    let mut sql = Sql::new(backend, &format!("INSERT INTO {into} ({}) VALUES ", column_list(table)));
     sql.list(range, ", ", |sql, i| {
         sql.push("(").list(table.columns.iter().zip(casework.cells(table.file, i)), ", ", |sql, (column, cell)| {
             bind_cell(sql, column, cell, table.key.contains(&column.name));
@@ -91,7 +101,7 @@ fn on_conflict(table: &Table, versioned: bool) -> String {
         .iter()
         .map(|c| c.name)
         .filter(|n| !table.key.contains(n))
-        .map(|n| format!("{n} = excluded.{n}"))
+        .map(|n| format!("{0} = excluded.{0}", quoted(n)))
         .collect();
     if versioned {
         // A record an import writes over counts as edited, for concurrent-edit detection.
@@ -113,14 +123,13 @@ fn staged(table: &Table) -> String {
 
 /// Moves a table's staged rows into it, updating rows whose key is already there (SQLite).
 fn merge_staged(table: &Table) -> String {
-    let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
     // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
     format!(
         "INSERT INTO {} ({cols}) SELECT {cols} FROM {} WHERE true{}",
         table.table,
         staged(table),
         on_conflict(table, table.versioned),
-        cols = names.join(", ")
+        cols = column_list(table)
     )
 }
 
@@ -176,8 +185,7 @@ pub async fn write_record(
             Err(StoreError::Conflict { record: file.declaration().name, id, expected, actual })
         }
         (None, None) => {
-            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            let mut insert = work.sql(&format!("INSERT INTO {} ({}) VALUES (", table.table, names.join(", ")));
+            let mut insert = work.sql(&format!("INSERT INTO {} ({}) VALUES (", table.table, column_list(table)));
             insert.bind(id).push(", ");
             insert.list(table.columns[1..].iter().zip(cells), ", ", |sql, (column, cell)| {
                 bind_cell(sql, column, cell, false);
@@ -189,7 +197,7 @@ pub async fn write_record(
         (Some(expected), Some(_)) => {
             let mut update = work.sql(&format!("UPDATE {} SET ", table.table));
             update.list(table.columns[1..].iter().zip(cells), ", ", |sql, (column, cell)| {
-                sql.push(column.name).push(" = ");
+                sql.push(&quoted(column.name)).push(" = ");
                 bind_cell(sql, column, cell, false);
             });
             update.push(&format!(", version = version + 1 WHERE {} = ", table.key[0])).bind(id.clone());
@@ -218,7 +226,7 @@ pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), Stor
     let personal =
         RecordFile::Children.columns().iter().filter(|c| matches!(c.personal, Personal::Name | Personal::Erased));
     update.list(personal, ", ", |sql, c| {
-        sql.push(c.name).push(" = ");
+        sql.push(&quoted(c.name)).push(" = ");
         match c.personal {
             Personal::Name => sql.bind("(erased)".to_string()),
             _ => sql.bind(None::<String>),
@@ -237,7 +245,7 @@ pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), Stor
         }
         let mut update = work.sql(&format!("UPDATE {} SET ", file.declaration().table));
         update.list(named.iter(), ", ", |sql, name| {
-            sql.push(name).push(" = ");
+            sql.push(&quoted(name)).push(" = ");
             sql.bind("(erased)".to_string());
         });
         update.push(", version = version + 1 WHERE child_id = ").bind(child_id.to_string());
@@ -262,8 +270,7 @@ impl Store {
     pub async fn load(&self) -> Result<Casework, StoreError> {
         let mut cw = Casework::default();
         for table in tables() {
-            let select: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            let sql = format!("SELECT {} FROM {} ORDER BY {}", select.join(", "), table.table, table.key.join(", "));
+            let sql = format!("SELECT {} FROM {} ORDER BY {}", column_list(table), table.table, table.key.join(", "));
             let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
             for db_row in rows {
                 let texts = texts(&db_row, table.columns)?;
@@ -306,8 +313,7 @@ impl Store {
             if total == 0 {
                 continue;
             }
-            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-            let cols = names.join(", ");
+            let cols = column_list(table);
             let staged = format!("staged_{}", table.table);
             let create =
                 format!("CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT {cols} FROM {} WITH NO DATA", table.table);
@@ -347,13 +353,12 @@ impl Store {
     async fn save_staged(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
         let mut conn = self.pool().acquire().await?;
         for table in tables() {
-            let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             let keys = table.key.join(", ");
             let create = format!(
                 "DROP TABLE IF EXISTS {staged}; CREATE TEMP TABLE staged_{name} AS SELECT {cols} FROM main.{name} WHERE 0; CREATE UNIQUE INDEX temp.staged_{name}_key ON staged_{name} ({keys})",
                 staged = staged(table),
                 name = table.table,
-                cols = names.join(", ")
+                cols = column_list(table)
             );
             sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *conn).await?;
         }
@@ -407,8 +412,7 @@ impl Store {
     /// that must not overwrite someone else's.
     pub async fn record_with_version(&self, file: RecordFile, id: &str) -> Result<(Casework, i64), StoreError> {
         let table = versioned_table(file)?;
-        let names: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
-        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", names.join(", "), table.table, table.key[0]);
+        let sql = format!("SELECT {}, version FROM {} WHERE {} = $1", column_list(table), table.table, table.key[0]);
         let row: Option<AnyRow> =
             sqlx::query(AssertSqlSafe(sql)).bind(id.to_string()).fetch_optional(self.pool()).await?;
         let row = row.ok_or_else(|| StoreError::NotFound { record: file.declaration().name, id: id.to_string() })?;

@@ -10,6 +10,7 @@
 
 mod advice;
 mod benchmark;
+mod case_log;
 mod child;
 mod dispute;
 mod feedback;
@@ -25,6 +26,7 @@ mod task;
 
 pub use advice::Advice;
 pub use benchmark::{Benchmark, BenchmarkPeriod};
+pub use case_log::CaseLogEntry;
 pub use child::Child;
 pub use dispute::Dispute;
 pub use feedback::Feedback;
@@ -224,6 +226,7 @@ record_types! {
     Disputes => Dispute, disputes;
     Feedback => Feedback, feedback;
     Tasks => Task, tasks;
+    CaseLog => CaseLogEntry, case_log;
     Population => PopulationCount, population;
     Benchmarks => Benchmark, benchmarks;
     Targets => Target, targets;

@@ -207,3 +207,34 @@ fn staff_and_posts_import_and_export_unchanged_and_an_unknown_caseworker_is_refu
     let fresh = tmp.path().join("fresh.db");
     ok(&["import", "--db", fresh.to_str().unwrap(), data_s]);
 }
+
+#[test]
+fn a_case_log_imports_and_exports_unchanged_and_is_checked_against_the_childs_records() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("out");
+    let db = tmp.path().join("st.db");
+    let (data_s, db_s) = (data.to_str().unwrap(), db.to_str().unwrap());
+    ok(&["demo-data", "--out", data_s, "--children", "300", "--seed", "6"]);
+    let requests = std::fs::read_to_string(data.join("requests.csv")).unwrap();
+    let first: Vec<&str> = requests.lines().nth(1).unwrap().split(',').collect();
+    let (request, child) = (first[0], first[1]);
+    let log = format!(
+        "entry_id,child_id,on,time,kind,direction,with_whom,contact_id,summary,request_id,plan_id,review_id,by\n\
+         E-1,{child},2026-11-27,09:30,call,in,Mother,,\"Asked about the decision, and \"\"when\"\"\",{request},,,cw001\n\
+         E-2,{child},2026-11-28,,note,,,,Checked the file,,,,\n"
+    );
+    std::fs::write(data.join("case_log.csv"), &log).unwrap();
+    ok(&["import", "--db", db_s, data_s]);
+    ok(&["export", "--db", db_s, out.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(out.join("case_log.csv")).unwrap(), log);
+    // An entry about another child's request, or at a time that is not one, is refused.
+    let other = requests.lines().find(|l| !l.contains(&format!(",{child},"))).unwrap().split(',').next().unwrap();
+    let bad = log.replace(",Checked the file,,,,", &format!(",Checked the file,{other},,,")).replace("09:30", "9.30");
+    std::fs::write(data.join("case_log.csv"), bad).unwrap();
+    let refused = sendtrack(&["check", data_s]);
+    assert_eq!(refused.status.code(), Some(1));
+    let errors = text(&refused.stdout) + &text(&refused.stderr);
+    assert!(errors.contains("case_log.csv:2:time: '9.30' is not a time"), "{errors}");
+    assert!(errors.contains("case_log.csv:3:request_id:"), "{errors}");
+}

@@ -145,6 +145,8 @@ fn status_tag(status: StepStatus) -> Markup {
 #[derive(serde::Deserialize, Default)]
 pub struct Saved {
     saved: Option<String>,
+    /// Which entries the chronology shows: `statutory`, `log`, or (empty) both.
+    show: Option<String>,
 }
 
 /// Staff names by staff id.
@@ -301,7 +303,25 @@ pub async fn record(
         if user.role == Role::Manager { state.store.audit_of_child(&child.child_id, 20).await? } else { Vec::new() };
     let plan = index.plans(&cw, &child.child_id).find(|p| p.is_active_at(today));
     let placement = index.placements(&cw, &child.child_id).find(|p| p.is_main() && p.is_active_at(today));
-    let steps = index.timeline(&cw, &child.child_id, today);
+    // The chronology: the statutory timeline merged with the case log (issue 18), filterable.
+    let show = saved.show.clone().unwrap_or_default();
+    let mut steps = if show == "log" { Vec::new() } else { index.timeline(&cw, &child.child_id, today) };
+    if show != "statutory" {
+        for e in index.own(&cw, &child.child_id).case_log.iter() {
+            let with = e.with_whom.as_deref().map(|w| format!(" with {w}")).unwrap_or_default();
+            let way = e.direction.map(|d| format!(" ({})", d.label().to_lowercase())).unwrap_or_default();
+            let at = e.time.as_deref().map(|t| format!(" at {t}")).unwrap_or_default();
+            steps.push(sendtrack_domain::timeline::Step {
+                on: e.on,
+                what: format!("{}{way}{with}{at}: {}", e.kind.label(), e.summary),
+                record: e.entry_id.to_string(),
+                due: None,
+                done: Some(e.on),
+                status: sendtrack_domain::timeline::StepStatus::Recorded,
+            });
+        }
+        steps.sort_by_key(|s| s.on);
+    }
     let own = index.own(&cw, &child.child_id);
     let names: Names = cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
     let mut timeline = DataTable::new("timeline", "Timeline", &["Date", "Step", "Record", "Due", "Status"]);
@@ -431,7 +451,16 @@ fn child_page(v: &ChildView) -> Markup {
             @if v.can_record {
                 p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", v.child.child_id)) { "Change the child's details" } }
             }
-            h2 class="govuk-heading-m" { "Timeline" }
+            h2 class="govuk-heading-m" { "Chronology" }
+            p class="govuk-body" {
+                "Show: "
+                a class="govuk-link" href=(format!("/children/{}", v.child.child_id)) { "everything" } ", "
+                a class="govuk-link" href=(format!("/children/{}?show=statutory", v.child.child_id)) { "the statutory steps" } ", "
+                a class="govuk-link" href=(format!("/children/{}?show=log", v.child.child_id)) { "the case log" }
+                @if v.can_record {
+                    " · " a class="govuk-link" href=(format!("/children/{}/log/new", v.child.child_id)) { "Log a call, email, letter, meeting, visit or note" }
+                }
+            }
             @if v.steps.is_empty() {
                 p class="govuk-body" { "Nothing recorded yet." }
             } @else {

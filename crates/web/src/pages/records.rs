@@ -48,7 +48,9 @@ fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>)
 /// Columns the form does not show: the record's own id and the child it belongs to.
 fn shown(file: RecordFile, column: &str) -> bool {
     let own_id = file.columns().first().is_some_and(|c| c.name == column);
-    !own_id && column != "child_id"
+    // A case log entry's author is the person who writes it; its contact is not chosen here yet.
+    let written_for_them = file == RecordFile::CaseLog && matches!(column, "by" | "contact_id");
+    !own_id && column != "child_id" && !written_for_them
 }
 
 /// The form's values by field name.
@@ -172,6 +174,14 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
             .plans
             .iter()
             .map(|p| (p.plan_id.to_string(), format!("{} issued {}", p.plan_id, date_in_words(p.issued_on))))
+            .collect(),
+        RecordFile::Reviews => own
+            .reviews
+            .iter()
+            .map(|v| {
+                let met = v.meeting_on.map(|d| format!(", met {}", date_in_words(d))).unwrap_or_default();
+                (v.review_id.to_string(), format!("{} of plan {}{met}", v.review_id, v.plan_id))
+            })
             .collect(),
         RecordFile::Posts => own
             .posts
@@ -710,7 +720,14 @@ async fn save(
     {
         return Ok(shown_again(&[], true, StatusCode::CONFLICT, None));
     }
-    let (cells, mut problems) = cells_of(file, &values, record_id, child_id);
+    let (mut cells, mut problems) = cells_of(file, &values, record_id, child_id);
+    // A case log entry is written by the person saving it (a change keeps its author).
+    if file == RecordFile::CaseLog
+        && let Some(k) = file.columns().iter().position(|c| c.name == "by")
+    {
+        let author = before.as_ref().and_then(|(b, _)| b.case_log.front().and_then(|e| e.by.clone()));
+        cells[k] = author.or_else(|| user.staff_id.clone()).unwrap_or_default();
+    }
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
     // real one out of the child) is saved only once the person confirms it is a new one.
     // With staff recorded a caseworker is only ever chosen from them.

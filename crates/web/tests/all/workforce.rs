@@ -285,3 +285,66 @@ async fn a_caseworker_adds_a_task_on_a_child_and_it_is_in_their_week_until_done(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_caseworker_logs_a_call_and_the_chronology_shows_it_beside_the_statutory_steps() {
+    on_each_backend("web_case_log", |store, _| async move {
+        let app = app(store.clone()).await;
+        let manager = session(&app, "manager@example.org").await;
+        let cw = store.load().await.unwrap();
+        let request = cw.requests.iter().find(|r| r.caseworker.is_some()).unwrap().clone();
+        let child = request.child_id.to_string();
+        let path = format!("/children/{child}/log/new");
+        let (status, _, form) = get(&app, &path, Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!form.contains("name=\"by\""), "the author is the person who writes it");
+        let token = csrf_in(&form);
+        let entry = [
+            ("csrf_token", token.as_str()),
+            ("on-day", "27"),
+            ("on-month", "11"),
+            ("on-year", "2026"),
+            ("time", "09:30"),
+            ("kind", "call"),
+            ("direction", "in"),
+            ("with_whom", "Mother"),
+            ("summary", "Asked when the decision will be sent; promised a call back on Monday"),
+            ("request_id", request.request_id.as_str()),
+        ];
+        // A time that is not a time is refused at its field.
+        let mut wrong = entry;
+        wrong[4] = ("time", "9.30am");
+        let (status, _, page) = post(&app, &path, &manager, &wrong).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("is not a time"), "{page}");
+        let (status, headers, _) = post(&app, &path, &manager, &entry).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let location = headers.get("location").unwrap().to_str().unwrap().to_string();
+        let (_, _, page) = get(&app, &location, Some(&manager)).await;
+        assert!(
+            page.contains("Phone call (received) with Mother at 09:30: Asked when the decision will be sent"),
+            "{page}"
+        );
+        let (_, _, log) = get(&app, &format!("/children/{child}?show=log"), Some(&manager)).await;
+        assert!(log.contains("Phone call (received)") && !log.contains("Request for an EHC needs assessment received"));
+        let (_, _, statutory) = get(&app, &format!("/children/{child}?show=statutory"), Some(&manager)).await;
+        assert!(!statutory.contains("Phone call (received)"));
+        // Stored as written; the summary never reaches the audit trail.
+        let stored = store.load().await.unwrap();
+        let e = stored.case_log.iter().find(|e| e.child_id == child).unwrap();
+        assert_eq!((e.time.as_deref(), e.on), (Some("09:30"), jiff::civil::date(2026, 11, 27)));
+        let details: Vec<Option<String>> =
+            sqlx::query_scalar("SELECT detail FROM audit WHERE action LIKE '% case log entry %'")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert!(!details.is_empty() && details.iter().flatten().all(|d| !d.contains("promised")), "{details:?}");
+        // Analysts and viewers cannot reach it.
+        for email in ["analyst@example.org", "viewer@example.org"] {
+            let other = session(&app, email).await;
+            assert_eq!(get(&app, &path, Some(&other)).await.0, StatusCode::FORBIDDEN);
+            assert_eq!(get(&app, &format!("/children/{child}"), Some(&other)).await.0, StatusCode::FORBIDDEN);
+        }
+    })
+    .await;
+}
