@@ -565,7 +565,7 @@ ReviewsOverdue = "reviews_overdue" {
     compute: |e, m| Stream::of(
         Count,
         e.month_plans(m).filter(|p| p.review_overdue).map(|p| {
-            let [caseworker, team] = e.holder_keys(e.plan_holder(p.plan));
+            let [caseworker, team] = e.plan_holders[p.plan as usize];
             Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), caseworker, team])
         }),
     ),

@@ -527,8 +527,13 @@ impl<T: Copy> Groups<T> {
 pub struct Engine<'a> {
     pub(super) cw: &'a Casework,
     requests: HashMap<&'a str, u32>,
-    /// Each member of staff's index, by staff id.
-    staff: HashMap<&'a str, u32>,
+    /// Each request's holder's caseworker and team keys.
+    pub(super) request_holders: Vec<[&'a str; 2]>,
+    /// Each plan's holder's caseworker and team keys.
+    pub(super) plan_holders: Vec<[&'a str; 2]>,
+    /// Each request's and plan's holder, as an index into the staff (when staff.csv has them).
+    request_staff: Vec<Option<u32>>,
+    plan_staff: Vec<Option<u32>>,
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
     /// Each request's source and whether a statutory exception applied.
@@ -710,10 +715,42 @@ impl<'a> Engine<'a> {
         for p in cw.population.iter().filter(|p| p.age <= 24) {
             *population_0_24.entry(p.year).or_insert(0) += p.count;
         }
+        // Each request's and plan's caseworker and team keys, worked out once (a hash lookup
+        // per fact per month was most of a scorecard's time once the breakdowns had them).
+        let staff: HashMap<&'a str, u32> =
+            cw.staff.iter().enumerate().map(|(i, m)| (m.staff_id.as_str(), i as u32)).collect();
+        let keys_of = |holder: Option<&'a str>| -> [&'a str; 2] {
+            match holder {
+                None => [UNALLOCATED, UNALLOCATED],
+                Some(h) => {
+                    let team = staff.get(h).and_then(|&i| cw.staff[i as usize].team.as_deref());
+                    [h, team.unwrap_or(UNKNOWN)]
+                }
+            }
+        };
+        let request_holders: Vec<[&'a str; 2]> = cw.requests.iter().map(|r| keys_of(r.caseworker.as_deref())).collect();
+        let plan_holder_ids: Vec<Option<&'a str>> = cw
+            .plans
+            .iter()
+            .map(|p| {
+                let from_request = || {
+                    let &r = requests.get(p.request_id.as_deref()?)?;
+                    cw.requests[r as usize].caseworker.as_deref()
+                };
+                p.caseworker.as_deref().or_else(from_request)
+            })
+            .collect();
+        let plan_holders: Vec<[&'a str; 2]> = plan_holder_ids.iter().map(|h| keys_of(*h)).collect();
+        let member = |h: Option<&str>| h.and_then(|h| staff.get(h).copied());
+        let request_staff: Vec<Option<u32>> = cw.requests.iter().map(|r| member(r.caseworker.as_deref())).collect();
+        let plan_staff: Vec<Option<u32>> = plan_holder_ids.iter().map(|h| member(*h)).collect();
         Engine {
             cw,
             requests,
-            staff: cw.staff.iter().enumerate().map(|(i, m)| (m.staff_id.as_str(), i as u32)).collect(),
+            request_holders,
+            plan_holders,
+            request_staff,
+            plan_staff,
             request_child,
             request_milestones,
             request_traits: cw.requests.iter().map(|r| (r.source, r.exception.is_some())).collect(),
@@ -1004,7 +1041,7 @@ pub(super) fn decisions<'e, 'a>(
 
 pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     e.month_plans(month).map(|p| {
-        let [caseworker, team] = e.holder_keys(e.plan_holder(p.plan));
+        let [caseworker, team] = e.plan_holders[p.plan as usize];
         Fact::keyed(
             RecordRef::Plan(p.plan),
             [
@@ -1039,7 +1076,7 @@ pub(super) fn open_requests<'e, 'a>(
     (0..end.open_requests.len()).filter_map(move |k| {
         let (i, stage, days) = end.open_requests[k];
         keep(stage, days).then(|| {
-            let [caseworker, team] = e.holder_keys(e.request_holder(i));
+            let [caseworker, team] = e.request_holders[i as usize];
             Fact::keyed(RecordRef::Request(i), [stage.code(), caseworker, team])
         })
     })
@@ -1057,8 +1094,8 @@ pub(super) fn advice_outstanding<'e, 'a>(
             return None;
         }
         let a = &e.cw.advice[i as usize];
-        let holder = e.advice_dates[i as usize].2.and_then(|r| e.request_holder(r));
-        let [caseworker, team] = e.holder_keys(holder);
+        let [caseworker, team] =
+            e.advice_dates[i as usize].2.map_or([UNALLOCATED; 2], |r| e.request_holders[r as usize]);
         Some(Fact::keyed(
             RecordRef::Advice(i),
             [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), caseworker, team],
@@ -1203,40 +1240,11 @@ pub(super) fn placement_costs<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl I
 }
 
 impl<'a> Engine<'a> {
-    /// The member of staff with this id.
-    fn staff_member(&self, id: &str) -> Option<&'a crate::records::StaffMember> {
+    /// The member of staff at index `member`, when in post at `date` (a case they hold is
+    /// allocated).
+    fn member_in_post(&self, member: Option<u32>, date: Date) -> Option<&'a crate::records::StaffMember> {
         let cw: &'a Casework = self.cw;
-        self.staff.get(id).map(|&i| &cw.staff[i as usize])
-    }
-
-    /// The holder of request `i`: its caseworker.
-    fn request_holder(&self, i: u32) -> Option<&'a str> {
-        let cw: &'a Casework = self.cw;
-        cw.requests[i as usize].caseworker.as_deref()
-    }
-
-    /// The holder of plan `i`: its own caseworker, else the caseworker of its request.
-    pub(super) fn plan_holder(&self, i: u32) -> Option<&'a str> {
-        let cw: &'a Casework = self.cw;
-        let plan = &cw.plans[i as usize];
-        plan.caseworker.as_deref().or_else(|| {
-            let request = self.requests.get(plan.request_id.as_deref()?)?;
-            self.request_holder(*request)
-        })
-    }
-
-    /// The keys of a case in the caseworker and team breakdowns: the holder's staff id and
-    /// team (`unknown` when staff.csv does not give one), or `unallocated` for both.
-    pub(super) fn holder_keys(&self, holder: Option<&'a str>) -> [&'a str; 2] {
-        match holder {
-            None => [UNALLOCATED, UNALLOCATED],
-            Some(id) => [id, self.staff_member(id).and_then(|m| m.team.as_deref()).unwrap_or(UNKNOWN)],
-        }
-    }
-
-    /// The holder, when in post at `date` (the case is allocated).
-    fn in_post(&self, holder: Option<&str>, date: Date) -> Option<&'a crate::records::StaffMember> {
-        self.staff_member(holder?).filter(|m| m.is_in_post_at(date))
+        member.map(|i| &cw.staff[i as usize]).filter(|m| m.is_in_post_at(date))
     }
 }
 
@@ -1293,8 +1301,8 @@ pub(super) fn posts_vacant<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iter
 pub(super) fn plans_unallocated<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     let end = e.end_of(month);
     e.month_plans(month).filter_map(move |p| {
-        let holder = e.plan_holder(p.plan);
-        e.in_post(holder, end).is_none().then(|| Fact::keyed(RecordRef::Plan(p.plan), e.holder_keys(holder)))
+        let allocated = e.member_in_post(e.plan_staff[p.plan as usize], end).is_some();
+        (!allocated).then(|| Fact::keyed(RecordRef::Plan(p.plan), e.plan_holders[p.plan as usize]))
     })
 }
 
@@ -1303,14 +1311,14 @@ pub(super) fn plans_unallocated<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl
 /// of every caseworker and senior caseworker in post.
 pub(super) fn caseload_per_fte<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     let end = e.end_of(month);
-    let holds = move |holder: Option<&str>| e.in_post(holder, end).is_some_and(|m| m.role.holds_cases());
+    let holds = move |member: Option<u32>| e.member_in_post(member, end).is_some_and(|m| m.role.holds_cases());
     let plans = e
         .month_plans(month)
-        .filter(move |p| holds(e.plan_holder(p.plan)))
-        .map(move |p| Fact::keyed(RecordRef::Plan(p.plan), e.holder_keys(e.plan_holder(p.plan))));
+        .filter(move |p| holds(e.plan_staff[p.plan as usize]))
+        .map(move |p| Fact::keyed(RecordRef::Plan(p.plan), e.plan_holders[p.plan as usize]));
     let requests = open_requests(e, month, |_, _| true).filter(move |f| {
         let RecordRef::Request(i) = f.record else { return false };
-        holds(e.request_holder(i))
+        holds(e.request_staff[i as usize])
     });
     let cw: &'a Casework = e.cw;
     let staff = cw
