@@ -230,10 +230,7 @@ pub fn steps_due(cw: &Casework, date: Date, holds: &dyn Fn(Option<&str>) -> bool
         reviews.entry(v.plan_id.as_str()).or_default().push(v);
     }
     for p in &cw.plans {
-        let holder = p
-            .caseworker
-            .as_deref()
-            .or_else(|| p.request_id.as_deref().and_then(|r| requests.get(r)).and_then(|r| r.caseworker.as_deref()));
+        let holder = p.holder(|r| requests.get(r)?.caseworker.as_deref());
         if !holds(holder) {
             continue;
         }

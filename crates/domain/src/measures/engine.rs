@@ -732,13 +732,7 @@ impl<'a> Engine<'a> {
         let plan_holder_ids: Vec<Option<&'a str>> = cw
             .plans
             .iter()
-            .map(|p| {
-                let from_request = || {
-                    let &r = requests.get(p.request_id.as_deref()?)?;
-                    cw.requests[r as usize].caseworker.as_deref()
-                };
-                p.caseworker.as_deref().or_else(from_request)
-            })
+            .map(|p| p.holder(|r| cw.requests[*requests.get(r)? as usize].caseworker.as_deref()))
             .collect();
         let plan_holders: Vec<[&'a str; 2]> = plan_holder_ids.iter().map(|h| keys_of(*h)).collect();
         let member = |h: Option<&str>| h.and_then(|h| staff.get(h).copied());

@@ -23,6 +23,12 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Who holds the plan (issue 17): its own caseworker, else the caseworker of the request
+    /// it came from, which `request_caseworker` gives by request id.
+    pub fn holder<'a>(&'a self, request_caseworker: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
+        self.caseworker.as_deref().or_else(|| request_caseworker(self.request_id.as_deref()?))
+    }
+
     /// Active as at `date`: issued on or before it and not ceased by it.
     pub fn is_active_at(&self, date: Date) -> bool {
         self.issued_on <= date && self.ceased.is_none_or(|c| c.on > date)

@@ -150,7 +150,7 @@ pub struct Saved {
 }
 
 /// Staff names by staff id.
-type Names = std::collections::HashMap<String, String>;
+type Names = super::StaffNames;
 
 /// A caseworker as people read them: their name and staff id (just the id when staff.csv
 /// does not hold them), or "Not allocated".
@@ -323,7 +323,7 @@ pub async fn record(
         steps.sort_by_key(|s| s.on);
     }
     let own = index.own(&cw, &child.child_id);
-    let names: Names = cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
+    let names = super::staff_names(&cw);
     let mut timeline = DataTable::new("timeline", "Timeline", &["Date", "Step", "Record", "Due", "Status"]);
     for s in &steps {
         timeline.rows.push(vec![

@@ -19,6 +19,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::html;
 
+/// Staff names by staff id (issue 17): people read names, not ids.
+pub(crate) type StaffNames = std::collections::HashMap<String, String>;
+
+/// The names of everyone in staff.csv, by staff id.
+pub(crate) fn staff_names(cw: &sendtrack_domain::records::Casework) -> StaffNames {
+    cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect()
+}
+
 /// A child's name, found through the child index (never a scan of the caseload); empty for
 /// an id no child has.
 pub(crate) fn child_name(

@@ -264,39 +264,30 @@ impl Load {
     }
 }
 
-/// Each holder's load today: the open requests they hold, the active plans they hold (a
-/// plan's own caseworker, else its request's), and their overdue work from the worklists.
+/// Each holder's load today: the cases they hold ([`cases`]), and their overdue work from
+/// the worklists.
 fn loads(
     cw: &Casework,
     lists: &sendtrack_domain::worklist::Worklists,
     today: jiff::civil::Date,
 ) -> BTreeMap<String, Load> {
     let mut loads: BTreeMap<String, Load> = BTreeMap::new();
-    let everyone = WorkFilter::default();
-    let holder = |c: &Option<String>| c.clone().unwrap_or_default();
-    for list in [Worklist::AwaitingDecision, Worklist::Assessing] {
-        for item in lists.items(list, &everyone) {
-            loads.entry(holder(&item.caseworker)).or_default().requests += 1;
+    for case in cases(cw, lists, today) {
+        let load = loads.entry(case.holder.unwrap_or_default()).or_default();
+        match case.file {
+            RecordFile::Requests => load.requests += 1,
+            _ => load.plans += 1,
         }
     }
-    let request_holder: std::collections::HashMap<&str, &str> =
-        cw.requests.iter().filter_map(|r| Some((r.request_id.as_str(), r.caseworker.as_deref()?))).collect();
-    for p in cw.plans.iter().filter(|p| p.is_active_at(today)) {
-        let held = p.caseworker.as_deref().or_else(|| request_holder.get(p.request_id.as_deref()?).copied());
-        loads.entry(held.unwrap_or_default().to_string()).or_default().plans += 1;
-    }
-    for (list, slot) in [
-        (Worklist::DecisionsOverdue, 0),
-        (Worklist::AdviceOverdue, 1),
-        (Worklist::PlansOverdue, 2),
-        (Worklist::ReviewsOverdue, 3),
-    ] {
+    let everyone = WorkFilter::default();
+    for list in [Worklist::DecisionsOverdue, Worklist::AdviceOverdue, Worklist::PlansOverdue, Worklist::ReviewsOverdue]
+    {
         for item in lists.items(list, &everyone) {
-            let load = loads.entry(holder(&item.caseworker)).or_default();
-            match slot {
-                0 => load.decisions_overdue += 1,
-                1 => load.advice_overdue += 1,
-                2 => load.plans_overdue += 1,
+            let load = loads.entry(item.caseworker.clone().unwrap_or_default()).or_default();
+            match list {
+                Worklist::DecisionsOverdue => load.decisions_overdue += 1,
+                Worklist::AdviceOverdue => load.advice_overdue += 1,
+                Worklist::PlansOverdue => load.plans_overdue += 1,
                 _ => load.reviews_overdue += 1,
             }
         }
@@ -455,13 +446,7 @@ pub async fn caseloads(
                         @for (id, words) in &holders { option value=(id) { (words) } }
                     }
                 }
-                div class="govuk-form-group" {
-                    label class="govuk-label govuk-label--s" for="to" { "To" }
-                    select class="govuk-select" id="to" name="to" {
-                        option value="" { "Choose" }
-                        @for (id, words) in &receivers { option value=(id) { (words) } }
-                    }
-                }
+                (receiver_select("To", &receivers))
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Move the cases" }
             }
         },
@@ -506,7 +491,7 @@ fn cases(cw: &Casework, lists: &sendtrack_domain::worklist::Worklists, today: ji
     let request_holder: std::collections::HashMap<&str, &str> =
         cw.requests.iter().filter_map(|q| Some((q.request_id.as_str(), q.caseworker.as_deref()?))).collect();
     for p in cw.plans.iter().filter(|p| p.is_active_at(today)) {
-        let held = p.caseworker.as_deref().or_else(|| request_holder.get(p.request_id.as_deref()?).copied());
+        let held = p.holder(|r| request_holder.get(r).copied());
         cases.push(Case {
             file: RecordFile::Plans,
             id: p.plan_id.to_string(),
@@ -528,6 +513,19 @@ pub(super) fn caseworkers_in_post(cw: &Casework, today: jiff::civil::Date) -> Ve
         .collect();
     people.sort_by(|a, b| a.1.cmp(&b.1));
     people
+}
+
+/// The caseworker in post a move sends cases to.
+fn receiver_select(label: &str, receivers: &[(String, String)]) -> maud::Markup {
+    html! {
+        div class="govuk-form-group" {
+            label class="govuk-label govuk-label--s" for="to" { (label) }
+            select class="govuk-select" id="to" name="to" {
+                option value="" { "Choose" }
+                @for (id, words) in receivers { option value=(id) { (words) } }
+            }
+        }
+    }
 }
 
 /// Whether `holder` is a caseworker in post today.
@@ -597,13 +595,7 @@ pub async fn held(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
                         }
                     }
                 }
-                div class="govuk-form-group" {
-                    label class="govuk-label govuk-label--s" for="to" { "Move them to" }
-                    select class="govuk-select" id="to" name="to" {
-                        option value="" { "Choose" }
-                        @for (id, words) in &receivers { option value=(id) { (words) } }
-                    }
-                }
+                (receiver_select("Move them to", &receivers))
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Move the cases ticked" }
             }
         },

@@ -63,8 +63,7 @@ pub async fn show(
     }
     let all_caseworkers = state.caseworkers().await?;
     let cw = state.casework().await?;
-    let names: std::collections::HashMap<String, String> =
-        cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
+    let names = super::staff_names(&cw);
     let view = TodayView {
         names: &names,
         today,
@@ -87,7 +86,7 @@ struct TodayView<'a> {
     counts: &'a Today,
     caseworkers: &'a [String],
     /// Staff names by staff id (issue 17): people read names, not ids.
-    names: &'a std::collections::HashMap<String, String>,
+    names: &'a super::StaffNames,
     downloads: &'a [DataTable],
 }
 

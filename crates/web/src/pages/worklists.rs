@@ -148,7 +148,7 @@ fn days_words(item: &WorkItem) -> String {
 }
 
 /// Staff names by staff id (issue 17): people read names, not ids.
-type Names = std::collections::HashMap<String, String>;
+type Names = super::StaffNames;
 
 /// A caseworker's name, or their id when staff.csv does not hold them.
 fn named<'n>(names: &'n Names, id: &'n str) -> &'n str {
@@ -217,7 +217,7 @@ pub async fn show(
     }
     let all_caseworkers = state.caseworkers().await?;
     let cw = state.casework().await?;
-    let names: Names = cw.staff.iter().map(|m| (m.staff_id.to_string(), m.name.clone())).collect();
+    let names = super::staff_names(&cw);
     state.audit().record(&user, &format!("view worklist {}", list.slug()), None).await?;
     let view = ListView {
         names: &names,
