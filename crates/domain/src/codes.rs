@@ -65,6 +65,7 @@ macro_rules! codes {
         }
     };
 }
+pub(crate) use codes;
 
 /// A value of one of the interchange code lists, for code that works on any of them.
 pub trait Code: Copy + Eq + 'static {
@@ -116,6 +117,62 @@ codes!(
         Meeting = "meeting" / "Meeting",
         Visit = "visit" / "Visit",
         Note = "note" / "Note",
+    }
+);
+
+codes!(
+    /// Who a contact is to the child (contacts.csv, issue 18).
+    ContactRole, "contact role" {
+        Parent = "parent" / "Parent",
+        Carer = "carer" / "Carer",
+        YoungPerson = "young_person" / "The young person",
+        Senco = "senco" / "SENCo",
+        SocialWorker = "social_worker" / "Social worker",
+        Health = "health" / "Health professional",
+        Other = "other" / "Other",
+    }
+);
+
+impl ContactRole {
+    /// Whether the authority's duty to keep a family informed runs to this person: a parent,
+    /// a carer or the young person.
+    pub fn is_family(self) -> bool {
+        matches!(self, ContactRole::Parent | ContactRole::Carer | ContactRole::YoungPerson)
+    }
+}
+
+codes!(
+    /// How a contact prefers to be reached.
+    Preferred, "preferred way" { Email = "email" / "Email", Phone = "phone" / "Phone", Letter = "letter" / "Letter" }
+);
+
+codes!(
+    /// What a complaint is about (issue 18).
+    ComplaintSubject, "complaint subject" {
+        Communication = "communication" / "Communication",
+        Delay = "delay" / "Delay",
+        Provision = "provision" / "Provision",
+        Staff = "staff" / "Staff",
+        Other = "other" / "Other",
+    }
+);
+
+codes!(
+    /// How far a complaint has gone.
+    ComplaintStage, "complaint stage" {
+        Stage1 = "stage_1" / "Stage 1 (local resolution)",
+        Stage2 = "stage_2" / "Stage 2 (review)",
+        Ombudsman = "ombudsman" / "Local Government and Social Care Ombudsman",
+    }
+);
+
+codes!(
+    /// What the Local Government and Social Care Ombudsman decided.
+    OmbudsmanOutcome, "Ombudsman outcome" {
+        Upheld = "upheld" / "Upheld: fault found",
+        NotUpheld = "not_upheld" / "Not upheld: no fault found",
+        ClosedAfterInitialEnquiries = "closed_after_initial_enquiries" / "Closed after initial enquiries",
+        ReferredBack = "referred_back" / "Referred back for local resolution",
     }
 );
 

@@ -291,7 +291,7 @@ mod tests {
         }
         let decisions = ReviewDecision::ALL.iter().map(|c| (c.code(), c.label())).collect();
         assert_eq!(field_kind(RecordFile::Reviews, "decision"), FieldKind::Code(decisions));
-        assert_eq!(child_records().count(), 9);
+        assert_eq!(child_records().count(), 12);
         // A date column is declared as one, wherever it is.
         for file in RecordFile::ALL {
             for column in file.columns() {

@@ -189,6 +189,19 @@ pub fn check_time(text: &str) -> Result<(), String> {
     if ok { Ok(()) } else { Err(format!("'{text}' is not a time: write HH:MM, for example 09:30 or 14:05")) }
 }
 
+/// A phone number as people write it: digits, spaces, brackets, hyphens and a leading plus;
+/// from 7 to 16 digits.
+pub fn check_phone(text: &str) -> Result<(), String> {
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    let allowed =
+        text.chars().enumerate().all(|(k, c)| c.is_ascii_digit() || " ()-".contains(c) || (c == '+' && k == 0));
+    if allowed && (7..=16).contains(&digits) {
+        Ok(())
+    } else {
+        Err(format!("'{text}' is not a phone number: write its digits, for example 01632 960 001 or +44 1632 960001"))
+    }
+}
+
 /// Free text a person writes about a child (a case log's summary): at most 4,000 characters,
 /// and no control characters but line breaks.
 pub fn check_text(text: &str) -> Result<(), String> {
@@ -379,6 +392,10 @@ ids! {
     TaskId;
     /// A case log entry's id (`entry_id`).
     EntryId;
+    /// A contact's id (`contact_id`).
+    ContactId;
+    /// A communication promise's id (`promise_id`).
+    PromiseId;
 }
 
 #[cfg(test)]

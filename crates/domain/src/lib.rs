@@ -9,7 +9,10 @@ pub mod clock;
 pub mod codes;
 pub mod dates;
 pub mod editing;
+pub mod establishment;
 pub mod identifiers;
+pub mod informed;
+pub mod letters;
 pub mod measures;
 pub mod records;
 pub mod rows;
@@ -20,6 +23,7 @@ pub mod testing;
 pub mod timeline;
 pub mod validation;
 pub mod week;
+pub mod working_days;
 pub mod worklist;
 
 pub use jiff::civil::Date;

@@ -85,6 +85,9 @@ pub struct ChildIndex {
     feedback: Groups<Vec<usize>>,
     tasks: Groups<Vec<usize>>,
     case_log: Groups<Vec<usize>>,
+    contacts: Groups<Vec<usize>>,
+    /// Promises by child; the authority's standard under "".
+    promises: Groups<Vec<usize>>,
 }
 
 /// Positions of records, by the id of what they belong to.
@@ -145,6 +148,8 @@ impl ChildIndex {
             feedback: group(cw.feedback.iter().map(|f| f.child_id.as_deref().unwrap_or_default())),
             tasks: group(cw.tasks.iter().map(|t| t.child_id.as_str())),
             case_log: group(cw.case_log.iter().map(|e| e.child_id.as_str())),
+            contacts: group(cw.contacts.iter().map(|c| c.child_id.as_str())),
+            promises: group(cw.promises.iter().map(|p| p.child_id.as_deref().unwrap_or_default())),
         }
     }
 
@@ -156,7 +161,8 @@ impl ChildIndex {
     /// Returns the children whose records changed, or `None` when `update` holds such records.
     pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
         let of_no_child = [&update.population.len(), &update.benchmarks.len(), &update.targets.len()];
-        if of_no_child.iter().any(|n| **n > 0) || !update.staff.is_empty() || !update.posts.is_empty() {
+        let standard = update.promises.iter().any(|p| p.child_id.is_none());
+        if of_no_child.iter().any(|n| **n > 0) || !update.staff.is_empty() || !update.posts.is_empty() || standard {
             return None;
         }
         let mut touched: Vec<String> = Vec::new();
@@ -212,6 +218,18 @@ impl ChildIndex {
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(e.child_id.to_string());
         }
+        for c in &update.contacts {
+            let before = put(&mut cw.contacts, &mut self.contacts, |c| c.child_id.as_str(), c.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(c.child_id.to_string());
+        }
+        for p in &update.promises {
+            fn owner(p: &crate::records::Promise) -> &str {
+                p.child_id.as_deref().unwrap_or_default()
+            }
+            let before = put(&mut cw.promises, &mut self.promises, owner, p.clone());
+            touched.extend(before.into_iter().chain([p.clone()]).filter_map(|p| p.child_id.map(|c| c.to_string())));
+        }
         for t in &update.tasks {
             let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone());
             touched.extend(before.map(|b| b.child_id.to_string()));
@@ -261,7 +279,11 @@ impl ChildIndex {
             all.feedback.append(own.feedback);
             all.tasks.append(own.tasks);
             all.case_log.append(own.case_log);
+            all.contacts.append(own.contacts);
+            all.promises.extend(own.promises.into_iter().filter(|p| p.child_id.is_some()));
         }
+        let standard = self.promises.get("").into_iter().flatten().map(|&i| cw.promises[i].clone());
+        all.promises.extend(standard);
         all
     }
 
@@ -289,6 +311,13 @@ impl ChildIndex {
             feedback: pick(&self.feedback, child_id).into_iter().map(|i| cw.feedback[i].clone()).collect(),
             tasks: pick(&self.tasks, child_id).into_iter().map(|i| cw.tasks[i].clone()).collect(),
             case_log: pick(&self.case_log, child_id).into_iter().map(|i| cw.case_log[i].clone()).collect(),
+            contacts: pick(&self.contacts, child_id).into_iter().map(|i| cw.contacts[i].clone()).collect(),
+            // The child's own promise and the authority's standard, which holds when they have none.
+            promises: pick(&self.promises, child_id)
+                .into_iter()
+                .chain(pick(&self.promises, ""))
+                .map(|i| cw.promises[i].clone())
+                .collect(),
             ..Casework::default()
         }
     }

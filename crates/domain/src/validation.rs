@@ -352,6 +352,71 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
+    let contacts = r.ids(F::Contacts, "contact_id", cw.contacts.iter().map(|c| c.contact_id.as_str()));
+    for (i, c) in cw.contacts.iter().enumerate() {
+        r.reference(F::Contacts, i, "child_id", &c.child_id, &children, F::Children);
+        r.check(F::Contacts, i, "name", check_name(&c.name));
+        if c.name.trim().is_empty() {
+            r.add(F::Contacts, i, "name", "the name is blank");
+        }
+        if let Some(email) = &c.email {
+            r.check(F::Contacts, i, "email", crate::access::check_email(email).map(|_| ()));
+        }
+        if let Some(phone) = &c.phone {
+            r.check(F::Contacts, i, "phone", crate::identifiers::check_phone(phone));
+        }
+        if let Some(address) = &c.address {
+            r.check(F::Contacts, i, "address", crate::identifiers::check_text(address));
+        }
+        if let Some(organisation) = &c.organisation {
+            r.check(F::Contacts, i, "organisation", check_name(organisation));
+        }
+        if let Some(urn) = &c.urn
+            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(F::Contacts, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+        }
+    }
+
+    r.ids(F::Promises, "promise_id", cw.promises.iter().map(|p| p.promise_id.as_str()));
+    let mut promised: HashMap<&str, usize> = HashMap::default();
+    for (i, p) in cw.promises.iter().enumerate() {
+        if let Some(child) = &p.child_id {
+            r.reference(F::Promises, i, "child_id", child, &children, F::Children);
+        }
+        if !(1..=65).contains(&p.working_days) {
+            r.add(
+                F::Promises,
+                i,
+                "working_days",
+                format!("{} working days is not a promise: give from 1 to 65", p.working_days),
+            );
+        }
+        let whose = p.child_id.as_deref().unwrap_or_default();
+        if promised.insert(whose, i).is_some() {
+            let message = if whose.is_empty() {
+                "the authority's standard (a row without a child) is given more than once".to_string()
+            } else {
+                format!("child {whose} has more than one communication promise")
+            };
+            r.add(F::Promises, i, "child_id", message);
+        }
+    }
+    for (i, f) in cw.feedback.iter().enumerate() {
+        let complaint = f.kind == crate::codes::FeedbackKind::Complaint;
+        if !complaint && (f.subject.is_some() || f.stage.is_some() || f.ombudsman_outcome.is_some()) {
+            r.add(
+                F::Feedback,
+                i,
+                "subject",
+                "a compliment has no subject, stage or Ombudsman outcome: those are for complaints",
+            );
+        }
+        if f.ombudsman_outcome.is_some() && f.stage != Some(crate::codes::ComplaintStage::Ombudsman) {
+            r.add(F::Feedback, i, "ombudsman_outcome", "an Ombudsman outcome needs the stage 'ombudsman'");
+        }
+    }
+
     r.ids(F::CaseLog, "entry_id", cw.case_log.iter().map(|e| e.entry_id.as_str()));
     for (i, e) in cw.case_log.iter().enumerate() {
         r.reference(F::CaseLog, i, "child_id", &e.child_id, &children, F::Children);
@@ -388,6 +453,16 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
                     r.add(F::CaseLog, i, "review_id", format!("review_id '{v}' is a review of another child's plan"))
                 }
                 _ => {}
+            }
+        }
+        // The contact it was with is one of the same child's contacts.
+        if let Some(k) = &e.contact_id {
+            match contacts.get(k.as_str()).map(|&j| &cw.contacts[j]) {
+                None => r.reference(F::CaseLog, i, "contact_id", k, &contacts, F::Contacts),
+                Some(c) if c.child_id != e.child_id => {
+                    r.add(F::CaseLog, i, "contact_id", format!("contact_id '{k}' is a contact of another child"))
+                }
+                Some(_) => {}
             }
         }
         if let Some(worker) = &e.by {
@@ -698,6 +773,9 @@ mod tests {
             kind: FeedbackKind::Complaint,
             received_on: date(2024, 1, 1),
             child_id: Some("C8".into()),
+            subject: None,
+            stage: None,
+            ombudsman_outcome: None,
         });
         assert_eq!(
             problems(&cw),

@@ -58,10 +58,12 @@ pub enum Worklist {
     AdviceOverdue,
     /// Active plans whose annual review is overdue (by state).
     ReviewsOverdue,
+    /// Open requests whose family is owed an update under their communication promise.
+    FamiliesOwedUpdate,
 }
 
 impl Worklist {
-    pub const ALL: [Worklist; 8] = [
+    pub const ALL: [Worklist; 9] = [
         Worklist::AwaitingDecision,
         Worklist::DecisionsOverdue,
         Worklist::Assessing,
@@ -70,6 +72,7 @@ impl Worklist {
         Worklist::AdviceOutstanding,
         Worklist::AdviceOverdue,
         Worklist::ReviewsOverdue,
+        Worklist::FamiliesOwedUpdate,
     ];
 
     /// The list's name in URLs and files.
@@ -83,6 +86,7 @@ impl Worklist {
             Worklist::AdviceOutstanding => "advice-outstanding",
             Worklist::AdviceOverdue => "advice-overdue",
             Worklist::ReviewsOverdue => "reviews-overdue",
+            Worklist::FamiliesOwedUpdate => "families-owed-update",
         }
     }
 
@@ -101,6 +105,7 @@ impl Worklist {
             Worklist::AdviceOutstanding => "Advice outstanding",
             Worklist::AdviceOverdue => "Advice overdue (past 6 weeks)",
             Worklist::ReviewsOverdue => "Annual reviews overdue",
+            Worklist::FamiliesOwedUpdate => "Families owed an update",
         }
     }
 
@@ -111,6 +116,7 @@ impl Worklist {
             Worklist::Assessing | Worklist::PlansDueSoon | Worklist::PlansOverdue => "the local authority (final plan)",
             Worklist::AdviceOutstanding | Worklist::AdviceOverdue => "the advice giver",
             Worklist::ReviewsOverdue => "the school or setting (meeting) or the local authority (decision, amendment)",
+            Worklist::FamiliesOwedUpdate => "the local authority (an update to the family)",
         }
     }
 }
@@ -278,8 +284,30 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
             items.push(Arc::new(item));
         }
     };
+    let updates = crate::informed::family_updates(cw);
+    let promises = crate::informed::Promises::of(cw);
     for r in &cw.requests {
         let RequestStatus::Open { stage, deadline, .. } = request_status(r, date) else { continue };
+        // The family's next update under their promise (issue 18).
+        let given = updates.get(r.child_id.as_str()).map_or(&[][..], Vec::as_slice);
+        let (last, update_due) =
+            crate::informed::next_update_due(given, r.received_on, promises.for_child(&r.child_id), date);
+        if date > update_due {
+            push(
+                Worklist::FamiliesOwedUpdate,
+                WorkItem {
+                    child_id: r.child_id.clone(),
+                    record_id: r.request_id.to_string(),
+                    stage: format!("last update {}", crate::dates::in_words(last)),
+                    provider: None,
+                    caseworker: r.caseworker.clone(),
+                    due: update_due,
+                    days_overdue: days_between(update_due, date),
+                    advice_kind: None,
+                    review_state: None,
+                },
+            );
+        }
         let plan_due = final_plan_due(r.received_on);
         let plan_days = days_between(plan_due, date);
         let item = |due: Date, days: i64| WorkItem {

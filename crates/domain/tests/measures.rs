@@ -498,12 +498,18 @@ fn disputes_and_feedback_year_to_date() {
                 kind: FeedbackKind::Complaint,
                 received_on: date(2024, 2, 3),
                 child_id: None,
+                subject: None,
+                stage: None,
+                ombudsman_outcome: None,
             },
             Feedback {
                 feedback_id: "F2".into(),
                 kind: FeedbackKind::Compliment,
                 received_on: date(2024, 2, 29),
                 child_id: Some("C1".into()),
+                subject: None,
+                stage: None,
+                ombudsman_outcome: None,
             },
         ],
         ..Casework::default()
@@ -723,4 +729,111 @@ fn workforce_and_caseloads() {
     assert_eq!(value(&none, MeasureId::StaffInPost, mar), Some(0.0));
     assert_eq!(value(&none, MeasureId::StaffInterimAgencyPct, mar), None);
     assert_eq!(value(&none, MeasureId::PlansUnallocated, mar), Some(3.0));
+}
+
+#[test]
+fn complaints_about_communication_are_a_share_of_complaints_with_a_subject() {
+    let complaint = |id: &str, day: Date, subject: Option<ComplaintSubject>| Feedback {
+        feedback_id: id.into(),
+        kind: FeedbackKind::Complaint,
+        received_on: day,
+        child_id: None,
+        subject,
+        stage: Some(ComplaintStage::Stage1),
+        ombudsman_outcome: None,
+    };
+    let cw = Casework {
+        feedback: imbl::vector![
+            complaint("F1", date(2024, 2, 1), Some(ComplaintSubject::Communication)),
+            complaint("F2", date(2024, 2, 29), Some(ComplaintSubject::Delay)),
+            complaint("F3", date(2024, 2, 10), None),
+            complaint("F4", date(2024, 3, 1), Some(ComplaintSubject::Communication)),
+            complaint("F5", date(2024, 2, 11), Some(ComplaintSubject::Provision)),
+            complaint("F6", date(2024, 2, 12), Some(ComplaintSubject::Communication)),
+        ],
+        ..Casework::default()
+    };
+    // Of February's four complaints with a subject, two are about communication.
+    assert_eq!(value(&cw, MeasureId::ComplaintsCommunicationPct, month(2024, 2)), Some(50.0));
+    assert_eq!(value(&cw, MeasureId::ComplaintsCommunicationPct, month(2024, 3)), Some(100.0));
+    assert_eq!(value(&cw, MeasureId::ComplaintsCommunicationPct, month(2024, 4)), None);
+}
+
+#[test]
+fn a_family_is_owed_an_update_once_their_promise_in_working_days_has_passed() {
+    let contact = |id: &str, child: &str, role: ContactRole| Contact {
+        contact_id: id.into(),
+        child_id: child.into(),
+        role,
+        name: "Jo".into(),
+        email: None,
+        phone: None,
+        address: None,
+        preferred: None,
+        parental_responsibility: role == ContactRole::Parent,
+        organisation: None,
+        urn: None,
+    };
+    let entry = |id: &str, child: &str, on: Date, contact: &str, direction: Direction| CaseLogEntry {
+        entry_id: id.into(),
+        child_id: child.into(),
+        on,
+        time: None,
+        kind: ContactKind::Call,
+        direction: Some(direction),
+        with_whom: None,
+        contact_id: Some(contact.into()),
+        summary: "Update".into(),
+        request_id: None,
+        plan_id: None,
+        review_id: None,
+        by: None,
+    };
+    // Received on Monday 2 November 2026: 20 working days later is Monday 30 November.
+    let cw = Casework {
+        children: children(),
+        requests: imbl::vector![
+            Request { caseworker: Some("cw1".into()), ..request("R1", "C1", date(2026, 11, 2)) },
+            request("R2", "C2", date(2026, 11, 2)),
+            request("R3", "C3", date(2026, 11, 2)),
+        ],
+        contacts: imbl::vector![contact("K1", "C2", ContactRole::Parent), contact("K2", "C3", ContactRole::Senco),],
+        case_log: imbl::vector![
+            // C2's parent was called on 16 November: updated until 14 December.
+            entry("E1", "C2", date(2026, 11, 16), "K1", Direction::Out),
+            // A call to C3's SENCo, or a call in from anyone, is not an update to the family.
+            entry("E2", "C3", date(2026, 11, 16), "K2", Direction::Out),
+            entry("E3", "C2", date(2026, 12, 20), "K1", Direction::In),
+        ],
+        ..Casework::default()
+    };
+    let owed = |cw: &Casework, on: Date| {
+        let engine = Engine::as_at(cw, on);
+        let m = Month::new(on.year(), on.month()).unwrap();
+        engine.value(MeasureId::FamiliesOwedUpdate.def(), m).headline
+    };
+    assert_eq!(owed(&cw, date(2026, 11, 30)), Some(0.0), "due on the 30th: not owed on it");
+    assert_eq!(owed(&cw, date(2026, 12, 1)), Some(2.0), "R1 and R3 from the day after");
+    assert_eq!(owed(&cw, date(2026, 12, 15)), Some(3.0));
+    let by_caseworker = breakdown(&cw, MeasureId::FamiliesOwedUpdate, month(2026, 12), Dimension::Caseworker);
+    assert!(by_caseworker.contains(&("cw1".to_string(), Some(1.0))), "{by_caseworker:?}");
+    // C1's family agreed updates every 5 working days; the standard for the rest becomes 30.
+    let mut promised = cw.clone();
+    promised.promises = imbl::vector![
+        Promise { promise_id: "M1".into(), child_id: Some("C1".into()), working_days: 5 },
+        Promise { promise_id: "standard".into(), child_id: None, working_days: 30 },
+    ];
+    // 5 working days after 2 November is 9 November.
+    assert_eq!(owed(&promised, date(2026, 11, 9)), Some(0.0));
+    assert_eq!(owed(&promised, date(2026, 11, 10)), Some(1.0));
+    // 30 working days after 2 November is 14 December: R3 is owed from the 15th.
+    assert_eq!(owed(&promised, date(2026, 12, 14)), Some(1.0));
+    assert_eq!(owed(&promised, date(2026, 12, 15)), Some(2.0));
+    // The worklist holds the same requests.
+    let lists = sendtrack_domain::worklist::worklists(&promised, date(2026, 12, 15));
+    let items: Vec<String> = lists
+        .items(sendtrack_domain::worklist::Worklist::FamiliesOwedUpdate, &Default::default())
+        .map(|i| i.record_id.clone())
+        .collect();
+    assert_eq!(items, ["R1", "R3"]);
 }

@@ -794,6 +794,9 @@ pub fn generate(options: &DemoOptions) -> Casework {
                     kind,
                     received_on,
                     child_id,
+                    subject: None,
+                    stage: None,
+                    ombudsman_outcome: None,
                 });
             }
         }
@@ -832,6 +835,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
     tidy(&mut g.cw, as_at);
     let caseworkers = g.caseworkers;
     add_staff(&mut g.cw, caseworkers, options.seed, history_start, as_at);
+    add_case_files(&mut g.cw, options.seed, as_at);
     g.cw
 }
 
@@ -843,6 +847,115 @@ pub const DEMO_TEAMS: [&str; 3] = ["Early years and primary", "Secondary", "Post
 /// about a fifth interim or agency, some part-time, starters and leavers over the history; a
 /// team manager per pod, educational psychologists and a coordinator; a funded post for each,
 /// a few of them vacant; and a named caseworker (in post, in the child's pod) on most plans.
+/// The case files (issue 18), drawn from a random stream of their own so that the rest of the
+/// demo is unchanged: a parent with parental responsibility for every child (and a SENCo for
+/// some), the decision and outcome letters each request was sent, calls and emails to the
+/// family while requests were open (less often than the 20-working-day promise for some), and
+/// what each complaint was about and how far it went.
+fn add_case_files(cw: &mut Casework, seed: u64, as_at: Date) {
+    let rng = &mut ChaCha8Rng::seed_from_u64(seed ^ 0x4341_5345);
+    const PARENT_NAMES: &[&str] =
+        &["Sarah", "Emma", "James", "Laura", "David", "Claire", "Mark", "Rachel", "Paul", "Kate"];
+    const STREETS: &[&str] = &["High Street", "Church Road", "Station Road", "Park Lane", "Mill Lane", "The Green"];
+    let mut parent_of: HashMap<String, String> = HashMap::new();
+    let children: Vec<(String, String, Option<String>)> =
+        cw.children.iter().map(|c| (c.child_id.to_string(), c.surname.clone(), c.postcode.clone())).collect();
+    for (k, (child_id, surname, postcode)) in children.into_iter().enumerate() {
+        let contact_id = format!("K{:06}", cw.contacts.len() + 1);
+        let first = one_of(rng, PARENT_NAMES);
+        let street = one_of(rng, STREETS);
+        let email = rng.random_bool(0.8).then(|| {
+            format!(
+                "{}.{}{}@example.org",
+                first.to_lowercase(),
+                surname.to_lowercase().replace(['\'', ' '], ""),
+                k % 97
+            )
+        });
+        cw.contacts.push_back(Contact {
+            contact_id: contact_id.clone().into(),
+            child_id: child_id.clone().into(),
+            role: if rng.random_bool(0.93) { ContactRole::Parent } else { ContactRole::Carer },
+            name: format!("{first} {surname}"),
+            preferred: Some(if email.is_some() { Preferred::Email } else { Preferred::Letter }),
+            email,
+            phone: Some(format!("01632 {:06}", rng.random_range(0..1_000_000))),
+            address: Some(
+                format!("{} {street}\n{}", rng.random_range(1..120), postcode.unwrap_or_default()).trim().to_string(),
+            ),
+            parental_responsibility: true,
+            organisation: None,
+            urn: None,
+        });
+        parent_of.insert(child_id, contact_id);
+    }
+    let requests: Vec<Request> = cw.requests.iter().cloned().collect();
+    for r in &requests {
+        let Some(parent) = parent_of.get(r.child_id.as_str()) else { continue };
+        let mut sent: Vec<(Date, ContactKind, String)> = Vec::new();
+        if let Some(d) = r.decision.filter(|d| d.on <= as_at) {
+            sent.push((
+                d.on,
+                ContactKind::Letter,
+                format!("Decision letter sent: {}.", d.value.label().to_lowercase()),
+            ));
+        }
+        if let Some(o) = r.outcome.filter(|o| o.on <= as_at) {
+            sent.push((o.on, ContactKind::Letter, format!("Outcome letter sent: {}.", o.value.label().to_lowercase())));
+        }
+        // Updates while the request was open: every 2 to 7 weeks.
+        let end = [r.outcome.map(|o| o.on), r.decision.filter(|d| d.value != AssessmentDecision::Assess).map(|d| d.on)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(as_at)
+            .min(as_at);
+        let mut day = add_days(r.received_on, rng.random_range(7..28));
+        while day < end {
+            let kind = if rng.random_bool(0.6) { ContactKind::Call } else { ContactKind::Email };
+            sent.push((day, kind, "Update on the progress of the request.".to_string()));
+            day = add_days(day, rng.random_range(14..50));
+        }
+        for (on, kind, summary) in sent {
+            cw.case_log.push_back(CaseLogEntry {
+                entry_id: format!("E{:07}", cw.case_log.len() + 1).into(),
+                child_id: r.child_id.clone(),
+                on,
+                time: None,
+                kind,
+                direction: Some(Direction::Out),
+                with_whom: Some("Parent".into()),
+                contact_id: Some(parent.clone()),
+                summary,
+                request_id: Some(r.request_id.clone()),
+                plan_id: None,
+                review_id: None,
+                by: r.caseworker.clone(),
+            });
+        }
+    }
+    for f in cw.feedback.iter_mut().filter(|f| f.kind == FeedbackKind::Complaint) {
+        let roll = rng.random::<f64>();
+        f.subject = Some(match roll {
+            x if x < 0.21 => ComplaintSubject::Communication,
+            x if x < 0.55 => ComplaintSubject::Delay,
+            x if x < 0.80 => ComplaintSubject::Provision,
+            x if x < 0.90 => ComplaintSubject::Staff,
+            _ => ComplaintSubject::Other,
+        });
+        let stage = rng.random::<f64>();
+        f.stage = Some(match stage {
+            x if x < 0.80 => ComplaintStage::Stage1,
+            x if x < 0.95 => ComplaintStage::Stage2,
+            _ => ComplaintStage::Ombudsman,
+        });
+        if f.stage == Some(ComplaintStage::Ombudsman) && days_between(f.received_on, as_at) > 120 {
+            f.ombudsman_outcome =
+                Some(if rng.random_bool(0.6) { OmbudsmanOutcome::Upheld } else { OmbudsmanOutcome::NotUpheld });
+        }
+    }
+}
+
 fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Date, as_at: Date) {
     let rng = &mut ChaCha8Rng::seed_from_u64(seed ^ 0x5747_4146);
     let long_ago = add_days(history_start, -3 * 365);

@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod charts;
+pub mod letter;
 pub mod pack;
 pub mod pdf;
 pub mod table;

@@ -24,8 +24,9 @@ fn chromium() -> PathBuf {
 
 /// Prints `html` to a PDF at `out` with headless Chromium.
 pub fn print_to_pdf(html: &str, out: &Path) -> Result<(), PrintError> {
-    let work = std::env::temp_dir().join(format!("sendtrack-report-{}", std::process::id()));
-    std::fs::create_dir_all(&work)?;
+    // A directory of its own: a web server prints several at once.
+    let dir = tempfile::Builder::new().prefix("sendtrack-print-").tempdir()?;
+    let work = dir.path().to_path_buf();
     let page = work.join("board.html");
     std::fs::write(&page, html)?;
     let out_abs = std::path::absolute(out)?;
@@ -45,7 +46,7 @@ pub fn print_to_pdf(html: &str, out: &Path) -> Result<(), PrintError> {
         .arg(format!("--print-to-pdf={}", out_abs.display()))
         .arg(format!("file://{}", page.display()))
         .output();
-    let _ = std::fs::remove_dir_all(&work);
+    drop(dir);
     match printed {
         Err(e) => Err(PrintError::NoChromium(e)),
         Ok(o) if !o.status.success() || !out_abs.exists() => {

@@ -237,16 +237,21 @@ pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), Stor
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound { record: "child", id: child_id.to_string() });
     }
-    // The free text other records hold about the child (a task's words) goes too.
+    // The free text other records hold about the child (a task's words, a contact's name and
+    // address) goes too.
     for file in RecordFile::ALL.into_iter().filter(|f| *f != RecordFile::Children) {
-        let named: Vec<&str> = file.columns().iter().filter(|c| c.personal == Personal::Name).map(|c| c.name).collect();
+        let named: Vec<&Column> =
+            file.columns().iter().filter(|c| matches!(c.personal, Personal::Name | Personal::Erased)).collect();
         if named.is_empty() || file.declaration().column("child_id").is_none() {
             continue;
         }
         let mut update = work.sql(&format!("UPDATE {} SET ", file.declaration().table));
-        update.list(named.iter(), ", ", |sql, name| {
-            sql.push(&quoted(name)).push(" = ");
-            sql.bind("(erased)".to_string());
+        update.list(named.iter(), ", ", |sql, c| {
+            sql.push(&quoted(c.name)).push(" = ");
+            match c.personal {
+                Personal::Name => sql.bind("(erased)".to_string()),
+                _ => sql.bind(None::<String>),
+            };
         });
         update.push(", version = version + 1 WHERE child_id = ").bind(child_id.to_string());
         update.query().execute(work.conn()).await?;
@@ -488,9 +493,14 @@ impl Store {
     pub async fn erase_child(&self, child_id: &str, event: &AuditEvent) -> Result<(), StoreError> {
         let mut work = self.begin().await?;
         erase_child(&mut work, child_id).await?;
+        let files = crate::documents::erase_documents(&mut work, child_id).await?;
         audit::record(&mut work, event).await?;
         raise_version(&mut work).await?;
-        work.commit().await
+        work.commit().await?;
+        for file in files {
+            std::fs::remove_file(&file).map_err(|e| StoreError::Files(format!("cannot remove a document: {e}")))?;
+        }
+        Ok(())
     }
 
     /// Replaces the stored measure values of the months in `rows` with `rows`, in one

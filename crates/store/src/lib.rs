@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod casework;
+pub mod documents;
 pub mod people;
 mod tables;
 mod work;
@@ -45,6 +46,8 @@ pub enum StoreError {
     NotADatabase { location: String },
     #[error("{0}")]
     Unsupported(&'static str),
+    #[error("{0}")]
+    Files(String),
 }
 
 impl StoreError {

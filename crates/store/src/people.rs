@@ -2,6 +2,7 @@
 
 use crate::{Store, StoreError, Work};
 use sendtrack_domain::access::Role;
+use sendtrack_domain::establishment::Establishment;
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
@@ -381,4 +382,67 @@ pub async fn record_failed_sign_in(
 pub async fn clear_failed_sign_ins(work: &mut Work<'_>, email: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1").bind(email.to_string()).execute(work.conn()).await?;
     Ok(())
+}
+
+impl Store {
+    /// Replaces the register of schools and settings with `establishments`, in one transaction.
+    pub async fn replace_establishments(&self, establishments: &[Establishment]) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        sqlx::query("DELETE FROM establishments").execute(work.conn()).await?;
+        for chunk in establishments.chunks(crate::ROWS_PER_STATEMENT / 8) {
+            let mut insert = work.sql(
+                "INSERT INTO establishments (urn, name, kind, phase, status, local_authority, town, postcode) VALUES ",
+            );
+            insert.list(chunk, ", ", |sql, e| {
+                sql.push("(").bind(e.urn.clone()).push(", ").bind(e.name.clone()).push(", ");
+                sql.bind(e.kind.clone()).push(", ").bind(e.phase.clone()).push(", ");
+                sql.bind(e.status.clone()).push(", ").bind(e.local_authority.clone()).push(", ");
+                sql.bind(e.town.clone()).push(", ").bind(e.postcode.clone()).push(")");
+            });
+            insert.push(" ON CONFLICT (urn) DO NOTHING");
+            insert.query().execute(work.conn()).await?;
+        }
+        work.commit().await
+    }
+
+    /// Schools and settings whose URN is `query` or whose name holds it (case-insensitive),
+    /// open ones first, at most `limit`.
+    pub async fn find_establishments(&self, query: &str, limit: i64) -> Result<Vec<Establishment>, StoreError> {
+        let words = format!("%{}%", query.trim().to_lowercase().replace(['%', '_', '\\'], ""));
+        let rows: Vec<AnyRow> = sqlx::query(
+            "SELECT urn, name, kind, phase, status, local_authority, town, postcode FROM establishments
+             WHERE urn = $1 OR LOWER(name) LIKE $2
+             ORDER BY CASE WHEN status LIKE 'Open%' THEN 0 ELSE 1 END, name, urn LIMIT $3",
+        )
+        .bind(query.trim().to_string())
+        .bind(words)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(establishment_of).collect()
+    }
+
+    /// The school or setting with this URN, when the register holds it.
+    pub async fn establishment(&self, urn: &str) -> Result<Option<Establishment>, StoreError> {
+        let row: Option<AnyRow> = sqlx::query(
+            "SELECT urn, name, kind, phase, status, local_authority, town, postcode FROM establishments WHERE urn = $1",
+        )
+        .bind(urn.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(establishment_of).transpose()
+    }
+}
+
+fn establishment_of(row: &AnyRow) -> Result<Establishment, StoreError> {
+    Ok(Establishment {
+        urn: row.try_get(0)?,
+        name: row.try_get(1)?,
+        kind: row.try_get(2)?,
+        phase: row.try_get(3)?,
+        status: row.try_get(4)?,
+        local_authority: row.try_get(5)?,
+        town: row.try_get(6)?,
+        postcode: row.try_get(7)?,
+    })
 }

@@ -550,6 +550,9 @@ pub struct Engine<'a> {
     review_plan: Vec<Option<u32>>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
+    /// Each child's updates to their family, in date order (issue 18).
+    family_updates: std::collections::HashMap<&'a str, Vec<Date>>,
+    promises: crate::informed::Promises<'a>,
     pub(super) events: Events,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
@@ -756,6 +759,8 @@ impl<'a> Engine<'a> {
             review_plan,
             appeals_by_child,
             population_0_24,
+            family_updates: crate::informed::family_updates(cw),
+            promises: crate::informed::Promises::of(cw),
             events,
             month_ends: std::sync::Mutex::new(HashMap::default()),
             today,
@@ -1129,6 +1134,31 @@ pub(super) fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKi
         Engine::in_month(&e.events.feedback, month)
             .filter(move |&i| e.cw.feedback[i as usize].kind == kind)
             .map(|i| Fact::new(RecordRef::Feedback(i))),
+    )
+}
+
+/// As at the month's end: open requests whose family is owed an update (issue 18).
+pub(super) fn families_owed_update<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let date = e.end_of(month);
+    open_requests(e, month, |_, _| true).filter_map(move |f| {
+        let RecordRef::Request(i) = f.record else { return None };
+        let r = &e.cw.requests[i as usize];
+        let updates = e.family_updates.get(r.child_id.as_str()).map_or(&[][..], Vec::as_slice);
+        let promise = e.promises.for_child(&r.child_id);
+        let (_, due) = crate::informed::next_update_due(updates, r.received_on, promise, date);
+        (date > due).then(|| f.without_first_key())
+    })
+}
+
+/// Of complaints received in the month whose subject is recorded, those about communication.
+pub(super) fn complaints_about_communication<'e, 'a>(e: &'e Engine<'a>, month: Month) -> Stream<'e, 'a> {
+    Stream::of(
+        Combine::Share,
+        Engine::in_month(&e.events.feedback, month).filter_map(move |i| {
+            let f = &e.cw.feedback[i as usize];
+            let subject = f.subject.filter(|_| f.kind == FeedbackKind::Complaint)?;
+            Some(Fact::new(RecordRef::Feedback(i)).share(subject == ComplaintSubject::Communication))
+        }),
     )
 }
 

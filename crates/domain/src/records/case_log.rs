@@ -53,7 +53,10 @@ impl Record for CaseLogEntry {
                 .label("Who it was with")
                 .hint("For example, mother; the school's SENCo")
                 .personal(Personal::Name),
-            Column::optional("contact_id").label("Contact id"),
+            Column::optional("contact_id")
+                .refers_to(RecordFile::Contacts)
+                .label("The contact it was with")
+                .hint("One of the child's contacts, when it was with one of them"),
             Column::required("summary").label("What was said or done").personal(Personal::Name),
             Column::optional("request_id").refers_to(RecordFile::Requests).label("About the request"),
             Column::optional("plan_id").refers_to(RecordFile::Plans).label("About the plan"),

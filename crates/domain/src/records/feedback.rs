@@ -1,10 +1,10 @@
 //! feedback.csv: a complaint or a compliment.
 
-use super::{Casework, Record, RecordFile, RecordType};
+use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
 use crate::identifiers::{ChildId, FeedbackId};
-use crate::rows::{Column, Row};
+use crate::rows::{Column, Row, code};
 use jiff::civil::Date;
 
 /// A complaint or a compliment.
@@ -14,6 +14,12 @@ pub struct Feedback {
     pub kind: FeedbackKind,
     pub received_on: Date,
     pub child_id: Option<ChildId>,
+    /// What a complaint is about (issue 18).
+    pub subject: Option<ComplaintSubject>,
+    /// How far a complaint has gone.
+    pub stage: Option<ComplaintStage>,
+    /// What the Ombudsman decided, for a complaint that went to them.
+    pub ombudsman_outcome: Option<OmbudsmanOutcome>,
 }
 
 impl Record for Feedback {
@@ -26,12 +32,18 @@ impl Record for Feedback {
         table: "feedback",
         key: &["feedback_id"],
         versioned: true,
-        form: None,
+        form: Some(Form { slug: "feedback", noun: "complaint or compliment", id_prefix: "F" }),
         columns: &[
             Column::required("feedback_id"),
-            Column::required("kind").code::<FeedbackKind>(),
-            Column::required("received_on").date(),
+            Column::required("kind").code::<FeedbackKind>().label("Complaint or compliment"),
+            Column::required("received_on").date().label("Date received"),
             Column::optional("child_id").refers_to(RecordFile::Children),
+            Column::optional("subject").code::<ComplaintSubject>().label("What the complaint is about"),
+            Column::optional("stage").code::<ComplaintStage>().label("Stage the complaint has reached"),
+            Column::optional("ombudsman_outcome")
+                .code::<OmbudsmanOutcome>()
+                .label("The Ombudsman's decision")
+                .hint("Once the complaint has gone to the Ombudsman and they have decided"),
         ],
     };
 
@@ -45,6 +57,9 @@ impl Record for Feedback {
             self.kind.to_string(),
             self.received_on.to_string(),
             self.child_id.as_deref().unwrap_or_default().to_string(),
+            code(self.subject),
+            code(self.stage),
+            code(self.ombudsman_outcome),
         ]
     }
 
@@ -57,6 +72,17 @@ impl Record for Feedback {
         let kind = row.req("kind", FeedbackKind::parse);
         let received_on = row.req("received_on", parse_date);
         let child_id = row.opt_string("child_id").map(ChildId::from);
-        Some(Feedback { feedback_id: feedback_id?, kind: kind?, received_on: received_on?, child_id })
+        let subject = row.opt("subject", ComplaintSubject::parse);
+        let stage = row.opt("stage", ComplaintStage::parse);
+        let ombudsman_outcome = row.opt("ombudsman_outcome", OmbudsmanOutcome::parse);
+        Some(Feedback {
+            feedback_id: feedback_id?,
+            kind: kind?,
+            received_on: received_on?,
+            child_id,
+            subject,
+            stage,
+            ombudsman_outcome,
+        })
     }
 }

@@ -28,31 +28,13 @@ pub type Establishments = HashMap<String, String>;
 
 /// Reads the URN and type-of-establishment columns of a Get Information About Schools file.
 pub fn read_establishments(path: &Path) -> Result<Establishments, Sen2ReadError> {
-    let file = path.display().to_string();
-    let bad = |line: u64, message: String| Sen2ReadError::Bad { file: file.clone(), line, message };
-    let bytes = std::fs::read(path).map_err(|e| bad(0, e.to_string()))?;
-    // GIAS files are often Windows-1252: read what is ASCII, keep the rest lossily.
-    let text = String::from_utf8_lossy(&bytes);
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let headers: Vec<String> =
-        reader.headers().map_err(|e| bad(1, e.to_string()))?.iter().map(|h| h.trim().to_lowercase()).collect();
-    let urn = headers.iter().position(|h| h == "urn").ok_or_else(|| bad(1, "there is no URN column".into()))?;
-    let kind = headers
-        .iter()
-        .position(|h| h == "typeofestablishment (name)")
-        .or_else(|| headers.iter().position(|h| h.starts_with("typeofestablishment") || h == "type of establishment"))
-        .ok_or_else(|| bad(1, "there is no TypeOfEstablishment (name) column".into()))?;
-    let mut found = Establishments::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| bad(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-        if let (Some(u), Some(k)) = (record.get(urn), record.get(kind))
-            && !u.trim().is_empty()
-        {
-            found.insert(u.trim().to_string(), k.trim().to_string());
+    let read = crate::gias::read_gias(path, &["TypeOfEstablishment (name)"]).map_err(|e| match e {
+        crate::gias::GiasError::Io { file, source } => {
+            Sen2ReadError::Bad { file, line: 0, message: source.to_string() }
         }
-    }
-    Ok(found)
+        crate::gias::GiasError::Bad { file, line, message } => Sen2ReadError::Bad { file, line, message },
+    })?;
+    Ok(read.into_iter().map(|e| (e.urn, e.kind)).collect())
 }
 
 /// The setting of a school or college of a GIAS establishment type; `None` when sendtrack

@@ -566,6 +566,43 @@ impl<'a> Oracle<'a> {
                 cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Complaint && in_month(f.received_on)).collect(),
                 none,
             ),
+            MeasureId::ComplaintsCommunicationPct => share(
+                cw.feedback
+                    .iter()
+                    .filter(|f| f.kind == FeedbackKind::Complaint && in_month(f.received_on) && f.subject.is_some())
+                    .collect(),
+                |f| f.subject == Some(ComplaintSubject::Communication),
+                none,
+            ),
+            MeasureId::FamiliesOwedUpdate => count(
+                open.iter()
+                    .filter(|r| {
+                        let family = |id: &str| {
+                            cw.contacts.iter().any(|c| {
+                                c.contact_id == id
+                                    && matches!(
+                                        c.role,
+                                        ContactRole::Parent | ContactRole::Carer | ContactRole::YoungPerson
+                                    )
+                            })
+                        };
+                        let last = cw
+                            .case_log
+                            .iter()
+                            .filter(|e| e.child_id == r.child_id && e.direction == Some(Direction::Out))
+                            .filter(|e| e.contact_id.as_deref().is_some_and(family))
+                            .map(|e| e.on)
+                            .filter(|on| *on <= d && *on >= r.received_on)
+                            .max()
+                            .unwrap_or(r.received_on);
+                        let own = cw.promises.iter().find(|p| p.child_id.as_ref() == Some(&r.child_id));
+                        let standard = cw.promises.iter().find(|p| p.child_id.is_none());
+                        let promise = own.or(standard).map_or(20, |p| p.working_days);
+                        d > sendtrack_domain::working_days::add_working_days(last, promise)
+                    })
+                    .collect(),
+                |r| self.holder_keys(r.caseworker.clone()),
+            ),
             MeasureId::Compliments => count(
                 cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Compliment && in_month(f.received_on)).collect(),
                 none,
