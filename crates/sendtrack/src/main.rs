@@ -163,6 +163,10 @@ enum Command {
         /// --behind-tls-proxy; default: this machine, 127.0.0.1 and ::1).
         #[arg(long = "trusted-proxy", requires = "behind_tls_proxy", default_values_t = [std::net::IpAddr::from([127, 0, 0, 1]), std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST)])]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Keep uploaded documents and letters as files in this directory (created when
+        /// missing) instead of in the database. Files are named by random ids.
+        #[arg(long)]
+        documents: Option<PathBuf>,
     },
     /// Write a consistent copy of a SQLite database, safe while the web app serves it (a copy
     /// of the .db file alone may miss what sits in its -wal file). For PostgreSQL use pg_dump.
@@ -213,6 +217,41 @@ enum Command {
     Sen2 {
         #[command(subcommand)]
         command: Sen2Command,
+    },
+    /// Write a statutory letter or notice for a request, from its template, as PDF or DOCX
+    /// (by --out's extension). Refused, with the reason, when the record does not yet hold
+    /// what the letter needs. Audited.
+    Letter {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The request the letter is about.
+        #[arg(long)]
+        request: String,
+        /// decision_to_assess, decision_not_to_assess, advice_request, draft_plan, no_plan,
+        /// final_plan, review_decision or cease.
+        #[arg(long)]
+        kind: String,
+        /// For advice_request: which advice (default: the request's latest).
+        #[arg(long)]
+        advice: Option<String>,
+        /// For review_decision: which review (default: the latest with a decision).
+        #[arg(long)]
+        review: Option<String>,
+        /// The file to write: FILE.pdf (printed by Chromium) or FILE.docx.
+        #[arg(long)]
+        out: PathBuf,
+        /// Also file it in the child's documents and log it in the chronology as a letter sent
+        /// (one transaction), as the web app does.
+        #[arg(long)]
+        file: bool,
+        /// Who is writing it, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// The register of schools and settings (Get Information About Schools).
+    Establishments {
+        #[command(subcommand)]
+        command: EstablishmentsCommand,
     },
     /// Manage the people who can sign in.
     User {
@@ -270,6 +309,18 @@ enum UserCommand {
         /// requests), for "my cases".
         #[arg(long)]
         staff_id: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EstablishmentsCommand {
+    /// Load a Get Information About Schools extract (edubasealldata CSV), replacing the
+    /// register held: the URN, name, type, phase, status, local authority, town and postcode.
+    Import {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The extract (UTF-8 or, as GIAS writes it, Windows-1252).
+        file: PathBuf,
     },
 }
 
@@ -446,6 +497,7 @@ fn main() -> ExitCode {
                 tls_key,
                 behind_tls_proxy,
                 trusted_proxies,
+                documents,
             } => {
                 let options = commands::web::ServeOptions {
                     addr: &addr,
@@ -454,6 +506,7 @@ fn main() -> ExitCode {
                     tls: tls_cert.zip(tls_key),
                     behind_tls_proxy,
                     trusted_proxies,
+                    documents,
                 };
                 commands::web::run_server(&db, &options, cli.today).await
             }
@@ -461,6 +514,13 @@ fn main() -> ExitCode {
                 commands::sen2::check_return(&dir, year, today)
             }
             Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
+            Command::Letter { db, request, kind, advice, review, out, file, by } => {
+                let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
+                commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
+            }
+            Command::Establishments { command: EstablishmentsCommand::Import { db, file } } => {
+                commands::casefile::import_establishments(&db, &file).await
+            }
             Command::Sen2 {
                 command: Sen2Command::Import { db, dir, establishments, request_sources, review_outcomes },
             } => {

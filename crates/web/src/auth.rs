@@ -342,7 +342,7 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
         // An upload is read only after the session and the role are checked (by the access
         // middleware, after routing), as it streams: its handler checks the token, which comes
         // first in the form. Only the routes that take uploads accept one.
-        if UPLOADS.contains(&parts.uri.path()) {
+        if takes_upload(parts.uri.path()) {
             return next.run(axum::extract::Request::from_parts(parts, body)).await;
         }
         return crate::pages::csrf_refused();
@@ -363,8 +363,12 @@ pub async fn require_csrf(request: axum::extract::Request, next: axum::middlewar
 /// The largest form body accepted.
 pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
-/// The routes that take a multipart upload; each checks the CSRF token, its form's first field.
-const UPLOADS: &[&str] = &["/sen2/check"];
+/// Whether the route of `path` takes a multipart upload (a SEN2 return, a child's document);
+/// each such route checks the CSRF token, its form's first field.
+fn takes_upload(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').collect();
+    path == "/sen2/check" || matches!(segments.as_slice(), ["", "children", id, "documents"] if !id.is_empty())
+}
 
 /// Reads the CSRF token from the first field of a multipart upload (the form puts it before any
 /// file) and checks it against the session's: `Ok` to go on reading the upload.

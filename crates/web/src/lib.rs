@@ -10,6 +10,7 @@ mod download;
 mod error;
 mod govuk;
 mod layout;
+pub mod letters;
 mod pages;
 mod secrets;
 
@@ -182,6 +183,9 @@ pub struct AppState {
     loading: tokio::sync::Mutex<()>,
     /// How many times the records have been read from the database.
     loads: std::sync::atomic::AtomicUsize,
+    /// Where uploaded documents and letters are kept (`serve --documents DIR`); `None` keeps
+    /// them in the database.
+    pub documents: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -195,7 +199,55 @@ impl AppState {
             snapshot: ArcSwapOption::empty(),
             loading: tokio::sync::Mutex::new(()),
             loads: std::sync::atomic::AtomicUsize::new(0),
+            documents: None,
         }
+    }
+
+    /// The same state keeping documents in the directory `dir`.
+    pub fn with_documents(mut self, dir: Option<std::path::PathBuf>) -> AppState {
+        self.documents = dir;
+        self
+    }
+
+    /// An audit event of what a signed-in person did, now.
+    pub(crate) fn event(
+        &self,
+        session: &auth::Session,
+        action: &str,
+        child_id: Option<&str>,
+    ) -> sendtrack_store::AuditEvent {
+        sendtrack_store::AuditEvent {
+            at: auth::stored(auth::now()),
+            email: session.email.clone(),
+            action: action.to_string(),
+            child_id: child_id.map(str::to_string),
+            detail: None,
+            address: Some(session.address.clone()),
+        }
+    }
+
+    /// Files a document with the one record change that comes with it (the record, the
+    /// version it was read at, and the record before), as [`AppState::write_record`] does for
+    /// a form: one transaction, and the snapshot moved on by the change.
+    pub(crate) async fn file_document(
+        &self,
+        document: &sendtrack_store::documents::Document,
+        content: &[u8],
+        with: Option<(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>, &Casework)>,
+        event: &sendtrack_store::audit::AuditEvent,
+    ) -> Result<(), sendtrack_store::StoreError> {
+        let _loading = self.loading.lock().await;
+        let record = with.map(|(file, record, version, _)| (file, record, version));
+        let saved = self.store.file_document(document, content, self.documents.as_deref(), record, event).await?;
+        if let (Some(saved), Some((_, record, _, before))) = (saved, with)
+            && let Some(held) = self.snapshot.load_full()
+            && held.version + 1 == saved.casework_version
+            && let Some(next) =
+                held.after(saved.casework_version, record, Some(before).filter(|b| b.counts().total() > 0))
+        {
+            self.snapshot.store(Some(Arc::new(next)));
+        }
+        Ok(())
     }
 
     /// The same state with other protection settings.
@@ -375,7 +427,8 @@ fn with_security_headers(router: Router<Arc<AppState>>, secure: bool) -> Router<
     use tower_http::set_header::SetResponseHeaderLayer as Set;
     let policy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     let router = router
-        .layer(Set::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy)))
+        // A document download sets a stricter policy of its own (a sandbox), kept.
+        .layer(Set::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(policy)))
         .layer(Set::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(Set::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(Set::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
@@ -415,6 +468,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/children/{id}", get(pages::children::record))
         .route("/children/{id}/{kind}/new", get(pages::records::new_form).post(pages::records::create))
         .route("/children/{id}/{kind}/{record}", get(pages::records::edit_form).post(pages::records::update))
+        .route(
+            "/children/{id}/documents",
+            post(pages::casefile::upload)
+                .layer(axum::extract::DefaultBodyLimit::max((pages::casefile::CEILING_MB as usize + 1) * 1024 * 1024)),
+        )
+        .route("/children/{id}/documents/{document}", get(pages::casefile::download))
+        .route("/children/{id}/letters", get(pages::casefile::preview).post(pages::casefile::send))
+        .route("/establishments", get(pages::casefile::establishments))
+        .route("/admin/letters", get(pages::casefile::admin_letters).post(pages::casefile::admin_letters_save))
+        .route("/admin/letters/{kind}", get(pages::casefile::admin_template).post(pages::casefile::admin_template_save))
         .route("/worklists/{list}", get(pages::worklists::show))
         .route("/worklists/{list}/records.csv", get(pages::worklists::records_csv))
         .route("/scorecard", get(pages::scorecard::show))

@@ -46,7 +46,7 @@ pub async fn erase(db: &str, child: &str, by: Option<&str>) -> anyhow::Result<Ex
         Err(e) => return Err(e.into()),
     }
     println!(
-        "Erased the personal data of child {child}: names, UPN, ULN, postcode and ethnicity. Their casework stays, under the opaque id, so the measures of past months do not change."
+        "Erased the personal data of child {child}: names, UPN, ULN, postcode and ethnicity, their contacts' names and details, the words of their case log and their documents. Their casework stays, under the opaque id, so the measures of past months do not change."
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -58,12 +58,48 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
     if index.child(&cw, child).is_none() {
         bail!("there is no child {child} in {db}");
     }
+    let mine = index.own(&cw, child);
     let own = Casework {
         feedback: cw.feedback.iter().filter(|f| f.child_id.as_deref() == Some(child)).cloned().collect(),
-        ..index.own(&cw, child)
+        promises: mine.promises.iter().filter(|p| p.child_id.is_some()).cloned().collect(),
+        ..mine
     };
     sendtrack_interchange::write_folder_for_people(out, &own)
         .with_context(|| format!("cannot write {}", out.display()))?;
+    // The child's documents, every version, with a list of them.
+    let documents = store.documents_of(child).await?;
+    if !documents.is_empty() {
+        let folder = out.join("documents");
+        std::fs::create_dir_all(&folder).with_context(|| format!("cannot write {}", folder.display()))?;
+        let list = out.join("documents.csv");
+        let mut writer = csv::Writer::from_path(&list).with_context(|| format!("cannot write {}", list.display()))?;
+        writer.write_record(["file", "title", "version", "type", "filed_at", "filed_by", "about"])?;
+        for d in &documents {
+            let name = format!("{}-v{}-{}", &d.series_id[..8.min(d.series_id.len())], d.version, d.file_name);
+            let content = store.document_content(d).await?;
+            std::fs::write(folder.join(&name), content).with_context(|| format!("cannot write {name}"))?;
+            let about = [&d.request_id, &d.advice_id, &d.plan_id, &d.review_id]
+                .into_iter()
+                .flatten()
+                .next()
+                .cloned()
+                .unwrap_or_default();
+            let version = d.version.to_string();
+            sendtrack_interchange::for_people::write_row(
+                &mut writer,
+                [
+                    format!("documents/{name}").as_str(),
+                    d.title.as_str(),
+                    version.as_str(),
+                    d.content_type.as_str(),
+                    d.uploaded_at.as_str(),
+                    d.uploaded_by.as_str(),
+                    about.as_str(),
+                ],
+            )?;
+        }
+        writer.flush()?;
+    }
     // Who has read or changed the record, and when.
     let rows = store
         .audit_search(&AuditQuery { child_id: Some(child.to_string()), ..AuditQuery::default() }, i64::MAX)
@@ -86,9 +122,10 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
     writer.flush()?;
     store.audit_batch(&[event(by, "subject access export", child)]).await?;
     println!(
-        "Wrote everything held about child {child} to {}: {} records as interchange files, and {} audit rows in audit.csv.",
+        "Wrote everything held about child {child} to {}: {} records as interchange files, {} documents, and {} audit rows in audit.csv.",
         out.display(),
         own.counts().total(),
+        documents.len(),
         rows.len()
     );
     Ok(ExitCode::SUCCESS)

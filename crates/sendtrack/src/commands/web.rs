@@ -19,6 +19,8 @@ pub struct ServeOptions<'a> {
     pub behind_tls_proxy: bool,
     /// The proxies trusted to set X-Forwarded-For (with `behind_tls_proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where documents are kept, when not in the database.
+    pub documents: Option<PathBuf>,
 }
 
 pub async fn run_server(
@@ -44,7 +46,15 @@ pub async fn run_server(
         trusted_proxies: if options.behind_tls_proxy { options.trusted_proxies.clone() } else { Vec::new() },
         ..Protection::default()
     };
-    let state = Arc::new(AppState::new(store, options.authority.to_string(), today).with_protection(protection));
+    if let Some(dir) = &options.documents {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the documents directory {}", dir.display()))?;
+    }
+    let state = Arc::new(
+        AppState::new(store, options.authority.to_string(), today)
+            .with_protection(protection)
+            .with_documents(options.documents.clone()),
+    );
     let authority = options.authority;
     let addr = options.addr;
     match &options.tls {

@@ -3,6 +3,7 @@
 //! area; `cargo test -p <crate> --test all <module>::` runs one of them.
 
 mod backends_cli;
+mod casefile_cli;
 mod cli;
 mod measures_cli;
 mod protection_cli;

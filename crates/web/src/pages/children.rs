@@ -225,7 +225,11 @@ fn records_section(
                 (add(F::Placements, "Record a placement", String::new()))
                 (add(F::Disputes, "Record a mediation or appeal", String::new()))
                 (add(F::Tasks, "Add a task", String::new()))
+                (add(F::Feedback, "Record a complaint or compliment", String::new()))
             }
+        }
+        @for f in &own.feedback {
+            (record_card(&format!("{} {}", f.kind.label(), f.feedback_id), edit(F::Feedback, &f.feedback_id), &feedback_rows(f)))
         }
         @for t in &own.tasks {
             (record_card(&format!("Task {}", t.task_id), edit(F::Tasks, &t.task_id), &[
@@ -338,9 +342,19 @@ pub async fn record(
         state.audit().record(&user, "download child timeline", Some(&child.child_id)).await?;
         return Ok(respond(&[timeline], &download, &child.child_id));
     }
+    let can_record = super::records::may_edit(&user, &own);
+    let documents = state.store.documents_of(&child.child_id).await?;
+    let letters = if can_record {
+        let settings = crate::letters::settings(&state.store, &cw, &state.authority).await?;
+        super::casefile::writable_letters(&own, &settings, today)
+    } else {
+        Vec::new()
+    };
+    let case_file = super::casefile::documents_section(&documents, &own, &child.child_id, can_record, &user, &letters);
     let view = ChildView {
         child,
-        can_record: super::records::may_edit(&user, &own),
+        can_record,
+        case_file,
         plan,
         placement,
         steps: &steps,
@@ -360,6 +374,8 @@ struct ChildView<'a> {
     child: &'a sendtrack_domain::records::Child,
     /// Whether the person may record and correct the child's records.
     can_record: bool,
+    /// The documents and the letters that can be written.
+    case_file: Markup,
     plan: Option<&'a sendtrack_domain::records::Plan>,
     placement: Option<&'a sendtrack_domain::records::Placement>,
     steps: &'a [sendtrack_domain::timeline::Step],
@@ -371,6 +387,54 @@ struct ChildView<'a> {
     /// Who has viewed the record (for a manager).
     viewers: Option<&'a [(String, String, String)]>,
     names: &'a Names,
+}
+
+/// A complaint's or compliment's facts, as its card shows them.
+fn feedback_rows(f: &sendtrack_domain::records::Feedback) -> Vec<(&'static str, String)> {
+    let mut rows = vec![("Received", in_words(f.received_on))];
+    rows.extend(f.subject.map(|s| ("About", s.label().to_string())));
+    rows.extend(f.stage.map(|s| ("Stage", s.label().to_string())));
+    rows.extend(f.ombudsman_outcome.map(|o| ("Ombudsman's decision", o.label().to_string())));
+    rows
+}
+
+/// A contact's facts, as their card shows them.
+fn contact_rows(c: &sendtrack_domain::records::Contact) -> Vec<(&'static str, String)> {
+    let mut rows = vec![("Who they are", c.role.label().to_string())];
+    if c.parental_responsibility {
+        rows.push(("Parental responsibility", "Yes".into()));
+    }
+    let optional = [
+        ("Organisation", &c.organisation),
+        ("School URN", &c.urn),
+        ("Email", &c.email),
+        ("Phone", &c.phone),
+        ("Address", &c.address),
+    ];
+    rows.extend(optional.into_iter().filter_map(|(key, value)| Some((key, value.clone()?))));
+    if let Some(p) = c.preferred {
+        rows.push(("Prefers", p.label().to_string()));
+    }
+    rows
+}
+
+/// The people around the child, each in a card with how to reach them (issue 18).
+fn contacts_section(own: &sendtrack_domain::records::Casework, child_id: &str, can_record: bool) -> Markup {
+    use sendtrack_domain::validation::RecordFile as F;
+    let slug = super::records::slug(F::Contacts);
+    html! {
+        h2 class="govuk-heading-m" id="contacts" { "Contacts" }
+        @if own.contacts.is_empty() {
+            p class="govuk-body" { "No contacts recorded." }
+        }
+        @for c in &own.contacts {
+            @let rows = contact_rows(c);
+            (record_card(&c.name, can_record.then(|| format!("/children/{child_id}/{slug}/{}", c.contact_id)), &rows))
+        }
+        @if can_record {
+            a class="govuk-button govuk-button--secondary" data-module="govuk-button" href=(format!("/children/{child_id}/{slug}/new")) { "Add a contact" }
+        }
+    }
 }
 
 /// The child's page: details, timeline and records.
@@ -420,6 +484,15 @@ fn child_page(v: &ChildView) -> Markup {
         .and_then(|p| p.caseworker.as_deref())
         .or_else(|| v.own.requests.iter().max_by_key(|r| r.received_on).and_then(|r| r.caseworker.as_deref()));
     details.push(row("Caseworker", person(v.names, holder)));
+    let own_promise = v.own.promises.iter().find(|p| p.child_id.is_some());
+    let promised = sendtrack_domain::records::promised_working_days(v.own.promises.iter(), &v.child.child_id);
+    details.push(row(
+        "Updates promised",
+        format!(
+            "At least every {promised} working days while a request is open{}",
+            if own_promise.is_some() { " (agreed for this child)" } else { " (the authority's standard)" }
+        ),
+    ));
     details.push(row(
         "Placement",
         v.placement.map_or("None recorded".into(), |p| {
@@ -444,13 +517,22 @@ fn child_page(v: &ChildView) -> Markup {
         }),
     ));
     html! {
+            @if v.saved == Some("document") { (success_banner("The document was filed in the child's documents.")) }
             @if let Some(banner) = v.saved.and_then(|s| super::records::saved_banner(v.own, s)) { (success_banner(&banner)) }
             span class="govuk-caption-l" { "Child or young person " (v.child.child_id) }
             h1 class="govuk-heading-l" { (v.child.forename) " " (v.child.surname) }
             (summary_list(&details))
             @if v.can_record {
-                p class="govuk-body" { a class="govuk-link" href=(format!("/children/{0}/details/{0}", v.child.child_id)) { "Change the child's details" } }
+                p class="govuk-body" {
+                    a class="govuk-link" href=(format!("/children/{0}/details/{0}", v.child.child_id)) { "Change the child's details" }
+                    " · "
+                    @match v.own.promises.iter().find(|p| p.child_id.is_some()) {
+                        Some(p) => a class="govuk-link" href=(format!("/children/{}/promise/{}", v.child.child_id, p.promise_id)) { "Change how often the family is updated" },
+                        None => a class="govuk-link" href=(format!("/children/{}/promise/new", v.child.child_id)) { "Agree a different update promise for this child" },
+                    }
+                }
             }
+            (contacts_section(v.own, &v.child.child_id, v.can_record))
             h2 class="govuk-heading-m" { "Chronology" }
             p class="govuk-body" {
                 "Show: "
@@ -481,6 +563,7 @@ fn child_page(v: &ChildView) -> Markup {
                 }
             }
             (records_section(v.own, &v.child.child_id, v.can_record, v.names))
+            (v.case_file)
             @if let Some(viewers) = v.viewers {
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "Who has viewed this record" } }

@@ -48,8 +48,8 @@ fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>)
 /// Columns the form does not show: the record's own id and the child it belongs to.
 fn shown(file: RecordFile, column: &str) -> bool {
     let own_id = file.columns().first().is_some_and(|c| c.name == column);
-    // A case log entry's author is the person who writes it; its contact is not chosen here yet.
-    let written_for_them = file == RecordFile::CaseLog && matches!(column, "by" | "contact_id");
+    // A case log entry's author is the person who writes it.
+    let written_for_them = file == RecordFile::CaseLog && column == "by";
     !own_id && column != "child_id" && !written_for_them
 }
 
@@ -182,6 +182,11 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
                 let met = v.meeting_on.map(|d| format!(", met {}", date_in_words(d))).unwrap_or_default();
                 (v.review_id.to_string(), format!("{} of plan {}{met}", v.review_id, v.plan_id))
             })
+            .collect(),
+        RecordFile::Contacts => own
+            .contacts
+            .iter()
+            .map(|c| (c.contact_id.to_string(), format!("{} ({})", c.name, c.role.label().to_lowercase())))
             .collect(),
         RecordFile::Posts => own
             .posts
@@ -489,7 +494,7 @@ fn kind_of(slug: &str) -> Option<RecordFile> {
 }
 
 /// A new record id: the type's letter and 8 random hexadecimal digits.
-fn new_id(file: RecordFile) -> Option<String> {
+pub(crate) fn new_id(file: RecordFile) -> Option<String> {
     let mut bytes = [0u8; 4];
     getrandom::fill(&mut bytes).ok()?;
     Some(sendtrack_domain::records::new_record_id(file, bytes))
@@ -791,6 +796,8 @@ async fn save(
                 column: Some(column.name),
                 message: match target {
                     RecordFile::Plans => "Choose one of this child's EHC plans".to_string(),
+                    RecordFile::Reviews => "Choose one of the reviews of this child's plans".to_string(),
+                    RecordFile::Contacts => "Choose one of this child's contacts".to_string(),
                     _ => "Choose one of this child's requests".to_string(),
                 },
             });

@@ -25,6 +25,7 @@ fn tables(t: &Today) -> Vec<DataTable> {
         Worklist::Assessing,
         Worklist::PlansDueSoon,
         Worklist::PlansOverdue,
+        Worklist::FamiliesOwedUpdate,
     ] {
         requests.rows.push(vec![Cell::text(list.title()), Cell::count(t.count(list))]);
     }
@@ -136,6 +137,7 @@ fn today_page(v: &TodayView) -> maud::Markup {
                     row("Assessments in progress", Worklist::Assessing),
                     row("Final plans due in the next 4 weeks", Worklist::PlansDueSoon),
                     row("Final plans overdue (past 20 weeks)", Worklist::PlansOverdue),
+                    row("Families owed an update", Worklist::FamiliesOwedUpdate),
                 ],
             ))
             (download_links("requests"))

@@ -331,7 +331,7 @@ async fn a_caseworker_logs_a_call_and_the_chronology_shows_it_beside_the_statuto
         assert!(!statutory.contains("Phone call (received)"));
         // Stored as written; the summary never reaches the audit trail.
         let stored = store.load().await.unwrap();
-        let e = stored.case_log.iter().find(|e| e.child_id == child).unwrap();
+        let e = stored.case_log.iter().find(|e| e.child_id == child && e.summary.starts_with("Asked when")).unwrap();
         assert_eq!((e.time.as_deref(), e.on), (Some("09:30"), jiff::civil::date(2026, 11, 27)));
         let details: Vec<Option<String>> =
             sqlx::query_scalar("SELECT detail FROM audit WHERE action LIKE '% case log entry %'")
