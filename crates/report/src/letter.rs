@@ -9,7 +9,7 @@ use std::io::Write as _;
 
 /// The style of a printed letter: A4, Arial, the authority's name at the top.
 const STYLE: &str = "@page{size:A4;margin:20mm 22mm}body{font-family:Arial,'Liberation Sans',sans-serif;font-size:11pt;line-height:1.4;color:#0b0c0c}\
-header{font-weight:bold;font-size:14pt;border-bottom:2px solid #0b0c0c;padding-bottom:4pt;margin-bottom:18pt}\
+.from{font-weight:bold;font-size:14pt;border-bottom:2px solid #0b0c0c;padding-bottom:4pt;margin-bottom:18pt}\
 .to p,.date{margin:0}.date{margin:12pt 0}h2{font-size:12pt;margin:16pt 0 6pt}p{margin:0 0 8pt}ul{margin:0 0 8pt 18pt;padding:0}\
 .sign{white-space:pre-line;margin-top:18pt}";
 
@@ -50,7 +50,7 @@ pub fn letter_body(letter: &Letter) -> maud::Markup {
     }
     flush(&mut bullets, &mut blocks);
     html! {
-        header { (letter.authority) }
+        p class="from" { (letter.authority) }
         div class="to" { @for line in &letter.to { p { (line) } } }
         p class="date" { (in_words(letter.date)) }
         p { (letter.salutation) "," }

@@ -46,12 +46,11 @@ impl Record for Contact {
             Column::optional("phone").label("Phone number").personal(Personal::Erased),
             Column::optional("address").label("Postal address").personal(Personal::Erased),
             Column::optional("preferred").code::<Preferred>().label("How they prefer to be contacted"),
-            Column::optional("parental_responsibility")
-                .flag()
-                .label("Has parental responsibility")
-                .hint("true or leave empty"),
+            Column::optional("parental_responsibility").flag().label("Has parental responsibility"),
             Column::optional("organisation").label("Organisation").hint("The school, service or team"),
-            Column::optional("urn").label("School URN").hint("6 digits; find it under Schools and settings"),
+            Column::optional("urn")
+                .label("School URN")
+                .hint("6 digits; search for a school's URN under Schools and settings"),
         ],
     };
 

@@ -123,19 +123,23 @@ pub fn documents_section(
         } @else {
             (table(
                 (Caption::Small, "The child's documents, latest version first; earlier versions are listed under each"),
-                &[heading("Document"), heading("Version"), heading("About"), heading("Filed")],
+                &[heading("Document"), heading("Filed")],
                 latest.iter().map(|d| {
                     let earlier: Vec<&Document> = documents.iter().filter(|e| e.series_id == d.series_id && e.version < d.version).collect();
+                    let about = attached(d);
                     vec![
                         cell(html! {
                             a class="govuk-link" href=(format!("/children/{child_id}/documents/{}", d.document_id)) { (d.title) " (download)" }
+                            br;
+                            span class="govuk-body-s" {
+                                "Version " (d.version)
+                                @if !about.is_empty() { " · " (about) }
+                            }
                             @for e in &earlier {
-                                br; a class="govuk-link govuk-body-s" href=(format!("/children/{child_id}/documents/{}", e.document_id)) { "Version " (e.version) }
+                                br; a class="govuk-link govuk-body-s" href=(format!("/children/{child_id}/documents/{}", e.document_id)) { "Version " (e.version) " (download)" }
                             }
                         }),
-                        cell(d.version),
-                        cell(attached(d)),
-                        cell(html! { span class="st-nowrap" { (d.uploaded_at.get(..10).unwrap_or_default()) } }),
+                        cell(html! { span class="st-nowrap" { (filed_on(&d.uploaded_at)) } }),
                     ]
                 }),
             ))
@@ -187,6 +191,13 @@ pub fn documents_section(
             }
         }
     }
+}
+
+/// The day a document was filed, in words (from its UTC time stamp).
+fn filed_on(at: &str) -> String {
+    at.get(..10)
+        .and_then(|day| sendtrack_domain::dates::parse_date(day).ok())
+        .map_or_else(|| at.to_string(), sendtrack_domain::dates::in_words)
 }
 
 /// The letters the child's records allow now: (kind, the query naming the request).

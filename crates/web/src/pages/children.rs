@@ -432,7 +432,10 @@ fn contacts_section(own: &sendtrack_domain::records::Casework, child_id: &str, c
             (record_card(&c.name, can_record.then(|| format!("/children/{child_id}/{slug}/{}", c.contact_id)), &rows))
         }
         @if can_record {
-            a class="govuk-button govuk-button--secondary" data-module="govuk-button" href=(format!("/children/{child_id}/{slug}/new")) { "Add a contact" }
+            div class="govuk-button-group" {
+                a class="govuk-button govuk-button--secondary" data-module="govuk-button" href=(format!("/children/{child_id}/{slug}/new")) { "Add a contact" }
+                a class="govuk-link" href="/establishments" { "Find a school's URN" }
+            }
         }
     }
 }

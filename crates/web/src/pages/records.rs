@@ -294,6 +294,13 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
                 selected: &value,
             })
         }
+        FieldKind::Text if is_long_text(f.file, column) => html! {
+            div class=(group) {
+                label class="govuk-label govuk-label--s" for=(column) { (words) @if required == Required::No { " (optional)" } }
+                (messages)
+                textarea class=(if error.is_some() { "govuk-textarea govuk-textarea--error" } else { "govuk-textarea" }) id=(column) name=(column) rows="5" spellcheck="true" aria-describedby=[described] { (value) }
+            }
+        },
         FieldKind::Text => html! {
             div class=(group) {
                 label class="govuk-label govuk-label--s" for=(column) { (words) @if required == Required::No { " (optional)" } }
@@ -302,6 +309,11 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
             }
         },
     }
+}
+
+/// Whether a column holds text of several lines or sentences (a textarea, not a one-line input).
+fn is_long_text(file: RecordFile, column: &str) -> bool {
+    matches!((file, column), (RecordFile::CaseLog, "summary") | (RecordFile::Contacts, "address"))
 }
 
 /// The caseworker of a request: chosen from those sendtrack knows, or a new one's staff id

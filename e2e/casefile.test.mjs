@@ -1,0 +1,210 @@
+// The child's case file (issue 18) in headless Chromium: a caseworker logs a call, adds a parent
+// contact, uploads an advice report (which marks the advice received), writes the decision
+// letter and, once the draft plan is recorded, the draft-plan notice, and sees them in the
+// chronology and the documents; an analyst reaches none of it. Every page is checked with
+// axe-core (WCAG 2.2 A and AA) at 1280 and 390 pixels wide.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let server, browser, base, password, caseworker, admin, dir;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sendtrack-casefile-'));
+  server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', '900', '--addr', '127.0.0.1:0']);
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the demo did not start:\n' + output)), 60000);
+    server.stdout.on('data', (chunk) => {
+      output += chunk;
+      const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
+      const others = output.match(/as the caseworker (\S+), staff id cw001, or the administrator (\S+),/);
+      const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
+      if (signIn && others && serving) {
+        password = signIn[2];
+        [, caseworker, admin] = others;
+        base = serving[1];
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.SENDTRACK_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+async function check(page, name) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+    await page.addScriptTag({ path: axePath });
+    const results = await page.evaluate(async () =>
+      // eslint-disable-next-line no-undef
+      await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0]?.html}`);
+    assert.deepEqual(summary, [], `${name} at ${width}px: accessibility violations:\n` + summary.join('\n'));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${name} at ${width}px is ${overflow}px wider than the window`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+async function signIn(who, secret = password) {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(base + '/sign-in');
+  await page.fill('#email', who);
+  await page.fill('#password', secret);
+  await page.click('button:has-text("Sign in")');
+  return page;
+}
+
+/** The rows of one CSV file of an export (no quoted commas in the columns read here). */
+function rows(folder, file) {
+  const [head, ...lines] = readFileSync(join(folder, file), 'utf8').trim().split('\n');
+  const names = head.split(',');
+  return lines.map((l) => Object.fromEntries(l.split(',').map((c, k) => [names[k], c])));
+}
+
+/** A case of cw001's: a request being assessed, no draft yet, with advice not yet received. */
+function aCase() {
+  const out = join(dir, 'export');
+  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(dir, 'demo.db'), out]);
+  const advice = rows(out, 'advice.csv');
+  const request = rows(out, 'requests.csv').find((r) =>
+    r.caseworker === 'cw001' && r.decision === 'assess' && !r.draft_issued_on && !r.outcome &&
+    advice.some((a) => a.request_id === r.request_id && !a.received_on));
+  assert.ok(request, 'the demo has an assessment of cw001 with advice outstanding');
+  const outstanding = advice.find((a) => a.request_id === request.request_id && !a.received_on);
+  return { child: request.child_id, request: request.request_id, advice: outstanding.advice_id };
+}
+
+let theCase, firstDocument;
+
+test('a caseworker logs a call, adds a parent, files the advice and writes the decision letter and the draft-plan notice', async () => {
+  theCase = aCase();
+  const { child, request, advice } = theCase;
+  const page = await signIn(caseworker);
+  await page.goto(`${base}/children/${child}`);
+  await check(page, 'child-casefile');
+
+  // A parent with parental responsibility.
+  await page.click('text=Add a contact');
+  await check(page, 'contact-new');
+  await page.selectOption('#role', 'parent');
+  await page.fill('#name', 'Alex Testparent');
+  await page.fill('#email', 'alex.testparent@example.org');
+  await page.fill('#phone', '01632 960 123');
+  await page.selectOption('#preferred', 'email');
+  await page.check('#parental_responsibility-true');
+  await page.click('button:has-text("Save")');
+  assert.ok(await page.isVisible('text=Alex Testparent'));
+
+  // A call with them, in the case log.
+  await page.click('text=Log a call, email, letter, meeting, visit or note');
+  await check(page, 'log-new');
+  await page.fill('#on-day', '30');
+  await page.fill('#on-month', '11');
+  await page.fill('#on-year', '2026');
+  await page.fill('#time', '10:15');
+  await page.selectOption('#kind', 'call');
+  await page.selectOption('#direction', 'out');
+  await page.fill('#with_whom', 'Parent');
+  await page.selectOption('#contact_id', { label: 'Alex Testparent (parent)' });
+  await page.fill('#summary', 'Explained the assessment and when the advice is due');
+  await page.selectOption('#request_id', request);
+  await page.click('button:has-text("Save")');
+  assert.ok(await page.isVisible('text=Phone call (sent or made) with Parent at 10:15'));
+
+  // The educational psychologist's report, uploaded against the advice: marks it received.
+  await page.click('summary:has-text("Upload a document")');
+  await page.fill('#title', 'Advice report');
+  await page.selectOption('#attach', `advice:${advice}`);
+  await page.setInputFiles('#file', { name: 'advice.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page.click('button:has-text("Upload")');
+  assert.ok(await page.isVisible('text=The document was filed in the child\'s documents.'));
+  assert.ok(await page.isVisible('a:has-text("Advice report (download)")'));
+  const adviceCard = await page.textContent(`.govuk-summary-card:has-text("Advice ${advice}")`);
+  assert.match(adviceCard, /Received\s*30 November 2026/);
+  firstDocument = await page.getAttribute('a:has-text("Advice report (download)")', 'href');
+
+  // The decision to assess: previewed, then filed as a PDF and logged as sent.
+  await page.click(`a[href*="kind=decision_to_assess&request=${request}"]`);
+  assert.match(await page.textContent('h1'), /Decision to carry out an EHC needs assessment/);
+  assert.ok(await page.isVisible('text=Dear Alex Testparent'));
+  await check(page, 'letter-preview');
+  await page.click('button:has-text("File and log the letter")');
+  assert.ok(await page.isVisible('a:has-text("Decision to carry out an EHC needs assessment (30 November 2026) (download)")'));
+
+  // The draft plan is issued: recorded on the request, then its notice filed as a Word file.
+  await page.goto(`${base}/children/${child}/requests/${request}`);
+  await page.fill('#draft_issued_on-day', '30');
+  await page.fill('#draft_issued_on-month', '11');
+  await page.fill('#draft_issued_on-year', '2026');
+  await page.click('button:has-text("Save")');
+  await page.click(`a[href*="kind=draft_plan&request=${request}"]`);
+  assert.ok(await page.isVisible('text=until 15 December 2026'));
+  await page.check('#format-docx');
+  await page.click('button:has-text("File and log the letter")');
+  assert.ok(await page.isVisible('a:has-text("Draft EHC plan notice (30 November 2026) (download)")'));
+
+  // The chronology holds the call and both letters; the documents all three files.
+  await page.goto(`${base}/children/${child}?show=log`);
+  const log = await page.textContent('main');
+  assert.match(log, /Phone call \(sent or made\) with Parent at 10:15/);
+  assert.match(log, /Letter \(sent or made\) with Alex Testparent: Decision to carry out an EHC needs assessment sent/);
+  assert.match(log, /Letter \(sent or made\) with Alex Testparent: Draft EHC plan notice sent/);
+  await check(page, 'child-after');
+  const download = await page.request.get(base + firstDocument);
+  assert.equal(download.status(), 200);
+  assert.equal((await download.body()).toString(), '%PDF-1.4\n%%EOF\n');
+  await page.context().close();
+});
+
+test('an analyst reaches none of the case file', async () => {
+  assert.ok(theCase && firstDocument, 'the case file was made first');
+  // An admin adds an analyst (and sees the letter templates).
+  const adminPage = await signIn(admin);
+  await adminPage.goto(base + '/admin/letters');
+  await check(adminPage, 'admin-letters');
+  await adminPage.click('text=Draft EHC plan notice');
+  await check(adminPage, 'admin-letter-template');
+  await adminPage.goto(base + '/admin/users');
+  await adminPage.fill('#email', 'ana.lyst@example.org');
+  await adminPage.selectOption('#role', 'analyst');
+  await adminPage.click('button:has-text("Add and show their password")');
+  const secret = (await adminPage.textContent('.st-secret')).trim();
+  await adminPage.context().close();
+
+  const page = await signIn('ana.lyst@example.org', secret);
+  const { child, request } = theCase;
+  for (const path of [
+    `/children/${child}`,
+    firstDocument,
+    `/children/${child}/letters?kind=decision_to_assess&request=${request}`,
+    `/children/${child}/contacts/new`,
+    '/establishments',
+  ]) {
+    const response = await page.request.get(base + path);
+    assert.equal(response.status(), 403, path);
+    assert.ok(!(await response.text()).includes('Alex Testparent'), path);
+  }
+  await page.context().close();
+});
