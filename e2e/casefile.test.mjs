@@ -5,76 +5,24 @@
 // axe-core (WCAG 2.2 A and AA) at 1280 and 390 pixels wide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { binary, startDemo, launchBrowser, check, signIn as signInAt } from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let server, browser, base, password, caseworker, admin, dir;
+let demo, browser;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'sendtrack-casefile-'));
-  server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', '900', '--addr', '127.0.0.1:0']);
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the demo did not start:\n' + output)), 60000);
-    server.stdout.on('data', (chunk) => {
-      output += chunk;
-      const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
-      const others = output.match(/as the caseworker (\S+), staff id cw001, or the administrator (\S+),/);
-      const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
-      if (signIn && others && serving) {
-        password = signIn[2];
-        [, caseworker, admin] = others;
-        base = serving[1];
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${output}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.SENDTRACK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-  });
+  demo = await startDemo(900, 'sendtrack-casefile-');
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  demo?.server.kill();
 });
 
-async function check(page, name) {
-  for (const width of [1280, 390]) {
-    await page.setViewportSize({ width, height: 900 });
-    if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
-    await page.addScriptTag({ path: axePath });
-    const results = await page.evaluate(async () =>
-      // eslint-disable-next-line no-undef
-      await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-    const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0]?.html}`);
-    assert.deepEqual(summary, [], `${name} at ${width}px: accessibility violations:\n` + summary.join('\n'));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `${name} at ${width}px is ${overflow}px wider than the window`);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-async function signIn(who, secret = password) {
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(base + '/sign-in');
-  await page.fill('#email', who);
-  await page.fill('#password', secret);
-  await page.click('button:has-text("Sign in")');
-  return page;
-}
+const signIn = (who, secret = demo.password) => signInAt(browser, demo.base, who, secret);
 
 /** The rows of one CSV file of an export (no quoted commas in the columns read here). */
 function rows(folder, file) {
@@ -85,8 +33,8 @@ function rows(folder, file) {
 
 /** A case of cw001's: a request being assessed, no draft yet, with advice not yet received. */
 function aCase() {
-  const out = join(dir, 'export');
-  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(dir, 'demo.db'), out]);
+  const out = join(demo.dir, 'export');
+  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(demo.dir, 'demo.db'), out]);
   const advice = rows(out, 'advice.csv');
   const request = rows(out, 'requests.csv').find((r) =>
     r.caseworker === 'cw001' && r.decision === 'assess' && !r.draft_issued_on && !r.outcome &&
@@ -101,8 +49,8 @@ let theCase, firstDocument;
 test('a caseworker logs a call, adds a parent, files the advice and writes the decision letter and the draft-plan notice', async () => {
   theCase = aCase();
   const { child, request, advice } = theCase;
-  const page = await signIn(caseworker);
-  await page.goto(`${base}/children/${child}`);
+  const page = await signIn(demo.caseworker);
+  await page.goto(`${demo.base}/children/${child}`);
   await check(page, 'child-casefile');
 
   // A parent with parental responsibility.
@@ -154,7 +102,7 @@ test('a caseworker logs a call, adds a parent, files the advice and writes the d
   assert.ok(await page.isVisible('a:has-text("Decision to carry out an EHC needs assessment (30 November 2026) (download)")'));
 
   // The draft plan is issued: recorded on the request, then its notice filed as a Word file.
-  await page.goto(`${base}/children/${child}/requests/${request}`);
+  await page.goto(`${demo.base}/children/${child}/requests/${request}`);
   await page.fill('#draft_issued_on-day', '30');
   await page.fill('#draft_issued_on-month', '11');
   await page.fill('#draft_issued_on-year', '2026');
@@ -166,13 +114,13 @@ test('a caseworker logs a call, adds a parent, files the advice and writes the d
   assert.ok(await page.isVisible('a:has-text("Draft EHC plan notice (30 November 2026) (download)")'));
 
   // The chronology holds the call and both letters; the documents all three files.
-  await page.goto(`${base}/children/${child}?show=log`);
+  await page.goto(`${demo.base}/children/${child}?show=log`);
   const log = await page.textContent('main');
   assert.match(log, /Phone call \(sent or made\) with Parent at 10:15/);
   assert.match(log, /Letter \(sent or made\) with Alex Testparent: Decision to carry out an EHC needs assessment sent/);
   assert.match(log, /Letter \(sent or made\) with Alex Testparent: Draft EHC plan notice sent/);
   await check(page, 'child-after');
-  const download = await page.request.get(base + firstDocument);
+  const download = await page.request.get(demo.base + firstDocument);
   assert.equal(download.status(), 200);
   assert.equal((await download.body()).toString(), '%PDF-1.4\n%%EOF\n');
   await page.context().close();
@@ -181,12 +129,12 @@ test('a caseworker logs a call, adds a parent, files the advice and writes the d
 test('an analyst reaches none of the case file', async () => {
   assert.ok(theCase && firstDocument, 'the case file was made first');
   // An admin adds an analyst (and sees the letter templates).
-  const adminPage = await signIn(admin);
-  await adminPage.goto(base + '/admin/letters');
+  const adminPage = await signIn(demo.admin);
+  await adminPage.goto(demo.base + '/admin/letters');
   await check(adminPage, 'admin-letters');
   await adminPage.click('text=Draft EHC plan notice');
   await check(adminPage, 'admin-letter-template');
-  await adminPage.goto(base + '/admin/users');
+  await adminPage.goto(demo.base + '/admin/users');
   await adminPage.fill('#email', 'ana.lyst@example.org');
   await adminPage.selectOption('#role', 'analyst');
   await adminPage.click('button:has-text("Add and show their password")');
@@ -202,7 +150,7 @@ test('an analyst reaches none of the case file', async () => {
     `/children/${child}/contacts/new`,
     '/establishments',
   ]) {
-    const response = await page.request.get(base + path);
+    const response = await page.request.get(demo.base + path);
     assert.equal(response.status(), 403, path);
     assert.ok(!(await response.text()).includes('Alex Testparent'), path);
   }

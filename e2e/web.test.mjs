@@ -3,47 +3,18 @@
 // SCREENSHOTS=dir to keep a screenshot of each page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { startDemo, launchBrowser, axeViolations } from './support.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'debug', 'sendtrack');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-let server, browser, context, base, email, password, caseworker, admin;
+let demo, browser, context, base, email, password, caseworker, admin;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sendtrack-web-'));
-  server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', '600', '--addr', '127.0.0.1:0']);
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the demo did not start:\n' + output)), 60000);
-    server.stdout.on('data', (chunk) => {
-      output += chunk;
-      const signIn = output.match(/Sign in as (\S+) with the password (\S+)/);
-      const asCaseworker = output.match(/as the caseworker (\S+),/);
-      if (asCaseworker) caseworker = asCaseworker[1];
-      const asAdmin = output.match(/the administrator (\S+),/);
-      if (asAdmin) admin = asAdmin[1];
-      const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
-      if (signIn && serving) {
-        [, email, password] = signIn;
-        base = serving[1];
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${output}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.SENDTRACK_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  demo = await startDemo(600, 'sendtrack-web-');
+  ({ base, email, password, caseworker, admin } = demo);
+  browser = await launchBrowser();
   // The pages' Content-Security-Policy forbids inline script; the test injects axe-core, so
   // its browser alone ignores the policy.
   context = await browser.newContext({ bypassCSP: true });
@@ -51,16 +22,12 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill();
+  demo?.server.kill();
 });
 
 async function checkAccessibility(page, name) {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: join(process.env.SCREENSHOTS, `${name}.png`), fullPage: true });
-  await page.addScriptTag({ path: axePath });
-  const results = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-  const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; e.g. ${v.nodes[0]?.html}`);
+  const summary = await axeViolations(page);
   assert.deepEqual(summary, [], `${name}: accessibility violations:\n` + summary.join('\n'));
 }
 
