@@ -479,6 +479,7 @@ mod tests {
             provider: None,
             requested_on: date(2024, 2, 1),
             received_on: None,
+            organisation_id: None,
         };
         assert_eq!(advice_status(&a, &r, date(2024, 1, 31)), AdviceStatus::NotYetRequested);
         let AdviceStatus::Outstanding(d) = advice_status(&a, &r, date(2024, 3, 14)) else { panic!() };

@@ -177,6 +177,24 @@ codes!(
 );
 
 codes!(
+    /// What an organisation is (organisations.csv, issue 19).
+    OrganisationKind, "kind of organisation" {
+        Provider = "provider" / "Gives advice (a service or trust)",
+        Setting = "setting" / "A school, college or other setting",
+        Other = "other" / "Other",
+    }
+);
+
+codes!(
+    /// A setting's answer to a consultation.
+    ConsultationResponse, "consultation response" {
+        CanMeet = "can_meet" / "Can meet the needs",
+        CannotMeet = "cannot_meet" / "Cannot meet the needs",
+        MoreInformation = "more_information" / "Needs more information",
+    }
+);
+
+codes!(
     /// Which way a contact went.
     Direction, "direction" { In = "in" / "Received", Out = "out" / "Sent or made" }
 );

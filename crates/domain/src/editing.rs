@@ -165,6 +165,7 @@ mod tests {
                 provider: None,
                 requested_on: date(2026, 10, 6),
                 received_on: None,
+                organisation_id: None,
             }],
             ..Casework::default()
         }
@@ -291,7 +292,7 @@ mod tests {
         }
         let decisions = ReviewDecision::ALL.iter().map(|c| (c.code(), c.label())).collect();
         assert_eq!(field_kind(RecordFile::Reviews, "decision"), FieldKind::Code(decisions));
-        assert_eq!(child_records().count(), 12);
+        assert_eq!(child_records().count(), 13);
         // A date column is declared as one, wherever it is.
         for file in RecordFile::ALL {
             for column in file.columns() {

@@ -396,6 +396,10 @@ ids! {
     ContactId;
     /// A communication promise's id (`promise_id`).
     PromiseId;
+    /// An organisation's id (`organisation_id`).
+    OrganisationId;
+    /// A consultation's id (`consultation_id`).
+    ConsultationId;
 }
 
 #[cfg(test)]

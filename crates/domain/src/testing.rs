@@ -50,6 +50,7 @@ pub fn advice(id: &str, request: &str, kind: AdviceKind, requested: Date) -> Adv
         provider: None,
         requested_on: requested,
         received_on: None,
+        organisation_id: None,
     }
 }
 

@@ -88,6 +88,7 @@ pub struct ChildIndex {
     contacts: Groups<Vec<usize>>,
     /// Promises by child; the authority's standard under "".
     promises: Groups<Vec<usize>>,
+    consultations: Groups<Vec<usize>>,
 }
 
 /// Positions of records, by the id of what they belong to.
@@ -150,6 +151,7 @@ impl ChildIndex {
             case_log: group(cw.case_log.iter().map(|e| e.child_id.as_str())),
             contacts: group(cw.contacts.iter().map(|c| c.child_id.as_str())),
             promises: group(cw.promises.iter().map(|p| p.child_id.as_deref().unwrap_or_default())),
+            consultations: group(cw.consultations.iter().map(|c| c.child_id.as_str())),
         }
     }
 
@@ -162,7 +164,8 @@ impl ChildIndex {
     pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
         let of_no_child = [&update.population.len(), &update.benchmarks.len(), &update.targets.len()];
         let standard = update.promises.iter().any(|p| p.child_id.is_none());
-        if of_no_child.iter().any(|n| **n > 0) || !update.staff.is_empty() || !update.posts.is_empty() || standard {
+        let registers = !update.staff.is_empty() || !update.posts.is_empty() || !update.organisations.is_empty();
+        if of_no_child.iter().any(|n| **n > 0) || registers || standard {
             return None;
         }
         let mut touched: Vec<String> = Vec::new();
@@ -230,6 +233,11 @@ impl ChildIndex {
             let before = put(&mut cw.promises, &mut self.promises, owner, p.clone());
             touched.extend(before.into_iter().chain([p.clone()]).filter_map(|p| p.child_id.map(|c| c.to_string())));
         }
+        for c in &update.consultations {
+            let before = put(&mut cw.consultations, &mut self.consultations, |c| c.child_id.as_str(), c.clone());
+            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.push(c.child_id.to_string());
+        }
         for t in &update.tasks {
             let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone());
             touched.extend(before.map(|b| b.child_id.to_string()));
@@ -281,7 +289,9 @@ impl ChildIndex {
             all.case_log.append(own.case_log);
             all.contacts.append(own.contacts);
             all.promises.extend(own.promises.into_iter().filter(|p| p.child_id.is_some()));
+            all.consultations.append(own.consultations);
         }
+        all.organisations = cw.organisations.clone();
         let standard = self.promises.get("").into_iter().flatten().map(|&i| cw.promises[i].clone());
         all.promises.extend(standard);
         all
@@ -312,6 +322,12 @@ impl ChildIndex {
             tasks: pick(&self.tasks, child_id).into_iter().map(|i| cw.tasks[i].clone()).collect(),
             case_log: pick(&self.case_log, child_id).into_iter().map(|i| cw.case_log[i].clone()).collect(),
             contacts: pick(&self.contacts, child_id).into_iter().map(|i| cw.contacts[i].clone()).collect(),
+            consultations: pick(&self.consultations, child_id)
+                .into_iter()
+                .map(|i| cw.consultations[i].clone())
+                .collect(),
+            // The organisations the child's advice and consultations name, and may name (few).
+            organisations: cw.organisations.clone(),
             // The child's own promise and the authority's standard, which holds when they have none.
             promises: pick(&self.promises, child_id)
                 .into_iter()
@@ -534,6 +550,7 @@ mod tests {
             provider: Some("Trust".into()),
             requested_on: date(2024, 2, 26),
             received_on: None,
+            organisation_id: None,
         };
         let cw = Casework {
             children: imbl::vector![child],

@@ -352,6 +352,68 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
 
     let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
+    let organisations =
+        r.ids(F::Organisations, "organisation_id", cw.organisations.iter().map(|o| o.organisation_id.as_str()));
+    for (i, o) in cw.organisations.iter().enumerate() {
+        r.check(F::Organisations, i, "name", check_name(&o.name));
+        if o.name.trim().is_empty() {
+            r.add(F::Organisations, i, "name", "the name is blank");
+        }
+        if let Some(email) = &o.email {
+            r.check(F::Organisations, i, "email", crate::access::check_email(email).map(|_| ()));
+        }
+        if let Some(urn) = &o.urn
+            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(F::Organisations, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+        }
+    }
+    for (i, a) in cw.advice.iter().enumerate() {
+        if let Some(o) = &a.organisation_id {
+            r.reference(F::Advice, i, "organisation_id", o, &organisations, F::Organisations);
+        }
+    }
+    r.ids(F::Consultations, "consultation_id", cw.consultations.iter().map(|c| c.consultation_id.as_str()));
+    for (i, c) in cw.consultations.iter().enumerate() {
+        r.reference(F::Consultations, i, "child_id", &c.child_id, &children, F::Children);
+        r.reference(F::Consultations, i, "organisation_id", &c.organisation_id, &organisations, F::Organisations);
+        match (&c.request_id, &c.review_id) {
+            (Some(q), None) => r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests),
+            (None, Some(v)) => {
+                let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
+                let child = plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
+                match (plan_of_review, child) {
+                    (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
+                    (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
+                        F::Consultations,
+                        i,
+                        "review_id",
+                        format!("review_id '{v}' is a review of another child's plan"),
+                    ),
+                    _ => {}
+                }
+            }
+            _ => r.add(
+                F::Consultations,
+                i,
+                "request_id",
+                "give the request (a draft plan) or the review (an amended plan) the consultation is about, one of them",
+            ),
+        }
+        match (c.responded_on, c.response) {
+            (Some(_), None) => {
+                r.add(F::Consultations, i, "response", "response is required when responded_on is filled")
+            }
+            (None, Some(_)) => {
+                r.add(F::Consultations, i, "responded_on", "responded_on is required when response is filled")
+            }
+            (Some(on), Some(_)) if on < c.sent_on => {
+                r.add(F::Consultations, i, "responded_on", "responded_on is before sent_on")
+            }
+            _ => {}
+        }
+    }
+
     let contacts = r.ids(F::Contacts, "contact_id", cw.contacts.iter().map(|c| c.contact_id.as_str()));
     for (i, c) in cw.contacts.iter().enumerate() {
         r.reference(F::Contacts, i, "child_id", &c.child_id, &children, F::Children);
@@ -823,6 +885,7 @@ mod tests {
             provider: None,
             requested_on: requested,
             received_on: received,
+            organisation_id: None,
         };
         let mut cw = base();
         cw.advice.push_back(advice("R1", date(2024, 2, 9), None));

@@ -290,6 +290,7 @@ fn advice_outstanding_overdue_and_timely() {
             provider: provider.map(str::to_string),
             requested_on: requested,
             received_on: received,
+            organisation_id: None,
         };
     let cw = Casework {
         children: children(),
@@ -540,6 +541,7 @@ fn a_month_that_has_not_ended_is_to_date_as_at_today_and_counts_flows_up_to_toda
         provider: None,
         requested_on: date(2026, 11, 2),
         received_on: None,
+        organisation_id: None,
     });
     // Received on 10 December (counted to date), and one dated after today (not counted).
     cw.requests.push_back(request("R2", "C2", date(2026, 12, 10)));
@@ -836,4 +838,66 @@ fn a_family_is_owed_an_update_once_their_promise_in_working_days_has_passed() {
         .map(|i| i.record_id.clone())
         .collect();
     assert_eq!(items, ["R1", "R3"]);
+}
+
+#[test]
+fn a_consultation_is_overdue_after_its_fifteenth_day_and_advice_breaks_down_by_organisation() {
+    let organisation = |id: &str, name: &str, kind| Organisation {
+        organisation_id: id.into(),
+        name: name.into(),
+        kind,
+        email: None,
+        urn: None,
+    };
+    let consultation = |id: &str, sent: Date, answered: Option<Date>| Consultation {
+        consultation_id: id.into(),
+        child_id: "C1".into(),
+        request_id: Some("R1".into()),
+        review_id: None,
+        organisation_id: "S1".into(),
+        sent_on: sent,
+        responded_on: answered,
+        response: answered.map(|_| ConsultationResponse::CanMeet),
+    };
+    let r = decided(request("R1", "C1", date(2026, 6, 1)), AssessmentDecision::Assess, 30);
+    let cw = Casework {
+        children: children(),
+        requests: imbl::vector![r],
+        organisations: imbl::vector![
+            organisation("S1", "Ash Grove School", OrganisationKind::Setting),
+            organisation("EP", "Educational Psychology Service", OrganisationKind::Provider),
+        ],
+        // Sent on 2 November: day 1. Day 15 is 16 November; overdue from the 17th.
+        consultations: imbl::vector![
+            consultation("Q1", date(2026, 11, 2), None),
+            consultation("Q2", date(2026, 11, 2), Some(date(2026, 11, 17))),
+        ],
+        advice: imbl::vector![
+            Advice {
+                organisation_id: Some("EP".into()),
+                provider: Some("EP service (as typed)".into()),
+                ..testing::advice("A1", "R1", AdviceKind::EducationalPsychology, date(2026, 7, 1))
+            },
+            Advice {
+                provider: Some("Health trust".into()),
+                ..testing::advice("A2", "R1", AdviceKind::Health, date(2026, 7, 1))
+            },
+        ],
+        ..Casework::default()
+    };
+    let overdue = |on: Date| {
+        let m = Month::new(on.year(), on.month()).unwrap();
+        Engine::as_at(&cw, on).value(MeasureId::ConsultationsOverdue.def(), m).headline
+    };
+    assert_eq!(overdue(date(2026, 11, 16)), Some(0.0), "the fifteenth day");
+    assert_eq!(overdue(date(2026, 11, 17)), Some(1.0), "Q2 answered that day");
+    assert_eq!(overdue(date(2026, 11, 30)), Some(1.0));
+    let by_setting = breakdown(&cw, MeasureId::ConsultationsOverdue, month(2026, 11), Dimension::Provider);
+    assert_eq!(by_setting, [("Ash Grove School".to_string(), Some(1.0))]);
+    let by_provider = breakdown(&cw, MeasureId::AdviceOutstanding, month(2026, 11), Dimension::Provider);
+    assert_eq!(
+        by_provider,
+        [("Educational Psychology Service".to_string(), Some(1.0)), ("Health trust".to_string(), Some(1.0))],
+        "the organisation's name, else the provider as written"
+    );
 }

@@ -344,6 +344,7 @@ impl Generator {
                     provider,
                     requested_on,
                     received_on: (received <= as_at).then_some(received),
+                    organisation_id: None,
                 });
             }
             let outcome_value = pick(
@@ -934,6 +935,7 @@ fn add_case_files(cw: &mut Casework, seed: u64, as_at: Date) {
             });
         }
     }
+    add_organisations(cw, rng, as_at);
     for f in cw.feedback.iter_mut().filter(|f| f.kind == FeedbackKind::Complaint) {
         let roll = rng.random::<f64>();
         f.subject = Some(match roll {
@@ -953,6 +955,78 @@ fn add_case_files(cw: &mut Casework, seed: u64, as_at: Date) {
             f.ombudsman_outcome =
                 Some(if rng.random_bool(0.6) { OmbudsmanOutcome::Upheld } else { OmbudsmanOutcome::NotUpheld });
         }
+    }
+}
+
+/// The organisations (issue 19): one for each advice provider the demo names (its advice
+/// then names it) and one for each school or college its placements give a URN for; and a
+/// consultation of the child's setting for each draft plan, most answered within the 15 days.
+fn add_organisations(cw: &mut Casework, rng: &mut ChaCha8Rng, as_at: Date) {
+    let slug = |name: &str| -> String {
+        name.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect::<String>()
+    };
+    let mut by_provider: HashMap<String, String> = HashMap::new();
+    let providers: std::collections::BTreeSet<String> = cw.advice.iter().filter_map(|a| a.provider.clone()).collect();
+    for (k, name) in providers.into_iter().enumerate() {
+        let id = format!("ORG{:03}", k + 1);
+        cw.organisations.push_back(Organisation {
+            organisation_id: id.clone().into(),
+            name: name.clone(),
+            kind: OrganisationKind::Provider,
+            email: Some(format!("team@{}.example.org", slug(&name).trim_matches('-'))),
+            urn: None,
+        });
+        by_provider.insert(name, id);
+    }
+    for a in cw.advice.iter_mut() {
+        a.organisation_id = a.provider.as_ref().and_then(|p| by_provider.get(p)).map(|id| id.clone().into());
+    }
+    let mut by_urn: HashMap<String, String> = HashMap::new();
+    let settings: std::collections::BTreeMap<String, String> = cw
+        .placements
+        .iter()
+        .filter_map(|p| Some((p.urn.clone()?, p.establishment.clone().unwrap_or_else(|| "School".into()))))
+        .collect();
+    for (urn, name) in settings {
+        let id = format!("URN{urn}");
+        cw.organisations.push_back(Organisation {
+            organisation_id: id.clone().into(),
+            email: Some(format!("senco@{urn}.schools.example.org")),
+            name,
+            kind: OrganisationKind::Setting,
+            urn: Some(urn.clone()),
+        });
+        by_urn.insert(urn, id);
+    }
+    let requests: Vec<Request> =
+        cw.requests.iter().filter(|r| r.draft_issued_on.is_some_and(|d| d <= as_at)).cloned().collect();
+    for r in requests {
+        let Some(sent_on) = r.draft_issued_on else { continue };
+        let setting = cw
+            .placements
+            .iter()
+            .filter(|p| p.child_id == r.child_id && p.started_on <= sent_on)
+            .max_by_key(|p| p.started_on)
+            .and_then(|p| by_urn.get(p.urn.as_deref()?));
+        let Some(setting) = setting else { continue };
+        let answered =
+            add_days(sent_on, if rng.random_bool(0.8) { rng.random_range(2..15) } else { rng.random_range(15..40) });
+        let response = match rng.random::<f64>() {
+            x if x < 0.75 => ConsultationResponse::CanMeet,
+            x if x < 0.9 => ConsultationResponse::CannotMeet,
+            _ => ConsultationResponse::MoreInformation,
+        };
+        let on_time = answered <= as_at;
+        cw.consultations.push_back(Consultation {
+            consultation_id: format!("Q{:06}", cw.consultations.len() + 1).into(),
+            child_id: r.child_id.clone(),
+            request_id: Some(r.request_id.clone()),
+            review_id: None,
+            organisation_id: setting.clone().into(),
+            sent_on,
+            responded_on: on_time.then_some(answered),
+            response: on_time.then_some(response),
+        });
     }
 }
 

@@ -248,6 +248,11 @@ enum Command {
         #[arg(long)]
         by: Option<String>,
     },
+    /// The organisations asked for advice and consulted (issue 19).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
     /// The register of schools and settings (Get Information About Schools).
     Establishments {
         #[command(subcommand)]
@@ -309,6 +314,32 @@ enum UserCommand {
         /// requests), for "my cases".
         #[arg(long)]
         staff_id: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add (or change) an organisation: an advice giver or a setting, with its team inbox.
+    Add {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// A short id of your choosing, for example eps.
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// provider, setting or other.
+        #[arg(long)]
+        kind: String,
+        /// The team inbox.
+        #[arg(long)]
+        email: Option<String>,
+        /// A setting's URN.
+        #[arg(long)]
+        urn: Option<String>,
+        /// Who is adding it, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -517,6 +548,11 @@ fn main() -> ExitCode {
             Command::Letter { db, request, kind, advice, review, out, file, by } => {
                 let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
                 commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
+            }
+            Command::Org { command: OrgCommand::Add { db, id, name, kind, email, urn, by } } => {
+                let cells =
+                    [Some(id.as_str()), Some(name.as_str()), Some(kind.as_str()), email.as_deref(), urn.as_deref()];
+                commands::casefile::add_organisation(&db, &cells, by.as_deref(), today).await
             }
             Command::Establishments { command: EstablishmentsCommand::Import { db, file } } => {
                 commands::casefile::import_establishments(&db, &file).await

@@ -31,6 +31,7 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
     if user.role == Role::Admin {
         items.push(("/staff", "Staff", &["/staff"]));
         items.push(("/admin/users", "People and settings", &["/admin/users"]));
+        items.push(("/admin/organisations", "Organisations", &["/admin/organisations"]));
         items.push(("/admin/letters", "Letters", &["/admin/letters"]));
         items.push(("/admin/audit", "Audit trail", &["/admin/audit"]));
     }

@@ -476,6 +476,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/children/{id}/documents/{document}", get(pages::casefile::download))
         .route("/children/{id}/letters", get(pages::casefile::preview).post(pages::casefile::send))
         .route("/establishments", get(pages::casefile::establishments))
+        .route("/admin/organisations", get(pages::staff::organisations))
+        .route("/admin/organisations/new", get(pages::staff::organisation_new).post(pages::staff::organisation_create))
+        .route(
+            "/admin/organisations/{id}",
+            get(pages::staff::organisation_edit).post(pages::staff::organisation_update),
+        )
         .route("/admin/letters", get(pages::casefile::admin_letters).post(pages::casefile::admin_letters_save))
         .route("/admin/letters/{kind}", get(pages::casefile::admin_template).post(pages::casefile::admin_template_save))
         .route("/worklists/{list}", get(pages::worklists::show))

@@ -779,4 +779,14 @@ FamiliesOwedUpdate = "families_owed_update" {
     breakdowns: [Caseworker, Team],
     seed_rows: "told I will get a call back and nothing happens",
     compute: |e, m| Stream::of(Count, families_owed_update(e, m)),
+},
+ConsultationsOverdue = "consultations_overdue" {
+    title: "Consultations of settings overdue",
+    section: "Professionals and settings",
+    unit: Count,
+    better: Down,
+    definition: "as at: consultations with sent_on on or before the date, no responded_on on or before it, and more than 15 days since sent_on counting sent_on as day 1 (the date after sent_on + 14 days)",
+    breakdowns: [Provider],
+    seed_rows: "a new consultation process with schools",
+    compute: |e, m| Stream::of(Count, consultations_overdue(e, m)),
 },}

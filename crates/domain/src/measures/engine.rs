@@ -32,6 +32,8 @@ pub enum RecordRef {
     Staff(u32),
     /// A funded post (workforce measures).
     Post(u32),
+    /// A consultation of a setting (issue 19).
+    Consultation(u32),
 }
 
 /// One record's part in a measure: whether it is in the numerator of a share, the amount it
@@ -553,6 +555,8 @@ pub struct Engine<'a> {
     /// Each child's updates to their family, in date order (issue 18).
     family_updates: std::collections::HashMap<&'a str, Vec<Date>>,
     promises: crate::informed::Promises<'a>,
+    /// Organisations' names by id (issue 19): advice and consultations break down by them.
+    organisation_names: HashMap<&'a str, &'a str>,
     pub(super) events: Events,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
@@ -761,6 +765,11 @@ impl<'a> Engine<'a> {
             population_0_24,
             family_updates: crate::informed::family_updates(cw),
             promises: crate::informed::Promises::of(cw),
+            organisation_names: cw
+                .organisations
+                .iter()
+                .map(|o| (o.organisation_id.as_str(), o.name.as_str()))
+                .collect(),
             events,
             month_ends: std::sync::Mutex::new(HashMap::default()),
             today,
@@ -1095,10 +1104,7 @@ pub(super) fn advice_outstanding<'e, 'a>(
         let a = &e.cw.advice[i as usize];
         let [caseworker, team] =
             e.advice_dates[i as usize].2.map_or([UNALLOCATED; 2], |r| e.request_holders[r as usize]);
-        Some(Fact::keyed(
-            RecordRef::Advice(i),
-            [a.kind.code(), a.provider.as_deref().unwrap_or(UNKNOWN), caseworker, team],
-        ))
+        Some(Fact::keyed(RecordRef::Advice(i), [a.kind.code(), e.provider_of(a), caseworker, team]))
     })
 }
 
@@ -1135,6 +1141,27 @@ pub(super) fn feedback<'e, 'a>(e: &'e Engine<'a>, month: Month, kind: FeedbackKi
             .filter(move |&i| e.cw.feedback[i as usize].kind == kind)
             .map(|i| Fact::new(RecordRef::Feedback(i))),
     )
+}
+
+impl<'a> Engine<'a> {
+    /// Who gives a piece of advice, as its provider breakdown keys it: its organisation's name
+    /// (issue 19), else the provider as written, else `unknown`.
+    pub(super) fn provider_of(&self, a: &'a crate::records::Advice) -> &'a str {
+        a.organisation_id
+            .as_deref()
+            .and_then(|o| self.organisation_names.get(o).copied())
+            .or(a.provider.as_deref())
+            .unwrap_or(UNKNOWN)
+    }
+}
+
+/// As at the month's end: consultations of settings past their 15 days unanswered (issue 19).
+pub(super) fn consultations_overdue<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let date = e.end_of(month);
+    e.cw.consultations.iter().enumerate().filter(move |(_, c)| c.is_overdue_at(date)).map(move |(i, c)| {
+        let setting = e.organisation_names.get(c.organisation_id.as_str()).copied().unwrap_or(UNKNOWN);
+        Fact::keyed(RecordRef::Consultation(i as u32), [setting])
+    })
 }
 
 /// As at the month's end: open requests whose family is owed an update (issue 18).
@@ -1407,6 +1434,10 @@ impl<'a> Engine<'a> {
                 RecordDescription { kind: "staff", id: &cw.staff[i as usize].staff_id, child_id: "" }
             }
             RecordRef::Post(i) => RecordDescription { kind: "post", id: &cw.posts[i as usize].post_id, child_id: "" },
+            RecordRef::Consultation(i) => {
+                let c = &cw.consultations[i as usize];
+                RecordDescription { kind: "consultation", id: &c.consultation_id, child_id: &c.child_id }
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
-use crate::identifiers::{AdviceId, RequestId};
+use crate::identifiers::{AdviceId, OrganisationId, RequestId};
 use crate::rows::{Column, Row, date, text};
 use jiff::civil::Date;
 
@@ -16,6 +16,8 @@ pub struct Advice {
     pub provider: Option<String>,
     pub requested_on: Date,
     pub received_on: Option<Date>,
+    /// The organisation asked (organisations.csv, issue 19); `provider` keeps the words.
+    pub organisation_id: Option<OrganisationId>,
 }
 
 impl Record for Advice {
@@ -41,6 +43,7 @@ impl Record for Advice {
                 .date()
                 .label("Date the advice was received")
                 .hint("Leave empty until it arrives"),
+            Column::optional("organisation_id").refers_to(RecordFile::Organisations).label("The organisation asked"),
         ],
     };
 
@@ -56,6 +59,7 @@ impl Record for Advice {
             text(&self.provider).into(),
             self.requested_on.to_string(),
             date(self.received_on),
+            self.organisation_id.as_deref().unwrap_or_default().to_string(),
         ]
     }
 
@@ -70,6 +74,7 @@ impl Record for Advice {
         let provider = row.opt_string("provider");
         let requested_on = row.req("requested_on", parse_date);
         let received_on = row.opt("received_on", parse_date);
+        let organisation_id = row.opt_string("organisation_id").map(OrganisationId::from);
         Some(Advice {
             advice_id: advice_id?,
             request_id: request_id?,
@@ -77,6 +82,7 @@ impl Record for Advice {
             provider,
             requested_on: requested_on?,
             received_on,
+            organisation_id,
         })
     }
 }

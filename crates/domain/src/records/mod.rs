@@ -12,9 +12,11 @@ mod advice;
 mod benchmark;
 mod case_log;
 mod child;
+mod consultation;
 mod contact;
 mod dispute;
 mod feedback;
+mod organisation;
 mod placement;
 mod plan;
 mod population;
@@ -30,9 +32,11 @@ pub use advice::Advice;
 pub use benchmark::{Benchmark, BenchmarkPeriod};
 pub use case_log::CaseLogEntry;
 pub use child::Child;
+pub use consultation::{CONSULTATION_DAYS, Consultation};
 pub use contact::Contact;
 pub use dispute::Dispute;
 pub use feedback::Feedback;
+pub use organisation::Organisation;
 pub use placement::Placement;
 pub use plan::Plan;
 pub use population::PopulationCount;
@@ -219,6 +223,7 @@ macro_rules! record_types {
 }
 
 record_types! {
+    Organisations => Organisation, organisations;
     Posts => Post, posts;
     Staff => StaffMember, staff;
     Children => Child, children;
@@ -233,6 +238,7 @@ record_types! {
     Contacts => Contact, contacts;
     CaseLog => CaseLogEntry, case_log;
     Promises => Promise, promises;
+    Consultations => Consultation, consultations;
     Population => PopulationCount, population;
     Benchmarks => Benchmark, benchmarks;
     Targets => Target, targets;

@@ -276,7 +276,16 @@ impl<'a> Oracle<'a> {
             })
             .collect();
         let advice_keys = |a: &&Advice| {
-            vec![("kind", a.kind.code().to_string()), ("provider", a.provider.clone().unwrap_or("unknown".into()))]
+            // "The provider key is the advice's organisation's name when it has one, else provider."
+            let organisation = a
+                .organisation_id
+                .as_ref()
+                .and_then(|o| cw.organisations.iter().find(|x| &x.organisation_id == o))
+                .map(|o| o.name.clone());
+            vec![
+                ("kind", a.kind.code().to_string()),
+                ("provider", organisation.or(a.provider.clone()).unwrap_or("unknown".into())),
+            ]
         };
         let active: Vec<&Plan> = cw.plans.iter().filter(|p| Self::active(p, d)).collect();
         let share_in = |settings: &[&str]| {
@@ -603,6 +612,18 @@ impl<'a> Oracle<'a> {
                     .collect(),
                 |r| self.holder_keys(r.caseworker.clone()),
             ),
+            MeasureId::ConsultationsOverdue => count(
+                cw.consultations
+                    .iter()
+                    .filter(|c| {
+                        c.sent_on <= d && c.responded_on.is_none_or(|r| r > d) && days_between(c.sent_on, d) + 1 > 15
+                    })
+                    .collect(),
+                |c| {
+                    let name = cw.organisations.iter().find(|o| o.organisation_id == c.organisation_id);
+                    vec![("provider", name.map_or("unknown".to_string(), |o| o.name.clone()))]
+                },
+            ),
             MeasureId::Compliments => count(
                 cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Compliment && in_month(f.received_on)).collect(),
                 none,
@@ -748,6 +769,7 @@ fn boundary_cases() -> Casework {
         provider: None,
         requested_on: date(2024, 3, 1),
         received_on: Some(date(2024, 4, 12)), // day 42
+        organisation_id: None,
     });
     cw.reviews.push_back(Review {
         review_id: "BREV".into(),

@@ -87,3 +87,38 @@ pub async fn letter(
     println!("Wrote the letter \"{}\" for request {} to {}{filed}.", kind.label(), asked.request, out.display());
     Ok(ExitCode::SUCCESS)
 }
+
+/// `sendtrack org add`: writes one organisation (new, or a change to the one with that id),
+/// checked as a form's save is; audited.
+pub async fn add_organisation(
+    db: &str,
+    cells: &[Option<&str>],
+    by: Option<&str>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    use sendtrack_domain::records::Casework;
+    use sendtrack_domain::validation::RecordFile;
+    let store = Store::open_existing(db).await?;
+    let cw = store.load().await?;
+    let id = cells[0].unwrap_or_default();
+    let held = cw.organisations.iter().any(|o| o.organisation_id.as_str() == id);
+    let own = Casework { organisations: cw.organisations.clone(), ..Casework::default() };
+    let cells: Vec<Option<&str>> = cells.iter().map(|c| c.filter(|t| !t.trim().is_empty())).collect();
+    let record =
+        match sendtrack_domain::editing::check_record(&own, RecordFile::Organisations, &cells, !held, today, &[]) {
+            Ok(record) => record,
+            Err(problems) => {
+                let said: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("--{}: {}", p.column.unwrap_or("?").replace('_', "-"), p.message))
+                    .collect();
+                bail!("the organisation was not added:\n{}", said.join("\n"));
+            }
+        };
+    let version = if held { Some(store.record_with_version(RecordFile::Organisations, id).await?.1) } else { None };
+    let event =
+        super::protection::command_event(by, &format!("{} organisation {id}", if held { "change" } else { "add" }));
+    store.write_record(RecordFile::Organisations, &record, version, &event).await?;
+    println!("{} organisation {id}.", if held { "Changed" } else { "Added" });
+    Ok(ExitCode::SUCCESS)
+}

@@ -62,6 +62,7 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
     let own = Casework {
         feedback: cw.feedback.iter().filter(|f| f.child_id.as_deref() == Some(child)).cloned().collect(),
         promises: mine.promises.iter().filter(|p| p.child_id.is_some()).cloned().collect(),
+        organisations: Default::default(),
         ..mine
     };
     sendtrack_interchange::write_folder_for_people(out, &own)

@@ -207,3 +207,78 @@ fn a_gias_extract_loads_as_the_register_of_schools() {
     let bad = sendtrack(&["establishments", "import", "--db", db.to_str().unwrap(), extract.to_str().unwrap()]);
     assert!(text(&bad.stderr).contains("edubasealldata.csv:2: URN: 'abc' is not a URN"), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn an_organisation_is_added_from_the_command_line_and_advice_can_name_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = tmp.path().join("out");
+    let db = tmp.path().join("st.db");
+    let db_s = db.to_str().unwrap();
+    ok(&["demo-data", "--out", data.to_str().unwrap(), "--children", "60"]);
+    ok(&["import", "--db", db_s, data.to_str().unwrap()]);
+    let said = ok(&[
+        "org",
+        "add",
+        "--db",
+        db_s,
+        "--id",
+        "eps",
+        "--name",
+        "Educational Psychology",
+        "--kind",
+        "provider",
+        "--email",
+        "eps@example.org",
+    ]);
+    assert!(said.contains("Added organisation eps"), "{said}");
+    let bad = sendtrack(&[
+        "org",
+        "add",
+        "--db",
+        db_s,
+        "--id",
+        "x1",
+        "--name",
+        "X",
+        "--kind",
+        "charity",
+        "--email",
+        "not an address",
+    ]);
+    assert!(!bad.status.success());
+    let errors = text(&bad.stderr);
+    assert!(errors.contains("--kind: 'charity' is not a known kind of organisation"), "{errors}");
+    let bad = sendtrack(&[
+        "org",
+        "add",
+        "--db",
+        db_s,
+        "--id",
+        "x1",
+        "--name",
+        "X",
+        "--kind",
+        "other",
+        "--email",
+        "not an address",
+    ]);
+    let errors = text(&bad.stderr);
+    assert!(!bad.status.success() && errors.contains("is not an email address"), "{errors}");
+    ok(&["export", "--db", db_s, out.to_str().unwrap()]);
+    let organisations = std::fs::read_to_string(out.join("organisations.csv")).unwrap();
+    assert!(organisations.contains("eps,Educational Psychology,provider,eps@example.org,"), "{organisations}");
+    assert!(!organisations.contains("x1,"));
+    // Advice naming an organisation that does not exist is refused at its cell.
+    let advice = std::fs::read_to_string(out.join("advice.csv")).unwrap();
+    let first = advice.lines().nth(1).unwrap();
+    let wrong = advice.replacen(first, &format!("{},nosuch", first.rsplit_once(',').unwrap().0), 1);
+    std::fs::write(out.join("advice.csv"), wrong).unwrap();
+    let refused = sendtrack(&["check", out.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    let all = text(&refused.stdout) + &text(&refused.stderr);
+    assert!(
+        all.contains("advice.csv:2:organisation_id: organisation_id 'nosuch' does not exist in organisations.csv"),
+        "{all}"
+    );
+}

@@ -226,7 +226,11 @@ fn records_section(
                 (add(F::Disputes, "Record a mediation or appeal", String::new()))
                 (add(F::Tasks, "Add a task", String::new()))
                 (add(F::Feedback, "Record a complaint or compliment", String::new()))
+                (add(F::Consultations, "Record a consultation of a setting", String::new()))
             }
+        }
+        @for c in &own.consultations {
+            (record_card(&format!("Consultation {}", c.consultation_id), edit(F::Consultations, &c.consultation_id), &consultation_rows(c, own)))
         }
         @for f in &own.feedback {
             (record_card(&format!("{} {}", f.kind.label(), f.feedback_id), edit(F::Feedback, &f.feedback_id), &feedback_rows(f)))
@@ -387,6 +391,32 @@ struct ChildView<'a> {
     /// Who has viewed the record (for a manager).
     viewers: Option<&'a [(String, String, String)]>,
     names: &'a Names,
+}
+
+/// A consultation's facts, as its card shows them: the setting by name, its 15 days, its answer.
+fn consultation_rows(
+    c: &sendtrack_domain::records::Consultation,
+    own: &sendtrack_domain::records::Casework,
+) -> Vec<(&'static str, String)> {
+    let setting = own.organisations.iter().find(|o| o.organisation_id == c.organisation_id);
+    let about = match (&c.request_id, &c.review_id) {
+        (Some(r), _) => format!("The draft plan of request {r}"),
+        (_, Some(v)) => format!("The amended plan after review {v}"),
+        _ => "Not recorded".into(),
+    };
+    vec![
+        ("Setting", setting.map_or_else(|| c.organisation_id.to_string(), |o| o.name.clone())),
+        ("About", about),
+        ("Sent", in_words(c.sent_on)),
+        ("Answer due by", in_words(c.due_on())),
+        (
+            "Answer",
+            match (c.responded_on, c.response) {
+                (Some(on), Some(r)) => format!("{}, {}", r.label(), in_words(on)),
+                _ => "Not yet".into(),
+            },
+        ),
+    ]
 }
 
 /// A complaint's or compliment's facts, as its card shows them.

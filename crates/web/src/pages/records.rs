@@ -183,6 +183,9 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
                 (v.review_id.to_string(), format!("{} of plan {}{met}", v.review_id, v.plan_id))
             })
             .collect(),
+        RecordFile::Organisations => {
+            own.organisations.iter().map(|o| (o.organisation_id.to_string(), o.name.clone())).collect()
+        }
         RecordFile::Contacts => own
             .contacts
             .iter()
@@ -356,10 +359,21 @@ fn caseworker_field(
     }
 }
 
+/// Where a register (records of no child, kept by managers or admins) is listed: staff, and
+/// organisations (issue 19). Their ids are chosen by the person adding one.
+pub(super) fn register_path(file: RecordFile) -> Option<&'static str> {
+    match file {
+        RecordFile::Staff => Some("/staff"),
+        RecordFile::Organisations => Some("/admin/organisations"),
+        _ => None,
+    }
+}
+
 pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Markup {
     let heading = match f.record_id {
         Some(id) => format!("Change {} {id}", noun(f.file)),
         None if f.file == RecordFile::Staff => "Add a member of staff".to_string(),
+        None if f.file == RecordFile::Organisations => "Add an organisation".to_string(),
         None => format!("Record a {}", noun(f.file)),
     };
     let title = if f.problems.is_empty() && !f.conflict { heading.clone() } else { format!("Error: {heading}") };
@@ -388,16 +402,16 @@ pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Marku
             .collect()
     };
     let summary_refs: Vec<(&str, &str)> = summary.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let back = if f.file == RecordFile::Staff {
-        "/staff".to_string()
+    let back = if let Some(base) = register_path(f.file) {
+        base.to_string()
     } else if f.file == RecordFile::Children && f.record_id.is_none() {
         "/children".to_string()
     } else {
         format!("/children/{}", f.child_id)
     };
     let action = match f.record_id {
-        Some(id) if f.file == RecordFile::Staff => format!("/staff/{id}"),
-        None if f.file == RecordFile::Staff => "/staff/new".to_string(),
+        Some(id) if register_path(f.file).is_some() => format!("{}/{id}", register_path(f.file).unwrap_or_default()),
+        None if register_path(f.file).is_some() => format!("{}/new", register_path(f.file).unwrap_or_default()),
         Some(id) if f.file == RecordFile::Children => format!("/children/{id}/details/{id}"),
         Some(id) => format!("/children/{}/{}/{id}", f.child_id, slug(f.file)),
         None if f.file == RecordFile::Children => "/children/new".to_string(),
@@ -441,7 +455,7 @@ pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Marku
                         @for column in f.file.columns() {
                             // A new member of staff's id is chosen by the manager (it is what the
                             // caseworker columns hold); every other record's id is made for it.
-                            @if shown(f.file, column.name) || (f.file == RecordFile::Staff && f.record_id.is_none() && column.name == "staff_id") {
+                            @if shown(f.file, column.name) || (register_path(f.file).is_some() && f.record_id.is_none() && f.file.columns().first().is_some_and(|c| c.name == column.name)) {
                                 (field(f, column.name, column.filled))
                             }
                         }
@@ -810,6 +824,7 @@ async fn save(
                     RecordFile::Plans => "Choose one of this child's EHC plans".to_string(),
                     RecordFile::Reviews => "Choose one of the reviews of this child's plans".to_string(),
                     RecordFile::Contacts => "Choose one of this child's contacts".to_string(),
+                    RecordFile::Organisations => "Choose one of the organisations".to_string(),
                     _ => "Choose one of this child's requests".to_string(),
                 },
             });

@@ -27,6 +27,14 @@ fn workforce(cw: &Casework) -> Casework {
     Casework { staff: cw.staff.clone(), posts: cw.posts.clone(), ..Casework::default() }
 }
 
+/// The records a register's change is checked against: the workforce, or the organisations.
+fn register(cw: &Casework, file: RecordFile) -> Casework {
+    match file {
+        RecordFile::Organisations => Casework { organisations: cw.organisations.clone(), ..Casework::default() },
+        _ => workforce(cw),
+    }
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct Shown {
     saved: Option<String>,
@@ -97,10 +105,11 @@ pub async fn new_form(State(state): State<Arc<AppState>>, SignedIn(user): Signed
     let cw = state.casework().await?;
     let own = workforce(&cw);
     let values = Values::new();
-    Ok(form_page(&state, &user, &staff_form(None, None, &own, &values, &[], false)).into_response())
+    Ok(form_page(&state, &user, &staff_form(RecordFile::Staff, None, None, &own, &values, &[], false)).into_response())
 }
 
 fn staff_form<'a>(
+    file: RecordFile,
     record_id: Option<&'a str>,
     version: Option<i64>,
     own: &'a Casework,
@@ -110,7 +119,7 @@ fn staff_form<'a>(
 ) -> FormPage<'a> {
     static NONE: Caseworkers = Caseworkers { options: Vec::new(), from_staff: true };
     FormPage {
-        file: RecordFile::Staff,
+        file,
         child_id: "",
         child_name: "",
         record_id,
@@ -135,7 +144,8 @@ pub async fn edit_form(State(state): State<Arc<AppState>>, SignedIn(user): Signe
     let own = workforce(&cw);
     let mut values = values_of(RecordFile::Staff, &record);
     values.insert("version".into(), version.to_string());
-    Ok(form_page(&state, &user, &staff_form(Some(&id), Some(version), &own, &values, &[], false)).into_response())
+    Ok(form_page(&state, &user, &staff_form(RecordFile::Staff, Some(&id), Some(version), &own, &values, &[], false))
+        .into_response())
 }
 
 /// Saves a new member of staff.
@@ -146,7 +156,7 @@ pub async fn create(
 ) -> Answer {
     let values: Values = values.into_iter().collect();
     let id = values.get("staff_id").map(|v| v.trim().to_string()).unwrap_or_default();
-    save(&state, &user, &id, None, values).await
+    save(&state, &user, RecordFile::Staff, &id, None, values).await
 }
 
 /// Saves a change to a member of staff.
@@ -160,13 +170,20 @@ pub async fn update(
     let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
         return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
     };
-    save(&state, &user, &id, Some(version), values).await
+    save(&state, &user, RecordFile::Staff, &id, Some(version), values).await
 }
 
-async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, values: Values) -> Answer {
-    let file = RecordFile::Staff;
+/// Saves a new or changed record of a register (staff, organisations).
+async fn save(
+    state: &AppState,
+    user: &Session,
+    file: RecordFile,
+    id: &str,
+    version: Option<i64>,
+    values: Values,
+) -> Answer {
     let cw = state.casework().await?;
-    let own = workforce(&cw);
+    let own = register(&cw, file);
     let before = match version {
         None => None,
         Some(_) => match state.store.record_with_version(file, id).await {
@@ -177,7 +194,7 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
     };
     let shown_again = |problems: &[FieldProblem], conflict: bool, status: StatusCode| {
         let record_id = version.map(|_| id);
-        (status, form_page(state, user, &staff_form(record_id, version, &own, &values, problems, conflict)))
+        (status, form_page(state, user, &staff_form(file, record_id, version, &own, &values, problems, conflict)))
             .into_response()
     };
     if let (Some(expected), Some((_, current))) = (version, &before)
@@ -186,9 +203,13 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
         return Ok(shown_again(&[], true, StatusCode::CONFLICT));
     }
     let (cells, mut problems) = cells_of(file, &values, id, "");
+    let id_column = file.columns()[0].name;
     if id.is_empty() {
-        problems.push(FieldProblem { column: Some("staff_id"), message: "Enter their staff id".into() });
+        problems.push(FieldProblem { column: Some(id_column), message: "Enter an id".into() });
+    } else if let Err(message) = sendtrack_domain::identifiers::check_record_id(id) {
+        problems.push(FieldProblem { column: Some(id_column), message });
     }
+    let noun = if file == RecordFile::Staff { "member of staff" } else { "organisation" };
     let texts: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
     let record = match check_record(&own, file, &texts, version.is_none(), state.today(), &[]) {
         Ok(record) if problems.is_empty() => record,
@@ -218,7 +239,7 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
     let event = AuditEvent {
         at: crate::auth::stored(crate::auth::now()),
         email: user.email.clone(),
-        action: format!("{} member of staff {id}", if version.is_some() { "change" } else { "add" }),
+        action: format!("{} {noun} {id}", if version.is_some() { "change" } else { "add" }),
         child_id: None,
         detail: Some(serde_json::Value::Object(detail).to_string()),
         address: Some(user.address.clone()),
@@ -226,17 +247,16 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
     match state.write_record(file, &record, version, &event, before.as_ref().map(|b| &b.0)).await {
         Ok(_) => {}
         Err(StoreError::Duplicate { .. }) => {
-            let taken = [FieldProblem {
-                column: Some("staff_id"),
-                message: format!("The staff id {id} is already someone's; choose another"),
-            }];
+            let taken =
+                [FieldProblem { column: Some(id_column), message: format!("The id {id} is taken; choose another") }];
             return Ok(shown_again(&taken, false, StatusCode::CONFLICT));
         }
         Err(StoreError::Conflict { .. }) => return Ok(shown_again(&[], true, StatusCode::CONFLICT)),
         Err(e) => return Err(e.into()),
     }
     // A sign-in account with the person's e-mail address is linked to their staff id.
-    if let Some(email) = record.staff.front().and_then(|m| m.email.as_deref())
+    if file == RecordFile::Staff
+        && let Some(email) = record.staff.front().and_then(|m| m.email.as_deref())
         && let Some(account) = state.store.user(email).await?
         && account.staff_id.as_deref() != Some(id)
     {
@@ -244,7 +264,8 @@ async fn save(state: &AppState, user: &Session, id: &str, version: Option<i64>, 
         state.audit().record(user, &format!("link {} to member of staff {id}", account.email), None).await?;
     }
     let query = serde_urlencoded::to_string([("saved", id)]).unwrap_or_default();
-    Ok(Redirect::to(&format!("/staff?{query}")).into_response())
+    let listed = super::records::register_path(file).unwrap_or("/staff");
+    Ok(Redirect::to(&format!("{listed}?{query}")).into_response())
 }
 
 /// One person's (or team's) load: open requests, active plans and overdue work by stage.
@@ -647,4 +668,95 @@ pub async fn reallocate(
     state.store.reallocate(&moved, &to, &events).await?;
     let query = serde_urlencoded::to_string([("moved", moved.len().to_string()), ("to", to)]).unwrap_or_default();
     Ok(Redirect::to(&format!("/caseloads?{query}")).into_response())
+}
+
+/// `GET /admin/organisations`: the advice givers and settings, each with its team inbox.
+pub async fn organisations(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(shown): Query<Shown>,
+) -> Answer {
+    let cw = state.casework().await?;
+    let saved = shown.saved.as_deref().filter(|id| cw.organisations.iter().any(|o| o.organisation_id.as_str() == *id));
+    Ok(page(
+        "Organisations",
+        &state.authority,
+        Some(&user),
+        html! {
+            @if let Some(id) = saved { (success_banner(&format!("Saved organisation {id}."))) }
+            h1 class="govuk-heading-l" { "Organisations" }
+            p class="govuk-body" { "The services and trusts asked for advice, and the schools and colleges consulted, with the team inbox that tasks and reminders go to." }
+            a class="govuk-button" data-module="govuk-button" href="/admin/organisations/new" { "Add an organisation" }
+            @if cw.organisations.is_empty() {
+                p class="govuk-body" { "No organisations yet." }
+            } @else {
+                div class="st-scroll" tabindex="0" role="region" aria-label="Organisations" {
+                    (table(
+                        (Caption::Small, format!("{} organisations", cw.organisations.len())),
+                        &[heading("Name"), heading("Kind"), heading("Team inbox"), heading("URN")],
+                        cw.organisations.iter().map(|o| vec![
+                            cell(html! { a class="govuk-link" href=(format!("/admin/organisations/{}", o.organisation_id)) { (o.name) } " (" (o.organisation_id) ")" }),
+                            cell(o.kind.label()),
+                            cell(o.email.as_deref().unwrap_or("–")),
+                            cell(o.urn.as_deref().unwrap_or("–")),
+                        ]),
+                    ))
+                }
+            }
+        },
+    )
+    .into_response())
+}
+
+/// The form for a new organisation.
+pub async fn organisation_new(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    let cw = state.casework().await?;
+    let own = register(&cw, RecordFile::Organisations);
+    let values = Values::new();
+    let form = staff_form(RecordFile::Organisations, None, None, &own, &values, &[], false);
+    Ok(form_page(&state, &user, &form).into_response())
+}
+
+/// The form to change an organisation.
+pub async fn organisation_edit(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Answer {
+    let (record, version) = match state.store.record_with_version(RecordFile::Organisations, &id).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let cw = state.casework().await?;
+    let own = register(&cw, RecordFile::Organisations);
+    let mut values = values_of(RecordFile::Organisations, &record);
+    values.insert("version".into(), version.to_string());
+    let form = staff_form(RecordFile::Organisations, Some(&id), Some(version), &own, &values, &[], false);
+    Ok(form_page(&state, &user, &form).into_response())
+}
+
+/// Saves a new organisation.
+pub async fn organisation_create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let values: Values = values.into_iter().collect();
+    let id = values.get("organisation_id").map(|v| v.trim().to_string()).unwrap_or_default();
+    save(&state, &user, RecordFile::Organisations, &id, None, values).await
+}
+
+/// Saves a change to an organisation.
+pub async fn organisation_update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let values: Values = values.into_iter().collect();
+    let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
+        return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
+    };
+    save(&state, &user, RecordFile::Organisations, &id, Some(version), values).await
 }

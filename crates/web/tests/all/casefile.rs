@@ -347,3 +347,39 @@ async fn documents_kept_in_a_directory_are_files_named_by_their_random_id_and_er
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_admin_adds_an_organisation_and_a_caseworker_can_ask_it_for_advice() {
+    on_each_backend("web_organisations", |store, _| async move {
+        let app = app(store.clone()).await;
+        let admin = session(&app, "admin@example.org").await;
+        let (status, _, form) = get(&app, "/admin/organisations/new", Some(&admin)).await;
+        assert_eq!(status, StatusCode::OK);
+        let token = csrf_in(&form);
+        let organisation = [
+            ("csrf_token", token.as_str()),
+            ("organisation_id", "eps"),
+            ("name", "Educational Psychology Service"),
+            ("kind", "provider"),
+            ("email", "eps-team@example.org"),
+        ];
+        let (status, headers, _) = post(&app, "/admin/organisations/new", &admin, &organisation).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers.get("location").unwrap(), "/admin/organisations?saved=eps");
+        let (_, _, list) = get(&app, "/admin/organisations?saved=eps", Some(&admin)).await;
+        assert!(list.contains("Saved organisation eps.") && list.contains("eps-team@example.org"), "{list}");
+        // The same id again is refused; a manager cannot reach the register.
+        let (status, _, page) = post(&app, "/admin/organisations/new", &admin, &organisation).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("A record with id eps already exists"), "{page}");
+        let manager = session(&app, "manager@example.org").await;
+        assert_eq!(get(&app, "/admin/organisations", Some(&manager)).await.0, StatusCode::FORBIDDEN);
+        // The advice form offers it.
+        let cw = store.load().await.unwrap();
+        let r = cw.requests.iter().find(|r| r.decision.is_some_and(|d| d.value == AssessmentDecision::Assess)).unwrap();
+        let path = format!("/children/{}/advice/new?request={}", r.child_id, r.request_id);
+        let (_, _, form) = get(&app, &path, Some(&manager)).await;
+        assert!(form.contains("<option value=\"eps\">Educational Psychology Service</option>"), "{form}");
+    })
+    .await;
+}
