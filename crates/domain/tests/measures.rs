@@ -894,6 +894,16 @@ fn a_consultation_is_overdue_after_its_fifteenth_day_and_advice_breaks_down_by_o
     assert_eq!(overdue(date(2026, 11, 30)), Some(1.0));
     let by_setting = breakdown(&cw, MeasureId::ConsultationsOverdue, month(2026, 11), Dimension::Provider);
     assert_eq!(by_setting, [("Ash Grove School".to_string(), Some(1.0))]);
+    // Q2 took 16 days (2 to 17 November, the 2nd being day 1): the only answer in November.
+    assert_eq!(value(&cw, MeasureId::ConsultationsMedianDaysToAnswer, month(2026, 11)), Some(16.0));
+    assert_eq!(value(&cw, MeasureId::ConsultationsMedianDaysToAnswer, month(2026, 10)), None);
+    let mut answered = cw.clone();
+    for (k, days) in [(3, 4), (4, 10), (5, 30)] {
+        let c = consultation(&format!("Q{k}"), date(2026, 11, 1), Some(add_days(date(2026, 11, 1), days - 1)));
+        answered.consultations.push_back(c);
+    }
+    // 4, 10, 16 and 30 days: the median of an even number is the mean of the middle two.
+    assert_eq!(value(&answered, MeasureId::ConsultationsMedianDaysToAnswer, month(2026, 11)), Some(13.0));
     let by_provider = breakdown(&cw, MeasureId::AdviceOutstanding, month(2026, 11), Dimension::Provider);
     assert_eq!(
         by_provider,

@@ -26,7 +26,7 @@ pub fn display_value(measure: &MeasureDef, value: Option<f64>) -> String {
         Unit::Weeks => format!("{v:.1}"),
         Unit::Pounds => format!("£{}", group_thousands(v.round() as i64)),
         Unit::Fte => format!("{v:.2}"),
-        Unit::PerFte => format!("{v:.1}"),
+        Unit::PerFte | Unit::Days => format!("{v:.1}"),
     }
 }
 

@@ -16,7 +16,7 @@ pub fn label(unit: Unit, v: f64) -> String {
     match unit {
         Unit::Count => format!("{}", v.round() as i64),
         Unit::Percent => format!("{v:.1}%"),
-        Unit::Rate | Unit::Weeks | Unit::PerFte => format!("{v:.1}"),
+        Unit::Rate | Unit::Weeks | Unit::PerFte | Unit::Days => format!("{v:.1}"),
         Unit::Fte => format!("{v:.2}"),
         Unit::Pounds => format!("£{}", v.round() as i64),
     }

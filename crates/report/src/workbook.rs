@@ -24,7 +24,7 @@ fn number_format(unit: Unit) -> &'static str {
     match unit {
         Unit::Count => "#,##0",
         Unit::Percent => "0.0\\%",
-        Unit::Rate | Unit::Weeks | Unit::PerFte => "0.0",
+        Unit::Rate | Unit::Weeks | Unit::PerFte | Unit::Days => "0.0",
         Unit::Fte => "0.00",
         Unit::Pounds => "£#,##0",
     }

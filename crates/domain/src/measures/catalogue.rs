@@ -4,7 +4,7 @@
 //! are written as strings here and nowhere else in the code: everything else names a measure
 //! by its [`MeasureId`].
 
-use super::engine::Combine::{AmountShare, Count, Mean, PerAmount, Share, Sum};
+use super::engine::Combine::{AmountShare, Count, Mean, Median, PerAmount, Share, Sum};
 use super::engine::*;
 use super::{MAX_BREAKDOWNS, MeasureDef};
 use crate::clock::RequestStage;
@@ -789,4 +789,24 @@ ConsultationsOverdue = "consultations_overdue" {
     breakdowns: [Provider],
     seed_rows: "a new consultation process with schools",
     compute: |e, m| Stream::of(Count, consultations_overdue(e, m)),
+},
+ConsultationsMedianDaysToAnswer = "consultations_median_days_to_answer" {
+    title: "Median days for a setting to answer a consultation",
+    section: "Professionals and settings",
+    unit: Days,
+    better: Down,
+    definition: "of consultations with responded_on in the month, the median of (responded_on − sent_on) + 1 days (sent_on is day 1)",
+    breakdowns: [Provider],
+    seed_rows: "",
+    compute: |e, m| Stream::of(Median, consultation_days_to_answer(e, m)),
+},
+AdviceMedianDaysToSubmit = "advice_median_days_to_submit" {
+    title: "Median days for advice to be given",
+    section: "Professionals and settings",
+    unit: Days,
+    better: Down,
+    definition: "of advice received in the month, the median of (received_on − requested_on) days",
+    breakdowns: [Kind, Provider],
+    seed_rows: "BCP's educational psychology service and its case system disagreed about advice timeliness",
+    compute: |e, m| Stream::of(Median, advice_days_to_submit(e, m)),
 },}

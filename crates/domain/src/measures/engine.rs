@@ -98,6 +98,8 @@ pub enum Tally<'a> {
     Sum(Vec<Fact<'a>>),
     /// Facts in the numerator ÷ sum of all amounts.
     PerAmount(Vec<Fact<'a>>),
+    /// The median of the facts' amounts.
+    Median(Vec<Fact<'a>>),
 }
 
 impl<'a> Tally<'a> {
@@ -109,7 +111,8 @@ impl<'a> Tally<'a> {
             | Tally::Mean(f)
             | Tally::AmountShare(f)
             | Tally::Sum(f)
-            | Tally::PerAmount(f) => (f, &[]),
+            | Tally::PerAmount(f)
+            | Tally::Median(f) => (f, &[]),
             Tally::PerPopulation { facts, .. } => (facts, &[]),
             Tally::Change { current, previous } => (current, previous),
         };
@@ -125,6 +128,7 @@ impl<'a> Tally<'a> {
             Tally::AmountShare(_) => (Combine::AmountShare, 0.0),
             Tally::Sum(_) => (Combine::Sum, 0.0),
             Tally::PerAmount(_) => (Combine::PerAmount, 0.0),
+            Tally::Median(_) => (Combine::Median, 0.0),
             Tally::PerPopulation { population, per, .. } => {
                 (Combine::PerPopulation { population: *population, per: *per }, 0.0)
             }
@@ -148,6 +152,7 @@ impl<'a> Tally<'a> {
             Combine::AmountShare => Tally::AmountShare(facts),
             Combine::Sum => Tally::Sum(facts),
             Combine::PerAmount => Tally::PerAmount(facts),
+            Combine::Median => Tally::Median(facts),
             Combine::PerPopulation { population, per } => Tally::PerPopulation { facts, population, per },
             Combine::Change => {
                 Tally::Change { current: facts, previous: stream.previous.map(Iterator::collect).unwrap_or_default() }
@@ -163,7 +168,8 @@ impl<'a> Tally<'a> {
             | Tally::Mean(f)
             | Tally::AmountShare(f)
             | Tally::Sum(f)
-            | Tally::PerAmount(f) => f,
+            | Tally::PerAmount(f)
+            | Tally::Median(f) => f,
             Tally::PerPopulation { facts, .. } => facts,
             Tally::Change { current, .. } => current,
         }
@@ -171,6 +177,9 @@ impl<'a> Tally<'a> {
 
     /// The headline value: `None` when undefined (a zero denominator, no population).
     pub fn headline(&self) -> Option<f64> {
+        if let Tally::Median(facts) = self {
+            return median(facts.iter().map(|f| f.amount).collect());
+        }
         let mut sums = Sums::default();
         for f in self.counted() {
             sums.add(f);
@@ -181,6 +190,13 @@ impl<'a> Tally<'a> {
     /// The value for each key of breakdown number `slot`, keys in order. Only keys that occur
     /// among the facts are listed (a count's keys are non-zero, a ratio's have a denominator).
     pub fn breakdown(&self, slot: usize) -> Vec<(&'a str, Option<f64>)> {
+        if let Tally::Median(facts) = self {
+            let mut amounts: std::collections::BTreeMap<&'a str, Vec<f64>> = std::collections::BTreeMap::new();
+            for f in facts {
+                amounts.entry(f.keys[slot]).or_default().push(f.amount);
+            }
+            return amounts.into_iter().map(|(key, values)| (key, median(values))).collect();
+        }
         let mut groups: HashMap<&'a str, Sums> = HashMap::default();
         for f in self.counted() {
             groups.entry(f.keys[slot]).or_default().add(f);
@@ -190,6 +206,16 @@ impl<'a> Tally<'a> {
         keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
         keyed
     }
+}
+
+/// The median of `values` (the mean of the middle two of an even number); `None` for none.
+fn median(mut values: Vec<f64>) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    Some(if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 })
 }
 
 /// How a measure's facts combine into its value.
@@ -211,6 +237,9 @@ pub enum Combine {
     Sum,
     /// Facts in the numerator ÷ sum of all amounts (cases per full-time equivalent).
     PerAmount,
+    /// The median of the facts' amounts: folded from the facts kept, not from running sums
+    /// (see [`Engine::value`]).
+    Median,
 }
 
 impl Combine {
@@ -227,6 +256,8 @@ impl Combine {
             Combine::Change => ratio((s.n - previous) * 100.0, previous),
             Combine::Sum => Some(s.amount),
             Combine::PerAmount => ratio(s.numerator, s.amount),
+            // Never reached: a median is worked out from its facts (Engine::value, Tally).
+            Combine::Median => None,
         }
     }
 }
@@ -947,6 +978,15 @@ impl<'a> Engine<'a> {
     /// are folded into sums as they are produced, never kept.
     pub fn value(&self, measure: &MeasureDef, month: Month) -> MeasureValue {
         let stream = measure.measure.stream(self, month);
+        // A median needs its facts: kept, unlike the running sums of every other measure.
+        if stream.combine == Combine::Median {
+            let tally = Tally::collect(stream);
+            let mut breakdowns = Vec::new();
+            for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
+                breakdowns.extend(tally.breakdown(slot).into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
+            }
+            return MeasureValue { headline: tally.headline(), breakdowns };
+        }
         // At most MAX_BREAKDOWNS: checked for every measure when the catalogue is compiled.
         let slots = measure.breakdowns.len();
         let mut total = Sums::default();
@@ -1153,6 +1193,30 @@ impl<'a> Engine<'a> {
             .or(a.provider.as_deref())
             .unwrap_or(UNKNOWN)
     }
+}
+
+/// Advice received in the month, each with the days it took from the request (issue 19).
+pub(super) fn advice_days_to_submit<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    Engine::in_month(&e.events.advice_received, month).filter_map(move |i| {
+        let a = &e.cw.advice[i as usize];
+        let days = days_between(a.requested_on, a.received_on?);
+        Some(Fact::keyed(RecordRef::Advice(i), [a.kind.code(), e.provider_of(a)]).amount(days as f64))
+    })
+}
+
+/// Consultations answered in the month (to date, for the month to date), each with the days
+/// the setting took, counting the day it was sent as day 1 (issue 19).
+pub(super) fn consultation_days_to_answer<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let (first, last) = (month.first_day(), e.end_of(month));
+    e.cw.consultations.iter().enumerate().filter_map(move |(i, c)| {
+        let answered = c.responded_on.filter(|d| *d >= first && *d <= last)?;
+        let setting = e.organisation_names.get(c.organisation_id.as_str()).copied().unwrap_or(UNKNOWN);
+        let days = days_between(c.sent_on, answered) + 1;
+        Some(Fact::keyed(RecordRef::Consultation(i as u32), [setting]).amount(days as f64))
+    })
 }
 
 /// As at the month's end: consultations of settings past their 15 days unanswered (issue 19).

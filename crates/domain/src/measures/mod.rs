@@ -25,11 +25,13 @@ pub enum Unit {
     Fte,
     /// Cases per full-time equivalent.
     PerFte,
+    /// Days (a median of waits, issue 19).
+    Days,
 }
 
 impl Unit {
-    pub const ALL: [Unit; 7] =
-        [Unit::Count, Unit::Percent, Unit::Rate, Unit::Weeks, Unit::Pounds, Unit::Fte, Unit::PerFte];
+    pub const ALL: [Unit; 8] =
+        [Unit::Count, Unit::Percent, Unit::Rate, Unit::Weeks, Unit::Pounds, Unit::Fte, Unit::PerFte, Unit::Days];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -40,6 +42,7 @@ impl Unit {
             Unit::Pounds => "£",
             Unit::Fte => "fte",
             Unit::PerFte => "per fte",
+            Unit::Days => "days",
         }
     }
 }

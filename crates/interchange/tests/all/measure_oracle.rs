@@ -28,6 +28,32 @@ fn div(a: f64, b: f64) -> Option<f64> {
     if b == 0.0 { None } else { Some(a / b) }
 }
 
+/// "The middle value, or the mean of the middle two": of the items' values, overall and per key.
+fn median_of<T>(items: Vec<T>, value: impl Fn(&T) -> f64, keys: impl Fn(&T) -> Keys) -> Answer {
+    fn middle(mut v: Vec<f64>) -> Option<f64> {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let n = v.len();
+        if n == 0 {
+            None
+        } else if n % 2 == 1 {
+            Some(v[n / 2])
+        } else {
+            Some((v[n / 2 - 1] + v[n / 2]) / 2.0)
+        }
+    }
+    let mut a = Answer { headline: middle(items.iter().map(&value).collect()), ..Answer::default() };
+    let mut groups: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for item in &items {
+        for (d, k) in keys(item) {
+            groups.entry((d.to_string(), k)).or_default().push(value(item));
+        }
+    }
+    for (k, v) in groups {
+        a.breakdowns.insert(k, middle(v));
+    }
+    a
+}
+
 /// A count of items, and of each breakdown key.
 fn count<T>(items: Vec<T>, keys: impl Fn(&T) -> Keys) -> Answer {
     let mut a = Answer { headline: Some(items.len() as f64), ..Answer::default() };
@@ -624,6 +650,36 @@ impl<'a> Oracle<'a> {
                     vec![("provider", name.map_or("unknown".to_string(), |o| o.name.clone()))]
                 },
             ),
+            MeasureId::ConsultationsMedianDaysToAnswer => {
+                let answered: Vec<&Consultation> =
+                    cw.consultations.iter().filter(|c| c.responded_on.is_some_and(in_month)).collect();
+                let days = |c: &&Consultation| (days_between(c.sent_on, c.responded_on.unwrap()) + 1) as f64;
+                let name = |c: &&Consultation| {
+                    cw.organisations
+                        .iter()
+                        .find(|o| o.organisation_id == c.organisation_id)
+                        .map_or("unknown".to_string(), |o| o.name.clone())
+                };
+                median_of(answered, days, |c| vec![("provider", name(c))])
+            }
+            MeasureId::AdviceMedianDaysToSubmit => {
+                let received: Vec<&Advice> = cw.advice.iter().filter(|a| a.received_on.is_some_and(in_month)).collect();
+                median_of(
+                    received,
+                    |a| days_between(a.requested_on, a.received_on.unwrap()) as f64,
+                    |a| {
+                        let organisation = a
+                            .organisation_id
+                            .as_ref()
+                            .and_then(|o| cw.organisations.iter().find(|x| &x.organisation_id == o))
+                            .map(|o| o.name.clone());
+                        vec![
+                            ("kind", a.kind.code().to_string()),
+                            ("provider", organisation.or(a.provider.clone()).unwrap_or("unknown".into())),
+                        ]
+                    },
+                )
+            }
             MeasureId::Compliments => count(
                 cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Compliment && in_month(f.received_on)).collect(),
                 none,
