@@ -178,6 +178,9 @@ pub fn check_template(template: &str) -> Result<(), String> {
     if template.trim().is_empty() {
         return Err("the template is empty".into());
     }
+    if template.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err("the template has a control character (not a line break or tab) that a letter cannot print".into());
+    }
     Ok(())
 }
 
@@ -379,7 +382,7 @@ pub fn write(own: &Casework, asked: &Asked, template: &str, settings: &Settings,
         }
     }
     f.insert("addressee", letter.to[0].clone());
-    letter.parts = parts(&fill(template, &f));
+    letter.parts = parts(&fill(template, &f, asked.kind)?);
     Ok(letter)
 }
 
@@ -428,36 +431,47 @@ fn add(date: Date, span: jiff::Span) -> String {
     date.checked_add(span).map_or_else(|_| "(out of range)".to_string(), in_words)
 }
 
-/// The template with each `{field}` replaced (a checked template names only known fields).
-fn fill(template: &str, fields: &BTreeMap<&str, String>) -> String {
+/// The template with each `{field}` replaced; refused when it names a field this letter has
+/// no value for (a draft-plan notice has no `{advice_due}`), so that no notice goes out with a
+/// blank where a date should be.
+fn fill(template: &str, fields: &BTreeMap<&str, String>, kind: LetterKind) -> Result<String, String> {
     let mut out = String::with_capacity(template.len() + 256);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         let close = after.find('}').unwrap_or(after.len());
-        out.push_str(fields.get(&after[..close]).map_or("", String::as_str));
+        let name = &after[..close];
+        let value = fields.get(name).ok_or_else(|| {
+            format!("the template uses {{{name}}}, which a letter of the kind '{}' does not have", kind.label())
+        })?;
+        out.push_str(value);
         rest = after.get(close + 1..).unwrap_or("");
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
-/// Text to parts: `# ` headings, `- ` bullets, paragraphs split by blank lines.
+/// Text to parts: `# ` headings, `- ` bullets, and paragraphs of the other lines, a line that
+/// is empty (or only spaces) ending a paragraph.
 fn parts(text: &str) -> Vec<Part> {
     let mut parts = Vec::new();
-    for block in text.replace("\r\n", "\n").split("\n\n") {
-        for line in block.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            if let Some(h) = line.strip_prefix("# ") {
-                parts.push(Part::Heading(h.to_string()));
-            } else if let Some(b) = line.strip_prefix("- ") {
-                parts.push(Part::Bullet(b.to_string()));
-            } else if let Some(Part::Paragraph(p)) = parts.last_mut().filter(|_| !block.starts_with(line)) {
-                p.push(' ');
-                p.push_str(line);
-            } else {
-                parts.push(Part::Paragraph(line.to_string()));
-            }
+    let mut open_paragraph = false;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() {
+            open_paragraph = false;
+        } else if let Some(h) = line.strip_prefix("# ") {
+            parts.push(Part::Heading(h.to_string()));
+            open_paragraph = false;
+        } else if let Some(b) = line.strip_prefix("- ") {
+            parts.push(Part::Bullet(b.to_string()));
+            open_paragraph = false;
+        } else if open_paragraph && let Some(Part::Paragraph(p)) = parts.last_mut() {
+            p.push(' ');
+            p.push_str(line);
+        } else {
+            parts.push(Part::Paragraph(line.to_string()));
+            open_paragraph = true;
         }
     }
     parts
@@ -475,6 +489,19 @@ mod tests {
         }
         assert_eq!(check_template("Dear {nobody}"), Err("{nobody} is not a field a letter can use".into()));
         assert!(check_template("Dear {child_name").is_err());
+        assert!(check_template("Dear\u{b}{child_name}").is_err(), "a vertical tab breaks a DOCX");
+        let lines = parts("# Title\nOne\nline\n  \nTwo\n\n\n- a\n- b\nThree");
+        assert_eq!(
+            lines,
+            [
+                Part::Heading("Title".into()),
+                Part::Paragraph("One line".into()),
+                Part::Paragraph("Two".into()),
+                Part::Bullet("a".into()),
+                Part::Bullet("b".into()),
+                Part::Paragraph("Three".into()),
+            ]
+        );
     }
 
     fn day(y: i16, m: i8, d: i8) -> Date {
@@ -541,5 +568,11 @@ mod tests {
         let text: String = notice.parts.iter().map(|p| format!("{p:?}\n")).collect();
         assert!(text.contains("until 5 May 2026"), "{text}");
         assert!(text.contains("Bullet(\"ask to meet one of our officers to discuss the draft plan;\")"), "{text}");
+        // A field of another kind of letter is refused, not left blank.
+        let wrong = write(&own, &asked(kind), "Reply by {advice_due}.", &settings(), day(2026, 4, 20));
+        assert_eq!(
+            wrong.unwrap_err(),
+            "the template uses {advice_due}, which a letter of the kind 'Draft EHC plan notice' does not have"
+        );
     }
 }

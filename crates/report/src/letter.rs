@@ -62,7 +62,13 @@ pub fn letter_body(letter: &Letter) -> maud::Markup {
 
 /// Text escaped for XML.
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    // XML 1.0 allows no control characters but tab and line breaks: any other is dropped.
+    let allowed: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .filter(|c| !matches!(c, '\u{fffe}' | '\u{ffff}'))
+        .collect();
+    allowed.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// One paragraph of WordprocessingML: bold and size (half-points) optional.

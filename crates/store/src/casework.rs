@@ -497,8 +497,17 @@ impl Store {
         audit::record(&mut work, event).await?;
         raise_version(&mut work).await?;
         work.commit().await?;
+        // Committed: every file is tried (one already gone is fine), and one that cannot be
+        // removed is reported by its random name alone, never failing the erasure after the fact.
         for file in files {
-            std::fs::remove_file(&file).map_err(|e| StoreError::Files(format!("cannot remove a document: {e}")))?;
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => tracing::error!(
+                    document = %file.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+                    "an erased child's document file could not be removed: {e}"
+                ),
+            }
         }
         Ok(())
     }

@@ -184,8 +184,8 @@ pub fn documents_section(
             @if !letters.is_empty() {
                 h3 class="govuk-heading-s" { "Letters you can write now" }
                 ul class="govuk-list" {
-                    @for (kind, query) in letters {
-                        li { a class="govuk-link" href=(format!("/children/{child_id}/letters?kind={}&{query}", kind.code())) { (kind.label()) " (" (query.replace("request=", "request ")) ")" } }
+                    @for (kind, request) in letters {
+                        li { a class="govuk-link" href=(format!("/children/{child_id}/letters?{}", serde_urlencoded::to_string([("kind", kind.code()), ("request", request.as_str())]).unwrap_or_default())) { (kind.label()) " (request " (request) ")" } }
                     }
                 }
             }
@@ -200,7 +200,7 @@ fn filed_on(at: &str) -> String {
         .map_or_else(|| at.to_string(), sendtrack_domain::dates::in_words)
 }
 
-/// The letters the child's records allow now: (kind, the query naming the request).
+/// The letters the child's records allow now: (kind, the request).
 pub fn writable_letters(
     own: &Casework,
     settings: &sendtrack_domain::letters::Settings,
@@ -212,7 +212,7 @@ pub fn writable_letters(
             let asked = Asked { kind: *kind, request_id: &r.request_id, advice_id: None, review_id: None };
             let template = sendtrack_domain::letters::default_template(*kind);
             if sendtrack_domain::letters::write(own, &asked, &template, settings, today).is_ok() {
-                found.push((*kind, format!("request={}", r.request_id)));
+                found.push((*kind, r.request_id.to_string()));
             }
         }
     }
@@ -348,6 +348,7 @@ pub async fn upload(
     };
     let Some(document_id) = new_document_id() else { return Err(AppError::internal("no random document id")) };
     let stem: String = title.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let stem = if stem.trim_matches('-').is_empty() { "document".to_string() } else { stem };
     let mut document = Document {
         series_id: if series.is_empty() { document_id.clone() } else { series },
         document_id,
@@ -719,7 +720,8 @@ pub async fn admin_letters_save(
     let standard = form.standard.trim().parse::<u32>().ok().filter(|d| (1..=65).contains(d));
     let mb = mb.filter(|_| standard.is_some());
     let texts = [form.authority.trim(), form.mediation.trim(), form.information.trim()];
-    let Some(mb) = mb.filter(|_| texts.iter().all(|t| !t.is_empty() && t.chars().count() <= 300)) else {
+    let fits = |t: &&str| !t.is_empty() && t.chars().count() <= 300 && !t.chars().any(char::is_control);
+    let Some(mb) = mb.filter(|_| texts.iter().all(fits)) else {
         return Ok(super::message(
             StatusCode::BAD_REQUEST,
             &state.authority,
