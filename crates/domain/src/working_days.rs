@@ -81,9 +81,22 @@ pub fn bank_holidays(year: i16) -> Vec<Date> {
     days
 }
 
+/// The years whose bank holidays are worked out once and kept (a measure asks millions of times).
+const KEPT: std::ops::RangeInclusive<i16> = 1990..=2100;
+
+/// Whether `day` is a bank holiday: from the years kept, else worked out.
+fn is_bank_holiday(day: Date) -> bool {
+    static YEARS: std::sync::OnceLock<Vec<Vec<Date>>> = std::sync::OnceLock::new();
+    if !KEPT.contains(&day.year()) {
+        return bank_holidays(day.year()).contains(&day);
+    }
+    let years = YEARS.get_or_init(|| KEPT.map(bank_holidays).collect());
+    years[usize::try_from(day.year() - KEPT.start()).unwrap_or_default()].contains(&day)
+}
+
 /// Whether `day` is a working day in England.
 pub fn is_working_day(day: Date) -> bool {
-    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) && !bank_holidays(day.year()).contains(&day)
+    !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) && !is_bank_holiday(day)
 }
 
 /// The working day `n` working days after `from` (the day itself not counted).

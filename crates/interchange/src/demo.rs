@@ -1000,12 +1000,18 @@ fn add_organisations(cw: &mut Casework, rng: &mut ChaCha8Rng, as_at: Date) {
     }
     let requests: Vec<Request> =
         cw.requests.iter().filter(|r| r.draft_issued_on.is_some_and(|d| d <= as_at)).cloned().collect();
+    // Each child's placements, found once (a scan per request was quadratic in the county).
+    let mut placements_of: HashMap<String, Vec<Placement>> = HashMap::new();
+    for p in &cw.placements {
+        placements_of.entry(p.child_id.to_string()).or_default().push(p.clone());
+    }
     for r in requests {
         let Some(sent_on) = r.draft_issued_on else { continue };
-        let setting = cw
-            .placements
-            .iter()
-            .filter(|p| p.child_id == r.child_id && p.started_on <= sent_on)
+        let setting = placements_of
+            .get(r.child_id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|p| p.started_on <= sent_on)
             .max_by_key(|p| p.started_on)
             .and_then(|p| by_urn.get(p.urn.as_deref()?));
         let Some(setting) = setting else { continue };
