@@ -134,6 +134,11 @@ test('an analyst reaches none of the case file', async () => {
   await check(adminPage, 'admin-letters');
   await adminPage.click('text=Draft EHC plan notice');
   await check(adminPage, 'admin-letter-template');
+  await adminPage.goto(demo.base + '/admin/organisations');
+  assert.ok(await adminPage.isVisible('text=County Educational Psychology Service'), 'the demo\'s advice givers are listed');
+  await check(adminPage, 'admin-organisations');
+  await adminPage.click('text=Add an organisation');
+  await check(adminPage, 'admin-organisation-new');
   await adminPage.goto(demo.base + '/admin/users');
   await adminPage.fill('#email', 'ana.lyst@example.org');
   await adminPage.selectOption('#role', 'analyst');
