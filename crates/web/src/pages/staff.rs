@@ -670,14 +670,31 @@ pub async fn reallocate(
     Ok(Redirect::to(&format!("/caseloads?{query}")).into_response())
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct Listed {
+    kind: Option<String>,
+    page: Option<usize>,
+}
+
 /// `GET /admin/organisations`: the advice givers and settings, each with its team inbox.
 pub async fn organisations(
     State(state): State<Arc<AppState>>,
     SignedIn(user): SignedIn,
     Query(shown): Query<Shown>,
+    Query(listed): Query<Listed>,
 ) -> Answer {
+    use sendtrack_domain::codes::OrganisationKind;
+    const PER_PAGE: usize = 50;
     let cw = state.casework().await?;
     let saved = shown.saved.as_deref().filter(|id| cw.organisations.iter().any(|o| o.organisation_id.as_str() == *id));
+    // One kind at a time (a county consults hundreds of schools), a page of 50 at a time.
+    let kind =
+        listed.kind.as_deref().and_then(|k| OrganisationKind::parse(k).ok()).unwrap_or(OrganisationKind::Provider);
+    let of_kind: Vec<_> = cw.organisations.iter().filter(|o| o.kind == kind).collect();
+    let pages = of_kind.len().div_ceil(PER_PAGE).max(1);
+    let page_number = listed.page.unwrap_or(1).clamp(1, pages);
+    let shown_now: Vec<_> = of_kind.iter().skip((page_number - 1) * PER_PAGE).take(PER_PAGE).collect();
+    let count = |k: OrganisationKind| cw.organisations.iter().filter(|o| o.kind == k).count();
     Ok(page(
         "Organisations",
         &state.authority,
@@ -687,21 +704,32 @@ pub async fn organisations(
             h1 class="govuk-heading-l" { "Organisations" }
             p class="govuk-body" { "The services and trusts asked for advice, and the schools and colleges consulted, with the team inbox that tasks and reminders go to." }
             a class="govuk-button" data-module="govuk-button" href="/admin/organisations/new" { "Add an organisation" }
-            @if cw.organisations.is_empty() {
-                p class="govuk-body" { "No organisations yet." }
+            p class="govuk-body" {
+                "Show: "
+                @for (k, words) in [(OrganisationKind::Provider, "advice givers"), (OrganisationKind::Setting, "settings"), (OrganisationKind::Other, "others")] {
+                    @if k == kind {
+                        strong { (words) " (" (count(k)) ")" }
+                    } @else {
+                        a class="govuk-link" href=(format!("/admin/organisations?kind={}", k.code())) { (words) " (" (count(k)) ")" }
+                    }
+                    @if k != OrganisationKind::Other { " · " }
+                }
+            }
+            @if of_kind.is_empty() {
+                p class="govuk-body" { "None of this kind yet." }
             } @else {
                 div class="st-scroll" tabindex="0" role="region" aria-label="Organisations" {
                     (table(
-                        (Caption::Small, format!("{} organisations", cw.organisations.len())),
-                        &[heading("Name"), heading("Kind"), heading("Team inbox"), heading("URN")],
-                        cw.organisations.iter().map(|o| vec![
+                        (Caption::Small, format!("{}: {} of {}", kind.label(), shown_now.len(), of_kind.len())),
+                        &[heading("Name"), heading("Team inbox"), heading("URN")],
+                        shown_now.iter().map(|o| vec![
                             cell(html! { a class="govuk-link" href=(format!("/admin/organisations/{}", o.organisation_id)) { (o.name) } " (" (o.organisation_id) ")" }),
-                            cell(o.kind.label()),
                             cell(o.email.as_deref().unwrap_or("–")),
                             cell(o.urn.as_deref().unwrap_or("–")),
                         ]),
                     ))
                 }
+                (crate::govuk::pagination("Pages of organisations", page_number, pages, |n| format!("/admin/organisations?kind={}&page={n}", kind.code())))
             }
         },
     )
