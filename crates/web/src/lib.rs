@@ -236,7 +236,12 @@ impl AppState {
         with: Option<(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>, &Casework)>,
         event: &sendtrack_store::audit::AuditEvent,
     ) -> Result<(), sendtrack_store::StoreError> {
-        let _loading = self.loading.lock().await;
+        // The snapshot's lock is held only when a record changes with the document: a large
+        // upload on its own never makes a reload wait.
+        let _loading = match with {
+            Some(_) => Some(self.loading.lock().await),
+            None => None,
+        };
         let record = with.map(|(file, record, version, _)| (file, record, version));
         let saved = self.store.file_document(document, content, self.documents.as_deref(), record, event).await?;
         if let (Some(saved), Some((_, record, _, before))) = (saved, with)
