@@ -135,17 +135,7 @@ fn staff_form<'a>(
 
 /// The form to change a member of staff (and to end their time in post).
 pub async fn edit_form(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Path(id): Path<String>) -> Answer {
-    let (record, version) = match state.store.record_with_version(RecordFile::Staff, &id).await {
-        Ok(found) => found,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    let cw = state.casework().await?;
-    let own = workforce(&cw);
-    let mut values = values_of(RecordFile::Staff, &record);
-    values.insert("version".into(), version.to_string());
-    Ok(form_page(&state, &user, &staff_form(RecordFile::Staff, Some(&id), Some(version), &own, &values, &[], false))
-        .into_response())
+    edit_register(&state, &user, RecordFile::Staff, &id).await
 }
 
 /// Saves a new member of staff.
@@ -154,9 +144,7 @@ pub async fn create(
     SignedIn(user): SignedIn,
     Form(values): Form<Vec<(String, String)>>,
 ) -> Answer {
-    let values: Values = values.into_iter().collect();
-    let id = values.get("staff_id").map(|v| v.trim().to_string()).unwrap_or_default();
-    save(&state, &user, RecordFile::Staff, &id, None, values).await
+    create_register(&state, &user, RecordFile::Staff, values).await
 }
 
 /// Saves a change to a member of staff.
@@ -166,11 +154,43 @@ pub async fn update(
     Path(id): Path<String>,
     Form(values): Form<Vec<(String, String)>>,
 ) -> Answer {
+    update_register(&state, &user, RecordFile::Staff, &id, values).await
+}
+
+/// The form to change a record of a register (staff, organisations), with its version.
+async fn edit_register(state: &AppState, user: &Session, file: RecordFile, id: &str) -> Answer {
+    let (record, version) = match state.store.record_with_version(file, id).await {
+        Ok(found) => found,
+        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
+        Err(e) => return Err(e.into()),
+    };
+    let cw = state.casework().await?;
+    let own = register(&cw, file);
+    let mut values = values_of(file, &record);
+    values.insert("version".into(), version.to_string());
+    Ok(form_page(state, user, &staff_form(file, Some(id), Some(version), &own, &values, &[], false)).into_response())
+}
+
+/// Saves a new record of a register, its id as the person typed it.
+async fn create_register(state: &AppState, user: &Session, file: RecordFile, values: Vec<(String, String)>) -> Answer {
+    let values: Values = values.into_iter().collect();
+    let id = values.get(file.columns()[0].name).map(|v| v.trim().to_string()).unwrap_or_default();
+    save(state, user, file, &id, None, values).await
+}
+
+/// Saves a change to a record of a register, refused without the version it was read at.
+async fn update_register(
+    state: &AppState,
+    user: &Session,
+    file: RecordFile,
+    id: &str,
+    values: Vec<(String, String)>,
+) -> Answer {
     let values: Values = values.into_iter().collect();
     let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
         return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
     };
-    save(&state, &user, RecordFile::Staff, &id, Some(version), values).await
+    save(state, user, file, id, Some(version), values).await
 }
 
 /// Saves a new or changed record of a register (staff, organisations).
@@ -751,17 +771,7 @@ pub async fn organisation_edit(
     SignedIn(user): SignedIn,
     Path(id): Path<String>,
 ) -> Answer {
-    let (record, version) = match state.store.record_with_version(RecordFile::Organisations, &id).await {
-        Ok(found) => found,
-        Err(StoreError::NotFound { .. }) => return Err(AppError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
-    let cw = state.casework().await?;
-    let own = register(&cw, RecordFile::Organisations);
-    let mut values = values_of(RecordFile::Organisations, &record);
-    values.insert("version".into(), version.to_string());
-    let form = staff_form(RecordFile::Organisations, Some(&id), Some(version), &own, &values, &[], false);
-    Ok(form_page(&state, &user, &form).into_response())
+    edit_register(&state, &user, RecordFile::Organisations, &id).await
 }
 
 /// Saves a new organisation.
@@ -770,9 +780,7 @@ pub async fn organisation_create(
     SignedIn(user): SignedIn,
     Form(values): Form<Vec<(String, String)>>,
 ) -> Answer {
-    let values: Values = values.into_iter().collect();
-    let id = values.get("organisation_id").map(|v| v.trim().to_string()).unwrap_or_default();
-    save(&state, &user, RecordFile::Organisations, &id, None, values).await
+    create_register(&state, &user, RecordFile::Organisations, values).await
 }
 
 /// Saves a change to an organisation.
@@ -782,9 +790,5 @@ pub async fn organisation_update(
     Path(id): Path<String>,
     Form(values): Form<Vec<(String, String)>>,
 ) -> Answer {
-    let values: Values = values.into_iter().collect();
-    let Some(version) = values.get("version").and_then(|v| v.parse::<i64>().ok()) else {
-        return Ok((StatusCode::BAD_REQUEST, "The form has no version: open it again.").into_response());
-    };
-    save(&state, &user, RecordFile::Organisations, &id, Some(version), values).await
+    update_register(&state, &user, RecordFile::Organisations, &id, values).await
 }
