@@ -14,6 +14,7 @@ pub mod identifiers;
 pub mod informed;
 pub mod letters;
 pub mod measures;
+pub mod portal;
 pub mod records;
 pub mod rows;
 pub mod search;

@@ -167,6 +167,20 @@ enum Command {
         /// missing) instead of in the database. Files are named by random ids.
         #[arg(long)]
         documents: Option<PathBuf>,
+        #[command(flatten)]
+        mail: commands::mail::MailOptions,
+    },
+    /// Send the day's e-mail once: each organisation's digest of its tasks due within 7 days
+    /// or overdue, each caseworker's digest of their week (once a week), and anything waiting
+    /// or failed before. A digest goes to each inbox once a day, however often this runs.
+    Notify {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        #[command(flatten)]
+        mail: commands::mail::MailOptions,
+        /// Who runs it, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
     },
     /// Write a consistent copy of a SQLite database, safe while the web app serves it (a copy
     /// of the .db file alone may miss what sits in its -wal file). For PostgreSQL use pg_dump.
@@ -296,6 +310,8 @@ enum Command {
         /// Only create the database and print the summary; do not start the web app.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        mail: commands::mail::MailOptions,
     },
 }
 
@@ -338,6 +354,41 @@ enum OrgCommand {
         #[arg(long)]
         urn: Option<String>,
         /// Who is adding it, for the audit trail (default: the operating-system user).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// The people of an organisation who sign in at the portal.
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MemberCommand {
+    /// Let someone of an organisation sign in at /portal (with a code e-mailed to them).
+    Add {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The organisation's id.
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        /// Make them the organisation's administrator, who adds and removes its members.
+        #[arg(long)]
+        admin: bool,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Stop someone signing in for an organisation.
+    Remove {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
         #[arg(long)]
         by: Option<String>,
     },
@@ -529,6 +580,7 @@ fn main() -> ExitCode {
                 behind_tls_proxy,
                 trusted_proxies,
                 documents,
+                mail,
             } => {
                 let options = commands::web::ServeOptions {
                     addr: &addr,
@@ -538,6 +590,7 @@ fn main() -> ExitCode {
                     behind_tls_proxy,
                     trusted_proxies,
                     documents,
+                    mail,
                 };
                 commands::web::run_server(&db, &options, cli.today).await
             }
@@ -548,6 +601,13 @@ fn main() -> ExitCode {
             Command::Letter { db, request, kind, advice, review, out, file, by } => {
                 let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
                 commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
+            }
+            Command::Notify { db, mail, by } => commands::mail::notify(&db, &mail, by.as_deref(), today).await,
+            Command::Org {
+                command: OrgCommand::Member { command: MemberCommand::Add { db, org, email, admin, by } },
+            } => commands::mail::member(&db, &org, &email, admin, false, by.as_deref()).await,
+            Command::Org { command: OrgCommand::Member { command: MemberCommand::Remove { db, org, email, by } } } => {
+                commands::mail::member(&db, &org, &email, false, true, by.as_deref()).await
             }
             Command::Org { command: OrgCommand::Add { db, id, name, kind, email, urn, by } } => {
                 let cells =
@@ -583,9 +643,9 @@ fn main() -> ExitCode {
             }
             Command::Migrate { db } => commands::database::migrate(&db).await,
             Command::Copy { from, to } => commands::database::copy(&from, &to).await,
-            Command::Demo { db, children, seed, addr, no_serve } => {
+            Command::Demo { db, children, seed, addr, no_serve, mail } => {
                 let serve = (!no_serve).then_some(addr.as_str());
-                commands::demo::run(db.as_deref(), children, seed, today, serve, cli.today).await
+                commands::demo::run(db.as_deref(), children, seed, today, serve, cli.today, &mail).await
             }
         }
     });

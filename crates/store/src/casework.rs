@@ -454,6 +454,24 @@ impl Store {
         Ok(Saved { version, casework_version })
     }
 
+    /// Several records' saves as one transaction (each as [`write_record`]), `event` in the
+    /// audit trail and the casework version raised once: all, or nothing. Returns the casework
+    /// version.
+    pub async fn write_records(
+        &self,
+        records: &[(RecordFile, &Casework, Option<i64>)],
+        event: &AuditEvent,
+    ) -> Result<i64, StoreError> {
+        let mut work = self.begin().await?;
+        for (file, record, expected) in records {
+            write_record(&mut work, *file, record, *expected).await?;
+        }
+        audit::record(&mut work, event).await?;
+        let casework_version = raise_version(&mut work).await?;
+        work.commit().await?;
+        Ok(casework_version)
+    }
+
     /// Reallocates cases, as one transaction: the `caseworker` of each request or plan in
     /// `cases` set to `to` (its version raised, so that a form opened before is refused), one
     /// audit event per case, and the casework version raised once. A case that does not exist

@@ -67,15 +67,15 @@ pub type WithRecord<'a> = (RecordFile, &'a Casework, Option<i64>);
 
 impl Store {
     /// Files `document` with its `content` (in `dir` when given, else in the database), the
-    /// record change that comes with it and `event`, in one transaction: all, or nothing (a
-    /// file written to `dir` is removed again when the transaction fails). Returns the saved
-    /// record's versions when there was one.
+    /// record changes that come with it and `event`, in one transaction: all, or nothing (a
+    /// file written to `dir` is removed again when the transaction fails). Returns the last
+    /// saved record's version and the casework version when records changed.
     pub async fn file_document(
         &self,
         document: &Document,
         content: &[u8],
         dir: Option<&Path>,
-        with: Option<WithRecord<'_>>,
+        with: &[WithRecord<'_>],
         event: &AuditEvent,
     ) -> Result<Option<Saved>, StoreError> {
         let path = match dir {
@@ -101,7 +101,7 @@ impl Store {
         d: &Document,
         content: &[u8],
         path: Option<&Path>,
-        with: Option<WithRecord<'_>>,
+        with: &[WithRecord<'_>],
         event: &AuditEvent,
     ) -> Result<Option<Saved>, StoreError> {
         let mut work = self.begin().await?;
@@ -116,11 +116,12 @@ impl Store {
         insert.bind(path.map(|p| p.display().to_string())).push(", ");
         insert.bind(if path.is_some() { None } else { Some(content.to_vec()) }).push(")");
         insert.query().execute(work.conn()).await?;
-        let saved = match with {
-            Some((file, record, expected)) => {
-                let version = write_record(&mut work, file, record, expected).await?;
-                Some(Saved { version, casework_version: raise_version(&mut work).await? })
-            }
+        let mut version = None;
+        for (file, record, expected) in with {
+            version = Some(write_record(&mut work, *file, record, *expected).await?);
+        }
+        let saved = match version {
+            Some(version) => Some(Saved { version, casework_version: raise_version(&mut work).await? }),
             None => None,
         };
         audit::record(&mut work, event).await?;

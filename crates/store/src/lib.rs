@@ -7,6 +7,7 @@ pub mod audit;
 pub mod casework;
 pub mod documents;
 pub mod people;
+pub mod portal;
 mod tables;
 mod work;
 

@@ -15,6 +15,10 @@ pub enum Who {
     Roles(&'static [Role]),
     /// Signed-in people with one of these roles, and people an admin has given the grant.
     RolesOrGranted(&'static [Role], Grant),
+    /// People signed in at the portal (members of organisations, issue 19), in a session of
+    /// the portal's own: no staff role reaches these routes, and a portal session reaches
+    /// nothing else. What each may see there is decided by their open tasks.
+    Portal,
 }
 
 /// A permission an admin gives one person beyond their role.
@@ -124,6 +128,18 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/admin/letters", ADMIN, "the services letters name and the upload limit"),
     rule("GET", "/admin/letters/{kind}", ADMIN, "a letter template"),
     rule("POST", "/admin/letters/{kind}", ADMIN, "changing a letter template"),
+    rule("GET", "/admin/organisations/{id}/members", ADMIN, "an organisation's portal members"),
+    rule("POST", "/admin/organisations/{id}/members", ADMIN, "adding or removing an organisation's portal member"),
+    rule("GET", "/admin/mail", ADMIN, "the e-mail the service sent, and what failed"),
+    rule("GET", "/portal/sign-in", Who::Anyone, "the portal's sign-in form (an e-mail address)"),
+    rule("POST", "/portal/sign-in", Who::Anyone, "asking for a one-time code by e-mail"),
+    rule("POST", "/portal/code", Who::Anyone, "signing in to the portal with the code"),
+    rule("GET", "/portal", Who::Portal, "the open tasks of the member's organisations"),
+    rule("POST", "/portal/sign-out", Who::Portal, "signing out of the portal"),
+    rule("GET", "/portal/members", Who::Portal, "an organisation's members (its admins may change them)"),
+    rule("POST", "/portal/members", Who::Portal, "adding or removing a member (the organisation's admins)"),
+    rule("GET", "/portal/{kind}/{id}", Who::Portal, "an open task, with the child's details it needs"),
+    rule("POST", "/portal/{kind}/{id}", Who::Portal, "answering an open task: advice, a consultation, a review report"),
     rule("GET", "/assets/govuk.css", Who::Anyone, "an asset"),
     rule("GET", "/assets/board.css", Who::Anyone, "an asset"),
     rule("GET", "/assets/app.css", Who::Anyone, "an asset"),
@@ -160,6 +176,7 @@ impl Who {
         match self {
             Who::Anyone | Who::SignedIn => true,
             Who::Roles(roles) | Who::RolesOrGranted(roles, _) => roles.contains(&role),
+            Who::Portal => false,
         }
     }
 

@@ -276,6 +276,9 @@ pub async fn require_access(
     if rule.who == Who::Anyone {
         return next.run(request).await;
     }
+    if rule.who == Who::Portal {
+        return portal_access(&state, request, next).await;
+    }
     let (mut parts, body) = request.into_parts();
     let Some(token) = session_token(&parts) else { return Redirect::to("/sign-in").into_response() };
     let hash = token_hash(&token);
@@ -320,17 +323,103 @@ pub async fn require_access(
     next.run(axum::extract::Request::from_parts(parts, body)).await
 }
 
+/// The cookie of a portal session (issue 19): its own name and path, so that it never
+/// reaches the staff app and a staff session never reaches the portal.
+pub const PORTAL_COOKIE: &str = "sendtrack_portal";
+
+/// A person signed in at the portal: their e-mail, the organisations they are a member of,
+/// and the CSRF token their forms send back.
+#[derive(Debug, Clone)]
+pub struct PortalSession {
+    pub email: String,
+    pub csrf: String,
+    pub address: String,
+    pub token_hash: String,
+    pub memberships: Vec<sendtrack_store::portal::Member>,
+    pub idle_minutes: i64,
+}
+
+impl PortalSession {
+    /// The ids of the organisations the person is a member of.
+    pub fn organisations(&self) -> Vec<String> {
+        self.memberships.iter().map(|m| m.organisation_id.clone()).collect()
+    }
+
+    /// Whether the person is an admin of `organisation`.
+    pub fn admin_of(&self, organisation: &str) -> bool {
+        self.memberships.iter().any(|m| m.is_admin && m.organisation_id == organisation)
+    }
+}
+
+/// The portal session of a request, put there by [`require_access`] on portal routes.
+pub struct Portal(pub PortalSession);
+
+impl FromRequestParts<Arc<AppState>> for Portal {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &Arc<AppState>) -> Result<Portal, Response> {
+        parts
+            .extensions
+            .get::<PortalSession>()
+            .cloned()
+            .map(Portal)
+            .ok_or_else(|| Redirect::to("/portal/sign-in").into_response())
+    }
+}
+
+/// The portal's half of [`require_access`]: a live portal session of a person who is still a
+/// member of an organisation, else the portal's sign-in (never the staff app's).
+async fn portal_access(state: &AppState, request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let ended = || {
+        let cookie = state.protection.cookie_named(PORTAL_COOKIE, "", "/portal", cookie::SameSite::Lax);
+        let mut cookie = cookie;
+        cookie.set_max_age(cookie::time::Duration::seconds(0));
+        ([(axum::http::header::SET_COOKIE, cookie.to_string())], Redirect::to("/portal/sign-in")).into_response()
+    };
+    let Some(token) = cookie(&parts, PORTAL_COOKIE) else { return Redirect::to("/portal/sign-in").into_response() };
+    let hash = token_hash(&token);
+    let at = now();
+    let idle = state.protection.idle_minutes;
+    let email = match state.store.portal_session(&hash, &minutes_before(at, idle), &stored(at)).await {
+        Ok(Some(email)) => email,
+        Ok(None) => return ended(),
+        Err(e) => return crate::pages::failed(e),
+    };
+    let memberships = match state.store.memberships(&email).await {
+        Ok(m) => m,
+        Err(e) => return crate::pages::failed(e),
+    };
+    if memberships.is_empty() {
+        return ended();
+    }
+    let session = PortalSession {
+        email,
+        csrf: csrf_token(&token),
+        address: client_address(&parts, &state.protection),
+        token_hash: hash,
+        memberships,
+        idle_minutes: idle,
+    };
+    parts.extensions.insert(session);
+    next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
 /// Refuses a state-changing request (POST) that does not carry its session's CSRF token in a
 /// form field, before any handler sees it. Sign-in has no session yet and carries a token of
 /// its own form instead (login CSRF: `pages::sign_in`).
 /// Bodies are limited to [`MAX_FORM_BYTES`].
 pub async fn require_csrf(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if request.method() != Method::POST || request.uri().path() == "/sign-in" {
+    // Signing in has no session yet: its forms carry a token of their own (login CSRF).
+    let path = request.uri().path();
+    if request.method() != Method::POST || matches!(path, "/sign-in" | "/portal/sign-in" | "/portal/code") {
         return next.run(request).await;
     }
+    let portal = path == "/portal" || path.starts_with("/portal/");
     let (parts, body) = request.into_parts();
-    let Some(token) = session_token(&parts) else {
-        return Redirect::to("/sign-in").into_response();
+    let token = if portal { cookie(&parts, PORTAL_COOKIE) } else { session_token(&parts) };
+    let Some(token) = token else {
+        return Redirect::to(if portal { "/portal/sign-in" } else { "/sign-in" }).into_response();
     };
     let expected = csrf_token(&token);
     let multipart = parts
@@ -367,15 +456,22 @@ pub const MAX_FORM_BYTES: usize = 256 * 1024;
 /// each such route checks the CSRF token, its form's first field.
 fn takes_upload(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').collect();
-    path == "/sen2/check" || matches!(segments.as_slice(), ["", "children", id, "documents"] if !id.is_empty())
+    path == "/sen2/check"
+        || matches!(segments.as_slice(), ["", "children", id, "documents"] if !id.is_empty())
+        || matches!(segments.as_slice(), ["", "portal", "advice" | "reviews", id] if !id.is_empty())
 }
 
 /// Reads the CSRF token from the first field of a multipart upload (the form puts it before any
 /// file) and checks it against the session's: `Ok` to go on reading the upload.
 pub async fn upload_token_matches(form: &mut axum::extract::Multipart, session: &Session) -> bool {
+    upload_token_is(form, &session.csrf).await
+}
+
+/// As [`upload_token_matches`], for any session's token.
+pub async fn upload_token_is(form: &mut axum::extract::Multipart, csrf: &str) -> bool {
     match form.next_field().await {
         Ok(Some(field)) if field.name() == Some(CSRF_FIELD) => {
-            field.text().await.is_ok_and(|sent| sent.len() == session.csrf.len() && sent == session.csrf)
+            field.text().await.is_ok_and(|sent| sent.len() == csrf.len() && sent == csrf)
         }
         _ => false,
     }

@@ -33,6 +33,7 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
         items.push(("/admin/users", "People and settings", &["/admin/users"]));
         items.push(("/admin/organisations", "Organisations", &["/admin/organisations"]));
         items.push(("/admin/letters", "Letters", &["/admin/letters"]));
+        items.push(("/admin/mail", "E-mail", &["/admin/mail"]));
         items.push(("/admin/audit", "Audit trail", &["/admin/audit"]));
     }
     items.push(("/account", "Your account", &["/account"]));
@@ -44,7 +45,7 @@ fn is_current(path: &str, link: &str, within: &[&str]) -> bool {
     path == link || within.iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
 }
 
-/// A whole page.
+/// A whole page of the staff app.
 pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Markup) -> Markup {
     let path = CURRENT_PATH.try_with(Clone::clone).unwrap_or_default();
     let sections = user.map(sections).unwrap_or_default();
@@ -52,6 +53,56 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
         .iter()
         .map(|(href, words, within)| NavLink { href, words, current: is_current(&path, href, within) })
         .collect();
+    let signed_in = user.map(|u| SignedInAs {
+        email: &u.email,
+        csrf: &u.csrf,
+        sign_out: "/sign-out",
+        idle_minutes: u.idle_minutes,
+    });
+    shell(title, authority, "/", "SEND casework", signed_in, &links, content)
+}
+
+/// A whole page of the portal (issue 19): the portal's own name and sign-out, no staff links.
+pub fn portal_page(title: &str, authority: &str, user: Option<&crate::auth::PortalSession>, content: Markup) -> Markup {
+    let path = CURRENT_PATH.try_with(Clone::clone).unwrap_or_default();
+    let mut links = Vec::new();
+    if let Some(u) = user {
+        links.push(NavLink {
+            href: "/portal",
+            words: "Your tasks",
+            current: path == "/portal" || (path.starts_with("/portal/") && path != "/portal/members"),
+        });
+        if u.memberships.iter().any(|m| m.is_admin) {
+            links.push(NavLink { href: "/portal/members", words: "Members", current: path == "/portal/members" });
+        }
+    }
+    let signed_in = user.map(|u| SignedInAs {
+        email: &u.email,
+        csrf: &u.csrf,
+        sign_out: "/portal/sign-out",
+        idle_minutes: u.idle_minutes,
+    });
+    shell(title, authority, "/portal", "SEND portal", signed_in, &links, content)
+}
+
+/// Who a page is for: the header's e-mail and sign-out form.
+struct SignedInAs<'a> {
+    email: &'a str,
+    csrf: &'a str,
+    sign_out: &'a str,
+    idle_minutes: i64,
+}
+
+/// The page around the content: GOV.UK Frontend's template with the council's header.
+fn shell(
+    title: &str,
+    authority: &str,
+    home: &str,
+    service: &str,
+    user: Option<SignedInAs<'_>>,
+    links: &[NavLink],
+    content: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en-GB" class="govuk-template govuk-template--rebranded" {
@@ -61,7 +112,7 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                 meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
                 meta name="theme-color" content="#0b0c0c";
                 // How long the session lasts without use, for the warning before it ends.
-                @if let Some(u) = user { meta name="sendtrack-session-minutes" content=(u.idle_minutes); }
+                @if let Some(u) = &user { meta name="sendtrack-session-minutes" content=(u.idle_minutes); }
                 link rel="stylesheet" href="/assets/govuk.css";
                 link rel="stylesheet" href="/assets/app.css";
                 // Sets govuk-frontend-supported on the body and starts the components (a file,
@@ -72,17 +123,17 @@ pub fn page(title: &str, authority: &str, user: Option<&Session>, content: Marku
                 a href="#main-content" class="govuk-skip-link" data-module="govuk-skip-link" { "Skip to main content" }
                 header class="st-header" {
                     div class="govuk-width-container st-header__bar" {
-                        a href="/" class="st-header__name" { (authority) }
-                        @if let Some(u) = user {
-                            form class="st-header__user" method="post" action="/sign-out" {
-                                (csrf_field(u))
+                        a href=(home) class="st-header__name" { (authority) }
+                        @if let Some(u) = &user {
+                            form class="st-header__user" method="post" action=(u.sign_out) {
+                                input type="hidden" name=(CSRF_FIELD) value=(u.csrf);
                                 span class="st-header__email" { (u.email) }
                                 button type="submit" class="st-header__sign-out" { "Sign out" }
                             }
                         }
                     }
                 }
-                (service_navigation("SEND casework", &links))
+                (service_navigation(service, links))
                 div class="govuk-width-container" {
                     (phase_banner("Beta", "This is a new service. Tell your service's administrator what works for you and what does not."))
                     main class="govuk-main-wrapper" id="main-content" {

@@ -186,6 +186,9 @@ pub struct AppState {
     /// Where uploaded documents and letters are kept (`serve --documents DIR`); `None` keeps
     /// them in the database.
     pub documents: Option<std::path::PathBuf>,
+    /// How e-mail is sent (`serve --smtp`), and where its links point; without it the portal
+    /// cannot send sign-in codes and nothing is e-mailed.
+    pub mail: Option<(sendtrack_mail::Mailer, sendtrack_mail::Links)>,
 }
 
 impl AppState {
@@ -200,6 +203,30 @@ impl AppState {
             loading: tokio::sync::Mutex::new(()),
             loads: std::sync::atomic::AtomicUsize::new(0),
             documents: None,
+            mail: None,
+        }
+    }
+
+    /// The same state sending e-mail with `mailer`, its links to the service at `links`.
+    pub fn with_mail(mut self, mail: Option<(sendtrack_mail::Mailer, sendtrack_mail::Links)>) -> AppState {
+        self.mail = mail;
+        self
+    }
+
+    /// An audit event of what a person signed in at the portal did, now.
+    pub(crate) fn portal_event(
+        &self,
+        session: &auth::PortalSession,
+        action: &str,
+        child_id: Option<&str>,
+    ) -> sendtrack_store::AuditEvent {
+        sendtrack_store::AuditEvent {
+            at: auth::stored(auth::now()),
+            email: session.email.clone(),
+            action: action.to_string(),
+            child_id: child_id.map(str::to_string),
+            detail: None,
+            address: Some(session.address.clone()),
         }
     }
 
@@ -226,29 +253,27 @@ impl AppState {
         }
     }
 
-    /// Files a document with the one record change that comes with it (the record, the
-    /// version it was read at, and the record before), as [`AppState::write_record`] does for
-    /// a form: one transaction, and the snapshot moved on by the change.
+    /// Files a document with the record changes that come with it (each record and the
+    /// version it was read at; `before`: the records as they were), as
+    /// [`AppState::write_record`] does for a form: one transaction, and the snapshot moved on
+    /// by the change.
     pub(crate) async fn file_document(
         &self,
         document: &sendtrack_store::documents::Document,
         content: &[u8],
-        with: Option<(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>, &Casework)>,
+        with: &[(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>)],
+        before: Option<&Casework>,
         event: &sendtrack_store::audit::AuditEvent,
     ) -> Result<(), sendtrack_store::StoreError> {
         // The snapshot's lock is held only when a record changes with the document: a large
         // upload on its own never makes a reload wait.
-        let _loading = match with {
-            Some(_) => Some(self.loading.lock().await),
-            None => None,
-        };
-        let record = with.map(|(file, record, version, _)| (file, record, version));
-        let saved = self.store.file_document(document, content, self.documents.as_deref(), record, event).await?;
-        if let (Some(saved), Some((_, record, _, before))) = (saved, with)
+        let _loading = if with.is_empty() { None } else { Some(self.loading.lock().await) };
+        let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
+        let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
+        if let Some(saved) = saved
             && let Some(held) = self.snapshot.load_full()
             && held.version + 1 == saved.casework_version
-            && let Some(next) =
-                held.after(saved.casework_version, record, Some(before).filter(|b| b.counts().total() > 0))
+            && let Some(next) = held.after(saved.casework_version, &update, before.filter(|b| b.counts().total() > 0))
         {
             self.snapshot.store(Some(Arc::new(next)));
         }
@@ -323,6 +348,26 @@ impl AppState {
             self.snapshot.store(Some(Arc::new(next)));
         }
         Ok(saved)
+    }
+
+    /// Several records saved together (see [`Store::write_records`]), and the snapshot moved
+    /// on by them as [`AppState::write_record`] does. `before`: the records as they were.
+    pub(crate) async fn write_records(
+        &self,
+        records: &[(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>)],
+        before: Option<&Casework>,
+        event: &sendtrack_store::audit::AuditEvent,
+    ) -> Result<(), sendtrack_store::StoreError> {
+        let _loading = self.loading.lock().await;
+        let version = self.store.write_records(records, event).await?;
+        let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
+        if let Some(held) = self.snapshot.load_full()
+            && held.version + 1 == version
+            && let Some(next) = held.after(version, &update, before)
+        {
+            self.snapshot.store(Some(Arc::new(next)));
+        }
+        Ok(())
     }
 
     /// The records, read from the database the first time they are needed.
@@ -487,6 +532,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/admin/organisations/{id}",
             get(pages::staff::organisation_edit).post(pages::staff::organisation_update),
         )
+        .route(
+            "/admin/organisations/{id}/members",
+            get(pages::portal::admin_members).post(pages::portal::admin_members_change),
+        )
+        .route("/admin/mail", get(pages::portal::admin_mail))
+        .route("/portal", get(pages::portal::home))
+        .route("/portal/sign-in", get(pages::portal::sign_in_form).post(pages::portal::send_code))
+        .route("/portal/code", post(pages::portal::use_code))
+        .route("/portal/sign-out", post(pages::portal::sign_out))
+        .route("/portal/members", get(pages::portal::members).post(pages::portal::members_change))
+        .route(
+            "/portal/{kind}/{id}",
+            get(pages::portal::task)
+                .post(pages::portal::answer)
+                .layer(axum::extract::DefaultBodyLimit::max((pages::casefile::CEILING_MB as usize + 1) * 1024 * 1024)),
+        )
         .route("/admin/letters", get(pages::casefile::admin_letters).post(pages::casefile::admin_letters_save))
         .route("/admin/letters/{kind}", get(pages::casefile::admin_template).post(pages::casefile::admin_template_save))
         .route("/worklists/{list}", get(pages::worklists::show))
@@ -533,6 +594,42 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .layer(axum::middleware::from_fn(remember_path));
     routes.with_state(state)
+}
+
+/// From this hour (local time) the day's digests are sent.
+const DIGEST_HOUR: i8 = 7;
+
+/// How often the e-mail job looks for what to send.
+const MAIL_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Starts the e-mail job when the state sends e-mail (issue 19): every 10 minutes it sends
+/// whatever is waiting (notices, retries) and, from 7 in the morning, queues the day's digests,
+/// which the database lets each inbox have once a day however many instances run it.
+pub fn start_mail_job(state: Arc<AppState>) {
+    if state.mail.is_none() {
+        return;
+    }
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = mail_round(&state).await {
+                tracing::warn!("the e-mail job could not finish a round: {e}");
+            }
+            tokio::time::sleep(MAIL_EVERY).await;
+        }
+    });
+}
+
+/// One round of the e-mail job.
+async fn mail_round(state: &AppState) -> Result<sendtrack_mail::Delivery, sendtrack_mail::MailError> {
+    let Some((mailer, links)) = &state.mail else { return Ok(sendtrack_mail::Delivery::default()) };
+    let today = state.today();
+    let by = "sendtrack (e-mail job)";
+    if jiff::ZonedDateTime::now().hour() >= DIGEST_HOUR {
+        let cw = state.casework().await?;
+        sendtrack_mail::notify(&state.store, &cw, mailer, today, links, by).await
+    } else {
+        sendtrack_mail::deliver(&state.store, mailer, today, by).await
+    }
 }
 
 /// Serves the web app on `addr` until the process ends; tells `ready` the address it serves on.

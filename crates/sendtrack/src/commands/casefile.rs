@@ -78,8 +78,8 @@ pub async fn letter(
         let (document, record) =
             sendtrack_web::letters::filing(&letter, &child, &bytes, &event.email, staff, today, event.at.clone())
                 .context("cannot file the letter (no random id)")?;
-        let with = Some((sendtrack_domain::validation::RecordFile::CaseLog, &record, None));
-        store.file_document(&document, &bytes, None, with, &event).await?;
+        let with = [(sendtrack_domain::validation::RecordFile::CaseLog, &record, None)];
+        store.file_document(&document, &bytes, None, &with, &event).await?;
     } else {
         store.audit_batch(&[event]).await?;
     }

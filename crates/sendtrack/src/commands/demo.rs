@@ -42,6 +42,8 @@ pub fn write_data(
 
 /// The demo's sign-in: a manager, who sees everything a caseworker does.
 pub const DEMO_EMAIL: &str = "demo.manager@example.org";
+/// The demo's member of the educational psychology service, who signs in at the portal.
+pub const DEMO_EPS: &str = "demo.eps@example.org";
 /// The demo's administrator (people, settings, the audit trail).
 pub const DEMO_ADMIN: &str = "demo.admin@example.org";
 /// The demo's caseworker, recorded on requests as staff id `cw001`.
@@ -54,6 +56,7 @@ pub async fn run(
     today: jiff::civil::Date,
     serve: Option<&str>,
     fixed_today: Option<jiff::civil::Date>,
+    mail: &super::mail::MailOptions,
 ) -> anyhow::Result<ExitCode> {
     let path = db.unwrap_or(DEFAULT_DEMO_DB);
     if Path::new(path).exists() {
@@ -102,7 +105,27 @@ pub async fn run(
     println!(
         "(or as the caseworker {DEMO_CASEWORKER}, staff id cw001, or the administrator {DEMO_ADMIN}, with the same password)"
     );
-    commands_web_serve(store, addr, fixed_today).await
+    // A member of the educational psychology service, for the portal (issue 19).
+    let eps = folder.casework.organisations.iter().find(|o| o.name.to_lowercase().contains("psycholog"));
+    if let Some(eps) = eps {
+        let member = sendtrack_store::portal::Member {
+            organisation_id: eps.organisation_id.to_string(),
+            email: DEMO_EPS.into(),
+            is_admin: true,
+            added_by: DEMO_ADMIN.into(),
+            added_at: format!("{today}T00:00:00Z"),
+        };
+        let event = sendtrack_store::AuditEvent {
+            at: member.added_at.clone(),
+            email: DEMO_ADMIN.into(),
+            action: "add portal member".into(),
+            ..Default::default()
+        };
+        store.add_member(&member, &event).await?;
+        let how = if mail.smtp.is_some() { "with a code e-mailed to it" } else { "once the demo is given --smtp" };
+        println!("{DEMO_EPS} ({}) signs in at /portal {how}", eps.name);
+    }
+    commands_web_serve(store, addr, fixed_today, mail).await
 }
 
 /// The demo authority stands in for Devon: its England, South West, statistical-neighbour and
@@ -153,7 +176,12 @@ pub fn print_caseload(casework: &Casework, today: jiff::civil::Date) {
 }
 
 /// Serves the demo database with the web app.
-async fn commands_web_serve(store: Store, addr: &str, today: Option<jiff::civil::Date>) -> anyhow::Result<ExitCode> {
+async fn commands_web_serve(
+    store: Store,
+    addr: &str,
+    today: Option<jiff::civil::Date>,
+    mail: &super::mail::MailOptions,
+) -> anyhow::Result<ExitCode> {
     // The demo's database is new each run: without a key in the environment, one for this run.
     let secret_key = match sendtrack_web::SecretKey::from_environment().map_err(anyhow::Error::msg)? {
         Some(key) => key,
@@ -163,9 +191,13 @@ async fn commands_web_serve(store: Store, addr: &str, today: Option<jiff::civil:
         }
     };
     let protection = sendtrack_web::Protection { secret_key: Some(secret_key), ..sendtrack_web::Protection::default() };
+    let mail = mail.mailer(&format!("http://{addr}"))?;
     let state = std::sync::Arc::new(
-        sendtrack_web::AppState::new(store, "Demo County Council".into(), today).with_protection(protection),
+        sendtrack_web::AppState::new(store, "Demo County Council".into(), today)
+            .with_protection(protection)
+            .with_mail(mail),
     );
+    sendtrack_web::start_mail_job(state.clone());
     sendtrack_web::serve(state, addr, |bound| {
         println!("sendtrack is serving the demo authority on http://{bound}/ (press Ctrl+C to stop)")
     })

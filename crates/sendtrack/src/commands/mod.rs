@@ -7,6 +7,7 @@ pub mod database;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod mail;
 pub mod measures;
 pub mod protection;
 pub mod report;

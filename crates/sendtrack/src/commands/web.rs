@@ -21,6 +21,8 @@ pub struct ServeOptions<'a> {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where documents are kept, when not in the database.
     pub documents: Option<PathBuf>,
+    /// How e-mail is sent, if it is.
+    pub mail: super::mail::MailOptions,
 }
 
 pub async fn run_server(
@@ -50,11 +52,15 @@ pub async fn run_server(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the documents directory {}", dir.display()))?;
     }
+    let scheme = if options.tls.is_some() || options.behind_tls_proxy { "https" } else { "http" };
+    let mail = options.mail.mailer(&format!("{scheme}://{}", options.addr))?;
     let state = Arc::new(
         AppState::new(store, options.authority.to_string(), today)
             .with_protection(protection)
-            .with_documents(options.documents.clone()),
+            .with_documents(options.documents.clone())
+            .with_mail(mail),
     );
+    sendtrack_web::start_mail_job(state.clone());
     let authority = options.authority;
     let addr = options.addr;
     match &options.tls {

@@ -236,7 +236,7 @@ fn upload_refused(state: &AppState, user: &Session, child_id: &str, status: Stat
 }
 
 /// The largest upload the admin allows, in bytes.
-async fn max_bytes(state: &AppState) -> Result<u64, AppError> {
+pub(crate) async fn max_bytes(state: &AppState) -> Result<u64, AppError> {
     let mb = state.store.setting(MAX_MB_SETTING).await?.and_then(|t| t.parse::<u64>().ok()).unwrap_or(DEFAULT_MAX_MB);
     Ok(mb.clamp(1, CEILING_MB) * 1024 * 1024)
 }
@@ -400,8 +400,9 @@ pub async fn upload(
         detail: Some(format!("document {} version {}", document.document_id, document.version)),
         ..state.event(&user, "upload document", Some(&child_id))
     };
-    let with = change.as_ref().map(|(after, before, version)| (RecordFile::Advice, after, Some(*version), before));
-    state.file_document(&document, &content, with, &event).await?;
+    let with: Vec<_> = change.iter().map(|(after, _, version)| (RecordFile::Advice, after, Some(*version))).collect();
+    let before = change.as_ref().map(|(_, before, _)| before);
+    state.file_document(&document, &content, &with, before, &event).await?;
     Ok(Redirect::to(&format!("/children/{child_id}?saved=document#documents")).into_response())
 }
 
@@ -596,7 +597,7 @@ pub async fn send(
         ..state.event(&user, "file letter", Some(&child_id))
     };
     let empty = Casework::default();
-    state.file_document(&document, &content, Some((RecordFile::CaseLog, &record, None, &empty)), &event).await?;
+    state.file_document(&document, &content, &[(RecordFile::CaseLog, &record, None)], Some(&empty), &event).await?;
     Ok(Redirect::to(&format!("/children/{child_id}?saved=document#documents")).into_response())
 }
 

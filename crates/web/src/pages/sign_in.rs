@@ -36,31 +36,43 @@ pub struct Credentials {
 /// to an attacker's account, so that what the victim records is filed under it): the form
 /// carries a token derived from a random value in a `SameSite=Strict` cookie that the form's
 /// page sets, which a form posted from another site cannot send.
-struct SignInForm {
+pub(crate) struct SignInForm {
     /// The cookie's value (kept when the browser already has one).
     secret: String,
     /// Whether the cookie must be set with this answer.
-    new: bool,
+    pub(crate) new: bool,
+    /// The cookie's name and path: the staff app's sign-in, or the portal's.
+    cookie: (&'static str, &'static str),
 }
 
 impl SignInForm {
     fn of(parts: &Parts) -> Option<SignInForm> {
-        match crate::auth::cookie(parts, SIGN_IN_COOKIE) {
-            Some(secret) if secret.len() == 64 => Some(SignInForm { secret, new: false }),
-            _ => new_token().map(|(secret, _)| SignInForm { secret, new: true }),
+        SignInForm::named(parts, (SIGN_IN_COOKIE, "/sign-in"))
+    }
+
+    /// The portal's sign-in form (issue 19): its own cookie, sent to the portal's paths only.
+    pub(crate) fn for_portal(parts: &Parts) -> Option<SignInForm> {
+        SignInForm::named(parts, ("sendtrack_portal_sign_in", "/portal"))
+    }
+
+    fn named(parts: &Parts, cookie: (&'static str, &'static str)) -> Option<SignInForm> {
+        match crate::auth::cookie(parts, cookie.0) {
+            Some(secret) if secret.len() == 64 => Some(SignInForm { secret, new: false, cookie }),
+            _ => new_token().map(|(secret, _)| SignInForm { secret, new: true, cookie }),
         }
     }
 
-    fn token(&self) -> String {
+    pub(crate) fn token(&self) -> String {
         token_hash(&format!("sign-in:{}", self.secret))
     }
 
     /// The answer with the form's cookie set when it is new.
-    fn respond(&self, state: &AppState, answer: impl IntoResponse) -> Response {
+    pub(crate) fn respond(&self, state: &AppState, answer: impl IntoResponse) -> Response {
         if !self.new {
             return answer.into_response();
         }
-        let cookie = state.protection.cookie_named(SIGN_IN_COOKIE, &self.secret, "/sign-in", cookie::SameSite::Strict);
+        let (name, path) = self.cookie;
+        let cookie = state.protection.cookie_named(name, &self.secret, path, cookie::SameSite::Strict);
         ([(header::SET_COOKIE, cookie.to_string())], answer).into_response()
     }
 }
@@ -147,7 +159,7 @@ pub async fn form(State(state): State<Arc<AppState>>, parts: Parts) -> Response 
 }
 
 /// An audit row about a sign-in (the person may not exist: the email is what was typed).
-fn event(email: &str, action: &str, address: &str) -> AuditEvent {
+pub(crate) fn event(email: &str, action: &str, address: &str) -> AuditEvent {
     AuditEvent {
         at: stored(now()),
         email: email.to_string(),
@@ -290,14 +302,14 @@ fn code_page(state: &AppState, csrf: &str, errors: &[(&str, &str)]) -> Markup {
 
 /// Whether an attempt (a password or a one-time code) may go ahead.
 #[derive(PartialEq, Eq)]
-enum Throttle {
+pub(crate) enum Throttle {
     Go,
     Locked,
 }
 
 /// The one rule for password and code attempts alike: locked after too many failures for the
 /// account or from the address within the window (audited), and slowed past the first few.
-async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Throttle, AppError> {
+pub(crate) async fn throttle(state: &AppState, email: &str, address: &str) -> Result<Throttle, AppError> {
     let p = &state.protection;
     let (by_account, by_address) =
         state.store.failed_sign_ins(email, address, &minutes_before(now(), p.window_minutes)).await?;

@@ -743,7 +743,10 @@ pub async fn organisations(
                         (Caption::Small, format!("{}: {} of {}", kind.label(), shown_now.len(), of_kind.len())),
                         &[heading("Name"), heading("Team inbox"), heading("URN")],
                         shown_now.iter().map(|o| vec![
-                            cell(html! { a class="govuk-link" href=(format!("/admin/organisations/{}", o.organisation_id)) { (o.name) } " (" (o.organisation_id) ")" }),
+                            cell(html! {
+                                a class="govuk-link" href=(format!("/admin/organisations/{}", o.organisation_id)) { (o.name) } " (" (o.organisation_id) ")"
+                                br; a class="govuk-link govuk-body-s" href=(format!("/admin/organisations/{}/members", o.organisation_id)) { "Portal members" span class="govuk-visually-hidden" { " of " (o.name) } }
+                            }),
                             cell(o.email.as_deref().unwrap_or("–")),
                             cell(o.urn.as_deref().unwrap_or("–")),
                         ]),

@@ -5,6 +5,7 @@
 mod casefile;
 mod casework;
 mod pages;
+mod portal;
 mod security;
 mod sen2;
 mod snapshots;

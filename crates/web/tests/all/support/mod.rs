@@ -32,6 +32,11 @@ pub const ACCOUNTS: [(&str, Role); 5] = [
 
 /// A demo authority of 300 children with an account of each role, served with `protection`.
 pub async fn app_with(store: Store, protection: Protection) -> axum::Router {
+    router(Arc::new(state_with(store, protection).await))
+}
+
+/// The state of [`app_with`].
+pub async fn state_with(store: Store, protection: Protection) -> AppState {
     let cw = generate(&DemoOptions { children: 300, seed: 3, as_at: jiff::civil::date(TODAY.0, TODAY.1, TODAY.2) });
     store.save(&cw, &|_| {}).await.unwrap();
     for (email, role) in ACCOUNTS {
@@ -41,7 +46,17 @@ pub async fn app_with(store: Store, protection: Protection) -> axum::Router {
     let state = AppState::new(store, "Test Council".into(), Some(jiff::civil::date(TODAY.0, TODAY.1, TODAY.2)));
     let secret_key =
         protection.secret_key.clone().or_else(|| Some(sendtrack_web::SecretKey::from_hex(&"5e".repeat(32)).unwrap()));
-    router(Arc::new(state.with_protection(Protection { secret_key, ..protection })))
+    state.with_protection(Protection { secret_key, ..protection })
+}
+
+/// [`app`] sending e-mail to the test SMTP server `sink` (issue 19).
+pub async fn app_with_mail(store: Store, sink: &sendtrack_mail::testing::SmtpSink) -> axum::Router {
+    let mailer = sendtrack_mail::Mailer::new(&sink.url(), "send@council.example.org").unwrap();
+    let links = sendtrack_mail::Links { base: "https://send.council.example.org".into() };
+    // Wrong codes slow the next attempt as wrong passwords do; by a millisecond here.
+    let protection = Protection { delay_step: std::time::Duration::from_millis(1), ..Protection::default() };
+    let state = state_with(store, protection).await.with_mail(Some((mailer, links)));
+    router(Arc::new(state))
 }
 
 /// [`app_with`] the service's protection.

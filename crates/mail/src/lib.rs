@@ -1,0 +1,273 @@
+//! E-mail from sendtrack (issue 19): an SMTP transport (STARTTLS or TLS, with credentials, by
+//! `lettre`), and the job that chases what is due. Each day every organisation's inbox gets one
+//! digest of its open tasks due within 7 days or overdue, and each week every caseworker one
+//! digest of their week; each is queued under a key (`digest:{inbox}:{day}`,
+//! `week:{inbox}:{monday}`) that the database takes once, and sent by whichever instance claims
+//! it, so that restarts and many instances on one PostgreSQL database send it once. A failed
+//! send is tried again (up to 5 times) and shown to admins; each e-mail sent is recorded in
+//! the chronology of each child it concerns. No e-mail holds a child's name, date of birth or
+//! UPN: only references, dates and links.
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use jiff::civil::Date;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sendtrack_domain::codes::{ContactKind, Direction};
+use sendtrack_domain::portal::{self, Mail as Text};
+use sendtrack_domain::records::{CaseLogEntry, Casework, new_record_id};
+use sendtrack_domain::validation::RecordFile;
+use sendtrack_store::portal::Mail;
+use sendtrack_store::{AuditEvent, Store, StoreError};
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the SMTP server address '{url}' cannot be used: {why}")]
+    Url { url: String, why: String },
+    #[error("'{0}' is not an e-mail address")]
+    Address(String),
+    #[error("the e-mail could not be written: {0}")]
+    Build(String),
+    #[error("the SMTP server did not take the e-mail: {0}")]
+    Send(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Sends e-mail through one SMTP server, from one address.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the URL: it may hold the server's password.
+        f.debug_struct("Mailer").field("from", &self.from.email.to_string()).finish()
+    }
+}
+
+impl Mailer {
+    /// A mailer for the SMTP server at `url`: `smtp://host:port` (plain, for a relay on the
+    /// same network), `smtp://host:587?tls=required` (STARTTLS), `smtps://host:465` (TLS), with
+    /// `user:password@` before the host when the server wants credentials.
+    pub fn new(url: &str, from: &str) -> Result<Mailer, MailError> {
+        let shown = url.split_once('@').map_or(url.to_string(), |(scheme, host)| {
+            format!("{}//…@{host}", scheme.split("//").next().unwrap_or_default())
+        });
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| MailError::Url { url: shown, why: e.to_string() })?
+            .timeout(Some(std::time::Duration::from_secs(30)))
+            .build();
+        let from = from.parse::<Mailbox>().map_err(|_| MailError::Address(from.to_string()))?;
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends one plain-text e-mail to `to`.
+    pub async fn send(&self, to: &str, text: &Text) -> Result<(), MailError> {
+        let to = to.parse::<Mailbox>().map_err(|_| MailError::Address(to.to_string()))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(text.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(text.body.clone())
+            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.transport.send(message).await.map_err(|e| MailError::Send(e.to_string()))?;
+        Ok(())
+    }
+}
+
+/// Where links in e-mails point: the service's address as people reach it.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// For example `https://send.example.gov.uk` (no trailing slash).
+    pub base: String,
+}
+
+impl Links {
+    pub fn portal(&self) -> String {
+        format!("{}/portal", self.base.trim_end_matches('/'))
+    }
+
+    pub fn week(&self) -> String {
+        format!("{}/week", self.base.trim_end_matches('/'))
+    }
+
+    pub fn child(&self, child_id: &str) -> String {
+        format!("{}/children/{child_id}", self.base.trim_end_matches('/'))
+    }
+}
+
+/// What a run of the job did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// E-mails queued by this run (others may have queued the rest).
+    pub queued: usize,
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// The time now, as stored (UTC, to the second).
+fn stored_now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The time `minutes` ago, as stored.
+fn minutes_ago(minutes: i64) -> String {
+    let now = jiff::Timestamp::now();
+    now.checked_sub(jiff::SignedDuration::from_mins(minutes)).unwrap_or(now).strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A claim older than this is of a sender that stopped: another may take it.
+const STALE_MINUTES: i64 = 15;
+
+/// Queues the day's digests (once per inbox per day) and the week's caseworker digests (once
+/// per inbox per week, from the Monday): each organisation with a team inbox and tasks due
+/// within 7 days or overdue; each member of staff in post with an e-mail address and steps due.
+pub async fn queue_digests(store: &Store, cw: &Casework, today: Date, links: &Links) -> Result<usize, MailError> {
+    let now = stored_now();
+    let mut queued = 0;
+    let tasks = portal::open_tasks(cw, today);
+    // Organisations sharing an inbox share its digest.
+    let mut inboxes: BTreeMap<String, Vec<&sendtrack_domain::records::Organisation>> = BTreeMap::new();
+    for o in &cw.organisations {
+        if let Some(email) = o.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()) {
+            inboxes.entry(email).or_default().push(o);
+        }
+    }
+    for (inbox, organisations) in &inboxes {
+        let ids: Vec<&str> = organisations.iter().map(|o| o.organisation_id.as_str()).collect();
+        let theirs: Vec<&portal::Task> = tasks.iter().filter(|t| ids.contains(&t.organisation_id.as_str())).collect();
+        let names: Vec<&str> = organisations.iter().map(|o| o.name.as_str()).collect();
+        let to_whom = names.join(" and ");
+        let Some(text) = portal::digest(&to_whom, &theirs, today, &links.portal()) else { continue };
+        let mut children: Vec<String> =
+            theirs.iter().filter(|t| t.is_in_digest(today)).map(|t| t.child_id.clone()).collect();
+        children.sort();
+        children.dedup();
+        let mail = Mail {
+            mail_id: format!("digest:{inbox}:{today}"),
+            kind: "digest".into(),
+            inbox: inbox.clone(),
+            to_whom,
+            day: today.to_string(),
+            subject: text.subject,
+            body: text.body,
+            children,
+            queued_at: now.clone(),
+            ..Mail::default()
+        };
+        queued += usize::from(store.queue_mail(&mail).await?);
+    }
+    let monday = sendtrack_domain::dates::add_days(today, 1 - i64::from(today.weekday().to_monday_one_offset()));
+    for member in cw.staff.iter().filter(|m| m.is_in_post_at(today)) {
+        let Some(inbox) = member.email.as_deref().map(|e| e.trim().to_lowercase()).filter(|e| !e.is_empty()) else {
+            continue;
+        };
+        let id = member.staff_id.as_str();
+        let steps = sendtrack_domain::week::steps_due(cw, today, &|holder| holder == Some(id));
+        let Some(text) = portal::week_digest(&steps, today, &links.week()) else { continue };
+        let mut children: Vec<String> = steps.iter().map(|s| s.child_id.clone()).collect();
+        children.sort();
+        children.dedup();
+        let mail = Mail {
+            mail_id: format!("week:{inbox}:{monday}"),
+            kind: "week".into(),
+            inbox,
+            to_whom: format!("the caseworker ({id})"),
+            day: today.to_string(),
+            subject: text.subject,
+            body: text.body,
+            children,
+            queued_at: now.clone(),
+            ..Mail::default()
+        };
+        queued += usize::from(store.queue_mail(&mail).await?);
+    }
+    Ok(queued)
+}
+
+/// Sends every e-mail waiting (queued, failed fewer than 5 times, or left by a sender that
+/// stopped), each claimed first so that only one instance sends it; records each sent in the
+/// chronology of its children. `by` is who the audit trail says sent it.
+pub async fn deliver(store: &Store, mailer: &Mailer, today: Date, by: &str) -> Result<Delivery, MailError> {
+    let mut delivery = Delivery::default();
+    for mail in store.mail_to_send(&minutes_ago(STALE_MINUTES)).await? {
+        if !store.claim_mail(&mail.mail_id, &stored_now(), &minutes_ago(STALE_MINUTES)).await? {
+            continue;
+        }
+        let text = Text { subject: mail.subject.clone(), body: mail.body.clone() };
+        match mailer.send(&mail.inbox, &text).await {
+            Ok(()) => {
+                let entries = chronology(&mail, today)?;
+                let event = AuditEvent {
+                    at: stored_now(),
+                    email: by.to_string(),
+                    action: "send e-mail".into(),
+                    detail: Some(format!("{} to {}, about {} children", mail.kind, mail.inbox, mail.children.len())),
+                    ..AuditEvent::default()
+                };
+                store.mail_sent(&mail.mail_id, &stored_now(), &entries, &event).await?;
+                delivery.sent += 1;
+            }
+            Err(e) => {
+                // The server's answer, never the e-mail's text.
+                tracing::warn!(kind = %mail.kind, "an e-mail could not be sent: {e}");
+                store.mail_failed(&mail.mail_id, &e.to_string()).await?;
+                delivery.failed += 1;
+            }
+        }
+    }
+    Ok(delivery)
+}
+
+/// The chronology entries that record `mail` sent: one per child it concerns.
+fn chronology(mail: &Mail, today: Date) -> Result<Casework, MailError> {
+    let mut entries = Casework::default();
+    for child in &mail.children {
+        let mut random = [0u8; 4];
+        getrandom::fill(&mut random).map_err(|e| MailError::Build(format!("no random id: {e}")))?;
+        entries.case_log.push_back(CaseLogEntry {
+            entry_id: new_record_id(RecordFile::CaseLog, random).into(),
+            child_id: child.as_str().into(),
+            on: today,
+            time: None,
+            kind: ContactKind::Email,
+            direction: Some(Direction::Out),
+            with_whom: Some(mail.to_whom.clone()),
+            contact_id: None,
+            summary: format!("E-mail sent to {}: {}", mail.to_whom, mail.subject),
+            request_id: None,
+            plan_id: None,
+            review_id: None,
+            by: None,
+        });
+    }
+    Ok(entries)
+}
+
+/// Queues a notice (an e-mail about one event, such as advice submitted) and sends it with
+/// whatever else is waiting.
+pub async fn notice(store: &Store, mailer: &Mailer, mail: Mail, today: Date, by: &str) -> Result<Delivery, MailError> {
+    let queued = usize::from(store.queue_mail(&mail).await?);
+    let delivery = deliver(store, mailer, today, by).await?;
+    Ok(Delivery { queued, ..delivery })
+}
+
+/// The daily job, once: queue the digests due and send everything waiting.
+pub async fn notify(
+    store: &Store,
+    cw: &Casework,
+    mailer: &Mailer,
+    today: Date,
+    links: &Links,
+    by: &str,
+) -> Result<Delivery, MailError> {
+    let queued = queue_digests(store, cw, today, links).await?;
+    let delivery = deliver(store, mailer, today, by).await?;
+    Ok(Delivery { queued, ..delivery })
+}
