@@ -341,6 +341,30 @@ mod tests {
     }
 
     #[test]
+    fn the_meeting_a_school_reports_starts_the_four_weeks_for_the_decision_to_the_day() {
+        use crate::clock::{ReviewState, plan_review_status, review_on_time};
+        use crate::codes::ReviewDecision;
+        use crate::records::Dated;
+        let mut cw = casework();
+        cw.plans.push_back(plan("P1", "C1", date(2025, 12, 1)));
+        let mut v = review("V1", "P1");
+        // Reported through the portal: held on Friday 20 November 2026.
+        v.meeting_on = Some(date(2026, 11, 20));
+        cw.reviews.push_back(v.clone());
+        let own: Vec<&crate::records::Review> = cw.reviews.iter().collect();
+        let status = plan_review_status(&cw.plans[0], &own, date(2026, 11, 21)).unwrap();
+        assert_eq!((status.state, status.deadline.due), (ReviewState::AwaitingDecision, date(2026, 12, 18)));
+        // The decision on the 28th day after the meeting is in time; on the 29th, late.
+        for (decided, in_time) in [(date(2026, 12, 18), true), (date(2026, 12, 19), false)] {
+            let decided =
+                crate::records::Review { decision: Some(Dated::new(ReviewDecision::Maintain, decided)), ..v.clone() };
+            assert_eq!(review_on_time(&cw.plans[0], &[&decided], &decided), Some(in_time), "{decided:?}");
+        }
+        assert!(plan_review_status(&cw.plans[0], &own, date(2026, 12, 18)).unwrap().deadline.days_overdue == 0);
+        assert_eq!(plan_review_status(&cw.plans[0], &own, date(2026, 12, 19)).unwrap().deadline.days_overdue, 1);
+    }
+
+    #[test]
     fn the_digest_lists_references_and_dates_and_never_a_name() {
         let cw = casework();
         let tasks = open_tasks(&cw, date(2026, 11, 10));

@@ -6,6 +6,7 @@ mod backends_cli;
 mod casefile_cli;
 mod cli;
 mod measures_cli;
+mod notify_cli;
 mod protection_cli;
 mod report_cli;
 mod snapshots_cli;

@@ -496,7 +496,10 @@ async fn read_form(
         }
         return Ok(sent);
     }
-    let mut form = Multipart::from_request(request, &()).await.map_err(|_| AppError::refused(super::csrf_refused()))?;
+    let Ok(mut form) = Multipart::from_request(request, &()).await else {
+        let page = (StatusCode::BAD_REQUEST, "Send the form from its page: it carries a file.").into_response();
+        return Err(AppError::refused(page));
+    };
     if !crate::auth::upload_token_is(&mut form, &me.csrf).await {
         tracing::warn!("a portal upload without a valid CSRF token was refused");
         return Err(AppError::refused(super::csrf_refused()));
@@ -907,6 +910,10 @@ pub async fn members_change(
     Portal(me): Portal,
     Form(change): Form<MemberChange>,
 ) -> Answer {
+    // Another organisation's members are none of the person's business: as if not there.
+    if !me.memberships.iter().any(|m| m.organisation_id == change.organisation) {
+        return Err(AppError::NotFound);
+    }
     if !me.admin_of(&change.organisation) {
         return Err(AppError::Forbidden);
     }

@@ -98,33 +98,71 @@ fn every_route_of_the_router_has_an_access_rule() {
 #[tokio::test]
 async fn every_route_answers_every_role_as_the_access_table_says() {
     on_each_backend("web_role_matrix", |store, _| async move {
-        let app = app(store.clone()).await;
+        let sink = sendtrack_mail::testing::SmtpSink::start().await;
+        let app = app_with_mail(store.clone(), &sink).await;
         let (child, request) = cw001_child(&store).await;
         let mut sessions = Vec::new();
         for (email, role) in ACCOUNTS {
             let cookie = session(&app, email).await;
             let token = csrf(&app, &cookie).await;
-            sessions.push((Some(role), Some(cookie), token));
+            sessions.push((Some(role), Some(cookie), token, false));
         }
-        sessions.push((None, None, String::new()));
+        sessions.push((None, None, String::new(), false));
+        // A member of an organisation, signed in at the portal (issue 19): the portal's routes
+        // and nothing of the staff app.
+        let cw = store.load().await.unwrap();
+        let today = jiff::civil::date(TODAY.0, TODAY.1, TODAY.2);
+        let task = sendtrack_domain::portal::open_tasks(&cw, today)
+            .into_iter()
+            .find(|t| t.kind == sendtrack_domain::portal::TaskKind::Advice)
+            .unwrap();
+        let member = "member@eps.example.org";
+        let added = sendtrack_store::portal::Member {
+            organisation_id: task.organisation_id.clone(),
+            email: member.into(),
+            is_admin: true,
+            added_by: "admin@example.org".into(),
+            added_at: "2026-11-30T09:00:00Z".into(),
+        };
+        store
+            .add_member(
+                &added,
+                &sendtrack_store::AuditEvent { email: "admin@example.org".into(), ..Default::default() },
+            )
+            .await
+            .unwrap();
+        let portal = portal_sign_in(&app, &sink, member).await;
+        let token = csrf_in(&get(&app, "/portal", Some(&portal)).await.2);
+        sessions.push((None, Some(portal), token, true));
         // Signing out last: it ends the session the other requests use.
         let mut rules: Vec<_> = RULES.iter().collect();
-        rules.sort_by_key(|r| r.path == "/sign-out");
-        for (role, cookie, token) in &sessions {
+        rules.sort_by_key(|r| r.path.ends_with("/sign-out"));
+        for (role, cookie, token, external) in &sessions {
             for rule in &rules {
-                let path = concrete(rule.path, &child, &request);
+                let path = rule.path.replace("/portal/{kind}/{id}", &format!("/portal/advice/{}", task.id));
+                let path = concrete(&path, &child, &request);
                 let (status, location) =
                     send(&app, rule.method, &path, cookie.as_deref(), &[("csrf_token", token.as_str())]).await;
                 let to_sign_in = status == StatusCode::SEE_OTHER && location == "/sign-in";
-                match (rule.who, role) {
-                    (Who::Anyone, _) => assert_ne!(status, StatusCode::FORBIDDEN, "{role:?} {} {path}", rule.method),
-                    (_, None) => assert!(to_sign_in, "no session: {} {path} gave {status} {location}", rule.method),
-                    (who, Some(role)) if who.allows(*role) => assert!(
+                let to_portal_sign_in = status == StatusCode::SEE_OTHER && location == "/portal/sign-in";
+                match (rule.who, role, external) {
+                    (Who::Anyone, _, _) => assert_ne!(status, StatusCode::FORBIDDEN, "{role:?} {} {path}", rule.method),
+                    (Who::Portal, _, true) => assert!(
+                        status != StatusCode::FORBIDDEN && (!to_portal_sign_in || rule.path == "/portal/sign-out"),
+                        "a member may use {} {path} but got {status} {location}",
+                        rule.method
+                    ),
+                    (Who::Portal, _, false) => {
+                        assert!(to_portal_sign_in, "{role:?}: {} {path} gave {status} {location}", rule.method)
+                    }
+                    (_, _, true) => assert!(to_sign_in, "a member: {} {path} gave {status} {location}", rule.method),
+                    (_, None, _) => assert!(to_sign_in, "no session: {} {path} gave {status} {location}", rule.method),
+                    (who, Some(role), _) if who.allows(*role) => assert!(
                         status != StatusCode::FORBIDDEN && (!to_sign_in || rule.path == "/sign-out"),
                         "{role:?} may use {} {path} but got {status} {location}",
                         rule.method
                     ),
-                    (_, Some(role)) => {
+                    (_, Some(role), _) => {
                         assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} may not use {} {path}", rule.method)
                     }
                 }
@@ -132,6 +170,21 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
         }
     })
     .await;
+}
+
+/// Signs `email` in at the portal with the code the test SMTP server received.
+async fn portal_sign_in(app: &axum::Router, sink: &sendtrack_mail::testing::SmtpSink, email: &str) -> String {
+    let (status, headers, page) = get(app, "/portal/sign-in", None).await;
+    assert_eq!(status, StatusCode::OK);
+    let form_cookie = headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string();
+    let token = csrf_in(&page);
+    let (status, _, _) = post(app, "/portal/sign-in", &form_cookie, &[("csrf_token", &token), ("email", email)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let code = sink.to(email).pop().unwrap().code().unwrap();
+    let (status, headers, _) =
+        post(app, "/portal/code", &form_cookie, &[("csrf_token", &token), ("email", email), ("code", &code)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
 #[tokio::test]
