@@ -14,12 +14,13 @@ export const binary = process.env.SENDTRACK_BIN ?? join(here, '..', 'target', 'd
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
- * Starts `sendtrack demo` with `children` children as at 30 November 2026 in a new folder;
- * resolves with the server, its base URL, the folder, and the demo's accounts.
+ * Starts `sendtrack demo` with `children` children as at 30 November 2026 in a new folder (and
+ * `extra` arguments, such as --smtp); resolves with the server, its base URL, the folder, and
+ * the demo's accounts (with the portal member of the educational psychology service).
  */
-export async function startDemo(children, prefix) {
+export async function startDemo(children, prefix, extra = []) {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  const server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', String(children), '--addr', '127.0.0.1:0']);
+  const server = spawn(binary, ['--today', '2026-11-30', 'demo', '--db', join(dir, 'demo.db'), '--children', String(children), '--addr', '127.0.0.1:0', ...extra]);
   let output = '';
   return await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the demo did not start:\n' + output)), 60000);
@@ -30,7 +31,8 @@ export async function startDemo(children, prefix) {
       const serving = output.match(/serving the demo authority on (http:\/\/\S+?)\/ /);
       if (signIn && others && serving) {
         clearTimeout(timer);
-        resolve({ server, dir, base: serving[1], email: signIn[1], password: signIn[2], caseworker: others[1], admin: others[2] });
+        const eps = output.match(/(\S+@\S+) \(.*\) signs in at \/portal/);
+        resolve({ server, dir, base: serving[1], email: signIn[1], password: signIn[2], caseworker: others[1], admin: others[2], eps: eps?.[1] });
       }
     });
     server.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${output}`)));

@@ -50,6 +50,15 @@ impl TaskKind {
         TaskKind::ALL.into_iter().find(|k| k.segment() == segment)
     }
 
+    /// What is asked, in a word or two (for lists).
+    pub fn short(self) -> &'static str {
+        match self {
+            TaskKind::Advice => "Advice",
+            TaskKind::Consultation => "Consultation",
+            TaskKind::Review => "Annual review",
+        }
+    }
+
     /// What is asked, in words.
     pub fn words(self) -> &'static str {
         match self {

@@ -43,7 +43,7 @@ fn notify_twice_sends_each_inbox_one_digest_of_exactly_its_due_tasks_and_names_n
     let digests: Vec<_> = sink.received().into_iter().filter(|m| m.subject().starts_with("SEND tasks due")).collect();
     let mut per_inbox: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for m in &digests {
-        assert!(per_inbox.get(&m.to[0]).is_none(), "{} had two digests", m.to[0]);
+        assert!(!per_inbox.contains_key(&m.to[0]), "{} had two digests", m.to[0]);
         let listed = m
             .body()
             .lines()

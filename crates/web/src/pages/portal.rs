@@ -269,8 +269,9 @@ pub async fn home(State(state): State<Arc<AppState>>, Portal(me): Portal, Query(
                 tasks.iter().map(|t| {
                     vec![
                         cell(html! {
-                            a class="govuk-link" href=(format!("/portal/{}/{}", t.kind.segment(), t.id)) { (t.kind.words()) }
-                            br; span class="govuk-body-s" { "Reference " (t.id) }
+                            a class="govuk-link" href=(format!("/portal/{}/{}", t.kind.segment(), t.id)) {
+                                (t.kind.short()) br; span class="st-nowrap" { (t.id) }
+                            }
                         }),
                         cell(super::child_name(&cw, &index, &t.child_id)),
                         cell(html! {
@@ -785,19 +786,22 @@ pub fn members_section(
     html! {
         (table(
             (Caption::Medium, format!("Members of {name}")),
-            &[heading("Email"), heading("Role"), heading("Added")],
+            &[heading("Member"), heading(html! { span class="govuk-visually-hidden" { "Change" } })],
             members.iter().map(|m| vec![
-                cell(&m.email),
-                cell(if m.is_admin { "Administrator" } else { "Member" }),
                 cell(html! {
-                    (m.added_at.get(..10).unwrap_or_default())
+                    (m.email) br;
+                    span class="govuk-body-s" {
+                        (if m.is_admin { "Administrator" } else { "Member" }) ", added " (m.added_at.get(..10).unwrap_or_default())
+                    }
+                }),
+                cell(html! {
                     @if me != Some(m.email.as_str()) {
-                        form method="post" action=(action) class="st-inline-form" {
+                        form method="post" action=(action) {
                             input type="hidden" name=(CSRF_FIELD) value=(csrf);
                             input type="hidden" name="organisation" value=(organisation);
                             input type="hidden" name="email" value=(m.email);
                             input type="hidden" name="action" value="remove";
-                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-left-2" data-module="govuk-button" {
+                            button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" data-module="govuk-button" {
                                 "Remove" span class="govuk-visually-hidden" { " " (m.email) }
                             }
                         }
@@ -994,7 +998,7 @@ pub async fn admin_mail(
             .map(|m| {
                 vec![
                     cell(html! { (m.subject) br; span class="govuk-body-s" { (m.kind) " to " (m.inbox) } }),
-                    cell(&m.day),
+                    cell(html! { span class="st-nowrap" { (m.day) } }),
                     cell(html! {
                         (match m.status.as_str() { "sent" => tag("Sent", Colour::Green), "failed" => tag("Failed", Colour::Red), other => tag(other, Colour::Grey) })
                         @if let Some(e) = &m.error { br; span class="govuk-body-s" { (e) } }
