@@ -117,6 +117,7 @@ codes!(
         Meeting = "meeting" / "Meeting",
         Visit = "visit" / "Visit",
         Note = "note" / "Note",
+        Portal = "portal" / "Portal message",
     }
 );
 

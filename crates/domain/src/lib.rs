@@ -10,6 +10,7 @@ pub mod codes;
 pub mod dates;
 pub mod editing;
 pub mod establishment;
+pub mod family;
 pub mod identifiers;
 pub mod informed;
 pub mod letters;

@@ -239,7 +239,7 @@ fn chronology(mail: &Mail, today: Date) -> Result<Casework, MailError> {
             kind: ContactKind::Email,
             direction: Some(Direction::Out),
             with_whom: Some(mail.to_whom.clone()),
-            contact_id: None,
+            contact_id: mail.contact_id.clone(),
             summary: format!("E-mail sent to {}: {}", mail.to_whom, mail.subject),
             request_id: None,
             plan_id: None,
@@ -268,6 +268,162 @@ pub async fn notify(
     by: &str,
 ) -> Result<Delivery, MailError> {
     let queued = queue_digests(store, cw, today, links).await?;
+    let delivery = deliver(store, mailer, today, by).await?;
+    Ok(Delivery { queued, ..delivery })
+}
+
+/// Why a family member could not be invited.
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("there is no contact {0}")]
+    NoContact(String),
+    #[error("{0} is not a parent, carer or the young person")]
+    NotFamily(String),
+    #[error("{0} has no e-mail address: add one to the contact first")]
+    NoEmail(String),
+    #[error("a young person can have their own account once they are over compulsory school age (after {0})")]
+    TooYoung(Date),
+    #[error("say whether the young person agrees to their parents keeping access")]
+    ConsentNotSaid,
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Invites a family member (issue 20): one of the child's contacts with parental
+/// responsibility (a parent or carer) or the young person, by the e-mail address on their
+/// contact. A young person must be over compulsory school age, and `parents_keep_access` says
+/// whether their parents keep theirs (as the young person consented; `false` ends them). The
+/// access and its audit row are written together; the invitation is then e-mailed (when there
+/// is a mailer) and recorded in the chronology as an update to them.
+pub async fn invite_family(
+    store: &Store,
+    cw: &Casework,
+    contact_id: &str,
+    parents_keep_access: Option<bool>,
+    by: &str,
+    mail: Option<(&Mailer, &Links)>,
+    today: Date,
+) -> Result<sendtrack_store::portal::FamilyAccess, InviteError> {
+    use sendtrack_domain::codes::ContactRole;
+    let contact = cw
+        .contacts
+        .iter()
+        .find(|c| c.contact_id.as_str() == contact_id)
+        .ok_or_else(|| InviteError::NoContact(contact_id.to_string()))?;
+    let family = match contact.role {
+        ContactRole::YoungPerson => true,
+        ContactRole::Parent | ContactRole::Carer => contact.parental_responsibility,
+        _ => false,
+    };
+    if !family {
+        return Err(InviteError::NotFamily(contact_id.to_string()));
+    }
+    let email = contact
+        .email
+        .as_deref()
+        .and_then(|e| sendtrack_domain::access::check_email(e).ok())
+        .ok_or_else(|| InviteError::NoEmail(contact_id.to_string()))?;
+    let young_person = contact.role == ContactRole::YoungPerson;
+    let keep = if young_person {
+        let born = cw.children.iter().find(|c| c.child_id == contact.child_id).map(|c| c.date_of_birth);
+        let end = born.map(sendtrack_domain::family::end_of_compulsory_school_age);
+        if let Some(end) = end.filter(|end| today <= *end) {
+            return Err(InviteError::TooYoung(end));
+        }
+        Some(parents_keep_access.ok_or(InviteError::ConsentNotSaid)?)
+    } else {
+        None
+    };
+    let at = stored_now();
+    let access = sendtrack_store::portal::FamilyAccess {
+        contact_id: contact_id.to_string(),
+        child_id: contact.child_id.to_string(),
+        email: email.clone(),
+        invited_by: by.to_string(),
+        invited_at: at.clone(),
+        ended_by: None,
+        ended_at: None,
+        parents_keep_access: keep,
+    };
+    let detail = match keep {
+        Some(true) => format!("contact {contact_id} (the young person; their parents keep access, with their consent)"),
+        Some(false) => format!("contact {contact_id} (the young person; their parents' access ends, as they asked)"),
+        None => format!("contact {contact_id}"),
+    };
+    let event = AuditEvent {
+        at: at.clone(),
+        email: by.to_string(),
+        action: "invite family to the portal".into(),
+        child_id: Some(contact.child_id.to_string()),
+        detail: Some(detail),
+        ..AuditEvent::default()
+    };
+    store.invite_family(&access, &event).await?;
+    if let Some((mailer, links)) = mail {
+        let whose = if young_person { "your" } else { "your child's" };
+        let mail = Mail {
+            mail_id: format!("family:invite:{contact_id}:{at}"),
+            kind: "family".into(),
+            inbox: email,
+            to_whom: contact.role.label().to_lowercase(),
+            day: today.to_string(),
+            subject: format!("You can now see {whose} EHC case online"),
+            body: format!(
+                "The council's SEND team has invited you to see {whose} EHC case online: where it stands, what \
+                 happens next and by when, the letters and plans we share with you. You can send us messages and \
+                 documents there too.\n\nSign in with this e-mail address at {}. We will e-mail you a code each time \
+                 you sign in.\n",
+                links.portal()
+            ),
+            children: vec![contact.child_id.to_string()],
+            contact_id: Some(contact_id.to_string()),
+            queued_at: at,
+            ..Mail::default()
+        };
+        notice(store, mailer, mail, today, by).await?;
+    }
+    Ok(access)
+}
+
+/// Tells each family member with access to `child_id` that something happened, by e-mail:
+/// what kind of thing, and the link to sign in; never the child's name or any detail (issue
+/// 20). `what` is the key of the event (each member is told of it once); `text` says what
+/// happened: its subject, and a line more for the body (or nothing).
+pub async fn tell_family(
+    store: &Store,
+    (mailer, links): &(Mailer, Links),
+    child_id: &str,
+    what: &str,
+    text: &Text,
+    today: Date,
+    by: &str,
+) -> Result<Delivery, MailError> {
+    let accesses = store.family_access_of_child(child_id).await?;
+    let now = stored_now();
+    let mut queued = 0;
+    for a in accesses.iter().filter(|a| a.ended_at.is_none()) {
+        let mail = Mail {
+            mail_id: format!("family:{what}:{}", a.contact_id),
+            kind: "family".into(),
+            inbox: a.email.clone(),
+            to_whom: "the family".into(),
+            day: today.to_string(),
+            subject: text.subject.clone(),
+            body: format!(
+                "{}.\n\n{}Sign in to see it: {}\n\nFor your privacy this e-mail gives no details: they are in the portal.\n",
+                text.subject,
+                if text.body.is_empty() { String::new() } else { format!("{}\n\n", text.body) },
+                links.portal()
+            ),
+            children: vec![child_id.to_string()],
+            contact_id: Some(a.contact_id.clone()),
+            queued_at: now.clone(),
+            ..Mail::default()
+        };
+        queued += usize::from(store.queue_mail(&mail).await?);
+    }
     let delivery = deliver(store, mailer, today, by).await?;
     Ok(Delivery { queued, ..delivery })
 }

@@ -267,6 +267,11 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Families in the portal (issue 20).
+    Family {
+        #[command(subcommand)]
+        command: FamilyCommand,
+    },
     /// The register of schools and settings (Get Information About Schools).
     Establishments {
         #[command(subcommand)]
@@ -361,6 +366,27 @@ enum OrgCommand {
     Member {
         #[command(subcommand)]
         command: MemberCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FamilyCommand {
+    /// Invite a parent or carer with parental responsibility, or the young person (over
+    /// compulsory school age), to see the child's case at /portal: the invitation is e-mailed
+    /// to the address on their contact.
+    Invite {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The contact's id (contacts.csv).
+        #[arg(long)]
+        contact: String,
+        /// For a young person: whether they agree to their parents keeping access (yes or no).
+        #[arg(long, value_parser = ["yes", "no"])]
+        parents_keep_access: Option<String>,
+        #[command(flatten)]
+        mail: commands::mail::MailOptions,
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 
@@ -601,6 +627,10 @@ fn main() -> ExitCode {
             Command::Letter { db, request, kind, advice, review, out, file, by } => {
                 let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
                 commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
+            }
+            Command::Family { command: FamilyCommand::Invite { db, contact, parents_keep_access, mail, by } } => {
+                let keep = parents_keep_access.map(|k| k == "yes");
+                commands::mail::invite(&db, &contact, keep, &mail, by.as_deref(), today).await
             }
             Command::Notify { db, mail, by } => commands::mail::notify(&db, &mail, by.as_deref(), today).await,
             Command::Org {

@@ -512,6 +512,7 @@ impl Store {
         let mut work = self.begin().await?;
         erase_child(&mut work, child_id).await?;
         let files = crate::documents::erase_documents(&mut work, child_id).await?;
+        crate::portal::erase_family(&mut work, child_id).await?;
         audit::record(&mut work, event).await?;
         raise_version(&mut work).await?;
         work.commit().await?;

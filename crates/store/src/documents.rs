@@ -36,10 +36,12 @@ pub struct Document {
     pub review_id: Option<String>,
     /// Where the content is, when it is kept in the documents directory.
     pub file_path: Option<String>,
+    /// Shared with the child's family in the portal (issue 20).
+    pub shared_with_family: bool,
 }
 
 const COLUMNS: &str = "document_id, series_id, version, child_id, title, file_name, content_type, size, sha256, \
-     uploaded_at, uploaded_by, request_id, advice_id, plan_id, review_id, file_path";
+     uploaded_at, uploaded_by, request_id, advice_id, plan_id, review_id, file_path, shared_with_family";
 
 fn document_of(row: &AnyRow) -> Result<Document, StoreError> {
     Ok(Document {
@@ -59,6 +61,7 @@ fn document_of(row: &AnyRow) -> Result<Document, StoreError> {
         plan_id: row.try_get(13)?,
         review_id: row.try_get(14)?,
         file_path: row.try_get(15)?,
+        shared_with_family: row.try_get::<i64, _>(16)? != 0,
     })
 }
 
@@ -114,6 +117,7 @@ impl Store {
         insert.bind(d.advice_id.clone()).push(", ").bind(d.plan_id.clone()).push(", ");
         insert.bind(d.review_id.clone()).push(", ");
         insert.bind(path.map(|p| p.display().to_string())).push(", ");
+        insert.bind(i64::from(d.shared_with_family)).push(", ");
         insert.bind(if path.is_some() { None } else { Some(content.to_vec()) }).push(")");
         insert.query().execute(work.conn()).await?;
         let mut version = None;
@@ -127,6 +131,21 @@ impl Store {
         audit::record(&mut work, event).await?;
         work.commit().await?;
         Ok(saved)
+    }
+
+    /// Shares a document with the child's family, or stops sharing it, with its audit row.
+    pub async fn share_document(&self, document_id: &str, shared: bool, event: &AuditEvent) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        let done = sqlx::query("UPDATE documents SET shared_with_family = $1 WHERE document_id = $2")
+            .bind(i64::from(shared))
+            .bind(document_id.to_string())
+            .execute(work.conn())
+            .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound { record: "document", id: document_id.to_string() });
+        }
+        audit::record(&mut work, event).await?;
+        work.commit().await
     }
 
     /// Every version of every document of a child, newest first within each document.

@@ -44,6 +44,8 @@ pub struct Mail {
     pub body: String,
     /// The children it concerns (their ids).
     pub children: Vec<String>,
+    /// The child's contact it is to (a family member), when it is to one.
+    pub contact_id: Option<String>,
     /// `queued`, `sending`, `sent` or `failed`.
     pub status: String,
     pub attempts: i64,
@@ -54,7 +56,8 @@ pub struct Mail {
     pub sent_at: Option<String>,
 }
 
-const MAIL_COLUMNS: &str = "mail_id, kind, inbox, to_whom, day, subject, body, children, status, attempts, error, queued_at, claimed_at, sent_at";
+const MAIL_COLUMNS: &str = "mail_id, kind, inbox, to_whom, day, subject, body, children, status, attempts, error, queued_at, \
+     claimed_at, sent_at, contact_id";
 
 fn mail_of(row: &AnyRow) -> Result<Mail, StoreError> {
     let children: String = row.try_get(7)?;
@@ -73,6 +76,7 @@ fn mail_of(row: &AnyRow) -> Result<Mail, StoreError> {
         queued_at: row.try_get(11)?,
         claimed_at: row.try_get(12)?,
         sent_at: row.try_get(13)?,
+        contact_id: row.try_get(14)?,
     })
 }
 
@@ -282,8 +286,8 @@ impl Store {
     /// (by this instance or another sharing the database), which is then left as it is.
     pub async fn queue_mail(&self, mail: &Mail) -> Result<bool, StoreError> {
         let inserted = sqlx::query(
-            "INSERT INTO mail (mail_id, kind, inbox, to_whom, day, subject, body, children, status, attempts, queued_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9) ON CONFLICT (mail_id) DO NOTHING",
+            "INSERT INTO mail (mail_id, kind, inbox, to_whom, day, subject, body, children, status, attempts, queued_at, \
+             contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $10) ON CONFLICT (mail_id) DO NOTHING",
         )
         .bind(mail.mail_id.clone())
         .bind(mail.kind.clone())
@@ -294,6 +298,7 @@ impl Store {
         .bind(mail.body.clone())
         .bind(mail.children.join(","))
         .bind(mail.queued_at.clone())
+        .bind(mail.contact_id.clone())
         .execute(self.pool())
         .await?;
         Ok(inserted.rows_affected() == 1)
@@ -391,6 +396,133 @@ impl Store {
 async fn end_portal_session(work: &mut Work<'_>, token_hash: &str) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM portal_sessions WHERE token_hash = $1")
         .bind(token_hash.to_string())
+        .execute(work.conn())
+        .await?;
+    Ok(())
+}
+
+/// A family member's access to a child's case in the portal (issue 20).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyAccess {
+    /// The child's contact invited (a parent, carer or the young person).
+    pub contact_id: String,
+    pub child_id: String,
+    /// The address they sign in with (the contact's, when invited).
+    pub email: String,
+    pub invited_by: String,
+    pub invited_at: String,
+    pub ended_by: Option<String>,
+    pub ended_at: Option<String>,
+    /// A young person's own account: whether their parents keep access, with their consent.
+    pub parents_keep_access: Option<bool>,
+}
+
+const ACCESS_COLUMNS: &str =
+    "contact_id, child_id, email, invited_by, invited_at, ended_by, ended_at, parents_keep_access";
+
+fn access_of(row: &AnyRow) -> Result<FamilyAccess, StoreError> {
+    Ok(FamilyAccess {
+        contact_id: row.try_get(0)?,
+        child_id: row.try_get(1)?,
+        email: row.try_get(2)?,
+        invited_by: row.try_get(3)?,
+        invited_at: row.try_get(4)?,
+        ended_by: row.try_get(5)?,
+        ended_at: row.try_get(6)?,
+        parents_keep_access: row.try_get::<Option<i64>, _>(7)?.map(|v| v != 0),
+    })
+}
+
+impl Store {
+    /// Gives a family member access (again, if it had ended), with its audit row; when a young
+    /// person's parents do not keep access, theirs ends in the same transaction.
+    pub async fn invite_family(&self, access: &FamilyAccess, event: &AuditEvent) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        sqlx::query("DELETE FROM family_access WHERE contact_id = $1")
+            .bind(access.contact_id.clone())
+            .execute(work.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO family_access (contact_id, child_id, email, invited_by, invited_at, parents_keep_access) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(access.contact_id.clone())
+        .bind(access.child_id.clone())
+        .bind(access.email.clone())
+        .bind(access.invited_by.clone())
+        .bind(access.invited_at.clone())
+        .bind(access.parents_keep_access.map(i64::from))
+        .execute(work.conn())
+        .await?;
+        if access.parents_keep_access == Some(false) {
+            sqlx::query(
+                "UPDATE family_access SET ended_by = $1, ended_at = $2 \
+                 WHERE child_id = $3 AND contact_id <> $4 AND ended_at IS NULL",
+            )
+            .bind(access.invited_by.clone())
+            .bind(access.invited_at.clone())
+            .bind(access.child_id.clone())
+            .bind(access.contact_id.clone())
+            .execute(work.conn())
+            .await?;
+        }
+        audit::record(&mut work, event).await?;
+        work.commit().await
+    }
+
+    /// Ends a family member's access, with its audit row: [`StoreError::NotFound`] when it has
+    /// none live.
+    pub async fn end_family_access(
+        &self,
+        contact_id: &str,
+        by: &str,
+        at: &str,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE family_access SET ended_by = $1, ended_at = $2 WHERE contact_id = $3 AND ended_at IS NULL",
+        )
+        .bind(by.to_string())
+        .bind(at.to_string())
+        .bind(contact_id.to_string())
+        .execute(work.conn())
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::NotFound { record: "family access", id: contact_id.to_string() });
+        }
+        audit::record(&mut work, event).await?;
+        work.commit().await
+    }
+
+    /// Every access, live or ended, to a child's case.
+    pub async fn family_access_of_child(&self, child_id: &str) -> Result<Vec<FamilyAccess>, StoreError> {
+        let sql = format!("SELECT {ACCESS_COLUMNS} FROM family_access WHERE child_id = $1 ORDER BY invited_at");
+        let rows: Vec<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(child_id.to_string()).fetch_all(self.pool()).await?;
+        rows.iter().map(access_of).collect()
+    }
+
+    /// The live accesses of the person signing in with `email`.
+    pub async fn family_access_of(&self, email: &str) -> Result<Vec<FamilyAccess>, StoreError> {
+        let sql = format!(
+            "SELECT {ACCESS_COLUMNS} FROM family_access WHERE email = $1 AND ended_at IS NULL ORDER BY child_id"
+        );
+        let rows: Vec<AnyRow> =
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(email.to_string()).fetch_all(self.pool()).await?;
+        rows.iter().map(access_of).collect()
+    }
+}
+
+/// Removes a child's family access and the e-mail sent to their family (erasure): the
+/// addresses are personal data.
+pub(crate) async fn erase_family(work: &mut Work<'_>, child_id: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM mail WHERE contact_id IN (SELECT contact_id FROM contacts WHERE child_id = $1)")
+        .bind(child_id.to_string())
+        .execute(work.conn())
+        .await?;
+    sqlx::query("DELETE FROM family_access WHERE child_id = $1")
+        .bind(child_id.to_string())
         .execute(work.conn())
         .await?;
     Ok(())

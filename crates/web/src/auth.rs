@@ -336,6 +336,8 @@ pub struct PortalSession {
     pub address: String,
     pub token_hash: String,
     pub memberships: Vec<sendtrack_store::portal::Member>,
+    /// The children whose case the person may see, as a family member (issue 20).
+    pub family: Vec<sendtrack_store::portal::FamilyAccess>,
     pub idle_minutes: i64,
 }
 
@@ -343,6 +345,11 @@ impl PortalSession {
     /// The ids of the organisations the person is a member of.
     pub fn organisations(&self) -> Vec<String> {
         self.memberships.iter().map(|m| m.organisation_id.clone()).collect()
+    }
+
+    /// The person's live access to `child_id`, as a family member, if they have it.
+    pub fn access_to(&self, child_id: &str) -> Option<&sendtrack_store::portal::FamilyAccess> {
+        self.family.iter().find(|a| a.child_id == child_id)
     }
 
     /// Whether the person is an admin of `organisation`.
@@ -390,7 +397,12 @@ async fn portal_access(state: &AppState, request: axum::extract::Request, next: 
         Ok(m) => m,
         Err(e) => return crate::pages::failed(e),
     };
-    if memberships.is_empty() {
+    let family = match state.store.family_access_of(&email).await {
+        Ok(f) => f,
+        Err(e) => return crate::pages::failed(e),
+    };
+    // Removed from every organisation and every child's case: the session ends.
+    if memberships.is_empty() && family.is_empty() {
         return ended();
     }
     let session = PortalSession {
@@ -399,6 +411,7 @@ async fn portal_access(state: &AppState, request: axum::extract::Request, next: 
         address: client_address(&parts, &state.protection),
         token_hash: hash,
         memberships,
+        family,
         idle_minutes: idle,
     };
     parts.extensions.insert(session);
@@ -459,6 +472,7 @@ fn takes_upload(path: &str) -> bool {
     path == "/sen2/check"
         || matches!(segments.as_slice(), ["", "children", id, "documents"] if !id.is_empty())
         || matches!(segments.as_slice(), ["", "portal", "advice" | "reviews", id] if !id.is_empty())
+        || matches!(segments.as_slice(), ["", "portal", "children", id, "documents"] if !id.is_empty())
 }
 
 /// Reads the CSRF token from the first field of a multipart upload (the form puts it before any

@@ -67,9 +67,14 @@ pub fn portal_page(title: &str, authority: &str, user: Option<&crate::auth::Port
     let path = CURRENT_PATH.try_with(Clone::clone).unwrap_or_default();
     let mut links = Vec::new();
     if let Some(u) = user {
+        let home = match (u.memberships.is_empty(), u.family.is_empty()) {
+            (false, true) => "Your tasks",
+            (true, false) => "Your children",
+            _ => "Home",
+        };
         links.push(NavLink {
             href: "/portal",
-            words: "Your tasks",
+            words: home,
             current: path == "/portal" || (path.starts_with("/portal/") && path != "/portal/members"),
         });
         if u.memberships.iter().any(|m| m.is_admin) {

@@ -102,6 +102,7 @@ pub fn filing(
         plan_id: letter.plan_id.clone(),
         review_id: letter.review_id.clone(),
         file_path: None,
+        shared_with_family: false,
     };
     let entry = sendtrack_domain::records::CaseLogEntry {
         entry_id: entry_id.into(),

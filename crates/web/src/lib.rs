@@ -541,6 +541,18 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/portal/sign-in", get(pages::portal::sign_in_form).post(pages::portal::send_code))
         .route("/portal/code", post(pages::portal::use_code))
         .route("/portal/sign-out", post(pages::portal::sign_out))
+        .route("/portal/children/{id}", get(pages::family::child))
+        .route("/portal/children/{id}/messages", post(pages::family::message))
+        .route("/portal/children/{id}/comments", post(pages::family::comment))
+        .route(
+            "/portal/children/{id}/documents",
+            post(pages::family::upload)
+                .layer(axum::extract::DefaultBodyLimit::max((pages::casefile::CEILING_MB as usize + 1) * 1024 * 1024)),
+        )
+        .route("/portal/children/{id}/request", post(pages::family::request))
+        .route("/portal/children/{id}/documents/{document}", get(pages::family::download))
+        .route("/children/{id}/family", post(pages::family::invite))
+        .route("/children/{id}/documents/{document}/share", post(pages::family::share))
         .route("/portal/members", get(pages::portal::members).post(pages::portal::members_change))
         .route(
             "/portal/{kind}/{id}",

@@ -624,7 +624,11 @@ impl<'a> Oracle<'a> {
                         let last = cw
                             .case_log
                             .iter()
-                            .filter(|e| e.child_id == r.child_id && e.direction == Some(Direction::Out))
+                            .filter(|e| {
+                                e.child_id == r.child_id
+                                    && (e.direction == Some(Direction::Out)
+                                        || e.kind == sendtrack_domain::codes::ContactKind::Portal)
+                            })
                             .filter(|e| e.contact_id.as_deref().is_some_and(family))
                             .map(|e| e.on)
                             .filter(|on| *on <= d && *on >= r.received_on)

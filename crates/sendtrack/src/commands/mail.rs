@@ -90,3 +90,29 @@ pub async fn member(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `sendtrack family invite`.
+pub async fn invite(
+    db: &str,
+    contact: &str,
+    parents_keep_access: Option<bool>,
+    options: &MailOptions,
+    by: Option<&str>,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    let Some((mailer, links)) = options.mailer("http://localhost:8080")? else {
+        bail!("give the SMTP server to e-mail the invitation through with --smtp");
+    };
+    let store = Store::open_existing(db).await?;
+    let cw = store.load().await?;
+    let by = super::protection::command_event(by, "invite").email;
+    let access =
+        sendtrack_mail::invite_family(&store, &cw, contact, parents_keep_access, &by, Some((&mailer, &links)), today)
+            .await?;
+    println!(
+        "Invited contact {contact} to see child {}'s case at {}; the invitation was e-mailed to them.",
+        access.child_id,
+        links.portal()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -51,6 +51,8 @@ CREATE TABLE mail (
     subject TEXT NOT NULL,
     body TEXT NOT NULL,
     children TEXT NOT NULL,
+    -- The child's contact it was sent to (a family member, issue 20), for the chronology.
+    contact_id TEXT,
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     error TEXT,

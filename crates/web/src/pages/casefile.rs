@@ -139,7 +139,11 @@ pub fn documents_section(
                                 br; a class="govuk-link govuk-body-s" href=(format!("/children/{child_id}/documents/{}", e.document_id)) { "Version " (e.version) " (download)" }
                             }
                         }),
-                        cell(html! { span class="st-nowrap" { (filed_on(&d.uploaded_at)) } }),
+                        cell(html! {
+                            span class="st-nowrap" { (filed_on(&d.uploaded_at)) }
+                            @if can_record { (super::family::share_form(d, child_id, user)) }
+                            @else if d.shared_with_family { br; (crate::govuk::tag("Shared with the family", crate::govuk::Colour::Green)) }
+                        }),
                     ]
                 }),
             ))
@@ -374,6 +378,7 @@ pub async fn upload(
         plan_id: None,
         review_id: None,
         file_path: None,
+        shared_with_family: false,
     };
     // Advice filed before it was marked received is received today.
     let mut change: Option<(Casework, Casework, i64)> = None;

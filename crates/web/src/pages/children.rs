@@ -355,10 +355,13 @@ pub async fn record(
         Vec::new()
     };
     let case_file = super::casefile::documents_section(&documents, &own, &child.child_id, can_record, &user, &letters);
+    let accesses = state.store.family_access_of_child(&child.child_id).await?;
+    let family = super::family::family_section(&own, &accesses, &child.child_id, can_record, &user, today);
     let view = ChildView {
         child,
         can_record,
         case_file,
+        family,
         plan,
         placement,
         steps: &steps,
@@ -380,6 +383,8 @@ struct ChildView<'a> {
     can_record: bool,
     /// The documents and the letters that can be written.
     case_file: Markup,
+    /// The family's access to the portal (issue 20).
+    family: Markup,
     plan: Option<&'a sendtrack_domain::records::Plan>,
     placement: Option<&'a sendtrack_domain::records::Placement>,
     steps: &'a [sendtrack_domain::timeline::Step],
@@ -551,6 +556,7 @@ fn child_page(v: &ChildView) -> Markup {
     ));
     html! {
             @if v.saved == Some("document") { (success_banner("The document was filed in the child's documents.")) }
+            @if v.saved == Some("invited") { (success_banner("They can now sign in to the portal; we e-mailed them how.")) }
             @if let Some(banner) = v.saved.and_then(|s| super::records::saved_banner(v.own, s)) { (success_banner(&banner)) }
             span class="govuk-caption-l" { "Child or young person " (v.child.child_id) }
             h1 class="govuk-heading-l" { (v.child.forename) " " (v.child.surname) }
@@ -566,6 +572,7 @@ fn child_page(v: &ChildView) -> Markup {
                 }
             }
             (contacts_section(v.own, &v.child.child_id, v.can_record))
+            (v.family)
             h2 class="govuk-heading-m" { "Chronology" }
             p class="govuk-body" {
                 "Show: "

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod casefile;
 pub mod children;
+pub mod family;
 pub mod measure;
 pub mod portal;
 pub mod records;

@@ -140,7 +140,8 @@ pub async fn send_code(State(state): State<Arc<AppState>>, parts: Parts, Form(as
         let why = "Too many codes have been asked for. Wait 15 minutes, then try again.";
         return Ok((StatusCode::TOO_MANY_REQUESTS, sign_in_page(&state, &form, &email, Some(why))).into_response());
     }
-    let member = !state.store.memberships(&email).await?.is_empty();
+    let member =
+        !state.store.memberships(&email).await?.is_empty() || !state.store.family_access_of(&email).await?.is_empty();
     let Some(code) = new_code() else { return Err(AppError::internal("no random code")) };
     let at = now();
     let expires = stored(at.checked_add(jiff::SignedDuration::from_mins(CODE_MINUTES)).unwrap_or(at));
@@ -258,9 +259,13 @@ pub async fn home(State(state): State<Arc<AppState>>, Portal(me): Portal, Query(
     });
     let content = html! {
         @if let Some(b) = &banner { (success_banner(b)) }
+        @if !me.family.is_empty() { (super::family::children_section(&cw, &index, &me)) }
+        @if !me.memberships.is_empty() {
         h1 class="govuk-heading-l" { "Your tasks" }
         p class="govuk-body" { "For " (names.join(", ")) ". Each task shows the child's details while it is open." }
-        @if tasks.is_empty() {
+        }
+        @if me.memberships.is_empty() {
+        } @else if tasks.is_empty() {
             p class="govuk-body" { "There are no open tasks." }
         } @else {
             (table(
@@ -283,7 +288,8 @@ pub async fn home(State(state): State<Arc<AppState>>, Portal(me): Portal, Query(
             ))
         }
     };
-    Ok(portal_page("Your tasks", &state.authority, Some(&me), content).into_response())
+    let title = if me.memberships.is_empty() { "Your children" } else { "Your tasks" };
+    Ok(portal_page(title, &state.authority, Some(&me), content).into_response())
 }
 
 /// The open task of the member's organisations at `kind`/`id`, or 404 (another organisation's,
@@ -572,6 +578,7 @@ fn portal_document(
         plan_id: None,
         review_id: (task.kind == TaskKind::Review).then(|| task.id.clone()),
         file_path: None,
+        shared_with_family: false,
     }))
 }
 
@@ -726,30 +733,54 @@ pub async fn answer(
 /// E-mails the caseworker who holds the task's case that it was answered (a notice queued once
 /// per task, sent in the background): references and a link only.
 fn tell_caseworker(state: &Arc<AppState>, cw: &Casework, task: &Task, organisation: &str, by: &str) {
-    let Some((mailer, links)) = state.mail.clone() else { return };
     let requests =
         |r: &str| cw.requests.iter().find(|q| q.request_id.as_str() == r).and_then(|q| q.caseworker.as_deref());
     let holder = match &task.plan_id {
         Some(p) => cw.plans.iter().find(|x| x.plan_id.as_str() == p).and_then(|x| x.holder(requests)),
         None => task.request_id.as_deref().and_then(requests),
     };
-    let Some(holder) = holder.map(str::to_string) else { return };
+    let notice = Notice {
+        mail_id: format!("notice:{}:{}", task.kind.segment(), task.id),
+        subject: format!("{} {} answered through the portal", task.kind.words(), task.id),
+        line: format!(
+            "{} {} was answered through the SEND portal by {organisation} on {}.",
+            task.kind.words(),
+            task.id,
+            state.today()
+        ),
+    };
+    tell_holder(state, cw, holder.map(str::to_string), &task.child_id, notice, by);
+}
+
+/// An e-mail to the caseworker about one event: its key (sent once), subject and first line.
+pub(crate) struct Notice {
+    pub mail_id: String,
+    pub subject: String,
+    pub line: String,
+}
+
+/// E-mails `holder` (a staff id: the caseworker holding the child's case) a notice, in the
+/// background, with a link to the child's record; nothing when there is no e-mail or holder.
+pub(crate) fn tell_holder(
+    state: &Arc<AppState>,
+    cw: &Casework,
+    holder: Option<String>,
+    child_id: &str,
+    notice: Notice,
+    by: &str,
+) {
+    let (Some((mailer, links)), Some(holder)) = (state.mail.clone(), holder) else { return };
     let staff_email = cw.staff.iter().find(|m| m.staff_id.as_str() == holder).and_then(|m| m.email.clone());
     let today = state.today();
     let mail = sendtrack_store::portal::Mail {
-        mail_id: format!("notice:{}:{}", task.kind.segment(), task.id),
+        mail_id: notice.mail_id,
         kind: "notice".into(),
         inbox: String::new(),
         to_whom: format!("the caseworker ({holder})"),
         day: today.to_string(),
-        subject: format!("{} {} answered through the portal", task.kind.words(), task.id),
-        body: format!(
-            "{} {} was answered through the SEND portal by {organisation} on {today}.\n\nIt is filed in the child's record: {}\n",
-            task.kind.words(),
-            task.id,
-            links.child(&task.child_id)
-        ),
-        children: vec![task.child_id.clone()],
+        subject: notice.subject,
+        body: format!("{}\n\nIt is filed in the child's record: {}\n", notice.line, links.child(child_id)),
+        children: vec![child_id.to_string()],
         queued_at: stored(now()),
         ..sendtrack_store::portal::Mail::default()
     };

@@ -694,7 +694,7 @@ pub async fn update(
 }
 
 async fn save(
-    state: &AppState,
+    state: &Arc<AppState>,
     user: &Session,
     file: RecordFile,
     child_id: &str,
@@ -878,7 +878,9 @@ async fn save(
         address: Some(user.address.clone()),
     };
     match state.write_record(file, &record, version, &event, before.as_ref().map(|b| &b.0)).await {
-        Ok(_) => {}
+        Ok(_) => {
+            super::family::tell_family_of_change(state, file, before.as_ref().map(|b| &b.0), &record, &own, &user.email)
+        }
         Err(StoreError::Conflict { .. } | StoreError::Duplicate { .. }) => {
             return Ok(shown_again(&[], true, StatusCode::CONFLICT, None));
         }

@@ -4,6 +4,7 @@
 
 mod casefile;
 mod casework;
+mod family;
 mod pages;
 mod portal;
 mod security;

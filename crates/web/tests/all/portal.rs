@@ -76,7 +76,7 @@ async fn give_code(
 }
 
 /// Signs `email` in at the portal with the code the SMTP server received.
-async fn portal_session(app: &axum::Router, sink: &SmtpSink, email: &str) -> String {
+pub(crate) async fn portal_session(app: &axum::Router, sink: &SmtpSink, email: &str) -> String {
     let before = sink.to(email).len();
     let (cookie, token, status, _) = ask_code(app, email).await;
     assert_eq!(status, StatusCode::OK);
@@ -89,7 +89,7 @@ async fn portal_session(app: &axum::Router, sink: &SmtpSink, email: &str) -> Str
 }
 
 /// A multipart form to a portal task, the token first.
-async fn send_task(
+pub(crate) async fn send_task(
     app: &axum::Router,
     cookie: &str,
     path: &str,
@@ -187,16 +187,30 @@ async fn a_provider_signs_in_with_an_emailed_code_and_its_advice_goes_into_the_r
         // Nothing of the staff app.
         for staff in [format!("/children/{}", task.child_id), "/".into(), "/scorecard".into(), "/admin/users".into()] {
             let (status, headers, _) = get(&app, &staff, Some(&session)).await;
-            assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/sign-in"), "{staff}");
+            assert_eq!(
+                (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+                (StatusCode::SEE_OTHER, "/sign-in"),
+                "{staff}"
+            );
         }
 
         // The advice: refused without a file or with a date to come; then filed.
         let csrf = csrf_in(&page);
         let (y, m, d) = ("2026", "11", "27");
-        let (status, _, page) = send_task(&app, &session, &path, &csrf, &[("given-day", d), ("given-month", m), ("given-year", y)], None).await;
+        let (status, _, page) =
+            send_task(&app, &session, &path, &csrf, &[("given-day", d), ("given-month", m), ("given-year", y)], None)
+                .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(page.contains("Choose the file with your advice"));
-        let (status, _, page) = send_task(&app, &session, &path, &csrf, &[("given-day", "1"), ("given-month", "12"), ("given-year", y)], Some(PDF)).await;
+        let (status, _, page) = send_task(
+            &app,
+            &session,
+            &path,
+            &csrf,
+            &[("given-day", "1"), ("given-month", "12"), ("given-year", y)],
+            Some(PDF),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(page.contains("cannot be in the future"));
         assert_eq!(
@@ -214,9 +228,14 @@ async fn a_provider_signs_in_with_an_emailed_code_and_its_advice_goes_into_the_r
         let entry = cw
             .case_log
             .iter()
-            .find(|e| e.child_id.as_str() == task.child_id && e.summary.contains(&format!("{} (dated 2026-11-27) submitted", task.id)))
+            .find(|e| {
+                e.child_id.as_str() == task.child_id
+                    && e.summary.contains(&format!("{} (dated 2026-11-27) submitted", task.id))
+            })
             .unwrap();
-        assert!(entry.summary.contains("Seen at school twice.") && entry.with_whom.as_deref().unwrap().contains(member));
+        assert!(
+            entry.summary.contains("Seen at school twice.") && entry.with_whom.as_deref().unwrap().contains(member)
+        );
         let documents = store.documents_of(&task.child_id).await.unwrap();
         assert!(documents.iter().any(|d| d.advice_id.as_deref() == Some(task.id.as_str()) && d.uploaded_by == member));
         // The task is closed: its child's details are gone from the portal.
@@ -227,8 +246,18 @@ async fn a_provider_signs_in_with_an_emailed_code_and_its_advice_goes_into_the_r
         let notice = wait_for(&sink, "demo.caseworker@example.org").await;
         assert!(notice.subject().contains(&task.id) && notice.body().contains(&format!("/children/{}", task.child_id)));
         assert!(!notice.body().contains(&child.surname) && !notice.body().contains(&child.date_of_birth.to_string()));
-        let logged = store.load().await.unwrap();
-        assert!(logged.case_log.iter().any(|e| e.child_id.as_str() == task.child_id && e.summary.starts_with("E-mail sent to the caseworker")));
+        let mut recorded = false;
+        for _ in 0..50 {
+            let logged = store.load().await.unwrap();
+            recorded = logged.case_log.iter().any(|e| {
+                e.child_id.as_str() == task.child_id && e.summary.starts_with("E-mail sent to the caseworker")
+            });
+            if recorded {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(recorded, "the notice is in the chronology once sent");
         // Every view of the child was audited, under the member's e-mail.
         let rows = store.audit_of_child(&task.child_id, 100).await.unwrap();
         for action in ["portal list task", "portal view task", "portal answer task"] {
@@ -237,7 +266,10 @@ async fn a_provider_signs_in_with_an_emailed_code_and_its_advice_goes_into_the_r
         // A staff session does not open the portal.
         let staff = session_with_password(&app, "case@example.org").await;
         let (status, headers, _) = get(&app, "/portal", Some(&staff)).await;
-        assert_eq!((status, headers.get(header::LOCATION).unwrap().to_str().unwrap()), (StatusCode::SEE_OTHER, "/portal/sign-in"));
+        assert_eq!(
+            (status, headers.get(header::LOCATION).unwrap().to_str().unwrap()),
+            (StatusCode::SEE_OTHER, "/portal/sign-in")
+        );
     })
     .await;
 }
@@ -247,7 +279,7 @@ async fn session_with_password(app: &axum::Router, email: &str) -> String {
 }
 
 /// The first e-mail to `to`, waited for (notices are sent in the background).
-async fn wait_for(sink: &SmtpSink, to: &str) -> sendtrack_mail::testing::Received {
+pub(crate) async fn wait_for(sink: &SmtpSink, to: &str) -> sendtrack_mail::testing::Received {
     for _ in 0..100 {
         if let Some(m) = sink.to(to).pop() {
             return m;

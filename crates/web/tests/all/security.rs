@@ -8,6 +8,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use sendtrack_domain::access::Role;
+use sendtrack_domain::records::Casework;
 use sendtrack_store::testing::on_each_backend;
 use sendtrack_store::{AuditQuery, Store};
 use sendtrack_web::{Protection, RULES, Who};
@@ -134,6 +135,32 @@ async fn every_route_answers_every_role_as_the_access_table_says() {
         let portal = portal_sign_in(&app, &sink, member).await;
         let token = csrf_in(&get(&app, "/portal", Some(&portal)).await.2);
         sessions.push((None, Some(portal), token, true));
+        // A parent of the child, signed in at the portal (issue 20): the portal's routes for
+        // their own child, and nothing of the staff app.
+        let parent = Casework {
+            contacts: std::iter::once(sendtrack_domain::records::Contact {
+                contact_id: "K-MATRIX".into(),
+                child_id: child.as_str().into(),
+                role: sendtrack_domain::codes::ContactRole::Parent,
+                name: "A Parent".into(),
+                email: Some("parent@matrix.example.org".into()),
+                phone: None,
+                address: None,
+                preferred: None,
+                parental_responsibility: true,
+                organisation: None,
+                urn: None,
+            })
+            .collect(),
+            ..Default::default()
+        };
+        let by = sendtrack_store::AuditEvent { email: "case@example.org".into(), ..Default::default() };
+        store.write_record(sendtrack_domain::validation::RecordFile::Contacts, &parent, None, &by).await.unwrap();
+        let cw = store.load().await.unwrap();
+        sendtrack_mail::invite_family(&store, &cw, "K-MATRIX", None, "case@example.org", None, today).await.unwrap();
+        let family = portal_sign_in(&app, &sink, "parent@matrix.example.org").await;
+        let token = csrf_in(&get(&app, &format!("/portal/children/{child}"), Some(&family)).await.2);
+        sessions.push((None, Some(family), token, true));
         // Signing out last: it ends the session the other requests use.
         let mut rules: Vec<_> = RULES.iter().collect();
         rules.sort_by_key(|r| r.path.ends_with("/sign-out"));
