@@ -5,10 +5,7 @@
 // axe-core (WCAG 2.2 A and AA) at 1280 and 390 pixels wide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { binary, startDemo, launchBrowser, check, signIn as signInAt } from './support.mjs';
+import { startDemo, exported, launchBrowser, check, signIn as signInAt } from './support.mjs';
 
 let demo, browser;
 
@@ -24,19 +21,11 @@ after(async () => {
 
 const signIn = (who, secret = demo.password) => signInAt(browser, demo.base, who, secret);
 
-/** The rows of one CSV file of an export (no quoted commas in the columns read here). */
-function rows(folder, file) {
-  const [head, ...lines] = readFileSync(join(folder, file), 'utf8').trim().split('\n');
-  const names = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((c, k) => [names[k], c])));
-}
-
 /** A case of cw001's: a request being assessed, no draft yet, with advice not yet received. */
 function aCase() {
-  const out = join(demo.dir, 'export');
-  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(demo.dir, 'demo.db'), out]);
-  const advice = rows(out, 'advice.csv');
-  const request = rows(out, 'requests.csv').find((r) =>
+  const rows = exported(demo);
+  const advice = rows('advice.csv');
+  const request = rows('requests.csv').find((r) =>
     r.caseworker === 'cw001' && r.decision === 'assess' && !r.draft_issued_on && !r.outcome &&
     advice.some((a) => a.request_id === r.request_id && !a.received_on));
   assert.ok(request, 'the demo has an assessment of cw001 with advice outstanding');
@@ -108,7 +97,7 @@ test('a caseworker logs a call, adds a parent, files the advice and writes the d
   await page.fill('#draft_issued_on-year', '2026');
   await page.click('button:has-text("Save")');
   await page.click(`a[href*="kind=draft_plan&request=${request}"]`);
-  assert.ok(await page.isVisible('text=until 15 December 2026'));
+  assert.ok(await page.isVisible('text=until 14 December 2026'));
   await page.check('#format-docx');
   await page.click('button:has-text("File and log the letter")');
   assert.ok(await page.isVisible('a:has-text("Draft EHC plan notice (30 November 2026) (download)")'));

@@ -6,78 +6,31 @@
 // page is checked with axe-core (WCAG 2.2 A and AA) at 1280 and 390 pixels wide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, existsSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { binary, startDemo, launchBrowser, check, signIn as signInAt } from './support.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDemo, startSmtp, exported, launchBrowser, check, signIn as signInAt } from './support.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-let smtp, mailbox, demo, browser;
-
-/** Starts the SMTP server; resolves with its port once it listens. */
-function startSmtp(file) {
-  smtp = spawn('python3', [join(here, 'smtp_sink.py'), file]);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the SMTP server did not start:\n' + output)), 20000);
-    smtp.stdout.on('data', (chunk) => {
-      output += chunk;
-      const ready = output.match(/ready (\d+)/);
-      if (ready) { clearTimeout(timer); resolve(Number(ready[1])); }
-    });
-    smtp.stderr.on('data', (chunk) => { output += chunk; });
-    smtp.on('exit', (code) => reject(new Error(`the SMTP server stopped (${code}):\n${output}`)));
-  });
-}
-
-/** The messages the SMTP server has received. */
-function received() {
-  if (!existsSync(mailbox)) return [];
-  return readFileSync(mailbox, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
-
-/** The newest message to `to` whose subject starts with `subject`, waited for. */
-async function message(to, subject) {
-  for (let i = 0; i < 100; i++) {
-    const found = received().filter((m) => m.to.includes(to) && m.subject.startsWith(subject));
-    if (found.length) return found[found.length - 1];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no e-mail to ${to} about "${subject}"`);
-}
+let smtp, demo, browser;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sendtrack-smtp-'));
-  mailbox = join(dir, 'mailbox.jsonl');
-  const port = await startSmtp(mailbox);
-  demo = await startDemo(600, 'sendtrack-portal-', ['--smtp', `smtp://127.0.0.1:${port}`, '--mail-from', 'send@demo-county.example.org']);
+  smtp = await startSmtp();
+  demo = await startDemo(600, 'sendtrack-portal-', ['--smtp', smtp.url, '--mail-from', 'send@demo-county.example.org']);
   browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
   demo?.server.kill();
-  smtp?.kill();
+  smtp?.process.kill();
 });
-
-/** The rows of one CSV file of an export (no quoted commas in the columns read here). */
-function rows(folder, file) {
-  const [head, ...lines] = readFileSync(join(folder, file), 'utf8').trim().split('\n');
-  const names = head.split(',');
-  return lines.map((l) => Object.fromEntries(l.split(',').map((c, k) => [names[k], c])));
-}
 
 /** A request of cw001's awaiting the decision whether to assess, and the EP service. */
 function aCase() {
-  const out = join(demo.dir, 'export');
-  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(demo.dir, 'demo.db'), out]);
-  const request = rows(out, 'requests.csv').find((r) => r.caseworker === 'cw001' && !r.decision && !r.outcome);
+  const rows = exported(demo);
+  const request = rows('requests.csv').find((r) => r.caseworker === 'cw001' && !r.decision && !r.outcome);
   assert.ok(request, 'the demo has a request of cw001 awaiting a decision');
-  const eps = readFileSync(join(out, 'organisations.csv'), 'utf8').split('\n').find((l) => /psycholog/i.test(l));
-  const [id, name] = eps.split(',');
-  const child = rows(out, 'children.csv').find((c) => c.child_id === request.child_id);
+  const { organisation_id: id, name } = rows('organisations.csv').find((o) => /psycholog/i.test(o.name));
+  const child = rows('children.csv').find((c) => c.child_id === request.child_id);
   return { child: request.child_id, request: request.request_id, eps: { id, name }, surname: child.surname };
 }
 
@@ -121,7 +74,7 @@ test('a service answers its advice task through the portal and the caseworker se
   await portal.click('button:has-text("Send me a code")');
   await portal.waitForSelector('h1:has-text("Enter the code we sent you")');
   await check(portal, 'portal-code');
-  const mail = await message(demo.eps, 'Your sign-in code');
+  const mail = await smtp.message(demo.eps, 'Your sign-in code');
   const code = mail.body.match(/\b(\d{6})\b/)[1];
   assert.ok(!mail.body.includes(theCase.surname), 'the e-mail names no child');
   await portal.fill('#code', code);
@@ -160,7 +113,7 @@ test('a service answers its advice task through the portal and the caseworker se
   const record = await caseworker.content();
   assert.ok(record.includes('submitted through the portal'), 'the chronology has it');
   assert.ok(record.includes(`Advice ${task.split('/').pop()} from ${theCase.eps.name}`), 'the document is filed');
-  const notice = await message('demo.caseworker@example.org', 'Advice for an EHC needs assessment');
+  const notice = await smtp.message('demo.caseworker@example.org', 'Advice for an EHC needs assessment');
   assert.ok(notice.body.includes(`/children/${theCase.child}`) && !notice.body.includes(theCase.surname));
   await caseworker.context().close();
 

@@ -1,8 +1,8 @@
 // What the browser tests share: the demo server started on a free port, Chromium, axe-core's
 // WCAG 2.2 A and AA checks, and signing in.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,4 +83,51 @@ export async function signIn(browser, base, who, password) {
   await page.fill('#password', password);
   await page.click('button:has-text("Sign in")');
   return page;
+}
+
+/**
+ * A real SMTP server on 127.0.0.1 (aiosmtpd, e2e/smtp_sink.py) keeping what it receives in a
+ * file of its own; resolves once it listens with its port, the process, and `message(to,
+ * subject)`, which waits for the newest e-mail to `to` whose subject starts with `subject`.
+ */
+export async function startSmtp() {
+  const mailbox = join(mkdtempSync(join(tmpdir(), 'sendtrack-smtp-')), 'mailbox.jsonl');
+  const process = spawn('python3', [join(here, 'smtp_sink.py'), mailbox]);
+  let output = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the SMTP server did not start:\n' + output)), 20000);
+    process.stdout.on('data', (chunk) => {
+      output += chunk;
+      const ready = output.match(/ready (\d+)/);
+      if (ready) { clearTimeout(timer); resolve(Number(ready[1])); }
+    });
+    process.stderr.on('data', (chunk) => { output += chunk; });
+    process.on('exit', (code) => reject(new Error(`the SMTP server stopped (${code}):\n${output}`)));
+  });
+  const received = () => existsSync(mailbox)
+    ? readFileSync(mailbox, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    : [];
+  const message = async (to, subject) => {
+    for (let i = 0; i < 100; i++) {
+      const found = received().filter((m) => m.to.includes(to) && m.subject.startsWith(subject));
+      if (found.length) return found[found.length - 1];
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no e-mail to ${to} about "${subject}"`);
+  };
+  return { process, port, url: `smtp://127.0.0.1:${port}`, received, message };
+}
+
+/**
+ * Exports the demo's records now; returns a reader of one file's rows as objects (no quoted
+ * commas in the columns the tests read).
+ */
+export function exported(demo) {
+  const out = join(demo.dir, `export-${Date.now()}`);
+  execFileSync(binary, ['--today', '2026-11-30', 'export', '--db', join(demo.dir, 'demo.db'), out]);
+  return (file) => {
+    const [head, ...lines] = readFileSync(join(out, file), 'utf8').trim().split('\n');
+    const names = head.split(',');
+    return lines.map((l) => Object.fromEntries(l.split(',').map((c, k) => [names[k], c])));
+  };
 }

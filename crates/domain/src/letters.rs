@@ -73,7 +73,7 @@ Please consult {child_name} and their parent, or the young person, in preparing 
 
 We enclose the draft education, health and care (EHC) plan for {child_name}, issued on {draft_issued_on}, under regulation 13 of the Special Educational Needs and Disability Regulations 2014. The draft plan does not name a school or other institution, or the type of school or institution, in section I.
 
-You have at least 15 days from the day you receive the draft plan, until {comments_by}, to:
+You have 15 days, counting the day we sent the draft plan, until {comments_by}, to:
 
 - tell us your views on its contents, and ask for changes;
 - ask us to name a particular school or other institution in the final plan: a maintained school, a maintained nursery school, an academy, an institution within the further education sector, a non-maintained special school or an independent special school approved under section 41 of the Children and Families Act 2014;
@@ -148,7 +148,7 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("advice_requested_on", "the day advice was asked for"),
     ("advice_due", "6 weeks from that day"),
     ("draft_issued_on", "the day the draft plan was issued"),
-    ("comments_by", "15 days from that day"),
+    ("comments_by", "the 15th day counting that day (the family portal shows the same date)"),
     ("outcome_on", "the day the outcome of the assessment was sent"),
     ("plan_issued_on", "the day the final plan was issued"),
     ("first_review_due", "12 months from that day"),
@@ -308,7 +308,9 @@ pub fn write(own: &Casework, asked: &Asked, template: &str, settings: &Settings,
                 .draft_issued_on
                 .ok_or_else(|| format!("request {} has no draft plan issue date recorded yet", request.request_id))?;
             f.insert("draft_issued_on", in_words(draft));
-            f.insert("comments_by", add(draft, 15.days()));
+            // The same last day the family sees in the portal (issue 20): reg. 13(1)(b)'s 15
+            // days "beginning with the day on which the draft plan was served".
+            f.insert("comments_by", in_words(crate::family::comments_end(draft)));
         }
         LetterKind::NoPlan => {
             let o = request.outcome.filter(|o| o.value == AssessmentOutcome::NoPlan).ok_or_else(|| {
@@ -338,8 +340,8 @@ pub fn write(own: &Casework, asked: &Asked, template: &str, settings: &Settings,
                 ReviewDecision::Amend => (
                     "amend the plan",
                     format!(
-                        "We enclose the proposed amendments to the plan, with the evidence for them, under regulation 22. You have at least 15 days, until {}, to tell us your views on them, to ask us to name a particular school or other institution, and to ask to meet one of our officers. We will then issue the amended plan, with your right to appeal, within 8 weeks of sending you the proposed amendments.",
-                        add(d.on, 15.days())
+                        "We enclose the proposed amendments to the plan, with the evidence for them, under regulation 22. You have 15 days, counting the day we sent them, until {}, to tell us your views on them, to ask us to name a particular school or other institution, and to ask to meet one of our officers. We will then issue the amended plan, with your right to appeal, within 8 weeks of sending you the proposed amendments.",
+                        in_words(crate::family::comments_end(d.on))
                     ),
                 ),
                 ReviewDecision::Cease => (
@@ -566,7 +568,8 @@ mod tests {
         let kind = LetterKind::DraftPlan;
         let notice = write(&own, &asked(kind), &template(kind), &settings(), day(2026, 4, 20)).unwrap();
         let text: String = notice.parts.iter().map(|p| format!("{p:?}\n")).collect();
-        assert!(text.contains("until 5 May 2026"), "{text}");
+        // 20 April is day 1 of the 15: the last day is 4 May, as the family portal says.
+        assert!(text.contains("until 4 May 2026"), "{text}");
         assert!(text.contains("Bullet(\"ask to meet one of our officers to discuss the draft plan;\")"), "{text}");
         // A field of another kind of letter is refused, not left blank.
         let wrong = write(&own, &asked(kind), "Reply by {advice_due}.", &settings(), day(2026, 4, 20));

@@ -145,7 +145,7 @@ pub async fn child(
     let mine: Vec<&CaseLogEntry> = {
         let mut entries: Vec<&CaseLogEntry> =
             own.case_log.iter().filter(|e| e.contact_id.as_deref() == Some(access.contact_id.as_str())).collect();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.on));
+        entries.sort_by(|a, b| (b.on, &b.time).cmp(&(a.on, &a.time)));
         entries
     };
     let banner = match sent.sent.as_deref() {
@@ -210,7 +210,11 @@ pub async fn child(
         } @else {
             ul class="govuk-list" {
                 @for d in &shared {
-                    li { a class="govuk-link" href=(format!("{base}/documents/{}", d.document_id)) { (d.title) } " (" (d.uploaded_at.get(..10).unwrap_or_default()) ")" }
+                    @let on = d.uploaded_at.get(..10).and_then(|t| t.parse::<jiff::civil::Date>().ok());
+                    li {
+                        a class="govuk-link" href=(format!("{base}/documents/{}", d.document_id)) { (d.title) }
+                        @if let Some(on) = on { " (shared with you, filed " (in_words(on)) ")" }
+                    }
                 }
             }
         }
