@@ -78,6 +78,40 @@ fn notify_twice_sends_each_inbox_one_digest_of_exactly_its_due_tasks_and_names_n
     let unknown = sendtrack(&["org", "member", "add", "--db", db_s, "--org", "NO-SUCH", "--email", "a@b.example.org"]);
     assert!(!unknown.status.success() && text(&unknown.stderr).contains("NO-SUCH"), "{}", text(&unknown.stderr));
     ok(&["org", "member", "remove", "--db", db_s, "--org", &org, "--email", "lead@team.example.org"]);
+    // A family invited from the command line: the invitation goes to the contact's address.
+    let parent = cw
+        .contacts
+        .iter()
+        .find(|c| {
+            c.role == sendtrack_domain::codes::ContactRole::Parent && c.parental_responsibility && c.email.is_some()
+        })
+        .unwrap();
+    let invited = ok(&[
+        "family",
+        "invite",
+        "--db",
+        db_s,
+        "--contact",
+        parent.contact_id.as_str(),
+        "--smtp",
+        &url,
+        "--mail-from",
+        "send@council.example.org",
+    ]);
+    assert!(invited.contains(parent.child_id.as_str()), "{invited}");
+    let to = parent.email.as_deref().unwrap().to_lowercase();
+    assert!(sink.to(&to).iter().any(|m| m.subject().starts_with("You can now see your child's EHC case online")));
+    let senco = cw
+        .contacts
+        .iter()
+        .find(|c| c.role != sendtrack_domain::codes::ContactRole::Parent && !c.role.is_family())
+        .map(|c| c.contact_id.to_string());
+    if let Some(senco) = senco {
+        let refused = sendtrack(&["family", "invite", "--db", db_s, "--contact", &senco, "--smtp", &url]);
+        assert!(
+            !refused.status.success() && text(&refused.stderr).contains("is not a parent, carer or the young person")
+        );
+    }
     // Without --smtp there is nothing to send through.
     let bare = sendtrack(&["notify", "--db", db_s]);
     assert!(!bare.status.success() && text(&bare.stderr).contains("--smtp"));
