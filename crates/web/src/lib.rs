@@ -269,15 +269,23 @@ impl AppState {
         // upload on its own never makes a reload wait.
         let _loading = if with.is_empty() { None } else { Some(self.loading.lock().await) };
         let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
-        let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        if let Some(saved) = saved
-            && let Some(held) = self.snapshot.load_full()
-            && held.version + 1 == saved.casework_version
-            && let Some(next) = held.after(saved.casework_version, &update, before.filter(|b| b.counts().total() > 0))
+        if let Some(saved) = saved {
+            let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
+            self.move_on(saved.casework_version, &update, before.filter(|b| b.counts().total() > 0));
+        }
+        Ok(())
+    }
+
+    /// Makes the next snapshot from the one held and `update`, the records this instance just
+    /// wrote at casework `version`, when the one held is of the version just before (nobody
+    /// else has written since); otherwise the next page loads the records again.
+    fn move_on(&self, version: i64, update: &Casework, before: Option<&Casework>) {
+        if let Some(held) = self.snapshot.load_full()
+            && held.version + 1 == version
+            && let Some(next) = held.after(version, update, before)
         {
             self.snapshot.store(Some(Arc::new(next)));
         }
-        Ok(())
     }
 
     /// The same state with other protection settings.
@@ -341,12 +349,7 @@ impl AppState {
     ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let saved = self.store.write_record(file, record, version, event).await?;
-        if let Some(held) = self.snapshot.load_full()
-            && held.version + 1 == saved.casework_version
-            && let Some(next) = held.after(saved.casework_version, record, before)
-        {
-            self.snapshot.store(Some(Arc::new(next)));
-        }
+        self.move_on(saved.casework_version, record, before);
         Ok(saved)
     }
 
@@ -361,12 +364,7 @@ impl AppState {
         let _loading = self.loading.lock().await;
         let version = self.store.write_records(records, event).await?;
         let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        if let Some(held) = self.snapshot.load_full()
-            && held.version + 1 == version
-            && let Some(next) = held.after(version, &update, before)
-        {
-            self.snapshot.store(Some(Arc::new(next)));
-        }
+        self.move_on(version, &update, before);
         Ok(())
     }
 

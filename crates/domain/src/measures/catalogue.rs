@@ -775,7 +775,7 @@ FamiliesOwedUpdate = "families_owed_update" {
     section: "Keeping families informed",
     unit: Count,
     better: Down,
-    definition: "as at: open requests whose family's next update is overdue: the last update (a case_log entry with direction `out` whose contact_id is a contact of the child with role `parent`, `carer` or `young_person`, on or before the date and on or after received_on; else received_on) plus the child's promise in working days (promises.csv: the child's row, else the row without a child, else 20) is before the date; working days are Monday to Friday except bank holidays in England and Wales",
+    definition: "as at: open requests whose family's next update is overdue: the last update (a case_log entry with direction `out`, or of kind `portal` in either direction, whose contact_id is a contact of the child with role `parent`, `carer` or `young_person` (e-mails the service sends the family are recorded so), on or before the date and on or after received_on; else received_on) plus the child's promise in working days (promises.csv: the child's row, else the row without a child, else 20) is before the date; working days are Monday to Friday except bank holidays in England and Wales",
     breakdowns: [Caseworker, Team],
     seed_rows: "told I will get a call back and nothing happens",
     compute: |e, m| Stream::of(Count, families_owed_update(e, m)),
