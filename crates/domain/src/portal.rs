@@ -119,7 +119,14 @@ pub fn open_tasks(cw: &Casework, today: Date) -> Vec<Task> {
         }
     }
     for c in &cw.consultations {
-        if c.sent_on <= today && c.responded_on.is_none_or(|r| r > today) {
+        // A consultation about a request that has since closed (withdrawn, refused, finished)
+        // is no longer awaited: the setting no longer sees the child.
+        let request_open = c.request_id.as_ref().is_none_or(|r| {
+            requests.get(r.as_str()).is_some_and(|r| {
+                matches!(crate::clock::request_status(r, today), crate::clock::RequestStatus::Open { .. })
+            })
+        });
+        if c.sent_on <= today && c.responded_on.is_none_or(|r| r > today) && request_open {
             tasks.push(Task {
                 kind: TaskKind::Consultation,
                 id: c.consultation_id.to_string(),
@@ -160,7 +167,8 @@ fn review_tasks(cw: &Casework, today: Date) -> Vec<Task> {
     let mut tasks = Vec::new();
     for v in cw.reviews.iter().filter(|v| v.meeting_on.is_none() && v.decision.is_none()) {
         let Some(plan) = plans.get(v.plan_id.as_str()) else { continue };
-        if plan.issued_on > today {
+        // A plan not yet issued, or ceased: no review is awaited.
+        if !plan.is_active_at(today) {
             continue;
         }
         let Some(org) = setting_of(plan.child_id.as_str()) else { continue };
@@ -330,6 +338,12 @@ mod tests {
         assert!(task.is_in_digest(date(2026, 11, 9)) && !task.is_in_digest(date(2026, 11, 8)));
         cw.consultations[0].responded_on = Some(date(2026, 11, 10));
         assert!(open_tasks(&cw, date(2026, 11, 10)).iter().all(|t| t.kind != TaskKind::Consultation));
+        // Unanswered, but its request withdrawn: no longer awaited.
+        cw.consultations[0].responded_on = None;
+        cw.requests[0].decision =
+            Some(crate::records::Dated::new(crate::codes::AssessmentDecision::Withdrawn, date(2026, 11, 12)));
+        assert!(open_tasks(&cw, date(2026, 11, 11)).iter().any(|t| t.kind == TaskKind::Consultation));
+        assert!(open_tasks(&cw, date(2026, 11, 12)).iter().all(|t| t.kind != TaskKind::Consultation));
     }
 
     #[test]
@@ -345,6 +359,9 @@ mod tests {
         let tasks = review_tasks(&cw, date(2026, 11, 1));
         assert_eq!(tasks.len(), 1);
         assert_eq!((tasks[0].organisation_id.as_str(), tasks[0].due_on), ("s100001", date(2026, 11, 30)));
+        cw.plans[0].ceased = Some(crate::records::Dated::new(crate::codes::CeaseReason::NeedsMet, date(2026, 10, 1)));
+        assert!(review_tasks(&cw, date(2026, 11, 1)).is_empty(), "the plan has ceased");
+        cw.plans[0].ceased = None;
         cw.reviews[0].meeting_on = Some(date(2026, 11, 20));
         assert!(review_tasks(&cw, date(2026, 11, 21)).is_empty(), "the meeting is recorded");
     }

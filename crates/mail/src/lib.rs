@@ -195,8 +195,20 @@ pub async fn queue_digests(store: &Store, cw: &Casework, today: Date, links: &Li
 /// stopped), each claimed first so that only one instance sends it; records each sent in the
 /// chronology of its children. `by` is who the audit trail says sent it.
 pub async fn deliver(store: &Store, mailer: &Mailer, today: Date, by: &str) -> Result<Delivery, MailError> {
+    deliver_these(store, mailer, today, by, None).await
+}
+
+/// As [`deliver`], for the e-mails of `only` when given (a notice sends itself, not the queue).
+async fn deliver_these(
+    store: &Store,
+    mailer: &Mailer,
+    today: Date,
+    by: &str,
+    only: Option<&[String]>,
+) -> Result<Delivery, MailError> {
     let mut delivery = Delivery::default();
-    for mail in store.mail_to_send(&minutes_ago(STALE_MINUTES)).await? {
+    let waiting = store.mail_to_send(&minutes_ago(STALE_MINUTES)).await?;
+    for mail in waiting.into_iter().filter(|m| only.is_none_or(|ids| ids.contains(&m.mail_id))) {
         if !store.claim_mail(&mail.mail_id, &stored_now(), &minutes_ago(STALE_MINUTES)).await? {
             continue;
         }
@@ -215,8 +227,9 @@ pub async fn deliver(store: &Store, mailer: &Mailer, today: Date, by: &str) -> R
                 delivery.sent += 1;
             }
             Err(e) => {
-                // The server's answer, never the e-mail's text.
-                tracing::warn!(kind = %mail.kind, "an e-mail could not be sent: {e}");
+                // Neither the text nor the server's answer (which often names the address):
+                // the admins' e-mail page shows why.
+                tracing::warn!(kind = %mail.kind, "an e-mail could not be sent");
                 store.mail_failed(&mail.mail_id, &e.to_string()).await?;
                 delivery.failed += 1;
             }
@@ -254,7 +267,7 @@ fn chronology(mail: &Mail, today: Date) -> Result<Casework, MailError> {
 /// whatever else is waiting.
 pub async fn notice(store: &Store, mailer: &Mailer, mail: Mail, today: Date, by: &str) -> Result<Delivery, MailError> {
     let queued = usize::from(store.queue_mail(&mail).await?);
-    let delivery = deliver(store, mailer, today, by).await?;
+    let delivery = deliver_these(store, mailer, today, by, Some(std::slice::from_ref(&mail.mail_id))).await?;
     Ok(Delivery { queued, ..delivery })
 }
 
@@ -285,6 +298,10 @@ pub enum InviteError {
     TooYoung(Date),
     #[error("say whether the young person agrees to their parents keeping access")]
     ConsentNotSaid,
+    #[error(
+        "the young person has not agreed to their parents having access; ask them first, and record it on their own access"
+    )]
+    YoungPersonDeclined,
     #[error(transparent)]
     Mail(#[from] MailError),
     #[error(transparent)]
@@ -326,6 +343,16 @@ pub async fn invite_family(
         .and_then(|e| sendtrack_domain::access::check_email(e).ok())
         .ok_or_else(|| InviteError::NoEmail(contact_id.to_string()))?;
     let young_person = contact.role == ContactRole::YoungPerson;
+    if !young_person {
+        let declined = store
+            .family_access_of_child(contact.child_id.as_str())
+            .await?
+            .into_iter()
+            .any(|a| a.ended_at.is_none() && a.parents_keep_access == Some(false) && a.contact_id != contact_id);
+        if declined {
+            return Err(InviteError::YoungPersonDeclined);
+        }
+    }
     let keep = if young_person {
         let born = cw.children.iter().find(|c| c.child_id == contact.child_id).map(|c| c.date_of_birth);
         let end = born.map(sendtrack_domain::family::end_of_compulsory_school_age);
@@ -387,23 +414,23 @@ pub async fn invite_family(
     Ok(access)
 }
 
-/// Tells each family member with access to `child_id` that something happened, by e-mail:
+/// Tells each family member of `accesses` (a child's, still standing) that something happened, by e-mail:
 /// what kind of thing, and the link to sign in; never the child's name or any detail (issue
 /// 20). `what` is the key of the event (each member is told of it once); `text` says what
 /// happened: its subject, and a line more for the body (or nothing).
 pub async fn tell_family(
     store: &Store,
     (mailer, links): &(Mailer, Links),
-    child_id: &str,
-    what: &str,
-    text: &Text,
+    accesses: &[sendtrack_store::portal::FamilyAccess],
+    (what, text): (&str, &Text),
     today: Date,
     by: &str,
 ) -> Result<Delivery, MailError> {
-    let accesses = store.family_access_of_child(child_id).await?;
     let now = stored_now();
     let mut queued = 0;
+    let mut ids = Vec::new();
     for a in accesses.iter().filter(|a| a.ended_at.is_none()) {
+        let child_id = a.child_id.as_str();
         let mail = Mail {
             mail_id: format!("family:{what}:{}", a.contact_id),
             kind: "family".into(),
@@ -423,7 +450,8 @@ pub async fn tell_family(
             ..Mail::default()
         };
         queued += usize::from(store.queue_mail(&mail).await?);
+        ids.push(mail.mail_id);
     }
-    let delivery = deliver(store, mailer, today, by).await?;
+    let delivery = deliver_these(store, mailer, today, by, Some(&ids)).await?;
     Ok(Delivery { queued, ..delivery })
 }

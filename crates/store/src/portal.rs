@@ -80,6 +80,15 @@ fn mail_of(row: &AnyRow) -> Result<Mail, StoreError> {
     })
 }
 
+/// Wrong guesses a one-time code survives: at the third it is gone.
+pub const CODE_GUESSES: i64 = 3;
+
+/// The key a portal sign-in's failures are counted under, apart from the same address's staff
+/// sign-ins (a wrong code never locks a staff account, nor a right one forgives wrong passwords).
+pub fn portal_key(email: &str) -> String {
+    format!("portal:{email}")
+}
+
 /// How many times an e-mail is tried before it is left for an admin to see.
 pub const MAIL_ATTEMPTS: i64 = 5;
 
@@ -208,13 +217,16 @@ impl Store {
 
     /// Uses `email`'s code if its hash is `code_hash` and it has not expired by `now`: true
     /// once, and the code is gone (single use). When it matches, the portal session of
-    /// `token_hash` is started and the audit row written in the same transaction.
+    /// `token_hash` is started (ending the browser's earlier one, `ending`), the address's
+    /// failed portal sign-ins (kept as `portal:EMAIL`, apart from staff sign-ins) are forgotten
+    /// and the audit row written, in one transaction. A wrong code counts against it: after
+    /// [`CODE_GUESSES`] wrong ones it is gone, and a new one must be asked for.
     pub async fn use_code(
         &self,
         email: &str,
         code_hash: &str,
         now: &str,
-        token_hash: &str,
+        (token_hash, ending): (&str, Option<&str>),
         event: &AuditEvent,
     ) -> Result<bool, StoreError> {
         let mut work = self.begin().await?;
@@ -225,7 +237,20 @@ impl Store {
             .execute(work.conn())
             .await?;
         if done.rows_affected() != 1 {
+            sqlx::query("UPDATE portal_codes SET wrong = wrong + 1 WHERE email = $1")
+                .bind(email.to_string())
+                .execute(work.conn())
+                .await?;
+            sqlx::query("DELETE FROM portal_codes WHERE email = $1 AND wrong >= $2")
+                .bind(email.to_string())
+                .bind(CODE_GUESSES)
+                .execute(work.conn())
+                .await?;
+            work.commit().await?;
             return Ok(false);
+        }
+        if let Some(old) = ending {
+            end_portal_session(&mut work, old).await?;
         }
         sqlx::query(
             "INSERT INTO portal_sessions (token_hash, email, created_at, last_seen_at) VALUES ($1, $2, $3, $3)",
@@ -235,28 +260,28 @@ impl Store {
         .bind(now.to_string())
         .execute(work.conn())
         .await?;
-        crate::people::clear_failed_sign_ins(&mut work, email).await?;
+        crate::people::clear_failed_sign_ins(&mut work, &portal_key(email)).await?;
         audit::record(&mut work, event).await?;
         work.commit().await?;
         Ok(true)
     }
 
-    /// The e-mail of the live portal session of `token_hash` (used since `idle_since`), marked
-    /// used `now`; an idle session is ended.
+    /// The e-mail of the live portal session of `token_hash` (used since `idle_since`, and
+    /// begun since `begun_since`), marked used `now`; a session idle or too old is ended.
     pub async fn portal_session(
         &self,
         token_hash: &str,
-        idle_since: &str,
+        (idle_since, begun_since): (&str, &str),
         now: &str,
     ) -> Result<Option<String>, StoreError> {
         let mut work = self.begin().await?;
-        let found: Option<(String, String)> =
-            sqlx::query_as("SELECT email, last_seen_at FROM portal_sessions WHERE token_hash = $1")
+        let found: Option<(String, String, String)> =
+            sqlx::query_as("SELECT email, last_seen_at, created_at FROM portal_sessions WHERE token_hash = $1")
                 .bind(token_hash.to_string())
                 .fetch_optional(work.conn())
                 .await?;
         let live = match found {
-            Some((email, seen)) if seen.as_str() >= idle_since => {
+            Some((email, seen, begun)) if seen.as_str() >= idle_since && begun.as_str() >= begun_since => {
                 sqlx::query("UPDATE portal_sessions SET last_seen_at = $1 WHERE token_hash = $2")
                     .bind(now.to_string())
                     .bind(token_hash.to_string())

@@ -291,7 +291,11 @@ pub async fn require_access(
     let Some(found) = found else {
         // No session, or one that ended (signed out, idle too long, account disabled). A form
         // sent after its session ended keeps its entries: the sign-in page carries them back.
-        if parts.method == Method::POST && path.starts_with("/children/") {
+        // Only a record's form keeps its entries; an action (inviting a family, sharing a
+        // document) is never carried through signing in, where a forged post could ride it.
+        let record_form =
+            matches!(path.as_str(), "/children/new" | "/children/{id}/{kind}/new" | "/children/{id}/{kind}/{record}");
+        if parts.method == Method::POST && record_form {
             let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES).await.unwrap_or_default();
             let entries: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
             let kept: Vec<(String, String)> = entries.into_iter().filter(|(k, _)| k != CSRF_FIELD).collect();
@@ -326,6 +330,9 @@ pub async fn require_access(
 /// The cookie of a portal session (issue 19): its own name and path, so that it never
 /// reaches the staff app and a staff session never reaches the portal.
 pub const PORTAL_COOKIE: &str = "sendtrack_portal";
+
+/// The longest a portal session lasts, used or not: 12 hours.
+const PORTAL_SESSION_MINUTES: i64 = 12 * 60;
 
 /// A person signed in at the portal: their e-mail, the organisations they are a member of,
 /// and the CSRF token their forms send back.
@@ -388,7 +395,9 @@ async fn portal_access(state: &AppState, request: axum::extract::Request, next: 
     let hash = token_hash(&token);
     let at = now();
     let idle = state.protection.idle_minutes;
-    let email = match state.store.portal_session(&hash, &minutes_before(at, idle), &stored(at)).await {
+    // However busy, a portal session lasts a working day at most.
+    let since = (minutes_before(at, idle), minutes_before(at, PORTAL_SESSION_MINUTES));
+    let email = match state.store.portal_session(&hash, (&since.0, &since.1), &stored(at)).await {
         Ok(Some(email)) => email,
         Ok(None) => return ended(),
         Err(e) => return crate::pages::failed(e),

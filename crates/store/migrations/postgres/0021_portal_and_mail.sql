@@ -13,11 +13,13 @@ CREATE TABLE portal_members (
 );
 CREATE INDEX portal_members_email ON portal_members (email);
 
--- One live code per address (a new one replaces it), kept as its SHA-256, used once.
+-- One live code per address (a new one replaces it), kept as its SHA-256, used once; three
+-- wrong guesses and it is gone.
 CREATE TABLE portal_codes (
     email TEXT PRIMARY KEY NOT NULL,
     code_hash TEXT NOT NULL,
-    expires_at TEXT NOT NULL
+    expires_at TEXT NOT NULL,
+    wrong BIGINT NOT NULL DEFAULT 0
 );
 
 -- Each code sent, to limit how many an address or a client may ask for.

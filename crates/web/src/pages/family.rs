@@ -44,12 +44,27 @@ fn holder(own: &Casework) -> Option<String> {
     plan.holder(requests).map(str::to_string)
 }
 
+/// Whether `access` still stands by the contact it was given to: the contact is still the
+/// child's parent or carer with parental responsibility, or the young person, with the same
+/// e-mail address. A contact corrected since (another address, no parental responsibility)
+/// no longer opens the child's case, whatever the access row says.
+pub fn still_stands(own: &Casework, access: &FamilyAccess) -> bool {
+    own.contacts.iter().any(|c| {
+        c.contact_id.as_str() == access.contact_id
+            && c.email.as_deref().is_some_and(|e| e.trim().eq_ignore_ascii_case(&access.email))
+            && (c.role == ContactRole::YoungPerson || (c.role.is_family() && c.parental_responsibility))
+    })
+}
+
 /// The children of the person's family access, for the portal's home page.
 pub fn children_section(cw: &Casework, index: &sendtrack_domain::timeline::ChildIndex, me: &PortalSession) -> Markup {
+    let standing: Vec<&FamilyAccess> =
+        me.family.iter().filter(|a| still_stands(&index.own(cw, &a.child_id), a)).collect();
     html! {
         h1 class="govuk-heading-l" { "Your children" }
+        @if standing.is_empty() { p class="govuk-body" { "You have no children's cases to see. Contact the SEND team if you think you should." } }
         ul class="govuk-list" {
-            @for a in &me.family {
+            @for a in &standing {
                 li { a class="govuk-link govuk-!-font-size-24" href=(format!("/portal/children/{}", a.child_id)) { (super::child_name(cw, index, &a.child_id)) } }
             }
         }
@@ -67,6 +82,9 @@ async fn open_case(
     let (cw, index) = state.children().await?;
     index.child(&cw, child_id).ok_or(AppError::NotFound)?;
     let own = index.own(&cw, child_id);
+    if !still_stands(&own, &access) {
+        return Err(AppError::NotFound);
+    }
     Ok((access, cw, own))
 }
 
@@ -143,8 +161,18 @@ pub async fn child(
     let documents = state.store.documents_of(&child_id).await?;
     let shared: Vec<_> = documents.iter().filter(|d| d.shared_with_family).collect();
     let mine: Vec<&CaseLogEntry> = {
-        let mut entries: Vec<&CaseLogEntry> =
-            own.case_log.iter().filter(|e| e.contact_id.as_deref() == Some(access.contact_id.as_str())).collect();
+        // Only what passed between them and us through the portal and the service's e-mails to
+        // them: a caseworker's notes of calls and meetings are written for the case file.
+        let shown = |e: &&CaseLogEntry| {
+            e.kind == ContactKind::Portal
+                || (e.kind == ContactKind::Email && e.by.is_none() && e.summary.starts_with("E-mail sent to"))
+        };
+        let mut entries: Vec<&CaseLogEntry> = own
+            .case_log
+            .iter()
+            .filter(|e| e.contact_id.as_deref() == Some(access.contact_id.as_str()))
+            .filter(shown)
+            .collect();
         entries.sort_by(|a, b| (b.on, &b.time).cmp(&(a.on, &a.time)));
         entries
     };
@@ -492,7 +520,9 @@ pub async fn upload(
         plan_id: None,
         review_id: None,
         file_path: None,
-        shared_with_family: true,
+        // Not shown to the rest of the family (another parent, the young person) unless the
+        // caseworker shares it.
+        shared_with_family: false,
     };
     let summary = format!("Document sent through the portal: {title} (filed in documents).");
     file_from_family(&state, &me, (&access, &own, &cw), summary, None, Along::Document(&document, &content)).await?;
@@ -553,25 +583,16 @@ pub async fn request(
     };
     let along = Along::Record(RecordFile::Requests, &record);
     file_from_family(&state, &me, (&access, &own, &cw), summary, Some(request_id.clone()), along).await?;
-    if let Some(mail) = state.mail.clone() {
-        let due = sendtrack_domain::clock::decision_due(today);
-        let text = sendtrack_domain::portal::Mail {
-            subject: "We received your request for an EHC needs assessment".into(),
-            body: format!(
-                "We received it on {}. We will tell you by {} whether we will carry out an assessment.",
-                in_words(today),
-                in_words(due)
-            ),
-        };
-        let (state, child) = (state.clone(), child_id.clone());
-        let by = me.email.clone();
-        tokio::spawn(async move {
-            let what = format!("request:{request_id}");
-            if let Err(e) = sendtrack_mail::tell_family(&state.store, &mail, &child, &what, &text, today, &by).await {
-                tracing::warn!("the family's acknowledgement could not be sent: {e}");
-            }
-        });
-    }
+    let due = sendtrack_domain::clock::decision_due(today);
+    let text = sendtrack_domain::portal::Mail {
+        subject: "We received your request for an EHC needs assessment".into(),
+        body: format!(
+            "We received it on {}. We will tell you by {} whether we will carry out an assessment.",
+            in_words(today),
+            in_words(due)
+        ),
+    };
+    tell_family(&state, &child_id, &format!("request:{request_id}"), text, &me.email);
     Ok(Redirect::to(&format!("/portal/children/{child_id}?sent=request")).into_response())
 }
 
@@ -582,7 +603,7 @@ pub async fn download(
     Portal(me): Portal,
     Path((child_id, document_id)): Path<(String, String)>,
 ) -> Answer {
-    me.access_to(&child_id).ok_or(AppError::NotFound)?;
+    open_case(&state, &me, &child_id).await?;
     let Some(document) =
         state.store.document(&document_id).await?.filter(|d| d.child_id == child_id && d.shared_with_family)
     else {
@@ -618,10 +639,13 @@ pub fn family_section(
     user: &Session,
     today: jiff::civil::Date,
 ) -> Markup {
+    // The family, and anyone whose access is still live though their contact has changed since
+    // (another address, no parental responsibility): their access can be ended here.
+    let live = |c: &Contact| accesses.iter().any(|a| a.contact_id == c.contact_id.as_str() && a.ended_at.is_none());
     let family: Vec<&Contact> = own
         .contacts
         .iter()
-        .filter(|c| c.role == ContactRole::YoungPerson || (c.role.is_family() && c.parental_responsibility))
+        .filter(|c| c.role == ContactRole::YoungPerson || (c.role.is_family() && c.parental_responsibility) || live(c))
         .collect();
     let born = own.children.front().map(|c| c.date_of_birth);
     let over_age = born.is_some_and(|b| sendtrack_domain::family::is_over_compulsory_school_age(b, today));
@@ -634,8 +658,10 @@ pub fn family_section(
         @for c in &family {
             @let access = accesses.iter().find(|a| a.contact_id == c.contact_id.as_str());
             @let live = access.filter(|a| a.ended_at.is_none());
+            @let stands = live.is_some_and(|a| still_stands(own, a));
             @let status = match (live, access) {
-                (Some(a), _) => format!("Has access since {}", a.invited_at.get(..10).unwrap_or_default()),
+                (Some(a), _) if stands => format!("Has access since {}", a.invited_at.get(..10).unwrap_or_default()),
+                (Some(a), _) => format!("Invited as {}: the contact has changed since, so this no longer opens the case; end it, then invite them again if need be", a.email),
                 (None, Some(a)) => format!("Access ended {}", a.ended_at.as_deref().and_then(|t| t.get(..10)).unwrap_or_default()),
                 (None, None) => "Not invited".to_string(),
             };
@@ -648,7 +674,7 @@ pub fn family_section(
                     }
                 }),
             ]))
-            @if can_record && c.email.is_some() {
+            @if can_record && (c.email.is_some() || live.is_some()) {
                 form method="post" action=(action) novalidate class="govuk-!-margin-bottom-6" {
                     input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
                     input type="hidden" name="contact" value=(c.contact_id);
@@ -741,9 +767,9 @@ pub async fn invite(
     {
         Ok(_) => Ok(Redirect::to(&format!("/children/{child_id}?saved=invited#family")).into_response()),
         Err(sendtrack_mail::InviteError::Store(e)) => Err(e.into()),
-        Err(sendtrack_mail::InviteError::Mail(e)) => {
+        Err(sendtrack_mail::InviteError::Mail(_)) => {
             // The access is given; only the e-mail failed (shown to admins, tried again).
-            tracing::warn!("an invitation could not be e-mailed: {e}");
+            tracing::warn!("an invitation could not be e-mailed");
             Ok(Redirect::to(&format!("/children/{child_id}?saved=invited#family")).into_response())
         }
         Err(why) => Ok(back(&why.to_string())),
@@ -787,25 +813,42 @@ pub async fn share(
             &state,
             &child_id,
             &format!("shared:{document_id}"),
-            "We have shared a document with you",
+            said("We have shared a document with you"),
             &user.email,
         );
     }
     Ok(Redirect::to(&format!("/children/{child_id}#documents")).into_response())
 }
 
-/// E-mails the child's family that something happened, in the background.
-pub(crate) fn tell_family(state: &Arc<AppState>, child_id: &str, what: &str, subject: &str, by: &str) {
+/// E-mails the child's family (each whose access still stands) that something happened, in
+/// the background: `what` keys the event (each is told once), `text` says what kind of thing.
+pub(crate) fn tell_family(
+    state: &Arc<AppState>,
+    child_id: &str,
+    what: &str,
+    text: sendtrack_domain::portal::Mail,
+    by: &str,
+) {
     let Some(mail) = state.mail.clone() else { return };
-    let (state, child, what, subject, by) =
-        (state.clone(), child_id.to_string(), what.to_string(), subject.to_string(), by.to_string());
+    let (state, child, what, by) = (state.clone(), child_id.to_string(), what.to_string(), by.to_string());
     tokio::spawn(async move {
         let today = state.today();
-        let text = sendtrack_domain::portal::Mail { subject, body: String::new() };
-        if let Err(e) = sendtrack_mail::tell_family(&state.store, &mail, &child, &what, &text, today, &by).await {
-            tracing::warn!("the family could not be told by e-mail: {e}");
+        let told = async {
+            let accesses = state.store.family_access_of_child(&child).await?;
+            let (cw, index) = state.children().await?;
+            let own = index.own(&cw, &child);
+            let standing: Vec<FamilyAccess> = accesses.into_iter().filter(|a| still_stands(&own, a)).collect();
+            sendtrack_mail::tell_family(&state.store, &mail, &standing, (&what, &text), today, &by).await
+        };
+        if told.await.is_err() {
+            tracing::warn!("the family could not be told by e-mail");
         }
     });
+}
+
+/// A family e-mail's words: what happened, and nothing more.
+fn said(subject: &str) -> sendtrack_domain::portal::Mail {
+    sendtrack_domain::portal::Mail { subject: subject.to_string(), body: String::new() }
 }
 
 /// After a caseworker's save: tells the family of what they would want to know (a decision
@@ -858,7 +901,7 @@ pub(crate) fn tell_family_of_change(
         ));
     }
     for (child, what, subject) in events {
-        tell_family(state, &child, &what, subject, by);
+        tell_family(state, &child, &what, said(subject), by);
     }
 }
 

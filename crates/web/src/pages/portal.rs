@@ -25,6 +25,7 @@ use sendtrack_domain::portal::{CODE_MINUTES, Mail as Text, Task, TaskKind, open_
 use sendtrack_domain::records::{CaseLogEntry, Casework};
 use sendtrack_domain::validation::RecordFile;
 use sendtrack_store::documents::Document;
+use sendtrack_store::portal::portal_key;
 use std::sync::Arc;
 
 /// Codes one address may ask for, and one client, within the protection window (15 minutes).
@@ -133,7 +134,7 @@ pub async fn send_code(State(state): State<Arc<AppState>>, parts: Parts, Form(as
     let address = client_address(&parts, &state.protection);
     let window = minutes_before(now(), state.protection.window_minutes);
     let (for_email, from_client) = state.store.code_requests(&email, &address, &window).await?;
-    if throttle(&state, &email, &address).await? == Throttle::Locked
+    if throttle(&state, &portal_key(&email), &address).await? == Throttle::Locked
         || for_email >= CODES_PER_ADDRESS
         || from_client >= CODES_PER_CLIENT
     {
@@ -161,13 +162,14 @@ pub async fn send_code(State(state): State<Arc<AppState>>, parts: Parts, Form(as
                  If you did not ask for it, you can ignore this e-mail: nobody can sign in without it.\n"
             ),
         };
-        if let Err(e) = mailer.send(&email, &text).await {
-            tracing::warn!("a portal sign-in code could not be e-mailed: {e}");
-            let why = "We could not send the code just now. Try again in a few minutes.";
-            return Ok(
-                (StatusCode::SERVICE_UNAVAILABLE, sign_in_page(&state, &form, &email, Some(why))).into_response()
-            );
-        }
+        // Sent after the answer, so that the page and its timing are the same whether or not
+        // the address has an account; a code that does not arrive is asked for again.
+        let (mailer, to) = (mailer.clone(), email.clone());
+        tokio::spawn(async move {
+            if mailer.send(&to, &text).await.is_err() {
+                tracing::warn!("a portal sign-in code could not be e-mailed");
+            }
+        });
     }
     Ok(code_page(&state, &form, &email, None).into_response())
 }
@@ -191,8 +193,13 @@ pub async fn use_code(State(state): State<Arc<AppState>>, parts: Parts, Form(giv
         let why = "Sign in from this page. If you see this again, check that your browser accepts cookies.";
         return Ok(form.respond(&state, (StatusCode::BAD_REQUEST, sign_in_page(&state, &form, &email, Some(why)))));
     }
+    let Ok(email) = sendtrack_domain::access::check_email(&email) else {
+        let why = "Enter the e-mail address you asked for the code with.";
+        return Ok((StatusCode::BAD_REQUEST, sign_in_page(&state, &form, "", Some(why))).into_response());
+    };
     let address = client_address(&parts, &state.protection);
-    if throttle(&state, &email, &address).await? == Throttle::Locked {
+    let key = portal_key(&email);
+    if throttle(&state, &key, &address).await? == Throttle::Locked {
         let why = "There have been too many wrong codes. Wait 15 minutes, then ask for a new code.";
         return Ok((StatusCode::TOO_MANY_REQUESTS, code_page(&state, &form, &email, Some(why))).into_response());
     }
@@ -201,17 +208,21 @@ pub async fn use_code(State(state): State<Arc<AppState>>, parts: Parts, Form(giv
     let at = stored(now());
     let event = sign_in_event(&email, "portal sign in", &address);
     let valid = code.len() == 6 && code.chars().all(|c| c.is_ascii_digit());
-    if valid && state.store.use_code(&email, &code_hash(&email, &code), &at, &hash, &event).await? {
+    // The browser's earlier portal session, if any, ends with this sign-in.
+    let earlier = crate::auth::cookie(&parts, PORTAL_COOKIE).map(|t| crate::auth::token_hash(&t));
+    if valid
+        && state.store.use_code(&email, &code_hash(&email, &code), &at, (&hash, earlier.as_deref()), &event).await?
+    {
         let cookie = state.protection.cookie_named(PORTAL_COOKIE, &token, "/portal", cookie::SameSite::Lax);
         return Ok(([(header::SET_COOKIE, cookie.to_string())], Redirect::to("/portal")).into_response());
     }
     let forget = minutes_before(now(), state.protection.window_minutes);
     let mut work = state.store.begin().await?;
-    sendtrack_store::people::record_failed_sign_in(&mut work, &email, &address, &at, &forget).await?;
+    sendtrack_store::people::record_failed_sign_in(&mut work, &key, &address, &at, &forget).await?;
     sendtrack_store::audit::record(&mut work, &sign_in_event(&email, "portal sign-in failed: wrong code", &address))
         .await?;
     work.commit().await?;
-    let why = "Enter the code from the e-mail we sent. A code works once, for 10 minutes: if it has run out, ask for a new one.";
+    let why = "Enter the code from the e-mail we sent. A code works once, for 10 minutes, and not after 3 wrong tries: then ask for a new one.";
     Ok((StatusCode::UNAUTHORIZED, code_page(&state, &form, &email, Some(why))).into_response())
 }
 
@@ -249,6 +260,9 @@ pub async fn home(State(state): State<Arc<AppState>>, Portal(me): Portal, Query(
             ..state.portal_event(&me, "portal list task", Some(&t.child_id))
         };
         state.audit().event(event).await?;
+    }
+    for a in &me.family {
+        state.audit().event(state.portal_event(&me, "portal list child", Some(&a.child_id))).await?;
     }
     let names: Vec<String> = me.memberships.iter().map(|m| organisation_name(&cw, &m.organisation_id)).collect();
     let banner = done.done.as_deref().and_then(|d| d.split_once(':')).and_then(|(kind, id)| {
@@ -650,6 +664,11 @@ pub async fn answer(
         None => None,
     };
     if !sent.entered.errors.is_empty() {
+        let event = sendtrack_store::AuditEvent {
+            detail: Some(format!("{} {} (an answer to correct)", task.kind.segment(), task.id)),
+            ..state.portal_event(&me, "portal view task", Some(&task.child_id))
+        };
+        state.audit().event(event).await?;
         let page = task_page(&state, &me, &cw, &index, &task, &sent.entered);
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
     }
@@ -799,8 +818,8 @@ pub(crate) fn tell_holder(
         };
         let Some(inbox) = inbox else { return };
         let mail = sendtrack_store::portal::Mail { inbox, ..mail };
-        if let Err(e) = sendtrack_mail::notice(&state.store, &mailer, mail, today, &by).await {
-            tracing::warn!("the caseworker's notice could not be queued or sent: {e}");
+        if sendtrack_mail::notice(&state.store, &mailer, mail, today, &by).await.is_err() {
+            tracing::warn!("the caseworker's notice could not be queued or sent");
         }
     });
 }
@@ -1021,8 +1040,23 @@ pub async fn admin_mail(
     State(state): State<Arc<AppState>>,
     crate::auth::SignedIn(user): crate::auth::SignedIn,
 ) -> Answer {
-    let failed = state.store.failed_mail().await?;
-    let recent = state.store.recent_mail(100).await?;
+    state.audit().event(state.event(&user, "view e-mail sent", None)).await?;
+    // A family's address is theirs: admins see that a family was written to, not where.
+    let masked = |mails: Vec<sendtrack_store::portal::Mail>| -> Vec<sendtrack_store::portal::Mail> {
+        mails
+            .into_iter()
+            .map(|m| {
+                if m.kind == "family" {
+                    let error = m.error.as_ref().map(|_| "refused by the server".to_string());
+                    sendtrack_store::portal::Mail { inbox: "a family member".into(), error, ..m }
+                } else {
+                    m
+                }
+            })
+            .collect()
+    };
+    let failed = masked(state.store.failed_mail().await?);
+    let recent = masked(state.store.recent_mail(100).await?);
     let rows = |mails: &[sendtrack_store::portal::Mail]| -> Vec<Vec<crate::govuk::Cell>> {
         mails
             .iter()

@@ -256,7 +256,8 @@ async fn an_admin_changes_a_template_and_the_standard_promise_and_schools_are_fo
         let path = format!("/children/{}/letters?kind=draft_plan&request={}", request.child_id, request.request_id);
         let (status, _, letter) = get(&app, &path, Some(&manager)).await;
         assert_eq!(status, StatusCode::OK);
-        let due = sendtrack_domain::dates::add_days(request.draft_issued_on.unwrap(), 15);
+        // The 15th day counting the day the draft was sent, as the family portal says.
+        let due = sendtrack_domain::dates::add_days(request.draft_issued_on.unwrap(), 14);
         assert!(
             letter.contains(&format!("Comments by {}, please.", sendtrack_domain::dates::in_words(due))),
             "{letter}"

@@ -242,12 +242,45 @@ async fn a_parent_invited_by_the_caseworker_follows_the_case_and_sends_what_they
         .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "not a document");
 
+        // The caseworker's own notes of a call with them are not shown to them.
+        let note = Casework {
+            case_log: std::iter::once(sendtrack_domain::records::CaseLogEntry {
+                entry_id: "E-NOTE".into(),
+                child_id: child.as_str().into(),
+                on: today(),
+                time: None,
+                kind: ContactKind::Call,
+                direction: Some(Direction::Out),
+                with_whom: None,
+                contact_id: Some("K-PARENT".into()),
+                summary: "Internal: discussed with the team manager first.".into(),
+                request_id: None,
+                plan_id: None,
+                review_id: None,
+                by: Some("cw001".into()),
+            })
+            .collect(),
+            ..Default::default()
+        };
+        store.write_record(RecordFile::CaseLog, &note, None, &event()).await.unwrap();
+        let (_, _, page) = page_of(format!("/portal/children/{child}")).await;
+        assert!(page.contains("Can we talk about the school?") && !page.contains("Internal: discussed"));
+
         // A request for an assessment while one is under way is refused.
         let ask = [("csrf_token", csrf.as_str()), ("why", "More help needed.")];
         assert_eq!(
             post(&app, &format!("/portal/children/{child}/request"), &family, &ask).await.0,
             StatusCode::BAD_REQUEST
         );
+
+        // The contact's address corrected: the old address no longer opens the case.
+        let (mut k, v) = store.record_with_version(RecordFile::Contacts, "K-PARENT").await.unwrap();
+        k.contacts[0].email = Some("sam.new@home.example.org".into());
+        store.write_record(RecordFile::Contacts, &k, Some(v), &event()).await.unwrap();
+        assert_eq!(page_of(format!("/portal/children/{child}")).await.0, StatusCode::NOT_FOUND);
+        k.contacts[0].email = Some(parent.into());
+        store.write_record(RecordFile::Contacts, &k, Some(v + 1), &event()).await.unwrap();
+        assert_eq!(page_of(format!("/portal/children/{child}")).await.0, StatusCode::OK);
 
         // The caseworker ends the access: the parent's session no longer opens the child.
         let end = [("csrf_token", token.as_str()), ("action", "end"), ("contact", "K-PARENT")];
@@ -376,6 +409,8 @@ async fn a_young_person_over_school_age_decides_whether_their_parents_keep_acces
         assert!(mum.ended_at.is_some(), "the young person did not agree to their parents keeping access");
         assert_eq!((yp.ended_at.as_deref(), yp.parents_keep_access), (None, Some(false)));
         assert!(store.family_access_of("mum@home.example.org").await.unwrap().is_empty());
+        // While the young person's refusal stands, the parent cannot simply be invited again.
+        assert!(matches!(invite("K-MUM", None).await, Err(sendtrack_mail::InviteError::YoungPersonDeclined)));
     })
     .await;
 }

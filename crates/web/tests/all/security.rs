@@ -207,7 +207,16 @@ async fn portal_sign_in(app: &axum::Router, sink: &sendtrack_mail::testing::Smtp
     let token = csrf_in(&page);
     let (status, _, _) = post(app, "/portal/sign-in", &form_cookie, &[("csrf_token", &token), ("email", email)]).await;
     assert_eq!(status, StatusCode::OK);
-    let code = sink.to(email).pop().unwrap().code().unwrap();
+    // The code is e-mailed after the answer.
+    let mut code = None;
+    for _ in 0..100 {
+        code = sink.to(email).pop().and_then(|m| m.code());
+        if code.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let code = code.unwrap();
     let (status, headers, _) =
         post(app, "/portal/code", &form_cookie, &[("csrf_token", &token), ("email", email), ("code", &code)]).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
