@@ -465,6 +465,11 @@ enum Sen2Command {
         /// (`1=maintain,2=amend,3=cease`), when they are not those words. Kept for later returns.
         #[arg(long)]
         review_outcomes: Option<String>,
+        /// What the Get Information About Schools establishment types sendtrack cannot classify
+        /// on its own are (or how to classify one differently), as TYPE=setting pairs
+        /// (`Other independent school=mainstream,Secure units=none`). Kept for later imports.
+        #[arg(long)]
+        establishment_types: Option<String>,
     },
     /// Write the SEN2 return for a collection year from the database, in the Blade layout.
     Return {
@@ -565,120 +570,134 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = runtime.block_on(async {
-        match cli.command {
-            Command::Import { db, dir } => commands::import::run(&db, &dir, today).await,
-            Command::Export { db, dir } => commands::export::run(&db, &dir).await,
-            Command::Check { dir } => commands::check::run(&dir, today),
-            Command::DemoData { out, children, seed, establishments } => {
-                commands::demo::write_data(&out, children, seed, establishments.as_deref(), today)
-            }
-            Command::Scorecard { source, from, to, measures, format, out, save } => {
-                let options = commands::measures::ScorecardOptions { from, to, measures, format, out, save };
-                commands::measures::scorecard_command(&source, &options, today).await
-            }
-            Command::Drill { source, measure, month, by, key, format } => {
-                commands::measures::drill_command(
-                    &source,
-                    &measure,
-                    month,
-                    by.as_deref(),
-                    key.as_deref(),
-                    format,
-                    today,
-                )
-                .await
-            }
-            Command::Report { source, format, month, out, authority } => {
-                let month = month.unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(today));
-                let options = commands::report::ReportOptions { format, month, out: &out, authority: &authority };
-                commands::report::run(&source, &options, today).await
-            }
-            Command::Measures => commands::measures::list_command(),
-            Command::Benchmarks { dfe, la, destination } => commands::benchmarks::run(&dfe, &la, &destination).await,
-            Command::Serve {
-                db,
-                addr,
-                authority,
-                session_minutes,
-                tls_cert,
-                tls_key,
-                behind_tls_proxy,
-                trusted_proxies,
-                documents,
-                mail,
-            } => {
-                let options = commands::web::ServeOptions {
-                    addr: &addr,
-                    authority: &authority,
+    let result =
+        runtime.block_on(async {
+            match cli.command {
+                Command::Import { db, dir } => commands::import::run(&db, &dir, today).await,
+                Command::Export { db, dir } => commands::export::run(&db, &dir).await,
+                Command::Check { dir } => commands::check::run(&dir, today),
+                Command::DemoData { out, children, seed, establishments } => {
+                    commands::demo::write_data(&out, children, seed, establishments.as_deref(), today)
+                }
+                Command::Scorecard { source, from, to, measures, format, out, save } => {
+                    let options = commands::measures::ScorecardOptions { from, to, measures, format, out, save };
+                    commands::measures::scorecard_command(&source, &options, today).await
+                }
+                Command::Drill { source, measure, month, by, key, format } => {
+                    commands::measures::drill_command(
+                        &source,
+                        &measure,
+                        month,
+                        by.as_deref(),
+                        key.as_deref(),
+                        format,
+                        today,
+                    )
+                    .await
+                }
+                Command::Report { source, format, month, out, authority } => {
+                    let month = month.unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(today));
+                    let options = commands::report::ReportOptions { format, month, out: &out, authority: &authority };
+                    commands::report::run(&source, &options, today).await
+                }
+                Command::Measures => commands::measures::list_command(),
+                Command::Benchmarks { dfe, la, destination } => {
+                    commands::benchmarks::run(&dfe, &la, &destination).await
+                }
+                Command::Serve {
+                    db,
+                    addr,
+                    authority,
                     session_minutes,
-                    tls: tls_cert.zip(tls_key),
+                    tls_cert,
+                    tls_key,
                     behind_tls_proxy,
                     trusted_proxies,
                     documents,
                     mail,
-                };
-                commands::web::run_server(&db, &options, cli.today).await
+                } => {
+                    let options = commands::web::ServeOptions {
+                        addr: &addr,
+                        authority: &authority,
+                        session_minutes,
+                        tls: tls_cert.zip(tls_key),
+                        behind_tls_proxy,
+                        trusted_proxies,
+                        documents,
+                        mail,
+                    };
+                    commands::web::run_server(&db, &options, cli.today).await
+                }
+                Command::Sen2 { command: Sen2Command::Check { dir, year } } => {
+                    commands::sen2::check_return(&dir, year, today)
+                }
+                Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
+                Command::Letter { db, request, kind, advice, review, out, file, by } => {
+                    let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
+                    commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
+                }
+                Command::Family { command: FamilyCommand::Invite { db, contact, parents_keep_access, mail, by } } => {
+                    let keep = parents_keep_access.map(|k| k == "yes");
+                    commands::mail::invite(&db, &contact, keep, &mail, by.as_deref(), today).await
+                }
+                Command::Notify { db, mail, by } => commands::mail::notify(&db, &mail, by.as_deref(), today).await,
+                Command::Org {
+                    command: OrgCommand::Member { command: MemberCommand::Add { db, org, email, admin, by } },
+                } => commands::mail::member(&db, &org, &email, admin, false, by.as_deref()).await,
+                Command::Org {
+                    command: OrgCommand::Member { command: MemberCommand::Remove { db, org, email, by } },
+                } => commands::mail::member(&db, &org, &email, false, true, by.as_deref()).await,
+                Command::Org { command: OrgCommand::Add { db, id, name, kind, email, urn, by } } => {
+                    let cells =
+                        [Some(id.as_str()), Some(name.as_str()), Some(kind.as_str()), email.as_deref(), urn.as_deref()];
+                    commands::casefile::add_organisation(&db, &cells, by.as_deref(), today).await
+                }
+                Command::Establishments { command: EstablishmentsCommand::Import { db, file } } => {
+                    commands::casefile::import_establishments(&db, &file).await
+                }
+                Command::Sen2 {
+                    command:
+                        Sen2Command::Import {
+                            db,
+                            dir,
+                            establishments,
+                            request_sources,
+                            review_outcomes,
+                            establishment_types,
+                        },
+                } => {
+                    let given =
+                        (request_sources.as_deref(), review_outcomes.as_deref(), establishment_types.as_deref());
+                    commands::sen2::import(&db, &dir, establishments.as_deref(), given, today).await
+                }
+                Command::Sen2 {
+                    command: Sen2Command::Return { db, year, la, out, request_sources, review_outcomes },
+                } => {
+                    let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
+                    commands::sen2::write(&db, year, la.as_deref(), &out, sources, outcomes).await
+                }
+                Command::Backup { db, out, by } => commands::protection::backup(&db, &out, by.as_deref()).await,
+                Command::Audit { command: AuditCommand::Archive { db, before, out, by } } => {
+                    commands::protection::audit_archive(&db, before, &out, by.as_deref(), today).await
+                }
+                Command::Audit { command: AuditCommand::Retention { db, years, by } } => {
+                    commands::protection::audit_retention(&db, years, by.as_deref()).await
+                }
+                Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
+                Command::SubjectAccess { db, child, out, by } => {
+                    commands::protection::subject_access(&db, &child, &out, by.as_deref()).await
+                }
+                Command::User { command: UserCommand::Add { db, email, role, staff_id } } => {
+                    commands::web::add_user(&db, &email, &role, staff_id.as_deref(), today).await
+                }
+                Command::Migrate { db } => commands::database::migrate(&db).await,
+                Command::Copy { from, to } => commands::database::copy(&from, &to).await,
+                Command::Demo { db, children, seed, addr, no_serve, mail } => {
+                    let serve = (!no_serve).then_some(addr.as_str());
+                    commands::demo::run(db.as_deref(), children, seed, today, serve, cli.today, &mail).await
+                }
             }
-            Command::Sen2 { command: Sen2Command::Check { dir, year } } => {
-                commands::sen2::check_return(&dir, year, today)
-            }
-            Command::Sen2 { command: Sen2Command::Rules } => commands::sen2::rules(),
-            Command::Letter { db, request, kind, advice, review, out, file, by } => {
-                let asked = commands::casefile::LetterAsked { request, kind, advice, review, file };
-                commands::casefile::letter(&db, &asked, &out, by.as_deref(), today).await
-            }
-            Command::Family { command: FamilyCommand::Invite { db, contact, parents_keep_access, mail, by } } => {
-                let keep = parents_keep_access.map(|k| k == "yes");
-                commands::mail::invite(&db, &contact, keep, &mail, by.as_deref(), today).await
-            }
-            Command::Notify { db, mail, by } => commands::mail::notify(&db, &mail, by.as_deref(), today).await,
-            Command::Org {
-                command: OrgCommand::Member { command: MemberCommand::Add { db, org, email, admin, by } },
-            } => commands::mail::member(&db, &org, &email, admin, false, by.as_deref()).await,
-            Command::Org { command: OrgCommand::Member { command: MemberCommand::Remove { db, org, email, by } } } => {
-                commands::mail::member(&db, &org, &email, false, true, by.as_deref()).await
-            }
-            Command::Org { command: OrgCommand::Add { db, id, name, kind, email, urn, by } } => {
-                let cells =
-                    [Some(id.as_str()), Some(name.as_str()), Some(kind.as_str()), email.as_deref(), urn.as_deref()];
-                commands::casefile::add_organisation(&db, &cells, by.as_deref(), today).await
-            }
-            Command::Establishments { command: EstablishmentsCommand::Import { db, file } } => {
-                commands::casefile::import_establishments(&db, &file).await
-            }
-            Command::Sen2 {
-                command: Sen2Command::Import { db, dir, establishments, request_sources, review_outcomes },
-            } => {
-                let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
-                commands::sen2::import(&db, &dir, establishments.as_deref(), sources, outcomes, today).await
-            }
-            Command::Sen2 { command: Sen2Command::Return { db, year, la, out, request_sources, review_outcomes } } => {
-                let (sources, outcomes) = (request_sources.as_deref(), review_outcomes.as_deref());
-                commands::sen2::write(&db, year, la.as_deref(), &out, sources, outcomes).await
-            }
-            Command::Backup { db, out, by } => commands::protection::backup(&db, &out, by.as_deref()).await,
-            Command::Audit { command: AuditCommand::Archive { db, before, out, by } } => {
-                commands::protection::audit_archive(&db, before, &out, by.as_deref(), today).await
-            }
-            Command::Audit { command: AuditCommand::Retention { db, years, by } } => {
-                commands::protection::audit_retention(&db, years, by.as_deref()).await
-            }
-            Command::Erase { db, child, by } => commands::protection::erase(&db, &child, by.as_deref()).await,
-            Command::SubjectAccess { db, child, out, by } => {
-                commands::protection::subject_access(&db, &child, &out, by.as_deref()).await
-            }
-            Command::User { command: UserCommand::Add { db, email, role, staff_id } } => {
-                commands::web::add_user(&db, &email, &role, staff_id.as_deref(), today).await
-            }
-            Command::Migrate { db } => commands::database::migrate(&db).await,
-            Command::Copy { from, to } => commands::database::copy(&from, &to).await,
-            Command::Demo { db, children, seed, addr, no_serve, mail } => {
-                let serve = (!no_serve).then_some(addr.as_str());
-                commands::demo::run(db.as_deref(), children, seed, today, serve, cli.today, &mail).await
-            }
-        }
-    });
+        });
     // Every database the command opened is checkpointed and closed before the process exits,
     // so that its file alone holds every write.
     runtime.block_on(sendtrack_store::close_all());

@@ -37,56 +37,95 @@ pub fn read_establishments(path: &Path) -> Result<Establishments, Sen2ReadError>
     Ok(read.into_iter().map(|e| (e.urn, e.kind)).collect())
 }
 
-/// The setting of a school or college of a GIAS establishment type; `None` when sendtrack
-/// cannot tell (an independent mainstream school, say), which is reported, not guessed.
-fn setting_of_type(kind: &str, in_unit: bool) -> Option<Setting> {
-    let k = kind.to_lowercase();
-    let mainstream = [
-        "community school",
-        "voluntary aided school",
-        "voluntary controlled school",
-        "foundation school",
-        "academy converter",
-        "academy sponsor led",
-        "free schools",
-        "university technical college",
-        "studio schools",
-        "city technology college",
-        "local authority nursery school",
-        "academy 16-19 converter",
-        "academy 16-19 sponsor led",
-        "free schools 16 to 19",
-    ];
-    let special = [
-        "community special school",
-        "foundation special school",
-        "academy special converter",
-        "academy special sponsor led",
-        "free schools special",
-    ];
-    let ap = [
-        "pupil referral unit",
-        "academy alternative provision converter",
-        "academy alternative provision sponsor led",
-        "free schools alternative provision",
-    ];
-    if mainstream.contains(&k.as_str()) {
-        Some(if in_unit { Setting::ResourceBase } else { Setting::Mainstream })
-    } else if special.contains(&k.as_str()) {
-        Some(Setting::SpecialMaintained)
-    } else if k == "non-maintained special school" {
-        Some(Setting::NonMaintainedSpecial)
-    } else if k == "other independent special school" {
-        Some(Setting::SpecialIndependent)
-    } else if ap.contains(&k.as_str()) {
-        Some(Setting::AlternativeProvision)
-    } else if k == "further education" || k == "sixth form centres" {
-        Some(Setting::Post16College)
-    } else if k == "special post 16 institution" {
-        Some(Setting::Post16Specialist)
-    } else {
-        None
-    }
+/// Every `TypeOfEstablishment (name)` of Get Information About Schools (as its extracts of
+/// 2025-26 write them).
+pub const GIAS_ESTABLISHMENT_TYPES: &[&str] = &[
+    "Community school",
+    "Voluntary aided school",
+    "Voluntary controlled school",
+    "Foundation school",
+    "City technology college",
+    "Community special school",
+    "Non-maintained special school",
+    "Other independent special school",
+    "Other independent school",
+    "Foundation special school",
+    "Pupil referral unit",
+    "Local authority nursery school",
+    "Further education",
+    "Secure units",
+    "Offshore schools",
+    "Service children's education",
+    "Miscellaneous",
+    "Academy sponsor led",
+    "Higher education institutions",
+    "Welsh establishment",
+    "Sixth form centres",
+    "Special post 16 institution",
+    "Academy special sponsor led",
+    "Academy converter",
+    "Free schools",
+    "Free schools special",
+    "British schools overseas",
+    "Free schools alternative provision",
+    "Free schools 16 to 19",
+    "University technical college",
+    "Studio schools",
+    "Academy alternative provision converter",
+    "Academy alternative provision sponsor led",
+    "Academy special converter",
+    "Academy 16-19 converter",
+    "Academy 16 to 19 sponsor led",
+    "Online provider",
+    "Institution funded by other government department",
+    "Academy secure 16 to 19",
+];
+
+/// The settings sendtrack gives Get Information About Schools establishment types on its own,
+/// where the type says unambiguously what kind of setting it is (`type_key` form). Every other
+/// GIAS type (an independent mainstream school, a Welsh establishment, a secure unit, an
+/// offshore school...) the authority maps with `--establishment-types`; the README lists both.
+pub const DEFAULT_ESTABLISHMENT_TYPES: &[(&str, Setting)] = &[
+    ("community school", Setting::Mainstream),
+    ("voluntary aided school", Setting::Mainstream),
+    ("voluntary controlled school", Setting::Mainstream),
+    ("foundation school", Setting::Mainstream),
+    ("academy converter", Setting::Mainstream),
+    ("academy sponsor led", Setting::Mainstream),
+    ("free schools", Setting::Mainstream),
+    ("university technical college", Setting::Mainstream),
+    ("studio schools", Setting::Mainstream),
+    ("city technology college", Setting::Mainstream),
+    ("local authority nursery school", Setting::Mainstream),
+    ("academy 16 to 19 converter", Setting::Mainstream),
+    ("academy 16 to 19 sponsor led", Setting::Mainstream),
+    ("free schools 16 to 19", Setting::Mainstream),
+    ("community special school", Setting::SpecialMaintained),
+    ("foundation special school", Setting::SpecialMaintained),
+    ("academy special converter", Setting::SpecialMaintained),
+    ("academy special sponsor led", Setting::SpecialMaintained),
+    ("free schools special", Setting::SpecialMaintained),
+    ("non-maintained special school", Setting::NonMaintainedSpecial),
+    ("other independent special school", Setting::SpecialIndependent),
+    ("pupil referral unit", Setting::AlternativeProvision),
+    ("academy alternative provision converter", Setting::AlternativeProvision),
+    ("academy alternative provision sponsor led", Setting::AlternativeProvision),
+    ("free schools alternative provision", Setting::AlternativeProvision),
+    ("further education", Setting::Post16College),
+    ("sixth form centres", Setting::Post16College),
+    ("special post 16 institution", Setting::Post16Specialist),
+];
+
+/// The setting of a school or college of a GIAS establishment type: as the authority mapped
+/// it, else sendtrack's own where unambiguous; `None` when nobody can tell, which is reported,
+/// not guessed. A mainstream school's pupil in its SEN unit or resourced provision is in
+/// resourced provision.
+fn setting_of_type(kind: &str, in_unit: bool, theirs: &super::EstablishmentTypes) -> Option<Setting> {
+    let key = super::sources::type_key(kind);
+    let setting = theirs
+        .setting(kind)
+        .or_else(|| DEFAULT_ESTABLISHMENT_TYPES.iter().find(|(k, _)| *k == key).map(|(_, s)| *s))?;
+    Some(if in_unit && setting == Setting::Mainstream { Setting::ResourceBase } else { setting })
 }
 
 /// The setting of a SEN2 `sensetting` code (a setting with no URN or UKPRN).
@@ -112,6 +151,8 @@ fn cease_reason(code: &str) -> Option<CeaseReason> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Imported {
     pub casework: Casework,
+    /// Each GIAS establishment type the placements were at, and the setting it became.
+    pub establishment_types: Vec<(String, Setting)>,
     /// Disputes made from mediation and tribunal flags: linked to their request, date unknown.
     pub disputes_undated: usize,
     /// Flags on a historical request (no date received), which sendtrack holds no request
@@ -130,6 +171,8 @@ struct Mapper<'a> {
     problems: Vec<Sen2Problem>,
     /// Where each record came from, for problems found in the records.
     origins: HashMap<(RecordFile, usize), (Module, usize)>,
+    /// Each establishment type the placements met, and the setting it became.
+    types_met: std::collections::BTreeMap<String, Option<Setting>>,
 }
 
 impl Mapper<'_> {
@@ -169,7 +212,14 @@ pub fn import_blade(
     codes: &Sen2Codes,
     today: jiff::civil::Date,
 ) -> Result<Imported, Vec<Sen2Problem>> {
-    let mut m = Mapper { blade, establishments, codes, problems: Vec::new(), origins: HashMap::new() };
+    let mut m = Mapper {
+        blade,
+        establishments,
+        codes,
+        problems: Vec::new(),
+        origins: HashMap::new(),
+        types_met: Default::default(),
+    };
     let mut out = Imported::default();
     unjoined_rows(&mut m);
     for person in blade.rows(Module::Person) {
@@ -182,6 +232,7 @@ pub fn import_blade(
             m.problems.push(Sen2Problem { module, line, column: p.column.to_string(), message: p.message });
         }
     }
+    out.establishment_types = m.types_met.into_iter().filter_map(|(k, s)| Some((k, s?))).collect();
     if m.problems.is_empty() { Ok(out) } else { Err(m.problems) }
 }
 
@@ -526,9 +577,14 @@ fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &st
     let setting = match (urn, ukprn, p.get("sensetting")) {
         (Some(urn), _, _) => match m.establishments.and_then(|e| e.get(urn)) {
             Some(kind) => {
-                let s = setting_of_type(kind, in_unit);
+                let s = setting_of_type(kind, in_unit, &m.codes.establishment_types);
+                m.types_met.insert(kind.clone(), s);
                 if s.is_none() {
-                    let message = format!("URN {urn} is a '{kind}', which sendtrack cannot classify as a setting");
+                    let message = format!(
+                        "URN {urn} is a '{kind}', which sendtrack cannot classify as a setting on its own: say what it \
+                         is with --establishment-types \"{kind}=SETTING\" (or on the admin's SEN2 page), SETTING one of {}",
+                        Setting::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+                    );
                     m.problem(M, p, "urn", message);
                 }
                 s
@@ -591,17 +647,32 @@ mod tests {
 
     #[test]
     fn establishment_types_and_setting_codes_map_to_settings_or_are_reported() {
-        assert_eq!(setting_of_type("Community school", false), Some(Setting::Mainstream));
-        assert_eq!(setting_of_type("Academy converter", true), Some(Setting::ResourceBase));
-        assert_eq!(setting_of_type("Foundation special school", false), Some(Setting::SpecialMaintained));
-        assert_eq!(setting_of_type("Academy special sponsor led", false), Some(Setting::SpecialMaintained));
-        assert_eq!(setting_of_type("Non-maintained special school", false), Some(Setting::NonMaintainedSpecial));
-        assert_eq!(setting_of_type("Other independent special school", false), Some(Setting::SpecialIndependent));
-        assert_eq!(setting_of_type("Pupil referral unit", false), Some(Setting::AlternativeProvision));
-        assert_eq!(setting_of_type("Further education", false), Some(Setting::Post16College));
-        assert_eq!(setting_of_type("Special post 16 institution", false), Some(Setting::Post16Specialist));
-        assert_eq!(setting_of_type("Other independent school", false), None, "not guessed");
-        assert_eq!(setting_of_type("Welsh establishment", false), None);
+        let none = super::super::EstablishmentTypes::default();
+        assert_eq!(setting_of_type("Community school", false, &none), Some(Setting::Mainstream));
+        assert_eq!(setting_of_type("Academy converter", true, &none), Some(Setting::ResourceBase));
+        assert_eq!(setting_of_type("Foundation special school", false, &none), Some(Setting::SpecialMaintained));
+        assert_eq!(setting_of_type("Academy special sponsor led", false, &none), Some(Setting::SpecialMaintained));
+        assert_eq!(setting_of_type("Non-maintained special school", false, &none), Some(Setting::NonMaintainedSpecial));
+        assert_eq!(
+            setting_of_type("Other independent special school", false, &none),
+            Some(Setting::SpecialIndependent)
+        );
+        assert_eq!(setting_of_type("Pupil referral unit", false, &none), Some(Setting::AlternativeProvision));
+        assert_eq!(setting_of_type("Further education", false, &none), Some(Setting::Post16College));
+        assert_eq!(setting_of_type("Special post 16 institution", false, &none), Some(Setting::Post16Specialist));
+        assert_eq!(setting_of_type("Other independent school", false, &none), None, "not guessed");
+        assert_eq!(setting_of_type("Welsh establishment", false, &none), None);
+        // The authority's mapping classifies what sendtrack cannot, and overrides what it can.
+        let theirs =
+            super::super::EstablishmentTypes::parse("Welsh establishment=mainstream,Pupil referral unit=eotas_s19")
+                .unwrap();
+        assert_eq!(setting_of_type("Welsh establishment", true, &theirs), Some(Setting::ResourceBase));
+        assert_eq!(setting_of_type("Pupil referral unit", false, &theirs), Some(Setting::EotasSection19));
+        assert_eq!(
+            setting_of_type("Academy 16-19 sponsor led", false, &none),
+            Some(Setting::Mainstream),
+            "either spelling"
+        );
         for (code, setting) in [
             ("OLA", Setting::EotasSection61),
             ("OPA", Setting::ElectiveHomeEducation),

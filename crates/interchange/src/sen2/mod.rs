@@ -84,10 +84,13 @@ mod matching;
 mod returns;
 mod sources;
 
-pub use import::{Establishments, Imported, Sen2Problem, import_blade, read_establishments};
+pub use import::{
+    DEFAULT_ESTABLISHMENT_TYPES, Establishments, GIAS_ESTABLISHMENT_TYPES, Imported, Sen2Problem, import_blade,
+    read_establishments,
+};
 pub use matching::{Matched, match_to_held};
 pub use returns::{ReturnError, write_return};
 pub use sources::{
-    CodeMeanings, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes,
-    Sen2Codes,
+    CodeMeanings, ESTABLISHMENT_TYPES_SETTING, EstablishmentTypes, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING,
+    REVIEW_OUTCOMES_SETTING, RequestSources, ReviewOutcomes, Sen2Codes, type_key,
 };

@@ -363,8 +363,11 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                         ],
                     );
                 }
+                // `nsa` (SEN support, no specialist assessment) is not in the DfE's list of
+                // types of need: left out, so a plan whose only need it is fails SEN2-09 (no
+                // primary need) before submission, rather than SEN2-13 at COLLECT.
                 for (need, rank) in [(child.primary_need, "1"), (child.secondary_need, "2")] {
-                    if let Some(n) = need {
+                    if let Some(n) = need.filter(|n| *n != sendtrack_domain::codes::Need::NoSpecialistAssessment) {
                         push(
                             Module::SenNeed,
                             vec![

@@ -5,7 +5,7 @@
 //! the import and the return use that. Without it a request's source is left empty, and a review
 //! outcome is read only as the words `maintain`, `amend` or `cease`.
 
-use sendtrack_domain::codes::{Code, RequestSource, ReviewDecision};
+use sendtrack_domain::codes::{Code, RequestSource, ReviewDecision, Setting};
 use std::collections::BTreeMap;
 
 /// The name of the setting that keeps an authority's request-source codes once an import has
@@ -14,6 +14,10 @@ pub const REQUEST_SOURCES_SETTING: &str = "sen2_request_sources";
 
 /// The same for review-outcome codes.
 pub const REVIEW_OUTCOMES_SETTING: &str = "sen2_review_outcomes";
+
+/// The same for what the authority's Get Information About Schools establishment types are
+/// (issue 24): `Type name=setting` pairs.
+pub const ESTABLISHMENT_TYPES_SETTING: &str = "sen2_establishment_types";
 
 /// The name of the setting that keeps the authority's LA number (a return's `lea`), from the
 /// last return imported or written with `--la`, for the header of later returns.
@@ -78,11 +82,62 @@ impl<T: Code> std::fmt::Display for CodeMeanings<T> {
     }
 }
 
-/// The meanings of both unverified code lists, as the import and the return use them.
+/// What an authority says a Get Information About Schools establishment type is, for the types
+/// sendtrack cannot classify on its own (or to override how it does): `Type name=setting`
+/// pairs, the names as GIAS writes them in any case, separated by commas (`Welsh
+/// establishment=mainstream, Secure units=none`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EstablishmentTypes(BTreeMap<String, (String, Setting)>);
+
+impl EstablishmentTypes {
+    pub fn parse(text: &str) -> Result<EstablishmentTypes, String> {
+        let mut map = BTreeMap::new();
+        for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, setting)) = pair.rsplit_once('=') else {
+                return Err(format!("'{pair}' is not TYPE=setting (for example Welsh establishment=mainstream)"));
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(format!("'{pair}' has no establishment type before the ="));
+            }
+            let setting = Setting::parse(setting.trim())?;
+            if map.insert(type_key(name), (name.to_string(), setting)).is_some() {
+                return Err(format!("the type '{name}' is given twice"));
+            }
+        }
+        Ok(EstablishmentTypes(map))
+    }
+
+    /// The setting the authority gave a type, if it gave one.
+    pub fn setting(&self, kind: &str) -> Option<Setting> {
+        self.0.get(&type_key(kind)).map(|(_, s)| *s)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Display for EstablishmentTypes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pairs: Vec<String> = self.0.values().map(|(name, s)| format!("{name}={}", s.code())).collect();
+        f.write_str(&pairs.join(","))
+    }
+}
+
+/// A type's name as compared: in lower case, its spaces closed up, "16-19" as "16 to 19" (GIAS
+/// has written both).
+pub fn type_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace("16-19", "16 to 19")
+}
+
+/// The meanings of the unverified code lists, and the authority's establishment types, as the
+/// import and the return use them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Sen2Codes {
     pub request_sources: RequestSources,
     pub review_outcomes: ReviewOutcomes,
+    pub establishment_types: EstablishmentTypes,
 }
 
 impl Sen2Codes {
@@ -92,6 +147,7 @@ impl Sen2Codes {
         Ok(Sen2Codes {
             request_sources: RequestSources::parse(request_sources).map_err(|e| ("request_sources", e))?,
             review_outcomes: ReviewOutcomes::parse(review_outcomes).map_err(|e| ("review_outcomes", e))?,
+            establishment_types: EstablishmentTypes::default(),
         })
     }
 }
@@ -119,5 +175,18 @@ mod tests {
             (Some(ReviewDecision::Amend), Some("C"))
         );
         assert!(ReviewOutcomes::parse("1=parent").is_err(), "a review outcome is maintain, amend or cease");
+    }
+
+    #[test]
+    fn establishment_types_are_read_in_any_case_and_written_back() {
+        let types = EstablishmentTypes::parse("Welsh establishment=mainstream, Secure units=none").unwrap();
+        assert_eq!(types.setting("WELSH  establishment"), Some(Setting::Mainstream));
+        assert_eq!(types.setting("Secure units"), Some(Setting::None));
+        assert_eq!(types.setting("Offshore schools"), None);
+        assert_eq!(EstablishmentTypes::parse(&types.to_string()).unwrap(), types);
+        assert!(EstablishmentTypes::parse("Secure units=prison").unwrap_err().contains("prison"));
+        assert!(EstablishmentTypes::parse("Secure units").unwrap_err().contains("TYPE=setting"));
+        assert!(EstablishmentTypes::parse("a=none,A=mainstream").unwrap_err().contains("twice"));
+        assert_eq!(type_key("Academy 16-19 converter"), type_key("Academy 16 to 19 converter"));
     }
 }

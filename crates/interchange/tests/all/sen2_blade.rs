@@ -319,3 +319,54 @@ fn a_row_that_joins_nothing_is_an_error_at_its_file_and_line_never_dropped() {
     assert!(problems.iter().any(|p| p.module == Module::Person && p.line == 1 && p.message.contains("no rows")));
     assert_eq!(problems.iter().filter(|p| p.module == Module::Requests).count(), blade.rows(Module::Requests).len());
 }
+
+#[test]
+fn placements_at_every_gias_type_import_once_the_authority_maps_the_types_that_need_it() {
+    use sendtrack_interchange::sen2::{
+        DEFAULT_ESTABLISHMENT_TYPES, EstablishmentTypes, GIAS_ESTABLISHMENT_TYPES, Sen2Codes, import_blade,
+        read_establishments, type_key,
+    };
+    let (blade, _) = read_blade(&fixture("newer")).unwrap();
+    let file = std::fs::read_to_string(fixture("establishments.csv")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let defaulted = |kind: &str| DEFAULT_ESTABLISHMENT_TYPES.iter().any(|(k, _)| *k == type_key(kind));
+    let unmapped: Vec<&str> = GIAS_ESTABLISHMENT_TYPES.iter().copied().filter(|k| !defaulted(k)).collect();
+    assert!(unmapped.contains(&"Other independent school") && unmapped.contains(&"Welsh establishment"));
+    assert_eq!(
+        GIAS_ESTABLISHMENT_TYPES.len() - unmapped.len(),
+        DEFAULT_ESTABLISHMENT_TYPES.len(),
+        "each default is a GIAS type"
+    );
+    let mapping = unmapped.iter().map(|k| format!("{k}=mainstream")).collect::<Vec<_>>().join(",");
+    let theirs = Sen2Codes { establishment_types: EstablishmentTypes::parse(&mapping).unwrap(), ..Default::default() };
+    for kind in GIAS_ESTABLISHMENT_TYPES {
+        // Every school of the fixture's establishments file made this type.
+        let mut lines = file.lines();
+        let mut text = format!("{}\n", lines.next().unwrap());
+        for line in lines {
+            let cells: Vec<&str> = line.splitn(4, ',').collect();
+            text.push_str(&format!("{},{},{},\"{kind}\"\n", cells[0], cells[1], cells[2]));
+        }
+        let path = tmp.path().join("establishments.csv");
+        std::fs::write(&path, text).unwrap();
+        let establishments = read_establishments(&path).unwrap();
+        match import_blade(&blade, Some(&establishments), &Sen2Codes::default(), TODAY) {
+            Ok(imported) => {
+                assert!(defaulted(kind), "{kind} is classified on its own");
+                assert!(imported.establishment_types.iter().any(|(k, _)| k == kind));
+            }
+            Err(problems) => {
+                assert!(!defaulted(kind), "{kind}: {problems:?}");
+                assert!(
+                    problems.iter().all(|p| p.column == "urn"
+                        && p.message.contains(&format!("--establishment-types \"{kind}=SETTING\""))),
+                    "{kind}: {problems:?}"
+                );
+            }
+        }
+        // With the authority's mapping, every type imports.
+        let imported = import_blade(&blade, Some(&establishments), &theirs, TODAY)
+            .unwrap_or_else(|p| panic!("{kind} with the mapping: {p:?}"));
+        assert_eq!(imported.establishment_types.len(), 1);
+    }
+}

@@ -53,6 +53,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
     let sources = Sen2Codes {
         request_sources: RequestSources::parse(&codes.join(",")).unwrap(),
         review_outcomes: ReviewOutcomes::parse("M=maintain,A=amend,C=cease").unwrap(),
+        ..Default::default()
     };
     let coded = tempfile::tempdir().unwrap();
     write_return(&cw, 2026, "878", &sources, coded.path()).unwrap();
@@ -241,4 +242,30 @@ fn two_years_of_returns_load_into_one_history_without_duplicates() {
         };
         assert_eq!(values(x), values(y), "{}", x.measure.id);
     }
+}
+
+#[test]
+fn a_plan_whose_only_need_is_nsa_has_no_need_in_the_return_and_fails_sen2_09() {
+    use sendtrack_domain::codes::Need;
+    let mut cw = generate(&DemoOptions { children: 300, seed: 4, as_at: TODAY });
+    // A child whose plan is active on the 2026 census day (15 January), given only `nsa`.
+    let census = jiff::civil::date(2026, 1, 15);
+    let plan = cw.plans.iter().find(|p| p.is_active_at(census)).unwrap().clone();
+    let k = cw.children.iter().position(|c| c.child_id == plan.child_id).unwrap();
+    let mut child = cw.children[k].clone();
+    child.primary_need = Some(Need::NoSpecialistAssessment);
+    child.secondary_need = None;
+    cw.children.set(k, child);
+    let dir = tempfile::tempdir().unwrap();
+    write_return(&cw, 2026, "878", &Default::default(), dir.path()).unwrap();
+    let (blade, _) = read_blade(dir.path()).unwrap();
+    let types: Vec<&str> =
+        blade.rows(sendtrack_domain::sen2::Module::SenNeed).iter().filter_map(|r| r.get("sentype")).collect();
+    assert!(!types.iter().any(|t| t.eq_ignore_ascii_case("nsa")), "the DfE's list has no nsa");
+    let failures = check(&blade, TODAY, None);
+    assert!(
+        failures.iter().any(|f| f.rule == "SEN2-09"),
+        "the plan with only nsa has no primary need in the return: {failures:?}"
+    );
+    assert!(!failures.iter().any(|f| f.rule == "SEN2-13" && f.message.contains("NSA")));
 }

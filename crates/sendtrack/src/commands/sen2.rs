@@ -7,8 +7,8 @@ use sendtrack_domain::records::Casework;
 use sendtrack_domain::sen2::{Module, RULES, check};
 use sendtrack_domain::validation::validate;
 use sendtrack_interchange::sen2::{
-    LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, Sen2Codes, import_blade, match_to_held,
-    read_blade, read_establishments, write_return,
+    ESTABLISHMENT_TYPES_SETTING, EstablishmentTypes, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING,
+    REVIEW_OUTCOMES_SETTING, Sen2Codes, import_blade, match_to_held, read_blade, read_establishments, write_return,
 };
 use sendtrack_store::Store;
 use std::collections::HashMap;
@@ -47,8 +47,7 @@ pub async fn import(
     db: &str,
     dir: &Path,
     establishments: Option<&Path>,
-    given_sources: Option<&str>,
-    given_outcomes: Option<&str>,
+    (given_sources, given_outcomes, given_types): (Option<&str>, Option<&str>, Option<&str>),
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let (blade, files) =
@@ -59,7 +58,10 @@ pub async fn import(
     };
     let name = |module: Module, files: &HashMap<Module, String>| files.get(&module).cloned().unwrap_or_default();
     let store = Store::open(db).await?;
-    let codes = sen2_codes(&store, given_sources, given_outcomes).await?;
+    let mut codes = sen2_codes(&store, given_sources, given_outcomes).await?;
+    let kept_types = store.setting(ESTABLISHMENT_TYPES_SETTING).await?.unwrap_or_default();
+    codes.establishment_types = EstablishmentTypes::parse(given_types.unwrap_or(&kept_types))
+        .map_err(|e| anyhow::anyhow!("--establishment-types: {e}"))?;
     let imported = match import_blade(&blade, types.as_ref(), &codes, today) {
         Ok(imported) => imported,
         Err(problems) => {
@@ -88,6 +90,9 @@ pub async fn import(
     let replaced = stored.replaced_by(&records);
     super::import::save(&store, &records).await?;
     keep_codes(&store, &codes, given_sources, given_outcomes).await?;
+    if given_types.is_some() {
+        store.set_setting(ESTABLISHMENT_TYPES_SETTING, &codes.establishment_types.to_string()).await?;
+    }
     // The LA number in the return's header, for the header of the returns sendtrack writes.
     if let Some(lea) = blade.rows(Module::Sen2).first().and_then(|header| header.get("lea")) {
         store.set_setting(LA_NUMBER_SETTING, lea).await?;
@@ -106,6 +111,13 @@ pub async fn import(
             "{} new records had ids already used by other records and were given the return's year as a prefix.",
             m.renamed
         );
+    }
+    if !imported.establishment_types.is_empty() {
+        println!("The placements' establishment types, and the setting each became:");
+        for (kind, setting) in &imported.establishment_types {
+            let whose = if codes.establishment_types.setting(kind).is_some() { " (as you mapped it)" } else { "" };
+            println!("  {kind}: {}{whose}", setting.code());
+        }
     }
     if imported.sources_unknown > 0 {
         println!(

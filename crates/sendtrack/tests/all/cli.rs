@@ -238,3 +238,43 @@ fn a_case_log_imports_and_exports_unchanged_and_is_checked_against_the_childs_re
     assert!(errors.contains("case_log.csv:2:time: '9.30' is not a time"), "{errors}");
     assert!(errors.contains("case_log.csv:3:request_id:"), "{errors}");
 }
+
+#[test]
+fn sen2_import_takes_the_authoritys_establishment_types_and_keeps_them_for_the_next_import() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../interchange/tests/fixtures/sen2");
+    let tmp = tempfile::tempdir().unwrap();
+    // The fixture's schools, each a Welsh establishment.
+    let original = std::fs::read_to_string(fixtures.join("establishments.csv")).unwrap();
+    let mut lines = original.lines();
+    let mut welsh = format!("{}\n", lines.next().unwrap());
+    for line in lines {
+        let cells: Vec<&str> = line.splitn(4, ',').collect();
+        welsh.push_str(&format!("{},{},{},Welsh establishment\n", cells[0], cells[1], cells[2]));
+    }
+    let establishments = tmp.path().join("establishments.csv");
+    std::fs::write(&establishments, welsh).unwrap();
+    let db = tmp.path().join("st.db");
+    let (db_s, est) = (db.to_str().unwrap(), establishments.to_str().unwrap());
+    let newer = fixtures.join("newer");
+    let newer = newer.to_str().unwrap();
+    let refused = sendtrack(&["sen2", "import", "--db", db_s, newer, "--establishments", est]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = text(&refused.stderr);
+    assert!(said.contains("_placementdetail.csv:") && said.contains(":urn: URN 1"), "{said}");
+    assert!(said.contains("--establishment-types \"Welsh establishment=SETTING\""), "{said}");
+    let mapped = ok(&[
+        "sen2",
+        "import",
+        "--db",
+        db_s,
+        newer,
+        "--establishments",
+        est,
+        "--establishment-types",
+        "Welsh establishment=mainstream",
+    ]);
+    assert!(mapped.contains("Welsh establishment: mainstream (as you mapped it)"), "{mapped}");
+    // The next import needs no flag: the mapping was kept.
+    let again = ok(&["sen2", "import", "--db", db_s, newer, "--establishments", est]);
+    assert!(again.contains("Welsh establishment: mainstream (as you mapped it)"), "{again}");
+}

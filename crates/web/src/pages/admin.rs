@@ -15,7 +15,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use sendtrack_domain::access::Role;
-use sendtrack_interchange::sen2::{LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING, REVIEW_OUTCOMES_SETTING, Sen2Codes};
+use sendtrack_interchange::sen2::{
+    ESTABLISHMENT_TYPES_SETTING, EstablishmentTypes, LA_NUMBER_SETTING, REQUEST_SOURCES_SETTING,
+    REVIEW_OUTCOMES_SETTING, Sen2Codes,
+};
 use sendtrack_store::{AuditEvent, AuditQuery};
 use std::sync::Arc;
 
@@ -44,6 +47,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldE
     let la_number = sen2_setting(LA_NUMBER_SETTING).await;
     let request_sources = sen2_setting(REQUEST_SOURCES_SETTING).await;
     let review_outcomes = sen2_setting(REVIEW_OUTCOMES_SETTING).await;
+    let establishment_types = sen2_setting(ESTABLISHMENT_TYPES_SETTING).await;
     let email_error = field_error("email");
     page(
         title,
@@ -177,6 +181,7 @@ async fn users_page(state: &AppState, user: &crate::auth::Session, error: FieldE
                 (text_input(TextInput { id: "la_number", label: "LA number", value: &la_number, hint: Some("3 digits, for example 878"), width: Some("4"), error: field_error("la_number"), ..TextInput::default() }))
                 (text_input(TextInput { id: "request_sources", label: "What the requestsource codes mean", value: &request_sources, hint: Some("CODE=source pairs separated by commas, for example 1=parent,2=young_person,3=school. Leave empty and sources are left empty, never guessed."), width: Some("30"), error: field_error("request_sources"), ..TextInput::default() }))
                 (text_input(TextInput { id: "review_outcomes", label: "What the reviewoutcome codes mean", value: &review_outcomes, hint: Some("CODE=decision pairs, for example 1=maintain,2=amend,3=cease. Leave empty to read the words maintain, amend and cease."), width: Some("30"), error: field_error("review_outcomes"), ..TextInput::default() }))
+                (text_input(TextInput { id: "establishment_types", label: "What your schools' establishment types are", value: &establishment_types, hint: Some("For the Get Information About Schools types sendtrack cannot classify on its own (or to classify one differently): TYPE=setting pairs, for example Other independent school=mainstream,Secure units=none. The README lists the types and what sendtrack makes of them."), error: field_error("establishment_types"), ..TextInput::default() }))
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Save the SEN2 settings" }
             }
         },
@@ -363,6 +368,8 @@ pub struct Sen2Settings {
     request_sources: String,
     #[serde(default)]
     review_outcomes: String,
+    #[serde(default)]
+    establishment_types: String,
 }
 
 /// Saves what the SEN2 return's unverified codes mean and the LA number, each checked first;
@@ -378,7 +385,12 @@ pub async fn sen2_settings(
     } else {
         sendtrack_domain::identifiers::check_la_number(la).map_err(|e| ("la_number", e))
     };
-    let checked = la_checked.and_then(|()| Sen2Codes::parse(&form.request_sources, &form.review_outcomes));
+    let checked =
+        la_checked.and_then(|()| Sen2Codes::parse(&form.request_sources, &form.review_outcomes)).and_then(|codes| {
+            let establishment_types =
+                EstablishmentTypes::parse(&form.establishment_types).map_err(|e| ("establishment_types", e))?;
+            Ok(Sen2Codes { establishment_types, ..codes })
+        });
     let codes = match checked {
         Ok(codes) => codes,
         Err((field, message)) => {
@@ -390,7 +402,13 @@ pub async fn sen2_settings(
     // Kept in the parsed form, so what is kept is what the import and the return read; all
     // three together, or none.
     let (sources, outcomes) = (codes.request_sources.to_string(), codes.review_outcomes.to_string());
-    let settings = [(LA_NUMBER_SETTING, la), (REQUEST_SOURCES_SETTING, &sources), (REVIEW_OUTCOMES_SETTING, &outcomes)];
+    let types = codes.establishment_types.to_string();
+    let settings = [
+        (LA_NUMBER_SETTING, la),
+        (REQUEST_SOURCES_SETTING, &sources),
+        (REVIEW_OUTCOMES_SETTING, &outcomes),
+        (ESTABLISHMENT_TYPES_SETTING, &types),
+    ];
     state.store.set_settings(&settings).await?;
     for (name, value) in settings {
         state.audit().record(&user, &format!("set {name} to '{value}'"), None).await?;

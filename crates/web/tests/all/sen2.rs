@@ -191,6 +191,23 @@ async fn an_admin_sets_the_la_number_and_code_meanings_and_the_return_uses_them(
         let (status, _) = save("878", "1=parent, 3=school", "M=maintain,A=amend,C=cease").await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         assert_eq!(store.setting("sen2_request_sources").await.unwrap().as_deref(), Some("1=parent,3=school"));
+        // The establishment types the authority maps (issue 24), checked, then kept.
+        let types = |value: &'static str| {
+            let (app, admin, token) = (app.clone(), admin.clone(), token.clone());
+            async move {
+                let form = [("la_number", "878"), ("establishment_types", value), ("csrf_token", token.as_str())];
+                post(&app, "/admin/sen2", &admin, &form).await.0
+            }
+        };
+        assert_eq!(types("Secure units=prison").await, StatusCode::BAD_REQUEST);
+        assert_eq!(types("Welsh establishment=mainstream, Secure units=none").await, StatusCode::SEE_OTHER);
+        assert_eq!(
+            store.setting("sen2_establishment_types").await.unwrap().as_deref(),
+            Some("Secure units=none,Welsh establishment=mainstream")
+        );
+        let (_, _, people) = get(&app, "/admin/users", Some(&admin)).await;
+        assert!(people.contains("Secure units=none,Welsh establishment=mainstream"));
+        save("878", "1=parent, 3=school", "M=maintain,A=amend,C=cease").await;
         let audit = store.audit_search(&sendtrack_store::AuditQuery::default(), 20).await.unwrap();
         assert!(audit.iter().any(|e| e.action == "set la_number to '878'" && e.email == "admin@example.org"));
 
