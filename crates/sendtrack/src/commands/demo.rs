@@ -125,6 +125,26 @@ pub async fn run(
         let how = if mail.smtp.is_some() { "with a code e-mailed to it" } else { "once the demo is given --smtp" };
         println!("{DEMO_EPS} ({}) signs in at /portal {how}", eps.name);
     }
+    // A parent of one of the demo caseworker's children, invited to see the case (issue 20).
+    let cw = &folder.casework;
+    let held = |child: &str| {
+        cw.requests.iter().any(|r| r.child_id.as_str() == child && r.caseworker.as_deref() == Some("cw001"))
+    };
+    let parent = cw.contacts.iter().find(|c| {
+        c.role == sendtrack_domain::codes::ContactRole::Parent
+            && c.parental_responsibility
+            && c.email.is_some()
+            && held(c.child_id.as_str())
+    });
+    if let Some(parent) = parent {
+        let access =
+            sendtrack_mail::invite_family(&store, cw, parent.contact_id.as_str(), None, DEMO_ADMIN, None, today)
+                .await?;
+        println!(
+            "A parent of child {}, {}, can also sign in at /portal, to see the case as a family does",
+            access.child_id, access.email
+        );
+    }
     commands_web_serve(store, addr, fixed_today, mail).await
 }
 

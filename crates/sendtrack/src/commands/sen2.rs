@@ -116,7 +116,7 @@ pub async fn import(
         println!("The placements' establishment types, and the setting each became:");
         for (kind, setting) in &imported.establishment_types {
             let whose = if codes.establishment_types.setting(kind).is_some() { " (as you mapped it)" } else { "" };
-            println!("  {kind}: {}{whose}", setting.code());
+            println!("- {kind}: {}{whose}", setting.code());
         }
     }
     if imported.sources_unknown > 0 {

@@ -273,7 +273,7 @@ fn sen2_import_takes_the_authoritys_establishment_types_and_keeps_them_for_the_n
         "--establishment-types",
         "Welsh establishment=mainstream",
     ]);
-    assert!(mapped.contains("Welsh establishment: mainstream (as you mapped it)"), "{mapped}");
+    assert!(mapped.contains("- Welsh establishment: mainstream (as you mapped it)"), "{mapped}");
     // The next import needs no flag: the mapping was kept.
     let again = ok(&["sen2", "import", "--db", db_s, newer, "--establishments", est]);
     assert!(again.contains("Welsh establishment: mainstream (as you mapped it)"), "{again}");

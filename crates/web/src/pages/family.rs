@@ -31,6 +31,9 @@ use std::sync::Arc;
 /// The most a message or comment may hold.
 const MAX_TEXT: usize = 4000;
 
+/// The most messages, comments, documents and requests one family member sends in a day.
+const SENT_PER_DAY: usize = 20;
+
 /// Who holds a child's case: the caseworker of their latest request that names one, else the
 /// holder of their latest plan.
 fn holder(own: &Casework) -> Option<String> {
@@ -186,6 +189,9 @@ pub async fn child(
         _ => None,
     };
     let base = format!("/portal/children/{child_id}");
+    // The young person reads about their own case.
+    let young_person =
+        own.contacts.iter().any(|c| c.contact_id.as_str() == access.contact_id && c.role == ContactRole::YoungPerson);
     let content = html! {
         @if let Some(b) = banner { (success_banner(b)) }
         span class="govuk-caption-l" { "EHC needs assessment and plan" }
@@ -275,7 +281,11 @@ pub async fn child(
 
         @if open_request.is_none() {
             h2 class="govuk-heading-m" { "Ask for an EHC needs assessment" }
-            p class="govuk-body" { "If you think your child needs more help than their school or college can give, you can ask us to assess their needs. We must tell you within 6 weeks whether we will." }
+            @if young_person {
+                p class="govuk-body" { "If you think you need more help than your school or college can give, you can ask us to assess your needs. We must tell you within 6 weeks whether we will." }
+            } @else {
+                p class="govuk-body" { "If you think your child needs more help than their school or college can give, you can ask us to assess their needs. We must tell you within 6 weeks whether we will." }
+            }
             form method="post" action=(format!("{base}/request")) novalidate {
                 input type="hidden" name=(CSRF_FIELD) value=(me.csrf);
                 (textarea("why", "Why you are asking (optional)", "You can send reports and other documents above"))
@@ -321,6 +331,25 @@ async fn file_from_family(
     request_id: Option<String>,
     along: Along<'_>,
 ) -> Result<(), AppError> {
+    // However it is sent, no more than a day's worth: the caseworker is e-mailed each time.
+    let today = state.today();
+    let sent_today = own
+        .case_log
+        .iter()
+        .filter(|e| {
+            e.kind == ContactKind::Portal
+                && e.on == today
+                && e.contact_id.as_deref() == Some(access.contact_id.as_str())
+        })
+        .count();
+    if sent_today >= SENT_PER_DAY {
+        return Err(AppError::refused(refused_text(
+            state,
+            me,
+            &access.child_id,
+            "You have sent us a lot today. Your caseworker will read it all; send more tomorrow, or call the SEND team if it is urgent.",
+        )));
+    }
     let contact: Option<&Contact> = own.contacts.iter().find(|c| c.contact_id.as_str() == access.contact_id);
     let Some(entry_id) = super::records::new_id(RecordFile::CaseLog) else {
         return Err(AppError::internal("no random id"));

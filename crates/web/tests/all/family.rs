@@ -377,6 +377,21 @@ async fn a_family_asks_for_an_assessment_online_and_is_told_by_e_mail() {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(recorded, 2);
+        // No more than 20 things sent in a day (each e-mails the caseworker): the request was one.
+        let (_, _, page) = get(&app, &format!("/portal/children/{child}"), Some(&family)).await;
+        let token = csrf_in(&page);
+        for n in 0..19 {
+            let text = format!("Message {n}");
+            let message = [("csrf_token", token.as_str()), ("message", text.as_str())];
+            assert_eq!(
+                post(&app, &format!("/portal/children/{child}/messages"), &family, &message).await.0,
+                StatusCode::SEE_OTHER
+            );
+        }
+        let message = [("csrf_token", token.as_str()), ("message", "One more")];
+        let (status, _, page) = post(&app, &format!("/portal/children/{child}/messages"), &family, &message).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("send more tomorrow"));
     })
     .await;
 }
