@@ -282,11 +282,14 @@ impl Store {
                 .await?;
         let live = match found {
             Some((email, seen, begun)) if seen.as_str() >= idle_since && begun.as_str() >= begun_since => {
-                sqlx::query("UPDATE portal_sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                    .bind(now.to_string())
-                    .bind(token_hash.to_string())
-                    .execute(work.conn())
-                    .await?;
+                // Its last use kept to the minute: a page a second does not write a second.
+                if seen.get(..16) != now.get(..16) {
+                    sqlx::query("UPDATE portal_sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                        .bind(now.to_string())
+                        .bind(token_hash.to_string())
+                        .execute(work.conn())
+                        .await?;
+                }
                 Some(email)
             }
             Some(_) => {
@@ -310,6 +313,9 @@ impl Store {
     /// Queues `mail` under its key, once: false when an e-mail of that key was queued before
     /// (by this instance or another sharing the database), which is then left as it is.
     pub async fn queue_mail(&self, mail: &Mail) -> Result<bool, StoreError> {
+        // Through a unit of work: on SQLite it takes this store's turn to write, so that no
+        // other transaction of this process finds the database changed under it.
+        let mut work = self.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO mail (mail_id, kind, inbox, to_whom, day, subject, body, children, status, attempts, queued_at, \
              contact_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 0, $9, $10) ON CONFLICT (mail_id) DO NOTHING",
@@ -324,8 +330,9 @@ impl Store {
         .bind(mail.children.join(","))
         .bind(mail.queued_at.clone())
         .bind(mail.contact_id.clone())
-        .execute(self.pool())
+        .execute(work.conn())
         .await?;
+        work.commit().await?;
         Ok(inserted.rows_affected() == 1)
     }
 
@@ -347,6 +354,7 @@ impl Store {
     /// Claims a waiting e-mail for sending: true for exactly one caller however many ask at
     /// once (the database's update decides), which then sends it and says how it went.
     pub async fn claim_mail(&self, mail_id: &str, now: &str, stale_before: &str) -> Result<bool, StoreError> {
+        let mut work = self.begin().await?;
         let claimed = sqlx::query(
             "UPDATE mail SET status = 'sending', attempts = attempts + 1, claimed_at = $1 WHERE mail_id = $2 \
              AND (status = 'queued' OR (status = 'failed' AND attempts < $3) OR (status = 'sending' AND claimed_at < $4))",
@@ -355,8 +363,9 @@ impl Store {
         .bind(mail_id.to_string())
         .bind(MAIL_ATTEMPTS)
         .bind(stale_before.to_string())
-        .execute(self.pool())
+        .execute(work.conn())
         .await?;
+        work.commit().await?;
         Ok(claimed.rows_affected() == 1)
     }
 
@@ -395,12 +404,13 @@ impl Store {
 
     /// Marks a claimed e-mail failed, with why (shown to admins; tried again later).
     pub async fn mail_failed(&self, mail_id: &str, why: &str) -> Result<(), StoreError> {
+        let mut work = self.begin().await?;
         sqlx::query("UPDATE mail SET status = 'failed', error = $1 WHERE mail_id = $2")
             .bind(why.chars().take(500).collect::<String>())
             .bind(mail_id.to_string())
-            .execute(self.pool())
+            .execute(work.conn())
             .await?;
-        Ok(())
+        work.commit().await
     }
 
     /// The e-mails that failed (to be tried again, or tried too often), for admins.
