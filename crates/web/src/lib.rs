@@ -220,14 +220,7 @@ impl AppState {
         action: &str,
         child_id: Option<&str>,
     ) -> sendtrack_store::AuditEvent {
-        sendtrack_store::AuditEvent {
-            at: auth::stored(auth::now()),
-            email: session.email.clone(),
-            action: action.to_string(),
-            child_id: child_id.map(str::to_string),
-            detail: None,
-            address: Some(session.address.clone()),
-        }
+        audit_event(&session.email, &session.address, action, child_id)
     }
 
     /// The same state keeping documents in the directory `dir`.
@@ -243,14 +236,7 @@ impl AppState {
         action: &str,
         child_id: Option<&str>,
     ) -> sendtrack_store::AuditEvent {
-        sendtrack_store::AuditEvent {
-            at: auth::stored(auth::now()),
-            email: session.email.clone(),
-            action: action.to_string(),
-            child_id: child_id.map(str::to_string),
-            detail: None,
-            address: Some(session.address.clone()),
-        }
+        audit_event(&session.email, &session.address, action, child_id)
     }
 
     /// Files a document with the record changes that come with it (each record and the
@@ -439,6 +425,18 @@ impl AppState {
             .caseworkers
             .get_or_init(|| Arc::new(sendtrack_domain::worklist::caseworkers(&snapshot.casework)))
             .clone())
+    }
+}
+
+/// An audit event of what the person of `email`, at `address`, did now.
+fn audit_event(email: &str, address: &str, action: &str, child_id: Option<&str>) -> sendtrack_store::AuditEvent {
+    sendtrack_store::AuditEvent {
+        at: auth::stored(auth::now()),
+        email: email.to_string(),
+        action: action.to_string(),
+        child_id: child_id.map(str::to_string),
+        detail: None,
+        address: Some(address.to_string()),
     }
 }
 
