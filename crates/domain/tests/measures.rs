@@ -911,3 +911,24 @@ fn a_consultation_is_overdue_after_its_fifteenth_day_and_advice_breaks_down_by_o
         "the organisation's name, else the provider as written"
     );
 }
+
+#[test]
+fn a_share_over_months_pools_their_records_as_a_calendar_year_figure_does() {
+    // Decisions within 6 weeks: in March and in May one of one on time; in June none of two.
+    let mut cw = Casework { children: children(), ..Casework::default() };
+    for (id, received, day) in [
+        ("R1", date(2024, 2, 1), 30),
+        ("R2", date(2024, 5, 1), 30),
+        ("R3", date(2024, 5, 2), 50),
+        ("R4", date(2024, 5, 3), 50),
+    ] {
+        cw.requests.push_back(decided(request(id, "C1", received), AssessmentDecision::Assess, day));
+    }
+    let engine = Engine::new(&cw);
+    let def = MeasureId::DecisionsWithin6WeeksPct.def();
+    let year: Vec<Month> = (1..=12).map(|m| month(2024, m)).collect();
+    // Pooled: 2 of 4 = 50%, not the mean of the months' 100%, 100% and 0%.
+    assert_eq!(engine.share_over(def, &year), Some(50.0));
+    assert_eq!(engine.share_over(def, &[month(2024, 1)]), None, "nothing decided: undefined");
+    assert_eq!(engine.share_over(MeasureId::PlansActive.def(), &year), None, "a count is not pooled");
+}

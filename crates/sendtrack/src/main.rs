@@ -471,6 +471,22 @@ enum Sen2Command {
         #[arg(long)]
         establishment_types: Option<String>,
     },
+    /// Compare sendtrack's figures for a calendar year with those the DfE published for the
+    /// authority (the "Education, health and care plans" files): each published figure,
+    /// sendtrack's, and the difference.
+    Reconcile {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The calendar year the DfE's figures are for (the 2025 release's latest is 2024).
+        #[arg(long)]
+        year: i16,
+        /// The folder of the DfE's files (for example shared/benchmarks/dfe-ehc-plans-2025).
+        #[arg(long)]
+        dfe: PathBuf,
+        /// The authority: its name as the DfE writes it, or its LA number (878).
+        #[arg(long)]
+        la: String,
+    },
     /// Write the SEN2 return for a collection year from the database, in the Blade layout.
     Return {
         #[arg(long, default_value = "sendtrack.db")]
@@ -627,6 +643,9 @@ fn main() -> ExitCode {
                         mail,
                     };
                     commands::web::run_server(&db, &options, cli.today).await
+                }
+                Command::Sen2 { command: Sen2Command::Reconcile { db, year, dfe, la } } => {
+                    commands::sen2::reconcile(&db, year, &dfe, &la, today).await
                 }
                 Command::Sen2 { command: Sen2Command::Check { dir, year } } => {
                     commands::sen2::check_return(&dir, year, today)

@@ -974,6 +974,21 @@ impl<'a> Engine<'a> {
         Tally::collect(measure.measure.stream(self, month))
     }
 
+    /// The share a measure of records in a month (a share of decisions, plans, outcomes made in
+    /// the month) takes over several months together: the months' records pooled, as a
+    /// published calendar-year figure counts them (issue 24's reconciliation). `None` for any
+    /// other kind of measure, which months cannot simply pool, or when nothing is counted.
+    pub fn share_over(&self, measure: &MeasureDef, months: &[Month]) -> Option<f64> {
+        let mut pooled = Vec::new();
+        for &month in months {
+            match self.tally(measure, month) {
+                Tally::Share(facts) => pooled.extend(facts),
+                _ => return None,
+            }
+        }
+        Tally::Share(pooled).headline()
+    }
+
     /// The value of `measure` for `month`, with every breakdown the catalogue lists. The facts
     /// are folded into sums as they are produced, never kept.
     pub fn value(&self, measure: &MeasureDef, month: Month) -> MeasureValue {

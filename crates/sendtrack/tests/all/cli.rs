@@ -278,3 +278,57 @@ fn sen2_import_takes_the_authoritys_establishment_types_and_keeps_them_for_the_n
     let again = ok(&["sen2", "import", "--db", db_s, newer, "--establishments", est]);
     assert!(again.contains("Welsh establishment: mainstream (as you mapped it)"), "{again}");
 }
+
+#[test]
+fn sen2_reconcile_lists_each_published_figure_sendtracks_and_the_difference() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The DfE's files for Devon, as the demo stands in for Devon.
+    let dfe = tmp.path().join("dfe");
+    std::fs::create_dir_all(&dfe).unwrap();
+    for (name, bytes) in sendtrack_interchange::dfe::DEVON_EXTRACT {
+        std::fs::write(dfe.join(name), bytes).unwrap();
+    }
+    let db = tmp.path().join("demo.db");
+    ok(&["demo", "--db", db.to_str().unwrap(), "--children", "1500", "--no-serve"]);
+    let said = ok(&[
+        "sen2",
+        "reconcile",
+        "--db",
+        db.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--dfe",
+        dfe.to_str().unwrap(),
+        "--la",
+        "878",
+    ]);
+    assert!(said.starts_with("Devon in 2024:"), "{said}");
+    // Each of the six published figures, with sendtrack's and the difference worked out.
+    for id in [
+        "plans_issued_within_20_weeks_pct",
+        "decisions_within_6_weeks_pct",
+        "assess_rate_pct",
+        "assessment_to_plan_pct",
+        "requests_received_ytd",
+    ] {
+        let line = said.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("{id}: {said}"));
+        let cells: Vec<f64> = line.split_whitespace().skip(1).take(3).map(|c| c.parse().unwrap()).collect();
+        assert_eq!(cells.len(), 3, "{line}");
+        assert!((cells[1] - cells[0] - cells[2]).abs() < 0.11, "difference = sendtrack - published: {line}");
+    }
+    // Devon published 2,265 requests received in 2024.
+    assert!(said.lines().any(|l| l.starts_with("requests_received_ytd") && l.contains(" 2265 ")), "{said}");
+    let none = sendtrack(&[
+        "sen2",
+        "reconcile",
+        "--db",
+        db.to_str().unwrap(),
+        "--year",
+        "1999",
+        "--dfe",
+        dfe.to_str().unwrap(),
+        "--la",
+        "878",
+    ]);
+    assert!(!none.status.success() && text(&none.stderr).contains("publish nothing for Devon in 1999"));
+}
