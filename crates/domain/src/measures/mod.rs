@@ -5,6 +5,7 @@
 mod catalogue;
 pub mod engine;
 pub mod presentation;
+pub mod reconcile;
 pub mod scorecard;
 
 pub use catalogue::{CATALOGUE, MeasureId};

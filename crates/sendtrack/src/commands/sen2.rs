@@ -218,9 +218,7 @@ pub fn check_return(dir: &Path, year: Option<i16>, today: jiff::civil::Date) -> 
 }
 
 /// `sendtrack sen2 reconcile`: each figure the DfE published for the authority and the year,
-/// sendtrack's from its records, and the difference. A year's share is the share of the year's
-/// records pooled (as the DfE counts them); a count published for the calendar year is the
-/// year-to-date value at December.
+/// sendtrack's from its records, and the difference (see `measures::reconcile`).
 pub async fn reconcile(
     db: &str,
     year: i16,
@@ -228,48 +226,31 @@ pub async fn reconcile(
     la: &str,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
-    use sendtrack_domain::codes::Comparator;
-    use sendtrack_domain::dates::Month;
-    use sendtrack_domain::records::BenchmarkPeriod;
     let authority = sendtrack_interchange::dfe::find_authority(dfe, la)?;
-    let published: Vec<_> = sendtrack_interchange::dfe::benchmarks(dfe, &authority)?
-        .into_iter()
-        .filter(|b| b.comparator == Comparator::Published)
-        .filter(|b| match b.period {
-            BenchmarkPeriod::Year(y) => y == year,
-            BenchmarkPeriod::Month(m) => m.year() == year,
-        })
-        .collect();
-    if published.is_empty() {
-        anyhow::bail!("the DfE's files in {} publish nothing for {} in {year}", dfe.display(), authority.name);
-    }
+    let benchmarks = sendtrack_interchange::dfe::benchmarks(dfe, &authority)?;
     let store = Store::open_existing(db).await?;
     let cw = store.load().await?;
     let engine = sendtrack_domain::measures::engine::Engine::as_at(&cw, today);
-    let months: Vec<Month> = (1..=12).filter_map(|m| Month::new(year, m)).collect();
+    let rows = sendtrack_domain::measures::reconcile::reconcile(&engine, &benchmarks, year);
+    if rows.is_empty() {
+        anyhow::bail!("the DfE's files in {} publish nothing for {} in {year}", dfe.display(), authority.name);
+    }
     println!("{} in {year}: what the DfE published, and sendtrack's records", authority.name);
     println!("{:<52} {:>10} {:>10} {:>10}", "measure", "published", "sendtrack", "difference");
-    for b in &published {
-        let Some(def) = sendtrack_domain::measures::find(&b.measure) else { continue };
-        let percent = def.unit == sendtrack_domain::measures::Unit::Percent;
+    for r in &rows {
+        let percent = r.measure.unit == sendtrack_domain::measures::Unit::Percent;
         let shown = |v: Option<f64>| {
             v.map_or_else(|| "-".to_string(), |v| if percent { format!("{v:.1}") } else { format!("{v:.0}") })
         };
-        let ours = match b.period {
-            BenchmarkPeriod::Month(m) => engine.value(def, m).headline,
-            BenchmarkPeriod::Year(_) => engine.share_over(def, &months),
-        };
-        let difference = ours.map(|o| o - b.value);
-        let unit = if percent { " (points)" } else { "" };
+        let unit = if percent && r.ours.is_some() { " (points)" } else { "" };
         println!(
-            "{:<52} {:>10} {:>10} {:>10}{}",
-            def.id,
-            shown(Some(b.value)),
-            shown(ours),
-            shown(difference),
-            if difference.is_some() { unit } else { "" }
+            "{:<52} {:>10} {:>10} {:>10}{unit}",
+            r.measure.id,
+            shown(Some(r.published)),
+            shown(r.ours),
+            shown(r.difference())
         );
-        if ours.is_none() {
+        if r.ours.is_none() {
             println!("    sendtrack's records hold nothing this figure counts in {year}");
         }
     }

@@ -80,6 +80,7 @@ fn sen2_page(
     year: i16,
     outcome: Option<Markup>,
     error: Option<&str>,
+    reconciled: Option<Markup>,
 ) -> Markup {
     let title = if error.is_some() { "Error: The SEN2 return" } else { "The SEN2 return" };
     page(
@@ -108,6 +109,7 @@ fn sen2_page(
             } @else {
                 p class="govuk-body" { "The return holds children's names, dates of birth and UPNs. Managers download it, and analysts an admin has let submit it; ask an admin if you submit the return." }
             }
+            @if let Some(r) = reconciled { (r) }
             h2 class="govuk-heading-m" { "A return exported from COLLECT" }
             form method="post" action="/sen2/check" enctype="multipart/form-data" novalidate {
                 input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
@@ -153,7 +155,8 @@ async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, AppE
 
 pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(which): Query<Year>) -> Answer {
     let Some(year) = which.year else {
-        return Ok(sen2_page(&state, &user, current_year(&state), None, None).into_response());
+        let reconciled = reconciliation(&state).await?;
+        return Ok(sen2_page(&state, &user, current_year(&state), None, None, reconciled).into_response());
     };
     if !years().contains(&year) {
         return Err(AppError::NotFound);
@@ -163,7 +166,55 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     let failures = check(&blade, state.today(), Some(year));
     state.audit().record(&user, &format!("check SEN2 return {year}"), None).await?;
     let outcome = results(&failures, &files, &format!("the {year} return from sendtrack's records"));
-    Ok(sen2_page(&state, &user, year, Some(outcome), None).into_response())
+    let reconciled = reconciliation(&state).await?;
+    Ok(sen2_page(&state, &user, year, Some(outcome), None, reconciled).into_response())
+}
+
+/// sendtrack's figures beside those the DfE published for the authority (the benchmarks held,
+/// `sendtrack benchmarks`), for the latest year published (issue 24): what an analyst checks
+/// first. `None` when no published figure is held.
+async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
+    use sendtrack_domain::measures::reconcile::{published_years, reconcile};
+    let cw = state.casework().await?;
+    let Some(&year) = published_years(&cw.benchmarks.iter().cloned().collect::<Vec<_>>()).first() else {
+        return Ok(None);
+    };
+    let today = state.today();
+    let rows = crate::blocking("(reconciliation)", move || {
+        let benchmarks: Vec<_> = cw.benchmarks.iter().cloned().collect();
+        let engine = sendtrack_domain::measures::engine::Engine::as_at(&cw, today);
+        reconcile(&engine, &benchmarks, year)
+            .into_iter()
+            .map(|r| (r.measure, r.published, r.ours, r.difference()))
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let shown = |percent: bool, v: Option<f64>| {
+        v.map_or_else(|| "–".to_string(), |v| if percent { format!("{v:.1}%") } else { format!("{v:.0}") })
+    };
+    Ok(Some(html! {
+        h2 class="govuk-heading-m" id="reconciliation" { "Against what the DfE published for " (year) }
+        p class="govuk-body" { "Each figure the DfE published for the authority (the comparators held), and sendtrack's from its records: a year's share pools the year's records, as the DfE counts them; a count is the year to date at December. The same from the command line: sendtrack sen2 reconcile." }
+        (crate::govuk::table(
+            (crate::govuk::Caption::Small, format!("Calendar year {year}")),
+            &[
+                crate::govuk::heading("Measure"),
+                crate::govuk::numeric_heading("Published"),
+                crate::govuk::numeric_heading("sendtrack"),
+                crate::govuk::numeric_heading("Difference"),
+            ],
+            rows.iter().map(|(m, published, ours, difference)| {
+                let percent = m.unit == sendtrack_domain::measures::Unit::Percent;
+                let difference = difference.map(|d| if percent { format!("{d:+.1} points") } else { format!("{d:+.0}") });
+                vec![
+                    crate::govuk::cell(html! { a class="govuk-link" href=(format!("/measures/{}", m.id)) { (m.title) } }),
+                    crate::govuk::number(shown(percent, Some(*published))),
+                    crate::govuk::number(shown(percent, *ours)),
+                    crate::govuk::number(difference.unwrap_or_else(|| "–".into())),
+                ]
+            }),
+        ))
+    }))
 }
 
 /// The largest upload accepted: a county's nine files.
@@ -183,9 +234,8 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
             Ok(None) => break,
             Err(e) => {
                 let message = format!("The upload could not be read: {e}");
-                return Ok(
-                    (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response()
-                );
+                return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message), None))
+                    .into_response());
             }
         };
         if field.name() != Some("files") {
@@ -217,9 +267,8 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
                     let message = format!(
                         "The upload was cut short or could not be read ({e}); choose the files and send them again"
                     );
-                    return Ok(
-                        (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response()
-                    );
+                    return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message), None))
+                        .into_response());
                 }
             }
         }
@@ -227,19 +276,21 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
     }
     if saved == 0 {
         let message = "Choose the nine Blade-Export CSV files of the return";
-        return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(message))).into_response());
+        return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(message), None)).into_response());
     }
     let (blade, files) = match read_blade(dir.path()) {
         Ok(found) => found,
         Err(e) => {
             let message = e.to_string().replace(&dir.path().display().to_string(), "the upload");
-            return Ok((StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message))).into_response());
+            return Ok(
+                (StatusCode::BAD_REQUEST, sen2_page(&state, &user, year, None, Some(&message), None)).into_response()
+            );
         }
     };
     let failures = check(&blade, state.today(), None);
     state.audit().record(&user, "check an uploaded SEN2 return", None).await?;
     let outcome = results(&failures, &files, "the uploaded export");
-    Ok(sen2_page(&state, &user, year, Some(outcome), None).into_response())
+    Ok(sen2_page(&state, &user, year, Some(outcome), None, None).into_response())
 }
 
 /// The files of a folder, zipped, in name order.

@@ -287,3 +287,26 @@ async fn an_upload_is_read_only_after_access_is_checked_and_a_cut_short_one_is_a
 fn futures_like_endless_body() -> Body {
     Body::from_stream(futures_util::stream::pending::<Result<axum::body::Bytes, std::io::Error>>())
 }
+
+#[tokio::test]
+async fn the_sen2_page_sets_sendtracks_figures_beside_those_the_dfe_published() {
+    on_each_backend("web_sen2_reconcile", |store, _| async move {
+        let app = app(store.clone()).await;
+        // Devon's published figures, as `sendtrack benchmarks` keeps them.
+        let dir = tempfile::tempdir().unwrap();
+        for (name, bytes) in sendtrack_interchange::dfe::DEVON_EXTRACT {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let devon = sendtrack_interchange::dfe::find_authority(dir.path(), "878").unwrap();
+        let benchmarks = sendtrack_interchange::dfe::benchmarks(dir.path(), &devon).unwrap();
+        let cw = sendtrack_domain::records::Casework { benchmarks: benchmarks.into(), ..Default::default() };
+        store.save(&cw, &|_| {}).await.unwrap();
+        let manager = session(&app, "manager@example.org").await;
+        let (status, _, page) = get(&app, "/sen2", Some(&manager)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Against what the DfE published for 2024"), "the latest year published");
+        assert!(page.contains(">2265<"), "Devon's requests received in 2024, as published");
+        assert!(page.contains("points"), "a share's difference in points");
+    })
+    .await;
+}
