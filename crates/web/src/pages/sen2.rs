@@ -194,7 +194,8 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
     };
     Ok(Some(html! {
         h2 class="govuk-heading-m" id="reconciliation" { "Against what the DfE published for " (year) }
-        p class="govuk-body" { "Each figure the DfE published for the authority (the comparators held), and sendtrack's from its records: a year's share pools the year's records, as the DfE counts them; a count is the year to date at December. The same from the command line: sendtrack sen2 reconcile." }
+        p class="govuk-body" { "Each figure the DfE published for the authority (the comparators held), and sendtrack's from its records: a year's share pools the year's records, as the DfE counts them; a count is the year to date at December; a share's difference is in percentage points. The same from the command line: sendtrack sen2 reconcile." }
+        div class="st-scroll" tabindex="0" role="region" aria-label="sendtrack's figures against the DfE's" {
         (crate::govuk::table(
             (crate::govuk::Caption::Small, format!("Calendar year {year}")),
             &[
@@ -205,7 +206,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
             ],
             rows.iter().map(|(m, published, ours, difference)| {
                 let percent = m.unit == sendtrack_domain::measures::Unit::Percent;
-                let difference = difference.map(|d| if percent { format!("{d:+.1} points") } else { format!("{d:+.0}") });
+                let difference = difference.map(|d| if percent { format!("{d:+.1}") } else { format!("{d:+.0}") });
                 vec![
                     crate::govuk::cell(html! { a class="govuk-link" href=(format!("/measures/{}", m.id)) { (m.title) } }),
                     crate::govuk::number(shown(percent, Some(*published))),
@@ -214,6 +215,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
                 ]
             }),
         ))
+        }
     }))
 }
 

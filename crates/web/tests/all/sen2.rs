@@ -306,7 +306,7 @@ async fn the_sen2_page_sets_sendtracks_figures_beside_those_the_dfe_published() 
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Against what the DfE published for 2024"), "the latest year published");
         assert!(page.contains(">2265<"), "Devon's requests received in 2024, as published");
-        assert!(page.contains("points"), "a share's difference in points");
+        assert!(page.contains("percentage points"), "a share's difference in points");
     })
     .await;
 }
