@@ -239,6 +239,31 @@ fn upload_refused(state: &AppState, user: &Session, child_id: &str, status: Stat
     response
 }
 
+/// Why an upload's file could not be read whole.
+pub(crate) enum FileRefused {
+    /// Larger than the limit.
+    TooLarge,
+    /// The connection ended or the body was malformed, with why.
+    CutShort(String),
+}
+
+/// Reads an upload's file field as it streams, refusing it as soon as it passes `limit` bytes
+/// (the case file's, the portal's and the families' uploads alike).
+pub(crate) async fn read_file(
+    field: &mut axum::extract::multipart::Field<'_>,
+    limit: u64,
+) -> Result<Vec<u8>, FileRefused> {
+    let mut content = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if (content.len() + chunk.len()) as u64 <= limit => content.extend_from_slice(&chunk),
+            Ok(Some(_)) => return Err(FileRefused::TooLarge),
+            Ok(None) => return Ok(content),
+            Err(e) => return Err(FileRefused::CutShort(e.to_string())),
+        }
+    }
+}
+
 /// The largest upload the admin allows, in bytes.
 pub(crate) async fn max_bytes(state: &AppState) -> Result<u64, AppError> {
     let mb = state.store.setting(MAX_MB_SETTING).await?.and_then(|t| t.parse::<u64>().ok()).unwrap_or(DEFAULT_MAX_MB);
@@ -282,27 +307,15 @@ pub async fn upload(
                 file_name =
                     field.file_name().unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or_default().to_string();
                 let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if (content.len() + chunk.len()) as u64 > limit {
-                                let why =
-                                    format!("The file is larger than {} MB, the most allowed.", limit / 1024 / 1024);
-                                return Ok(upload_refused(
-                                    &state,
-                                    &user,
-                                    &child_id,
-                                    StatusCode::PAYLOAD_TOO_LARGE,
-                                    &why,
-                                ));
-                            }
-                            content.extend_from_slice(&chunk);
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            let why = format!("The upload was cut short ({e}); send it again.");
-                            return Ok(upload_refused(&state, &user, &child_id, StatusCode::BAD_REQUEST, &why));
-                        }
+                match read_file(&mut field, limit).await {
+                    Ok(read) => content = read,
+                    Err(FileRefused::TooLarge) => {
+                        let why = format!("The file is larger than {} MB, the most allowed.", limit / 1024 / 1024);
+                        return Ok(upload_refused(&state, &user, &child_id, StatusCode::PAYLOAD_TOO_LARGE, &why));
+                    }
+                    Err(FileRefused::CutShort(e)) => {
+                        let why = format!("The upload was cut short ({e}); send it again.");
+                        return Ok(upload_refused(&state, &user, &child_id, StatusCode::BAD_REQUEST, &why));
                     }
                 }
             }

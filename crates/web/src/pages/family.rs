@@ -507,19 +507,14 @@ pub async fn upload(
     while let Ok(Some(mut field)) = form.next_field().await {
         match field.name().unwrap_or_default() {
             "title" => title = field.text().await.unwrap_or_default().trim().chars().take(200).collect(),
-            "file" => loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) if (content.len() + chunk.len()) as u64 <= limit => {
-                        content.extend_from_slice(&chunk)
-                    }
-                    Ok(Some(_)) => {
-                        let why = format!("The file must be smaller than {} MB.", limit / 1024 / 1024);
-                        return Ok(refused_text(&state, &me, &child_id, &why));
-                    }
-                    Ok(None) => break,
-                    Err(_) => {
-                        return Ok(refused_text(&state, &me, &child_id, "The upload was cut short: send it again."));
-                    }
+            "file" => match super::casefile::read_file(&mut field, limit).await {
+                Ok(read) => content = read,
+                Err(super::casefile::FileRefused::TooLarge) => {
+                    let why = format!("The file must be smaller than {} MB.", limit / 1024 / 1024);
+                    return Ok(refused_text(&state, &me, &child_id, &why));
+                }
+                Err(super::casefile::FileRefused::CutShort(_)) => {
+                    return Ok(refused_text(&state, &me, &child_id, "The upload was cut short: send it again."));
                 }
             },
             _ => {}

@@ -531,26 +531,18 @@ async fn read_form(
         if name == "file" {
             let file_name =
                 field.file_name().unwrap_or_default().rsplit(['/', '\\']).next().unwrap_or_default().to_string();
-            let mut content = Vec::new();
-            loop {
-                match field.chunk().await {
-                    Ok(Some(chunk)) => {
-                        if (content.len() + chunk.len()) as u64 > limit {
-                            sent.entered
-                                .errors
-                                .push(("file", format!("The file must be smaller than {} MB", limit / 1024 / 1024)));
-                            content.clear();
-                            break;
-                        }
-                        content.extend_from_slice(&chunk);
-                    }
-                    Ok(None) => break,
-                    Err(_) => {
-                        sent.entered.errors.push(("file", "The upload was cut short: choose the file again".into()));
-                        break;
-                    }
+            let content = match super::casefile::read_file(&mut field, limit).await {
+                Ok(read) => read,
+                Err(super::casefile::FileRefused::TooLarge) => {
+                    let why = format!("The file must be smaller than {} MB", limit / 1024 / 1024);
+                    sent.entered.errors.push(("file", why));
+                    Vec::new()
                 }
-            }
+                Err(super::casefile::FileRefused::CutShort(_)) => {
+                    sent.entered.errors.push(("file", "The upload was cut short: choose the file again".into()));
+                    Vec::new()
+                }
+            };
             if !content.is_empty() {
                 sent.file = Some((content, file_name));
             }
