@@ -292,7 +292,7 @@ mod tests {
         }
         let decisions = ReviewDecision::ALL.iter().map(|c| (c.code(), c.label())).collect();
         assert_eq!(field_kind(RecordFile::Reviews, "decision"), FieldKind::Code(decisions));
-        assert_eq!(child_records().count(), 13);
+        assert_eq!(child_records().count(), 14);
         // A date column is declared as one, wherever it is.
         for file in RecordFile::ALL {
             for column in file.columns() {

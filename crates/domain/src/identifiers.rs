@@ -400,6 +400,8 @@ ids! {
     OrganisationId;
     /// A consultation's id (`consultation_id`).
     ConsultationId;
+    /// A setting named in a plan's id (`plan_setting_id`).
+    PlanSettingId;
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod identifiers;
 pub mod informed;
 pub mod letters;
 pub mod measures;
+pub mod named;
 pub mod portal;
 pub mod records;
 pub mod rows;

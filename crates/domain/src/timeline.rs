@@ -80,6 +80,8 @@ pub struct ChildIndex {
     advice: Groups<Vec<usize>>,
     plans: Groups<Vec<usize>>,
     reviews: Groups<Vec<usize>>,
+    /// Settings named in plans, by plan.
+    plan_settings: Groups<Vec<usize>>,
     placements: Groups<Vec<usize>>,
     disputes: Groups<Vec<usize>>,
     feedback: Groups<Vec<usize>>,
@@ -144,6 +146,7 @@ impl ChildIndex {
             advice: group(cw.advice.iter().map(|a| a.request_id.as_str())),
             plans: group(cw.plans.iter().map(|p| p.child_id.as_str())),
             reviews: group(cw.reviews.iter().map(|r| r.plan_id.as_str())),
+            plan_settings: group(cw.plan_settings.iter().map(|n| n.plan_id.as_str())),
             placements: group(cw.placements.iter().map(|p| p.child_id.as_str())),
             disputes: group(cw.disputes.iter().map(|d| d.child_id.as_str())),
             feedback: group(cw.feedback.iter().map(|f| f.child_id.as_deref().unwrap_or_default())),
@@ -198,6 +201,10 @@ impl ChildIndex {
         for v in &update.reviews {
             let before = put(&mut cw.reviews, &mut self.reviews, |v| v.plan_id.as_str(), v.clone());
             touched.extend(before.into_iter().chain([v.clone()]).filter_map(|v| v.child_id(cw)));
+        }
+        for n in &update.plan_settings {
+            let before = put(&mut cw.plan_settings, &mut self.plan_settings, |n| n.plan_id.as_str(), n.clone());
+            touched.extend(before.into_iter().chain([n.clone()]).filter_map(|n| n.child_id(cw)));
         }
         for p in &update.placements {
             let before = put(&mut cw.placements, &mut self.placements, |p| p.child_id.as_str(), p.clone());
@@ -282,6 +289,7 @@ impl ChildIndex {
             all.advice.append(own.advice);
             all.plans.append(own.plans);
             all.reviews.append(own.reviews);
+            all.plan_settings.append(own.plan_settings);
             all.placements.append(own.placements);
             all.disputes.append(own.disputes);
             all.feedback.append(own.feedback);
@@ -307,6 +315,11 @@ impl ChildIndex {
         let plans: Vec<_> = pick(&self.plans, child_id).into_iter().map(|i| cw.plans[i].clone()).collect();
         let reviews =
             plans.iter().flat_map(|p| pick(&self.reviews, &p.plan_id)).map(|i| cw.reviews[i].clone()).collect();
+        let plan_settings = plans
+            .iter()
+            .flat_map(|p| pick(&self.plan_settings, &p.plan_id))
+            .map(|i| cw.plan_settings[i].clone())
+            .collect();
         let disputes = pick(&self.disputes, child_id).into_iter().map(|i| cw.disputes[i].clone()).collect();
         let placements = pick(&self.placements, child_id).into_iter().map(|i| cw.placements[i].clone()).collect();
         let children = self.child(cw, child_id).into_iter().cloned().collect();
@@ -316,6 +329,7 @@ impl ChildIndex {
             advice,
             plans: plans.into(),
             reviews,
+            plan_settings,
             disputes,
             placements,
             feedback: pick(&self.feedback, child_id).into_iter().map(|i| cw.feedback[i].clone()).collect(),

@@ -619,6 +619,30 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         }
     }
 
+    r.ids(F::PlanSettings, "plan_setting_id", cw.plan_settings.iter().map(|x| x.plan_setting_id.as_str()));
+    for (i, n) in cw.plan_settings.iter().enumerate() {
+        r.reference(F::PlanSettings, i, "plan_id", &n.plan_id, &plans, F::Plans);
+        if let Some(plan) = plans.get(n.plan_id.as_str()).map(|&k| &cw.plans[k]) {
+            r.not_before(F::PlanSettings, i, "named_on", n.named_on, "the plan's issued_on", plan.issued_on);
+        }
+        if let Some(end) = n.ended_on {
+            r.not_before(F::PlanSettings, i, "ended_on", end, "named_on", n.named_on);
+        }
+        if let Some(ukprn) = &n.ukprn
+            && !(ukprn.len() == 8 && ukprn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(F::PlanSettings, i, "ukprn", format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"));
+        }
+        if let Some(urn) = &n.urn
+            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add(F::PlanSettings, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+        }
+        if n.urn.is_none() && n.ukprn.is_none() && n.setting.is_none() {
+            r.add(F::PlanSettings, i, "setting", "a named setting needs a URN, a UKPRN or a type of setting");
+        }
+    }
+
     let mut meetings: HashMap<(&str, Date), usize> = HashMap::default();
     for (i, v) in cw.reviews.iter().enumerate() {
         let plan = plans.get(v.plan_id.as_str()).map(|&k| &cw.plans[k]);
@@ -1054,6 +1078,41 @@ mod tests {
         for bad in ["0", "0.00", "1.01", "2", "0.005", ".5", "0.", "-0.5", "half", "", "0,5"] {
             assert!(Fte::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_named_setting_names_a_plan_a_setting_and_dates_that_fit_it() {
+        let mut cw = base();
+        cw.plans.push_back(plan("P1", "C1", date(2020, 1, 1), None));
+        let named = |id: &str, plan: &str, urn: Option<&str>, on: Date, ended: Option<Date>| PlanSetting {
+            plan_setting_id: id.into(),
+            plan_id: plan.into(),
+            urn: urn.map(str::to_string),
+            setting: None,
+            named_on: on,
+            ended_on: ended,
+            ukprn: None,
+            rank: None,
+        };
+        cw.plan_settings = imbl::vector![
+            named("N1", "P1", Some("100001"), date(2020, 1, 1), None),
+            named("N2", "P9", Some("100002"), date(2020, 1, 1), None),
+            named("N3", "P1", Some("10000"), date(2019, 12, 31), None),
+            named("N4", "P1", None, date(2021, 1, 1), Some(date(2020, 12, 31))),
+            named("N1", "P1", Some("100001"), date(2022, 1, 1), None),
+        ];
+        let found = problems(&cw);
+        assert_eq!(
+            found,
+            [
+                (RecordFile::PlanSettings, 4, "plan_setting_id"),
+                (RecordFile::PlanSettings, 1, "plan_id"),
+                (RecordFile::PlanSettings, 2, "named_on"),
+                (RecordFile::PlanSettings, 2, "urn"),
+                (RecordFile::PlanSettings, 3, "ended_on"),
+                (RecordFile::PlanSettings, 3, "setting"),
+            ]
+        );
     }
 
     #[test]

@@ -60,10 +60,14 @@ pub enum Worklist {
     ReviewsOverdue,
     /// Open requests whose family is owed an update under their communication promise.
     FamiliesOwedUpdate,
+    /// Active plans whose child attends none of the settings the plan names as main (issue 24).
+    NamedSettingNotAttended,
+    /// Active plans naming a setting the child has not yet started at (issue 24).
+    NamedSettingNotStarted,
 }
 
 impl Worklist {
-    pub const ALL: [Worklist; 9] = [
+    pub const ALL: [Worklist; 11] = [
         Worklist::AwaitingDecision,
         Worklist::DecisionsOverdue,
         Worklist::Assessing,
@@ -73,6 +77,8 @@ impl Worklist {
         Worklist::AdviceOverdue,
         Worklist::ReviewsOverdue,
         Worklist::FamiliesOwedUpdate,
+        Worklist::NamedSettingNotAttended,
+        Worklist::NamedSettingNotStarted,
     ];
 
     /// The list's name in URLs and files.
@@ -87,6 +93,8 @@ impl Worklist {
             Worklist::AdviceOverdue => "advice-overdue",
             Worklist::ReviewsOverdue => "reviews-overdue",
             Worklist::FamiliesOwedUpdate => "families-owed-update",
+            Worklist::NamedSettingNotAttended => "named-setting-not-attended",
+            Worklist::NamedSettingNotStarted => "named-setting-not-started",
         }
     }
 
@@ -106,6 +114,8 @@ impl Worklist {
             Worklist::AdviceOverdue => "Advice overdue (past 6 weeks)",
             Worklist::ReviewsOverdue => "Annual reviews overdue",
             Worklist::FamiliesOwedUpdate => "Families owed an update",
+            Worklist::NamedSettingNotAttended => "Plans whose child does not attend the setting named",
+            Worklist::NamedSettingNotStarted => "Children named at a setting they have not yet started",
         }
     }
 
@@ -117,6 +127,9 @@ impl Worklist {
             Worklist::AdviceOutstanding | Worklist::AdviceOverdue => "the advice giver",
             Worklist::ReviewsOverdue => "the school or setting (meeting) or the local authority (decision, amendment)",
             Worklist::FamiliesOwedUpdate => "the local authority (an update to the family)",
+            Worklist::NamedSettingNotAttended | Worklist::NamedSettingNotStarted => {
+                "the local authority (securing the place the plan names) and the setting (admitting the child)"
+            }
         }
     }
 }
@@ -377,10 +390,62 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
             },
         );
     }
+    named_settings(cw, date, &allocation, &mut push);
     for (_, items) in &mut lists {
         items.sort_by(|a, b| most_overdue_first(a, b));
     }
     Worklists { lists }
+}
+
+/// The named-setting lists (issue 24): for each plan active at `date` that names a setting,
+/// whether the child attends it and whether they have started there. Due is the day the
+/// setting was named: from then the authority must secure the place.
+fn named_settings(cw: &Casework, date: Date, allocation: &Allocation, push: &mut impl FnMut(Worklist, WorkItem)) {
+    if cw.plan_settings.is_empty() {
+        return;
+    }
+    let mut named: HashMap<&str, Vec<&crate::records::PlanSetting>> = HashMap::new();
+    for n in &cw.plan_settings {
+        named.entry(n.plan_id.as_str()).or_default().push(n);
+    }
+    let mut placements: HashMap<&str, Vec<&crate::records::Placement>> = HashMap::new();
+    for p in &cw.placements {
+        placements.entry(p.child_id.as_str()).or_default().push(p);
+    }
+    for p in cw.plans.iter().filter(|p| p.is_active_at(date)) {
+        let Some(named) = named.get(p.plan_id.as_str()) else { continue };
+        let attends = placements.get(p.child_id.as_str()).map_or(&[][..], Vec::as_slice);
+        let item = |n: &crate::records::PlanSetting, stage: String| WorkItem {
+            child_id: p.child_id.clone(),
+            record_id: p.plan_id.to_string(),
+            stage,
+            provider: None,
+            caseworker: p.caseworker.clone().or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
+            due: n.named_on,
+            days_overdue: days_between(n.named_on, date),
+            advice_kind: None,
+            review_state: None,
+        };
+        if let Some(n) = crate::named::not_attended(named, attends, date) {
+            let now = attends.iter().filter(|a| a.is_active_at(date) && a.is_main()).map(|a| match &a.urn {
+                Some(urn) => format!("URN {urn}"),
+                None => a.setting.label().to_string(),
+            });
+            let now: Vec<String> = now.collect();
+            let stage = match now.as_slice() {
+                [] => format!("named {}; attends no setting", n.describe()),
+                _ => format!("named {}; attends {}", n.describe(), now.join(", ")),
+            };
+            push(Worklist::NamedSettingNotAttended, item(n, stage));
+        }
+        if let Some(n) = crate::named::not_started(named, attends, date) {
+            let stage = match crate::named::starts_later(n, attends, date) {
+                Some(later) => format!("named {}; starts {}", n.describe(), later.started_on),
+                None => format!("named {}; no start date", n.describe()),
+            };
+            push(Worklist::NamedSettingNotStarted, item(n, stage));
+        }
+    }
 }
 
 /// The staff ids of every caseworker with a request allocated, sorted.

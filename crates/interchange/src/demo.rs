@@ -837,7 +837,86 @@ pub fn generate(options: &DemoOptions) -> Casework {
     let caseworkers = g.caseworkers;
     add_staff(&mut g.cw, caseworkers, options.seed, history_start, as_at);
     add_case_files(&mut g.cw, options.seed, as_at);
+    add_named_settings(&mut g.cw, options.seed, as_at);
     g.cw
+}
+
+/// The settings each plan names (issue 24), drawn from a random stream of their own so that
+/// the rest of the demo is unchanged: each main placement the child had while the plan was in
+/// force, named from the plan's issue or, for a move at the start of a school year, from the
+/// phase-transfer deadline of 15 February before it (the plan names the new school before the
+/// child starts); for about one active plan in 50 with a move behind it, no amendment, so the
+/// plan still names the school the child left; and for about one active plan in 40 whose child
+/// is in a mainstream school, a special school named in the last six months with no place yet:
+/// waiting.
+fn add_named_settings(cw: &mut Casework, seed: u64, as_at: Date) {
+    let rng = &mut ChaCha8Rng::seed_from_u64(seed ^ 0x4e41_4d45);
+    let mut placements_of: HashMap<String, Vec<Placement>> = HashMap::new();
+    for p in cw.placements.iter().filter(|p| p.is_main()) {
+        placements_of.entry(p.child_id.to_string()).or_default().push(p.clone());
+    }
+    let mut next_urn = 990_000;
+    let plans: Vec<Plan> = cw.plans.iter().cloned().collect();
+    for plan in plans {
+        let until = plan.ceased.map_or(as_at, |c| c.on).min(as_at);
+        let mut own: Vec<&Placement> = placements_of
+            .get(plan.child_id.as_str())
+            .into_iter()
+            .flatten()
+            .filter(|l| l.started_on <= until && l.ended_on.is_none_or(|e| e >= plan.issued_on))
+            .collect();
+        own.sort_by_key(|l| l.started_on);
+        let mut named: Vec<PlanSetting> = Vec::new();
+        for l in own {
+            let phase_transfer = l.started_on.month() == 9 && l.started_on.day() == 1;
+            let deadline = Date::new(l.started_on.year(), 2, 15).unwrap_or(l.started_on);
+            let named_on = if phase_transfer { deadline } else { l.started_on }.max(plan.issued_on);
+            if named_on > as_at {
+                continue;
+            }
+            if let Some(before) = named.last_mut() {
+                before.ended_on = Some(add_days(named_on, -1).max(before.named_on));
+            }
+            named.push(PlanSetting {
+                plan_setting_id: format!("NS{:06}", cw.plan_settings.len() + named.len() + 1).into(),
+                plan_id: plan.plan_id.clone(),
+                urn: l.urn.clone(),
+                setting: Some(l.setting),
+                named_on,
+                ended_on: None,
+                ukprn: l.ukprn.clone(),
+                rank: Some(PlacementRank::Main),
+            });
+        }
+        // About one plan in 50 with a move behind it was never amended: it still names the
+        // school the child left.
+        if plan.is_active_at(as_at) && named.len() >= 2 && rng.random_bool(0.02) {
+            named.pop();
+            if let Some(last) = named.last_mut() {
+                last.ended_on = None;
+            }
+        }
+        let waiting = plan.is_active_at(as_at)
+            && named.last().is_some_and(|n| n.setting == Some(Setting::Mainstream) && n.named_on < as_at)
+            && rng.random_bool(0.025);
+        if waiting && let Some(before) = named.last_mut() {
+            let from = add_days(as_at, -180).max(add_days(before.named_on, 1));
+            let named_on = date_in(rng, from, as_at);
+            before.ended_on = Some(add_days(named_on, -1));
+            next_urn += 1;
+            named.push(PlanSetting {
+                plan_setting_id: format!("NS{:06}", cw.plan_settings.len() + named.len() + 1).into(),
+                plan_id: plan.plan_id.clone(),
+                urn: Some(next_urn.to_string()),
+                setting: Some(Setting::SpecialMaintained),
+                named_on,
+                ended_on: None,
+                ukprn: None,
+                rank: Some(PlacementRank::Main),
+            });
+        }
+        cw.plan_settings.extend(named);
+    }
 }
 
 /// The teams ("pods") of the demo's SEND casework service.
@@ -1155,9 +1234,10 @@ fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Da
 /// settings of a return written from the demo. A real authority uses the real file.
 pub fn establishments_csv(cw: &Casework) -> String {
     let mut types = std::collections::BTreeMap::new();
-    for p in &cw.placements {
-        let Some(urn) = &p.urn else { continue };
-        let kind = match p.setting {
+    let named = cw.plan_settings.iter().filter_map(|n| Some((&n.urn, n.setting?)));
+    for (urn, setting) in cw.placements.iter().map(|p| (&p.urn, p.setting)).chain(named) {
+        let Some(urn) = urn else { continue };
+        let kind = match setting {
             Setting::Mainstream | Setting::ResourceBase => "Community school",
             Setting::SpecialMaintained | Setting::Hospital => "Community special school",
             Setting::SpecialIndependent => "Other independent special school",

@@ -580,6 +580,8 @@ pub struct Engine<'a> {
     plan_meetings: Groups<Meeting>,
     /// Each child's placements, in file order.
     child_placements: Groups<PlacementDates>,
+    /// Each plan's named settings, as indexes into plan_settings (issue 24).
+    plan_named: Groups<u32>,
     review_plan: Vec<Option<u32>>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
@@ -773,6 +775,13 @@ impl<'a> Engine<'a> {
             .map(|p| p.holder(|r| cw.requests[*requests.get(r)? as usize].caseworker.as_deref()))
             .collect();
         let plan_holders: Vec<[&'a str; 2]> = plan_holder_ids.iter().map(|h| keys_of(*h)).collect();
+        let plan_named = Groups::new(
+            cw.plans.len(),
+            resolve(cw.plan_settings.iter().map(|n| n.plan_id.as_str()), &plans)
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, p)| Some((p?, i as u32))),
+        );
         let member = |h: Option<&str>| h.and_then(|h| staff.get(h).copied());
         let request_staff: Vec<Option<u32>> = cw.requests.iter().map(|r| member(r.caseworker.as_deref())).collect();
         let plan_staff: Vec<Option<u32>> = plan_holder_ids.iter().map(|h| member(*h)).collect();
@@ -791,6 +800,7 @@ impl<'a> Engine<'a> {
             plan_dates,
             plan_meetings,
             child_placements,
+            plan_named,
             review_plan,
             appeals_by_child,
             population_0_24,
@@ -1240,6 +1250,48 @@ pub(super) fn consultations_overdue<'e, 'a>(e: &'e Engine<'a>, month: Month) -> 
     e.cw.consultations.iter().enumerate().filter(move |(_, c)| c.is_overdue_at(date)).map(move |(i, c)| {
         let setting = e.organisation_names.get(c.organisation_id.as_str()).copied().unwrap_or(UNKNOWN);
         Fact::keyed(RecordRef::Consultation(i as u32), [setting])
+    })
+}
+
+/// The named settings of plan `i` and the placements of its child, as records.
+fn named_and_placements<'a>(
+    e: &Engine<'a>,
+    i: u32,
+) -> (Vec<&'a crate::records::PlanSetting>, Vec<&'a crate::records::Placement>) {
+    let named: Vec<_> = e.plan_named.of(i as usize).iter().map(|&k| &e.cw.plan_settings[k as usize]).collect();
+    let placements = match (named.is_empty(), e.plan_dates[i as usize].child) {
+        (false, Some(child)) => {
+            e.child_placements.of(child as usize).iter().map(|p| &e.cw.placements[p.index as usize]).collect()
+        }
+        _ => Vec::new(),
+    };
+    (named, placements)
+}
+
+/// As at the month's end: active plans whose child attends none of the main settings the plan
+/// names (issue 24).
+pub(super) fn named_setting_not_attended<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let date = e.end_of(month);
+    active_plans(e, month).filter(move |f| {
+        let RecordRef::Plan(i) = f.record else { return false };
+        let (named, placements) = named_and_placements(e, i);
+        crate::named::not_attended(&named, &placements, date).is_some()
+    })
+}
+
+/// As at the month's end: active plans naming a setting the child has not yet started at.
+pub(super) fn named_setting_not_started<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let date = e.end_of(month);
+    active_plans(e, month).filter(move |f| {
+        let RecordRef::Plan(i) = f.record else { return false };
+        let (named, placements) = named_and_placements(e, i);
+        crate::named::not_started(&named, &placements, date).is_some()
     })
 }
 

@@ -507,6 +507,11 @@ fn map_plan(
         _ => None,
     };
     let plan_id = Mapper::id(n, M);
+    if let Some(issued_on) = issued_on {
+        for d in m.blade.children(Module::PlanDetail, n.get("namedplantableid").unwrap_or("")) {
+            map_named_setting(m, out, d, &plan_id, issued_on);
+        }
+    }
     m.origins.insert((RecordFile::Plans, out.casework.plans.len()), (M, n.line));
     out.casework.plans.push_back(Plan {
         plan_id: plan_id.clone().into(),
@@ -574,45 +579,7 @@ fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &st
     let in_unit = sen_unit == Some(true) || resourced == Some(true);
     let urn = p.get("urn");
     let ukprn = p.get("ukprn");
-    let setting = match (urn, ukprn, p.get("sensetting")) {
-        (Some(urn), _, _) => match m.establishments.and_then(|e| e.get(urn)) {
-            Some(kind) => {
-                let s = setting_of_type(kind, in_unit, &m.codes.establishment_types);
-                m.types_met.insert(kind.clone(), s);
-                if s.is_none() {
-                    let message = format!(
-                        "URN {urn} is a '{kind}', which sendtrack cannot classify as a setting on its own: say what it \
-                         is with --establishment-types \"{kind}=SETTING\" (or on the admin's SEN2 page), SETTING one of {}",
-                        Setting::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
-                    );
-                    m.problem(M, p, "urn", message);
-                }
-                s
-            }
-            None => {
-                m.problem(
-                    M,
-                    p,
-                    "urn",
-                    format!("URN {urn} is not in the establishments file (--establishments): its type is needed to classify the setting"),
-                );
-                None
-            }
-        },
-        // A UKPRN without a URN: a college or training provider.
-        (None, Some(_), _) => Some(Setting::Post16College),
-        (None, None, Some(code)) => {
-            let s = setting_of_code(code);
-            if s.is_none() {
-                m.problem(M, p, "sensetting", format!("'{code}' is not a SEN2 setting code"));
-            }
-            s
-        }
-        (None, None, None) => {
-            m.problem(M, p, "sensetting", "a placement needs a URN, a UKPRN or a sensetting code");
-            None
-        }
-    };
+    let setting = classify(m, M, p, in_unit);
     let rank = match p.get("placementrank") {
         Some(r) => match PlacementRank::parse(r) {
             Ok(r) => Some(r),
@@ -639,6 +606,78 @@ fn map_placement(m: &mut Mapper, out: &mut Imported, p: &BladeRow, child_id: &st
         sen_unit,
         resourced_provision: resourced,
     });
+}
+
+/// A setting named in the plan (`plandetail`): the return gives no date, so it is taken as
+/// named from the plan's start.
+fn map_named_setting(m: &mut Mapper, out: &mut Imported, d: &BladeRow, plan_id: &str, issued_on: jiff::civil::Date) {
+    const M: Module = Module::PlanDetail;
+    let sen_unit = m.flag(M, d, "senunitindicator");
+    let resourced = m.flag(M, d, "resourcedprovisionindicator");
+    let setting = classify(m, M, d, sen_unit == Some(true) || resourced == Some(true));
+    let rank = match d.get("placementrank") {
+        Some(r) => PlacementRank::parse(r).map_err(|e| m.problem(M, d, "placementrank", e)).ok(),
+        None => None,
+    };
+    let Some(setting) = setting else { return };
+    m.origins.insert((RecordFile::PlanSettings, out.casework.plan_settings.len()), (M, d.line));
+    out.casework.plan_settings.push_back(PlanSetting {
+        plan_setting_id: Mapper::id(d, M).into(),
+        plan_id: plan_id.to_string().into(),
+        urn: d.get("urn").map(str::to_string),
+        setting: Some(setting),
+        named_on: issued_on,
+        ended_on: None,
+        ukprn: d.get("ukprn").map(str::to_string),
+        rank,
+    });
+}
+
+/// The setting of a placement or a named setting (`placementdetail` and `plandetail` have the
+/// same columns): by the URN's GIAS type, a UKPRN (a college), or the `sensetting` code. A
+/// setting that cannot be told is reported at its module, line and column.
+fn classify(m: &mut Mapper, module: Module, p: &BladeRow, in_unit: bool) -> Option<Setting> {
+    let urn = p.get("urn");
+    let ukprn = p.get("ukprn");
+    match (urn, ukprn, p.get("sensetting")) {
+        (Some(urn), _, _) => match m.establishments.and_then(|e| e.get(urn)) {
+            Some(kind) => {
+                let s = setting_of_type(kind, in_unit, &m.codes.establishment_types);
+                m.types_met.insert(kind.clone(), s);
+                if s.is_none() {
+                    let message = format!(
+                        "URN {urn} is a '{kind}', which sendtrack cannot classify as a setting on its own: say what it \
+                         is with --establishment-types \"{kind}=SETTING\" (or on the admin's SEN2 page), SETTING one of {}",
+                        Setting::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ")
+                    );
+                    m.problem(module, p, "urn", message);
+                }
+                s
+            }
+            None => {
+                m.problem(
+                    module,
+                    p,
+                    "urn",
+                    format!("URN {urn} is not in the establishments file (--establishments): its type is needed to classify the setting"),
+                );
+                None
+            }
+        },
+        // A UKPRN without a URN: a college or training provider.
+        (None, Some(_), _) => Some(Setting::Post16College),
+        (None, None, Some(code)) => {
+            let s = setting_of_code(code);
+            if s.is_none() {
+                m.problem(module, p, "sensetting", format!("'{code}' is not a SEN2 setting code"));
+            }
+            s
+        }
+        (None, None, None) => {
+            m.problem(module, p, "sensetting", "a setting needs a URN, a UKPRN or a sensetting code");
+            None
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,9 @@
 //! - a plan by its child and the date it was issued;
 //! - a placement by its child, start date, rank and URN (or UKPRN);
 //! - a review by its plan and meeting date (or, with no meeting, its decision date);
+//! - a named setting by its plan, URN (else UKPRN, else type of setting) and rank: a setting a
+//!   held plan names for the first time is taken as named from the return's census day, and
+//!   the settings the plan named before, which the return no longer names, end the day before;
 //! - a dispute from a flag by its request and kind.
 //!
 //! A matched record keeps the id it has, and takes the return's values except where the return
@@ -29,6 +32,7 @@ pub struct Matched {
     pub plans: usize,
     pub placements: usize,
     pub reviews: usize,
+    pub named_settings: usize,
     pub disputes: usize,
     /// Unmatched records given a new id because theirs was already used by another record.
     pub renamed: usize,
@@ -211,6 +215,64 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
         v.review_id = id.into();
     }
 
+    // Named settings.
+    let census = year.and_then(sendtrack_domain::sen2::census_day);
+    let setting_key = |n: &PlanSetting| {
+        let at = n.urn.clone().or(n.ukprn.clone()).unwrap_or_else(|| n.setting.map_or("", |s| s.code()).to_string());
+        (n.plan_id.to_string(), at, n.rank.map_or("1", |r| r.code()))
+    };
+    let mut held_named: HashMap<_, &PlanSetting> = HashMap::new();
+    for n in &held.plan_settings {
+        let entry = held_named.entry(setting_key(n)).or_insert(n);
+        if n.named_on > entry.named_on {
+            *entry = n;
+        }
+    }
+    let held_plans: HashSet<&str> = held.plans.iter().map(|p| p.plan_id.as_str()).collect();
+    let taken: HashSet<&str> = held.plan_settings.iter().map(|n| n.plan_setting_id.as_str()).collect();
+    let mut kept: HashSet<&str> = HashSet::new();
+    let mut first_seen: HashMap<String, jiff::civil::Date> = HashMap::new();
+    // The day the return says a plan names its settings: the census day, or the day the plan
+    // ceased before it.
+    let ceased: HashMap<String, jiff::civil::Date> =
+        out.plans.iter().filter_map(|p| Some((p.plan_id.to_string(), p.ceased?.on))).collect();
+    for n in &mut out.plan_settings {
+        n.plan_id = plan_ids.get(n.plan_id.as_str()).cloned().unwrap_or_else(|| n.plan_id.to_string()).into();
+        let found = held_named.get(&setting_key(n)).copied();
+        let id = ids.assign(&n.plan_setting_id, found.map(|h| h.plan_setting_id.as_str()), &taken);
+        match found {
+            Some(h) => {
+                matched.named_settings += 1;
+                kept.insert(h.plan_setting_id.as_str());
+                n.named_on = h.named_on;
+                n.ended_on = h.ended_on.filter(|e| census.is_some_and(|c| *e >= c));
+                keep(&mut n.setting, &h.setting);
+                keep(&mut n.ukprn, &h.ukprn);
+            }
+            None if held_plans.contains(n.plan_id.as_str()) => {
+                let on = census.map(|c| ceased.get(n.plan_id.as_str()).map_or(c, |e| c.min(*e)));
+                if let Some(on) = on.filter(|on| *on > n.named_on) {
+                    n.named_on = on;
+                }
+                let first = first_seen.entry(n.plan_id.to_string()).or_insert(n.named_on);
+                *first = (*first).min(n.named_on);
+            }
+            None => {}
+        }
+        n.plan_setting_id = id.into();
+    }
+    // The settings a held plan named that the return no longer names end the day before the
+    // first it names instead.
+    for h in &held.plan_settings {
+        let Some(&from) = first_seen.get(h.plan_id.as_str()) else { continue };
+        if kept.contains(h.plan_setting_id.as_str()) || h.ended_on.is_some_and(|e| e < from) || h.named_on >= from {
+            continue;
+        }
+        let mut ended = h.clone();
+        ended.ended_on = Some(sendtrack_domain::dates::add_days(from, -1));
+        out.plan_settings.push_back(ended);
+    }
+
     // Disputes from flags: one of each kind per request.
     let held_disputes: HashMap<(&str, DisputeKind), &Dispute> =
         held.disputes.iter().filter_map(|d| Some(((d.request_id.as_deref()?, d.kind), d))).collect();
@@ -298,6 +360,43 @@ mod tests {
         );
         let merged = held.updated_with(&out);
         assert_eq!((merged.children.len(), merged.requests.len(), merged.disputes.len()), (1, 1, 1));
+    }
+
+    fn named(id: &str, plan: &str, urn: &str, on: jiff::civil::Date) -> PlanSetting {
+        PlanSetting {
+            plan_setting_id: id.into(),
+            plan_id: plan.into(),
+            urn: Some(urn.into()),
+            setting: Some(Setting::Mainstream),
+            named_on: on,
+            ended_on: None,
+            ukprn: None,
+            rank: None,
+        }
+    }
+
+    #[test]
+    fn a_setting_named_anew_is_named_from_the_census_day_and_ends_the_one_before() {
+        let mut held = Casework::default();
+        held.children.push_back(child("C-1", Some("A123456789012"), "Alex"));
+        held.plans.push_back(sendtrack_domain::testing::plan("P-1", "C-1", date(2023, 3, 1)));
+        held.plan_settings.push_back(named("N-1", "P-1", "100001", date(2023, 3, 1)));
+        held.plan_settings.push_back(named("N-2", "P-1", "100002", date(2024, 9, 1)));
+        let mut imported = Casework::default();
+        imported.children.push_back(child("X1", Some("A123456789012"), "Alex"));
+        imported.plans.push_back(sendtrack_domain::testing::plan("XP1", "X1", date(2023, 3, 1)));
+        // The 2026 return names the secondary school held since 2024 and a special school.
+        imported.plan_settings.push_back(named("XN1", "XP1", "100002", date(2023, 3, 1)));
+        imported.plan_settings.push_back(named("XN2", "XP1", "100003", date(2023, 3, 1)));
+        let (out, matched) = match_to_held(&held, &imported, Some(2026));
+        assert_eq!(matched.named_settings, 1);
+        let by_id = |id: &str| out.plan_settings.iter().find(|n| n.plan_setting_id == id).unwrap().clone();
+        assert_eq!((by_id("N-2").plan_id.as_str(), by_id("N-2").named_on), ("P-1", date(2024, 9, 1)), "held date kept");
+        assert_eq!(by_id("XN2").named_on, date(2026, 1, 15), "new: named from the census day");
+        assert_eq!(by_id("N-1").ended_on, Some(date(2026, 1, 14)), "no longer named: ends the day before");
+        let merged = held.updated_with(&out);
+        assert_eq!(merged.plan_settings.len(), 3);
+        assert!(sendtrack_domain::validation::validate(&merged, date(2026, 11, 30), &[]).is_empty());
     }
 
     #[test]

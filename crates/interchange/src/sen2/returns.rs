@@ -318,6 +318,28 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                             reason.unwrap_or_default(),
                         ],
                     );
+                    // The settings the plan names on the census day, or on its last day.
+                    let on = p.ceased.map_or(census, |c| c.on.min(census));
+                    for n in cw.plan_settings.iter().filter(|n| n.plan_id == p.plan_id && n.is_named_at(on)) {
+                        let (urn, ukprn, code) = match (&n.urn, &n.ukprn) {
+                            (Some(urn), _) => (urn.clone(), n.ukprn.clone().unwrap_or_default(), String::new()),
+                            (None, Some(ukprn)) => (String::new(), ukprn.clone(), String::new()),
+                            (None, None) => {
+                                (String::new(), String::new(), n.setting.map_or("OTH", setting_code).to_string())
+                            }
+                        };
+                        push(
+                            Module::PlanDetail,
+                            vec![
+                                n.plan_setting_id.to_string(),
+                                p.plan_id.to_string(),
+                                urn,
+                                ukprn,
+                                code,
+                                n.rank.map_or("", PlacementRank::code).into(),
+                            ],
+                        );
+                    }
                 }
             }
             for p in plans.iter().filter(|p| active_on_census(p)) {

@@ -503,6 +503,44 @@ impl<'a> Oracle<'a> {
                 keys.extend(self.holder_keys(self.plan_holder(p)));
                 keys
             }),
+            MeasureId::NamedSettingNotAttended | MeasureId::NamedSettingNotStarted => {
+                let attending = id == MeasureId::NamedSettingNotAttended;
+                // A placement is at a named setting by URN, else UKPRN, else type.
+                let at = |n: &PlanSetting, l: &Placement| match (&n.urn, &n.ukprn) {
+                    (Some(u), _) => l.urn.as_ref() == Some(u),
+                    (None, Some(k)) => l.ukprn.as_ref() == Some(k),
+                    (None, None) => n.setting == Some(l.setting),
+                };
+                let gap = |p: &&Plan| {
+                    let named: Vec<&PlanSetting> = cw
+                        .plan_settings
+                        .iter()
+                        .filter(|n| n.plan_id == p.plan_id && n.named_on <= d && n.ended_on.is_none_or(|e| e >= d))
+                        .collect();
+                    let mine: Vec<&Placement> = cw.placements.iter().filter(|l| l.child_id == p.child_id).collect();
+                    if attending {
+                        // The main setting named last replaces those named before.
+                        let mains = named.iter().filter(|n| n.rank != Some(PlacementRank::Dual));
+                        let last = mains.clone().map(|n| n.named_on).max();
+                        let main: Vec<&&PlanSetting> = mains.filter(|n| Some(n.named_on) == last).collect();
+                        !main.is_empty()
+                            && !main.iter().any(|n| {
+                                mine.iter().any(|l| l.started_on <= d && l.ended_on.is_none_or(|e| e >= d) && at(n, l))
+                            })
+                    } else {
+                        named.iter().any(|n| !mine.iter().any(|l| l.started_on <= d && at(n, l)))
+                    }
+                };
+                count(active.iter().copied().filter(gap).collect(), |p| {
+                    let mut keys = vec![
+                        ("age_band", band(self.age(&p.child_id, d))),
+                        ("primary_need", self.need(&p.child_id)),
+                        ("setting", self.setting(&p.child_id, d)),
+                    ];
+                    keys.extend(self.holder_keys(self.plan_holder(p)));
+                    keys
+                })
+            }
             MeasureId::PlansActiveChangePct => {
                 let before = m.plus(-12).last_day();
                 let then = cw.plans.iter().filter(|p| Self::active(p, before)).count() as f64;

@@ -200,6 +200,7 @@ fn every_problem_is_reported_not_just_the_first() {
 #[test]
 fn a_folder_written_by_sendtrack_reads_back_as_the_same_records() {
     let cw = generate(&DemoOptions { children: 1500, seed: 11, as_at: today() });
+    assert!(cw.plan_settings.len() > 500, "named settings (plan_settings.csv) are in the folder too");
     let dir = tempfile::tempdir().unwrap();
     write_folder(dir.path(), &cw).unwrap();
     let folder = read_folder(dir.path()).unwrap();

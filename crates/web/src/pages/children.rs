@@ -274,8 +274,17 @@ fn records_section(
                     ("Phase transfer", v.phase_transfer.map_or("No".to_string(), |t| t.label().to_string())),
                 ]))
             }
+            @for n in own.plan_settings.iter().filter(|n| n.plan_id == p.plan_id) {
+                (record_card(&format!("Setting named in plan {} ({})", p.plan_id, n.plan_setting_id), edit(F::PlanSettings, &n.plan_setting_id), &[
+                    ("Setting", named_setting_words(n, own)),
+                    ("Named from", in_words(n.named_on)),
+                    ("Named until", on(n.ended_on, "Still named")),
+                    ("Rank", n.rank.map_or("Main setting".to_string(), |r| r.label().to_string())),
+                ]))
+            }
             @if p.ceased.is_none() {
                 (add(F::Reviews, &format!("Record a review of plan {}", p.plan_id), format!("?plan={}", p.plan_id)))
+                (add(F::PlanSettings, &format!("Record a setting named in plan {}", p.plan_id), format!("?plan={}", p.plan_id)))
             }
         }
         @for p in &own.placements {
@@ -294,6 +303,28 @@ fn records_section(
             ]))
         }
     }
+}
+
+/// A named setting in words: the school's name where the child's placements or the
+/// organisations know its URN, with its type.
+fn named_setting_words(
+    n: &sendtrack_domain::records::PlanSetting,
+    own: &sendtrack_domain::records::Casework,
+) -> String {
+    let name = n.urn.as_deref().and_then(|urn| {
+        own.placements
+            .iter()
+            .find(|p| p.urn.as_deref() == Some(urn))
+            .and_then(|p| p.establishment.clone())
+            .or_else(|| own.organisations.iter().find(|o| o.urn.as_deref() == Some(urn)).map(|o| o.name.clone()))
+    });
+    let kind = n.setting.map(|s| s.label().to_string());
+    [name, Some(n.describe()), kind.filter(|_| n.urn.is_some() || n.ukprn.is_some())]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub async fn record(

@@ -41,7 +41,11 @@ fn tables(t: &Today) -> Vec<DataTable> {
     for (review_state, n) in &t.reviews_overdue_by_state {
         reviews.rows.push(vec![Cell::text(review_state.code().replace('_', " ")), Cell::count(*n)]);
     }
-    vec![requests, advice, providers, reviews]
+    let mut named = DataTable::new("named", "Plans and the settings they name", &["Open work", "Plans"]);
+    for list in [Worklist::NamedSettingNotAttended, Worklist::NamedSettingNotStarted] {
+        named.rows.push(vec![Cell::text(list.title()), Cell::count(t.count(list))]);
+    }
+    vec![requests, advice, providers, reviews, named]
 }
 
 pub async fn show(
@@ -193,5 +197,14 @@ fn today_page(v: &TodayView) -> maud::Markup {
                     ]]),
             ))
             (download_links("reviews"))
+            (table(
+                (Caption::Medium, "Plans and the settings they name"),
+                &[heading("Open work"), numeric_heading("Plans")],
+                [
+                    row("Child does not attend the setting the plan names", Worklist::NamedSettingNotAttended),
+                    row("Named at a setting not yet started", Worklist::NamedSettingNotStarted),
+                ],
+            ))
+            (download_links("named"))
     }
 }

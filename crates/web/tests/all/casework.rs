@@ -643,3 +643,132 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
     })
     .await;
 }
+
+/// A setting named in a plan (issue 24), recorded on the child's page: until the child starts
+/// there the plan is on both named-setting lists, and Today counts it; a placement at the
+/// setting takes it off both.
+#[tokio::test]
+async fn a_setting_named_in_a_plan_waits_on_the_lists_until_the_child_starts_there() {
+    use sendtrack_domain::worklist::{WorkFilter, Worklist, worklists};
+    on_each_backend("web_named_setting", |store, _| async move {
+        let app = app(store.clone()).await;
+        let today = jiff::civil::date(TODAY.0, TODAY.1, TODAY.2);
+        let cw = store.load().await.unwrap();
+        let lists = worklists(&cw, today);
+        let listed =
+            |list: Worklist, plan: &str| lists.items(list, &WorkFilter::default()).any(|i| i.record_id == plan);
+        let plan = cw
+            .plans
+            .iter()
+            .find(|p| {
+                p.is_active_at(today)
+                    && !listed(Worklist::NamedSettingNotAttended, &p.plan_id)
+                    && !listed(Worklist::NamedSettingNotStarted, &p.plan_id)
+                    && !cw.placements.iter().any(|l| l.child_id == p.child_id && l.started_on > today)
+            })
+            .unwrap()
+            .clone();
+        let (child, plan_id) = (plan.child_id.to_string(), plan.plan_id.to_string());
+        let cookie = session(&app, "manager@example.org").await;
+        let (_, _, page) = get(&app, "/", Some(&cookie)).await;
+        let (attended, started) = (
+            count_after(&page, "Child does not attend the setting the plan names"),
+            count_after(&page, "Named at a setting not yet started"),
+        );
+        let (_, _, page) = get(&app, &format!("/children/{child}"), Some(&cookie)).await;
+        assert!(page.contains(&format!("Record a setting named in plan {plan_id}")), "offered on the child's page");
+        let path = format!("/children/{child}/plan-settings/new");
+        let (status, _, form) = get(&app, &format!("{path}?plan={plan_id}"), Some(&cookie)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(form.contains(&format!("<option value=\"{plan_id}\" selected")), "the plan is chosen");
+        let token = csrf_in(&form);
+        let named = [
+            ("csrf_token", token.as_str()),
+            ("plan_id", plan_id.as_str()),
+            ("urn", "987654"),
+            ("setting", "special_maintained"),
+            ("named_on-day", "2"),
+            ("named_on-month", "11"),
+            ("named_on-year", "2026"),
+            ("rank", "1"),
+        ];
+        let (status, headers, page) = post(&app, &path, &cookie, &named).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, _, page) = get(&app, &location(&headers), Some(&cookie)).await;
+        assert!(page.contains("URN 987654") && page.contains("2 November 2026"), "the card shows it");
+        let (_, _, page) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(count_after(&page, "Child does not attend the setting the plan names"), attended + 1);
+        assert_eq!(count_after(&page, "Named at a setting not yet started"), started + 1);
+        let (_, _, list) = get(&app, "/worklists/named-setting-not-started", Some(&cookie)).await;
+        assert!(list.contains(&plan_id) && list.contains("named URN 987654; no start date"), "{list}");
+
+        // A URN is 6 digits: anything else is refused on its field, and nothing is written.
+        let before = store.counts().await.unwrap();
+        let mut wrong = named.to_vec();
+        wrong[2] = ("urn", "98765");
+        let (status, _, page) = post(&app, &path, &cookie, &wrong).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(page.contains("is not a URN"), "{page}");
+        assert_eq!(store.counts().await.unwrap(), before);
+
+        // The child starts there: off both lists.
+        let (_, _, form) = get(&app, &format!("/children/{child}/placements/new"), Some(&cookie)).await;
+        let token = csrf_in(&form);
+        let ended = cw
+            .placements
+            .iter()
+            .filter(|l| l.child_id == plan.child_id && l.is_main() && l.is_active_at(today))
+            .map(|l| l.placement_id.to_string())
+            .collect::<Vec<_>>();
+        for id in &ended {
+            let edit = format!("/children/{child}/placements/{id}");
+            let (_, _, form) = get(&app, &edit, Some(&cookie)).await;
+            let l = cw.placements.iter().find(|l| l.placement_id == id.as_str()).unwrap();
+            let version =
+                form.split("name=\"version\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let mut fields = vec![
+                ("csrf_token", token.clone()),
+                ("version", version),
+                ("setting", l.setting.code().to_string()),
+                ("started_on-day", l.started_on.day().to_string()),
+                ("started_on-month", l.started_on.month().to_string()),
+                ("started_on-year", l.started_on.year().to_string()),
+                ("ended_on-day", "19".into()),
+                ("ended_on-month", "11".into()),
+                ("ended_on-year", "2026".into()),
+                ("rank", "1".into()),
+            ];
+            for (k, v) in [("urn", &l.urn), ("ukprn", &l.ukprn), ("establishment", &l.establishment)] {
+                if let Some(v) = v {
+                    fields.push((k, v.clone()));
+                }
+            }
+            if let Some(c) = &l.annual_cost {
+                fields.push(("annual_cost", c.as_str().to_string()));
+            }
+            for (k, v) in [("sen_unit", l.sen_unit), ("resourced_provision", l.resourced_provision)] {
+                if let Some(v) = v {
+                    fields.push((k, v.to_string()));
+                }
+            }
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (status, _, page) = post(&app, &edit, &cookie, &fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        }
+        let started_there = [
+            ("csrf_token", token.as_str()),
+            ("setting", "special_maintained"),
+            ("urn", "987654"),
+            ("started_on-day", "20"),
+            ("started_on-month", "11"),
+            ("started_on-year", "2026"),
+            ("rank", "1"),
+        ];
+        let (status, _, page) = post(&app, &format!("/children/{child}/placements/new"), &cookie, &started_there).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        let (_, _, page) = get(&app, "/", Some(&cookie)).await;
+        assert_eq!(count_after(&page, "Child does not attend the setting the plan names"), attended);
+        assert_eq!(count_after(&page, "Named at a setting not yet started"), started);
+    })
+    .await;
+}
