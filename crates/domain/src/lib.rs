@@ -21,6 +21,7 @@ pub mod records;
 pub mod rows;
 pub mod search;
 pub mod sen2;
+pub mod sen2_years;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod timeline;

@@ -11,6 +11,7 @@
 use sendtrack_domain::codes::Comparator;
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::MeasureId;
+use sendtrack_domain::measures::reconcile::{PublishedFigure, PublishedOn};
 use sendtrack_domain::records::{Benchmark, BenchmarkPeriod};
 use std::collections::HashMap;
 use std::path::Path;
@@ -288,10 +289,192 @@ pub fn benchmarks(dir: &Path, authority: &Authority) -> Result<Vec<Benchmark>, D
 
 /// The extract of the DfE files that the demo authority uses to stand in for Devon: the
 /// files' names and contents.
+/// One of the authority's rows of a DfE table: its period, breakdown topic, breakdown and values.
+struct AuthorityRow {
+    period: String,
+    topic: String,
+    breakdown: String,
+    values: HashMap<String, Option<f64>>,
+}
+
+fn read_authority_rows(dir: &Path, file: &str, authority: &Authority) -> Result<Vec<AuthorityRow>, DfeError> {
+    let path = dir.join(file);
+    let bytes = std::fs::read(&path).map_err(|source| DfeError::Read { path: path.display().to_string(), source })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let format = |line: u64, message: String| DfeError::Format { file: file.to_string(), line, message };
+    let headers = reader.headers().map_err(|e| format(1, e.to_string()))?.clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let need = |name: &str| column(name).ok_or_else(|| format(1, format!("the column {name} is missing")));
+    let (period, la, topic, breakdown) =
+        (need("time_period")?, need("la_name")?, need("breakdown_topic")?, need("breakdown")?);
+    let mut rows = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format(n as u64 + 2, e.to_string()))?;
+        if record.get(la) != Some(authority.name.as_str()) {
+            continue;
+        }
+        rows.push(AuthorityRow {
+            period: record.get(period).unwrap_or("").to_string(),
+            topic: record.get(topic).unwrap_or("").to_string(),
+            breakdown: record.get(breakdown).unwrap_or("").to_string(),
+            values: headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), published(v))).collect(),
+        });
+    }
+    Ok(rows)
+}
+
+/// sendtrack's age band of a DfE age breakdown ("Aged 7", "age 2 and under", "under 3",
+/// "age 20 and over"); `None` for an unknown age.
+fn age_band_of(breakdown: &str) -> Option<&'static str> {
+    let text = breakdown.to_lowercase();
+    let age: i32 = if text.starts_with("under") {
+        0
+    } else {
+        text.split(|c: char| !c.is_ascii_digit()).find(|t| !t.is_empty())?.parse().ok()?
+    };
+    Some(sendtrack_domain::measures::engine::age_band(age))
+}
+
+/// The counts the DfE published for the authority that sendtrack can count too, in total and
+/// by age band and need where published (issue 24's reconciliation): requests received and new
+/// plans issued in each calendar year (requests.csv, timeliness_20_week.csv), and the plans in
+/// force on each census day (sen_needs_all_plans.csv, whose academic year 2024/25 is the
+/// January 2025 census). A file that is not in `dir` gives nothing; a figure published as
+/// suppressed is left out.
+pub fn published_figures(dir: &Path, authority: &Authority) -> Result<Vec<PublishedFigure>, DfeError> {
+    use sendtrack_domain::measures::Dimension;
+    let mut out: Vec<PublishedFigure> = Vec::new();
+    let mut add = |measure, on, breakdown: Option<(Dimension, String)>, value: Option<f64>, source: String| {
+        let Some(value) = value else { return };
+        match out.iter_mut().find(|f| f.measure == measure && f.on == on && f.breakdown == breakdown) {
+            Some(f) => f.value += value,
+            None => out.push(PublishedFigure { measure, on, breakdown, value, source }),
+        }
+    };
+    let tables: [(&str, MeasureId, &str, &str, &str); 3] = [
+        (
+            "requests.csv",
+            MeasureId::RequestsReceived,
+            "All requests for EHC needs assessments",
+            "Child or young persons age",
+            "requests_received_in_year",
+        ),
+        (
+            "timeliness_20_week.csv",
+            MeasureId::PlansIssued,
+            "All EHC plans issued",
+            "Child or young persons age",
+            "plans_issued_den",
+        ),
+        ("sen_needs_all_plans.csv", MeasureId::PlansActive, "All EHC plans", "Child or young persons age", "ehc_plans"),
+    ];
+    for (file, measure, all, by_age, column) in tables {
+        if !dir.join(file).exists() {
+            continue;
+        }
+        for row in read_authority_rows(dir, file, authority)? {
+            // A calendar year ("2024"), or an academic year ("202425") whose census is in
+            // January of its second year.
+            let on = match row.period.len() {
+                4 => row.period.parse().ok().map(PublishedOn::Year),
+                6 => row.period[..4]
+                    .parse::<i16>()
+                    .ok()
+                    .and_then(|y| sendtrack_domain::sen2::census_day(y + 1))
+                    .map(PublishedOn::CensusDay),
+                _ => None,
+            };
+            let Some(on) = on else { continue };
+            let value = row.values.get(column).copied().flatten();
+            let source = format!("{file}, {column}");
+            if row.topic == all {
+                add(measure, on, None, value, source.clone());
+                if measure == MeasureId::PlansActive {
+                    for (name, v) in row.values.iter().filter(|(n, _)| n.starts_with("number_")) {
+                        let need = name.trim_start_matches("number_");
+                        let key = if need == "need_unknown" { "unknown" } else { need };
+                        add(
+                            measure,
+                            on,
+                            Some((Dimension::PrimaryNeed, key.to_string())),
+                            *v,
+                            format!("{file}, {name}"),
+                        );
+                    }
+                }
+            } else if row.topic == by_age
+                && let Some(band) = age_band_of(&row.breakdown)
+            {
+                add(measure, on, Some((Dimension::AgeBand, band.to_string())), value, source);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The setting that keeps the published figures `sendtrack benchmarks --dfe --db` read, for
+/// the web app's SEN2 page (which has no DfE files to read).
+pub const PUBLISHED_FIGURES_SETTING: &str = "dfe_published_figures";
+
+/// The figures as CSV (`measure,on,dimension,key,value,source`), as the setting keeps them.
+pub fn figures_csv(figures: &[PublishedFigure]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut rows = vec![vec![
+        "measure".to_string(),
+        "on".into(),
+        "dimension".into(),
+        "key".into(),
+        "value".into(),
+        "source".into(),
+    ]];
+    for f in figures {
+        let (dimension, key) = f.breakdown.as_ref().map_or(("", ""), |(d, k)| (d.code(), k.as_str()));
+        rows.push(vec![
+            f.measure.code().to_string(),
+            f.on.to_string(),
+            dimension.to_string(),
+            key.to_string(),
+            f.value.to_string(),
+            f.source.clone(),
+        ]);
+    }
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(&row);
+    }
+    writer.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+}
+
+/// Reads what [`figures_csv`] wrote; a row it cannot read is an error naming its line.
+pub fn read_figures_csv(text: &str) -> Result<Vec<PublishedFigure>, String> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (n, record) in reader.records().enumerate() {
+        let line = n + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let measure = MeasureId::parse(cell(0)).ok_or_else(|| format!("line {line}: no measure '{}'", cell(0)))?;
+        let on = cell(1).parse().map_err(|e| format!("line {line}: {e}"))?;
+        let breakdown = match cell(2) {
+            "" => None,
+            d => Some((
+                sendtrack_domain::measures::Dimension::parse(d)
+                    .ok_or_else(|| format!("line {line}: no breakdown '{d}'"))?,
+                cell(3).to_string(),
+            )),
+        };
+        let value = cell(4).parse().map_err(|_| format!("line {line}: '{}' is not a number", cell(4)))?;
+        out.push(PublishedFigure { measure, on, breakdown, value, source: cell(5).to_string() });
+    }
+    Ok(out)
+}
+
 pub const DEVON_EXTRACT: &[(&str, &[u8])] = &[
     ("timeliness_20_week.csv", include_bytes!("../data/dfe-devon-extract/timeliness_20_week.csv")),
     ("requests.csv", include_bytes!("../data/dfe-devon-extract/requests.csv")),
     ("assessments.csv", include_bytes!("../data/dfe-devon-extract/assessments.csv")),
+    ("sen_needs_all_plans.csv", include_bytes!("../data/dfe-devon-extract/sen_needs_all_plans.csv")),
     ("statistical_neighbours.csv", include_bytes!("../data/dfe-devon-extract/statistical_neighbours.csv")),
 ];
 

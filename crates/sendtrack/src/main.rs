@@ -486,6 +486,10 @@ enum Sen2Command {
         /// The authority: its name as the DfE writes it, or its LA number (878).
         #[arg(long)]
         la: String,
+        /// Last year's return as it was sent (a Blade export folder): lists the people who
+        /// are not in this year's, plans gone without a cease and changed dates of birth.
+        #[arg(long)]
+        previous: Option<PathBuf>,
     },
     /// Write the SEN2 return for a collection year from the database, in the Blade layout.
     Return {
@@ -644,8 +648,8 @@ fn main() -> ExitCode {
                     };
                     commands::web::run_server(&db, &options, cli.today).await
                 }
-                Command::Sen2 { command: Sen2Command::Reconcile { db, year, dfe, la } } => {
-                    commands::sen2::reconcile(&db, year, &dfe, &la, today).await
+                Command::Sen2 { command: Sen2Command::Reconcile { db, year, dfe, la, previous } } => {
+                    commands::sen2::reconcile(&db, year, &dfe, &la, previous.as_deref(), today).await
                 }
                 Command::Sen2 { command: Sen2Command::Check { dir, year } } => {
                     commands::sen2::check_return(&dir, year, today)

@@ -124,6 +124,54 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
             assert_eq!(p.setting, o.setting, "{}", o.placement_id);
         }
     }
+    // Named settings (plandetail): those each plan in the return names on the census day (or
+    // on its last day) come back with their URN, UKPRN and rank, named from the plan's start.
+    assert!(back.plan_settings.len() > 200, "{} named settings came back", back.plan_settings.len());
+    for n in &back.plan_settings {
+        let o = cw.plan_settings.iter().find(|x| x.plan_setting_id == n.plan_setting_id).unwrap();
+        let plan = back.plans.iter().find(|p| p.plan_id == n.plan_id).unwrap();
+        assert_eq!((&n.plan_id, &n.urn, &n.ukprn, n.rank), (&o.plan_id, &o.urn, &o.ukprn, o.rank));
+        assert_eq!(n.named_on, plan.issued_on, "the return gives no date: named from the plan's start");
+        // As for placements: the kinds SEN2 can tell apart come back as they were.
+        if o.setting.is_some_and(|s| {
+            matches!(
+                s,
+                Setting::EotasSection61
+                    | Setting::ElectiveHomeEducation
+                    | Setting::Neet
+                    | Setting::Mainstream
+                    | Setting::SpecialIndependent
+                    | Setting::NonMaintainedSpecial
+                    | Setting::AlternativeProvision
+                    | Setting::SpecialMaintained
+            )
+        }) {
+            assert_eq!(n.setting, o.setting, "{}", o.plan_setting_id);
+        }
+    }
+    let named_on_census = cw
+        .plan_settings
+        .iter()
+        .filter(|n| {
+            let plan = back.plans.iter().find(|p| p.plan_id == n.plan_id);
+            plan.is_some_and(|p| n.is_named_at(p.ceased.map_or(census, |c| c.on.min(census))))
+        })
+        .count();
+    assert_eq!(back.plan_settings.len(), named_on_census, "every setting named on the census day");
+    // The return written again from what was imported names the same settings, row for row.
+    let again = tempfile::tempdir().unwrap();
+    write_return(back, 2026, "878", &Default::default(), again.path()).unwrap();
+    let plandetail = |dir: &std::path::Path| {
+        let path = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with("_plandetail.csv"))
+            .unwrap();
+        let mut rows: Vec<String> = std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(plandetail(again.path()), plandetail(dir.path()));
     for v in &back.reviews {
         let o = cw.reviews.iter().find(|x| x.review_id == v.review_id).unwrap();
         assert_eq!((&v.plan_id, v.meeting_on, v.decision), (&o.plan_id, o.meeting_on, o.decision));
@@ -226,7 +274,33 @@ fn two_years_of_returns_load_into_one_history_without_duplicates() {
     };
     assert_eq!(counts(&history), counts(&truth), "no one is loaded twice");
     let ids: Vec<&str> = sendtrack_domain::measures::CATALOGUE.iter().map(|d| d.id).collect();
-    assert!(sendtrack_domain::validation::validate(&history, TODAY, &ids).is_empty());
+    let problems = sendtrack_domain::validation::validate(&history, TODAY, &ids);
+    assert!(problems.is_empty(), "{:?}", &problems[..problems.len().min(5)]);
+    // Named settings: a plan's settings named on each census day are those that year's return
+    // names; one the later return names instead is named from its census day, and the one it
+    // replaced ends the day before.
+    assert!(matched.named_settings > 100, "{matched:?}");
+    for (year, census) in [(&y2025, jiff::civil::date(2025, 1, 16)), (&relabelled, jiff::civil::date(2026, 1, 15))] {
+        // A named setting by its child (name and date of birth), plan and setting: the ids differ.
+        let key = |n: &sendtrack_domain::records::PlanSetting, cw: &Casework| {
+            let plan = cw.plans.iter().find(|p| p.plan_id == n.plan_id).unwrap();
+            let c = cw.children.iter().find(|c| c.child_id == plan.child_id).unwrap();
+            let who = (c.forename.clone(), c.surname.clone(), c.date_of_birth);
+            (who, plan.issued_on, n.urn.clone(), n.ukprn.clone(), n.setting)
+        };
+        let mut returned: Vec<_> = year.plan_settings.iter().map(|n| key(n, year)).collect();
+        let in_history: std::collections::HashSet<_> = history
+            .plan_settings
+            .iter()
+            .filter(|n| {
+                let plan = history.plans.iter().find(|p| p.plan_id == n.plan_id).unwrap();
+                n.is_named_at(plan.ceased.map_or(census, |c| c.on.min(census)))
+            })
+            .map(|n| key(n, &history))
+            .collect();
+        returned.retain(|r| !in_history.contains(r));
+        assert!(returned.is_empty(), "named on {census} in the return but not in the history: {returned:?}");
+    }
     // And the history's measures over both activity years are the truth's.
     let measures: Vec<_> =
         [MeasureId::RequestsReceived, MeasureId::DecisionsMade, MeasureId::PlansIssued, MeasureId::PlansActive]
@@ -268,4 +342,66 @@ fn a_plan_whose_only_need_is_nsa_has_no_need_in_the_return_and_fails_sen2_09() {
         "the plan with only nsa has no primary need in the return: {failures:?}"
     );
     assert!(!failures.iter().any(|f| f.rule == "SEN2-13" && f.message.contains("NSA")));
+}
+
+/// Last year's return as sent, against this year's: unchanged, everyone is accounted for;
+/// a corrected date of birth, a person sendtrack does not hold and a plan it never heard of
+/// are each listed, the last two as not explained.
+#[test]
+fn last_years_return_against_this_years_lists_what_changed_and_explains_what_it_can() {
+    use sendtrack_domain::sen2::{BladeRow, Module};
+    use sendtrack_domain::sen2_years::{Change, compare_returns};
+    let cw = generate(&DemoOptions { children: 900, seed: 12, as_at: TODAY });
+    let write = |year: i16| {
+        let dir = tempfile::tempdir().unwrap();
+        write_return(&cw, year, "878", &Default::default(), dir.path()).unwrap();
+        read_blade(dir.path()).unwrap().0
+    };
+    let (mut before, now) = (write(2025), write(2026));
+    let (census, activity) = (jiff::civil::date(2025, 1, 16), jiff::civil::date(2025, 1, 1));
+    let changes = compare_returns(&before, &now, &cw, census, activity);
+    assert!(changes.iter().all(|c| c.explained && c.change == Change::Vanished), "{changes:?}");
+    assert!(!changes.is_empty(), "people whose plans ceased in 2024 are in last year's return only");
+
+    // A date of birth corrected since, a person from another system, a plan nobody recorded.
+    let people = before.rows_mut(Module::Person);
+    let corrected = people.iter().position(|p| p.get("upn").is_some()).unwrap();
+    people[corrected].cells.insert("personbirthdate".into(), "2001-Jan-01 00:00:00".into());
+    let stranger = BladeRow {
+        line: 9000,
+        cells: [
+            ("persontableid", "ZZ1"),
+            ("forename", "Nobody"),
+            ("surname", "Known"),
+            ("personbirthdate", "2015-Mar-03 00:00:00"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    };
+    people.push(stranger);
+    let someone = before.rows(Module::Person)[corrected + 1].get("persontableid").unwrap().to_string();
+    let add = |blade: &mut sendtrack_domain::sen2::Blade, module: Module, cells: &[(&str, &str)]| {
+        let row = BladeRow { line: 9001, cells: cells.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() };
+        blade.rows_mut(module).push(row);
+    };
+    add(&mut before, Module::Requests, &[("requeststableid", "ZR1"), ("persontableid", &someone)]);
+    add(&mut before, Module::Assessment, &[("assessmenttableid", "ZA1"), ("requeststableid", "ZR1")]);
+    add(
+        &mut before,
+        Module::NamedPlan,
+        &[("namedplantableid", "ZP1"), ("assessmenttableid", "ZA1"), ("startdate", "2019-Feb-02 00:00:00")],
+    );
+    let changes = compare_returns(&before, &now, &cw, census, activity);
+    let of = |kind: Change| changes.iter().filter(|c| c.change == kind).collect::<Vec<_>>();
+    let moved = of(Change::BirthDateChanged);
+    assert_eq!(moved.len(), 1, "{changes:?}");
+    assert!(moved[0].explained, "sendtrack's record agrees with this year's return: a correction");
+    assert!(!moved[0].explanation.contains("2001"), "no date of birth in the output");
+    let stranger = of(Change::Vanished).into_iter().find(|c| c.person == "ZZ1").unwrap();
+    assert!(!stranger.explained && stranger.child_id.is_none());
+    let gone = of(Change::PlanGoneWithoutCease);
+    assert_eq!(gone.len(), 1, "{gone:?}");
+    assert_eq!((gone[0].person.as_str(), gone[0].explained), (someone.as_str(), false));
+    assert!(gone[0].explanation.contains("no plan issued on 2019-02-02"), "{}", gone[0].explanation);
 }

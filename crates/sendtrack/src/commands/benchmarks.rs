@@ -29,6 +29,14 @@ pub async fn run(dfe: &Path, la: &str, destination: &Destination) -> anyhow::Res
         (Some(db), _) => {
             let store = Store::open_existing(db).await?;
             store.save(&casework, &|_| {}).await?;
+            // The counts by age and need too, for the SEN2 page's reconciliation.
+            let figures = sendtrack_interchange::dfe::published_figures(dfe, &authority)?;
+            store
+                .set_setting(
+                    sendtrack_interchange::dfe::PUBLISHED_FIGURES_SETTING,
+                    &sendtrack_interchange::dfe::figures_csv(&figures),
+                )
+                .await?;
             println!(
                 "Stored {} benchmark values for {} ({}, {}) in {db}.",
                 casework.benchmarks.len(),

@@ -80,8 +80,10 @@ pub async fn run(
     }
     let store = Store::open(path).await?;
     save(&store, &folder.casework).await?;
-    let comparators = devon_benchmarks().context("cannot load the demo's DfE comparators")?;
+    let (comparators, figures) = devon_benchmarks().context("cannot load the demo's DfE comparators")?;
     store.save(&Casework { benchmarks: comparators.into(), ..Casework::default() }, &|_| {}).await?;
+    let figures = sendtrack_interchange::dfe::figures_csv(&figures);
+    store.set_setting(sendtrack_interchange::dfe::PUBLISHED_FIGURES_SETTING, &figures).await?;
     // Devon's LA number, for the header of the SEN2 returns the demo writes.
     store.set_setting(sendtrack_interchange::sen2::LA_NUMBER_SETTING, "878").await?;
     println!("Created the demo authority in {path}:");
@@ -149,15 +151,23 @@ pub async fn run(
 }
 
 /// The demo authority stands in for Devon: its England, South West, statistical-neighbour and
-/// published values from the DfE extract embedded in the binary.
-fn devon_benchmarks() -> anyhow::Result<Vec<sendtrack_domain::records::Benchmark>> {
+/// published values from the DfE extract embedded in the binary, and the counts Devon published
+/// by age and need (for the SEN2 page's reconciliation).
+fn devon_benchmarks() -> anyhow::Result<(
+    Vec<sendtrack_domain::records::Benchmark>,
+    Vec<sendtrack_domain::measures::reconcile::PublishedFigure>,
+)> {
     let dir = std::env::temp_dir().join(format!("sendtrack-demo-dfe-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     for (name, bytes) in sendtrack_interchange::dfe::DEVON_EXTRACT {
         std::fs::write(dir.join(name), bytes)?;
     }
-    let found = sendtrack_interchange::dfe::find_authority(&dir, "Devon")
-        .and_then(|devon| sendtrack_interchange::dfe::benchmarks(&dir, &devon));
+    let found = sendtrack_interchange::dfe::find_authority(&dir, "Devon").and_then(|devon| {
+        Ok((
+            sendtrack_interchange::dfe::benchmarks(&dir, &devon)?,
+            sendtrack_interchange::dfe::published_figures(&dir, &devon)?,
+        ))
+    });
     let _ = std::fs::remove_dir_all(&dir);
     Ok(found?)
 }

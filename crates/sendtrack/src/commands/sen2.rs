@@ -100,10 +100,10 @@ pub async fn import(
     println!("Imported the SEN2 return in {} into {db}:", dir.display());
     print!("{}", super::import::summary(&records.counts(), &replaced));
     let m = matched;
-    if m.children + m.requests + m.plans + m.placements + m.reviews + m.disputes > 0 {
+    if m.children + m.requests + m.plans + m.placements + m.reviews + m.named_settings + m.disputes > 0 {
         println!(
-            "Matched to records already held: {} children (by UPN, ULN, or name and date of birth), {} requests, {} plans, {} placements, {} reviews, {} disputes; blank fields in the return did not blank what was held.",
-            m.children, m.requests, m.plans, m.placements, m.reviews, m.disputes
+            "Matched to records already held: {} children (by UPN, ULN, or name and date of birth), {} requests, {} plans, {} placements, {} reviews, {} named settings, {} disputes; blank fields in the return did not blank what was held.",
+            m.children, m.requests, m.plans, m.placements, m.reviews, m.named_settings, m.disputes
         );
     }
     if m.renamed > 0 {
@@ -218,21 +218,26 @@ pub fn check_return(dir: &Path, year: Option<i16>, today: jiff::civil::Date) -> 
 }
 
 /// `sendtrack sen2 reconcile`: each figure the DfE published for the authority and the year,
-/// sendtrack's from its records, and the difference (see `measures::reconcile`).
+/// sendtrack's from its records, and the difference (see `measures::reconcile`); the counts
+/// published by age and need; and, given last year's return as sent (`--previous`), what
+/// changed from it to the return sendtrack would send now (see `sen2_years`).
 pub async fn reconcile(
     db: &str,
     year: i16,
     dfe: &Path,
     la: &str,
+    previous: Option<&Path>,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let authority = sendtrack_interchange::dfe::find_authority(dfe, la)?;
     let benchmarks = sendtrack_interchange::dfe::benchmarks(dfe, &authority)?;
+    let figures = sendtrack_interchange::dfe::published_figures(dfe, &authority)?;
     let store = Store::open_existing(db).await?;
     let cw = store.load().await?;
     let engine = sendtrack_domain::measures::engine::Engine::as_at(&cw, today);
     let rows = sendtrack_domain::measures::reconcile::reconcile(&engine, &benchmarks, year);
-    if rows.is_empty() {
+    let figures = sendtrack_domain::measures::reconcile::figures_for(&figures, year);
+    if rows.is_empty() && figures.is_empty() {
         anyhow::bail!("the DfE's files in {} publish nothing for {} in {year}", dfe.display(), authority.name);
     }
     println!("{} in {year}: what the DfE published, and sendtrack's records", authority.name);
@@ -254,5 +259,79 @@ pub async fn reconcile(
             println!("    sendtrack's records hold nothing this figure counts in {year}");
         }
     }
+    if !figures.is_empty() {
+        let reconciled = sendtrack_domain::measures::reconcile::reconcile_figures(&cw, &figures);
+        println!();
+        println!(
+            "Counts in total and by age band and need, where published (a year's activity, or plans on the census day)"
+        );
+        println!("{:<44} {:<11} {:>10} {:>10} {:>10}", "figure", "for", "published", "sendtrack", "difference");
+        for r in &reconciled {
+            let f = &r.figure;
+            let name = match &f.breakdown {
+                None => f.measure.code().to_string(),
+                Some((d, k)) => format!("{} {}={k}", f.measure.code(), d.code()),
+            };
+            println!(
+                "{name:<44} {:<11} {:>10.0} {:>10.0} {:>+10.0}",
+                f.on.to_string(),
+                f.value,
+                r.ours,
+                r.difference()
+            );
+            if let Some(why) = sendtrack_domain::measures::reconcile::explain(&cw, r) {
+                println!("    {why}");
+            }
+        }
+        println!(
+            "Ages: sendtrack's at the request's receipt (requests), the plan's issue (new plans) or the census day (plans in force); its oldest band is 20 to 25, the DfE's group 20 and over."
+        );
+        println!("Sources: {}", sources(&figures));
+    }
+    if let Some(previous) = previous {
+        let (before, _) = sendtrack_interchange::sen2::read_blade(previous)?;
+        let collection = year + 1;
+        let scratch = tempfile::tempdir()?;
+        let codes = sen2_codes(&store, None, None).await?;
+        let la_number = store.setting(LA_NUMBER_SETTING).await?.unwrap_or_else(|| authority.old_la_code.clone());
+        sendtrack_interchange::sen2::write_return(&cw, collection, &la_number, &codes, scratch.path())?;
+        let (now, _) = sendtrack_interchange::sen2::read_blade(scratch.path())?;
+        let previous_census = before
+            .census_day(Some(collection - 1))
+            .ok_or_else(|| anyhow::anyhow!("{}: the return has no census day", previous.display()))?;
+        let activity_from = jiff::civil::date(year, 1, 1);
+        let changes = sendtrack_domain::sen2_years::compare_returns(&before, &now, &cw, previous_census, activity_from);
+        println!();
+        println!(
+            "Last year's return ({}, census day {previous_census}) against the {collection} return sendtrack would send:",
+            previous.display()
+        );
+        if changes.is_empty() {
+            println!(
+                "everyone in it is in this year's return, with the same date of birth, and every plan carried or ceased."
+            );
+        }
+        for c in &changes {
+            println!(
+                "{} line {} ({}): {}{}; {}",
+                c.person,
+                c.line,
+                c.change.words(),
+                if c.explained { "explained" } else { "not explained" },
+                c.child_id.as_deref().map_or(String::new(), |id| format!(", child {id}")),
+                c.explanation
+            );
+        }
+        let unexplained = changes.iter().filter(|c| !c.explained).count();
+        println!("{} changes, {unexplained} not explained by sendtrack's records.", changes.len());
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The files and columns the figures came from, once each.
+fn sources(figures: &[sendtrack_domain::measures::reconcile::PublishedFigure]) -> String {
+    let mut files: Vec<&str> = figures.iter().map(|f| f.source.split(',').next().unwrap_or("")).collect();
+    files.sort_unstable();
+    files.dedup();
+    files.join(", ")
 }

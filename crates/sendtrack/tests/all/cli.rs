@@ -318,6 +318,79 @@ fn sen2_reconcile_lists_each_published_figure_sendtracks_and_the_difference() {
     }
     // Devon published 2,265 requests received in 2024.
     assert!(said.lines().any(|l| l.starts_with("requests_received_ytd") && l.contains(" 2265 ")), "{said}");
+    // By age band and need (issue 24): the bands add up to the total on both sides, and
+    // Devon's 2,696 plans for autism on the January 2025 census day are there.
+    let counts = |prefix: &str| -> Vec<(f64, f64)> {
+        said.lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(|l| {
+                // The last three cells: published, sendtrack's, the difference.
+                let cells: Vec<&str> = l.split_whitespace().collect();
+                let n = cells.len();
+                (cells[n - 3].parse().unwrap(), cells[n - 2].parse().unwrap())
+            })
+            .collect()
+    };
+    for measure in ["requests_received", "plans_issued", "plans_active"] {
+        let total = counts(&format!("{measure} "))[0];
+        let bands = counts(&format!("{measure} age_band="));
+        assert_eq!(bands.len(), 5, "{measure}: {said}");
+        let sum = bands.iter().fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+        assert_eq!(sum.1, total.1, "{measure}: sendtrack's bands add up to its total");
+        assert!(sum.0 <= total.0, "{measure}: the published bands leave out only unknown ages");
+    }
+    assert!(
+        said.lines().any(|l| l.starts_with("plans_active primary_need=asd")
+            && l.contains(" 2025-01-16 ")
+            && l.contains(" 2696 ")),
+        "{said}"
+    );
+    assert_eq!(counts("requests_received ")[0].0, 2265.0);
+
+    // Last year's return as sent, with one date of birth since corrected in sendtrack.
+    let previous = tmp.path().join("sen2-2024");
+    ok(&["sen2", "return", "--db", db.to_str().unwrap(), "--year", "2024", "--out", previous.to_str().unwrap()]);
+    let person = std::fs::read_dir(&previous)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("_person.csv"))
+        .unwrap();
+    let text_of = std::fs::read_to_string(&person).unwrap();
+    let mut lines: Vec<String> = text_of.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let (upn, born) = (
+        header.iter().position(|h| *h == "upn").unwrap(),
+        header.iter().position(|h| *h == "personbirthdate").unwrap(),
+    );
+    let row = 1 + lines[1..]
+        .iter()
+        .position(|l| l.split(',').nth(upn).is_some_and(|u| !u.is_empty()) && !l.contains('"'))
+        .unwrap();
+    let mut cells: Vec<String> = lines[row].split(',').map(str::to_string).collect();
+    cells[born] = "2003-Feb-01 00:00:00".into();
+    lines[row] = cells.join(",");
+    std::fs::write(&person, lines.join("\n") + "\n").unwrap();
+    let said = ok(&[
+        "sen2",
+        "reconcile",
+        "--db",
+        db.to_str().unwrap(),
+        "--year",
+        "2024",
+        "--dfe",
+        dfe.to_str().unwrap(),
+        "--la",
+        "878",
+        "--previous",
+        previous.to_str().unwrap(),
+    ]);
+    let changed: Vec<&str> = said.lines().filter(|l| l.contains("(date of birth changed)")).collect();
+    assert_eq!(changed.len(), 1, "{said}");
+    assert!(
+        changed[0].contains("): explained") && changed[0].contains("a correction") && !changed[0].contains("2003"),
+        "{said}"
+    );
+    assert!(said.contains("not explained by sendtrack's records."), "{said}");
     let none = sendtrack(&[
         "sen2",
         "reconcile",

@@ -121,6 +121,17 @@ fn sen2_page(
                 }
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Check the export" }
             }
+            h2 class="govuk-heading-m" { "Last year's return against this year's" }
+            form method="post" action="/sen2/check" enctype="multipart/form-data" novalidate {
+                input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
+                input type="hidden" name="purpose" value="previous";
+                div class="govuk-form-group" {
+                    label class="govuk-label" for="previous" { "Last year's return as it was sent: the nine Blade-Export CSV files" }
+                    div id="previous-hint" class="govuk-hint" { "sendtrack compares it with the return it would send for the year after: the people who are not in this year's return, plans in force on last year's census day that are gone without a cease, and changed dates of birth, each explained where the records can. Nothing is imported." }
+                    input class="govuk-file-upload" id="previous" name="files" type="file" multiple accept=".csv,text/csv" aria-describedby="previous-hint";
+                }
+                button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Compare with this year's" }
+            }
             @if let Some(o) = outcome { (o) }
         },
     )
@@ -180,13 +191,26 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
         return Ok(None);
     };
     let today = state.today();
-    let rows = crate::blocking("(reconciliation)", move || {
+    // The counts by age and need `sendtrack benchmarks --dfe --db` kept, if it was run.
+    let kept = state.store.setting(sendtrack_interchange::dfe::PUBLISHED_FIGURES_SETTING).await?.unwrap_or_default();
+    let figures = sendtrack_interchange::dfe::read_figures_csv(&kept)
+        .map_err(|e| AppError::Internal(format!("the published figures kept: {e}")))?;
+    let figures = sendtrack_domain::measures::reconcile::figures_for(&figures, year);
+    let (rows, counts) = crate::blocking("(reconciliation)", move || {
         let benchmarks: Vec<_> = cw.benchmarks.iter().cloned().collect();
         let engine = sendtrack_domain::measures::engine::Engine::as_at(&cw, today);
-        reconcile(&engine, &benchmarks, year)
+        let rows = reconcile(&engine, &benchmarks, year)
             .into_iter()
             .map(|r| (r.measure, r.published, r.ours, r.difference()))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+        let counts: Vec<_> = sendtrack_domain::measures::reconcile::reconcile_figures(&cw, &figures)
+            .into_iter()
+            .map(|r| {
+                let why = sendtrack_domain::measures::reconcile::explain(&cw, &r);
+                (r, why)
+            })
+            .collect();
+        (rows, counts)
     })
     .await?;
     let shown = |percent: bool, v: Option<f64>| {
@@ -216,7 +240,56 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
             }),
         ))
         }
+        @if !counts.is_empty() {
+            h3 class="govuk-heading-s" { "Counts by age band and need" }
+            p class="govuk-body" { "Requests received and new plans in the calendar year, and plans in force on the census day, in total and by age band and primary need where the DfE publishes them. sendtrack's ages are at the request, at the plan's issue, or on the census day; its oldest band is 20 to 25, the DfE's group 20 and over." }
+            div class="st-scroll" tabindex="0" role="region" aria-label="Counts by age band and need" {
+            (crate::govuk::table(
+                (crate::govuk::Caption::Small, format!("{year} and the census day after it")),
+                &[
+                    crate::govuk::heading("Figure"),
+                    crate::govuk::heading("For"),
+                    crate::govuk::numeric_heading("Published"),
+                    crate::govuk::numeric_heading("sendtrack"),
+                    crate::govuk::numeric_heading("Difference"),
+                    crate::govuk::heading("What explains it"),
+                ],
+                counts.iter().map(|(r, why)| {
+                    let f = &r.figure;
+                    vec![
+                        crate::govuk::cell(figure_words(f)),
+                        crate::govuk::cell(f.on.to_string()),
+                        crate::govuk::number(format!("{:.0}", f.value)),
+                        crate::govuk::number(format!("{:.0}", r.ours)),
+                        crate::govuk::number(format!("{:+.0}", r.difference())),
+                        crate::govuk::cell(why.clone().unwrap_or_default()),
+                    ]
+                }),
+            ))
+            }
+        }
     }))
+}
+
+/// A published figure in words: the measure, and the age band or need it is for.
+fn figure_words(f: &sendtrack_domain::measures::reconcile::PublishedFigure) -> String {
+    use sendtrack_domain::measures::Dimension;
+    let title = f.measure.def().title;
+    match &f.breakdown {
+        None => title.to_string(),
+        Some((Dimension::AgeBand, band)) => {
+            let band = match band.as_str() {
+                "under_5" => "under 5".to_string(),
+                other => format!("aged {}", other.replace('_', " to ")),
+            };
+            format!("{title}, {band}")
+        }
+        Some((Dimension::PrimaryNeed, need)) => {
+            let need = sendtrack_domain::codes::Need::parse(need).map_or("need not recorded", |n| n.label());
+            format!("{title}: {need}")
+        }
+        Some((_, key)) => format!("{title}: {key}"),
+    }
 }
 
 /// The largest upload accepted: a county's nine files.
@@ -230,6 +303,7 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
     let year = current_year(&state);
     let dir = tempfile::tempdir()?;
     let mut saved = 0;
+    let mut purpose = String::new();
     loop {
         let field = match form.next_field().await {
             Ok(Some(field)) => field,
@@ -240,6 +314,10 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
                     .into_response());
             }
         };
+        if field.name() == Some("purpose") {
+            purpose = field.text().await.unwrap_or_default();
+            continue;
+        }
         if field.name() != Some("files") {
             continue;
         }
@@ -289,10 +367,59 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
             );
         }
     };
+    if purpose == "previous" {
+        return compared(&state, &user, &blade).await;
+    }
     let failures = check(&blade, state.today(), None);
     state.audit().record(&user, "check an uploaded SEN2 return", None).await?;
     let outcome = results(&failures, &files, "the uploaded export");
     Ok(sen2_page(&state, &user, year, Some(outcome), None, None).into_response())
+}
+
+/// Last year's return (uploaded) against the return sendtrack would send for the year after.
+async fn compared(state: &AppState, user: &crate::auth::Session, before: &sendtrack_domain::sen2::Blade) -> Answer {
+    let census = before.census_day(None);
+    let next = census.map(|c| c.year() + 1).filter(|y| years().contains(y));
+    let (Some(census), Some(next)) = (census, next) else {
+        let message =
+            "The return has no census day sendtrack knows the next collection of (its sen2 file's referencedate)";
+        return Ok((StatusCode::BAD_REQUEST, sen2_page(state, user, current_year(state), None, Some(message), None))
+            .into_response());
+    };
+    let dir = returned(state, next).await?;
+    let (now, _) = read_blade(dir.path())?;
+    let cw = state.casework().await?;
+    let before = before.clone();
+    let changes = crate::blocking("(comparing returns)", move || {
+        let activity = jiff::civil::date(next - 1, 1, 1);
+        sendtrack_domain::sen2_years::compare_returns(&before, &now, &cw, census, activity)
+    })
+    .await?;
+    state.audit().record(user, &format!("compare an uploaded SEN2 return with the {next} return"), None).await?;
+    let unexplained = changes.iter().filter(|c| !c.explained).count();
+    let outcome = html! {
+        h2 class="govuk-heading-m" id="results" { "Results: last year's return against the " (next) " return" }
+        p class="govuk-body" { (changes.len()) " changes; " (unexplained) " not explained by sendtrack's records. People are named by their id in last year's return, and by their child id where sendtrack holds them." }
+        @if !changes.is_empty() {
+            div class="st-scroll" tabindex="0" role="region" aria-label="What changed since last year's return" {
+                (table(
+                    (Caption::Small, format!("Census day {census} to the {next} return")),
+                    &["Person", "Line", "Change", "Child", "Explained", "Why"].map(heading),
+                    changes.iter().take(2000).map(|c| {
+                        vec![
+                            cell(c.person.as_str()),
+                            cell(c.line),
+                            cell(c.change.words()),
+                            cell(c.child_id.as_deref().unwrap_or("–")),
+                            cell(if c.explained { "Yes" } else { "No" }),
+                            cell(c.explanation.as_str()),
+                        ]
+                    }),
+                ))
+            }
+        }
+    };
+    Ok(sen2_page(state, user, current_year(state), Some(outcome), None, None).into_response())
 }
 
 /// The files of a folder, zipped, in name order.

@@ -12,11 +12,21 @@ use crate::support::*;
 
 /// A multipart body with the CSRF token and every file of a fixture folder.
 fn upload_body(token: &str, folder: &str) -> (String, Vec<u8>) {
+    upload_body_with(token, folder, &[])
+}
+
+/// The same, with more form fields before the files.
+fn upload_body_with(token: &str, folder: &str, fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     let boundary = "----sendtrack-test-boundary";
     let mut body = Vec::new();
     body.extend_from_slice(
         format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n").as_bytes(),
     );
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
+        );
+    }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../interchange/tests/fixtures/sen2").join(folder);
     let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
@@ -33,7 +43,17 @@ fn upload_body(token: &str, folder: &str) -> (String, Vec<u8>) {
 }
 
 async fn upload(app: &axum::Router, cookie: &str, token: &str, folder: &str) -> (StatusCode, String) {
-    let (content_type, body) = upload_body(token, folder);
+    upload_with(app, cookie, token, folder, &[]).await
+}
+
+async fn upload_with(
+    app: &axum::Router,
+    cookie: &str,
+    token: &str,
+    folder: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let (content_type, body) = upload_body_with(token, folder, fields);
     let request = Request::post("/sen2/check")
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, content_type)
@@ -301,12 +321,52 @@ async fn the_sen2_page_sets_sendtracks_figures_beside_those_the_dfe_published() 
         let benchmarks = sendtrack_interchange::dfe::benchmarks(dir.path(), &devon).unwrap();
         let cw = sendtrack_domain::records::Casework { benchmarks: benchmarks.into(), ..Default::default() };
         store.save(&cw, &|_| {}).await.unwrap();
+        let figures = sendtrack_interchange::dfe::published_figures(dir.path(), &devon).unwrap();
+        let kept = sendtrack_interchange::dfe::figures_csv(&figures);
+        assert_eq!(sendtrack_interchange::dfe::read_figures_csv(&kept).unwrap(), figures, "kept as they were read");
+        store.set_setting(sendtrack_interchange::dfe::PUBLISHED_FIGURES_SETTING, &kept).await.unwrap();
         let manager = session(&app, "manager@example.org").await;
         let (status, _, page) = get(&app, "/sen2", Some(&manager)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("Against what the DfE published for 2024"), "the latest year published");
         assert!(page.contains(">2265<"), "Devon's requests received in 2024, as published");
         assert!(page.contains("percentage points"), "a share's difference in points");
+        // By age band and need (issue 24): Devon's 9,848 plans on the January 2025 census day,
+        // 2,696 of them for autism, 249 of children under 5.
+        assert!(page.contains("Counts by age band and need"), "{page}");
+        assert!(page.contains(">9848<") && page.contains(">2696<") && page.contains(">249<"), "{page}");
+        assert!(page.contains("Active EHC plans, under 5") && page.contains(">2025-01-16<"), "{page}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn last_years_return_uploaded_is_compared_with_the_return_sendtrack_would_send() {
+    on_each_backend("web_sen2_previous", |store, _| async move {
+        let app = app(store.clone()).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        let (_, _, page) = get(&app, "/sen2", Some(&analyst)).await;
+        assert!(page.contains("Last year's return against this year's"), "{page}");
+        let token = csrf_in(&page);
+        let (status, results) = upload_with(&app, &analyst, &token, "newer", &[("purpose", "previous")]).await;
+        assert_eq!(status, StatusCode::OK, "{results}");
+        // The fixture's people are nobody sendtrack holds: each is listed, not explained, by
+        // their id in the return, with no name or date of birth.
+        assert!(results.contains("Results: last year's return against the 2027 return"), "{results}");
+        assert!(
+            results.contains("in last year&#39;s return, not in this year&#39;s")
+                || results.contains("in last year's return, not in this year's"),
+            "{results}"
+        );
+        assert!(results.contains("sendtrack holds no child with this UPN"), "{results}");
+        let (blade, _) = sendtrack_interchange::sen2::read_blade(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../interchange/tests/fixtures/sen2/newer"),
+        )
+        .unwrap();
+        for person in blade.rows(sendtrack_domain::sen2::Module::Person) {
+            let surname = person.get("surname").unwrap();
+            assert!(!results.contains(surname), "{surname} is shown");
+        }
     })
     .await;
 }

@@ -1,0 +1,245 @@
+//! Last year's SEN2 return against this year's (issue 24): the people who were in last year's
+//! return and are not in this one, the plans in force on last year's census day that are gone
+//! without a cease, and the people whose date of birth changed. Each is explained where
+//! sendtrack's records can explain it. Output names records by their ids only: no names or
+//! dates of birth.
+
+use crate::dates::days_between;
+use crate::records::Casework;
+use crate::sen2::{Blade, BladeRow, Module, parse_blade_date};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// What changed between the two returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Change {
+    /// In last year's return, not in this year's.
+    Vanished,
+    /// A plan in force on last year's census day that this year's return neither holds nor
+    /// ceases.
+    PlanGoneWithoutCease,
+    /// In both returns with different dates of birth.
+    BirthDateChanged,
+}
+
+impl Change {
+    pub fn words(self) -> &'static str {
+        match self {
+            Change::Vanished => "in last year's return, not in this year's",
+            Change::PlanGoneWithoutCease => "plan in force last census day, gone without a cease",
+            Change::BirthDateChanged => "date of birth changed",
+        }
+    }
+}
+
+/// One difference, by last year's person row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnChange {
+    pub change: Change,
+    /// Last year's `persontableid` and its line in the person file.
+    pub person: String,
+    pub line: usize,
+    /// The child sendtrack holds, when it holds them.
+    pub child_id: Option<String>,
+    /// Whether sendtrack's records account for it.
+    pub explained: bool,
+    pub explanation: String,
+}
+
+/// A person of a return, with what identifies them and their plans.
+struct Person<'b> {
+    row: &'b BladeRow,
+    upn: Option<String>,
+    uln: Option<String>,
+    name: (String, String),
+    born: Option<Date>,
+    /// Each named plan: its start and cease dates.
+    plans: Vec<(Option<Date>, Option<Date>)>,
+}
+
+fn people(blade: &Blade) -> Vec<Person<'_>> {
+    let date = |row: &BladeRow, column: &str| row.get(column).and_then(|d| parse_blade_date(d).ok());
+    blade
+        .rows(Module::Person)
+        .iter()
+        .map(|row| {
+            let key = row.get("persontableid").unwrap_or("");
+            let mut plans = Vec::new();
+            for r in blade.children(Module::Requests, key) {
+                for a in blade.children(Module::Assessment, r.get("requeststableid").unwrap_or("")) {
+                    for n in blade.children(Module::NamedPlan, a.get("assessmenttableid").unwrap_or("")) {
+                        plans.push((date(n, "startdate"), date(n, "ceasedate")));
+                    }
+                }
+            }
+            Person {
+                row,
+                upn: row.get("upn").map(str::to_uppercase),
+                uln: row.get("uniquelearnernumber").map(str::to_string),
+                name: (
+                    row.get("forename").unwrap_or("").to_lowercase(),
+                    row.get("surname").unwrap_or("").to_lowercase(),
+                ),
+                born: date(row, "personbirthdate"),
+                plans,
+            }
+        })
+        .collect()
+}
+
+/// Finds people by UPN, else ULN, else name and date of birth (a name alone is not enough: a
+/// changed date of birth is found only through an identifier). A UPN or ULN two people share
+/// identifies neither.
+struct Finder<'p, 'b> {
+    people: &'p [Person<'b>],
+    by_upn: HashMap<&'p str, usize>,
+    by_uln: HashMap<&'p str, usize>,
+    by_name_born: HashMap<(&'p str, &'p str, Date), usize>,
+}
+
+impl<'p, 'b> Finder<'p, 'b> {
+    fn new(people: &'p [Person<'b>]) -> Finder<'p, 'b> {
+        let mut f = Finder { people, by_upn: HashMap::new(), by_uln: HashMap::new(), by_name_born: HashMap::new() };
+        let mut shared: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for (i, p) in people.iter().enumerate() {
+            if let Some(u) = &p.upn
+                && f.by_upn.insert(u, i).is_some()
+            {
+                shared.insert(u);
+            }
+            if let Some(u) = &p.uln
+                && f.by_uln.insert(u, i).is_some()
+            {
+                shared.insert(u);
+            }
+            if let Some(b) = p.born {
+                f.by_name_born.insert((&p.name.0, &p.name.1, b), i);
+            }
+        }
+        f.by_upn.retain(|u, _| !shared.contains(u));
+        f.by_uln.retain(|u, _| !shared.contains(u));
+        f
+    }
+
+    fn find(&self, p: &Person) -> Option<&'p Person<'b>> {
+        let i = p
+            .upn
+            .as_deref()
+            .and_then(|u| self.by_upn.get(u))
+            .or_else(|| p.uln.as_deref().and_then(|u| self.by_uln.get(u)))
+            .or_else(|| p.born.and_then(|b| self.by_name_born.get(&(p.name.0.as_str(), p.name.1.as_str(), b))))
+            .copied()?;
+        self.people.get(i)
+    }
+}
+
+/// The child sendtrack holds for a person of a return, found as the return's people are.
+fn held_child<'c>(held: &'c Casework, p: &Person) -> Option<&'c crate::records::Child> {
+    held.children.iter().find(|c| {
+        let upn = c.upn.as_deref().map(str::to_uppercase);
+        match (&p.upn, &upn, &p.uln, &c.uln) {
+            (Some(a), Some(b), _, _) => a == b,
+            (_, _, Some(a), Some(b)) => a == b,
+            _ => (c.forename.to_lowercase(), c.surname.to_lowercase()) == p.name && Some(c.date_of_birth) == p.born,
+        }
+    })
+}
+
+/// Compares `previous` (last year's return as sent, census `previous_census`) with `current`
+/// (this year's, activity from `activity_from`), explaining from `held`.
+pub fn compare_returns(
+    previous: &Blade,
+    current: &Blade,
+    held: &Casework,
+    previous_census: Date,
+    activity_from: Date,
+) -> Vec<ReturnChange> {
+    let (before, now) = (people(previous), people(current));
+    let finder = Finder::new(&now);
+    let mut out = Vec::new();
+    for p in &before {
+        let child = held_child(held, p);
+        let child_id = child.map(|c| c.child_id.to_string());
+        let plans: Vec<&crate::records::Plan> =
+            child.map_or_else(Vec::new, |c| held.plans.iter().filter(|x| x.child_id == c.child_id).collect());
+        let mut push = |change, explained, explanation: String| {
+            out.push(ReturnChange {
+                change,
+                person: p.row.get("persontableid").unwrap_or("").to_string(),
+                line: p.row.line,
+                child_id: child_id.clone(),
+                explained,
+                explanation,
+            })
+        };
+        let found = finder.find(p);
+        match found {
+            None => {
+                let (explained, why) = match child {
+                    None => {
+                        (false, "sendtrack holds no child with this UPN, ULN or name and date of birth".to_string())
+                    }
+                    Some(_) if plans.iter().all(|x| x.ceased.is_some_and(|c| c.on < activity_from)) => {
+                        let last = plans.iter().filter_map(|x| x.ceased.map(|c| c.on)).max();
+                        (
+                            true,
+                            match last {
+                                Some(d) => format!("their plan ceased on {d}, before this year's activity"),
+                                None => "no plan, and no request in this year's activity".to_string(),
+                            },
+                        )
+                    }
+                    Some(_) => (false, "sendtrack holds them with a plan or activity this return should carry".into()),
+                };
+                push(Change::Vanished, explained, why);
+            }
+            Some(q) => {
+                if let (Some(a), Some(b)) = (p.born, q.born)
+                    && a != b
+                {
+                    let days = days_between(a, b);
+                    let agrees = child.is_some_and(|c| Some(c.date_of_birth) == q.born);
+                    push(
+                        Change::BirthDateChanged,
+                        agrees,
+                        format!(
+                            "moved by {days} days; {}",
+                            if agrees {
+                                "sendtrack's record agrees with this year's: a correction"
+                            } else {
+                                "check the child's record"
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+        // Plans in force last census day, not in this year's return or without a cease.
+        for &(start, ceased) in &p.plans {
+            let Some(start) = start else { continue };
+            if start > previous_census || ceased.is_some_and(|c| c <= previous_census) {
+                continue;
+            }
+            let carried = found.is_some_and(|q| q.plans.iter().any(|(s, _)| *s == Some(start)));
+            if carried {
+                continue;
+            }
+            let held_plan = plans.iter().find(|x| x.issued_on == start);
+            let (explained, why) = match held_plan.and_then(|x| x.ceased) {
+                Some(c) if c.on < activity_from => (
+                    true,
+                    format!(
+                        "sendtrack holds its cease on {}, before this year's activity: last year's return did not carry it",
+                        c.on
+                    ),
+                ),
+                Some(c) => (false, format!("sendtrack holds its cease on {}, which this return should carry", c.on)),
+                None if held_plan.is_some() => (false, "sendtrack holds the plan in force: check it".into()),
+                None => (false, format!("sendtrack holds no plan issued on {start} for them")),
+            };
+            push(Change::PlanGoneWithoutCease, explained, why);
+        }
+    }
+    out.sort_by_key(|c| (c.change, c.line));
+    out
+}
