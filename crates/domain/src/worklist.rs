@@ -81,6 +81,14 @@ impl Worklist {
         Worklist::NamedSettingNotStarted,
     ];
 
+    /// Whether an item's date is the day the wait began (the day a setting was named) rather
+    /// than a statutory deadline: the law sets no day by which a child must start at the
+    /// setting their plan names, so these lists say how long the child has waited, not
+    /// "overdue".
+    pub fn counts_a_wait(self) -> bool {
+        matches!(self, Worklist::NamedSettingNotAttended | Worklist::NamedSettingNotStarted)
+    }
+
     /// The list's name in URLs and files.
     pub fn slug(self) -> &'static str {
         match self {

@@ -219,7 +219,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
     Ok(Some(html! {
         h2 class="govuk-heading-m" id="reconciliation" { "Against what the DfE published for " (year) }
         p class="govuk-body" { "Each figure the DfE published for the authority (the comparators held), and sendtrack's from its records: a year's share pools the year's records, as the DfE counts them; a count is the year to date at December; a share's difference is in percentage points. The same from the command line: sendtrack sen2 reconcile." }
-        div class="st-scroll" tabindex="0" role="region" aria-label="sendtrack's figures against the DfE's" {
+        div class="st-scroll st-scroll--sticky" tabindex="0" role="region" aria-label="sendtrack's figures against the DfE's" {
         (crate::govuk::table(
             (crate::govuk::Caption::Small, format!("Calendar year {year}")),
             &[
@@ -232,7 +232,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
                 let percent = m.unit == sendtrack_domain::measures::Unit::Percent;
                 let difference = difference.map(|d| if percent { format!("{d:+.1}") } else { format!("{d:+.0}") });
                 vec![
-                    crate::govuk::cell(html! { a class="govuk-link" href=(format!("/measures/{}", m.id)) { (m.title) } }),
+                    crate::govuk::row_header(html! { a class="govuk-link" href=(format!("/measures/{}", m.id)) { (m.title) } }),
                     crate::govuk::number(shown(percent, Some(*published))),
                     crate::govuk::number(shown(percent, *ours)),
                     crate::govuk::number(difference.unwrap_or_else(|| "–".into())),
@@ -243,7 +243,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
         @if !counts.is_empty() {
             h3 class="govuk-heading-s" { "Counts by age band and need" }
             p class="govuk-body" { "Requests received and new plans in the calendar year, and plans in force on the census day, in total and by age band and primary need where the DfE publishes them. sendtrack's ages are at the request, at the plan's issue, or on the census day; its oldest band is 20 to 25, the DfE's group 20 and over." }
-            div class="st-scroll" tabindex="0" role="region" aria-label="Counts by age band and need" {
+            div class="st-scroll st-scroll--sticky" tabindex="0" role="region" aria-label="Counts by age band and need" {
             (crate::govuk::table(
                 (crate::govuk::Caption::Small, format!("{year} and the census day after it")),
                 &[
@@ -252,17 +252,19 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
                     crate::govuk::numeric_heading("Published"),
                     crate::govuk::numeric_heading("sendtrack"),
                     crate::govuk::numeric_heading("Difference"),
-                    crate::govuk::heading("What explains it"),
                 ],
                 counts.iter().map(|(r, why)| {
                     let f = &r.figure;
                     vec![
-                        crate::govuk::cell(figure_words(f)),
+                        // What explains a difference, where the records can say, under the figure.
+                        crate::govuk::row_header(html! {
+                            (figure_words(f))
+                            @if let Some(why) = why { br; span class="govuk-body-s govuk-!-font-weight-regular" { (why) } }
+                        }),
                         crate::govuk::cell(f.on.to_string()),
                         crate::govuk::number(format!("{:.0}", f.value)),
                         crate::govuk::number(format!("{:.0}", r.ours)),
                         crate::govuk::number(format!("{:+.0}", r.difference())),
-                        crate::govuk::cell(why.clone().unwrap_or_default()),
                     ]
                 }),
             ))

@@ -138,8 +138,14 @@ async fn items(
 
 use sendtrack_domain::dates::in_words;
 
-fn days_words(item: &WorkItem) -> String {
+fn days_words(list: Worklist, item: &WorkItem) -> String {
     use sendtrack_domain::dates::days_in_words;
+    if list.counts_a_wait() {
+        return match item.days_overdue {
+            d if d > 0 => format!("waiting {}", days_in_words(d)),
+            _ => "named today".into(),
+        };
+    }
     match item.days_overdue {
         d if d > 0 => format!("{} overdue", days_in_words(d)),
         0 => "due today".into(),
@@ -338,11 +344,13 @@ fn list_page(v: &ListView) -> Markup {
                             heading("Record"),
                             header(SortBy::Stage, "Stage"),
                             header(SortBy::Caseworker, "Caseworker"),
-                            header(SortBy::Due, "Due"),
+                            header(SortBy::Due, if v.list.counts_a_wait() { "Named on" } else { "Due" }),
                             heading("Status"),
                         ],
                         shown.into_iter().map(|(item, name)| {
-                            let colour = if item.is_overdue() {
+                            let colour = if v.list.counts_a_wait() {
+                                Colour::Yellow
+                            } else if item.is_overdue() {
                                 Colour::Red
                             } else if item.days_overdue > -8 {
                                 Colour::Yellow
@@ -355,7 +363,7 @@ fn list_page(v: &ListView) -> Markup {
                                 cell(html! { (item.stage) @if let Some(p) = &item.provider { br; span class="govuk-body-s" { (p) } } }),
                                 cell(item.caseworker.as_deref().map_or("not allocated", |c| named(v.names, c))),
                                 cell(html! { span class="st-nowrap" { (in_words(item.due)) } }),
-                                cell(tag(days_words(item), colour)),
+                                cell(tag(days_words(v.list, item), colour)),
                             ]
                         }),
                     ))
