@@ -12,7 +12,8 @@ use jiff::civil::Date;
 /// `None` when the plan names no setting on `date` (nothing to compare) or the child attends
 /// the one it names.
 pub fn not_attended<'n>(named: &[&'n PlanSetting], placements: &[&Placement], date: Date) -> Option<&'n PlanSetting> {
-    let main: Vec<&PlanSetting> = named.iter().copied().filter(|n| n.is_named_at(date) && n.is_main()).collect();
+    let main: Vec<&PlanSetting> =
+        named.iter().copied().filter(|n| n.is_named_at(date) && n.is_main() && n.is_comparable()).collect();
     let latest = main.iter().map(|n| n.named_on).max()?;
     let main: Vec<&PlanSetting> = main.into_iter().filter(|n| n.named_on == latest).collect();
     let attending = |n: &PlanSetting| placements.iter().any(|p| p.is_active_at(date) && n.is_at(p));
@@ -29,7 +30,7 @@ pub fn not_started<'n>(named: &[&'n PlanSetting], placements: &[&Placement], dat
     named
         .iter()
         .copied()
-        .filter(|n| n.is_named_at(date))
+        .filter(|n| n.is_named_at(date) && n.is_comparable())
         .filter(|n| !placements.iter().any(|p| p.started_on <= date && n.is_at(p)))
         .min_by_key(|n| (n.named_on, n.plan_setting_id.as_str()))
 }
@@ -122,6 +123,15 @@ mod tests {
         assert!(not_attended(&[&eotas], &[&p], date(2026, 1, 15)).is_none());
         let replaced = named("N0", Some("100009"), None, date(2024, 1, 1), Some(date(2025, 1, 5)));
         assert!(not_started(&[&replaced, &eotas], &[&p], date(2026, 1, 15)).is_none());
+    }
+
+    #[test]
+    fn a_type_named_without_saying_which_is_nothing_to_compare() {
+        // SEN2's OTH: "setting type named but no setting", read as `none`.
+        let oth = named("N1", None, Some(Setting::None), date(2025, 9, 1), None);
+        let p = placement(Some("100001"), Setting::SpecialMaintained, date(2025, 9, 1), None);
+        assert!(not_attended(&[&oth], &[&p], date(2026, 1, 15)).is_none());
+        assert!(not_started(&[&oth], &[&p], date(2026, 1, 15)).is_none());
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! sendtrack's records can explain it. Output names records by their ids only: no names or
 //! dates of birth.
 
-use crate::dates::days_between;
 use crate::records::Casework;
 use crate::sen2::{Blade, BladeRow, Module, parse_blade_date};
 use jiff::civil::Date;
@@ -133,16 +132,41 @@ impl<'p, 'b> Finder<'p, 'b> {
     }
 }
 
-/// The child sendtrack holds for a person of a return, found as the return's people are.
-fn held_child<'c>(held: &'c Casework, p: &Person) -> Option<&'c crate::records::Child> {
-    held.children.iter().find(|c| {
-        let upn = c.upn.as_deref().map(str::to_uppercase);
-        match (&p.upn, &upn, &p.uln, &c.uln) {
-            (Some(a), Some(b), _, _) => a == b,
-            (_, _, Some(a), Some(b)) => a == b,
-            _ => (c.forename.to_lowercase(), c.surname.to_lowercase()) == p.name && Some(c.date_of_birth) == p.born,
+/// The children sendtrack holds, found as the return's people are: by UPN, else ULN, else name
+/// and date of birth; a key two children share finds neither. Built once per comparison.
+struct Held<'c> {
+    children: &'c [&'c crate::records::Child],
+    by_upn: HashMap<String, Option<usize>>,
+    by_uln: HashMap<String, Option<usize>>,
+    by_name_born: HashMap<(String, String, Date), Option<usize>>,
+}
+
+impl<'c> Held<'c> {
+    fn new(children: &'c [&'c crate::records::Child]) -> Held<'c> {
+        fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<usize>>, key: K, i: usize) {
+            map.entry(key).and_modify(|v| *v = None).or_insert(Some(i));
         }
-    })
+        let mut held = Held { children, by_upn: HashMap::new(), by_uln: HashMap::new(), by_name_born: HashMap::new() };
+        for (i, c) in children.iter().enumerate() {
+            if let Some(u) = &c.upn {
+                add(&mut held.by_upn, u.to_uppercase(), i);
+            }
+            if let Some(u) = &c.uln {
+                add(&mut held.by_uln, u.clone(), i);
+            }
+            add(&mut held.by_name_born, (c.forename.to_lowercase(), c.surname.to_lowercase(), c.date_of_birth), i);
+        }
+        held
+    }
+
+    fn find(&self, p: &Person) -> Option<&'c crate::records::Child> {
+        let by_upn = p.upn.as_ref().and_then(|u| self.by_upn.get(u));
+        let by_uln = p.uln.as_ref().and_then(|u| self.by_uln.get(u));
+        let by_name = p.born.and_then(|b| self.by_name_born.get(&(p.name.0.clone(), p.name.1.clone(), b)));
+        // The first key the person has that sendtrack holds decides, shared (None) or not.
+        let found = by_upn.or(by_uln).or(by_name).copied().flatten()?;
+        Some(self.children[found])
+    }
 }
 
 /// Compares `previous` (last year's return as sent, census `previous_census`) with `current`
@@ -156,12 +180,31 @@ pub fn compare_returns(
 ) -> Vec<ReturnChange> {
     let (before, now) = (people(previous), people(current));
     let finder = Finder::new(&now);
+    let children: Vec<&crate::records::Child> = held.children.iter().collect();
+    let known = Held::new(&children);
+    let mut plans_of: HashMap<&str, Vec<&crate::records::Plan>> = HashMap::new();
+    for x in &held.plans {
+        plans_of.entry(x.child_id.as_str()).or_default().push(x);
+    }
+    let mut requests_of: HashMap<&str, Vec<&crate::records::Request>> = HashMap::new();
+    for r in &held.requests {
+        requests_of.entry(r.child_id.as_str()).or_default().push(r);
+    }
     let mut out = Vec::new();
     for p in &before {
-        let child = held_child(held, p);
+        let child = known.find(p);
         let child_id = child.map(|c| c.child_id.to_string());
-        let plans: Vec<&crate::records::Plan> =
-            child.map_or_else(Vec::new, |c| held.plans.iter().filter(|x| x.child_id == c.child_id).collect());
+        let plans: &[&crate::records::Plan] =
+            child.and_then(|c| plans_of.get(c.child_id.as_str())).map_or(&[], Vec::as_slice);
+        // Any request of theirs with a step on or after the activity's first day.
+        let active = child.and_then(|c| requests_of.get(c.child_id.as_str())).is_some_and(|rs| {
+            rs.iter().any(|r| {
+                [Some(r.received_on), r.decision.map(|d| d.on), r.outcome.map(|o| o.on)]
+                    .into_iter()
+                    .flatten()
+                    .any(|d| d >= activity_from)
+            })
+        });
         let mut push = |change, explained, explanation: String| {
             out.push(ReturnChange {
                 change,
@@ -179,7 +222,7 @@ pub fn compare_returns(
                     None => {
                         (false, "sendtrack holds no child with this UPN, ULN or name and date of birth".to_string())
                     }
-                    Some(_) if plans.iter().all(|x| x.ceased.is_some_and(|c| c.on < activity_from)) => {
+                    Some(_) if !active && plans.iter().all(|x| x.ceased.is_some_and(|c| c.on < activity_from)) => {
                         let last = plans.iter().filter_map(|x| x.ceased.map(|c| c.on)).max();
                         (
                             true,
@@ -197,19 +240,16 @@ pub fn compare_returns(
                 if let (Some(a), Some(b)) = (p.born, q.born)
                     && a != b
                 {
-                    let days = days_between(a, b);
+                    // Neither date, nor how far it moved: either would tell a date of birth.
                     let agrees = child.is_some_and(|c| Some(c.date_of_birth) == q.born);
                     push(
                         Change::BirthDateChanged,
                         agrees,
-                        format!(
-                            "moved by {days} days; {}",
-                            if agrees {
-                                "sendtrack's record agrees with this year's: a correction"
-                            } else {
-                                "check the child's record"
-                            }
-                        ),
+                        if agrees {
+                            "sendtrack's record agrees with this year's: a correction".to_string()
+                        } else {
+                            "this year's differs from sendtrack's record: check the child's record".to_string()
+                        },
                     );
                 }
             }

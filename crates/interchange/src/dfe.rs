@@ -287,8 +287,6 @@ pub fn benchmarks(dir: &Path, authority: &Authority) -> Result<Vec<Benchmark>, D
     Ok(out)
 }
 
-/// The extract of the DfE files that the demo authority uses to stand in for Devon: the
-/// files' names and contents.
 /// One of the authority's rows of a DfE table: its period, breakdown topic, breakdown and values.
 struct AuthorityRow {
     period: String,
@@ -378,9 +376,10 @@ pub fn published_figures(dir: &Path, authority: &Authority) -> Result<Vec<Publis
             // January of its second year.
             let on = match row.period.len() {
                 4 => row.period.parse().ok().map(PublishedOn::Year),
-                6 => row.period[..4]
-                    .parse::<i16>()
-                    .ok()
+                6 => row
+                    .period
+                    .get(..4)
+                    .and_then(|y| y.parse::<i16>().ok())
                     .and_then(|y| sendtrack_domain::sen2::census_day(y + 1))
                     .map(PublishedOn::CensusDay),
                 _ => None,
@@ -470,6 +469,8 @@ pub fn read_figures_csv(text: &str) -> Result<Vec<PublishedFigure>, String> {
     Ok(out)
 }
 
+/// The extract of the DfE files that the demo authority uses to stand in for Devon: the
+/// files' names and contents.
 pub const DEVON_EXTRACT: &[(&str, &[u8])] = &[
     ("timeliness_20_week.csv", include_bytes!("../data/dfe-devon-extract/timeliness_20_week.csv")),
     ("requests.csv", include_bytes!("../data/dfe-devon-extract/requests.csv")),

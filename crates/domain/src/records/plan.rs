@@ -33,6 +33,11 @@ impl Plan {
     pub fn is_active_at(&self, date: Date) -> bool {
         self.issued_on <= date && self.ceased.is_none_or(|c| c.on > date)
     }
+
+    /// The last day the plan was in force, once it has ceased: the day before its cease date.
+    pub fn last_day_in_force(&self) -> Option<Date> {
+        self.ceased.map(|c| crate::dates::add_days(c.on, -1).max(self.issued_on))
+    }
 }
 
 impl Record for Plan {

@@ -31,6 +31,13 @@ impl PlanSetting {
         self.named_on <= date && self.ended_on.is_none_or(|e| e >= date)
     }
 
+    /// Whether the plan names something a placement can be compared with: an establishment, or
+    /// a type of setting other than `none` (SEN2's `OTH`, a type named but not which: it says
+    /// nothing sendtrack can check).
+    pub fn is_comparable(&self) -> bool {
+        self.urn.is_some() || self.ukprn.is_some() || self.setting.is_some_and(|s| s != Setting::None)
+    }
+
     /// The main setting named (rank 1, or rank left empty) rather than a dual one.
     pub fn is_main(&self) -> bool {
         self.rank != Some(PlacementRank::Dual)

@@ -9,9 +9,10 @@
 //! - a plan by its child and the date it was issued;
 //! - a placement by its child, start date, rank and URN (or UKPRN);
 //! - a review by its plan and meeting date (or, with no meeting, its decision date);
-//! - a named setting by its plan, URN (else UKPRN, else type of setting) and rank: a setting a
-//!   held plan names for the first time is taken as named from the return's census day, and
-//!   the settings the plan named before, which the return no longer names, end the day before;
+//! - a named setting by its plan, URN (else UKPRN, else type of setting) and rank, while it is
+//!   still named on the census day: a setting a held plan names anew is taken as named from the
+//!   return's census day (or the plan's last day in force, if earlier), and the settings the plan
+//!   named before, which the return no longer names, end the day before;
 //! - a dispute from a flag by its request and kind.
 //!
 //! A matched record keeps the id it has, and takes the return's values except where the return
@@ -228,48 +229,75 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
             *entry = n;
         }
     }
-    let held_plans: HashSet<&str> = held.plans.iter().map(|p| p.plan_id.as_str()).collect();
+    // Held plans that name settings already: a setting new to one of them is new since then.
+    let held_plans: HashSet<&str> = held.plan_settings.iter().map(|n| n.plan_id.as_str()).collect();
     let taken: HashSet<&str> = held.plan_settings.iter().map(|n| n.plan_setting_id.as_str()).collect();
+    // The day the return says each plan names its settings: the census day, or the plan's last
+    // day in force when it ceased before.
+    let named_day: HashMap<String, jiff::civil::Date> = match census {
+        Some(c) => out
+            .plans
+            .iter()
+            .map(|p| (p.plan_id.to_string(), p.last_day_in_force().map_or(c, |last| last.min(c))))
+            .collect(),
+        None => HashMap::new(),
+    };
     let mut kept: HashSet<&str> = HashSet::new();
-    let mut first_seen: HashMap<String, jiff::civil::Date> = HashMap::new();
-    // The day the return says a plan names its settings: the census day, or the day the plan
-    // ceased before it.
-    let ceased: HashMap<String, jiff::civil::Date> =
-        out.plans.iter().filter_map(|p| Some((p.plan_id.to_string(), p.ceased?.on))).collect();
+    // A setting the return names twice for the same plan is one setting.
+    let mut in_return = HashSet::new();
+    out.plan_settings.retain(|n| in_return.insert(setting_key(n)));
+    // Plans the return names settings for, and the first day of a setting it names anew.
+    let mut naming: HashMap<String, Option<jiff::civil::Date>> = HashMap::new();
     for n in &mut out.plan_settings {
         n.plan_id = plan_ids.get(n.plan_id.as_str()).cloned().unwrap_or_else(|| n.plan_id.to_string()).into();
-        let found = held_named.get(&setting_key(n)).copied();
+        let day = named_day.get(n.plan_id.as_str()).copied();
+        // A held setting matches once, and only while it is still named on that day: one that
+        // ended before is named again from now, as a setting of its own.
+        let found = held_named
+            .get(&setting_key(n))
+            .copied()
+            .filter(|h| !kept.contains(h.plan_setting_id.as_str()))
+            .filter(|h| h.ended_on.is_none_or(|e| day.is_none_or(|d| e >= d)));
         let id = ids.assign(&n.plan_setting_id, found.map(|h| h.plan_setting_id.as_str()), &taken);
+        let first_new = naming.entry(n.plan_id.to_string()).or_insert(None);
         match found {
             Some(h) => {
                 matched.named_settings += 1;
                 kept.insert(h.plan_setting_id.as_str());
                 n.named_on = h.named_on;
-                n.ended_on = h.ended_on.filter(|e| census.is_some_and(|c| *e >= c));
-                keep(&mut n.setting, &h.setting);
+                n.ended_on = h.ended_on;
+                // The same establishment: what sendtrack holds about its kind stands (the
+                // return cannot tell resourced provision from its school, for one).
+                if h.setting.is_some() {
+                    n.setting = h.setting;
+                }
                 keep(&mut n.ukprn, &h.ukprn);
             }
             None if held_plans.contains(n.plan_id.as_str()) => {
-                let on = census.map(|c| ceased.get(n.plan_id.as_str()).map_or(c, |e| c.min(*e)));
-                if let Some(on) = on.filter(|on| *on > n.named_on) {
-                    n.named_on = on;
+                if let Some(day) = day.filter(|d| *d > n.named_on) {
+                    n.named_on = day;
                 }
-                let first = first_seen.entry(n.plan_id.to_string()).or_insert(n.named_on);
-                *first = (*first).min(n.named_on);
+                *first_new = Some(first_new.map_or(n.named_on, |f| f.min(n.named_on)));
             }
             None => {}
         }
         n.plan_setting_id = id.into();
     }
-    // The settings a held plan named that the return no longer names end the day before the
-    // first it names instead.
+    // Of the plans the return names settings for, the held settings it no longer names, still
+    // named then, end the day before the first it names instead (or the day before the return's
+    // day). A setting named after that day (a later return already loaded) is left as it is.
     for h in &held.plan_settings {
-        let Some(&from) = first_seen.get(h.plan_id.as_str()) else { continue };
-        if kept.contains(h.plan_setting_id.as_str()) || h.ended_on.is_some_and(|e| e < from) || h.named_on >= from {
+        let Some(first_new) = naming.get(h.plan_id.as_str()) else { continue };
+        let Some(&day) = named_day.get(h.plan_id.as_str()) else { continue };
+        let end_before = first_new.unwrap_or(day).min(day);
+        if kept.contains(h.plan_setting_id.as_str())
+            || h.named_on >= end_before
+            || h.ended_on.is_some_and(|e| e < end_before)
+        {
             continue;
         }
         let mut ended = h.clone();
-        ended.ended_on = Some(sendtrack_domain::dates::add_days(from, -1));
+        ended.ended_on = Some(sendtrack_domain::dates::add_days(end_before, -1));
         out.plan_settings.push_back(ended);
     }
 
@@ -397,6 +425,32 @@ mod tests {
         let merged = held.updated_with(&out);
         assert_eq!(merged.plan_settings.len(), 3);
         assert!(sendtrack_domain::validation::validate(&merged, date(2026, 11, 30), &[]).is_empty());
+    }
+
+    #[test]
+    fn a_setting_no_longer_named_ends_and_an_older_return_leaves_a_later_naming_alone() {
+        let mut held = Casework::default();
+        held.children.push_back(child("C-1", Some("A123456789012"), "Alex"));
+        held.plans.push_back(sendtrack_domain::testing::plan("P-1", "C-1", date(2023, 3, 1)));
+        let mut dual = named("N-2", "P-1", "100002", date(2023, 3, 1));
+        dual.rank = Some(PlacementRank::Dual);
+        held.plan_settings.push_back(named("N-1", "P-1", "100001", date(2023, 3, 1)));
+        held.plan_settings.push_back(dual);
+        held.plan_settings.push_back(named("N-3", "P-1", "100003", date(2026, 1, 15)));
+        let mut imported = Casework::default();
+        imported.children.push_back(child("X1", Some("A123456789012"), "Alex"));
+        imported.plans.push_back(sendtrack_domain::testing::plan("XP1", "X1", date(2023, 3, 1)));
+        // The 2025 return names the main school only, twice over (a COLLECT duplicate).
+        imported.plan_settings.push_back(named("XN1", "XP1", "100001", date(2023, 3, 1)));
+        imported.plan_settings.push_back(named("XN9", "XP1", "100001", date(2023, 3, 1)));
+        let (out, matched) = match_to_held(&held, &imported, Some(2025));
+        assert_eq!(matched.named_settings, 1, "a held setting matches once");
+        let by_id = |id: &str| out.plan_settings.iter().find(|n| n.plan_setting_id == id).cloned();
+        assert_eq!(by_id("N-2").and_then(|n| n.ended_on), Some(date(2025, 1, 15)), "the dual no longer named ends");
+        assert!(by_id("N-3").is_none(), "named after this return's census day: left alone");
+        assert!(by_id("XN9").is_none(), "the duplicate row is the same setting");
+        let merged = held.updated_with(&out);
+        assert_eq!(merged.plan_settings.len(), 3);
     }
 
     #[test]

@@ -62,7 +62,16 @@ fn columns(module: Module) -> &'static [&'static str] {
         Module::NamedPlan => {
             &["namedplantableid", "assessmenttableid", "startdate", "pb", "oa", "dp", "ceasedate", "ceasereason"]
         }
-        Module::PlanDetail => &["plandetailtableid", "namedplantableid", "urn", "ukprn", "sensetting", "placementrank"],
+        Module::PlanDetail => &[
+            "plandetailtableid",
+            "namedplantableid",
+            "urn",
+            "ukprn",
+            "sensetting",
+            "placementrank",
+            "senunitindicator",
+            "resourcedprovisionindicator",
+        ],
         Module::ActivePlans => {
             &["activeplanstableid", "requeststableid", "transferla", "reviewmeeting", "reviewoutcome", "lastreview"]
         }
@@ -137,6 +146,15 @@ fn setting_code(setting: Setting) -> &'static str {
         Setting::Neet => "NEET",
         Setting::Mainstream => "EYP",
         _ => "NIEO",
+    }
+}
+
+/// The SEN2 code of a type of setting a plan names without an establishment: the arrangements
+/// SEN2 has codes for, else `OTH` ("setting type named but no setting").
+fn named_setting_code(setting: Option<Setting>) -> &'static str {
+    match setting {
+        Some(s @ (Setting::EotasSection61 | Setting::ElectiveHomeEducation | Setting::Neet)) => setting_code(s),
+        _ => "OTH",
     }
 }
 
@@ -318,15 +336,16 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                             reason.unwrap_or_default(),
                         ],
                     );
-                    // The settings the plan names on the census day, or on its last day.
-                    let on = p.ceased.map_or(census, |c| c.on.min(census));
+                    // The settings the plan names on the census day, or on its last day in force
+                    // (the day before it ceased).
+                    let on = p.last_day_in_force().map_or(census, |last| last.min(census));
                     for n in cw.plan_settings.iter().filter(|n| n.plan_id == p.plan_id && n.is_named_at(on)) {
                         let (urn, ukprn, code) = match (&n.urn, &n.ukprn) {
                             (Some(urn), _) => (urn.clone(), n.ukprn.clone().unwrap_or_default(), String::new()),
                             (None, Some(ukprn)) => (String::new(), ukprn.clone(), String::new()),
-                            (None, None) => {
-                                (String::new(), String::new(), n.setting.map_or("OTH", setting_code).to_string())
-                            }
+                            // A type of setting named, no establishment: SEN2's `OTH`, except for
+                            // the kinds it has codes of its own for.
+                            (None, None) => (String::new(), String::new(), named_setting_code(n.setting).to_string()),
                         };
                         push(
                             Module::PlanDetail,
@@ -337,6 +356,10 @@ pub fn write_return(cw: &Casework, year: i16, la: &str, codes: &Sen2Codes, dir: 
                                 ukprn,
                                 code,
                                 n.rank.map_or("", PlacementRank::code).into(),
+                                // Resourced provision in a mainstream school is the one kind a
+                                // URN's type cannot tell.
+                                String::new(),
+                                flag(n.setting.map(|s| s == Setting::ResourceBase)),
                             ],
                         );
                     }

@@ -516,6 +516,10 @@ impl<'a> Oracle<'a> {
                         .plan_settings
                         .iter()
                         .filter(|n| n.plan_id == p.plan_id && n.named_on <= d && n.ended_on.is_none_or(|e| e >= d))
+                        // A type named without saying which (`none`) is nothing to compare.
+                        .filter(|n| {
+                            n.urn.is_some() || n.ukprn.is_some() || n.setting.is_some_and(|s| s != Setting::None)
+                        })
                         .collect();
                     let mine: Vec<&Placement> = cw.placements.iter().filter(|l| l.child_id == p.child_id).collect();
                     if attending {

@@ -154,7 +154,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         .iter()
         .filter(|n| {
             let plan = back.plans.iter().find(|p| p.plan_id == n.plan_id);
-            plan.is_some_and(|p| n.is_named_at(p.ceased.map_or(census, |c| c.on.min(census))))
+            plan.is_some_and(|p| n.is_named_at(p.last_day_in_force().map_or(census, |last| last.min(census))))
         })
         .count();
     assert_eq!(back.plan_settings.len(), named_on_census, "every setting named on the census day");
@@ -294,7 +294,7 @@ fn two_years_of_returns_load_into_one_history_without_duplicates() {
             .iter()
             .filter(|n| {
                 let plan = history.plans.iter().find(|p| p.plan_id == n.plan_id).unwrap();
-                n.is_named_at(plan.ceased.map_or(census, |c| c.on.min(census)))
+                n.is_named_at(plan.last_day_in_force().map_or(census, |last| last.min(census)))
             })
             .map(|n| key(n, &history))
             .collect();

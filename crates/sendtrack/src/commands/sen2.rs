@@ -299,6 +299,12 @@ pub async fn reconcile(
         let previous_census = before
             .census_day(Some(collection - 1))
             .ok_or_else(|| anyhow::anyhow!("{}: the return has no census day", previous.display()))?;
+        if previous_census.year() != year {
+            anyhow::bail!(
+                "{}: its census day is {previous_census}, but last year's return for {year}'s comparison is the January {year} one",
+                previous.display()
+            );
+        }
         let activity_from = jiff::civil::date(year, 1, 1);
         let changes = sendtrack_domain::sen2_years::compare_returns(&before, &now, &cw, previous_census, activity_from);
         println!();

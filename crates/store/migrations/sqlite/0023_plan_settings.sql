@@ -13,3 +13,7 @@ CREATE TABLE plan_settings (
     version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX plan_settings_plan ON plan_settings (plan_id);
+
+CREATE VIEW bi_plan_settings AS
+SELECT plan_setting_id, plan_id, urn, setting, named_on, ended_on, ukprn, COALESCE(rank, '1') AS rank
+FROM plan_settings;

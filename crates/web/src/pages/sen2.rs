@@ -122,6 +122,9 @@ fn sen2_page(
                 button type="submit" class="govuk-button" data-module="govuk-button" { "Check the export" }
             }
             h2 class="govuk-heading-m" { "Last year's return against this year's" }
+            @if !may_compare(user) {
+                p class="govuk-body" { "Comparing last year's return with this year's shows who sendtrack holds and whose date of birth changed, so it is for those who see the return itself: managers, and analysts an admin has let submit it." }
+            } @else {
             form method="post" action="/sen2/check" enctype="multipart/form-data" novalidate {
                 input type="hidden" name=(CSRF_FIELD) value=(user.csrf);
                 input type="hidden" name="purpose" value="previous";
@@ -132,9 +135,17 @@ fn sen2_page(
                 }
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Compare with this year's" }
             }
+            }
             @if let Some(o) = outcome { (o) }
         },
     )
+}
+
+/// Whether `user` may compare last year's return with this year's: the comparison tells
+/// whether sendtrack holds a person and whether their date of birth changed, so it is for
+/// those who may download the return itself (names, dates of birth and UPNs).
+fn may_compare(user: &crate::auth::Session) -> bool {
+    crate::auth::may_use(user, "GET", "/sen2/return.zip")
 }
 
 /// The latest collection year whose census day has passed.
@@ -318,6 +329,9 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
         };
         if field.name() == Some("purpose") {
             purpose = field.text().await.unwrap_or_default();
+            if purpose == "previous" && !may_compare(&user) {
+                return Err(AppError::Forbidden);
+            }
             continue;
         }
         if field.name() != Some("files") {

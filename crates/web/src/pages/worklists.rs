@@ -141,9 +141,10 @@ use sendtrack_domain::dates::in_words;
 fn days_words(list: Worklist, item: &WorkItem) -> String {
     use sendtrack_domain::dates::days_in_words;
     if list.counts_a_wait() {
-        return match item.days_overdue {
-            d if d > 0 => format!("waiting {}", days_in_words(d)),
-            _ => "named today".into(),
+        return match (list, item.days_overdue) {
+            (_, d) if d <= 0 => "named today".into(),
+            (Worklist::NamedSettingNotStarted, d) => format!("waiting {}", days_in_words(d)),
+            (_, d) => format!("named {} ago", days_in_words(d)),
         };
     }
     match item.days_overdue {

@@ -344,11 +344,22 @@ async fn the_sen2_page_sets_sendtracks_figures_beside_those_the_dfe_published() 
 async fn last_years_return_uploaded_is_compared_with_the_return_sendtrack_would_send() {
     on_each_backend("web_sen2_previous", |store, _| async move {
         let app = app(store.clone()).await;
+        // It tells who sendtrack holds and whose date of birth changed: not for an analyst who
+        // may not see the return itself.
         let analyst = session(&app, "analyst@example.org").await;
         let (_, _, page) = get(&app, "/sen2", Some(&analyst)).await;
-        assert!(page.contains("Last year's return against this year's"), "{page}");
+        assert!(
+            page.contains("Last year's return against this year's")
+                && page.contains("for those who see the return itself")
+        );
         let token = csrf_in(&page);
-        let (status, results) = upload_with(&app, &analyst, &token, "newer", &[("purpose", "previous")]).await;
+        let (status, _) = upload_with(&app, &analyst, &token, "newer", &[("purpose", "previous")]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let manager = session(&app, "manager@example.org").await;
+        let (_, _, page) = get(&app, "/sen2", Some(&manager)).await;
+        assert!(page.contains("Compare with this year"), "{page}");
+        let token = csrf_in(&page);
+        let (status, results) = upload_with(&app, &manager, &token, "newer", &[("purpose", "previous")]).await;
         assert_eq!(status, StatusCode::OK, "{results}");
         // The fixture's people are nobody sendtrack holds: each is listed, not explained, by
         // their id in the return, with no name or date of birth.
