@@ -80,39 +80,43 @@ pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
             });
         }
     }
-    // The files are read on two threads (each file is parsed whole by one), the larger files
+    // The files are read on two threads (each file is read and parsed whole by one, its bytes
+    // let go as soon as it is parsed, so the records reuse their memory), the larger files
     // shared out first, then put together in file order, so the result is as if read in turn.
-    let mut files: Vec<(RecordFile, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(RecordFile, std::path::PathBuf, u64)> = Vec::new();
     for file in RecordFile::ALL {
         let path = dir.join(file.file_name());
-        match std::fs::read(&path) {
-            Ok(bytes) => files.push((file, bytes)),
+        match std::fs::metadata(&path) {
+            Ok(meta) => files.push((file, path, meta.len())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
                 return Err(std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display())));
             }
         }
     }
-    files.sort_by_key(|(_, bytes)| std::cmp::Reverse(bytes.len()));
+    files.sort_by_key(|(_, _, size)| std::cmp::Reverse(*size));
     // Each thread's share: its bytes so far and its files.
-    type Share<'f> = (usize, Vec<&'f (RecordFile, Vec<u8>)>);
+    type Share<'f> = (u64, Vec<&'f (RecordFile, std::path::PathBuf, u64)>);
     let mut shares: [Share; 2] = [(0, Vec::new()), (0, Vec::new())];
     for f in &files {
         let lighter = if shares[0].0 <= shares[1].0 { 0 } else { 1 };
-        shares[lighter].0 += f.1.len();
+        shares[lighter].0 += f.2;
         shares[lighter].1.push(f);
     }
-    let parts: Vec<(RecordFile, FolderRead)> = std::thread::scope(|scope| {
+    let parts: Vec<std::io::Result<(RecordFile, FolderRead)>> = std::thread::scope(|scope| {
         let workers: Vec<_> = shares
             .iter()
             .map(|(_, share)| {
                 scope.spawn(move || {
                     share
                         .iter()
-                        .map(|(file, bytes)| {
+                        .map(|(file, path, _)| {
+                            let bytes = std::fs::read(path).map_err(|e| {
+                                std::io::Error::new(e.kind(), format!("cannot read {}: {e}", path.display()))
+                            })?;
                             let mut part = FolderRead::default();
-                            read_file(*file, bytes, &mut part);
-                            (*file, part)
+                            read_file(*file, &bytes, &mut part);
+                            Ok((*file, part))
                         })
                         .collect::<Vec<_>>()
                 })
@@ -121,6 +125,7 @@ pub fn read_folder(dir: &Path) -> std::io::Result<FolderRead> {
         // A reading thread only panics on a bug; its panic is passed on, not hidden.
         workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     });
+    let parts: Vec<(RecordFile, FolderRead)> = parts.into_iter().collect::<std::io::Result<_>>()?;
     let mut parts = parts;
     parts.sort_by_key(|(file, _)| *file);
     for (file, mut part) in parts {
@@ -276,19 +281,31 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     }
     let positions: Vec<Option<usize>> = spec.iter().map(|c| names.iter().position(|n| n == c.name)).collect();
     let index = file as usize;
+    // Each id seen, by its hash, with where its first row went: the records read keep the
+    // id (looked at again only when a hash comes round twice), so no id is copied per row.
     // Sized once from the file (a row is rarely under 40 bytes): growing it rehashes.
-    let mut ids_seen: rustc_hash::FxHashMap<String, (u64, bool)> =
+    let mut ids_seen: rustc_hash::FxHashMap<u64, FirstSeen> =
         rustc_hash::FxHashMap::with_capacity_and_hasher(bytes.len() / 40, Default::default());
-
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
+    let id_column = spec[0].name;
+    let has_id = id_column.ends_with("_id");
+    // Records of this file read so far (each file is read into a part of its own).
+    let mut stored = 0usize;
+    // One record's buffer for every row, and its cells by the spec's columns on the stack.
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match records.reader_mut().read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 problem(line, "(row)", format!("the row is not valid CSV: {e}"));
+                // csv moves on past a malformed row; stop only if it cannot.
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
                 continue;
             }
-        };
+        }
         let line = record.position().map_or(0, |p| p.line());
         if open_quote.is_some_and(|q| line >= q) {
             break;
@@ -301,45 +318,63 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
             );
             continue;
         }
-        let mut cells = Vec::with_capacity(record.len());
-        let mut utf8 = true;
-        for (k, cell) in record.iter().enumerate() {
-            match std::str::from_utf8(cell) {
-                Ok(text) => cells.push(text),
-                Err(_) => {
+        // A row whose bytes are UTF-8 has UTF-8 cells (they are cut at ASCII commas and
+        // quotes); only a row that is not is looked at cell by cell, to say which.
+        if std::str::from_utf8(record.as_slice()).is_err() {
+            for (k, cell) in record.iter().enumerate() {
+                if std::str::from_utf8(cell).is_err() {
                     problem(line, &names[k], "the cell is not UTF-8 text; save the file as UTF-8".into());
-                    utf8 = false;
                 }
             }
-        }
-        if !utf8 {
             continue;
         }
-        let by_spec: Vec<Option<&str>> = positions.iter().map(|p| p.and_then(|p| cells.get(p).copied())).collect();
-        let mut row = Row::new(file, &by_spec);
+        let columns = positions.len().min(MAX_COLUMNS);
+        let mut by_spec: [Option<&str>; MAX_COLUMNS] = [None; MAX_COLUMNS];
+        for (slot, p) in by_spec.iter_mut().zip(&positions) {
+            *slot = p.and_then(|p| record.get(p)).and_then(|c| std::str::from_utf8(c).ok());
+        }
+        let mut row = Row::new(file, &by_spec[..columns]);
         let parsed = read.casework.read_row(&mut row);
         let readable = parsed && row.problems.is_empty();
         // Duplicate ids where either row could not be read are found here; the domain's rules
         // only see the rows that were read.
-        let id_column = spec[0].name;
-        if let Some(id) = row.text(id_column).filter(|_| id_column.ends_with("_id")) {
-            match ids_seen.get(id) {
-                Some(&(first_line, first_readable)) if !(readable && first_readable) => {
-                    read.problems.push(FolderProblem {
-                        file: name,
-                        place: Place::Line(line),
-                        column: id_column.to_string(),
-                        message: format!("{id_column} '{id}' is used more than once (see line {first_line})"),
-                    });
+        if let Some(id) = row.text(id_column).filter(|_| has_id) {
+            let hash = {
+                use std::hash::{BuildHasher, BuildHasherDefault};
+                BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
+            };
+            let earlier = ids_seen.get(&hash).map(|first| {
+                let same = match &first.record {
+                    Some(i) => read.casework.cells(file, *i).first().is_some_and(|held| held == id),
+                    None => first.id.as_deref() == Some(id),
+                };
+                (same, first.line, first.readable)
+            });
+            match earlier {
+                Some((true, first_line, first_readable)) => {
+                    if !(readable && first_readable) {
+                        read.problems.push(FolderProblem {
+                            file: name,
+                            place: Place::Line(line),
+                            column: id_column.to_string(),
+                            message: format!("{id_column} '{id}' is used more than once (see line {first_line})"),
+                        });
+                    }
                 }
-                Some(_) => {}
+                // Another id with the same hash (or none before): the first of each hash is
+                // kept, which is all duplicates of the rules' kind need (the rules find those
+                // of readable rows themselves).
+                Some((false, ..)) => {}
                 None => {
-                    ids_seen.insert(id.to_string(), (line, readable));
+                    let record = readable.then_some(stored);
+                    let kept_id = (!readable).then(|| id.to_string());
+                    ids_seen.insert(hash, FirstSeen { line, readable, record, id: kept_id });
                 }
             }
         }
         if readable {
             read.lines[index].push(line);
+            stored += 1;
         } else {
             if parsed {
                 // The record was pushed before a later cell failed: take it back out.
@@ -354,6 +389,30 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
                 column: column.to_string(),
                 message,
             }));
+        }
+    }
+}
+
+/// The most columns a record type has (the spec's widest file has far fewer).
+const MAX_COLUMNS: usize = 32;
+
+/// Where an id was first seen in a file: its line, whether the row could be read, and either
+/// the record it became or (for a row that could not be read) the id itself.
+struct FirstSeen {
+    line: u64,
+    readable: bool,
+    record: Option<usize>,
+    id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_record_type_fits_the_cells_read_on_the_stack() {
+        for file in RecordFile::ALL {
+            assert!(file.columns().len() <= MAX_COLUMNS, "{} has more than {MAX_COLUMNS} columns", file.file_name());
         }
     }
 }
