@@ -38,6 +38,7 @@ pub fn request(id: &str, child: &str, received: Date) -> Request {
         outcome: None,
         exception: None,
         in_youth_accommodation: None,
+        primary_need: None,
     }
 }
 

@@ -556,6 +556,7 @@ mod tests {
             outcome: None,
             exception: None,
             in_youth_accommodation: None,
+            primary_need: None,
         };
         let advice = Advice {
             advice_id: "A1".into(),

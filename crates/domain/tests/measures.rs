@@ -932,3 +932,19 @@ fn a_share_over_months_pools_their_records_as_a_calendar_year_figure_does() {
     assert_eq!(engine.share_over(def, &[month(2024, 1)]), None, "nothing decided: undefined");
     assert_eq!(engine.share_over(MeasureId::PlansActive.def(), &year), None, "a count is not pooled");
 }
+
+/// Issue 23, item 6: requests by need count the need the request was made for, so they do
+/// not move when the child's need is later recorded differently; without one, the child's.
+#[test]
+fn requests_by_need_count_the_need_the_request_was_made_for() {
+    let mut cw = Casework { children: children(), ..Casework::default() };
+    // C1's need is autism now; the request was made for speech, language and communication.
+    cw.requests.push_back(Request {
+        primary_need: Some(Need::SpeechLanguageCommunication),
+        ..sendtrack_domain::testing::request("R1", "C1", date(2026, 10, 5))
+    });
+    // C3's request records no need: the child's (SEMH) stands in.
+    cw.requests.push_back(sendtrack_domain::testing::request("R2", "C3", date(2026, 10, 6)));
+    let by_need = breakdown(&cw, MeasureId::RequestsReceived, month(2026, 10), Dimension::PrimaryNeed);
+    assert_eq!(by_need, vec![("semh".to_string(), Some(1.0)), ("slcn".to_string(), Some(1.0))]);
+}

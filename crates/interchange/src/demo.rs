@@ -311,6 +311,8 @@ impl Generator {
             outcome: None,
             exception: None,
             in_youth_accommodation: rng.random_bool(0.002).then_some(true),
+            // The need the request was made for: the child's, as recorded then.
+            primary_need: self.cw.children[child].primary_need,
         };
         if decision.is_some_and(|d| d.value == AssessmentDecision::Assess) {
             let mut last_advice = decided;

@@ -570,7 +570,7 @@ pub struct Engine<'a> {
     request_child: Vec<Option<u32>>,
     request_milestones: Vec<RequestMilestones>,
     /// Each request's source and whether a statutory exception applied.
-    request_traits: Vec<(Option<RequestSource>, bool)>,
+    request_traits: Vec<(Option<RequestSource>, bool, Option<Need>)>,
     /// Each child's date of birth and primary need.
     child_traits: Vec<(Date, Option<Need>)>,
     /// Advice: requested, received, its request.
@@ -794,7 +794,7 @@ impl<'a> Engine<'a> {
             plan_staff,
             request_child,
             request_milestones,
-            request_traits: cw.requests.iter().map(|r| (r.source, r.exception.is_some())).collect(),
+            request_traits: cw.requests.iter().map(|r| (r.source, r.exception.is_some(), r.primary_need)).collect(),
             child_traits: cw.children.iter().map(|c| (c.date_of_birth, c.primary_need)).collect(),
             advice_dates,
             plan_dates,
@@ -1049,7 +1049,9 @@ impl<'a> Engine<'a> {
 /// The keys of a request in the breakdowns of the request measures.
 pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
     let child = e.request_child[i as usize];
-    [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), e.child_need(child)]
+    // The need the request was made for, else the child's (issue 23).
+    let need = e.request_traits[i as usize].2.map_or_else(|| e.child_need(child), Need::code);
+    [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), need]
 }
 
 pub(super) fn is_assessment(r: &RequestMilestones) -> bool {

@@ -22,6 +22,10 @@ pub struct Request {
     pub outcome: Option<Dated<AssessmentOutcome>>,
     pub exception: Option<TimeLimitException>,
     pub in_youth_accommodation: Option<bool>,
+    /// The primary need the request was made for (issue 23): what requests by need count,
+    /// so they do not move when the child's need is later recorded differently. `None`: the
+    /// child's current primary need stands in.
+    pub primary_need: Option<Need>,
 }
 
 impl Request {
@@ -77,6 +81,10 @@ impl Record for Request {
             Column::optional("in_youth_accommodation")
                 .flag()
                 .label("Made while the young person was in youth accommodation"),
+            Column::optional("primary_need")
+                .code::<Need>()
+                .label("Primary need the request was made for")
+                .hint("Leave empty to count the request under the child's primary need"),
         ],
     };
 
@@ -98,6 +106,7 @@ impl Record for Request {
             date(self.outcome.map(|o| o.on)),
             code(self.exception),
             code(self.in_youth_accommodation),
+            code(self.primary_need),
         ]
     }
 
@@ -116,6 +125,7 @@ impl Record for Request {
         let outcome = row.dated("outcome", "outcome_on", AssessmentOutcome::parse);
         let exception = row.opt("exception", TimeLimitException::parse);
         let in_youth_accommodation = row.opt("in_youth_accommodation", parse_flag);
+        let primary_need = row.opt("primary_need", Need::parse);
         Some(Request {
             request_id: request_id?,
             child_id: child_id?,
@@ -127,6 +137,7 @@ impl Record for Request {
             outcome,
             exception,
             in_youth_accommodation,
+            primary_need,
         })
     }
 }

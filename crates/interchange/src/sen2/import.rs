@@ -443,6 +443,8 @@ fn map_request(m: &mut Mapper, out: &mut Imported, r: &BladeRow, child_id: &str)
         outcome,
         exception,
         in_youth_accommodation,
+        // SEN2 gives the needs of active plans, not what a request was made for.
+        primary_need: None,
     });
     for column in disputes {
         out.disputes_undated += 1;

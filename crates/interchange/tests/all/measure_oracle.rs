@@ -257,7 +257,8 @@ impl<'a> Oracle<'a> {
             vec![
                 ("source", r.source.map_or("unknown", |s| s.code()).to_string()),
                 ("age_band", band(self.age(&r.child_id, r.received_on))),
-                ("primary_need", self.need(&r.child_id)),
+                // What the request was made for, else the child's need now (issue 23).
+                ("primary_need", r.primary_need.map_or_else(|| self.need(&r.child_id), |n| n.code().to_string())),
             ]
         };
         let received = |f: &dyn Fn(Date) -> bool| cw.requests.iter().filter(|r| f(r.received_on)).collect::<Vec<_>>();

@@ -596,6 +596,8 @@ pub async fn request(
             outcome: None,
             exception: None,
             in_youth_accommodation: None,
+            // The need the family asks about is the child's, as recorded now.
+            primary_need: own.children.iter().next().and_then(|c| c.primary_need),
         })
         .collect(),
         ..Casework::default()
