@@ -195,6 +195,16 @@ fn overlaps(mut spans: Vec<Span>, inclusive_end: bool) -> Vec<(usize, usize)> {
     found
 }
 
+/// A URN is 6 digits and a UKPRN 8: each that is not is reported on its column.
+fn establishment_numbers(r: &mut Report, file: RecordFile, i: usize, urn: Option<&str>, ukprn: Option<&str>) {
+    if let Some(ukprn) = ukprn.filter(|u| !(u.len() == 8 && u.bytes().all(|b| b.is_ascii_digit()))) {
+        r.add(file, i, "ukprn", format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"));
+    }
+    if let Some(urn) = urn.filter(|u| !(u.len() == 6 && u.bytes().all(|b| b.is_ascii_digit()))) {
+        r.add(file, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+    }
+}
+
 /// Checks every cross-record rule of the interchange spec and returns every problem found.
 /// `today` bounds dates of birth; `measure_ids` are the ids benchmarks and targets may name.
 pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<Problem> {
@@ -585,16 +595,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         if let Some(end) = p.ended_on {
             r.not_before(F::Placements, i, "ended_on", end, "started_on", p.started_on);
         }
-        if let Some(ukprn) = &p.ukprn
-            && !(ukprn.len() == 8 && ukprn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::Placements, i, "ukprn", format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"));
-        }
-        if let Some(urn) = &p.urn
-            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::Placements, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
-        }
+        establishment_numbers(&mut r, F::Placements, i, p.urn.as_deref(), p.ukprn.as_deref());
         let main = p.rank != Some(PlacementRank::Dual);
         placements_by_child.entry((&p.child_id, main)).or_default().push(Span {
             index: i,
@@ -628,16 +629,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         if let Some(end) = n.ended_on {
             r.not_before(F::PlanSettings, i, "ended_on", end, "named_on", n.named_on);
         }
-        if let Some(ukprn) = &n.ukprn
-            && !(ukprn.len() == 8 && ukprn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::PlanSettings, i, "ukprn", format!("'{ukprn}' is not a UKPRN: a UKPRN is 8 digits"));
-        }
-        if let Some(urn) = &n.urn
-            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::PlanSettings, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
-        }
+        establishment_numbers(&mut r, F::PlanSettings, i, n.urn.as_deref(), n.ukprn.as_deref());
         if n.urn.is_none() && n.ukprn.is_none() && n.setting.is_none() {
             r.add(F::PlanSettings, i, "setting", "a named setting needs a URN, a UKPRN or a type of setting");
         }

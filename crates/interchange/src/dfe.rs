@@ -133,15 +133,40 @@ struct Table {
     authorities: Vec<Authority>,
 }
 
-fn read_table(dir: &Path, file: &str, topic: &str) -> Result<Table, DfeError> {
+/// A DfE table's rows (its byte-order mark dropped) and headers, and a way to find the columns
+/// it must have, each missing one an error at line 1.
+struct TableFile {
+    records: Vec<Result<csv::StringRecord, csv::Error>>,
+    headers: csv::StringRecord,
+}
+
+fn open_table(dir: &Path, file: &str) -> Result<TableFile, DfeError> {
     let path = dir.join(file);
     let bytes = std::fs::read(&path).map_err(|source| DfeError::Read { path: path.display().to_string(), source })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| DfeError::Format { file: file.to_string(), line: 1, message: e.to_string() })?
+        .clone();
+    Ok(TableFile { records: reader.records().collect(), headers })
+}
+
+impl TableFile {
+    fn need(&self, file: &str, name: &str) -> Result<usize, DfeError> {
+        self.headers.iter().position(|h| h == name).ok_or_else(|| DfeError::Format {
+            file: file.to_string(),
+            line: 1,
+            message: format!("the column {name} is missing"),
+        })
+    }
+}
+
+fn read_table(dir: &Path, file: &str, topic: &str) -> Result<Table, DfeError> {
+    let table = open_table(dir, file)?;
+    let headers = &table.headers;
     let format = |line: u64, message: String| DfeError::Format { file: file.to_string(), line, message };
-    let headers = reader.headers().map_err(|e| format(1, e.to_string()))?.clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let need = |name: &str| column(name).ok_or_else(|| format(1, format!("the column {name} is missing")));
+    let need = |name: &str| table.need(file, name);
     let (period, level, region, la, code, topic_col) = (
         need("time_period")?,
         need("geographic_level")?,
@@ -152,9 +177,9 @@ fn read_table(dir: &Path, file: &str, topic: &str) -> Result<Table, DfeError> {
     );
     let mut rows = Vec::new();
     let mut authorities = Vec::new();
-    for (n, record) in reader.records().enumerate() {
+    for (n, record) in table.records.iter().enumerate() {
         let line = n as u64 + 2;
-        let record = record.map_err(|e| format(line, e.to_string()))?;
+        let record = record.as_ref().map_err(|e| format(line, e.to_string()))?;
         if record.get(topic_col) != Some(topic) {
             continue;
         }
@@ -296,19 +321,15 @@ struct AuthorityRow {
 }
 
 fn read_authority_rows(dir: &Path, file: &str, authority: &Authority) -> Result<Vec<AuthorityRow>, DfeError> {
-    let path = dir.join(file);
-    let bytes = std::fs::read(&path).map_err(|source| DfeError::Read { path: path.display().to_string(), source })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let table = open_table(dir, file)?;
+    let headers = &table.headers;
     let format = |line: u64, message: String| DfeError::Format { file: file.to_string(), line, message };
-    let headers = reader.headers().map_err(|e| format(1, e.to_string()))?.clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let need = |name: &str| column(name).ok_or_else(|| format(1, format!("the column {name} is missing")));
+    let need = |name: &str| table.need(file, name);
     let (period, la, topic, breakdown) =
         (need("time_period")?, need("la_name")?, need("breakdown_topic")?, need("breakdown")?);
     let mut rows = Vec::new();
-    for (n, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| format(n as u64 + 2, e.to_string()))?;
+    for (n, record) in table.records.iter().enumerate() {
+        let record = record.as_ref().map_err(|e| format(n as u64 + 2, e.to_string()))?;
         if record.get(la) != Some(authority.name.as_str()) {
             continue;
         }

@@ -1270,30 +1270,25 @@ fn named_and_placements<'a>(
     (named, placements)
 }
 
-/// As at the month's end: active plans whose child attends none of the main settings the plan
-/// names (issue 24).
-pub(super) fn named_setting_not_attended<'e, 'a>(
-    e: &'e Engine<'a>,
-    month: Month,
-) -> impl Iterator<Item = Fact<'a>> + 'e {
-    let date = e.end_of(month);
-    active_plans(e, month).filter(move |f| {
-        let RecordRef::Plan(i) = f.record else { return false };
-        let (named, placements) = named_and_placements(e, i);
-        crate::named::not_attended(&named, &placements, date).is_some()
-    })
-}
+/// A rule of `domain::named`: the setting named that the child is not at, if any.
+pub(super) type NamedGap = for<'n> fn(
+    &[&'n crate::records::PlanSetting],
+    &[&crate::records::Placement],
+    Date,
+) -> Option<&'n crate::records::PlanSetting>;
 
-/// As at the month's end: active plans naming a setting the child has not yet started at.
-pub(super) fn named_setting_not_started<'e, 'a>(
+/// As at the month's end: active plans with a gap between the settings they name and where the
+/// child is (issue 24): `gap` is `named::not_attended` or `named::not_started`.
+pub(super) fn named_setting_gaps<'e, 'a>(
     e: &'e Engine<'a>,
     month: Month,
+    gap: NamedGap,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
     let date = e.end_of(month);
     active_plans(e, month).filter(move |f| {
         let RecordRef::Plan(i) = f.record else { return false };
         let (named, placements) = named_and_placements(e, i);
-        crate::named::not_started(&named, &placements, date).is_some()
+        gap(&named, &placements, date).is_some()
     })
 }
 

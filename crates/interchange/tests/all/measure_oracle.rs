@@ -315,6 +315,16 @@ impl<'a> Oracle<'a> {
             ]
         };
         let active: Vec<&Plan> = cw.plans.iter().filter(|p| Self::active(p, d)).collect();
+        // An active plan's keys: the child's age band and need, where they are, who holds it.
+        let plan_keys = |p: &&Plan| {
+            let mut keys = vec![
+                ("age_band", band(self.age(&p.child_id, d))),
+                ("primary_need", self.need(&p.child_id)),
+                ("setting", self.setting(&p.child_id, d)),
+            ];
+            keys.extend(self.holder_keys(self.plan_holder(p)));
+            keys
+        };
         let share_in = |settings: &[&str]| {
             let s: Vec<String> = settings.iter().map(|x| x.to_string()).collect();
             share(active.clone(), |p| s.contains(&self.setting(&p.child_id, d)), none)
@@ -495,15 +505,7 @@ impl<'a> Oracle<'a> {
                 |a| days_between(a.requested_on, a.received_on.unwrap()) <= 42,
                 |a| vec![("kind", a.kind.code().to_string())],
             ),
-            MeasureId::PlansActive => count(active.clone(), |p| {
-                let mut keys = vec![
-                    ("age_band", band(self.age(&p.child_id, d))),
-                    ("primary_need", self.need(&p.child_id)),
-                    ("setting", self.setting(&p.child_id, d)),
-                ];
-                keys.extend(self.holder_keys(self.plan_holder(p)));
-                keys
-            }),
+            MeasureId::PlansActive => count(active.clone(), plan_keys),
             MeasureId::NamedSettingNotAttended | MeasureId::NamedSettingNotStarted => {
                 let attending = id == MeasureId::NamedSettingNotAttended;
                 // A placement is at a named setting by URN, else UKPRN, else type.
@@ -536,15 +538,7 @@ impl<'a> Oracle<'a> {
                         named.iter().any(|n| !mine.iter().any(|l| l.started_on <= d && at(n, l)))
                     }
                 };
-                count(active.iter().copied().filter(gap).collect(), |p| {
-                    let mut keys = vec![
-                        ("age_band", band(self.age(&p.child_id, d))),
-                        ("primary_need", self.need(&p.child_id)),
-                        ("setting", self.setting(&p.child_id, d)),
-                    ];
-                    keys.extend(self.holder_keys(self.plan_holder(p)));
-                    keys
-                })
+                count(active.iter().copied().filter(gap).collect(), plan_keys)
             }
             MeasureId::PlansActiveChangePct => {
                 let before = m.plus(-12).last_day();

@@ -24,6 +24,22 @@ fn establishments(cw: &Casework) -> Establishments {
     sendtrack_interchange::sen2::read_establishments(&path).unwrap()
 }
 
+/// The kinds of setting a return and an establishments file tell apart (a hospital school is a
+/// special school to GIAS; a resource base a mainstream school without the flag).
+fn sen2_tells_apart(setting: Setting) -> bool {
+    matches!(
+        setting,
+        Setting::EotasSection61
+            | Setting::ElectiveHomeEducation
+            | Setting::Neet
+            | Setting::Mainstream
+            | Setting::SpecialIndependent
+            | Setting::NonMaintainedSpecial
+            | Setting::AlternativeProvision
+            | Setting::SpecialMaintained
+    )
+}
+
 #[test]
 fn a_return_written_and_imported_gives_back_what_sen2_carries() {
     let cw = generate(&DemoOptions { children: 1500, seed: 21, as_at: TODAY });
@@ -110,17 +126,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
             (&p.urn, &p.ukprn, p.started_on, p.ended_on, p.rank, p.sen_unit, p.resourced_provision),
             (&o.urn, &o.ukprn, o.started_on, o.ended_on, o.rank, o.sen_unit, o.resourced_provision)
         );
-        if matches!(
-            o.setting,
-            Setting::EotasSection61
-                | Setting::ElectiveHomeEducation
-                | Setting::Neet
-                | Setting::Mainstream
-                | Setting::SpecialIndependent
-                | Setting::NonMaintainedSpecial
-                | Setting::AlternativeProvision
-                | Setting::SpecialMaintained
-        ) {
+        if sen2_tells_apart(o.setting) {
             assert_eq!(p.setting, o.setting, "{}", o.placement_id);
         }
     }
@@ -133,19 +139,7 @@ fn a_return_written_and_imported_gives_back_what_sen2_carries() {
         assert_eq!((&n.plan_id, &n.urn, &n.ukprn, n.rank), (&o.plan_id, &o.urn, &o.ukprn, o.rank));
         assert_eq!(n.named_on, plan.issued_on, "the return gives no date: named from the plan's start");
         // As for placements: the kinds SEN2 can tell apart come back as they were.
-        if o.setting.is_some_and(|s| {
-            matches!(
-                s,
-                Setting::EotasSection61
-                    | Setting::ElectiveHomeEducation
-                    | Setting::Neet
-                    | Setting::Mainstream
-                    | Setting::SpecialIndependent
-                    | Setting::NonMaintainedSpecial
-                    | Setting::AlternativeProvision
-                    | Setting::SpecialMaintained
-            )
-        }) {
+        if o.setting.is_some_and(sen2_tells_apart) {
             assert_eq!(n.setting, o.setting, "{}", o.plan_setting_id);
         }
     }

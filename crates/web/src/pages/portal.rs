@@ -1056,16 +1056,18 @@ pub async fn admin_mail(
                 vec![
                     cell(html! { (m.subject) br; span class="govuk-body-s" { (m.kind) " to " (m.inbox) } }),
                     cell(html! { span class="st-nowrap" { (m.day) } }),
+                    // The attempts under the status: three columns fit a phone's width.
                     cell(html! {
                         (match m.status.as_str() { "sent" => tag("Sent", Colour::Green), "failed" => tag("Failed", Colour::Red), other => tag(other, Colour::Grey) })
+                        br;
+                        span class="govuk-body-s" { (m.attempts) (if m.attempts == 1 { " attempt" } else { " attempts" }) }
                         @if let Some(e) = &m.error { br; span class="govuk-body-s" { (e) } }
                     }),
-                    crate::govuk::number(m.attempts),
                 ]
             })
             .collect()
     };
-    let head = [heading("E-mail"), heading("Day"), heading("Status"), crate::govuk::numeric_heading("Attempts")];
+    let head = [heading("E-mail"), heading("Day"), heading("Status")];
     let content = html! {
         h1 class="govuk-heading-l" { "E-mail" }
         @if state.mail.is_none() { p class="govuk-inset-text" { "This instance does not send e-mail: start it with --smtp and --mail-from." } }
