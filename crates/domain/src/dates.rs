@@ -79,6 +79,44 @@ pub fn age_on(born: Date, on: Date) -> i32 {
     if on < anniversary_in(born, on.year()) { years - 1 } else { years }
 }
 
+/// The national curriculum years with their key stage and phase, youngest first: the keys of
+/// the `school_year`, `key_stage` and `phase` breakdowns (issue 23).
+pub const SCHOOL_YEARS: [[&str; 3]; 17] = [
+    ["early_years", "early_years", "early_years"],
+    ["reception", "early_years", "primary"],
+    ["y1", "ks1", "primary"],
+    ["y2", "ks1", "primary"],
+    ["y3", "ks2", "primary"],
+    ["y4", "ks2", "primary"],
+    ["y5", "ks2", "primary"],
+    ["y6", "ks2", "primary"],
+    ["y7", "ks3", "secondary"],
+    ["y8", "ks3", "secondary"],
+    ["y9", "ks3", "secondary"],
+    ["y10", "ks4", "secondary"],
+    ["y11", "ks4", "secondary"],
+    ["y12", "ks5", "post_16"],
+    ["y13", "ks5", "post_16"],
+    ["y14", "ks5", "post_16"],
+    ["post_19", "post_19", "post_19"],
+];
+
+/// The national curriculum year of a child born `born` on `on`, as an index into
+/// [`SCHOOL_YEARS`]: the school year holding `on` runs from 1 September Y to 31 August Y+1,
+/// and the child's age on 31 August Y places them: 4 is reception, 5 year 1 and so on to 18,
+/// year 14; under 4 early years, over 18 post-19.
+pub fn school_year_index(born: Date, on: Date) -> u8 {
+    let start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
+    let age = Date::new(start, 8, 31).map_or(0, |last_august| age_on(born, last_august));
+    // 0 (under 4) to 16 (over 18): always an index of SCHOOL_YEARS.
+    (age - 3).clamp(0, 16) as u8
+}
+
+/// The keys `[school_year, key_stage, phase]` of a child born `born` on `on`.
+pub fn school_year(born: Date, on: Date) -> [&'static str; 3] {
+    SCHOOL_YEARS[usize::from(school_year_index(born, on))]
+}
+
 const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
@@ -380,5 +418,28 @@ mod tests {
                 prop_assert_eq!(parse_date(&d.to_string()).unwrap(), d);
             }
         }
+    }
+
+    #[test]
+    fn the_school_year_turns_on_1_september_by_the_age_on_31_august() {
+        use jiff::civil::date;
+        // Born 1 September 2015: 9 on 31 August 2025, so year 5 until 31 August 2026; 10 on
+        // 31 August 2026, so year 6 from 1 September.
+        let born = date(2015, 9, 1);
+        assert_eq!(school_year(born, date(2026, 8, 31)), ["y5", "ks2", "primary"]);
+        assert_eq!(school_year(born, date(2026, 9, 1)), ["y6", "ks2", "primary"]);
+        // Born a day earlier, on 31 August: the oldest of the year above.
+        assert_eq!(school_year(date(2015, 8, 31), date(2026, 8, 31)), ["y6", "ks2", "primary"]);
+        assert_eq!(school_year(date(2015, 8, 31), date(2026, 9, 1)), ["y7", "ks3", "secondary"]);
+        // Born on 29 February 2016: 10 on 31 August 2026, year 6 in 2026/27.
+        assert_eq!(school_year(date(2016, 2, 29), date(2027, 2, 28)), ["y6", "ks2", "primary"]);
+        assert_eq!(school_year(date(2016, 2, 29), date(2026, 8, 31)), ["y5", "ks2", "primary"]);
+        // The ends: under 4, reception, year 14, over 18.
+        assert_eq!(school_year(date(2023, 1, 1), date(2026, 10, 1)), ["early_years", "early_years", "early_years"]);
+        assert_eq!(school_year(date(2022, 1, 1), date(2026, 10, 1)), ["reception", "early_years", "primary"]);
+        assert_eq!(school_year(date(2008, 1, 1), date(2026, 10, 1)), ["y14", "ks5", "post_16"]);
+        assert_eq!(school_year(date(2007, 1, 1), date(2026, 10, 1)), ["post_19", "post_19", "post_19"]);
+        assert_eq!(school_year(date(2010, 6, 1), date(2026, 10, 1)), ["y12", "ks5", "post_16"]);
+        assert_eq!(school_year(date(2011, 6, 1), date(2026, 10, 1)), ["y11", "ks4", "secondary"]);
     }
 }

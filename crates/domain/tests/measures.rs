@@ -948,3 +948,38 @@ fn requests_by_need_count_the_need_the_request_was_made_for() {
     let by_need = breakdown(&cw, MeasureId::RequestsReceived, month(2026, 10), Dimension::PrimaryNeed);
     assert_eq!(by_need, vec![("semh".to_string(), Some(1.0)), ("slcn".to_string(), Some(1.0))]);
 }
+
+/// Issue 23, item 1: plans by school year, key stage and phase turn over on 1 September by the
+/// age on 31 August, a child born on 29 February among them.
+#[test]
+fn plans_by_school_year_turn_over_on_1_september() {
+    let mut cw = Casework {
+        children: imbl::vector![
+            child("C1", date(2015, 9, 1), None),  // 10 on 1 September 2025: year 5 in 2025/26
+            child("C2", date(2015, 8, 31), None), // a day older: year 6 in 2025/26
+            child("C3", date(2016, 2, 29), None), // year 5 in 2025/26, year 6 in 2026/27
+        ],
+        ..Casework::default()
+    };
+    for (i, c) in ["C1", "C2", "C3"].iter().enumerate() {
+        cw.plans.push_back(testing::plan(&format!("P{i}"), c, date(2021, 1, 4)));
+    }
+    let keys = |m: Month, d: Dimension| breakdown(&cw, MeasureId::PlansActive, m, d);
+    let one = |k: &str| (k.to_string(), Some(1.0));
+    let two = |k: &str| (k.to_string(), Some(2.0));
+    let three = |k: &str| (k.to_string(), Some(3.0));
+    // 31 August 2026, the last day of 2025/26.
+    assert_eq!(keys(month(2026, 8), Dimension::SchoolYear), vec![two("y5"), one("y6")]);
+    assert_eq!(keys(month(2026, 8), Dimension::KeyStage), vec![three("ks2")]);
+    // 30 September 2026: each a year on; C2 into secondary.
+    assert_eq!(keys(month(2026, 9), Dimension::SchoolYear), vec![two("y6"), one("y7")]);
+    assert_eq!(keys(month(2026, 9), Dimension::KeyStage), vec![two("ks2"), one("ks3")]);
+    assert_eq!(keys(month(2026, 9), Dimension::Phase), vec![two("primary"), one("secondary")]);
+    // The one-way totals still add up to the headline.
+    let headline = Engine::new(&cw).value(MeasureId::PlansActive.def(), month(2026, 9)).headline;
+    let sum: f64 = keys(month(2026, 9), Dimension::SchoolYear).iter().filter_map(|(_, v)| *v).sum();
+    assert_eq!(headline, Some(sum));
+    assert_eq!(Dimension::SchoolYear.key_label("y7"), "Year 7");
+    assert_eq!(Dimension::KeyStage.key_label("ks3"), "Key stage 3");
+    assert_eq!(Dimension::Phase.key_label("post_16"), "Post-16");
+}

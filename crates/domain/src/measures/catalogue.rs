@@ -92,7 +92,7 @@ RequestsReceived = "requests_received" {
     unit: Count,
     better: Neither,
     definition: "requests received in the month",
-    breakdowns: [Source, AgeBand, PrimaryNeed],
+    breakdowns: [Source, AgeBand, PrimaryNeed, SchoolYear, KeyStage, Phase],
     seed_rows: "Initial Requests for EHC Assessment; No. of requests for EHC assessment",
     compute: |e, m| Stream::of(Count, requests_received(e, Engine::in_month(&e.events.received, m))),
 },
@@ -214,7 +214,7 @@ RequestsOpen = "requests_open" {
     unit: Count,
     better: Neither,
     definition: "as at: open requests",
-    breakdowns: [Stage, Caseworker, Team],
+    breakdowns: [Stage, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "Total number of EHCP assessments in progress",
     compute: |e, m| Stream::of(Count, open_requests(e, m, |_, _| true)),
 },
@@ -310,7 +310,7 @@ PlansIssued = "plans_issued" {
     unit: Count,
     better: Neither,
     definition: "requests whose outcome `plan` was notified in the month",
-    breakdowns: [AgeBand],
+    breakdowns: [AgeBand, SchoolYear, KeyStage, Phase],
     seed_rows: "EHCPs issued per month by age group; Number of new EHCs issued",
     compute: |e, m| Stream::of(Count, issued(e, Engine::in_month(&e.events.outcome, m), true)),
 },
@@ -429,7 +429,7 @@ PlansActive = "plans_active" {
     unit: Count,
     better: Neither,
     definition: "as at: active plans",
-    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team],
+    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "Total Number of (Active) EHCPs; No. of EHCPs; EHCs by setting type",
     compute: |e, m| Stream::of(Count, active_plans(e, m)),
 },
@@ -466,14 +466,16 @@ PlansCeased = "plans_ceased" {
     unit: Count,
     better: Neither,
     definition: "plans whose ceased_on is in the month",
-    breakdowns: [AgeBand, CeaseReason],
+    breakdowns: [AgeBand, CeaseReason, SchoolYear, KeyStage, Phase],
     seed_rows: "Number of EHCs ceased, by age group",
     compute: |e, m| Stream::of(
         Count,
         Engine::in_month(&e.events.ceased, m).map(|i| {
             let p = &e.cw.plans[i as usize];
             let c = p.ceased.map(|c| (c.on, c.value.code())).unwrap_or((p.issued_on, ""));
-            Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(e.plan_dates[i as usize].child, c.0)), c.1, ""])
+            let child = e.plan_dates[i as usize].child;
+            let [year, stage, phase] = e.child_school(child, c.0);
+            Fact::keyed(RecordRef::Plan(i), [age_band(e.child_age(child, c.0)), c.1, year, stage, phase])
         }),
     ),
 },
@@ -540,7 +542,7 @@ NamedSettingNotAttended = "named_setting_not_attended" {
     unit: Count,
     better: Down,
     definition: "as at: active plans naming a main setting at the date (plan_settings.csv: named_on on or before it, ended_on empty or on or after it, rank empty or 1; of several, those with the latest named_on) where no placement of the child active at the date is at any of them (at: the named URN, else the named UKPRN, else the named type of setting)",
-    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team],
+    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "named in the plan but not attending",
     compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, crate::named::not_attended)),
 },
@@ -550,7 +552,7 @@ NamedSettingNotStarted = "named_setting_not_started" {
     unit: Count,
     better: Down,
     definition: "as at: active plans naming a setting at the date (any rank) at which the child has no placement with started_on on or before the date",
-    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team],
+    breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "agreed a special school place, waiting",
     compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, crate::named::not_started)),
 },
@@ -580,13 +582,14 @@ ReviewsOverdue = "reviews_overdue" {
     unit: Count,
     better: Down,
     definition: "as at: active plans whose current review is overdue",
-    breakdowns: [State, Caseworker, Team],
+    breakdowns: [State, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "Number / Total number of annual reviews overdue; waiting for school action / service action / amendments",
     compute: |e, m| Stream::of(
         Count,
         e.month_plans(m).filter(|p| p.review_overdue).map(|p| {
             let [caseworker, team] = e.plan_holders[p.plan as usize];
-            Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), caseworker, team])
+            let [year, stage, phase] = crate::dates::SCHOOL_YEARS[usize::from(p.school)];
+            Fact::keyed(RecordRef::Plan(p.plan), [p.review_state.code(), caseworker, team, year, stage, phase])
         }),
     ),
 },

@@ -367,6 +367,8 @@ pub(super) struct ActivePlan {
     pub(super) setting: Option<Setting>,
     pub(super) review_state: crate::clock::ReviewState,
     pub(super) review_overdue: bool,
+    /// The child's national curriculum year at the date, an index of `dates::SCHOOL_YEARS`.
+    pub(super) school: u8,
 }
 
 /// The state of the caseload at the end of a month.
@@ -830,6 +832,14 @@ impl<'a> Engine<'a> {
         index.and_then(|i| self.child_traits.get(i as usize)).map_or(0, |(born, _)| age_on(*born, on))
     }
 
+    /// The keys `[school_year, key_stage, phase]` of a child on `on` (issue 23); `unknown`
+    /// for a child not held.
+    pub(super) fn child_school(&self, index: Option<u32>, on: Date) -> [&'static str; 3] {
+        index
+            .and_then(|i| self.child_traits.get(i as usize))
+            .map_or([UNKNOWN; 3], |(born, _)| crate::dates::school_year(*born, on))
+    }
+
     fn child_need(&self, index: Option<u32>) -> &'static str {
         index.and_then(|i| self.child_traits.get(i as usize)).and_then(|(_, need)| *need).map_or(UNKNOWN, Need::code)
     }
@@ -966,6 +976,7 @@ impl<'a> Engine<'a> {
                     setting: placements.iter().find(|s| s.main && s.is_active_at(date)).map(|s| s.setting),
                     review_state: status.state,
                     review_overdue: status.deadline.is_overdue(),
+                    school: child.map_or(0, |(born, _)| crate::dates::school_year_index(born, date)),
                 });
                 // Each placement is listed once: validation guarantees a child has one active
                 // plan at a time (a child's plans may not overlap).
@@ -1047,11 +1058,12 @@ impl<'a> Engine<'a> {
 }
 
 /// The keys of a request in the breakdowns of the request measures.
-pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 3] {
+pub(super) fn request_keys<'a>(e: &Engine<'a>, i: u32, on: Date) -> [&'a str; 6] {
     let child = e.request_child[i as usize];
     // The need the request was made for, else the child's (issue 23).
     let need = e.request_traits[i as usize].2.map_or_else(|| e.child_need(child), Need::code);
-    [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), need]
+    let [year, stage, phase] = e.child_school(child, on);
+    [e.source(i).map_or(UNKNOWN, |s| s.code()), age_band(e.child_age(child, on)), need, year, stage, phase]
 }
 
 pub(super) fn is_assessment(r: &RequestMilestones) -> bool {
@@ -1096,7 +1108,8 @@ pub(super) fn issued<'e, 'a>(
         let r = e.request(i);
         let on = r.outcome.map_or(r.received_on, |o| o.on);
         let child = e.request_child[i as usize];
-        Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(child, on)), "", ""])
+        let [year, stage, phase] = e.child_school(child, on);
+        Fact::keyed(RecordRef::Request(i), [age_band(e.child_age(child, on)), year, stage, phase])
             .share(within_20_weeks(r))
             .amount(days_to_outcome(r) as f64 / 7.0)
     })
@@ -1117,6 +1130,7 @@ pub(super) fn decisions<'e, 'a>(
 pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
     e.month_plans(month).map(|p| {
         let [caseworker, team] = e.plan_holders[p.plan as usize];
+        let [year, stage, phase] = crate::dates::SCHOOL_YEARS[usize::from(p.school)];
         Fact::keyed(
             RecordRef::Plan(p.plan),
             [
@@ -1125,6 +1139,9 @@ pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iter
                 p.setting.map_or(UNKNOWN, Setting::code),
                 caseworker,
                 team,
+                year,
+                stage,
+                phase,
             ],
         )
     })
@@ -1148,11 +1165,13 @@ pub(super) fn open_requests<'e, 'a>(
     keep: impl Fn(RequestStage, i64) -> bool + 'e,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
     let end = e.month_end(month);
+    let date = e.end_of(month);
     (0..end.open_requests.len()).filter_map(move |k| {
         let (i, stage, days) = end.open_requests[k];
         keep(stage, days).then(|| {
             let [caseworker, team] = e.request_holders[i as usize];
-            Fact::keyed(RecordRef::Request(i), [stage.code(), caseworker, team])
+            let [year, key_stage, phase] = e.child_school(e.request_child[i as usize], date);
+            Fact::keyed(RecordRef::Request(i), [stage.code(), caseworker, team, year, key_stage, phase])
         })
     })
 }

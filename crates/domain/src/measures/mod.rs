@@ -11,7 +11,7 @@ pub mod scorecard;
 pub use catalogue::{CATALOGUE, MeasureId};
 
 /// The most breakdowns a measure may have (each fact carries a key for each).
-pub const MAX_BREAKDOWNS: usize = 5;
+pub const MAX_BREAKDOWNS: usize = 8;
 
 /// What a measure's value counts or measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,10 +89,17 @@ pub enum Dimension {
     Role,
     /// A member of staff's contract.
     Contract,
+    /// The child's national curriculum year (issue 23): `early_years`, `reception`, `y1`..`y14`,
+    /// `post_19`.
+    SchoolYear,
+    /// Its key stage: `early_years`, `ks1`..`ks5`, `post_19`.
+    KeyStage,
+    /// Its phase: `early_years`, `primary`, `secondary`, `post_16`, `post_19`.
+    Phase,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 15] = [
+    pub const ALL: [Dimension; 18] = [
         Dimension::Source,
         Dimension::AgeBand,
         Dimension::PrimaryNeed,
@@ -108,6 +115,9 @@ impl Dimension {
         Dimension::Team,
         Dimension::Role,
         Dimension::Contract,
+        Dimension::SchoolYear,
+        Dimension::KeyStage,
+        Dimension::Phase,
     ];
 
     /// The name used in exports (`dimension` column) and on the command line.
@@ -128,6 +138,9 @@ impl Dimension {
             Dimension::Team => "team",
             Dimension::Role => "role",
             Dimension::Contract => "contract",
+            Dimension::SchoolYear => "school_year",
+            Dimension::KeyStage => "key_stage",
+            Dimension::Phase => "phase",
         }
     }
 
@@ -163,6 +176,19 @@ impl Dimension {
                 other => {
                     format!("{} to {}", other.split('_').next().unwrap_or(""), other.split('_').nth(1).unwrap_or(""))
                 }
+            }),
+            Dimension::SchoolYear | Dimension::KeyStage | Dimension::Phase => Some(match key {
+                "early_years" => "Early years".into(),
+                "reception" => "Reception".into(),
+                "post_16" => "Post-16".into(),
+                "post_19" => "Post-19".into(),
+                "primary" => "Primary".into(),
+                "secondary" => "Secondary".into(),
+                other => match (other.strip_prefix("ks"), other.strip_prefix('y')) {
+                    (Some(n), _) => format!("Key stage {n}"),
+                    (_, Some(n)) => format!("Year {n}"),
+                    _ => other.to_string(),
+                },
             }),
             Dimension::Stage | Dimension::State | Dimension::Provider => None,
         };

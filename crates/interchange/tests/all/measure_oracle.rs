@@ -224,6 +224,36 @@ impl<'a> Oracle<'a> {
         p.caseworker.clone().or_else(|| self.request(p.request_id.as_deref()?).caseworker.clone())
     }
     /// The caseworker and team keys of a holder.
+    /// The child's national curriculum year on `on`, its key stage and phase, worked out from
+    /// the age on the 31 August that began the school year (issue 23).
+    fn school(&self, id: &str, on: Date) -> Keys {
+        let start = if on.month() >= 9 { on.year() } else { on.year() - 1 };
+        let age = age_on(self.child(id).date_of_birth, date(start, 8, 31));
+        let year = match age {
+            ..=3 => "early_years".to_string(),
+            4 => "reception".to_string(),
+            5..=18 => format!("y{}", age - 4),
+            _ => "post_19".to_string(),
+        };
+        let stage = match age {
+            ..=4 => "early_years",
+            5..=6 => "ks1",
+            7..=10 => "ks2",
+            11..=13 => "ks3",
+            14..=15 => "ks4",
+            16..=18 => "ks5",
+            _ => "post_19",
+        };
+        let phase = match age {
+            ..=3 => "early_years",
+            4..=10 => "primary",
+            11..=15 => "secondary",
+            16..=18 => "post_16",
+            _ => "post_19",
+        };
+        vec![("school_year", year), ("key_stage", stage.to_string()), ("phase", phase.to_string())]
+    }
+
     fn holder_keys(&self, holder: Option<String>) -> Keys {
         match holder {
             None => vec![("caseworker", "unallocated".into()), ("team", "unallocated".into())],
@@ -260,6 +290,9 @@ impl<'a> Oracle<'a> {
                 // What the request was made for, else the child's need now (issue 23).
                 ("primary_need", r.primary_need.map_or_else(|| self.need(&r.child_id), |n| n.code().to_string())),
             ]
+            .into_iter()
+            .chain(self.school(&r.child_id, r.received_on))
+            .collect::<Vec<_>>()
         };
         let received = |f: &dyn Fn(Date) -> bool| cw.requests.iter().filter(|r| f(r.received_on)).collect::<Vec<_>>();
         let decisions = |f: &dyn Fn(Date) -> bool| {
@@ -323,6 +356,7 @@ impl<'a> Oracle<'a> {
                 ("setting", self.setting(&p.child_id, d)),
             ];
             keys.extend(self.holder_keys(self.plan_holder(p)));
+            keys.extend(self.school(&p.child_id, d));
             keys
         };
         let share_in = |settings: &[&str]| {
@@ -446,6 +480,7 @@ impl<'a> Oracle<'a> {
                 let assessing = r.decision.is_some_and(|x| x.on <= d && x.value == AssessmentDecision::Assess);
                 let mut keys = vec![("stage", if assessing { "assessing" } else { "awaiting_decision" }.to_string())];
                 keys.extend(self.holder_keys(r.caseworker.clone()));
+                keys.extend(self.school(&r.child_id, d));
                 keys
             }),
             MeasureId::AssessmentsInProgress => count(
@@ -473,9 +508,12 @@ impl<'a> Oracle<'a> {
             }
             MeasureId::AssessmentsCompletedOnTimePct => share(completed(&in_month), on_time, none),
             MeasureId::AssessmentsCompletedOnTimePctYtd => share(completed(&ytd), on_time, none),
-            MeasureId::PlansIssued => {
-                count(issued(&in_month), |r| vec![("age_band", band(self.age(&r.child_id, r.outcome.unwrap().on)))])
-            }
+            MeasureId::PlansIssued => count(issued(&in_month), |r| {
+                let on = r.outcome.unwrap().on;
+                let mut keys = vec![("age_band", band(self.age(&r.child_id, on)))];
+                keys.extend(self.school(&r.child_id, on));
+                keys
+            }),
             MeasureId::PlansIssuedWithin20Weeks => {
                 count(issued(&in_month).into_iter().filter(|r| within_20(r)).collect(), none)
             }
@@ -552,7 +590,12 @@ impl<'a> Oracle<'a> {
             MeasureId::PlansCeased => {
                 count(cw.plans.iter().filter(|p| p.ceased.is_some_and(|c| in_month(c.on))).collect(), |p| {
                     let c = p.ceased.unwrap();
-                    vec![("age_band", band(self.age(&p.child_id, c.on))), ("cease_reason", c.value.code().to_string())]
+                    let mut keys = vec![
+                        ("age_band", band(self.age(&p.child_id, c.on))),
+                        ("cease_reason", c.value.code().to_string()),
+                    ];
+                    keys.extend(self.school(&p.child_id, c.on));
+                    keys
                 })
             }
             MeasureId::PlansInMainstreamPct => share_in(&["mainstream", "resource_base"]),
@@ -573,6 +616,7 @@ impl<'a> Oracle<'a> {
                 |(p, (state, _))| {
                     let mut keys = vec![("state", state.to_string())];
                     keys.extend(self.holder_keys(self.plan_holder(p)));
+                    keys.extend(self.school(&p.child_id, d));
                     keys
                 },
             ),
