@@ -980,6 +980,10 @@ fn plans_by_school_year_turn_over_on_1_september() {
     let sum: f64 = keys(month(2026, 9), Dimension::SchoolYear).iter().filter_map(|(_, v)| *v).sum();
     assert_eq!(headline, Some(sum));
     assert_eq!(Dimension::SchoolYear.key_label("y7"), "Year 7");
+    // Youngest first, not by the keys' text: year 2 before year 10.
+    let mut years = vec!["y10", "unknown", "y2", "reception", "post_19"];
+    years.sort_by_key(|k| Dimension::SchoolYear.key_rank(k));
+    assert_eq!(years, ["reception", "y2", "y10", "post_19", "unknown"]);
     assert_eq!(Dimension::KeyStage.key_label("ks3"), "Key stage 3");
     assert_eq!(Dimension::Phase.key_label("post_16"), "Post-16");
 }

@@ -1037,7 +1037,7 @@ impl<'a> Engine<'a> {
         let mut breakdowns = Vec::new();
         for (slot, &dimension) in measure.breakdowns.iter().enumerate().take(slots) {
             let mut keyed = std::mem::take(&mut groups[slot]).into_sums();
-            keyed.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            keyed.sort_unstable_by(|a, b| (dimension.key_rank(a.0), a.0).cmp(&(dimension.key_rank(b.0), b.0)));
             for (key, sums) in keyed {
                 breakdowns.push((dimension, key.to_string(), stream.combine.value(sums, previous)));
             }

@@ -148,6 +148,21 @@ impl Dimension {
         Dimension::ALL.into_iter().find(|d| d.code() == text)
     }
 
+    /// Where a key sorts among this breakdown's keys: school years, key stages and phases
+    /// youngest first (`y2` before `y10`), `unknown` last; every other breakdown's keys are
+    /// equal here and sort by their text.
+    pub fn key_rank(self, key: &str) -> usize {
+        const STAGES: [&str; 7] = ["early_years", "ks1", "ks2", "ks3", "ks4", "ks5", "post_19"];
+        const PHASES: [&str; 5] = ["early_years", "primary", "secondary", "post_16", "post_19"];
+        let found = match self {
+            Dimension::SchoolYear => crate::dates::SCHOOL_YEARS.iter().position(|y| y[0] == key),
+            Dimension::KeyStage => STAGES.iter().position(|s| *s == key),
+            Dimension::Phase => PHASES.iter().position(|p| *p == key),
+            _ => Some(0),
+        };
+        found.unwrap_or(usize::MAX)
+    }
+
     /// A breakdown key in words, for people ("Non-maintained special school" for `nmss`, "Under
     /// 5" for `under_5`); a key of no code list (a provider's name) as it is.
     pub fn key_label(self, key: &str) -> String {
