@@ -48,10 +48,7 @@ pub struct ReturnChange {
 /// A person of a return, with what identifies them and their plans.
 struct Person<'b> {
     row: &'b BladeRow,
-    upn: Option<String>,
-    uln: Option<String>,
-    name: (String, String),
-    born: Option<Date>,
+    who: Identity,
     /// Each named plan: its start and cease dates.
     plans: Vec<(Option<Date>, Option<Date>)>,
 }
@@ -71,101 +68,74 @@ fn people(blade: &Blade) -> Vec<Person<'_>> {
                     }
                 }
             }
-            Person {
-                row,
-                upn: row.get("upn").map(str::to_uppercase),
-                uln: row.get("uniquelearnernumber").map(str::to_string),
-                name: (
-                    row.get("forename").unwrap_or("").to_lowercase(),
-                    row.get("surname").unwrap_or("").to_lowercase(),
-                ),
-                born: date(row, "personbirthdate"),
-                plans,
-            }
+            let who = Identity::of(
+                row.get("upn"),
+                row.get("uniquelearnernumber"),
+                row.get("forename").unwrap_or(""),
+                row.get("surname").unwrap_or(""),
+                date(row, "personbirthdate"),
+            );
+            Person { row, who, plans }
         })
         .collect()
 }
 
-/// Finds people by UPN, else ULN, else name and date of birth (a name alone is not enough: a
-/// changed date of birth is found only through an identifier). A UPN or ULN two people share
-/// identifies neither.
-struct Finder<'p, 'b> {
-    people: &'p [Person<'b>],
-    by_upn: HashMap<&'p str, usize>,
-    by_uln: HashMap<&'p str, usize>,
-    by_name_born: HashMap<(&'p str, &'p str, Date), usize>,
+/// What identifies a person or a child: UPN (upper case), ULN, name (lower case) and date of
+/// birth.
+struct Identity {
+    upn: Option<String>,
+    uln: Option<String>,
+    name: (String, String),
+    born: Option<Date>,
 }
 
-impl<'p, 'b> Finder<'p, 'b> {
-    fn new(people: &'p [Person<'b>]) -> Finder<'p, 'b> {
-        let mut f = Finder { people, by_upn: HashMap::new(), by_uln: HashMap::new(), by_name_born: HashMap::new() };
-        let mut shared: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for (i, p) in people.iter().enumerate() {
-            if let Some(u) = &p.upn
-                && f.by_upn.insert(u, i).is_some()
-            {
-                shared.insert(u);
-            }
-            if let Some(u) = &p.uln
-                && f.by_uln.insert(u, i).is_some()
-            {
-                shared.insert(u);
-            }
-            if let Some(b) = p.born {
-                f.by_name_born.insert((&p.name.0, &p.name.1, b), i);
-            }
+impl Identity {
+    fn of(upn: Option<&str>, uln: Option<&str>, forename: &str, surname: &str, born: Option<Date>) -> Identity {
+        Identity {
+            upn: upn.map(str::to_uppercase),
+            uln: uln.map(str::to_string),
+            name: (forename.to_lowercase(), surname.to_lowercase()),
+            born,
         }
-        f.by_upn.retain(|u, _| !shared.contains(u));
-        f.by_uln.retain(|u, _| !shared.contains(u));
-        f
-    }
-
-    fn find(&self, p: &Person) -> Option<&'p Person<'b>> {
-        let i = p
-            .upn
-            .as_deref()
-            .and_then(|u| self.by_upn.get(u))
-            .or_else(|| p.uln.as_deref().and_then(|u| self.by_uln.get(u)))
-            .or_else(|| p.born.and_then(|b| self.by_name_born.get(&(p.name.0.as_str(), p.name.1.as_str(), b))))
-            .copied()?;
-        self.people.get(i)
     }
 }
 
-/// The children sendtrack holds, found as the return's people are: by UPN, else ULN, else name
-/// and date of birth; a key two children share finds neither. Built once per comparison.
-struct Held<'c> {
-    children: &'c [&'c crate::records::Child],
+/// Positions of people (of a return, or the children sendtrack holds) by UPN, else ULN, else
+/// name and date of birth: the first key a person has that the index holds decides, and a key
+/// two people share identifies neither. A name alone is never enough (a changed date of birth
+/// is found only through an identifier). Built once per comparison.
+#[derive(Default)]
+struct Identities {
     by_upn: HashMap<String, Option<usize>>,
     by_uln: HashMap<String, Option<usize>>,
     by_name_born: HashMap<(String, String, Date), Option<usize>>,
 }
 
-impl<'c> Held<'c> {
-    fn new(children: &'c [&'c crate::records::Child]) -> Held<'c> {
+impl Identities {
+    fn new<'i>(people: impl Iterator<Item = &'i Identity>) -> Identities {
         fn add<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Option<usize>>, key: K, i: usize) {
             map.entry(key).and_modify(|v| *v = None).or_insert(Some(i));
         }
-        let mut held = Held { children, by_upn: HashMap::new(), by_uln: HashMap::new(), by_name_born: HashMap::new() };
-        for (i, c) in children.iter().enumerate() {
-            if let Some(u) = &c.upn {
-                add(&mut held.by_upn, u.to_uppercase(), i);
+        let mut index = Identities::default();
+        for (i, who) in people.enumerate() {
+            if let Some(u) = &who.upn {
+                add(&mut index.by_upn, u.clone(), i);
             }
-            if let Some(u) = &c.uln {
-                add(&mut held.by_uln, u.clone(), i);
+            if let Some(u) = &who.uln {
+                add(&mut index.by_uln, u.clone(), i);
             }
-            add(&mut held.by_name_born, (c.forename.to_lowercase(), c.surname.to_lowercase(), c.date_of_birth), i);
+            if let Some(b) = who.born {
+                add(&mut index.by_name_born, (who.name.0.clone(), who.name.1.clone(), b), i);
+            }
         }
-        held
+        index
     }
 
-    fn find(&self, p: &Person) -> Option<&'c crate::records::Child> {
-        let by_upn = p.upn.as_ref().and_then(|u| self.by_upn.get(u));
-        let by_uln = p.uln.as_ref().and_then(|u| self.by_uln.get(u));
-        let by_name = p.born.and_then(|b| self.by_name_born.get(&(p.name.0.clone(), p.name.1.clone(), b)));
-        // The first key the person has that sendtrack holds decides, shared (None) or not.
-        let found = by_upn.or(by_uln).or(by_name).copied().flatten()?;
-        Some(self.children[found])
+    fn find(&self, who: &Identity) -> Option<usize> {
+        let by_upn = who.upn.as_ref().and_then(|u| self.by_upn.get(u));
+        let by_uln = who.uln.as_ref().and_then(|u| self.by_uln.get(u));
+        let by_name = who.born.and_then(|b| self.by_name_born.get(&(who.name.0.clone(), who.name.1.clone(), b)));
+        by_upn.or(by_uln).or(by_name).copied().flatten()
     }
 }
 
@@ -179,9 +149,13 @@ pub fn compare_returns(
     activity_from: Date,
 ) -> Vec<ReturnChange> {
     let (before, now) = (people(previous), people(current));
-    let finder = Finder::new(&now);
+    let in_now = Identities::new(now.iter().map(|p| &p.who));
     let children: Vec<&crate::records::Child> = held.children.iter().collect();
-    let known = Held::new(&children);
+    let identities: Vec<Identity> = children
+        .iter()
+        .map(|c| Identity::of(c.upn.as_deref(), c.uln.as_deref(), &c.forename, &c.surname, Some(c.date_of_birth)))
+        .collect();
+    let known = Identities::new(identities.iter());
     let mut plans_of: HashMap<&str, Vec<&crate::records::Plan>> = HashMap::new();
     for x in &held.plans {
         plans_of.entry(x.child_id.as_str()).or_default().push(x);
@@ -192,7 +166,7 @@ pub fn compare_returns(
     }
     let mut out = Vec::new();
     for p in &before {
-        let child = known.find(p);
+        let child = known.find(&p.who).map(|i| children[i]);
         let child_id = child.map(|c| c.child_id.to_string());
         let plans: &[&crate::records::Plan] =
             child.and_then(|c| plans_of.get(c.child_id.as_str())).map_or(&[], Vec::as_slice);
@@ -215,7 +189,7 @@ pub fn compare_returns(
                 explanation,
             })
         };
-        let found = finder.find(p);
+        let found = in_now.find(&p.who).map(|i| &now[i]);
         match found {
             None => {
                 let (explained, why) = match child {
@@ -237,11 +211,11 @@ pub fn compare_returns(
                 push(Change::Vanished, explained, why);
             }
             Some(q) => {
-                if let (Some(a), Some(b)) = (p.born, q.born)
+                if let (Some(a), Some(b)) = (p.who.born, q.who.born)
                     && a != b
                 {
                     // Neither date, nor how far it moved: either would tell a date of birth.
-                    let agrees = child.is_some_and(|c| Some(c.date_of_birth) == q.born);
+                    let agrees = child.is_some_and(|c| Some(c.date_of_birth) == q.who.born);
                     push(
                         Change::BirthDateChanged,
                         agrees,

@@ -440,28 +440,12 @@ pub const PUBLISHED_FIGURES_SETTING: &str = "dfe_published_figures";
 /// The figures as CSV (`measure,on,dimension,key,value,source`), as the setting keeps them.
 pub fn figures_csv(figures: &[PublishedFigure]) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let mut rows = vec![vec![
-        "measure".to_string(),
-        "on".into(),
-        "dimension".into(),
-        "key".into(),
-        "value".into(),
-        "source".into(),
-    ]];
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(["measure", "on", "dimension", "key", "value", "source"]);
     for f in figures {
         let (dimension, key) = f.breakdown.as_ref().map_or(("", ""), |(d, k)| (d.code(), k.as_str()));
-        rows.push(vec![
-            f.measure.code().to_string(),
-            f.on.to_string(),
-            dimension.to_string(),
-            key.to_string(),
-            f.value.to_string(),
-            f.source.clone(),
-        ]);
-    }
-    for row in rows {
-        // Writing to memory cannot fail.
-        let _ = writer.write_record(&row);
+        let (on, value) = (f.on.to_string(), f.value.to_string());
+        let _ = writer.write_record([f.measure.code(), on.as_str(), dimension, key, value.as_str(), f.source.as_str()]);
     }
     writer.into_inner().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
 }

@@ -111,10 +111,11 @@ impl ReconciledFigure {
     }
 }
 
-/// sendtrack's count for each published figure: a year's figure sums the twelve months (each
-/// record counted in its month); a census day's is as at that day.
-pub fn reconcile_figures(cw: &crate::records::Casework, figures: &[PublishedFigure]) -> Vec<ReconciledFigure> {
-    let year_engine = Engine::new(cw);
+/// sendtrack's count for each published figure: a year's figure sums the twelve months of
+/// `engine` (each record counted in its month; the engine the other figures were read from); a
+/// census day's is as at that day, from an engine of the same records as at it.
+pub fn reconcile_figures(year_engine: &Engine, figures: &[PublishedFigure]) -> Vec<ReconciledFigure> {
+    let cw = year_engine.casework();
     let mut census_engines: Vec<(jiff::civil::Date, Engine)> = Vec::new();
     for f in figures {
         if let PublishedOn::CensusDay(d) = f.on

@@ -390,6 +390,14 @@ mod tests {
         assert_eq!((merged.children.len(), merged.requests.len(), merged.disputes.len()), (1, 1, 1));
     }
 
+    /// Alex (one UPN) and their plan of 1 March 2023, under the ids a database or a return gives.
+    fn alex_with_a_plan(child_id: &str, plan_id: &str) -> Casework {
+        let mut cw = Casework::default();
+        cw.children.push_back(child(child_id, Some("A123456789012"), "Alex"));
+        cw.plans.push_back(sendtrack_domain::testing::plan(plan_id, child_id, date(2023, 3, 1)));
+        cw
+    }
+
     fn named(id: &str, plan: &str, urn: &str, on: jiff::civil::Date) -> PlanSetting {
         PlanSetting {
             plan_setting_id: id.into(),
@@ -405,14 +413,10 @@ mod tests {
 
     #[test]
     fn a_setting_named_anew_is_named_from_the_census_day_and_ends_the_one_before() {
-        let mut held = Casework::default();
-        held.children.push_back(child("C-1", Some("A123456789012"), "Alex"));
-        held.plans.push_back(sendtrack_domain::testing::plan("P-1", "C-1", date(2023, 3, 1)));
+        let mut held = alex_with_a_plan("C-1", "P-1");
         held.plan_settings.push_back(named("N-1", "P-1", "100001", date(2023, 3, 1)));
         held.plan_settings.push_back(named("N-2", "P-1", "100002", date(2024, 9, 1)));
-        let mut imported = Casework::default();
-        imported.children.push_back(child("X1", Some("A123456789012"), "Alex"));
-        imported.plans.push_back(sendtrack_domain::testing::plan("XP1", "X1", date(2023, 3, 1)));
+        let mut imported = alex_with_a_plan("X1", "XP1");
         // The 2026 return names the secondary school held since 2024 and a special school.
         imported.plan_settings.push_back(named("XN1", "XP1", "100002", date(2023, 3, 1)));
         imported.plan_settings.push_back(named("XN2", "XP1", "100003", date(2023, 3, 1)));
@@ -429,17 +433,13 @@ mod tests {
 
     #[test]
     fn a_setting_no_longer_named_ends_and_an_older_return_leaves_a_later_naming_alone() {
-        let mut held = Casework::default();
-        held.children.push_back(child("C-1", Some("A123456789012"), "Alex"));
-        held.plans.push_back(sendtrack_domain::testing::plan("P-1", "C-1", date(2023, 3, 1)));
+        let mut held = alex_with_a_plan("C-1", "P-1");
         let mut dual = named("N-2", "P-1", "100002", date(2023, 3, 1));
         dual.rank = Some(PlacementRank::Dual);
         held.plan_settings.push_back(named("N-1", "P-1", "100001", date(2023, 3, 1)));
         held.plan_settings.push_back(dual);
         held.plan_settings.push_back(named("N-3", "P-1", "100003", date(2026, 1, 15)));
-        let mut imported = Casework::default();
-        imported.children.push_back(child("X1", Some("A123456789012"), "Alex"));
-        imported.plans.push_back(sendtrack_domain::testing::plan("XP1", "X1", date(2023, 3, 1)));
+        let mut imported = alex_with_a_plan("X1", "XP1");
         // The 2025 return names the main school only, twice over (a COLLECT duplicate).
         imported.plan_settings.push_back(named("XN1", "XP1", "100001", date(2023, 3, 1)));
         imported.plan_settings.push_back(named("XN9", "XP1", "100001", date(2023, 3, 1)));

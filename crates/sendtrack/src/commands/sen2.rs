@@ -260,7 +260,7 @@ pub async fn reconcile(
         }
     }
     if !figures.is_empty() {
-        let reconciled = sendtrack_domain::measures::reconcile::reconcile_figures(&cw, &figures);
+        let reconciled = sendtrack_domain::measures::reconcile::reconcile_figures(&engine, &figures);
         println!();
         println!(
             "Counts in total and by age band and need, where published (a year's activity, or plans on the census day)"

@@ -290,18 +290,17 @@ fn sen2_reconcile_lists_each_published_figure_sendtracks_and_the_difference() {
     }
     let db = tmp.path().join("demo.db");
     ok(&["demo", "--db", db.to_str().unwrap(), "--children", "1500", "--no-serve"]);
-    let said = ok(&[
-        "sen2",
-        "reconcile",
-        "--db",
-        db.to_str().unwrap(),
-        "--year",
-        "2024",
-        "--dfe",
-        dfe.to_str().unwrap(),
-        "--la",
-        "878",
-    ]);
+    // `sen2 reconcile` of the demo as Devon for `year`, with `more` arguments.
+    let (db_s, dfe_s) = (db.to_str().unwrap().to_string(), dfe.to_str().unwrap().to_string());
+    let reconcile = |year: &str, more: &[&str]| -> Vec<String> {
+        let mut args = vec!["sen2", "reconcile", "--db", &db_s, "--year", year, "--dfe", &dfe_s, "--la", "878"];
+        args.extend_from_slice(more);
+        args.into_iter().map(str::to_string).collect()
+    };
+    fn as_strs(args: &[String]) -> Vec<&str> {
+        args.iter().map(String::as_str).collect()
+    }
+    let said = ok(&as_strs(&reconcile("2024", &[])));
     assert!(said.starts_with("Devon in 2024:"), "{said}");
     // Each of the six published figures, with sendtrack's and the difference worked out.
     for id in [
@@ -370,20 +369,7 @@ fn sen2_reconcile_lists_each_published_figure_sendtracks_and_the_difference() {
     cells[born] = "2003-Feb-01 00:00:00".into();
     lines[row] = cells.join(",");
     std::fs::write(&person, lines.join("\n") + "\n").unwrap();
-    let said = ok(&[
-        "sen2",
-        "reconcile",
-        "--db",
-        db.to_str().unwrap(),
-        "--year",
-        "2024",
-        "--dfe",
-        dfe.to_str().unwrap(),
-        "--la",
-        "878",
-        "--previous",
-        previous.to_str().unwrap(),
-    ]);
+    let said = ok(&as_strs(&reconcile("2024", &["--previous", previous.to_str().unwrap()])));
     let changed: Vec<&str> = said.lines().filter(|l| l.contains("(date of birth changed)")).collect();
     assert_eq!(changed.len(), 1, "{said}");
     assert!(
@@ -391,17 +377,6 @@ fn sen2_reconcile_lists_each_published_figure_sendtracks_and_the_difference() {
         "{said}"
     );
     assert!(said.contains("not explained by sendtrack's records."), "{said}");
-    let none = sendtrack(&[
-        "sen2",
-        "reconcile",
-        "--db",
-        db.to_str().unwrap(),
-        "--year",
-        "1999",
-        "--dfe",
-        dfe.to_str().unwrap(),
-        "--la",
-        "878",
-    ]);
+    let none = sendtrack(&as_strs(&reconcile("1999", &[])));
     assert!(!none.status.success() && text(&none.stderr).contains("publish nothing for Devon in 1999"));
 }

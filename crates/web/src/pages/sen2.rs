@@ -214,7 +214,7 @@ async fn reconciliation(state: &AppState) -> Result<Option<Markup>, AppError> {
             .into_iter()
             .map(|r| (r.measure, r.published, r.ours, r.difference()))
             .collect::<Vec<_>>();
-        let counts: Vec<_> = sendtrack_domain::measures::reconcile::reconcile_figures(&cw, &figures)
+        let counts: Vec<_> = sendtrack_domain::measures::reconcile::reconcile_figures(&engine, &figures)
             .into_iter()
             .map(|r| {
                 let why = sendtrack_domain::measures::reconcile::explain(&cw, &r);
@@ -384,7 +384,7 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
         }
     };
     if purpose == "previous" {
-        return compared(&state, &user, &blade).await;
+        return compared(&state, &user, blade).await;
     }
     let failures = check(&blade, state.today(), None);
     state.audit().record(&user, "check an uploaded SEN2 return", None).await?;
@@ -393,7 +393,7 @@ pub async fn upload(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn
 }
 
 /// Last year's return (uploaded) against the return sendtrack would send for the year after.
-async fn compared(state: &AppState, user: &crate::auth::Session, before: &sendtrack_domain::sen2::Blade) -> Answer {
+async fn compared(state: &AppState, user: &crate::auth::Session, before: sendtrack_domain::sen2::Blade) -> Answer {
     let census = before.census_day(None);
     let next = census.map(|c| c.year() + 1).filter(|y| years().contains(y));
     let (Some(census), Some(next)) = (census, next) else {
@@ -405,7 +405,6 @@ async fn compared(state: &AppState, user: &crate::auth::Session, before: &sendtr
     let dir = returned(state, next).await?;
     let (now, _) = read_blade(dir.path())?;
     let cw = state.casework().await?;
-    let before = before.clone();
     let changes = crate::blocking("(comparing returns)", move || {
         let activity = jiff::civil::date(next - 1, 1, 1);
         sendtrack_domain::sen2_years::compare_returns(&before, &now, &cw, census, activity)
