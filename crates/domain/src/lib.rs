@@ -11,6 +11,7 @@ pub mod dates;
 pub mod editing;
 pub mod establishment;
 pub mod family;
+pub mod forecast;
 pub mod identifiers;
 pub mod informed;
 pub mod letters;

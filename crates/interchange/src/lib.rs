@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod dfe;
 pub mod for_people;
+pub mod forecast;
 pub mod gias;
 pub mod read;
 pub mod scorecard;

@@ -119,6 +119,39 @@ enum Command {
         #[arg(long, default_value = "Local authority")]
         authority: String,
     },
+    /// Forecast demand (requests, decisions, new plans, ceased and active plans, reviews falling
+    /// due) with 80% intervals, and the staff's capacity against it: the backlog month by month
+    /// and the month it clears, under the baseline and each scenario. `--backtest` scores the
+    /// method on every earlier month instead.
+    Forecast {
+        #[command(flatten)]
+        source: commands::source::Source,
+        /// Forecast from the end of this month (YYYY-MM), using nothing dated later; default
+        /// the last complete month.
+        #[arg(long = "as-of", value_parser = commands::measures::parse_month)]
+        as_of: Option<sendtrack_domain::dates::Month>,
+        /// How many months ahead: 12 to 36.
+        #[arg(long, default_value_t = 24)]
+        months: usize,
+        /// A scenario file (TOML; repeatable): staff added or removed from a month, demand up or
+        /// down, hours per task changed.
+        #[arg(long = "scenario")]
+        scenarios: Vec<PathBuf>,
+        /// A settings file (TOML) with the hours per task and per FTE; default the settings kept
+        /// in the database (set in the web app), else the built-in defaults.
+        #[arg(long)]
+        settings: Option<PathBuf>,
+        /// Score the method instead: for each measure and horizon (1, 3, 6, 12 months), the mean
+        /// absolute percentage error and how often the 80% interval held the actual value, over
+        /// every origin with 12 months after it up to --as-of.
+        #[arg(long)]
+        backtest: bool,
+        #[arg(long, value_enum, default_value = "table")]
+        format: commands::measures::Format,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List the measure catalogue with each definition.
     Measures,
     /// Comparator values (England, region, statistical neighbours, and the authority as
@@ -619,6 +652,18 @@ fn main() -> ExitCode {
                     let month = month.unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(today));
                     let options = commands::report::ReportOptions { format, month, out: &out, authority: &authority };
                     commands::report::run(&source, &options, today).await
+                }
+                Command::Forecast { source, as_of, months, scenarios, settings, backtest, format, out } => {
+                    let options = commands::forecast::ForecastOptions {
+                        as_of,
+                        months,
+                        scenarios,
+                        settings,
+                        backtest,
+                        format,
+                        out,
+                    };
+                    commands::forecast::run(&source, &options, today).await
                 }
                 Command::Measures => commands::measures::list_command(),
                 Command::Benchmarks { dfe, la, destination } => {

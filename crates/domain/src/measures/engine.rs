@@ -427,7 +427,7 @@ impl Timeline {
     }
 
     /// The records dated in the months from `first` to `last`.
-    fn between(&self, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
+    pub(super) fn between(&self, first: Month, last: Month) -> impl Iterator<Item = u32> + '_ {
         let index = |m: Month| i32::from(m.year()) * 12 + i32::from(m.month()) - 1 - self.first_month;
         let months = self.starts.len().saturating_sub(1) as i32;
         let from = index(first).clamp(0, months) as usize;
@@ -570,7 +570,7 @@ pub struct Engine<'a> {
     request_staff: Vec<Option<u32>>,
     plan_staff: Vec<Option<u32>>,
     request_child: Vec<Option<u32>>,
-    request_milestones: Vec<RequestMilestones>,
+    pub(super) request_milestones: Vec<RequestMilestones>,
     /// Each request's source and whether a statutory exception applied.
     request_traits: Vec<(Option<RequestSource>, bool, Option<Need>)>,
     /// Each child's date of birth and primary need.
@@ -596,7 +596,7 @@ pub struct Engine<'a> {
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
     /// date" (its as-at measures are taken at this day, its flows count up to it).
-    today: Option<Date>,
+    pub(super) today: Option<Date>,
 }
 
 const UNKNOWN: &str = "unknown";
@@ -1054,6 +1054,22 @@ impl<'a> Engine<'a> {
     pub(super) fn month_plans(&self, month: Month) -> impl Iterator<Item = ActivePlan> + use<'a> {
         let end = self.month_end(month);
         (0..end.active_plans.len()).map(move |k| end.active_plans[k])
+    }
+
+    /// The requests open at the end of `month`: index and stage.
+    pub(super) fn month_open_requests(&self, month: Month) -> impl Iterator<Item = (u32, RequestStage)> + use<'a> {
+        let end = self.month_end(month);
+        (0..end.open_requests.len()).map(move |k| (end.open_requests[k].0, end.open_requests[k].1))
+    }
+
+    /// Plan `plan`'s review meetings, in date order.
+    pub(super) fn meetings_of(&self, plan: u32) -> &[Meeting] {
+        self.plan_meetings.of(plan as usize)
+    }
+
+    /// The date of birth of child `index`, when held.
+    pub(super) fn child_born(&self, index: Option<u32>) -> Option<Date> {
+        index.and_then(|i| self.child_traits.get(i as usize)).map(|(born, _)| *born)
     }
 }
 

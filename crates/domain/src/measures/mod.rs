@@ -7,6 +7,7 @@ pub mod engine;
 pub mod presentation;
 pub mod reconcile;
 pub mod scorecard;
+pub mod state;
 
 pub use catalogue::{CATALOGUE, MeasureId};
 

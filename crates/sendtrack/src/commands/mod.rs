@@ -6,6 +6,7 @@ pub mod check;
 pub mod database;
 pub mod demo;
 pub mod export;
+pub mod forecast;
 pub mod import;
 pub mod mail;
 pub mod measures;

@@ -5,6 +5,7 @@
 mod backends_cli;
 mod casefile_cli;
 mod cli;
+mod forecast_cli;
 mod measures_cli;
 mod notify_cli;
 mod protection_cli;

@@ -1,0 +1,373 @@
+//! The capacity model ("time and motion"): the hours the staff in post can give to casework
+//! each month, the hours each piece of work takes, and the open work taken oldest deadline
+//! first, month by month, with the forecast demand arriving. It projects the work done, the
+//! backlog and the share of plans and reviews that meet their statutory limits.
+
+use crate::clock::{RequestStage, ReviewState};
+use crate::dates::{Month, epoch_day};
+use crate::measures::state::{OpenRequest, PlanInForce};
+
+/// Hours each piece of casework takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskHours {
+    /// Deciding whether to assess (evidence gathered, panel, letter).
+    pub decision: f64,
+    /// Coordinating an assessment (advice asked for, chased and read).
+    pub assessment: f64,
+    /// Drafting a plan, consulting settings and issuing it.
+    pub plan: f64,
+    /// Processing an annual review (meeting, report read, decision letter).
+    pub annual_review: f64,
+    /// Amending a plan after a review.
+    pub amendment: f64,
+}
+
+impl Default for TaskHours {
+    fn default() -> TaskHours {
+        TaskHours { decision: 2.0, assessment: 6.0, plan: 8.0, annual_review: 2.0, amendment: 2.5 }
+    }
+}
+
+impl TaskHours {
+    /// The tasks by name, as the settings file and the web form spell them.
+    pub const NAMES: [&'static str; 5] = ["decision", "assessment", "plan", "annual_review", "amendment"];
+
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "decision" => self.decision,
+            "assessment" => self.assessment,
+            "plan" => self.plan,
+            "annual_review" => self.annual_review,
+            "amendment" => self.amendment,
+            _ => return None,
+        })
+    }
+
+    pub fn set(&mut self, name: &str, hours: f64) -> bool {
+        let slot = match name {
+            "decision" => &mut self.decision,
+            "assessment" => &mut self.assessment,
+            "plan" => &mut self.plan,
+            "annual_review" => &mut self.annual_review,
+            "amendment" => &mut self.amendment,
+            _ => return false,
+        };
+        *slot = hours;
+        true
+    }
+}
+
+/// The rates that turn a request or a review into work, from the year before the origin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Conversion {
+    /// Of decisions, the share to assess.
+    pub assess: f64,
+    /// Of assessments completed, the share that ended in a plan.
+    pub plan: f64,
+    /// Of reviews completed, the share followed by an amended plan.
+    pub amend: f64,
+}
+
+/// Everything the simulation is given.
+#[derive(Debug, Clone)]
+pub struct Inputs<'i> {
+    pub origin: Month,
+    pub requests: &'i [OpenRequest],
+    pub plans: &'i [PlanInForce],
+    /// New requests in each month after the origin.
+    pub new_requests: &'i [f64],
+    /// Reviews falling due in each month after the origin.
+    pub reviews_due: &'i [f64],
+    /// Hours available for casework in each month after the origin.
+    pub hours_available: &'i [f64],
+    pub hours: TaskHours,
+    pub conversion: Conversion,
+    /// The fewest weeks a request takes to a plan however quickly it is worked: the advice
+    /// takes its six weeks and the draft its 15 days.
+    pub minimum_weeks: f64,
+}
+
+/// The statutory limit from request to plan: 20 weeks.
+const TWENTY_WEEKS: i64 = 140;
+/// A review decision is due within 4 weeks of the meeting.
+const REVIEW_DECISION_DAYS: i64 = 28;
+/// Reviews are prepared in the month before they fall due.
+const REVIEW_LEAD_DAYS: i64 = 31;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Request,
+    Review,
+}
+
+/// A piece of open work, or a month's worth of new work of one kind.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    kind: Kind,
+    /// How many cases it stands for (a month's new requests are one item).
+    count: f64,
+    /// Of those, how many end in a plan (requests only).
+    plans: f64,
+    /// The day its clock started: the request's receipt, the review's due date.
+    started: i64,
+    /// The statutory deadline: 20 weeks from receipt, or the review's due date.
+    deadline: i64,
+    /// The first day it can be worked.
+    available: i64,
+    hours: f64,
+    left: f64,
+}
+
+/// The month-by-month result.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Projection {
+    pub hours_available: Vec<f64>,
+    /// The hours of the work arriving in the month.
+    pub hours_needed: Vec<f64>,
+    pub hours_worked: Vec<f64>,
+    /// At each month end: requests open for more than 20 weeks.
+    pub requests_over_20_weeks: Vec<f64>,
+    /// At each month end: reviews past their due date and not completed.
+    pub reviews_overdue: Vec<f64>,
+    /// Of the plans issued in the month, the share within 20 weeks (%); `None` with none issued.
+    pub plans_within_20_weeks_pct: Vec<Option<f64>>,
+    pub plans_issued: Vec<f64>,
+    /// Of the reviews completed in the month, the share on time (%).
+    pub reviews_on_time_pct: Vec<Option<f64>>,
+    pub reviews_completed: Vec<f64>,
+}
+
+/// The open work at the end of the origin month.
+fn open_work(inputs: &Inputs<'_>) -> Vec<Item> {
+    let h = inputs.hours;
+    let c = inputs.conversion;
+    let mut items = Vec::new();
+    for r in inputs.requests {
+        let received = epoch_day(r.received_on);
+        let (hours, plans) = match r.stage {
+            RequestStage::AwaitingDecision => (h.decision + c.assess * (h.assessment + h.plan), c.assess * c.plan),
+            RequestStage::Assessing => (h.assessment + h.plan, c.plan),
+        };
+        items.push(Item {
+            kind: Kind::Request,
+            count: 1.0,
+            plans,
+            started: received,
+            deadline: received + TWENTY_WEEKS,
+            available: received,
+            hours,
+            left: hours,
+        });
+    }
+    let end = inputs.origin.last_day();
+    for p in inputs.plans {
+        let due = epoch_day(p.review_step_due);
+        let hours = match p.review_state {
+            // A review not yet held is work only once it is due within the month.
+            ReviewState::AwaitingMeeting if p.review_step_due > end => continue,
+            ReviewState::AwaitingMeeting => h.annual_review + c.amend * h.amendment,
+            // The meeting was held: the decision letter is left, then any amendment.
+            ReviewState::AwaitingDecision => h.annual_review / 4.0 + c.amend * h.amendment,
+            ReviewState::InAmendment => h.amendment,
+        };
+        let deadline = match p.review_state {
+            ReviewState::AwaitingMeeting => due,
+            _ => due - REVIEW_DECISION_DAYS,
+        };
+        items.push(Item {
+            kind: Kind::Review,
+            count: 1.0,
+            plans: 0.0,
+            started: deadline,
+            deadline,
+            available: deadline - REVIEW_LEAD_DAYS,
+            hours,
+            left: hours,
+        });
+    }
+    items
+}
+
+/// Works the open work and the new work month by month.
+pub fn simulate(inputs: &Inputs<'_>) -> Projection {
+    let h = inputs.hours;
+    let c = inputs.conversion;
+    let minimum_days = (inputs.minimum_weeks * 7.0).round() as i64;
+    let mut items = open_work(inputs);
+    let months = inputs.hours_available.len();
+    let mut out = Projection::default();
+    for k in 0..months {
+        let month = inputs.origin.plus(k as i32 + 1);
+        let (first, last) = (epoch_day(month.first_day()), epoch_day(month.last_day()));
+        let length = (last - first + 1) as f64;
+        // New work arrives in the middle of the month.
+        let middle = first + 14;
+        let requests = inputs.new_requests.get(k).copied().unwrap_or(0.0);
+        let request_hours = requests * (h.decision + c.assess * (h.assessment + h.plan));
+        let reviews = inputs.reviews_due.get(k).copied().unwrap_or(0.0);
+        let review_hours = reviews * (h.annual_review + c.amend * h.amendment);
+        for (kind, count, hours, plans, started, deadline) in [
+            (Kind::Request, requests, request_hours, requests * c.assess * c.plan, middle, middle + TWENTY_WEEKS),
+            (Kind::Review, reviews, review_hours, 0.0, middle, middle),
+        ] {
+            if count > 0.0 {
+                let available = if kind == Kind::Review { middle - REVIEW_LEAD_DAYS } else { middle };
+                items.push(Item { kind, count, plans, started, deadline, available, hours, left: hours });
+            }
+        }
+        out.hours_needed.push(request_hours + review_hours);
+
+        let capacity = inputs.hours_available[k].max(0.0);
+        let mut used = 0.0;
+        let (mut plans, mut plans_on_time, mut reviewed, mut reviewed_on_time) = (0.0, 0.0, 0.0, 0.0);
+        items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.started.cmp(&b.started)));
+        for item in items.iter_mut().filter(|i| i.available <= last) {
+            if used >= capacity {
+                break;
+            }
+            let take = item.left.min(capacity - used);
+            used += take;
+            item.left -= take;
+            let part = if item.hours > 0.0 { take / item.hours } else { 1.0 };
+            // The part done is finished, on average, halfway through the hours it took.
+            let done_on = (first + ((used - take / 2.0) / capacity.max(1e-9) * length) as i64).max(item.available);
+            match item.kind {
+                Kind::Request => {
+                    let issued_on = done_on.max(item.started + minimum_days);
+                    plans += part * item.plans;
+                    if issued_on <= item.deadline {
+                        plans_on_time += part * item.plans;
+                    }
+                }
+                Kind::Review => {
+                    reviewed += part * item.count;
+                    if done_on <= item.deadline + REVIEW_DECISION_DAYS {
+                        reviewed_on_time += part * item.count;
+                    }
+                }
+            }
+        }
+        items.retain(|i| i.left > 1e-9);
+        let remaining = |i: &Item| if i.hours > 0.0 { i.count * i.left / i.hours } else { 0.0 };
+        out.requests_over_20_weeks
+            .push(items.iter().filter(|i| i.kind == Kind::Request && i.deadline < last).map(remaining).sum());
+        out.reviews_overdue
+            .push(items.iter().filter(|i| i.kind == Kind::Review && i.deadline < last).map(remaining).sum());
+        out.hours_available.push(capacity);
+        out.hours_worked.push(used);
+        let pct = |on_time: f64, all: f64| (all > 1e-6).then(|| 100.0 * on_time / all);
+        out.plans_within_20_weeks_pct.push(pct(plans_on_time, plans));
+        out.plans_issued.push(plans);
+        out.reviews_on_time_pct.push(pct(reviewed_on_time, reviewed));
+        out.reviews_completed.push(reviewed);
+    }
+    out
+}
+
+/// The first month after the origin at whose end a backlog (`values`, one per month) is
+/// cleared: below half a case. `None` if it is not cleared within the months.
+pub fn clears(origin: Month, values: &[f64]) -> Option<Month> {
+    values.iter().position(|v| *v < 0.5).map(|k| origin.plus(k as i32 + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn month(y: i16, m: i8) -> Month {
+        Month::new(y, m).expect("a month")
+    }
+
+    fn hours(plan: f64) -> TaskHours {
+        TaskHours { decision: 0.0, assessment: 0.0, plan, annual_review: 5.0, amendment: 0.0 }
+    }
+
+    const EVERY_REQUEST_A_PLAN: Conversion = Conversion { assess: 1.0, plan: 1.0, amend: 0.0 };
+
+    #[test]
+    fn a_known_capacity_clears_a_known_backlog_in_a_known_month() {
+        // 100 requests open since January 2026, each needing 10 hours; 300 hours a month and
+        // no new work: 30 requests a month, so the last is done in the fourth month, April 2027.
+        let requests: Vec<OpenRequest> =
+            (0..100).map(|_| OpenRequest { received_on: date(2026, 1, 5), stage: RequestStage::Assessing }).collect();
+        let inputs = Inputs {
+            origin: month(2026, 12),
+            requests: &requests,
+            plans: &[],
+            new_requests: &[0.0; 6],
+            reviews_due: &[0.0; 6],
+            hours_available: &[300.0; 6],
+            hours: hours(10.0),
+            conversion: EVERY_REQUEST_A_PLAN,
+            minimum_weeks: 14.0,
+        };
+        let p = simulate(&inputs);
+        let backlog: Vec<f64> = p.requests_over_20_weeks.iter().map(|v| (v * 1e6).round() / 1e6).collect();
+        assert_eq!(backlog, vec![70.0, 40.0, 10.0, 0.0, 0.0, 0.0]);
+        assert_eq!(clears(inputs.origin, &p.requests_over_20_weeks), Some(month(2027, 4)));
+        assert_eq!(p.hours_worked, vec![300.0, 300.0, 300.0, 100.0, 0.0, 0.0]);
+        // Every one of them is past 20 weeks when issued.
+        assert_eq!(p.plans_within_20_weeks_pct[0], Some(0.0));
+        assert_eq!(p.plans_issued.iter().sum::<f64>(), 100.0);
+    }
+
+    #[test]
+    fn ample_capacity_issues_new_plans_within_20_weeks_and_none_clears_without_staff() {
+        let inputs = Inputs {
+            origin: month(2026, 12),
+            requests: &[],
+            plans: &[],
+            new_requests: &[50.0; 12],
+            reviews_due: &[0.0; 12],
+            hours_available: &[10_000.0; 12],
+            hours: hours(10.0),
+            conversion: EVERY_REQUEST_A_PLAN,
+            minimum_weeks: 14.0,
+        };
+        let p = simulate(&inputs);
+        assert!(p.plans_within_20_weeks_pct.iter().all(|s| *s == Some(100.0)), "{:?}", p.plans_within_20_weeks_pct);
+        assert!(p.requests_over_20_weeks.iter().all(|v| *v == 0.0));
+
+        let no_staff = Inputs { hours_available: &[0.0; 12], ..inputs };
+        let p = simulate(&no_staff);
+        // New requests pass 20 weeks five months after they arrive and pile up.
+        assert_eq!(p.requests_over_20_weeks[4], 0.0);
+        assert_eq!(p.requests_over_20_weeks[5], 50.0);
+        assert_eq!(p.requests_over_20_weeks[11], 350.0);
+        assert_eq!(clears(no_staff.origin, &p.requests_over_20_weeks[5..]), None);
+    }
+
+    #[test]
+    fn overdue_reviews_are_worked_before_requests_with_later_deadlines() {
+        let plans: Vec<PlanInForce> = (0..20)
+            .map(|_| PlanInForce {
+                born: None,
+                need: None,
+                setting: None,
+                issued_on: date(2025, 6, 1),
+                review_state: ReviewState::AwaitingMeeting,
+                review_step_due: date(2026, 5, 31),
+                last_meeting: None,
+            })
+            .collect();
+        let requests = [OpenRequest { received_on: date(2026, 12, 1), stage: RequestStage::Assessing }];
+        let inputs = Inputs {
+            origin: month(2026, 12),
+            requests: &requests,
+            plans: &plans,
+            new_requests: &[0.0; 3],
+            reviews_due: &[0.0; 3],
+            hours_available: &[50.0; 3],
+            hours: hours(10.0),
+            conversion: EVERY_REQUEST_A_PLAN,
+            minimum_weeks: 14.0,
+        };
+        let p = simulate(&inputs);
+        // 10 reviews a month: the request waits for the reviews, all late.
+        assert_eq!(p.reviews_overdue, vec![10.0, 0.0, 0.0]);
+        assert_eq!(p.reviews_on_time_pct[0], Some(0.0));
+        assert_eq!(p.plans_issued, vec![0.0, 0.0, 1.0]);
+        assert_eq!(p.plans_within_20_weeks_pct[2], Some(100.0));
+    }
+}
