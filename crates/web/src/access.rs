@@ -86,6 +86,10 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/establishments", CASEWORK, "the register of schools and settings"),
     rule("GET", "/worklists/{list}", CASEWORK, "a worklist"),
     rule("GET", "/worklists/{list}/records.csv", CASEWORK, "a worklist as CSV"),
+    rule("GET", "/forecast", ANALYSIS, "the forecast of demand, capacity and backlog"),
+    rule("POST", "/forecast/settings", MANAGER, "changing the forecast's assumptions"),
+    rule("POST", "/forecast/scenarios", MANAGER, "keeping a forecast scenario"),
+    rule("POST", "/forecast/scenarios/remove", MANAGER, "removing a forecast scenario"),
     rule("GET", "/sen2", SEN2, "checking the SEN2 return sendtrack would send"),
     rule("POST", "/sen2/check", SEN2, "checking an uploaded SEN2 return"),
     rule(

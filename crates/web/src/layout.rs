@@ -23,6 +23,7 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
     }
     items.push(("/scorecard", "Scorecard", &["/scorecard", "/measures", "/reports"]));
     if matches!(user.role, Role::Manager | Role::Analyst) {
+        items.push(("/forecast", "Forecast", &["/forecast"]));
         items.push(("/sen2", "SEN2 return", &["/sen2"]));
     }
     if user.role == Role::Manager {

@@ -104,6 +104,8 @@ struct Snapshot {
     /// Today's counts, by date and caseworker (`None`: everyone's).
     todays: Memo<(jiff::civil::Date, Option<String>), Arc<Today>>,
     worklists: Memo<jiff::civil::Date, Arc<Worklists>>,
+    /// Forecasts (issue 21), by origin, months and the settings and scenarios' text.
+    forecasts: Memo<(Month, usize, String), Arc<Result<sendtrack_domain::forecast::Forecast, String>>>,
 }
 
 impl Snapshot {
@@ -116,6 +118,7 @@ impl Snapshot {
             scorecards: Memo::new(CACHED_SCORECARDS),
             todays: Memo::new(CACHED_TODAYS),
             worklists: Memo::new(CACHED_WORKLIST_DATES),
+            forecasts: Memo::new(4),
         }
     }
 }
@@ -381,6 +384,32 @@ impl AppState {
             .await
     }
 
+    /// The forecast from the end of `as_of`, `months` ahead, under `assumptions` and
+    /// `scenarios` (whose text, `key`, tells one set from another); computed once per casework
+    /// version. An `Err` says why no forecast can be made (too little history, say).
+    pub(crate) async fn forecast(
+        &self,
+        as_of: Month,
+        months: usize,
+        key: String,
+        assumptions: sendtrack_domain::forecast::Assumptions,
+        scenarios: Vec<sendtrack_domain::forecast::Scenario>,
+    ) -> Result<Arc<Result<sendtrack_domain::forecast::Forecast, String>>, sendtrack_store::StoreError> {
+        let snapshot = self.snapshot().await?;
+        let cw = snapshot.casework.clone();
+        snapshot
+            .forecasts
+            .get((as_of, months, key), || {
+                blocking("(forecast)", move || {
+                    // Nothing dated after the origin's last day is read.
+                    let engine = Engine::as_at(&cw, as_of.last_day());
+                    let made = sendtrack_domain::forecast::forecast(&engine, as_of, months, &scenarios, &assumptions);
+                    Arc::new(made.map_err(|e| e.to_string()))
+                })
+            })
+            .await
+    }
+
     /// The records and each child's index into them.
     async fn children(&self) -> Result<(Arc<Casework>, Arc<ChildIndex>), sendtrack_store::StoreError> {
         let snapshot = self.snapshot().await?;
@@ -565,6 +594,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
         .route("/reports/board", get(pages::reports::board))
         .route("/reports/board.xlsx", get(pages::reports::workbook))
+        .route("/forecast", get(pages::forecast::show))
+        .route("/forecast/settings", post(pages::forecast::save_settings))
+        .route("/forecast/scenarios", post(pages::forecast::add_scenario))
+        .route("/forecast/scenarios/remove", post(pages::forecast::remove_scenario))
         .route("/sen2", get(pages::sen2::show))
         .route(
             "/sen2/check",

@@ -294,6 +294,8 @@ pub struct Forecast {
     pub months: usize,
     /// Each measure's actual monthly values to the origin.
     pub history: Vec<(Series, Vec<(Month, f64)>)>,
+    /// The capacity model's catalogue measures, as measured in the 24 months to the origin.
+    pub measured: Vec<(&'static str, Vec<(Month, f64)>)>,
     pub lines: Vec<Line>,
     pub breakdowns: Vec<Breakdown>,
     pub outcomes: Vec<Outcome>,
@@ -694,10 +696,20 @@ pub fn forecast(
         .iter()
         .map(|&s| (s, history.months.iter().copied().zip(history.values[s.index()].iter().copied()).collect()))
         .collect();
+    let recent = &history.months[n.saturating_sub(24)..];
+    let measured = CAPACITY_MEASURES[..4]
+        .iter()
+        .map(|(id, _)| {
+            let def = crate::measures::find(id);
+            let values = recent.iter().filter_map(|m| Some((*m, engine.value(def?, *m).headline?))).collect();
+            (*id, values)
+        })
+        .collect();
     Ok(Forecast {
         as_of,
         months,
         history: history_lines,
+        measured,
         lines,
         breakdowns,
         outcomes,

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod casefile;
 pub mod children;
 pub mod family;
+pub mod forecast;
 pub mod measure;
 pub mod portal;
 pub mod records;

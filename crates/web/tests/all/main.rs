@@ -5,6 +5,7 @@
 mod casefile;
 mod casework;
 mod family;
+mod forecast;
 mod pages;
 mod portal;
 mod security;
