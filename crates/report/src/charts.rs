@@ -66,6 +66,8 @@ pub fn line_chart(
         |k: usize| left + if months.len() > 1 { plot_w * k as f64 / (months.len() - 1) as f64 } else { plot_w / 2.0 };
     let y = |v: f64| top + plot_h - plot_h * (v / top_value).clamp(0.0, 1.0);
     let description = describe(months, series, unit, reference);
+    // Every other month on a year's chart; on a longer one, about 12 labels, so none overlap.
+    let label_step = if months.len() <= 26 { 2 } else { months.len().div_ceil(12) };
     html! {
         svg class="chart" viewBox=(format!("0 0 {width} {height}")) role="img" aria-labelledby=(format!("{id}-title {id}-desc")) xmlns="http://www.w3.org/2000/svg" {
             title id=(format!("{id}-title")) { (title) }
@@ -76,7 +78,7 @@ pub fn line_chart(
                 text x=(left - 6.0) y=(y(v) + 4.0) text-anchor="end" font-size="11" fill=(TEXT) { (label(unit, v)) }
             }
             @for (k, m) in months.iter().enumerate() {
-                @if k % 2 == 0 || k + 1 == months.len() {
+                @if k % label_step == 0 || (label_step == 2 && k + 1 == months.len()) {
                     text x=(x(k)) y=(height - bottom + 16.0) text-anchor="middle" font-size="11" fill=(TEXT) { (month_short(*m)) }
                 }
             }

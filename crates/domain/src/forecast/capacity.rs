@@ -255,7 +255,7 @@ pub fn simulate(inputs: &Inputs<'_>) -> Projection {
             .push(items.iter().filter(|i| i.kind == Kind::Review && i.deadline < last).map(remaining).sum());
         out.hours_available.push(capacity);
         out.hours_worked.push(used);
-        let pct = |on_time: f64, all: f64| (all > 1e-6).then(|| 100.0 * on_time / all);
+        let pct = |on_time: f64, all: f64| (all > 1e-6).then(|| (100.0 * on_time / all).min(100.0));
         out.plans_within_20_weeks_pct.push(pct(plans_on_time, plans));
         out.plans_issued.push(plans);
         out.reviews_on_time_pct.push(pct(reviewed_on_time, reviewed));

@@ -66,10 +66,21 @@ fn chart(f: &Forecast, id: &str, title: &str, history: &[(Month, f64)]) -> Marku
             actual[k] = Some(*v);
         }
     }
+    let baseline = f.line(id, BASELINE);
+    // A scenario's line is drawn only where it differs from the baseline's (one that changes
+    // staffing alone leaves demand as it is).
+    let differs = |l: &&sendtrack_domain::forecast::Line| {
+        l.scenario == BASELINE
+            || baseline.is_none_or(|b| {
+                b.points.len() != l.points.len()
+                    || b.points.iter().zip(&l.points).any(|(x, y)| (x.value - y.value).abs() > 1e-6)
+            })
+    };
     let lines: Vec<(String, Vec<Option<f64>>)> = f
         .lines
         .iter()
         .filter(|l| l.measure == id)
+        .filter(differs)
         .take(3)
         .map(|l| {
             let mut values = vec![None; months.len()];
@@ -86,7 +97,10 @@ fn chart(f: &Forecast, id: &str, title: &str, history: &[(Month, f64)]) -> Marku
             (name, values)
         })
         .collect();
-    let mut series = vec![charts::Series { name: "Actual", values: &actual }];
+    let mut series = Vec::new();
+    if !recent.is_empty() {
+        series.push(charts::Series { name: "Actual", values: &actual });
+    }
     series.extend(lines.iter().map(|(name, values)| charts::Series { name, values }));
     charts::line_chart(&format!("chart-{id}"), title, &months, &series, unit_of(id), None)
 }
@@ -155,20 +169,22 @@ fn month_or(m: Option<Month>, as_of: Month) -> String {
 fn outcomes(f: &Forecast) -> Markup {
     let pct = |v: Option<f64>| v.map_or_else(|| "–".into(), |v| fmt(Unit::Percent, v));
     html! {
-        div class="st-scroll" tabindex="0" role="region" aria-label="Scenarios side by side" {
+        // Its cells wrap, so it fits a desktop; on a phone it scrolls in its own box.
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Scenarios side by side" {
             (table(
                 (Caption::Medium, "Scenarios side by side"),
                 &[
                     heading("Scenario"),
-                    heading("What changes"),
-                    heading("Requests backlog clears"),
-                    heading("Reviews backlog clears"),
-                    numeric_heading("Plans within 20 weeks"),
+                    heading("Requests past 20 weeks cleared"),
+                    heading("Overdue reviews cleared"),
+                    numeric_heading("Plans in 20 weeks"),
                     numeric_heading("Reviews on time"),
                 ],
                 f.outcomes.iter().map(|o| vec![
-                    row_header(if o.scenario == BASELINE { "Current staffing" } else { o.scenario.as_str() }),
-                    cell(html! { @for c in &o.changes { (c) br; } }),
+                    row_header(html! {
+                        (if o.scenario == BASELINE { "Current staffing" } else { o.scenario.as_str() })
+                        @for c in &o.changes { br; span class="govuk-body-s" { (c) } }
+                    }),
                     cell(month_or(o.requests_backlog_clears, f.as_of)),
                     cell(month_or(o.reviews_backlog_clears, f.as_of)),
                     number(pct(o.within_20_weeks_pct)),
@@ -176,7 +192,7 @@ fn outcomes(f: &Forecast) -> Markup {
                 ]),
             ))
         }
-        p class="govuk-body-s" { "Plans within 20 weeks and reviews on time: the shares over the last 12 months of the forecast. A backlog clears in the first month that ends with none left." }
+        p class="govuk-body-s" { "Cleared: the first month that ends with no request open past 20 weeks (no annual review overdue). Plans in 20 weeks and reviews on time: the shares over the last 12 months of the forecast." }
     }
 }
 

@@ -60,13 +60,13 @@ async fn an_analyst_reads_the_forecast_and_a_manager_changes_its_assumptions_and
         let (status, _, _) = post(&app, "/forecast/scenarios", &manager, &two).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = get(&app, "/forecast?months=12", Some(&manager)).await;
-        assert!(page.contains("Two more caseworkers</th>"), "the scenario is a row of the table");
+        assert!(page.contains("Two more caseworkers<br>"), "the scenario is a row of the table");
         assert!(page.contains("2 FTE more caseworkers from February 2027"));
         let (status, _, _) =
             post(&app, "/forecast/scenarios/remove", &manager, &[("csrf_token", &token), ("index", "0")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER);
         let (_, _, page) = get(&app, "/forecast", Some(&manager)).await;
-        assert!(!page.contains("Two more caseworkers</th>"));
+        assert!(!page.contains("Two more caseworkers<br>"));
         let (status, _, _) =
             post(&app, "/forecast/scenarios/remove", &manager, &[("csrf_token", &token), ("index", "0")]).await;
         assert_eq!(status, StatusCode::NOT_FOUND);
