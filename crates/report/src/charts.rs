@@ -78,7 +78,7 @@ pub fn line_chart(
                 text x=(left - 6.0) y=(y(v) + 4.0) text-anchor="end" font-size="11" fill=(TEXT) { (label(unit, v)) }
             }
             @for (k, m) in months.iter().enumerate() {
-                @if k % label_step == 0 || (label_step == 2 && k + 1 == months.len()) {
+                @if k % label_step == 0 {
                     text x=(x(k)) y=(height - bottom + 16.0) text-anchor="middle" font-size="11" fill=(TEXT) { (month_short(*m)) }
                 }
             }

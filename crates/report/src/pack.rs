@@ -6,6 +6,8 @@ use crate::board::tables;
 use crate::charts::{Series, bar_chart, label, line_chart};
 use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::codes::Comparator;
+use sendtrack_domain::dates::Month;
+use sendtrack_domain::forecast::{self as fc, BASELINE, Forecast, Horizon};
 use sendtrack_domain::measures::presentation::{Arrow, Verdict};
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, MeasureId, Unit};
@@ -80,8 +82,108 @@ pub enum Styles<'s> {
 }
 
 /// Renders the board pack for `card` (the whole catalogue over 13 months) as a standalone file.
-pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str) -> String {
-    board_pack_with(card, authority, produced_on, Styles::Inline, None)
+pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str, forecast: Option<&Forecasted>) -> String {
+    board_pack_with(card, authority, produced_on, Styles::Inline, None, forecast)
+}
+
+/// The forecast for the pack's Forecast page, or why none could be made.
+pub type Forecasted = Result<Forecast, String>;
+
+/// The pack's Forecast page (issue 21): the baseline 3, 6 and 12 months on with its 80%
+/// interval and the backtest's error a year ahead, the SEN2 census day's plans anticipated, the
+/// active plans chart, and the scenarios side by side.
+fn forecast_section(forecasted: &Forecasted) -> Markup {
+    let f = match forecasted {
+        Ok(f) => f,
+        Err(why) => {
+            return html! {
+                section aria-labelledby="forecast" {
+                    h2 id="forecast" { "Forecast" }
+                    p class="note" { "No forecast could be made from the records: " (why) "." }
+                }
+            };
+        }
+    };
+    let ahead = [3usize, 6, 12];
+    let cell = |measure: &str, h: usize| -> String {
+        f.line(measure, BASELINE).and_then(|l| l.points.get(h - 1)).map_or_else(String::new, |p| {
+            match (p.low, p.high) {
+                (Some(lo), Some(hi)) => format!("{:.0} ({:.0}–{:.0})", p.value, lo, hi),
+                _ => format!("{:.0}", p.value),
+            }
+        })
+    };
+    let active =
+        f.history.iter().find(|(s, _)| *s == fc::Series::PlansActive).map(|(_, h)| h.as_slice()).unwrap_or(&[]);
+    let recent = &active[active.len().saturating_sub(12)..];
+    let months: Vec<Month> = recent.iter().map(|(m, _)| *m).chain((1..=12).map(|h| f.as_of.plus(h))).collect();
+    let actual: Vec<Option<f64>> = recent.iter().map(|(_, v)| Some(*v)).chain(std::iter::repeat_n(None, 12)).collect();
+    let projected: Vec<Option<f64>> = {
+        let line = f.line("plans_active", BASELINE);
+        let mut v = vec![None; recent.len()];
+        if let Some(last) = v.last_mut() {
+            *last = recent.last().map(|(_, x)| *x);
+        }
+        v.extend((0..12).map(|k| line.and_then(|l| l.points.get(k)).map(|p| p.value)));
+        v
+    };
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}%"));
+    let clears = |m: Option<Month>| match m {
+        Some(m) if m == f.as_of => "Already clear".to_string(),
+        Some(m) => m.long_name(),
+        None => "Not within the horizon".into(),
+    };
+    html! {
+        section aria-labelledby="forecast" {
+            h2 id="forecast" { "Forecast" }
+            p { "From the records as they stood at the end of " (f.as_of.long_name()) ". The 80% interval is how far forecasts made the same way from earlier months were off at the same distance ahead; the error is their mean a year ahead." }
+            @if let Some(c) = f.census {
+                p { "SEN2 census day " (c.day.to_string()) ": " strong { (format!("{:.0}", c.value)) " active plans anticipated" } " (80% interval " (format!("{:.0}", c.low)) " to " (format!("{:.0}", c.high)) ")." }
+            }
+            (line_chart("chart-forecast", "Active EHC plans: the last 12 months and the forecast", &months, &[Series { name: "Actual", values: &actual }, Series { name: "Forecast", values: &projected }], Unit::Count, None))
+            table tabindex="0" {
+                caption { "Forecast from the end of " (f.as_of.long_name()) }
+                thead { tr {
+                    th scope="col" class="text" { "Measure" }
+                    @for h in ahead { th scope="col" { (f.as_of.plus(h as i32).short_name()) } }
+                    th scope="col" { "Error a year ahead" }
+                } }
+                tbody {
+                    @for s in fc::Series::ALL {
+                        tr {
+                            th scope="row" { (s.title()) }
+                            @for h in ahead { td { (cell(s.id(), h)) } }
+                            td { (pct(f.accuracy_of(s, Horizon::Months(12)).and_then(|a| a.mape_pct))) }
+                        }
+                    }
+                }
+            }
+            @if !f.outcomes.is_empty() {
+                table tabindex="0" {
+                    caption { "Can we meet the 20 weeks with the staff we have? Scenarios side by side" }
+                    thead { tr {
+                        th scope="col" class="text" { "Scenario" }
+                        th scope="col" class="text" { "Requests past 20 weeks cleared" }
+                        th scope="col" class="text" { "Overdue reviews cleared" }
+                        th scope="col" { "Plans in 20 weeks" }
+                        th scope="col" { "Reviews on time" }
+                    } }
+                    tbody {
+                        @for o in &f.outcomes {
+                            tr {
+                                th scope="row" { (if o.scenario == BASELINE { "Current staffing" } else { o.scenario.as_str() }) @for c in o.changes.iter().filter(|_| o.scenario != BASELINE) { br; (c) } }
+                                td class="text" { (clears(o.requests_backlog_clears)) }
+                                td class="text" { (clears(o.reviews_backlog_clears)) }
+                                td { (pct(o.within_20_weeks_pct)) }
+                                td { (pct(o.reviews_on_time_pct)) }
+                            }
+                        }
+                    }
+                }
+                p class="note" { "Shares over the last 12 months of the forecast; a backlog is cleared in the first month that ends with none left." }
+            }
+        }
+    }
 }
 
 /// Renders the board pack, with its styles as given and, optionally, a link back (for the web).
@@ -91,6 +193,7 @@ pub fn board_pack_with(
     produced_on: &str,
     styles: Styles,
     back: Option<Markup>,
+    forecast: Option<&Forecasted>,
 ) -> String {
     let (Some(&first), Some(&last)) = (card.months.first(), card.months.last()) else { return String::new() };
     let line = |id: MeasureId| card.lines.iter().find(|l| l.measure.measure == id);
@@ -163,6 +266,7 @@ pub fn board_pack_with(
                             }
                         }
                     }
+                    @if let Some(f) = forecast { (forecast_section(f)) }
                     section aria-labelledby="comparison" {
                         h2 id="comparison" { "Comparison with England, the region and statistical neighbours" }
                         p class="note" { "Published statistics lag a year or more: each comparator is the latest published for a period that had started by " (last.long_name()) ", with its period. Statistical neighbours are combined as their numerators summed over their denominators summed." }

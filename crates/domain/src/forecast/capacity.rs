@@ -85,6 +85,9 @@ pub struct Inputs<'i> {
     /// The fewest weeks a request takes to a plan however quickly it is worked: the advice
     /// takes its six weeks and the draft its 15 days.
     pub minimum_weeks: f64,
+    /// The share of the hours that goes to requests first (the rest to reviews first), as the
+    /// hours of the work done in the year before were shared.
+    pub request_share: f64,
 }
 
 /// The statutory limit from request to plan: 20 weeks.
@@ -110,8 +113,13 @@ struct Item {
     plans: f64,
     /// The day its clock started: the request's receipt, the review's due date.
     started: i64,
-    /// The statutory deadline: 20 weeks from receipt, or the review's due date.
+    /// The statutory deadline of its next step: 20 weeks from receipt; the review meeting's
+    /// due date, or the decision's or amended plan's once the meeting was held. Past it, the
+    /// case is overdue.
     deadline: i64,
+    /// The day it must be finished by to count as on time: for a review not yet held, 4 weeks
+    /// after the meeting's due date (the decision's).
+    on_time_by: i64,
     /// The first day it can be worked.
     available: i64,
     hours: f64,
@@ -154,6 +162,7 @@ fn open_work(inputs: &Inputs<'_>) -> Vec<Item> {
             plans,
             started: received,
             deadline: received + TWENTY_WEEKS,
+            on_time_by: received + TWENTY_WEEKS,
             available: received,
             hours,
             left: hours,
@@ -170,17 +179,18 @@ fn open_work(inputs: &Inputs<'_>) -> Vec<Item> {
             ReviewState::AwaitingDecision => h.annual_review / 4.0 + c.amend * h.amendment,
             ReviewState::InAmendment => h.amendment,
         };
-        let deadline = match p.review_state {
-            ReviewState::AwaitingMeeting => due,
-            _ => due - REVIEW_DECISION_DAYS,
+        let on_time_by = match p.review_state {
+            ReviewState::AwaitingMeeting => due + REVIEW_DECISION_DAYS,
+            _ => due,
         };
         items.push(Item {
             kind: Kind::Review,
             count: 1.0,
             plans: 0.0,
-            started: deadline,
-            deadline,
-            available: deadline - REVIEW_LEAD_DAYS,
+            started: due,
+            deadline: due,
+            on_time_by,
+            available: due - REVIEW_LEAD_DAYS,
             hours,
             left: hours,
         });
@@ -212,41 +222,62 @@ pub fn simulate(inputs: &Inputs<'_>) -> Projection {
         ] {
             if count > 0.0 {
                 let available = if kind == Kind::Review { middle - REVIEW_LEAD_DAYS } else { middle };
-                items.push(Item { kind, count, plans, started, deadline, available, hours, left: hours });
+                let on_time_by = if kind == Kind::Review { deadline + REVIEW_DECISION_DAYS } else { deadline };
+                items.push(Item { kind, count, plans, started, deadline, on_time_by, available, hours, left: hours });
             }
         }
         out.hours_needed.push(request_hours + review_hours);
 
         let capacity = inputs.hours_available[k].max(0.0);
-        let mut used = 0.0;
         let (mut plans, mut plans_on_time, mut reviewed, mut reviewed_on_time) = (0.0, 0.0, 0.0, 0.0);
         items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.started.cmp(&b.started)));
-        for item in items.iter_mut().filter(|i| i.available <= last) {
-            if used >= capacity {
-                break;
-            }
-            let take = item.left.min(capacity - used);
-            used += take;
-            item.left -= take;
-            let part = if item.hours > 0.0 { take / item.hours } else { 1.0 };
-            // The part done is finished, on average, halfway through the hours it took.
-            let done_on = (first + ((used - take / 2.0) / capacity.max(1e-9) * length) as i64).max(item.available);
-            match item.kind {
-                Kind::Request => {
-                    let issued_on = done_on.max(item.started + minimum_days);
-                    plans += part * item.plans;
-                    if issued_on <= item.deadline {
-                        plans_on_time += part * item.plans;
+        // First each kind of work within its share of the hours, oldest deadline first; then
+        // the hours one kind did not need go to the other's, oldest deadline first again.
+        let share = inputs.request_share.clamp(0.0, 1.0);
+        let budgets = [(Some(Kind::Request), capacity * share), (Some(Kind::Review), capacity * (1.0 - share))];
+        let mut spare = 0.0;
+        let mut used_in_all = 0.0;
+        for pass in 0..2 {
+            let runs: Vec<(Option<Kind>, f64)> = if pass == 0 { budgets.to_vec() } else { vec![(None, spare)] };
+            for (kind, budget) in runs {
+                let mut used = 0.0;
+                for item in items.iter_mut().filter(|i| i.available <= last && i.left > 1e-9) {
+                    if kind.is_some_and(|k| k != item.kind) {
+                        continue;
+                    }
+                    if used >= budget {
+                        break;
+                    }
+                    let take = item.left.min(budget - used);
+                    used += take;
+                    item.left -= take;
+                    let part = if item.hours > 0.0 { take / item.hours } else { 1.0 };
+                    // The part done is finished, on average, halfway through the hours it took.
+                    let done_on =
+                        (first + ((used - take / 2.0) / budget.max(1e-9) * length) as i64).max(item.available);
+                    match item.kind {
+                        Kind::Request => {
+                            let issued_on = done_on.max(item.started + minimum_days);
+                            plans += part * item.plans;
+                            if issued_on <= item.on_time_by {
+                                plans_on_time += part * item.plans;
+                            }
+                        }
+                        Kind::Review => {
+                            reviewed += part * item.count;
+                            if done_on <= item.on_time_by {
+                                reviewed_on_time += part * item.count;
+                            }
+                        }
                     }
                 }
-                Kind::Review => {
-                    reviewed += part * item.count;
-                    if done_on <= item.deadline + REVIEW_DECISION_DAYS {
-                        reviewed_on_time += part * item.count;
-                    }
+                used_in_all += used;
+                if pass == 0 {
+                    spare += budget - used;
                 }
             }
         }
+        let used = used_in_all;
         items.retain(|i| i.left > 1e-9);
         let remaining = |i: &Item| if i.hours > 0.0 { i.count * i.left / i.hours } else { 0.0 };
         out.requests_over_20_weeks
@@ -301,6 +332,7 @@ mod tests {
             hours: hours(10.0),
             conversion: EVERY_REQUEST_A_PLAN,
             minimum_weeks: 14.0,
+            request_share: 1.0,
         };
         let p = simulate(&inputs);
         let backlog: Vec<f64> = p.requests_over_20_weeks.iter().map(|v| (v * 1e6).round() / 1e6).collect();
@@ -324,6 +356,7 @@ mod tests {
             hours: hours(10.0),
             conversion: EVERY_REQUEST_A_PLAN,
             minimum_weeks: 14.0,
+            request_share: 1.0,
         };
         let p = simulate(&inputs);
         assert!(p.plans_within_20_weeks_pct.iter().all(|s| *s == Some(100.0)), "{:?}", p.plans_within_20_weeks_pct);
@@ -362,6 +395,8 @@ mod tests {
             hours: hours(10.0),
             conversion: EVERY_REQUEST_A_PLAN,
             minimum_weeks: 14.0,
+            // Every hour to reviews first: the request waits for them.
+            request_share: 0.0,
         };
         let p = simulate(&inputs);
         // 10 reviews a month: the request waits for the reviews, all late.
@@ -369,5 +404,12 @@ mod tests {
         assert_eq!(p.reviews_on_time_pct[0], Some(0.0));
         assert_eq!(p.plans_issued, vec![0.0, 0.0, 1.0]);
         assert_eq!(p.plans_within_20_weeks_pct[2], Some(100.0));
+
+        // Half the hours to requests first: the request is worked in the first month, the
+        // reviews take two and a half months.
+        let shared = Inputs { request_share: 0.5, ..inputs };
+        let p = simulate(&shared);
+        assert_eq!(p.plans_issued, vec![1.0, 0.0, 0.0]);
+        assert_eq!(p.reviews_overdue, vec![12.0, 2.0, 0.0]);
     }
 }

@@ -602,10 +602,8 @@ pub fn forecast(
     let staffing = staffing(engine, as_of, assumptions);
     let requests_open = engine.requests_open(as_of);
     let over_20 = requests_open.iter().filter(|r| crate::dates::days_between(r.received_on, origin_end) > 140).count();
-    let overdue = history.plans[o]
-        .iter()
-        .filter(|p| p.review_state == crate::clock::ReviewState::AwaitingMeeting && p.review_step_due < origin_end)
-        .count();
+    // As the catalogue's reviews_overdue counts them: the current review's step past its day.
+    let overdue = history.plans[o].iter().filter(|p| p.review_step_due < origin_end).count();
 
     let mut all = vec![Scenario::baseline()];
     all.extend(scenarios.iter().cloned());
@@ -656,6 +654,7 @@ pub fn forecast(
             hours,
             conversion,
             minimum_weeks: assumptions.minimum_weeks,
+            request_share: request_share(engine, as_of, &hours),
         };
         let p = capacity::simulate(&inputs);
         let values: [(&str, Vec<Option<f64>>); 6] = [
@@ -756,6 +755,18 @@ fn casework_fte(engine: &Engine<'_>, date: Date) -> (f64, usize, f64) {
         let temporary = matches!(s.contract, Contract::Interim | Contract::Agency);
         (fte + f, people + 1, interim + if temporary { f } else { 0.0 })
     })
+}
+
+/// The share of the casework hours the year to `as_of` gave to requests (decisions,
+/// assessments, plans) rather than reviews and amendments, at `hours` per task; half when no
+/// work was done.
+fn request_share(engine: &Engine<'_>, as_of: Month, hours: &TaskHours) -> f64 {
+    let done = engine.work_done(as_of.plus(-11), as_of);
+    let requests = f64::from(done.decisions) * hours.decision
+        + f64::from(done.to_assess) * hours.assessment
+        + f64::from(done.plans_issued) * hours.plan;
+    let reviews = f64::from(done.reviews) * hours.annual_review + f64::from(done.amendments) * hours.amendment;
+    if requests + reviews > 0.0 { requests / (requests + reviews) } else { 0.5 }
 }
 
 /// The casework staffing at the origin, with the hours per FTE assumed or worked out.

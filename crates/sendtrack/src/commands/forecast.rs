@@ -5,8 +5,9 @@ use super::measures::Format;
 use super::source::Source;
 use anyhow::{Context, bail};
 use sendtrack_domain::dates::{Month, last_complete_month, month_begun};
-use sendtrack_domain::forecast::{self, Accuracy, Assumptions, Forecast, Horizon, Series};
+use sendtrack_domain::forecast::{self, Accuracy, Assumptions, Forecast, Horizon, Scenario, Series};
 use sendtrack_domain::measures::engine::Engine;
+use sendtrack_domain::records::Casework;
 use sendtrack_interchange::forecast as files;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -41,6 +42,33 @@ async fn assumptions(source: &Source, file: Option<&PathBuf>) -> anyhow::Result<
         }
     }
     Ok(Assumptions::default())
+}
+
+/// The scenarios kept in the database (added in the web app); none for a folder.
+async fn kept_scenarios(source: &Source) -> anyhow::Result<Vec<Scenario>> {
+    let Some(db) = &source.db else { return Ok(Vec::new()) };
+    let store = sendtrack_store::Store::open_existing(db).await?;
+    let text = store.setting(files::SCENARIOS_KEY).await?.unwrap_or_default();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let texts: Vec<String> = serde_json::from_str(&text).context("the scenarios kept in the database")?;
+    Ok(texts.iter().map(|t| files::read_scenario(t, "a scenario kept in the database")).collect::<Result<_, _>>()?)
+}
+
+/// The board pack's forecast for the report month `month` (or the month before while `month`
+/// is to date), 12 months ahead, under the kept settings and scenarios; `Err` says why none.
+pub async fn for_report(
+    source: &Source,
+    casework: &Casework,
+    month: Month,
+    today: jiff::civil::Date,
+) -> anyhow::Result<sendtrack_report::pack::Forecasted> {
+    let as_of = if month < Month::containing(today) { month } else { month.plus(-1) };
+    let assumptions = assumptions(source, None).await?;
+    let scenarios = kept_scenarios(source).await?;
+    let engine = Engine::as_at(casework, as_of.last_day());
+    Ok(forecast::forecast(&engine, as_of, 12, &scenarios, &assumptions).map_err(|e| e.to_string()))
 }
 
 pub async fn run(source: &Source, options: &ForecastOptions, today: jiff::civil::Date) -> anyhow::Result<ExitCode> {

@@ -42,7 +42,9 @@ pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civi
         ReportFormat::Html | ReportFormat::Pdf => {
             let measures: Vec<_> = CATALOGUE.iter().collect();
             let card = scorecard(&engine, &measures, month.plus(-12), month, threads);
-            let html = sendtrack_report::pack::board_pack(&card, options.authority, &today.to_string());
+            let forecast = super::forecast::for_report(source, &casework, month, today).await?;
+            let html =
+                sendtrack_report::pack::board_pack(&card, options.authority, &today.to_string(), Some(&forecast));
             if options.format == ReportFormat::Html {
                 std::fs::write(out, html).with_context(|| format!("cannot write {}", out.display()))?;
             } else {

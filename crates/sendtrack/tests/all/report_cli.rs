@@ -171,9 +171,14 @@ fn the_html_board_pack_has_headlines_tables_charts_comparators_and_definitions()
         "Annual reviews",
         "Disputes and feedback",
         "Placement costs",
+        "Forecast",
     ] {
         assert!(html.contains(&format!(">{section}</h2>")), "no section {section}");
     }
+    // The Forecast page (issue 21): from the end of the report's month, a year ahead.
+    assert!(html.contains("Forecast from the end of October 2026"), "the forecast's table");
+    assert!(html.contains("SEN2 census day 2027-01-21"), "the census day anticipated");
+    assert!(html.contains("Error a year ahead"));
     // Every chart is an image with a title and a description; every table has a caption and
     // takes the keyboard's focus (it scrolls in its own box on a phone).
     assert_eq!(html.matches("<svg").count(), html.matches("role=\"img\"").count());

@@ -50,6 +50,20 @@ async fn kept_scenarios(state: &AppState) -> Result<Vec<String>, AppError> {
     })
 }
 
+/// The forecast from the end of `as_of`, `months` ahead, under the authority's kept settings
+/// and scenarios (also the board pack's Forecast page).
+pub(crate) async fn forecast_from(
+    state: &AppState,
+    as_of: Month,
+    months: usize,
+) -> Result<Arc<Result<Forecast, String>>, AppError> {
+    let (settings_text, assumptions) = settings(state).await?;
+    let texts = kept_scenarios(state).await?;
+    let scenarios: Vec<Scenario> = texts.iter().filter_map(|t| read_scenario(t, "a kept scenario").ok()).collect();
+    let key = format!("{settings_text}\u{0}{}", texts.join("\u{0}"));
+    Ok(state.forecast(as_of, months, key, assumptions, scenarios).await?)
+}
+
 fn unit_of(measure: &str) -> Unit {
     if measure.ends_with("_pct") { Unit::Percent } else { Unit::Count }
 }
@@ -333,11 +347,10 @@ fn error_page(state: &AppState, user: &crate::auth::Session, message: &str) -> M
 pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(shown): Query<Shown>) -> Answer {
     let months = shown.months.unwrap_or(24).clamp(MONTHS.0, MONTHS.1);
     let as_of = last_complete_month(state.today());
-    let (settings_text, assumptions) = settings(&state).await?;
-    let texts = kept_scenarios(&state).await?;
-    let scenarios: Vec<Scenario> = texts.iter().filter_map(|t| read_scenario(t, "a kept scenario").ok()).collect();
-    let key = format!("{settings_text}\u{0}{}", texts.join("\u{0}"));
-    let made = state.forecast(as_of, months, key, assumptions.clone(), scenarios.clone()).await?;
+    let (_, assumptions) = settings(&state).await?;
+    let scenarios: Vec<Scenario> =
+        kept_scenarios(&state).await?.iter().filter_map(|t| read_scenario(t, "a kept scenario").ok()).collect();
+    let made = forecast_from(&state, as_of, months).await?;
     state.audit().record(&user, "view the forecast", None).await?;
     let f = match made.as_ref() {
         Ok(f) => f,

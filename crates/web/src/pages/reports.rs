@@ -87,12 +87,16 @@ pub async fn board(
             }
         }
     };
+    // The forecast from the report's month, or the month before while it is to date.
+    let as_of = if month < sendtrack_domain::dates::Month::containing(state.today()) { month } else { month.plus(-1) };
+    let forecast = super::forecast::forecast_from(&state, as_of, 12).await?;
     Ok(Html(board_pack_with(
         &card,
         &state.authority,
         &state.today().to_string(),
         Styles::Linked("/assets/board.css"),
         Some(back),
+        Some(forecast.as_ref()),
     ))
     .into_response())
 }

@@ -141,6 +141,33 @@ fn sen2_page(
     )
 }
 
+/// The plans in force on the next census day as the forecast anticipates them (issue 21),
+/// when a forecast has been made since the records last changed.
+async fn anticipated(state: &AppState) -> Result<Option<Markup>, AppError> {
+    let as_of = sendtrack_domain::dates::last_complete_month(state.today());
+    let made = super::forecast::forecast_from(state, as_of, 12).await?;
+    let Some(census) = made.as_ref().as_ref().ok().and_then(|f| f.census) else { return Ok(None) };
+    Ok(Some(html! {
+        div class="govuk-inset-text" {
+            "Anticipated for the next return: " strong { (format!("{:.0}", census.value)) " active plans" }
+            " on census day " (sendtrack_domain::dates::in_words(census.day))
+            " (80% interval " (format!("{:.0}", census.low)) " to " (format!("{:.0}", census.high)) "; "
+            a class="govuk-link" href="/forecast" { "the forecast" } ")."
+        }
+    }))
+}
+
+/// The anticipated figure, then sendtrack's figures beside those published.
+async fn beside_the_return(state: &AppState) -> Result<Option<Markup>, AppError> {
+    let (anticipated, reconciled) = (anticipated(state).await?, reconciliation(state).await?);
+    Ok((anticipated.is_some() || reconciled.is_some()).then(|| {
+        html! {
+            @if let Some(a) = anticipated { h2 class="govuk-heading-m" { "The next return" } (a) }
+            @if let Some(r) = reconciled { (r) }
+        }
+    }))
+}
+
 /// Whether `user` may compare last year's return with this year's: the comparison tells
 /// whether sendtrack holds a person and whether their date of birth changed, so it is for
 /// those who may download the return itself (names, dates of birth and UPNs).
@@ -177,7 +204,7 @@ async fn returned(state: &AppState, year: i16) -> Result<tempfile::TempDir, AppE
 
 pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(which): Query<Year>) -> Answer {
     let Some(year) = which.year else {
-        let reconciled = reconciliation(&state).await?;
+        let reconciled = beside_the_return(&state).await?;
         return Ok(sen2_page(&state, &user, current_year(&state), None, None, reconciled).into_response());
     };
     if !years().contains(&year) {
@@ -188,7 +215,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
     let failures = check(&blade, state.today(), Some(year));
     state.audit().record(&user, &format!("check SEN2 return {year}"), None).await?;
     let outcome = results(&failures, &files, &format!("the {year} return from sendtrack's records"));
-    let reconciled = reconciliation(&state).await?;
+    let reconciled = beside_the_return(&state).await?;
     Ok(sen2_page(&state, &user, year, Some(outcome), None, reconciled).into_response())
 }
 

@@ -161,6 +161,7 @@ async fn the_board_report_and_its_workbook_download_from_the_web_app() {
         let (status, headers, html) = get(&app, "/reports/board?month=2026-10", Some(&cookie)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("SEND statutory performance: board report, October 2026"));
+        assert!(html.contains("Forecast from the end of October 2026"), "the pack's Forecast page");
         assert!(
             html.contains("href=\"/assets/board.css\"") && !html.contains("<style>"),
             "no inline style under the CSP"

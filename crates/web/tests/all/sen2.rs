@@ -73,6 +73,8 @@ async fn an_analyst_checks_an_uploaded_export_and_the_return_sendtrack_would_sen
         let (status, _, page) = get(&app, "/sen2", Some(&analyst)).await;
         assert_eq!(status, StatusCode::OK);
         assert!(page.contains("enctype=\"multipart/form-data\"") && !page.contains("return.zip"));
+        // The next return's plans as the forecast anticipates them (issue 21).
+        assert!(page.contains("Anticipated for the next return") && page.contains("21 January 2027"), "{page}");
         let token = csrf_in(&page);
 
         let (status, results) = upload(&app, &analyst, &token, "broken").await;
