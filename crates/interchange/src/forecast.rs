@@ -7,6 +7,7 @@
 //! name = "Two more caseworkers from April"
 //! demand_change_pct = 10          # optional: demand up 10% (negative: down)
 //! productive_hours_per_fte = 100  # optional
+//! interims_leave_from = "2027-06" # optional: interim and agency caseworkers go
 //!
 //! [[staff]]                       # optional, repeatable
 //! from = "2027-04"
@@ -114,7 +115,10 @@ impl Reader<'_> {
 pub fn read_scenario(text: &str, file: &str) -> Result<Scenario, SettingsError> {
     let r = Reader { text, file };
     let table = r.parse()?;
-    r.known(&table, &["name", "demand_change_pct", "productive_hours_per_fte", "staff", "hours"])?;
+    r.known(
+        &table,
+        &["name", "demand_change_pct", "productive_hours_per_fte", "interims_leave_from", "staff", "hours"],
+    )?;
     let name = match table.get("name") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
         _ => return Err(r.error("name", "a scenario needs a name = \"...\"".into())),
@@ -139,9 +143,15 @@ pub fn read_scenario(text: &str, file: &str) -> Result<Scenario, SettingsError> 
         }
         Some(_) => return Err(r.error("staff", "write each change of staff as a [[staff]] table".into())),
     }
+    let interims_leave_from = match table.get("interims_leave_from") {
+        None => None,
+        Some(Value::String(s)) => Some(s.parse::<Month>().map_err(|e| r.error("interims_leave_from", e))?),
+        Some(_) => return Err(r.error("interims_leave_from", "interims_leave_from is a month, \"YYYY-MM\"".into())),
+    };
     Ok(Scenario {
         name,
         staff,
+        interims_leave_from,
         demand_change_pct: r.number(&table, "demand_change_pct", (-99.0, 500.0))?.unwrap_or(0.0),
         productive_hours_per_fte: r.number(&table, "productive_hours_per_fte", (1.0, 200.0))?,
         hours: r.hours(&table)?,
@@ -201,6 +211,9 @@ pub fn scenario_toml(s: &Scenario) -> String {
     }
     if let Some(h) = s.productive_hours_per_fte {
         _ = writeln!(out, "productive_hours_per_fte = {h}");
+    }
+    if let Some(from) = s.interims_leave_from {
+        _ = writeln!(out, "interims_leave_from = \"{from}\"");
     }
     for c in &s.staff {
         _ = writeln!(out, "\n[[staff]]\nfrom = \"{}\"\nfte = {}", c.from, c.fte);
@@ -361,6 +374,7 @@ mod tests {
         let text = r#"
 name = "Two more caseworkers, fewer interims"
 demand_change_pct = -5
+interims_leave_from = "2027-09"
 
 [[staff]]
 from = "2027-04"
@@ -379,6 +393,7 @@ annual_review = 3.5
         assert_eq!(s.staff.len(), 2);
         assert_eq!(s.staff[1].fte, -1.5);
         assert_eq!(s.hours, vec![("annual_review".to_string(), 3.5)]);
+        assert_eq!(s.interims_leave_from, Month::new(2027, 9));
         assert_eq!(read_scenario(&scenario_toml(&s), "again.toml").expect("reads"), s);
     }
 

@@ -375,6 +375,7 @@ mod tests {
     fn overdue_reviews_are_worked_before_requests_with_later_deadlines() {
         let plans: Vec<PlanInForce> = (0..20)
             .map(|_| PlanInForce {
+                index: 0,
                 born: None,
                 need: None,
                 setting: None,

@@ -138,6 +138,8 @@ pub struct Scenario {
     pub productive_hours_per_fte: Option<f64>,
     /// Hours per task changed, by [`TaskHours::NAMES`].
     pub hours: Vec<(String, f64)>,
+    /// From this month the interim and agency caseworkers go (fewer interims).
+    pub interims_leave_from: Option<Month>,
 }
 
 impl Scenario {
@@ -156,6 +158,9 @@ impl Scenario {
                 format!("{} FTE {verb} caseworkers from {}", fmt_number(c.fte.abs()), c.from.long_name())
             })
             .collect();
+        if let Some(from) = self.interims_leave_from {
+            lines.push(format!("Interim and agency caseworkers leave from {}", from.long_name()));
+        }
         if self.demand_change_pct != 0.0 {
             let dir = if self.demand_change_pct > 0.0 { "up" } else { "down" };
             lines.push(format!("Demand {dir} {}%", fmt_number(self.demand_change_pct.abs())));
@@ -396,7 +401,9 @@ impl History {
         let all: u32 = counts.iter().sum();
         let timing = if all == 0 { population::ON_TIME } else { counts.map(|c| f64::from(c) / f64::from(all)) };
         let issued = flow(Series::PlansIssued);
-        let start = population::Start { plans: &self.plans[o], origin, rates: &rates, mix: &mix, limit, timing };
+        let moves = self.setting_moves(o);
+        let start =
+            population::Start { plans: &self.plans[o], origin, rates: &rates, mix: &mix, limit, timing, moves: &moves };
         let path = population::project(&start, &issued, breakdowns);
         let mut series: [Vec<f64>; 6] = Default::default();
         series[Series::RequestsReceived.index()] = flow(Series::RequestsReceived);
@@ -406,6 +413,21 @@ impl History {
         series[Series::PlansActive.index()] = path.active.clone();
         series[Series::ReviewsDue.index()] = path.reviews_due.clone();
         Projected { series, path }
+    }
+}
+
+impl History {
+    /// The setting moves of the last summer whose October had ended by origin `o`: plans in
+    /// force at the end of July against the same plans at the end of October.
+    fn setting_moves(&self, o: usize) -> population::SettingMoves {
+        let october = (0..=o).rev().find(|&k| self.months[k].month() == 10);
+        let july = october.and_then(|k| k.checked_sub(3));
+        match (july, october) {
+            (Some(j), Some(k)) => {
+                population::SettingMoves::seen(&self.plans[j], &self.plans[k], self.months[j].last_day())
+            }
+            _ => population::SettingMoves::default(),
+        }
     }
 }
 
@@ -641,7 +663,9 @@ pub fn forecast(
             .map(|h| {
                 let month = as_of.plus(h as i32);
                 let extra: f64 = scenario.staff.iter().filter(|c| c.from <= month).map(|c| c.fte).sum();
-                (casework_fte(engine, month.last_day()).0 + extra).max(0.0) * per_fte
+                let (fte, _, temporary) = casework_fte(engine, month.last_day());
+                let gone = if scenario.interims_leave_from.is_some_and(|from| from <= month) { temporary } else { 0.0 };
+                (fte - gone + extra).max(0.0) * per_fte
             })
             .collect();
         let inputs = capacity::Inputs {

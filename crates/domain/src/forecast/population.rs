@@ -109,6 +109,52 @@ impl CeaseRates {
     }
 }
 
+/// How plans move between settings at the start of a school year, in the manner of
+/// witan.send's transitions: for each national curriculum year being left (an index of
+/// [`crate::dates::SCHOOL_YEARS`]) and setting, the shares of plans in each setting after the
+/// summer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingMoves {
+    by: Moves,
+}
+
+/// Year and setting before, to the settings after with their shares (or counts).
+type Moves = std::collections::HashMap<(u8, Option<Setting>), Vec<(Option<Setting>, f64)>>;
+
+/// Plans seen in a year and setting before a row of moves is used; fewer stay where they are.
+const MOVES_NEEDED: f64 = 5.0;
+
+impl SettingMoves {
+    /// The moves seen between `before` (plans in force at the end of a July) and `after` (the
+    /// same plans at the end of the October after), matched by plan.
+    pub fn seen(before: &[PlanInForce], after: &[PlanInForce], july: Date) -> SettingMoves {
+        let later: std::collections::HashMap<u32, Option<Setting>> =
+            after.iter().map(|p| (p.index, p.setting)).collect();
+        let mut counts: Moves = Default::default();
+        for p in before {
+            let (Some(born), Some(to)) = (p.born, later.get(&p.index)) else { continue };
+            let row = counts.entry((school_year_index(born, july), p.setting)).or_default();
+            match row.iter_mut().find(|(s, _)| s == to) {
+                Some((_, n)) => *n += 1.0,
+                None => row.push((*to, 1.0)),
+            }
+        }
+        counts.retain(|_, row| row.iter().map(|(_, n)| n).sum::<f64>() >= MOVES_NEEDED);
+        for row in counts.values_mut() {
+            let total: f64 = row.iter().map(|(_, n)| n).sum();
+            row.iter_mut().for_each(|(_, n)| *n /= total);
+            row.sort_by(|a, b| b.1.total_cmp(&a.1));
+        }
+        SettingMoves { by: counts }
+    }
+
+    /// The shares moving to each setting from `setting` in school year `year`, largest first;
+    /// `None` where too few were seen.
+    fn row(&self, year: u8, setting: Option<Setting>) -> Option<&[(Option<Setting>, f64)]> {
+        self.by.get(&(year, setting)).map(Vec::as_slice)
+    }
+}
+
 /// A kind of new plan: its holder's age at issue, need and setting, and its share of the plans
 /// issued.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,6 +197,15 @@ struct Cohort {
     next_review: Date,
 }
 
+/// What tells one cohort from another: all but its weight.
+type CohortKey = (Option<Date>, Option<Date>, Option<Need>, Option<Setting>, Date);
+
+impl Cohort {
+    fn key(&self) -> CohortKey {
+        (self.born, self.last_day, self.need, self.setting, self.next_review)
+    }
+}
+
 /// The dimensions the population is broken down by, with their keys as the measures name them.
 pub const DIMENSIONS: [&str; 4] = ["age_band", "primary_need", "setting", "phase"];
 
@@ -183,6 +238,7 @@ pub struct Start<'s> {
     pub mix: &'s [NewPlan],
     pub limit: AgeLimit,
     pub timing: Timing,
+    pub moves: &'s SettingMoves,
 }
 
 /// Months from `origin` to the month of `date` (1 for the month after).
@@ -273,6 +329,9 @@ pub fn project(start: &Start<'_>, issued: &[f64], breakdowns: bool) -> Path {
                 next_review: review_due(issued_on),
             });
         }
+        if month.month() == 9 {
+            move_settings(&mut cohorts, start.moves, month);
+        }
         cohorts.retain(|c| c.weight > 1e-9);
         path.active.push(cohorts.iter().map(|c| c.weight).sum());
         path.ceased.push(ceased);
@@ -298,6 +357,42 @@ pub fn project(start: &Start<'_>, issued: &[f64], breakdowns: bool) -> Path {
     path
 }
 
+/// At the start of a school year (September), each cohort moves between settings as plans of
+/// its year and setting moved last summer: it keeps the largest share and the rest become new
+/// cohorts.
+fn move_settings(cohorts: &mut Vec<Cohort>, moves: &SettingMoves, september: Month) {
+    let Ok(last_august) = Date::new(september.year(), 8, 31) else { return };
+    let mut moved = Vec::new();
+    for c in cohorts.iter_mut().filter(|c| c.weight > 0.0) {
+        let Some(born) = c.born else { continue };
+        let Some(row) = moves.row(school_year_index(born, last_august), c.setting) else { continue };
+        let weight = c.weight;
+        for (k, (setting, share)) in row.iter().enumerate() {
+            if k == 0 {
+                c.setting = *setting;
+                c.weight = weight * share;
+            } else {
+                moved.push(Cohort { setting: *setting, weight: weight * share, ..*c });
+            }
+        }
+    }
+    cohorts.extend(moved);
+    // Cohorts alike in everything but weight are one: without this, each September's moves
+    // would multiply them.
+    let mut seen: std::collections::HashMap<CohortKey, usize> = std::collections::HashMap::with_capacity(cohorts.len());
+    let mut merged: Vec<Cohort> = Vec::with_capacity(cohorts.len());
+    for c in cohorts.drain(..).filter(|c| c.weight > 1e-9) {
+        match seen.entry(c.key()) {
+            std::collections::hash_map::Entry::Occupied(at) => merged[*at.get()].weight += c.weight,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(merged.len());
+                merged.push(c);
+            }
+        }
+    }
+    *cohorts = merged;
+}
+
 /// Days from `from` to `to`, for tests reading the model's dates.
 #[cfg(test)]
 fn days(from: Date, to: Date) -> i64 {
@@ -312,6 +407,7 @@ mod tests {
 
     fn plan(born: Date, issued_on: Date) -> PlanInForce {
         PlanInForce {
+            index: 0,
             born: Some(born),
             need: None,
             setting: None,
@@ -343,7 +439,15 @@ mod tests {
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
         for (limit, last_month_in_force) in [(AgeLimit::EndOfAcademicYear, 7), (AgeLimit::Birthday, 2)] {
-            let start = Start { plans: &plans, origin, rates: &rates, mix: &[], limit, timing: ON_TIME };
+            let start = Start {
+                plans: &plans,
+                origin,
+                rates: &rates,
+                mix: &[],
+                limit,
+                timing: ON_TIME,
+                moves: &SettingMoves::default(),
+            };
             let path = project(&start, &[0.0; 12], false);
             // Month k is January 2027 + k.
             for k in 0..12 {
@@ -359,8 +463,15 @@ mod tests {
         let plans = [plan(date(2015, 6, 1), date(2026, 3, 10))];
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
-        let start =
-            Start { plans: &plans, origin, rates: &rates, mix: &[], limit: AgeLimit::Birthday, timing: ON_TIME };
+        let start = Start {
+            plans: &plans,
+            origin,
+            rates: &rates,
+            mix: &[],
+            limit: AgeLimit::Birthday,
+            timing: ON_TIME,
+            moves: &SettingMoves::default(),
+        };
         let path = project(&start, &[0.0; 24], false);
         // Due 9 March 2027, then 8 March 2028 (the end of the 12 months starting 10 March 2027).
         let due: Vec<usize> = (0..24).filter(|&k| path.reviews_due[k] > 0.0).collect();
@@ -376,9 +487,62 @@ mod tests {
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
         let timing = [0.5, 0.5, 0.0, 0.0];
-        let start = Start { plans: &plans, origin, rates: &rates, mix: &[], limit: AgeLimit::Birthday, timing };
+        let start = Start {
+            plans: &plans,
+            origin,
+            rates: &rates,
+            mix: &[],
+            limit: AgeLimit::Birthday,
+            timing,
+            moves: &SettingMoves::default(),
+        };
         let path = project(&start, &[0.0; 4], false);
         assert_eq!(path.reviews_due, vec![1.0, 0.5, 0.5, 0.0]);
+    }
+
+    #[test]
+    fn year_11_leavers_move_to_college_in_september_as_they_did_last_summer() {
+        // Last summer 10 year 11 pupils in special schools: 6 went on to a further education
+        // college, 4 stayed. This year 20 such pupils (born 2010-11, year 11 in 2026/27).
+        let born = date(2011, 1, 10);
+        let july = date(2026, 7, 31);
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for k in 0..10 {
+            let p = PlanInForce {
+                index: k,
+                setting: Some(Setting::SpecialMaintained),
+                ..plan(date(2010, 1, 10), date(2020, 1, 1))
+            };
+            before.push(p);
+            let to = if k < 6 { Setting::Post16College } else { Setting::SpecialMaintained };
+            after.push(PlanInForce { setting: Some(to), ..p });
+        }
+        let moves = SettingMoves::seen(&before, &after, july);
+        let plans: Vec<PlanInForce> = (0..20)
+            .map(|k| PlanInForce {
+                index: k,
+                setting: Some(Setting::SpecialMaintained),
+                ..plan(born, date(2020, 1, 1))
+            })
+            .collect();
+        let origin = Month::new(2027, 6).expect("month");
+        let rates = CeaseRates::none();
+        let start = Start {
+            plans: &plans,
+            origin,
+            rates: &rates,
+            mix: &[],
+            limit: AgeLimit::Birthday,
+            timing: ON_TIME,
+            moves: &moves,
+        };
+        let path = project(&start, &[0.0; 4], true);
+        // July and August as they were; from September 12 at college and 8 still in special schools.
+        assert_eq!(path.breakdown[1][&(2, "special_maintained")], 20.0);
+        assert!((path.breakdown[2][&(2, "post16_college")] - 12.0).abs() < 1e-9, "{:?}", path.breakdown[2]);
+        assert!((path.breakdown[2][&(2, "special_maintained")] - 8.0).abs() < 1e-9);
+        assert!((path.active[2] - 20.0).abs() < 1e-9);
     }
 
     #[test]
@@ -387,7 +551,15 @@ mod tests {
         let mut rates = CeaseRates::none();
         rates.by_age = [0.01; AGES];
         let mix = [NewPlan { age_in_days: 3000, need: Some(Need::Autism), setting: None, share: 1.0 }];
-        let start = Start { plans: &[], origin, rates: &rates, mix: &mix, limit: AgeLimit::Birthday, timing: ON_TIME };
+        let start = Start {
+            plans: &[],
+            origin,
+            rates: &rates,
+            mix: &mix,
+            limit: AgeLimit::Birthday,
+            timing: ON_TIME,
+            moves: &SettingMoves::default(),
+        };
         let path = project(&start, &[100.0, 100.0], true);
         assert_eq!(path.active[0], 100.0);
         // The first month's 100 lose 1% in the second month.

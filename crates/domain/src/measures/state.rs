@@ -12,6 +12,9 @@ use jiff::civil::Date;
 /// A plan in force at a month end.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PlanInForce {
+    /// The plan's place in the records, the same at every month end: a plan is followed from
+    /// one month to another by it.
+    pub index: u32,
     /// The holder's date of birth, when the child is held.
     pub born: Option<Date>,
     pub need: Option<Need>,
@@ -70,6 +73,7 @@ impl<'a> Engine<'a> {
                 let dates = self.plan_dates[p.plan as usize];
                 let status = review_status_at(dates.issued_on, self.meetings_of(p.plan), date);
                 PlanInForce {
+                    index: p.plan,
                     born: self.child_born(dates.child),
                     need: p.need,
                     setting: p.setting,

@@ -325,6 +325,7 @@ fn scenario_form(user: &crate::auth::Session, kept: &[Scenario], as_of: Month) -
                     (text_input(TextInput { id: "from", label: "From the month (YYYY-MM)", value: &from, width: Some("10"), ..TextInput::default() }))
                     (text_input(TextInput { id: "demand_change_pct", label: "Demand up or down (%)", value: "", hint: Some("For example, 10 or -5"), width: Some("4"), ..TextInput::default() }))
                     (text_input(TextInput { id: "productive_hours_per_fte", label: "Casework hours per FTE a month (optional)", value: "", width: Some("4"), ..TextInput::default() }))
+                    (text_input(TextInput { id: "interims_leave_from", label: "Interim and agency caseworkers leave from (YYYY-MM, optional)", value: "", width: Some("10"), ..TextInput::default() }))
                     button type="submit" class="govuk-button" data-module="govuk-button" { "Add the scenario" }
                 }
             }
@@ -499,6 +500,12 @@ fn scenario_from(values: &[(String, String)]) -> Result<String, Invalid> {
     let per_fte = field(values, "productive_hours_per_fte");
     if !per_fte.is_empty() {
         scenario.productive_hours_per_fte = Some(number_in(per_fte, "casework hours per FTE")?);
+    }
+    let leave = field(values, "interims_leave_from");
+    if !leave.is_empty() {
+        scenario.interims_leave_from = Some(
+            leave.parse::<Month>().map_err(|e| invalid(format!("Interim and agency caseworkers leave from: {e}")))?,
+        );
     }
     // Through the scenario file's reader: the same checks as `forecast --scenario`.
     let text = scenario_toml(&scenario);
