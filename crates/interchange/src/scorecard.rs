@@ -54,6 +54,9 @@ pub fn value_rows(card: &Scorecard) -> Vec<(String, String, String, String, Opti
             for (dimension, key, value) in &cell.value.breakdowns {
                 rows.push((m.id.to_string(), period.clone(), dimension.code().to_string(), key.clone(), *value));
             }
+            for c in &cell.value.crossed {
+                rows.push((m.id.to_string(), period.clone(), c.dimension_code(), c.key_code(), c.value));
+            }
         }
     }
     rows.sort_by(|a, b| (&a.0, &a.1, &a.2, &a.3).cmp(&(&b.0, &b.1, &b.2, &b.3)));
@@ -102,7 +105,9 @@ fn line_json(line: &Line, to_date: Option<Month>) -> serde_json::Value {
             "verdict": c.trend.map(|(_, v)| v.code()),
             "breakdowns": c.value.breakdowns.iter().map(|(d, k, v)| serde_json::json!({
                 "dimension": d.code(), "key": k, "value": json_number(*v),
-            })).collect::<Vec<_>>(),
+            })).chain(c.value.crossed.iter().map(|x| serde_json::json!({
+                "dimension": x.dimension_code(), "key": x.key_code(), "value": json_number(x.value),
+            }))).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "target": line.target.map(|t| serde_json::json!({
             "target": t.target, "met": t.met, "short_by": t.short_by,
@@ -165,6 +170,23 @@ pub fn to_table(card: &Scorecard) -> String {
             row.push(b.map_or(String::new(), |b| format!("{} ({})", display_value(m, Some(b.value)), b.period)));
         }
         rows.push(row);
+        // The two-way breakdowns asked for (`--by A --by B`), a row per pair of keys.
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for c in line.cells.iter().flat_map(|cell| &cell.value.crossed) {
+            let pair = (c.dimension_code(), c.key_code());
+            if !pairs.contains(&pair) {
+                pairs.push(pair);
+            }
+        }
+        for (dimension, key) in pairs {
+            let mut row = vec![format!("  {dimension} {key}")];
+            for cell in &line.cells {
+                let c = cell.value.crossed.iter().find(|c| c.dimension_code() == dimension && c.key_code() == key);
+                row.push(display_value(m, c.and_then(|c| c.value)));
+            }
+            row.resize(header.len(), String::new());
+            rows.push(row);
+        }
     }
     let widths: Vec<usize> = (0..header.len())
         .map(|k| rows.iter().map(|r| r[k].chars().count()).chain([header[k].chars().count()]).max().unwrap_or(0))

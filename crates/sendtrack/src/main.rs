@@ -73,6 +73,10 @@ enum Command {
         /// Only this measure (repeatable); default the whole catalogue.
         #[arg(long = "measure")]
         measures: Vec<String>,
+        /// Twice, two breakdowns (e.g. `--by setting --by phase`): adds the two-way breakdown
+        /// of each measure that has both, dimension `a|b` and key `x|y`.
+        #[arg(long = "by")]
+        by: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: commands::measures::Format,
         /// Write to this file instead of standard output.
@@ -92,12 +96,13 @@ enum Command {
         /// The month, YYYY-MM.
         #[arg(value_parser = commands::measures::parse_month)]
         month: sendtrack_domain::dates::Month,
-        /// A breakdown of the measure (e.g. kind, setting).
+        /// A breakdown of the measure (e.g. kind, setting); twice, with --key twice, for the
+        /// records behind a cell of a two-way breakdown.
         #[arg(long, requires = "key")]
-        by: Option<String>,
-        /// The breakdown key (e.g. educational_psychology).
+        by: Vec<String>,
+        /// The breakdown key (e.g. educational_psychology), one for each --by in order.
         #[arg(long, requires = "by")]
-        key: Option<String>,
+        key: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: commands::measures::Format,
     },
@@ -632,21 +637,12 @@ fn main() -> ExitCode {
                 Command::DemoData { out, children, seed, establishments } => {
                     commands::demo::write_data(&out, children, seed, establishments.as_deref(), today)
                 }
-                Command::Scorecard { source, from, to, measures, format, out, save } => {
-                    let options = commands::measures::ScorecardOptions { from, to, measures, format, out, save };
+                Command::Scorecard { source, from, to, measures, by, format, out, save } => {
+                    let options = commands::measures::ScorecardOptions { from, to, measures, by, format, out, save };
                     commands::measures::scorecard_command(&source, &options, today).await
                 }
                 Command::Drill { source, measure, month, by, key, format } => {
-                    commands::measures::drill_command(
-                        &source,
-                        &measure,
-                        month,
-                        by.as_deref(),
-                        key.as_deref(),
-                        format,
-                        today,
-                    )
-                    .await
+                    commands::measures::drill_command(&source, &measure, month, &by, &key, format, today).await
                 }
                 Command::Report { source, format, month, out, authority } => {
                     let month = month.unwrap_or_else(|| sendtrack_domain::dates::last_complete_month(today));

@@ -208,6 +208,25 @@ impl<'a> Tally<'a> {
     }
 }
 
+impl<'a> Tally<'a> {
+    /// The value for each pair of keys of breakdowns number `a` and `b` that occurs among the
+    /// facts (a two-way breakdown, issue 23), unordered.
+    pub fn crossed(&self, a: usize, b: usize) -> Vec<((&'a str, &'a str), Option<f64>)> {
+        if let Tally::Median(facts) = self {
+            let mut amounts: HashMap<(&'a str, &'a str), Vec<f64>> = HashMap::default();
+            for f in facts {
+                amounts.entry((f.keys[a], f.keys[b])).or_default().push(f.amount);
+            }
+            return amounts.into_iter().map(|(keys, values)| (keys, median(values))).collect();
+        }
+        let mut groups: HashMap<(&'a str, &'a str), Sums> = HashMap::default();
+        for f in self.counted() {
+            groups.entry((f.keys[a], f.keys[b])).or_default().add(f);
+        }
+        groups.into_iter().map(|(keys, sums)| (keys, self.value_of(sums))).collect()
+    }
+}
+
 /// The median of `values` (the mean of the middle two of an even number); `None` for none.
 fn median(mut values: Vec<f64>) -> Option<f64> {
     if values.is_empty() {
@@ -349,10 +368,33 @@ impl Sums {
     }
 }
 
+/// One value of a two-way breakdown (issue 23): the facts with both keys.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossed {
+    pub dimensions: [Dimension; 2],
+    pub keys: [String; 2],
+    pub value: Option<f64>,
+}
+
+impl Crossed {
+    /// The dimension as the CSV names it: `a|b`.
+    pub fn dimension_code(&self) -> String {
+        format!("{}|{}", self.dimensions[0].code(), self.dimensions[1].code())
+    }
+
+    /// The key as the CSV names it: `x|y`.
+    pub fn key_code(&self) -> String {
+        format!("{}|{}", self.keys[0], self.keys[1])
+    }
+}
+
 /// The value of a measure for one month, with its breakdowns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MeasureValue {
     pub headline: Option<f64>,
+    /// Two-way breakdowns, when asked for ([`Engine::value_crossed`]): by pair asked, then by
+    /// the first key and the second, each in its dimension's order.
+    pub crossed: Vec<Crossed>,
     /// (dimension, key, value), by dimension in the catalogue's order and keys in order.
     pub breakdowns: Vec<(Dimension, String, Option<f64>)>,
 }
@@ -1021,7 +1063,7 @@ impl<'a> Engine<'a> {
             for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
                 breakdowns.extend(tally.breakdown(slot).into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
             }
-            return MeasureValue { headline: tally.headline(), breakdowns };
+            return MeasureValue { headline: tally.headline(), breakdowns, crossed: Vec::new() };
         }
         // At most MAX_BREAKDOWNS: checked for every measure when the catalogue is compiled.
         let slots = measure.breakdowns.len();
@@ -1042,7 +1084,35 @@ impl<'a> Engine<'a> {
                 breakdowns.push((dimension, key.to_string(), stream.combine.value(sums, previous)));
             }
         }
-        MeasureValue { headline: stream.combine.value(total, previous), breakdowns }
+        MeasureValue { headline: stream.combine.value(total, previous), breakdowns, crossed: Vec::new() }
+    }
+
+    /// [`Engine::value`] with, for each pair of `pairs` that are both breakdowns of the
+    /// measure, the two-way breakdown: every pair of keys that occurs among the facts.
+    pub fn value_crossed(&self, measure: &MeasureDef, month: Month, pairs: &[[Dimension; 2]]) -> MeasureValue {
+        let mut value = self.value(measure, month);
+        let slot = |d: Dimension| measure.breakdowns.iter().position(|x| *x == d);
+        let wanted: Vec<([Dimension; 2], [usize; 2])> = pairs
+            .iter()
+            .filter_map(|&[a, b]| Some(([a, b], [slot(a)?, slot(b)?])))
+            .filter(|([a, b], _)| a != b)
+            .collect();
+        if wanted.is_empty() {
+            return value;
+        }
+        let tally = self.tally(measure, month);
+        for ([a, b], [i, j]) in wanted {
+            let mut keyed = tally.crossed(i, j);
+            keyed.sort_by(|(x, _), (y, _)| {
+                (a.key_rank(x.0), x.0, b.key_rank(x.1), x.1).cmp(&(a.key_rank(y.0), y.0, b.key_rank(y.1), y.1))
+            });
+            value.crossed.extend(keyed.into_iter().map(|((x, y), v)| Crossed {
+                dimensions: [a, b],
+                keys: [x.to_string(), y.to_string()],
+                value: v,
+            }));
+        }
+        value
     }
 
     /// How a measure per head of the population 0-24 at `month` combines its facts.

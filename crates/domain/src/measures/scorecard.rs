@@ -1,9 +1,9 @@
 //! A scorecard: the values of a set of measures over a range of months, with the trend of
 //! each month against the one before, the target that applies and the comparators.
 
-use super::MeasureDef;
 use super::engine::{Engine, MeasureValue};
 use super::presentation::{AgainstTarget, Arrow, Verdict, against_target, benchmarks_for, target_for, trend};
+use super::{Dimension, MeasureDef};
 use crate::dates::Month;
 use crate::records::Benchmark;
 
@@ -57,6 +57,19 @@ pub fn scorecard(
     to: Month,
     threads: usize,
 ) -> Scorecard {
+    scorecard_crossed(engine, measures, from, to, threads, &[])
+}
+
+/// [`scorecard`] with the two-way breakdowns of `pairs` for the measures that have both
+/// dimensions (issue 23).
+pub fn scorecard_crossed(
+    engine: &Engine,
+    measures: &[&'static MeasureDef],
+    from: Month,
+    to: Month,
+    threads: usize,
+    pairs: &[[Dimension; 2]],
+) -> Scorecard {
     let months: Vec<Month> = from.through(to).collect();
     // The month before `from` gives the first arrow.
     let needed: Vec<Month> = from.plus(-1).through(to).collect();
@@ -67,7 +80,7 @@ pub fn scorecard(
         let cells: Vec<Cell> = months
             .iter()
             .map(|&month| {
-                let value = engine.value(measure, month);
+                let value = engine.value_crossed(measure, month, pairs);
                 let cell = Cell { month, trend: trend(measure, previous, value.headline), value };
                 previous = cell.value.headline;
                 cell

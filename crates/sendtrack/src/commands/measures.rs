@@ -5,7 +5,7 @@ use crate::commands::source::Source;
 use anyhow::{Context, bail};
 use sendtrack_domain::dates::{Month, last_complete_month, month_begun};
 use sendtrack_domain::measures::engine::{Engine, Tally};
-use sendtrack_domain::measures::scorecard::scorecard;
+use sendtrack_domain::measures::scorecard::scorecard_crossed;
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, find};
 use sendtrack_interchange::scorecard::{csv_value, display_value, to_csv, to_json, to_table};
 use sendtrack_report::table::{Cell, DataTable};
@@ -52,9 +52,30 @@ pub struct ScorecardOptions {
     pub from: Option<Month>,
     pub to: Option<Month>,
     pub measures: Vec<String>,
+    pub by: Vec<String>,
     pub format: Format,
     pub out: Option<PathBuf>,
     pub save: bool,
+}
+
+/// The two-way breakdown `--by A --by B` asks for: none, or both dimensions, which at least
+/// one of `measures` must have.
+fn crossing(by: &[String], measures: &[&'static MeasureDef]) -> anyhow::Result<Vec<[Dimension; 2]>> {
+    match by {
+        [] => Ok(Vec::new()),
+        [a, b] => {
+            let parse = |d: &String| Dimension::parse(d).with_context(|| format!("'{d}' is not a breakdown"));
+            let (a, b) = (parse(a)?, parse(b)?);
+            if a == b {
+                bail!("--by {} twice: a two-way breakdown crosses two different breakdowns", a.code());
+            }
+            if !measures.iter().any(|m| m.breakdowns.contains(&a) && m.breakdowns.contains(&b)) {
+                bail!("no measure asked for has both breakdowns {} and {}", a.code(), b.code());
+            }
+            Ok(vec![[a, b]])
+        }
+        _ => bail!("--by goes twice, for the two breakdowns to cross (e.g. --by setting --by phase)"),
+    }
 }
 
 pub async fn scorecard_command(
@@ -72,7 +93,8 @@ pub async fn scorecard_command(
     }
     let casework = source.load(today).await?;
     let engine = Engine::as_at(&casework, today);
-    let card = scorecard(&engine, &measures, from, to, threads());
+    let pairs = crossing(&options.by, &measures)?;
+    let card = scorecard_crossed(&engine, &measures, from, to, threads(), &pairs);
     let text = match options.format {
         Format::Csv => to_csv(&card),
         Format::Json => to_json(&card),
@@ -90,32 +112,38 @@ pub async fn scorecard_command(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The place among `def`'s breakdowns of the one named `by`, or why there is none.
+fn breakdown_slot(def: &MeasureDef, by: &str) -> anyhow::Result<usize> {
+    let dimension = Dimension::parse(by).with_context(|| format!("'{by}' is not a breakdown"))?;
+    def.breakdowns.iter().position(|d| *d == dimension).with_context(|| {
+        let names: Vec<&str> = def.breakdowns.iter().map(|d| d.code()).collect();
+        format!(
+            "{} has no breakdown by {by}; its breakdowns are: {}",
+            def.id,
+            if names.is_empty() { "none".into() } else { names.join(", ") }
+        )
+    })
+}
+
 pub async fn drill_command(
     source: &Source,
     measure: &str,
     month: Month,
-    by: Option<&str>,
-    key: Option<&str>,
+    by: &[String],
+    key: &[String],
     format: Format,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
     let def =
         find(measure).with_context(|| format!("'{measure}' is not a measure id; `sendtrack measures` lists them"))?;
-    let slot = match (by, key) {
-        (None, None) => None,
-        (Some(by), Some(key)) => {
-            let dimension = Dimension::parse(by).with_context(|| format!("'{by}' is not a breakdown"))?;
-            let slot = def.breakdowns.iter().position(|d| *d == dimension).with_context(|| {
-                let names: Vec<&str> = def.breakdowns.iter().map(|d| d.code()).collect();
-                format!(
-                    "{measure} has no breakdown by {by}; its breakdowns are: {}",
-                    if names.is_empty() { "none".into() } else { names.join(", ") }
-                )
-            })?;
-            Some((slot, key))
-        }
-        _ => bail!("--by and --key go together"),
-    };
+    if by.len() != key.len() || by.len() > 2 {
+        bail!("--by and --key go together, once or twice (a key for each breakdown, in order)");
+    }
+    let slots: Vec<(usize, &str)> = by
+        .iter()
+        .zip(key)
+        .map(|(by, key)| Ok((breakdown_slot(def, by)?, key.as_str())))
+        .collect::<anyhow::Result<_>>()?;
     month_begun(month, today).map_err(anyhow::Error::msg)?;
     let casework = source.load(today).await?;
     source.audit(&format!("drill {measure} {month}")).await?;
@@ -144,8 +172,8 @@ pub async fn drill_command(
     // The records behind the value: one table, written as CSV, JSON or text.
     let mut records = DataTable::new("records", def.title, &header);
     for (fact, period) in current.into_iter().chain(previous) {
-        if let Some((slot, key)) = slot
-            && (fact.keys[slot] != key || !period.is_empty() && period != "current")
+        if !slots.is_empty()
+            && (slots.iter().any(|(slot, key)| fact.keys[*slot] != *key) || !period.is_empty() && period != "current")
         {
             continue;
         }
@@ -165,10 +193,17 @@ pub async fn drill_command(
     match format {
         Format::Csv => records.write_csv(&mut csv::Writer::from_writer(std::io::stdout()))?,
         Format::Table | Format::Json => {
-            let value = match slot {
-                None => tally.headline(),
-                Some((slot, key)) => tally.breakdown(slot).into_iter().find(|(k, _)| *k == key).and_then(|(_, v)| v),
+            let value = match slots[..] {
+                [] => tally.headline(),
+                [(slot, key)] => tally.breakdown(slot).into_iter().find(|(k, _)| *k == key).and_then(|(_, v)| v),
+                [(a, x), (b, y), ..] => {
+                    tally.crossed(a, b).into_iter().find(|(k, _)| *k == (x, y)).and_then(|(_, v)| v)
+                }
             };
+            // One breakdown as `a` and `x`; two as `a|b` and `x|y`, as the scorecard's CSV names them.
+            let dimension = (!slots.is_empty())
+                .then(|| slots.iter().map(|(s, _)| def.breakdowns[*s].code()).collect::<Vec<_>>().join("|"));
+            let key = (!slots.is_empty()).then(|| slots.iter().map(|(_, k)| *k).collect::<Vec<_>>().join("|"));
             let to_date = engine.to_date(month);
             if format == Format::Json {
                 let rows: Vec<serde_json::Value> = records
@@ -184,15 +219,18 @@ pub async fn drill_command(
                     "measure": def.id,
                     "period": month.to_string(),
                     "to_date": to_date,
-                    "dimension": slot.map(|(s, _)| def.breakdowns[s].code()),
-                    "key": slot.map(|(_, k)| k),
+                    "dimension": dimension,
+                    "key": key,
                     "value": value.map(|v| csv_value(def, Some(v))).and_then(|v| v.parse::<f64>().ok()),
                     "records": rows,
                 });
                 println!("{}", serde_json::to_string_pretty(&doc)?);
                 return Ok(ExitCode::SUCCESS);
             }
-            let scope = slot.map_or(String::new(), |(s, k)| format!(" where {} = {k}", def.breakdowns[s].code()));
+            let scope = match (&dimension, &key) {
+                (Some(d), Some(k)) => format!(" where {d} = {k}"),
+                _ => String::new(),
+            };
             let when = if to_date { format!("{month} (to date)") } else { month.to_string() };
             let n = records.rows.len();
             println!("{} ({}) for {when}{scope}: {}", def.title, def.id, display_value(def, value));

@@ -296,3 +296,115 @@ fn a_closed_pipe_ends_quietly() {
     assert_eq!(line, "measure,period,dimension,key,value\n");
     assert!(!support::text(&out.stderr).contains("panicked"), "{}", support::text(&out.stderr));
 }
+
+#[test]
+fn two_breakdowns_cross_and_their_margins_are_the_one_way_values() {
+    let (_tmp, data) = demo_folder();
+    for measure in ["plans_active", "requests_received", "plans_ceased"] {
+        let csv = sendtrack(&[
+            "scorecard",
+            "--data",
+            &data,
+            "--measure",
+            measure,
+            "--by",
+            "age_band",
+            "--by",
+            "phase",
+            "--from",
+            "2026-09",
+            "--to",
+            "2026-10",
+            "--format",
+            "csv",
+        ]);
+        let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        let crossed: Vec<&Vec<&str>> = rows.iter().filter(|r| r[2] == "age_band|phase").collect();
+        assert!(!crossed.is_empty(), "{measure}: no crossed rows");
+        for period in ["2026-09", "2026-10"] {
+            for one_way in rows.iter().filter(|r| r[1] == period && r[2] == "age_band") {
+                let margin: f64 = crossed
+                    .iter()
+                    .filter(|r| r[1] == period && r[3].split('|').next() == Some(one_way[3]))
+                    .map(|r| r[4].parse::<f64>().unwrap())
+                    .sum();
+                assert_eq!(margin, one_way[4].parse::<f64>().unwrap(), "{measure} {period} {}", one_way[3]);
+            }
+            let across: f64 = crossed.iter().filter(|r| r[1] == period).map(|r| r[4].parse::<f64>().unwrap()).sum();
+            let headline = rows.iter().find(|r| r[1] == period && r[2].is_empty()).unwrap()[4].parse::<f64>().unwrap();
+            assert_eq!(across, headline, "{measure} {period}: the crossed values add up to the headline");
+        }
+    }
+    // A cell's records, drilled by both keys, are as many as its value.
+    let csv = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--measure",
+        "plans_active",
+        "--by",
+        "setting",
+        "--by",
+        "phase",
+        "--from",
+        "2026-10",
+        "--to",
+        "2026-10",
+        "--format",
+        "csv",
+    ]);
+    let cell =
+        csv.lines().find(|l| l.contains(",setting|phase,mainstream|primary,")).expect("a mainstream primary cell");
+    let value: usize = cell.rsplit(',').next().unwrap().parse().unwrap();
+    let drilled = sendtrack(&[
+        "drill",
+        "plans_active",
+        "2026-10",
+        "--data",
+        &data,
+        "--by",
+        "setting",
+        "--key",
+        "mainstream",
+        "--by",
+        "phase",
+        "--key",
+        "primary",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(drilled.lines().count() - 1, value);
+    let json: serde_json::Value = serde_json::from_str(&sendtrack(&[
+        "drill",
+        "plans_active",
+        "2026-10",
+        "--data",
+        &data,
+        "--by",
+        "setting",
+        "--key",
+        "mainstream",
+        "--by",
+        "phase",
+        "--key",
+        "primary",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(json["dimension"], "setting|phase");
+    assert_eq!(json["key"], "mainstream|primary");
+    assert_eq!(json["value"], value as f64);
+    // One --by, the same twice, or a pair no measure has: refused with why.
+    for (args, says) in [
+        (vec!["--by", "setting"], "--by goes twice"),
+        (vec!["--by", "setting", "--by", "setting"], "twice"),
+        (vec!["--by", "kind", "--by", "phase"], "no measure asked for has both"),
+    ] {
+        let mut all = vec!["scorecard", "--data", data.as_str(), "--measure", "plans_active"];
+        all.extend(args);
+        let out = support::run(&all);
+        assert!(!out.status.success());
+        assert!(support::text(&out.stderr).contains(says), "{}", support::text(&out.stderr));
+    }
+}

@@ -21,6 +21,9 @@ use std::sync::Arc;
 #[derive(serde::Deserialize, Default)]
 pub struct Which {
     month: Option<String>,
+    /// A two-way breakdown (issue 23): the breakdown down the rows, and across.
+    by: Option<String>,
+    across: Option<String>,
 }
 
 /// The measure, the records and the month a request asks for; a 404 for an unknown measure.
@@ -129,9 +132,15 @@ pub async fn show(
     Query(which): Query<Which>,
     Query(download): Query<Download>,
 ) -> Answer {
+    let dimension = |d: &Option<String>| d.as_deref().and_then(Dimension::parse).filter(|d| measure_has(&id, *d));
+    let pair = match (dimension(&which.by), dimension(&which.across)) {
+        (Some(a), Some(b)) if a != b => Some([a, b]),
+        _ => None,
+    };
     let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
     let engine = Engine::as_at(&cw, state.today());
     let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
+    let crossed = pair.map(|p| (p, engine.value_crossed(measure, month, &[p]).crossed));
     let Some(line) = card.lines.first() else {
         return Err(AppError::internal("a scorecard of one measure had no line"));
     };
@@ -159,11 +168,75 @@ pub async fn show(
         values: &values,
         reference: reference.as_ref().map(|(n, v)| (n.as_str(), *v)),
         breakdowns: &breakdowns,
+        crossed: crossed.as_ref(),
         facts: &facts,
         engine: &engine,
         tables: &tables,
     };
     Ok(page(measure.title, &state.authority, Some(&user), measure_page(&view)).into_response())
+}
+
+/// Whether measure `id` breaks down by `d`.
+fn measure_has(id: &str, d: Dimension) -> bool {
+    find(id).is_some_and(|m| m.breakdowns.contains(&d))
+}
+
+/// The two-way breakdown's form and, when two breakdowns are chosen, its table: the first's
+/// keys down, the second's across, each row's and column's one-way value as its total.
+fn cross_table(v: &MeasureView) -> Markup {
+    let options: Vec<(String, String)> =
+        v.measure.breakdowns.iter().map(|d| (d.code().to_string(), d.code().replace('_', " "))).collect();
+    let chosen = v.crossed.map(|(p, _)| p);
+    let select = |id: &str, label: &str, at: Option<Dimension>| {
+        crate::govuk::select(&crate::govuk::Select {
+            id,
+            label,
+            question: None,
+            hint: None,
+            error: None,
+            options: options.clone(),
+            selected: at.map_or("", |d| d.code()),
+        })
+    };
+    let shown = |x: Option<f64>| x.map_or("–".into(), |x| label(v.measure.unit, x));
+    let one_way = |d: Dimension, key: &str| {
+        v.breakdowns.iter().find(|(x, k, _)| *x == d && k == key).and_then(|(_, _, value)| *value)
+    };
+    html! {
+        h2 class="govuk-heading-m" id="two-way" { "Two breakdowns at once" }
+        form method="get" action=(format!("/measures/{}#two-way", v.measure.id)) novalidate {
+            input type="hidden" name="month" value=(v.month.to_string());
+            (select("by", "Down the rows", chosen.map(|p| p[0]).or(v.measure.breakdowns.first().copied())))
+            (select("across", "Across the columns", chosen.map(|p| p[1]).or(v.measure.breakdowns.get(1).copied())))
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show the table" }
+        }
+        @if let Some(([a, b], crossed)) = v.crossed {
+            @let rows: Vec<&String> = v.breakdowns.iter().filter(|(d, _, _)| d == a).map(|(_, k, _)| k).collect();
+            @let columns: Vec<&String> = v.breakdowns.iter().filter(|(d, _, _)| d == b).map(|(_, k, _)| k).collect();
+            @let at = |x: &str, y: &str| crossed.iter().find(|c| c.keys[0] == x && c.keys[1] == y).and_then(|c| c.value);
+            @let empty = if v.measure.unit == sendtrack_domain::measures::Unit::Count { Some(0.0) } else { None };
+            div class="st-scroll st-scroll--sticky" tabindex="0" role="region" aria-label=(format!("By {} and {}", a.code(), b.code())) {
+                (table(
+                    (Caption::Small, format!("{}, {}: by {} (rows) and {} (columns)", v.measure.title, v.month.short_name(), a.code().replace('_', " "), b.code().replace('_', " "))),
+                    &std::iter::once(heading(a.code().replace('_', " ")))
+                        .chain(columns.iter().map(|k| numeric_heading(b.key_label(k))))
+                        .chain(std::iter::once(numeric_heading("All")))
+                        .collect::<Vec<_>>(),
+                    rows.iter().map(|x| {
+                        std::iter::once(row_header(a.key_label(x)))
+                            .chain(columns.iter().map(|y| number(shown(at(x, y).or(empty)))))
+                            .chain(std::iter::once(number(shown(one_way(*a, x)))))
+                            .collect()
+                    }).chain(std::iter::once(
+                        std::iter::once(row_header("All"))
+                            .chain(columns.iter().map(|y| number(shown(one_way(*b, y)))))
+                            .chain(std::iter::once(number(shown(v.line.latest().and_then(|c| c.value.headline)))))
+                            .collect(),
+                    )),
+                ))
+            }
+        }
+    }
 }
 
 /// The records behind a measure's value, as CSV: record kind, id, the child's opaque id, and
@@ -192,6 +265,8 @@ struct MeasureView<'a> {
     /// England's figure, for the chart's reference line.
     reference: Option<(&'a str, f64)>,
     breakdowns: &'a [(Dimension, String, Option<f64>)],
+    /// The two-way breakdown asked for, if any.
+    crossed: Option<&'a ([Dimension; 2], Vec<sendtrack_domain::measures::engine::Crossed>)>,
     /// The records behind the month's value.
     facts: &'a [&'a Fact<'a>],
     engine: &'a Engine<'a>,
@@ -238,6 +313,7 @@ fn measure_page(v: &MeasureView) -> Markup {
                     (download_links(&format!("by-{}", dimension.code())))
                 }
             }
+            @if v.measure.breakdowns.len() >= 2 { (cross_table(v)) }
             h2 class="govuk-heading-m" id="records" { "The records behind " (v.month.short_name()) "'s value" }
             p class="govuk-body" {
                 (v.facts.len()) " record" @if v.facts.len() != 1 { "s" } ". "

@@ -385,3 +385,29 @@ async fn a_child_is_found_surname_first_by_date_of_birth_or_postcode_with_a_coun
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_measure_page_crosses_two_breakdowns_with_the_one_way_values_as_totals() {
+    on_each_backend("web_two_way", |store, _| async move {
+        let app = app(store.clone()).await;
+        let analyst = session(&app, "analyst@example.org").await;
+        let (status, _, page) = get(&app, "/measures/plans_active?month=2026-10", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Two breakdowns at once") && !page.contains("(rows) and"), "the form, no table yet");
+        let (status, _, page) =
+            get(&app, "/measures/plans_active?month=2026-10&by=setting&across=phase", Some(&analyst)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("by setting (rows) and phase (columns)"), "{page}");
+        // The corner is the headline: every plan in force at the end of October.
+        let cw = store.load().await.unwrap();
+        let end = jiff::civil::date(2026, 10, 31);
+        let active = cw.plans.iter().filter(|p| p.is_active_at(end)).count();
+        let corner = "<th scope=\"row\" class=\"govuk-table__header\">All</th>";
+        let at = page.rfind(corner).expect("an All row");
+        assert!(page[at..].contains(&format!(">{active}</td>")), "the headline {active} in the All row");
+        // A breakdown the measure does not have shows no table.
+        let (_, _, page) = get(&app, "/measures/plans_active?month=2026-10&by=kind&across=phase", Some(&analyst)).await;
+        assert!(!page.contains("(rows) and"));
+    })
+    .await;
+}
