@@ -1,6 +1,7 @@
-// Two breakdowns at once (issue 23) in headless Chromium: a manager chooses setting down the
-// rows and phase across on the active plans page and reads the cross-table, whose totals are
-// the one-way values. Checked with axe-core (WCAG 2.2 A and AA), at 1280 and 390 pixels wide.
+// Analysis the way boards ask (issue 23) in headless Chromium: a manager chooses setting down
+// the rows and phase across on the active plans page and reads the cross-table, whose totals
+// are the one-way values; then reads every measure over the term beside the same term a year
+// before. Checked with axe-core (WCAG 2.2 A and AA), at 1280 and 390 pixels wide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemo, launchBrowser, check, signIn as signInAt } from './support.mjs';
@@ -31,4 +32,18 @@ test('a manager crosses setting with phase on the active plans page', async () =
   const corner = (await table.locator('tr:last-child td:last-child').textContent()).trim();
   assert.equal(corner, headline);
   await check(page, 'measure-two-way');
+});
+
+test('a manager reads the scorecard over the term beside the year before', async () => {
+  const page = await signInAt(browser, demo.base, demo.email, demo.password);
+  await page.goto(demo.base + '/scorecard');
+  await page.click('a:has-text("Every measure over a period")');
+  await page.check('#period-term');
+  await page.fill('#to', '2026-10');
+  await page.check('#compare');
+  await page.click('button:has-text("Show the period")');
+  assert.match(await page.textContent('h2.govuk-heading-m'), /Autumn term to date \(September 2026 to October 2026\)/);
+  const row = page.locator('tr', { hasText: 'New EHC plans issued' }).first();
+  assert.match(await row.textContent(), /[+-]\d+\.\d%/);
+  await check(page, 'scorecard-periods');
 });

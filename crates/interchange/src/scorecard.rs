@@ -208,3 +208,146 @@ pub fn to_table(card: &Scorecard) -> String {
     );
     out
 }
+
+/// A breakdown key's change between two periods: dimension, key, change.
+pub type KeyedChange = (String, String, Option<f64>);
+
+/// One measure over the periods asked for (issue 23), with the change from the first period to
+/// the second when there are two.
+pub struct PeriodLine {
+    pub measure: &'static sendtrack_domain::measures::MeasureDef,
+    pub values: Vec<sendtrack_domain::measures::periods::PeriodValue>,
+}
+
+impl PeriodLine {
+    /// The change from the first period to the second: the headline's, and each breakdown
+    /// key's found in both.
+    pub fn changes(&self) -> Option<(Option<f64>, Vec<KeyedChange>)> {
+        use sendtrack_domain::measures::periods::change;
+        let [before, after] = &self.values[..] else { return None };
+        let keyed = after
+            .breakdowns
+            .iter()
+            .filter_map(|(d, k, a)| {
+                let (_, _, b) = before.breakdowns.iter().find(|(x, y, _)| x == d && y == k)?;
+                Some((d.code().to_string(), k.clone(), change(self.measure, *b, *a)))
+            })
+            .collect();
+        Some((change(self.measure, before.value, after.value), keyed))
+    }
+}
+
+fn period_label(v: &sendtrack_domain::measures::periods::PeriodValue) -> String {
+    sendtrack_domain::measures::periods::label(v.from, v.to)
+}
+
+/// The values over periods as `measure,period,dimension,key,value`: `period` is
+/// `YYYY-MM..YYYY-MM`; a count pooled over the months also has a `mean_per_month` row; with two
+/// periods, rows whose period is `A vs B` hold the change (points for a percentage, % else).
+pub fn period_csv(lines: &[PeriodLine]) -> String {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let four = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
+    for line in lines {
+        let m = line.measure;
+        for v in &line.values {
+            let period = period_label(v);
+            rows.push([m.id.into(), period.clone(), String::new(), String::new(), csv_value(m, v.value)]);
+            if v.mean_per_month.is_some() {
+                rows.push([
+                    m.id.into(),
+                    period.clone(),
+                    "mean_per_month".into(),
+                    String::new(),
+                    four(v.mean_per_month),
+                ]);
+            }
+            for (d, k, value) in &v.breakdowns {
+                rows.push([m.id.into(), period.clone(), d.code().into(), k.clone(), csv_value(m, *value)]);
+            }
+        }
+        if let Some((headline, keyed)) = line.changes() {
+            let period = format!("{} vs {}", period_label(&line.values[0]), period_label(&line.values[1]));
+            rows.push([m.id.into(), period.clone(), String::new(), String::new(), four(headline)]);
+            for (d, k, value) in keyed {
+                rows.push([m.id.into(), period.clone(), d, k, four(value)]);
+            }
+        }
+    }
+    rows.sort_by(|a, b| (&a[0], &a[1], &a[2], &a[3]).cmp(&(&b[0], &b[1], &b[2], &b[3])));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Writing to memory cannot fail.
+    let _ = writer.write_record(["measure", "period", "dimension", "key", "value"]);
+    for row in &rows {
+        let _ = crate::for_people::write_row(&mut writer, row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The values over periods as JSON.
+pub fn period_json(lines: &[PeriodLine], periods: &[(String, String)]) -> String {
+    let doc = serde_json::json!({
+        "periods": periods.iter().map(|(label, words)| serde_json::json!({"period": label, "name": words})).collect::<Vec<_>>(),
+        "measures": lines.iter().map(|l| serde_json::json!({
+            "id": l.measure.id,
+            "title": l.measure.title,
+            "unit": l.measure.unit.code(),
+            "values": l.values.iter().map(|v| serde_json::json!({
+                "period": period_label(v),
+                "pooled": v.pooling == sendtrack_domain::measures::periods::Pooling::Pooled,
+                "value": json_number(v.value),
+                "mean_per_month": json_number(v.mean_per_month),
+                "breakdowns": v.breakdowns.iter().map(|(d, k, x)| serde_json::json!({
+                    "dimension": d.code(), "key": k, "value": json_number(*x),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+            "change": l.changes().map(|(c, _)| json_number(c)),
+        })).collect::<Vec<_>>(),
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// The values over periods as a text table: each period's value and mean per month, and the
+/// change with two.
+pub fn period_table(lines: &[PeriodLine], periods: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (k, (label, words)) in periods.iter().enumerate() {
+        out.push_str(&format!("Period {}: {words} ({label})\n", k + 1));
+    }
+    let mut header = vec!["measure".to_string()];
+    for k in 0..periods.len() {
+        header.push(format!("period {}", k + 1));
+        header.push("per month".into());
+    }
+    if periods.len() == 2 {
+        header.push("change".into());
+    }
+    let mut rows = vec![header];
+    for line in lines {
+        let m = line.measure;
+        let mut row = vec![m.title.to_string()];
+        for v in &line.values {
+            let at_end =
+                if v.pooling == sendtrack_domain::measures::periods::Pooling::AtEnd { " (at end)" } else { "" };
+            row.push(format!("{}{at_end}", display_value(m, v.value)));
+            row.push(v.mean_per_month.map_or(String::new(), |x| format!("{x:.1}")));
+        }
+        if let Some((c, _)) = line.changes() {
+            let unit = if m.unit == Unit::Percent { " points" } else { "%" };
+            row.push(c.map_or("–".into(), |c| format!("{c:+.1}{unit}")));
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|k| rows.iter().map(|r| r.get(k).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
+        .collect();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

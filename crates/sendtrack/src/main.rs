@@ -77,6 +77,11 @@ enum Command {
         /// of each measure that has both, dimension `a|b` and key `x|y`.
         #[arg(long = "by")]
         by: Vec<String>,
+        /// Instead of months, each measure over a period ending with --to: academic_ytd, term,
+        /// financial_ytd, span:YYYY-MM..YYYY-MM or since:YYYY-MM. Twice, two periods and the
+        /// change from the first to the second.
+        #[arg(long = "period", conflicts_with_all = ["from", "save", "by"])]
+        periods: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: commands::measures::Format,
         /// Write to this file instead of standard output.
@@ -637,8 +642,9 @@ fn main() -> ExitCode {
                 Command::DemoData { out, children, seed, establishments } => {
                     commands::demo::write_data(&out, children, seed, establishments.as_deref(), today)
                 }
-                Command::Scorecard { source, from, to, measures, by, format, out, save } => {
-                    let options = commands::measures::ScorecardOptions { from, to, measures, by, format, out, save };
+                Command::Scorecard { source, from, to, measures, by, periods, format, out, save } => {
+                    let options =
+                        commands::measures::ScorecardOptions { from, to, measures, by, periods, format, out, save };
                     commands::measures::scorecard_command(&source, &options, today).await
                 }
                 Command::Drill { source, measure, month, by, key, format } => {

@@ -110,6 +110,7 @@ pub const RULES: &[Rule] = &[
     rule("GET", "/caseloads/cases", MANAGER, "the cases one person holds, or no one in post holds, to move"),
     rule("POST", "/caseloads/reallocate", MANAGER, "moving cases (all of one person's, or those ticked) to another"),
     rule("GET", "/scorecard", FIGURES, "the scorecard"),
+    rule("GET", "/scorecard/periods", FIGURES, "the scorecard over a period"),
     rule("GET", "/measures/{id}", FIGURES, "a measure's page"),
     rule("GET", "/measures/{id}/records.csv", ANALYSIS, "the records behind a measure, as CSV"),
     rule("GET", "/reports/board", ANALYSIS, "the board report"),

@@ -590,6 +590,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/worklists/{list}", get(pages::worklists::show))
         .route("/worklists/{list}/records.csv", get(pages::worklists::records_csv))
         .route("/scorecard", get(pages::scorecard::show))
+        .route("/scorecard/periods", get(pages::scorecard::periods))
         .route("/measures/{id}", get(pages::measure::show))
         .route("/measures/{id}/records.csv", get(pages::measure::records_csv))
         .route("/reports/board", get(pages::reports::board))

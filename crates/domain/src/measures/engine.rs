@@ -209,6 +209,34 @@ impl<'a> Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
+    /// The facts of several months' tallies of one measure together (issue 23): `None` for
+    /// none, or for a change on a year before, which does not pool.
+    pub fn pooled(tallies: Vec<Tally<'a>>) -> Option<Tally<'a>> {
+        let mut all = tallies.into_iter();
+        let mut first = all.next()?;
+        for t in all {
+            match (&mut first, t) {
+                (Tally::Count(a), Tally::Count(b))
+                | (Tally::Share(a), Tally::Share(b))
+                | (Tally::Mean(a), Tally::Mean(b))
+                | (Tally::AmountShare(a), Tally::AmountShare(b))
+                | (Tally::Sum(a), Tally::Sum(b))
+                | (Tally::PerAmount(a), Tally::PerAmount(b))
+                | (Tally::Median(a), Tally::Median(b)) => a.extend(b),
+                // The rate over the span is of the latest population.
+                (
+                    Tally::PerPopulation { facts: a, population, .. },
+                    Tally::PerPopulation { facts: b, population: p, .. },
+                ) => {
+                    a.extend(b);
+                    *population = p;
+                }
+                _ => return None,
+            }
+        }
+        Some(first)
+    }
+
     /// The value for each pair of keys of breakdowns number `a` and `b` that occurs among the
     /// facts (a two-way breakdown, issue 23), unordered.
     pub fn crossed(&self, a: usize, b: usize) -> Vec<((&'a str, &'a str), Option<f64>)> {

@@ -53,9 +53,55 @@ pub struct ScorecardOptions {
     pub to: Option<Month>,
     pub measures: Vec<String>,
     pub by: Vec<String>,
+    pub periods: Vec<String>,
     pub format: Format,
     pub out: Option<PathBuf>,
     pub save: bool,
+}
+
+/// `scorecard --period P [--period Q]`: each measure over the periods ending with `to`.
+async fn periods_command(
+    source: &Source,
+    options: &ScorecardOptions,
+    measures: &[&'static MeasureDef],
+    to: Month,
+    today: jiff::civil::Date,
+) -> anyhow::Result<ExitCode> {
+    use sendtrack_domain::measures::periods::{Period, label, period_value};
+    use sendtrack_interchange::scorecard::{PeriodLine, period_csv, period_json, period_table};
+    if options.periods.len() > 2 {
+        bail!("--period goes once, or twice to compare two periods");
+    }
+    let periods: Vec<Period> = options
+        .periods
+        .iter()
+        .map(|p| Period::parse(p).map_err(|e| anyhow::anyhow!("--period {e}")))
+        .collect::<Result<_, _>>()?;
+    for p in &periods {
+        let (_, last) = p.months(to);
+        month_begun(last, today).map_err(|e| anyhow::anyhow!("--period {e}"))?;
+    }
+    let casework = source.load(today).await?;
+    let engine = Engine::as_at(&casework, today);
+    let spans: Vec<(Month, Month)> = periods.iter().map(|p| p.months(to)).collect();
+    let all: Vec<Month> = spans.iter().flat_map(|(a, b)| a.through(*b)).collect();
+    engine.prepare(&all, threads());
+    let lines: Vec<PeriodLine> = measures
+        .iter()
+        .map(|m| PeriodLine {
+            measure: m,
+            values: spans.iter().map(|(a, b)| period_value(&engine, m, *a, *b)).collect(),
+        })
+        .collect();
+    let named: Vec<(String, String)> =
+        periods.iter().zip(&spans).map(|(p, (a, b))| (label(*a, *b), p.describe(to))).collect();
+    let text = match options.format {
+        Format::Csv => period_csv(&lines),
+        Format::Json => period_json(&lines, &named),
+        Format::Table => period_table(&lines, &named),
+    };
+    write_out(&text, options.out.as_ref())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The two-way breakdown `--by A --by B` asks for: none, or both dimensions, which at least
@@ -93,6 +139,9 @@ pub async fn scorecard_command(
     }
     let casework = source.load(today).await?;
     let engine = Engine::as_at(&casework, today);
+    if !options.periods.is_empty() {
+        return periods_command(source, options, &measures, to, today).await;
+    }
     let pairs = crossing(&options.by, &measures)?;
     let card = scorecard_crossed(&engine, &measures, from, to, threads(), &pairs);
     let text = match options.format {

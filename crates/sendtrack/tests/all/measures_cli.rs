@@ -408,3 +408,86 @@ fn two_breakdowns_cross_and_their_margins_are_the_one_way_values() {
         assert!(support::text(&out.stderr).contains(says), "{}", support::text(&out.stderr));
     }
 }
+
+#[test]
+fn periods_pool_the_months_and_compare_two_spans() {
+    let (_tmp, data) = demo_folder();
+    let monthly = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--from",
+        "2026-01",
+        "--to",
+        "2026-05",
+        "--format",
+        "csv",
+        "--measure",
+        "plans_issued",
+        "--measure",
+        "plans_issued_within_20_weeks",
+        "--measure",
+        "plans_active",
+        "--measure",
+        "plans_issued_within_20_weeks_incl_exceptions_pct",
+    ]);
+    let headline = |csv: &str, measure: &str, period: &str| -> f64 {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{measure},{period},,,")))
+            .unwrap_or_else(|| panic!("{measure} {period}"))
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"];
+    let issued: f64 = months.iter().map(|m| headline(&monthly, "plans_issued", m)).sum();
+    let within: f64 = months.iter().map(|m| headline(&monthly, "plans_issued_within_20_weeks", m)).sum();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "scorecard",
+            "--data",
+            data.as_str(),
+            "--format",
+            "csv",
+            "--measure",
+            "plans_issued",
+            "--measure",
+            "plans_issued_within_20_weeks",
+            "--measure",
+            "plans_active",
+            "--measure",
+            "plans_issued_within_20_weeks_incl_exceptions_pct",
+        ];
+        a.extend_from_slice(extra);
+        sendtrack(&a)
+    };
+    let csv = args(&["--period", "span:2026-01..2026-05", "--period", "span:2026-06..2026-10"]);
+    let span = "2026-01..2026-05";
+    // A count adds up over the months; its mean per month is the total over five.
+    assert_eq!(headline(&csv, "plans_issued", span), issued);
+    let mean = csv.lines().find(|l| l.starts_with(&format!("plans_issued,{span},mean_per_month,,"))).unwrap();
+    assert_eq!(mean.rsplit(',').next().unwrap().parse::<f64>().unwrap(), issued / 5.0);
+    // A share is over every plan of the five months, not a mean of the months' shares.
+    let share = headline(&csv, "plans_issued_within_20_weeks_incl_exceptions_pct", span);
+    assert!((share - within / issued * 100.0).abs() < 1e-3, "{share} against {within}/{issued}");
+    // Plans in force are taken at the end of the span.
+    assert_eq!(headline(&csv, "plans_active", span), headline(&monthly, "plans_active", "2026-05"));
+    // The change from the first span to the second: % for a count, points for a share.
+    let later = headline(&csv, "plans_issued", "2026-06..2026-10");
+    let change = headline(&csv, "plans_issued", "2026-01..2026-05 vs 2026-06..2026-10");
+    assert!((change - (later - issued) / issued * 100.0).abs() < 1e-3, "{change}");
+    let points =
+        headline(&csv, "plans_issued_within_20_weeks_incl_exceptions_pct", "2026-01..2026-05 vs 2026-06..2026-10");
+    let later_share = headline(&csv, "plans_issued_within_20_weeks_incl_exceptions_pct", "2026-06..2026-10");
+    assert!((points - (later_share - share)).abs() < 1e-3);
+    // The academic year to date runs from September; the table says which months.
+    let table = sendtrack(&["scorecard", "--data", &data, "--period", "academic_ytd", "--measure", "plans_issued"]);
+    assert!(table.contains("Academic year to date (September 2026 to October 2026)"), "{table}");
+    let term =
+        sendtrack(&["scorecard", "--data", &data, "--period", "term", "--to", "2026-05", "--measure", "plans_issued"]);
+    assert!(term.contains("Summer term to date (April 2026 to May 2026)"), "{term}");
+    let out = support::run(&["scorecard", "--data", &data, "--period", "quarter"]);
+    assert!(!out.status.success() && support::text(&out.stderr).contains("is not a period"));
+}

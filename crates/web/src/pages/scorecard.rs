@@ -158,6 +158,7 @@ fn scorecard_page(card: &sendtrack_domain::measures::scorecard::Scorecard, from:
             @if card.is_to_date(to) { div class="govuk-inset-text" { (to.long_name()) " has not ended: its figures are to date, as at today. Measures taken at the month end are taken today, and agree with Today's counts; counts in the month run to today." } }
             p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
             p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (to.short_name()) } " (printable, with charts; the workbook downloads from it)" }
+            p class="govuk-body" { a class="govuk-link" href=(format!("/scorecard/periods?to={to}")) { "Every measure over a period" } ": the academic year, the term or the financial year to date, or any months, beside the year before" }
             form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="from" { "From (YYYY-MM)" }
@@ -210,4 +211,139 @@ fn scorecard_page(card: &sendtrack_domain::measures::scorecard::Scorecard, from:
                 }
             }
     }
+}
+
+/// What the period form asks for (issue 23).
+#[derive(serde::Deserialize, Default)]
+pub struct Asked {
+    period: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// `year_before`: beside the same months a year earlier.
+    compare: Option<String>,
+}
+
+/// The catalogue over a period: the academic year, the term or the financial year to date, or
+/// any span of months, with each measure's mean per month, and beside the same months a year
+/// earlier with the change when asked.
+pub async fn periods(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Query(asked): Query<Asked>,
+) -> Answer {
+    use sendtrack_domain::measures::periods::{Period, Pooling, change, period_value};
+    let today = state.today();
+    let latest = sendtrack_domain::dates::last_complete_month(today);
+    let month = |m: &Option<String>| m.as_deref().and_then(|m| m.parse::<Month>().ok());
+    let to = month(&asked.to).filter(|m| *m <= Month::containing(today)).unwrap_or(latest);
+    let chosen = asked.period.as_deref().unwrap_or("academic_ytd");
+    let period = match chosen {
+        "span" => {
+            let from = month(&asked.from).filter(|f| *f <= to).unwrap_or(to.plus(-5));
+            Period::Span(from.max(to.plus(-(MAX_MONTHS as i32) + 1)), to)
+        }
+        other => Period::parse(other).unwrap_or(Period::AcademicYearToDate),
+    };
+    let (from, last) = period.months(to);
+    let year_before = asked.compare.as_deref() == Some("year_before");
+    let cw = state.casework().await?;
+    let measures: Vec<&'static MeasureDef> = sendtrack_domain::measures::CATALOGUE.iter().collect();
+    let lines = tokio::task::spawn_blocking(move || {
+        let engine = sendtrack_domain::measures::engine::Engine::as_at(&cw, today);
+        let mut months: Vec<Month> = from.through(last).collect();
+        if year_before {
+            months.extend(from.plus(-12).through(last.plus(-12)));
+        }
+        engine.prepare(&months, 2);
+        measures
+            .into_iter()
+            .map(|m| {
+                let now = period_value(&engine, m, from, last);
+                let before = year_before.then(|| period_value(&engine, m, from.plus(-12), last.plus(-12)));
+                (m, now, before)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(|e| crate::error::AppError::internal(&e.to_string()))?;
+    state.audit().record(&user, "view the scorecard over a period", None).await?;
+    let options = [
+        ("academic_ytd", "Academic year to date (from September)"),
+        ("term", "This term to date (autumn September to December, spring January to March, summer April to August)"),
+        ("financial_ytd", "Financial year to date (from April)"),
+        ("span", "These months"),
+    ];
+    let shown = |m: &MeasureDef, v: Option<f64>| v.map_or("–".into(), |v| label(m.unit, v));
+    let body = html! {
+        h1 class="govuk-heading-l" { "Scorecard over a period" }
+        p class="govuk-body" { a class="govuk-link" href="/scorecard" { "Back to the scorecard by month" } }
+        form method="get" action="/scorecard/periods" novalidate {
+            (crate::govuk::radios(&crate::govuk::Radios {
+                name: "period",
+                legend: "Period",
+                required: crate::govuk::Required::Yes,
+                hint: None,
+                error: None,
+                options: options.iter().map(|(v, w)| (v.to_string(), w.to_string())).collect(),
+                checked: chosen,
+                inline: false,
+            }))
+            div class="govuk-form-group" {
+                label class="govuk-label" for="from" { "From (YYYY-MM), for these months" }
+                input class="govuk-input govuk-input--width-10" id="from" name="from" type="text" value=(from.to_string());
+            }
+            div class="govuk-form-group" {
+                label class="govuk-label" for="to" { "To (YYYY-MM)" }
+                input class="govuk-input govuk-input--width-10" id="to" name="to" type="text" value=(to.to_string());
+            }
+            div class="govuk-checkboxes govuk-checkboxes--small govuk-form-group" data-module="govuk-checkboxes" {
+                div class="govuk-checkboxes__item" {
+                    input class="govuk-checkboxes__input" id="compare" name="compare" type="checkbox" value="year_before" checked[year_before];
+                    label class="govuk-label govuk-checkboxes__label" for="compare" { "Beside the same months a year earlier" }
+                }
+            }
+            button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show the period" }
+        }
+        h2 class="govuk-heading-m" { (period.describe(to)) }
+        p class="govuk-body" { "Counts of events add up over the months, shares and means are over every case in the period, and measures taken at a day (\"as at\") are at the period's end. Per month: a count's mean over the months." }
+        div class="st-scroll st-scroll--sticky" tabindex="0" role="region" aria-label="The measures over the period" {
+            table class="govuk-table" {
+                caption class="govuk-table__caption govuk-table__caption--s" { "Every measure, " (from.short_name()) " to " (last.short_name()) }
+                thead class="govuk-table__head" {
+                    tr class="govuk-table__row" {
+                        th scope="col" class="govuk-table__header" { "Measure" }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (from.short_name()) " to " (last.short_name()) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Per month" }
+                        @if year_before {
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { (from.plus(-12).short_name()) " to " (last.plus(-12).short_name()) }
+                            th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Change" }
+                        }
+                    }
+                }
+                tbody class="govuk-table__body" {
+                    @for (m, now, before) in &lines {
+                        tr class="govuk-table__row" {
+                            th scope="row" class="govuk-table__header" {
+                                a class="govuk-link" href=(format!("/measures/{}?month={last}", m.id)) { (m.title) }
+                                @if now.pooling == Pooling::AtEnd { " " span class="govuk-body-s" { "(at " (last.short_name()) ")" } }
+                            }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (shown(m, now.value)) }
+                            td class="govuk-table__cell govuk-table__cell--numeric" { (now.mean_per_month.map_or(String::new(), |x| format!("{x:.1}"))) }
+                            @if let Some(b) = before {
+                                td class="govuk-table__cell govuk-table__cell--numeric" { (shown(m, b.value)) }
+                                td class="govuk-table__cell govuk-table__cell--numeric" {
+                                    @match change(m, b.value, now.value) {
+                                        Some(c) if m.unit == sendtrack_domain::measures::Unit::Percent => (format!("{c:+.1} points")),
+                                        Some(c) => (format!("{c:+.1}%")),
+                                        None => "–",
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page("Scorecard over a period", &state.authority, Some(&user), body).into_response())
 }

@@ -411,3 +411,20 @@ async fn a_measure_page_crosses_two_breakdowns_with_the_one_way_values_as_totals
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_scorecard_over_a_term_sits_beside_the_same_term_a_year_before() {
+    on_each_backend("web_periods", |store, _| async move {
+        let app = app(store.clone()).await;
+        let viewer = session(&app, "viewer@example.org").await;
+        let (status, _, page) =
+            get(&app, "/scorecard/periods?period=term&to=2026-10&compare=year_before", Some(&viewer)).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("Autumn term to date (September 2026 to October 2026)"), "{page}");
+        assert!(page.contains("Sep 2025 to Oct 2025") && page.contains("Change"));
+        assert!(page.contains("(at Oct 2026)"), "as-at measures say so");
+        let (_, _, page) = get(&app, "/scorecard/periods?period=span&from=2026-01&to=2026-05", Some(&viewer)).await;
+        assert!(page.contains("January 2026 to May 2026") && !page.contains(">Change<"));
+    })
+    .await;
+}
