@@ -79,7 +79,7 @@ test('a manager signs in and reads Today, the scorecard and a measure down to it
   await checkAccessibility(page, 'measure');
 
   // Find a child from a record in the drill-down, and read the timeline.
-  const childId = (await page.textContent('tbody tr:last-child td:nth-child(3)')).trim();
+  const childId = (await page.textContent('[aria-label="The records behind the value"] tbody tr:last-child td:nth-child(3)')).trim();
   await page.click('nav >> text=Find a child');
   await checkAccessibility(page, 'find-a-child');
   await page.fill('#q', childId);

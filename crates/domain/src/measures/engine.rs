@@ -1160,6 +1160,11 @@ impl<'a> Engine<'a> {
         (0..end.open_requests.len()).map(move |k| (end.open_requests[k].0, end.open_requests[k].1))
     }
 
+    /// Plan `plan`'s review meetings, in date order (what the clock reads of its reviews).
+    pub fn plan_meetings_of(&self, plan: u32) -> &[Meeting] {
+        self.plan_meetings.of(plan as usize)
+    }
+
     /// Plan `plan`'s review meetings, in date order.
     pub(super) fn meetings_of(&self, plan: u32) -> &[Meeting] {
         self.plan_meetings.of(plan as usize)

@@ -4,6 +4,7 @@
 
 mod catalogue;
 pub mod engine;
+pub mod explain;
 pub mod periods;
 pub mod presentation;
 pub mod reconcile;

@@ -218,6 +218,15 @@ pub async fn drill_command(
     if !previous.is_empty() {
         header.push("period");
     }
+    // What explains each record (issue 23): the weeks a request took and its late step, a
+    // review's days late, a plan's review state.
+    let explainer = engine.explainer();
+    let on = engine.end_of(month);
+    let names: Vec<&'static str> = current
+        .first()
+        .map(|(f, _)| explainer.explain(f.record, on).into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    header.extend(names.iter().copied());
     // The records behind the value: one table, written as CSV, JSON or text.
     let mut records = DataTable::new("records", def.title, &header);
     for (fact, period) in current.into_iter().chain(previous) {
@@ -236,6 +245,10 @@ pub async fn drill_command(
         }
         if !period.is_empty() {
             row.push(Cell::text(period));
+        }
+        let explained = explainer.explain(fact.record, on);
+        for name in &names {
+            row.push(Cell::text(explained.iter().find(|(n, _)| n == name).map_or(String::new(), |(_, v)| v.clone())));
         }
         records.rows.push(row);
     }

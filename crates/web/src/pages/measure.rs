@@ -61,7 +61,6 @@ fn records_table(engine: &Engine, month: Month, tally: Option<&Tally>) -> DataTa
     if change {
         headers.push("period");
     }
-    let mut records = DataTable::new("records", format!("Records behind {month}"), &headers);
     let rows: Vec<(&Fact, &str)> = match tally {
         None => Vec::new(),
         Some(Tally::Change { current, previous }) => {
@@ -69,6 +68,15 @@ fn records_table(engine: &Engine, month: Month, tally: Option<&Tally>) -> DataTa
         }
         Some(t) => t.facts().map(|f| (f, "")).collect(),
     };
+    // What explains each record (issue 23), as `sendtrack drill` writes it.
+    let explainer = engine.explainer();
+    let on = engine.end_of(month);
+    let names: Vec<&'static str> = rows
+        .first()
+        .map(|(f, _)| explainer.explain(f.record, on).into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    headers.extend(names.iter().copied());
+    let mut records = DataTable::new("records", format!("Records behind {month}"), &headers);
     for (fact, period) in rows {
         let d = engine.describe(fact.record);
         let mut row = vec![
@@ -79,6 +87,10 @@ fn records_table(engine: &Engine, month: Month, tally: Option<&Tally>) -> DataTa
         ];
         if change {
             row.push(Cell::text(period));
+        }
+        let explained = explainer.explain(fact.record, on);
+        for name in &names {
+            row.push(Cell::text(explained.iter().find(|(n, _)| n == name).map_or(String::new(), |(_, v)| v.clone())));
         }
         records.rows.push(row);
     }
@@ -174,6 +186,42 @@ pub async fn show(
         tables: &tables,
     };
     Ok(page(measure.title, &state.authority, Some(&user), measure_page(&view)).into_response())
+}
+
+/// What moved the value since the month before (issue 23): for each breakdown, each key's
+/// value in both months and its part in the headline's change, the largest first.
+fn moved(v: &MeasureView) -> Markup {
+    use sendtrack_domain::measures::explain::movements;
+    let before = v.month.plus(-1);
+    let headline = |m: Month| v.line.cells.iter().find(|c| c.month == m).and_then(|c| c.value.headline);
+    let shown = |x: Option<f64>| x.map_or("–".into(), |x| label(v.measure.unit, x));
+    let part = |x: Option<f64>| match x {
+        Some(p) if v.measure.unit == sendtrack_domain::measures::Unit::Percent => format!("{p:+.1} points"),
+        Some(p) => format!("{p:+.1}"),
+        None => "–".into(),
+    };
+    html! {
+        h2 class="govuk-heading-m" id="moved" { "What moved the value since " (before.long_name()) }
+        p class="govuk-body" {
+            (before.short_name()) ": " (shown(headline(before))) "; " (v.month.short_name()) ": " (shown(headline(v.month))) ". "
+            "A key's part is the change in what it adds to the value (for a share, its cases counted over all the month's cases): it moves with the key's own value and with how many cases it had, and the parts add up to the change."
+        }
+        @for dimension in v.measure.breakdowns {
+            @let rows = movements(v.engine, v.measure, v.month, *dimension);
+            @if !rows.is_empty() {
+                details class="govuk-details" {
+                    summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "By " (dimension.code().replace('_', " ")) } }
+                    div class="govuk-details__text st-scroll" tabindex="0" role="region" aria-label=(format!("What moved, by {}", dimension.code().replace('_', " "))) {
+                        (table(
+                            (Caption::Small, format!("By {}, {} and {}", dimension.code().replace('_', " "), before.short_name(), v.month.short_name())),
+                            &[heading("Key"), numeric_heading(before.short_name()), numeric_heading(v.month.short_name()), numeric_heading("Part of the change")],
+                            rows.iter().map(|m| vec![row_header(dimension.key_label(&m.key)), number(shown(m.before)), number(shown(m.after)), number(part(m.part))]),
+                        ))
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Whether measure `id` breaks down by `d`.
@@ -314,6 +362,7 @@ fn measure_page(v: &MeasureView) -> Markup {
                 }
             }
             @if v.measure.breakdowns.len() >= 2 { (cross_table(v)) }
+            @if !v.measure.breakdowns.is_empty() { (moved(v)) }
             h2 class="govuk-heading-m" id="records" { "The records behind " (v.month.short_name()) "'s value" }
             p class="govuk-body" {
                 (v.facts.len()) " record" @if v.facts.len() != 1 { "s" } ". "
@@ -323,14 +372,26 @@ fn measure_page(v: &MeasureView) -> Markup {
             }
             (download_links("records"))
             @if !v.facts.is_empty() {
-                (table(
-                    (Caption::Small, format!("Records, {}", v.month.short_name())),
-                    &[heading("Record"), heading("Id"), heading("Child"), heading("Counted")],
-                    v.facts.iter().take(LISTED).map(|fact| {
-                        let d = v.engine.describe(fact.record);
-                        vec![cell(d.kind), cell(d.id), cell(d.child_id), cell(if fact.numerator { "yes" } else { "no" })]
-                    }),
-                ))
+                @let explainer = v.engine.explainer();
+                @let on = v.engine.end_of(v.month);
+                @let explained: Vec<_> = v.facts.iter().take(LISTED).map(|f| explainer.explain(f.record, on)).collect();
+                @let names: Vec<&str> = explained.first().map(|e| e.iter().map(|(n, _)| *n).collect()).unwrap_or_default();
+                div class="st-scroll" tabindex="0" role="region" aria-label="The records behind the value" {
+                    (table(
+                        (Caption::Small, format!("Records, {}", v.month.short_name())),
+                        &[heading("Record"), heading("Id"), heading("Child"), heading("Counted")]
+                            .into_iter()
+                            .chain(names.iter().map(|n| heading(n.replace('_', " "))))
+                            .collect::<Vec<_>>(),
+                        v.facts.iter().zip(&explained).map(|(fact, e)| {
+                            let d = v.engine.describe(fact.record);
+                            [cell(d.kind), cell(d.id), cell(d.child_id), cell(if fact.numerator { "yes" } else { "no" })]
+                                .into_iter()
+                                .chain(e.iter().map(|(_, value)| cell(value.as_str())))
+                                .collect()
+                        }),
+                    ))
+                }
             }
     }
 }

@@ -80,7 +80,10 @@ async fn a_caseworker_sees_today_and_an_analyst_starts_at_the_scorecard() {
         assert!(
             headers.get(header::CONTENT_DISPOSITION).unwrap().to_str().unwrap().contains("plans_active-2026-11.csv")
         );
-        assert!(csv.starts_with("record,id,child_id,counted\n") && csv.lines().skip(1).all(|l| l.starts_with("plan,")));
+        assert!(
+            csv.starts_with("record,id,child_id,counted,review_state,review_days_overdue,caseworker\n")
+                && csv.lines().skip(1).all(|l| l.starts_with("plan,"))
+        );
         // No names or dates of birth on the analyst's pages: children appear by opaque id only.
         assert!(!body.contains("date_of_birth") && !csv.contains("surname"));
     })
@@ -247,7 +250,7 @@ async fn every_table_downloads_as_csv_and_xlsx() {
         assert!(by.starts_with("Key,Value\n"));
         let (_, _, records) =
             get(&app, "/measures/plans_active?month=2026-11&download=csv&table=records", Some(&analyst)).await;
-        assert!(records.starts_with("record,id,child_id,counted\nplan,"));
+        assert!(records.starts_with("record,id,child_id,counted,review_state,review_days_overdue,caseworker\nplan,"));
         let cw = store.load().await.unwrap();
         assert!(!cw.children.iter().take(50).any(|c| records.contains(&c.surname)));
         let (status, _, board) =
