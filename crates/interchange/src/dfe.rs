@@ -83,6 +83,154 @@ pub const MAPPINGS: &[Mapping] = &[
     },
 ];
 
+/// A census-day share of plans in a type of placement (issue 23), from
+/// `sen_needs_all_plans.csv`: the plans of the `Type of placement` rows named, over all plans
+/// (or, for NEET, over the plans of young people aged 16 to 25).
+#[derive(Debug, Clone, Copy)]
+pub struct CensusShare {
+    pub measure: MeasureId,
+    /// The `breakdown`s of the `Type of placement` rows summed for the numerator.
+    pub placements: &'static [&'static str],
+    /// The denominator is the plans of those aged 16 to 25, not all plans.
+    pub aged_16_to_25: bool,
+}
+
+/// The file the census-day shares come from.
+pub const CENSUS_FILE: &str = "sen_needs_all_plans.csv";
+
+/// Which placements answer which share of the plans in force. The DfE's mainstream total takes
+/// in resourced provision, SEN units and independent mainstream schools; its "other
+/// arrangements by LA" is education otherwise than at school (section 61); arrangements under
+/// section 19 are not published apart.
+pub const CENSUS_SHARES: &[CensusShare] = &[
+    CensusShare { measure: MeasureId::PlansInMainstreamPct, placements: &["Mainstream - total"], aged_16_to_25: false },
+    CensusShare {
+        measure: MeasureId::PlansInIndependentSpecialPct,
+        placements: &["Special - independent", "Special - non-maintained"],
+        aged_16_to_25: false,
+    },
+    CensusShare {
+        measure: MeasureId::PlansEotasPct,
+        placements: &["Educated elsewhere - other arrangements by LA"],
+        aged_16_to_25: false,
+    },
+    CensusShare {
+        measure: MeasureId::PlansEhePct,
+        placements: &["Educated elsewhere - elective home education"],
+        aged_16_to_25: false,
+    },
+    CensusShare {
+        measure: MeasureId::PlansNeet16To25Pct,
+        placements: &["Educated elsewhere - NEET"],
+        aged_16_to_25: true,
+    },
+];
+
+/// One place's plans on a census day: all of them, by type of placement, and those of young
+/// people aged 16 to 25.
+#[derive(Debug, Default, Clone)]
+struct CensusCounts {
+    all: Option<f64>,
+    placements: HashMap<String, Option<f64>>,
+    aged_16_to_25: Option<f64>,
+    /// Whether a row of those aged 16 to 25 has been read.
+    ages_seen: bool,
+}
+
+/// The census-day shares of [`CENSUS_SHARES`] for England, the authority's region, its
+/// statistical neighbours (numerators summed over denominators summed) and the authority as
+/// published, each for the January census of the academic year (2024/25: January 2025). A
+/// folder without the file gives none.
+fn census_benchmarks(dir: &Path, authority: &Authority, neighbours: &[String]) -> Result<Vec<Benchmark>, DfeError> {
+    if !dir.join(CENSUS_FILE).exists() {
+        return Ok(Vec::new());
+    }
+    let table = open_table(dir, CENSUS_FILE)?;
+    let format = |line: u64, message: String| DfeError::Format { file: CENSUS_FILE.into(), line, message };
+    let need = |name: &str| table.need(CENSUS_FILE, name);
+    let (period, level, region, la, topic, breakdown, plans) = (
+        need("time_period")?,
+        need("geographic_level")?,
+        need("region_name")?,
+        need("la_name")?,
+        need("breakdown_topic")?,
+        need("breakdown")?,
+        need("ehc_plans")?,
+    );
+    let mut counts: HashMap<(String, Place), CensusCounts> = HashMap::new();
+    for (n, record) in table.records.iter().enumerate() {
+        let record = record.as_ref().map_err(|e| format(n as u64 + 2, e.to_string()))?;
+        let get = |k: usize| record.get(k).unwrap_or("");
+        let place = match get(level) {
+            "National" => Place::England,
+            "Regional" => Place::Region(get(region).to_string()),
+            "Local authority" => Place::Authority(get(la).to_string()),
+            _ => continue,
+        };
+        let entry = counts.entry((get(period).to_string(), place)).or_default();
+        let value = published(get(plans));
+        match get(topic) {
+            "All EHC plans" => entry.all = value,
+            "Type of placement" => {
+                entry.placements.insert(get(breakdown).to_string(), value);
+            }
+            "Child or young persons age" => {
+                let age = get(breakdown).split(|c: char| !c.is_ascii_digit()).find(|t| !t.is_empty());
+                if age.and_then(|a| a.parse::<u8>().ok()).is_some_and(|a| (16..=25).contains(&a)) {
+                    // A suppressed single year leaves the sum undefined, never short.
+                    entry.aged_16_to_25 = match (entry.aged_16_to_25, value, entry.ages_seen) {
+                        (_, None, _) => None,
+                        (Some(a), Some(v), _) => Some(a + v),
+                        (None, Some(v), false) => Some(v),
+                        (None, Some(_), true) => None,
+                    };
+                    entry.ages_seen = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut periods: Vec<String> = counts.keys().map(|(p, _)| p.clone()).collect();
+    periods.sort();
+    periods.dedup();
+    let mut out = Vec::new();
+    for academic in periods {
+        // "202425": the census of January 2025.
+        let Some(month) = academic.get(..4).and_then(|y| y.parse::<i16>().ok()).and_then(|y| Month::new(y + 1, 1))
+        else {
+            continue;
+        };
+        let parts = |place: &Place, share: &CensusShare| -> Option<(f64, f64)> {
+            let c = counts.get(&(academic.clone(), place.clone()))?;
+            let numerator =
+                share.placements.iter().map(|p| c.placements.get(*p).copied().flatten()).sum::<Option<f64>>()?;
+            let denominator = if share.aged_16_to_25 { c.aged_16_to_25? } else { c.all? };
+            (denominator > 0.0).then_some((numerator, denominator))
+        };
+        for share in CENSUS_SHARES {
+            let mut push = |comparator, value: Option<(f64, f64)>| {
+                if let Some((n, d)) = value {
+                    out.push(Benchmark {
+                        measure: share.measure.code().to_string(),
+                        period: BenchmarkPeriod::Month(month),
+                        comparator,
+                        value: round4(n / d * 100.0),
+                    });
+                }
+            };
+            push(Comparator::Published, parts(&Place::Authority(authority.name.clone()), share));
+            push(Comparator::England, parts(&Place::England, share));
+            push(Comparator::Region, parts(&Place::Region(authority.region.clone()), share));
+            let pooled = neighbours
+                .iter()
+                .filter_map(|name| parts(&Place::Authority(name.clone()), share))
+                .fold(None, |acc: Option<(f64, f64)>, (n, d)| Some(acc.map_or((n, d), |(a, b)| (a + n, b + d))));
+            push(Comparator::StatisticalNeighbours, pooled);
+        }
+    }
+    Ok(out)
+}
+
 /// Something is wrong with the DfE folder.
 #[derive(Debug, thiserror::Error)]
 pub enum DfeError {
@@ -97,7 +245,7 @@ pub enum DfeError {
 }
 
 /// The geography of a row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Place {
     England,
     Region(String),
@@ -309,6 +457,7 @@ pub fn benchmarks(dir: &Path, authority: &Authority) -> Result<Vec<Benchmark>, D
             );
         }
     }
+    out.extend(census_benchmarks(dir, authority, &my_neighbours)?);
     Ok(out)
 }
 
@@ -371,7 +520,7 @@ pub fn published_figures(dir: &Path, authority: &Authority) -> Result<Vec<Publis
             None => out.push(PublishedFigure { measure, on, breakdown, value, source }),
         }
     };
-    let tables: [(&str, MeasureId, &str, &str, &str); 3] = [
+    let tables: [(&str, MeasureId, &str, &str, &str); 4] = [
         (
             "requests.csv",
             MeasureId::RequestsReceived,
@@ -387,6 +536,7 @@ pub fn published_figures(dir: &Path, authority: &Authority) -> Result<Vec<Publis
             "plans_issued_den",
         ),
         ("sen_needs_all_plans.csv", MeasureId::PlansActive, "All EHC plans", "Child or young persons age", "ehc_plans"),
+        ("ceased_plans.csv", MeasureId::PlansCeased, "All ceased EHC plans", "Age plan ceased", "total_ceased"),
     ];
     for (file, measure, all, by_age, column) in tables {
         if !dir.join(file).exists() {
@@ -481,6 +631,7 @@ pub const DEVON_EXTRACT: &[(&str, &[u8])] = &[
     ("requests.csv", include_bytes!("../data/dfe-devon-extract/requests.csv")),
     ("assessments.csv", include_bytes!("../data/dfe-devon-extract/assessments.csv")),
     ("sen_needs_all_plans.csv", include_bytes!("../data/dfe-devon-extract/sen_needs_all_plans.csv")),
+    ("ceased_plans.csv", include_bytes!("../data/dfe-devon-extract/ceased_plans.csv")),
     ("statistical_neighbours.csv", include_bytes!("../data/dfe-devon-extract/statistical_neighbours.csv")),
 ];
 

@@ -25,10 +25,19 @@ impl Reconciled {
     }
 }
 
-/// The years `benchmarks` hold a figure the authority published for, latest first.
+/// The calendar years `benchmarks` hold a figure the authority published for, latest first: a
+/// year's share or a count as at its December (a census-day share, issue 23, is beside the
+/// scorecard's January, not a calendar year's figure).
 pub fn published_years(benchmarks: &[Benchmark]) -> Vec<i16> {
-    let mut years: Vec<i16> =
-        benchmarks.iter().filter(|b| b.comparator == Comparator::Published).map(|b| year_of(b.period)).collect();
+    let calendar = |p: BenchmarkPeriod| match p {
+        BenchmarkPeriod::Year(_) => true,
+        BenchmarkPeriod::Month(m) => m.month() == 12,
+    };
+    let mut years: Vec<i16> = benchmarks
+        .iter()
+        .filter(|b| b.comparator == Comparator::Published && calendar(b.period))
+        .map(|b| year_of(b.period))
+        .collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     years

@@ -227,6 +227,23 @@ fn dfe_benchmarks_appear_beside_the_scorecard() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(written.starts_with("measure,period,comparator,value\n"));
     assert!(written.contains("plans_issued_within_20_weeks_pct,2024,england,46.4344\n"), "{written}");
+    // The census-day shares (issue 23), worked out by hand from sen_needs_all_plans.csv, Type of
+    // placement, January 2025: Devon 4,226 of 9,848 plans in mainstream; 863 independent and
+    // 34 non-maintained special; 241 home educated; 511 NEET of the 2,567 aged 16 to 25.
+    // England: 278,236 of 638,745 in mainstream.
+    for line in [
+        "plans_in_mainstream_pct,2025-01,published,42.9123",
+        "plans_in_independent_special_pct,2025-01,published,9.1084",
+        "plans_ehe_pct,2025-01,published,2.4472",
+        "plans_neet_16_25_pct,2025-01,published,19.9065",
+        "plans_in_mainstream_pct,2025-01,england,43.5598",
+    ] {
+        assert!(written.contains(&format!("{line}\n")), "{line}");
+    }
+    // The scorecard of January 2025 sets them beside the measure.
+    let table =
+        sendtrack(&["scorecard", "--db", &db, "--from", "2025-01", "--to", "2025-01", "--measure", "plans_ehe_pct"]);
+    assert!(table.contains("1.1% (2025-01)"), "England's share beside ours:\n{table}");
 }
 
 #[test]
