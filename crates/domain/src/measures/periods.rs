@@ -84,7 +84,7 @@ impl Period {
                 format!("{name} term to date ({span})")
             }
             Period::Span(..) => span,
-            Period::Since(_) => format!("Since {}", span),
+            Period::Since(_) => format!("Since {}, to {}", from.long_name(), last.long_name()),
         }
     }
 }
