@@ -238,7 +238,7 @@ impl PeriodLine {
 }
 
 fn period_label(v: &sendtrack_domain::measures::periods::PeriodValue) -> String {
-    sendtrack_domain::measures::periods::label(v.from, v.to)
+    v.label()
 }
 
 /// The values over periods as `measure,period,dimension,key,value`: `period` is

@@ -237,6 +237,29 @@ impl<'a> Tally<'a> {
         Some(first)
     }
 
+    /// The facts of `self` that `earlier` does not hold, by record: what a tally of the same
+    /// months as at a later day adds to one as at an earlier day, the events between them
+    /// (issue 23's last N days). A change on a year before is left as it is.
+    pub fn without(self, earlier: &Tally<'a>) -> Tally<'a> {
+        let seen: std::collections::HashSet<RecordRef> = earlier.facts().map(|f| f.record).collect();
+        let keep = |facts: Vec<Fact<'a>>| -> Vec<Fact<'a>> {
+            facts.into_iter().filter(|f| !seen.contains(&f.record)).collect()
+        };
+        match self {
+            Tally::Count(f) => Tally::Count(keep(f)),
+            Tally::Share(f) => Tally::Share(keep(f)),
+            Tally::Mean(f) => Tally::Mean(keep(f)),
+            Tally::AmountShare(f) => Tally::AmountShare(keep(f)),
+            Tally::Sum(f) => Tally::Sum(keep(f)),
+            Tally::PerAmount(f) => Tally::PerAmount(keep(f)),
+            Tally::Median(f) => Tally::Median(keep(f)),
+            Tally::PerPopulation { facts, population, per } => {
+                Tally::PerPopulation { facts: keep(facts), population, per }
+            }
+            change @ Tally::Change { .. } => change,
+        }
+    }
+
     /// The value for each pair of keys of breakdowns number `a` and `b` that occurs among the
     /// facts (a two-way breakdown, issue 23), unordered.
     pub fn crossed(&self, a: usize, b: usize) -> Vec<((&'a str, &'a str), Option<f64>)> {

@@ -8,6 +8,7 @@
 use super::engine::{Engine, Tally};
 use super::{Dimension, MeasureDef};
 use crate::dates::Month;
+use jiff::civil::Date;
 
 /// A period of months, read against the last month it runs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +23,8 @@ pub enum Period {
     Span(Month, Month),
     /// From this month to the month asked for.
     Since(Month),
+    /// The last this many days, to today (`days:7`).
+    Days(u16),
 }
 
 impl Period {
@@ -44,9 +47,14 @@ impl Period {
                     Ok(Period::Span(from, to))
                 } else if let Some(since) = other.strip_prefix("since:") {
                     Ok(Period::Since(month(since)?))
+                } else if let Some(days) = other.strip_prefix("days:") {
+                    match days.trim().parse::<u16>() {
+                        Ok(n) if (1..=366).contains(&n) => Ok(Period::Days(n)),
+                        _ => Err(format!("'{other}': the last N days is days:N, N from 1 to 366")),
+                    }
                 } else {
                     Err(format!(
-                        "'{other}' is not a period: academic_ytd, term, financial_ytd, span:YYYY-MM..YYYY-MM or since:YYYY-MM"
+                        "'{other}' is not a period: academic_ytd, term, financial_ytd, span:YYYY-MM..YYYY-MM, since:YYYY-MM or days:N"
                     ))
                 }
             }
@@ -65,6 +73,8 @@ impl Period {
             Period::Term => (back_to(term_start(to.month())), to),
             Period::Span(from, last) => (from, last),
             Period::Since(from) => (from.min(to), to),
+            // Read against a day, not a month: see [`Period::days`].
+            Period::Days(_) => (to, to),
         }
     }
 
@@ -85,6 +95,15 @@ impl Period {
             }
             Period::Span(..) => span,
             Period::Since(_) => format!("Since {}, to {}", from.long_name(), last.long_name()),
+            Period::Days(n) => format!("The last {n} days"),
+        }
+    }
+
+    /// For the last N days to `today`: the first and last day.
+    pub fn days(self, today: Date) -> Option<(Date, Date)> {
+        match self {
+            Period::Days(n) => Some((crate::dates::add_days(today, 1 - i64::from(n)), today)),
+            _ => None,
         }
     }
 }
@@ -142,6 +161,64 @@ pub struct PeriodValue {
     pub mean_per_month: Option<f64>,
     /// (dimension, key, value), as the month's breakdowns are ordered.
     pub breakdowns: Vec<(Dimension, String, Option<f64>)>,
+    /// For the last N days: their first and last day (`from` and `to` are their months).
+    pub days: Option<(Date, Date)>,
+}
+
+impl PeriodValue {
+    /// The period in output: `YYYY-MM..YYYY-MM`, or `YYYY-MM-DD..YYYY-MM-DD` for days.
+    pub fn label(&self) -> String {
+        match self.days {
+            Some((a, b)) => format!("{a}..{b}"),
+            None => label(self.from, self.to),
+        }
+    }
+}
+
+/// `measure` over the days `first` to `last`: `now` is an engine as at `last`, `before` one
+/// as at the day before `first`. Events are those dated in the days (what the later day's
+/// months hold that the earlier day's did not); a measure taken at a day is as at `last`.
+pub fn days_value<'a>(
+    now: &Engine<'a>,
+    before: &Engine<'a>,
+    measure: &MeasureDef,
+    first: Date,
+    last: Date,
+) -> PeriodValue {
+    let (from, to) = (Month::containing(first), Month::containing(last));
+    let days = Some((first, last));
+    if pooling(measure) == Pooling::AtEnd {
+        let end = now.value(measure, to);
+        return PeriodValue {
+            from,
+            to,
+            pooling: Pooling::AtEnd,
+            value: end.headline,
+            mean_per_month: None,
+            breakdowns: end.breakdowns,
+            days,
+        };
+    }
+    let pool = |e: &Engine<'a>| Tally::pooled(from.through(to).map(|m| e.tally(measure, m)).collect());
+    let (Some(later), Some(earlier)) = (pool(now), pool(before)) else {
+        return PeriodValue {
+            from,
+            to,
+            pooling: Pooling::Pooled,
+            value: None,
+            mean_per_month: None,
+            breakdowns: Vec::new(),
+            days,
+        };
+    };
+    let window = later.without(&earlier);
+    let mut breakdowns = Vec::new();
+    for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
+        let mut keyed = window.breakdown(slot);
+        keyed.sort_by(|a, b| (dimension.key_rank(a.0), a.0).cmp(&(dimension.key_rank(b.0), b.0)));
+        breakdowns.extend(keyed.into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
+    }
+    PeriodValue { from, to, pooling: Pooling::Pooled, value: window.headline(), mean_per_month: None, breakdowns, days }
 }
 
 /// `measure` over the months `from` to `to`.
@@ -161,6 +238,7 @@ pub fn period_value(engine: &Engine<'_>, measure: &MeasureDef, from: Month, to: 
                 value: end.headline,
                 mean_per_month: mean,
                 breakdowns: end.breakdowns,
+                days: None,
             }
         }
         Pooling::Pooled => {
@@ -173,6 +251,7 @@ pub fn period_value(engine: &Engine<'_>, measure: &MeasureDef, from: Month, to: 
                     value: None,
                     mean_per_month: None,
                     breakdowns: Vec::new(),
+                    days: None,
                 };
             };
             let value = pooled.headline();
@@ -183,7 +262,7 @@ pub fn period_value(engine: &Engine<'_>, measure: &MeasureDef, from: Month, to: 
                 breakdowns.extend(keyed.into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
             }
             let mean = if count { value.map(|v| v / n) } else { None };
-            PeriodValue { from, to, pooling: Pooling::Pooled, value, mean_per_month: mean, breakdowns }
+            PeriodValue { from, to, pooling: Pooling::Pooled, value, mean_per_month: mean, breakdowns, days: None }
         }
     }
 }

@@ -67,7 +67,7 @@ async fn periods_command(
     to: Month,
     today: jiff::civil::Date,
 ) -> anyhow::Result<ExitCode> {
-    use sendtrack_domain::measures::periods::{Period, label, period_value};
+    use sendtrack_domain::measures::periods::{Period, days_value, label, period_value};
     use sendtrack_interchange::scorecard::{PeriodLine, period_csv, period_json, period_table};
     if options.periods.len() > 2 {
         bail!("--period goes once, or twice to compare two periods");
@@ -86,15 +86,30 @@ async fn periods_command(
     let spans: Vec<(Month, Month)> = periods.iter().map(|p| p.months(to)).collect();
     let all: Vec<Month> = spans.iter().flat_map(|(a, b)| a.through(*b)).collect();
     engine.prepare(&all, threads());
+    // The last N days run to today: an engine as at the day before they start tells which
+    // events fall in them.
+    let days: Vec<Option<(jiff::civil::Date, jiff::civil::Date)>> = periods.iter().map(|p| p.days(today)).collect();
+    let earlier: Vec<Option<Engine>> = days
+        .iter()
+        .map(|d| d.map(|(first, _)| Engine::as_at(&casework, sendtrack_domain::dates::add_days(first, -1))))
+        .collect();
+    let value = |k: usize, m: &MeasureDef| match (days[k], &earlier[k]) {
+        (Some((first, last)), Some(before)) => days_value(&engine, before, m, first, last),
+        _ => period_value(&engine, m, spans[k].0, spans[k].1),
+    };
     let lines: Vec<PeriodLine> = measures
         .iter()
-        .map(|m| PeriodLine {
-            measure: m,
-            values: spans.iter().map(|(a, b)| period_value(&engine, m, *a, *b)).collect(),
+        .map(|m| PeriodLine { measure: m, values: (0..periods.len()).map(|k| value(k, m)).collect() })
+        .collect();
+    let named: Vec<(String, String)> = periods
+        .iter()
+        .zip(&spans)
+        .zip(&days)
+        .map(|((p, (a, b)), d)| {
+            let label = d.map_or_else(|| label(*a, *b), |(x, y)| format!("{x}..{y}"));
+            (label, p.describe(to))
         })
         .collect();
-    let named: Vec<(String, String)> =
-        periods.iter().zip(&spans).map(|(p, (a, b))| (label(*a, *b), p.describe(to))).collect();
     let text = match options.format {
         Format::Csv => period_csv(&lines),
         Format::Json => period_json(&lines, &named),

@@ -507,4 +507,28 @@ fn periods_pool_the_months_and_compare_two_spans() {
     assert!(term.contains("Summer term to date (April 2026 to May 2026)"), "{term}");
     let out = support::run(&["scorecard", "--data", &data, "--period", "quarter"]);
     assert!(!out.status.success() && support::text(&out.stderr).contains("is not a period"));
+    // The last 45 days to today (30 November 2026): the requests received from 17 October,
+    // across two months, counted by hand from requests.csv.
+    let csv = sendtrack(&[
+        "scorecard",
+        "--data",
+        &data,
+        "--period",
+        "days:45",
+        "--measure",
+        "requests_received",
+        "--format",
+        "csv",
+    ]);
+    let mut reader = csv::Reader::from_path(std::path::Path::new(&data).join("requests.csv")).unwrap();
+    let received = reader.headers().unwrap().iter().position(|h| h == "received_on").unwrap();
+    let by_hand = reader
+        .records()
+        .filter(|r| {
+            let day = r.as_ref().unwrap()[received].to_string();
+            ("2026-10-17".to_string()..="2026-11-30".to_string()).contains(&day)
+        })
+        .count();
+    assert!(by_hand > 0, "the demo has requests in those days");
+    assert_eq!(headline(&csv, "requests_received", "2026-10-17..2026-11-30"), by_hand as f64);
 }

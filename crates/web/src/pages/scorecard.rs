@@ -244,8 +244,13 @@ pub async fn periods(
         }
         other => Period::parse(other).unwrap_or(Period::AcademicYearToDate),
     };
-    let (from, last) = period.months(to);
-    let year_before = asked.compare.as_deref() == Some("year_before");
+    let days = period.days(today);
+    let (from, last) = match days {
+        Some((first, end)) => (Month::containing(first), Month::containing(end)),
+        None => period.months(to),
+    };
+    // Days run to today; beside a year before, they are the same days a year earlier.
+    let year_before = asked.compare.as_deref() == Some("year_before") && days.is_none();
     let cw = state.casework().await?;
     let measures: Vec<&'static MeasureDef> = sendtrack_domain::measures::CATALOGUE.iter().collect();
     let lines = tokio::task::spawn_blocking(move || {
@@ -255,10 +260,18 @@ pub async fn periods(
             months.extend(from.plus(-12).through(last.plus(-12)));
         }
         engine.prepare(&months, 2);
+        let before_days = days.map(|(first, _)| {
+            sendtrack_domain::measures::engine::Engine::as_at(&cw, sendtrack_domain::dates::add_days(first, -1))
+        });
         measures
             .into_iter()
             .map(|m| {
-                let now = period_value(&engine, m, from, last);
+                let now = match (days, &before_days) {
+                    (Some((first, end)), Some(before)) => {
+                        sendtrack_domain::measures::periods::days_value(&engine, before, m, first, end)
+                    }
+                    _ => period_value(&engine, m, from, last),
+                };
                 let before = year_before.then(|| period_value(&engine, m, from.plus(-12), last.plus(-12)));
                 (m, now, before)
             })
@@ -272,6 +285,7 @@ pub async fn periods(
         ("term", "This term to date (autumn September to December, spring January to March, summer April to August)"),
         ("financial_ytd", "Financial year to date (from April)"),
         ("span", "These months"),
+        ("days:7", "The last 7 days, to today"),
     ];
     let shown = |m: &MeasureDef, v: Option<f64>| v.map_or("–".into(), |v| label(m.unit, v));
     let body = html! {
@@ -308,11 +322,14 @@ pub async fn periods(
         p class="govuk-body" { "Counts of events add up over the months, shares and means are over every case in the period, and measures taken at a day (\"as at\") are at the period's end. Per month: a count's mean over the months." }
         div class="st-scroll st-scroll--sticky" tabindex="0" role="region" aria-label="The measures over the period" {
             table class="govuk-table" {
-                caption class="govuk-table__caption govuk-table__caption--s" { "Every measure, " (from.short_name()) " to " (last.short_name()) }
+                caption class="govuk-table__caption govuk-table__caption--s" {
+                    "Every measure, "
+                    @match days { Some((a, b)) => { (sendtrack_domain::dates::in_words(a)) " to " (sendtrack_domain::dates::in_words(b)) }, None => { (from.short_name()) " to " (last.short_name()) } }
+                }
                 thead class="govuk-table__head" {
                     tr class="govuk-table__row" {
                         th scope="col" class="govuk-table__header" { "Measure" }
-                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { (from.short_name()) " to " (last.short_name()) }
+                        th scope="col" class="govuk-table__header govuk-table__header--numeric" { @if days.is_some() { "The days" } @else { (from.short_name()) " to " (last.short_name()) } }
                         th scope="col" class="govuk-table__header govuk-table__header--numeric" { "Per month" }
                         @if year_before {
                             th scope="col" class="govuk-table__header govuk-table__header--numeric" { (from.plus(-12).short_name()) " to " (last.plus(-12).short_name()) }

@@ -428,6 +428,8 @@ async fn the_scorecard_over_a_term_sits_beside_the_same_term_a_year_before() {
         assert!(page.contains("(at Oct 2026)"), "as-at measures say so");
         let (_, _, page) = get(&app, "/scorecard/periods?period=span&from=2026-01&to=2026-05", Some(&viewer)).await;
         assert!(page.contains("January 2026 to May 2026") && !page.contains(">Change<"));
+        let (_, _, page) = get(&app, "/scorecard/periods?period=days:7", Some(&viewer)).await;
+        assert!(page.contains("The last 7 days") && page.contains("24 November 2026 to 30 November 2026"), "{page}");
     })
     .await;
 }
