@@ -201,7 +201,28 @@ pub fn days_value<'a>(
     }
     let pool = |e: &Engine<'a>| Tally::pooled(from.through(to).map(|m| e.tally(measure, m)).collect());
     let (Some(later), Some(earlier)) = (pool(now), pool(before)) else {
-        return PeriodValue {
+        return PeriodValue::nothing(from, to, days);
+    };
+    let window = later.without(&earlier);
+    let breakdowns = breakdowns_of(measure, &window);
+    PeriodValue { from, to, pooling: Pooling::Pooled, value: window.headline(), mean_per_month: None, breakdowns, days }
+}
+
+/// A pooled tally's breakdowns, each dimension's keys in its order.
+fn breakdowns_of(measure: &MeasureDef, tally: &Tally<'_>) -> Vec<(Dimension, String, Option<f64>)> {
+    let mut breakdowns = Vec::new();
+    for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
+        let mut keyed = tally.breakdown(slot);
+        keyed.sort_by(|a, b| (dimension.key_rank(a.0), a.0).cmp(&(dimension.key_rank(b.0), b.0)));
+        breakdowns.extend(keyed.into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
+    }
+    breakdowns
+}
+
+impl PeriodValue {
+    /// A pooled value with nothing to pool.
+    fn nothing(from: Month, to: Month, days: Option<(Date, Date)>) -> PeriodValue {
+        PeriodValue {
             from,
             to,
             pooling: Pooling::Pooled,
@@ -209,16 +230,8 @@ pub fn days_value<'a>(
             mean_per_month: None,
             breakdowns: Vec::new(),
             days,
-        };
-    };
-    let window = later.without(&earlier);
-    let mut breakdowns = Vec::new();
-    for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
-        let mut keyed = window.breakdown(slot);
-        keyed.sort_by(|a, b| (dimension.key_rank(a.0), a.0).cmp(&(dimension.key_rank(b.0), b.0)));
-        breakdowns.extend(keyed.into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
+        }
     }
-    PeriodValue { from, to, pooling: Pooling::Pooled, value: window.headline(), mean_per_month: None, breakdowns, days }
 }
 
 /// `measure` over the months `from` to `to`.
@@ -243,24 +256,9 @@ pub fn period_value(engine: &Engine<'_>, measure: &MeasureDef, from: Month, to: 
         }
         Pooling::Pooled => {
             let tallies: Vec<Tally<'_>> = months.iter().map(|m| engine.tally(measure, *m)).collect();
-            let Some(pooled) = Tally::pooled(tallies) else {
-                return PeriodValue {
-                    from,
-                    to,
-                    pooling: Pooling::Pooled,
-                    value: None,
-                    mean_per_month: None,
-                    breakdowns: Vec::new(),
-                    days: None,
-                };
-            };
+            let Some(pooled) = Tally::pooled(tallies) else { return PeriodValue::nothing(from, to, None) };
             let value = pooled.headline();
-            let mut breakdowns = Vec::new();
-            for (slot, &dimension) in measure.breakdowns.iter().enumerate() {
-                let mut keyed = pooled.breakdown(slot);
-                keyed.sort_by(|a, b| (dimension.key_rank(a.0), a.0).cmp(&(dimension.key_rank(b.0), b.0)));
-                breakdowns.extend(keyed.into_iter().map(|(k, v)| (dimension, k.to_string(), v)));
-            }
+            let breakdowns = breakdowns_of(measure, &pooled);
             let mean = if count { value.map(|v| v / n) } else { None };
             PeriodValue { from, to, pooling: Pooling::Pooled, value, mean_per_month: mean, breakdowns, days: None }
         }

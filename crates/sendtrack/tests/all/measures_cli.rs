@@ -373,42 +373,27 @@ fn two_breakdowns_cross_and_their_margins_are_the_one_way_values() {
     let cell =
         csv.lines().find(|l| l.contains(",setting|phase,mainstream|primary,")).expect("a mainstream primary cell");
     let value: usize = cell.rsplit(',').next().unwrap().parse().unwrap();
-    let drilled = sendtrack(&[
-        "drill",
-        "plans_active",
-        "2026-10",
-        "--data",
-        &data,
-        "--by",
-        "setting",
-        "--key",
-        "mainstream",
-        "--by",
-        "phase",
-        "--key",
-        "primary",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(drilled.lines().count() - 1, value);
-    let json: serde_json::Value = serde_json::from_str(&sendtrack(&[
-        "drill",
-        "plans_active",
-        "2026-10",
-        "--data",
-        &data,
-        "--by",
-        "setting",
-        "--key",
-        "mainstream",
-        "--by",
-        "phase",
-        "--key",
-        "primary",
-        "--format",
-        "json",
-    ]))
-    .unwrap();
+    let drill = |format: &str| {
+        sendtrack(&[
+            "drill",
+            "plans_active",
+            "2026-10",
+            "--data",
+            &data,
+            "--by",
+            "setting",
+            "--key",
+            "mainstream",
+            "--by",
+            "phase",
+            "--key",
+            "primary",
+            "--format",
+            format,
+        ])
+    };
+    assert_eq!(drill("csv").lines().count() - 1, value);
+    let json: serde_json::Value = serde_json::from_str(&drill("json")).unwrap();
     assert_eq!(json["dimension"], "setting|phase");
     assert_eq!(json["key"], "mainstream|primary");
     assert_eq!(json["value"], value as f64);
