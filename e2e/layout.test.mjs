@@ -78,10 +78,10 @@ async function signedIn(role, width, { strict }) {
 }
 
 const pages = {
-  manager: ['/', '/worklists/assessing', '/worklists/advice-overdue', '/worklists/named-setting-not-started', 'CHILD/plan-settings/new', '/children', 'CHILD', 'CHILD/requests/new', '/scorecard', '/measures/advice_overdue', '/reports/board', '/sen2', '/team', '/account'],
+  manager: ['/', '/worklists/assessing', '/worklists/advice-overdue', '/worklists/named-setting-not-started', 'CHILD/plan-settings/new', '/children', 'CHILD', 'CHILD/requests/new', '/scorecard', '/measures/advice_overdue', '/reports/board', '/sen2', '/forecast', '/team', '/account'],
   caseworker: ['/', '/worklists/awaiting-decision', '/children', 'CHILD', '/scorecard', '/account'],
-  analyst: ['/scorecard', '/measures/plans_issued_within_20_weeks_pct', '/reports/board', '/sen2', '/account'],
-  viewer: ['/scorecard', '/measures/plans_active', '/account'],
+  analyst: ['/scorecard', '/scorecard/periods', '/measures/plans_issued_within_20_weeks_pct', '/reports/board', '/sen2', '/forecast', '/account'],
+  viewer: ['/scorecard', '/scorecard/periods', '/measures/plans_active', '/account'],
   admin: ['/admin/users', '/admin/audit', '/scorecard', '/account'],
 };
 
