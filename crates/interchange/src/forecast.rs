@@ -162,7 +162,7 @@ pub fn read_scenario(text: &str, file: &str) -> Result<Scenario, SettingsError> 
 pub fn read_assumptions(text: &str, file: &str) -> Result<Assumptions, SettingsError> {
     let r = Reader { text, file };
     let table = r.parse()?;
-    r.known(&table, &["productive_hours_per_fte", "minimum_weeks", "age_limit", "hours"])?;
+    r.known(&table, &["productive_hours_per_fte", "minimum_weeks", "age_limit", "triage_share", "hours"])?;
     let mut a = Assumptions {
         productive_hours_per_fte: r.number(&table, "productive_hours_per_fte", (1.0, 200.0))?,
         ..Assumptions::default()
@@ -170,6 +170,7 @@ pub fn read_assumptions(text: &str, file: &str) -> Result<Assumptions, SettingsE
     if let Some(w) = r.number(&table, "minimum_weeks", (0.0, 52.0))? {
         a.minimum_weeks = w;
     }
+    a.triage_share = r.number(&table, "triage_share", (0.0, 1.0))?;
     match table.get("age_limit") {
         None => {}
         Some(Value::String(s)) => {
@@ -193,6 +194,10 @@ pub fn assumptions_toml(a: &Assumptions) -> String {
         None => out.push_str("# productive_hours_per_fte: worked out from the year's work done\n"),
     }
     _ = writeln!(out, "minimum_weeks = {}", a.minimum_weeks);
+    match a.triage_share {
+        Some(t) => _ = writeln!(out, "triage_share = {t}"),
+        None => out.push_str("# triage_share: the share that best replays the last 12 months\n"),
+    }
     _ = writeln!(out, "age_limit = \"{}\"", a.age_limit.code());
     out.push_str("\n[hours]\n");
     for task in TaskHours::NAMES {
@@ -340,6 +345,8 @@ pub fn forecast_json(f: &Forecast) -> serde_json::Value {
             "productive_hours_worked_out": f.staffing.map(|s| s.hours_derived),
             "hours": TaskHours::NAMES.iter().map(|t| (t.to_string(), serde_json::json!(f.assumptions.hours.get(t)))).collect::<serde_json::Map<_, _>>(),
             "minimum_weeks": f.assumptions.minimum_weeks,
+            "triage_share": f.triage_share,
+            "triage_share_worked_out": f.assumptions.triage_share.is_none(),
             "age_limit": f.assumptions.age_limit.code(),
             "assess_rate": round(f.conversion.assess * 100.0),
             "plan_rate": round(f.conversion.plan * 100.0),

@@ -88,6 +88,9 @@ pub struct Inputs<'i> {
     /// The share of the hours that goes to requests first (the rest to reviews first), as the
     /// hours of the work done in the year before were shared.
     pub request_share: f64,
+    /// Of each kind's hours, the share spent first on cases that can still be on time (the
+    /// service's triage); the rest goes oldest deadline first. 0: strictly oldest first.
+    pub fresh_share: f64,
 }
 
 /// The statutory limit from request to plan: 20 weeks.
@@ -198,6 +201,67 @@ fn open_work(inputs: &Inputs<'_>) -> Vec<Item> {
     items
 }
 
+/// What a month's work finished: plans issued and reviews completed, and of them on time.
+#[derive(Debug, Default)]
+struct Done {
+    plans: f64,
+    plans_on_time: f64,
+    reviewed: f64,
+    reviewed_on_time: f64,
+}
+
+/// One month's work on the open items, in deadline order.
+struct MonthWork<'m> {
+    items: &'m mut Vec<Item>,
+    first: i64,
+    last: i64,
+    length: f64,
+    minimum_days: i64,
+    done: &'m mut Done,
+}
+
+impl MonthWork<'_> {
+    /// Works up to `budget` hours on the items available this month, of `kind` or any, oldest
+    /// deadline first; when `fresh`, only those that can still be on time, newest first (the
+    /// triage that keeps new cases on track while the backlog waits). The hours used.
+    fn work(&mut self, kind: Option<Kind>, fresh: bool, budget: f64) -> f64 {
+        let mut used = 0.0;
+        let (first, last) = (self.first, self.last);
+        let order: Box<dyn Iterator<Item = &mut Item>> =
+            if fresh { Box::new(self.items.iter_mut().rev()) } else { Box::new(self.items.iter_mut()) };
+        for item in order.filter(|i| i.available <= last && i.left > 1e-9) {
+            if kind.is_some_and(|k| k != item.kind) || (fresh && item.on_time_by < first) {
+                continue;
+            }
+            if used >= budget {
+                break;
+            }
+            let take = item.left.min(budget - used);
+            used += take;
+            item.left -= take;
+            let part = if item.hours > 0.0 { take / item.hours } else { 1.0 };
+            // The part done is finished, on average, halfway through the hours it took.
+            let done_on = (first + ((used - take / 2.0) / budget.max(1e-9) * self.length) as i64).max(item.available);
+            match item.kind {
+                Kind::Request => {
+                    let issued_on = done_on.max(item.started + self.minimum_days);
+                    self.done.plans += part * item.plans;
+                    if issued_on <= item.on_time_by {
+                        self.done.plans_on_time += part * item.plans;
+                    }
+                }
+                Kind::Review => {
+                    self.done.reviewed += part * item.count;
+                    if done_on <= item.on_time_by {
+                        self.done.reviewed_on_time += part * item.count;
+                    }
+                }
+            }
+        }
+        used
+    }
+}
+
 /// Works the open work and the new work month by month.
 pub fn simulate(inputs: &Inputs<'_>) -> Projection {
     let h = inputs.hours;
@@ -229,54 +293,24 @@ pub fn simulate(inputs: &Inputs<'_>) -> Projection {
         out.hours_needed.push(request_hours + review_hours);
 
         let capacity = inputs.hours_available[k].max(0.0);
-        let (mut plans, mut plans_on_time, mut reviewed, mut reviewed_on_time) = (0.0, 0.0, 0.0, 0.0);
         items.sort_by(|a, b| a.deadline.cmp(&b.deadline).then(a.started.cmp(&b.started)));
-        // First each kind of work within its share of the hours, oldest deadline first; then
-        // the hours one kind did not need go to the other's, oldest deadline first again.
+        // Each kind of work within its share of the hours: first, the policy's share of it on
+        // cases that can still be on time, then the rest oldest deadline first; last, the hours
+        // one kind did not need go to the other's, oldest deadline first again.
         let share = inputs.request_share.clamp(0.0, 1.0);
-        let budgets = [(Some(Kind::Request), capacity * share), (Some(Kind::Review), capacity * (1.0 - share))];
+        let fresh = inputs.fresh_share.clamp(0.0, 1.0);
+        let mut done = Done::default();
+        let mut month = MonthWork { items: &mut items, first, last, length, minimum_days, done: &mut done };
         let mut spare = 0.0;
         let mut used_in_all = 0.0;
-        for pass in 0..2 {
-            let runs: Vec<(Option<Kind>, f64)> = if pass == 0 { budgets.to_vec() } else { vec![(None, spare)] };
-            for (kind, budget) in runs {
-                let mut used = 0.0;
-                for item in items.iter_mut().filter(|i| i.available <= last && i.left > 1e-9) {
-                    if kind.is_some_and(|k| k != item.kind) {
-                        continue;
-                    }
-                    if used >= budget {
-                        break;
-                    }
-                    let take = item.left.min(budget - used);
-                    used += take;
-                    item.left -= take;
-                    let part = if item.hours > 0.0 { take / item.hours } else { 1.0 };
-                    // The part done is finished, on average, halfway through the hours it took.
-                    let done_on =
-                        (first + ((used - take / 2.0) / budget.max(1e-9) * length) as i64).max(item.available);
-                    match item.kind {
-                        Kind::Request => {
-                            let issued_on = done_on.max(item.started + minimum_days);
-                            plans += part * item.plans;
-                            if issued_on <= item.on_time_by {
-                                plans_on_time += part * item.plans;
-                            }
-                        }
-                        Kind::Review => {
-                            reviewed += part * item.count;
-                            if done_on <= item.on_time_by {
-                                reviewed_on_time += part * item.count;
-                            }
-                        }
-                    }
-                }
-                used_in_all += used;
-                if pass == 0 {
-                    spare += budget - used;
-                }
-            }
+        for (kind, budget) in [(Kind::Request, capacity * share), (Kind::Review, capacity * (1.0 - share))] {
+            let on_fresh = month.work(Some(kind), true, budget * fresh);
+            let on_rest = month.work(Some(kind), false, budget - on_fresh);
+            spare += budget - on_fresh - on_rest;
+            used_in_all += on_fresh + on_rest;
         }
+        used_in_all += month.work(None, false, spare);
+        let Done { plans, plans_on_time, reviewed, reviewed_on_time } = done;
         let used = used_in_all;
         items.retain(|i| i.left > 1e-9);
         let remaining = |i: &Item| if i.hours > 0.0 { i.count * i.left / i.hours } else { 0.0 };
@@ -333,6 +367,7 @@ mod tests {
             conversion: EVERY_REQUEST_A_PLAN,
             minimum_weeks: 14.0,
             request_share: 1.0,
+            fresh_share: 0.0,
         };
         let p = simulate(&inputs);
         let backlog: Vec<f64> = p.requests_over_20_weeks.iter().map(|v| (v * 1e6).round() / 1e6).collect();
@@ -357,6 +392,7 @@ mod tests {
             conversion: EVERY_REQUEST_A_PLAN,
             minimum_weeks: 14.0,
             request_share: 1.0,
+            fresh_share: 0.0,
         };
         let p = simulate(&inputs);
         assert!(p.plans_within_20_weeks_pct.iter().all(|s| *s == Some(100.0)), "{:?}", p.plans_within_20_weeks_pct);
@@ -398,6 +434,7 @@ mod tests {
             minimum_weeks: 14.0,
             // Every hour to reviews first: the request waits for them.
             request_share: 0.0,
+            fresh_share: 0.0,
         };
         let p = simulate(&inputs);
         // 10 reviews a month: the request waits for the reviews, all late.
@@ -412,5 +449,37 @@ mod tests {
         let p = simulate(&shared);
         assert_eq!(p.plans_issued, vec![1.0, 0.0, 0.0]);
         assert_eq!(p.reviews_overdue, vec![12.0, 2.0, 0.0]);
+    }
+
+    #[test]
+    fn triage_keeps_some_new_cases_on_time_while_the_backlog_waits() {
+        // 100 requests past 20 weeks and 30 new ones a month; 250 hours a month at 10 hours a
+        // request: strictly oldest first, every plan of the year is late; with a fifth of the
+        // hours kept for the newest cases that can still be on time, 5 a month are.
+        let requests: Vec<OpenRequest> =
+            (0..100).map(|_| OpenRequest { received_on: date(2026, 1, 5), stage: RequestStage::Assessing }).collect();
+        let base = Inputs {
+            origin: month(2026, 12),
+            requests: &requests,
+            plans: &[],
+            new_requests: &[30.0; 12],
+            reviews_due: &[0.0; 12],
+            hours_available: &[250.0; 12],
+            hours: hours(10.0),
+            conversion: EVERY_REQUEST_A_PLAN,
+            minimum_weeks: 14.0,
+            request_share: 1.0,
+            fresh_share: 0.0,
+        };
+        // While the 1,000 hours of backlog are worked (four months), every plan issued is late.
+        let strict = simulate(&base);
+        assert_eq!(strict.plans_within_20_weeks_pct[..4], [Some(0.0); 4], "{:?}", strict.plans_within_20_weeks_pct);
+        let triage = simulate(&Inputs { fresh_share: 0.2, ..base });
+        // 50 hours a month on the newest cases: 5 plans a month within 20 weeks, and 20 of the
+        // backlog, late, for the five months its 1,000 hours take at 200 a month.
+        for k in 0..5 {
+            assert_eq!(triage.plans_within_20_weeks_pct[k], Some(20.0), "month {}", k + 1);
+            assert_eq!(triage.plans_issued[k], 25.0);
+        }
     }
 }

@@ -107,6 +107,9 @@ pub struct Assumptions {
     /// The fewest weeks from request to plan however quickly it is worked.
     pub minimum_weeks: f64,
     pub age_limit: AgeLimit,
+    /// Of each kind's hours, the share spent first on cases that can still be on time; `None`:
+    /// the share that best replays the 12 months to the origin.
+    pub triage_share: Option<f64>,
 }
 
 impl Default for Assumptions {
@@ -116,6 +119,7 @@ impl Default for Assumptions {
             hours: TaskHours::default(),
             minimum_weeks: 14.0,
             age_limit: AgeLimit::default(),
+            triage_share: None,
         }
     }
 }
@@ -311,6 +315,8 @@ pub struct Forecast {
     pub census: Option<Census>,
     /// The actual backlogs at the origin: requests open over 20 weeks, reviews overdue.
     pub backlog_at_origin: (f64, f64),
+    /// The share of hours the capacity model spends first on cases that can still be on time.
+    pub triage_share: f64,
 }
 
 impl Forecast {
@@ -627,6 +633,11 @@ pub fn forecast(
     // As the catalogue's reviews_overdue counts them: the current review's step past its day.
     let overdue = history.plans[o].iter().filter(|p| p.review_step_due < origin_end).count();
 
+    let triage = match (assumptions.triage_share, staffing) {
+        (Some(t), _) => t,
+        (None, Some(staff)) => calibrate_triage(engine, &history, o, assumptions, staff.hours_per_fte, conversion),
+        (None, None) => 0.0,
+    };
     let mut all = vec![Scenario::baseline()];
     all.extend(scenarios.iter().cloned());
     let mut lines = Vec::new();
@@ -679,6 +690,7 @@ pub fn forecast(
             conversion,
             minimum_weeks: assumptions.minimum_weeks,
             request_share: request_share(engine, as_of, &hours),
+            fresh_share: triage,
         };
         let p = capacity::simulate(&inputs);
         let values: [(&str, Vec<Option<f64>>); 6] = [
@@ -742,6 +754,7 @@ pub fn forecast(
         conversion,
         census,
         backlog_at_origin: (over_20 as f64, overdue as f64),
+        triage_share: triage,
     })
 }
 
@@ -779,6 +792,62 @@ fn casework_fte(engine: &Engine<'_>, date: Date) -> (f64, usize, f64) {
         let temporary = matches!(s.contract, Contract::Interim | Contract::Agency);
         (fte + f, people + 1, interim + if temporary { f } else { 0.0 })
     })
+}
+
+/// The triage share (tenths, 0 to 1) whose replay of the 12 months before origin `o` (from
+/// the cases open then, the requests and reviews that came, the staff in post) issues the
+/// share of plans within 20 weeks nearest to the share the records show; 0 without a year of
+/// history before the origin or a plan issued in it.
+fn calibrate_triage(
+    engine: &Engine<'_>,
+    history: &History,
+    o: usize,
+    assumptions: &Assumptions,
+    per_fte: f64,
+    conversion: Conversion,
+) -> f64 {
+    let Some(r) = o.checked_sub(12) else { return 0.0 };
+    let start = history.months[r];
+    let months: Vec<Month> = history.months[r + 1..=o].to_vec();
+    let Some(actual) = crate::measures::find("plans_issued_within_20_weeks_incl_exceptions_pct")
+        .and_then(|def| engine.share_over(def, &months))
+    else {
+        return 0.0;
+    };
+    let requests = engine.requests_open(start);
+    let hours_available: Vec<f64> = months.iter().map(|m| casework_fte(engine, m.last_day()).0 * per_fte).collect();
+    let mut best = (f64::INFINITY, 0.0);
+    for tenth in 0..=10 {
+        let fresh = f64::from(tenth) / 10.0;
+        let inputs = capacity::Inputs {
+            origin: start,
+            requests: &requests,
+            plans: &history.plans[r],
+            new_requests: &history.values[Series::RequestsReceived.index()][r + 1..=o],
+            reviews_due: &history.values[Series::ReviewsDue.index()][r + 1..=o],
+            hours_available: &hours_available,
+            hours: assumptions.hours,
+            conversion,
+            minimum_weeks: assumptions.minimum_weeks,
+            request_share: request_share(engine, start, &assumptions.hours),
+            fresh_share: fresh,
+        };
+        let p = capacity::simulate(&inputs);
+        let issued: f64 = p.plans_issued.iter().sum();
+        let on_time: f64 = p
+            .plans_within_20_weeks_pct
+            .iter()
+            .zip(&p.plans_issued)
+            .map(|(pct, n)| pct.unwrap_or(0.0) / 100.0 * n)
+            .sum();
+        if issued > 0.0 {
+            let gap = (100.0 * on_time / issued - actual).abs();
+            if gap < best.0 - 1e-9 {
+                best = (gap, fresh);
+            }
+        }
+    }
+    best.1
 }
 
 /// The share of the casework hours the year to `as_of` gave to requests (decisions,

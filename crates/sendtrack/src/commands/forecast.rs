@@ -159,6 +159,9 @@ pub fn table(f: &Forecast) -> String {
         f.conversion.amend * 100.0
     );
     _ = writeln!(out, "  Fewest weeks from request to plan: {}", f.assumptions.minimum_weeks);
+    let how =
+        if f.assumptions.triage_share.is_none() { " (the share that best replays the last 12 months)" } else { "" };
+    _ = writeln!(out, "  Hours kept first for cases that can still be on time: {:.0}%{how}", f.triage_share * 100.0);
     if let Some(c) = f.census {
         _ = writeln!(out);
         _ = writeln!(

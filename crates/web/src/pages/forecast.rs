@@ -247,6 +247,18 @@ fn assumptions_list(f: &Forecast) -> Markup {
         ),
         row("Fewest weeks from request to plan", format!("{}", f.assumptions.minimum_weeks)),
         row(
+            "Hours kept first for cases that can still be on time",
+            format!(
+                "{:.0}%{}",
+                f.triage_share * 100.0,
+                if f.assumptions.triage_share.is_none() {
+                    ", the share that best replays the last 12 months"
+                } else {
+                    ""
+                }
+            ),
+        ),
+        row(
             "Plans end",
             match f.assumptions.age_limit {
                 sendtrack_domain::forecast::population::AgeLimit::Birthday => "on the 25th birthday",
