@@ -23,7 +23,7 @@
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::forecast::capacity::TaskHours;
 use sendtrack_domain::forecast::population::AgeLimit;
-use sendtrack_domain::forecast::{Accuracy, Assumptions, Forecast, Scenario, Series, StaffChange};
+use sendtrack_domain::forecast::{Accuracy, Assumptions, Forecast, Scenario, StaffChange};
 use std::fmt::Write as _;
 use toml::{Table, Value};
 
@@ -365,11 +365,6 @@ pub fn forecast_json(f: &Forecast) -> serde_json::Value {
         })),
         "backtest": accuracy_json(&f.accuracy),
     })
-}
-
-/// The measures of the demand forecast, for tables.
-pub fn series_ids() -> Vec<&'static str> {
-    Series::ALL.iter().map(|s| s.id()).collect()
 }
 
 #[cfg(test)]

@@ -57,6 +57,18 @@ impl TaskHours {
     }
 }
 
+impl TaskHours {
+    /// The hours `done` took at these hours per task: on requests (decisions, assessments,
+    /// plans) and on reviews (reviews and amendments).
+    pub fn priced(&self, done: &crate::measures::state::WorkDone) -> (f64, f64) {
+        let requests = f64::from(done.decisions) * self.decision
+            + f64::from(done.to_assess) * self.assessment
+            + f64::from(done.plans_issued) * self.plan;
+        let reviews = f64::from(done.reviews) * self.annual_review + f64::from(done.amendments) * self.amendment;
+        (requests, reviews)
+    }
+}
+
 /// The rates that turn a request or a review into work, from the year before the origin.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Conversion {
@@ -350,25 +362,36 @@ mod tests {
 
     const EVERY_REQUEST_A_PLAN: Conversion = Conversion { assess: 1.0, plan: 1.0, amend: 0.0 };
 
+    /// From the end of December 2026: these open requests and plans, new requests and hours a
+    /// month, 10 hours a plan, every request a plan, strictly oldest first.
+    fn inputs<'i>(
+        requests: &'i [OpenRequest],
+        plans: &'i [PlanInForce],
+        new_requests: &'i [f64],
+        hours_available: &'i [f64],
+    ) -> Inputs<'i> {
+        Inputs {
+            origin: month(2026, 12),
+            requests,
+            plans,
+            new_requests,
+            reviews_due: &[],
+            hours_available,
+            hours: hours(10.0),
+            conversion: EVERY_REQUEST_A_PLAN,
+            minimum_weeks: 14.0,
+            request_share: 1.0,
+            fresh_share: 0.0,
+        }
+    }
+
     #[test]
     fn a_known_capacity_clears_a_known_backlog_in_a_known_month() {
         // 100 requests open since January 2026, each needing 10 hours; 300 hours a month and
         // no new work: 30 requests a month, so the last is done in the fourth month, April 2027.
         let requests: Vec<OpenRequest> =
             (0..100).map(|_| OpenRequest { received_on: date(2026, 1, 5), stage: RequestStage::Assessing }).collect();
-        let inputs = Inputs {
-            origin: month(2026, 12),
-            requests: &requests,
-            plans: &[],
-            new_requests: &[0.0; 6],
-            reviews_due: &[0.0; 6],
-            hours_available: &[300.0; 6],
-            hours: hours(10.0),
-            conversion: EVERY_REQUEST_A_PLAN,
-            minimum_weeks: 14.0,
-            request_share: 1.0,
-            fresh_share: 0.0,
-        };
+        let inputs = inputs(&requests, &[], &[0.0; 6], &[300.0; 6]);
         let p = simulate(&inputs);
         let backlog: Vec<f64> = p.requests_over_20_weeks.iter().map(|v| (v * 1e6).round() / 1e6).collect();
         assert_eq!(backlog, vec![70.0, 40.0, 10.0, 0.0, 0.0, 0.0]);
@@ -381,19 +404,7 @@ mod tests {
 
     #[test]
     fn ample_capacity_issues_new_plans_within_20_weeks_and_none_clears_without_staff() {
-        let inputs = Inputs {
-            origin: month(2026, 12),
-            requests: &[],
-            plans: &[],
-            new_requests: &[50.0; 12],
-            reviews_due: &[0.0; 12],
-            hours_available: &[10_000.0; 12],
-            hours: hours(10.0),
-            conversion: EVERY_REQUEST_A_PLAN,
-            minimum_weeks: 14.0,
-            request_share: 1.0,
-            fresh_share: 0.0,
-        };
+        let inputs = inputs(&[], &[], &[50.0; 12], &[10_000.0; 12]);
         let p = simulate(&inputs);
         assert!(p.plans_within_20_weeks_pct.iter().all(|s| *s == Some(100.0)), "{:?}", p.plans_within_20_weeks_pct);
         assert!(p.requests_over_20_weeks.iter().all(|v| *v == 0.0));
@@ -422,20 +433,8 @@ mod tests {
             })
             .collect();
         let requests = [OpenRequest { received_on: date(2026, 12, 1), stage: RequestStage::Assessing }];
-        let inputs = Inputs {
-            origin: month(2026, 12),
-            requests: &requests,
-            plans: &plans,
-            new_requests: &[0.0; 3],
-            reviews_due: &[0.0; 3],
-            hours_available: &[50.0; 3],
-            hours: hours(10.0),
-            conversion: EVERY_REQUEST_A_PLAN,
-            minimum_weeks: 14.0,
-            // Every hour to reviews first: the request waits for them.
-            request_share: 0.0,
-            fresh_share: 0.0,
-        };
+        // Every hour to reviews first: the request waits for them.
+        let inputs = Inputs { request_share: 0.0, ..inputs(&requests, &plans, &[0.0; 3], &[50.0; 3]) };
         let p = simulate(&inputs);
         // 10 reviews a month: the request waits for the reviews, all late.
         assert_eq!(p.reviews_overdue, vec![10.0, 0.0, 0.0]);
@@ -458,19 +457,7 @@ mod tests {
         // hours kept for the newest cases that can still be on time, 5 a month are.
         let requests: Vec<OpenRequest> =
             (0..100).map(|_| OpenRequest { received_on: date(2026, 1, 5), stage: RequestStage::Assessing }).collect();
-        let base = Inputs {
-            origin: month(2026, 12),
-            requests: &requests,
-            plans: &[],
-            new_requests: &[30.0; 12],
-            reviews_due: &[0.0; 12],
-            hours_available: &[250.0; 12],
-            hours: hours(10.0),
-            conversion: EVERY_REQUEST_A_PLAN,
-            minimum_weeks: 14.0,
-            request_share: 1.0,
-            fresh_share: 0.0,
-        };
+        let base = inputs(&requests, &[], &[30.0; 12], &[250.0; 12]);
         // While the 1,000 hours of backlog are worked (four months), every plan issued is late.
         let strict = simulate(&base);
         assert_eq!(strict.plans_within_20_weeks_pct[..4], [Some(0.0); 4], "{:?}", strict.plans_within_20_weeks_pct);

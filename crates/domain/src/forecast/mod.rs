@@ -627,7 +627,14 @@ pub fn forecast(
         plan: ratio(done.plans_issued, done.assessments),
         amend: ratio(done.amendments, done.reviews),
     };
-    let staffing = staffing(engine, as_of, assumptions);
+    let staffing = staffing(engine, as_of, assumptions, &done);
+    // The casework FTE in post, and of it interim and agency, at each forecast month's end.
+    let in_post: Vec<(f64, f64)> = (1..=months)
+        .map(|h| {
+            let (fte, _, temporary) = casework_fte(engine, as_of.plus(h as i32).last_day());
+            (fte, temporary)
+        })
+        .collect();
     let requests_open = engine.requests_open(as_of);
     let over_20 = requests_open.iter().filter(|r| crate::dates::days_between(r.received_on, origin_end) > 140).count();
     // As the catalogue's reviews_overdue counts them: the current review's step past its day.
@@ -670,11 +677,10 @@ pub fn forecast(
             hours.set(task, *h);
         }
         let per_fte = scenario.productive_hours_per_fte.unwrap_or(staff.hours_per_fte);
-        let hours_available: Vec<f64> = (1..=months)
-            .map(|h| {
-                let month = as_of.plus(h as i32);
+        let hours_available: Vec<f64> = (in_post.iter().enumerate())
+            .map(|(k, &(fte, temporary))| {
+                let month = as_of.plus(k as i32 + 1);
                 let extra: f64 = scenario.staff.iter().filter(|c| c.from <= month).map(|c| c.fte).sum();
-                let (fte, _, temporary) = casework_fte(engine, month.last_day());
                 let gone = if scenario.interims_leave_from.is_some_and(|from| from <= month) { temporary } else { 0.0 };
                 (fte - gone + extra).max(0.0) * per_fte
             })
@@ -689,7 +695,7 @@ pub fn forecast(
             hours,
             conversion,
             minimum_weeks: assumptions.minimum_weeks,
-            request_share: request_share(engine, as_of, &hours),
+            request_share: request_share(&done, &hours),
             fresh_share: triage,
         };
         let p = capacity::simulate(&inputs);
@@ -816,6 +822,7 @@ fn calibrate_triage(
     };
     let requests = engine.requests_open(start);
     let hours_available: Vec<f64> = months.iter().map(|m| casework_fte(engine, m.last_day()).0 * per_fte).collect();
+    let shared = request_share(&engine.work_done(start.plus(-11), start), &assumptions.hours);
     let mut best = (f64::INFINITY, 0.0);
     for tenth in 0..=10 {
         let fresh = f64::from(tenth) / 10.0;
@@ -829,7 +836,7 @@ fn calibrate_triage(
             hours: assumptions.hours,
             conversion,
             minimum_weeks: assumptions.minimum_weeks,
-            request_share: request_share(engine, start, &assumptions.hours),
+            request_share: shared,
             fresh_share: fresh,
         };
         let p = capacity::simulate(&inputs);
@@ -850,20 +857,22 @@ fn calibrate_triage(
     best.1
 }
 
-/// The share of the casework hours the year to `as_of` gave to requests (decisions,
+/// The share of the hours of `done` (a year's work) that went to requests (decisions,
 /// assessments, plans) rather than reviews and amendments, at `hours` per task; half when no
 /// work was done.
-fn request_share(engine: &Engine<'_>, as_of: Month, hours: &TaskHours) -> f64 {
-    let done = engine.work_done(as_of.plus(-11), as_of);
-    let requests = f64::from(done.decisions) * hours.decision
-        + f64::from(done.to_assess) * hours.assessment
-        + f64::from(done.plans_issued) * hours.plan;
-    let reviews = f64::from(done.reviews) * hours.annual_review + f64::from(done.amendments) * hours.amendment;
+fn request_share(done: &crate::measures::state::WorkDone, hours: &TaskHours) -> f64 {
+    let (requests, reviews) = hours.priced(done);
     if requests + reviews > 0.0 { requests / (requests + reviews) } else { 0.5 }
 }
 
-/// The casework staffing at the origin, with the hours per FTE assumed or worked out.
-fn staffing(engine: &Engine<'_>, as_of: Month, assumptions: &Assumptions) -> Option<Staffing> {
+/// The casework staffing at the origin, with the hours per FTE assumed or worked out from
+/// `done`, the work of the 12 months to the origin.
+fn staffing(
+    engine: &Engine<'_>,
+    as_of: Month,
+    assumptions: &Assumptions,
+    done: &crate::measures::state::WorkDone,
+) -> Option<Staffing> {
     let (fte, people, interim) = casework_fte(engine, as_of.last_day());
     if fte <= 0.0 {
         return None;
@@ -871,13 +880,8 @@ fn staffing(engine: &Engine<'_>, as_of: Month, assumptions: &Assumptions) -> Opt
     let (hours_per_fte, derived) = match assumptions.productive_hours_per_fte {
         Some(h) => (h, false),
         None => {
-            let done = engine.work_done(as_of.plus(-11), as_of);
-            let h = assumptions.hours;
-            let hours = f64::from(done.decisions) * h.decision
-                + f64::from(done.to_assess) * h.assessment
-                + f64::from(done.plans_issued) * h.plan
-                + f64::from(done.reviews) * h.annual_review
-                + f64::from(done.amendments) * h.amendment;
+            let (requests, reviews) = assumptions.hours.priced(done);
+            let hours = requests + reviews;
             let fte_months: f64 = (0..12).map(|k| casework_fte(engine, as_of.plus(-k).last_day()).0).sum();
             let per = if fte_months > 0.0 { hours / fte_months } else { 0.0 };
             (per.clamp(10.0, 160.0), true)

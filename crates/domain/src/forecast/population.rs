@@ -405,6 +405,14 @@ mod tests {
     use crate::clock::ReviewState;
     use jiff::civil::date;
 
+    static NO_MOVES: std::sync::LazyLock<SettingMoves> = std::sync::LazyLock::new(SettingMoves::default);
+
+    /// The population of `plans` from `origin`: no new plans, the 25th birthday as the limit,
+    /// reviews held in the month they fall due, nobody moving setting.
+    fn start<'s>(plans: &'s [PlanInForce], origin: Month, rates: &'s CeaseRates) -> Start<'s> {
+        Start { plans, origin, rates, mix: &[], limit: AgeLimit::Birthday, timing: ON_TIME, moves: &NO_MOVES }
+    }
+
     fn plan(born: Date, issued_on: Date) -> PlanInForce {
         PlanInForce {
             index: 0,
@@ -439,15 +447,7 @@ mod tests {
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
         for (limit, last_month_in_force) in [(AgeLimit::EndOfAcademicYear, 7), (AgeLimit::Birthday, 2)] {
-            let start = Start {
-                plans: &plans,
-                origin,
-                rates: &rates,
-                mix: &[],
-                limit,
-                timing: ON_TIME,
-                moves: &SettingMoves::default(),
-            };
+            let start = Start { limit, ..start(&plans, origin, &rates) };
             let path = project(&start, &[0.0; 12], false);
             // Month k is January 2027 + k.
             for k in 0..12 {
@@ -463,15 +463,7 @@ mod tests {
         let plans = [plan(date(2015, 6, 1), date(2026, 3, 10))];
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
-        let start = Start {
-            plans: &plans,
-            origin,
-            rates: &rates,
-            mix: &[],
-            limit: AgeLimit::Birthday,
-            timing: ON_TIME,
-            moves: &SettingMoves::default(),
-        };
+        let start = start(&plans, origin, &rates);
         let path = project(&start, &[0.0; 24], false);
         // Due 9 March 2027, then 8 March 2028 (the end of the 12 months starting 10 March 2027).
         let due: Vec<usize> = (0..24).filter(|&k| path.reviews_due[k] > 0.0).collect();
@@ -487,15 +479,7 @@ mod tests {
         let origin = Month::new(2026, 12).expect("month");
         let rates = CeaseRates::none();
         let timing = [0.5, 0.5, 0.0, 0.0];
-        let start = Start {
-            plans: &plans,
-            origin,
-            rates: &rates,
-            mix: &[],
-            limit: AgeLimit::Birthday,
-            timing,
-            moves: &SettingMoves::default(),
-        };
+        let start = Start { timing, ..start(&plans, origin, &rates) };
         let path = project(&start, &[0.0; 4], false);
         assert_eq!(path.reviews_due, vec![1.0, 0.5, 0.5, 0.0]);
     }
@@ -528,15 +512,7 @@ mod tests {
             .collect();
         let origin = Month::new(2027, 6).expect("month");
         let rates = CeaseRates::none();
-        let start = Start {
-            plans: &plans,
-            origin,
-            rates: &rates,
-            mix: &[],
-            limit: AgeLimit::Birthday,
-            timing: ON_TIME,
-            moves: &moves,
-        };
+        let start = Start { moves: &moves, ..start(&plans, origin, &rates) };
         let path = project(&start, &[0.0; 4], true);
         // July and August as they were; from September 12 at college and 8 still in special schools.
         assert_eq!(path.breakdown[1][&(2, "special_maintained")], 20.0);
@@ -551,15 +527,7 @@ mod tests {
         let mut rates = CeaseRates::none();
         rates.by_age = [0.01; AGES];
         let mix = [NewPlan { age_in_days: 3000, need: Some(Need::Autism), setting: None, share: 1.0 }];
-        let start = Start {
-            plans: &[],
-            origin,
-            rates: &rates,
-            mix: &mix,
-            limit: AgeLimit::Birthday,
-            timing: ON_TIME,
-            moves: &SettingMoves::default(),
-        };
+        let start = Start { mix: &mix, ..start(&[], origin, &rates) };
         let path = project(&start, &[100.0, 100.0], true);
         assert_eq!(path.active[0], 100.0);
         // The first month's 100 lose 1% in the second month.

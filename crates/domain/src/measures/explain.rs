@@ -144,52 +144,62 @@ fn parts(tally: &Tally<'_>, fact: &Fact<'_>) -> Option<(f64, f64)> {
     })
 }
 
-/// For each key of `dimension`, `measure`'s value in the month before `month` and in `month`,
-/// and its part in the headline's change; the largest part first.
-pub fn movements(engine: &Engine<'_>, measure: &MeasureDef, month: Month, dimension: Dimension) -> Vec<Movement> {
-    let Some(slot) = measure.breakdowns.iter().position(|d| *d == dimension) else { return Vec::new() };
+/// For each breakdown of `measure` and each of its keys, the value in the month before
+/// `month` and in `month`, and the key's part in the headline's change; the largest part first.
+/// The two months' facts are read once for every breakdown.
+pub fn movements(engine: &Engine<'_>, measure: &MeasureDef, month: Month) -> Vec<(Dimension, Vec<Movement>)> {
     let tallies = [engine.tally(measure, month.plus(-1)), engine.tally(measure, month)];
     let values = [engine.value(measure, month.plus(-1)), engine.value(measure, month)];
-    // The key's numerator over the month's whole denominator (a count's: its count).
-    let split = |t: &Tally<'_>| -> Option<HashMap<String, f64>> {
+    // For each breakdown, each key's numerator over the month's whole denominator (a count's:
+    // its count); `None` for a value that does not split.
+    let split = |t: &Tally<'_>| -> Option<Vec<HashMap<String, f64>>> {
         let is_count = matches!(t, Tally::Count(_) | Tally::Sum(_));
-        let mut numerators: HashMap<String, f64> = HashMap::new();
+        let mut numerators: Vec<HashMap<String, f64>> = vec![HashMap::new(); measure.breakdowns.len()];
         let mut denominator = 0.0;
         for f in t.facts() {
             let (n, d) = parts(t, f)?;
-            *numerators.entry(f.keys[slot].to_string()).or_default() += n;
+            for (slot, keyed) in numerators.iter_mut().enumerate() {
+                *keyed.entry(f.keys[slot].to_string()).or_default() += n;
+            }
             denominator += d;
         }
         if !is_count && denominator > 0.0 {
-            numerators.values_mut().for_each(|n| *n /= denominator);
+            numerators.iter_mut().flat_map(|k| k.values_mut()).for_each(|n| *n /= denominator);
         }
         Some(numerators)
     };
     let splits = [split(&tallies[0]), split(&tallies[1])];
-    let value_of = |k: usize, key: &str| {
-        values[k].breakdowns.iter().find(|(d, x, _)| *d == dimension && x == key).and_then(|(_, _, v)| *v)
-    };
-    let mut keys: Vec<String> = values
-        .iter()
-        .flat_map(|v| v.breakdowns.iter().filter(|(d, _, _)| *d == dimension).map(|(_, k, _)| k.clone()))
-        .collect();
-    keys.sort();
-    keys.dedup();
-    let mut out: Vec<Movement> = keys
-        .into_iter()
-        .map(|key| {
-            let part = match (&splits[0], &splits[1]) {
-                (Some(a), Some(b)) => Some(b.get(&key).copied().unwrap_or(0.0) - a.get(&key).copied().unwrap_or(0.0)),
-                _ => None,
+    (measure.breakdowns.iter().enumerate())
+        .map(|(slot, &dimension)| {
+            let value_of = |k: usize, key: &str| {
+                values[k].breakdowns.iter().find(|(d, x, _)| *d == dimension && x == key).and_then(|(_, _, v)| *v)
             };
-            Movement { before: value_of(0, &key), after: value_of(1, &key), part, key }
+            let mut keys: Vec<String> = values
+                .iter()
+                .flat_map(|v| v.breakdowns.iter().filter(|(d, _, _)| *d == dimension).map(|(_, k, _)| k.clone()))
+                .collect();
+            keys.sort();
+            keys.dedup();
+            let mut out: Vec<Movement> = keys
+                .into_iter()
+                .map(|key| {
+                    let part = match (&splits[0], &splits[1]) {
+                        (Some(a), Some(b)) => {
+                            let at = |s: &[HashMap<String, f64>]| s[slot].get(&key).copied().unwrap_or(0.0);
+                            Some(at(b) - at(a))
+                        }
+                        _ => None,
+                    };
+                    Movement { before: value_of(0, &key), after: value_of(1, &key), part, key }
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                let size = |m: &Movement| m.part.map_or(0.0, f64::abs);
+                size(b).total_cmp(&size(a)).then(a.key.cmp(&b.key))
+            });
+            (dimension, out)
         })
-        .collect();
-    out.sort_by(|a, b| {
-        let size = |m: &Movement| m.part.map_or(0.0, f64::abs);
-        size(b).total_cmp(&size(a)).then(a.key.cmp(&b.key))
-    });
-    out
+        .collect()
 }
 
 #[cfg(test)]
@@ -199,6 +209,11 @@ mod tests {
     use crate::records::{Advice, Casework};
     use crate::testing::{advice, child, request};
     use jiff::civil::date;
+
+    /// The movements by kind of advice.
+    fn by_kind(all: Vec<(Dimension, Vec<Movement>)>) -> Vec<Movement> {
+        all.into_iter().find(|(d, _)| *d == Dimension::Kind).map(|(_, m)| m).expect("a breakdown by kind")
+    }
 
     /// Advice received in October and November 2026: `(kind, requested, received)`.
     fn authority() -> Casework {
@@ -233,7 +248,7 @@ mod tests {
         let measure = crate::measures::find("advice_within_6_weeks_pct").expect("measure");
         let nov = Month::new(2026, 11).expect("month");
         // 75% in October (3 of 4), 50% in November (2 of 4): the psychologists' lateness moved it.
-        let moved = movements(&engine, measure, nov, Dimension::Kind);
+        let moved = by_kind(movements(&engine, measure, nov));
         assert_eq!(moved[0].key, "educational_psychology");
         assert_eq!((moved[0].before, moved[0].after, moved[0].part), (Some(50.0), Some(0.0), Some(-25.0)));
         assert_eq!((moved[1].key.as_str(), moved[1].part), ("health", Some(0.0)));
@@ -246,7 +261,7 @@ mod tests {
         let cw = authority();
         let engine = Engine::new(&cw);
         let measure = crate::measures::find("advice_outstanding").expect("measure");
-        let moved = movements(&engine, measure, Month::new(2026, 11).expect("month"), Dimension::Kind);
+        let moved = by_kind(movements(&engine, measure, Month::new(2026, 11).expect("month")));
         let total: f64 = moved.iter().filter_map(|m| m.part).sum();
         let value = |m: i8| engine.value(measure, Month::new(2026, m).expect("month")).headline.unwrap_or(0.0);
         assert_eq!(total, value(11) - value(10));

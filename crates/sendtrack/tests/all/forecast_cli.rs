@@ -5,10 +5,7 @@
 use crate::support::{ok as sendtrack, run, text};
 
 fn demo_folder() -> (tempfile::TempDir, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data").to_str().unwrap().to_string();
-    sendtrack(&["demo-data", "--out", &data, "--children", "800", "--seed", "5"]);
-    (tmp, data)
+    crate::support::demo_folder_of(800, 5)
 }
 
 #[test]

@@ -7,10 +7,7 @@ use crate::support::ok as sendtrack;
 use std::process::Command;
 
 fn demo_folder() -> (tempfile::TempDir, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data").to_str().unwrap().to_string();
-    sendtrack(&["demo-data", "--out", &data, "--children", "500", "--seed", "3"]);
-    (tmp, data)
+    crate::support::demo_folder_of(500, 3)
 }
 
 #[test]
@@ -414,25 +411,21 @@ fn two_breakdowns_cross_and_their_margins_are_the_one_way_values() {
 #[test]
 fn periods_pool_the_months_and_compare_two_spans() {
     let (_tmp, data) = demo_folder();
-    let monthly = sendtrack(&[
-        "scorecard",
-        "--data",
-        &data,
-        "--from",
-        "2026-01",
-        "--to",
-        "2026-05",
-        "--format",
-        "csv",
-        "--measure",
-        "plans_issued",
-        "--measure",
-        "plans_issued_within_20_weeks",
-        "--measure",
-        "plans_active",
-        "--measure",
-        "plans_issued_within_20_weeks_incl_exceptions_pct",
-    ]);
+    // The same measures by month and over periods.
+    let args = |extra: &[&str]| {
+        let mut a = vec!["scorecard", "--data", data.as_str(), "--format", "csv"];
+        for m in [
+            "plans_issued",
+            "plans_issued_within_20_weeks",
+            "plans_active",
+            "plans_issued_within_20_weeks_incl_exceptions_pct",
+        ] {
+            a.extend(["--measure", m]);
+        }
+        a.extend_from_slice(extra);
+        sendtrack(&a)
+    };
+    let monthly = args(&["--from", "2026-01", "--to", "2026-05"]);
     let headline = |csv: &str, measure: &str, period: &str| -> f64 {
         csv.lines()
             .find(|l| l.starts_with(&format!("{measure},{period},,,")))
@@ -446,25 +439,6 @@ fn periods_pool_the_months_and_compare_two_spans() {
     let months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"];
     let issued: f64 = months.iter().map(|m| headline(&monthly, "plans_issued", m)).sum();
     let within: f64 = months.iter().map(|m| headline(&monthly, "plans_issued_within_20_weeks", m)).sum();
-    let args = |extra: &[&str]| {
-        let mut a = vec![
-            "scorecard",
-            "--data",
-            data.as_str(),
-            "--format",
-            "csv",
-            "--measure",
-            "plans_issued",
-            "--measure",
-            "plans_issued_within_20_weeks",
-            "--measure",
-            "plans_active",
-            "--measure",
-            "plans_issued_within_20_weeks_incl_exceptions_pct",
-        ];
-        a.extend_from_slice(extra);
-        sendtrack(&a)
-    };
     let csv = args(&["--period", "span:2026-01..2026-05", "--period", "span:2026-06..2026-10"]);
     let span = "2026-01..2026-05";
     // A count adds up over the months; its mean per month is the total over five.

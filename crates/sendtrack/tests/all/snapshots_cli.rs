@@ -6,10 +6,7 @@
 use crate::support::{ok as sendtrack, run, text};
 
 fn demo_folder() -> (tempfile::TempDir, String) {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data").to_str().unwrap().to_string();
-    sendtrack(&["demo-data", "--out", &data, "--children", "400", "--seed", "11"]);
-    (tmp, data)
+    crate::support::demo_folder_of(400, 11)
 }
 
 #[test]

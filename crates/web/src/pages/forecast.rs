@@ -50,18 +50,21 @@ async fn kept_scenarios(state: &AppState) -> Result<Vec<String>, AppError> {
     })
 }
 
+/// A forecast as the authority's kept settings and scenarios make it, and those scenarios.
+pub(crate) struct Made {
+    pub forecast: Arc<Result<Forecast, String>>,
+    pub scenarios: Vec<Scenario>,
+}
+
 /// The forecast from the end of `as_of`, `months` ahead, under the authority's kept settings
-/// and scenarios (also the board pack's Forecast page).
-pub(crate) async fn forecast_from(
-    state: &AppState,
-    as_of: Month,
-    months: usize,
-) -> Result<Arc<Result<Forecast, String>>, AppError> {
+/// and scenarios (also the board pack's Forecast page and the SEN2 page's anticipated plans).
+pub(crate) async fn forecast_from(state: &AppState, as_of: Month, months: usize) -> Result<Made, AppError> {
     let (settings_text, assumptions) = settings(state).await?;
     let texts = kept_scenarios(state).await?;
     let scenarios: Vec<Scenario> = texts.iter().filter_map(|t| read_scenario(t, "a kept scenario").ok()).collect();
     let key = format!("{settings_text}\u{0}{}", texts.join("\u{0}"));
-    Ok(state.forecast(as_of, months, key, assumptions, scenarios).await?)
+    let forecast = state.forecast(as_of, months, key, assumptions, scenarios.clone()).await?;
+    Ok(Made { forecast, scenarios })
 }
 
 fn unit_of(measure: &str) -> Unit {
@@ -360,10 +363,7 @@ fn error_page(state: &AppState, user: &crate::auth::Session, message: &str) -> M
 pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, Query(shown): Query<Shown>) -> Answer {
     let months = shown.months.unwrap_or(24).clamp(MONTHS.0, MONTHS.1);
     let as_of = last_complete_month(state.today());
-    let (_, assumptions) = settings(&state).await?;
-    let scenarios: Vec<Scenario> =
-        kept_scenarios(&state).await?.iter().filter_map(|t| read_scenario(t, "a kept scenario").ok()).collect();
-    let made = forecast_from(&state, as_of, months).await?;
+    let Made { forecast: made, scenarios } = forecast_from(&state, as_of, months).await?;
     state.audit().record(&user, "view the forecast", None).await?;
     let f = match made.as_ref() {
         Ok(f) => f,
@@ -403,7 +403,7 @@ pub async fn show(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn, 
         @if f.staffing.is_some() { (outcomes(f)) }
         h2 class="govuk-heading-m" { "Assumptions" }
         (assumptions_list(f))
-        @if manager { (settings_form(&user, &assumptions)) }
+        @if manager { (settings_form(&user, &f.assumptions)) }
         @if manager { (scenario_form(&user, &scenarios, f.as_of)) }
         h2 class="govuk-heading-m" { "Demand" }
         p class="govuk-body" { "Each chart shows the last 24 months and the forecast, with each scenario's where demand differs. The method: the last 12 months' level, grown at the rate of the last year against the one before, with each month's usual share of the school year; plans in force aged month by month, ceasing at the rate plans of their age ceased in the two years before, and joined by new plans like the last year's. The 80% interval comes from how far earlier forecasts were off at the same distance ahead." }

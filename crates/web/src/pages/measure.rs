@@ -206,8 +206,7 @@ fn moved(v: &MeasureView) -> Markup {
             (before.short_name()) ": " (shown(headline(before))) "; " (v.month.short_name()) ": " (shown(headline(v.month))) ". "
             "A key's part is the change in what it adds to the value (for a share, its cases counted over all the month's cases): it moves with the key's own value and with how many cases it had, and the parts add up to the change."
         }
-        @for dimension in v.measure.breakdowns {
-            @let rows = movements(v.engine, v.measure, v.month, *dimension);
+        @for (dimension, rows) in movements(v.engine, v.measure, v.month) {
             @if !rows.is_empty() {
                 details class="govuk-details" {
                     summary class="govuk-details__summary" { span class="govuk-details__summary-text" { "By " (dimension.code().replace('_', " ")) } }

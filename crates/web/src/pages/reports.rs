@@ -89,7 +89,7 @@ pub async fn board(
     };
     // The forecast from the report's month, or the month before while it is to date.
     let as_of = if month < sendtrack_domain::dates::Month::containing(state.today()) { month } else { month.plus(-1) };
-    let forecast = super::forecast::forecast_from(&state, as_of, 12).await?;
+    let forecast = super::forecast::forecast_from(&state, as_of, 12).await?.forecast;
     Ok(Html(board_pack_with(
         &card,
         &state.authority,

@@ -145,7 +145,7 @@ fn sen2_page(
 /// when a forecast has been made since the records last changed.
 async fn anticipated(state: &AppState) -> Result<Option<Markup>, AppError> {
     let as_of = sendtrack_domain::dates::last_complete_month(state.today());
-    let made = super::forecast::forecast_from(state, as_of, 12).await?;
+    let made = super::forecast::forecast_from(state, as_of, 12).await?.forecast;
     let Some(census) = made.as_ref().as_ref().ok().and_then(|f| f.census) else { return Ok(None) };
     Ok(Some(html! {
         div class="govuk-inset-text" {

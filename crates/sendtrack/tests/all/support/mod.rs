@@ -36,3 +36,12 @@ pub fn folder_lines(dir: &Path) -> Vec<(String, Vec<String>)> {
         })
         .collect()
 }
+
+/// A demo authority's interchange folder of about `children` children from `seed`, as at
+/// TODAY, in a temporary folder kept while the first value lives.
+pub fn demo_folder_of(children: usize, seed: u64) -> (tempfile::TempDir, String) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data").to_str().unwrap().to_string();
+    ok(&["demo-data", "--out", &data, "--children", &children.to_string(), "--seed", &seed.to_string()]);
+    (tmp, data)
+}
