@@ -79,10 +79,10 @@ async function signedIn(role, width, { strict }) {
 
 const pages = {
   manager: ['/', '/worklists/assessing', '/worklists/advice-overdue', '/worklists/named-setting-not-started', 'CHILD/plan-settings/new', '/children', 'CHILD', 'CHILD/requests/new', '/scorecard', '/measures/advice_overdue', '/reports/board', '/sen2', '/forecast', '/team', '/account'],
-  caseworker: ['/', '/worklists/awaiting-decision', '/children', 'CHILD', '/scorecard', '/account'],
+  caseworker: ['/', '/worklists/awaiting-decision', '/children', 'CHILD', '/scorecard', '/scorecard/periods', '/forecast', '/account'],
   analyst: ['/scorecard', '/scorecard/periods', '/measures/plans_issued_within_20_weeks_pct', '/reports/board', '/sen2', '/forecast', '/account'],
   viewer: ['/scorecard', '/scorecard/periods', '/measures/plans_active', '/account'],
-  admin: ['/admin/users', '/admin/audit', '/scorecard', '/account'],
+  admin: ['/admin/users', '/admin/audit', '/scorecard', '/scorecard/periods', '/forecast', '/account'],
 };
 
 async function layoutProblems(page) {
