@@ -88,13 +88,15 @@ impl Series {
 }
 
 /// The capacity model's measures, per scenario.
-pub const CAPACITY_MEASURES: [(&str, &str); 6] = [
+pub const CAPACITY_MEASURES: [(&str, &str); 8] = [
     ("requests_open_over_20_weeks", "Requests open over 20 weeks"),
     ("reviews_overdue", "Annual reviews overdue"),
     ("plans_issued_within_20_weeks_pct", "New plans issued within 20 weeks (%)"),
     ("reviews_completed_on_time_pct", "Annual reviews completed on time (%)"),
     ("casework_hours_available", "Casework hours available"),
     ("casework_hours_needed", "Casework hours of new work"),
+    ("casework_hours_worked", "Casework hours worked"),
+    ("reviews_completed", "Annual reviews completed"),
 ];
 
 /// What the forecast assumes unless a scenario says otherwise: the authority's settings.
@@ -699,15 +701,19 @@ pub fn forecast(
             fresh_share: triage,
         };
         let p = capacity::simulate(&inputs);
-        let values: [(&str, Vec<Option<f64>>); 6] = [
-            ("requests_open_over_20_weeks", p.requests_over_20_weeks.iter().map(|v| Some(*v)).collect()),
-            ("reviews_overdue", p.reviews_overdue.iter().map(|v| Some(*v)).collect()),
-            ("plans_issued_within_20_weeks_pct", p.plans_within_20_weeks_pct.clone()),
-            ("reviews_completed_on_time_pct", p.reviews_on_time_pct.clone()),
-            ("casework_hours_available", p.hours_available.iter().map(|v| Some(*v)).collect()),
-            ("casework_hours_needed", p.hours_needed.iter().map(|v| Some(*v)).collect()),
+        let every = |v: &[f64]| v.iter().map(|x| Some(*x)).collect::<Vec<_>>();
+        // In the order of CAPACITY_MEASURES.
+        let values: [Vec<Option<f64>>; 8] = [
+            every(&p.requests_over_20_weeks),
+            every(&p.reviews_overdue),
+            p.plans_within_20_weeks_pct.clone(),
+            p.reviews_on_time_pct.clone(),
+            every(&p.hours_available),
+            every(&p.hours_needed),
+            every(&p.hours_worked),
+            every(&p.reviews_completed),
         ];
-        for ((measure, title), (_, vs)) in CAPACITY_MEASURES.iter().zip(values) {
+        for ((measure, title), vs) in CAPACITY_MEASURES.iter().zip(values) {
             let points = (vs.iter().enumerate())
                 .filter_map(|(k, v)| {
                     Some(Point { month: as_of.plus(k as i32 + 1), value: (*v)?, low: None, high: None })

@@ -64,7 +64,8 @@ fn the_csv_has_every_measure_month_and_scenario_with_intervals() {
     };
     assert_eq!(hours("baseline", "2027-02"), hours(scenario_name, "2027-02"));
     assert!(hours(scenario_name, "2027-03") > hours("baseline", "2027-03"));
-    for measure in ["requests_open_over_20_weeks", "reviews_overdue", "casework_hours_needed"] {
+    for measure in ["requests_open_over_20_weeks", "reviews_overdue", "casework_hours_needed", "casework_hours_worked"]
+    {
         assert!(rows.iter().any(|r| r[0] == measure && r[2] == "baseline"), "{measure}");
     }
 }
