@@ -378,6 +378,101 @@ pub fn parse_flag(text: &str) -> Result<bool, String> {
     }
 }
 
+codes!(
+    /// The unit of a supplied indicator (indicators.csv, issue 22).
+    IndicatorUnit, "indicator unit" {
+        Count = "count" / "Count",
+        Percent = "%" / "Percentage",
+        Rate = "rate" / "Rate",
+        Pounds = "£" / "Pounds",
+        Number = "number" / "Number",
+    }
+);
+
+codes!(
+    /// Which way a supplied indicator is better (empty in the file: neither).
+    BetterWay, "better direction" {
+        Up = "up" / "Higher is better",
+        Down = "down" / "Lower is better",
+    }
+);
+
+codes!(
+    /// How often a supplier sends an indicator's value.
+    Frequency, "frequency" {
+        Monthly = "monthly" / "Monthly",
+        Quarterly = "quarterly" / "Quarterly",
+        Termly = "termly" / "Termly",
+        Yearly = "yearly" / "Yearly",
+    }
+);
+
+impl Frequency {
+    /// The months between one period and the next.
+    pub fn months(self) -> i32 {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Termly => 4,
+            Frequency::Yearly => 12,
+        }
+    }
+}
+
+codes!(
+    /// A red, amber or green rating of an improvement plan's strand.
+    Rag, "RAG rating" {
+        Red = "red" / "Red",
+        Amber = "amber" / "Amber",
+        Green = "green" / "Green",
+    }
+);
+
+codes!(
+    /// Where an action from a board meeting stands.
+    ActionStatus, "action status" {
+        Open = "open" / "Open",
+        Done = "done" / "Done",
+        Dropped = "dropped" / "Dropped",
+    }
+);
+
+codes!(
+    /// A quality audit's grade (the Ofsted scale most authorities' frameworks use).
+    AuditGrade, "audit grade" {
+        Outstanding = "outstanding" / "Outstanding",
+        Good = "good" / "Good",
+        RequiresImprovement = "requires_improvement" / "Requires improvement",
+        Inadequate = "inadequate" / "Inadequate",
+    }
+);
+
+impl AuditGrade {
+    /// Whether the grade meets the quality standard: good or outstanding.
+    pub fn meets_standard(self) -> bool {
+        matches!(self, AuditGrade::Outstanding | AuditGrade::Good)
+    }
+}
+
+codes!(
+    /// What a quality audit looked at.
+    AuditSubject, "audit subject" {
+        Plan = "plan" / "An EHC plan",
+        Advice = "advice" / "Advice for an assessment",
+    }
+);
+
+codes!(
+    /// A flag another service supplies about a child (cohort_flags.csv, issue 22).
+    CohortFlagKind, "cohort flag" {
+        InCare = "in_care" / "Child in care",
+        ChildProtection = "child_protection" / "On a child protection plan",
+        Neet = "neet" / "Not in education, employment or training",
+        Apprenticeship = "apprenticeship" / "In an apprenticeship",
+        HealthAssessmentOverdue = "health_assessment_overdue" / "Health assessment overdue (child in care)",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 //! from the system clock, so every answer can be reproduced for any past date.
 
 pub mod access;
+pub mod board;
 pub mod clock;
 pub mod codes;
 pub mod dates;

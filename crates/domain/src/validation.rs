@@ -705,11 +705,17 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         }
     }
 
-    let known = |m: &str| measure_ids.contains(&m);
+    let indicators = board_paper(&mut r, cw, &children, &staff, &plans, measure_ids);
+    let known = |m: &str| measure_ids.contains(&m) || indicators.contains_key(m);
     let mut benchmark_keys = HashMap::default();
     for (i, b) in cw.benchmarks.iter().enumerate() {
         if !known(&b.measure) {
-            r.add(F::Benchmarks, i, "measure", format!("'{}' is not a measure id of the catalogue", b.measure));
+            r.add(
+                F::Benchmarks,
+                i,
+                "measure",
+                format!("'{}' is not a measure id of the catalogue or an indicator id of indicators.csv", b.measure),
+            );
         }
         if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i) {
             r.add(
@@ -723,11 +729,232 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
     }
     for (i, t) in cw.targets.iter().enumerate() {
         if !known(&t.measure) {
-            r.add(F::Targets, i, "measure", format!("'{}' is not a measure id of the catalogue", t.measure));
+            r.add(
+                F::Targets,
+                i,
+                "measure",
+                format!("'{}' is not a measure id of the catalogue or an indicator id of indicators.csv", t.measure),
+            );
         }
     }
 
     r.problems
+}
+
+/// Reports the second (and later) record of `file` with the same natural key.
+fn unique_keys<K: std::hash::Hash + Eq>(
+    r: &mut Report,
+    file: RecordFile,
+    column: &'static str,
+    keys: impl Iterator<Item = K>,
+    what: impl Fn(&K) -> String,
+) {
+    let mut seen: HashMap<K, usize> = HashMap::default();
+    for (i, key) in keys.enumerate() {
+        if let Some(&first) = seen.get(&key) {
+            r.add(file, i, column, format!("{} is recorded more than once", what(&key)));
+            r.clash(first);
+        } else {
+            seen.insert(key, i);
+        }
+    }
+}
+
+/// The rules of the board paper's records (issue 22); returns the indicator ids.
+fn board_paper<'a>(
+    r: &mut Report,
+    cw: &'a Casework,
+    children: &HashMap<&str, usize>,
+    staff: &HashMap<&str, usize>,
+    plans: &HashMap<&str, usize>,
+    measure_ids: &[&str],
+) -> HashMap<&'a str, usize> {
+    use RecordFile as F;
+    let indicators = r.ids(F::Indicators, "indicator_id", cw.indicators.iter().map(|x| x.indicator_id.as_str()));
+    for (i, x) in cw.indicators.iter().enumerate() {
+        if measure_ids.contains(&x.indicator_id.as_str()) {
+            r.add(
+                F::Indicators,
+                i,
+                "indicator_id",
+                format!("'{}' is a measure id of the catalogue; an indicator needs an id of its own", x.indicator_id),
+            );
+        }
+        if x.title.trim().is_empty() {
+            r.add(F::Indicators, i, "title", "the title is blank");
+        }
+    }
+    for (i, v) in cw.indicator_values.iter().enumerate() {
+        r.reference(F::IndicatorValues, i, "indicator_id", &v.indicator_id, &indicators, F::Indicators);
+        if let (Some(n), Some(d)) = (v.numerator, v.denominator)
+            && n > d
+        {
+            r.add(F::IndicatorValues, i, "numerator", format!("the numerator {n} is more than the denominator {d}"));
+        }
+        if v.received_on < v.period.first_day() {
+            r.add(
+                F::IndicatorValues,
+                i,
+                "received_on",
+                format!("received_on {} is before the period {} began", v.received_on, v.period),
+            );
+        }
+    }
+    unique_keys(
+        r,
+        F::IndicatorValues,
+        "period",
+        cw.indicator_values.iter().map(|v| (v.indicator_id.as_str(), v.period)),
+        |(id, p)| format!("{id} for {p}"),
+    );
+
+    let strands = r.ids(F::Strands, "strand_id", cw.strands.iter().map(|x| x.strand_id.as_str()));
+    for (i, x) in cw.strand_ratings.iter().enumerate() {
+        r.reference(F::StrandRatings, i, "strand_id", &x.strand_id, &strands, F::Strands);
+    }
+    unique_keys(
+        r,
+        F::StrandRatings,
+        "rated_on",
+        cw.strand_ratings.iter().map(|x| (x.strand_id.as_str(), x.rated_on)),
+        |(s, d)| format!("a rating of {s} on {d}"),
+    );
+    r.ids(F::Milestones, "milestone_id", cw.milestones.iter().map(|x| x.milestone_id.as_str()));
+    for (i, m) in cw.milestones.iter().enumerate() {
+        r.reference(F::Milestones, i, "strand_id", &m.strand_id, &strands, F::Strands);
+        if let Some(revised) = m.revised_due_on {
+            r.not_before(F::Milestones, i, "revised_due_on", revised, "due_on", m.due_on);
+            if m.slip_reason.as_deref().is_none_or(|t| t.trim().is_empty()) && revised > m.due_on {
+                r.add(F::Milestones, i, "slip_reason", "a milestone that slipped needs the reason why");
+            }
+        }
+    }
+    r.ids(F::BoardActions, "action_id", cw.board_actions.iter().map(|x| x.action_id.as_str()));
+    for (i, a) in cw.board_actions.iter().enumerate() {
+        r.reference(F::BoardActions, i, "strand_id", &a.strand_id, &strands, F::Strands);
+        r.not_before(F::BoardActions, i, "due_on", a.due_on, "raised_on", a.raised_on);
+    }
+    for (i, k) in cw.strand_kpis.iter().enumerate() {
+        r.reference(F::StrandKpis, i, "strand_id", &k.strand_id, &strands, F::Strands);
+        if !measure_ids.contains(&k.measure.as_str()) && !indicators.contains_key(k.measure.as_str()) {
+            r.add(
+                F::StrandKpis,
+                i,
+                "measure",
+                format!("'{}' is not a measure id of the catalogue or an indicator id of indicators.csv", k.measure),
+            );
+        }
+    }
+    unique_keys(
+        r,
+        F::StrandKpis,
+        "measure",
+        cw.strand_kpis.iter().map(|k| (k.strand_id.as_str(), k.measure.as_str())),
+        |(s, m)| format!("{m} as a KPI of {s}"),
+    );
+
+    for (i, c) in cw.commentaries.iter().enumerate() {
+        if c.signed_off_on.is_some() != c.signed_off_by.is_some() {
+            r.add(F::Commentaries, i, "signed_off_by", "signed_off_by and signed_off_on are filled together");
+        }
+    }
+    unique_keys(
+        r,
+        F::Commentaries,
+        "section",
+        cw.commentaries.iter().map(|c| (c.month, c.section.as_str())),
+        |(m, s)| format!("commentary on {s} for {m}"),
+    );
+    unique_keys(
+        r,
+        F::SignedFigures,
+        "figure",
+        cw.signed_figures.iter().map(|f| (f.month, f.section.as_str(), f.figure.as_str())),
+        |(m, s, f)| format!("'{f}' of {s} for {m}"),
+    );
+
+    let questions = r.ids(F::AuditQuestions, "question_id", cw.audit_questions.iter().map(|x| x.question_id.as_str()));
+    let audits = r.ids(F::QualityAudits, "audit_id", cw.quality_audits.iter().map(|x| x.audit_id.as_str()));
+    let request_child: HashMap<&str, &str> =
+        cw.requests.iter().map(|q| (q.request_id.as_str(), q.child_id.as_str())).collect();
+    let advice: HashMap<&str, &str> = cw
+        .advice
+        .iter()
+        .filter_map(|a| Some((a.advice_id.as_str(), *request_child.get(a.request_id.as_str())?)))
+        .collect();
+    for (i, a) in cw.quality_audits.iter().enumerate() {
+        r.reference(F::QualityAudits, i, "child_id", &a.child_id, children, F::Children);
+        r.reference(F::QualityAudits, i, "auditor", &a.auditor, staff, F::Staff);
+        if let Some(m) = &a.moderator {
+            r.reference(F::QualityAudits, i, "moderator", m, staff, F::Staff);
+            if m == &a.auditor {
+                r.add(F::QualityAudits, i, "moderator", "an audit is moderated by someone other than its auditor");
+            }
+        }
+        let of_child = match a.subject {
+            crate::codes::AuditSubject::Plan => {
+                plans.get(a.subject_id.as_str()).map(|&k| cw.plans[k].child_id.as_str())
+            }
+            crate::codes::AuditSubject::Advice => advice.get(a.subject_id.as_str()).copied(),
+        };
+        match of_child {
+            None => r.add(
+                F::QualityAudits,
+                i,
+                "subject_id",
+                format!(
+                    "subject_id '{}' is not a {} held",
+                    a.subject_id,
+                    if a.subject == crate::codes::AuditSubject::Plan { "plan" } else { "piece of advice" }
+                ),
+            ),
+            Some(c) if c != a.child_id => r.add(
+                F::QualityAudits,
+                i,
+                "subject_id",
+                format!("subject_id '{}' belongs to another child", a.subject_id),
+            ),
+            Some(_) => {}
+        }
+        match (a.moderated_on, a.moderated_grade, &a.moderator) {
+            (None, None, None) | (Some(_), Some(_), Some(_)) => {}
+            _ => r.add(
+                F::QualityAudits,
+                i,
+                "moderated_grade",
+                "a moderation needs its moderator, date and grade together",
+            ),
+        }
+        if let Some(on) = a.moderated_on {
+            r.not_before(F::QualityAudits, i, "moderated_on", on, "audited_on", a.audited_on);
+        }
+    }
+    for (i, x) in cw.audit_answers.iter().enumerate() {
+        r.reference(F::AuditAnswers, i, "audit_id", &x.audit_id, &audits, F::QualityAudits);
+        r.reference(F::AuditAnswers, i, "question_id", &x.question_id, &questions, F::AuditQuestions);
+    }
+    unique_keys(
+        r,
+        F::AuditAnswers,
+        "question_id",
+        cw.audit_answers.iter().map(|x| (x.audit_id.as_str(), x.question_id.as_str())),
+        |(a, q)| format!("question {q} of audit {a}"),
+    );
+
+    for (i, f) in cw.cohort_flags.iter().enumerate() {
+        r.reference(F::CohortFlags, i, "child_id", &f.child_id, children, F::Children);
+        if let Some(end) = f.ended_on {
+            r.not_before(F::CohortFlags, i, "ended_on", end, "started_on", f.started_on);
+        }
+    }
+    unique_keys(
+        r,
+        F::CohortFlags,
+        "started_on",
+        cw.cohort_flags.iter().map(|f| (f.child_id.as_str(), f.flag, f.started_on)),
+        |(c, f, d)| format!("{f} of child {c} from {d}"),
+    );
+    indicators
 }
 
 #[cfg(test)]

@@ -840,6 +840,7 @@ pub fn generate(options: &DemoOptions) -> Casework {
     add_staff(&mut g.cw, caseworkers, options.seed, history_start, as_at);
     add_case_files(&mut g.cw, options.seed, as_at);
     add_named_settings(&mut g.cw, options.seed, as_at);
+    add_board_paper(&mut g.cw, options.seed, as_at);
     g.cw
 }
 
@@ -1338,4 +1339,550 @@ fn tidy(cw: &mut Casework, as_at: Date) {
         (third.upn, third.uln, third.upn_unknown) = (None, None, None);
         cw.children[fourth].primary_need = None;
     }
+}
+
+/// The rest of the board paper (issue 22), from a random stream of its own so that the rest of
+/// the demo is unchanged: partners' indicators (CAMHS's stopped arriving five months ago),
+/// parent, young people's and professionals' surveys (the latest young people's survey too
+/// small to report), an improvement plan of four strands with their RAG history, milestones
+/// (done, slipped, one overdue), board actions and KPIs; an audit framework with audits of about
+/// one new plan in 12 and a few pieces of advice, a third of them moderated; and cohort flags for
+/// children with plans (in care, child protection, NEET, apprenticeships).
+fn add_board_paper(cw: &mut Casework, seed: u64, as_at: Date) {
+    let rng = &mut ChaCha8Rng::seed_from_u64(seed ^ 0x424f_4152);
+    let this_month = sendtrack_domain::dates::Month::containing(as_at);
+    let last = this_month.plus(-1);
+    let indicator = |id: &str, title: &str, unit, better, supplier: &str, frequency, minimum| Indicator {
+        indicator_id: id.into(),
+        title: title.into(),
+        unit,
+        better,
+        supplier: supplier.into(),
+        frequency,
+        minimum_responses: minimum,
+    };
+    use BetterWay::{Down, Up};
+    use Frequency::{Monthly, Quarterly, Termly, Yearly};
+    use IndicatorUnit as U;
+    // (indicator, first value, drift a period, spread, latest period, responses)
+    let defined: Vec<(Indicator, f64, f64, f64, sendtrack_domain::dates::Month, Option<(u32, u32)>)> = vec![
+        (
+            indicator(
+                "camhs_seen_18_weeks_pct",
+                "Children and young people seen by CAMHS within 18 weeks",
+                U::Percent,
+                Some(Up),
+                "CAMHS",
+                Monthly,
+                None,
+            ),
+            58.0,
+            0.3,
+            4.0,
+            last.plus(-5),
+            None,
+        ),
+        (
+            indicator(
+                "salt_wait_weeks",
+                "Speech and language therapy: average wait for a first appointment (weeks)",
+                U::Number,
+                Some(Down),
+                "Children's community health (SALT)",
+                Monthly,
+                None,
+            ),
+            21.0,
+            -0.2,
+            1.5,
+            last,
+            None,
+        ),
+        (
+            indicator(
+                "health_advice_6_weeks_pct",
+                "Health advice for assessments returned within 6 weeks",
+                U::Percent,
+                Some(Up),
+                "Integrated care board",
+                Monthly,
+                None,
+            ),
+            62.0,
+            0.8,
+            5.0,
+            last,
+            None,
+        ),
+        (
+            indicator(
+                "ey_settings_send_good_pct",
+                "Early years settings judged good or better for SEND",
+                U::Percent,
+                Some(Up),
+                "Early years team",
+                Termly,
+                None,
+            ),
+            81.0,
+            0.5,
+            2.0,
+            sendtrack_domain::dates::Month::new(as_at.year(), 7).filter(|m| *m <= last).unwrap_or(last.plus(-4)),
+            None,
+        ),
+        (
+            indicator(
+                "adult_care_known_17_plus_pct",
+                "Young people 17+ with a plan known to adult social care",
+                U::Percent,
+                Some(Up),
+                "Adult social care",
+                Quarterly,
+                None,
+            ),
+            44.0,
+            1.5,
+            3.0,
+            quarter_end_before(last),
+            None,
+        ),
+        (
+            indicator("sendiass_enquiries", "SENDIASS enquiries", U::Count, None, "SENDIASS", Quarterly, None),
+            310.0,
+            6.0,
+            25.0,
+            quarter_end_before(last),
+            None,
+        ),
+        (
+            indicator(
+                "parent_survey_annual_review_good_pct",
+                "Parents and carers rating the annual review process good",
+                U::Percent,
+                Some(Up),
+                "Parent carer survey",
+                Termly,
+                Some(30),
+            ),
+            61.0,
+            2.0,
+            4.0,
+            term_end_before(last),
+            Some((60, 140)),
+        ),
+        (
+            indicator(
+                "young_people_listened_to_pct",
+                "Young people who felt listened to in their review",
+                U::Percent,
+                Some(Up),
+                "Young people's survey",
+                Termly,
+                Some(20),
+            ),
+            70.0,
+            1.0,
+            6.0,
+            term_end_before(last),
+            Some((25, 60)),
+        ),
+        (
+            indicator(
+                "professionals_confident_pct",
+                "Professionals confident in the EHC process",
+                U::Percent,
+                Some(Up),
+                "Professionals' survey",
+                Yearly,
+                Some(25),
+            ),
+            48.0,
+            5.0,
+            3.0,
+            sendtrack_domain::dates::Month::new(if last.month() >= 6 { last.year() } else { last.year() - 1 }, 6)
+                .unwrap_or(last),
+            Some((40, 90)),
+        ),
+    ];
+    for (def, first, drift, spread, latest, responses) in defined {
+        let step = def.frequency.months();
+        let periods: Vec<sendtrack_domain::dates::Month> =
+            (0..(30 / step)).rev().map(|k| latest.plus(-k * step)).collect();
+        let n = periods.len();
+        for (k, period) in periods.into_iter().enumerate() {
+            let raw = first + drift * k as f64 + spread * (rng.random::<f64>() - 0.5) * 2.0;
+            let value = match def.unit {
+                U::Percent => raw.clamp(0.0, 100.0),
+                _ => raw.max(0.0),
+            };
+            let value = (value * 10.0).round() / 10.0;
+            let answered = responses.map(|(lo, hi)| {
+                // The latest young people's survey came back with too few answers to report.
+                if k + 1 == n && def.indicator_id == "young_people_listened_to_pct" {
+                    12
+                } else {
+                    rng.random_range(lo..=hi)
+                }
+            });
+            let (numerator, denominator) = match (def.unit, answered) {
+                (U::Percent, Some(r)) => (Some((value * f64::from(r) / 100.0).round()), Some(f64::from(r))),
+                _ => (None, None),
+            };
+            let value = match (numerator, denominator) {
+                (Some(n), Some(d)) => (n * 1000.0 / d).round() / 10.0,
+                _ => value,
+            };
+            let received_on = add_days(period.last_day(), rng.random_range(6..=20)).min(as_at);
+            cw.indicator_values.push_back(IndicatorValue {
+                indicator_id: def.indicator_id.clone(),
+                period,
+                value,
+                numerator,
+                denominator,
+                received_on,
+                note: None,
+                responses: answered,
+            });
+        }
+        cw.indicators.push_back(def);
+    }
+    let due = Date::new(as_at.year() + 1, 3, 31).ok();
+    for (measure, target) in [
+        ("camhs_seen_18_weeks_pct", 75.0),
+        ("health_advice_6_weeks_pct", 90.0),
+        ("salt_wait_weeks", 18.0),
+        ("parent_survey_annual_review_good_pct", 75.0),
+        ("young_people_listened_to_pct", 80.0),
+        (MeasureId::AuditsMeetingStandardPct.code(), 90.0),
+    ] {
+        cw.targets.push_back(Target { measure: measure.into(), target, due_on: due });
+    }
+    cw.benchmarks.push_back(Benchmark {
+        measure: "camhs_seen_18_weeks_pct".into(),
+        period: BenchmarkPeriod::Year(as_at.year() - 1),
+        comparator: Comparator::England,
+        value: 66.0,
+    });
+
+    // The improvement plan: four strands, rated monthly since six months ago.
+    let strands = [
+        ("timeliness", "Timely assessments and plans", "Head of SEND statutory services"),
+        ("reviews", "Annual reviews on time and acted on", "SEND casework manager"),
+        ("quality", "Quality of EHC plans", "Principal educational psychologist"),
+        ("families", "Working with families and young people", "Head of SEND partnerships"),
+    ];
+    let start = this_month.plus(-6);
+    for (s, (id, title, owner)) in strands.iter().enumerate() {
+        cw.strands.push_back(Strand { strand_id: (*id).into(), title: (*title).into(), owner: (*owner).into() });
+        // Milestones: two done, one slipped to a later date, one due later (the first strand's
+        // slipped milestone is past its new date: overdue).
+        let milestone =
+            |k: usize, title: &str, due_on: Date, revised: Option<Date>, why: Option<&str>, done: Option<Date>| {
+                Milestone {
+                    milestone_id: format!("{id}-m{k}"),
+                    strand_id: (*id).into(),
+                    title: title.into(),
+                    due_on,
+                    revised_due_on: revised,
+                    slip_reason: why.map(str::to_string),
+                    done_on: done,
+                }
+            };
+        let first = start.first_day();
+        let early = add_days(first, 20 + 7 * s as i64);
+        let mid = add_days(first, 80 + 5 * s as i64);
+        let slipped_from = add_days(first, 110);
+        let slipped_to = if s == 0 { add_days(as_at, -10) } else { add_days(as_at, 45 + 10 * s as i64) };
+        let titles: [&str; 4] = match s {
+            0 => [
+                "Triage of new requests in place",
+                "Recruit four permanent caseworkers",
+                "Clear requests open past 30 weeks",
+                "Weekly timeliness panel",
+            ],
+            1 => [
+                "Review tracker for every school",
+                "Backlog of reviews due in the summer term cleared",
+                "Amendments issued within 4 weeks of decision",
+                "Annual review training for SENCOs",
+            ],
+            2 => [
+                "Audit framework agreed with health and care",
+                "Monthly multi-agency moderation",
+                "Plan writers' guidance published",
+                "Outcomes rewritten in the top 100 plans",
+            ],
+            _ => [
+                "Local offer pages rewritten with parents",
+                "Family updates every 20 working days",
+                "Young people's panel meeting termly",
+                "Co-production charter signed",
+            ],
+        };
+        cw.milestones.push_back(milestone(1, titles[0], early, None, None, Some(add_days(early, -3))));
+        cw.milestones.push_back(milestone(
+            2,
+            titles[1],
+            mid,
+            None,
+            None,
+            Some(add_days(mid, if s == 1 { 12 } else { 0 })),
+        ));
+        cw.milestones.push_back(milestone(
+            3,
+            titles[2],
+            slipped_from,
+            Some(slipped_to),
+            Some("the new case management system went live later than planned"),
+            None,
+        ));
+        cw.milestones.push_back(milestone(4, titles[3], add_days(as_at, 90 + 15 * s as i64), None, None, None));
+        // Ratings: green until the milestone slipped, then amber (the first strand red once
+        // its slipped milestone passed its new date... as the board last rated it, amber).
+        for k in 0..6 {
+            let rated_on =
+                start.plus(k).first_day().checked_add(jiff::Span::new().days(2)).unwrap_or(start.first_day());
+            if rated_on > as_at {
+                continue;
+            }
+            let slipped = rated_on > slipped_from;
+            let (rag, reason) = match (s, slipped) {
+                (_, false) => (Rag::Green, "milestones on track"),
+                (3, true) => (Rag::Green, "milestone moved, still within the plan's year"),
+                _ => (Rag::Amber, "moved to amber because milestones slipped"),
+            };
+            cw.strand_ratings.push_back(StrandRating {
+                strand_id: (*id).into(),
+                rated_on,
+                rag,
+                reason: reason.into(),
+                rated_by: Some("improvement.board@example.gov.uk".into()),
+            });
+        }
+        for (k, (text, status)) in [
+            ("Report progress on the milestone that slipped", ActionStatus::Open),
+            ("Bring the KPIs' baselines to the next board", ActionStatus::Done),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let raised_on = start.plus(2 * k as i32 + 1).first_day();
+            cw.board_actions.push_back(BoardAction {
+                action_id: format!("{id}-a{}", k + 1),
+                strand_id: (*id).into(),
+                raised_on,
+                action: (*text).into(),
+                owner: (*owner).into(),
+                due_on: add_days(raised_on, 42),
+                status: *status,
+            });
+        }
+        let kpi = |measure: &str, baseline: f64, target: f64| StrandKpi {
+            strand_id: (*id).into(),
+            measure: measure.into(),
+            baseline,
+            baseline_period: start.plus(-1),
+            target,
+            due_on: due.unwrap_or(as_at),
+        };
+        let kpis: Vec<StrandKpi> = match s {
+            0 => vec![
+                kpi(MeasureId::PlansIssuedWithin20WeeksPct.code(), 38.0, 60.0),
+                kpi(MeasureId::DecisionsWithin6WeeksPct.code(), 70.0, 90.0),
+            ],
+            1 => vec![
+                kpi(MeasureId::ReviewsCompletedOnTimePct.code(), 45.0, 75.0),
+                kpi(MeasureId::ReviewsOverdue.code(), 900.0, 300.0),
+            ],
+            2 => vec![
+                kpi(MeasureId::AuditsMeetingStandardPct.code(), 68.0, 90.0),
+                kpi("health_advice_6_weeks_pct", 60.0, 90.0),
+            ],
+            _ => vec![
+                kpi("parent_survey_annual_review_good_pct", 60.0, 75.0),
+                kpi(MeasureId::FamiliesOwedUpdate.code(), 250.0, 50.0),
+            ],
+        };
+        for k in kpis {
+            cw.strand_kpis.push_back(k);
+        }
+    }
+
+    // The audit framework: the sections of the plan and how it was made.
+    let questions = [
+        (
+            "A1",
+            "Section A: views, interests and aspirations",
+            "The child's or young person's own views are recorded in their words",
+        ),
+        ("A2", "Section A: views, interests and aspirations", "The family's views and aspirations are clear"),
+        ("B1", "Section B: special educational needs", "Every need identified in the advice is described"),
+        ("E1", "Section E: outcomes", "Outcomes are specific, measurable and time-bound"),
+        ("E2", "Section E: outcomes", "Outcomes look towards adulthood"),
+        ("F1", "Section F: provision", "Provision is specified and quantified"),
+        ("HC", "Sections G and H: health and social care", "Health and care needs and provision are included"),
+    ];
+    for (id, section, question) in questions {
+        cw.audit_questions.push_back(AuditQuestion {
+            question_id: id.into(),
+            section: section.into(),
+            question: question.into(),
+        });
+    }
+    let auditors: Vec<String> = cw
+        .staff
+        .iter()
+        .filter(|m| {
+            matches!(m.role, StaffRole::TeamManager | StaffRole::SeniorCaseworker | StaffRole::EducationalPsychologist)
+        })
+        .map(|m| m.staff_id.to_string())
+        .collect();
+    let from = add_days(as_at, -540);
+    let grades = [
+        (AuditGrade::Outstanding, 0.1),
+        (AuditGrade::Good, 0.55),
+        (AuditGrade::RequiresImprovement, 0.28),
+        (AuditGrade::Inadequate, 0.07),
+    ];
+    let mut audited = 0usize;
+    if auditors.len() >= 2 {
+        let plans: Vec<(String, String, Date)> = cw
+            .plans
+            .iter()
+            .filter(|p| p.issued_on >= from && p.issued_on <= add_days(as_at, -7))
+            .map(|p| (p.plan_id.to_string(), p.child_id.to_string(), p.issued_on))
+            .collect();
+        let advice: Vec<(String, String, Date)> = cw
+            .advice
+            .iter()
+            .filter_map(|a| {
+                let received = a.received_on.filter(|r| *r >= from && *r <= add_days(as_at, -7))?;
+                let child = cw.requests.iter().find(|q| q.request_id == a.request_id)?.child_id.to_string();
+                Some((a.advice_id.to_string(), child, received))
+            })
+            .filter(|_| rng.random_bool(0.01))
+            .collect();
+        let subjects: Vec<(AuditSubject, (String, String, Date))> = plans
+            .into_iter()
+            .filter(|_| rng.random_bool(1.0 / 12.0))
+            .map(|p| (AuditSubject::Plan, p))
+            .chain(advice.into_iter().map(|a| (AuditSubject::Advice, a)))
+            .collect();
+        for (subject, (subject_id, child_id, on)) in subjects {
+            audited += 1;
+            let audited_on = add_days(on, rng.random_range(7..=60)).min(as_at);
+            let auditor = auditors[rng.random_range(0..auditors.len())].clone();
+            let grade = pick(rng, &grades);
+            let moderated = rng.random_bool(0.35) && audited_on < add_days(as_at, -14);
+            let (moderator, moderated_on, moderated_grade) = if moderated {
+                let others: Vec<&String> = auditors.iter().filter(|a| **a != auditor).collect();
+                let moderator = others[rng.random_range(0..others.len())].clone();
+                let moderated_grade = if rng.random_bool(0.74) { grade } else { pick(rng, &grades) };
+                (
+                    Some(moderator),
+                    Some(add_days(audited_on, rng.random_range(3..=14)).min(as_at)),
+                    Some(moderated_grade),
+                )
+            } else {
+                (None, None, None)
+            };
+            let audit_id = format!("QA{audited:05}");
+            for (q, _, _) in questions {
+                // Questions lean to the overall grade.
+                let answer = if rng.random_bool(0.7) { grade } else { pick(rng, &grades) };
+                cw.audit_answers.push_back(AuditAnswer {
+                    audit_id: audit_id.clone(),
+                    question_id: q.into(),
+                    grade: answer,
+                });
+            }
+            cw.quality_audits.push_back(QualityAudit {
+                audit_id,
+                child_id,
+                subject,
+                subject_id,
+                auditor,
+                audited_on,
+                grade,
+                moderator,
+                moderated_on,
+                moderated_grade,
+            });
+        }
+    }
+
+    // Cohort flags for children with plans, as children's social care and the 16-19 tracking
+    // service would supply them.
+    let born: HashMap<&str, Date> = cw.children.iter().map(|c| (c.child_id.as_str(), c.date_of_birth)).collect();
+    let mut flags = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for p in cw.plans.iter() {
+        if !seen.insert(p.child_id.clone()) {
+            continue;
+        }
+        let Some(&dob) = born.get(p.child_id.as_str()) else { continue };
+        let until = p.ceased.map_or(as_at, |c| c.on).min(as_at);
+        if until < p.issued_on {
+            continue;
+        }
+        let span = |rng: &mut ChaCha8Rng, from: Date, ends: f64| {
+            let start = date_in(rng, add_days(from, -400), until);
+            let end = rng.random_bool(ends).then(|| date_in(rng, start, as_at));
+            (start, end)
+        };
+        let flag = |kind, (start, end): (Date, Option<Date>), source: &str| CohortFlag {
+            child_id: p.child_id.to_string(),
+            flag: kind,
+            started_on: start,
+            ended_on: end,
+            source: Some(source.into()),
+        };
+        let age = age_on(dob, until);
+        if rng.random_bool(0.05) && age < 18 {
+            let care = span(rng, p.issued_on, 0.3);
+            flags.push(flag(CohortFlagKind::InCare, care, "Children's social care"));
+            if rng.random_bool(0.22) {
+                let start = date_in(rng, care.0, as_at);
+                let end = rng.random_bool(0.5).then(|| date_in(rng, start, as_at));
+                flags.push(flag(
+                    CohortFlagKind::HealthAssessmentOverdue,
+                    (start, end),
+                    "Looked-after children's health team",
+                ));
+            }
+        }
+        if rng.random_bool(0.025) && age < 18 {
+            flags.push(flag(CohortFlagKind::ChildProtection, span(rng, p.issued_on, 0.5), "Children's social care"));
+        }
+        if (16..=25).contains(&age) {
+            let sixteen = anniversary_in(dob, dob.year() + 16);
+            if rng.random_bool(0.09) {
+                flags.push(flag(
+                    CohortFlagKind::Neet,
+                    span(rng, sixteen.max(p.issued_on), 0.4),
+                    "16-19 tracking service",
+                ));
+            } else if rng.random_bool(0.05) {
+                flags.push(flag(
+                    CohortFlagKind::Apprenticeship,
+                    span(rng, sixteen.max(p.issued_on), 0.2),
+                    "16-19 tracking service",
+                ));
+            }
+        }
+    }
+    for f in flags {
+        cw.cohort_flags.push_back(f);
+    }
+}
+
+/// The last month of the quarter (March, June, September, December) on or before `month`.
+fn quarter_end_before(month: sendtrack_domain::dates::Month) -> sendtrack_domain::dates::Month {
+    month.plus(-((i32::from(month.month())) % 3))
+}
+
+/// The last month of the school term (December, March or April... taken as December, April
+/// and July) on or before `month`.
+fn term_end_before(month: sendtrack_domain::dates::Month) -> sendtrack_domain::dates::Month {
+    (0..12).map(|k| month.plus(-k)).find(|m| matches!(m.month(), 12 | 4 | 7)).unwrap_or(month)
 }

@@ -40,7 +40,7 @@ impl std::fmt::Display for FolderProblem {
 }
 
 /// A folder that was read: its records and the line each came from.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FolderRead {
     pub casework: Casework,
     /// For each file (in [`RecordFile::ALL`] order), the line of each record.
@@ -49,6 +49,18 @@ pub struct FolderRead {
     pub problems: Vec<FolderProblem>,
     /// Ids of rows that could not be read, so that references to them are not reported twice.
     unreadable_ids: HashSet<(RecordFile, String)>,
+}
+
+impl Default for FolderRead {
+    fn default() -> FolderRead {
+        FolderRead {
+            casework: Casework::default(),
+            // More record types than `Default` is derived for on arrays (32).
+            lines: std::array::from_fn(|_| Vec::new()),
+            problems: Vec::new(),
+            unreadable_ids: HashSet::new(),
+        }
+    }
 }
 
 impl FolderRead {

@@ -109,7 +109,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=24).collect::<Vec<_>>());
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=25).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");

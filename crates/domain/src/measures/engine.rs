@@ -34,6 +34,8 @@ pub enum RecordRef {
     Post(u32),
     /// A consultation of a setting (issue 19).
     Consultation(u32),
+    /// A quality audit of a plan or advice (issue 22).
+    Audit(u32),
 }
 
 /// One record's part in a measure: whether it is in the numerator of a share, the amount it
@@ -686,6 +688,11 @@ pub struct Engine<'a> {
     /// Organisations' names by id (issue 19): advice and consultations break down by them.
     organisation_names: HashMap<&'a str, &'a str>,
     pub(super) events: Events,
+    /// Each quality audit's team key: the team of whoever holds the audited plan, or the
+    /// request the audited advice was for (issue 22).
+    audit_teams: Vec<&'a str>,
+    /// Each child's cohort flags, as indexes into cohort_flags (issue 22).
+    child_flags: HashMap<&'a str, Vec<u32>>,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
     /// date" (its as-at measures are taken at this day, its flows count up to it).
@@ -880,7 +887,29 @@ impl<'a> Engine<'a> {
         let member = |h: Option<&str>| h.and_then(|h| staff.get(h).copied());
         let request_staff: Vec<Option<u32>> = cw.requests.iter().map(|r| member(r.caseworker.as_deref())).collect();
         let plan_staff: Vec<Option<u32>> = plan_holder_ids.iter().map(|h| member(*h)).collect();
+        let advice_requests: HashMap<&str, &str> =
+            cw.advice.iter().map(|a| (a.advice_id.as_str(), a.request_id.as_str())).collect();
+        let audit_teams: Vec<&'a str> = cw
+            .quality_audits
+            .iter()
+            .map(|a| {
+                let holder = match a.subject {
+                    AuditSubject::Plan => plans.get(a.subject_id.as_str()).map(|&p| plan_holders[p as usize]),
+                    AuditSubject::Advice => advice_requests
+                        .get(a.subject_id.as_str())
+                        .and_then(|r| requests.get(r))
+                        .map(|&r| request_holders[r as usize]),
+                };
+                holder.map_or(UNKNOWN, |[_, team]| team)
+            })
+            .collect();
+        let mut child_flags: HashMap<&'a str, Vec<u32>> = HashMap::default();
+        for (i, f) in cw.cohort_flags.iter().enumerate() {
+            child_flags.entry(f.child_id.as_str()).or_default().push(i as u32);
+        }
         Engine {
+            audit_teams,
+            child_flags,
             cw,
             requests,
             request_holders,
@@ -1727,10 +1756,101 @@ impl<'a> Engine<'a> {
                 let c = &cw.consultations[i as usize];
                 RecordDescription { kind: "consultation", id: &c.consultation_id, child_id: &c.child_id }
             }
+            RecordRef::Audit(i) => {
+                let a = &cw.quality_audits[i as usize];
+                RecordDescription { kind: "quality audit", id: &a.audit_id, child_id: &a.child_id }
+            }
         }
     }
 
     fn plans_child(&self, plan_id: &str) -> &'a str {
         self.cw.plans.iter().find(|p| p.plan_id == plan_id).map_or("", |p| p.child_id.as_str())
     }
+}
+
+/// Quality audits (issue 22) dated in `month` (to its end, for the month to date) by `date`.
+fn audits_dated<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    date: impl Fn(&crate::records::QualityAudit) -> Option<Date> + 'e,
+) -> impl Iterator<Item = (u32, &'a crate::records::QualityAudit)> + 'e {
+    let end = e.end_of(month);
+    let cw: &'a Casework = e.cw;
+    cw.quality_audits
+        .iter()
+        .enumerate()
+        .filter(move |(_, a)| date(a).is_some_and(|d| month.contains(d) && d <= end))
+        .map(|(i, a)| (i as u32, a))
+}
+
+/// Audits of plans completed in the month, by the team holding the plan.
+pub(super) fn plans_audited<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    audits_dated(e, month, |a| Some(a.audited_on))
+        .filter(|(_, a)| a.subject == AuditSubject::Plan)
+        .map(move |(i, _)| Fact::keyed(RecordRef::Audit(i), [e.audit_teams[i as usize]]))
+}
+
+/// Audits completed in the month; in the numerator when the grade that stands (the
+/// moderator's, once moderated) meets the standard.
+pub(super) fn audits_meeting_standard<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    audits_dated(e, month, |a| Some(a.audited_on)).map(move |(i, a)| {
+        // A moderation after the date does not count yet.
+        let grade = match (a.moderated_on, a.moderated_grade) {
+            (Some(on), Some(g)) if on <= end => g,
+            _ => a.grade,
+        };
+        Fact::keyed(RecordRef::Audit(i), [e.audit_teams[i as usize]]).share(grade.meets_standard())
+    })
+}
+
+/// Audits moderated in the month; in the numerator when the moderator's grade is the
+/// auditor's.
+pub(super) fn audits_moderated_agreement<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    audits_dated(e, month, |a| a.moderated_on).map(move |(i, a)| {
+        Fact::keyed(RecordRef::Audit(i), [e.audit_teams[i as usize]]).share(a.moderated_grade == Some(a.grade))
+    })
+}
+
+impl<'a> Engine<'a> {
+    /// Whether `child` has `flag` at the end of `day`.
+    pub(super) fn flagged(&self, child: &str, flag: CohortFlagKind, day: Date) -> bool {
+        self.child_flags.get(child).is_some_and(|flags| {
+            flags.iter().map(|&i| &self.cw.cohort_flags[i as usize]).any(|f| f.flag == flag && f.applies_on(day))
+        })
+    }
+}
+
+/// Active plans at the month end whose child has `flag` then.
+pub(super) fn plans_flagged<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    flag: CohortFlagKind,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    e.month_plans(month)
+        .filter(move |p| e.flagged(&e.cw.plans[p.plan as usize].child_id, flag, end))
+        .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [age_band(i32::from(p.age))]))
+}
+
+/// Of active plans at the month end whose child has `within` then (and is aged `ages`), those
+/// whose child also has `flag`.
+pub(super) fn plans_flagged_share<'e, 'a>(
+    e: &'e Engine<'a>,
+    month: Month,
+    within: Option<CohortFlagKind>,
+    ages: std::ops::RangeInclusive<u8>,
+    flag: CohortFlagKind,
+) -> impl Iterator<Item = Fact<'a>> + 'e {
+    let end = e.end_of(month);
+    e.month_plans(month)
+        .filter(move |p| ages.contains(&p.age))
+        .filter(move |p| within.is_none_or(|w| e.flagged(&e.cw.plans[p.plan as usize].child_id, w, end)))
+        .map(move |p| {
+            let child = &e.cw.plans[p.plan as usize].child_id;
+            Fact::new(RecordRef::Plan(p.plan)).share(e.flagged(child, flag, end))
+        })
 }

@@ -6,6 +6,37 @@ use crate::codes::Comparator;
 use crate::dates::Month;
 use crate::records::{Benchmark, BenchmarkPeriod, Target};
 
+/// What is presented: a measure of the catalogue, or an indicator a partner supplies (issue
+/// 22), which share the arrows, targets and comparators.
+pub trait Rated {
+    /// The id targets and benchmarks name it by.
+    fn rated_id(&self) -> &str;
+    /// Which way is better.
+    fn rated_better(&self) -> Better;
+}
+
+impl Rated for MeasureDef {
+    fn rated_id(&self) -> &str {
+        self.id
+    }
+    fn rated_better(&self) -> Better {
+        self.better
+    }
+}
+
+impl Rated for crate::records::Indicator {
+    fn rated_id(&self) -> &str {
+        &self.indicator_id
+    }
+    fn rated_better(&self) -> Better {
+        match self.better {
+            Some(crate::codes::BetterWay::Up) => Better::Up,
+            Some(crate::codes::BetterWay::Down) => Better::Down,
+            None => Better::Neither,
+        }
+    }
+}
+
 /// The trend arrow against the previous period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Arrow {
@@ -54,7 +85,7 @@ impl Verdict {
 }
 
 /// The arrow from `previous` to `current`, and its verdict; `None` when either is undefined.
-pub fn trend(measure: &MeasureDef, previous: Option<f64>, current: Option<f64>) -> Option<(Arrow, Verdict)> {
+pub fn trend(measure: &(impl Rated + ?Sized), previous: Option<f64>, current: Option<f64>) -> Option<(Arrow, Verdict)> {
     let (p, c) = (previous?, current?);
     let arrow = if (c - p).abs() < 1e-9 {
         Arrow::Level
@@ -63,7 +94,7 @@ pub fn trend(measure: &MeasureDef, previous: Option<f64>, current: Option<f64>) 
     } else {
         Arrow::Down
     };
-    let verdict = match (measure.better, arrow) {
+    let verdict = match (measure.rated_better(), arrow) {
         (_, Arrow::Level) | (Better::Neither, _) => Verdict::Neutral,
         (Better::Up, Arrow::Up) | (Better::Down, Arrow::Down) => Verdict::Good,
         _ => Verdict::Bad,
@@ -84,11 +115,11 @@ pub struct AgainstTarget {
 /// The target that applies to `month`: the one due soonest on or after the month's first day,
 /// else one with no date, else the latest one already past.
 pub fn target_for<'t>(
-    measure: &MeasureDef,
+    measure: &(impl Rated + ?Sized),
     targets: &'t crate::records::Records<Target>,
     month: Month,
 ) -> Option<&'t Target> {
-    let mine = || targets.iter().filter(|t| t.measure == measure.id);
+    let mine = || targets.iter().filter(|t| t.measure == measure.rated_id());
     mine()
         .filter(|t| t.due_on.is_some_and(|d| d >= month.first_day()))
         .min_by_key(|t| t.due_on)
@@ -97,8 +128,8 @@ pub fn target_for<'t>(
 }
 
 /// `value` against `target`: met when at or beyond it in the better direction.
-pub fn against_target(measure: &MeasureDef, target: &Target, value: Option<f64>) -> AgainstTarget {
-    let met = value.and_then(|v| match measure.better {
+pub fn against_target(measure: &(impl Rated + ?Sized), target: &Target, value: Option<f64>) -> AgainstTarget {
+    let met = value.and_then(|v| match measure.rated_better() {
         Better::Up => Some(v >= target.target),
         Better::Down => Some(v <= target.target),
         Better::Neither => None,
@@ -113,7 +144,7 @@ pub fn against_target(measure: &MeasureDef, target: &Target, value: Option<f64>)
 /// For each comparator, the latest benchmark of `measure` whose period starts on or before
 /// `month` (a yearly benchmark starts in January), in comparator order.
 pub fn benchmarks_for<'b>(
-    measure: &MeasureDef,
+    measure: &(impl Rated + ?Sized),
     benchmarks: &'b crate::records::Records<Benchmark>,
     month: Month,
 ) -> Vec<&'b Benchmark> {
@@ -122,7 +153,7 @@ pub fn benchmarks_for<'b>(
         .filter_map(|&c| {
             benchmarks
                 .iter()
-                .filter(|b| b.measure == measure.id && b.comparator == c && b.period.first_month() <= month)
+                .filter(|b| b.measure == measure.rated_id() && b.comparator == c && b.period.first_month() <= month)
                 .max_by_key(|b| (b.period.first_month(), matches!(b.period, BenchmarkPeriod::Month(_))))
         })
         .collect()

@@ -9,13 +9,17 @@
 //! a decision without a date cannot exist in memory.
 
 mod advice;
+mod audit;
 mod benchmark;
 mod case_log;
 mod child;
+mod cohort;
+mod commentary;
 mod consultation;
 mod contact;
 mod dispute;
 mod feedback;
+mod indicator;
 mod organisation;
 mod placement;
 mod plan;
@@ -26,17 +30,22 @@ mod promise;
 mod request;
 mod review;
 mod staff;
+mod strand;
 mod target;
 mod task;
 
 pub use advice::Advice;
+pub use audit::{AuditAnswer, AuditQuestion, QualityAudit};
 pub use benchmark::{Benchmark, BenchmarkPeriod};
 pub use case_log::CaseLogEntry;
 pub use child::Child;
+pub use cohort::CohortFlag;
+pub use commentary::{Commentary, SignedFigure};
 pub use consultation::{CONSULTATION_DAYS, Consultation};
 pub use contact::Contact;
 pub use dispute::Dispute;
 pub use feedback::Feedback;
+pub use indicator::{Indicator, IndicatorValue};
 pub use organisation::Organisation;
 pub use placement::Placement;
 pub use plan::Plan;
@@ -47,6 +56,7 @@ pub use promise::{Promise, STANDARD_WORKING_DAYS, promised_working_days};
 pub use request::Request;
 pub use review::Review;
 pub use staff::StaffMember;
+pub use strand::{BoardAction, Milestone, MilestoneState, Strand, StrandKpi, StrandRating};
 pub use target::Target;
 pub use task::Task;
 
@@ -245,6 +255,19 @@ record_types! {
     Population => PopulationCount, population;
     Benchmarks => Benchmark, benchmarks;
     Targets => Target, targets;
+    Indicators => Indicator, indicators;
+    IndicatorValues => IndicatorValue, indicator_values;
+    Strands => Strand, strands;
+    StrandRatings => StrandRating, strand_ratings;
+    Milestones => Milestone, milestones;
+    BoardActions => BoardAction, board_actions;
+    StrandKpis => StrandKpi, strand_kpis;
+    Commentaries => Commentary, commentaries;
+    SignedFigures => SignedFigure, signed_figures;
+    AuditQuestions => AuditQuestion, audit_questions;
+    QualityAudits => QualityAudit, quality_audits;
+    AuditAnswers => AuditAnswer, audit_answers;
+    CohortFlags => CohortFlag, cohort_flags;
 }
 
 impl RecordFile {

@@ -254,6 +254,26 @@ impl<'a> Oracle<'a> {
         vec![("school_year", year), ("key_stage", stage.to_string()), ("phase", phase.to_string())]
     }
 
+    /// "The team of the member of staff holding the audited plan, or the request the audited
+    /// advice was for (`unknown` when that person has no team, `unallocated` when nobody holds it)."
+    fn audit_team(&self, a: &QualityAudit) -> String {
+        let holder = match a.subject {
+            AuditSubject::Plan => self.plan_holder(self.plan_of(&a.subject_id)),
+            AuditSubject::Advice => {
+                let advice = self.cw.advice.iter().find(|x| x.advice_id == a.subject_id).unwrap();
+                self.request(&advice.request_id).caseworker.clone()
+            }
+        };
+        self.holder_keys(holder).remove(1).1
+    }
+    /// "A flag applies at D when started_on is on or before D and ended_on is empty or on or after D."
+    fn flagged(&self, child: &str, flag: CohortFlagKind, d: Date) -> bool {
+        self.cw
+            .cohort_flags
+            .iter()
+            .any(|f| f.child_id == child && f.flag == flag && f.started_on <= d && f.ended_on.is_none_or(|e| e >= d))
+    }
+
     fn holder_keys(&self, holder: Option<String>) -> Keys {
         match holder {
             None => vec![("caseworker", "unallocated".into()), ("team", "unallocated".into())],
@@ -765,6 +785,56 @@ impl<'a> Oracle<'a> {
                     },
                 )
             }
+            MeasureId::PlansAudited => count(
+                cw.quality_audits
+                    .iter()
+                    .filter(|a| a.subject == AuditSubject::Plan && in_month(a.audited_on))
+                    .collect(),
+                |a| vec![("team", self.audit_team(a))],
+            ),
+            MeasureId::AuditsMeetingStandardPct => share(
+                cw.quality_audits.iter().filter(|a| in_month(a.audited_on)).collect(),
+                |a| {
+                    let grade = match a.moderated_on {
+                        Some(on) if on <= d => a.moderated_grade.unwrap(),
+                        _ => a.grade,
+                    };
+                    matches!(grade, AuditGrade::Good | AuditGrade::Outstanding)
+                },
+                |a| vec![("team", self.audit_team(a))],
+            ),
+            MeasureId::AuditsModeratedAgreementPct => share(
+                cw.quality_audits.iter().filter(|a| a.moderated_on.is_some_and(in_month)).collect(),
+                |a| a.moderated_grade == Some(a.grade),
+                |a| vec![("team", self.audit_team(a))],
+            ),
+            MeasureId::PlansInCare => count(
+                active.iter().copied().filter(|p| self.flagged(&p.child_id, CohortFlagKind::InCare, d)).collect(),
+                |p| vec![("age_band", band(self.age(&p.child_id, d)))],
+            ),
+            MeasureId::PlansInCareHealthAssessmentOverduePct => share(
+                active.iter().copied().filter(|p| self.flagged(&p.child_id, CohortFlagKind::InCare, d)).collect(),
+                |p| self.flagged(&p.child_id, CohortFlagKind::HealthAssessmentOverdue, d),
+                none,
+            ),
+            MeasureId::PlansChildProtection => count(
+                active
+                    .iter()
+                    .copied()
+                    .filter(|p| self.flagged(&p.child_id, CohortFlagKind::ChildProtection, d))
+                    .collect(),
+                |p| vec![("age_band", band(self.age(&p.child_id, d)))],
+            ),
+            MeasureId::PlansNeet16To18FlaggedPct => share(
+                active.iter().copied().filter(|p| (16..=18).contains(&self.age(&p.child_id, d))).collect(),
+                |p| self.flagged(&p.child_id, CohortFlagKind::Neet, d),
+                none,
+            ),
+            MeasureId::PlansApprenticeship16To25Pct => share(
+                active.iter().copied().filter(|p| (16..=25).contains(&self.age(&p.child_id, d))).collect(),
+                |p| self.flagged(&p.child_id, CohortFlagKind::Apprenticeship, d),
+                none,
+            ),
             MeasureId::Compliments => count(
                 cw.feedback.iter().filter(|f| f.kind == FeedbackKind::Compliment && in_month(f.received_on)).collect(),
                 none,

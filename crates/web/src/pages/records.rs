@@ -514,9 +514,12 @@ pub(super) async fn known_caseworkers(
     Ok(Caseworkers { options: ids.into_iter().map(|id| (id.clone(), id)).collect(), from_staff: false })
 }
 
-/// The record type named in a URL.
+/// The record type named in a child's URL: the child's own details, or a type whose records
+/// name their child (never a register: staff, organisations, the board paper's).
 fn kind_of(slug: &str) -> Option<RecordFile> {
-    child_records().find(|&f| form(f).is_some_and(|form| form.slug == slug))
+    child_records()
+        .filter(|&f| f == RecordFile::Children || f.declaration().column("child_id").is_some())
+        .find(|&f| form(f).is_some_and(|form| form.slug == slug))
 }
 
 /// A new record id: the type's letter and 8 random hexadecimal digits.
