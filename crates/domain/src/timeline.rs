@@ -168,7 +168,31 @@ impl ChildIndex {
         let of_no_child = [&update.population.len(), &update.benchmarks.len(), &update.targets.len()];
         let standard = update.promises.iter().any(|p| p.child_id.is_none());
         let registers = !update.staff.is_empty() || !update.posts.is_empty() || !update.organisations.is_empty();
-        if of_no_child.iter().any(|n| **n > 0) || registers || standard {
+        // Any type put does not keep (the board paper's, issue 22, and any added later) means a
+        // reload: a record silently left out of the records held would be a stale page.
+        use crate::records::RecordFile as F;
+        const KEPT: [F; 17] = [
+            F::Children,
+            F::Requests,
+            F::Plans,
+            F::Advice,
+            F::Reviews,
+            F::PlanSettings,
+            F::Placements,
+            F::Disputes,
+            F::Feedback,
+            F::CaseLog,
+            F::Contacts,
+            F::Promises,
+            F::Consultations,
+            F::Tasks,
+            F::Population,
+            F::Benchmarks,
+            F::Targets,
+        ];
+        let counts = update.counts();
+        let unkept = F::ALL.iter().filter(|f| !KEPT.contains(f)).any(|&f| counts.of(f) > 0);
+        if of_no_child.iter().any(|n| **n > 0) || registers || standard || unkept {
             return None;
         }
         let mut touched: Vec<String> = Vec::new();

@@ -3,6 +3,7 @@
 //! every problem located as `file:line:column`, writes casework back to a folder, and
 //! generates a realistic demo authority.
 
+pub mod cohort;
 pub mod demo;
 pub mod dfe;
 pub mod for_people;

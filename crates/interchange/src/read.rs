@@ -186,6 +186,15 @@ pub fn check_casework(folder: &FolderRead, stored: &Casework, today: Date) -> Ve
     problems
 }
 
+/// Reads one file of the interchange format from its bytes (an upload in the web app): its
+/// records with their lines, and the problems with its shape. [`check_casework`] then applies
+/// the cross-record rules over the records already held.
+pub fn read_one_file(file: RecordFile, bytes: &[u8]) -> FolderRead {
+    let mut read = FolderRead::default();
+    read_file(file, bytes, &mut read);
+    read
+}
+
 fn read_file(file: RecordFile, bytes: &[u8], read: &mut FolderRead) {
     let mut shape_problems = Vec::new();
     read_rows(file, bytes, read, &mut shape_problems);

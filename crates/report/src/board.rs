@@ -176,6 +176,19 @@ pub fn tables(card: &Scorecard) -> Vec<Table> {
     ];
     workforce.extend(w.keys(MeasureId::StaffInPost, Dimension::Team, "In post, team: "));
     workforce.extend(w.keys(MeasureId::PlansActive, Dimension::Team, "Active plans held by team: "));
+    let mut quality = vec![
+        w.headline(MeasureId::PlansAudited, "EHC plans audited for quality"),
+        w.headline(MeasureId::AuditsMeetingStandardPct, "Audits meeting quality standards (%)"),
+        w.headline(MeasureId::AuditsModeratedAgreementPct, "Moderation agreed the auditor's grade (%)"),
+    ];
+    quality.extend(w.keys(MeasureId::AuditsMeetingStandardPct, Dimension::Team, "Meeting standards (%), team: "));
+    let cohorts = vec![
+        w.headline(MeasureId::PlansInCare, "Children in care with an EHC plan"),
+        w.headline(MeasureId::PlansInCareHealthAssessmentOverduePct, "Of them, health assessment overdue (%)"),
+        w.headline(MeasureId::PlansChildProtection, "On a child protection plan with an EHC plan"),
+        w.headline(MeasureId::PlansNeet16To18FlaggedPct, "16-18s with a plan who are NEET (%)"),
+        w.headline(MeasureId::PlansApprenticeship16To25Pct, "16-25s with a plan in an apprenticeship (%)"),
+    ];
     [
         ("Requests", MeasureId::RequestsReceived, requests),
         ("Assessments", MeasureId::PlansIssuedWithin20WeeksPct, assessments),
@@ -187,6 +200,8 @@ pub fn tables(card: &Scorecard) -> Vec<Table> {
         ("Disputes and feedback", MeasureId::AppealsRegisteredYtd, disputes),
         ("Placement costs", MeasureId::PlacementAvgAnnualCost, costs),
         ("Workforce and caseloads", MeasureId::CaseloadPerCaseworkerFte, workforce),
+        ("Quality of plans", MeasureId::AuditsMeetingStandardPct, quality),
+        ("Cohorts", MeasureId::PlansInCare, cohorts),
     ]
     .into_iter()
     .map(|(name, chart, rows)| Table { name, chart, rows })
@@ -208,7 +223,7 @@ mod tests {
         let month = Month::containing(jiff::civil::date(2025, 6, 1));
         let card = scorecard(&engine, &CATALOGUE.iter().collect::<Vec<_>>(), month.plus(-12), month, 1);
         let names: Vec<&str> = tables(&card).iter().map(|t| t.name).collect();
-        assert_eq!(names.last(), Some(&"Workforce and caseloads"), "{names:?}");
+        assert_eq!(names.last(), Some(&"Cohorts"), "{names:?}");
         for table in tables(&card) {
             assert!(table.chart_row().is_some(), "{} charts a measure it does not show", table.name);
             for row in table.rows {

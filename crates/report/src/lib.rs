@@ -5,6 +5,7 @@ pub mod board;
 pub mod charts;
 pub mod letter;
 pub mod pack;
+pub mod paper;
 pub mod pdf;
 pub mod table;
 pub mod workbook;

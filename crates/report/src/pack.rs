@@ -4,6 +4,7 @@
 
 use crate::board::tables;
 use crate::charts::{Series, bar_chart, label, line_chart};
+use crate::paper::{PackSection, Paper};
 use maud::{DOCTYPE, Markup, html};
 use sendtrack_domain::codes::Comparator;
 use sendtrack_domain::dates::Month;
@@ -41,6 +42,10 @@ thead th { border-bottom: 2px solid #0b0c0c; }
 .chart { width: 100%; max-width: 760px; height: auto; display: block; margin: 4px 0; }
 dl dt { font-weight: bold; margin-top: 6px; } dl dd { margin: 0 0 0 16px; }
 .note { color: #505a5f; font-size: 9pt; }
+.amber { color: #8a4b00; }
+.commentary { border-left: 4px solid #1d70b8; padding: 2px 0 2px 12px; margin: 8px 0 16px; }
+.commentary h3 { font-size: 12pt; margin: 4px 0; }
+.changed { border-left: 4px solid #d4351c; padding: 2px 0 2px 12px; }
 /* On a phone's screen a wide table scrolls in its own box, never the page; its cells keep
    their words whole (breaking anywhere is for the prose around it). Each table takes the
    keyboard's focus (tabindex), so it can be scrolled without a mouse (WCAG 2.1.1). */
@@ -82,8 +87,120 @@ pub enum Styles<'s> {
 }
 
 /// Renders the board pack for `card` (the whole catalogue over 13 months) as a standalone file.
-pub fn board_pack(card: &Scorecard, authority: &str, produced_on: &str, forecast: Option<&Forecasted>) -> String {
-    board_pack_with(card, authority, produced_on, Styles::Inline, None, forecast)
+pub fn board_pack(
+    card: &Scorecard,
+    authority: &str,
+    produced_on: &str,
+    forecast: Option<&Forecasted>,
+    paper: Option<&Paper>,
+) -> String {
+    board_pack_with(card, authority, produced_on, Styles::Inline, None, forecast, paper)
+}
+
+/// A section's commentary with who signed it off and when, and the figures that changed
+/// after it was signed off (issue 22).
+fn commentary_block(paper: Option<&Paper>, section: Option<&PackSection>) -> Markup {
+    let (Some(paper), Some(section)) = (paper, section) else { return html! {} };
+    let changed = paper.changed(section);
+    let Some(c) = paper.commentary_on(&section.id) else { return html! {} };
+    html! {
+        div class="commentary" {
+            h3 { "Commentary" }
+            @for para in c.text.split("\n").filter(|p| !p.trim().is_empty()) { p { (para.trim()) } }
+            @match (&c.signed_off_by, c.signed_off_on) {
+                (Some(by), Some(on)) => p class="note" { "Signed off by " (by) " on " (sendtrack_domain::dates::in_words(on)) "." },
+                _ => p class="note" { "Draft: not yet signed off. Written by " (c.written_by) " on " (sendtrack_domain::dates::in_words(c.written_on)) "." },
+            }
+            @if !changed.is_empty() {
+                div class="changed" {
+                    p { strong { "Changed after sign-off" } " (a record entered late):" }
+                    ul { @for ch in &changed { li { (crate::paper::changed_text(ch)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// The supplied indicators' page of the pack.
+fn indicators_section(paper: &Paper, section: Option<&PackSection>) -> Markup {
+    html! {
+        section aria-labelledby=(crate::paper::INDICATORS) {
+            h2 id=(crate::paper::INDICATORS) { "Supplied indicators" }
+            p class="note" { "Figures partners and surveys supply, as received; each with its period, who supplied it and when. A value overdue by its frequency is flagged." }
+            @if paper.supplied.is_empty() { p { "No supplied indicators are defined." } }
+            @else {
+                table tabindex="0" {
+                    caption { "Supplied indicators, latest received by the end of " (paper.month.long_name()) }
+                    thead { tr { th scope="col" class="text" { "Indicator" } th scope="col" { "Latest" } th scope="col" { "Against the period before" } th scope="col" { "Target" } th scope="col" { "England" } th scope="col" class="text" { "Supplied" } } }
+                    tbody {
+                        @for l in &paper.supplied {
+                            tr {
+                                th scope="row" { (l.indicator.title) }
+                                td { (crate::paper::indicator_text(l.indicator.unit, l.shown())) @if let Some(v) = l.latest { br; span class="note" { (v.period.short_name()) } } }
+                                td { @match l.trend { Some((arrow, verdict)) => span class=(verdict.code()) { (arrow.symbol()) " " (arrow.code()) }, None => "–" } }
+                                td { @if let Some(t) = l.target { (crate::paper::indicator_text(l.indicator.unit, Some(t.target))) @match t.met { Some(true) => " (met)", Some(false) => " (short)", None => "" } } }
+                                td { @if let Some(b) = l.benchmarks.iter().find(|b| b.comparator == Comparator::England) { (crate::paper::indicator_text(l.indicator.unit, Some(b.value))) " (" (b.period) ")" } }
+                                td class="text" {
+                                    (l.provenance())
+                                    @if let Some(flag) = l.overdue_flag() { br; strong class="bad" { (flag) } }
+                                    @if l.too_few { br; strong class="bad" { "Too few responses to report" } @if let Some(n) = l.latest.and_then(|v| v.responses) { " (" (n) ")" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (commentary_block(Some(paper), section))
+        }
+    }
+}
+
+/// The improvement plan's tracker page of the pack.
+fn improvement_section(paper: &Paper, card: &Scorecard, section: Option<&PackSection>) -> Markup {
+    html! {
+        section aria-labelledby=(crate::paper::IMPROVEMENT) {
+            h2 id=(crate::paper::IMPROVEMENT) { "Improvement plan" }
+            @if paper.tracker.is_empty() { p { "No improvement plan is recorded." } }
+            @else {
+                table tabindex="0" {
+                    caption { "Improvement plan tracker at the end of " (paper.month.long_name()) }
+                    thead { tr { th scope="col" class="text" { "Strand" } th scope="col" class="text" { "RAG" } th scope="col" class="text" { "Milestones" } th scope="col" class="text" { "KPIs" } } }
+                    tbody {
+                        @for s in &paper.tracker {
+                            tr {
+                                th scope="row" { (s.strand.title) br; span class="note" { (s.strand.owner) } }
+                                td class="text" {
+                                    strong class=(rag_class(s.current().map(|r| r.rag))) { (s.current().map_or("Not rated", |r| r.rag.label())) }
+                                    @if let Some(m) = s.movement() { br; span class="note" { (m) } }
+                                }
+                                td class="text" {
+                                    (crate::paper::milestone_summary(s))
+                                    @for (m, state) in s.milestones.iter().filter(|(_, st)| matches!(st, sendtrack_domain::records::MilestoneState::Slipped | sendtrack_domain::records::MilestoneState::Overdue)) {
+                                        br; span class="note" { (state.label()) ": " (m.title) ", due " (sendtrack_domain::dates::in_words(m.due_on)) @if let Some(r) = m.revised_due_on { ", now " (sendtrack_domain::dates::in_words(r)) } @if let Some(why) = &m.slip_reason { " (" (why) ")" } }
+                                    }
+                                }
+                                td class="text" {
+                                    @for k in &s.kpis {
+                                        (paper.kpi_title(&k.measure)) ": " (paper.kpi_now(card, &k.measure).map_or("–".into(), |(v, u)| label(u, v))) " (baseline " (k.baseline) ", target " (k.target) ")" br;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            (commentary_block(Some(paper), section))
+        }
+    }
+}
+
+fn rag_class(rag: Option<sendtrack_domain::codes::Rag>) -> &'static str {
+    match rag {
+        Some(sendtrack_domain::codes::Rag::Red) => "bad",
+        Some(sendtrack_domain::codes::Rag::Amber) => "amber",
+        Some(sendtrack_domain::codes::Rag::Green) => "good",
+        None => "neutral",
+    }
 }
 
 /// The forecast for the pack's Forecast page, or why none could be made.
@@ -194,9 +311,20 @@ pub fn board_pack_with(
     styles: Styles,
     back: Option<Markup>,
     forecast: Option<&Forecasted>,
+    paper: Option<&Paper>,
 ) -> String {
     let (Some(&first), Some(&last)) = (card.months.first(), card.months.last()) else { return String::new() };
     let line = |id: MeasureId| card.lines.iter().find(|l| l.measure.measure == id);
+    let sections = paper.map(|p| crate::paper::sections(card, p)).unwrap_or_default();
+    let section = |id: &str| sections.iter().find(|s| s.id == id);
+    let signed: Vec<(&str, &sendtrack_domain::records::Commentary)> = sections
+        .iter()
+        .filter_map(|s| Some((s.title.as_str(), paper?.commentary_on(&s.id).filter(|c| c.signed_off_on.is_some())?)))
+        .collect();
+    let changed_anywhere: usize = match paper {
+        Some(p) => sections.iter().map(|s| p.changed(s).len()).sum(),
+        None => 0,
+    };
     let doc = html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -215,7 +343,14 @@ pub fn board_pack_with(
                     p class="authority" { (authority) }
                     h1 { "SEND statutory performance: board report, " (last.long_name()) @if card.is_to_date(last) { " (to date)" } }
                     @if card.is_to_date(last) { p class="note" { (last.long_name()) " has not ended: its figures are to date, as at " (produced_on) ". Measures taken at the month end are taken at that day, and counts in the month run to it." } }
-                    p { "The 13 months from " (first.long_name()) " to " (last.long_name()) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report." }
+                    p { "The 13 months from " (first.long_name()) " to " (last.long_name()) ", computed by sendtrack from the casework records on " (produced_on) ". Every figure is a measure of the catalogue defined at the end of this report, or a supplied indicator marked with who supplied it." }
+                    @if paper.is_some() {
+                        @if signed.is_empty() { p class="note" { "No section of this month's report has been signed off." } }
+                        @else {
+                            p { "Signed off: " @for (k, (title, c)) in signed.iter().enumerate() { @if k > 0 { "; " } (title) " by " (c.signed_off_by.as_deref().unwrap_or("")) " on " (c.signed_off_on.map(sendtrack_domain::dates::in_words).unwrap_or_default()) } "." }
+                        }
+                        @if changed_anywhere > 0 { p class="changed" { strong { (changed_anywhere) " figure" @if changed_anywhere != 1 { "s" } " changed after sign-off" } ": each is listed under its section with the value signed off and the value now." } }
+                    }
                 }
                 main {
                     h2 { "Headlines" }
@@ -237,6 +372,7 @@ pub fn board_pack_with(
                             }
                         }
                     }
+                    (commentary_block(paper, section("headlines")))
                     @for (n, table) in tables(card).into_iter().enumerate() {
                         section aria-labelledby=(format!("table-{n}")) {
                             h2 id=(format!("table-{n}")) { (table.name) }
@@ -252,6 +388,14 @@ pub fn board_pack_with(
                                     (bar_chart("chart-advice-kind", &format!("Advice overdue at the end of {} by kind", last.long_name()), &bars, Unit::Count))
                                 }
                             }
+                            @if table.name == "Quality of plans" && let Some(p) = paper && !p.audit_sections.is_empty() {
+                                table tabindex="0" {
+                                    caption { "Audits of " (last.long_name()) " by section of the framework" }
+                                    thead { tr { th scope="col" class="text" { "Section" } th scope="col" { "Audits" } th scope="col" { "Meeting the standard" } } }
+                                    tbody { @for s in &p.audit_sections { tr { th scope="row" { (s.section) } td { (s.audits) } td { (s.pct().map_or("–".into(), |v| label(Unit::Percent, v))) } } } }
+                                }
+                                p class="note" { "Grades over the 12 months: " @for (k, (g, n)) in p.audit_grades.iter().enumerate() { @if k > 0 { ", " } (g.label().to_lowercase()) " " (n) } ". An audit meets the standard in a section when every question of it is graded good or outstanding." }
+                            }
                             table tabindex="0" {
                                 caption { (table.name) ", " (first.short_name()) " to " (last.short_name()) }
                                 thead { tr { th scope="col" class="text" { "Measure" } @for m in &card.months { th scope="col" { (sendtrack_interchange::scorecard::month_label(card, *m)) } } } }
@@ -264,7 +408,12 @@ pub fn board_pack_with(
                                     }
                                 }
                             }
+                            (commentary_block(paper, section(&crate::paper::section_id(table.name))))
                         }
+                    }
+                    @if let Some(p) = paper {
+                        (indicators_section(p, section(crate::paper::INDICATORS)))
+                        (improvement_section(p, card, section(crate::paper::IMPROVEMENT)))
                     }
                     @if let Some(f) = forecast { (forecast_section(f)) }
                     section aria-labelledby="comparison" {

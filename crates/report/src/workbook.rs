@@ -74,6 +74,37 @@ impl Writer<'_> {
 }
 
 /// Prints a sheet on A4 landscape pages, as wide as one page, its header row on every page.
+/// A table of text and numbers on its own sheet, header bold and frozen.
+fn data_sheet(
+    sheet: &mut Worksheet,
+    name: &str,
+    table: &crate::table::DataTable,
+    header: &Format,
+) -> Result<(), XlsxError> {
+    use crate::table::Cell;
+    sheet.set_name(name)?;
+    for (k, h) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, k as u16, h, header)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        for (k, cell) in row.iter().enumerate() {
+            let (row, col) = (r as u32 + 1, k as u16);
+            match cell {
+                Cell::Text(t) => drop(sheet.write_string(row, col, t)?),
+                Cell::Number(n) | Cell::Value(n, _) => drop(sheet.write_number(row, col, *n)?),
+                Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    print_setup(sheet)?;
+    sheet.set_column_width(0, 48)?;
+    for k in 1..table.headers.len() {
+        sheet.set_column_width(k as u16, 18)?;
+    }
+    Ok(())
+}
+
 fn print_setup(sheet: &mut Worksheet) -> Result<(), XlsxError> {
     sheet.set_landscape().set_paper_size(9).set_print_fit_to_pages(1, 0);
     sheet.set_repeat_rows(0, 0)?;
@@ -160,6 +191,19 @@ pub fn workbook_bytes(engine: &Engine, month: Month, threads: usize) -> Result<V
     for table in tables(&card) {
         let sheet = book.add_worksheet();
         w.table(sheet, table.name, &table.rows)?;
+    }
+
+    // The rest of the board paper (issue 22).
+    let paper = crate::paper::paper(engine.casework(), &card);
+    let sections = crate::paper::sections(&card, &paper);
+    for (name, table) in [
+        ("Supplied indicators", paper.indicators_table()),
+        ("Improvement plan", paper.tracker_table(&card)),
+        ("Audits by section", paper.audit_sections_table()),
+        ("Commentary", paper.commentary_table(&sections)),
+    ] {
+        let sheet = book.add_worksheet();
+        data_sheet(sheet, name, &table, &w.header)?;
     }
 
     let sheet = book.add_worksheet();

@@ -315,6 +315,12 @@ enum Command {
         #[command(subcommand)]
         command: FamilyCommand,
     },
+    /// Cohort flags other services supply (issue 22): children in care, on a child protection
+    /// plan, NEET or in an apprenticeship, matched to the children held.
+    Cohort {
+        #[command(subcommand)]
+        command: CohortCommand,
+    },
     /// The register of schools and settings (Get Information About Schools).
     Establishments {
         #[command(subcommand)]
@@ -458,6 +464,26 @@ enum MemberCommand {
         org: String,
         #[arg(long)]
         email: String,
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CohortCommand {
+    /// Import a person-level file of flags (columns upn, uln, forename, surname, date_of_birth,
+    /// flag, started_on, ended_on), each person matched to a child held as the SEN2 import
+    /// matches people (UPN, else ULN, else name and date of birth); people not held are
+    /// counted by line and left out. All or nothing.
+    Import {
+        #[arg(long, default_value = "sendtrack.db")]
+        db: String,
+        /// The file, as the other service sends it (CSV, header first).
+        file: PathBuf,
+        /// Who supplied it ("Children's social care"), kept with each flag.
+        #[arg(long)]
+        source: Option<String>,
+        /// Who is importing (an e-mail address), for the audit trail.
         #[arg(long)]
         by: Option<String>,
     },
@@ -721,6 +747,9 @@ fn main() -> ExitCode {
                     let cells =
                         [Some(id.as_str()), Some(name.as_str()), Some(kind.as_str()), email.as_deref(), urn.as_deref()];
                     commands::casefile::add_organisation(&db, &cells, by.as_deref(), today).await
+                }
+                Command::Cohort { command: CohortCommand::Import { db, file, source, by } } => {
+                    commands::board::import_cohort(&db, &file, source.as_deref(), by.as_deref(), today).await
                 }
                 Command::Establishments { command: EstablishmentsCommand::Import { db, file } } => {
                     commands::casefile::import_establishments(&db, &file).await

@@ -454,6 +454,28 @@ impl Store {
         Ok(Saved { version, casework_version })
     }
 
+    /// Records of any types written as one transaction, each added or, where its key is
+    /// already stored, written over (an upload of a partner's figures, a commentary saved, a
+    /// section signed off with its figures), with `event` in the audit trail and the casework
+    /// version raised once. Returns the casework version.
+    pub async fn write_rows(&self, update: &Casework, event: &AuditEvent) -> Result<i64, StoreError> {
+        let mut work = self.begin().await?;
+        let counts = update.counts();
+        for table in tables() {
+            let total = counts.of(table.file);
+            for start in (0..total).step_by(ROWS_PER_STATEMENT) {
+                let end = (start + ROWS_PER_STATEMENT).min(total);
+                let sql = upsert(self.backend(), table, table.table, update, start..end, table.versioned);
+                let query = sql.query();
+                query.execute(work.conn()).await?;
+            }
+        }
+        audit::record(&mut work, event).await?;
+        let casework_version = raise_version(&mut work).await?;
+        work.commit().await?;
+        Ok(casework_version)
+    }
+
     /// Several records' saves as one transaction (each as [`write_record`]), `event` in the
     /// audit trail and the casework version raised once: all, or nothing. Returns the casework
     /// version.

@@ -53,6 +53,8 @@ const ADMIN: Who = Who::Roles(&[Admin]);
 /// Checking the SEN2 return: analysts and managers.
 const SEN2: Who = Who::Roles(&[Manager, Analyst]);
 const MANAGER: Who = Who::Roles(&[Manager]);
+/// The board paper's commentary and partners' figures: managers and performance analysts.
+const BOARD: Who = Who::Roles(&[Manager, Analyst]);
 /// The workforce: managers and admins.
 const WORKFORCE: Who = Who::Roles(&[Admin, Manager]);
 
@@ -90,6 +92,28 @@ pub const RULES: &[Rule] = &[
     rule("POST", "/forecast/settings", MANAGER, "changing the forecast's assumptions"),
     rule("POST", "/forecast/scenarios", MANAGER, "keeping a forecast scenario"),
     rule("POST", "/forecast/scenarios/remove", MANAGER, "removing a forecast scenario"),
+    rule("GET", "/board", FIGURES, "where the month's board paper is put together"),
+    rule("GET", "/board/commentary", BOARD, "the month's commentary on each section of the board report"),
+    rule("POST", "/board/commentary", BOARD, "saving a section's commentary as a draft"),
+    rule("POST", "/board/commentary/sign-off", MANAGER, "signing a section of the board report off"),
+    rule("GET", "/indicators", FIGURES, "the supplied indicators"),
+    rule("POST", "/indicators/values", BOARD, "loading a partner's file of indicator values"),
+    rule("GET", "/indicators/new", BOARD, "the form for a new supplied indicator"),
+    rule("POST", "/indicators/new", BOARD, "defining a supplied indicator"),
+    rule("GET", "/indicators/{id}", BOARD, "the form to change a supplied indicator"),
+    rule("POST", "/indicators/{id}", BOARD, "changing a supplied indicator"),
+    rule("GET", "/improvement", FIGURES, "the improvement plan tracker"),
+    rule("GET", "/improvement/{kind}", FIGURES, "a strand of the improvement plan"),
+    rule("POST", "/improvement/{kind}", MANAGER, "rating a strand of the improvement plan"),
+    rule("GET", "/improvement/{kind}/new", MANAGER, "the form for a new strand, milestone or board action"),
+    rule("POST", "/improvement/{kind}/new", MANAGER, "adding a strand, milestone or board action"),
+    rule("GET", "/improvement/{kind}/{id}", MANAGER, "the form to change a strand, milestone or board action"),
+    rule("POST", "/improvement/{kind}/{id}", MANAGER, "changing a strand, milestone or board action"),
+    rule("GET", "/plan-quality", FIGURES, "quality audits by team and section"),
+    rule("GET", "/plan-quality/new", MANAGER, "the form for a new quality audit of a plan or advice"),
+    rule("POST", "/plan-quality/new", MANAGER, "recording a quality audit"),
+    rule("GET", "/plan-quality/{id}", MANAGER, "the form to change or moderate a quality audit"),
+    rule("POST", "/plan-quality/{id}", MANAGER, "changing or moderating a quality audit"),
     rule("GET", "/sen2", SEN2, "checking the SEN2 return sendtrack would send"),
     rule("POST", "/sen2/check", SEN2, "checking an uploaded SEN2 return"),
     rule(

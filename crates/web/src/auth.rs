@@ -479,6 +479,7 @@ pub const MAX_FORM_BYTES: usize = 256 * 1024;
 fn takes_upload(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').collect();
     path == "/sen2/check"
+        || path == "/indicators/values"
         || matches!(segments.as_slice(), ["", "children", id, "documents"] if !id.is_empty())
         || matches!(segments.as_slice(), ["", "portal", "advice" | "reviews", id] if !id.is_empty())
         || matches!(segments.as_slice(), ["", "portal", "children", id, "documents"] if !id.is_empty())

@@ -22,6 +22,7 @@ fn sections(user: &Session) -> Vec<(&'static str, &'static str, &'static [&'stat
         items.push(("/children", "Find a child", &["/children"]));
     }
     items.push(("/scorecard", "Scorecard", &["/scorecard", "/measures", "/reports"]));
+    items.push(("/board", "Board paper", &["/board", "/indicators", "/improvement", "/plan-quality"]));
     if matches!(user.role, Role::Manager | Role::Analyst) {
         items.push(("/forecast", "Forecast", &["/forecast"]));
         items.push(("/sen2", "SEN2 return", &["/sen2"]));

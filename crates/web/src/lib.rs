@@ -357,6 +357,20 @@ impl AppState {
         Ok(())
     }
 
+    /// Records of any types written over those with the same key (see [`Store::write_rows`]):
+    /// a partner's figures, a commentary, a rating. Records of no child: the next page reads
+    /// the records again.
+    pub(crate) async fn write_rows(
+        &self,
+        update: &Casework,
+        event: &sendtrack_store::audit::AuditEvent,
+    ) -> Result<(), sendtrack_store::StoreError> {
+        let _loading = self.loading.lock().await;
+        let version = self.store.write_rows(update, event).await?;
+        self.move_on(version, update, None);
+        Ok(())
+    }
+
     /// The records, read from the database the first time they are needed.
     pub(crate) async fn casework(&self) -> Result<Arc<Casework>, sendtrack_store::StoreError> {
         Ok(self.snapshot().await?.casework.clone())
@@ -599,6 +613,20 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/forecast/settings", post(pages::forecast::save_settings))
         .route("/forecast/scenarios", post(pages::forecast::add_scenario))
         .route("/forecast/scenarios/remove", post(pages::forecast::remove_scenario))
+        .route("/board", get(pages::board::hub))
+        .route("/board/commentary", get(pages::board::commentary).post(pages::board::save_commentary))
+        .route("/board/commentary/sign-off", post(pages::board::sign_off))
+        .route("/indicators", get(pages::board::indicators))
+        .route("/indicators/values", post(pages::board::load_values))
+        .route("/indicators/new", get(pages::staff::indicator_new).post(pages::staff::indicator_create))
+        .route("/indicators/{id}", get(pages::staff::indicator_edit).post(pages::staff::indicator_update))
+        .route("/improvement", get(pages::board::improvement))
+        .route("/improvement/{kind}", get(pages::board::strand).post(pages::board::rate))
+        .route("/improvement/{kind}/new", get(pages::staff::plan_new).post(pages::staff::plan_create))
+        .route("/improvement/{kind}/{id}", get(pages::staff::plan_edit).post(pages::staff::plan_update))
+        .route("/plan-quality", get(pages::board::audits))
+        .route("/plan-quality/new", get(pages::staff::audit_new).post(pages::staff::audit_create))
+        .route("/plan-quality/{id}", get(pages::staff::audit_edit).post(pages::staff::audit_update))
         .route("/sen2", get(pages::sen2::show))
         .route(
             "/sen2/check",

@@ -84,10 +84,12 @@ impl Record for QualityAudit {
         versioned: true,
         form: Some(Form { slug: "audits", noun: "quality audit", id_prefix: "Q" }),
         columns: &[
-            Column::required("audit_id"),
-            Column::required("child_id").refers_to(RecordFile::Children),
+            Column::required("audit_id").label("Audit id"),
+            Column::required("child_id").label("The child's id").hint("As on the child's record, for example C-00012"),
             Column::required("subject").code::<AuditSubject>().label("What was audited"),
-            Column::required("subject_id").label("The plan's or advice's id"),
+            Column::required("subject_id")
+                .label("The plan's or advice's id")
+                .hint("P-... for a plan, A-... for advice"),
             Column::required("auditor").refers_to(RecordFile::Staff).label("Auditor"),
             Column::required("audited_on").date().label("Date audited"),
             Column::required("grade").code::<AuditGrade>().label("Overall grade"),

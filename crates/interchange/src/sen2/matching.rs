@@ -77,6 +77,59 @@ impl Ids<'_> {
     }
 }
 
+/// Finds the held child a person is: by UPN, else by ULN, else by forename, surname and date
+/// of birth together (unless the two hold different UPNs or ULNs). A UPN, ULN or name and date
+/// of birth that two held children share identifies neither: it is not used (never guessed).
+/// The SEN2 import and the cohort flags' import (issue 22) match people by it.
+pub struct ChildFinder<'h> {
+    held: &'h Casework,
+    by_upn: HashMap<String, Option<usize>>,
+    by_uln: HashMap<String, Option<usize>>,
+    by_name: HashMap<(String, String, jiff::civil::Date), Option<usize>>,
+}
+
+impl<'h> ChildFinder<'h> {
+    pub fn new(held: &'h Casework) -> ChildFinder<'h> {
+        fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = (K, usize)>) -> HashMap<K, Option<usize>> {
+            let mut found: HashMap<K, Option<usize>> = HashMap::new();
+            for (k, i) in keys {
+                found.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
+            }
+            found
+        }
+        let children = || held.children.iter().enumerate();
+        ChildFinder {
+            held,
+            by_upn: index(children().filter_map(|(i, c)| Some((key(c.upn.as_ref()?), i)))),
+            by_uln: index(children().filter_map(|(i, c)| Some((key(c.uln.as_ref()?), i)))),
+            by_name: index(children().map(|(i, c)| ((key(&c.forename), key(&c.surname), c.date_of_birth), i))),
+        }
+    }
+
+    /// The held child this person is, if one is found.
+    pub fn find(
+        &self,
+        upn: Option<&str>,
+        uln: Option<&str>,
+        forename: &str,
+        surname: &str,
+        date_of_birth: jiff::civil::Date,
+    ) -> Option<&'h Child> {
+        let held = self.held;
+        upn.and_then(|u| self.by_upn.get(&key(u)).copied().flatten())
+            .or_else(|| uln.and_then(|u| self.by_uln.get(&key(u)).copied().flatten()))
+            .or_else(|| {
+                // By name and date of birth only when no identifier says they are different
+                // people: a held child with another UPN or ULN is somebody else.
+                let i = self.by_name.get(&(key(forename), key(surname), date_of_birth)).copied().flatten()?;
+                let h = &held.children[i];
+                let differs = |a: Option<&str>, b: Option<&str>| a.zip(b).is_some_and(|(a, b)| key(a) != key(b));
+                (!differs(upn, h.upn.as_deref()) && !differs(uln, h.uln.as_deref())).then_some(i)
+            })
+            .map(|i| &held.children[i])
+    }
+}
+
 /// Matches `imported` (records read from a return for collection `year`) to `held`, returning
 /// the records to save and what was matched. Pure: reads both, writes neither.
 pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) -> (Casework, Matched) {
@@ -85,38 +138,12 @@ pub fn match_to_held(held: &Casework, imported: &Casework, year: Option<i16>) ->
     let mut matched = Matched::default();
     let mut out = imported.clone();
 
-    // Children. A UPN, ULN or name and date of birth that two held children share identifies
-    // neither: it is not used (never guessed).
-    fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = (K, usize)>) -> HashMap<K, Option<usize>> {
-        let mut found: HashMap<K, Option<usize>> = HashMap::new();
-        for (k, i) in keys {
-            found.entry(k).and_modify(|v| *v = None).or_insert(Some(i));
-        }
-        found
-    }
-    let by_upn = index(held.children.iter().enumerate().filter_map(|(i, c)| Some((key(c.upn.as_ref()?), i))));
-    let by_uln = index(held.children.iter().enumerate().filter_map(|(i, c)| Some((key(c.uln.as_ref()?), i))));
-    let by_name =
-        index(held.children.iter().enumerate().map(|(i, c)| ((key(&c.forename), key(&c.surname), c.date_of_birth), i)));
+    // Children.
+    let finder = ChildFinder::new(held);
     let taken: HashSet<&str> = held.children.iter().map(|c| c.child_id.as_str()).collect();
     let mut child_ids: HashMap<String, String> = HashMap::new();
     for c in &mut out.children {
-        let found = c
-            .upn
-            .as_ref()
-            .and_then(|u| by_upn.get(&key(u)).copied().flatten())
-            .or_else(|| c.uln.as_ref().and_then(|u| by_uln.get(&key(u)).copied().flatten()))
-            .or_else(|| {
-                // By name and date of birth only when no identifier says they are different
-                // people: a held child with another UPN or ULN is somebody else.
-                let i = by_name.get(&(key(&c.forename), key(&c.surname), c.date_of_birth)).copied().flatten()?;
-                let h = &held.children[i];
-                let differs = |a: &Option<String>, b: &Option<String>| {
-                    a.as_deref().zip(b.as_deref()).is_some_and(|(a, b)| key(a) != key(b))
-                };
-                (!differs(&c.upn, &h.upn) && !differs(&c.uln, &h.uln)).then_some(i)
-            })
-            .map(|i| &held.children[i]);
+        let found = finder.find(c.upn.as_deref(), c.uln.as_deref(), &c.forename, &c.surname, c.date_of_birth);
         let id = ids.assign(&c.child_id, found.map(|h| h.child_id.as_str()), &taken);
         if let Some(h) = found {
             matched.children += 1;

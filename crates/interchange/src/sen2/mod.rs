@@ -80,7 +80,7 @@ pub fn read_blade(dir: &Path) -> Result<(Blade, HashMap<Module, String>), Sen2Re
 }
 
 mod import;
-mod matching;
+pub mod matching;
 mod returns;
 mod sources;
 

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod benchmarks;
+pub mod board;
 pub mod casefile;
 pub mod check;
 pub mod database;

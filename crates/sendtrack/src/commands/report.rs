@@ -43,8 +43,14 @@ pub async fn run(source: &Source, options: &ReportOptions<'_>, today: jiff::civi
             let measures: Vec<_> = CATALOGUE.iter().collect();
             let card = scorecard(&engine, &measures, month.plus(-12), month, threads);
             let forecast = super::forecast::for_report(source, &casework, month, today).await?;
-            let html =
-                sendtrack_report::pack::board_pack(&card, options.authority, &today.to_string(), Some(&forecast));
+            let paper = sendtrack_report::paper::paper(&casework, &card);
+            let html = sendtrack_report::pack::board_pack(
+                &card,
+                options.authority,
+                &today.to_string(),
+                Some(&forecast),
+                Some(&paper),
+            );
             if options.format == ReportFormat::Html {
                 std::fs::write(out, html).with_context(|| format!("cannot write {}", out.display()))?;
             } else {

@@ -103,10 +103,10 @@ CREATE TABLE quality_audits (
     child_id TEXT NOT NULL REFERENCES children (child_id),
     subject TEXT NOT NULL,
     subject_id TEXT NOT NULL,
-    auditor TEXT NOT NULL REFERENCES staff (staff_id),
+    auditor TEXT NOT NULL,
     audited_on TEXT NOT NULL,
     grade TEXT NOT NULL,
-    moderator TEXT REFERENCES staff (staff_id),
+    moderator TEXT,
     moderated_on TEXT,
     moderated_grade TEXT,
     version BIGINT NOT NULL DEFAULT 1

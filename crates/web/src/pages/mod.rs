@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod board;
 pub mod casefile;
 pub mod children;
 pub mod family;

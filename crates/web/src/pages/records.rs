@@ -199,6 +199,13 @@ fn references(file: RecordFile, own: &Casework) -> Vec<(String, String)> {
                 (p.post_id.to_string(), format!("{}: {}{team}, {} FTE", p.post_id, p.role.label(), p.fte.as_str()))
             })
             .collect(),
+        RecordFile::Strands => own.strands.iter().map(|s| (s.strand_id.clone(), s.title.clone())).collect(),
+        RecordFile::Staff => own
+            .staff
+            .iter()
+            .filter(|m| m.ended_on.is_none())
+            .map(|m| (m.staff_id.to_string(), format!("{} ({})", m.name, m.role.label().to_lowercase())))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -365,6 +372,11 @@ pub(super) fn register_path(file: RecordFile) -> Option<&'static str> {
     match file {
         RecordFile::Staff => Some("/staff"),
         RecordFile::Organisations => Some("/admin/organisations"),
+        RecordFile::Indicators => Some("/indicators"),
+        RecordFile::Strands => Some("/improvement/strands"),
+        RecordFile::Milestones => Some("/improvement/milestones"),
+        RecordFile::BoardActions => Some("/improvement/actions"),
+        RecordFile::QualityAudits => Some("/plan-quality"),
         _ => None,
     }
 }
@@ -374,6 +386,7 @@ pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Marku
         Some(id) => format!("Change {} {id}", noun(f.file)),
         None if f.file == RecordFile::Staff => "Add a member of staff".to_string(),
         None if f.file == RecordFile::Organisations => "Add an organisation".to_string(),
+        None if register_path(f.file).is_some() => format!("Add a {}", noun(f.file)),
         None => format!("Record a {}", noun(f.file)),
     };
     let title = if f.problems.is_empty() && !f.conflict { heading.clone() } else { format!("Error: {heading}") };
@@ -402,7 +415,11 @@ pub(super) fn form_page(state: &AppState, user: &Session, f: &FormPage) -> Marku
             .collect()
     };
     let summary_refs: Vec<(&str, &str)> = summary.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-    let back = if let Some(base) = register_path(f.file) {
+    let back = if matches!(f.file, RecordFile::Strands | RecordFile::Milestones | RecordFile::BoardActions) {
+        "/improvement".to_string()
+    } else if f.file == RecordFile::QualityAudits {
+        "/plan-quality".to_string()
+    } else if let Some(base) = register_path(f.file) {
         base.to_string()
     } else if f.file == RecordFile::Children && f.record_id.is_none() {
         "/children".to_string()
@@ -514,12 +531,10 @@ pub(super) async fn known_caseworkers(
     Ok(Caseworkers { options: ids.into_iter().map(|id| (id.clone(), id)).collect(), from_staff: false })
 }
 
-/// The record type named in a child's URL: the child's own details, or a type whose records
-/// name their child (never a register: staff, organisations, the board paper's).
+/// The record type named in a child's URL: any with a form but the registers (staff,
+/// organisations, the board paper's).
 fn kind_of(slug: &str) -> Option<RecordFile> {
-    child_records()
-        .filter(|&f| f == RecordFile::Children || f.declaration().column("child_id").is_some())
-        .find(|&f| form(f).is_some_and(|form| form.slug == slug))
+    child_records().filter(|&f| register_path(f).is_none()).find(|&f| form(f).is_some_and(|form| form.slug == slug))
 }
 
 /// A new record id: the type's letter and 8 random hexadecimal digits.

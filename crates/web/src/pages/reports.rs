@@ -90,6 +90,8 @@ pub async fn board(
     // The forecast from the report's month, or the month before while it is to date.
     let as_of = if month < sendtrack_domain::dates::Month::containing(state.today()) { month } else { month.plus(-1) };
     let forecast = super::forecast::forecast_from(&state, as_of, 12).await?.forecast;
+    let cw = state.casework().await?;
+    let paper = sendtrack_report::paper::paper(&cw, &card);
     Ok(Html(board_pack_with(
         &card,
         &state.authority,
@@ -97,6 +99,7 @@ pub async fn board(
         Styles::Linked("/assets/board.css"),
         Some(back),
         Some(forecast.as_ref()),
+        Some(&paper),
     ))
     .into_response())
 }

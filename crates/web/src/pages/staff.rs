@@ -27,12 +27,159 @@ fn workforce(cw: &Casework) -> Casework {
     Casework { staff: cw.staff.clone(), posts: cw.posts.clone(), ..Casework::default() }
 }
 
-/// The records a register's change is checked against: the workforce, or the organisations.
+/// The records a register's change is checked against: the workforce, the organisations, the
+/// supplied indicators (with the targets and benchmarks that name them), or the improvement plan.
 fn register(cw: &Casework, file: RecordFile) -> Casework {
     match file {
         RecordFile::Organisations => Casework { organisations: cw.organisations.clone(), ..Casework::default() },
+        RecordFile::Indicators => Casework {
+            indicators: cw.indicators.clone(),
+            indicator_values: cw.indicator_values.clone(),
+            ..Casework::default()
+        },
+        // An audit names its child, the plan or advice audited and the staff who audited it.
+        RecordFile::QualityAudits => Casework {
+            children: cw.children.clone(),
+            requests: cw.requests.clone(),
+            advice: cw.advice.clone(),
+            plans: cw.plans.clone(),
+            staff: cw.staff.clone(),
+            quality_audits: cw.quality_audits.clone(),
+            ..Casework::default()
+        },
+        RecordFile::Strands | RecordFile::Milestones | RecordFile::BoardActions => Casework {
+            strands: cw.strands.clone(),
+            milestones: cw.milestones.clone(),
+            board_actions: cw.board_actions.clone(),
+            ..Casework::default()
+        },
         _ => workforce(cw),
     }
+}
+
+/// The improvement plan's record type named in a URL (`/improvement/{kind}/...`).
+fn plan_kind(kind: &str) -> Option<RecordFile> {
+    match kind {
+        "strands" => Some(RecordFile::Strands),
+        "milestones" => Some(RecordFile::Milestones),
+        "actions" => Some(RecordFile::BoardActions),
+        _ => None,
+    }
+}
+
+async fn new_register(state: &AppState, user: &Session, file: RecordFile) -> Answer {
+    let cw = state.casework().await?;
+    let own = register(&cw, file);
+    let values = Values::new();
+    Ok(form_page(state, user, &staff_form(file, None, None, &own, &values, &[], false)).into_response())
+}
+
+/// The form for a new supplied indicator.
+pub async fn indicator_new(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    new_register(&state, &user, RecordFile::Indicators).await
+}
+
+/// The form to change a supplied indicator.
+pub async fn indicator_edit(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Answer {
+    edit_register(&state, &user, RecordFile::Indicators, &id).await
+}
+
+/// Saves a new supplied indicator.
+pub async fn indicator_create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    create_register(&state, &user, RecordFile::Indicators, values).await
+}
+
+/// Saves a change to a supplied indicator.
+pub async fn indicator_update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    update_register(&state, &user, RecordFile::Indicators, &id, values).await
+}
+
+/// The form for a new quality audit.
+pub async fn audit_new(State(state): State<Arc<AppState>>, SignedIn(user): SignedIn) -> Answer {
+    new_register(&state, &user, RecordFile::QualityAudits).await
+}
+
+/// The form to change (or moderate) a quality audit.
+pub async fn audit_edit(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+) -> Answer {
+    edit_register(&state, &user, RecordFile::QualityAudits, &id).await
+}
+
+/// Saves a new quality audit.
+pub async fn audit_create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    create_register(&state, &user, RecordFile::QualityAudits, values).await
+}
+
+/// Saves a change to (or the moderation of) a quality audit.
+pub async fn audit_update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(id): Path<String>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    update_register(&state, &user, RecordFile::QualityAudits, &id, values).await
+}
+
+/// The form for a new strand, milestone or board action.
+pub async fn plan_new(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(kind): Path<String>,
+) -> Answer {
+    let file = plan_kind(&kind).ok_or(AppError::NotFound)?;
+    new_register(&state, &user, file).await
+}
+
+/// The form to change a strand, milestone or board action.
+pub async fn plan_edit(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((kind, id)): Path<(String, String)>,
+) -> Answer {
+    let file = plan_kind(&kind).ok_or(AppError::NotFound)?;
+    edit_register(&state, &user, file, &id).await
+}
+
+/// Saves a new strand, milestone or board action.
+pub async fn plan_create(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path(kind): Path<String>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let file = plan_kind(&kind).ok_or(AppError::NotFound)?;
+    create_register(&state, &user, file, values).await
+}
+
+/// Saves a change to a strand, milestone or board action.
+pub async fn plan_update(
+    State(state): State<Arc<AppState>>,
+    SignedIn(user): SignedIn,
+    Path((kind, id)): Path<(String, String)>,
+    Form(values): Form<Vec<(String, String)>>,
+) -> Answer {
+    let file = plan_kind(&kind).ok_or(AppError::NotFound)?;
+    update_register(&state, &user, file, &id, values).await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -229,7 +376,7 @@ async fn save(
     } else if let Err(message) = sendtrack_domain::identifiers::check_record_id(id) {
         problems.push(FieldProblem { column: Some(id_column), message });
     }
-    let noun = if file == RecordFile::Staff { "member of staff" } else { "organisation" };
+    let noun = file.declaration().form.map_or("record", |f| f.noun);
     let texts: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
     let record = match check_record(&own, file, &texts, version.is_none(), state.today(), &[]) {
         Ok(record) if problems.is_empty() => record,
@@ -284,6 +431,19 @@ async fn save(
         state.audit().record(user, &format!("link {} to member of staff {id}", account.email), None).await?;
     }
     let query = serde_urlencoded::to_string([("saved", id)]).unwrap_or_default();
+    // A milestone or action is seen on its strand's page; a strand on its own.
+    let strand = match file {
+        RecordFile::Strands => Some(id.to_string()),
+        RecordFile::Milestones => record.milestones.front().map(|m| m.strand_id.clone()),
+        RecordFile::BoardActions => record.board_actions.front().map(|a| a.strand_id.clone()),
+        _ => None,
+    };
+    if let Some(strand) = strand {
+        return Ok(Redirect::to(&format!("/improvement/{strand}?{query}")).into_response());
+    }
+    if file == RecordFile::QualityAudits {
+        return Ok(Redirect::to(&format!("/plan-quality?{query}")).into_response());
+    }
     let listed = super::records::register_path(file).unwrap_or("/staff");
     Ok(Redirect::to(&format!("{listed}?{query}")).into_response())
 }
