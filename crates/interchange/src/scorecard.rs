@@ -1,6 +1,7 @@
 //! The scorecard written out: the machine-readable CSV of `measures.md`, JSON with the same
 //! values and their presentation, and a text grid like the board reports' scorecards.
 
+use sendtrack_domain::board::SuppliedLine;
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::scorecard::{Line, Scorecard};
 use sendtrack_domain::measures::{MeasureDef, Unit};
@@ -121,14 +122,118 @@ fn line_json(line: &Line, to_date: Option<Month>) -> serde_json::Value {
 /// The scorecard as JSON: the same values as the CSV, with titles, units, directions, arrows,
 /// targets and benchmarks.
 pub fn to_json(card: &Scorecard) -> String {
+    to_json_with(card, &[])
+}
+
+/// [`to_json`] with the supplied indicators (issue 22) under `indicators`: each one's values
+/// by period, its latest with who supplied it and when, arrow, target, comparators and flags.
+pub fn to_json_with(card: &Scorecard, supplied: &[SuppliedLine]) -> String {
     let doc = serde_json::json!({
         "from": card.months.first().map(|m| m.to_string()),
         "to": card.months.last().map(|m| m.to_string()),
         // The month that has not ended, whose figures are to date (null when none is shown).
         "to_date": card.to_date.map(|m| m.to_string()),
         "measures": card.lines.iter().map(|l| line_json(l, card.to_date)).collect::<Vec<_>>(),
+        "indicators": supplied.iter().map(supplied_json).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn supplied_json(l: &SuppliedLine) -> serde_json::Value {
+    let i = l.indicator;
+    serde_json::json!({
+        "id": i.indicator_id,
+        "title": i.title,
+        "unit": i.unit.code(),
+        "better": i.better.map(|b| b.code()),
+        "supplier": i.supplier,
+        "frequency": i.frequency.code(),
+        "values": l.cells.iter().filter_map(|(m, v)| v.map(|v| serde_json::json!({ "period": m.to_string(), "value": v.value, "received_on": v.received_on.to_string(), "responses": v.responses }))).collect::<Vec<_>>(),
+        "latest": l.latest.map(|v| serde_json::json!({ "period": v.period.to_string(), "value": l.shown(), "received_on": v.received_on.to_string() })),
+        "arrow": l.trend.map(|(a, _)| a.code()),
+        "verdict": l.trend.map(|(_, v)| v.code()),
+        "target": l.target.map(|t| serde_json::json!({ "value": t.target, "met": t.met })),
+        "benchmarks": l.benchmarks.iter().map(|b| serde_json::json!({ "comparator": b.comparator.code(), "period": b.period.to_string(), "value": b.value })).collect::<Vec<_>>(),
+        "not_received_since": l.overdue.then(|| l.latest.map(|v| v.period.to_string())),
+        "too_few_responses": l.too_few,
+    })
+}
+
+/// The supplied indicators as a text grid (issue 22): the latest value with its period, the
+/// arrow, target, England, and who supplied it when; flags under it.
+pub fn supplied_table(supplied: &[SuppliedLine]) -> String {
+    if supplied.is_empty() {
+        return String::new();
+    }
+    let header: Vec<String> = ["supplied indicator", "latest", "for", "target", "england", "supplied by", "received"]
+        .map(String::from)
+        .to_vec();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for l in supplied {
+        let unit = l.indicator.unit;
+        let text = |v: f64| match unit {
+            sendtrack_domain::codes::IndicatorUnit::Percent => format!("{v:.1}%"),
+            sendtrack_domain::codes::IndicatorUnit::Count => format!("{}", v.round() as i64),
+            sendtrack_domain::codes::IndicatorUnit::Pounds => format!("£{}", v.round() as i64),
+            _ => format!("{v:.1}"),
+        };
+        let arrow = l.trend.map_or(" ", |(a, _)| a.symbol());
+        rows.push(vec![
+            l.indicator.title.clone(),
+            format!("{} {arrow}", l.shown().map_or("–".to_string(), text)),
+            l.latest.map_or(String::new(), |v| v.period.to_string()),
+            l.target.map_or(String::new(), |t| {
+                format!(
+                    "{}{}",
+                    text(t.target),
+                    match t.met {
+                        Some(true) => " met",
+                        Some(false) => " short",
+                        None => "",
+                    }
+                )
+            }),
+            l.benchmarks
+                .iter()
+                .find(|b| b.comparator == sendtrack_domain::codes::Comparator::England)
+                .map_or(String::new(), |b| format!("{} ({})", text(b.value), b.period)),
+            l.indicator.supplier.clone(),
+            l.latest.map_or(String::new(), |v| v.received_on.to_string()),
+        ]);
+        if let Some(flag) = l.overdue_flag() {
+            let mut row = vec![format!("  ! {flag}")];
+            row.resize(header.len(), String::new());
+            rows.push(row);
+        }
+        if l.too_few {
+            let mut row = vec![format!(
+                "  ! too few responses to report (fewer than {})",
+                l.indicator.minimum_responses.unwrap_or_default()
+            )];
+            row.resize(header.len(), String::new());
+            rows.push(row);
+        }
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|k| rows.iter().map(|r| r[k].chars().count()).chain([header[k].chars().count()]).max().unwrap_or(0))
+        .collect();
+    let render = |cells: &[String]| {
+        let parts: Vec<String> =
+            cells
+                .iter()
+                .enumerate()
+                .map(|(k, c)| {
+                    if k == 0 || k >= 5 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) }
+                })
+                .collect();
+        parts.join("  ").trim_end().to_string() + "\n"
+    };
+    let mut out = String::from("\nSUPPLIED INDICATORS (as received from partners and surveys)\n");
+    out.push_str(&render(&header));
+    for row in &rows {
+        out.push_str(&render(row));
+    }
+    out
 }
 
 /// A month as a heading: "Dec 2026", or "Dec 2026 (to date)" for a month that has not ended.

@@ -444,6 +444,13 @@ pub fn board_pack_with(
                                 dt { (m.title) " (" (m.id) ")" }
                                 dd { (m.definition) " Unit: " (m.unit.code()) "; better: " (m.better.code()) "." }
                             }
+                            @if let Some(p) = paper {
+                                @for l in &p.supplied {
+                                    @let i = l.indicator;
+                                    dt { (i.title) " (" (i.indicator_id) ", supplied)" }
+                                    dd { "Supplied " (i.frequency.label().to_lowercase()) " by " (i.supplier) ", as received. Unit: " (i.unit.code()) "; better: " (i.better.map_or("–", |b| b.code())) "." @if let Some(n) = i.minimum_responses { " Not reported on fewer than " (n) " responses." } }
+                                }
+                            }
                         }
                     }
                 }

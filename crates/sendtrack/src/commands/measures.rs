@@ -7,7 +7,7 @@ use sendtrack_domain::dates::{Month, last_complete_month, month_begun};
 use sendtrack_domain::measures::engine::{Engine, Tally};
 use sendtrack_domain::measures::scorecard::scorecard_crossed;
 use sendtrack_domain::measures::{CATALOGUE, Dimension, MeasureDef, find};
-use sendtrack_interchange::scorecard::{csv_value, display_value, to_csv, to_json, to_table};
+use sendtrack_interchange::scorecard::{csv_value, display_value, to_csv, to_table};
 use sendtrack_report::table::{Cell, DataTable};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -159,10 +159,17 @@ pub async fn scorecard_command(
     }
     let pairs = crossing(&options.by, &measures)?;
     let card = scorecard_crossed(&engine, &measures, from, to, threads(), &pairs);
+    // The supplied indicators (issue 22) with the whole scorecard, not with measures picked out;
+    // the CSV stays the measures' file of measures.md.
+    let supplied = if options.measures.is_empty() {
+        sendtrack_domain::board::supplied(&casework, &card.months)
+    } else {
+        Vec::new()
+    };
     let text = match options.format {
         Format::Csv => to_csv(&card),
-        Format::Json => to_json(&card),
-        Format::Table => to_table(&card),
+        Format::Json => sendtrack_interchange::scorecard::to_json_with(&card, &supplied),
+        Format::Table => to_table(&card) + &sendtrack_interchange::scorecard::supplied_table(&supplied),
     };
     write_out(&text, options.out.as_ref())?;
     if options.save

@@ -3,6 +3,7 @@
 //! area; `cargo test -p <crate> --test all <module>::` runs one of them.
 
 mod backends_cli;
+mod board_cli;
 mod casefile_cli;
 mod cli;
 mod forecast_cli;

@@ -45,12 +45,14 @@ fn label(file: RecordFile, column: &str) -> (&'static str, Option<&'static str>)
     file.declaration().column(column).map_or(("", None), |c| (c.label, c.hint))
 }
 
-/// Columns the form does not show: the record's own id and the child it belongs to.
+/// Columns the form does not show: the record's own id and the child it belongs to (but a
+/// quality audit, recorded from the audits' register, names its child).
 fn shown(file: RecordFile, column: &str) -> bool {
     let own_id = file.columns().first().is_some_and(|c| c.name == column);
     // A case log entry's author is the person who writes it.
     let written_for_them = file == RecordFile::CaseLog && column == "by";
-    !own_id && column != "child_id" && !written_for_them
+    let child_given = column == "child_id" && file != RecordFile::QualityAudits;
+    !own_id && !child_given && !written_for_them
 }
 
 /// The form's values by field name.
@@ -88,7 +90,7 @@ pub(super) fn cells_of(
             if k == 0 {
                 return id.to_string();
             }
-            if column.name == "child_id" && file != RecordFile::Children {
+            if column.name == "child_id" && !matches!(file, RecordFile::Children | RecordFile::QualityAudits) {
                 return child_id.to_string();
             }
             if matches!(file, RecordFile::Requests | RecordFile::Plans | RecordFile::Tasks)

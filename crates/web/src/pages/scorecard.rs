@@ -139,11 +139,19 @@ pub async fn show(
         state.audit().record(&user, "download scorecard", None).await?;
         return Ok(respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}")));
     }
-    Ok(page("Scorecard", &state.authority, Some(&user), scorecard_page(&card, from, to)).into_response())
+    let cw = state.casework().await?;
+    let supplied = sendtrack_domain::board::supplied(&cw, &card.months);
+    let counts = (supplied.len(), supplied.iter().filter(|l| l.overdue).count());
+    Ok(page("Scorecard", &state.authority, Some(&user), scorecard_page(&card, from, to, counts)).into_response())
 }
 
 /// The scorecard page: every measure of the catalogue from `from` to `to`, with the range form.
-fn scorecard_page(card: &sendtrack_domain::measures::scorecard::Scorecard, from: Month, to: Month) -> Markup {
+fn scorecard_page(
+    card: &sendtrack_domain::measures::scorecard::Scorecard,
+    from: Month,
+    to: Month,
+    (supplied, overdue): (usize, usize),
+) -> Markup {
     // The page links to its download; the table itself is built only when downloaded.
     let grid = DataTable::new("scorecard", "Scorecard", &[]);
     // Where a new section of the catalogue starts, for a heading row.
@@ -159,6 +167,9 @@ fn scorecard_page(card: &sendtrack_domain::measures::scorecard::Scorecard, from:
             p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
             p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (to.short_name()) } " (printable, with charts; the workbook downloads from it)" }
             p class="govuk-body" { a class="govuk-link" href=(format!("/scorecard/periods?to={to}")) { "Every measure over a period" } ": the academic year, the term or the financial year to date, or any months, beside the year before" }
+            @if supplied > 0 {
+                p class="govuk-body" { a class="govuk-link" href="/indicators" { (supplied) " supplied indicator" @if supplied != 1 { "s" } } " from partners and surveys, with the same arrows, targets and comparators" @if overdue > 0 { "; " strong { (overdue) " not received on time" } } "." }
+            }
             form method="get" action="/scorecard" class="govuk-!-margin-bottom-6" {
                 div class="govuk-form-group" {
                     label class="govuk-label" for="from" { "From (YYYY-MM)" }

@@ -2,6 +2,7 @@
 //! rather than once per file keeps the suite quick on a 2-core machine. Each module is one
 //! area; `cargo test -p <crate> --test all <module>::` runs one of them.
 
+mod board;
 mod casefile;
 mod casework;
 mod family;
