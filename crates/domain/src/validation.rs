@@ -884,9 +884,15 @@ fn board_paper<'a>(
         .collect();
     for (i, a) in cw.quality_audits.iter().enumerate() {
         r.reference(F::QualityAudits, i, "child_id", &a.child_id, children, F::Children);
-        r.reference(F::QualityAudits, i, "auditor", &a.auditor, staff, F::Staff);
+        // As caseworkers: with staff recorded, auditors and moderators are among them.
+        if !staff.is_empty() {
+            r.reference(F::QualityAudits, i, "auditor", &a.auditor, staff, F::Staff);
+        }
+        r.check(F::QualityAudits, i, "auditor", check_record_id(&a.auditor));
         if let Some(m) = &a.moderator {
-            r.reference(F::QualityAudits, i, "moderator", m, staff, F::Staff);
+            if !staff.is_empty() {
+                r.reference(F::QualityAudits, i, "moderator", m, staff, F::Staff);
+            }
             if m == &a.auditor {
                 r.add(F::QualityAudits, i, "moderator", "an audit is moderated by someone other than its auditor");
             }

@@ -63,6 +63,16 @@ pub async fn subject_access(db: &str, child: &str, out: &Path, by: Option<&str>)
         feedback: cw.feedback.iter().filter(|f| f.child_id.as_deref() == Some(child)).cloned().collect(),
         promises: mine.promises.iter().filter(|p| p.child_id.is_some()).cloned().collect(),
         organisations: Default::default(),
+        // The board paper's records of the child (issue 22): audits of their plan or advice
+        // with their answers, and the flags other services supplied.
+        quality_audits: cw.quality_audits.iter().filter(|a| a.child_id == child).cloned().collect(),
+        audit_answers: cw
+            .audit_answers
+            .iter()
+            .filter(|x| cw.quality_audits.iter().any(|a| a.audit_id == x.audit_id && a.child_id == child))
+            .cloned()
+            .collect(),
+        cohort_flags: cw.cohort_flags.iter().filter(|f| f.child_id == child).cloned().collect(),
         ..mine
     };
     sendtrack_interchange::write_folder_for_people(out, &own)
