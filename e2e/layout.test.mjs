@@ -78,11 +78,11 @@ async function signedIn(role, width, { strict }) {
 }
 
 const pages = {
-  manager: ['/', '/worklists/assessing', '/worklists/advice-overdue', '/worklists/named-setting-not-started', 'CHILD/plan-settings/new', '/children', 'CHILD', 'CHILD/requests/new', '/scorecard', '/measures/advice_overdue', '/reports/board', '/sen2', '/forecast', '/team', '/account'],
-  caseworker: ['/', '/worklists/awaiting-decision', '/children', 'CHILD', '/scorecard', '/scorecard/periods', '/forecast', '/account'],
-  analyst: ['/scorecard', '/scorecard/periods', '/measures/plans_issued_within_20_weeks_pct', '/reports/board', '/sen2', '/forecast', '/account'],
-  viewer: ['/scorecard', '/scorecard/periods', '/measures/plans_active', '/account'],
-  admin: ['/admin/users', '/admin/audit', '/scorecard', '/scorecard/periods', '/forecast', '/account'],
+  manager: ['/', '/worklists/assessing', '/worklists/advice-overdue', '/worklists/named-setting-not-started', 'CHILD/plan-settings/new', '/children', 'CHILD', 'CHILD/requests/new', '/scorecard', '/measures/advice_overdue', '/reports/board', '/sen2', '/forecast', '/team', '/board', '/board/commentary', '/indicators', '/indicators/new', '/improvement', '/improvement/timeliness', '/improvement/milestones/timeliness-m3', '/plan-quality', '/plan-quality/new', '/account'],
+  caseworker: ['/', '/worklists/awaiting-decision', '/children', 'CHILD', '/scorecard', '/scorecard/periods', '/forecast', '/board', '/improvement/quality', '/account'],
+  analyst: ['/scorecard', '/scorecard/periods', '/measures/plans_issued_within_20_weeks_pct', '/reports/board', '/sen2', '/forecast', '/board/commentary', '/indicators', '/account'],
+  viewer: ['/scorecard', '/scorecard/periods', '/measures/plans_active', '/board', '/indicators', '/improvement', '/plan-quality', '/account'],
+  admin: ['/admin/users', '/admin/audit', '/scorecard', '/scorecard/periods', '/forecast', '/improvement', '/account'],
 };
 
 async function layoutProblems(page) {

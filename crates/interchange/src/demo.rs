@@ -1365,7 +1365,8 @@ fn add_board_paper(cw: &mut Casework, seed: u64, as_at: Date) {
     use Frequency::{Monthly, Quarterly, Termly, Yearly};
     use IndicatorUnit as U;
     // (indicator, first value, drift a period, spread, latest period, responses)
-    let defined: Vec<(Indicator, f64, f64, f64, sendtrack_domain::dates::Month, Option<(u32, u32)>)> = vec![
+    type Defined = (Indicator, f64, f64, f64, sendtrack_domain::dates::Month, Option<(u32, u32)>);
+    let defined: Vec<Defined> = vec![
         (
             indicator(
                 "camhs_seen_18_weeks_pct",
