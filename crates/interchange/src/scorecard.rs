@@ -214,26 +214,8 @@ pub fn supplied_table(supplied: &[SuppliedLine]) -> String {
             rows.push(row);
         }
     }
-    let widths: Vec<usize> = (0..header.len())
-        .map(|k| rows.iter().map(|r| r[k].chars().count()).chain([header[k].chars().count()]).max().unwrap_or(0))
-        .collect();
-    let render = |cells: &[String]| {
-        let parts: Vec<String> =
-            cells
-                .iter()
-                .enumerate()
-                .map(|(k, c)| {
-                    if k == 0 || k >= 5 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) }
-                })
-                .collect();
-        parts.join("  ").trim_end().to_string() + "\n"
-    };
-    let mut out = String::from("\nSUPPLIED INDICATORS (as received from partners and surveys)\n");
-    out.push_str(&render(&header));
-    for row in &rows {
-        out.push_str(&render(row));
-    }
-    out
+    String::from("\nSUPPLIED INDICATORS (as received from partners and surveys)\n")
+        + &grid(&header, &rows, |k| k == 0 || k >= 5)
 }
 
 /// A month as a heading: "Dec 2026", or "Dec 2026 (to date)" for a month that has not ended.
@@ -293,6 +275,16 @@ pub fn to_table(card: &Scorecard) -> String {
             rows.push(row);
         }
     }
+    let mut out = grid(&header, &rows, |k| k == 0);
+    out.push_str(
+        "▲ higher, ▼ lower, ▶ equal to the month before. Target: the latest month against the local target.\n",
+    );
+    out
+}
+
+/// Rows of text cells as a grid under `header`, each column as wide as its widest cell; the
+/// columns `left` says are left-aligned, the rest right-aligned.
+fn grid(header: &[String], rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|k| rows.iter().map(|r| r[k].chars().count()).chain([header[k].chars().count()]).max().unwrap_or(0))
         .collect();
@@ -300,17 +292,14 @@ pub fn to_table(card: &Scorecard) -> String {
         let parts: Vec<String> = cells
             .iter()
             .enumerate()
-            .map(|(k, c)| if k == 0 { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
+            .map(|(k, c)| if left(k) { format!("{c:<w$}", w = widths[k]) } else { format!("{c:>w$}", w = widths[k]) })
             .collect();
         parts.join("  ").trim_end().to_string() + "\n"
     };
-    let mut out = render(&header);
-    for row in &rows {
+    let mut out = render(header);
+    for row in rows {
         out.push_str(&render(row));
     }
-    out.push_str(
-        "▲ higher, ▼ lower, ▶ equal to the month before. Target: the latest month against the local target.\n",
-    );
     out
 }
 

@@ -87,18 +87,14 @@ impl DataTable {
         Ok(())
     }
 
-    /// The table as a workbook of one sheet named after its title: the header bold and
-    /// frozen, numbers as numbers, columns fitted.
-    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-        let mut book = Workbook::new();
-        let sheet = book.add_worksheet();
-        // Sheet names: at most 31 characters, none of []:*?/\.
-        let sheet_name: String =
-            self.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_string();
-        sheet.set_name(if sheet_name.is_empty() { "Table" } else { &sheet_name })?;
-        let bold = Format::new().set_bold();
+    /// Writes the header (in `header`'s format) and the rows into `sheet`, numbers as numbers.
+    pub fn write_to(
+        &self,
+        sheet: &mut rust_xlsxwriter::Worksheet,
+        header: &Format,
+    ) -> Result<(), rust_xlsxwriter::XlsxError> {
         for (k, h) in self.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, k as u16, h, &bold)?;
+            sheet.write_string_with_format(0, k as u16, h, header)?;
         }
         for (r, row) in self.rows.iter().enumerate() {
             for (k, cell) in row.iter().enumerate() {
@@ -110,6 +106,19 @@ impl DataTable {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The table as a workbook of one sheet named after its title: the header bold and
+    /// frozen, numbers as numbers, columns fitted.
+    pub fn xlsx_bytes(&self) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        // Sheet names: at most 31 characters, none of []:*?/\.
+        let sheet_name: String =
+            self.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect::<String>().trim().to_string();
+        sheet.set_name(if sheet_name.is_empty() { "Table" } else { &sheet_name })?;
+        self.write_to(sheet, &Format::new().set_bold())?;
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofit();
         book.save_to_buffer()

@@ -81,21 +81,8 @@ fn data_sheet(
     table: &crate::table::DataTable,
     header: &Format,
 ) -> Result<(), XlsxError> {
-    use crate::table::Cell;
     sheet.set_name(name)?;
-    for (k, h) in table.headers.iter().enumerate() {
-        sheet.write_string_with_format(0, k as u16, h, header)?;
-    }
-    for (r, row) in table.rows.iter().enumerate() {
-        for (k, cell) in row.iter().enumerate() {
-            let (row, col) = (r as u32 + 1, k as u16);
-            match cell {
-                Cell::Text(t) => drop(sheet.write_string(row, col, t)?),
-                Cell::Number(n) | Cell::Value(n, _) => drop(sheet.write_number(row, col, *n)?),
-                Cell::Empty => {}
-            }
-        }
-    }
+    table.write_to(sheet, header)?;
     sheet.set_freeze_panes(1, 1)?;
     print_setup(sheet)?;
     sheet.set_column_width(0, 48)?;
