@@ -166,17 +166,29 @@ impl<'a> StrandView<'a> {
         }
     }
 
-    /// A line for the tracker: "Moved to amber from green on 3 November 2026: milestones slipped".
+    /// A line for the tracker: "Moved to amber from green on 3 September 2026: milestones
+    /// slipped", or, rated the same since, "Amber since 3 September 2026 (last rated 3 October
+    /// 2026): milestones slipped".
     pub fn movement(&self) -> Option<String> {
         let now = self.current()?;
-        let words = match self.previous() {
-            Some(p) if p.rag != now.rag => {
-                format!("Moved to {} from {}", now.rag.label().to_lowercase(), p.rag.label().to_lowercase())
-            }
-            Some(_) => format!("Stayed {}", now.rag.label().to_lowercase()),
-            None => format!("Rated {}", now.rag.label().to_lowercase()),
-        };
-        Some(format!("{words} on {}: {}", crate::dates::in_words(now.rated_on), now.reason))
+        let rag = now.rag.label().to_lowercase();
+        // The rating that began the current run of the same colour, and the one before it.
+        let start = self.ratings.iter().rposition(|r| r.rag != now.rag).map_or(0, |k| k + 1);
+        // In range: `now` is the last rating, and `start` is at most its index.
+        let began = self.ratings[start];
+        let from = start.checked_sub(1).map(|k| self.ratings[k].rag.label().to_lowercase());
+        let on = crate::dates::in_words;
+        Some(match (from, began.rated_on == now.rated_on) {
+            (Some(from), true) => format!("Moved to {rag} from {from} on {}: {}", on(now.rated_on), now.reason),
+            (None, true) => format!("Rated {rag} on {}: {}", on(now.rated_on), now.reason),
+            (_, false) => format!(
+                "{} since {} (last rated {}): {}",
+                now.rag.label(),
+                on(began.rated_on),
+                on(now.rated_on),
+                now.reason
+            ),
+        })
     }
 }
 
@@ -425,6 +437,12 @@ mod tests {
         assert_eq!(view.ratings.iter().map(|r| r.rag).collect::<Vec<_>>(), [Rag::Green, Rag::Amber]);
         assert_eq!(view.movement().as_deref(), Some("Moved to amber from green on 1 October 2026: milestones slipped"));
         assert_eq!(view.suggested(), (Rag::Amber, "1 milestone slipped".into()));
+        // Rated amber again: amber since the move, with the last rating's reason.
+        cw.strand_ratings.push_back(rating(date(2026, 11, 2), Rag::Amber, "still waiting"));
+        assert_eq!(
+            tracker(&cw, date(2026, 11, 30))[0].movement().as_deref(),
+            Some("Amber since 1 October 2026 (last rated 2 November 2026): still waiting")
+        );
         // Before October the history holds only the green rating.
         assert_eq!(tracker(&cw, date(2026, 9, 1))[0].current().map(|r| r.rag), Some(Rag::Green));
         // Past its new date, the slipped milestone is overdue and the strand should be red.

@@ -110,9 +110,9 @@ fn indicators_page(state: &AppState, user: &Session, cw: &Casework, shown: &Show
         };
         vec![
             row_header(title),
-            number(html! { (indicator_text(unit, l.shown())) @if let Some(v) = l.latest { br; span class="govuk-body-s" { (v.period.short_name()) } } }),
+            number(html! { span class="st-nowrap" { (indicator_text(unit, l.shown())) } @if let Some(v) = l.latest { br; span class="govuk-body-s st-nowrap" { (v.period.short_name()) } } @if l.overdue { br; (tag("Not received", Colour::Red)) } }),
             cell(match l.trend { Some((arrow, verdict)) => html! { span class=(format!("st-{}", verdict.code())) { (arrow.symbol()) " " (arrow.code()) } }, None => html! { "–" } }),
-            number(match l.target { Some(t) => html! { (indicator_text(unit, Some(t.target))) @match t.met { Some(true) => " (met)", Some(false) => " (short)", None => "" } }, None => html! { "–" } }),
+            number(match l.target { Some(t) => html! { span class="st-nowrap" { (indicator_text(unit, Some(t.target))) } br; span class="govuk-body-s" { @match t.met { Some(true) => "met", Some(false) => "not met", None => "" } } }, None => html! { "–" } }),
             cell(html! {
                 (l.provenance())
                 @if let Some(flag) = l.overdue_flag() { br; (tag(flag, Colour::Red)) }
@@ -132,7 +132,7 @@ fn indicators_page(state: &AppState, user: &Session, cw: &Casework, shown: &Show
         @if let Some(b) = banner { (success_banner(&b)) }
         h1 class="govuk-heading-l" { "Supplied indicators" }
         p class="govuk-body" { "Figures that partners and surveys supply rather than records sendtrack holds. Each shows who supplied it and when; one whose next value is a whole period late is flagged as not received." }
-        div class="st-scroll" tabindex="0" role="region" aria-label="Supplied indicators" {
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Supplied indicators" {
             (table((Caption::Hidden, "Supplied indicators"), &head, rows))
         }
         @if may_load(user) {
@@ -251,7 +251,7 @@ pub async fn improvement(
             @if let Some(id) = &shown.saved { (success_banner(&format!("Saved {id}."))) }
             h1 class="govuk-heading-l" { "Improvement plan" }
             p class="govuk-body" { "Each strand's RAG rating is the board's judgement, with its reason; the milestones' own state is shown beside it." }
-            div class="st-scroll" tabindex="0" role="region" aria-label="Improvement plan tracker" {
+            div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Improvement plan tracker" {
                 (table((Caption::Hidden, "Improvement plan tracker"), &head, rows))
             }
             @if manager {
@@ -290,8 +290,8 @@ fn strand_page(
                 @if manager { a class="govuk-link" href=(format!("/improvement/milestones/{}", m.milestone_id)) { (m.title) span class="govuk-visually-hidden" { ", change" } } } @else { (m.title) }
                 @if let Some(why) = &m.slip_reason { br; span class="govuk-body-s" { "Slipped: " (why) } }
             }),
-            cell(html! { span class="st-nowrap" { (in_words(m.due_on)) } @if let Some(r) = m.revised_due_on { br; span class="govuk-body-s st-nowrap" { "now " (in_words(r)) } } }),
-            cell(html! { (tag(st.label(), colour)) @if let Some(done) = m.done_on { br; span class="govuk-body-s st-nowrap" { (in_words(done)) } } }),
+            cell(html! { (in_words(m.due_on)) @if let Some(r) = m.revised_due_on { br; span class="govuk-body-s" { "now " (in_words(r)) } } }),
+            cell(html! { (tag(st.label(), colour)) @if let Some(done) = m.done_on { br; span class="govuk-body-s" { (in_words(done)) } } }),
         ]
     });
     let action_rows = s.actions.iter().map(|a| {
@@ -300,8 +300,13 @@ fn strand_page(
                 @if manager { a class="govuk-link" href=(format!("/improvement/actions/{}", a.action_id)) { (a.action) span class="govuk-visually-hidden" { ", change" } } } @else { (a.action) }
                 br; span class="govuk-body-s" { "Agreed " (in_words(a.raised_on)) "; " (a.owner) }
             }),
-            cell(html! { span class="st-nowrap" { (in_words(a.due_on)) } }),
-            cell(if a.status == sendtrack_domain::codes::ActionStatus::Open && a.due_on < today { tag("Past due", Colour::Red) } else { tag(a.status.label(), Colour::Grey) }),
+            cell(in_words(a.due_on)),
+            cell(match a.status {
+                sendtrack_domain::codes::ActionStatus::Open if a.due_on < today => tag("Overdue", Colour::Red),
+                sendtrack_domain::codes::ActionStatus::Open => tag("Open", Colour::Blue),
+                sendtrack_domain::codes::ActionStatus::Done => tag("Done", Colour::Green),
+                sendtrack_domain::codes::ActionStatus::Dropped => tag("Dropped", Colour::Grey),
+            }),
         ]
     });
     let kpi_rows = s.kpis.iter().map(|k| {
@@ -335,19 +340,19 @@ fn strand_page(
             div class="govuk-summary-list__row" { dt class="govuk-summary-list__key" { "The milestones suggest" } dd class="govuk-summary-list__value" { (suggested.label()) ": " (why) } }
         }
         h2 class="govuk-heading-m" { "Milestones" }
-        div class="st-scroll" tabindex="0" role="region" aria-label="Milestones" {
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Milestones" {
             (table((Caption::Hidden, "Milestones"), &[heading("Milestone"), heading("Due"), heading("State")], milestone_rows))
         }
         h2 class="govuk-heading-m" { "Actions from board meetings" }
-        div class="st-scroll" tabindex="0" role="region" aria-label="Actions" {
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Actions" {
             (table((Caption::Hidden, "Actions from board meetings"), &[heading("Action"), heading("Due"), heading("Status")], action_rows))
         }
         h2 class="govuk-heading-m" { "KPIs that evidence the strand" }
-        div class="st-scroll" tabindex="0" role="region" aria-label="KPIs" {
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="KPIs" {
             (table((Caption::Hidden, "KPIs"), &[heading("KPI"), numeric_heading("Baseline"), numeric_heading("Now"), numeric_heading("Target")], kpi_rows))
         }
         h2 class="govuk-heading-m" { "RAG history" }
-        div class="st-scroll" tabindex="0" role="region" aria-label="RAG history" {
+        div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="RAG history" {
             (table((Caption::Hidden, "RAG history"), &[heading("Rated on"), heading("RAG"), heading("Why"), heading("By")], history))
         }
         @if manager {
@@ -462,8 +467,8 @@ pub async fn audits(
             .map_or("–".into(), |v| sendtrack_report::charts::label(id.def().unit, v))
     };
     let headline_rows = [MeasureId::PlansAudited, MeasureId::AuditsMeetingStandardPct, MeasureId::AuditsModeratedAgreementPct].map(|id| {
-        let target = line(id).and_then(|l| l.target).map_or("–".to_string(), |t| format!("{}{}", sendtrack_report::charts::label(id.def().unit, t.target), match t.met { Some(true) => " (met)", Some(false) => " (short)", None => "" }));
-        vec![row_header(html! { a class="govuk-link" href=(format!("/measures/{}?month={month}", id.code())) { (id.def().title) } }), number(value(id)), number(target)]
+        let target = line(id).and_then(|l| l.target).map_or("–".to_string(), |t| format!("{}{}", sendtrack_report::charts::label(id.def().unit, t.target), match t.met { Some(true) => ", met", Some(false) => ", not met", None => "" }));
+        vec![row_header(html! { a class="govuk-link" href=(format!("/measures/{}?month={month}", id.code())) { (id.def().title) } }), number(html! { span class="st-nowrap" { (value(id)) } }), number(html! { span class="st-nowrap" { (target) } })]
     });
     let team_rows: Vec<Vec<crate::govuk::Cell>> = line(MeasureId::AuditsMeetingStandardPct)
         .and_then(|l| l.latest())
@@ -524,7 +529,7 @@ pub async fn audits(
             (table((Caption::Medium, "Grades over the last 12 months"), &[heading("Grade"), numeric_heading("Audits")], grade_rows))
             h2 class="govuk-heading-m" { "Audits and moderations in " (month.long_name()) }
             @if manager { p class="govuk-body" { a class="govuk-link" href="/plan-quality/new" { "Record a quality audit" } } }
-            div class="st-scroll" tabindex="0" role="region" aria-label="Audits of the month" {
+            div class="st-scroll st-scroll--wrap" tabindex="0" role="region" aria-label="Audits of the month" {
                 (table((Caption::Hidden, "Audits of the month"), &[heading("Audit"), heading("Of"), heading("Auditor"), heading("Grade"), heading("Moderation")], audit_rows))
             }
         },
@@ -553,7 +558,10 @@ fn commentary_page(
             }
             button class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show the month" }
         }
-        p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={month}")) { "Open the board report for " (month.long_name()) } }
+        @let signed_count = secs.iter().filter(|s| p.commentary_on(&s.id).is_some_and(|c| c.signed_off_on.is_some())).count();
+        @let drafts = secs.iter().filter(|s| p.commentary_on(&s.id).is_some_and(|c| c.signed_off_on.is_none())).count();
+        p class="govuk-body" { strong { (signed_count) " of " (secs.len()) " sections signed off" } @if drafts > 0 { ", " (drafts) " in draft" } ". " a class="govuk-link" href=(format!("/reports/board?month={month}")) { "Open the board report for " (month.long_name()) } }
+        @if manager { p class="govuk-body" { "A section can be signed off once its commentary is saved." } }
         @for s in secs {
             @let c = p.commentary_on(&s.id);
             @let changed = p.changed(s);
@@ -561,10 +569,12 @@ fn commentary_page(
             div class="govuk-summary-card" id=(format!("section-{}", s.id)) {
                 div class="govuk-summary-card__title-wrapper" {
                     h2 class="govuk-summary-card__title" { (s.title) }
-                    @match (c, signed) {
-                        (_, Some((by, on))) => { (tag(format!("Signed off by {by} on {}", in_words(on)), Colour::Green)) }
-                        (Some(_), None) => { (tag("Draft", Colour::Yellow)) }
-                        (None, _) => { (tag("No commentary", Colour::Grey)) }
+                    div {
+                        @match (c, signed) {
+                            (_, Some((by, on))) => { (tag(format!("Signed off by {by} on {}", in_words(on)), Colour::Green)) }
+                            (Some(_), None) => { (tag("Draft", Colour::Yellow)) }
+                            (None, _) => { (tag("No commentary", Colour::Grey)) }
+                        }
                     }
                 }
                 div class="govuk-summary-card__content" {

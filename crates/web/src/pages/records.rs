@@ -325,7 +325,13 @@ fn field(f: &FormPage, column: &'static str, required: bool) -> Markup {
 
 /// Whether a column holds text of several lines or sentences (a textarea, not a one-line input).
 fn is_long_text(file: RecordFile, column: &str) -> bool {
-    matches!((file, column), (RecordFile::CaseLog, "summary") | (RecordFile::Contacts, "address"))
+    matches!(
+        (file, column),
+        (RecordFile::CaseLog, "summary")
+            | (RecordFile::Contacts, "address")
+            | (RecordFile::Milestones, "slip_reason")
+            | (RecordFile::BoardActions, "action")
+    )
 }
 
 /// The caseworker of a request: chosen from those sendtrack knows, or a new one's staff id
