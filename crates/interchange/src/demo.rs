@@ -1753,12 +1753,14 @@ fn add_board_paper(cw: &mut Casework, seed: u64, as_at: Date) {
             .filter(|p| p.issued_on >= from && p.issued_on <= add_days(as_at, -7))
             .map(|p| (p.plan_id.to_string(), p.child_id.to_string(), p.issued_on))
             .collect();
+        let child_of: HashMap<&str, &str> =
+            cw.requests.iter().map(|q| (q.request_id.as_str(), q.child_id.as_str())).collect();
         let advice: Vec<(String, String, Date)> = cw
             .advice
             .iter()
             .filter_map(|a| {
                 let received = a.received_on.filter(|r| *r >= from && *r <= add_days(as_at, -7))?;
-                let child = cw.requests.iter().find(|q| q.request_id == a.request_id)?.child_id.to_string();
+                let child = child_of.get(a.request_id.as_str())?.to_string();
                 Some((a.advice_id.to_string(), child, received))
             })
             .filter(|_| rng.random_bool(0.01))

@@ -313,12 +313,57 @@ impl Store {
         let mut tx = conn.begin().await?;
         let counts = casework.counts();
         let mut written = 0;
+        // The first import into an empty database (a new authority, or a move from SQLite)
+        // copies straight into the tables, with their foreign keys set aside and checked once
+        // each, by one query, when they are added back: the same checks, on the whole tables at
+        // once instead of row by row, in the same transaction (a broken reference still undoes
+        // everything). The tables are locked for the import's few seconds; nothing reads an
+        // empty database.
+        let empty: bool = sqlx::query_scalar(AssertSqlSafe(format!(
+            "SELECT NOT EXISTS ({})",
+            tables().map(|t| format!("SELECT 1 FROM {}", t.table)).collect::<Vec<_>>().join(" UNION ALL ")
+        )))
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut keys: Vec<(String, String, String)> = Vec::new();
+        if empty {
+            let names: Vec<String> = tables().map(|t| t.table.to_string()).collect();
+            keys = sqlx::query_as(
+                "SELECT c.conrelid::regclass::text, c.conname::text, pg_get_constraintdef(c.oid) \
+                 FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid::regclass::text = ANY($1)",
+            )
+            .bind(&names)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (table, name, _) in &keys {
+                sqlx::raw_sql(AssertSqlSafe(format!("ALTER TABLE {table} DROP CONSTRAINT \"{name}\"")))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
         for table in tables() {
             let total = counts.of(table.file);
             if total == 0 {
                 continue;
             }
             let cols = column_list(table);
+            if empty {
+                let mut copy =
+                    tx.copy_in_raw(&format!("COPY {} ({cols}) FROM STDIN WITH (FORMAT csv)", table.table)).await?;
+                let mut chunk = Vec::with_capacity(1 << 20);
+                for i in 0..total {
+                    copy_row(&mut chunk, table, casework.cells(table.file, i));
+                    if chunk.len() >= 1 << 20 {
+                        copy.send(std::mem::take(&mut chunk)).await?;
+                        progress(written + i + 1);
+                    }
+                }
+                copy.send(chunk).await?;
+                copy.finish().await?;
+                written += total;
+                progress(written);
+                continue;
+            }
             let staged = format!("staged_{}", table.table);
             let create =
                 format!("CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT {cols} FROM {} WITH NO DATA", table.table);
@@ -342,6 +387,11 @@ impl Store {
                 on_conflict(table, table.versioned)
             );
             sqlx::raw_sql(AssertSqlSafe(merge)).execute(&mut *tx).await?;
+        }
+        for (table, name, definition) in &keys {
+            sqlx::raw_sql(AssertSqlSafe(format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}")))
+                .execute(&mut *tx)
+                .await?;
         }
         sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
         tx.commit().await?;

@@ -100,6 +100,28 @@ async fn a_failed_save_leaves_the_database_as_it_was() {
     .await;
 }
 
+/// The first import into an empty database (PostgreSQL copies straight into its tables, its
+/// foreign keys set aside and checked once at the end): a broken reference still undoes
+/// everything, and the keys are all there afterwards.
+#[tokio::test]
+async fn a_failed_first_import_leaves_the_database_empty_with_its_keys() {
+    on_each_backend("failed_first_import", |store, _| async move {
+        let mut bad = demo(100, 3);
+        bad.requests[5].child_id = "NOBODY".into();
+        assert!(store.save(&bad, &|_| {}).await.is_err());
+        assert!(store.is_empty().await.unwrap());
+        let good = demo(100, 3);
+        store.save(&good, &|_| {}).await.unwrap();
+        assert_same_records(&store.load().await.unwrap(), &good);
+        // Still enforced once the import is done.
+        let mut orphan = Casework { requests: imbl::vector![good.requests[0].clone()], ..Casework::default() };
+        orphan.requests[0].request_id = "R-ORPHAN".into();
+        orphan.requests[0].child_id = "NOBODY".into();
+        assert!(store.save(&orphan, &|_| {}).await.is_err());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn reopening_a_database_keeps_its_records_and_schema() {
     on_each_backend("reopen", |store, location| async move {
