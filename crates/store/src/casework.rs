@@ -347,28 +347,19 @@ impl Store {
                 continue;
             }
             let cols = column_list(table);
-            if empty {
-                let mut copy =
-                    tx.copy_in_raw(&format!("COPY {} ({cols}) FROM STDIN WITH (FORMAT csv)", table.table)).await?;
-                let mut chunk = Vec::with_capacity(1 << 20);
-                for i in 0..total {
-                    copy_row(&mut chunk, table, casework.cells(table.file, i));
-                    if chunk.len() >= 1 << 20 {
-                        copy.send(std::mem::take(&mut chunk)).await?;
-                        progress(written + i + 1);
-                    }
-                }
-                copy.send(chunk).await?;
-                copy.finish().await?;
-                written += total;
-                progress(written);
-                continue;
-            }
-            let staged = format!("staged_{}", table.table);
-            let create =
-                format!("CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT {cols} FROM {} WITH NO DATA", table.table);
-            sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *tx).await?;
-            let mut copy = tx.copy_in_raw(&format!("COPY {staged} ({cols}) FROM STDIN WITH (FORMAT csv)")).await?;
+            // Into the (empty) table itself, or into a staging copy merged in after.
+            let target = if empty {
+                table.table.to_string()
+            } else {
+                let staged = format!("staged_{}", table.table);
+                let create = format!(
+                    "CREATE TEMP TABLE {staged} ON COMMIT DROP AS SELECT {cols} FROM {} WITH NO DATA",
+                    table.table
+                );
+                sqlx::raw_sql(AssertSqlSafe(create)).execute(&mut *tx).await?;
+                staged
+            };
+            let mut copy = tx.copy_in_raw(&format!("COPY {target} ({cols}) FROM STDIN WITH (FORMAT csv)")).await?;
             let mut chunk = Vec::with_capacity(1 << 20);
             for i in 0..total {
                 copy_row(&mut chunk, table, casework.cells(table.file, i));
@@ -381,12 +372,14 @@ impl Store {
             copy.finish().await?;
             written += total;
             progress(written);
-            let merge = format!(
-                "INSERT INTO {} ({cols}) SELECT {cols} FROM {staged}{}",
-                table.table,
-                on_conflict(table, table.versioned)
-            );
-            sqlx::raw_sql(AssertSqlSafe(merge)).execute(&mut *tx).await?;
+            if !empty {
+                let merge = format!(
+                    "INSERT INTO {} ({cols}) SELECT {cols} FROM {target}{}",
+                    table.table,
+                    on_conflict(table, table.versioned)
+                );
+                sqlx::raw_sql(AssertSqlSafe(merge)).execute(&mut *tx).await?;
+            }
         }
         for (table, name, definition) in &keys {
             sqlx::raw_sql(AssertSqlSafe(format!("ALTER TABLE {table} ADD CONSTRAINT \"{name}\" {definition}")))
