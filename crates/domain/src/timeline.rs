@@ -161,17 +161,15 @@ impl ChildIndex {
     /// Puts every record of `update` into `cw` (replacing the record with the same id, or
     /// appended, as an import would) and keeps the index right, in time proportional to the
     /// records changed (and the owner's records), not to the caseload. Records of types no
-    /// child owns (population, benchmarks, targets, staff, posts) are not put: the caller
-    /// reloads for those.
+    /// child owns (population, benchmarks, targets, staff, posts, the board paper's) are not
+    /// put: the caller reloads for those.
     /// Returns the children whose records changed, or `None` when `update` holds such records.
     pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
-        let of_no_child = [&update.population.len(), &update.benchmarks.len(), &update.targets.len()];
-        let standard = update.promises.iter().any(|p| p.child_id.is_none());
-        let registers = !update.staff.is_empty() || !update.posts.is_empty() || !update.organisations.is_empty();
-        // Any type put does not keep (the board paper's, issue 22, and any added later) means a
-        // reload: a record silently left out of the records held would be a stale page.
+        // Only the types of one child are put; any other (population, benchmarks, targets,
+        // staff, posts, organisations, the board paper's, and any added later) means a reload:
+        // a record silently left out of the records held would be a stale page.
         use crate::records::RecordFile as F;
-        const KEPT: [F; 17] = [
+        const KEPT: [F; 14] = [
             F::Children,
             F::Requests,
             F::Plans,
@@ -186,13 +184,12 @@ impl ChildIndex {
             F::Promises,
             F::Consultations,
             F::Tasks,
-            F::Population,
-            F::Benchmarks,
-            F::Targets,
         ];
         let counts = update.counts();
         let unkept = F::ALL.iter().filter(|f| !KEPT.contains(f)).any(|&f| counts.of(f) > 0);
-        if of_no_child.iter().any(|n| **n > 0) || registers || standard || unkept {
+        // The standard promise (no child) changes every child's next update.
+        let standard = update.promises.iter().any(|p| p.child_id.is_none());
+        if unkept || standard {
             return None;
         }
         let mut touched: Vec<String> = Vec::new();

@@ -705,7 +705,7 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         }
     }
 
-    let indicators = board_paper(&mut r, cw, &children, &staff, &plans, measure_ids);
+    let indicators = board_paper(&mut r, cw, &children, &staff, &plans, &requests, measure_ids);
     let known = |m: &str| measure_ids.contains(&m) || indicators.contains_key(m);
     let mut benchmark_keys = HashMap::default();
     for (i, b) in cw.benchmarks.iter().enumerate() {
@@ -767,6 +767,7 @@ fn board_paper<'a>(
     children: &HashMap<&str, usize>,
     staff: &HashMap<&str, usize>,
     plans: &HashMap<&str, usize>,
+    requests: &HashMap<&str, usize>,
     measure_ids: &[&str],
 ) -> HashMap<&'a str, usize> {
     use RecordFile as F;
@@ -875,13 +876,18 @@ fn board_paper<'a>(
 
     let questions = r.ids(F::AuditQuestions, "question_id", cw.audit_questions.iter().map(|x| x.question_id.as_str()));
     let audits = r.ids(F::QualityAudits, "audit_id", cw.quality_audits.iter().map(|x| x.audit_id.as_str()));
-    let request_child: HashMap<&str, &str> =
-        cw.requests.iter().map(|q| (q.request_id.as_str(), q.child_id.as_str())).collect();
-    let advice: HashMap<&str, &str> = cw
-        .advice
-        .iter()
-        .filter_map(|a| Some((a.advice_id.as_str(), *request_child.get(a.request_id.as_str())?)))
-        .collect();
+    // Advice names its child through its request; mapped only when there are audits to check.
+    let advice: HashMap<&str, &str> = if cw.quality_audits.is_empty() {
+        HashMap::default()
+    } else {
+        cw.advice
+            .iter()
+            .filter_map(|a| {
+                let k = *requests.get(a.request_id.as_str())?;
+                Some((a.advice_id.as_str(), cw.requests[k].child_id.as_str()))
+            })
+            .collect()
+    };
     for (i, a) in cw.quality_audits.iter().enumerate() {
         r.reference(F::QualityAudits, i, "child_id", &a.child_id, children, F::Children);
         // As caseworkers: with staff recorded, auditors and moderators are among them.

@@ -887,8 +887,12 @@ impl<'a> Engine<'a> {
         let member = |h: Option<&str>| h.and_then(|h| staff.get(h).copied());
         let request_staff: Vec<Option<u32>> = cw.requests.iter().map(|r| member(r.caseworker.as_deref())).collect();
         let plan_staff: Vec<Option<u32>> = plan_holder_ids.iter().map(|h| member(*h)).collect();
-        let advice_requests: HashMap<&str, &str> =
-            cw.advice.iter().map(|a| (a.advice_id.as_str(), a.request_id.as_str())).collect();
+        // Mapped only when there are audits: the engine is built on every scorecard.
+        let advice_requests: HashMap<&str, &str> = if cw.quality_audits.is_empty() {
+            HashMap::default()
+        } else {
+            cw.advice.iter().map(|a| (a.advice_id.as_str(), a.request_id.as_str())).collect()
+        };
         let audit_teams: Vec<&'a str> = cw
             .quality_audits
             .iter()
