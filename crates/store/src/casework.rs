@@ -259,6 +259,93 @@ pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), Stor
     Ok(())
 }
 
+/// The first import into a new SQLite database (a new authority: no records, and nobody who
+/// could sign in to the web app): every row bound to one prepared statement per table, straight
+/// into the tables, in one transaction that holds the database's write lock throughout, which
+/// is why it is only for a database nobody can be using. The foreign keys are checked once,
+/// over the whole database, before the commit (`PRAGMA foreign_key_check`) instead of row by
+/// row: the same checks, and a broken reference still undoes everything. The tables' indexes
+/// are dropped and built again from the whole tables, in the same transaction. `Ok(false)`,
+/// with nothing written, when the database is not new: the staged path then merges the records
+/// into those held without holding the lock while it writes them.
+fn save_into_empty_sqlite(
+    path: &std::path::Path,
+    casework: &Casework,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<bool, StoreError> {
+    use rusqlite::types::Null;
+    let mut conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Off for this connection only, and only outside a transaction; checked before the commit.
+    conn.pragma_update(None, "foreign_keys", false)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // A larger page cache than the default 2 MB for the import's B-trees (freed on return).
+    conn.pragma_update(None, "cache_size", -262_144)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let union = tables().map(|t| t.table).chain(["users"]).map(|t| format!("SELECT 1 FROM {t}")).collect::<Vec<_>>();
+    let union = union.join(" UNION ALL ");
+    let empty: bool = tx.query_row(&format!("SELECT NOT EXISTS ({union})"), [], |row| row.get(0))?;
+    if !empty {
+        return Ok(false);
+    }
+    // Building an index from the whole table sorts once instead of inserting row by row.
+    let names: Vec<String> = tables().map(|t| format!("'{}'", t.table)).collect();
+    let indexes: Vec<(String, String)> = tx
+        .prepare(&format!(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({})",
+            names.join(", ")
+        ))?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (name, _) in &indexes {
+        tx.execute(&format!("DROP INDEX \"{name}\""), [])?;
+    }
+    let counts = casework.counts();
+    let mut written = 0;
+    for table in tables() {
+        let total = counts.of(table.file);
+        if total == 0 {
+            continue;
+        }
+        let marks = vec!["?"; table.columns.len()].join(", ");
+        let mut insert =
+            tx.prepare(&format!("INSERT INTO {} ({}) VALUES ({marks})", table.table, column_list(table)))?;
+        for i in 0..total {
+            for (k, (column, cell)) in table.columns.iter().zip(casework.cells(table.file, i)).enumerate() {
+                let at = k + 1;
+                match column.storage {
+                    Storage::Text if cell.is_empty() && !table.key.contains(&column.name) => {
+                        insert.raw_bind_parameter(at, Null)?
+                    }
+                    Storage::Text => insert.raw_bind_parameter(at, cell.as_str())?,
+                    Storage::Integer => insert.raw_bind_parameter(at, cell.parse::<i64>().ok())?,
+                    Storage::Real => insert.raw_bind_parameter(at, cell.parse::<f64>().ok())?,
+                }
+            }
+            insert.raw_execute()?;
+            if i % 65_536 == 65_535 {
+                progress(written + i + 1);
+            }
+        }
+        written += total;
+        progress(written);
+    }
+    for (_, sql) in &indexes {
+        tx.execute(sql, [])?;
+    }
+    let broken: Option<(String, String)> = tx
+        .prepare("PRAGMA foreign_key_check")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(2)?)))?
+        .next()
+        .transpose()?;
+    if let Some((table, parent)) = broken {
+        return Err(StoreError::BrokenReference { table, parent });
+    }
+    tx.execute("UPDATE casework_version SET version = version + 1 WHERE id = 1", [])?;
+    tx.commit()?;
+    Ok(true)
+}
+
 impl Store {
     /// How many records of each kind the database holds.
     pub async fn counts(&self) -> Result<RecordCounts, StoreError> {
@@ -298,7 +385,23 @@ impl Store {
     /// many rows have been written so far.
     pub async fn save(&self, casework: &Casework, progress: &(dyn Fn(usize) + Sync)) -> Result<(), StoreError> {
         match self.backend() {
-            Backend::Sqlite => self.save_staged(casework, progress).await,
+            Backend::Sqlite => {
+                if let Some(path) = &self.sqlite_path {
+                    let _turn = self.write_turn().await;
+                    // rusqlite is synchronous: on the command line's many-threaded runtime the
+                    // thread is given up to the import for its seconds; a single-threaded one
+                    // (a test) simply waits for it.
+                    let write = || save_into_empty_sqlite(path, casework, progress);
+                    let written = match tokio::runtime::Handle::try_current().map(|h| h.runtime_flavor()) {
+                        Ok(tokio::runtime::RuntimeFlavor::MultiThread) => tokio::task::block_in_place(write)?,
+                        _ => write()?,
+                    };
+                    if written {
+                        return Ok(());
+                    }
+                }
+                self.save_staged(casework, progress).await
+            }
             Backend::Postgres => self.save_copied(casework, progress).await,
         }
     }

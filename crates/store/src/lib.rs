@@ -49,6 +49,10 @@ pub enum StoreError {
     Unsupported(&'static str),
     #[error("{0}")]
     Files(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("a record in {table} refers to a record in {parent} that is not there")]
+    BrokenReference { table: String, parent: String },
 }
 
 impl StoreError {
@@ -96,6 +100,8 @@ pub struct Store {
     backend: Backend,
     /// The database's URL, for PostgreSQL (a bulk import opens its own connection for `COPY`).
     url: Hidden,
+    /// The SQLite file (the first import into an empty one writes it on its own connection).
+    sqlite_path: Option<std::path::PathBuf>,
     /// SQLite lets one connection write at a time and makes the others retry after a sleep;
     /// under load that sleep, not the write, is what takes the time. Writes through this store
     /// queue here instead, first come first served. (PostgreSQL needs no such queue.)
@@ -174,6 +180,7 @@ impl Store {
             pool,
             backend,
             url: Hidden(url.clone()),
+            sqlite_path: (backend == Backend::Sqlite).then(|| sqlite_path(location)),
             sqlite_writes: std::sync::Arc::new(tokio::sync::Mutex::new(())),
         };
         store.migrate().await?;
@@ -239,6 +246,12 @@ fn is_postgres(location: &str) -> bool {
 }
 
 /// A SQLite connection URL for a file path, creating the file when missing.
+/// The path of the SQLite file at `location` (a path, or a `sqlite:` URL).
+fn sqlite_path(location: &str) -> std::path::PathBuf {
+    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
+    std::path::PathBuf::from(path)
+}
+
 fn sqlite_url(path: &str) -> String {
     let path = path.strip_prefix("sqlite://").or_else(|| path.strip_prefix("sqlite:")).unwrap_or(path);
     let encoded: String = path
