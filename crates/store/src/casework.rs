@@ -343,6 +343,10 @@ fn save_into_empty_sqlite(
     }
     tx.execute("UPDATE casework_version SET version = version + 1 WHERE id = 1", [])?;
     tx.commit()?;
+    // The import's pages are in the write-ahead log: folded into the database now and the log
+    // emptied, or every read and write after it would go through a log the size of the
+    // database (a save on a 200,000-child authority took 218 ms instead of 3).
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(true)
 }
 
