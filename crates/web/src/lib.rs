@@ -78,6 +78,12 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Memo<K, V> {
         self.cell(&key).get_or_try_init(compute).await.cloned()
     }
 
+    /// The result for `key` when it has been computed.
+    fn ready(&self, key: &K) -> Option<V> {
+        let cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cells.get(key).and_then(|c| c.get().cloned())
+    }
+
     /// Every result computed so far, with its key.
     fn computed(&self) -> Vec<(K, V)> {
         let cells = self.cells.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -100,7 +106,7 @@ struct Snapshot {
     casework: Arc<Casework>,
     child_index: OnceLock<Arc<ChildIndex>>,
     caseworkers: OnceLock<Arc<Vec<String>>>,
-    scorecards: Memo<(Month, Month, jiff::civil::Date), Arc<Scorecard>>,
+    scorecards: Memo<ScorecardKey, Arc<Scorecard>>,
     /// Today's counts, by date and caseworker (`None`: everyone's).
     todays: Memo<(jiff::civil::Date, Option<String>), Arc<Today>>,
     worklists: Memo<jiff::civil::Date, Arc<Worklists>>,
@@ -192,6 +198,130 @@ pub struct AppState {
     /// How e-mail is sent (`serve --smtp`), and where its links point; without it the portal
     /// cannot send sign-in codes and nothing is e-mailed.
     pub mail: Option<(sendtrack_mail::Mailer, sendtrack_mail::Links)>,
+    /// The newest scorecards computed, across snapshots.
+    scorecards: Arc<Scorecards>,
+    pub scorecard_patience: Option<std::time::Duration>,
+}
+
+/// How long `serve` lets the scorecard page wait for the latest figures (see
+/// [`AppState::scorecard_patience`]): not at all when it has earlier ones to show. After this
+/// instance's own save the scorecards people read are worked out again straight away, in the
+/// background, so a person who saves and then opens the scorecard finds the latest figures
+/// unless the authority is large or many people are saving; they are never kept waiting for
+/// the second a large authority's catalogue takes, which a page waiting 30 ms after every
+/// save showed to cost more under load than it saved.
+pub const SCORECARD_PATIENCE: std::time::Duration = std::time::Duration::ZERO;
+
+/// A scorecard's months and the day it is as at.
+type ScorecardKey = (Month, Month, jiff::civil::Date);
+
+/// How far the figures a page shows are behind the records: the number of changes saved since
+/// the version they were computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Behind {
+    pub changes: i64,
+}
+
+/// The newest scorecard computed of each range, with its casework version, whichever snapshot
+/// it came from: what the scorecard page shows, marked as behind, while the figures of the
+/// latest version are worked out in the background, one computation at a time.
+#[derive(Default)]
+struct Scorecards {
+    newest: Mutex<HashMap<ScorecardKey, (i64, Arc<Scorecard>)>>,
+    /// Held by the one computation in the background at a time.
+    turn: tokio::sync::Mutex<()>,
+    /// The casework version of the latest snapshot: a computation for an older one is skipped.
+    latest: std::sync::atomic::AtomicI64,
+    /// Each range's table as HTML, rendered once per scorecard: the page's costliest part, which
+    /// forty readers a second would otherwise each format again.
+    tables: Mutex<HashMap<ScorecardKey, (Arc<Scorecard>, Arc<str>)>>,
+}
+
+impl Scorecards {
+    /// The scorecard of `key` at `snapshot`'s version: computed once, and kept as the newest.
+    /// `threads`: how many threads compute it (a page waiting for it uses both cores; the
+    /// background leaves one to the pages).
+    async fn of(
+        &self,
+        snapshot: &Snapshot,
+        key: ScorecardKey,
+        threads: usize,
+    ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
+        let cw = snapshot.casework.clone();
+        let (from, to, today) = key;
+        let card = snapshot
+            .scorecards
+            .get(key, || {
+                blocking("(scorecard)", move || {
+                    // As at today: this month's figures are to date, and agree with Today's counts.
+                    let engine = Engine::as_at(&cw, today);
+                    let measures: Vec<_> = CATALOGUE.iter().collect();
+                    Arc::new(scorecard(&engine, &measures, from, to, threads))
+                })
+            })
+            .await?;
+        let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if newest.get(&key).is_none_or(|(version, _)| *version < snapshot.version) {
+            if newest.len() >= CACHED_SCORECARDS
+                && !newest.contains_key(&key)
+                && let Some(other) = newest.keys().next().copied()
+            {
+                newest.remove(&other);
+            }
+            newest.insert(key, (snapshot.version, card.clone()));
+        }
+        Ok(card)
+    }
+
+    /// `card`'s table, by `render` the first time it is asked for.
+    fn table(&self, key: ScorecardKey, card: &Arc<Scorecard>, render: impl FnOnce() -> String) -> Arc<str> {
+        let held = |tables: &HashMap<ScorecardKey, (Arc<Scorecard>, Arc<str>)>| {
+            tables.get(&key).filter(|(c, _)| Arc::ptr_eq(c, card)).map(|(_, t)| t.clone())
+        };
+        if let Some(table) = held(&self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
+            return table;
+        }
+        let table: Arc<str> = render().into();
+        let mut tables = self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if tables.len() >= CACHED_SCORECARDS
+            && !tables.contains_key(&key)
+            && let Some(other) = tables.keys().next().copied()
+        {
+            tables.remove(&other);
+        }
+        tables.insert(key, (card.clone(), table.clone()));
+        table
+    }
+
+    /// The newest scorecard of `key` computed before `version`.
+    fn before(&self, key: &ScorecardKey, version: i64) -> Option<(i64, Arc<Scorecard>)> {
+        let newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        newest.get(key).filter(|(v, _)| *v < version).cloned()
+    }
+
+    /// The ranges computed so far as at `today`.
+    fn ranges(&self, today: jiff::civil::Date) -> Vec<ScorecardKey> {
+        let newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        newest.keys().filter(|k| k.2 == today).copied().collect()
+    }
+
+    /// Computes the scorecard of `key` at `snapshot` in the background, after any computation
+    /// already under way, unless a newer snapshot has come by then (`None`).
+    fn refresh(
+        self: &Arc<Self>,
+        snapshot: Arc<Snapshot>,
+        key: ScorecardKey,
+    ) -> tokio::task::JoinHandle<Option<Arc<Scorecard>>> {
+        let scorecards = self.clone();
+        tokio::spawn(async move {
+            let _turn = scorecards.turn.lock().await;
+            let latest = scorecards.latest.load(std::sync::atomic::Ordering::Relaxed);
+            if latest > snapshot.version && snapshot.scorecards.ready(&key).is_none() {
+                return None;
+            }
+            scorecards.of(&snapshot, key, 1).await.ok()
+        })
+    }
 }
 
 impl AppState {
@@ -207,7 +337,16 @@ impl AppState {
             loads: std::sync::atomic::AtomicUsize::new(0),
             documents: None,
             mail: None,
+            scorecards: Arc::new(Scorecards::default()),
+            scorecard_patience: None,
         }
+    }
+
+    /// The same state with the scorecard page waiting at most `patience` for the latest
+    /// figures (see [`AppState::scorecard_patience`]).
+    pub fn with_scorecard_patience(mut self, patience: Option<std::time::Duration>) -> AppState {
+        self.scorecard_patience = patience;
+        self
     }
 
     /// The same state sending e-mail with `mailer`, its links to the service at `links`.
@@ -273,7 +412,16 @@ impl AppState {
             && held.version + 1 == version
             && let Some(next) = held.after(version, update, before)
         {
-            self.snapshot.store(Some(Arc::new(next)));
+            let next = Arc::new(next);
+            self.snapshot.store(Some(next.clone()));
+            self.scorecards.latest.store(version, std::sync::atomic::Ordering::Relaxed);
+            // The scorecards people have been reading are worked out again now, in the
+            // background, rather than when next asked for.
+            if self.scorecard_patience.is_some() {
+                for key in self.scorecards.ranges(self.today()) {
+                    drop(self.scorecards.refresh(next.clone(), key));
+                }
+            }
         }
     }
 
@@ -317,6 +465,7 @@ impl AppState {
         let began = std::time::Instant::now();
         let snapshot = Arc::new(Snapshot::new(current, self.store.load().await?));
         self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.scorecards.latest.fetch_max(current, std::sync::atomic::Ordering::Relaxed);
         tracing::info!(version = current, took_ms = began.elapsed().as_millis(), "read the records from the database");
         self.snapshot.store(Some(snapshot.clone()));
         Ok(snapshot)
@@ -376,26 +525,54 @@ impl AppState {
         Ok(self.snapshot().await?.casework.clone())
     }
 
-    /// The whole catalogue from `from` to `to`, computed once per range until the records change.
+    /// The whole catalogue from `from` to `to` of the latest casework version, computed once
+    /// per range until the records change.
     pub(crate) async fn scorecard(
         &self,
         from: Month,
         to: Month,
     ) -> Result<Arc<Scorecard>, sendtrack_store::StoreError> {
         let snapshot = self.snapshot().await?;
-        let today = self.today();
-        let cw = snapshot.casework.clone();
-        snapshot
-            .scorecards
-            .get((from, to, today), || {
-                blocking("(scorecard)", move || {
-                    // As at today: this month's figures are to date, and agree with Today's counts.
-                    let engine = Engine::as_at(&cw, today);
-                    let measures: Vec<_> = CATALOGUE.iter().collect();
-                    Arc::new(scorecard(&engine, &measures, from, to, 2))
-                })
-            })
-            .await
+        self.scorecards.of(&snapshot, (from, to, self.today()), 2).await
+    }
+
+    /// The scorecard for the scorecard page: the latest version's when it is computed, or
+    /// computed within [`AppState::scorecard_patience`]; otherwise the newest one computed
+    /// before, with how many changes it is behind, while the latest is worked out in the
+    /// background. One such computation runs at a time, for the latest snapshot only: under
+    /// many saves a second the page never waits for the whole catalogue, and the figures it
+    /// shows are at most one computation behind.
+    pub(crate) async fn latest_scorecard(
+        &self,
+        from: Month,
+        to: Month,
+    ) -> Result<(Arc<Scorecard>, Option<Behind>), sendtrack_store::StoreError> {
+        let snapshot = self.snapshot().await?;
+        let key = (from, to, self.today());
+        let (Some(patience), Some((version, card))) =
+            (self.scorecard_patience, self.scorecards.before(&key, snapshot.version))
+        else {
+            return Ok((self.scorecards.of(&snapshot, key, 2).await?, None));
+        };
+        if let Some(latest) = snapshot.scorecards.ready(&key) {
+            return Ok((latest, None));
+        }
+        let behind = Behind { changes: snapshot.version - version };
+        match tokio::time::timeout(patience, self.scorecards.refresh(snapshot, key)).await {
+            Ok(Ok(Some(latest))) => Ok((latest, None)),
+            _ => Ok((card, Some(behind))),
+        }
+    }
+
+    /// The table of the scorecard `card` from `from` to `to`, rendered once by `render`.
+    pub(crate) fn scorecard_table(
+        &self,
+        from: Month,
+        to: Month,
+        card: &Arc<Scorecard>,
+        render: impl FnOnce() -> String,
+    ) -> Arc<str> {
+        self.scorecards.table((from, to, self.today()), card, render)
     }
 
     /// The forecast from the end of `as_of`, `months` ahead, under `assumptions` and

@@ -225,7 +225,8 @@ async fn commands_web_serve(
     let state = std::sync::Arc::new(
         sendtrack_web::AppState::new(store, "Demo County Council".into(), today)
             .with_protection(protection)
-            .with_mail(mail),
+            .with_mail(mail)
+            .with_scorecard_patience(Some(sendtrack_web::SCORECARD_PATIENCE)),
     );
     sendtrack_web::start_mail_job(state.clone());
     sendtrack_web::serve(state, addr, |bound| {

@@ -58,7 +58,8 @@ pub async fn run_server(
         AppState::new(store, options.authority.to_string(), today)
             .with_protection(protection)
             .with_documents(options.documents.clone())
-            .with_mail(mail),
+            .with_mail(mail)
+            .with_scorecard_patience(Some(sendtrack_web::SCORECARD_PATIENCE)),
     );
     sendtrack_web::start_mail_job(state.clone());
     let authority = options.authority;

@@ -8,7 +8,7 @@ use crate::error::Answer;
 use crate::layout::page;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::MeasureDef;
 use sendtrack_domain::measures::scorecard::Line;
@@ -134,15 +134,19 @@ pub async fn show(
             &[html! { (said) }, html! { a class="govuk-link" href="/scorecard" { "See the last 13 months" } }],
         ));
     }
-    let card = state.scorecard(from, to).await?;
     if download.wanted() {
+        // A download is of the latest records, always.
+        let card = state.scorecard(from, to).await?;
         state.audit().record(&user, "download scorecard", None).await?;
         return Ok(respond(&[table(&card)], &download, &format!("scorecard-{from}-{to}")));
     }
+    let (card, behind) = state.latest_scorecard(from, to).await?;
     let cw = state.casework().await?;
     let supplied = sendtrack_domain::board::supplied(&cw, &card.months);
     let counts = (supplied.len(), supplied.iter().filter(|l| l.overdue).count());
-    Ok(page("Scorecard", &state.authority, Some(&user), scorecard_page(&card, from, to, counts)).into_response())
+    let table = state.scorecard_table(from, to, &card, || scorecard_table(&card, from, to).into_string());
+    let body = scorecard_page(&card, from, to, counts, behind, &table);
+    Ok(page("Scorecard", &state.authority, Some(&user), body).into_response())
 }
 
 /// The scorecard page: every measure of the catalogue from `from` to `to`, with the range form.
@@ -151,18 +155,30 @@ fn scorecard_page(
     from: Month,
     to: Month,
     (supplied, overdue): (usize, usize),
+    behind: Option<crate::Behind>,
+    table: &str,
 ) -> Markup {
     // The page links to its download; the table itself is built only when downloaded.
     let grid = DataTable::new("scorecard", "Scorecard", &[]);
-    // Where a new section of the catalogue starts, for a heading row.
-    let starts: Vec<bool> = card
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| i == 0 || card.lines[i - 1].measure.section != l.measure.section)
-        .collect();
     html! {
             h1 class="govuk-heading-l" { "Scorecard" }
+            @if let Some(behind) = behind {
+                div class="govuk-notification-banner" role="region" aria-labelledby="behind-title" data-module="govuk-notification-banner" {
+                    div class="govuk-notification-banner__header" {
+                        h2 class="govuk-notification-banner__title" id="behind-title" { "Important" }
+                    }
+                    div class="govuk-notification-banner__content" {
+                        p class="govuk-notification-banner__heading" {
+                            "These figures do not yet include the last " (behind.changes) " change" @if behind.changes != 1 { "s" } " saved to the records."
+                        }
+                        p class="govuk-body" {
+                            "The figures with " @if behind.changes != 1 { "them" } @else { "it" } " are being worked out. "
+                            a class="govuk-notification-banner__link" href=(format!("/scorecard?from={from}&to={to}")) { "Reload the scorecard" }
+                            " in a few seconds to see them. Downloads and the board report always include every change."
+                        }
+                    }
+                }
+            }
             @if card.is_to_date(to) { div class="govuk-inset-text" { (to.long_name()) " has not ended: its figures are to date, as at today. Measures taken at the month end are taken today, and agree with Today's counts; counts in the month run to today." } }
             p class="govuk-body" { "Every measure of the catalogue, " (from.short_name()) " to " (to.short_name()) ". Arrows compare with the month before; green is better, red is worse. Comparators are the latest published for a period that had started by " (to.short_name()) "." }
             p class="govuk-body" { a class="govuk-link" href=(format!("/reports/board?month={to}")) { "Board report for " (to.short_name()) } " (printable, with charts; the workbook downloads from it)" }
@@ -182,6 +198,20 @@ fn scorecard_page(
                 button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button" { "Show these months" }
             }
             (links(&format!("/scorecard?from={from}&to={to}"), &grid))
+            (PreEscaped(table))
+    }
+}
+
+/// The scorecard's table: every measure, the latest month beside its target and comparators.
+fn scorecard_table(card: &sendtrack_domain::measures::scorecard::Scorecard, from: Month, to: Month) -> Markup {
+    // Where a new section of the catalogue starts, for a heading row.
+    let starts: Vec<bool> = card
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| i == 0 || card.lines[i - 1].measure.section != l.measure.section)
+        .collect();
+    html! {
             div class="st-scroll st-scroll--sticky" {
                 table class="govuk-table" {
                     caption class="govuk-table__caption govuk-table__caption--m" { "Scorecard, " (from.short_name()) " to " (to.short_name()) }

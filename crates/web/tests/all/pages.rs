@@ -433,3 +433,52 @@ async fn the_scorecard_over_a_term_sits_beside_the_same_term_a_year_before() {
     })
     .await;
 }
+
+/// Issue 16, goal 1: when the latest figures are not ready within the page's patience, the
+/// scorecard page shows the figures it has, says how many changes they leave out, and has the
+/// latest ones a moment later; a download is always of the latest records.
+#[tokio::test]
+async fn the_scorecard_page_shows_figures_behind_a_change_while_the_latest_are_worked_out() {
+    on_each_backend("web_behind", |store, _| async move {
+        use sendtrack_domain::records::Casework;
+        let state = state_with(store.clone(), sendtrack_web::Protection::default()).await;
+        let app =
+            sendtrack_web::router(std::sync::Arc::new(state.with_scorecard_patience(Some(std::time::Duration::ZERO))));
+        let analyst = session(&app, "analyst@example.org").await;
+        let table = |page: &str| page[page.find("<table").unwrap()..page.find("</table>").unwrap()].to_string();
+        let banner = "These figures do not yet include the last";
+        let (_, _, first) = get(&app, "/scorecard", Some(&analyst)).await;
+        assert!(!first.contains(banner), "nothing computed before: the page waits for its figures");
+        let download = |app: &axum::Router| {
+            let app = app.clone();
+            let analyst = analyst.clone();
+            async move { get(&app, "/scorecard?download=csv&table=scorecard", Some(&analyst)).await.2 }
+        };
+        let received = |csv: &str| csv.lines().find(|l| l.contains(",requests_received,")).unwrap().to_string();
+        let first_csv = download(&app).await;
+        // A request received in October, saved by another program (an import).
+        let cw = store.load().await.unwrap();
+        let mut request = cw.requests[0].clone();
+        request.request_id = "R-LATE".into();
+        request.received_on = jiff::civil::date(2026, 10, 15);
+        request.decision = None;
+        request.draft_issued_on = None;
+        request.outcome = None;
+        store.save(&Casework { requests: imbl::vector![request], ..Casework::default() }, &|_| {}).await.unwrap();
+        let (_, _, behind) = get(&app, "/scorecard", Some(&analyst)).await;
+        assert!(behind.contains(&format!("{banner} 1 change saved to the records")), "the page says so");
+        assert_eq!(table(&behind), table(&first), "the figures before the change");
+        assert_ne!(received(&download(&app).await), received(&first_csv), "a download counts the request");
+        let mut latest = behind;
+        for _ in 0..400 {
+            if !latest.contains(banner) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            latest = get(&app, "/scorecard", Some(&analyst)).await.2;
+        }
+        assert!(!latest.contains(banner), "the latest figures came");
+        assert_ne!(table(&latest), table(&first), "and count the request");
+    })
+    .await;
+}
