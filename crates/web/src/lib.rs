@@ -212,6 +212,9 @@ pub struct AppState {
 /// save showed to cost more under load than it saved.
 pub const SCORECARD_PATIENCE: std::time::Duration = std::time::Duration::ZERO;
 
+/// A scorecard and its table as HTML.
+type RenderedTable = (Arc<Scorecard>, Arc<str>);
+
 /// A scorecard's months and the day it is as at.
 type ScorecardKey = (Month, Month, jiff::civil::Date);
 
@@ -234,7 +237,7 @@ struct Scorecards {
     latest: std::sync::atomic::AtomicI64,
     /// Each range's table as HTML, rendered once per scorecard: the page's costliest part, which
     /// forty readers a second would otherwise each format again.
-    tables: Mutex<HashMap<ScorecardKey, (Arc<Scorecard>, Arc<str>)>>,
+    tables: Mutex<HashMap<ScorecardKey, RenderedTable>>,
 }
 
 impl Scorecards {
@@ -275,7 +278,7 @@ impl Scorecards {
 
     /// `card`'s table, by `render` the first time it is asked for.
     fn table(&self, key: ScorecardKey, card: &Arc<Scorecard>, render: impl FnOnce() -> String) -> Arc<str> {
-        let held = |tables: &HashMap<ScorecardKey, (Arc<Scorecard>, Arc<str>)>| {
+        let held = |tables: &HashMap<ScorecardKey, RenderedTable>| {
             tables.get(&key).filter(|(c, _)| Arc::ptr_eq(c, card)).map(|(_, t)| t.clone())
         };
         if let Some(table) = held(&self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
