@@ -169,7 +169,7 @@ fn scorecard_page(
                     }
                     div class="govuk-notification-banner__content" {
                         p class="govuk-notification-banner__heading" {
-                            "These figures do not yet include the last " (behind.changes) " change" @if behind.changes != 1 { "s" } " saved to the records."
+                            @if behind.changes == 1 { "These figures do not yet include the last change saved to the records." } @else { "These figures do not yet include the last " (behind.changes) " changes saved to the records." }
                         }
                         p class="govuk-body" {
                             "The figures with " @if behind.changes != 1 { "them" } @else { "it" } " are being worked out. "

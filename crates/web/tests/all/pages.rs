@@ -466,7 +466,7 @@ async fn the_scorecard_page_shows_figures_behind_a_change_while_the_latest_are_w
         request.outcome = None;
         store.save(&Casework { requests: imbl::vector![request], ..Casework::default() }, &|_| {}).await.unwrap();
         let (_, _, behind) = get(&app, "/scorecard", Some(&analyst)).await;
-        assert!(behind.contains(&format!("{banner} 1 change saved to the records")), "the page says so");
+        assert!(behind.contains(&format!("{banner} change saved to the records.")), "the page says so");
         assert_eq!(table(&behind), table(&first), "the figures before the change");
         assert_ne!(received(&download(&app).await), received(&first_csv), "a download counts the request");
         let mut latest = behind;
