@@ -41,6 +41,17 @@ const CACHED_SCORECARDS: usize = 16;
 const CACHED_TODAYS: usize = 256;
 const CACHED_WORKLIST_DATES: usize = 4;
 
+/// Inserts into a map that holds at most `cap` entries: another entry is dropped when it is full.
+fn insert_bounded<K: std::hash::Hash + Eq + Clone, V>(map: &mut HashMap<K, V>, key: K, value: V, cap: usize) {
+    if map.len() >= cap
+        && !map.contains_key(&key)
+        && let Some(other) = map.keys().next().cloned()
+    {
+        map.remove(&other);
+    }
+    map.insert(key, value);
+}
+
 /// Results computed from one snapshot, by key, at most `cap` of them, each computed once: the
 /// pages that ask for a result while it is being computed wait for it rather than computing it
 /// too (after a save, forty readers of the scorecard would otherwise each compute it).
@@ -62,13 +73,8 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Memo<K, V> {
         if let Some(cell) = cells.get(key) {
             return cell.clone();
         }
-        if cells.len() >= self.cap
-            && let Some(other) = cells.keys().next().cloned()
-        {
-            cells.remove(&other);
-        }
         let cell = Arc::new(tokio::sync::OnceCell::new());
-        cells.insert(key.clone(), cell.clone());
+        insert_bounded(&mut cells, key.clone(), cell.clone(), self.cap);
         cell
     }
 
@@ -200,6 +206,8 @@ pub struct AppState {
     pub mail: Option<(sendtrack_mail::Mailer, sendtrack_mail::Links)>,
     /// The newest scorecards computed, across snapshots.
     scorecards: Arc<Scorecards>,
+    /// How long the scorecard page waits for the figures of the latest casework version before
+    /// showing the newest it has, marked as behind (`None`, the default: it always waits).
     pub scorecard_patience: Option<std::time::Duration>,
 }
 
@@ -265,13 +273,7 @@ impl Scorecards {
             .await?;
         let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if newest.get(&key).is_none_or(|(version, _)| *version < snapshot.version) {
-            if newest.len() >= CACHED_SCORECARDS
-                && !newest.contains_key(&key)
-                && let Some(other) = newest.keys().next().copied()
-            {
-                newest.remove(&other);
-            }
-            newest.insert(key, (snapshot.version, card.clone()));
+            insert_bounded(&mut newest, key, (snapshot.version, card.clone()), CACHED_SCORECARDS);
         }
         Ok(card)
     }
@@ -286,13 +288,7 @@ impl Scorecards {
         }
         let table: Arc<str> = render().into();
         let mut tables = self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if tables.len() >= CACHED_SCORECARDS
-            && !tables.contains_key(&key)
-            && let Some(other) = tables.keys().next().copied()
-        {
-            tables.remove(&other);
-        }
-        tables.insert(key, (card.clone(), table.clone()));
+        insert_bounded(&mut tables, key, (card.clone(), table.clone()), CACHED_SCORECARDS);
         table
     }
 
@@ -417,7 +413,7 @@ impl AppState {
         {
             let next = Arc::new(next);
             self.snapshot.store(Some(next.clone()));
-            self.scorecards.latest.store(version, std::sync::atomic::Ordering::Relaxed);
+            self.scorecards.latest.fetch_max(version, std::sync::atomic::Ordering::Relaxed);
             // The scorecards people have been reading are worked out again now, in the
             // background, rather than when next asked for.
             if self.scorecard_patience.is_some() {
