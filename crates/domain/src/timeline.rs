@@ -138,6 +138,15 @@ fn put<T: Record>(
     }
 }
 
+/// What [`ChildIndex::put`] did.
+#[derive(Debug)]
+pub struct Put {
+    /// The children whose records changed, in id order.
+    pub children: Vec<String>,
+    /// The requests replaced, as they were (a caseworker may no longer hold any).
+    pub requests_replaced: Vec<crate::records::Request>,
+}
+
 impl ChildIndex {
     pub fn new(cw: &Casework) -> ChildIndex {
         ChildIndex {
@@ -163,8 +172,8 @@ impl ChildIndex {
     /// records changed (and the owner's records), not to the caseload. Records of types no
     /// child owns (population, benchmarks, targets, staff, posts, the board paper's) are not
     /// put: the caller reloads for those.
-    /// Returns the children whose records changed, or `None` when `update` holds such records.
-    pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Vec<String>> {
+    /// Returns what was put, or `None` when `update` holds such records.
+    pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Put> {
         // Only the types of one child are put; any other (population, benchmarks, targets,
         // staff, posts, organisations, the board paper's, and any added later) means a reload:
         // a record silently left out of the records held would be a stale page.
@@ -203,10 +212,12 @@ impl ChildIndex {
             };
             touched.push(c.child_id.to_string());
         }
+        let mut requests_replaced = Vec::new();
         for r in &update.requests {
             let before = put(&mut cw.requests, &mut self.requests, |r| r.child_id.as_str(), r.clone());
-            touched.extend(before.map(|b| b.child_id.to_string()));
+            touched.extend(before.as_ref().map(|b| b.child_id.to_string()));
             touched.push(r.child_id.to_string());
+            requests_replaced.extend(before);
         }
         for p in &update.plans {
             let before = put(&mut cw.plans, &mut self.plans, |p| p.child_id.as_str(), p.clone());
@@ -273,7 +284,7 @@ impl ChildIndex {
         }
         touched.sort();
         touched.dedup();
-        Some(touched)
+        Some(Put { children: touched, requests_replaced })
     }
 
     /// The child with this id.

@@ -147,11 +147,32 @@ fn versioned_table(file: RecordFile) -> Result<&'static Table, StoreError> {
     }
 }
 
+/// How many casework versions' changes are kept in `casework_changes`: an app further behind
+/// than this reads every record again.
+pub const CHANGES_KEPT: i64 = 10_000;
+
 /// Raises the casework version: every write of casework records does, in its transaction, so
-/// that a running web app can tell its in-memory copy is stale. Returns the new version.
+/// that a running web app can tell its in-memory copy is stale. The records the unit of work
+/// wrote one by one are recorded with the new version (see [`Store::changes`]); a unit that
+/// wrote others records none, which tells a running app to read everything. Returns the new
+/// version.
 pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
     let raised = "UPDATE casework_version SET version = version + 1 WHERE id = 1 RETURNING version";
-    Ok(sqlx::query_scalar(raised).fetch_one(work.conn()).await?)
+    let version: i64 = sqlx::query_scalar(raised).fetch_one(work.conn()).await?;
+    if let crate::work::Changed::Records(records) = std::mem::take(&mut work.changed) {
+        for some in records.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = work.sql("INSERT INTO casework_changes (version, record_type, record_id) VALUES ");
+            insert.list(some, ", ", |sql, (file, id)| {
+                sql.push("(").bind(version).push(", ").bind(file.declaration().table.to_string());
+                sql.push(", ").bind(id.clone()).push(")");
+            });
+            insert.query().execute(work.conn()).await?;
+        }
+    }
+    let mut forget = work.sql("DELETE FROM casework_changes WHERE version <= ");
+    forget.bind(version - CHANGES_KEPT);
+    forget.query().execute(work.conn()).await?;
+    Ok(version)
 }
 
 /// What a form's save wrote: the record's own new version, and the casework version the save
@@ -175,6 +196,7 @@ pub async fn write_record(
     let table = versioned_table(file)?;
     let mut cells = record.cells(file, 0).into_iter();
     let id = cells.next().unwrap_or_default();
+    work.changed_record(file, &id);
     let mut select = work.sql(&format!("SELECT version FROM {} WHERE {} = ", table.table, table.key[0]));
     select.bind(id.clone());
     let current: Option<i64> = select.scalar().fetch_optional(work.conn()).await?;
@@ -222,6 +244,7 @@ pub async fn write_record(
 /// of birth, sex and needs stay, with every other record: the measures of past months count
 /// children by age band and need, and must not change when a child is erased.
 pub async fn erase_child(work: &mut Work<'_>, child_id: &str) -> Result<(), StoreError> {
+    work.changed_unknown();
     let mut update = work.sql("UPDATE children SET ");
     let personal =
         RecordFile::Children.columns().iter().filter(|c| matches!(c.personal, Personal::Name | Personal::Erased));
@@ -558,6 +581,40 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT version FROM casework_version WHERE id = 1").fetch_one(self.pool()).await?)
     }
 
+    /// The records changed by the casework versions after `after` up to `upto`, in the order
+    /// they were written (a record changed twice is listed twice), as [`raise_version`]
+    /// recorded them; `None` when any of those versions changed records not told one by one
+    /// (an import, an erasure, many rows) or is no longer kept, and everything must be read.
+    pub async fn changes(&self, after: i64, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {
+        if upto <= after {
+            return Ok(Some(Vec::new()));
+        }
+        if upto - after > CHANGES_KEPT {
+            return Ok(None);
+        }
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT version, record_type, record_id FROM casework_changes \
+             WHERE version > $1 AND version <= $2 ORDER BY version",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(self.pool())
+        .await?;
+        let mut versions: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        versions.dedup();
+        if versions.len() as i64 != upto - after {
+            return Ok(None);
+        }
+        let mut changes = Vec::with_capacity(rows.len());
+        for (_, table, id) in rows {
+            match RecordFile::ALL.into_iter().find(|f| f.declaration().table == table) {
+                Some(file) => changes.push((file, id)),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(changes))
+    }
+
     /// Whether the database holds no casework records at all.
     pub async fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.counts().await?.total() == 0)
@@ -610,6 +667,7 @@ impl Store {
     /// version raised once. Returns the casework version.
     pub async fn write_rows(&self, update: &Casework, event: &AuditEvent) -> Result<i64, StoreError> {
         let mut work = self.begin().await?;
+        work.changed_unknown();
         let counts = update.counts();
         for table in tables() {
             let total = counts.of(table.file);
@@ -671,6 +729,7 @@ impl Store {
             if update.query().execute(work.conn()).await?.rows_affected() != 1 {
                 return Err(StoreError::NotFound { record: table.name, id: id.clone() });
             }
+            work.changed_record(*file, id);
         }
         audit::record_all(&mut work, events).await?;
         let version = raise_version(&mut work).await?;

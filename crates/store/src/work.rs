@@ -9,6 +9,7 @@
 //! writes `?` placeholders, which PostgreSQL rejects; `Sql` writes each backend's own.
 
 use crate::{Backend, Store, StoreError};
+use sendtrack_domain::records::RecordFile;
 use sqlx::any::AnyArguments;
 use sqlx::{Any, Arguments as _, AssertSqlSafe};
 
@@ -16,6 +17,9 @@ use sqlx::{Any, Arguments as _, AssertSqlSafe};
 pub struct Work<'s> {
     pub(crate) tx: sqlx::Transaction<'static, Any>,
     pub(crate) backend: Backend,
+    /// The casework records this unit has changed, recorded with the casework version it
+    /// raises (see [`crate::casework::raise_version`]).
+    pub(crate) changed: Changed,
     _turn: Option<tokio::sync::MutexGuard<'s, ()>>,
 }
 
@@ -25,11 +29,38 @@ impl Store {
     pub async fn begin(&self) -> Result<Work<'_>, StoreError> {
         let turn = self.write_turn().await;
         let tx = self.pool().begin().await?;
-        Ok(Work { tx, backend: self.backend(), _turn: turn })
+        Ok(Work { tx, backend: self.backend(), changed: Changed::Nothing, _turn: turn })
     }
 }
 
+/// What a unit of work has changed in the casework records, as far as it can tell.
+#[derive(Debug, Default)]
+pub(crate) enum Changed {
+    #[default]
+    Nothing,
+    /// These records (their type and id), each written whole by [`crate::casework::write_record`]
+    /// or [`Store::reallocate`].
+    Records(Vec<(RecordFile, String)>),
+    /// Records not told one by one (many rows of any type, an erasure): a running app must
+    /// read everything again.
+    Unknown,
+}
+
 impl Work<'_> {
+    /// Notes that the record `id` of `file` has been written.
+    pub(crate) fn changed_record(&mut self, file: RecordFile, id: &str) {
+        match &mut self.changed {
+            Changed::Nothing => self.changed = Changed::Records(vec![(file, id.to_string())]),
+            Changed::Records(list) => list.push((file, id.to_string())),
+            Changed::Unknown => {}
+        }
+    }
+
+    /// Notes that records have been written that are not told one by one.
+    pub(crate) fn changed_unknown(&mut self) {
+        self.changed = Changed::Unknown;
+    }
+
     /// Commits every write of the unit.
     pub async fn commit(self) -> Result<(), StoreError> {
         self.tx.commit().await?;

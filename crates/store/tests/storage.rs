@@ -148,7 +148,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=25).collect::<Vec<_>>());
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=26).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");
@@ -571,6 +571,59 @@ async fn erasing_a_child_erases_the_words_of_their_tasks() {
         let task = after.tasks.iter().find(|t| t.task_id == "T-1").unwrap();
         assert_eq!(task.what, "(erased)");
         assert_eq!(task.due_on, jiff::civil::date(2026, 12, 4), "the task itself stays");
+    })
+    .await;
+}
+
+/// Each raise of the casework version records the records written one by one, so that a
+/// running app can put just those in (issue 16, goal 1); anything else (an import, many rows,
+/// an erasure) records none, which tells it to read everything.
+#[tokio::test]
+async fn each_version_tells_the_records_it_changed_or_that_everything_must_be_read() {
+    on_each_backend("casework_changes", |store, _| async move {
+        let cw = demo(40, 6);
+        let start = store.casework_version().await.unwrap();
+        store.save(&cw, &|_| {}).await.unwrap();
+        let imported = store.casework_version().await.unwrap();
+        assert_eq!(store.changes(start, imported).await.unwrap(), None, "an import is read whole");
+        assert_eq!(store.changes(imported, imported).await.unwrap(), Some(vec![]));
+
+        let request = cw.requests[0].clone();
+        let (_, version) = request_with_version(&store, &request.request_id).await.unwrap();
+        update_request(&store, &request, version).await.unwrap();
+        let plan = cw.plans[0].plan_id.to_string();
+        let cases = [(RecordFile::Requests, request.request_id.to_string()), (RecordFile::Plans, plan.clone())];
+        store.reallocate(&cases, "cw009", &[change("m@example.org", "moved")]).await.unwrap();
+        let now = store.casework_version().await.unwrap();
+        assert_eq!(now, imported + 2);
+        let id = request.request_id.to_string();
+        assert_eq!(
+            store.changes(imported, now).await.unwrap(),
+            Some(vec![
+                (RecordFile::Requests, id.clone()),
+                (RecordFile::Requests, id.clone()),
+                (RecordFile::Plans, plan)
+            ])
+        );
+        assert_eq!(store.changes(imported + 1, now).await.unwrap().map(|c| c.len()), Some(2));
+        // A refused write records nothing and raises nothing.
+        assert!(update_request(&store, &request, version).await.is_err());
+        assert_eq!(store.casework_version().await.unwrap(), now);
+
+        // Rows of any type written together, or an erasure: everything is read again, even with
+        // a change told one by one around them.
+        let figures = Casework { population: cw.population.iter().take(1).cloned().collect(), ..Casework::default() };
+        store.write_rows(&figures, &change("a@example.org", "figures")).await.unwrap();
+        let (_, version) = request_with_version(&store, &id).await.unwrap();
+        update_request(&store, &request, version).await.unwrap();
+        let later = store.casework_version().await.unwrap();
+        assert_eq!(store.changes(now, later).await.unwrap(), None);
+        assert_eq!(store.changes(now + 1, later).await.unwrap(), Some(vec![(RecordFile::Requests, id.clone())]));
+        let child = cw.children[1].child_id.to_string();
+        store.erase_child(&child, &change("dpo@example.org", &child)).await.unwrap();
+        assert_eq!(store.changes(later, later + 1).await.unwrap(), None);
+        // Further behind than the changes kept: everything.
+        assert_eq!(store.changes(later - sendtrack_store::casework::CHANGES_KEPT - 1, later).await.unwrap(), None);
     })
     .await;
 }

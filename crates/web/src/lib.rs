@@ -136,19 +136,20 @@ impl Snapshot {
 }
 
 impl Snapshot {
-    /// The snapshot after this instance's own save of `update` (records of one child) raised
-    /// the casework version to `version`: the records and the child index with the saved
+    /// The snapshot after a save of `update` (records of children) raised the casework
+    /// version to `version`: the records and the child index with the saved
     /// records put in, sharing everything else; the worklists already computed with just the
     /// child's items worked out again; the caseworkers kept right. Scorecards and Today's counts
     /// are computed again when next asked for. `None` when the update is of records no child
-    /// owns, which a reload handles. `before` is the record as it was (for a change).
-    fn after(&self, version: i64, update: &Casework, before: Option<&Casework>) -> Option<Snapshot> {
+    /// owns, which a reload handles.
+    fn after(&self, version: i64, update: &Casework) -> Option<Snapshot> {
         let mut casework = Casework::clone(&self.casework);
         let mut index = match self.child_index.get() {
             Some(index) => ChildIndex::clone(index),
             None => ChildIndex::new(&self.casework),
         };
-        let touched = index.put(&mut casework, update)?;
+        let put = index.put(&mut casework, update)?;
+        let touched = put.children;
         let next = Snapshot::new(version, casework);
         if let Some(held) = self.caseworkers.get() {
             let mut list = Vec::clone(held);
@@ -160,7 +161,7 @@ impl Snapshot {
                 }
             }
             // A caseworker whose last request moved to someone else is no longer listed.
-            let gone = before.into_iter().flat_map(|b| &b.requests).filter_map(|r| r.caseworker.as_ref());
+            let gone = put.requests_replaced.iter().filter_map(|r| r.caseworker.as_ref());
             for id in gone {
                 if !next.casework.requests.iter().any(|r| r.caseworker.as_ref() == Some(id))
                     && let Ok(at) = list.binary_search(id)
@@ -381,7 +382,7 @@ impl AppState {
     }
 
     /// Files a document with the record changes that come with it (each record and the
-    /// version it was read at; `before`: the records as they were), as
+    /// version it was read at), as
     /// [`AppState::write_record`] does for a form: one transaction, and the snapshot moved on
     /// by the change.
     pub(crate) async fn file_document(
@@ -389,7 +390,6 @@ impl AppState {
         document: &sendtrack_store::documents::Document,
         content: &[u8],
         with: &[(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>)],
-        before: Option<&Casework>,
         event: &sendtrack_store::audit::AuditEvent,
     ) -> Result<(), sendtrack_store::StoreError> {
         // The snapshot's lock is held only when a record changes with the document: a large
@@ -398,7 +398,7 @@ impl AppState {
         let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
         if let Some(saved) = saved {
             let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-            self.move_on(saved.casework_version, &update, before.filter(|b| b.counts().total() > 0));
+            self.move_on(saved.casework_version, &update);
         }
         Ok(())
     }
@@ -406,22 +406,68 @@ impl AppState {
     /// Makes the next snapshot from the one held and `update`, the records this instance just
     /// wrote at casework `version`, when the one held is of the version just before (nobody
     /// else has written since); otherwise the next page loads the records again.
-    fn move_on(&self, version: i64, update: &Casework, before: Option<&Casework>) {
+    fn move_on(&self, version: i64, update: &Casework) {
         if let Some(held) = self.snapshot.load_full()
             && held.version + 1 == version
-            && let Some(next) = held.after(version, update, before)
+            && let Some(next) = held.after(version, update)
         {
-            let next = Arc::new(next);
-            self.snapshot.store(Some(next.clone()));
-            self.scorecards.latest.fetch_max(version, std::sync::atomic::Ordering::Relaxed);
-            // The scorecards people have been reading are worked out again now, in the
-            // background, rather than when next asked for.
-            if self.scorecard_patience.is_some() {
-                for key in self.scorecards.ranges(self.today()) {
-                    drop(self.scorecards.refresh(next.clone(), key));
-                }
+            self.swap_in(next);
+        }
+    }
+
+    /// Makes `next` the snapshot held.
+    fn swap_in(&self, next: Snapshot) -> Arc<Snapshot> {
+        let next = Arc::new(next);
+        self.snapshot.store(Some(next.clone()));
+        self.scorecards.latest.fetch_max(next.version, std::sync::atomic::Ordering::Relaxed);
+        // The scorecards people have been reading are worked out again now, in the
+        // background, rather than when next asked for.
+        if self.scorecard_patience.is_some() {
+            for key in self.scorecards.ranges(self.today()) {
+                drop(self.scorecards.refresh(next.clone(), key));
             }
         }
+        next
+    }
+
+    /// The snapshot at casework version `current`, made from `held` and the records changed
+    /// since by someone else (another instance of the app, a command) as the database
+    /// recorded them, each read again as it is now: a save elsewhere costs this instance what
+    /// it changed, not a read of every record. `None` when the changes cannot be put in that
+    /// way (an import, an erasure, records no child owns, too many): everything is read then.
+    async fn caught_up(&self, held: &Snapshot, current: i64) -> Result<Option<Snapshot>, sendtrack_store::StoreError> {
+        /// More changes than this are read as a whole.
+        const MOST: usize = 1_000;
+        let Some(changes) = self.store.changes(held.version, current).await? else {
+            return Ok(None);
+        };
+        if changes.len() > MOST {
+            return Ok(None);
+        }
+        let began = std::time::Instant::now();
+        let mut update = Casework::default();
+        let mut read = std::collections::HashSet::new();
+        for (file, id) in &changes {
+            if !read.insert((*file, id.as_str())) {
+                continue;
+            }
+            match self.store.record_with_version(*file, id).await {
+                Ok((record, _)) => update = update.updated_with(&record),
+                // Gone since (an erasure's later version reads everything anyway).
+                Err(sendtrack_store::StoreError::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(e),
+            }
+        }
+        let next = held.after(current, &update);
+        if next.is_some() {
+            tracing::info!(
+                version = current,
+                records = read.len(),
+                took_ms = began.elapsed().as_millis(),
+                "put the records changed elsewhere into those held"
+            );
+        }
+        Ok(next)
     }
 
     /// The same state with other protection settings.
@@ -435,8 +481,9 @@ impl AppState {
     }
 
     /// How many times the records have been read from the database since the app started: once,
-    /// then once per change made elsewhere (an import, another instance); never for this
-    /// instance's own saves, which update the records held.
+    /// then once per change made elsewhere that cannot be put in record by record (an
+    /// import, an erasure, records no child owns); never for a form's save, here or in
+    /// another instance, which updates the records held.
     pub fn loads(&self) -> usize {
         self.loads.load(std::sync::atomic::Ordering::Relaxed)
     }
@@ -461,6 +508,11 @@ impl AppState {
         if let Some(snapshot) = held(&self.snapshot) {
             return Ok(snapshot);
         }
+        if let Some(before) = self.snapshot.load_full()
+            && let Some(next) = self.caught_up(&before, current).await?
+        {
+            return Ok(self.swap_in(next));
+        }
         let began = std::time::Instant::now();
         let snapshot = Arc::new(Snapshot::new(current, self.store.load().await?));
         self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -475,33 +527,31 @@ impl AppState {
     /// since), the next one is made from it and the saved record, in time proportional to the
     /// change; otherwise the next page loads the records again. Held under the loading lock,
     /// so that a page asked for between the write and the new snapshot waits the moment it
-    /// takes rather than reading every record again. `before` is the record as it was.
+    /// takes rather than reading every record again.
     pub(crate) async fn write_record(
         &self,
         file: sendtrack_domain::validation::RecordFile,
         record: &Casework,
         version: Option<i64>,
         event: &sendtrack_store::audit::AuditEvent,
-        before: Option<&Casework>,
     ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let saved = self.store.write_record(file, record, version, event).await?;
-        self.move_on(saved.casework_version, record, before);
+        self.move_on(saved.casework_version, record);
         Ok(saved)
     }
 
     /// Several records saved together (see [`Store::write_records`]), and the snapshot moved
-    /// on by them as [`AppState::write_record`] does. `before`: the records as they were.
+    /// on by them as [`AppState::write_record`] does.
     pub(crate) async fn write_records(
         &self,
         records: &[(sendtrack_domain::validation::RecordFile, &Casework, Option<i64>)],
-        before: Option<&Casework>,
         event: &sendtrack_store::audit::AuditEvent,
     ) -> Result<(), sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let version = self.store.write_records(records, event).await?;
         let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        self.move_on(version, &update, before);
+        self.move_on(version, &update);
         Ok(())
     }
 
@@ -515,7 +565,7 @@ impl AppState {
     ) -> Result<(), sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let version = self.store.write_rows(update, event).await?;
-        self.move_on(version, update, None);
+        self.move_on(version, update);
         Ok(())
     }
 

@@ -87,8 +87,16 @@ fn records_put_in_place_and_worklists_of_the_changed_children_equal_a_full_recom
                 update.children.push_back(c);
             }
         }
-        let touched = index.put(&mut cw, &update).unwrap();
+        let put = index.put(&mut cw, &update).unwrap();
+        let touched = put.children;
         assert!(!touched.is_empty());
+        // The requests replaced are those held before, as they were.
+        let replaced: Vec<_> = update
+            .requests
+            .iter()
+            .filter_map(|r| expected.requests.iter().find(|e| e.key() == r.key()).cloned())
+            .collect();
+        assert_eq!(put.requests_replaced, replaced, "step {step}");
         lists = lists.with_children(&touched, &index.own_of(&cw, &touched), TODAY);
         for c in &update.children {
             naive(&mut expected.children, c);

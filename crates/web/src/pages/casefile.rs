@@ -394,7 +394,7 @@ pub async fn upload(
         shared_with_family: false,
     };
     // Advice filed before it was marked received is received today.
-    let mut change: Option<(Casework, Casework, i64)> = None;
+    let mut change: Option<(Casework, i64)> = None;
     if let Some((kind, id)) = attach.split_once(':') {
         let id = Some(id.to_string());
         match kind {
@@ -404,10 +404,10 @@ pub async fn upload(
                 if let Some(a) = own.advice.iter().find(|a| Some(a.advice_id.to_string()) == id)
                     && a.received_on.is_none()
                 {
-                    let (before, version) = state.store.record_with_version(RecordFile::Advice, &a.advice_id).await?;
-                    let mut after = before.clone();
+                    let (mut after, version) =
+                        state.store.record_with_version(RecordFile::Advice, &a.advice_id).await?;
                     after.advice[0].received_on = Some(state.today());
-                    change = Some((after, before, version));
+                    change = Some((after, version));
                 }
             }
             "plans" => document.plan_id = id,
@@ -418,9 +418,8 @@ pub async fn upload(
         detail: Some(format!("document {} version {}", document.document_id, document.version)),
         ..state.event(&user, "upload document", Some(&child_id))
     };
-    let with: Vec<_> = change.iter().map(|(after, _, version)| (RecordFile::Advice, after, Some(*version))).collect();
-    let before = change.as_ref().map(|(_, before, _)| before);
-    state.file_document(&document, &content, &with, before, &event).await?;
+    let with: Vec<_> = change.iter().map(|(after, version)| (RecordFile::Advice, after, Some(*version))).collect();
+    state.file_document(&document, &content, &with, &event).await?;
     Ok(Redirect::to(&format!("/children/{child_id}?saved=document#documents")).into_response())
 }
 
@@ -614,8 +613,7 @@ pub async fn send(
         )),
         ..state.event(&user, "file letter", Some(&child_id))
     };
-    let empty = Casework::default();
-    state.file_document(&document, &content, &[(RecordFile::CaseLog, &record, None)], Some(&empty), &event).await?;
+    state.file_document(&document, &content, &[(RecordFile::CaseLog, &record, None)], &event).await?;
     Ok(Redirect::to(&format!("/children/{child_id}?saved=document#documents")).into_response())
 }
 
@@ -784,7 +782,7 @@ pub async fn admin_letters_save(
         let promise = sendtrack_domain::records::Promise { promise_id: id.into(), child_id: None, working_days: days };
         let record = Casework { promises: vec![promise].into(), ..Casework::default() };
         let event = state.event(&user, &format!("set the standard update promise to {days} working days"), None);
-        state.write_record(RecordFile::Promises, &record, version, &event, None).await?;
+        state.write_record(RecordFile::Promises, &record, version, &event).await?;
     }
     Ok(Redirect::to("/admin/letters").into_response())
 }

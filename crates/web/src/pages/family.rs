@@ -383,10 +383,9 @@ async fn file_from_family(
         detail: Some(format!("case log {entry_id}")),
         ..state.portal_event(me, "portal family sends", Some(&access.child_id))
     };
-    let empty = Casework::default();
     match along {
-        Along::Document(d, content) => state.file_document(d, content, &records, Some(&empty), &event).await?,
-        _ => state.write_records(&records, Some(&empty), &event).await?,
+        Along::Document(d, content) => state.file_document(d, content, &records, &event).await?,
+        _ => state.write_records(&records, &event).await?,
     }
     let notice = super::portal::Notice {
         mail_id: format!("notice:family:{entry_id}"),

@@ -667,28 +667,24 @@ pub async fn answer(
     let on = date.unwrap_or(today);
     // The record the answer changes, read with its version so that a change made meanwhile is
     // not overwritten.
-    let (file, before, version) = match task.kind {
+    let (file, after, version) = match task.kind {
         TaskKind::Advice => {
             let (mut r, v) = state.store.record_with_version(RecordFile::Advice, &task.id).await?;
-            let before = r.clone();
             r.advice[0].received_on = Some(on);
-            (RecordFile::Advice, (r, before), v)
+            (RecordFile::Advice, r, v)
         }
         TaskKind::Consultation => {
             let (mut r, v) = state.store.record_with_version(RecordFile::Consultations, &task.id).await?;
-            let before = r.clone();
             r.consultations[0].responded_on = Some(today);
             r.consultations[0].response = ConsultationResponse::parse(&sent.entered.choice).ok();
-            (RecordFile::Consultations, (r, before), v)
+            (RecordFile::Consultations, r, v)
         }
         TaskKind::Review => {
             let (mut r, v) = state.store.record_with_version(RecordFile::Reviews, &task.id).await?;
-            let before = r.clone();
             r.reviews[0].meeting_on = Some(on);
-            (RecordFile::Reviews, (r, before), v)
+            (RecordFile::Reviews, r, v)
         }
     };
-    let (after, before) = before;
     let what = match task.kind {
         TaskKind::Advice => format!("Advice {} (dated {on}) submitted through the portal", task.id),
         TaskKind::Consultation => format!(
@@ -732,10 +728,8 @@ pub async fn answer(
     };
     let records = [(file, &after, Some(version)), (RecordFile::CaseLog, &entry, None)];
     match (&document, &sent.file) {
-        (Some(document), Some((content, _))) => {
-            state.file_document(document, content, &records, Some(&before), &event).await?
-        }
-        _ => state.write_records(&records, Some(&before), &event).await?,
+        (Some(document), Some((content, _))) => state.file_document(document, content, &records, &event).await?,
+        _ => state.write_records(&records, &event).await?,
     }
     tell_caseworker(&state, &cw, &task, &organisation, &me.email);
     Ok(Redirect::to(&format!("/portal?done={}:{}", task.kind.segment(), task.id)).into_response())

@@ -903,7 +903,7 @@ async fn save(
         detail: Some(serde_json::Value::Object(detail).to_string()),
         address: Some(user.address.clone()),
     };
-    match state.write_record(file, &record, version, &event, before.as_ref().map(|b| &b.0)).await {
+    match state.write_record(file, &record, version, &event).await {
         Ok(_) => {
             super::family::tell_family_of_change(state, file, before.as_ref().map(|b| &b.0), &record, &own, &user.email)
         }

@@ -572,11 +572,18 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
             format!("/children/{child}"),
             "/scorecard".to_string(),
         ];
+        // A second instance on the same database, as behind a load balancer: the saves made
+        // through the first reach it record by record.
+        let other_state =
+            std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
+        let other = sendtrack_web::router(other_state.clone());
         // Every page computed once, so that the saves must bring what is held up to date.
         for page in &pages {
             assert_eq!(get(&served, page, Some(&cookie)).await.0, StatusCode::OK, "{page}");
+            assert_eq!(get(&other, page, Some(&cookie)).await.0, StatusCode::OK, "{page}");
         }
         let loads = state.loads();
+        let other_loads = other_state.loads();
         let token = csrf(&served, &cookie).await;
         let new_request = [
             ("csrf_token", token.as_str()),
@@ -626,6 +633,7 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
         )));
         for page in &pages {
             let (_, _, held) = get(&served, page, Some(&cookie)).await;
+            let (_, _, elsewhere) = get(&other, page, Some(&cookie)).await;
             let (_, _, read) = get(&fresh, page, Some(&cookie)).await;
             // Without the CSRF token, and the child's list of views (each read adds one).
             let without_token = |p: &str| {
@@ -633,7 +641,9 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
                 p.split("Who has viewed this record").next().unwrap_or_default().to_string()
             };
             assert_eq!(without_token(&held), without_token(&read), "{page}");
+            assert_eq!(without_token(&elsewhere), without_token(&read), "{page}, in the other instance");
         }
+        assert_eq!(other_state.loads(), other_loads, "another instance's saves are put in, not read again");
         let (_, _, list) = get(&served, "/worklists/advice-overdue?caseworker=all", Some(&cookie)).await;
         assert!(
             list.contains(&format!("/children/{child}")),
