@@ -68,13 +68,13 @@ impl Record for Advice {
     }
 
     fn read(row: &mut Row) -> Option<Advice> {
-        let advice_id = row.req_string("advice_id").map(AdviceId::from);
-        let request_id = row.req_string("request_id").map(RequestId::from);
+        let advice_id = row.required("advice_id").map(AdviceId::from);
+        let request_id = row.required("request_id").map(RequestId::from);
         let kind = row.req("kind", AdviceKind::parse);
         let provider = row.opt_string("provider");
         let requested_on = row.req("requested_on", parse_date);
         let received_on = row.opt("received_on", parse_date);
-        let organisation_id = row.opt_string("organisation_id").map(OrganisationId::from);
+        let organisation_id = row.text("organisation_id").map(OrganisationId::from);
         Some(Advice {
             advice_id: advice_id?,
             request_id: request_id?,

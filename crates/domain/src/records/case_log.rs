@@ -92,8 +92,8 @@ impl Record for CaseLogEntry {
     }
 
     fn read(row: &mut Row) -> Option<CaseLogEntry> {
-        let entry_id = row.req_string("entry_id").map(EntryId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let entry_id = row.required("entry_id").map(EntryId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let on = row.req("on", parse_date);
         let time = row.opt_string("time");
         let kind = row.req("kind", ContactKind::parse);
@@ -101,9 +101,9 @@ impl Record for CaseLogEntry {
         let with_whom = row.opt_string("with_whom");
         let contact_id = row.opt_string("contact_id");
         let summary = row.req_string("summary");
-        let request_id = row.opt_string("request_id").map(RequestId::from);
-        let plan_id = row.opt_string("plan_id").map(PlanId::from);
-        let review_id = row.opt_string("review_id").map(ReviewId::from);
+        let request_id = row.text("request_id").map(RequestId::from);
+        let plan_id = row.text("plan_id").map(PlanId::from);
+        let review_id = row.text("review_id").map(ReviewId::from);
         let by = row.opt_string("by");
         Some(CaseLogEntry {
             entry_id: entry_id?,

@@ -87,7 +87,7 @@ impl Record for Child {
     }
 
     fn read(row: &mut Row) -> Option<Child> {
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let forename = row.req_string("forename");
         let surname = row.req_string("surname");
         let date_of_birth = row.req("date_of_birth", parse_date);

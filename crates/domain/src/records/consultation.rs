@@ -87,11 +87,11 @@ impl Record for Consultation {
     }
 
     fn read(row: &mut Row) -> Option<Consultation> {
-        let consultation_id = row.req_string("consultation_id").map(ConsultationId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
-        let request_id = row.opt_string("request_id").map(RequestId::from);
-        let review_id = row.opt_string("review_id").map(ReviewId::from);
-        let organisation_id = row.req_string("organisation_id").map(OrganisationId::from);
+        let consultation_id = row.required("consultation_id").map(ConsultationId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
+        let request_id = row.text("request_id").map(RequestId::from);
+        let review_id = row.text("review_id").map(ReviewId::from);
+        let organisation_id = row.required("organisation_id").map(OrganisationId::from);
         let sent_on = row.req("sent_on", parse_date);
         let responded_on = row.opt("responded_on", parse_date);
         let response = row.opt("response", ConsultationResponse::parse);

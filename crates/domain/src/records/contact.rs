@@ -79,8 +79,8 @@ impl Record for Contact {
     }
 
     fn read(row: &mut Row) -> Option<Contact> {
-        let contact_id = row.req_string("contact_id").map(ContactId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let contact_id = row.required("contact_id").map(ContactId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let role = row.req("role", ContactRole::parse);
         let name = row.req_string("name");
         let email = row.opt_string("email");

@@ -65,10 +65,10 @@ impl Record for Dispute {
     }
 
     fn read(row: &mut Row) -> Option<Dispute> {
-        let dispute_id = row.req_string("dispute_id").map(DisputeId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let dispute_id = row.required("dispute_id").map(DisputeId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let kind = row.req("kind", DisputeKind::parse);
-        let request_id = row.opt_string("request_id").map(RequestId::from);
+        let request_id = row.text("request_id").map(RequestId::from);
         let opened_on = row.opt("opened_on", parse_date);
         if request_id.is_none() && row.text("opened_on").is_none() {
             row.problem("opened_on", "opened_on is required when request_id is empty");

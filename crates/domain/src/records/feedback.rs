@@ -68,10 +68,10 @@ impl Record for Feedback {
     }
 
     fn read(row: &mut Row) -> Option<Feedback> {
-        let feedback_id = row.req_string("feedback_id").map(FeedbackId::from);
+        let feedback_id = row.required("feedback_id").map(FeedbackId::from);
         let kind = row.req("kind", FeedbackKind::parse);
         let received_on = row.req("received_on", parse_date);
-        let child_id = row.opt_string("child_id").map(ChildId::from);
+        let child_id = row.text("child_id").map(ChildId::from);
         let subject = row.opt("subject", ComplaintSubject::parse);
         let stage = row.opt("stage", ComplaintStage::parse);
         let ombudsman_outcome = row.opt("ombudsman_outcome", OmbudsmanOutcome::parse);

@@ -60,7 +60,7 @@ impl Record for Organisation {
     }
 
     fn read(row: &mut Row) -> Option<Organisation> {
-        let organisation_id = row.req_string("organisation_id").map(OrganisationId::from);
+        let organisation_id = row.required("organisation_id").map(OrganisationId::from);
         let name = row.req_string("name");
         let kind = row.req("kind", OrganisationKind::parse);
         let email = row.opt_string("email");

@@ -96,8 +96,8 @@ impl Record for Placement {
     }
 
     fn read(row: &mut Row) -> Option<Placement> {
-        let placement_id = row.req_string("placement_id").map(PlacementId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let placement_id = row.required("placement_id").map(PlacementId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let setting = row.req("setting", Setting::parse);
         let urn = row.opt_string("urn");
         let establishment = row.opt_string("establishment");

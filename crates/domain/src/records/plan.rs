@@ -94,9 +94,9 @@ impl Record for Plan {
     }
 
     fn read(row: &mut Row) -> Option<Plan> {
-        let plan_id = row.req_string("plan_id").map(PlanId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
-        let request_id = row.opt_string("request_id").map(RequestId::from);
+        let plan_id = row.required("plan_id").map(PlanId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
+        let request_id = row.text("request_id").map(RequestId::from);
         let issued_on = row.req("issued_on", parse_date);
         let ceased = row.dated("cease_reason", "ceased_on", CeaseReason::parse);
         let transferred_from = row.opt_string("transferred_from");

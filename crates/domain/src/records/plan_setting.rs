@@ -118,8 +118,8 @@ impl Record for PlanSetting {
     }
 
     fn read(row: &mut Row) -> Option<PlanSetting> {
-        let plan_setting_id = row.req_string("plan_setting_id").map(PlanSettingId::from);
-        let plan_id = row.req_string("plan_id").map(PlanId::from);
+        let plan_setting_id = row.required("plan_setting_id").map(PlanSettingId::from);
+        let plan_id = row.required("plan_id").map(PlanId::from);
         let urn = row.opt_string("urn");
         let setting = row.opt("setting", Setting::parse);
         let named_on = row.req("named_on", parse_date);

@@ -62,7 +62,7 @@ impl Record for Post {
     }
 
     fn read(row: &mut Row) -> Option<Post> {
-        let post_id = row.req_string("post_id").map(PostId::from);
+        let post_id = row.required("post_id").map(PostId::from);
         let role = row.req("role", StaffRole::parse);
         let team = row.opt_string("team");
         let fte = row.req("fte", Fte::parse);

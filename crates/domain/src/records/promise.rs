@@ -56,8 +56,8 @@ impl Record for Promise {
     }
 
     fn read(row: &mut Row) -> Option<Promise> {
-        let promise_id = row.req_string("promise_id").map(PromiseId::from);
-        let child_id = row.opt_string("child_id").map(ChildId::from);
+        let promise_id = row.required("promise_id").map(PromiseId::from);
+        let child_id = row.text("child_id").map(ChildId::from);
         let working_days = row.req("working_days", parse_whole::<u32>("a whole number of working days"));
         Some(Promise { promise_id: promise_id?, child_id, working_days: working_days? })
     }

@@ -115,8 +115,8 @@ impl Record for Request {
     }
 
     fn read(row: &mut Row) -> Option<Request> {
-        let request_id = row.req_string("request_id").map(RequestId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let request_id = row.required("request_id").map(RequestId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let received_on = row.req("received_on", parse_date);
         let source = row.opt("source", RequestSource::parse);
         let caseworker = row.opt_string("caseworker");

@@ -64,8 +64,8 @@ impl Record for Review {
     }
 
     fn read(row: &mut Row) -> Option<Review> {
-        let review_id = row.req_string("review_id").map(ReviewId::from);
-        let plan_id = row.req_string("plan_id").map(PlanId::from);
+        let review_id = row.required("review_id").map(ReviewId::from);
+        let plan_id = row.required("plan_id").map(PlanId::from);
         let meeting_on = row.opt("meeting_on", parse_date);
         let decision = row.dated("decision", "decided_on", ReviewDecision::parse);
         let amended_on = row.opt("amended_on", parse_date);

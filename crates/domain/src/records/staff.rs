@@ -77,14 +77,14 @@ impl Record for StaffMember {
     }
 
     fn read(row: &mut Row) -> Option<StaffMember> {
-        let staff_id = row.req_string("staff_id").map(StaffId::from);
+        let staff_id = row.required("staff_id").map(StaffId::from);
         let name = row.req_string("name");
         let email = row.opt_string("email");
         let role = row.req("role", StaffRole::parse);
         let team = row.opt_string("team");
         let fte = row.req("fte", Fte::parse);
         let contract = row.req("contract", Contract::parse);
-        let post_id = row.opt_string("post_id").map(PostId::from);
+        let post_id = row.text("post_id").map(PostId::from);
         let started_on = row.req("started_on", parse_date);
         let ended_on = row.opt("ended_on", parse_date);
         Some(StaffMember {

@@ -64,8 +64,8 @@ impl Record for Task {
     }
 
     fn read(row: &mut Row) -> Option<Task> {
-        let task_id = row.req_string("task_id").map(TaskId::from);
-        let child_id = row.req_string("child_id").map(ChildId::from);
+        let task_id = row.required("task_id").map(TaskId::from);
+        let child_id = row.required("child_id").map(ChildId::from);
         let caseworker = row.opt_string("caseworker");
         let due_on = row.req("due_on", parse_date);
         let what = row.req_string("what");
