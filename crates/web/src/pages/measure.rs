@@ -1,20 +1,19 @@
 //! A measure's page: its definition, 13 months as a chart and a table, the breakdown of the
 //! month, and the records behind the value (opaque ids only), downloadable as CSV.
 
-use crate::AppState;
 use crate::auth::SignedIn;
 use crate::download::{Cell, DataTable, Download, links, respond};
 use crate::error::{Answer, AppError};
 use crate::govuk::{Caption, cell, heading, number, numeric_heading, row_header, table};
 use crate::layout::page;
+use crate::{AppState, HeldEngine};
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use maud::{Markup, html};
 use sendtrack_domain::dates::Month;
-use sendtrack_domain::measures::engine::{Engine, Fact, Tally};
+use sendtrack_domain::measures::engine::{Engine, Fact, RecordDescription, Tally};
 use sendtrack_domain::measures::scorecard::{Line, Scorecard, scorecard};
 use sendtrack_domain::measures::{Dimension, MeasureDef, find};
-use sendtrack_domain::records::Casework;
 use sendtrack_report::charts::{Series, bar_chart, label, line_chart};
 use std::sync::Arc;
 
@@ -26,14 +25,15 @@ pub struct Which {
     across: Option<String>,
 }
 
-/// The measure, the records and the month a request asks for; a 404 for an unknown measure.
+/// The measure, the engine over the records and the month a request asks for; a 404 for an
+/// unknown measure.
 async fn asked_for(
     state: &AppState,
     id: &str,
     which: Which,
-) -> Result<(&'static MeasureDef, Arc<Casework>, Month), AppError> {
+) -> Result<(&'static MeasureDef, Arc<HeldEngine>, Month), AppError> {
     let Some(measure) = find(id) else { return Err(AppError::NotFound) };
-    let cw = state.casework().await?;
+    let cw = state.engine().await?;
     let month = which.month.and_then(|m| m.parse::<Month>().ok()).unwrap_or_else(|| Month::containing(state.today()));
     Ok((measure, cw, month))
 }
@@ -44,12 +44,21 @@ async fn asked_for_by(
     user: &crate::auth::Session,
     id: &str,
     which: Which,
-) -> Result<(&'static MeasureDef, Arc<Casework>, Month), AppError> {
+) -> Result<(&'static MeasureDef, Arc<HeldEngine>, Month), AppError> {
     let (measure, cw, month) = asked_for(state, id, which).await?;
     match super::reports::not_begun(state, user, month) {
         Some(refused) => Err(AppError::refused(refused)),
         None => Ok((measure, cw, month)),
     }
+}
+
+/// `facts` by the kind and id of their records, whatever order the records are held in (a
+/// record a save adds is held after the rest until the records are next read whole): the
+/// same list on every server.
+fn in_id_order<'f, 'a>(engine: &Engine<'a>, facts: impl Iterator<Item = &'f Fact<'a>>) -> Vec<&'f Fact<'a>> {
+    let mut facts: Vec<(&Fact, RecordDescription)> = facts.map(|f| (f, engine.describe(f.record))).collect();
+    facts.sort_by(|(_, a), (_, b)| (a.kind, a.id).cmp(&(b.kind, b.id)));
+    facts.into_iter().map(|(f, _)| f).collect()
 }
 
 /// The records behind a value as a table: record kind, id, the child's opaque id, whether it
@@ -64,9 +73,10 @@ fn records_table(engine: &Engine, month: Month, tally: Option<&Tally>) -> DataTa
     let rows: Vec<(&Fact, &str)> = match tally {
         None => Vec::new(),
         Some(Tally::Change { current, previous }) => {
-            current.iter().map(|f| (f, "current")).chain(previous.iter().map(|f| (f, "a year before"))).collect()
+            let current = in_id_order(engine, current.iter()).into_iter().map(|f| (f, "current"));
+            current.chain(in_id_order(engine, previous.iter()).into_iter().map(|f| (f, "a year before"))).collect()
         }
-        Some(t) => t.facts().map(|f| (f, "")).collect(),
+        Some(t) => in_id_order(engine, t.facts()).into_iter().map(|f| (f, "")).collect(),
     };
     // What explains each record (issue 23), as `sendtrack drill` writes it.
     let explainer = engine.explainer();
@@ -149,9 +159,9 @@ pub async fn show(
         (Some(a), Some(b)) if a != b => Some([a, b]),
         _ => None,
     };
-    let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
-    let engine = Engine::as_at(&cw, state.today());
-    let card = scorecard(&engine, &[measure], month.plus(-12), month, 2);
+    let (measure, held, month) = asked_for_by(&state, &user, &id, which).await?;
+    let engine = held.borrow_dependent();
+    let card = scorecard(engine, &[measure], month.plus(-12), month, 2);
     let crossed = pair.map(|p| (p, engine.value_crossed(measure, month, &[p]).crossed));
     let Some(line) = card.lines.first() else {
         return Err(AppError::internal("a scorecard of one measure had no line"));
@@ -161,13 +171,13 @@ pub async fn show(
     let england = line.benchmarks.iter().find(|b| b.comparator.code() == "england");
     let reference = england.map(|b| (format!("England {}", b.period), b.value));
     let tally = engine.tally(measure, month);
-    let facts: Vec<_> = match &tally {
-        Tally::Change { current, .. } => current.iter().collect(),
-        _ => tally.facts().collect(),
+    let facts = match &tally {
+        Tally::Change { current, .. } => in_id_order(engine, current.iter()),
+        _ => in_id_order(engine, tally.facts()),
     };
     let breakdowns = latest.map(|c| c.value.breakdowns.clone()).unwrap_or_default();
     // The page's tables are filled in only for a download; the page needs only their ids.
-    let tables = tables(measure, line, &breakdowns, month, &engine, download.wanted().then_some(&tally));
+    let tables = tables(measure, line, &breakdowns, month, engine, download.wanted().then_some(&tally));
     if download.wanted() {
         state.audit().record(&user, &format!("download measure {}", measure.id), None).await?;
         return Ok(respond(&tables, &download, &format!("{}-{month}", measure.id)));
@@ -182,7 +192,7 @@ pub async fn show(
         breakdowns: &breakdowns,
         crossed: crossed.as_ref(),
         facts: &facts,
-        engine: &engine,
+        engine,
         tables: &tables,
     };
     Ok(page(measure.title, &state.authority, Some(&user), measure_page(&view)).into_response())
@@ -294,11 +304,11 @@ pub async fn records_csv(
     Path(id): Path<String>,
     Query(which): Query<Which>,
 ) -> Answer {
-    let (measure, cw, month) = asked_for_by(&state, &user, &id, which).await?;
+    let (measure, held, month) = asked_for_by(&state, &user, &id, which).await?;
     state.audit().record(&user, &format!("download measure {} records", measure.id), None).await?;
-    let engine = Engine::as_at(&cw, state.today());
+    let engine = held.borrow_dependent();
     let tally = engine.tally(measure, month);
-    Ok(crate::download::csv(&records_table(&engine, month, Some(&tally)), &format!("{}-{month}", measure.id)))
+    Ok(crate::download::csv(&records_table(engine, month, Some(&tally)), &format!("{}-{month}", measure.id)))
 }
 
 /// What a measure's page shows.

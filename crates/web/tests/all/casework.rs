@@ -571,6 +571,8 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
             "/worklists/advice-overdue?caseworker=all".to_string(),
             format!("/children/{child}"),
             "/scorecard".to_string(),
+            // The engine each snapshot keeps for measure pages is the new records'.
+            "/measures/requests_received?month=2026-09".to_string(),
         ];
         // A second instance on the same database, as behind a load balancer: the saves made
         // through the first reach it record by record.
