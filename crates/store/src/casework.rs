@@ -373,6 +373,61 @@ fn save_into_empty_sqlite(
     Ok(true)
 }
 
+/// [`Store::load`] of a SQLite database: every table read over one `rusqlite` connection in
+/// one read transaction (so the tables agree with each other however many writes land while it
+/// reads), each text cell borrowed from SQLite's row rather than copied into a `String` first.
+/// Through sqlx's `Any` driver a 200,000-child authority took about half a minute to read.
+fn load_sqlite(path: &std::path::Path) -> Result<Casework, StoreError> {
+    use rusqlite::types::ValueRef;
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let tx = conn.transaction()?;
+    let mut cw = Casework::default();
+    for table in tables() {
+        let sql = format!("SELECT {} FROM {} ORDER BY {}", column_list(table), table.table, table.key.join(", "));
+        let mut statement = tx.prepare(&sql)?;
+        let mut rows = statement.query([])?;
+        let corrupt = |column: &'static str, message: &str| StoreError::Corrupt {
+            table: table.table,
+            column,
+            message: message.to_string(),
+        };
+        let mut numbers: Vec<Option<String>> = vec![None; table.columns.len()];
+        while let Some(db_row) = rows.next()? {
+            for (k, column) in table.columns.iter().enumerate() {
+                numbers[k] = match column.storage {
+                    Storage::Text => None,
+                    Storage::Integer => db_row.get::<_, Option<i64>>(k)?.map(|v| v.to_string()),
+                    Storage::Real => db_row.get::<_, Option<f64>>(k)?.map(|v| v.to_string()),
+                };
+            }
+            let mut cells: Vec<Option<&str>> = Vec::with_capacity(table.columns.len());
+            for (k, column) in table.columns.iter().enumerate() {
+                cells.push(match column.storage {
+                    Storage::Text => match db_row.get_ref(k)? {
+                        ValueRef::Null => None,
+                        ValueRef::Text(text) => {
+                            Some(std::str::from_utf8(text).map_err(|_| corrupt(column.name, "the text is not UTF-8"))?)
+                        }
+                        _ => return Err(corrupt(column.name, "a number or blob where text belongs")),
+                    },
+                    Storage::Integer | Storage::Real => numbers[k].as_deref(),
+                });
+            }
+            let mut row = Row::new(table.file, &cells);
+            let parsed = cw.read_row(&mut row);
+            if let Some((column, message)) = row.problems.into_iter().next() {
+                if parsed {
+                    cw.pop_last(table.file);
+                }
+                return Err(StoreError::Corrupt { table: table.table, column, message });
+            }
+        }
+    }
+    Ok(cw)
+}
+
 impl Store {
     /// How many records of each kind the database holds.
     pub async fn counts(&self) -> Result<RecordCounts, StoreError> {
@@ -387,6 +442,13 @@ impl Store {
 
     /// Every record in the database.
     pub async fn load(&self) -> Result<Casework, StoreError> {
+        if let Some(path) = self.sqlite_path.clone() {
+            return tokio::task::spawn_blocking(move || load_sqlite(&path)).await.map_err(|e| StoreError::Corrupt {
+                table: "(all)",
+                column: "",
+                message: e.to_string(),
+            })?;
+        }
         let mut cw = Casework::default();
         for table in tables() {
             let sql = format!("SELECT {} FROM {} ORDER BY {}", column_list(table), table.table, table.key.join(", "));

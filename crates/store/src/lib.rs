@@ -245,13 +245,13 @@ fn is_postgres(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
 }
 
-/// A SQLite connection URL for a file path, creating the file when missing.
 /// The path of the SQLite file at `location` (a path, or a `sqlite:` URL).
 fn sqlite_path(location: &str) -> std::path::PathBuf {
     let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:")).unwrap_or(location);
     std::path::PathBuf::from(path)
 }
 
+/// A SQLite connection URL for a file path, creating the file when missing.
 fn sqlite_url(path: &str) -> String {
     let path = path.strip_prefix("sqlite://").or_else(|| path.strip_prefix("sqlite:")).unwrap_or(path);
     let encoded: String = path
