@@ -373,6 +373,23 @@ fn save_into_empty_sqlite(
     Ok(true)
 }
 
+/// One row of `table` read into `cw`; a row that is not a record (the database changed by hand,
+/// say) is reported by table, column and why, and nothing of it is kept.
+fn read_row(table: &Table, cells: &[Option<&str>], cw: &mut Casework) -> Result<(), StoreError> {
+    let mut row = Row::new(table.file, cells);
+    let parsed = cw.read_row(&mut row);
+    match (parsed, row.problems.into_iter().next()) {
+        (true, None) => Ok(()),
+        (_, problem) => {
+            if parsed {
+                cw.pop_last(table.file);
+            }
+            let (column, message) = problem.unwrap_or((table.key[0], "the row could not be read".into()));
+            Err(StoreError::Corrupt { table: table.table, column, message })
+        }
+    }
+}
+
 /// [`Store::load`] of a SQLite database: every table read over one `rusqlite` connection in
 /// one read transaction (so the tables agree with each other however many writes land while it
 /// reads), each text cell borrowed from SQLite's row rather than copied into a `String` first.
@@ -415,17 +432,44 @@ fn load_sqlite(path: &std::path::Path) -> Result<Casework, StoreError> {
                     Storage::Integer | Storage::Real => numbers[k].as_deref(),
                 });
             }
-            let mut row = Row::new(table.file, &cells);
-            let parsed = cw.read_row(&mut row);
-            if let Some((column, message)) = row.problems.into_iter().next() {
-                if parsed {
-                    cw.pop_last(table.file);
-                }
-                return Err(StoreError::Corrupt { table: table.table, column, message });
-            }
+            read_row(table, &cells, &mut cw)?;
         }
     }
     Ok(cw)
+}
+
+/// The rows of `table` as PostgreSQL's `COPY ... (FORMAT csv)` wrote them, read into `cw`. A
+/// real number is written again as Rust writes it, as the row-by-row read does.
+fn read_copied(table: &Table, bytes: &[u8], cw: &mut Casework) -> Result<(), StoreError> {
+    let corrupt = |column: &'static str, message: String| StoreError::Corrupt { table: table.table, column, message };
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut reals: Vec<Option<String>> = vec![None; table.columns.len()];
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => return Err(corrupt("", e.to_string())),
+        }
+        for (k, column) in table.columns.iter().enumerate() {
+            reals[k] = match (column.storage, record.get(k)) {
+                (Storage::Real, Some(cell)) if !cell.is_empty() => {
+                    Some(cell.parse::<f64>().map_err(|e| corrupt(column.name, e.to_string()))?.to_string())
+                }
+                _ => None,
+            };
+        }
+        let cells: Vec<Option<&str>> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(k, column)| match column.storage {
+                Storage::Real => reals[k].as_deref(),
+                _ => record.get(k),
+            })
+            .collect();
+        read_row(table, &cells, cw)?;
+    }
 }
 
 impl Store {
@@ -442,30 +486,41 @@ impl Store {
 
     /// Every record in the database.
     pub async fn load(&self) -> Result<Casework, StoreError> {
-        if let Some(path) = self.sqlite_path.clone() {
-            return tokio::task::spawn_blocking(move || load_sqlite(&path)).await.map_err(|e| StoreError::Corrupt {
-                table: "(all)",
-                column: "",
-                message: e.to_string(),
-            })?;
+        match (self.backend(), self.sqlite_path.clone()) {
+            (Backend::Sqlite, Some(path)) => tokio::task::spawn_blocking(move || load_sqlite(&path))
+                .await
+                .map_err(|e| StoreError::Corrupt { table: "(all)", column: "", message: e.to_string() })?,
+            _ => self.load_copied().await,
         }
+    }
+
+    /// [`Store::load`] on PostgreSQL: each table copied out as CSV (`COPY ... TO STDOUT`,
+    /// PostgreSQL's bulk path, with no row-by-row protocol) and read as the interchange's rows
+    /// are, all tables in one read-only transaction at one snapshot of the database.
+    async fn load_copied(&self) -> Result<Casework, StoreError> {
+        use futures_util::TryStreamExt as _;
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(&self.url.0).await?;
+        let mut tx = conn.begin().await?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(&mut *tx).await?;
         let mut cw = Casework::default();
         for table in tables() {
-            let sql = format!("SELECT {} FROM {} ORDER BY {}", column_list(table), table.table, table.key.join(", "));
-            let rows: Vec<AnyRow> = sqlx::query(AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
-            for db_row in rows {
-                let texts = texts(&db_row, table.columns)?;
-                let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
-                let mut row = Row::new(table.file, &cells);
-                let parsed = cw.read_row(&mut row);
-                if let Some((column, message)) = row.problems.into_iter().next() {
-                    if parsed {
-                        cw.pop_last(table.file);
-                    }
-                    return Err(StoreError::Corrupt { table: table.table, column, message });
+            let sql = format!(
+                "COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT WITH (FORMAT csv)",
+                column_list(table),
+                table.table,
+                table.key.join(", ")
+            );
+            let mut bytes = Vec::new();
+            {
+                let mut copied = tx.copy_out_raw(&sql).await?;
+                while let Some(chunk) = copied.try_next().await? {
+                    bytes.extend_from_slice(&chunk);
                 }
             }
+            read_copied(table, &bytes, &mut cw)?;
         }
+        tx.commit().await?;
         Ok(cw)
     }
 
@@ -694,15 +749,8 @@ impl Store {
         let version: i64 = row.try_get(table.columns.len())?;
         let cells: Vec<Option<&str>> = texts.iter().map(|t| t.as_deref()).collect();
         let mut cw = Casework::default();
-        let mut parsed_row = Row::new(file, &cells);
-        let parsed = cw.read_row(&mut parsed_row);
-        match (parsed, parsed_row.problems.into_iter().next()) {
-            (true, None) => Ok((cw, version)),
-            (_, problem) => {
-                let (column, message) = problem.unwrap_or((table.key[0], "the row could not be read".into()));
-                Err(StoreError::Corrupt { table: table.table, column, message })
-            }
-        }
+        read_row(table, &cells, &mut cw)?;
+        Ok((cw, version))
     }
 
     /// A form's save, as one transaction: the one record of `file` in `record` (see
