@@ -297,7 +297,10 @@ fn save_into_empty_sqlite(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<bool, StoreError> {
     use rusqlite::types::Null;
-    let mut conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    // One thread uses the connection: SQLite's own locking of it (a mutex taken and released
+    // around every call, a tenth of an import's time in `perf`) is not needed.
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = rusqlite::Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     // Off for this connection only, and only outside a transaction; checked before the commit.
     conn.pragma_update(None, "foreign_keys", false)?;
