@@ -11,14 +11,31 @@ use sendtrack_domain::rows::{Column, Personal, Row, Storage};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row as _};
 
-/// Binds one cell as its column is stored: empty text as NULL (or as "" in a key column,
-/// which cannot be NULL), numbers as numbers.
-fn bind_cell(sql: &mut Sql, column: &Column, cell: String, key: bool) {
+/// A cell as its column stores it (`None`: NULL, of the column's type).
+enum Stored<'c> {
+    Text(Option<&'c str>),
+    Integer(Option<i64>),
+    Real(Option<f64>),
+}
+
+/// How a cell of `column` is stored, the one rule for every way rows are written (a bound
+/// statement, PostgreSQL's `COPY`, the first SQLite import's prepared statement): empty text
+/// as NULL, or as "" in a key column (`key`), which cannot be NULL; numbers as numbers.
+fn stored<'c>(column: &Column, cell: &'c str, key: bool) -> Stored<'c> {
     match column.storage {
-        Storage::Text if cell.is_empty() && key => sql.bind(String::new()),
-        Storage::Text => sql.bind((!cell.is_empty()).then_some(cell)),
-        Storage::Integer => sql.bind(cell.parse::<i64>().ok()),
-        Storage::Real => sql.bind(cell.parse::<f64>().ok()),
+        Storage::Text if cell.is_empty() && !key => Stored::Text(None),
+        Storage::Text => Stored::Text(Some(cell)),
+        Storage::Integer => Stored::Integer(cell.parse().ok()),
+        Storage::Real => Stored::Real(cell.parse().ok()),
+    }
+}
+
+/// Binds one cell as its column stores it.
+fn bind_cell(sql: &mut Sql, column: &Column, cell: String, key: bool) {
+    match stored(column, &cell, key) {
+        Stored::Text(text) => sql.bind(text.map(str::to_string)),
+        Stored::Integer(number) => sql.bind(number),
+        Stored::Real(number) => sql.bind(number),
     };
 }
 
@@ -76,20 +93,22 @@ fn copy_row(out: &mut Vec<u8>, table: &Table, cells: Vec<String>) {
         if k > 0 {
             out.push(b',');
         }
-        if cell.is_empty() {
-            if table.key.contains(&column.name) {
-                out.extend_from_slice(b"\"\"");
-            }
-            continue;
-        }
-        out.push(b'"');
-        for b in cell.bytes() {
-            if b == b'"' {
+        match stored(column, &cell, table.key.contains(&column.name)) {
+            // NULL: nothing between the commas.
+            Stored::Text(None) | Stored::Integer(None) | Stored::Real(None) => {}
+            Stored::Text(Some(text)) => {
+                out.push(b'"');
+                for b in text.bytes() {
+                    if b == b'"' {
+                        out.push(b'"');
+                    }
+                    out.push(b);
+                }
                 out.push(b'"');
             }
-            out.push(b);
+            Stored::Integer(Some(number)) => out.extend_from_slice(number.to_string().as_bytes()),
+            Stored::Real(Some(number)) => out.extend_from_slice(number.to_string().as_bytes()),
         }
-        out.push(b'"');
     }
     out.push(b'\n');
 }
@@ -296,7 +315,6 @@ fn save_into_empty_sqlite(
     casework: &Casework,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<bool, StoreError> {
-    use rusqlite::types::Null;
     // One thread uses the connection: SQLite's own locking of it (a mutex taken and released
     // around every call, a tenth of an import's time in `perf`) is not needed.
     let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -339,13 +357,10 @@ fn save_into_empty_sqlite(
         for i in 0..total {
             for (k, (column, cell)) in table.columns.iter().zip(casework.cells(table.file, i)).enumerate() {
                 let at = k + 1;
-                match column.storage {
-                    Storage::Text if cell.is_empty() && !table.key.contains(&column.name) => {
-                        insert.raw_bind_parameter(at, Null)?
-                    }
-                    Storage::Text => insert.raw_bind_parameter(at, cell.as_str())?,
-                    Storage::Integer => insert.raw_bind_parameter(at, cell.parse::<i64>().ok())?,
-                    Storage::Real => insert.raw_bind_parameter(at, cell.parse::<f64>().ok())?,
+                match stored(column, &cell, table.key.contains(&column.name)) {
+                    Stored::Text(text) => insert.raw_bind_parameter(at, text)?,
+                    Stored::Integer(number) => insert.raw_bind_parameter(at, number)?,
+                    Stored::Real(number) => insert.raw_bind_parameter(at, number)?,
                 }
             }
             insert.raw_execute()?;
