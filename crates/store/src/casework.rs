@@ -716,8 +716,8 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT version FROM casework_version WHERE id = 1").fetch_one(self.pool()).await?)
     }
 
-    /// The records changed by the casework versions after `after` up to `upto`, in the order
-    /// they were written (a record changed twice is listed twice), as [`raise_version`]
+    /// The records changed by the casework versions after `after` up to `upto`, in version
+    /// order (a record changed twice is listed twice), as [`raise_version`]
     /// recorded them; `None` when any of those versions changed records not told one by one
     /// (an import, an erasure, many rows) or is no longer kept, and everything must be read.
     pub async fn changes(&self, after: i64, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {

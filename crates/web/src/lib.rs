@@ -467,7 +467,8 @@ impl AppState {
             }
             match self.store.record_with_version(*file, id).await {
                 Ok((record, _)) => update = update.updated_with(&record),
-                // Gone since (an erasure's later version reads everything anyway).
+                // Records are never deleted (an erasure blanks them, and reads everything):
+                // one not there means something unforeseen, so everything is read.
                 Err(sendtrack_store::StoreError::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(e),
             }
