@@ -145,6 +145,8 @@ pub struct Put {
     pub children: Vec<String>,
     /// The requests replaced, as they were (a caseworker may no longer hold any).
     pub requests_replaced: Vec<crate::records::Request>,
+    /// How far back in the measures the change reaches.
+    pub reach: crate::measures::reach::Reach,
 }
 
 impl ChildIndex {
@@ -201,6 +203,8 @@ impl ChildIndex {
         if unkept || standard {
             return None;
         }
+        // As they were, for the reach of the change (persistent maps: copies share everything).
+        let (index_before, before) = (self.clone(), cw.clone());
         let mut touched: Vec<String> = Vec::new();
         for c in &update.children {
             match self.children.get(c.child_id.as_str()) {
@@ -284,7 +288,12 @@ impl ChildIndex {
         }
         touched.sort();
         touched.dedup();
-        Some(Put { children: touched, requests_replaced })
+        let reach = crate::measures::reach::Reach::of_change(
+            &index_before.own_of(&before, &touched),
+            &self.own_of(cw, &touched),
+            update,
+        );
+        Some(Put { children: touched, requests_replaced, reach })
     }
 
     /// The child with this id.

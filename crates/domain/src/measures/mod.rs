@@ -7,6 +7,7 @@ pub mod engine;
 pub mod explain;
 pub mod periods;
 pub mod presentation;
+pub mod reach;
 pub mod reconcile;
 pub mod scorecard;
 pub mod state;

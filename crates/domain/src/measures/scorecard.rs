@@ -70,22 +70,77 @@ pub fn scorecard_crossed(
     threads: usize,
     pairs: &[[Dimension; 2]],
 ) -> Scorecard {
+    compute(engine, measures, from, to, threads, pairs, None)
+}
+
+/// The scorecard of [`scorecard`] after a change that reached back as far as `reach`, from
+/// `earlier`, the same scorecard computed before it: the months before the change reaches keep
+/// `earlier`'s cells, and only the rest are computed (issue 16: a save works out again the
+/// months it touches). `engine` is over the records after the change; `earlier` must be of
+/// the same measures and months (otherwise everything is computed).
+pub fn scorecard_after(
+    engine: &Engine,
+    measures: &[&'static MeasureDef],
+    from: Month,
+    to: Month,
+    threads: usize,
+    earlier: &Scorecard,
+    reach: super::reach::Reach,
+) -> Scorecard {
     let months: Vec<Month> = from.through(to).collect();
-    // The month before `from` gives the first arrow.
-    let needed: Vec<Month> = from.plus(-1).through(to).collect();
+    let same = earlier.months == months
+        && earlier.lines.len() == measures.len()
+        && earlier
+            .lines
+            .iter()
+            .zip(measures)
+            .all(|(l, m)| std::ptr::eq(l.measure, *m) && l.cells.len() == months.len());
+    if !same {
+        return compute(engine, measures, from, to, threads, &[], None);
+    }
+    match reach.first_month(from) {
+        None => earlier.clone(),
+        Some(first) if first > to => earlier.clone(),
+        Some(first) => {
+            let kept = months.iter().take_while(|m| **m < first).count();
+            compute(engine, measures, from, to, threads, &[], Some((earlier, kept)))
+        }
+    }
+}
+
+/// Computes the scorecard; with `kept`, the first months of an earlier one are taken from it.
+fn compute(
+    engine: &Engine,
+    measures: &[&'static MeasureDef],
+    from: Month,
+    to: Month,
+    threads: usize,
+    pairs: &[[Dimension; 2]],
+    kept: Option<(&Scorecard, usize)>,
+) -> Scorecard {
+    let months: Vec<Month> = from.through(to).collect();
+    let kept_months = kept.map_or(0, |(_, n)| n);
+    // The month before the first computed gives its arrow (an earlier one's, when kept).
+    let needed: Vec<Month> = months[kept_months..].iter().copied().collect();
+    let needed: Vec<Month> =
+        if kept_months == 0 { std::iter::once(from.plus(-1)).chain(needed).collect() } else { needed };
     engine.prepare(&needed, threads);
     let cw = engine.casework();
-    let compute_line = |measure: &'static MeasureDef| {
-        let mut previous = engine.value(measure, from.plus(-1)).headline;
-        let cells: Vec<Cell> = months
-            .iter()
-            .map(|&month| {
-                let value = engine.value_crossed(measure, month, pairs);
-                let cell = Cell { month, trend: trend(measure, previous, value.headline), value };
-                previous = cell.value.headline;
-                cell
-            })
-            .collect();
+    let compute_line = |i: usize, measure: &'static MeasureDef| {
+        let mut cells: Vec<Cell> = Vec::with_capacity(months.len());
+        let mut previous = match kept {
+            Some((earlier, n)) if n > 0 => {
+                cells.extend_from_slice(&earlier.lines[i].cells[..n]);
+                cells[n - 1].value.headline
+            }
+            _ => engine.value(measure, from.plus(-1)).headline,
+        };
+        for &month in &months[kept_months..] {
+            let value = engine.value_crossed(measure, month, pairs);
+            let cell = Cell { month, trend: trend(measure, previous, value.headline), value };
+            previous = cell.value.headline;
+            cells.push(cell);
+        }
         let latest = cells.last().map(|c| (c.month, c.value.headline));
         let target =
             latest.and_then(|(m, v)| target_for(measure, &cw.targets, m).map(|t| against_target(measure, t, v)));
@@ -107,7 +162,7 @@ pub fn scorecard_crossed(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(m) = measures.get(i) else { break mine };
-                        mine.push((i, compute_line(m)));
+                        mine.push((i, compute_line(i, m)));
                     }
                 })
             })

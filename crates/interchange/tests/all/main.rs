@@ -6,6 +6,7 @@ mod demo_authority;
 mod dfe_benchmarks;
 mod measure_oracle;
 mod reading_folders;
+mod scorecard_updates;
 mod sen2_blade;
 mod sen2_round_trip;
 mod snapshot_updates;
