@@ -21,7 +21,8 @@ use axum::routing::{get, post};
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::CATALOGUE;
 use sendtrack_domain::measures::engine::Engine;
-use sendtrack_domain::measures::scorecard::{Scorecard, scorecard};
+use sendtrack_domain::measures::reach::Reach;
+use sendtrack_domain::measures::scorecard::{Scorecard, scorecard, scorecard_after};
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::timeline::ChildIndex;
 use sendtrack_domain::worklist::{Today, WorkFilter, Worklists};
@@ -122,6 +123,10 @@ struct Snapshot {
     /// once per snapshot rather than once per measure page (about a second on a
     /// 200,000-child authority).
     engines: Memo<jiff::civil::Date, Arc<HeldEngine>>,
+    /// Scorecards of earlier snapshots to start from, each with how far back the changes
+    /// since reach: a scorecard here computes again only the months those changes reach
+    /// (issue 16). Empty after a full read of the records.
+    basis: HashMap<ScorecardKey, (Arc<Scorecard>, Reach)>,
 }
 
 self_cell::self_cell!(
@@ -145,6 +150,7 @@ impl Snapshot {
             worklists: Memo::new(CACHED_WORKLIST_DATES),
             forecasts: Memo::new(4),
             engines: Memo::new(2),
+            basis: HashMap::new(),
         }
     }
 }
@@ -164,7 +170,14 @@ impl Snapshot {
         };
         let put = index.put(&mut casework, update)?;
         let touched = put.children;
-        let next = Snapshot::new(version, casework);
+        let mut next = Snapshot::new(version, casework);
+        // Each scorecard computed here, or started from here, is where the next one starts.
+        let mut basis: HashMap<ScorecardKey, (Arc<Scorecard>, Reach)> =
+            self.scorecards.computed().into_iter().map(|(key, card)| (key, (card, put.reach))).collect();
+        for (key, (card, reach)) in &self.basis {
+            basis.entry(*key).or_insert_with(|| (card.clone(), reach.and(put.reach)));
+        }
+        next.basis = basis;
         if let Some(held) = self.caseworkers.get() {
             let mut list = Vec::clone(held);
             for r in &update.requests {
@@ -278,11 +291,16 @@ impl Scorecards {
         let card = snapshot
             .scorecards
             .get(key, || {
+                let earlier = snapshot.basis.get(&key).cloned();
                 blocking("(scorecard)", move || {
                     // As at today: this month's figures are to date, and agree with Today's counts.
                     let engine = Engine::as_at(&cw, today);
                     let measures: Vec<_> = CATALOGUE.iter().collect();
-                    Arc::new(scorecard(&engine, &measures, from, to, threads))
+                    Arc::new(match earlier {
+                        // Only the months the changes since reach are computed again.
+                        Some((card, reach)) => scorecard_after(&engine, &measures, from, to, threads, &card, reach),
+                        None => scorecard(&engine, &measures, from, to, threads),
+                    })
                 })
             })
             .await?;
