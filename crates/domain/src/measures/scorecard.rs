@@ -121,7 +121,7 @@ fn compute(
     let months: Vec<Month> = from.through(to).collect();
     let kept_months = kept.map_or(0, |(_, n)| n);
     // The month before the first computed gives its arrow (an earlier one's, when kept).
-    let needed: Vec<Month> = months[kept_months..].iter().copied().collect();
+    let needed: Vec<Month> = months[kept_months..].to_vec();
     let needed: Vec<Month> =
         if kept_months == 0 { std::iter::once(from.plus(-1)).chain(needed).collect() } else { needed };
     engine.prepare(&needed, threads);
