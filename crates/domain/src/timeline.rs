@@ -8,7 +8,7 @@ use crate::clock::{
 };
 use crate::codes::{AssessmentDecision, AssessmentOutcome, ReviewDecision};
 use crate::dates::days_between;
-use crate::records::{Casework, Record, Records};
+use crate::records::{Casework, Record, RecordFile, Records};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -68,6 +68,25 @@ pub struct Step {
     pub done: Option<Date>,
     pub status: StepStatus,
 }
+
+/// The record types of a child: what [`ChildIndex::put`] puts in place. Any other means a
+/// reload.
+pub const CHILD_FILES: [RecordFile; 14] = [
+    RecordFile::Children,
+    RecordFile::Requests,
+    RecordFile::Plans,
+    RecordFile::Advice,
+    RecordFile::Reviews,
+    RecordFile::PlanSettings,
+    RecordFile::Placements,
+    RecordFile::Disputes,
+    RecordFile::Feedback,
+    RecordFile::CaseLog,
+    RecordFile::Contacts,
+    RecordFile::Promises,
+    RecordFile::Consultations,
+    RecordFile::Tasks,
+];
 
 /// Each child's records, found without scanning the whole caseload: built once per load of the
 /// records, then every child's page is a few lookups. Its maps are persistent (like the
@@ -179,25 +198,8 @@ impl ChildIndex {
         // Only the types of one child are put; any other (population, benchmarks, targets,
         // staff, posts, organisations, the board paper's, and any added later) means a reload:
         // a record silently left out of the records held would be a stale page.
-        use crate::records::RecordFile as F;
-        const KEPT: [F; 14] = [
-            F::Children,
-            F::Requests,
-            F::Plans,
-            F::Advice,
-            F::Reviews,
-            F::PlanSettings,
-            F::Placements,
-            F::Disputes,
-            F::Feedback,
-            F::CaseLog,
-            F::Contacts,
-            F::Promises,
-            F::Consultations,
-            F::Tasks,
-        ];
         let counts = update.counts();
-        let unkept = F::ALL.iter().filter(|f| !KEPT.contains(f)).any(|&f| counts.of(f) > 0);
+        let unkept = RecordFile::ALL.iter().filter(|f| !CHILD_FILES.contains(f)).any(|&f| counts.of(f) > 0);
         // The standard promise (no child) changes every child's next update.
         let standard = update.promises.iter().any(|p| p.child_id.is_none());
         if unkept || standard {

@@ -296,11 +296,23 @@ impl Scorecards {
                     // As at today: this month's figures are to date, and agree with Today's counts.
                     let engine = Engine::as_at(&cw, today);
                     let measures: Vec<_> = CATALOGUE.iter().collect();
-                    Arc::new(match earlier {
+                    let began = std::time::Instant::now();
+                    let months = from.through(to).count();
+                    let (card, computed) = match earlier {
                         // Only the months the changes since reach are computed again.
-                        Some((card, reach)) => scorecard_after(&engine, &measures, from, to, threads, &card, reach),
-                        None => scorecard(&engine, &measures, from, to, threads),
-                    })
+                        Some((card, reach)) => (
+                            scorecard_after(&engine, &measures, from, to, threads, &card, reach),
+                            reach.first_month(from).map_or(0, |first| first.through(to).count()),
+                        ),
+                        None => (scorecard(&engine, &measures, from, to, threads), months),
+                    };
+                    tracing::info!(
+                        months,
+                        computed,
+                        ms = began.elapsed().as_millis() as u64,
+                        "worked out the scorecard"
+                    );
+                    Arc::new(card)
                 })
             })
             .await?;

@@ -106,9 +106,11 @@ fn id_of(file: RecordFile, node: &Node) -> Option<&str> {
     (declaration.key == [first.name]).then(|| node.key.trim_end_matches('\u{1f}'))
 }
 
+/// The records of `held` of the types a child has (not the organisations their own records
+/// come with, which no save puts in place).
 fn nodes_of(held: &Casework) -> Vec<Node> {
     let mut nodes = Vec::new();
-    for file in RecordFile::ALL {
+    for file in crate::timeline::CHILD_FILES {
         let columns = file.declaration().columns;
         for i in 0..held.counts().of(file) {
             let cells = held.cells(file, i);
