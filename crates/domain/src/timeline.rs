@@ -125,18 +125,20 @@ fn group<'a>(keys: impl Iterator<Item = &'a str>) -> Groups<Vec<usize>> {
 
 /// Puts `record` into `records`, replacing the one with the same key, or appended; keeps
 /// `groups` (positions by `owner`) right. The record with its key is looked for among its
-/// owner's first, then (when a change moved it to another owner) everywhere. Returns the
-/// record replaced.
+/// owner's first, then (when a change moved it to another owner) everywhere, unless it was
+/// `created` by the change, when no other can hold its key. Returns the record replaced.
 fn put<T: Record>(
     records: &mut Records<T>,
     groups: &mut Groups<Vec<usize>>,
     owner: fn(&T) -> &str,
     record: T,
+    created: bool,
 ) -> Option<T> {
     let key = record.key();
     let among_owners =
         groups.get(owner(&record)).and_then(|own| own.iter().copied().find(|&i| records[i].key() == key));
-    let found = among_owners.or_else(|| records.iter().position(|r| r.key() == key));
+    // Looking everywhere is a walk over every record of the type: not for a record just created.
+    let found = among_owners.or_else(|| if created { None } else { records.iter().position(|r| r.key() == key) });
     let to = owner(&record).to_string();
     match found {
         Some(i) => {
@@ -194,7 +196,9 @@ impl ChildIndex {
     /// child owns (population, benchmarks, targets, staff, posts, the board paper's) are not
     /// put: the caller reloads for those.
     /// Returns what was put, or `None` when `update` holds such records.
-    pub fn put(&mut self, cw: &mut Casework, update: &Casework) -> Option<Put> {
+    /// `created`: every record of `update` was created by the change (the store refused any
+    /// whose key was taken), so none is looked for among the other owners' records.
+    pub fn put(&mut self, cw: &mut Casework, update: &Casework, created: bool) -> Option<Put> {
         // Only the types of one child are put; any other (population, benchmarks, targets,
         // staff, posts, organisations, the board paper's, and any added later) means a reload:
         // a record silently left out of the records held would be a stale page.
@@ -220,37 +224,38 @@ impl ChildIndex {
         }
         let mut requests_replaced = Vec::new();
         for r in &update.requests {
-            let before = put(&mut cw.requests, &mut self.requests, |r| r.child_id.as_str(), r.clone());
+            let before = put(&mut cw.requests, &mut self.requests, |r| r.child_id.as_str(), r.clone(), created);
             touched.extend(before.as_ref().map(|b| b.child_id.to_string()));
             touched.push(r.child_id.to_string());
             requests_replaced.extend(before);
         }
         for p in &update.plans {
-            let before = put(&mut cw.plans, &mut self.plans, |p| p.child_id.as_str(), p.clone());
+            let before = put(&mut cw.plans, &mut self.plans, |p| p.child_id.as_str(), p.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(p.child_id.to_string());
         }
         // Advice and reviews name their child through a request or plan: the child before the
         // change is touched as well as the child after it.
         for a in &update.advice {
-            let before = put(&mut cw.advice, &mut self.advice, |a| a.request_id.as_str(), a.clone());
+            let before = put(&mut cw.advice, &mut self.advice, |a| a.request_id.as_str(), a.clone(), created);
             touched.extend(before.into_iter().chain([a.clone()]).filter_map(|a| a.child_id(cw)));
         }
         for v in &update.reviews {
-            let before = put(&mut cw.reviews, &mut self.reviews, |v| v.plan_id.as_str(), v.clone());
+            let before = put(&mut cw.reviews, &mut self.reviews, |v| v.plan_id.as_str(), v.clone(), created);
             touched.extend(before.into_iter().chain([v.clone()]).filter_map(|v| v.child_id(cw)));
         }
         for n in &update.plan_settings {
-            let before = put(&mut cw.plan_settings, &mut self.plan_settings, |n| n.plan_id.as_str(), n.clone());
+            let before =
+                put(&mut cw.plan_settings, &mut self.plan_settings, |n| n.plan_id.as_str(), n.clone(), created);
             touched.extend(before.into_iter().chain([n.clone()]).filter_map(|n| n.child_id(cw)));
         }
         for p in &update.placements {
-            let before = put(&mut cw.placements, &mut self.placements, |p| p.child_id.as_str(), p.clone());
+            let before = put(&mut cw.placements, &mut self.placements, |p| p.child_id.as_str(), p.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(p.child_id.to_string());
         }
         for d in &update.disputes {
-            let before = put(&mut cw.disputes, &mut self.disputes, |d| d.child_id.as_str(), d.clone());
+            let before = put(&mut cw.disputes, &mut self.disputes, |d| d.child_id.as_str(), d.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(d.child_id.to_string());
         }
@@ -258,16 +263,16 @@ impl ChildIndex {
             fn owner(f: &crate::records::Feedback) -> &str {
                 f.child_id.as_deref().unwrap_or_default()
             }
-            let before = put(&mut cw.feedback, &mut self.feedback, owner, f.clone());
+            let before = put(&mut cw.feedback, &mut self.feedback, owner, f.clone(), created);
             touched.extend(before.into_iter().chain([f.clone()]).filter_map(|f| f.child_id.map(|c| c.to_string())));
         }
         for e in &update.case_log {
-            let before = put(&mut cw.case_log, &mut self.case_log, |e| e.child_id.as_str(), e.clone());
+            let before = put(&mut cw.case_log, &mut self.case_log, |e| e.child_id.as_str(), e.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(e.child_id.to_string());
         }
         for c in &update.contacts {
-            let before = put(&mut cw.contacts, &mut self.contacts, |c| c.child_id.as_str(), c.clone());
+            let before = put(&mut cw.contacts, &mut self.contacts, |c| c.child_id.as_str(), c.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(c.child_id.to_string());
         }
@@ -275,16 +280,17 @@ impl ChildIndex {
             fn owner(p: &crate::records::Promise) -> &str {
                 p.child_id.as_deref().unwrap_or_default()
             }
-            let before = put(&mut cw.promises, &mut self.promises, owner, p.clone());
+            let before = put(&mut cw.promises, &mut self.promises, owner, p.clone(), created);
             touched.extend(before.into_iter().chain([p.clone()]).filter_map(|p| p.child_id.map(|c| c.to_string())));
         }
         for c in &update.consultations {
-            let before = put(&mut cw.consultations, &mut self.consultations, |c| c.child_id.as_str(), c.clone());
+            let before =
+                put(&mut cw.consultations, &mut self.consultations, |c| c.child_id.as_str(), c.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(c.child_id.to_string());
         }
         for t in &update.tasks {
-            let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone());
+            let before = put(&mut cw.tasks, &mut self.tasks, |t| t.child_id.as_str(), t.clone(), created);
             touched.extend(before.map(|b| b.child_id.to_string()));
             touched.push(t.child_id.to_string());
         }

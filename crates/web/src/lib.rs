@@ -162,13 +162,13 @@ impl Snapshot {
     /// child's items worked out again; the caseworkers kept right. Scorecards and Today's counts
     /// are computed again when next asked for. `None` when the update is of records no child
     /// owns, which a reload handles.
-    fn after(&self, version: i64, update: &Casework) -> Option<Snapshot> {
+    fn after(&self, version: i64, update: &Casework, created: bool) -> Option<Snapshot> {
         let mut casework = Casework::clone(&self.casework);
         let mut index = match self.child_index.get() {
             Some(index) => ChildIndex::clone(index),
             None => ChildIndex::new(&self.casework),
         };
-        let put = index.put(&mut casework, update)?;
+        let put = index.put(&mut casework, update, created)?;
         let touched = put.children;
         let mut next = Snapshot::new(version, casework);
         // Each scorecard computed here, or started from here, is where the next one starts.
@@ -293,6 +293,13 @@ impl Scorecards {
             .get(key, || {
                 let earlier = snapshot.basis.get(&key).cloned();
                 blocking("(scorecard)", move || {
+                    // Nothing shown changed since the earlier one (records saved unchanged, or
+                    // dated after today): it stands, and no engine is built.
+                    if let Some((card, reach)) = &earlier
+                        && reach.first_month(from).is_none_or(|first| first > to)
+                    {
+                        return card.clone();
+                    }
                     // As at today: this month's figures are to date, and agree with Today's counts.
                     let engine = Engine::as_at(&cw, today);
                     let measures: Vec<_> = CATALOGUE.iter().collect();
@@ -442,7 +449,7 @@ impl AppState {
         let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
         if let Some(saved) = saved {
             let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-            self.move_on(saved.casework_version, &update);
+            self.move_on(saved.casework_version, &update, with.iter().all(|(_, _, v)| v.is_none()));
         }
         Ok(())
     }
@@ -450,10 +457,11 @@ impl AppState {
     /// Makes the next snapshot from the one held and `update`, the records this instance just
     /// wrote at casework `version`, when the one held is of the version just before (nobody
     /// else has written since); otherwise the next page loads the records again.
-    fn move_on(&self, version: i64, update: &Casework) {
+    /// `created`: every record of `update` is new (see [`ChildIndex::put`]).
+    fn move_on(&self, version: i64, update: &Casework, created: bool) {
         if let Some(held) = self.snapshot.load_full()
             && held.version + 1 == version
-            && let Some(next) = held.after(version, update)
+            && let Some(next) = held.after(version, update, created)
         {
             self.swap_in(next);
         }
@@ -491,19 +499,24 @@ impl AppState {
         let began = std::time::Instant::now();
         let mut update = Casework::default();
         let mut read = std::collections::HashSet::new();
+        // Whether every record changed was created since (a record's version starts at 1).
+        let mut created = true;
         for (file, id) in &changes {
             if !read.insert((*file, id.as_str())) {
                 continue;
             }
             match self.store.record_with_version(*file, id).await {
-                Ok((record, _)) => update = update.updated_with(&record),
+                Ok((record, version)) => {
+                    created &= version == 1;
+                    update = update.updated_with(&record);
+                }
                 // Records are never deleted (an erasure blanks them, and reads everything):
                 // one not there means something unforeseen, so everything is read.
                 Err(sendtrack_store::StoreError::NotFound { .. }) => return Ok(None),
                 Err(e) => return Err(e),
             }
         }
-        let next = held.after(current, &update);
+        let next = held.after(current, &update, created);
         if next.is_some() {
             tracing::info!(
                 version = current,
@@ -582,7 +595,7 @@ impl AppState {
     ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let saved = self.store.write_record(file, record, version, event).await?;
-        self.move_on(saved.casework_version, record);
+        self.move_on(saved.casework_version, record, version.is_none());
         Ok(saved)
     }
 
@@ -596,7 +609,7 @@ impl AppState {
         let _loading = self.loading.lock().await;
         let version = self.store.write_records(records, event).await?;
         let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        self.move_on(version, &update);
+        self.move_on(version, &update, records.iter().all(|(_, _, v)| v.is_none()));
         Ok(())
     }
 
@@ -610,7 +623,7 @@ impl AppState {
     ) -> Result<(), sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let version = self.store.write_rows(update, event).await?;
-        self.move_on(version, update);
+        self.move_on(version, update, false);
         Ok(())
     }
 

@@ -16,6 +16,8 @@
 //!   records, since every one of them is counted with the child's age and need;
 //! - a record of no child (feedback not about a child): every month.
 //!
+//! A record saved unchanged reaches nothing.
+//!
 //! The test `a_scorecard_worked_out_again_from_the_months_a_change_reaches_equals_a_full_one`
 //! (interchange's tests) holds this against the full computation over a series of changes of
 //! every kind a form makes.
@@ -72,6 +74,11 @@ impl Reach {
         if seeds.iter().any(|s| !found(&before, s) && !found(&after, s)) {
             return Reach::Everything;
         }
+        // A record saved unchanged changes nothing.
+        let cells = |nodes: &[Node], (file, key): &(RecordFile, String)| {
+            nodes.iter().find(|n| n.file == *file && n.key == *key).map(|n| n.cells.clone())
+        };
+        seeds.retain(|s| cells(&before, s) != cells(&after, s));
         reach_in(&before, &seeds).and(reach_in(&after, &seeds))
     }
 }
@@ -84,6 +91,7 @@ struct Node {
     refers_to: Vec<(RecordFile, String)>,
     /// Its earliest date, if it has any.
     earliest: Option<Date>,
+    cells: Vec<String>,
 }
 
 /// The record's key cells, joined.
@@ -129,7 +137,7 @@ fn nodes_of(held: &Casework) -> Vec<Node> {
                     _ => {}
                 }
             }
-            nodes.push(Node { file, key: key_of(file, &cells), refers_to, earliest });
+            nodes.push(Node { file, key: key_of(file, &cells), refers_to, earliest, cells });
         }
     }
     nodes
@@ -188,31 +196,42 @@ mod tests {
         let mut review = testing::review("V1", "P1");
         review.meeting_on = Some(date(2026, 10, 5));
         held.reviews.push_back(review.clone());
-        let change = |update: &Casework| Reach::of_change(&held, &held, update);
+        // The reach of saving `update` over `from`.
+        let change = |from: &Casework, update: &Casework| Reach::of_change(from, &from.updated_with(update), update);
+        let allocated = |mut r: crate::records::Request| {
+            r.caseworker = Some("cw009".into());
+            r
+        };
 
         // A review reaches back to its own dates only.
         let mut update = Casework::default();
-        update.reviews.push_back(review.clone());
-        assert_eq!(change(&update), Reach::From(date(2026, 10, 5)));
+        let mut later = review.clone();
+        later.meeting_on = Some(date(2026, 11, 9));
+        update.reviews.push_back(later);
+        assert_eq!(change(&held, &update), Reach::From(date(2026, 10, 5)), "the earlier of before and after");
+        let moved = held.updated_with(&update);
+        update.reviews[0].meeting_on = Some(date(2026, 11, 12));
+        assert_eq!(change(&moved, &update), Reach::From(date(2026, 11, 9)));
         // A plan reaches its reviews, and its own issue.
         let mut update = Casework::default();
+        plan.caseworker = Some("cw009".into());
         update.plans.push_back(plan);
-        assert_eq!(change(&update), Reach::From(date(2025, 11, 20)));
+        assert_eq!(change(&held, &update), Reach::From(date(2025, 11, 20)));
         // A request reaches the plan made from it and back to its own receipt.
         let mut update = Casework::default();
-        update.requests.push_back(held.requests[0].clone());
-        assert_eq!(change(&update), Reach::From(date(2025, 6, 2)));
+        update.requests.push_back(allocated(held.requests[0].clone()));
+        assert_eq!(change(&held, &update), Reach::From(date(2025, 6, 2)));
         // A request reaches the records referring to it, where one is dated earlier (advice
         // asked for before the request was recorded, as an old system may have held it).
         let mut early = held.clone();
         early.advice.push_back(testing::advice("A1", "R1", AdviceKind::EducationalPsychology, date(2025, 5, 20)));
-        let mut update = Casework::default();
-        update.requests.push_back(held.requests[0].clone());
-        assert_eq!(Reach::of_change(&early, &early, &update), Reach::From(date(2025, 5, 20)));
+        assert_eq!(change(&early, &update), Reach::From(date(2025, 5, 20)));
         // A child's details reach every record of theirs, not their date of birth.
         let mut update = Casework::default();
-        update.children.push_back(held.children[0].clone());
-        assert_eq!(change(&update), Reach::From(date(2025, 6, 2)));
+        let mut child = held.children[0].clone();
+        child.date_of_birth = date(2015, 4, 1);
+        update.children.push_back(child);
+        assert_eq!(change(&held, &update), Reach::From(date(2025, 6, 2)));
         // A record with no date reaches every month.
         let mut update = Casework::default();
         update.promises.push_back(crate::records::Promise {
@@ -220,18 +239,11 @@ mod tests {
             child_id: Some("C1".into()),
             working_days: 10,
         });
-        let mut with_promise = held.clone();
-        with_promise.promises.push_back(update.promises[0].clone());
-        assert_eq!(Reach::of_change(&held, &with_promise, &update), Reach::Everything);
-        // The earlier of before and after.
-        let mut moved = held.clone();
-        let mut later = review;
-        later.meeting_on = Some(date(2026, 11, 9));
-        moved.reviews.set(0, later.clone());
-        let mut update = Casework::default();
-        update.reviews.push_back(later);
-        assert_eq!(Reach::of_change(&held, &moved, &update), Reach::From(date(2026, 10, 5)));
-        assert_eq!(Reach::of_change(&moved, &moved, &update), Reach::From(date(2026, 11, 9)));
+        assert_eq!(change(&held, &update), Reach::Everything);
+        // A record saved as it was reaches nothing.
+        let mut same = Casework::default();
+        same.requests.push_back(held.requests[0].clone());
+        assert_eq!(change(&held, &same), Reach::Nothing);
     }
 
     #[test]

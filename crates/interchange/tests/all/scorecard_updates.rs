@@ -234,7 +234,7 @@ fn a_scorecard_worked_out_again_from_the_months_a_change_reaches_equals_a_full_o
         if update.counts().total() == 0 {
             continue;
         }
-        let put = index.put(&mut cw, &update).unwrap();
+        let put = index.put(&mut cw, &update, false).unwrap();
         let measures: Vec<_> = CATALOGUE.iter().collect();
         let after = scorecard_after(&Engine::as_at(&cw, TODAY), &measures, from, to, 2, &card, put.reach);
         let expected = full(&cw, from, to);

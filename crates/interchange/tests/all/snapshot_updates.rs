@@ -87,7 +87,20 @@ fn records_put_in_place_and_worklists_of_the_changed_children_equal_a_full_recom
                 update.children.push_back(c);
             }
         }
-        let put = index.put(&mut cw, &update).unwrap();
+        // A save of records all new tells the index so, as the web app does: they are not looked
+        // for among every record.
+        fn new_in<T: Record>(
+            held: &sendtrack_domain::records::Records<T>,
+            update: &sendtrack_domain::records::Records<T>,
+        ) -> bool {
+            update.iter().all(|u| !held.iter().any(|r| r.key() == u.key()))
+        }
+        let created = new_in(&cw.children, &update.children)
+            && new_in(&cw.requests, &update.requests)
+            && new_in(&cw.advice, &update.advice)
+            && new_in(&cw.plans, &update.plans)
+            && new_in(&cw.reviews, &update.reviews);
+        let put = index.put(&mut cw, &update, created).unwrap();
         let touched = put.children;
         assert!(!touched.is_empty());
         // The requests replaced are those held before, as they were.
