@@ -176,8 +176,10 @@ pub const CHANGES_KEPT: i64 = 10_000;
 /// wrote others records none, which tells a running app to read everything. Returns the new
 /// version.
 pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
-    let raised = "UPDATE casework_version SET version = version + 1 WHERE id = 1 RETURNING version";
-    let version: i64 = sqlx::query_scalar(raised).fetch_one(work.conn()).await?;
+    let mut raise = work.sql("UPDATE casework_version SET version = version + 1, stamp = ");
+    raise.bind(new_stamp()).push(" WHERE id = 1 RETURNING version");
+    let version: i64 = raise.scalar().fetch_one(work.conn()).await?;
+    sqlx::query(STAMP_KEPT).execute(work.conn()).await?;
     if let crate::work::Changed::Records(records) = std::mem::take(&mut work.changed) {
         for some in records.chunks(ROWS_PER_STATEMENT) {
             let mut insert = work.sql("INSERT INTO casework_changes (version, record_type, record_id) VALUES ");
@@ -188,10 +190,35 @@ pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
             insert.query().execute(work.conn()).await?;
         }
     }
-    let mut forget = work.sql("DELETE FROM casework_changes WHERE version <= ");
-    forget.bind(version - CHANGES_KEPT);
-    forget.query().execute(work.conn()).await?;
+    for table in ["casework_changes", "casework_stamps"] {
+        let mut forget = work.sql(&format!("DELETE FROM {table} WHERE version <= "));
+        forget.bind(version - CHANGES_KEPT);
+        forget.query().execute(work.conn()).await?;
+    }
     Ok(version)
+}
+
+/// The stamp of a raise of the casework version: its time in nanoseconds, so that the same
+/// version raised in two histories (before a restore from a backup, and after it) has two
+/// stamps.
+pub(crate) fn new_stamp() -> i64 {
+    // A clock before 1970 gives 0, which is never a kept version's stamp that could match.
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Raises the casework version after an import, which records no changes (every app reads
+/// everything), with its stamp bound.
+const IMPORT_RAISE: &str = "UPDATE casework_version SET version = version + 1, stamp = $1 WHERE id = 1";
+
+/// Keeps the version just raised with its stamp (the same SQL on both backends).
+pub(crate) const STAMP_KEPT: &str =
+    "INSERT INTO casework_stamps (version, stamp) SELECT version, stamp FROM casework_version WHERE id = 1";
+
+/// Where the casework stands: its version and that version's stamp (see [`raise_version`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub version: i64,
+    pub stamp: i64,
 }
 
 /// What a form's save wrote: the record's own new version, and the casework version the save
@@ -382,7 +409,8 @@ fn save_into_empty_sqlite(
     if let Some((table, parent)) = broken {
         return Err(StoreError::BrokenReference { table, parent });
     }
-    tx.execute("UPDATE casework_version SET version = version + 1 WHERE id = 1", [])?;
+    tx.execute("UPDATE casework_version SET version = version + 1, stamp = ?1 WHERE id = 1", [new_stamp()])?;
+    tx.execute(STAMP_KEPT, [])?;
     tx.commit()?;
     // The import's pages are in the write-ahead log: folded into the database now and the log
     // emptied, or every read and write after it would go through a log the size of the
@@ -651,7 +679,9 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
+        // The import records no changes: every app reads everything; stamped as every raise is.
+        sqlx::query(IMPORT_RAISE).bind(new_stamp()).execute(&mut *tx).await?;
+        sqlx::query(STAMP_KEPT).execute(&mut *tx).await?;
         tx.commit().await?;
         conn.close().await?;
         Ok(())
@@ -696,7 +726,8 @@ impl Store {
             for table in tables() {
                 sqlx::query(AssertSqlSafe(merge_staged(table))).execute(&mut *tx).await?;
             }
-            sqlx::query("UPDATE casework_version SET version = version + 1 WHERE id = 1").execute(&mut *tx).await?;
+            sqlx::query(IMPORT_RAISE).bind(new_stamp()).execute(&mut *tx).await?;
+            sqlx::query(STAMP_KEPT).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<(), StoreError>(())
         }
@@ -713,14 +744,39 @@ impl Store {
     /// The casework version: raised by every write of casework records, so that a running web
     /// app can tell its in-memory copy is stale.
     pub async fn casework_version(&self) -> Result<i64, StoreError> {
-        Ok(sqlx::query_scalar("SELECT version FROM casework_version WHERE id = 1").fetch_one(self.pool()).await?)
+        Ok(self.casework_position().await?.version)
+    }
+
+    /// The casework version with its stamp: a running web app checks both, so that a database
+    /// restored from a backup (an earlier version raised again) is never taken for the same
+    /// history.
+    pub async fn casework_position(&self) -> Result<Position, StoreError> {
+        let (version, stamp) =
+            sqlx::query_as("SELECT version, stamp FROM casework_version WHERE id = 1").fetch_one(self.pool()).await?;
+        Ok(Position { version, stamp })
+    }
+
+    /// The stamp the database keeps for casework version `version`, if it keeps it.
+    pub async fn stamp_of(&self, version: i64) -> Result<Option<i64>, StoreError> {
+        let stamp = sqlx::query_scalar("SELECT stamp FROM casework_stamps WHERE version = $1")
+            .bind(version)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(stamp)
     }
 
     /// The records changed by the casework versions after `after` up to `upto`, in version
     /// order (a record changed twice is listed twice), as [`raise_version`]
     /// recorded them; `None` when any of those versions changed records not told one by one
-    /// (an import, an erasure, many rows) or is no longer kept, and everything must be read.
-    pub async fn changes(&self, after: i64, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {
+    /// (an import, an erasure, many rows) or is no longer kept, or when the database's version
+    /// `after` is of another history than `after` (restored from a backup since), and
+    /// everything must be read.
+    pub async fn changes(&self, after: Position, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {
+        let after_version = after.version;
+        if self.stamp_of(after_version).await? != Some(after.stamp) {
+            return Ok(None);
+        }
+        let after = after_version;
         if upto <= after {
             return Ok(Some(Vec::new()));
         }

@@ -6,6 +6,7 @@ use sendtrack_domain::codes::*;
 use sendtrack_domain::records::*;
 use sendtrack_domain::validation::RecordFile;
 use sendtrack_interchange::demo::{DemoOptions, generate};
+use sendtrack_store::casework::Position;
 use sendtrack_store::testing::on_each_backend;
 use sendtrack_store::{AuditEvent, Store, StoreError};
 
@@ -148,7 +149,7 @@ async fn reopening_a_database_keeps_its_records_and_schema() {
         let again = Store::open(&location).await.unwrap();
         assert_eq!(again.counts().await.unwrap(), cw.counts());
         let migrations = again.applied_migrations().await.unwrap();
-        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=26).collect::<Vec<_>>());
+        assert_eq!(migrations.iter().map(|m| m.0).collect::<Vec<_>>(), (1..=27).collect::<Vec<_>>());
         if again.backend() == sendtrack_store::Backend::Sqlite {
             let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(again.pool()).await.unwrap();
             assert_eq!(mode.to_lowercase(), "wal");
@@ -585,8 +586,8 @@ async fn each_version_tells_the_records_it_changed_or_that_everything_must_be_re
         let start = store.casework_version().await.unwrap();
         store.save(&cw, &|_| {}).await.unwrap();
         let imported = store.casework_version().await.unwrap();
-        assert_eq!(store.changes(start, imported).await.unwrap(), None, "an import is read whole");
-        assert_eq!(store.changes(imported, imported).await.unwrap(), Some(vec![]));
+        assert_eq!(store.changes(at(&store, start).await, imported).await.unwrap(), None, "an import is read whole");
+        assert_eq!(store.changes(at(&store, imported).await, imported).await.unwrap(), Some(vec![]));
 
         let request = cw.requests[0].clone();
         let (_, version) = request_with_version(&store, &request.request_id).await.unwrap();
@@ -598,13 +599,21 @@ async fn each_version_tells_the_records_it_changed_or_that_everything_must_be_re
         assert_eq!(now, imported + 2);
         let id = request.request_id.to_string();
         // In version order; the records of one version in any order.
-        let mut told = store.changes(imported, now).await.unwrap().unwrap();
+        let mut told = store.changes(at(&store, imported).await, now).await.unwrap().unwrap();
         told[1..].sort_by_key(|(file, id)| (file.declaration().table, id.clone()));
         assert_eq!(
             told,
             vec![(RecordFile::Requests, id.clone()), (RecordFile::Plans, plan), (RecordFile::Requests, id.clone())]
         );
-        assert_eq!(store.changes(imported + 1, now).await.unwrap().map(|c| c.len()), Some(2));
+        assert_eq!(store.changes(at(&store, imported + 1).await, now).await.unwrap().map(|c| c.len()), Some(2));
+        // Each version is stamped, and the present one's stamp is the position's.
+        let position = store.casework_position().await.unwrap();
+        assert_eq!((position.version, Some(position.stamp)), (now, store.stamp_of(now).await.unwrap()));
+        assert_ne!(store.stamp_of(now - 1).await.unwrap(), store.stamp_of(now).await.unwrap());
+        // A version of another history (a database restored from a backup, then written to)
+        // has another stamp: everything is read.
+        let elsewhere = Position { version: imported, stamp: at(&store, imported).await.stamp + 1 };
+        assert_eq!(store.changes(elsewhere, now).await.unwrap(), None, "another history");
         // A refused write records nothing and raises nothing.
         assert!(update_request(&store, &request, version).await.is_err());
         assert_eq!(store.casework_version().await.unwrap(), now);
@@ -616,15 +625,26 @@ async fn each_version_tells_the_records_it_changed_or_that_everything_must_be_re
         let (_, version) = request_with_version(&store, &id).await.unwrap();
         update_request(&store, &request, version).await.unwrap();
         let later = store.casework_version().await.unwrap();
-        assert_eq!(store.changes(now, later).await.unwrap(), None);
-        assert_eq!(store.changes(now + 1, later).await.unwrap(), Some(vec![(RecordFile::Requests, id.clone())]));
+        assert_eq!(store.changes(at(&store, now).await, later).await.unwrap(), None);
+        assert_eq!(
+            store.changes(at(&store, now + 1).await, later).await.unwrap(),
+            Some(vec![(RecordFile::Requests, id.clone())])
+        );
         let child = cw.children[1].child_id.to_string();
         store.erase_child(&child, &change("dpo@example.org", &child)).await.unwrap();
-        assert_eq!(store.changes(later, later + 1).await.unwrap(), None);
+        assert_eq!(store.changes(at(&store, later).await, later + 1).await.unwrap(), None);
         // Further behind than the changes kept: everything.
-        assert_eq!(store.changes(later - sendtrack_store::casework::CHANGES_KEPT - 1, later).await.unwrap(), None);
+        assert_eq!(
+            store.changes(at(&store, later - sendtrack_store::casework::CHANGES_KEPT - 1).await, later).await.unwrap(),
+            None
+        );
     })
     .await;
+}
+
+/// Version `version` with the stamp the database keeps for it (0 when it keeps none).
+async fn at(store: &Store, version: i64) -> Position {
+    Position { version, stamp: store.stamp_of(version).await.unwrap().unwrap_or(0) }
 }
 
 /// A row that cannot be read back as a record (changed in the database by hand, say) stops the

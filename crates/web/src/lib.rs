@@ -27,6 +27,7 @@ use sendtrack_domain::records::Casework;
 use sendtrack_domain::timeline::ChildIndex;
 use sendtrack_domain::worklist::{Today, WorkFilter, Worklists};
 use sendtrack_store::Store;
+use sendtrack_store::casework::Position;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -110,6 +111,9 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Memo<K, V> {
 /// is no list of caches to invalidate, and a page reads every figure from one version.
 struct Snapshot {
     version: i64,
+    /// The stamp of the version: which history of the database it is of (see
+    /// [`sendtrack_store::casework::Position`]).
+    stamp: i64,
     casework: Arc<Casework>,
     child_index: OnceLock<Arc<ChildIndex>>,
     caseworkers: OnceLock<Arc<Vec<String>>>,
@@ -139,9 +143,10 @@ self_cell::self_cell!(
 );
 
 impl Snapshot {
-    fn new(version: i64, casework: Casework) -> Snapshot {
+    fn new(at: Position, casework: Casework) -> Snapshot {
         Snapshot {
-            version,
+            version: at.version,
+            stamp: at.stamp,
             casework: Arc::new(casework),
             child_index: OnceLock::new(),
             caseworkers: OnceLock::new(),
@@ -162,7 +167,7 @@ impl Snapshot {
     /// child's items worked out again; the caseworkers kept right. Scorecards and Today's counts
     /// are computed again when next asked for. `None` when the update is of records no child
     /// owns, which a reload handles.
-    fn after(&self, version: i64, update: &Casework, created: bool) -> Option<Snapshot> {
+    fn after(&self, at: Position, update: &Casework, created: bool) -> Option<Snapshot> {
         let mut casework = Casework::clone(&self.casework);
         let mut index = match self.child_index.get() {
             Some(index) => ChildIndex::clone(index),
@@ -170,7 +175,7 @@ impl Snapshot {
         };
         let put = index.put(&mut casework, update, created)?;
         let touched = put.children;
-        let mut next = Snapshot::new(version, casework);
+        let mut next = Snapshot::new(at, casework);
         // Each scorecard computed here, or started from here, is where the next one starts.
         let mut basis: HashMap<ScorecardKey, (Arc<Scorecard>, Reach)> =
             self.scorecards.computed().into_iter().map(|(key, card)| (key, (card, put.reach))).collect();
@@ -344,6 +349,13 @@ impl Scorecards {
         table
     }
 
+    /// Forgets every scorecard computed, for a database that went back to `version` (a restore).
+    fn restart(&self, version: i64) {
+        self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        self.latest.store(version, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The newest scorecard of `key` computed before `version`.
     fn before(&self, key: &ScorecardKey, version: i64) -> Option<(i64, Arc<Scorecard>)> {
         let newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -449,7 +461,7 @@ impl AppState {
         let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
         if let Some(saved) = saved {
             let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-            self.move_on(saved.casework_version, &update, with.iter().all(|(_, _, v)| v.is_none()));
+            self.move_on(saved.casework_version, &update, with.iter().all(|(_, _, v)| v.is_none())).await;
         }
         Ok(())
     }
@@ -458,10 +470,23 @@ impl AppState {
     /// wrote at casework `version`, when the one held is of the version just before (nobody
     /// else has written since); otherwise the next page loads the records again.
     /// `created`: every record of `update` is new (see [`ChildIndex::put`]).
-    fn move_on(&self, version: i64, update: &Casework, created: bool) {
-        if let Some(held) = self.snapshot.load_full()
-            && held.version + 1 == version
-            && let Some(next) = held.after(version, update, created)
+    /// The one held must be of the database's present history too: a restore from a backup
+    /// taken in between would otherwise go unseen.
+    async fn move_on(&self, version: i64, update: &Casework, created: bool) {
+        let Some(held) = self.snapshot.load_full().filter(|held| held.version + 1 == version) else {
+            return;
+        };
+        // The save is written: a failure to read the stamps only means the next page reads
+        // everything.
+        let stamps = async {
+            Ok::<_, sendtrack_store::StoreError>((
+                self.store.stamp_of(held.version).await?,
+                self.store.stamp_of(version).await?,
+            ))
+        };
+        if let Ok((Some(before), Some(stamp))) = stamps.await
+            && before == held.stamp
+            && let Some(next) = held.after(Position { version, stamp }, update, created)
         {
             self.swap_in(next);
         }
@@ -487,10 +512,14 @@ impl AppState {
     /// recorded them, each read again as it is now: a save elsewhere costs this instance what
     /// it changed, not a read of every record. `None` when the changes cannot be put in that
     /// way (an import, an erasure, records no child owns, too many): everything is read then.
-    async fn caught_up(&self, held: &Snapshot, current: i64) -> Result<Option<Snapshot>, sendtrack_store::StoreError> {
+    /// The changes are put in only when the database's version `held.version` is the one
+    /// `held` was read at (the same stamp): after a restore from a backup it is not.
+    async fn caught_up(&self, held: &Snapshot, at: Position) -> Result<Option<Snapshot>, sendtrack_store::StoreError> {
         /// More changes than this are read as a whole.
         const MOST: usize = 1_000;
-        let Some(changes) = self.store.changes(held.version, current).await? else {
+        let current = at.version;
+        let from = Position { version: held.version, stamp: held.stamp };
+        let Some(changes) = self.store.changes(from, current).await? else {
             return Ok(None);
         };
         if changes.len() > MOST {
@@ -516,7 +545,7 @@ impl AppState {
                 Err(e) => return Err(e),
             }
         }
-        let next = held.after(current, &update, created);
+        let next = held.after(at, &update, created);
         if next.is_some() {
             tracing::info!(
                 version = current,
@@ -554,26 +583,37 @@ impl AppState {
     /// The snapshot at the database's current casework version, loaded when it has moved on.
     async fn snapshot(&self) -> Result<Arc<Snapshot>, sendtrack_store::StoreError> {
         // Read the version before loading: a change made during the load means one more load
-        // later, never a stale snapshot kept.
-        let current = self.store.casework_version().await?;
-        // A snapshot newer than the version read is as good: this instance's own save made it
-        // between the read and now.
-        let held = |s: &ArcSwapOption<Snapshot>| s.load_full().filter(|s| s.version >= current);
-        if let Some(snapshot) = held(&self.snapshot) {
+        // later, never a stale snapshot kept. The snapshot held serves when it is of this
+        // version in this history (its stamp).
+        let fits = |at: Position| move |s: &Arc<Snapshot>| s.version == at.version && s.stamp == at.stamp;
+        let at = self.store.casework_position().await?;
+        if let Some(snapshot) = self.snapshot.load_full().filter(fits(at)) {
             return Ok(snapshot);
         }
         let _loading = self.loading.lock().await;
-        if let Some(snapshot) = held(&self.snapshot) {
+        // Read again under the lock, which this instance's saves hold while they move the
+        // snapshot on: one may have finished since the first read.
+        let at = self.store.casework_position().await?;
+        let held = self.snapshot.load_full();
+        if let Some(snapshot) = held.clone().filter(fits(at)) {
             return Ok(snapshot);
         }
-        if let Some(before) = self.snapshot.load_full()
-            && let Some(next) = self.caught_up(&before, current).await?
+        if let Some(before) = &held
+            && before.version < at.version
+            && let Some(next) = self.caught_up(before, at).await?
         {
             return Ok(self.swap_in(next));
         }
+        let current = at.version;
         let began = std::time::Instant::now();
-        let snapshot = Arc::new(Snapshot::new(current, self.store.load().await?));
+        let snapshot = Arc::new(Snapshot::new(at, self.store.load().await?));
         self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if held.is_some_and(|h| h.version >= current) {
+            // The database went back (restored from a backup): what was computed from the
+            // other history is not shown as the newest figures.
+            self.scorecards.restart(current);
+            tracing::warn!(version = current, "the database is of another history (restored?): read everything again");
+        }
         self.scorecards.latest.fetch_max(current, std::sync::atomic::Ordering::Relaxed);
         tracing::info!(version = current, took_ms = began.elapsed().as_millis(), "read the records from the database");
         self.snapshot.store(Some(snapshot.clone()));
@@ -595,7 +635,7 @@ impl AppState {
     ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let saved = self.store.write_record(file, record, version, event).await?;
-        self.move_on(saved.casework_version, record, version.is_none());
+        self.move_on(saved.casework_version, record, version.is_none()).await;
         Ok(saved)
     }
 
@@ -609,7 +649,7 @@ impl AppState {
         let _loading = self.loading.lock().await;
         let version = self.store.write_records(records, event).await?;
         let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        self.move_on(version, &update, records.iter().all(|(_, _, v)| v.is_none()));
+        self.move_on(version, &update, records.iter().all(|(_, _, v)| v.is_none())).await;
         Ok(())
     }
 
@@ -623,7 +663,7 @@ impl AppState {
     ) -> Result<(), sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let version = self.store.write_rows(update, event).await?;
-        self.move_on(version, update, false);
+        self.move_on(version, update, false).await;
         Ok(())
     }
 

@@ -656,6 +656,90 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
     .await;
 }
 
+/// The database restored from a backup under a running server (issue 16): the server must not
+/// put the records changed after the restore on top of what it held from before it. It sees
+/// the version go back, or (when the restored database was written to before it looked) the
+/// same version with another stamp, and reads everything again.
+#[tokio::test]
+async fn a_database_restored_under_a_running_server_is_read_again_whole() {
+    on_each_backend("web_restored", |store, _| async move {
+        let _seeded = app(store.clone()).await;
+        let today = jiff::civil::date(2026, 11, 30);
+        let instance =
+            || std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
+        let (state, other_state) = (instance(), instance());
+        let (served, other) = (sendtrack_web::router(state.clone()), sendtrack_web::router(other_state.clone()));
+        let cookie = session(&served, "manager@example.org").await;
+        let child = child_without_requests(&store).await;
+        let page = format!("/children/{child}");
+        assert_eq!(get(&served, &page, Some(&cookie)).await.0, StatusCode::OK);
+        assert_eq!(get(&other, &page, Some(&cookie)).await.0, StatusCode::OK);
+        // The backup: the version and its stamp, and the requests, as they are now.
+        let backup = store.casework_position().await.unwrap();
+        let token = csrf(&served, &cookie).await;
+        let request = |day: &'static str, caseworker: &'static str| {
+            vec![
+                ("csrf_token", token.clone()),
+                ("received_on-day", day.to_string()),
+                ("received_on-month", "9".to_string()),
+                ("received_on-year", "2026".to_string()),
+                ("source", "parent".to_string()),
+                ("caseworker", caseworker.to_string()),
+            ]
+        };
+        let new = format!("/children/{child}/requests/new");
+        let send = |app: &axum::Router, fields: Vec<(&'static str, String)>| {
+            let (app, new, cookie) = (app.clone(), new.clone(), cookie.clone());
+            async move {
+                let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                assert_eq!(post(&app, &new, &cookie, &fields).await.0, StatusCode::SEE_OTHER);
+            }
+        };
+        // Puts the database back as the backup holds it: without the requests since.
+        let restore = || async {
+            let sql = [
+                format!("DELETE FROM requests WHERE child_id = '{child}'"),
+                format!("DELETE FROM casework_changes WHERE version > {}", backup.version),
+                format!("DELETE FROM casework_stamps WHERE version > {}", backup.version),
+                format!(
+                    "UPDATE casework_version SET version = {}, stamp = {} WHERE id = 1",
+                    backup.version, backup.stamp
+                ),
+            ];
+            for statement in sql {
+                sqlx::query(sqlx::AssertSqlSafe(statement)).execute(store.pool()).await.unwrap();
+            }
+        };
+        let received_on = |page: &str, day: &str| page.contains(&format!("{day} September 2026"));
+
+        // Saved, then restored away: the version went back.
+        send(&served, request("3", "cw001")).await;
+        assert!(received_on(&get(&served, &page, Some(&cookie)).await.2, "3"));
+        restore().await;
+        assert!(!received_on(&get(&served, &page, Some(&cookie)).await.2, "3"), "the version went back");
+
+        // Saved, restored away, and the restored database written to through the other server
+        // before this one looks: a later version, but of another history, whose changes must
+        // not be put on top of what this server held.
+        send(&served, request("4", "cw001")).await;
+        assert!(received_on(&get(&served, &page, Some(&cookie)).await.2, "4"));
+        restore().await;
+        send(&other, request("5", "cw002")).await;
+        send(&other, request("6", "cw002")).await;
+        let held = get(&served, &page, Some(&cookie)).await.2;
+        assert!(!received_on(&held, "4"), "the request saved before the restore is gone");
+        assert!(received_on(&held, "5") && received_on(&held, "6"), "the requests saved after it are there");
+        let fresh = sendtrack_web::router(instance());
+        let read = get(&fresh, &page, Some(&cookie)).await.2;
+        let without_token = |p: &str| {
+            let p = p.replace(&csrf_in(p), "");
+            p.split("Who has viewed this record").next().unwrap_or_default().to_string()
+        };
+        assert_eq!(without_token(&held), without_token(&read));
+    })
+    .await;
+}
+
 /// A setting named in a plan (issue 24), recorded on the child's page: until the child starts
 /// there the plan is on both named-setting lists, and Today counts it; a placement at the
 /// setting takes it off both.
