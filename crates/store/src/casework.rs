@@ -176,8 +176,18 @@ pub const CHANGES_KEPT: i64 = 10_000;
 /// wrote others records none, which tells a running app to read everything. Returns the new
 /// version.
 pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
+    Ok(raise(work).await?.after.version)
+}
+
+/// [`raise_version`], telling where the casework stood before the raise and after it: a web
+/// app holding the snapshot of `before` makes the next one from what it just wrote.
+pub async fn raise(work: &mut Work<'_>) -> Result<Raised, StoreError> {
+    let (version, stamp) =
+        sqlx::query_as("SELECT version, stamp FROM casework_version WHERE id = 1").fetch_one(work.conn()).await?;
+    let before = Position { version, stamp };
+    let stamp = new_stamp();
     let mut raise = work.sql("UPDATE casework_version SET version = version + 1, stamp = ");
-    raise.bind(new_stamp()).push(" WHERE id = 1 RETURNING version");
+    raise.bind(stamp).push(" WHERE id = 1 RETURNING version");
     let version: i64 = raise.scalar().fetch_one(work.conn()).await?;
     sqlx::query(STAMP_KEPT).execute(work.conn()).await?;
     if let crate::work::Changed::Records(records) = std::mem::take(&mut work.changed) {
@@ -195,7 +205,14 @@ pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
         forget.bind(version - CHANGES_KEPT);
         forget.query().execute(work.conn()).await?;
     }
-    Ok(version)
+    Ok(Raised { before, after: Position { version, stamp } })
+}
+
+/// Where a raise of the casework version took it from, and to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Raised {
+    pub before: Position,
+    pub after: Position,
 }
 
 /// The stamp of a raise of the casework version: its time in nanoseconds, so that the same
@@ -226,7 +243,8 @@ pub struct Position {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Saved {
     pub version: i64,
-    pub casework_version: i64,
+    /// The casework version's raise.
+    pub raised: Raised,
 }
 
 /// Writes the one record of `file` in `record`. A new record (`expected_version` `None`) must
@@ -840,16 +858,16 @@ impl Store {
         let mut work = self.begin().await?;
         let version = write_record(&mut work, file, record, expected_version).await?;
         audit::record(&mut work, event).await?;
-        let casework_version = raise_version(&mut work).await?;
+        let raised = raise(&mut work).await?;
         work.commit().await?;
-        Ok(Saved { version, casework_version })
+        Ok(Saved { version, raised })
     }
 
     /// Records of any types written as one transaction, each added or, where its key is
     /// already stored, written over (an upload of a partner's figures, a commentary saved, a
     /// section signed off with its figures), with `event` in the audit trail and the casework
-    /// version raised once. Returns the casework version.
-    pub async fn write_rows(&self, update: &Casework, event: &AuditEvent) -> Result<i64, StoreError> {
+    /// version raised once. Returns the raise.
+    pub async fn write_rows(&self, update: &Casework, event: &AuditEvent) -> Result<Raised, StoreError> {
         let mut work = self.begin().await?;
         work.changed_unknown();
         let counts = update.counts();
@@ -863,27 +881,26 @@ impl Store {
             }
         }
         audit::record(&mut work, event).await?;
-        let casework_version = raise_version(&mut work).await?;
+        let raised = raise(&mut work).await?;
         work.commit().await?;
-        Ok(casework_version)
+        Ok(raised)
     }
 
     /// Several records' saves as one transaction (each as [`write_record`]), `event` in the
-    /// audit trail and the casework version raised once: all, or nothing. Returns the casework
-    /// version.
+    /// audit trail and the casework version raised once: all, or nothing. Returns the raise.
     pub async fn write_records(
         &self,
         records: &[(RecordFile, &Casework, Option<i64>)],
         event: &AuditEvent,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<Raised, StoreError> {
         let mut work = self.begin().await?;
         for (file, record, expected) in records {
             write_record(&mut work, *file, record, *expected).await?;
         }
         audit::record(&mut work, event).await?;
-        let casework_version = raise_version(&mut work).await?;
+        let raised = raise(&mut work).await?;
         work.commit().await?;
-        Ok(casework_version)
+        Ok(raised)
     }
 
     /// Reallocates cases, as one transaction: the `caseworker` of each request or plan in

@@ -2,7 +2,7 @@
 //! the documents directory. Filing a document goes in one transaction with the record change
 //! it brings (advice marked received, a letter's case log entry) and its audit row.
 
-use crate::casework::{Saved, raise_version, write_record};
+use crate::casework::{Saved, write_record};
 use crate::{AuditEvent, Store, StoreError, audit};
 use sendtrack_domain::records::Casework;
 use sendtrack_domain::validation::RecordFile;
@@ -125,7 +125,7 @@ impl Store {
             version = Some(write_record(&mut work, *file, record, *expected).await?);
         }
         let saved = match version {
-            Some(version) => Some(Saved { version, casework_version: raise_version(&mut work).await? }),
+            Some(version) => Some(Saved { version, raised: crate::casework::raise(&mut work).await? }),
             None => None,
         };
         audit::record(&mut work, event).await?;

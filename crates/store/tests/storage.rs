@@ -203,7 +203,8 @@ async fn a_new_record_is_added_once_with_its_audit_row() {
         let saved = store.write_record(RecordFile::Advice, &one, None, &event).await.unwrap();
         // The save tells the casework version it raised: the web app's next snapshot is made
         // from it when nobody else wrote in between.
-        assert_eq!((saved.version, saved.casework_version), (1, before + 1));
+        assert_eq!((saved.version, saved.raised.after.version), (1, before + 1));
+        assert_eq!(saved.raised.before.version, before);
         assert_eq!(store.casework_version().await.unwrap(), before + 1);
         assert_eq!(audit_rows(&store).await, 1);
         // Adding it again is refused, and leaves no second audit row.

@@ -461,32 +461,20 @@ impl AppState {
         let saved = self.store.file_document(document, content, self.documents.as_deref(), with, event).await?;
         if let Some(saved) = saved {
             let update = with.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-            self.move_on(saved.casework_version, &update, with.iter().all(|(_, _, v)| v.is_none())).await;
+            self.move_on(saved.raised, &update, with.iter().all(|(_, _, v)| v.is_none()));
         }
         Ok(())
     }
 
     /// Makes the next snapshot from the one held and `update`, the records this instance just
-    /// wrote at casework `version`, when the one held is of the version just before (nobody
-    /// else has written since); otherwise the next page loads the records again.
+    /// wrote in the raise `raised`, when the one held is of the position just before it
+    /// (nobody else has written since, and the database is of the same history: not restored
+    /// from a backup in between); otherwise the next page reads again.
     /// `created`: every record of `update` is new (see [`ChildIndex::put`]).
-    /// The one held must be of the database's present history too: a restore from a backup
-    /// taken in between would otherwise go unseen.
-    async fn move_on(&self, version: i64, update: &Casework, created: bool) {
-        let Some(held) = self.snapshot.load_full().filter(|held| held.version + 1 == version) else {
-            return;
-        };
-        // The save is written: a failure to read the stamps only means the next page reads
-        // everything.
-        let stamps = async {
-            Ok::<_, sendtrack_store::StoreError>((
-                self.store.stamp_of(held.version).await?,
-                self.store.stamp_of(version).await?,
-            ))
-        };
-        if let Ok((Some(before), Some(stamp))) = stamps.await
-            && before == held.stamp
-            && let Some(next) = held.after(Position { version, stamp }, update, created)
+    fn move_on(&self, raised: sendtrack_store::casework::Raised, update: &Casework, created: bool) {
+        if let Some(held) = self.snapshot.load_full()
+            && (held.version, held.stamp) == (raised.before.version, raised.before.stamp)
+            && let Some(next) = held.after(raised.after, update, created)
         {
             self.swap_in(next);
         }
@@ -590,6 +578,12 @@ impl AppState {
         if let Some(snapshot) = self.snapshot.load_full().filter(fits(at)) {
             return Ok(snapshot);
         }
+        // A save of this instance's may have moved the snapshot on since the read: read once
+        // more before waiting for the lock that saves hold.
+        let at = self.store.casework_position().await?;
+        if let Some(snapshot) = self.snapshot.load_full().filter(fits(at)) {
+            return Ok(snapshot);
+        }
         let _loading = self.loading.lock().await;
         // Read again under the lock, which this instance's saves hold while they move the
         // snapshot on: one may have finished since the first read.
@@ -635,7 +629,7 @@ impl AppState {
     ) -> Result<sendtrack_store::casework::Saved, sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let saved = self.store.write_record(file, record, version, event).await?;
-        self.move_on(saved.casework_version, record, version.is_none()).await;
+        self.move_on(saved.raised, record, version.is_none());
         Ok(saved)
     }
 
@@ -649,7 +643,7 @@ impl AppState {
         let _loading = self.loading.lock().await;
         let version = self.store.write_records(records, event).await?;
         let update = records.iter().fold(Casework::default(), |all, (_, record, _)| all.updated_with(record));
-        self.move_on(version, &update, records.iter().all(|(_, _, v)| v.is_none())).await;
+        self.move_on(version, &update, records.iter().all(|(_, _, v)| v.is_none()));
         Ok(())
     }
 
@@ -663,7 +657,7 @@ impl AppState {
     ) -> Result<(), sendtrack_store::StoreError> {
         let _loading = self.loading.lock().await;
         let version = self.store.write_rows(update, event).await?;
-        self.move_on(version, update, false).await;
+        self.move_on(version, update, false);
         Ok(())
     }
 
