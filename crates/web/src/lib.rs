@@ -253,8 +253,8 @@ pub struct AppState {
 /// save showed to cost more under load than it saved.
 pub const SCORECARD_PATIENCE: std::time::Duration = std::time::Duration::ZERO;
 
-/// A scorecard and its table as HTML.
-type RenderedTable = (Arc<Scorecard>, Arc<str>);
+/// A scorecard and its table as HTML, rendered once.
+type RenderedTable = (Arc<Scorecard>, Arc<OnceLock<Arc<str>>>);
 
 /// A scorecard's months and the day it is as at.
 type ScorecardKey = (Month, Month, jiff::civil::Date);
@@ -284,7 +284,7 @@ struct Scorecards {
 impl Scorecards {
     /// The scorecard of `key` at `snapshot`'s version: computed once, and kept as the newest.
     /// `threads`: how many threads compute it (a page waiting for it uses both cores; the
-    /// background leaves one to the pages).
+    /// background leaves one to the pages, and runs at a lower priority than they do).
     async fn of(
         &self,
         snapshot: &Snapshot,
@@ -297,7 +297,14 @@ impl Scorecards {
             .scorecards
             .get(key, || {
                 let earlier = snapshot.basis.get(&key).cloned();
-                blocking("(scorecard)", move || {
+                let run = move |work| async move {
+                    if threads == 1 {
+                        in_background("(scorecard)", work).await
+                    } else {
+                        blocking("(scorecard)", work).await
+                    }
+                };
+                run(move || {
                     // Nothing shown changed since the earlier one (records saved unchanged, or
                     // dated after today): it stands, and no engine is built.
                     if let Some((card, reach)) = &earlier
@@ -336,17 +343,21 @@ impl Scorecards {
     }
 
     /// `card`'s table, by `render` the first time it is asked for.
+    /// The readers who ask for a new scorecard's table together wait for one rendering rather
+    /// than each making their own (forty at once, after every save's new figures).
     fn table(&self, key: ScorecardKey, card: &Arc<Scorecard>, render: impl FnOnce() -> String) -> Arc<str> {
-        let held = |tables: &HashMap<ScorecardKey, RenderedTable>| {
-            tables.get(&key).filter(|(c, _)| Arc::ptr_eq(c, card)).map(|(_, t)| t.clone())
+        let once = {
+            let mut tables = self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match tables.get(&key).filter(|(c, _)| Arc::ptr_eq(c, card)) {
+                Some((_, once)) => once.clone(),
+                None => {
+                    let once = Arc::new(OnceLock::new());
+                    insert_bounded(&mut tables, key, (card.clone(), once.clone()), CACHED_SCORECARDS);
+                    once
+                }
+            }
         };
-        if let Some(table) = held(&self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner)) {
-            return table;
-        }
-        let table: Arc<str> = render().into();
-        let mut tables = self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        insert_bounded(&mut tables, key, (card.clone(), table.clone()), CACHED_SCORECARDS);
-        table
+        once.get_or_init(|| render().into()).clone()
     }
 
     /// Forgets every scorecard computed, for a database that went back to `version` (a restore).
@@ -813,6 +824,32 @@ fn audit_event(email: &str, address: &str, action: &str, child_id: Option<&str>)
 }
 
 /// Runs a long computation off the async threads; a panic in it is reported as what it is.
+/// Runs `work` on a thread of its own at a lower priority than the pages' (on Linux, where a
+/// thread's nice value is its own): what is worked out in the background then takes only the
+/// time the pages leave. A thread per piece of work, because a thread cannot be given its
+/// priority back without privileges.
+async fn in_background<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, sendtrack_store::StoreError> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let lost = |message: String| sendtrack_store::StoreError::Corrupt { table: what, column: "", message };
+    std::thread::Builder::new()
+        .name("sendtrack-background".into())
+        .spawn(move || {
+            #[cfg(target_os = "linux")]
+            // SAFETY: setpriority with `who` 0 sets the calling thread's nice value on Linux;
+            // it reads and writes no memory of ours. A failure leaves the priority as it was.
+            unsafe {
+                libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+            }
+            // The caller may have gone; the result is then not wanted.
+            let _ = done.send(work());
+        })
+        .map_err(|e| lost(e.to_string()))?;
+    result.await.map_err(|_| lost("the background thread ended without a result".into()))
+}
+
 async fn blocking<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
