@@ -182,13 +182,13 @@ pub async fn raise_version(work: &mut Work<'_>) -> Result<i64, StoreError> {
 /// [`raise_version`], telling where the casework stood before the raise and after it: a web
 /// app holding the snapshot of `before` makes the next one from what it just wrote.
 pub async fn raise(work: &mut Work<'_>) -> Result<Raised, StoreError> {
-    let (version, stamp) =
-        sqlx::query_as("SELECT version, stamp FROM casework_version WHERE id = 1").fetch_one(work.conn()).await?;
-    let before = Position { version, stamp };
+    // One statement raises and tells where it started (an UPDATE's right-hand sides read the
+    // row as it was), so that a save holds the database's one writer no longer than before.
     let stamp = new_stamp();
-    let mut raise = work.sql("UPDATE casework_version SET version = version + 1, stamp = ");
-    raise.bind(stamp).push(" WHERE id = 1 RETURNING version");
-    let version: i64 = raise.scalar().fetch_one(work.conn()).await?;
+    let mut raise = work.sql("UPDATE casework_version SET version = version + 1, previous_stamp = stamp, stamp = ");
+    raise.bind(stamp).push(" WHERE id = 1 RETURNING version, previous_stamp");
+    let (version, previous): (i64, i64) = raise.query_as().fetch_one(work.conn()).await?;
+    let before = Position { version: version - 1, stamp: previous };
     sqlx::query(STAMP_KEPT).execute(work.conn()).await?;
     if let crate::work::Changed::Records(records) = std::mem::take(&mut work.changed) {
         for some in records.chunks(ROWS_PER_STATEMENT) {
@@ -200,10 +200,14 @@ pub async fn raise(work: &mut Work<'_>) -> Result<Raised, StoreError> {
             insert.query().execute(work.conn()).await?;
         }
     }
-    for table in ["casework_changes", "casework_stamps"] {
-        let mut forget = work.sql(&format!("DELETE FROM {table} WHERE version <= "));
-        forget.bind(version - CHANGES_KEPT);
-        forget.query().execute(work.conn()).await?;
+    // The old changes and stamps are let go of every 64th version, not on every save: up to
+    // 63 more versions are kept for a while, which `changes` reads as it would any.
+    if version % 64 == 0 {
+        for table in ["casework_changes", "casework_stamps"] {
+            let mut forget = work.sql(&format!("DELETE FROM {table} WHERE version <= "));
+            forget.bind(version - CHANGES_KEPT);
+            forget.query().execute(work.conn()).await?;
+        }
     }
     Ok(Raised { before, after: Position { version, stamp } })
 }
@@ -225,7 +229,8 @@ pub(crate) fn new_stamp() -> i64 {
 
 /// Raises the casework version after an import, which records no changes (every app reads
 /// everything), with its stamp bound.
-const IMPORT_RAISE: &str = "UPDATE casework_version SET version = version + 1, stamp = $1 WHERE id = 1";
+const IMPORT_RAISE: &str =
+    "UPDATE casework_version SET version = version + 1, previous_stamp = stamp, stamp = $1 WHERE id = 1";
 
 /// Keeps the version just raised with its stamp (the same SQL on both backends).
 pub(crate) const STAMP_KEPT: &str =
@@ -427,7 +432,7 @@ fn save_into_empty_sqlite(
     if let Some((table, parent)) = broken {
         return Err(StoreError::BrokenReference { table, parent });
     }
-    tx.execute("UPDATE casework_version SET version = version + 1, stamp = ?1 WHERE id = 1", [new_stamp()])?;
+    tx.execute(&IMPORT_RAISE.replace("$1", "?1"), [new_stamp()])?;
     tx.execute(STAMP_KEPT, [])?;
     tx.commit()?;
     // The import's pages are in the write-ahead log: folded into the database now and the log

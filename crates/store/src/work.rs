@@ -137,6 +137,14 @@ impl Sql {
         sqlx::query_with(AssertSqlSafe(self.text), self.arguments)
     }
 
+    /// The statement, returning one row of several columns.
+    pub(crate) fn query_as<O>(self) -> sqlx::query::QueryAs<'static, Any, O, AnyArguments>
+    where
+        O: Send + Unpin + for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
+    {
+        sqlx::query_as_with(AssertSqlSafe(self.text), self.arguments)
+    }
+
     /// The statement, returning one column.
     pub(crate) fn scalar<O>(self) -> sqlx::query::QueryScalar<'static, Any, O, AnyArguments>
     where
