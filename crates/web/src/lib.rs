@@ -114,6 +114,8 @@ struct Snapshot {
     /// The stamp of the version: which history of the database it is of (see
     /// [`sendtrack_store::casework::Position`]).
     stamp: i64,
+    /// When it was made: after the records it holds were read or written.
+    made: std::time::Instant,
     casework: Arc<Casework>,
     child_index: OnceLock<Arc<ChildIndex>>,
     caseworkers: OnceLock<Arc<Vec<String>>>,
@@ -147,6 +149,7 @@ impl Snapshot {
         Snapshot {
             version: at.version,
             stamp: at.stamp,
+            made: std::time::Instant::now(),
             casework: Arc::new(casework),
             child_index: OnceLock::new(),
             caseworkers: OnceLock::new(),
@@ -585,14 +588,14 @@ impl AppState {
         // later, never a stale snapshot kept. The snapshot held serves when it is of this
         // version in this history (its stamp).
         let fits = |at: Position| move |s: &Arc<Snapshot>| s.version == at.version && s.stamp == at.stamp;
+        let asked = std::time::Instant::now();
         let at = self.store.casework_position().await?;
-        if let Some(snapshot) = self.snapshot.load_full().filter(fits(at)) {
-            return Ok(snapshot);
-        }
-        // A save of this instance's may have moved the snapshot on since the read: read once
-        // more before waiting for the lock that saves hold.
-        let at = self.store.casework_position().await?;
-        if let Some(snapshot) = self.snapshot.load_full().filter(fits(at)) {
+        // A snapshot newer than the version read, made after the read began, is as good: this
+        // instance's own save made it in the meantime (made from the database as it was then,
+        // so of its present history). One made before the read began is newer than the
+        // database: it went back, restored from a backup.
+        let newer = |s: &Arc<Snapshot>| s.version > at.version && s.made >= asked;
+        if let Some(snapshot) = self.snapshot.load_full().filter(|s| fits(at)(s) || newer(s)) {
             return Ok(snapshot);
         }
         let _loading = self.loading.lock().await;
