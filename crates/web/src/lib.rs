@@ -599,11 +599,11 @@ impl AppState {
             return Ok(snapshot);
         }
         let _loading = self.loading.lock().await;
-        // Read again under the lock, which this instance's saves hold while they move the
-        // snapshot on: one may have finished since the first read.
-        let at = self.store.casework_position().await?;
+        // Looked at again under the lock, which this instance's saves hold while they move the
+        // snapshot on (one may have finished meanwhile), with no query: the readers waiting
+        // here behind a save then go on at once rather than each asking the database in turn.
         let held = self.snapshot.load_full();
-        if let Some(snapshot) = held.clone().filter(fits(at)) {
+        if let Some(snapshot) = held.clone().filter(|s| fits(at)(s) || newer(s)) {
             return Ok(snapshot);
         }
         if let Some(before) = &held
