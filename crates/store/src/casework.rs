@@ -795,11 +795,10 @@ impl Store {
     /// `after` is of another history than `after` (restored from a backup since), and
     /// everything must be read.
     pub async fn changes(&self, after: Position, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {
-        let after_version = after.version;
-        if self.stamp_of(after_version).await? != Some(after.stamp) {
+        if self.stamp_of(after.version).await? != Some(after.stamp) {
             return Ok(None);
         }
-        let after = after_version;
+        let after = after.version;
         if upto <= after {
             return Ok(Some(Vec::new()));
         }

@@ -145,6 +145,11 @@ self_cell::self_cell!(
 );
 
 impl Snapshot {
+    /// The version it is of, with its stamp.
+    fn position(&self) -> Position {
+        Position { version: self.version, stamp: self.stamp }
+    }
+
     fn new(at: Position, casework: Casework) -> Snapshot {
         Snapshot {
             version: at.version,
@@ -308,25 +313,24 @@ impl Scorecards {
                     }
                 };
                 run(move || {
+                    let months = from.through(to).count();
+                    let computed = match &earlier {
+                        Some((_, reach)) => reach.first_month(from, to).map_or(0, |first| first.through(to).count()),
+                        None => months,
+                    };
                     // Nothing shown changed since the earlier one (records saved unchanged, or
-                    // dated after today): it stands, and no engine is built.
-                    if let Some((card, reach)) = &earlier
-                        && reach.first_month(from).is_none_or(|first| first > to)
-                    {
+                    // dated after the months shown): it stands, and no engine is built.
+                    if let (Some((card, _)), 0) = (&earlier, computed) {
                         return card.clone();
                     }
+                    let began = std::time::Instant::now();
                     // As at today: this month's figures are to date, and agree with Today's counts.
                     let engine = Engine::as_at(&cw, today);
                     let measures: Vec<_> = CATALOGUE.iter().collect();
-                    let began = std::time::Instant::now();
-                    let months = from.through(to).count();
-                    let (card, computed) = match earlier {
+                    let card = match earlier {
                         // Only the months the changes since reach are computed again.
-                        Some((card, reach)) => (
-                            scorecard_after(&engine, &measures, from, to, threads, &card, reach),
-                            reach.first_month(from).map_or(0, |first| first.through(to).count()),
-                        ),
-                        None => (scorecard(&engine, &measures, from, to, threads), months),
+                        Some((card, reach)) => scorecard_after(&engine, &measures, from, to, threads, &card, reach),
+                        None => scorecard(&engine, &measures, from, to, threads),
                     };
                     tracing::info!(
                         months,
@@ -487,7 +491,7 @@ impl AppState {
     /// `created`: every record of `update` is new (see [`ChildIndex::put`]).
     fn move_on(&self, raised: sendtrack_store::casework::Raised, update: &Casework, created: bool) {
         if let Some(held) = self.snapshot.load_full()
-            && (held.version, held.stamp) == (raised.before.version, raised.before.stamp)
+            && held.position() == raised.before
             && let Some(next) = held.after(raised.after, update, created)
         {
             self.swap_in(next);
@@ -520,8 +524,7 @@ impl AppState {
         /// More changes than this are read as a whole.
         const MOST: usize = 1_000;
         let current = at.version;
-        let from = Position { version: held.version, stamp: held.stamp };
-        let Some(changes) = self.store.changes(from, current).await? else {
+        let Some(changes) = self.store.changes(held.position(), current).await? else {
             return Ok(None);
         };
         if changes.len() > MOST {
@@ -587,15 +590,14 @@ impl AppState {
         // Read the version before loading: a change made during the load means one more load
         // later, never a stale snapshot kept. The snapshot held serves when it is of this
         // version in this history (its stamp).
-        let fits = |at: Position| move |s: &Arc<Snapshot>| s.version == at.version && s.stamp == at.stamp;
         let asked = std::time::Instant::now();
         let at = self.store.casework_position().await?;
         // A snapshot newer than the version read, made after the read began, is as good: this
         // instance's own save made it in the meantime (made from the database as it was then,
         // so of its present history). One made before the read began is newer than the
         // database: it went back, restored from a backup.
-        let newer = |s: &Arc<Snapshot>| s.version > at.version && s.made >= asked;
-        if let Some(snapshot) = self.snapshot.load_full().filter(|s| fits(at)(s) || newer(s)) {
+        let serves = |s: &Arc<Snapshot>| s.position() == at || (s.version > at.version && s.made >= asked);
+        if let Some(snapshot) = self.snapshot.load_full().filter(serves) {
             return Ok(snapshot);
         }
         let _loading = self.loading.lock().await;
@@ -603,7 +605,7 @@ impl AppState {
         // snapshot on (one may have finished meanwhile), with no query: the readers waiting
         // here behind a save then go on at once rather than each asking the database in turn.
         let held = self.snapshot.load_full();
-        if let Some(snapshot) = held.clone().filter(|s| fits(at)(s) || newer(s)) {
+        if let Some(snapshot) = held.clone().filter(serves) {
             return Ok(snapshot);
         }
         if let Some(before) = &held

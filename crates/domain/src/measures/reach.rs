@@ -48,13 +48,14 @@ impl Reach {
         }
     }
 
-    /// The first month of `from..` whose figures may change: `None` when none of them may.
-    pub fn first_month(self, from: Month) -> Option<Month> {
-        match self {
+    /// The first month of `from..=to` whose figures may change: `None` when none of them may.
+    pub fn first_month(self, from: Month, to: Month) -> Option<Month> {
+        let first = match self {
             Reach::Nothing => None,
             Reach::From(d) => Some(Month::containing(d).max(from)),
             Reach::Everything => Some(from),
-        }
+        };
+        first.filter(|first| *first <= to)
     }
 
     /// How far back the change of the records in `changed` reaches: `before` and `after` hold
@@ -253,8 +254,10 @@ mod tests {
         assert_eq!(Reach::Nothing.and(a), a);
         assert_eq!(a.and(Reach::Everything), Reach::Everything);
         let from = Month::containing(date(2025, 11, 1));
-        assert_eq!(b.first_month(from), Some(Month::containing(date(2025, 12, 1))));
-        assert_eq!(Reach::From(date(2020, 1, 1)).first_month(from), Some(from));
-        assert_eq!(Reach::Nothing.first_month(from), None);
+        let to = from.plus(12);
+        assert_eq!(b.first_month(from, to), Some(Month::containing(date(2025, 12, 1))));
+        assert_eq!(Reach::From(date(2020, 1, 1)).first_month(from, to), Some(from));
+        assert_eq!(Reach::Nothing.first_month(from, to), None);
+        assert_eq!(Reach::From(date(2027, 1, 1)).first_month(from, to), None, "after the months shown");
     }
 }

@@ -98,9 +98,8 @@ pub fn scorecard_after(
     if !same {
         return compute(engine, measures, from, to, threads, &[], None);
     }
-    match reach.first_month(from) {
+    match reach.first_month(from, to) {
         None => earlier.clone(),
-        Some(first) if first > to => earlier.clone(),
         Some(first) => {
             let kept = months.iter().take_while(|m| **m < first).count();
             compute(engine, measures, from, to, threads, &[], Some((earlier, kept)))
