@@ -35,6 +35,7 @@ pub fn earliest_date_of_birth() -> Date {
     jiff::civil::date(1990, 1, 1)
 }
 
+#[derive(Default)]
 struct Report {
     problems: Vec<Problem>,
 }
@@ -207,39 +208,81 @@ fn establishment_numbers(r: &mut Report, file: RecordFile, i: usize, urn: Option
 
 /// Checks every cross-record rule of the interchange spec and returns every problem found.
 /// `today` bounds dates of birth; `measure_ids` are the ids benchmarks and targets may name.
+///
+/// A large authority's records are checked on every core (see [`validate_on`]).
 pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<Problem> {
+    let threads = if casework.counts().total() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    validate_on(casework, today, measure_ids, threads)
+}
+
+/// [`validate`] on `threads` threads: first each file's ids (and their duplicates), then the
+/// rules, file by file. The problems come out in the same order whatever the threads.
+pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threads: usize) -> Vec<Problem> {
     use RecordFile as F;
-    let mut r = Report { problems: Vec::new() };
     let cw = casework;
 
-    let posts = r.ids(F::Posts, "post_id", cw.posts.iter().map(|p| p.post_id.as_str()));
-    let staff = r.ids(F::Staff, "staff_id", cw.staff.iter().map(|s| s.staff_id.as_str()));
-    for (i, p) in cw.posts.iter().enumerate() {
-        if let Some(team) = &p.team {
-            r.check(F::Posts, i, "team", check_name(team));
-        }
-        if let Some(to) = p.funded_to {
-            r.not_before(F::Posts, i, "funded_to", to, "funded_from", p.funded_from);
-        }
-    }
-    for (i, m) in cw.staff.iter().enumerate() {
-        r.check(F::Staff, i, "name", check_name(&m.name));
-        if m.name.trim().is_empty() {
-            r.add(F::Staff, i, "name", "the name is blank");
-        }
-        if let Some(email) = &m.email {
-            r.check(F::Staff, i, "email", crate::access::check_email(email).map(|_| ()));
-        }
-        if let Some(team) = &m.team {
-            r.check(F::Staff, i, "team", check_name(team));
-        }
-        if let Some(post) = &m.post_id {
-            r.reference(F::Staff, i, "post_id", post, &posts, F::Posts);
-        }
-        if let Some(end) = m.ended_on {
-            r.not_before(F::Staff, i, "ended_on", end, "started_on", m.started_on);
-        }
-    }
+    let [
+        (posts, ids_posts),
+        (staff, ids_staff),
+        (children, ids_children),
+        (requests, ids_requests),
+        (_, ids_advice),
+        (plans, ids_plans),
+        (_, ids_placements),
+        (reviews, ids_reviews),
+        (_, ids_disputes),
+        (_, ids_feedback),
+        (organisations, ids_organisations),
+        (_, ids_consultations),
+        (contacts, ids_contacts),
+        (_, ids_promises),
+        (_, ids_case_log),
+        (_, ids_tasks),
+        (_, ids_plan_settings),
+    ] = in_parallel(
+        threads,
+        [
+            job(cw.posts.len(), || id_map(F::Posts, "post_id", cw.posts.iter().map(|x| x.post_id.as_str()))),
+            job(cw.staff.len(), || id_map(F::Staff, "staff_id", cw.staff.iter().map(|x| x.staff_id.as_str()))),
+            job(cw.children.len(), || id_map(F::Children, "child_id", cw.children.iter().map(|x| x.child_id.as_str()))),
+            job(cw.requests.len(), || {
+                id_map(F::Requests, "request_id", cw.requests.iter().map(|x| x.request_id.as_str()))
+            }),
+            job(cw.advice.len(), || id_map(F::Advice, "advice_id", cw.advice.iter().map(|x| x.advice_id.as_str()))),
+            job(cw.plans.len(), || id_map(F::Plans, "plan_id", cw.plans.iter().map(|x| x.plan_id.as_str()))),
+            job(cw.placements.len(), || {
+                id_map(F::Placements, "placement_id", cw.placements.iter().map(|x| x.placement_id.as_str()))
+            }),
+            job(cw.reviews.len(), || id_map(F::Reviews, "review_id", cw.reviews.iter().map(|x| x.review_id.as_str()))),
+            job(cw.disputes.len(), || {
+                id_map(F::Disputes, "dispute_id", cw.disputes.iter().map(|x| x.dispute_id.as_str()))
+            }),
+            job(cw.feedback.len(), || {
+                id_map(F::Feedback, "feedback_id", cw.feedback.iter().map(|x| x.feedback_id.as_str()))
+            }),
+            job(cw.organisations.len(), || {
+                id_map(F::Organisations, "organisation_id", cw.organisations.iter().map(|x| x.organisation_id.as_str()))
+            }),
+            job(cw.consultations.len(), || {
+                id_map(F::Consultations, "consultation_id", cw.consultations.iter().map(|x| x.consultation_id.as_str()))
+            }),
+            job(cw.contacts.len(), || {
+                id_map(F::Contacts, "contact_id", cw.contacts.iter().map(|x| x.contact_id.as_str()))
+            }),
+            job(cw.promises.len(), || {
+                id_map(F::Promises, "promise_id", cw.promises.iter().map(|x| x.promise_id.as_str()))
+            }),
+            job(cw.case_log.len(), || id_map(F::CaseLog, "entry_id", cw.case_log.iter().map(|x| x.entry_id.as_str()))),
+            job(cw.tasks.len(), || id_map(F::Tasks, "task_id", cw.tasks.iter().map(|x| x.task_id.as_str()))),
+            job(cw.plan_settings.len(), || {
+                id_map(F::PlanSettings, "plan_setting_id", cw.plan_settings.iter().map(|x| x.plan_setting_id.as_str()))
+            }),
+        ],
+    );
     // With staff recorded, every caseworker is one of them: a typo would make a ghost
     // caseworker who holds cases nobody works. Without staff.csv, caseworkers are free ids.
     let caseworker = |r: &mut Report, file: RecordFile, i: usize, worker: &str| {
@@ -249,498 +292,733 @@ pub fn validate(casework: &Casework, today: Date, measure_ids: &[&str]) -> Vec<P
         }
     };
 
-    let children = r.ids(F::Children, "child_id", cw.children.iter().map(|c| c.child_id.as_str()));
-    let requests = r.ids(F::Requests, "request_id", cw.requests.iter().map(|x| x.request_id.as_str()));
-    r.ids(F::Advice, "advice_id", cw.advice.iter().map(|x| x.advice_id.as_str()));
-    let plans = r.ids(F::Plans, "plan_id", cw.plans.iter().map(|x| x.plan_id.as_str()));
-    r.ids(F::Placements, "placement_id", cw.placements.iter().map(|x| x.placement_id.as_str()));
-    let reviews = r.ids(F::Reviews, "review_id", cw.reviews.iter().map(|x| x.review_id.as_str()));
-    r.ids(F::Disputes, "dispute_id", cw.disputes.iter().map(|x| x.dispute_id.as_str()));
-    r.ids(F::Feedback, "feedback_id", cw.feedback.iter().map(|x| x.feedback_id.as_str()));
-
-    for (i, c) in cw.children.iter().enumerate() {
-        if let Some(upn) = &c.upn {
-            r.check(F::Children, i, "upn", check_upn(upn));
-        }
-        if c.date_of_birth > today {
-            r.add(F::Children, i, "date_of_birth", format!("date of birth {} is in the future", c.date_of_birth));
-        }
-        if c.date_of_birth < earliest_date_of_birth() {
-            r.add(F::Children, i, "date_of_birth", format!("date of birth {} is before 1990-01-01", c.date_of_birth));
-        }
-        if let Some(p) = &c.postcode {
-            r.check(F::Children, i, "postcode", check_postcode(p));
-        }
-        if let Some(uln) = &c.uln {
-            r.check(F::Children, i, "uln", check_uln(uln));
-        }
-        if let Some(e) = &c.ethnicity {
-            r.check(F::Children, i, "ethnicity", check_ethnicity(e));
-        }
-        r.check(F::Children, i, "forename", check_name(&c.forename));
-        r.check(F::Children, i, "surname", check_name(&c.surname));
-        if c.forename.trim().is_empty() {
-            r.add(F::Children, i, "forename", "the forename is blank");
-        }
-        if c.surname.trim().is_empty() {
-            r.add(F::Children, i, "surname", "the surname is blank");
-        }
-    }
-
-    for (i, q) in cw.requests.iter().enumerate() {
-        r.reference(F::Requests, i, "child_id", &q.child_id, &children, F::Children);
-        if let Some(d) = q.decision {
-            r.not_before(F::Requests, i, "decided_on", d.on, "received_on", q.received_on);
-        }
-        if let Some(o) = q.outcome {
-            match q.decision {
-                Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Requests, i, "outcome_on", o.on, "decided_on", d.on),
-                _ => r.add(F::Requests, i, "outcome", format!("outcome '{}' is recorded but the decision was not 'assess'; an assessment outcome needs a decision to assess", o.value)),
-            }
-        }
-        if let Some(draft) = q.draft_issued_on {
-            match q.decision {
-                Some(d) if d.value == AssessmentDecision::Assess => {
-                    r.not_before(F::Requests, i, "draft_issued_on", draft, "decided_on", d.on)
+    let [
+        rules_1,
+        rules_2,
+        rules_3,
+        rules_4,
+        rules_5,
+        rules_6,
+        rules_7,
+        rules_8,
+        rules_9,
+        rules_10,
+        rules_11,
+        rules_12,
+        rules_13,
+        rules_14,
+        rules_15,
+        rules_16,
+    ] = in_parallel(
+        threads,
+        [
+            job(cw.posts.len() + cw.staff.len(), || {
+                let mut r = Report::default();
+                for (i, p) in cw.posts.iter().enumerate() {
+                    if let Some(team) = &p.team {
+                        r.check(F::Posts, i, "team", check_name(team));
+                    }
+                    if let Some(to) = p.funded_to {
+                        r.not_before(F::Posts, i, "funded_to", to, "funded_from", p.funded_from);
+                    }
                 }
-                _ => r.add(
-                    F::Requests,
-                    i,
-                    "draft_issued_on",
-                    "a draft plan is recorded but the decision was not 'assess'",
-                ),
-            }
-            if let Some(o) = q.outcome.filter(|o| o.on < draft) {
-                r.add(
-                    F::Requests,
-                    i,
-                    "draft_issued_on",
-                    format!(
-                        "draft_issued_on {draft} is after outcome_on {}; the draft comes before the final outcome",
-                        o.on
-                    ),
-                );
-            }
-        }
-        if let Some(worker) = &q.caseworker {
-            caseworker(&mut r, F::Requests, i, worker);
-        }
-    }
-
-    for (i, a) in cw.advice.iter().enumerate() {
-        if let Some(provider) = &a.provider {
-            r.check(F::Advice, i, "provider", check_name(provider));
-        }
-        match requests.get(a.request_id.as_str()).map(|&k| &cw.requests[k]) {
-            None => {
-                r.add(
-                    F::Advice,
-                    i,
-                    "request_id",
-                    format!("request_id '{}' does not exist in requests.csv", a.request_id),
-                );
-                r.refer(F::Requests, &a.request_id);
-            }
-            Some(q) => match q.decision {
-                Some(d) if d.value == AssessmentDecision::Assess => {
-                    r.not_before(F::Advice, i, "requested_on", a.requested_on, "the request's decided_on", d.on)
+                for (i, m) in cw.staff.iter().enumerate() {
+                    r.check(F::Staff, i, "name", check_name(&m.name));
+                    if m.name.trim().is_empty() {
+                        r.add(F::Staff, i, "name", "the name is blank");
+                    }
+                    if let Some(email) = &m.email {
+                        r.check(F::Staff, i, "email", crate::access::check_email(email).map(|_| ()));
+                    }
+                    if let Some(team) = &m.team {
+                        r.check(F::Staff, i, "team", check_name(team));
+                    }
+                    if let Some(post) = &m.post_id {
+                        r.reference(F::Staff, i, "post_id", post, &posts, F::Posts);
+                    }
+                    if let Some(end) = m.ended_on {
+                        r.not_before(F::Staff, i, "ended_on", end, "started_on", m.started_on);
+                    }
                 }
-                _ => r.add(
-                    F::Advice,
-                    i,
-                    "request_id",
-                    format!(
-                        "request '{}' has no decision to assess, so no advice can be requested for it",
-                        a.request_id
-                    ),
-                ),
-            },
-        }
-        if let Some(received) = a.received_on {
-            r.not_before(F::Advice, i, "received_on", received, "requested_on", a.requested_on);
-        }
-    }
-
-    let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
-    let organisations =
-        r.ids(F::Organisations, "organisation_id", cw.organisations.iter().map(|o| o.organisation_id.as_str()));
-    for (i, o) in cw.organisations.iter().enumerate() {
-        r.check(F::Organisations, i, "name", check_name(&o.name));
-        if o.name.trim().is_empty() {
-            r.add(F::Organisations, i, "name", "the name is blank");
-        }
-        if let Some(email) = &o.email {
-            r.check(F::Organisations, i, "email", crate::access::check_email(email).map(|_| ()));
-        }
-        if let Some(urn) = &o.urn
-            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::Organisations, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
-        }
-    }
-    for (i, a) in cw.advice.iter().enumerate() {
-        if let Some(o) = &a.organisation_id {
-            r.reference(F::Advice, i, "organisation_id", o, &organisations, F::Organisations);
-        }
-    }
-    r.ids(F::Consultations, "consultation_id", cw.consultations.iter().map(|c| c.consultation_id.as_str()));
-    for (i, c) in cw.consultations.iter().enumerate() {
-        r.reference(F::Consultations, i, "child_id", &c.child_id, &children, F::Children);
-        r.reference(F::Consultations, i, "organisation_id", &c.organisation_id, &organisations, F::Organisations);
-        match (&c.request_id, &c.review_id) {
-            (Some(q), None) => r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests),
-            (None, Some(v)) => {
-                let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
-                let child = plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
-                match (plan_of_review, child) {
-                    (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
-                    (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
+                r.problems
+            }),
+            job(cw.children.len(), || {
+                let mut r = Report::default();
+                for (i, c) in cw.children.iter().enumerate() {
+                    if let Some(upn) = &c.upn {
+                        r.check(F::Children, i, "upn", check_upn(upn));
+                    }
+                    if c.date_of_birth > today {
+                        r.add(
+                            F::Children,
+                            i,
+                            "date_of_birth",
+                            format!("date of birth {} is in the future", c.date_of_birth),
+                        );
+                    }
+                    if c.date_of_birth < earliest_date_of_birth() {
+                        r.add(
+                            F::Children,
+                            i,
+                            "date_of_birth",
+                            format!("date of birth {} is before 1990-01-01", c.date_of_birth),
+                        );
+                    }
+                    if let Some(p) = &c.postcode {
+                        r.check(F::Children, i, "postcode", check_postcode(p));
+                    }
+                    if let Some(uln) = &c.uln {
+                        r.check(F::Children, i, "uln", check_uln(uln));
+                    }
+                    if let Some(e) = &c.ethnicity {
+                        r.check(F::Children, i, "ethnicity", check_ethnicity(e));
+                    }
+                    r.check(F::Children, i, "forename", check_name(&c.forename));
+                    r.check(F::Children, i, "surname", check_name(&c.surname));
+                    if c.forename.trim().is_empty() {
+                        r.add(F::Children, i, "forename", "the forename is blank");
+                    }
+                    if c.surname.trim().is_empty() {
+                        r.add(F::Children, i, "surname", "the surname is blank");
+                    }
+                }
+                r.problems
+            }),
+            job(cw.requests.len(), || {
+                let mut r = Report::default();
+                for (i, q) in cw.requests.iter().enumerate() {
+                    r.reference(F::Requests, i, "child_id", &q.child_id, &children, F::Children);
+                    if let Some(d) = q.decision {
+                        r.not_before(F::Requests, i, "decided_on", d.on, "received_on", q.received_on);
+                    }
+                    if let Some(o) = q.outcome {
+                        match q.decision {
+                        Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Requests, i, "outcome_on", o.on, "decided_on", d.on),
+                        _ => r.add(F::Requests, i, "outcome", format!("outcome '{}' is recorded but the decision was not 'assess'; an assessment outcome needs a decision to assess", o.value)),
+                    }
+                    }
+                    if let Some(draft) = q.draft_issued_on {
+                        match q.decision {
+                            Some(d) if d.value == AssessmentDecision::Assess => {
+                                r.not_before(F::Requests, i, "draft_issued_on", draft, "decided_on", d.on)
+                            }
+                            _ => r.add(
+                                F::Requests,
+                                i,
+                                "draft_issued_on",
+                                "a draft plan is recorded but the decision was not 'assess'",
+                            ),
+                        }
+                        if let Some(o) = q.outcome.filter(|o| o.on < draft) {
+                            r.add(
+                            F::Requests,
+                            i,
+                            "draft_issued_on",
+                            format!(
+                                "draft_issued_on {draft} is after outcome_on {}; the draft comes before the final outcome",
+                                o.on
+                            ),
+                        );
+                        }
+                    }
+                    if let Some(worker) = &q.caseworker {
+                        caseworker(&mut r, F::Requests, i, worker);
+                    }
+                }
+                r.problems
+            }),
+            job(cw.advice.len(), || {
+                let mut r = Report::default();
+                for (i, a) in cw.advice.iter().enumerate() {
+                    if let Some(provider) = &a.provider {
+                        r.check(F::Advice, i, "provider", check_name(provider));
+                    }
+                    match requests.get(a.request_id.as_str()).map(|&k| &cw.requests[k]) {
+                        None => {
+                            r.add(
+                                F::Advice,
+                                i,
+                                "request_id",
+                                format!("request_id '{}' does not exist in requests.csv", a.request_id),
+                            );
+                            r.refer(F::Requests, &a.request_id);
+                        }
+                        Some(q) => match q.decision {
+                            Some(d) if d.value == AssessmentDecision::Assess => r.not_before(
+                                F::Advice,
+                                i,
+                                "requested_on",
+                                a.requested_on,
+                                "the request's decided_on",
+                                d.on,
+                            ),
+                            _ => r.add(
+                                F::Advice,
+                                i,
+                                "request_id",
+                                format!(
+                                    "request '{}' has no decision to assess, so no advice can be requested for it",
+                                    a.request_id
+                                ),
+                            ),
+                        },
+                    }
+                    if let Some(received) = a.received_on {
+                        r.not_before(F::Advice, i, "received_on", received, "requested_on", a.requested_on);
+                    }
+                }
+                r.problems
+            }),
+            job(cw.organisations.len() + cw.advice.len(), || {
+                let mut r = Report::default();
+                for (i, o) in cw.organisations.iter().enumerate() {
+                    r.check(F::Organisations, i, "name", check_name(&o.name));
+                    if o.name.trim().is_empty() {
+                        r.add(F::Organisations, i, "name", "the name is blank");
+                    }
+                    if let Some(email) = &o.email {
+                        r.check(F::Organisations, i, "email", crate::access::check_email(email).map(|_| ()));
+                    }
+                    if let Some(urn) = &o.urn
+                        && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        r.add(F::Organisations, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+                    }
+                }
+                for (i, a) in cw.advice.iter().enumerate() {
+                    if let Some(o) = &a.organisation_id {
+                        r.reference(F::Advice, i, "organisation_id", o, &organisations, F::Organisations);
+                    }
+                }
+                r.problems
+            }),
+            job(cw.consultations.len(), || {
+                let mut r = Report::default();
+                for (i, c) in cw.consultations.iter().enumerate() {
+                    r.reference(F::Consultations, i, "child_id", &c.child_id, &children, F::Children);
+                    r.reference(
                         F::Consultations,
                         i,
-                        "review_id",
-                        format!("review_id '{v}' is a review of another child's plan"),
+                        "organisation_id",
+                        &c.organisation_id,
+                        &organisations,
+                        F::Organisations,
+                    );
+                    match (&c.request_id, &c.review_id) {
+                    (Some(q), None) => r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests),
+                    (None, Some(v)) => {
+                        let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
+                        let child = plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
+                        match (plan_of_review, child) {
+                            (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
+                            (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
+                                F::Consultations,
+                                i,
+                                "review_id",
+                                format!("review_id '{v}' is a review of another child's plan"),
+                            ),
+                            _ => {}
+                        }
+                    }
+                    _ => r.add(
+                        F::Consultations,
+                        i,
+                        "request_id",
+                        "give the request (a draft plan) or the review (an amended plan) the consultation is about, one of them",
                     ),
+                }
+                    match (c.responded_on, c.response) {
+                        (Some(_), None) => {
+                            r.add(F::Consultations, i, "response", "response is required when responded_on is filled")
+                        }
+                        (None, Some(_)) => r.add(
+                            F::Consultations,
+                            i,
+                            "responded_on",
+                            "responded_on is required when response is filled",
+                        ),
+                        (Some(on), Some(_)) if on < c.sent_on => {
+                            r.add(F::Consultations, i, "responded_on", "responded_on is before sent_on")
+                        }
+                        _ => {}
+                    }
+                }
+                r.problems
+            }),
+            job(cw.contacts.len(), || {
+                let mut r = Report::default();
+                for (i, c) in cw.contacts.iter().enumerate() {
+                    r.reference(F::Contacts, i, "child_id", &c.child_id, &children, F::Children);
+                    r.check(F::Contacts, i, "name", check_name(&c.name));
+                    if c.name.trim().is_empty() {
+                        r.add(F::Contacts, i, "name", "the name is blank");
+                    }
+                    if let Some(email) = &c.email {
+                        r.check(F::Contacts, i, "email", crate::access::check_email(email).map(|_| ()));
+                    }
+                    if let Some(phone) = &c.phone {
+                        r.check(F::Contacts, i, "phone", crate::identifiers::check_phone(phone));
+                    }
+                    if let Some(address) = &c.address {
+                        r.check(F::Contacts, i, "address", crate::identifiers::check_text(address));
+                    }
+                    if let Some(organisation) = &c.organisation {
+                        r.check(F::Contacts, i, "organisation", check_name(organisation));
+                    }
+                    if let Some(urn) = &c.urn
+                        && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
+                    {
+                        r.add(F::Contacts, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
+                    }
+                }
+                r.problems
+            }),
+            job(cw.promises.len() + cw.feedback.len(), || {
+                let mut r = Report::default();
+                let mut promised: HashMap<&str, usize> = HashMap::default();
+                for (i, p) in cw.promises.iter().enumerate() {
+                    if let Some(child) = &p.child_id {
+                        r.reference(F::Promises, i, "child_id", child, &children, F::Children);
+                    }
+                    if !(1..=65).contains(&p.working_days) {
+                        r.add(
+                            F::Promises,
+                            i,
+                            "working_days",
+                            format!("{} working days is not a promise: give from 1 to 65", p.working_days),
+                        );
+                    }
+                    let whose = p.child_id.as_deref().unwrap_or_default();
+                    if promised.insert(whose, i).is_some() {
+                        let message = if whose.is_empty() {
+                            "the authority's standard (a row without a child) is given more than once".to_string()
+                        } else {
+                            format!("child {whose} has more than one communication promise")
+                        };
+                        r.add(F::Promises, i, "child_id", message);
+                    }
+                }
+                for (i, f) in cw.feedback.iter().enumerate() {
+                    let complaint = f.kind == crate::codes::FeedbackKind::Complaint;
+                    if !complaint && (f.subject.is_some() || f.stage.is_some() || f.ombudsman_outcome.is_some()) {
+                        r.add(
+                            F::Feedback,
+                            i,
+                            "subject",
+                            "a compliment has no subject, stage or Ombudsman outcome: those are for complaints",
+                        );
+                    }
+                    if f.ombudsman_outcome.is_some() && f.stage != Some(crate::codes::ComplaintStage::Ombudsman) {
+                        r.add(F::Feedback, i, "ombudsman_outcome", "an Ombudsman outcome needs the stage 'ombudsman'");
+                    }
+                }
+                r.problems
+            }),
+            job(cw.case_log.len(), || {
+                let mut r = Report::default();
+                for (i, e) in cw.case_log.iter().enumerate() {
+                    r.reference(F::CaseLog, i, "child_id", &e.child_id, &children, F::Children);
+                    if let Some(t) = &e.time {
+                        r.check(F::CaseLog, i, "time", crate::identifiers::check_time(t));
+                    }
+                    if let Some(w) = &e.with_whom {
+                        r.check(F::CaseLog, i, "with_whom", check_name(w));
+                    }
+                    r.check(F::CaseLog, i, "summary", crate::identifiers::check_text(&e.summary));
+                    if e.summary.trim().is_empty() {
+                        r.add(F::CaseLog, i, "summary", "what was said or done is blank");
+                    }
+                    // What an entry is about is one of the same child's records.
+                    if let Some(q) = &e.request_id {
+                        r.same_childs_request(F::CaseLog, i, &e.child_id, q, &requests, &cw.requests);
+                    }
+                    if let Some(p) = &e.plan_id {
+                        match plans.get(p.as_str()).map(|&k| &cw.plans[k]) {
+                            None => r.reference(F::CaseLog, i, "plan_id", p, &plans, F::Plans),
+                            Some(plan) if plan.child_id != e.child_id => {
+                                r.add(F::CaseLog, i, "plan_id", format!("plan_id '{p}' is a plan of another child"))
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                    if let Some(v) = &e.review_id {
+                        let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
+                        let child_of_review =
+                            plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
+                        match (plan_of_review, child_of_review) {
+                            (None, _) => r.reference(F::CaseLog, i, "review_id", v, &reviews, F::Reviews),
+                            (Some(_), Some(child)) if child != e.child_id.as_str() => r.add(
+                                F::CaseLog,
+                                i,
+                                "review_id",
+                                format!("review_id '{v}' is a review of another child's plan"),
+                            ),
+                            _ => {}
+                        }
+                    }
+                    // The contact it was with is one of the same child's contacts.
+                    if let Some(k) = &e.contact_id {
+                        match contacts.get(k.as_str()).map(|&j| &cw.contacts[j]) {
+                            None => r.reference(F::CaseLog, i, "contact_id", k, &contacts, F::Contacts),
+                            Some(c) if c.child_id != e.child_id => r.add(
+                                F::CaseLog,
+                                i,
+                                "contact_id",
+                                format!("contact_id '{k}' is a contact of another child"),
+                            ),
+                            Some(_) => {}
+                        }
+                    }
+                    if let Some(worker) = &e.by {
+                        r.check(F::CaseLog, i, "by", check_record_id(worker));
+                        if !staff.is_empty() {
+                            r.reference(F::CaseLog, i, "by", worker, &staff, F::Staff);
+                        }
+                    }
+                }
+                r.problems
+            }),
+            job(cw.tasks.len(), || {
+                let mut r = Report::default();
+                for (i, t) in cw.tasks.iter().enumerate() {
+                    r.reference(F::Tasks, i, "child_id", &t.child_id, &children, F::Children);
+                    if let Some(worker) = &t.caseworker {
+                        caseworker(&mut r, F::Tasks, i, worker);
+                    }
+                    r.check(F::Tasks, i, "what", check_name(&t.what));
+                    if t.what.trim().is_empty() {
+                        r.add(F::Tasks, i, "what", "what to do is blank");
+                    }
+                }
+                r.problems
+            }),
+            job(cw.plans.len(), || {
+                let mut r = Report::default();
+                let mut plans_by_child: HashMap<&str, Vec<Span>> = HashMap::default();
+                for (i, p) in cw.plans.iter().enumerate() {
+                    r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
+                    if let Some(worker) = &p.caseworker {
+                        caseworker(&mut r, F::Plans, i, worker);
+                    }
+                    if let Some(q) = &p.request_id {
+                        r.same_childs_request(F::Plans, i, &p.child_id, q, &requests, &cw.requests);
+                    }
+                    if let Some(c) = p.ceased {
+                        r.not_before(F::Plans, i, "ceased_on", c.on, "issued_on", p.issued_on);
+                    }
+                    if let Some(la) = &p.transferred_from {
+                        r.check(F::Plans, i, "transferred_from", check_la_number(la));
+                    }
+                    plans_by_child.entry(&p.child_id).or_default().push(Span {
+                        index: i,
+                        start: p.issued_on,
+                        end: p.ceased.map(|c| c.on),
+                    });
+                }
+                for spans in plans_by_child.into_values() {
+                    for (later, earlier) in overlaps(spans, false) {
+                        let e = &cw.plans[earlier];
+                        let ends = e.ceased.map_or("is still active".to_string(), |c| format!("ceased on {}", c.on));
+                        r.add(F::Plans, later, "issued_on", format!("this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time", e.plan_id));
+                        r.clash(earlier);
+                    }
+                }
+                r.problems
+            }),
+            job(cw.placements.len(), || {
+                let mut r = Report::default();
+                let mut placements_by_child: HashMap<(&str, bool), Vec<Span>> = HashMap::default();
+                for (i, p) in cw.placements.iter().enumerate() {
+                    r.reference(F::Placements, i, "child_id", &p.child_id, &children, F::Children);
+                    if let Some(name) = &p.establishment {
+                        r.check(F::Placements, i, "establishment", check_name(name));
+                    }
+                    if let Some(end) = p.ended_on {
+                        r.not_before(F::Placements, i, "ended_on", end, "started_on", p.started_on);
+                    }
+                    establishment_numbers(&mut r, F::Placements, i, p.urn.as_deref(), p.ukprn.as_deref());
+                    let main = p.rank != Some(PlacementRank::Dual);
+                    placements_by_child.entry((&p.child_id, main)).or_default().push(Span {
+                        index: i,
+                        start: p.started_on,
+                        end: p.ended_on,
+                    });
+                }
+                for spans in placements_by_child.into_values() {
+                    for (later, earlier) in overlaps(spans, true) {
+                        let e = &cw.placements[earlier];
+                        let ends = e.ended_on.map_or("has no end date".to_string(), |d| format!("ends on {d}"));
+                        r.add(
+                            F::Placements,
+                            later,
+                            "started_on",
+                            format!(
+                                "this placement overlaps placement '{}' of the same child and rank, which {ends}",
+                                e.placement_id
+                            ),
+                        );
+                        r.clash(earlier);
+                    }
+                }
+                r.problems
+            }),
+            job(cw.plan_settings.len(), || {
+                let mut r = Report::default();
+                for (i, n) in cw.plan_settings.iter().enumerate() {
+                    r.reference(F::PlanSettings, i, "plan_id", &n.plan_id, &plans, F::Plans);
+                    if let Some(plan) = plans.get(n.plan_id.as_str()).map(|&k| &cw.plans[k]) {
+                        r.not_before(
+                            F::PlanSettings,
+                            i,
+                            "named_on",
+                            n.named_on,
+                            "the plan's issued_on",
+                            plan.issued_on,
+                        );
+                    }
+                    if let Some(end) = n.ended_on {
+                        r.not_before(F::PlanSettings, i, "ended_on", end, "named_on", n.named_on);
+                    }
+                    establishment_numbers(&mut r, F::PlanSettings, i, n.urn.as_deref(), n.ukprn.as_deref());
+                    if n.urn.is_none() && n.ukprn.is_none() && n.setting.is_none() {
+                        r.add(
+                            F::PlanSettings,
+                            i,
+                            "setting",
+                            "a named setting needs a URN, a UKPRN or a type of setting",
+                        );
+                    }
+                }
+                r.problems
+            }),
+            job(cw.reviews.len(), || {
+                let mut r = Report::default();
+                let mut meetings: HashMap<(&str, Date), usize> = HashMap::default();
+                for (i, v) in cw.reviews.iter().enumerate() {
+                    let plan = plans.get(v.plan_id.as_str()).map(|&k| &cw.plans[k]);
+                    if plan.is_none() {
+                        r.add(F::Reviews, i, "plan_id", format!("plan_id '{}' does not exist in plans.csv", v.plan_id));
+                        r.refer(F::Plans, &v.plan_id);
+                    }
+                    match (v.decision, v.meeting_on) {
+                    (Some(_), None) => r.add(
+                        F::Reviews,
+                        i,
+                        "decision",
+                        "a review decision is recorded but there is no meeting_on; the decision follows the meeting",
+                    ),
+                    (Some(d), Some(m)) => r.not_before(F::Reviews, i, "decided_on", d.on, "meeting_on", m),
                     _ => {}
                 }
-            }
-            _ => r.add(
-                F::Consultations,
-                i,
-                "request_id",
-                "give the request (a draft plan) or the review (an amended plan) the consultation is about, one of them",
-            ),
-        }
-        match (c.responded_on, c.response) {
-            (Some(_), None) => {
-                r.add(F::Consultations, i, "response", "response is required when responded_on is filled")
-            }
-            (None, Some(_)) => {
-                r.add(F::Consultations, i, "responded_on", "responded_on is required when response is filled")
-            }
-            (Some(on), Some(_)) if on < c.sent_on => {
-                r.add(F::Consultations, i, "responded_on", "responded_on is before sent_on")
-            }
-            _ => {}
-        }
-    }
-
-    let contacts = r.ids(F::Contacts, "contact_id", cw.contacts.iter().map(|c| c.contact_id.as_str()));
-    for (i, c) in cw.contacts.iter().enumerate() {
-        r.reference(F::Contacts, i, "child_id", &c.child_id, &children, F::Children);
-        r.check(F::Contacts, i, "name", check_name(&c.name));
-        if c.name.trim().is_empty() {
-            r.add(F::Contacts, i, "name", "the name is blank");
-        }
-        if let Some(email) = &c.email {
-            r.check(F::Contacts, i, "email", crate::access::check_email(email).map(|_| ()));
-        }
-        if let Some(phone) = &c.phone {
-            r.check(F::Contacts, i, "phone", crate::identifiers::check_phone(phone));
-        }
-        if let Some(address) = &c.address {
-            r.check(F::Contacts, i, "address", crate::identifiers::check_text(address));
-        }
-        if let Some(organisation) = &c.organisation {
-            r.check(F::Contacts, i, "organisation", check_name(organisation));
-        }
-        if let Some(urn) = &c.urn
-            && !(urn.len() == 6 && urn.bytes().all(|b| b.is_ascii_digit()))
-        {
-            r.add(F::Contacts, i, "urn", format!("'{urn}' is not a URN: a URN is 6 digits"));
-        }
-    }
-
-    r.ids(F::Promises, "promise_id", cw.promises.iter().map(|p| p.promise_id.as_str()));
-    let mut promised: HashMap<&str, usize> = HashMap::default();
-    for (i, p) in cw.promises.iter().enumerate() {
-        if let Some(child) = &p.child_id {
-            r.reference(F::Promises, i, "child_id", child, &children, F::Children);
-        }
-        if !(1..=65).contains(&p.working_days) {
-            r.add(
-                F::Promises,
-                i,
-                "working_days",
-                format!("{} working days is not a promise: give from 1 to 65", p.working_days),
-            );
-        }
-        let whose = p.child_id.as_deref().unwrap_or_default();
-        if promised.insert(whose, i).is_some() {
-            let message = if whose.is_empty() {
-                "the authority's standard (a row without a child) is given more than once".to_string()
-            } else {
-                format!("child {whose} has more than one communication promise")
-            };
-            r.add(F::Promises, i, "child_id", message);
-        }
-    }
-    for (i, f) in cw.feedback.iter().enumerate() {
-        let complaint = f.kind == crate::codes::FeedbackKind::Complaint;
-        if !complaint && (f.subject.is_some() || f.stage.is_some() || f.ombudsman_outcome.is_some()) {
-            r.add(
-                F::Feedback,
-                i,
-                "subject",
-                "a compliment has no subject, stage or Ombudsman outcome: those are for complaints",
-            );
-        }
-        if f.ombudsman_outcome.is_some() && f.stage != Some(crate::codes::ComplaintStage::Ombudsman) {
-            r.add(F::Feedback, i, "ombudsman_outcome", "an Ombudsman outcome needs the stage 'ombudsman'");
-        }
-    }
-
-    r.ids(F::CaseLog, "entry_id", cw.case_log.iter().map(|e| e.entry_id.as_str()));
-    for (i, e) in cw.case_log.iter().enumerate() {
-        r.reference(F::CaseLog, i, "child_id", &e.child_id, &children, F::Children);
-        if let Some(t) = &e.time {
-            r.check(F::CaseLog, i, "time", crate::identifiers::check_time(t));
-        }
-        if let Some(w) = &e.with_whom {
-            r.check(F::CaseLog, i, "with_whom", check_name(w));
-        }
-        r.check(F::CaseLog, i, "summary", crate::identifiers::check_text(&e.summary));
-        if e.summary.trim().is_empty() {
-            r.add(F::CaseLog, i, "summary", "what was said or done is blank");
-        }
-        // What an entry is about is one of the same child's records.
-        if let Some(q) = &e.request_id {
-            r.same_childs_request(F::CaseLog, i, &e.child_id, q, &requests, &cw.requests);
-        }
-        if let Some(p) = &e.plan_id {
-            match plans.get(p.as_str()).map(|&k| &cw.plans[k]) {
-                None => r.reference(F::CaseLog, i, "plan_id", p, &plans, F::Plans),
-                Some(plan) if plan.child_id != e.child_id => {
-                    r.add(F::CaseLog, i, "plan_id", format!("plan_id '{p}' is a plan of another child"))
+                    if let Some(amended) = v.amended_on {
+                        match v.decision {
+                            Some(d) if d.value == ReviewDecision::Amend => {
+                                r.not_before(F::Reviews, i, "amended_on", amended, "decided_on", d.on)
+                            }
+                            _ => r.add(
+                                F::Reviews,
+                                i,
+                                "amended_on",
+                                "an amended plan is recorded but the review decision was not 'amend'",
+                            ),
+                        }
+                    }
+                    if let Some(m) = v.meeting_on {
+                        if let Some(p) = plan {
+                            r.not_before(F::Reviews, i, "meeting_on", m, "the plan's issued_on", p.issued_on);
+                        }
+                        if let Some(first) = meetings.get(&(v.plan_id.as_str(), m)) {
+                            r.add(
+                                F::Reviews,
+                                i,
+                                "meeting_on",
+                                format!("plan '{}' already has a review meeting on {m}", v.plan_id),
+                            );
+                            r.clash(*first);
+                        } else {
+                            meetings.insert((&v.plan_id, m), i);
+                        }
+                    }
                 }
-                Some(_) => {}
-            }
-        }
-        if let Some(v) = &e.review_id {
-            let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
-            let child_of_review =
-                plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
-            match (plan_of_review, child_of_review) {
-                (None, _) => r.reference(F::CaseLog, i, "review_id", v, &reviews, F::Reviews),
-                (Some(_), Some(child)) if child != e.child_id.as_str() => {
-                    r.add(F::CaseLog, i, "review_id", format!("review_id '{v}' is a review of another child's plan"))
+                r.problems
+            }),
+            job(cw.disputes.len() + cw.feedback.len() + cw.population.len(), || {
+                let mut r = Report::default();
+                for (i, d) in cw.disputes.iter().enumerate() {
+                    r.reference(F::Disputes, i, "child_id", &d.child_id, &children, F::Children);
+                    if let Some(q) = &d.request_id {
+                        r.same_childs_request(F::Disputes, i, &d.child_id, q, &requests, &cw.requests);
+                    }
+                    if let (Some(o), Some(opened_on)) = (d.outcome, d.opened_on) {
+                        r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", opened_on);
+                    }
                 }
-                _ => {}
-            }
-        }
-        // The contact it was with is one of the same child's contacts.
-        if let Some(k) = &e.contact_id {
-            match contacts.get(k.as_str()).map(|&j| &cw.contacts[j]) {
-                None => r.reference(F::CaseLog, i, "contact_id", k, &contacts, F::Contacts),
-                Some(c) if c.child_id != e.child_id => {
-                    r.add(F::CaseLog, i, "contact_id", format!("contact_id '{k}' is a contact of another child"))
+
+                for (i, f) in cw.feedback.iter().enumerate() {
+                    if let Some(c) = &f.child_id {
+                        r.reference(F::Feedback, i, "child_id", c, &children, F::Children);
+                    }
                 }
-                Some(_) => {}
-            }
-        }
-        if let Some(worker) = &e.by {
-            r.check(F::CaseLog, i, "by", check_record_id(worker));
-            if !staff.is_empty() {
-                r.reference(F::CaseLog, i, "by", worker, &staff, F::Staff);
-            }
-        }
-    }
 
-    r.ids(F::Tasks, "task_id", cw.tasks.iter().map(|t| t.task_id.as_str()));
-    for (i, t) in cw.tasks.iter().enumerate() {
-        r.reference(F::Tasks, i, "child_id", &t.child_id, &children, F::Children);
-        if let Some(worker) = &t.caseworker {
-            caseworker(&mut r, F::Tasks, i, worker);
-        }
-        r.check(F::Tasks, i, "what", check_name(&t.what));
-        if t.what.trim().is_empty() {
-            r.add(F::Tasks, i, "what", "what to do is blank");
-        }
-    }
-
-    for (i, p) in cw.plans.iter().enumerate() {
-        r.reference(F::Plans, i, "child_id", &p.child_id, &children, F::Children);
-        if let Some(worker) = &p.caseworker {
-            caseworker(&mut r, F::Plans, i, worker);
-        }
-        if let Some(q) = &p.request_id {
-            r.same_childs_request(F::Plans, i, &p.child_id, q, &requests, &cw.requests);
-        }
-        if let Some(c) = p.ceased {
-            r.not_before(F::Plans, i, "ceased_on", c.on, "issued_on", p.issued_on);
-        }
-        if let Some(la) = &p.transferred_from {
-            r.check(F::Plans, i, "transferred_from", check_la_number(la));
-        }
-        plans_by_child.entry(&p.child_id).or_default().push(Span {
-            index: i,
-            start: p.issued_on,
-            end: p.ceased.map(|c| c.on),
-        });
-    }
-    for spans in plans_by_child.into_values() {
-        for (later, earlier) in overlaps(spans, false) {
-            let e = &cw.plans[earlier];
-            let ends = e.ceased.map_or("is still active".to_string(), |c| format!("ceased on {}", c.on));
-            r.add(F::Plans, later, "issued_on", format!("this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time", e.plan_id));
-            r.clash(earlier);
-        }
-    }
-
-    let mut placements_by_child: HashMap<(&str, bool), Vec<Span>> = HashMap::default();
-    for (i, p) in cw.placements.iter().enumerate() {
-        r.reference(F::Placements, i, "child_id", &p.child_id, &children, F::Children);
-        if let Some(name) = &p.establishment {
-            r.check(F::Placements, i, "establishment", check_name(name));
-        }
-        if let Some(end) = p.ended_on {
-            r.not_before(F::Placements, i, "ended_on", end, "started_on", p.started_on);
-        }
-        establishment_numbers(&mut r, F::Placements, i, p.urn.as_deref(), p.ukprn.as_deref());
-        let main = p.rank != Some(PlacementRank::Dual);
-        placements_by_child.entry((&p.child_id, main)).or_default().push(Span {
-            index: i,
-            start: p.started_on,
-            end: p.ended_on,
-        });
-    }
-    for spans in placements_by_child.into_values() {
-        for (later, earlier) in overlaps(spans, true) {
-            let e = &cw.placements[earlier];
-            let ends = e.ended_on.map_or("has no end date".to_string(), |d| format!("ends on {d}"));
-            r.add(
-                F::Placements,
-                later,
-                "started_on",
-                format!(
-                    "this placement overlaps placement '{}' of the same child and rank, which {ends}",
-                    e.placement_id
-                ),
-            );
-            r.clash(earlier);
-        }
-    }
-
-    r.ids(F::PlanSettings, "plan_setting_id", cw.plan_settings.iter().map(|x| x.plan_setting_id.as_str()));
-    for (i, n) in cw.plan_settings.iter().enumerate() {
-        r.reference(F::PlanSettings, i, "plan_id", &n.plan_id, &plans, F::Plans);
-        if let Some(plan) = plans.get(n.plan_id.as_str()).map(|&k| &cw.plans[k]) {
-            r.not_before(F::PlanSettings, i, "named_on", n.named_on, "the plan's issued_on", plan.issued_on);
-        }
-        if let Some(end) = n.ended_on {
-            r.not_before(F::PlanSettings, i, "ended_on", end, "named_on", n.named_on);
-        }
-        establishment_numbers(&mut r, F::PlanSettings, i, n.urn.as_deref(), n.ukprn.as_deref());
-        if n.urn.is_none() && n.ukprn.is_none() && n.setting.is_none() {
-            r.add(F::PlanSettings, i, "setting", "a named setting needs a URN, a UKPRN or a type of setting");
-        }
-    }
-
-    let mut meetings: HashMap<(&str, Date), usize> = HashMap::default();
-    for (i, v) in cw.reviews.iter().enumerate() {
-        let plan = plans.get(v.plan_id.as_str()).map(|&k| &cw.plans[k]);
-        if plan.is_none() {
-            r.add(F::Reviews, i, "plan_id", format!("plan_id '{}' does not exist in plans.csv", v.plan_id));
-            r.refer(F::Plans, &v.plan_id);
-        }
-        match (v.decision, v.meeting_on) {
-            (Some(_), None) => r.add(
-                F::Reviews,
-                i,
-                "decision",
-                "a review decision is recorded but there is no meeting_on; the decision follows the meeting",
-            ),
-            (Some(d), Some(m)) => r.not_before(F::Reviews, i, "decided_on", d.on, "meeting_on", m),
-            _ => {}
-        }
-        if let Some(amended) = v.amended_on {
-            match v.decision {
-                Some(d) if d.value == ReviewDecision::Amend => {
-                    r.not_before(F::Reviews, i, "amended_on", amended, "decided_on", d.on)
+                let mut ages: HashMap<(i16, u8), usize> = HashMap::default();
+                for (i, p) in cw.population.iter().enumerate() {
+                    if p.age > 25 {
+                        r.add(F::Population, i, "age", format!("age {} is outside 0 to 25", p.age));
+                    }
+                    if let Some(first) = ages.insert((p.year, p.age), i) {
+                        r.add(F::Population, i, "age", format!("year {} age {} already has a count", p.year, p.age));
+                        r.clash(first);
+                    }
                 }
-                _ => r.add(
-                    F::Reviews,
-                    i,
-                    "amended_on",
-                    "an amended plan is recorded but the review decision was not 'amend'",
-                ),
-            }
-        }
-        if let Some(m) = v.meeting_on {
-            if let Some(p) = plan {
-                r.not_before(F::Reviews, i, "meeting_on", m, "the plan's issued_on", p.issued_on);
-            }
-            if let Some(first) = meetings.get(&(v.plan_id.as_str(), m)) {
-                r.add(F::Reviews, i, "meeting_on", format!("plan '{}' already has a review meeting on {m}", v.plan_id));
-                r.clash(*first);
-            } else {
-                meetings.insert((&v.plan_id, m), i);
-            }
-        }
-    }
-
-    for (i, d) in cw.disputes.iter().enumerate() {
-        r.reference(F::Disputes, i, "child_id", &d.child_id, &children, F::Children);
-        if let Some(q) = &d.request_id {
-            r.same_childs_request(F::Disputes, i, &d.child_id, q, &requests, &cw.requests);
-        }
-        if let (Some(o), Some(opened_on)) = (d.outcome, d.opened_on) {
-            r.not_before(F::Disputes, i, "closed_on", o.on, "opened_on", opened_on);
-        }
-    }
-
-    for (i, f) in cw.feedback.iter().enumerate() {
-        if let Some(c) = &f.child_id {
-            r.reference(F::Feedback, i, "child_id", c, &children, F::Children);
-        }
-    }
-
-    let mut ages: HashMap<(i16, u8), usize> = HashMap::default();
-    for (i, p) in cw.population.iter().enumerate() {
-        if p.age > 25 {
-            r.add(F::Population, i, "age", format!("age {} is outside 0 to 25", p.age));
-        }
-        if let Some(first) = ages.insert((p.year, p.age), i) {
-            r.add(F::Population, i, "age", format!("year {} age {} already has a count", p.year, p.age));
-            r.clash(first);
-        }
-    }
-
-    let indicators = board_paper(&mut r, cw, &children, &staff, &plans, &requests, measure_ids);
-    let known = |m: &str| measure_ids.contains(&m) || indicators.contains_key(m);
-    let mut benchmark_keys = HashMap::default();
-    for (i, b) in cw.benchmarks.iter().enumerate() {
-        if !known(&b.measure) {
-            r.add(
-                F::Benchmarks,
-                i,
-                "measure",
-                format!("'{}' is not a measure id of the catalogue or an indicator id of indicators.csv", b.measure),
-            );
-        }
-        if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i) {
-            r.add(
-                F::Benchmarks,
-                i,
-                "period",
-                format!("{} already has a {} value for {}", b.measure, b.comparator, b.period),
-            );
-            r.clash(first);
-        }
-    }
-    for (i, t) in cw.targets.iter().enumerate() {
-        if !known(&t.measure) {
-            r.add(
-                F::Targets,
-                i,
-                "measure",
-                format!("'{}' is not a measure id of the catalogue or an indicator id of indicators.csv", t.measure),
-            );
-        }
-    }
-
-    r.problems
+                r.problems
+            }),
+            job(cw.audit_answers.len() + cw.quality_audits.len() + cw.benchmarks.len(), || {
+                let mut r = Report::default();
+                let indicators = board_paper(&mut r, cw, &children, &staff, &plans, &requests, measure_ids);
+                let known = |m: &str| measure_ids.contains(&m) || indicators.contains_key(m);
+                let mut benchmark_keys = HashMap::default();
+                for (i, b) in cw.benchmarks.iter().enumerate() {
+                    if !known(&b.measure) {
+                        r.add(
+                            F::Benchmarks,
+                            i,
+                            "measure",
+                            format!(
+                                "'{}' is not a measure id of the catalogue or an indicator id of indicators.csv",
+                                b.measure
+                            ),
+                        );
+                    }
+                    if let Some(first) = benchmark_keys.insert((b.measure.as_str(), b.period, b.comparator), i) {
+                        r.add(
+                            F::Benchmarks,
+                            i,
+                            "period",
+                            format!("{} already has a {} value for {}", b.measure, b.comparator, b.period),
+                        );
+                        r.clash(first);
+                    }
+                }
+                for (i, t) in cw.targets.iter().enumerate() {
+                    if !known(&t.measure) {
+                        r.add(
+                            F::Targets,
+                            i,
+                            "measure",
+                            format!(
+                                "'{}' is not a measure id of the catalogue or an indicator id of indicators.csv",
+                                t.measure
+                            ),
+                        );
+                    }
+                }
+                r.problems
+            }),
+        ],
+    );
+    // In the order the rules were written, so each row's problems come out as they always have.
+    [
+        ids_posts,
+        ids_staff,
+        rules_1,
+        ids_children,
+        ids_requests,
+        ids_advice,
+        ids_plans,
+        ids_placements,
+        ids_reviews,
+        ids_disputes,
+        ids_feedback,
+        rules_2,
+        rules_3,
+        rules_4,
+        ids_organisations,
+        rules_5,
+        ids_consultations,
+        rules_6,
+        ids_contacts,
+        rules_7,
+        ids_promises,
+        rules_8,
+        ids_case_log,
+        rules_9,
+        ids_tasks,
+        rules_10,
+        rules_11,
+        rules_12,
+        ids_plan_settings,
+        rules_13,
+        rules_14,
+        rules_15,
+        rules_16,
+    ]
+    .concat()
 }
 
+/// Below this many records the rules run on one thread: starting others costs more than it
+/// saves (a form's save checks one child's records).
+const PARALLEL_FROM: usize = 50_000;
+
+/// One file's ids, each with the index of its first record, and the duplicates among them.
+fn id_map<'a>(
+    file: RecordFile,
+    column: &'static str,
+    ids: impl Iterator<Item = &'a str>,
+) -> (HashMap<&'a str, usize>, Vec<Problem>) {
+    let mut r = Report::default();
+    let map = r.ids(file, column, ids);
+    (map, r.problems)
+}
+
+/// A piece of the checking: how many rows it looks at, and the work itself.
+struct Job<'a, T> {
+    rows: usize,
+    run: Box<dyn FnOnce() -> T + Send + 'a>,
+}
+
+fn job<'a, T>(rows: usize, run: impl FnOnce() -> T + Send + 'a) -> Job<'a, T> {
+    Job { rows, run: Box::new(run) }
+}
+
+/// Runs `jobs` on `threads` threads, the largest first, each thread taking the next not yet
+/// taken; returns their results in the order of `jobs`.
+fn in_parallel<'a, T: Send, const N: usize>(threads: usize, jobs: [Job<'a, T>; N]) -> [T; N] {
+    if threads <= 1 {
+        return jobs.map(|j| (j.run)());
+    }
+    let mut order: Vec<usize> = (0..N).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(jobs[k].rows));
+    type Run<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
+    let runs: Vec<std::sync::Mutex<Option<Run<'a, T>>>> =
+        jobs.into_iter().map(|j| std::sync::Mutex::new(Some(j.run))).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: [Option<T>; N] = std::array::from_fn(|_| None);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(N))
+            .map(|_| {
+                let (order, runs, next) = (&order, &runs, &next);
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    while let Some(&k) = order.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        if let Some(run) = runs[k].lock().ok().and_then(|mut run| run.take()) {
+                            mine.push((k, run()));
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A panic in a worker is a bug; carry it on rather than hide it.
+            match worker.join() {
+                Ok(part) => part.into_iter().for_each(|(k, result)| done[k] = Some(result)),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    // Every index of `order` is taken by exactly one worker, and every worker has joined.
+    done.map(|result| result.unwrap_or_else(|| unreachable!("every job runs once")))
+}
 /// Reports the second (and later) record of `file` with the same natural key.
 fn unique_keys<K: std::hash::Hash + Eq>(
     r: &mut Report,

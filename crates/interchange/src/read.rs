@@ -208,6 +208,11 @@ const MAX_UNKNOWN_COLUMNS: usize = 5;
 /// The line on which a quoted cell opens that the file never closes, if any (a doubled quote
 /// inside a quoted cell counts twice, so it never changes the state).
 fn unterminated_quote(bytes: &[u8]) -> Option<u64> {
+    // Each quote turns quoting on or off, so an even number of them closes every one opened:
+    // counted first (a loop the compiler vectorises), the file walked only when one is open.
+    if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
+        return None;
+    }
     let (mut inside, mut line, mut opened) = (false, 1u64, 0u64);
     for &b in bytes {
         match b {
@@ -304,9 +309,13 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     let index = file as usize;
     // Each id seen, by its hash, with where its first row went: the records read keep the
     // id (looked at again only when a hash comes round twice), so no id is copied per row.
-    // Sized once from the file (a row is rarely under 40 bytes): growing it rehashes.
+    // Sized once from the file's lines (growing it rehashes), twelve bytes an entry: a
+    // million rows' map is fresh memory the kernel must clear, so it is kept small.
+    let rows = bytes.iter().filter(|&&b| b == b'\n').count();
     let mut ids_seen: rustc_hash::FxHashMap<u64, FirstSeen> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(bytes.len() / 40, Default::default());
+        rustc_hash::FxHashMap::with_capacity_and_hasher(rows, Default::default());
+    // The line and id of each first row that could not be read (a few, if any).
+    let mut unreadable_firsts: Vec<(u64, String)> = Vec::new();
     let id_column = spec[0].name;
     let has_id = id_column.ends_with("_id");
     // Records of this file read so far (each file is read into a part of its own).
@@ -364,12 +373,15 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
                 use std::hash::{BuildHasher, BuildHasherDefault};
                 BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
             };
-            let earlier = ids_seen.get(&hash).map(|first| {
-                let same = match &first.record {
-                    Some(i) => read.casework.cells(file, *i).first().is_some_and(|held| held == id),
-                    None => first.id.as_deref() == Some(id),
-                };
-                (same, first.line, first.readable)
+            let earlier = ids_seen.get(&hash).map(|&first| match first.record() {
+                Some(i) => {
+                    let same = read.casework.cells(file, i).first().is_some_and(|held| held == id);
+                    (same, read.lines[index].get(i).copied().unwrap_or_default(), true)
+                }
+                None => {
+                    let (line, held) = &unreadable_firsts[first.unreadable()];
+                    (held == id, *line, false)
+                }
             });
             match earlier {
                 Some((true, first_line, first_readable)) => {
@@ -387,9 +399,13 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
                 // of readable rows themselves).
                 Some((false, ..)) => {}
                 None => {
-                    let record = readable.then_some(stored);
-                    let kept_id = (!readable).then(|| id.to_string());
-                    ids_seen.insert(hash, FirstSeen { line, readable, record, id: kept_id });
+                    let first = if readable {
+                        FirstSeen::of_record(stored)
+                    } else {
+                        unreadable_firsts.push((line, id.to_string()));
+                        FirstSeen::of_unreadable(unreadable_firsts.len() - 1)
+                    };
+                    ids_seen.insert(hash, first);
                 }
             }
         }
@@ -417,13 +433,31 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
 /// The most columns a record type has (the spec's widest file has far fewer).
 const MAX_COLUMNS: usize = 32;
 
-/// Where an id was first seen in a file: its line, whether the row could be read, and either
-/// the record it became or (for a row that could not be read) the id itself.
-struct FirstSeen {
-    line: u64,
-    readable: bool,
-    record: Option<usize>,
-    id: Option<String>,
+/// Where an id was first seen in a file: the record its row became (whose line is in
+/// [`FolderRead::lines`]), or, for a row that could not be read, its place among the file's
+/// unreadable first rows (the top bit set).
+#[derive(Clone, Copy)]
+struct FirstSeen(u32);
+
+impl FirstSeen {
+    const UNREADABLE: u32 = 1 << 31;
+
+    /// A file has fewer than 2^31 rows: it would be 80 GB and more.
+    fn of_record(index: usize) -> FirstSeen {
+        FirstSeen(u32::try_from(index).unwrap_or(u32::MAX) & !FirstSeen::UNREADABLE)
+    }
+
+    fn of_unreadable(index: usize) -> FirstSeen {
+        FirstSeen(u32::try_from(index).unwrap_or(u32::MAX) | FirstSeen::UNREADABLE)
+    }
+
+    fn record(self) -> Option<usize> {
+        (self.0 & FirstSeen::UNREADABLE == 0).then_some(self.0 as usize)
+    }
+
+    fn unreadable(self) -> usize {
+        (self.0 & !FirstSeen::UNREADABLE) as usize
+    }
 }
 
 #[cfg(test)]

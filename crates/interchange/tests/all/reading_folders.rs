@@ -161,6 +161,28 @@ fn a_reference_to_an_unreadable_row_is_not_reported_twice() {
     );
 }
 
+/// A duplicated id where one of the two rows cannot be read is found by the reader (the rules
+/// see only the rows read), on the later row and naming the line of the first, whichever of
+/// them is unreadable.
+#[test]
+fn an_id_used_twice_is_reported_when_either_row_cannot_be_read() {
+    let children = "child_id,forename,surname,date_of_birth\n\
+        C1,Alex,Smith,not-a-date\n\
+        C1,Sam,Jones,2015-01-01\n\
+        C2,Ann,Lee,2015-01-01\n\
+        C2,Bo,Lee,bad\n\
+        C3,Cy,Lee,2015-01-01\n";
+    assert_problems(
+        &[("children.csv", children.as_bytes())],
+        &[
+            "children.csv:2:date_of_birth: 'not-a-date' is not a date",
+            "children.csv:3:child_id: child_id 'C1' is used more than once (see line 2)",
+            "children.csv:5:child_id: child_id 'C2' is used more than once (see line 4)",
+            "children.csv:5:date_of_birth: 'bad' is not a date",
+        ],
+    );
+}
+
 #[test]
 fn files_that_are_not_utf8_or_not_csv_give_errors_not_panics() {
     let latin1 = b"child_id,forename,surname,date_of_birth\nC1,Ren\xe9e,Smith,2015-03-01\n";
