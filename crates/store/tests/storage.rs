@@ -102,21 +102,26 @@ async fn a_failed_save_leaves_the_database_as_it_was() {
 }
 
 /// The first import into an empty database (PostgreSQL copies straight into its tables, its
-/// foreign keys set aside and checked once at the end): a broken reference still undoes
-/// everything, and the keys are all there afterwards.
+/// keys and indexes set aside and built again at the end): a broken reference or a repeated
+/// key still undoes everything, and the keys and indexes are all there afterwards.
 #[tokio::test]
 async fn a_failed_first_import_leaves_the_database_empty_with_its_keys() {
     on_each_backend("failed_first_import", |store, _| async move {
-        // SQLite's first import drops the tables' indexes and builds them again.
+        // The first import drops the tables' indexes (on PostgreSQL, their keys too) and builds
+        // them again.
         let indexes = || async {
-            let sql =
-                "SELECT name || ':' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
-            match store.backend() {
+            let sql = match store.backend() {
                 sendtrack_store::Backend::Sqlite => {
-                    sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap()
+                    "SELECT name || ':' || sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
                 }
-                sendtrack_store::Backend::Postgres => Vec::new(),
-            }
+                sendtrack_store::Backend::Postgres => {
+                    "SELECT * FROM (SELECT conrelid::regclass::text || ':' || conname || ':' || pg_get_constraintdef(oid) \
+                     FROM pg_constraint WHERE connamespace = current_schema()::regnamespace \
+                     UNION ALL SELECT indexname || ':' || indexdef FROM pg_indexes WHERE schemaname = current_schema()) x \
+                     ORDER BY 1"
+                }
+            };
+            sqlx::query_scalar::<_, String>(sql).fetch_all(store.pool()).await.unwrap()
         };
         let before = indexes().await;
         let mut bad = demo(100, 3);
@@ -125,6 +130,17 @@ async fn a_failed_first_import_leaves_the_database_empty_with_its_keys() {
         if store.backend() == sendtrack_store::Backend::Sqlite {
             assert_eq!(error.to_string(), "a record in requests refers to a record in children that is not there");
         }
+        assert!(store.is_empty().await.unwrap());
+        assert_eq!(indexes().await, before);
+        if store.backend() == sendtrack_store::Backend::Postgres {
+            assert!(before.iter().any(|i| i.contains("PRIMARY KEY")), "{before:?}");
+            assert!(before.iter().any(|i| i.contains("FOREIGN KEY")), "{before:?}");
+        }
+        // A key given twice (which the folder's checks would have refused first).
+        let mut twice = demo(100, 3);
+        let again = twice.requests[3].clone();
+        twice.requests.push_back(again);
+        assert!(store.save(&twice, &|_| {}).await.is_err());
         assert!(store.is_empty().await.unwrap());
         assert_eq!(indexes().await, before);
         let good = demo(100, 3);
