@@ -153,12 +153,31 @@ pub struct Row<'a> {
     cells: &'a [Option<&'a str>],
     /// Problems found so far: the column and the message.
     pub problems: Vec<(&'static str, String)>,
+    /// Where to start looking for the next column asked for: just after the last one found.
+    /// A record reads its columns in their order, so the first name compared is nearly always
+    /// the one asked for (a million rows of a dozen columns each, compared name by name from
+    /// the first column, were a tenth of reading a folder).
+    next: std::cell::Cell<usize>,
 }
 
 impl<'a> Row<'a> {
     /// A row of `file` whose cells are given in the order of its columns.
     pub fn new(file: RecordFile, cells: &'a [Option<&'a str>]) -> Row<'a> {
-        Row { file, spec: file.columns(), cells, problems: Vec::new() }
+        Row { file, spec: file.columns(), cells, problems: Vec::new(), next: std::cell::Cell::new(0) }
+    }
+
+    /// The position of column `name` among the spec's columns.
+    fn position(&self, name: &str) -> Option<usize> {
+        let start = self.next.get();
+        let found = (start..self.spec.len()).chain(0..start).find(|&k| self.spec[k].name == name)?;
+        self.next.set(found + 1);
+        Some(found)
+    }
+
+    /// The cell of column `name`: `None` when the row has no such column, empty text when
+    /// the cell is empty.
+    fn cell(&self, name: &str) -> Option<&'a str> {
+        self.position(name).and_then(|k| self.cells.get(k).copied().flatten())
     }
 
     pub(crate) fn problem(&mut self, column: &str, message: impl Into<String>) {
@@ -168,23 +187,16 @@ impl<'a> Row<'a> {
 
     /// The cell's text, `None` when empty or the column is absent.
     pub fn text(&self, name: &str) -> Option<&'a str> {
-        let k = self.spec.iter().position(|c| c.name == name)?;
-        let cell = self.cells.get(k).copied().flatten()?;
-        (!cell.is_empty()).then_some(cell)
+        self.cell(name).filter(|cell| !cell.is_empty())
     }
 
     pub(crate) fn required(&mut self, name: &str) -> Option<&'a str> {
-        let value = self.text(name);
+        let cell = self.cell(name);
         // A column missing from the whole file is reported once, on its header line.
-        let column_present = self
-            .spec
-            .iter()
-            .position(|c| c.name == name)
-            .is_some_and(|k| self.cells.get(k).copied().flatten().is_some());
-        if value.is_none() && column_present {
+        if cell == Some("") {
             self.problem(name, format!("{name} is required but the cell is empty"));
         }
-        value
+        cell.filter(|cell| !cell.is_empty())
     }
 
     pub(crate) fn parsed<T>(
@@ -227,9 +239,10 @@ impl<'a> Row<'a> {
         date: &str,
         parse: impl Fn(&str) -> Result<T, String>,
     ) -> Option<Dated<T>> {
-        let value = self.opt(code, parse);
-        let on = self.opt(date, parse_date);
-        match (self.text(code), self.text(date)) {
+        let (code_text, date_text) = (self.text(code), self.text(date));
+        let value = self.parsed(code, code_text, parse);
+        let on = self.parsed(date, date_text, parse_date);
+        match (code_text, date_text) {
             (Some(_), None) => self.problem(date, format!("{date} is required when {code} is filled")),
             (None, Some(_)) => self.problem(code, format!("{code} is required when {date} is filled")),
             _ => {}
@@ -258,5 +271,32 @@ pub(crate) fn parse_whole<T: std::str::FromStr>(what: &'static str) -> impl Fn(&
             return Err(format!("'{text}' is not {what}"));
         }
         text.parse().map_err(|_| format!("'{text}' is not {what}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A column is found wherever the search for it starts: in order, out of order, twice, and
+    /// a column the row lacks (not in the file) is told apart from an empty cell.
+    #[test]
+    fn cells_are_found_by_name_in_any_order() {
+        let cells = [Some("R1"), Some("C1"), Some("2026-01-05"), Some(""), None];
+        let mut row = Row::new(RecordFile::Requests, &cells);
+        assert_eq!(row.text("request_id"), Some("R1"));
+        assert_eq!(row.text("received_on"), Some("2026-01-05"));
+        assert_eq!(row.text("child_id"), Some("C1"));
+        assert_eq!(row.text("request_id"), Some("R1"));
+        assert_eq!(row.text("received_on"), Some("2026-01-05"));
+        assert_eq!(row.text("source"), None);
+        assert_eq!(row.required("caseworker"), None);
+        assert!(row.problems.is_empty(), "a column not in the file is reported on its header, not here");
+        assert_eq!(row.required("source"), None);
+        assert_eq!(row.problems.len(), 1);
+        assert_eq!(row.problems[0].0, "source");
+        assert_eq!(row.text("no_such_column"), None);
+        assert_eq!(row.required("child_id"), Some("C1"));
+        assert_eq!(row.problems.len(), 1);
     }
 }

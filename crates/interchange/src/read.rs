@@ -350,18 +350,19 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         }
         // A row whose bytes are UTF-8 has UTF-8 cells (they are cut at ASCII commas and
         // quotes); only a row that is not is looked at cell by cell, to say which.
-        if std::str::from_utf8(record.as_slice()).is_err() {
+        let Ok(whole) = std::str::from_utf8(record.as_slice()) else {
             for (k, cell) in record.iter().enumerate() {
                 if std::str::from_utf8(cell).is_err() {
                     problem(line, &names[k], "the cell is not UTF-8 text; save the file as UTF-8".into());
                 }
             }
             continue;
-        }
+        };
         let columns = positions.len().min(MAX_COLUMNS);
         let mut by_spec: [Option<&str>; MAX_COLUMNS] = [None; MAX_COLUMNS];
+        // Each cell a slice of the row's text, not checked as UTF-8 a second time.
         for (slot, p) in by_spec.iter_mut().zip(&positions) {
-            *slot = p.and_then(|p| record.get(p)).and_then(|c| std::str::from_utf8(c).ok());
+            *slot = p.and_then(|p| record.range(p)).and_then(|range| whole.get(range));
         }
         let mut row = Row::new(file, &by_spec[..columns]);
         let parsed = read.casework.read_row(&mut row);
