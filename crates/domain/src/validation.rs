@@ -393,9 +393,19 @@ pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threa
                     }
                     if let Some(o) = q.outcome {
                         match q.decision {
-                        Some(d) if d.value == AssessmentDecision::Assess => r.not_before(F::Requests, i, "outcome_on", o.on, "decided_on", d.on),
-                        _ => r.add(F::Requests, i, "outcome", format!("outcome '{}' is recorded but the decision was not 'assess'; an assessment outcome needs a decision to assess", o.value)),
-                    }
+                            Some(d) if d.value == AssessmentDecision::Assess => {
+                                r.not_before(F::Requests, i, "outcome_on", o.on, "decided_on", d.on)
+                            }
+                            _ => r.add(
+                                F::Requests,
+                                i,
+                                "outcome",
+                                format!(
+                                    "outcome '{}' is recorded but the decision was not 'assess'; an assessment outcome needs a decision to assess",
+                                    o.value
+                                ),
+                            ),
+                        }
                     }
                     if let Some(draft) = q.draft_issued_on {
                         match q.decision {
@@ -505,28 +515,32 @@ pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threa
                         F::Organisations,
                     );
                     match (&c.request_id, &c.review_id) {
-                    (Some(q), None) => r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests),
-                    (None, Some(v)) => {
-                        let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
-                        let child = plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
-                        match (plan_of_review, child) {
-                            (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
-                            (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
-                                F::Consultations,
-                                i,
-                                "review_id",
-                                format!("review_id '{v}' is a review of another child's plan"),
-                            ),
-                            _ => {}
+                        (Some(q), None) => {
+                            r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests)
                         }
+                        (None, Some(v)) => {
+                            let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
+                            let child = plan_of_review
+                                .and_then(|p| plans.get(p.as_str()))
+                                .map(|&k| cw.plans[k].child_id.as_str());
+                            match (plan_of_review, child) {
+                                (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
+                                (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
+                                    F::Consultations,
+                                    i,
+                                    "review_id",
+                                    format!("review_id '{v}' is a review of another child's plan"),
+                                ),
+                                _ => {}
+                            }
+                        }
+                        _ => r.add(
+                            F::Consultations,
+                            i,
+                            "request_id",
+                            "give the request (a draft plan) or the review (an amended plan) the consultation is about, one of them",
+                        ),
                     }
-                    _ => r.add(
-                        F::Consultations,
-                        i,
-                        "request_id",
-                        "give the request (a draft plan) or the review (an amended plan) the consultation is about, one of them",
-                    ),
-                }
                     match (c.responded_on, c.response) {
                         (Some(_), None) => {
                             r.add(F::Consultations, i, "response", "response is required when responded_on is filled")
@@ -719,7 +733,15 @@ pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threa
                     for (later, earlier) in overlaps(spans, false) {
                         let e = &cw.plans[earlier];
                         let ends = e.ceased.map_or("is still active".to_string(), |c| format!("ceased on {}", c.on));
-                        r.add(F::Plans, later, "issued_on", format!("this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time", e.plan_id));
+                        r.add(
+                            F::Plans,
+                            later,
+                            "issued_on",
+                            format!(
+                                "this plan overlaps plan '{}' of the same child, which {ends}; a child has one active plan at a time",
+                                e.plan_id
+                            ),
+                        );
                         r.clash(earlier);
                     }
                 }

@@ -309,7 +309,7 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     let index = file as usize;
     // Each id seen, by its hash, with where its first row went: the records read keep the
     // id (looked at again only when a hash comes round twice), so no id is copied per row.
-    // Sized once from the file's lines (growing it rehashes), twelve bytes an entry: a
+    // Sized once from the file's lines (growing it rehashes), sixteen bytes an entry: a
     // million rows' map is fresh memory the kernel must clear, so it is kept small.
     let rows = bytes.iter().filter(|&&b| b == b'\n').count();
     let mut ids_seen: rustc_hash::FxHashMap<u64, FirstSeen> =
