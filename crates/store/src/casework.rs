@@ -395,32 +395,58 @@ fn save_into_empty_sqlite(
         tx.execute(&format!("DROP INDEX \"{name}\""), [])?;
     }
     let counts = casework.counts();
-    let mut written = 0;
-    for table in tables() {
-        let total = counts.of(table.file);
-        if total == 0 {
-            continue;
-        }
-        let marks = vec!["?"; table.columns.len()].join(", ");
-        let mut insert =
-            tx.prepare(&format!("INSERT INTO {} ({}) VALUES ({marks})", table.table, column_list(table)))?;
-        for i in 0..total {
-            for (k, (column, cell)) in table.columns.iter().zip(casework.cells(table.file, i)).enumerate() {
-                let at = k + 1;
-                match stored(column, &cell, table.key.contains(&column.name)) {
-                    Stored::Text(text) => insert.raw_bind_parameter(at, text)?,
-                    Stored::Integer(number) => insert.raw_bind_parameter(at, number)?,
-                    Stored::Real(number) => insert.raw_bind_parameter(at, number)?,
+    let to_write: Vec<&Table> = tables().filter(|t| counts.of(t.file) > 0).collect();
+    // SQLite writes on one thread; the records' cells are made on another meanwhile, a batch
+    // of rows at a time, in the order they are written (a fifth of the rows' time on one).
+    const BATCH: usize = 4096;
+    std::thread::scope(|scope| {
+        let (batches, ready) = std::sync::mpsc::sync_channel::<Vec<Vec<String>>>(4);
+        let to_make = &to_write;
+        scope.spawn(move || {
+            for table in to_make {
+                let total = counts.of(table.file);
+                for start in (0..total).step_by(BATCH) {
+                    let batch = (start..(start + BATCH).min(total)).map(|i| casework.cells(table.file, i)).collect();
+                    // The writer stopped (on an error): nothing more is wanted.
+                    if batches.send(batch).is_err() {
+                        return;
+                    }
                 }
             }
-            insert.raw_execute()?;
-            if i % 65_536 == 65_535 {
-                progress(written + i + 1);
+        });
+        let mut written = 0;
+        for table in &to_write {
+            let total = counts.of(table.file);
+            let marks = vec!["?"; table.columns.len()].join(", ");
+            let mut insert =
+                tx.prepare(&format!("INSERT INTO {} ({}) VALUES ({marks})", table.table, column_list(table)))?;
+            let mut done = 0;
+            while done < total {
+                // The maker ends early only by panicking, which the scope passes on.
+                let Ok(batch) = ready.recv() else {
+                    return Err(StoreError::Files("the rows to import could not be made".into()));
+                };
+                for cells in batch {
+                    for (k, (column, cell)) in table.columns.iter().zip(cells).enumerate() {
+                        let at = k + 1;
+                        match stored(column, &cell, table.key.contains(&column.name)) {
+                            Stored::Text(text) => insert.raw_bind_parameter(at, text)?,
+                            Stored::Integer(number) => insert.raw_bind_parameter(at, number)?,
+                            Stored::Real(number) => insert.raw_bind_parameter(at, number)?,
+                        }
+                    }
+                    insert.raw_execute()?;
+                    done += 1;
+                    if done % 65_536 == 0 {
+                        progress(written + done);
+                    }
+                }
             }
+            written += total;
+            progress(written);
         }
-        written += total;
-        progress(written);
-    }
+        Ok(())
+    })?;
     for (_, sql) in &indexes {
         tx.execute(sql, [])?;
     }

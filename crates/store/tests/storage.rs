@@ -38,7 +38,9 @@ fn assert_same_records(a: &Casework, b: &Casework) {
 #[tokio::test]
 async fn a_generated_authority_reads_back_exactly() {
     on_each_backend("round_trip", |store, _| async move {
-        let mut cw = demo(600, 5);
+        let mut cw = demo(1000, 5);
+        // More rows of a table than one batch of SQLite's first import (4,096).
+        assert!(cw.case_log.len() > 4096, "{}", cw.case_log.len());
         cw.benchmarks.push_back(Benchmark {
             measure: "plans_issued_within_20_weeks_pct".into(),
             period: BenchmarkPeriod::Year(2024),
