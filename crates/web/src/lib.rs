@@ -303,26 +303,19 @@ impl Scorecards {
         let (from, to, today) = key;
         let card = snapshot
             .scorecards
-            .get(key, || {
+            .get(key, || async move {
                 let earlier = snapshot.basis.get(&key).cloned();
-                let run = move |work| async move {
-                    if threads == 1 {
-                        in_background("(scorecard)", work).await
-                    } else {
-                        blocking("(scorecard)", work).await
-                    }
+                let months = from.through(to).count();
+                let computed = match &earlier {
+                    Some((_, reach)) => reach.first_month(from, to).map_or(0, |first| first.through(to).count()),
+                    None => months,
                 };
-                run(move || {
-                    let months = from.through(to).count();
-                    let computed = match &earlier {
-                        Some((_, reach)) => reach.first_month(from, to).map_or(0, |first| first.through(to).count()),
-                        None => months,
-                    };
-                    // Nothing shown changed since the earlier one (records saved unchanged, or
-                    // dated after the months shown): it stands, and no engine is built.
-                    if let (Some((card, _)), 0) = (&earlier, computed) {
-                        return card.clone();
-                    }
+                // Nothing shown changed since the earlier one (records saved unchanged, or dated
+                // after the months shown): it stands, with no engine built and no thread started.
+                if let (Some((card, _)), 0) = (&earlier, computed) {
+                    return Ok(card.clone());
+                }
+                let work = move || {
                     let began = std::time::Instant::now();
                     // As at today: this month's figures are to date, and agree with Today's counts.
                     let engine = Engine::as_at(&cw, today);
@@ -339,7 +332,12 @@ impl Scorecards {
                         "worked out the scorecard"
                     );
                     Arc::new(card)
-                })
+                };
+                if threads == 1 {
+                    in_background("(scorecard)", work).await
+                } else {
+                    blocking("(scorecard)", work).await
+                }
             })
             .await?;
         let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -828,7 +826,6 @@ fn audit_event(email: &str, address: &str, action: &str, child_id: Option<&str>)
     }
 }
 
-/// Runs a long computation off the async threads; a panic in it is reported as what it is.
 /// Runs `work` on a thread of its own at a lower priority than the pages' (on Linux, where a
 /// thread's nice value is its own): what is worked out in the background then takes only the
 /// time the pages leave. A thread per piece of work, because a thread cannot be given its
@@ -855,6 +852,7 @@ async fn in_background<T: Send + 'static>(
     result.await.map_err(|_| lost("the background thread ended without a result".into()))
 }
 
+/// Runs a long computation off the async threads; a panic in it is reported as what it is.
 async fn blocking<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,

@@ -70,16 +70,19 @@ impl Reach {
         let (before, after) = (nodes_of(before), nodes_of(after));
         // A record held by no child touched (feedback with no child) is not followed: every
         // month, to be safe.
-        let found =
-            |nodes: &[Node], (file, key): &(RecordFile, String)| nodes.iter().any(|n| n.file == *file && n.key == *key);
-        if seeds.iter().any(|s| !found(&before, s) && !found(&after, s)) {
+        fn find<'n>(nodes: &'n [Node], (file, key): &(RecordFile, String)) -> Option<&'n Vec<String>> {
+            nodes.iter().find(|n| n.file == *file && n.key == *key).map(|n| &n.cells)
+        }
+        let mut unheld = false;
+        // A record saved unchanged changes nothing.
+        seeds.retain(|s| {
+            let (was, is) = (find(&before, s), find(&after, s));
+            unheld |= was.is_none() && is.is_none();
+            was != is
+        });
+        if unheld {
             return Reach::Everything;
         }
-        // A record saved unchanged changes nothing.
-        let cells = |nodes: &[Node], (file, key): &(RecordFile, String)| {
-            nodes.iter().find(|n| n.file == *file && n.key == *key).map(|n| n.cells.clone())
-        };
-        seeds.retain(|s| cells(&before, s) != cells(&after, s));
         reach_in(&before, &seeds).and(reach_in(&after, &seeds))
     }
 }

@@ -22,6 +22,12 @@ async fn child_without_requests(store: &Store) -> String {
 }
 
 /// The number in the Today row labelled `row` (the first number after it).
+/// Another instance of the app on `store`, as behind a load balancer, its today the tests'.
+fn instance(store: &Store) -> std::sync::Arc<sendtrack_web::AppState> {
+    let today = jiff::civil::date(2026, 11, 30);
+    std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)))
+}
+
 fn count_after(page: &str, row: &str) -> usize {
     let at = page.find(row).unwrap_or_else(|| panic!("no row {row}"));
     let rest = &page[at..];
@@ -379,9 +385,7 @@ async fn a_change_saved_through_one_instance_of_the_app_is_seen_by_another() {
     on_each_backend("web_two_instances", |store, _| async move {
         let first = app(store.clone()).await;
         // A second instance of the app on the same database, as behind a load balancer.
-        let state =
-            sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(jiff::civil::date(2026, 11, 30)));
-        let second = sendtrack_web::router(std::sync::Arc::new(state));
+        let second = sendtrack_web::router(instance(&store));
         let child = child_without_requests(&store).await;
         let cookie = session(&first, "case@example.org").await;
         let (_, _, today) = get(&second, "/", Some(&cookie)).await;
@@ -556,9 +560,7 @@ async fn a_save_after_the_session_ended_keeps_the_entries_through_signing_in_and
 async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_again() {
     on_each_backend("web_save_in_place", |store, _| async move {
         let _seeded = app(store.clone()).await;
-        let today = jiff::civil::date(2026, 11, 30);
-        let state =
-            std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
+        let state = instance(&store);
         let served = sendtrack_web::router(state.clone());
         let cookie = session(&served, "manager@example.org").await;
         let child = child_without_requests(&store).await;
@@ -576,8 +578,7 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
         ];
         // A second instance on the same database, as behind a load balancer: the saves made
         // through the first reach it record by record.
-        let other_state =
-            std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
+        let other_state = instance(&store);
         let other = sendtrack_web::router(other_state.clone());
         // Every page computed once, so that the saves must bring what is held up to date.
         for page in &pages {
@@ -628,11 +629,7 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
         assert_eq!(state.loads(), loads, "the app's own saves never read the records again");
 
         // A fresh instance reads everything from the database: every page must be the same.
-        let fresh = sendtrack_web::router(std::sync::Arc::new(sendtrack_web::AppState::new(
-            store.clone(),
-            "Test Council".into(),
-            Some(today),
-        )));
+        let fresh = sendtrack_web::router(instance(&store));
         for page in &pages {
             let (_, _, held) = get(&served, page, Some(&cookie)).await;
             let (_, _, elsewhere) = get(&other, page, Some(&cookie)).await;
@@ -664,10 +661,7 @@ async fn a_save_updates_the_records_held_as_a_reload_would_without_reading_them_
 async fn a_database_restored_under_a_running_server_is_read_again_whole() {
     on_each_backend("web_restored", |store, _| async move {
         let _seeded = app(store.clone()).await;
-        let today = jiff::civil::date(2026, 11, 30);
-        let instance =
-            || std::sync::Arc::new(sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today)));
-        let (state, other_state) = (instance(), instance());
+        let (state, other_state) = (instance(&store), instance(&store));
         let (served, other) = (sendtrack_web::router(state.clone()), sendtrack_web::router(other_state.clone()));
         let cookie = session(&served, "manager@example.org").await;
         let child = child_without_requests(&store).await;
@@ -729,7 +723,7 @@ async fn a_database_restored_under_a_running_server_is_read_again_whole() {
         let held = get(&served, &page, Some(&cookie)).await.2;
         assert!(!received_on(&held, "4"), "the request saved before the restore is gone");
         assert!(received_on(&held, "5") && received_on(&held, "6"), "the requests saved after it are there");
-        let fresh = sendtrack_web::router(instance());
+        let fresh = sendtrack_web::router(instance(&store));
         let read = get(&fresh, &page, Some(&cookie)).await.2;
         let without_token = |p: &str| {
             let p = p.replace(&csrf_in(p), "");
