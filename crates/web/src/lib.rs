@@ -613,12 +613,20 @@ impl AppState {
             return Ok(self.swap_in(next));
         }
         let current = at.version;
+        // Whether the database is of another history than the snapshot held: it went back
+        // (restored from a backup), or it has moved on from a restore and no longer holds the
+        // held version's stamp. A stamp no longer kept counts as another history too: the
+        // scorecards are then worked out again, never shown from a history restored away.
+        let other_history = match &held {
+            Some(h) if h.version >= current => true,
+            Some(h) => self.store.stamp_of(h.version).await? != Some(h.stamp),
+            None => false,
+        };
         let began = std::time::Instant::now();
         let snapshot = Arc::new(Snapshot::new(at, self.store.load().await?));
         self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if held.is_some_and(|h| h.version >= current) {
-            // The database went back (restored from a backup): what was computed from the
-            // other history is not shown as the newest figures.
+        if other_history {
+            // What was computed from the other history is not shown as the newest figures.
             self.scorecards.restart(current);
             tracing::warn!(version = current, "the database is of another history (restored?): read everything again");
         }

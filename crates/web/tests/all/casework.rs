@@ -734,6 +734,74 @@ async fn a_database_restored_under_a_running_server_is_read_again_whole() {
     .await;
 }
 
+/// The same restore, seen by a server showing the scorecard page without waiting for its
+/// figures: the scorecards it worked out from the history restored away are never shown as the
+/// newest figures "behind" by some changes, although the version it held is older than the
+/// restored database's (the restored database was written to before it looked).
+#[tokio::test]
+async fn after_a_restore_the_scorecard_page_never_shows_figures_of_the_history_restored_away() {
+    on_each_backend("web_restored_scorecard", |store, _| async move {
+        let _seeded = app(store.clone()).await;
+        let today = jiff::civil::date(2026, 11, 30);
+        let state = std::sync::Arc::new(
+            sendtrack_web::AppState::new(store.clone(), "Test Council".into(), Some(today))
+                .with_scorecard_patience(Some(std::time::Duration::ZERO)),
+        );
+        let (served, other) = (sendtrack_web::router(state), sendtrack_web::router(instance(&store)));
+        let cookie = session(&served, "manager@example.org").await;
+        let child = child_without_requests(&store).await;
+        let banner = "These figures do not yet include the last";
+        let scorecard = || async { get(&served, "/scorecard", Some(&cookie)).await.2 };
+        assert!(!scorecard().await.contains(banner), "nothing computed before: the page waits for its figures");
+        let backup = store.casework_position().await.unwrap();
+        let token = csrf(&served, &cookie).await;
+        let new = format!("/children/{child}/requests/new");
+        let send = |app: &axum::Router, day: &'static str| {
+            let (app, new, cookie, token) = (app.clone(), new.clone(), cookie.clone(), token.clone());
+            async move {
+                let fields = [
+                    ("csrf_token", token.as_str()),
+                    ("received_on-day", day),
+                    ("received_on-month", "9"),
+                    ("received_on-year", "2026"),
+                    ("source", "parent"),
+                    ("caseworker", "cw001"),
+                ];
+                assert_eq!(post(&app, &new, &cookie, &fields).await.0, StatusCode::SEE_OTHER);
+            }
+        };
+        // A request saved here, and the scorecard page until its figures count it.
+        send(&served, "4").await;
+        let mut page = scorecard().await;
+        for _ in 0..400 {
+            if !page.contains(banner) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            page = scorecard().await;
+        }
+        assert!(!page.contains(banner), "the figures counting the request came");
+        // Restored away, and the restored database written to twice elsewhere: a version after
+        // the one this server computed its scorecard at, in another history.
+        for statement in [
+            format!("DELETE FROM requests WHERE child_id = '{child}'"),
+            format!("DELETE FROM casework_changes WHERE version > {}", backup.version),
+            format!("DELETE FROM casework_stamps WHERE version > {}", backup.version),
+            format!("UPDATE casework_version SET version = {}, stamp = {} WHERE id = 1", backup.version, backup.stamp),
+        ] {
+            sqlx::query(sqlx::AssertSqlSafe(statement)).execute(store.pool()).await.unwrap();
+        }
+        send(&other, "5").await;
+        send(&other, "6").await;
+        let page = scorecard().await;
+        assert!(!page.contains(banner), "the figures of the other history are not shown as behind: {page}");
+        let fresh = sendtrack_web::router(instance(&store));
+        let table = |page: &str| page[page.find("<table").unwrap()..page.find("</table>").unwrap()].to_string();
+        assert_eq!(table(&page), table(&get(&fresh, "/scorecard", Some(&cookie)).await.2));
+    })
+    .await;
+}
+
 /// A setting named in a plan (issue 24), recorded on the child's page: until the child starts
 /// there the plan is on both named-setting lists, and Today counts it; a placement at the
 /// setting takes it off both.
