@@ -262,7 +262,7 @@ pub struct AppState {
 pub const SCORECARD_PATIENCE: std::time::Duration = std::time::Duration::ZERO;
 
 /// A scorecard and its table as HTML, rendered once.
-type RenderedTable = (Arc<Scorecard>, Arc<OnceLock<Arc<str>>>);
+type RenderedTable = (Arc<Scorecard>, Arc<tokio::sync::OnceCell<Arc<str>>>);
 
 /// A scorecard's months and the day it is as at.
 type ScorecardKey = (Month, Month, jiff::civil::Date);
@@ -349,20 +349,21 @@ impl Scorecards {
 
     /// `card`'s table, by `render` the first time it is asked for.
     /// The readers who ask for a new scorecard's table together wait for one rendering rather
-    /// than each making their own (forty at once, after every save's new figures).
-    fn table(&self, key: ScorecardKey, card: &Arc<Scorecard>, render: impl FnOnce() -> String) -> Arc<str> {
+    /// than each making their own (forty at once, after every save's new figures), and
+    /// their tasks give way meanwhile rather than hold a worker thread.
+    async fn table(&self, key: ScorecardKey, card: &Arc<Scorecard>, render: impl FnOnce() -> String) -> Arc<str> {
         let once = {
             let mut tables = self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             match tables.get(&key).filter(|(c, _)| Arc::ptr_eq(c, card)) {
                 Some((_, once)) => once.clone(),
                 None => {
-                    let once = Arc::new(OnceLock::new());
+                    let once = Arc::new(tokio::sync::OnceCell::new());
                     insert_bounded(&mut tables, key, (card.clone(), once.clone()), CACHED_SCORECARDS);
                     once
                 }
             }
         };
-        once.get_or_init(|| render().into()).clone()
+        once.get_or_init(|| async { render().into() }).await.clone()
     }
 
     /// Forgets every scorecard computed, for a database that went back to `version` (a restore).
@@ -728,14 +729,14 @@ impl AppState {
     }
 
     /// The table of the scorecard `card` from `from` to `to`, rendered once by `render`.
-    pub(crate) fn scorecard_table(
+    pub(crate) async fn scorecard_table(
         &self,
         from: Month,
         to: Month,
         card: &Arc<Scorecard>,
         render: impl FnOnce() -> String,
     ) -> Arc<str> {
-        self.scorecards.table((from, to, self.today()), card, render)
+        self.scorecards.table((from, to, self.today()), card, render).await
     }
 
     /// The forecast from the end of `as_of`, `months` ahead, under `assumptions` and

@@ -144,7 +144,7 @@ pub async fn show(
     let cw = state.casework().await?;
     let supplied = sendtrack_domain::board::supplied(&cw, &card.months);
     let counts = (supplied.len(), supplied.iter().filter(|l| l.overdue).count());
-    let table = state.scorecard_table(from, to, &card, || scorecard_table(&card, from, to).into_string());
+    let table = state.scorecard_table(from, to, &card, || scorecard_table(&card, from, to).into_string()).await;
     let body = scorecard_page(&card, from, to, counts, behind, &table);
     Ok(page("Scorecard", &state.authority, Some(&user), body).into_response())
 }
