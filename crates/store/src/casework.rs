@@ -227,10 +227,15 @@ pub(crate) fn new_stamp() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as i64)
 }
 
-/// Raises the casework version after an import, which records no changes (every app reads
-/// everything), with its stamp bound.
-const IMPORT_RAISE: &str =
-    "UPDATE casework_version SET version = version + 1, previous_stamp = stamp, stamp = $1 WHERE id = 1";
+/// The statements that raise the casework version after an import, which records no changes
+/// (every app reads everything), with a new stamp, and keep the version raised with its stamp
+/// (the same SQL on both backends; the stamp is a number this code makes, written in).
+fn import_raise() -> String {
+    format!(
+        "UPDATE casework_version SET version = version + 1, previous_stamp = stamp, stamp = {} WHERE id = 1; {STAMP_KEPT}",
+        new_stamp()
+    )
+}
 
 /// Keeps the version just raised with its stamp (the same SQL on both backends).
 pub(crate) const STAMP_KEPT: &str =
@@ -458,8 +463,7 @@ fn save_into_empty_sqlite(
     if let Some((table, parent)) = broken {
         return Err(StoreError::BrokenReference { table, parent });
     }
-    tx.execute(&IMPORT_RAISE.replace("$1", "?1"), [new_stamp()])?;
-    tx.execute(STAMP_KEPT, [])?;
+    tx.execute_batch(&import_raise())?;
     tx.commit()?;
     // The import's pages are in the write-ahead log: folded into the database now and the log
     // emptied, or every read and write after it would go through a log the size of the
@@ -755,8 +759,7 @@ impl Store {
                 .await?;
         }
         // The import records no changes: every app reads everything; stamped as every raise is.
-        sqlx::query(IMPORT_RAISE).bind(new_stamp()).execute(&mut *tx).await?;
-        sqlx::query(STAMP_KEPT).execute(&mut *tx).await?;
+        sqlx::raw_sql(AssertSqlSafe(import_raise())).execute(&mut *tx).await?;
         tx.commit().await?;
         conn.close().await?;
         Ok(())
@@ -801,8 +804,7 @@ impl Store {
             for table in tables() {
                 sqlx::query(AssertSqlSafe(merge_staged(table))).execute(&mut *tx).await?;
             }
-            sqlx::query(IMPORT_RAISE).bind(new_stamp()).execute(&mut *tx).await?;
-            sqlx::query(STAMP_KEPT).execute(&mut *tx).await?;
+            sqlx::raw_sql(AssertSqlSafe(import_raise())).execute(&mut *tx).await?;
             tx.commit().await?;
             Ok::<(), StoreError>(())
         }
@@ -847,15 +849,16 @@ impl Store {
     /// `after` is of another history than `after` (restored from a backup since), and
     /// everything must be read.
     pub async fn changes(&self, after: Position, upto: i64) -> Result<Option<Vec<(RecordFile, String)>>, StoreError> {
+        // Too far behind for the changes kept: known without asking the database.
+        if upto - after.version > CHANGES_KEPT {
+            return Ok(None);
+        }
         if self.stamp_of(after.version).await? != Some(after.stamp) {
             return Ok(None);
         }
         let after = after.version;
         if upto <= after {
             return Ok(Some(Vec::new()));
-        }
-        if upto - after > CHANGES_KEPT {
-            return Ok(None);
         }
         let rows: Vec<(i64, String, String)> = sqlx::query_as(
             "SELECT version, record_type, record_id FROM casework_changes \
