@@ -544,7 +544,7 @@ NamedSettingNotAttended = "named_setting_not_attended" {
     definition: "as at: active plans naming a main setting at the date (plan_settings.csv: named_on on or before it, ended_on empty or on or after it, rank empty or 1; of several, those with the latest named_on) where no placement of the child active at the date is at any of them (at: the named URN, else the named UKPRN, else the named type of setting)",
     breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "named in the plan but not attending",
-    compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, crate::named::not_attended)),
+    compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, |p| p.named_not_attended)),
 },
 NamedSettingNotStarted = "named_setting_not_started" {
     title: "Children named at a setting they have not yet started",
@@ -554,7 +554,7 @@ NamedSettingNotStarted = "named_setting_not_started" {
     definition: "as at: active plans naming a setting at the date (any rank) at which the child has no placement with started_on on or before the date",
     breakdowns: [AgeBand, PrimaryNeed, Setting, Caseworker, Team, SchoolYear, KeyStage, Phase],
     seed_rows: "agreed a special school place, waiting",
-    compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, crate::named::not_started)),
+    compute: |e, m| Stream::of(Count, named_setting_gaps(e, m, |p| p.named_not_started)),
 },
 ReviewsCompleted = "reviews_completed" {
     title: "Annual reviews completed",

@@ -14,7 +14,7 @@ use crate::clock::{
 };
 use crate::codes::*;
 use crate::dates::{Month, age_on, days_between};
-use crate::records::Casework;
+use crate::records::{Casework, Placement, PlanSetting};
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -464,6 +464,12 @@ pub(super) struct ActivePlan {
     pub(super) review_overdue: bool,
     /// The child's national curriculum year at the date, an index of `dates::SCHOOL_YEARS`.
     pub(super) school: u8,
+    /// Whether the child does not attend the main setting the plan names at the date
+    /// (`named::not_attended`, issue 24).
+    pub(super) named_not_attended: bool,
+    /// Whether the plan names a setting the child has not started at by the date
+    /// (`named::not_started`).
+    pub(super) named_not_started: bool,
 }
 
 /// The state of the caseload at the end of a month.
@@ -1090,6 +1096,15 @@ impl<'a> Engine<'a> {
             let meetings = self.plan_meetings.of(i);
             let placements = p.child.map_or(&[][..], |c| self.child_placements.of(c as usize));
             let child = p.child.and_then(|c| self.child_traits.get(c as usize)).copied();
+            // The settings the plan names and the child's placements, as records, looked up
+            // once for every month end (the rules of `named` read them whole).
+            let named: Vec<&PlanSetting> =
+                self.plan_named.of(i).iter().map(|&k| &self.cw.plan_settings[k as usize]).collect();
+            let attended: Vec<&Placement> = if named.is_empty() {
+                Vec::new()
+            } else {
+                placements.iter().map(|s| &self.cw.placements[s.index as usize]).collect()
+            };
             for (end, &date) in ends.iter_mut().zip(dates) {
                 if p.issued_on > date || p.ceased_on.is_some_and(|c| c <= date) {
                     continue;
@@ -1103,6 +1118,8 @@ impl<'a> Engine<'a> {
                     review_state: status.state,
                     review_overdue: status.deadline.is_overdue(),
                     school: child.map_or(0, |(born, _)| crate::dates::school_year_index(born, date)),
+                    named_not_attended: crate::named::not_attended(&named, &attended, date).is_some(),
+                    named_not_started: crate::named::not_started(&named, &attended, date).is_some(),
                 });
                 // Each placement is listed once: validation guarantees a child has one active
                 // plan at a time (a child's plans may not overlap).
@@ -1303,23 +1320,26 @@ pub(super) fn decisions<'e, 'a>(
 }
 
 pub(super) fn active_plans<'e, 'a>(e: &'e Engine<'a>, month: Month) -> impl Iterator<Item = Fact<'a>> + 'e {
-    e.month_plans(month).map(|p| {
-        let [caseworker, team] = e.plan_holders[p.plan as usize];
-        let [year, stage, phase] = crate::dates::SCHOOL_YEARS[usize::from(p.school)];
-        Fact::keyed(
-            RecordRef::Plan(p.plan),
-            [
-                age_band(i32::from(p.age)),
-                p.need.map_or(UNKNOWN, Need::code),
-                p.setting.map_or(UNKNOWN, Setting::code),
-                caseworker,
-                team,
-                year,
-                stage,
-                phase,
-            ],
-        )
-    })
+    e.month_plans(month).map(|p| active_plan(e, p))
+}
+
+/// A plan active at a month end, with its breakdown keys.
+fn active_plan<'a>(e: &Engine<'a>, p: ActivePlan) -> Fact<'a> {
+    let [caseworker, team] = e.plan_holders[p.plan as usize];
+    let [year, stage, phase] = crate::dates::SCHOOL_YEARS[usize::from(p.school)];
+    Fact::keyed(
+        RecordRef::Plan(p.plan),
+        [
+            age_band(i32::from(p.age)),
+            p.need.map_or(UNKNOWN, Need::code),
+            p.setting.map_or(UNKNOWN, Setting::code),
+            caseworker,
+            team,
+            year,
+            stage,
+            phase,
+        ],
+    )
 }
 
 pub(super) fn plans_by_setting<'e, 'a>(
@@ -1449,41 +1469,15 @@ pub(super) fn consultations_overdue<'e, 'a>(e: &'e Engine<'a>, month: Month) -> 
     })
 }
 
-/// The named settings of plan `i` and the placements of its child, as records.
-fn named_and_placements<'a>(
-    e: &Engine<'a>,
-    i: u32,
-) -> (Vec<&'a crate::records::PlanSetting>, Vec<&'a crate::records::Placement>) {
-    let named: Vec<_> = e.plan_named.of(i as usize).iter().map(|&k| &e.cw.plan_settings[k as usize]).collect();
-    let placements = match (named.is_empty(), e.plan_dates[i as usize].child) {
-        (false, Some(child)) => {
-            e.child_placements.of(child as usize).iter().map(|p| &e.cw.placements[p.index as usize]).collect()
-        }
-        _ => Vec::new(),
-    };
-    (named, placements)
-}
-
-/// A rule of `domain::named`: the setting named that the child is not at, if any.
-pub(super) type NamedGap = for<'n> fn(
-    &[&'n crate::records::PlanSetting],
-    &[&crate::records::Placement],
-    Date,
-) -> Option<&'n crate::records::PlanSetting>;
-
 /// As at the month's end: active plans with a gap between the settings they name and where the
-/// child is (issue 24): `gap` is `named::not_attended` or `named::not_started`.
+/// child is (issue 24), as `gap` reads it off the plan at the month end (worked out there by
+/// `named::not_attended` or `named::not_started`).
 pub(super) fn named_setting_gaps<'e, 'a>(
     e: &'e Engine<'a>,
     month: Month,
-    gap: NamedGap,
+    gap: fn(&ActivePlan) -> bool,
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
-    let date = e.end_of(month);
-    active_plans(e, month).filter(move |f| {
-        let RecordRef::Plan(i) = f.record else { return false };
-        let (named, placements) = named_and_placements(e, i);
-        gap(&named, &placements, date).is_some()
-    })
+    e.month_plans(month).filter(gap).map(|p| active_plan(e, p))
 }
 
 /// As at the month's end: open requests whose family is owed an update (issue 18).
