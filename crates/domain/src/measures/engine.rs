@@ -358,46 +358,48 @@ impl<'e, 'a> Stream<'e, 'a> {
     }
 }
 
-/// Sums by breakdown key. Keys are nearly always the same static code strings, so they are
-/// kept in a short list compared by address first; a hash map takes over past 32 keys.
+/// Sums by breakdown key. Keys are nearly always the same static code strings, found again by
+/// address (the slot its address last used); other keys (a caseworker's id, read from each
+/// case's record, at another address every time) by a hash of their text, never by comparing
+/// the text with every key so far.
 struct KeyGroups<'k> {
-    few: Vec<(&'k str, Sums)>,
-    many: HashMap<&'k str, Sums>,
-    /// Where in `few` a key at a given address was last found (index + 1), by address bits.
-    recent: [u8; 64],
+    sums: Vec<(&'k str, Sums)>,
+    /// Where in `sums` each key is.
+    index: HashMap<&'k str, u32>,
+    /// Where in `sums` a key at a given address was last found (index + 1), by address bits.
+    recent: [u32; 64],
 }
 
 impl Default for KeyGroups<'_> {
     fn default() -> Self {
-        KeyGroups { few: Vec::new(), many: HashMap::default(), recent: [0; 64] }
+        KeyGroups { sums: Vec::new(), index: HashMap::default(), recent: [0; 64] }
     }
 }
 
 impl<'k> KeyGroups<'k> {
     fn add(&mut self, key: &'k str, fact: &Fact) {
         let slot = (key.as_ptr() as usize >> 3) & 63;
-        if let Some((k, sums)) = self.recent[slot].checked_sub(1).and_then(|i| self.few.get_mut(usize::from(i)))
+        if let Some((k, sums)) = self.recent[slot].checked_sub(1).and_then(|i| self.sums.get_mut(i as usize))
             && std::ptr::eq(*k, key)
         {
             sums.add(fact);
             return;
         }
-        if let Some(i) = self.few.iter().position(|(k, _)| std::ptr::eq(*k, key) || *k == key) {
-            self.few[i].1.add(fact);
-            self.recent[slot] = i as u8 + 1;
-        } else if self.few.len() < 32 {
-            let mut sums = Sums::default();
-            sums.add(fact);
-            self.few.push((key, sums));
-        } else {
-            self.many.entry(key).or_default().add(fact);
-        }
+        let at = match self.index.get(key) {
+            Some(&at) => at,
+            None => {
+                let at = self.sums.len() as u32;
+                self.sums.push((key, Sums::default()));
+                self.index.insert(key, at);
+                at
+            }
+        };
+        self.sums[at as usize].1.add(fact);
+        self.recent[slot] = at + 1;
     }
 
     fn into_sums(self) -> Vec<(&'k str, Sums)> {
-        let mut all = self.few;
-        all.extend(self.many);
-        all
+        self.sums
     }
 }
 
