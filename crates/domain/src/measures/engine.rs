@@ -699,8 +699,8 @@ pub struct Engine<'a> {
     /// Each quality audit's team key: the team of whoever holds the audited plan, or the
     /// request the audited advice was for (issue 22).
     audit_teams: Vec<&'a str>,
-    /// Each child's cohort flags, as indexes into cohort_flags (issue 22).
-    child_flags: HashMap<&'a str, Vec<u32>>,
+    /// Each child's cohort flags (issue 22), by the child's index.
+    child_flags: Groups<&'a crate::records::CohortFlag>,
     month_ends: std::sync::Mutex<HashMap<Month, std::sync::Arc<MonthEnd>>>,
     /// The day the figures are for, when known: a month that has not ended by then is "to
     /// date" (its as-at measures are taken at this day, its flows count up to it).
@@ -915,10 +915,11 @@ impl<'a> Engine<'a> {
                 holder.map_or(UNKNOWN, |[_, team]| team)
             })
             .collect();
-        let mut child_flags: HashMap<&'a str, Vec<u32>> = HashMap::default();
-        for (i, f) in cw.cohort_flags.iter().enumerate() {
-            child_flags.entry(f.child_id.as_str()).or_default().push(i as u32);
-        }
+        let flag_child = resolve(cw.cohort_flags.iter().map(|f| f.child_id.as_str()), &children);
+        let child_flags = Groups::new(
+            cw.children.len(),
+            cw.cohort_flags.iter().zip(&flag_child).filter_map(|(f, c)| Some(((*c)?, f))),
+        );
         Engine {
             audit_teams,
             child_flags,
@@ -1816,11 +1817,11 @@ pub(super) fn audits_moderated_agreement<'e, 'a>(
 }
 
 impl<'a> Engine<'a> {
-    /// Whether `child` has `flag` at the end of `day`.
-    pub(super) fn flagged(&self, child: &str, flag: CohortFlagKind, day: Date) -> bool {
-        self.child_flags.get(child).is_some_and(|flags| {
-            flags.iter().map(|&i| &self.cw.cohort_flags[i as usize]).any(|f| f.flag == flag && f.applies_on(day))
-        })
+    /// Whether the child of plan `plan` has `flag` at the end of `day`.
+    pub(super) fn flagged(&self, plan: u32, flag: CohortFlagKind, day: Date) -> bool {
+        self.plan_dates[plan as usize]
+            .child
+            .is_some_and(|c| self.child_flags.of(c as usize).iter().any(|f| f.flag == flag && f.applies_on(day)))
     }
 }
 
@@ -1832,7 +1833,7 @@ pub(super) fn plans_flagged<'e, 'a>(
 ) -> impl Iterator<Item = Fact<'a>> + 'e {
     let end = e.end_of(month);
     e.month_plans(month)
-        .filter(move |p| e.flagged(&e.cw.plans[p.plan as usize].child_id, flag, end))
+        .filter(move |p| e.flagged(p.plan, flag, end))
         .map(|p| Fact::keyed(RecordRef::Plan(p.plan), [age_band(i32::from(p.age))]))
 }
 
@@ -1848,9 +1849,6 @@ pub(super) fn plans_flagged_share<'e, 'a>(
     let end = e.end_of(month);
     e.month_plans(month)
         .filter(move |p| ages.contains(&p.age))
-        .filter(move |p| within.is_none_or(|w| e.flagged(&e.cw.plans[p.plan as usize].child_id, w, end)))
-        .map(move |p| {
-            let child = &e.cw.plans[p.plan as usize].child_id;
-            Fact::new(RecordRef::Plan(p.plan)).share(e.flagged(child, flag, end))
-        })
+        .filter(move |p| within.is_none_or(|w| e.flagged(p.plan, w, end)))
+        .map(move |p| Fact::new(RecordRef::Plan(p.plan)).share(e.flagged(p.plan, flag, end)))
 }
