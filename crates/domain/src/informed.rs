@@ -7,13 +7,13 @@
 use crate::records::{Casework, promised_working_days};
 use crate::working_days::add_working_days;
 use jiff::civil::Date;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The days each child's family was sent or given an update, in date order.
 pub fn family_updates(cw: &Casework) -> HashMap<&str, Vec<Date>> {
     let family: HashSet<&str> =
         cw.contacts.iter().filter(|c| c.role.is_family()).map(|c| c.contact_id.as_str()).collect();
-    let mut updates: HashMap<&str, Vec<Date>> = HashMap::new();
+    let mut updates: HashMap<&str, Vec<Date>> = HashMap::default();
     for e in &cw.case_log {
         let with_family = e.contact_id.as_deref().is_some_and(|k| family.contains(k));
         let to_family = with_family

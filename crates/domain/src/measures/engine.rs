@@ -690,8 +690,10 @@ pub struct Engine<'a> {
     review_plan: Vec<Option<u32>>,
     appeals_by_child: HashMap<&'a str, Vec<Date>>,
     population_0_24: std::collections::BTreeMap<i16, u64>,
-    /// Each child's updates to their family, in date order (issue 18).
-    family_updates: std::collections::HashMap<&'a str, Vec<Date>>,
+    /// Each child's updates to their family, in date order (issue 18), by the child's index.
+    family_updates: Groups<Date>,
+    /// Each child's promise of an update, in working days (issue 18), by the child's index.
+    child_promises: Vec<u32>,
     promises: crate::informed::Promises<'a>,
     /// Organisations' names by id (issue 19): advice and consultations break down by them.
     organisation_names: HashMap<&'a str, &'a str>,
@@ -915,6 +917,16 @@ impl<'a> Engine<'a> {
                 holder.map_or(UNKNOWN, |[_, team]| team)
             })
             .collect();
+        // Each child's updates to their family, in date order, by the child's index.
+        let updates = crate::informed::family_updates(cw);
+        let family_updates = Groups::new(
+            cw.children.len(),
+            updates
+                .iter()
+                .filter_map(|(child, days)| Some((*children.get(child)?, days)))
+                .flat_map(|(c, days)| days.iter().map(move |&day| (c, day))),
+        );
+        let promises = crate::informed::Promises::of(cw);
         let flag_child = resolve(cw.cohort_flags.iter().map(|f| f.child_id.as_str()), &children);
         let child_flags = Groups::new(
             cw.children.len(),
@@ -941,8 +953,9 @@ impl<'a> Engine<'a> {
             review_plan,
             appeals_by_child,
             population_0_24,
-            family_updates: crate::informed::family_updates(cw),
-            promises: crate::informed::Promises::of(cw),
+            family_updates,
+            child_promises: cw.children.iter().map(|c| promises.for_child(&c.child_id)).collect(),
+            promises,
             organisation_names: cw
                 .organisations
                 .iter()
@@ -1488,10 +1501,13 @@ pub(super) fn families_owed_update<'e, 'a>(e: &'e Engine<'a>, month: Month) -> i
     let date = e.end_of(month);
     open_requests(e, month, |_, _| true).filter_map(move |f| {
         let RecordRef::Request(i) = f.record else { return None };
-        let r = &e.cw.requests[i as usize];
-        let updates = e.family_updates.get(r.child_id.as_str()).map_or(&[][..], Vec::as_slice);
-        let promise = e.promises.for_child(&r.child_id);
-        let (_, due) = crate::informed::next_update_due(updates, r.received_on, promise, date);
+        let (updates, promise) = match e.request_child[i as usize] {
+            Some(c) => (e.family_updates.of(c as usize), e.child_promises[c as usize]),
+            // A request of no child read (the records not yet checked): none sent to its family.
+            None => (&[][..], e.promises.for_child(&e.cw.requests[i as usize].child_id)),
+        };
+        let received_on = e.request_milestones[i as usize].received_on;
+        let (_, due) = crate::informed::next_update_due(updates, received_on, promise, date);
         (date > due).then(|| f.without_first_key())
     })
 }
