@@ -918,14 +918,13 @@ impl<'a> Engine<'a> {
             })
             .collect();
         // Each child's updates to their family, in date order, by the child's index.
-        let updates = crate::informed::family_updates(cw);
-        let family_updates = Groups::new(
-            cw.children.len(),
-            updates
-                .iter()
-                .filter_map(|(child, days)| Some((*children.get(child)?, days)))
-                .flat_map(|(c, days)| days.iter().map(move |&day| (c, day))),
-        );
+        // (Each child looked up once: grouping walks the items three times.)
+        let updates: Vec<(u32, Vec<Date>)> = crate::informed::family_updates(cw)
+            .into_iter()
+            .filter_map(|(child, days)| Some((*children.get(child)?, days)))
+            .collect();
+        let family_updates =
+            Groups::new(cw.children.len(), updates.iter().flat_map(|(c, days)| days.iter().map(move |&day| (*c, day))));
         let promises = crate::informed::Promises::of(cw);
         let flag_child = resolve(cw.cohort_flags.iter().map(|f| f.child_id.as_str()), &children);
         let child_flags = Groups::new(
