@@ -1,8 +1,9 @@
 //! The time each measure of the catalogue takes over 13 months for a generated authority, on
 //! one thread, with the engine's index and month ends already built: where the catalogue's
-//! time goes, measure by measure, slowest first (the 25 slowest, and the total).
+//! time goes, measure by measure, slowest first (the 25 slowest, or `SHOW` of them, and the
+//! total).
 //!
-//! `cargo run --release -p sendtrack-interchange --example measure_times -- CHILDREN`
+//! `[SHOW=N] cargo run --release -p sendtrack-interchange --example measure_times -- CHILDREN`
 
 use sendtrack_domain::dates::Month;
 use sendtrack_domain::measures::CATALOGUE;
@@ -31,7 +32,8 @@ fn main() {
     times.sort_by(|a, b| b.0.total_cmp(&a.0));
     let total: f64 = times.iter().map(|t| t.0).sum();
     println!("total {total:.0} ms");
-    for (t, id) in times.iter().take(25) {
+    let shown: usize = std::env::var("SHOW").ok().and_then(|v| v.parse().ok()).unwrap_or(25);
+    for (t, id) in times.iter().take(shown) {
         println!("{t:8.1} ms  {id}");
     }
 }
