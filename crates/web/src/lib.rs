@@ -116,6 +116,9 @@ struct Snapshot {
     stamp: i64,
     /// When it was made: after the records it holds were read or written.
     made: std::time::Instant,
+    /// Which of the histories this server has seen it is of ([`Scorecards::history`]): a
+    /// scorecard computed from it is kept as the newest only while that is still the current one.
+    history: u64,
     casework: Arc<Casework>,
     child_index: OnceLock<Arc<ChildIndex>>,
     caseworkers: OnceLock<Arc<Vec<String>>>,
@@ -150,11 +153,12 @@ impl Snapshot {
         Position { version: self.version, stamp: self.stamp }
     }
 
-    fn new(at: Position, casework: Casework) -> Snapshot {
+    fn new(at: Position, history: u64, casework: Casework) -> Snapshot {
         Snapshot {
             version: at.version,
             stamp: at.stamp,
             made: std::time::Instant::now(),
+            history,
             casework: Arc::new(casework),
             child_index: OnceLock::new(),
             caseworkers: OnceLock::new(),
@@ -183,7 +187,7 @@ impl Snapshot {
         };
         let put = index.put(&mut casework, update, created)?;
         let touched = put.children;
-        let mut next = Snapshot::new(at, casework);
+        let mut next = Snapshot::new(at, self.history, casework);
         // Each scorecard computed here, or started from here, is where the next one starts.
         let mut basis: HashMap<ScorecardKey, (Arc<Scorecard>, Reach)> =
             self.scorecards.computed().into_iter().map(|(key, card)| (key, (card, put.reach))).collect();
@@ -287,6 +291,10 @@ struct Scorecards {
     /// Each range's table as HTML, rendered once per scorecard: the page's costliest part, which
     /// forty readers a second would otherwise each format again.
     tables: Mutex<HashMap<ScorecardKey, RenderedTable>>,
+    /// The history of the database the scorecards kept are of: raised by each restart, so that
+    /// a computation from a snapshot of an earlier history, still running then or started
+    /// after from a snapshot taken before, is never kept as the newest.
+    history: std::sync::atomic::AtomicU64,
 }
 
 impl Scorecards {
@@ -341,7 +349,9 @@ impl Scorecards {
             })
             .await?;
         let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if newest.get(&key).is_none_or(|(version, _)| *version < snapshot.version) {
+        // The history is read under the lock `restart` clears `newest` under.
+        let current = snapshot.history == self.history.load(std::sync::atomic::Ordering::Relaxed);
+        if current && newest.get(&key).is_none_or(|(version, _)| *version < snapshot.version) {
             insert_bounded(&mut newest, key, (snapshot.version, card.clone()), CACHED_SCORECARDS);
         }
         Ok(card)
@@ -368,7 +378,10 @@ impl Scorecards {
 
     /// Forgets every scorecard computed, for a database that went back to `version` (a restore).
     fn restart(&self, version: i64) {
-        self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        newest.clear();
+        self.history.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        drop(newest);
         self.tables.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
         self.latest.store(version, std::sync::atomic::Ordering::Relaxed);
     }
@@ -624,13 +637,15 @@ impl AppState {
             None => false,
         };
         let began = std::time::Instant::now();
-        let snapshot = Arc::new(Snapshot::new(at, self.store.load().await?));
+        let casework = self.store.load().await?;
         self.loads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if other_history {
             // What was computed from the other history is not shown as the newest figures.
             self.scorecards.restart(current);
             tracing::warn!(version = current, "the database is of another history (restored?): read everything again");
         }
+        let history = self.scorecards.history.load(std::sync::atomic::Ordering::Relaxed);
+        let snapshot = Arc::new(Snapshot::new(at, history, casework));
         self.scorecards.latest.fetch_max(current, std::sync::atomic::Ordering::Relaxed);
         tracing::info!(version = current, took_ms = began.elapsed().as_millis(), "read the records from the database");
         self.snapshot.store(Some(snapshot.clone()));
