@@ -144,6 +144,28 @@ pub async fn post(
     (parts.status, parts.headers, String::from_utf8_lossy(&bytes).into_owned())
 }
 
+/// What the scorecard page says while its figures leave out changes (issue 16).
+pub const SCORECARD_BEHIND: &str = "These figures do not yet include the last";
+
+/// The scorecard page as `cookie` sees it, asked for again until its figures include every
+/// change (for up to ten seconds: the latest are worked out in the background).
+pub async fn scorecard_when_current(app: &axum::Router, cookie: &str) -> String {
+    let mut page = get(app, "/scorecard", Some(cookie)).await.2;
+    for _ in 0..400 {
+        if !page.contains(SCORECARD_BEHIND) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        page = get(app, "/scorecard", Some(cookie)).await.2;
+    }
+    page
+}
+
+/// A page's first table, as HTML.
+pub fn first_table(page: &str) -> String {
+    page[page.find("<table").unwrap()..page.find("</table>").unwrap()].to_string()
+}
+
 /// The CSRF token in a page's forms.
 pub fn csrf_in(page: &str) -> String {
     let pattern = "name=\"csrf_token\" value=\"";
