@@ -108,6 +108,27 @@ impl Report {
         }
     }
 
+    /// Review `review` (of a plan) is known and of a plan of `child`.
+    fn same_childs_review(
+        &mut self,
+        (file, index): (RecordFile, usize),
+        child: &str,
+        review: &str,
+        (reviews, plans): (&HashMap<&str, usize>, &HashMap<&str, usize>),
+        cw: &Casework,
+    ) {
+        let plan_of_review = reviews.get(review).map(|&k| &cw.reviews[k].plan_id);
+        let child_of_review =
+            plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
+        match (plan_of_review, child_of_review) {
+            (None, _) => self.reference(file, index, "review_id", review, reviews, RecordFile::Reviews),
+            (Some(_), Some(of)) if of != child => {
+                self.add(file, index, "review_id", format!("review_id '{review}' is a review of another child's plan"))
+            }
+            _ => {}
+        }
+    }
+
     fn reference(
         &mut self,
         file: RecordFile,
@@ -519,20 +540,7 @@ pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threa
                             r.same_childs_request(F::Consultations, i, &c.child_id, q, &requests, &cw.requests)
                         }
                         (None, Some(v)) => {
-                            let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
-                            let child = plan_of_review
-                                .and_then(|p| plans.get(p.as_str()))
-                                .map(|&k| cw.plans[k].child_id.as_str());
-                            match (plan_of_review, child) {
-                                (None, _) => r.reference(F::Consultations, i, "review_id", v, &reviews, F::Reviews),
-                                (Some(_), Some(child)) if child != c.child_id.as_str() => r.add(
-                                    F::Consultations,
-                                    i,
-                                    "review_id",
-                                    format!("review_id '{v}' is a review of another child's plan"),
-                                ),
-                                _ => {}
-                            }
+                            r.same_childs_review((F::Consultations, i), &c.child_id, v, (&reviews, &plans), cw)
                         }
                         _ => r.add(
                             F::Consultations,
@@ -656,19 +664,7 @@ pub fn validate_on(casework: &Casework, today: Date, measure_ids: &[&str], threa
                         }
                     }
                     if let Some(v) = &e.review_id {
-                        let plan_of_review = reviews.get(v.as_str()).map(|&k| &cw.reviews[k].plan_id);
-                        let child_of_review =
-                            plan_of_review.and_then(|p| plans.get(p.as_str())).map(|&k| cw.plans[k].child_id.as_str());
-                        match (plan_of_review, child_of_review) {
-                            (None, _) => r.reference(F::CaseLog, i, "review_id", v, &reviews, F::Reviews),
-                            (Some(_), Some(child)) if child != e.child_id.as_str() => r.add(
-                                F::CaseLog,
-                                i,
-                                "review_id",
-                                format!("review_id '{v}' is a review of another child's plan"),
-                            ),
-                            _ => {}
-                        }
+                        r.same_childs_review((F::CaseLog, i), &e.child_id, v, (&reviews, &plans), cw);
                     }
                     // The contact it was with is one of the same child's contacts.
                     if let Some(k) = &e.contact_id {
@@ -1369,6 +1365,48 @@ mod tests {
         assert_eq!(located, [(RecordFile::Plans, 0, "request_id"), (RecordFile::Disputes, 0, "request_id")]);
         assert!(found[0].message.contains("another child"), "{}", found[0].message);
         assert_eq!(found[1].refers_to, Some((RecordFile::Requests, "R2".to_string())));
+    }
+
+    #[test]
+    fn a_case_log_entry_or_consultation_may_only_name_a_review_of_the_same_childs_plan() {
+        let mut cw = base();
+        cw.children.push_back(child("C2"));
+        cw.plans.push_back(plan("P2", "C2", date(2024, 5, 1), None));
+        cw.reviews.push_back(testing::review("V2", "P2"));
+        let entry = |id: &str, review: &str| CaseLogEntry {
+            entry_id: id.into(),
+            child_id: "C1".into(),
+            on: date(2026, 11, 2),
+            time: None,
+            kind: ContactKind::Email,
+            direction: None,
+            with_whom: None,
+            contact_id: None,
+            summary: "a note".into(),
+            request_id: None,
+            plan_id: None,
+            review_id: Some(review.into()),
+            by: None,
+        };
+        cw.case_log.push_back(entry("E1", "V2"));
+        cw.case_log.push_back(entry("E2", "V9"));
+        cw.consultations.push_back(Consultation {
+            consultation_id: "K1".into(),
+            child_id: "C1".into(),
+            request_id: None,
+            review_id: Some("V2".into()),
+            organisation_id: "O1".into(),
+            sent_on: date(2026, 11, 2),
+            responded_on: None,
+            response: None,
+        });
+        let found = validate(&cw, date(2026, 11, 30), &[]);
+        let about_reviews: Vec<_> = found.iter().filter(|p| p.column == "review_id").collect();
+        let located: Vec<_> = about_reviews.iter().map(|p| (p.file, p.index)).collect();
+        assert_eq!(located, [(RecordFile::Consultations, 0), (RecordFile::CaseLog, 0), (RecordFile::CaseLog, 1)]);
+        assert!(about_reviews[0].message.contains("a review of another child's plan"), "{}", about_reviews[0].message);
+        assert!(about_reviews[1].message.contains("a review of another child's plan"), "{}", about_reviews[1].message);
+        assert_eq!(about_reviews[2].refers_to, Some((RecordFile::Reviews, "V9".to_string())));
     }
 
     #[test]
