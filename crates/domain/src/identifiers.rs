@@ -7,6 +7,12 @@ const UPN_LETTERS: &[u8; 23] = b"ABCDEFGHJKLMNPQRTUVWXYZ";
 
 /// An identifier is 1 to 64 characters, with no commas or control characters.
 pub fn check_record_id(id: &str) -> Result<(), String> {
+    // Nearly every id is a few ASCII letters, digits, hyphens or underscores, which pass every
+    // rule below: said in one pass over its bytes (a large folder holds tens of millions of
+    // ids, and the six passes below were a tenth of checking one).
+    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return Ok(());
+    }
     let length = id.chars().count();
     if length == 0 {
         return Err("the id is empty".into());
@@ -205,6 +211,11 @@ pub fn check_phone(text: &str) -> Result<(), String> {
 /// Free text a person writes about a child (a case log's summary): at most 4,000 characters,
 /// and no control characters but line breaks.
 pub fn check_text(text: &str) -> Result<(), String> {
+    // Printable ASCII and line breaks, at most 4,000 bytes (so as many characters), pass both
+    // rules below: said in one pass over the bytes.
+    if text.len() <= 4000 && text.bytes().all(|b| (b' '..=b'~').contains(&b) || b == b'\n' || b == b'\r') {
+        return Ok(());
+    }
     let length = text.chars().count();
     if length > 4000 {
         return Err(format!("the text is {length} characters long; it may have at most 4,000"));
@@ -444,6 +455,25 @@ mod tests {
         assert!(check_record_id("").is_err());
         assert!(check_record_id("a,b").is_err());
         assert!(check_record_id("a\tb").is_err());
+    }
+
+    /// The one-pass path for plain ids and texts gives the answers of the full rules at their
+    /// edges: lengths counted in characters, not bytes, and every control character refused.
+    #[test]
+    fn plain_ids_and_texts_are_judged_as_the_full_rules_judge_them() {
+        for good in ["C000123", "a-b_c", "é", &"é".repeat(64), "Ω1", &"x".repeat(64)] {
+            assert!(check_record_id(good).is_ok(), "{good}");
+        }
+        for bad in [&"é".repeat(65) as &str, "a\u{85}b", "a\u{7f}", ".", "a..b", "a/b", "a%b", "a b,"] {
+            assert!(check_record_id(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_record_id("a b").is_ok(), "a space is not ruled out");
+        for good in ["", "line one\r\nline two", &"x".repeat(4000), &"é".repeat(4000), "£5 ~ ok"] {
+            assert!(check_text(good).is_ok(), "{good}");
+        }
+        for bad in [&"x".repeat(4001) as &str, &"é".repeat(4001), "a\tb", "a\u{7f}", "a\u{1b}[0m", "a\u{9f}"] {
+            assert!(check_text(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
