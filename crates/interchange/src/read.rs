@@ -207,10 +207,10 @@ const MAX_UNKNOWN_COLUMNS: usize = 5;
 
 /// The line on which a quoted cell opens that the file never closes, if any (a doubled quote
 /// inside a quoted cell counts twice, so it never changes the state).
-fn unterminated_quote(bytes: &[u8]) -> Option<u64> {
+fn unterminated_quote(bytes: &[u8], quotes: usize) -> Option<u64> {
     // Each quote turns quoting on or off, so an even number of them closes every one opened:
-    // counted first (a loop the compiler vectorises), the file walked only when one is open.
-    if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 0 {
+    // the file is walked only when one is open.
+    if quotes.is_multiple_of(2) {
         return None;
     }
     let (mut inside, mut line, mut opened) = (false, 1u64, 0u64);
@@ -292,7 +292,8 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         }
     }
     // A quote opened and never closed makes the rest of the file one cell: said where it opens.
-    let open_quote = unterminated_quote(bytes);
+    let (rows, quotes) = count_lines_and_quotes(bytes);
+    let open_quote = unterminated_quote(bytes, quotes);
     if let Some(line) = open_quote {
         problem(
             line,
@@ -307,19 +308,20 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     }
     let positions: Vec<Option<usize>> = spec.iter().map(|c| names.iter().position(|n| n == c.name)).collect();
     let index = file as usize;
-    // Each id seen, by its hash, with where its first row went: the records read keep the
-    // id (looked at again only when a hash comes round twice), so no id is copied per row.
-    // Sized once from the file's lines (growing it rehashes), sixteen bytes an entry: a
-    // million rows' map is fresh memory the kernel must clear, so it is kept small.
-    let rows = bytes.iter().filter(|&&b| b == b'\n').count();
-    let mut ids_seen: rustc_hash::FxHashMap<u64, FirstSeen> =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(rows, Default::default());
-    // The line and id of each first row that could not be read (a few, if any).
-    let mut unreadable_firsts: Vec<(u64, String)> = Vec::new();
+    // Duplicate ids where either row could not be read are found here (the domain's rules
+    // only see the rows that were read, and find the duplicates among them themselves). Only
+    // a file with a row that could not be read has any, so the readable rows' ids are kept as
+    // hashes, in order (eight bytes a row, written in turn), and compared with the unreadable
+    // rows' ids after the last row. A map of every id, looked up at random for each row, was
+    // a seventh of reading a large folder.
+    let mut readable_hashes: Vec<u64> = Vec::new();
+    // The line and id of each row that could not be read (a few, if any).
+    let mut unreadable_rows: Vec<(u64, String)> = Vec::new();
     let id_column = spec[0].name;
     let has_id = id_column.ends_with("_id");
-    // Records of this file read so far (each file is read into a part of its own).
-    let mut stored = 0usize;
+    if has_id {
+        readable_hashes.reserve(rows);
+    }
     // One record's buffer for every row, and its cells by the spec's columns on the stack.
     let mut record = csv::ByteRecord::new();
     loop {
@@ -367,52 +369,17 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         let mut row = Row::new(file, &by_spec[..columns]);
         let parsed = read.casework.read_row(&mut row);
         let readable = parsed && row.problems.is_empty();
-        // Duplicate ids where either row could not be read are found here; the domain's rules
-        // only see the rows that were read.
-        if let Some(id) = row.text(id_column).filter(|_| has_id) {
-            let hash = {
-                use std::hash::{BuildHasher, BuildHasherDefault};
-                BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
-            };
-            let earlier = ids_seen.get(&hash).map(|&first| match first.record() {
-                Some(i) => {
-                    let same = read.casework.cells(file, i).first().is_some_and(|held| held == id);
-                    (same, read.lines[index].get(i).copied().unwrap_or_default(), true)
-                }
-                None => {
-                    let (line, held) = &unreadable_firsts[first.unreadable()];
-                    (held == id, *line, false)
-                }
-            });
-            match earlier {
-                Some((true, first_line, first_readable)) => {
-                    if !(readable && first_readable) {
-                        read.problems.push(FolderProblem {
-                            file: name,
-                            place: Place::Line(line),
-                            column: id_column.to_string(),
-                            message: format!("{id_column} '{id}' is used more than once (see line {first_line})"),
-                        });
-                    }
-                }
-                // Another id with the same hash (or none before): the first of each hash is
-                // kept, which is all duplicates of the rules' kind need (the rules find those
-                // of readable rows themselves).
-                Some((false, ..)) => {}
-                None => {
-                    let first = if readable {
-                        FirstSeen::of_record(stored)
-                    } else {
-                        unreadable_firsts.push((line, id.to_string()));
-                        FirstSeen::of_unreadable(unreadable_firsts.len() - 1)
-                    };
-                    ids_seen.insert(hash, first);
-                }
+        if has_id {
+            let id = row.text(id_column);
+            if readable {
+                // Kept for every readable row (its id is required), in step with the records.
+                readable_hashes.push(id_hash(id.unwrap_or_default()));
+            } else if let Some(id) = id {
+                unreadable_rows.push((line, id.to_string()));
             }
         }
         if readable {
             read.lines[index].push(line);
-            stored += 1;
         } else {
             if parsed {
                 // The record was pushed before a later cell failed: take it back out.
@@ -429,41 +396,117 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
             }));
         }
     }
+    if !unreadable_rows.is_empty() {
+        let duplicates = unreadable_duplicates(file, read, &readable_hashes, &unreadable_rows);
+        // Each said before the other problems of its row, as if found as the row was read.
+        let mut duplicates = duplicates.into_iter().peekable();
+        let mut problems = Vec::with_capacity(read.problems.len() + duplicates.len());
+        for p in read.problems.drain(..) {
+            while let Some((line, message)) =
+                duplicates.next_if(|(line, _)| matches!(p.place, Place::Line(at) if *line <= at))
+            {
+                problems.push(FolderProblem {
+                    file: name,
+                    place: Place::Line(line),
+                    column: id_column.to_string(),
+                    message,
+                });
+            }
+            problems.push(p);
+        }
+        for (line, message) in duplicates {
+            problems.push(FolderProblem {
+                file: name,
+                place: Place::Line(line),
+                column: id_column.to_string(),
+                message,
+            });
+        }
+        read.problems = problems;
+    }
+}
+
+/// The hash an id is kept by while a file is read.
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
+}
+
+/// The rows of `file` whose id an earlier row has, where either that row or the first with the
+/// id could not be read, in line order: the line and what to say. `readable_hashes` holds the
+/// hash of each record read (in `read`, in order); `unreadable` the line and id of each row
+/// that could not be.
+fn unreadable_duplicates(
+    file: RecordFile,
+    read: &FolderRead,
+    readable_hashes: &[u64],
+    unreadable: &[(u64, String)],
+) -> Vec<(u64, String)> {
+    let id_column = file.columns()[0].name;
+    let wanted: HashSet<&str> = unreadable.iter().map(|(_, id)| id.as_str()).collect();
+    let wanted_hashes: HashSet<u64> = wanted.iter().map(|id| id_hash(id)).collect();
+    // Every row with one of those ids: its line, whether it was read, its id.
+    let mut rows: Vec<(u64, bool, String)> = unreadable.iter().map(|(line, id)| (*line, false, id.clone())).collect();
+    let lines = &read.lines[file as usize];
+    for (i, hash) in readable_hashes.iter().enumerate() {
+        if !wanted_hashes.contains(hash) {
+            continue;
+        }
+        // The hash may be another id's: the record's own id decides.
+        if let (Some(id), Some(&line)) = (read.casework.cells(file, i).into_iter().next(), lines.get(i))
+            && wanted.contains(id.as_str())
+        {
+            rows.push((line, true, id));
+        }
+    }
+    rows.sort_by_key(|(line, ..)| *line);
+    let mut firsts: std::collections::HashMap<&str, (u64, bool)> = std::collections::HashMap::new();
+    let mut said = Vec::new();
+    for (line, readable, id) in &rows {
+        match firsts.get(id.as_str()) {
+            Some(&(first_line, first_readable)) => {
+                if !(*readable && first_readable) {
+                    said.push((*line, format!("{id_column} '{id}' is used more than once (see line {first_line})")));
+                }
+            }
+            None => {
+                firsts.insert(id, (*line, *readable));
+            }
+        }
+    }
+    said
+}
+
+/// The line breaks and the quotes in `bytes`, in one pass: counted a block of 255 bytes at a
+/// time into byte-wide sums, a loop the compiler turns into vector instructions (two passes
+/// with a count each were a twentieth of reading a folder).
+fn count_lines_and_quotes(bytes: &[u8]) -> (usize, usize) {
+    let (mut lines, mut quotes) = (0usize, 0usize);
+    for block in bytes.chunks(255) {
+        let (l, q) = block.iter().fold((0u8, 0u8), |(l, q), &b| (l + u8::from(b == b'\n'), q + u8::from(b == b'"')));
+        lines += usize::from(l);
+        quotes += usize::from(q);
+    }
+    (lines, quotes)
 }
 
 /// The most columns a record type has (the spec's widest file has far fewer).
 const MAX_COLUMNS: usize = 32;
 
-/// Where an id was first seen in a file: the record its row became (whose line is in
-/// [`FolderRead::lines`]), or, for a row that could not be read, its place among the file's
-/// unreadable first rows (the top bit set).
-#[derive(Clone, Copy)]
-struct FirstSeen(u32);
-
-impl FirstSeen {
-    const UNREADABLE: u32 = 1 << 31;
-
-    /// A file has fewer than 2^31 rows: it would be 80 GB and more.
-    fn of_record(index: usize) -> FirstSeen {
-        FirstSeen(u32::try_from(index).unwrap_or(u32::MAX) & !FirstSeen::UNREADABLE)
-    }
-
-    fn of_unreadable(index: usize) -> FirstSeen {
-        FirstSeen(u32::try_from(index).unwrap_or(u32::MAX) | FirstSeen::UNREADABLE)
-    }
-
-    fn record(self) -> Option<usize> {
-        (self.0 & FirstSeen::UNREADABLE == 0).then_some(self.0 as usize)
-    }
-
-    fn unreadable(self) -> usize {
-        (self.0 & !FirstSeen::UNREADABLE) as usize
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_breaks_and_quotes_are_counted_across_blocks() {
+        let mut bytes = Vec::new();
+        for k in 0..1000 {
+            bytes.extend_from_slice(if k % 3 == 0 { b"a,\"b\"\n" } else { b"x\n" });
+        }
+        assert_eq!(count_lines_and_quotes(&bytes), (1000, 2 * 334));
+        assert_eq!(count_lines_and_quotes(&[b'\n'; 600]), (600, 0), "a block of 255 line breaks fits a byte");
+        assert_eq!(count_lines_and_quotes(b""), (0, 0));
+    }
 
     #[test]
     fn every_record_type_fits_the_cells_read_on_the_stack() {

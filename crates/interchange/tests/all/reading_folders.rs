@@ -171,7 +171,11 @@ fn an_id_used_twice_is_reported_when_either_row_cannot_be_read() {
         C1,Sam,Jones,2015-01-01\n\
         C2,Ann,Lee,2015-01-01\n\
         C2,Bo,Lee,bad\n\
-        C3,Cy,Lee,2015-01-01\n";
+        C3,Cy,Lee,2015-01-01\n\
+        C1,Di,Lee,2015-01-01\n\
+        C4,Ed,Lee,bad\n\
+        C4,Flo,Lee,worse\n\
+        C3,Gus,Lee,2015-01-01\n";
     assert_problems(
         &[("children.csv", children.as_bytes())],
         &[
@@ -179,6 +183,12 @@ fn an_id_used_twice_is_reported_when_either_row_cannot_be_read() {
             "children.csv:3:child_id: child_id 'C1' is used more than once (see line 2)",
             "children.csv:5:child_id: child_id 'C2' is used more than once (see line 4)",
             "children.csv:5:date_of_birth: 'bad' is not a date",
+            "children.csv:7:child_id: child_id 'C1' is used more than once (see line 2)",
+            "children.csv:7:child_id: child_id 'C1' is used more than once (see line 3)",
+            "children.csv:8:date_of_birth: 'bad' is not a date",
+            "children.csv:9:child_id: child_id 'C4' is used more than once (see line 8)",
+            "children.csv:9:date_of_birth: 'worse' is not a date",
+            "children.csv:10:child_id: child_id 'C3' is used more than once (see line 6)",
         ],
     );
 }
