@@ -137,7 +137,7 @@ pub(crate) fn date(d: Option<jiff::civil::Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-pub(crate) fn text(t: &Option<String>) -> &str {
+pub(crate) fn text<T: std::ops::Deref<Target = str>>(t: &Option<T>) -> &str {
     t.as_deref().unwrap_or("")
 }
 

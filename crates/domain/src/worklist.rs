@@ -321,7 +321,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
                     record_id: r.request_id.to_string(),
                     stage: format!("last update {}", crate::dates::in_words(last)),
                     provider: None,
-                    caseworker: r.caseworker.clone(),
+                    caseworker: r.caseworker.as_deref().map(str::to_string),
                     due: update_due,
                     days_overdue: days_between(update_due, date),
                     advice_kind: None,
@@ -336,7 +336,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
             record_id: r.request_id.to_string(),
             stage: stage.code().replace('_', " "),
             provider: None,
-            caseworker: r.caseworker.clone(),
+            caseworker: r.caseworker.as_deref().map(str::to_string),
             due,
             days_overdue: days,
             advice_kind: None,
@@ -366,7 +366,7 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
             record_id: a.advice_id.to_string(),
             stage: a.kind.code().replace('_', " "),
             provider: a.provider.clone(),
-            caseworker: request.caseworker.clone(),
+            caseworker: request.caseworker.as_deref().map(str::to_string),
             due: deadline.due,
             days_overdue: days_between(deadline.due, date),
             advice_kind: Some(a.kind),
@@ -390,7 +390,11 @@ pub fn worklists(cw: &Casework, date: Date) -> Worklists {
                 stage: status.state.code().replace('_', " "),
                 provider: None,
                 // The plan's own holder first (issue 17), else its request's caseworker.
-                caseworker: p.caseworker.clone().or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
+                caseworker: p
+                    .caseworker
+                    .as_deref()
+                    .map(str::to_string)
+                    .or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
                 due: status.deadline.due,
                 days_overdue: status.deadline.days_overdue,
                 advice_kind: None,
@@ -428,7 +432,11 @@ fn named_settings(cw: &Casework, date: Date, allocation: &Allocation, push: &mut
             record_id: p.plan_id.to_string(),
             stage,
             provider: None,
-            caseworker: p.caseworker.clone().or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
+            caseworker: p
+                .caseworker
+                .as_deref()
+                .map(str::to_string)
+                .or_else(|| allocation.of(p.request_id.as_deref(), &p.child_id)),
             due: n.named_on,
             days_overdue: days_between(n.named_on, date),
             advice_kind: None,
@@ -458,7 +466,7 @@ fn named_settings(cw: &Casework, date: Date, allocation: &Allocation, push: &mut
 
 /// The staff ids of every caseworker with a request allocated, sorted.
 pub fn caseworkers(cw: &Casework) -> Vec<String> {
-    let mut ids: Vec<String> = cw.requests.iter().filter_map(|r| r.caseworker.clone()).collect();
+    let mut ids: Vec<String> = cw.requests.iter().filter_map(|r| r.caseworker.as_deref().map(str::to_string)).collect();
     ids.sort();
     ids.dedup();
     ids

@@ -13,7 +13,7 @@ use sendtrack_domain::Date;
 use sendtrack_domain::clock::review_due;
 use sendtrack_domain::codes::*;
 use sendtrack_domain::dates::{add_days, age_on, anniversary_in, days_between};
-use sendtrack_domain::identifiers::{Pounds, upn_check_letter};
+use sendtrack_domain::identifiers::{Pounds, StaffId, upn_check_letter};
 use sendtrack_domain::measures::MeasureId;
 use sendtrack_domain::records::*;
 use std::collections::HashMap;
@@ -305,7 +305,7 @@ impl Generator {
             child_id: child_id.clone(),
             received_on,
             source: Some(source),
-            caseworker,
+            caseworker: caseworker.map(StaffId::from),
             decision,
             draft_issued_on: None,
             outcome: None,
@@ -1008,7 +1008,7 @@ fn add_case_files(cw: &mut Casework, seed: u64, as_at: Date) {
                 kind,
                 direction: Some(Direction::Out),
                 with_whom: Some("Parent".into()),
-                contact_id: Some(parent.clone()),
+                contact_id: Some(parent.into()),
                 summary,
                 request_id: Some(r.request_id.clone()),
                 plan_id: None,
@@ -1225,7 +1225,7 @@ fn add_staff(cw: &mut Casework, caseworkers: usize, seed: u64, history_start: Da
             _ => 2,
         };
         if !in_post[team].is_empty() {
-            plan.caseworker = Some(in_post[team][rng.random_range(0..in_post[team].len())].clone());
+            plan.caseworker = Some(in_post[team][rng.random_range(0..in_post[team].len())].as_str().into());
         }
     }
     cw.plans = plans;

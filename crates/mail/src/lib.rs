@@ -252,7 +252,7 @@ fn chronology(mail: &Mail, today: Date) -> Result<Casework, MailError> {
             kind: ContactKind::Email,
             direction: Some(Direction::Out),
             with_whom: Some(mail.to_whom.clone()),
-            contact_id: mail.contact_id.clone(),
+            contact_id: mail.contact_id.as_deref().map(Into::into),
             summary: format!("E-mail sent to {}: {}", mail.to_whom, mail.subject),
             request_id: None,
             plan_id: None,

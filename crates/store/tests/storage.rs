@@ -343,7 +343,7 @@ async fn sixteen_concurrent_writers_lose_no_update() {
                     let (mut request, version) = request_with_version(&store, &id).await.unwrap();
                     // Each writer records its own milestone: it appends its name to the caseworker.
                     let before = request.caseworker.clone().unwrap_or_default();
-                    request.caseworker = Some(format!("{before}w{task};"));
+                    request.caseworker = Some(format!("{before}w{task};").into());
                     match update_request(&store, &request, version).await {
                         Ok(_) => return conflicts,
                         Err(StoreError::Conflict { .. }) => conflicts += 1,

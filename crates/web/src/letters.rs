@@ -112,12 +112,12 @@ pub fn filing(
         kind: ContactKind::Letter,
         direction: Some(Direction::Out),
         with_whom: letter.to.first().cloned(),
-        contact_id: letter.contact_id.clone(),
+        contact_id: letter.contact_id.as_deref().map(Into::into),
         summary: format!("{} sent (filed in documents).", letter.kind.label()),
         request_id: Some(letter.request_id.clone().into()),
         plan_id: letter.plan_id.clone().map(Into::into),
         review_id: letter.review_id.clone().map(Into::into),
-        by: by_staff,
+        by: by_staff.map(Into::into),
     };
     Some((document, Casework { case_log: vec![entry].into(), ..Casework::default() }))
 }

@@ -199,16 +199,16 @@ impl Snapshot {
             let mut list = Vec::clone(held);
             for r in &update.requests {
                 if let Some(id) = &r.caseworker
-                    && let Err(at) = list.binary_search(id)
+                    && let Err(at) = list.binary_search_by(|held| held.as_str().cmp(id))
                 {
-                    list.insert(at, id.clone());
+                    list.insert(at, id.to_string());
                 }
             }
             // A caseworker whose last request moved to someone else is no longer listed.
             let gone = put.requests_replaced.iter().filter_map(|r| r.caseworker.as_ref());
             for id in gone {
                 if !next.casework.requests.iter().any(|r| r.caseworker.as_ref() == Some(id))
-                    && let Ok(at) = list.binary_search(id)
+                    && let Ok(at) = list.binary_search_by(|held| held.as_str().cmp(id))
                 {
                     list.remove(at);
                 }

@@ -66,7 +66,7 @@ impl Explainer<'_, '_> {
                 vec![
                     ("weeks_taken", weeks(days_between(r.received_on, ended))),
                     ("late_step", step.to_string()),
-                    ("caseworker", r.caseworker.clone().unwrap_or_default()),
+                    ("caseworker", r.caseworker.as_deref().unwrap_or_default().to_string()),
                     ("exception", r.exception.map(|e| e.code().to_string()).unwrap_or_default()),
                 ]
             }
@@ -100,7 +100,7 @@ impl Explainer<'_, '_> {
                 vec![
                     ("review_state", status.state.code().to_string()),
                     ("review_days_overdue", status.deadline.days_overdue.to_string()),
-                    ("caseworker", plan.caseworker.clone().unwrap_or_default()),
+                    ("caseworker", plan.caseworker.as_deref().unwrap_or_default().to_string()),
                 ]
             }
             RecordRef::Advice(i) => {

@@ -4,7 +4,7 @@
 use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
-use crate::identifiers::{ChildId, EntryId, PlanId, RequestId, ReviewId};
+use crate::identifiers::{ChildId, ContactId, EntryId, PlanId, RequestId, ReviewId, StaffId};
 use crate::rows::{Column, Personal, Row, code, text};
 use jiff::civil::Date;
 
@@ -21,14 +21,14 @@ pub struct CaseLogEntry {
     /// Who it was with, in words: personal data.
     pub with_whom: Option<String>,
     /// The contact it was with (contacts.csv), when recorded.
-    pub contact_id: Option<String>,
+    pub contact_id: Option<ContactId>,
     /// What was said or done: free text about a child, never logged.
     pub summary: String,
     pub request_id: Option<RequestId>,
     pub plan_id: Option<PlanId>,
     pub review_id: Option<ReviewId>,
     /// Who wrote it (a staff id).
-    pub by: Option<String>,
+    pub by: Option<StaffId>,
 }
 
 impl Record for CaseLogEntry {
@@ -99,12 +99,12 @@ impl Record for CaseLogEntry {
         let kind = row.req("kind", ContactKind::parse);
         let direction = row.opt("direction", Direction::parse);
         let with_whom = row.opt_string("with_whom");
-        let contact_id = row.opt_string("contact_id");
+        let contact_id = row.text("contact_id").map(ContactId::from);
         let summary = row.req_string("summary");
         let request_id = row.text("request_id").map(RequestId::from);
         let plan_id = row.text("plan_id").map(PlanId::from);
         let review_id = row.text("review_id").map(ReviewId::from);
-        let by = row.opt_string("by");
+        let by = row.text("by").map(StaffId::from);
         Some(CaseLogEntry {
             entry_id: entry_id?,
             child_id: child_id?,

@@ -3,7 +3,7 @@
 use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
-use crate::identifiers::{ChildId, PlanId, RequestId};
+use crate::identifiers::{ChildId, PlanId, RequestId, StaffId};
 use crate::rows::{Column, Row, code, date, text};
 use jiff::civil::Date;
 
@@ -19,7 +19,7 @@ pub struct Plan {
     pub personal_budget: Option<PersonalBudget>,
     /// The member of staff who holds the plan for its reviews (a `staff_id`); when empty, the
     /// caseworker of the request it came from holds it.
-    pub caseworker: Option<String>,
+    pub caseworker: Option<StaffId>,
 }
 
 impl Plan {
@@ -101,7 +101,7 @@ impl Record for Plan {
         let ceased = row.dated("cease_reason", "ceased_on", CeaseReason::parse);
         let transferred_from = row.opt_string("transferred_from");
         let personal_budget = row.opt("personal_budget", PersonalBudget::parse);
-        let caseworker = row.opt_string("caseworker");
+        let caseworker = row.text("caseworker").map(StaffId::from);
         Some(Plan {
             plan_id: plan_id?,
             child_id: child_id?,

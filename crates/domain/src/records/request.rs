@@ -3,7 +3,7 @@
 use super::{Casework, Dated, Form, Record, RecordFile, RecordType};
 use crate::codes::*;
 use crate::dates::parse_date;
-use crate::identifiers::{ChildId, RequestId};
+use crate::identifiers::{ChildId, RequestId, StaffId};
 use crate::rows::{Column, Row, code, date, text};
 use jiff::civil::Date;
 
@@ -16,7 +16,7 @@ pub struct Request {
     pub received_on: Date,
     /// Who made the request; `None` when not known (a SEN2 return does not say).
     pub source: Option<RequestSource>,
-    pub caseworker: Option<String>,
+    pub caseworker: Option<StaffId>,
     pub decision: Option<Dated<AssessmentDecision>>,
     pub draft_issued_on: Option<Date>,
     pub outcome: Option<Dated<AssessmentOutcome>>,
@@ -119,7 +119,7 @@ impl Record for Request {
         let child_id = row.required("child_id").map(ChildId::from);
         let received_on = row.req("received_on", parse_date);
         let source = row.opt("source", RequestSource::parse);
-        let caseworker = row.opt_string("caseworker");
+        let caseworker = row.text("caseworker").map(StaffId::from);
         let decision = row.dated("decision", "decided_on", AssessmentDecision::parse);
         let draft_issued_on = row.opt("draft_issued_on", parse_date);
         let outcome = row.dated("outcome", "outcome_on", AssessmentOutcome::parse);

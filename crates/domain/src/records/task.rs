@@ -3,7 +3,7 @@
 
 use super::{Casework, Form, Record, RecordFile, RecordType};
 use crate::dates::parse_date;
-use crate::identifiers::{ChildId, TaskId};
+use crate::identifiers::{ChildId, StaffId, TaskId};
 use crate::rows::{Column, Personal, Row, date, text};
 use jiff::civil::Date;
 
@@ -13,7 +13,7 @@ pub struct Task {
     pub task_id: TaskId,
     pub child_id: ChildId,
     /// Who does it (a staff id).
-    pub caseworker: Option<String>,
+    pub caseworker: Option<StaffId>,
     pub due_on: Date,
     /// What to do, in the person's words: free text about a child, never logged.
     pub what: String,
@@ -66,7 +66,7 @@ impl Record for Task {
     fn read(row: &mut Row) -> Option<Task> {
         let task_id = row.required("task_id").map(TaskId::from);
         let child_id = row.required("child_id").map(ChildId::from);
-        let caseworker = row.opt_string("caseworker");
+        let caseworker = row.text("caseworker").map(StaffId::from);
         let due_on = row.req("due_on", parse_date);
         let what = row.req_string("what");
         let done_on = row.opt("done_on", parse_date);

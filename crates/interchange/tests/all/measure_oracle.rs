@@ -221,7 +221,10 @@ impl<'a> Oracle<'a> {
     /// "An active plan's holder is its own caseworker if set, else the caseworker of its
     /// request_id's request if set."
     fn plan_holder(&self, p: &Plan) -> Option<String> {
-        p.caseworker.clone().or_else(|| self.request(p.request_id.as_deref()?).caseworker.clone())
+        p.caseworker
+            .as_deref()
+            .map(str::to_string)
+            .or_else(|| self.request(p.request_id.as_deref()?).caseworker.as_deref().map(str::to_string))
     }
     /// The caseworker and team keys of a holder.
     /// The child's national curriculum year on `on`, its key stage and phase, worked out from
@@ -261,7 +264,7 @@ impl<'a> Oracle<'a> {
             AuditSubject::Plan => self.plan_holder(self.plan_of(&a.subject_id)),
             AuditSubject::Advice => {
                 let advice = self.cw.advice.iter().find(|x| x.advice_id == a.subject_id).unwrap();
-                self.request(&advice.request_id).caseworker.clone()
+                self.request(&advice.request_id).caseworker.as_deref().map(str::to_string)
             }
         };
         self.holder_keys(holder).remove(1).1
@@ -452,7 +455,7 @@ impl<'a> Oracle<'a> {
             MeasureId::CaseloadPerCaseworkerFte => {
                 let by_caseworker = |holder: Option<String>| self.allocated(holder, d).is_some_and(holds_cases);
                 let cases = active.iter().filter(|p| by_caseworker(self.plan_holder(p))).count()
-                    + open.iter().filter(|r| by_caseworker(r.caseworker.clone())).count();
+                    + open.iter().filter(|r| by_caseworker(r.caseworker.as_deref().map(str::to_string))).count();
                 let fte: f64 = in_post.iter().filter(|m| holds_cases(m)).map(fte).sum();
                 Answer { headline: div(cases as f64, fte), ..Answer::default() }
             }
@@ -494,12 +497,12 @@ impl<'a> Oracle<'a> {
                 open.iter()
                     .filter(|r| r.decision.is_none_or(|x| x.on > d) && days_between(r.received_on, d) > 42)
                     .collect(),
-                |r| self.holder_keys(r.caseworker.clone()),
+                |r| self.holder_keys(r.caseworker.as_deref().map(str::to_string)),
             ),
             MeasureId::RequestsOpen => count(open.clone(), |r| {
                 let assessing = r.decision.is_some_and(|x| x.on <= d && x.value == AssessmentDecision::Assess);
                 let mut keys = vec![("stage", if assessing { "assessing" } else { "awaiting_decision" }.to_string())];
-                keys.extend(self.holder_keys(r.caseworker.clone()));
+                keys.extend(self.holder_keys(r.caseworker.as_deref().map(str::to_string)));
                 keys.extend(self.school(&r.child_id, d));
                 keys
             }),
@@ -511,7 +514,7 @@ impl<'a> Oracle<'a> {
             ),
             MeasureId::RequestsOpenOver20Weeks => {
                 count(open.iter().filter(|r| days_between(r.received_on, d) > 140).collect(), |r| {
-                    self.holder_keys(r.caseworker.clone())
+                    self.holder_keys(r.caseworker.as_deref().map(str::to_string))
                 })
             }
             MeasureId::RequestsOpenOver30Weeks => {
@@ -554,7 +557,9 @@ impl<'a> Oracle<'a> {
             MeasureId::AdviceOverdue => {
                 count(outstanding.iter().copied().filter(|a| days_between(a.requested_on, d) > 42).collect(), |a| {
                     let mut keys = advice_keys(a);
-                    keys.extend(self.holder_keys(self.request(&a.request_id).caseworker.clone()));
+                    keys.extend(
+                        self.holder_keys(self.request(&a.request_id).caseworker.as_deref().map(str::to_string)),
+                    );
                     keys
                 })
             }
@@ -741,7 +746,7 @@ impl<'a> Oracle<'a> {
                         d > sendtrack_domain::working_days::add_working_days(last, promise)
                     })
                     .collect(),
-                |r| self.holder_keys(r.caseworker.clone()),
+                |r| self.holder_keys(r.caseworker.as_deref().map(str::to_string)),
             ),
             MeasureId::ConsultationsOverdue => count(
                 cw.consultations

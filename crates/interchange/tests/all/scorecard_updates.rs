@@ -150,7 +150,7 @@ fn a_scorecard_worked_out_again_from_the_months_a_change_reaches_equals_a_full_o
                         kind: ContactKind::Letter,
                         direction: Some(Direction::Out),
                         with_whom: None,
-                        contact_id: Some(c.contact_id.to_string()),
+                        contact_id: Some(c.contact_id.clone()),
                         summary: "Update".into(),
                         request_id: None,
                         plan_id: None,

@@ -42,7 +42,7 @@ fn records_put_in_place_and_worklists_of_the_changed_children_equal_a_full_recom
             0 => {
                 let mut r = cw.requests[next(cw.requests.len())].clone();
                 r.received_on = r.received_on.saturating_sub(jiff::Span::new().days(next(40) as i64));
-                r.caseworker = Some(format!("cw00{}", next(5)));
+                r.caseworker = Some(format!("cw00{}", next(5)).into());
                 update.requests.push_back(r);
             }
             // Advice received, or asked for again under the same request.

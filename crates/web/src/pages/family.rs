@@ -23,6 +23,7 @@ use maud::{Markup, html};
 use sendtrack_domain::codes::{AssessmentOutcome, ContactKind, ContactRole, Direction, RequestSource};
 use sendtrack_domain::dates::in_words;
 use sendtrack_domain::family::{Standing, comments_end, plan_standing, request_standing};
+use sendtrack_domain::identifiers::StaffId;
 use sendtrack_domain::records::{CaseLogEntry, Casework, Contact, Request};
 use sendtrack_domain::validation::RecordFile;
 use sendtrack_store::portal::FamilyAccess;
@@ -36,7 +37,7 @@ const SENT_PER_DAY: usize = 20;
 
 /// Who holds a child's case: the caseworker of their latest request that names one, else the
 /// holder of their latest plan.
-fn holder(own: &Casework) -> Option<String> {
+fn holder(own: &Casework) -> Option<StaffId> {
     let request = own.requests.iter().filter(|r| r.caseworker.is_some()).max_by_key(|r| r.received_on);
     if let Some(r) = request {
         return r.caseworker.clone();
@@ -44,7 +45,7 @@ fn holder(own: &Casework) -> Option<String> {
     let plan = own.plans.iter().max_by_key(|p| p.issued_on)?;
     let requests =
         |r: &str| own.requests.iter().find(|q| q.request_id.as_str() == r).and_then(|q| q.caseworker.as_deref());
-    plan.holder(requests).map(str::to_string)
+    plan.holder(requests).map(StaffId::from)
 }
 
 /// Whether `access` still stands by the contact it was given to: the contact is still the
@@ -392,7 +393,7 @@ async fn file_from_family(
         subject: "A message from a family through the portal".into(),
         line: format!("The family of child {} sent something through the SEND portal on {today}.", access.child_id),
     };
-    super::portal::tell_holder(state, all, holder(own), &access.child_id, notice, &me.email);
+    super::portal::tell_holder(state, all, holder(own).map(String::from), &access.child_id, notice, &me.email);
     Ok(())
 }
 

@@ -782,7 +782,8 @@ async fn save(
     if file == RecordFile::CaseLog
         && let Some(k) = file.columns().iter().position(|c| c.name == "by")
     {
-        let author = before.as_ref().and_then(|(b, _)| b.case_log.front().and_then(|e| e.by.clone()));
+        let author =
+            before.as_ref().and_then(|(b, _)| b.case_log.front().and_then(|e| e.by.as_deref().map(str::to_string)));
         cells[k] = author.or_else(|| user.staff_id.clone()).unwrap_or_default();
     }
     // A caseworker sendtrack does not know yet (a typo makes a ghost caseworker, and locks the
