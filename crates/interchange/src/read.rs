@@ -315,8 +315,8 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     // rows' ids after the last row. A map of every id, looked up at random for each row, was
     // a seventh of reading a large folder.
     let mut readable_hashes: Vec<u64> = Vec::new();
-    // The line and id of each row that could not be read (a few, if any).
-    let mut unreadable_rows: Vec<(u64, String)> = Vec::new();
+    // Each row that could not be read (a few, if any).
+    let mut unreadable_rows: Vec<Unreadable> = Vec::new();
     let id_column = spec[0].name;
     let has_id = id_column.ends_with("_id");
     if has_id {
@@ -375,7 +375,12 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
                 // Kept for every readable row (its id is required), in step with the records.
                 readable_hashes.push(id_hash(id.unwrap_or_default()));
             } else if let Some(id) = id {
-                unreadable_rows.push((line, id.to_string()));
+                unreadable_rows.push(Unreadable {
+                    line,
+                    id: id.to_string(),
+                    readable_before: readable_hashes.len(),
+                    problems_before: read.problems.len(),
+                });
             }
         }
         if readable {
@@ -398,30 +403,24 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
     }
     if !unreadable_rows.is_empty() {
         let duplicates = unreadable_duplicates(file, read, &readable_hashes, &unreadable_rows);
-        // Each said before the other problems of its row, as if found as the row was read.
+        // Each put where it would have been found as its row was read: before the row's own
+        // problems (by place in the list, not by line: a file ended by lone carriage returns
+        // has every row on line 1).
         let mut duplicates = duplicates.into_iter().peekable();
         let mut problems = Vec::with_capacity(read.problems.len() + duplicates.len());
-        for p in read.problems.drain(..) {
-            while let Some((line, message)) =
-                duplicates.next_if(|(line, _)| matches!(p.place, Place::Line(at) if *line <= at))
-            {
-                problems.push(FolderProblem {
-                    file: name,
-                    place: Place::Line(line),
-                    column: id_column.to_string(),
-                    message,
-                });
+        let said = |(_, line, message): (usize, u64, String)| FolderProblem {
+            file: name,
+            place: Place::Line(line),
+            column: id_column.to_string(),
+            message,
+        };
+        for (k, p) in read.problems.drain(..).enumerate() {
+            while let Some(duplicate) = duplicates.next_if(|(slot, ..)| *slot <= k) {
+                problems.push(said(duplicate));
             }
             problems.push(p);
         }
-        for (line, message) in duplicates {
-            problems.push(FolderProblem {
-                file: name,
-                place: Place::Line(line),
-                column: id_column.to_string(),
-                message,
-            });
-        }
+        problems.extend(duplicates.map(said));
         read.problems = problems;
     }
 }
@@ -432,21 +431,51 @@ fn id_hash(id: &str) -> u64 {
     BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(id)
 }
 
+/// A row of a file that could not be read, and where it stood: after how many readable rows,
+/// and after how many of the file's problems (those of the rows before it).
+struct Unreadable {
+    line: u64,
+    id: String,
+    readable_before: usize,
+    problems_before: usize,
+}
+
+/// A row with an id some unreadable row has.
+struct Occurrence {
+    /// Its place in the file: an unreadable row after `readable_before` readable ones comes
+    /// before the readable row of that index.
+    place: (usize, bool),
+    /// Where its problem would go among the file's problems.
+    slot: usize,
+    line: u64,
+    readable: bool,
+    id: String,
+}
+
 /// The rows of `file` whose id an earlier row has, where either that row or the first with the
-/// id could not be read, in line order: the line and what to say. `readable_hashes` holds the
-/// hash of each record read (in `read`, in order); `unreadable` the line and id of each row
-/// that could not be.
+/// id could not be read, in the order of the file: where each goes among the file's problems,
+/// its line, and what to say. `readable_hashes` holds the hash of each record read (in `read`,
+/// in order); `unreadable` the rows that could not be, in order.
 fn unreadable_duplicates(
     file: RecordFile,
     read: &FolderRead,
     readable_hashes: &[u64],
-    unreadable: &[(u64, String)],
-) -> Vec<(u64, String)> {
+    unreadable: &[Unreadable],
+) -> Vec<(usize, u64, String)> {
     let id_column = file.columns()[0].name;
-    let wanted: HashSet<&str> = unreadable.iter().map(|(_, id)| id.as_str()).collect();
+    let wanted: HashSet<&str> = unreadable.iter().map(|u| u.id.as_str()).collect();
     let wanted_hashes: HashSet<u64> = wanted.iter().map(|id| id_hash(id)).collect();
-    // Every row with one of those ids: its line, whether it was read, its id.
-    let mut rows: Vec<(u64, bool, String)> = unreadable.iter().map(|(line, id)| (*line, false, id.clone())).collect();
+    // Every row with one of those ids.
+    let mut rows: Vec<Occurrence> = unreadable
+        .iter()
+        .map(|u| Occurrence {
+            place: (u.readable_before, false),
+            slot: u.problems_before,
+            line: u.line,
+            readable: false,
+            id: u.id.clone(),
+        })
+        .collect();
     let lines = &read.lines[file as usize];
     for (i, hash) in readable_hashes.iter().enumerate() {
         if !wanted_hashes.contains(hash) {
@@ -456,17 +485,23 @@ fn unreadable_duplicates(
         if let (Some(id), Some(&line)) = (read.casework.cells(file, i).into_iter().next(), lines.get(i))
             && wanted.contains(id.as_str())
         {
-            rows.push((line, true, id));
+            // A readable row adds no problems: its problem goes after those of the unreadable
+            // rows before it.
+            let next = unreadable.partition_point(|u| u.readable_before <= i);
+            let slot = unreadable.get(next).map_or(read.problems.len(), |u| u.problems_before);
+            rows.push(Occurrence { place: (i, true), slot, line, readable: true, id });
         }
     }
-    rows.sort_by_key(|(line, ..)| *line);
+    // Stable: unreadable rows between the same two readable ones keep their order.
+    rows.sort_by_key(|row| row.place);
     let mut firsts: std::collections::HashMap<&str, (u64, bool)> = std::collections::HashMap::new();
     let mut said = Vec::new();
-    for (line, readable, id) in &rows {
+    for Occurrence { slot, line, readable, id, .. } in &rows {
         match firsts.get(id.as_str()) {
             Some(&(first_line, first_readable)) => {
                 if !(*readable && first_readable) {
-                    said.push((*line, format!("{id_column} '{id}' is used more than once (see line {first_line})")));
+                    let message = format!("{id_column} '{id}' is used more than once (see line {first_line})");
+                    said.push((*slot, *line, message));
                 }
             }
             None => {

@@ -193,6 +193,38 @@ fn an_id_used_twice_is_reported_when_either_row_cannot_be_read() {
     );
 }
 
+/// A file ended by lone carriage returns (an old Mac spreadsheet's) has every row on line 1:
+/// the first row with an id is still the first in the file, and each duplicate is said where
+/// it would be found reading the rows in turn.
+#[test]
+fn duplicates_follow_the_rows_order_when_every_row_is_on_one_line() {
+    let children = "child_id,forename,surname,date_of_birth\r\
+        C1,Sam,Jones,2015-01-01\r\
+        C1,Alex,Smith,not-a-date\r\
+        C1,Di,Lee,2015-01-01\r";
+    assert_problems(
+        &[("children.csv", children.as_bytes())],
+        &[
+            "children.csv:1:child_id: child_id 'C1' is used more than once (see line 1)",
+            "children.csv:1:date_of_birth: 'not-a-date' is not a date",
+            "children.csv:1:child_id: child_id 'C1' is used more than once (see line 1)",
+        ],
+    );
+    let children = "child_id,forename,surname,date_of_birth\r\
+        C1,Sam,Jones,bad\r\
+        C2,Alex,Smith,bad\r\
+        C1,Di,Lee,bad\r";
+    assert_problems(
+        &[("children.csv", children.as_bytes())],
+        &[
+            "children.csv:1:date_of_birth: 'bad' is not a date",
+            "children.csv:1:date_of_birth: 'bad' is not a date",
+            "children.csv:1:child_id: child_id 'C1' is used more than once (see line 1)",
+            "children.csv:1:date_of_birth: 'bad' is not a date",
+        ],
+    );
+}
+
 #[test]
 fn files_that_are_not_utf8_or_not_csv_give_errors_not_panics() {
     let latin1 = b"child_id,forename,surname,date_of_birth\nC1,Ren\xe9e,Smith,2015-03-01\n";
