@@ -369,8 +369,8 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
         let mut row = Row::new(file, &by_spec[..columns]);
         let parsed = read.casework.read_row(&mut row);
         let readable = parsed && row.problems.is_empty();
+        let id = row.text(id_column);
         if has_id {
-            let id = row.text(id_column);
             if readable {
                 // Kept for every readable row (its id is required), in step with the records.
                 readable_hashes.push(id_hash(id.unwrap_or_default()));
@@ -390,7 +390,7 @@ fn read_rows(file: RecordFile, bytes: &[u8], read: &mut FolderRead, shape: &mut 
                 // The record was pushed before a later cell failed: take it back out.
                 read.casework.pop_last(file);
             }
-            if let Some(id) = row.text(id_column) {
+            if let Some(id) = id {
                 read.unreadable_ids.insert((file, id.to_string()));
             }
             read.problems.extend(row.problems.drain(..).map(|(column, message)| FolderProblem {
